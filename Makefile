@@ -1,0 +1,76 @@
+# anpr: evidential ANPR capture stack - the one top-level build.
+#
+#   make              build all user-space code into build/ (bin, lib)
+#   make check        install missing packages, build, run every test suite
+#   make bench        benchmarks, each figure printed next to its target
+#   make lint         cppcheck + clang-tidy (user space), sparse + checkpatch (kmod)
+#   make fuzz         libFuzzer targets (clang), bounded time each
+#   make kmod         the kernel module, against the Debian headers in mk/kernel.mk
+#   make install      DESTDIR/PREFIX aware
+#
+# Each component describes itself in its own build.mk, included below, with
+# the helpers defined in mk/rules.mk (add_lib, add_prog, add_test, add_suite).
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+TOP := $(CURDIR)
+
+include mk/kernel.mk
+include mk/config.mk
+include mk/rules.mk
+
+# Components, in dependency order (libraries before their users).
+-include $(sort $(wildcard */build.mk))
+-include $(sort $(wildcard tests/*/build.mk))
+
+.PHONY: all deps check check-unit bench lint fuzz install clean distclean help
+
+all: $(ALL_LIBS) $(ALL_PROGS) $(ALL_DATA)
+
+deps:
+	@scripts/install-deps
+
+# Build everything first, then run the suites in order: unit (ASan/UBSan),
+# then VM, then end-to-end. One closing line counts them all.
+check: deps
+	@$(MAKE) --no-print-directory all $(ALL_TESTS) $(SUITE_PREREQS)
+	@$(MAKE) --no-print-directory run-suites
+
+# Only the host unit tests (no VM); handy while developing.
+check-unit: $(ALL_TESTS)
+	@$(file >$(BUILD)/suites.tsv,$(SUITE_LINES_unit))
+	@tests/run-suites $(BUILD)/suites.tsv $(BUILD)/check
+
+run-suites:
+	@mkdir -p $(BUILD)
+	@$(file >$(BUILD)/suites.tsv,$(SUITE_LINES_unit)$(SUITE_LINES_vm)$(SUITE_LINES_e2e))
+	@tests/run-suites $(BUILD)/suites.tsv $(BUILD)/check
+
+bench: deps
+	@$(MAKE) --no-print-directory all $(BENCH_PREREQS)
+	@$(file >$(BUILD)/bench.tsv,$(BENCH_LINES))
+	@tests/run-benches $(BUILD)/bench.tsv
+
+lint: deps $(LINT_TARGETS)
+	@echo "lint: clean"
+
+fuzz: deps
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS)
+	@set -e; for f in $(FUZZ_TARGETS); do \
+		echo "fuzz: $$f for $(FUZZ_SECONDS) s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024 -print_final_stats=1 \
+		    $(BUILD)/fuzz/corpus-$$(basename $$f) $(FUZZ_SEEDS_$$(basename $$f)) 2>&1 | tail -n 12; \
+	done
+
+install: all $(INSTALL_TARGETS)
+
+clean:
+	rm -rf $(BUILD)
+
+distclean: clean $(DISTCLEAN_TARGETS)
+
+help:
+	@sed -n '3,11p' Makefile
+
+# Header dependency tracking (-MMD -MP).
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
