@@ -54,13 +54,9 @@ bench: deps
 lint: deps $(LINT_TARGETS)
 	@echo "lint: clean"
 
+# Each component's fuzz target runs its fuzzers for FUZZ_SECONDS each.
 fuzz: deps
 	@$(MAKE) --no-print-directory $(FUZZ_TARGETS)
-	@set -e; for f in $(FUZZ_TARGETS); do \
-		echo "fuzz: $$f for $(FUZZ_SECONDS) s"; \
-		$$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024 -print_final_stats=1 \
-		    $(BUILD)/fuzz/corpus-$$(basename $$f) $(FUZZ_SEEDS_$$(basename $$f)) 2>&1 | tail -n 12; \
-	done
 
 install: all $(INSTALL_TARGETS)
 

@@ -78,13 +78,13 @@ ALL_TESTS += $(BUILD)/test/$(1)
 $(BUILD)/test/$(1): $(call aobj_of,$(2)) $(call alib_of,$(3))
 	@mkdir -p $$(@D)
 	$(CC) $(SANFLAGS) -o $$@ $(call aobj_of,$(2)) $(call alib_of,$(3)) $(LDFLAGS) $(4) -lcmocka
-SUITE_LINES_unit += $(1)$(TAB)env CMOCKA_MESSAGE_OUTPUT=TAP $(BUILD)/test/$(1)$(NL)
+SUITE_LINES_unit += $(1)$(TAB)env CMOCKA_MESSAGE_OUTPUT=TAP $(BUILD)/test/$(1)$$(NL)
 endef
 
 define add_suite
-SUITE_LINES_$(1) += $(2)$(TAB)$(3)$(NL)
+SUITE_LINES_$(1) += $(2)$(TAB)$(3)$$(NL)
 endef
 
 define add_bench
-BENCH_LINES += $(1)$(TAB)$(2)$(NL)
+BENCH_LINES += $(1)$(TAB)$(2)$$(NL)
 endef

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Writes small valid seed files for the fuzzers: DIR/jpeg/, DIR/png/,
+ * DIR/pnm/. Generated at build time so no binary fixture is committed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "anpr_image.h"
+
+static void put(const char *dir, const char *leaf, const void *p, size_t n)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, leaf);
+	f = fopen(path, "wb");
+	if (!f || fwrite(p, 1, n, f) != n) {
+		perror(path);
+		exit(1);
+	}
+	fclose(f);
+}
+
+int main(int argc, char **argv)
+{
+	static const char pgm[] = "P5\n# seed\n4 3\n255\n0123456789ab";
+	static const char ppm[] = "P6 2 2 15\n\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c";
+	/* 1x1 grey PNG, 8 bits */
+	static const unsigned char png[] = {
+		0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d,
+		0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01,
+		0x08, 0x00, 0x00, 0x00, 0x00, 0x3a, 0x7e, 0x9b, 0x55, 0x00, 0x00, 0x00,
+		0x0a, 0x49, 0x44, 0x41, 0x54, 0x08, 0xd7, 0x63, 0x60, 0x00, 0x00, 0x00,
+		0x02, 0x00, 0x01, 0xe2, 0x21, 0xbc, 0x33, 0x00, 0x00, 0x00, 0x00, 0x49,
+		0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+	};
+	char dir[400], err[256];
+	struct anpr_image img;
+	uint8_t *jpg;
+	size_t len;
+	int q;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: make_seeds DIR\n");
+		return 2;
+	}
+	snprintf(dir, sizeof(dir), "%s/pnm", argv[1]);
+	mkdir(argv[1], 0755);
+	mkdir(dir, 0755);
+	put(dir, "seed.pgm", pgm, sizeof(pgm) - 1);
+	put(dir, "seed.ppm", ppm, sizeof(ppm) - 1);
+	snprintf(dir, sizeof(dir), "%s/png", argv[1]);
+	mkdir(dir, 0755);
+	put(dir, "seed.png", png, sizeof(png));
+	snprintf(dir, sizeof(dir), "%s/jpeg", argv[1]);
+	mkdir(dir, 0755);
+	if (anpr_image_alloc(&img, 24, 16))
+		return 1;
+	for (int y = 0; y < 16; y++)
+		for (int x = 0; x < 24; x++)
+			img.data[y * img.stride + x] = (uint8_t)(x * 10 ^ y * 16);
+	for (q = 30; q <= 90; q += 60) {
+		char leaf[32];
+
+		if (anpr_image_encode_jpeg(&img, q, &jpg, &len, err, sizeof(err))) {
+			fprintf(stderr, "%s\n", err);
+			return 1;
+		}
+		snprintf(leaf, sizeof(leaf), "q%d.jpg", q);
+		put(dir, leaf, jpg, len);
+		free(jpg);
+	}
+	anpr_image_free(&img);
+	return 0;
+}
