@@ -18,6 +18,7 @@ TOP := $(CURDIR)
 include mk/kernel.mk
 include mk/config.mk
 include mk/rules.mk
+include mk/lint.mk
 
 # Components, in dependency order (libraries before their users).
 -include $(sort $(wildcard */build.mk))
