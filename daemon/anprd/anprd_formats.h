@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * anprd_formats.h - every external format anprd reads or writes, as
+ * constants in one place: the configuration file (docs/anprd-conf.md), the
+ * hotlist CSV files (docs/hotlists.md) and the alert lines sent to
+ * subscribers, the webhook and the journal (docs/alerts.md).
+ *
+ * Change a limit here and in the matching document together.
+ */
+#ifndef ANPRD_FORMATS_H
+#define ANPRD_FORMATS_H
+
+/* ---- configuration file (/etc/anpr/anprd.conf) ---------------------- */
+
+#define ANPRD_CONF_PATH		"/etc/anpr/anprd.conf"
+#define ANPRD_CONF_MAX_LINE	1024	/* bytes per line, newline excluded */
+#define ANPRD_CONF_MAX_SIZE	(1024 * 1024)	/* whole file */
+#define ANPRD_ID_MAX		32	/* camera id, site id, source name */
+#define ANPRD_PATH_MAX		256	/* any path or URI value */
+#define ANPRD_MAX_SOURCES	8	/* [source NAME] sections */
+#define ANPRD_MAX_HOTLISTS	32	/* [hotlists] file = ... lines */
+#define ANPRD_MAX_ROI_POINTS	32	/* vertices of one source's ROI polygon */
+#define ANPRD_MAX_WORKERS	64	/* [reader] workers */
+
+/* ---- hotlist CSV ---------------------------------------------------- */
+
+/* The first non-comment line of every hotlist file, exactly. */
+#define HOTLIST_HEADER		"vrm,list,reason,priority,action"
+#define HOTLIST_MAX_LINE	1024	/* bytes per line, newline excluded */
+#define HOTLIST_MAX_ENTRIES	4000000	/* per hotlist set (all files) */
+#define HOTLIST_VRM_MAX		10	/* characters after normalisation */
+#define HOTLIST_PATTERN_MAX	16	/* wildcard pattern, characters */
+#define HOTLIST_LIST_MAX	32	/* list name */
+#define HOTLIST_REASON_MAX	200	/* reason text */
+#define HOTLIST_PRIO_MIN	1	/* most urgent */
+#define HOTLIST_PRIO_MAX	9	/* least urgent */
+#define HOTLIST_WILD_ONE	'?'	/* any one character */
+#define HOTLIST_WILD_ANY	'*'	/* any run of characters, maybe none */
+
+/*
+ * The reader's look-alike pairs. A hit that needed any of these
+ * substitutions is "fuzzy", and its distance is how many it needed. Each
+ * pair folds onto its digit.
+ */
+#define HOTLIST_CONFUSABLE_LETTERS	"OIBS"
+#define HOTLIST_CONFUSABLE_DIGITS	"0185"
+
+/* What a hit asks of the people who receive it. */
+enum hotlist_action {
+	HOTLIST_ACT_INTERCEPT = 0,	/* "intercept": stop the vehicle */
+	HOTLIST_ACT_INFORM = 1,		/* "inform": tell officers, no stop */
+	HOTLIST_ACT_SILENT = 2,		/* "silent": covert; record only,
+					   no local alert output */
+};
+
+/* ---- alert lines (UNIX socket, webhook body, journal fields) -------- */
+
+#define ALERT_LINE_MAX		2048	/* one JSON object plus '\n' */
+#define ALERT_SCHEMA		"anpr-alert/1"
+#define ALERT_SOCK_PATH		"/run/anpr/alerts.sock"
+#define ALERT_SOCK_MAX_CLIENTS	32
+#define ALERT_SOCK_CLIENT_BUF	(64 * 1024)	/* queued bytes per client */
+
+/* Alert kinds; hits always go out before any other kind. */
+enum alert_kind {
+	ALERT_HIT = 0,			/* a read matched a hotlist entry */
+	ALERT_HIT_SEARCHBACK = 1,	/* a past read matches a new entry */
+	ALERT_HEALTH = 2,		/* camera health changed */
+	ALERT_INFO = 3,			/* anything else (reload, start) */
+};
+
+#endif /* ANPRD_FORMATS_H */

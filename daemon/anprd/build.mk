@@ -1,0 +1,15 @@
+# anprd: the ANPR daemon. libanprdcore is its pure logic (config, hotlists,
+# tracker, alerts formatting, camera health); it unit-tests without a
+# camera, a kernel or a clock.
+# The top Makefile includes only */build.mk and tests/*/build.mk, so
+# tests/anprd/build.mk includes this file; the guard makes a second
+# inclusion (should the top Makefile pick up daemon/*/build.mk) harmless.
+ifndef ANPRD_BUILD_MK
+ANPRD_BUILD_MK := 1
+INCLUDES += -Idaemon/anprd
+
+ANPRDCORE_SRCS := daemon/anprd/ini.c daemon/anprd/config.c daemon/anprd/roi.c
+
+$(eval $(call add_lib,anprdcore,$(ANPRDCORE_SRCS)))
+
+endif
