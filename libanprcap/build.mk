@@ -1,0 +1,95 @@
+# libanprcap: one capture API over V4L2, USB sensors (libusb), libcamera and
+# recorded files. Public header: libanprcap/include/anprcap.h.
+#   build/lib/libanprcap.a            static, in-tree users link "anprcap anprimageio"
+#   build/lib/libanprcap.so.0         shared (soname libanprcap.so.0), public symbols only
+#   build/lib/pkgconfig/anprcap.pc    for integrators (make install)
+#   build/bin/anpr-capture            the tool
+INCLUDES += -Ilibanprcap/include
+
+ANPRCAP_SOVER   := 0
+ANPRCAP_SRCS    := libanprcap/src/core.c libanprcap/src/pace.c libanprcap/src/y4m.c \
+                   libanprcap/src/file.c
+ANPRCAP_DEFS    :=
+ANPRCAP_REQS    :=
+# Users of the static library link: anprcap anprimageio + $(ANPRCAP_LDLIBS)
+ANPRCAP_LDLIBS  := -ljpeg -lpng -lz
+
+# V4L2 (Linux headers only).
+ifneq ($(wildcard libanprcap/src/v4l2.c),)
+ANPRCAP_SRCS    += libanprcap/src/v4l2.c
+ANPRCAP_DEFS    += -DANPRCAP_HAVE_V4L2
+endif
+# USB sensors, when libusb-1.0 is installed (scripts/packages/capture.list).
+ifneq ($(wildcard libanprcap/src/usb.c),)
+ifeq ($(shell pkg-config --exists libusb-1.0 && echo y),y)
+ANPRCAP_SRCS    += libanprcap/src/usbproto.c libanprcap/src/usb.c
+ANPRCAP_DEFS    += -DANPRCAP_HAVE_USB
+ANPRCAP_LDLIBS  += $(shell pkg-config --libs libusb-1.0)
+ANPRCAP_REQS    += libusb-1.0
+$(call obj_of,libanprcap/src/usb.c) $(call aobj_of,libanprcap/src/usb.c): \
+	INCLUDES += $(shell pkg-config --cflags libusb-1.0)
+endif
+endif
+
+$(call obj_of,$(ANPRCAP_SRCS)) $(call aobj_of,$(ANPRCAP_SRCS)): \
+	CFLAGS += -fvisibility=hidden $(ANPRCAP_DEFS)
+$(eval $(call add_lib,anprcap,$(ANPRCAP_SRCS)))
+
+# Shared library: our objects + imageio's, exporting anprcap_* only.
+ANPRCAP_SO := $(BUILD)/lib/libanprcap.so.$(ANPRCAP_SOVER)
+ANPRCAP_REAL := $(BUILD)/lib/libanprcap.so.$(VERSION)
+ALL_LIBS += $(ANPRCAP_SO) $(BUILD)/lib/libanprcap.so $(BUILD)/lib/pkgconfig/anprcap.pc
+$(ANPRCAP_REAL): $(call obj_of,$(ANPRCAP_SRCS)) $(BUILD)/lib/libanprimageio.a \
+		libanprcap/anprcap.map
+	@mkdir -p $(@D)
+	$(CC) -shared -Wl,-soname,libanprcap.so.$(ANPRCAP_SOVER) -Wl,-z,defs \
+		-Wl,--version-script=libanprcap/anprcap.map -o $@ \
+		$(call obj_of,$(ANPRCAP_SRCS)) $(BUILD)/lib/libanprimageio.a $(LDFLAGS) $(ANPRCAP_LDLIBS)
+$(ANPRCAP_SO): $(ANPRCAP_REAL)
+	ln -sf $(notdir $<) $@
+$(BUILD)/lib/libanprcap.so: $(ANPRCAP_SO)
+	ln -sf $(notdir $<) $@
+# One self-contained static archive for integrators (ours + imageio).
+$(BUILD)/lib/dist/libanprcap.a: $(BUILD)/lib/libanprcap.a $(BUILD)/lib/libanprimageio.a
+	@mkdir -p $(@D)
+	@rm -f $@
+	printf 'CREATE $@\nADDLIB $(word 1,$^)\nADDLIB $(word 2,$^)\nSAVE\nEND\n' | $(AR) -M
+
+define ANPRCAP_PC
+prefix=$(PREFIX)
+libdir=$(LIBDIR)
+includedir=$(INCLUDEDIR)
+
+Name: anprcap
+Description: ANPR capture library: V4L2, USB sensors, libcamera and recorded files
+Version: $(VERSION)
+Requires.private: $(ANPRCAP_REQS)
+Libs: -L$${libdir} -lanprcap
+Libs.private: -ljpeg -lpng -lz
+Cflags: -I$${includedir}
+endef
+export ANPRCAP_PC
+$(BUILD)/lib/pkgconfig/anprcap.pc: libanprcap/build.mk mk/config.mk
+	@mkdir -p $(@D)
+	printf '%s\n' "$$ANPRCAP_PC" > $@
+
+# The tool.
+ifneq ($(wildcard tools/anpr-capture.c),)
+$(eval $(call add_prog,anpr-capture,tools/anpr-capture.c,anprcap anprimageio,$(ANPRCAP_LDLIBS)))
+endif
+
+.PHONY: install-anprcap
+INSTALL_TARGETS += install-anprcap
+install-anprcap: $(ANPRCAP_SO) $(BUILD)/lib/dist/libanprcap.a $(BUILD)/lib/pkgconfig/anprcap.pc \
+		$(BUILD)/bin/anpr-capture
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(BINDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3
+	install -m 644 libanprcap/include/anprcap.h $(DESTDIR)$(INCLUDEDIR)/anprcap.h
+	install -m 755 $(ANPRCAP_REAL) $(DESTDIR)$(LIBDIR)/
+	ln -sf libanprcap.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libanprcap.so.$(ANPRCAP_SOVER)
+	ln -sf libanprcap.so.$(ANPRCAP_SOVER) $(DESTDIR)$(LIBDIR)/libanprcap.so
+	install -m 644 $(BUILD)/lib/dist/libanprcap.a $(DESTDIR)$(LIBDIR)/libanprcap.a
+	install -m 644 $(BUILD)/lib/pkgconfig/anprcap.pc $(DESTDIR)$(LIBDIR)/pkgconfig/anprcap.pc
+	install -m 755 $(BUILD)/bin/anpr-capture $(DESTDIR)$(BINDIR)/anpr-capture
+	install -m 644 man/anprcap.3 $(DESTDIR)$(MANDIR)/man3/anprcap.3
+	install -m 644 man/anpr-capture.1 $(DESTDIR)$(MANDIR)/man1/anpr-capture.1

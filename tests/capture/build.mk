@@ -1,0 +1,4 @@
+# Host tests of libanprcap (cmocka, ASan + UBSan).
+$(call aobj_of,tests/capture/test_capture_pure.c): INCLUDES += -Ilibanprcap/src
+$(eval $(call add_test,test_capture_pure,tests/capture/test_capture_pure.c libanprcap/src/pace.c libanprcap/src/y4m.c,,))
+$(eval $(call add_test,test_capture_file,tests/capture/test_capture_file.c,anprcap anprimageio,$(ANPRCAP_LDLIBS)))
