@@ -2,3 +2,6 @@
 $(call aobj_of,tests/capture/test_capture_pure.c): INCLUDES += -Ilibanprcap/src
 $(eval $(call add_test,test_capture_pure,tests/capture/test_capture_pure.c libanprcap/src/pace.c libanprcap/src/y4m.c,,))
 $(eval $(call add_test,test_capture_file,tests/capture/test_capture_file.c,anprcap anprimageio,$(ANPRCAP_LDLIBS)))
+# anpr-capture on file: sources (host).
+SUITE_PREREQS += $(BUILD)/bin/anpr-capture
+$(eval $(call add_suite,unit,capture_tool,tests/capture/tool.sh $(BUILD)))
