@@ -1,0 +1,13 @@
+# daemon/evidence: evidential records (issue 6): library anprevidence, the
+# tools anpr-keygen and anpr-verify. The top Makefile includes only
+# */build.mk and tests/*/build.mk, so tests/evidence/build.mk includes this
+# file; the guard makes a second inclusion harmless.
+ifndef EVIDENCE_BUILD_MK
+EVIDENCE_BUILD_MK := 1
+EVIDENCE_SRCS := daemon/evidence/record.c daemon/evidence/minisig.c \
+	daemon/evidence/hash.c daemon/evidence/keyfile.c daemon/evidence/chain.c \
+	daemon/evidence/spool.c daemon/evidence/recover.c
+INCLUDES += -Idaemon/evidence
+$(eval $(call add_lib,anprevidence,$(EVIDENCE_SRCS)))
+$(eval $(call add_prog,anpr-keygen,tools/anpr-keygen.c,anprevidence,-lsodium))
+endif

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * evidence.h - the evidential record library (anprevidence): records,
+ * minisign keys and signatures, the Merkle tree, the hash chain, the
+ * crash-safe spool and its writer thread, and the verifier.
+ *
+ * Conventions (as imageio): functions that can fail return 0 or a negative
+ * EV_E* code and write into err (errlen bytes, always NUL-terminated) a
+ * message that names the file (or the field) and the reason.
+ */
+#ifndef ANPR_EVIDENCE_H
+#define ANPR_EVIDENCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "evidence_format.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum ev_err {
+	EV_OK = 0,
+	EV_EIO = -1,		/* open/read/write/sync/rename failed */
+	EV_EFORMAT = -2,	/* malformed record, key or signature */
+	EV_ESIG = -3,		/* signature does not verify */
+	EV_EKEY = -4,		/* wrong key, or key file refused */
+	EV_ENOSPC = -5,		/* disk full: intake stopped */
+	EV_EFULL = -6,		/* writer queue full: record dropped */
+	EV_ESTATE = -7,		/* spool stopped after an earlier error */
+	EV_EINVAL = -8,		/* bad argument from the caller */
+	EV_ENOMEM = -9,
+	EV_EPERM = -10,		/* secret key permissions too loose */
+};
+
+/* Library set-up: sodium_init(). Returns 0 or EV_EIO. Thread-safe. */
+int ev_init(void);
+
+/* ------------------------------------------------------------ record */
+
+struct ev_field_info {
+	const char *name;
+	enum ev_kind kind;
+};
+extern const struct ev_field_info ev_fields[EV_F_COUNT];
+extern const char *const ev_type_names[EV_TYPE_COUNT];
+
+/* The fields of a record type, in file order (common fields first). */
+size_t ev_type_fields(enum ev_type type, const enum ev_field **fields);
+
+struct ev_record {
+	enum ev_type type;
+	char v[EV_F_COUNT][EV_VALUE_MAX];	/* values, NUL-terminated */
+};
+
+void ev_record_init(struct ev_record *r, enum ev_type type);
+/* printf into field f; EV_EINVAL if it does not fit. */
+int ev_record_set(struct ev_record *r, enum ev_field f, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Check one value against a syntax class; 0 or EV_EFORMAT. */
+int ev_value_check(enum ev_kind kind, const char *v);
+/* Encode (checking every field of the type) into out; *len = bytes. */
+int ev_record_encode(const struct ev_record *r, char *out, size_t cap,
+		     size_t *len, char *err, size_t errlen);
+/* Strict, canonical decode. name is used in messages (file name). */
+int ev_record_parse(const char *buf, size_t len, const char *name,
+		    struct ev_record *r, char *err, size_t errlen);
+/* Unsigned field value; the field must be valid UINT. */
+uint64_t ev_record_u64(const struct ev_record *r, enum ev_field f);
+
+/* UTC time formatting for the TIME class (microseconds, 'Z'). */
+int ev_format_time(const struct timespec *utc, char *out, size_t cap);
+
+/* ------------------------------------------------------------- clock */
+
+/* Clock state at capture, from adjtimex(2). */
+struct ev_clock {
+	bool synced;			/* kernel says NTP-synchronised */
+	uint64_t esterror_us;		/* estimated error */
+	uint64_t maxerror_us;		/* maximum error */
+};
+/* Pure: derive the state from adjtimex's result and struct timex fields. */
+void ev_clock_from_timex(int adjtimex_ret, int status, long esterror,
+			 long maxerror, struct ev_clock *out);
+/* Sample the host clock (calls adjtimex with modes 0). */
+int ev_clock_sample(struct ev_clock *out);
+
+/* What the capture path stamps on a record (inject in tests). */
+struct ev_when {
+	struct timespec utc;		/* CLOCK_REALTIME at capture */
+	uint64_t mono_ns;		/* CLOCK_MONOTONIC at capture */
+	struct ev_clock clock;
+};
+typedef void (*ev_now_fn)(void *ctx, struct ev_when *out);
+/* The real clock: clock_gettime + adjtimex. */
+void ev_now_system(void *ctx, struct ev_when *out);
+
+/* ------------------------------------------------------------ hashes */
+
+void ev_sha256(const void *buf, size_t len, uint8_t out[EV_HASH_LEN]);
+void ev_hex(const uint8_t *bin, size_t len, char *out /* 2*len+1 */);
+int ev_unhex(const char *hex, uint8_t *bin, size_t len);
+/* SHA-256 of a file; EV_EIO with the file named. */
+int ev_sha256_file(const char *path, uint8_t out[EV_HASH_LEN],
+		   char *err, size_t errlen);
+/* Merkle tree hash (RFC 6962) of n record hashes. */
+void ev_merkle_root(const uint8_t (*leaves)[EV_HASH_LEN], size_t n,
+		    uint8_t out[EV_HASH_LEN]);
+
+/* -------------------------------------------------- minisign keys/sigs */
+
+struct ev_key {
+	uint8_t keynum[EV_KEYNUM_LEN];
+	uint8_t pk[EV_PK_LEN];
+	uint8_t sk[EV_SK_LEN];
+	bool has_secret;
+};
+
+/* Key id as minisign prints it ("%016" PRIX64 of the little-endian keynum),
+ * 17 bytes with the NUL. */
+void ev_key_id(const uint8_t keynum[EV_KEYNUM_LEN], char out[17]);
+/* Fingerprint: SHA-256 of the 32-byte Ed25519 public key, hex. */
+void ev_key_fingerprint(const struct ev_key *k, char out[EV_HASH_HEX + 1]);
+/* Fresh random key pair. */
+int ev_key_generate(struct ev_key *k);
+/* The base64 line of the public key (EV_MS_PUBKEY_B64_LEN + 1). */
+void ev_pubkey_b64(const struct ev_key *k, char *out, size_t cap);
+int ev_pubkey_from_b64(const char *b64, struct ev_key *k, const char *name,
+		       char *err, size_t errlen);
+
+/* Public key file text; *len bytes. */
+int ev_pubkey_encode(const struct ev_key *k, char *out, size_t cap,
+		     size_t *len);
+int ev_pubkey_parse(const char *buf, size_t len, const char *name,
+		    struct ev_key *k, char *err, size_t errlen);
+/* Secret key file text; passphrase NULL = stored in clear (minisign -W). */
+int ev_seckey_encode(const struct ev_key *k, const char *passphrase,
+		     char *out, size_t cap, size_t *len);
+int ev_seckey_parse(const char *buf, size_t len, const char *name,
+		    const char *passphrase, struct ev_key *k,
+		    char *err, size_t errlen);
+
+/* Detached signature file text for msg (sig_alg "ED"). */
+int ev_sign(const struct ev_key *k, const void *msg, size_t msglen,
+	    const char *trusted_comment, char *out, size_t cap, size_t *len);
+/* Verify a detached signature file text against msg and key. On success,
+ * the trusted comment is copied to tc (tccap bytes) if tc != NULL.
+ * EV_EFORMAT (unparsable), EV_EKEY (other key id), EV_ESIG (bad). */
+int ev_verify_sig(const struct ev_key *k, const void *msg, size_t msglen,
+		  const char *sig, size_t siglen, const char *name,
+		  char *tc, size_t tccap, char *err, size_t errlen);
+/* Key id found in a signature file text (no verification). */
+int ev_sig_keynum(const char *sig, size_t siglen,
+		  uint8_t keynum[EV_KEYNUM_LEN]);
+
+/* Key files (I/O). The secret key file must be mode 0600 or stricter and
+ * owned by the effective user; anything else is refused with EV_EPERM. */
+int ev_key_load_public(const char *path, struct ev_key *k,
+		       char *err, size_t errlen);
+int ev_key_load_secret(const char *path, const char *passphrase,
+		       struct ev_key *k, char *err, size_t errlen);
+/* Write both files (O_EXCL unless force; 0644 / 0600; fsync). */
+int ev_key_save(const struct ev_key *k, const char *pubpath,
+		const char *secpath, const char *passphrase, bool force,
+		char *err, size_t errlen);
+
+/* Whole small file into a malloc'd buffer (NUL-terminated, limit bytes). */
+int ev_read_file(const char *path, size_t limit, char **buf, size_t *len,
+		 char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

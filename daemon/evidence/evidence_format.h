@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * evidence_format.h - every on-disk format of the evidential record chain,
+ * in one place: the record text encoding (field names, order, syntax), the
+ * minisign key and signature structures, the spool layout and the evidence
+ * bundle. docs/record-format.md, docs/spool.md and docs/keys.md describe the
+ * same things in prose, byte for byte; keep them in step with this file.
+ *
+ * Nothing here does I/O.
+ */
+#ifndef ANPR_EVIDENCE_FORMAT_H
+#define ANPR_EVIDENCE_FORMAT_H
+
+#include <stdint.h>
+
+/* ------------------------------------------------------------------ */
+/* Records                                                             */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A record is a text file of "key=value" lines, ASCII only, each line ended
+ * by one LF (no CR, no blank line, no trailing space). The fields and their
+ * order are fixed per record type (tables below); every field is present
+ * exactly once. The first line is always "format=anpr-record/1". A record
+ * is canonical: decoding it and encoding it again gives the same bytes, and
+ * verifiers reject anything else.
+ *
+ * The record's hash is the SHA-256 of the whole file (what sha256sum
+ * prints); the next record in the chain carries it as prev_hash.
+ */
+#define EV_FORMAT_NAME		"anpr-record/1"
+#define EV_FORMAT_VERSION	1
+#define EV_RECORD_MAX		4096		/* bytes in one record file */
+#define EV_VALUE_MAX		256		/* bytes in one value */
+#define EV_KEY_MAX		32		/* bytes in one key */
+#define EV_FIELDS_MAX		48
+
+#define EV_HASH_LEN		32		/* SHA-256 */
+#define EV_HASH_HEX		64
+#define EV_ZERO_HASH_HEX \
+	"0000000000000000000000000000000000000000000000000000000000000000"
+#define EV_CHAIN_ID_LEN		8		/* random, fixed at genesis */
+#define EV_CAMERA_ID_MAX	32		/* [A-Za-z0-9_-]{1,32} */
+#define EV_VRM_MAX		16		/* [A-Z0-9 ], as read */
+
+/* Record types (value of the "type" field). */
+#define EV_TYPE_READ		"read"
+#define EV_TYPE_HEARTBEAT	"heartbeat"
+#define EV_TYPE_CHECKPOINT	"checkpoint"
+#define EV_TYPE_KEY_ROTATION	"key-rotation"
+
+enum ev_type {
+	EV_READ = 0,
+	EV_HEARTBEAT,
+	EV_CHECKPOINT,
+	EV_KEY_ROTATION,
+	EV_TYPE_COUNT
+};
+
+/*
+ * Syntax classes of values. Every value is non-empty.
+ *  UINT    decimal, no sign, no leading zero (except "0"), fits uint64
+ *  SINT    like UINT with an optional leading '-' ("-0" refused)
+ *  FIX6    signed fixed point with exactly 6 decimals: "-51.507351"
+ *  FIX3    unsigned fixed point with exactly 3 decimals: "0.973"
+ *  BOOL    "0" or "1"
+ *  HASH    64 lower-case hex digits (SHA-256)
+ *  HEX16   16 upper-case hex digits (key id, chain id)
+ *  TOKEN   [A-Za-z0-9_.:+-], 1..64 bytes
+ *  TEXT    printable ASCII (0x20..0x7e), no leading or trailing space
+ *  VRM     [A-Z0-9 ], 1..16 bytes, no leading/trailing/double space
+ *  TIME    UTC, "YYYY-MM-DDTHH:MM:SS.uuuuuuZ" (microseconds)
+ *  FILE    a plain file name [A-Za-z0-9_.-], or "-" for none
+ *  HASHN   HASH, or "-" for none (paired with a FILE of "-")
+ *  B64     a minisign public key line (56 base64 characters)
+ *  FORMAT  the literal EV_FORMAT_NAME
+ *  TYPE    one of the EV_TYPE_* names
+ */
+enum ev_kind {
+	EV_K_UINT, EV_K_SINT, EV_K_FIX6, EV_K_FIX3, EV_K_BOOL, EV_K_HASH,
+	EV_K_HEX16, EV_K_TOKEN, EV_K_TEXT, EV_K_VRM, EV_K_TIME, EV_K_FILE,
+	EV_K_HASHN, EV_K_B64, EV_K_FORMAT, EV_K_TYPE
+};
+
+/*
+ * Fields common to every record, in this order, first in the file.
+ * X(identifier, "name", kind)
+ */
+#define EV_FIELDS_COMMON(X) \
+	X(FORMAT,          "format",              EV_K_FORMAT) \
+	X(TYPE,            "type",                EV_K_TYPE)   \
+	X(RECORD_ID,       "record_id",           EV_K_TOKEN)  \
+	X(CAMERA_ID,       "camera_id",           EV_K_TOKEN)  \
+	X(CHAIN_ID,        "chain_id",            EV_K_HEX16)  \
+	X(CHAIN_SEQ,       "chain_seq",           EV_K_UINT)   \
+	X(PREV_HASH,       "prev_hash",           EV_K_HASH)   \
+	X(KEY_ID,          "key_id",              EV_K_HEX16)  \
+	X(TIME,            "time_utc",            EV_K_TIME)   \
+	X(CLOCK_SYNCED,    "clock_synced",        EV_K_BOOL)   \
+	X(CLOCK_ESTERR,    "clock_esterror_us",   EV_K_UINT)   \
+	X(CLOCK_MAXERR,    "clock_maxerror_us",   EV_K_UINT)   \
+	X(MONO_NS,         "monotonic_ns",        EV_K_UINT)   \
+	X(SITE_ID,         "site_id",             EV_K_TOKEN)  \
+	X(LAT,             "site_lat",            EV_K_FIX6)   \
+	X(LON,             "site_lon",            EV_K_FIX6)   \
+	X(BEARING,         "site_bearing_deg",    EV_K_UINT)   \
+	X(SW_VERSION,      "software_version",    EV_K_TOKEN)  \
+	X(MODEL_HASH,      "reader_model_sha256", EV_K_HASH)   \
+	X(CONFIG_HASH,     "config_sha256",       EV_K_HASH)
+
+/* type=read: one vehicle pass. */
+#define EV_FIELDS_READ(X) \
+	X(LANE,            "lane",                EV_K_UINT)   \
+	X(FRAME_SEQ,       "frame_seq",           EV_K_UINT)   \
+	X(VRM,             "vrm",                 EV_K_VRM)    \
+	X(REGION,          "region",              EV_K_TOKEN)  \
+	X(CONFIDENCE,      "confidence",          EV_K_FIX3)   \
+	X(HOTLIST,         "hotlist",             EV_K_TOKEN)  \
+	X(HOTLIST_ENTRY,   "hotlist_entry",       EV_K_TOKEN)  \
+	X(PLATE_FILE,      "plate_image",         EV_K_FILE)   \
+	X(PLATE_HASH,      "plate_image_sha256",  EV_K_HASHN)  \
+	X(OVERVIEW_FILE,   "overview_image",      EV_K_FILE)   \
+	X(OVERVIEW_HASH,   "overview_image_sha256", EV_K_HASHN)
+
+/* type=heartbeat: the camera is up; counters since the writer started. */
+#define EV_FIELDS_HEARTBEAT(X) \
+	X(EVENT,           "event",               EV_K_TOKEN)  \
+	X(INTERVAL,        "interval_s",          EV_K_UINT)   \
+	X(UPTIME,          "uptime_s",            EV_K_UINT)   \
+	X(FRAMES_SEEN,     "frames_seen",         EV_K_UINT)   \
+	X(READS_MADE,      "reads_made",          EV_K_UINT)   \
+	X(FRAMES_DROPPED,  "frames_dropped",      EV_K_UINT)   \
+	X(RECORDS_DROPPED, "records_dropped",     EV_K_UINT)
+
+/* type=checkpoint: Merkle root over the records since the last one. */
+#define EV_FIELDS_CHECKPOINT(X) \
+	X(FIRST_SEQ,       "first_seq",           EV_K_UINT)   \
+	X(LAST_SEQ,        "last_seq",            EV_K_UINT)   \
+	X(CP_COUNT,        "count",               EV_K_UINT)   \
+	X(MERKLE_ROOT,     "merkle_root",         EV_K_HASH)
+
+/* type=key-rotation: signed by the old key and by the new key. */
+#define EV_FIELDS_KEY_ROTATION(X) \
+	X(OLD_KEY_ID,      "old_key_id",          EV_K_HEX16)  \
+	X(NEW_KEY_ID,      "new_key_id",          EV_K_HEX16)  \
+	X(NEW_PUBKEY,      "new_public_key",      EV_K_B64)
+
+/* Values for fields that carry "nothing". */
+#define EV_NONE			"-"
+/* heartbeat event values */
+#define EV_EVENT_START		"start"		/* writer (re)started */
+#define EV_EVENT_PERIODIC	"periodic"
+#define EV_EVENT_STOP		"stop"		/* orderly shutdown */
+
+/* Field identifiers: EV_F_FORMAT, ..., EV_F_NEW_PUBKEY. */
+#define EV_X_ENUM(id, name, kind) EV_F_##id,
+enum ev_field {
+	EV_FIELDS_COMMON(EV_X_ENUM)
+	EV_FIELDS_READ(EV_X_ENUM)
+	EV_FIELDS_HEARTBEAT(EV_X_ENUM)
+	EV_FIELDS_CHECKPOINT(EV_X_ENUM)
+	EV_FIELDS_KEY_ROTATION(EV_X_ENUM)
+	EV_F_COUNT
+};
+#undef EV_X_ENUM
+
+/*
+ * Merkle root of a checkpoint (RFC 6962 / RFC 9162 tree hash, SHA-256):
+ *   leaf  = SHA-256(0x00 || record_hash)        record_hash: 32 raw bytes
+ *   node  = SHA-256(0x01 || left || right)
+ * over the record hashes of chain_seq first_seq..last_seq, in order; a
+ * subtree of n > 1 leaves splits at the largest power of two below n.
+ */
+#define EV_MERKLE_LEAF_PREFIX	0x00
+#define EV_MERKLE_NODE_PREFIX	0x01
+
+/* ------------------------------------------------------------------ */
+/* minisign structures (https://jedisct1.github.io/minisign/)          */
+/* ------------------------------------------------------------------ */
+
+#define EV_MS_SIGALG		"Ed"	/* public and secret keys; legacy sigs */
+#define EV_MS_SIGALG_HASHED	"ED"	/* signature of BLAKE2b-512(file) */
+#define EV_MS_KDF_SCRYPT	"Sc"
+#define EV_MS_KDF_NONE		"\0\0"
+#define EV_MS_CHKALG		"B2"
+#define EV_MS_UNTRUSTED_PREFIX	"untrusted comment: "
+#define EV_MS_TRUSTED_PREFIX	"trusted comment: "
+#define EV_MS_COMMENT_MAX	1024
+#define EV_MS_TRUSTED_MAX	8192
+#define EV_KEYNUM_LEN		8
+#define EV_PK_LEN		32
+#define EV_SK_LEN		64
+#define EV_SIG_LEN		64
+#define EV_SALT_LEN		32
+
+/* Base64 (standard alphabet, padded) of struct ev_ms_pubkey: 1 line. */
+struct ev_ms_pubkey {
+	uint8_t sig_alg[2];		/* "Ed" */
+	uint8_t keynum[EV_KEYNUM_LEN];	/* key id, random */
+	uint8_t pk[EV_PK_LEN];		/* Ed25519 public key */
+};
+#define EV_MS_PUBKEY_B64_LEN	56
+
+/*
+ * Base64 of struct ev_ms_seckey: 1 line. With kdf_alg "\0\0" the key is
+ * stored in clear (minisign -W); with "Sc" keynum..chk are XORed with
+ * scrypt(passphrase, kdf_salt, opslimit, memlimit) (minisign's default).
+ * chk = BLAKE2b-256(sig_alg || keynum || sk).
+ */
+struct ev_ms_seckey {
+	uint8_t sig_alg[2];		/* "Ed" */
+	uint8_t kdf_alg[2];		/* "Sc" or "\0\0" */
+	uint8_t chk_alg[2];		/* "B2" */
+	uint8_t kdf_salt[EV_SALT_LEN];
+	uint8_t kdf_opslimit_le[8];
+	uint8_t kdf_memlimit_le[8];
+	uint8_t keynum[EV_KEYNUM_LEN];
+	uint8_t sk[EV_SK_LEN];		/* Ed25519 seed || public key */
+	uint8_t chk[32];
+};
+
+/*
+ * A detached signature file (NAME.minisig), four LF-ended lines:
+ *   untrusted comment: <text>
+ *   <base64 of struct ev_ms_sig>
+ *   trusted comment: <text>
+ *   <base64 of global_sig>
+ * sig        = Ed25519(BLAKE2b-512(file contents))          (sig_alg "ED")
+ * global_sig = Ed25519(sig || trusted comment text)
+ */
+struct ev_ms_sig {
+	uint8_t sig_alg[2];		/* "ED" */
+	uint8_t keynum[EV_KEYNUM_LEN];
+	uint8_t sig[EV_SIG_LEN];
+};
+#define EV_MS_SIG_B64_LEN	100
+#define EV_MS_GSIG_B64_LEN	88
+
+_Static_assert(sizeof(struct ev_ms_pubkey) == 42, "pubkey layout");
+_Static_assert(sizeof(struct ev_ms_seckey) == 158, "seckey layout");
+_Static_assert(sizeof(struct ev_ms_sig) == 74, "sig layout");
+
+/* The trusted comment of a record signature:
+ *   "anpr-record/1 file:<name> record_id:<id> chain_seq:<n> sha256:<hash>"
+ * so `minisign -V` alone shows which record and which hash it covers. */
+
+/* scrypt parameters written by anpr-keygen --passphrase-file (libsodium's
+ * "interactive" limits: ~16 MiB, well under a second). */
+#define EV_KDF_OPSLIMIT		524288ULL
+#define EV_KDF_MEMLIMIT		16777216ULL
+
+/* ------------------------------------------------------------------ */
+/* Spool layout (docs/spool.md)                                        */
+/* ------------------------------------------------------------------ */
+
+/*
+ *   SPOOL/
+ *     public.key                 the camera's current minisign public key
+ *     head                       last committed record: "anpr-head/1" text
+ *     head.minisig               its signature
+ *     tmp/                       half-written files; emptied on open
+ *     records/NNNNNNNN/          shard: chain_seq / EV_SHARD_SIZE, 8 digits
+ *       SSSSSSSSSSSS.rec           the record (chain_seq, 12 digits)
+ *       SSSSSSSSSSSS.rec.minisig   its detached signature
+ *       SSSSSSSSSSSS.rec.new.minisig  key-rotation only: new key's signature
+ *       SSSSSSSSSSSS.plate.jpg     plate patch (read records)
+ *       SSSSSSSSSSSS.overview.jpg  overview (read records)
+ */
+#define EV_SPOOL_PUBKEY		"public.key"
+#define EV_SPOOL_HEAD		"head"
+#define EV_SPOOL_TMP		"tmp"
+#define EV_SPOOL_RECORDS	"records"
+#define EV_SHARD_SIZE		10000u
+#define EV_SEQ_DIGITS		12
+#define EV_SHARD_DIGITS		8
+#define EV_SUFFIX_REC		".rec"
+#define EV_SUFFIX_SIG		".minisig"
+#define EV_SUFFIX_NEWSIG	".new.minisig"
+#define EV_SUFFIX_PLATE		".plate.jpg"
+#define EV_SUFFIX_OVERVIEW	".overview.jpg"
+
+/*
+ * The head file, signed like a record (head.minisig):
+ *   format=anpr-head/1
+ *   chain_id=<HEX16>
+ *   chain_seq=<last committed chain_seq>
+ *   record_hash=<SHA-256 of that record file>
+ *   key_id=<HEX16 of the key that signed the head>
+ * Rewritten (temp, sync, rename, sync) with every group commit, so
+ * removing committed records from the tail is detected.
+ */
+#define EV_HEAD_FORMAT		"anpr-head/1"
+
+/* ------------------------------------------------------------------ */
+/* Evidence bundle (anpr-verify --export)                              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A POSIX ustar archive:
+ *   anpr-evidence/README.txt           how to re-verify with minisign
+ *   anpr-evidence/public.key           (and public-KEYID.key per key)
+ *   anpr-evidence/SHA256SUMS           sha256sum -c list of every file
+ *   anpr-evidence/records/SSSSSSSSSSSS.* the records asked for, the chain
+ *                                        links around them, their images
+ *                                        and signatures
+ */
+#define EV_BUNDLE_DIR		"anpr-evidence"
+
+#endif

@@ -1,0 +1,456 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * minisig.c - minisign-compatible keys and detached signatures with
+ * libsodium (Ed25519; BLAKE2b-512 prehash, "ED"). Pure: buffers in,
+ * buffers out; key files are read and written by keyfile.c.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "evidence.h"
+
+int ev_init(void)
+{
+	return sodium_init() < 0 ? EV_EIO : 0;
+}
+
+static uint64_t le64_load(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static void le64_store(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+void ev_key_id(const uint8_t keynum[EV_KEYNUM_LEN], char out[17])
+{
+	snprintf(out, 17, "%016" PRIX64, le64_load(keynum));
+}
+
+void ev_key_fingerprint(const struct ev_key *k, char out[EV_HASH_HEX + 1])
+{
+	uint8_t h[EV_HASH_LEN];
+
+	crypto_hash_sha256(h, k->pk, EV_PK_LEN);
+	ev_hex(h, EV_HASH_LEN, out);
+}
+
+int ev_key_generate(struct ev_key *k)
+{
+	memset(k, 0, sizeof *k);
+	randombytes_buf(k->keynum, sizeof k->keynum);
+	if (crypto_sign_keypair(k->pk, k->sk) != 0)
+		return EV_EIO;
+	k->has_secret = true;
+	return 0;
+}
+
+void ev_pubkey_b64(const struct ev_key *k, char *out, size_t cap)
+{
+	struct ev_ms_pubkey p;
+
+	memcpy(p.sig_alg, EV_MS_SIGALG, 2);
+	memcpy(p.keynum, k->keynum, EV_KEYNUM_LEN);
+	memcpy(p.pk, k->pk, EV_PK_LEN);
+	sodium_bin2base64(out, cap, (const uint8_t *)&p, sizeof p,
+			  sodium_base64_VARIANT_ORIGINAL);
+}
+
+int ev_pubkey_from_b64(const char *b64, struct ev_key *k, const char *name,
+		       char *err, size_t errlen)
+{
+	struct ev_ms_pubkey p;
+	size_t n = 0;
+
+	memset(k, 0, sizeof *k);
+	if (sodium_base642bin((uint8_t *)&p, sizeof p, b64, strlen(b64), NULL,
+			      &n, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    n != sizeof p) {
+		snprintf(err, errlen,
+			 "%s: not a minisign public key (bad base64 or "
+			 "length)", name);
+		return EV_EFORMAT;
+	}
+	if (memcmp(p.sig_alg, EV_MS_SIGALG, 2) != 0) {
+		snprintf(err, errlen,
+			 "%s: unsupported key algorithm (not Ed25519 \"Ed\")",
+			 name);
+		return EV_EFORMAT;
+	}
+	memcpy(k->keynum, p.keynum, EV_KEYNUM_LEN);
+	memcpy(k->pk, p.pk, EV_PK_LEN);
+	return 0;
+}
+
+int ev_pubkey_encode(const struct ev_key *k, char *out, size_t cap,
+		     size_t *len)
+{
+	char b64[EV_MS_PUBKEY_B64_LEN + 1], id[17];
+	int n;
+
+	ev_pubkey_b64(k, b64, sizeof b64);
+	ev_key_id(k->keynum, id);
+	n = snprintf(out, cap, EV_MS_UNTRUSTED_PREFIX
+		     "minisign public key %s\n%s\n", id, b64);
+	if (n < 0 || (size_t)n >= cap)
+		return EV_EINVAL;
+	*len = (size_t)n;
+	return 0;
+}
+
+/* Split text into lines (LF; a trailing CR is dropped as minisign's trim
+ * does). Returns the number of lines found, at most max. */
+static size_t split_lines(const char *buf, size_t len, const char **ls,
+			  size_t *ll, size_t max)
+{
+	size_t n = 0, off = 0;
+
+	while (off < len && n < max) {
+		const char *nl = memchr(buf + off, '\n', len - off);
+		size_t l = nl ? (size_t)(nl - (buf + off)) : len - off;
+
+		ls[n] = buf + off;
+		while (l > 0 && (ls[n][l - 1] == '\r' || ls[n][l - 1] == ' ' ||
+				 ls[n][l - 1] == '\t'))
+			l--;
+		ll[n++] = l;
+		off += (nl ? (size_t)(nl - (buf + off)) + 1 : len - off);
+	}
+	return n;
+}
+
+static int b64_decode(const char *s, size_t sl, void *bin, size_t binlen)
+{
+	size_t n = 0;
+
+	if (sodium_base642bin(bin, binlen, s, sl, NULL, &n, NULL,
+			      sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    n != binlen)
+		return -1;
+	return 0;
+}
+
+int ev_pubkey_parse(const char *buf, size_t len, const char *name,
+		    struct ev_key *k, char *err, size_t errlen)
+{
+	const char *ls[2];
+	size_t ll[2];
+	char line[EV_MS_PUBKEY_B64_LEN + 8];
+
+	if (split_lines(buf, len, ls, ll, 2) < 2) {
+		snprintf(err, errlen,
+			 "%s: not a minisign public key file (needs a comment "
+			 "line and a key line)", name);
+		return EV_EFORMAT;
+	}
+	if (ll[0] < strlen(EV_MS_UNTRUSTED_PREFIX) ||
+	    memcmp(ls[0], EV_MS_UNTRUSTED_PREFIX,
+		   strlen(EV_MS_UNTRUSTED_PREFIX)) != 0) {
+		snprintf(err, errlen,
+			 "%s: line 1 does not start with \"%s\"", name,
+			 EV_MS_UNTRUSTED_PREFIX);
+		return EV_EFORMAT;
+	}
+	if (ll[1] >= sizeof line) {
+		snprintf(err, errlen, "%s: line 2: key too long", name);
+		return EV_EFORMAT;
+	}
+	memcpy(line, ls[1], ll[1]);
+	line[ll[1]] = '\0';
+	return ev_pubkey_from_b64(line, k, name, err, errlen);
+}
+
+static void seckey_chk(const struct ev_ms_seckey *s, uint8_t chk[32])
+{
+	crypto_generichash_state st;
+
+	crypto_generichash_init(&st, NULL, 0, 32);
+	crypto_generichash_update(&st, s->sig_alg, sizeof s->sig_alg);
+	crypto_generichash_update(&st, s->keynum, sizeof s->keynum);
+	crypto_generichash_update(&st, s->sk, sizeof s->sk);
+	crypto_generichash_final(&st, chk, 32);
+}
+
+/* XOR keynum || sk || chk with scrypt(passphrase). */
+static int seckey_crypt(struct ev_ms_seckey *s, const char *pass)
+{
+	uint8_t stream[EV_KEYNUM_LEN + EV_SK_LEN + 32];
+	uint8_t *p = s->keynum;
+
+	if (crypto_pwhash_scryptsalsa208sha256(
+		    stream, sizeof stream, pass, strlen(pass), s->kdf_salt,
+		    le64_load(s->kdf_opslimit_le),
+		    (size_t)le64_load(s->kdf_memlimit_le)) != 0)
+		return -1;
+	for (size_t i = 0; i < sizeof stream; i++)
+		p[i] ^= stream[i];
+	sodium_memzero(stream, sizeof stream);
+	return 0;
+}
+
+int ev_seckey_encode(const struct ev_key *k, const char *passphrase,
+		     char *out, size_t cap, size_t *len)
+{
+	struct ev_ms_seckey s;
+	char b64[sodium_base64_ENCODED_LEN(sizeof(struct ev_ms_seckey),
+					   sodium_base64_VARIANT_ORIGINAL)];
+	int n, rc = 0;
+
+	if (!k->has_secret)
+		return EV_EINVAL;
+	memset(&s, 0, sizeof s);
+	memcpy(s.sig_alg, EV_MS_SIGALG, 2);
+	memcpy(s.chk_alg, EV_MS_CHKALG, 2);
+	memcpy(s.keynum, k->keynum, EV_KEYNUM_LEN);
+	memcpy(s.sk, k->sk, EV_SK_LEN);
+	seckey_chk(&s, s.chk);
+	if (passphrase) {
+		memcpy(s.kdf_alg, EV_MS_KDF_SCRYPT, 2);
+		randombytes_buf(s.kdf_salt, sizeof s.kdf_salt);
+		le64_store(s.kdf_opslimit_le, EV_KDF_OPSLIMIT);
+		le64_store(s.kdf_memlimit_le, EV_KDF_MEMLIMIT);
+		if (seckey_crypt(&s, passphrase) != 0) {
+			rc = EV_ENOMEM;
+			goto out;
+		}
+	} else {
+		memcpy(s.kdf_alg, EV_MS_KDF_NONE, 2);
+	}
+	sodium_bin2base64(b64, sizeof b64, (const uint8_t *)&s, sizeof s,
+			  sodium_base64_VARIANT_ORIGINAL);
+	n = snprintf(out, cap, EV_MS_UNTRUSTED_PREFIX "minisign %s secret "
+		     "key\n%s\n", passphrase ? "encrypted" : "unencrypted",
+		     b64);
+	if (n < 0 || (size_t)n >= cap)
+		rc = EV_EINVAL;
+	else
+		*len = (size_t)n;
+out:
+	sodium_memzero(&s, sizeof s);
+	sodium_memzero(b64, sizeof b64);
+	return rc;
+}
+
+int ev_seckey_parse(const char *buf, size_t len, const char *name,
+		    const char *passphrase, struct ev_key *k, char *err,
+		    size_t errlen)
+{
+	struct ev_ms_seckey s;
+	const char *ls[2];
+	size_t ll[2];
+	uint8_t chk[32];
+	int rc = EV_EFORMAT;
+
+	memset(k, 0, sizeof *k);
+	if (split_lines(buf, len, ls, ll, 2) < 2 ||
+	    ll[0] < strlen(EV_MS_UNTRUSTED_PREFIX) ||
+	    memcmp(ls[0], EV_MS_UNTRUSTED_PREFIX,
+		   strlen(EV_MS_UNTRUSTED_PREFIX)) != 0) {
+		snprintf(err, errlen,
+			 "%s: not a minisign secret key file (comment line "
+			 "and key line expected)", name);
+		return EV_EFORMAT;
+	}
+	if (b64_decode(ls[1], ll[1], &s, sizeof s) != 0) {
+		snprintf(err, errlen,
+			 "%s: line 2: not a minisign secret key (bad base64 "
+			 "or length)", name);
+		return EV_EFORMAT;
+	}
+	if (memcmp(s.sig_alg, EV_MS_SIGALG, 2) != 0 ||
+	    memcmp(s.chk_alg, EV_MS_CHKALG, 2) != 0) {
+		snprintf(err, errlen, "%s: unsupported signature or checksum "
+			 "algorithm", name);
+		goto out;
+	}
+	if (memcmp(s.kdf_alg, EV_MS_KDF_SCRYPT, 2) == 0) {
+		if (!passphrase) {
+			snprintf(err, errlen, "%s: the key is encrypted and "
+				 "no passphrase was given", name);
+			rc = EV_EKEY;
+			goto out;
+		}
+		if (le64_load(s.kdf_memlimit_le) > (1ULL << 31) ||
+		    seckey_crypt(&s, passphrase) != 0) {
+			snprintf(err, errlen, "%s: scrypt parameters refused",
+				 name);
+			goto out;
+		}
+	} else if (memcmp(s.kdf_alg, EV_MS_KDF_NONE, 2) != 0) {
+		snprintf(err, errlen, "%s: unsupported key derivation "
+			 "function", name);
+		goto out;
+	}
+	seckey_chk(&s, chk);
+	if (sodium_memcmp(chk, s.chk, sizeof chk) != 0) {
+		snprintf(err, errlen, "%s: %s", name,
+			 passphrase && memcmp(s.kdf_alg, EV_MS_KDF_SCRYPT, 2) == 0
+			 ? "wrong passphrase for this key"
+			 : "checksum mismatch (corrupted key file)");
+		rc = EV_EKEY;
+		goto out;
+	}
+	memcpy(k->keynum, s.keynum, EV_KEYNUM_LEN);
+	memcpy(k->sk, s.sk, EV_SK_LEN);
+	crypto_sign_ed25519_sk_to_pk(k->pk, k->sk);
+	k->has_secret = true;
+	rc = 0;
+out:
+	sodium_memzero(&s, sizeof s);
+	return rc;
+}
+
+int ev_sign(const struct ev_key *k, const void *msg, size_t msglen,
+	    const char *trusted_comment, char *out, size_t cap, size_t *len)
+{
+	struct ev_ms_sig s;
+	uint8_t h[crypto_generichash_BYTES_MAX];
+	uint8_t gbuf[EV_SIG_LEN + EV_MS_TRUSTED_MAX], gsig[EV_SIG_LEN];
+	char sb64[EV_MS_SIG_B64_LEN + 1], gb64[EV_MS_GSIG_B64_LEN + 1], id[17];
+	size_t tcl = strlen(trusted_comment);
+	int n;
+
+	if (!k->has_secret || tcl >= EV_MS_TRUSTED_MAX ||
+	    strchr(trusted_comment, '\n'))
+		return EV_EINVAL;
+	memcpy(s.sig_alg, EV_MS_SIGALG_HASHED, 2);
+	memcpy(s.keynum, k->keynum, EV_KEYNUM_LEN);
+	crypto_generichash(h, sizeof h, msg, msglen, NULL, 0);
+	crypto_sign_detached(s.sig, NULL, h, sizeof h, k->sk);
+	memcpy(gbuf, s.sig, EV_SIG_LEN);
+	memcpy(gbuf + EV_SIG_LEN, trusted_comment, tcl);
+	crypto_sign_detached(gsig, NULL, gbuf, EV_SIG_LEN + tcl, k->sk);
+	sodium_bin2base64(sb64, sizeof sb64, (const uint8_t *)&s, sizeof s,
+			  sodium_base64_VARIANT_ORIGINAL);
+	sodium_bin2base64(gb64, sizeof gb64, gsig, sizeof gsig,
+			  sodium_base64_VARIANT_ORIGINAL);
+	ev_key_id(k->keynum, id);
+	n = snprintf(out, cap,
+		     EV_MS_UNTRUSTED_PREFIX "signature from anpr camera key "
+		     "%s\n%s\n" EV_MS_TRUSTED_PREFIX "%s\n%s\n",
+		     id, sb64, trusted_comment, gb64);
+	if (n < 0 || (size_t)n >= cap)
+		return EV_EINVAL;
+	*len = (size_t)n;
+	return 0;
+}
+
+struct parsed_sig {
+	struct ev_ms_sig s;
+	uint8_t gsig[EV_SIG_LEN];
+	const char *tc;
+	size_t tcl;
+};
+
+static int sig_parse(const char *sig, size_t siglen, const char *name,
+		     struct parsed_sig *p, char *err, size_t errlen)
+{
+	const char *ls[4];
+	size_t ll[4];
+	size_t tp = strlen(EV_MS_TRUSTED_PREFIX);
+
+	if (split_lines(sig, siglen, ls, ll, 4) < 4) {
+		snprintf(err, errlen,
+			 "%s: not a minisign signature (4 lines expected)",
+			 name);
+		return EV_EFORMAT;
+	}
+	if (ll[0] < strlen(EV_MS_UNTRUSTED_PREFIX) ||
+	    memcmp(ls[0], EV_MS_UNTRUSTED_PREFIX,
+		   strlen(EV_MS_UNTRUSTED_PREFIX)) != 0) {
+		snprintf(err, errlen, "%s: line 1 does not start with \"%s\"",
+			 name, EV_MS_UNTRUSTED_PREFIX);
+		return EV_EFORMAT;
+	}
+	if (b64_decode(ls[1], ll[1], &p->s, sizeof p->s) != 0) {
+		snprintf(err, errlen, "%s: line 2: bad base64 or length "
+			 "(signature damaged)", name);
+		return EV_EFORMAT;
+	}
+	if (memcmp(p->s.sig_alg, EV_MS_SIGALG_HASHED, 2) != 0) {
+		snprintf(err, errlen, "%s: line 2: signature algorithm is not "
+			 "\"ED\" (prehashed Ed25519)", name);
+		return EV_EFORMAT;
+	}
+	if (ll[2] < tp || memcmp(ls[2], EV_MS_TRUSTED_PREFIX, tp) != 0) {
+		snprintf(err, errlen, "%s: line 3 does not start with \"%s\"",
+			 name, EV_MS_TRUSTED_PREFIX);
+		return EV_EFORMAT;
+	}
+	p->tc = ls[2] + tp;
+	p->tcl = ll[2] - tp;
+	if (p->tcl >= EV_MS_TRUSTED_MAX) {
+		snprintf(err, errlen, "%s: trusted comment too long", name);
+		return EV_EFORMAT;
+	}
+	if (b64_decode(ls[3], ll[3], p->gsig, sizeof p->gsig) != 0) {
+		snprintf(err, errlen, "%s: line 4: bad base64 or length "
+			 "(global signature damaged)", name);
+		return EV_EFORMAT;
+	}
+	return 0;
+}
+
+int ev_sig_keynum(const char *sig, size_t siglen,
+		  uint8_t keynum[EV_KEYNUM_LEN])
+{
+	struct parsed_sig p;
+	char e[8];
+
+	if (sig_parse(sig, siglen, "-", &p, e, sizeof e) != 0)
+		return EV_EFORMAT;
+	memcpy(keynum, p.s.keynum, EV_KEYNUM_LEN);
+	return 0;
+}
+
+int ev_verify_sig(const struct ev_key *k, const void *msg, size_t msglen,
+		  const char *sig, size_t siglen, const char *name,
+		  char *tc, size_t tccap, char *err, size_t errlen)
+{
+	struct parsed_sig p;
+	uint8_t h[crypto_generichash_BYTES_MAX];
+	uint8_t gbuf[EV_SIG_LEN + EV_MS_TRUSTED_MAX];
+	char a[17], b[17];
+	int rc;
+
+	rc = sig_parse(sig, siglen, name, &p, err, errlen);
+	if (rc)
+		return rc;
+	if (memcmp(p.s.keynum, k->keynum, EV_KEYNUM_LEN) != 0) {
+		ev_key_id(p.s.keynum, a);
+		ev_key_id(k->keynum, b);
+		snprintf(err, errlen, "%s: signed by key %s, not by key %s",
+			 name, a, b);
+		return EV_EKEY;
+	}
+	crypto_generichash(h, sizeof h, msg, msglen, NULL, 0);
+	if (crypto_sign_verify_detached(p.s.sig, h, sizeof h, k->pk) != 0) {
+		snprintf(err, errlen, "%s: signature does not match the "
+			 "signed file (file or signature altered)", name);
+		return EV_ESIG;
+	}
+	memcpy(gbuf, p.s.sig, EV_SIG_LEN);
+	memcpy(gbuf + EV_SIG_LEN, p.tc, p.tcl);
+	if (crypto_sign_verify_detached(p.gsig, gbuf, EV_SIG_LEN + p.tcl,
+					k->pk) != 0) {
+		snprintf(err, errlen, "%s: trusted comment signature does "
+			 "not verify (comment altered)", name);
+		return EV_ESIG;
+	}
+	if (tc) {
+		size_t n = p.tcl < tccap - 1 ? p.tcl : tccap - 1;
+		memcpy(tc, p.tc, n);
+		tc[n] = '\0';
+	}
+	return 0;
+}

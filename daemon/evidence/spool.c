@@ -1,0 +1,584 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * spool.c - the crash-safe record spool (docs/spool.md).
+ *
+ * Group commit: every file of a batch is written under tmp/, then
+ *   phase 1: the files' data is made durable (syncfs, or fdatasync each),
+ *   renames: into records/SHARD/ in chain order (images, signatures, the
+ *            record last) and the signed head-SEQ pair into the root,
+ *   phase 2: the directories are made durable (syncfs, or fsync each).
+ * Only then is the batch acknowledged. A crash leaves a prefix of the
+ * batch visible, each visible file whole; ev_spool_open removes the
+ * unacknowledged rest and rebuilds the chain state from the last record.
+ * A write or sync error (disk full) stops intake for good, loudly; what is
+ * on disk stays as it was.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "evidence_spool.h"
+
+#define ROOT_SHARD UINT64_MAX	/* staged file goes into the spool root */
+
+struct staged {
+	char name[40];		/* in tmp/ and at its final place */
+	uint64_t shard;
+};
+
+struct ev_spool {
+	char *dir;
+	int dfd, rfd, tfd;
+	struct ev_io io;
+	enum ev_sync_policy sync;
+	unsigned checkpoint_every;
+	struct ev_chain chain;
+	uint64_t committed, recovered, head_seq;
+	struct staged *st;
+	size_t nst, capst;
+	struct ev_chain_mark mark;
+	bool marked;
+	int failed;
+	char failmsg[512];
+};
+
+static ssize_t real_write(void *ctx, int fd, const void *b, size_t n)
+{
+	(void)ctx;
+	return write(fd, b, n);
+}
+
+static int real_sync(void *ctx, int fd, int whole_fs)
+{
+	(void)ctx;
+	return whole_fs ? syncfs(fd) : fsync(fd);
+}
+
+static int fail(struct ev_spool *s, int rc, char *err, size_t errlen,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int fail(struct ev_spool *s, int rc, char *err, size_t errlen,
+		const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->failmsg, sizeof s->failmsg, fmt, ap);
+	va_end(ap);
+	s->failed = rc;
+	snprintf(err, errlen, "%s", s->failmsg);
+	return rc;
+}
+
+static int errno_rc(int e)
+{
+	return (e == ENOSPC || e == EDQUOT || e == EFBIG) ? EV_ENOSPC : EV_EIO;
+}
+
+static void shard_name(uint64_t shard, char *out, size_t cap)
+{
+	snprintf(out, cap, "%0*" PRIu64, EV_SHARD_DIGITS, shard);
+}
+
+static int add_staged(struct ev_spool *s, const char *name, uint64_t shard)
+{
+	if (s->nst == s->capst) {
+		size_t n = s->capst ? 2 * s->capst : 64;
+		void *p = realloc(s->st, n * sizeof *s->st);
+		if (!p)
+			return EV_ENOMEM;
+		s->st = p;
+		s->capst = n;
+	}
+	snprintf(s->st[s->nst].name, sizeof s->st[s->nst].name, "%s", name);
+	s->st[s->nst++].shard = shard;
+	return 0;
+}
+
+/* Write one file under tmp/ (data durable only after phase 1). */
+static int write_tmp(struct ev_spool *s, const char *name, const void *data,
+		     size_t len, uint64_t shard, char *err, size_t errlen)
+{
+	const uint8_t *p = data;
+	size_t off = 0;
+	int fd, e;
+
+	if (add_staged(s, name, shard) != 0)
+		return fail(s, EV_ENOMEM, err, errlen, "%s: out of memory",
+			    s->dir);
+	fd = openat(s->tfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    0640);
+	if (fd < 0) {
+		e = errno;
+		return fail(s, errno_rc(e), err, errlen,
+			    "%s/%s/%s: cannot create: %s: intake stopped",
+			    s->dir, EV_SPOOL_TMP, name, strerror(e));
+	}
+	while (off < len) {
+		ssize_t w = s->io.write(s->io.ctx, fd, p + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			e = w < 0 ? errno : ENOSPC;
+			close(fd);
+			return fail(s, errno_rc(e), err, errlen,
+				    "%s/%s/%s: write failed: %s: intake "
+				    "stopped", s->dir, EV_SPOOL_TMP, name,
+				    strerror(e));
+		}
+		off += (size_t)w;
+	}
+	if (s->sync == EV_SYNC_FSYNC && s->io.sync(s->io.ctx, fd, 0) != 0) {
+		e = errno;
+		close(fd);
+		return fail(s, errno_rc(e), err, errlen,
+			    "%s/%s/%s: fdatasync failed: %s: intake stopped",
+			    s->dir, EV_SPOOL_TMP, name, strerror(e));
+	}
+	if (close(fd) != 0) {
+		e = errno;
+		return fail(s, errno_rc(e), err, errlen,
+			    "%s/%s/%s: close failed: %s: intake stopped",
+			    s->dir, EV_SPOOL_TMP, name, strerror(e));
+	}
+	return 0;
+}
+
+/* Undo everything staged since the last commit (nothing was renamed). */
+static void unstage(struct ev_spool *s)
+{
+	for (size_t i = 0; i < s->nst; i++)
+		unlinkat(s->tfd, s->st[i].name, 0);
+	s->nst = 0;
+	if (s->marked) {
+		ev_chain_rollback(&s->chain, &s->mark);
+		s->marked = false;
+	}
+}
+
+static int check_state(struct ev_spool *s, char *err, size_t errlen)
+{
+	if (s->failed) {
+		snprintf(err, errlen, "%s: intake stopped after an earlier "
+			 "error: %s", s->dir, s->failmsg);
+		return EV_ESTATE;
+	}
+	if (!s->marked) {
+		if (ev_chain_mark(&s->chain, &s->mark) != 0)
+			return fail(s, EV_ENOMEM, err, errlen,
+				    "%s: out of memory", s->dir);
+		s->marked = true;
+	}
+	return 0;
+}
+
+static int stage_sealed(struct ev_spool *s, const struct ev_sealed *sd,
+			char *err, size_t errlen)
+{
+	uint64_t shard = sd->seq / EV_SHARD_SIZE;
+	char name[40];
+	int rc;
+
+	ev_rec_name(sd->seq, EV_SUFFIX_REC EV_SUFFIX_SIG, name, sizeof name);
+	rc = write_tmp(s, name, sd->sig, sd->sig_len, shard, err, errlen);
+	if (!rc && sd->sig2_len) {
+		ev_rec_name(sd->seq, EV_SUFFIX_REC EV_SUFFIX_NEWSIG, name,
+			    sizeof name);
+		rc = write_tmp(s, name, sd->sig2, sd->sig2_len, shard, err,
+			       errlen);
+	}
+	if (!rc) {
+		ev_rec_name(sd->seq, EV_SUFFIX_REC, name, sizeof name);
+		rc = write_tmp(s, name, sd->rec, sd->rec_len, shard, err,
+			       errlen);
+	}
+	return rc;
+}
+
+static int stage_image(struct ev_spool *s, uint64_t seq, const char *suffix,
+		       const struct ev_image *img, struct ev_record *r,
+		       enum ev_field ff, enum ev_field fh, char *err,
+		       size_t errlen)
+{
+	uint8_t h[EV_HASH_LEN];
+	char name[40], hex[EV_HASH_HEX + 1];
+
+	if (!img || !img->data) {
+		ev_record_set(r, ff, EV_NONE);
+		ev_record_set(r, fh, EV_NONE);
+		return 0;
+	}
+	ev_rec_name(seq, suffix, name, sizeof name);
+	ev_sha256(img->data, img->len, h);
+	ev_hex(h, EV_HASH_LEN, hex);
+	ev_record_set(r, ff, "%s", name);
+	ev_record_set(r, fh, "%s", hex);
+	return write_tmp(s, name, img->data, img->len, seq / EV_SHARD_SIZE,
+			 err, errlen);
+}
+
+int ev_spool_stage(struct ev_spool *s, struct ev_record *r,
+		   const struct ev_when *when, const struct ev_image *plate,
+		   const struct ev_image *overview, uint64_t *seq,
+		   char *err, size_t errlen)
+{
+	struct ev_sealed *sd;
+	uint64_t next = s->chain.last_seq + 1;
+	size_t nst0 = s->nst;
+	int rc = check_state(s, err, errlen);
+
+	if (rc)
+		return rc;
+	if (r->type == EV_KEY_ROTATION || (r->type == EV_CHECKPOINT &&
+					   s->chain.nleaves == 0)) {
+		snprintf(err, errlen, "%s: use ev_spool_stage_rotation / a "
+			 "checkpoint needs records to cover", s->dir);
+		return EV_EINVAL;
+	}
+	if (r->type == EV_READ) {
+		rc = stage_image(s, next, EV_SUFFIX_PLATE, plate, r,
+				 EV_F_PLATE_FILE, EV_F_PLATE_HASH, err, errlen);
+		if (!rc)
+			rc = stage_image(s, next, EV_SUFFIX_OVERVIEW, overview,
+					 r, EV_F_OVERVIEW_FILE,
+					 EV_F_OVERVIEW_HASH, err, errlen);
+		if (rc) {
+			unstage(s);
+			return rc;
+		}
+	}
+	sd = malloc(sizeof *sd);
+	if (!sd) {
+		unstage(s);
+		return fail(s, EV_ENOMEM, err, errlen, "%s: out of memory",
+			    s->dir);
+	}
+	rc = ev_chain_seal(&s->chain, r, when, NULL, sd, err, errlen);
+	if (rc) {
+		/* a caller's bad field: refuse the record, keep going */
+		free(sd);
+		while (s->nst > nst0)
+			unlinkat(s->tfd, s->st[--s->nst].name, 0);
+		return rc;
+	}
+	rc = stage_sealed(s, sd, err, errlen);
+	free(sd);
+	if (rc) {
+		unstage(s);
+		return rc;
+	}
+	if (seq)
+		*seq = next;
+	return 0;
+}
+
+int ev_spool_stage_checkpoint(struct ev_spool *s, const struct ev_when *when,
+			      char *err, size_t errlen)
+{
+	struct ev_record r;
+
+	if (s->chain.nleaves == 0)
+		return 0;
+	ev_record_init(&r, EV_CHECKPOINT);
+	return ev_spool_stage(s, &r, when, NULL, NULL, NULL, err, errlen);
+}
+
+int ev_spool_stage_rotation(struct ev_spool *s, const struct ev_key *new_key,
+			    const struct ev_when *when, char *err,
+			    size_t errlen)
+{
+	struct ev_record r;
+	struct ev_sealed *sd;
+	int rc = check_state(s, err, errlen);
+
+	if (rc)
+		return rc;
+	if (!new_key->has_secret) {
+		snprintf(err, errlen, "%s: key rotation needs the new secret "
+			 "key", s->dir);
+		return EV_EINVAL;
+	}
+	sd = malloc(sizeof *sd);
+	if (!sd)
+		return fail(s, EV_ENOMEM, err, errlen, "%s: out of memory",
+			    s->dir);
+	ev_record_init(&r, EV_KEY_ROTATION);
+	rc = ev_chain_seal(&s->chain, &r, when, new_key, sd, err, errlen);
+	if (!rc)
+		rc = stage_sealed(s, sd, err, errlen);
+	free(sd);
+	if (rc)
+		unstage(s);
+	return rc;
+}
+
+bool ev_spool_checkpoint_due(const struct ev_spool *s)
+{
+	return s->checkpoint_every &&
+	       s->chain.nleaves >= s->checkpoint_every;
+}
+
+static int stage_head(struct ev_spool *s, char *err, size_t errlen)
+{
+	char text[512], sig[1024], name[48], hex[EV_HASH_HEX + 1], id[17];
+	char tc[512];
+	size_t sl;
+	int n;
+
+	ev_hex(s->chain.last_hash, EV_HASH_LEN, hex);
+	ev_key_id(s->chain.key.keynum, id);
+	n = snprintf(text, sizeof text, "format=%s\nchain_id=%s\n"
+		     "chain_seq=%" PRIu64 "\nrecord_hash=%s\nkey_id=%s\n",
+		     EV_HEAD_FORMAT, s->chain.chain_id, s->chain.last_seq,
+		     hex, id);
+	snprintf(name, sizeof name, "%s%0*" PRIu64, EV_SPOOL_HEAD,
+		 EV_SEQ_DIGITS, s->chain.last_seq);
+	snprintf(tc, sizeof tc, "%s file:%s chain_seq:%" PRIu64
+		 " record_hash:%s", EV_HEAD_FORMAT, name, s->chain.last_seq,
+		 hex);
+	if (ev_sign(&s->chain.key, text, (size_t)n, tc, sig, sizeof sig,
+		    &sl) != 0)
+		return fail(s, EV_EIO, err, errlen, "%s: signing the head "
+			    "failed", s->dir);
+	snprintf(name + strlen(name), sizeof name - strlen(name), "%s",
+		 EV_SUFFIX_SIG);
+	if (write_tmp(s, name, sig, sl, ROOT_SHARD, err, errlen) != 0)
+		return s->failed;
+	name[strlen(name) - strlen(EV_SUFFIX_SIG)] = '\0';
+	return write_tmp(s, name, text, (size_t)n, ROOT_SHARD, err, errlen);
+}
+
+static int shard_fd(struct ev_spool *s, uint64_t shard, bool *created)
+{
+	char sn[24];
+	int fd;
+
+	shard_name(shard, sn, sizeof sn);
+	if (mkdirat(s->rfd, sn, 0750) == 0)
+		*created = true;
+	else if (errno != EEXIST)
+		return -1;
+	fd = openat(s->rfd, sn, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd;
+}
+
+int ev_spool_commit(struct ev_spool *s, char *err, size_t errlen)
+{
+	uint64_t cur = ROOT_SHARD, touched[4];
+	size_t ntouched = 0;
+	bool created = false;
+	int sfd = -1, rc, e;
+
+	if (s->failed)
+		return check_state(s, err, errlen);
+	if (s->nst == 0)
+		return 0;
+	rc = stage_head(s, err, errlen);
+	if (rc) {
+		unstage(s);
+		return rc;
+	}
+	/* phase 1: file data */
+	if (s->sync == EV_SYNC_SYNCFS && s->io.sync(s->io.ctx, s->tfd, 1)) {
+		e = errno;
+		unstage(s);
+		return fail(s, errno_rc(e), err, errlen, "%s: syncfs failed: "
+			    "%s: intake stopped", s->dir, strerror(e));
+	}
+	/* renames, in chain order; from here on nothing is rolled back */
+	if (s->marked) {
+		ev_chain_mark_free(&s->mark);
+		s->marked = false;
+	}
+	for (size_t i = 0; i < s->nst; i++) {
+		struct staged *f = &s->st[i];
+		int to = s->dfd;
+
+		if (f->shard != ROOT_SHARD) {
+			if (f->shard != cur) {
+				if (sfd >= 0)
+					close(sfd);
+				sfd = shard_fd(s, f->shard, &created);
+				if (sfd < 0) {
+					e = errno;
+					s->nst = 0;
+					return fail(s, errno_rc(e), err, errlen,
+						    "%s/%s: cannot make shard "
+						    "directory: %s: intake "
+						    "stopped", s->dir,
+						    EV_SPOOL_RECORDS,
+						    strerror(e));
+				}
+				cur = f->shard;
+				if (ntouched < 4)
+					touched[ntouched++] = cur;
+			}
+			to = sfd;
+		}
+		if (renameat(s->tfd, f->name, to, f->name) != 0) {
+			e = errno;
+			if (sfd >= 0)
+				close(sfd);
+			s->nst = 0;
+			return fail(s, errno_rc(e), err, errlen,
+				    "%s: rename of %s failed: %s: intake "
+				    "stopped", s->dir, f->name, strerror(e));
+		}
+	}
+	if (sfd >= 0)
+		close(sfd);
+	s->nst = 0;
+	/* phase 2: directories */
+	if (s->sync == EV_SYNC_SYNCFS) {
+		rc = s->io.sync(s->io.ctx, s->dfd, 1);
+	} else {
+		rc = s->io.sync(s->io.ctx, s->dfd, 0);
+		if (!rc && created)
+			rc = s->io.sync(s->io.ctx, s->rfd, 0);
+		for (size_t i = 0; !rc && i < ntouched; i++) {
+			char sn[24];
+			int fd;
+
+			shard_name(touched[i], sn, sizeof sn);
+			fd = openat(s->rfd, sn, O_RDONLY | O_DIRECTORY |
+				    O_CLOEXEC);
+			rc = fd < 0 ? -1 : s->io.sync(s->io.ctx, fd, 0);
+			if (fd >= 0)
+				close(fd);
+		}
+	}
+	if (rc) {
+		e = errno;
+		return fail(s, errno_rc(e), err, errlen, "%s: directory sync "
+			    "failed: %s: intake stopped", s->dir, strerror(e));
+	}
+	/* the previous head pair is superseded */
+	if (s->head_seq && s->head_seq != s->chain.last_seq) {
+		char name[48];
+
+		snprintf(name, sizeof name, "%s%0*" PRIu64 "%s", EV_SPOOL_HEAD,
+			 EV_SEQ_DIGITS, s->head_seq, EV_SUFFIX_SIG);
+		unlinkat(s->dfd, name, 0);
+		name[strlen(name) - strlen(EV_SUFFIX_SIG)] = '\0';
+		unlinkat(s->dfd, name, 0);
+	}
+	s->head_seq = s->chain.last_seq;
+	s->committed = s->chain.last_seq;
+	return 0;
+}
+
+uint64_t ev_spool_committed(const struct ev_spool *s) { return s->committed; }
+uint64_t ev_spool_recovered(const struct ev_spool *s) { return s->recovered; }
+const char *ev_spool_chain_id(const struct ev_spool *s)
+{
+	return s->chain.chain_id;
+}
+
+int ev_spool_error(const struct ev_spool *s, const char **msg)
+{
+	if (msg)
+		*msg = s->failmsg;
+	return s->failed;
+}
+
+void ev_spool_close(struct ev_spool *s)
+{
+	if (!s)
+		return;
+	if (s->nst)
+		unstage(s);
+	if (s->marked)
+		ev_chain_mark_free(&s->mark);
+	ev_chain_free(&s->chain);
+	free(s->st);
+	if (s->dfd >= 0)
+		close(s->dfd);
+	if (s->rfd >= 0)
+		close(s->rfd);
+	if (s->tfd >= 0)
+		close(s->tfd);
+	free(s->dir);
+	free(s);
+}
+
+/* recover.c does the open-time scan */
+int ev_spool_recover(struct ev_spool *s, int dfd, int rfd, int tfd,
+		     char *err, size_t errlen);
+
+int ev_spool_open(struct ev_spool **sp, const struct ev_spool_config *cfg,
+		  char *err, size_t errlen)
+{
+	static const struct ev_io real = { real_write, real_sync, NULL };
+	struct ev_spool *s;
+	int rc;
+
+	*sp = NULL;
+	if (!cfg->dir || !cfg->key || !cfg->key->has_secret ||
+	    ev_value_check(EV_K_TOKEN, cfg->site.camera_id) ||
+	    strlen(cfg->site.camera_id) > EV_CAMERA_ID_MAX) {
+		snprintf(err, errlen, "spool: needs a directory, a secret key "
+			 "and a camera id of [A-Za-z0-9_.:+-]{1,32}");
+		return EV_EINVAL;
+	}
+	s = calloc(1, sizeof *s);
+	if (!s || !(s->dir = strdup(cfg->dir))) {
+		free(s);
+		snprintf(err, errlen, "%s: out of memory", cfg->dir);
+		return EV_ENOMEM;
+	}
+	s->dfd = s->rfd = s->tfd = -1;
+	s->io = cfg->io ? *cfg->io : real;
+	s->sync = cfg->sync;
+	s->checkpoint_every = cfg->checkpoint_every;
+	if (mkdir(cfg->dir, 0750) != 0 && errno != EEXIST) {
+		snprintf(err, errlen, "%s: cannot create spool directory: %s",
+			 cfg->dir, strerror(errno));
+		ev_spool_close(s);
+		return EV_EIO;
+	}
+	s->dfd = open(cfg->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->dfd < 0) {
+		snprintf(err, errlen, "%s: cannot open spool directory: %s",
+			 cfg->dir, strerror(errno));
+		ev_spool_close(s);
+		return EV_EIO;
+	}
+	if ((mkdirat(s->dfd, EV_SPOOL_RECORDS, 0750) != 0 && errno != EEXIST) ||
+	    (mkdirat(s->dfd, EV_SPOOL_TMP, 0750) != 0 && errno != EEXIST) ||
+	    (s->rfd = openat(s->dfd, EV_SPOOL_RECORDS, O_RDONLY | O_DIRECTORY |
+			     O_CLOEXEC)) < 0 ||
+	    (s->tfd = openat(s->dfd, EV_SPOOL_TMP, O_RDONLY | O_DIRECTORY |
+			     O_CLOEXEC)) < 0) {
+		snprintf(err, errlen, "%s: cannot set up records/ and tmp/: %s",
+			 cfg->dir, strerror(errno));
+		ev_spool_close(s);
+		return EV_EIO;
+	}
+	rc = ev_chain_init(&s->chain, &cfg->site, cfg->key, NULL);
+	if (!rc)
+		rc = ev_spool_recover(s, s->dfd, s->rfd, s->tfd, err, errlen);
+	if (rc) {
+		ev_spool_close(s);
+		return rc;
+	}
+	*sp = s;
+	return 0;
+}
+
+/* Accessors for recover.c (same module, split for size). */
+struct ev_chain *ev_spool_chain_(struct ev_spool *s) { return &s->chain; }
+void ev_spool_set_recovered_(struct ev_spool *s, uint64_t seq,
+			     uint64_t head_seq)
+{
+	s->committed = s->recovered = seq;
+	s->head_seq = head_seq;
+}
+const char *ev_spool_dir_(const struct ev_spool *s) { return s->dir; }

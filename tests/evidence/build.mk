@@ -1,0 +1,2 @@
+# tests/evidence: unit tests and CLI suites for issue 6.
+include daemon/evidence/build.mk
