@@ -1,0 +1,14 @@
+# systemd units, sysusers and tmpfiles snippets: checked offline with
+# systemd's own tools (tests/systemd/check-units), installed by make install.
+$(eval $(call add_suite,unit,systemd-units,tests/systemd/check-units))
+
+.PHONY: install-systemd
+install-systemd:
+	install -d $(DESTDIR)$(UNITDIR)
+	for u in anprd anpr-upload; do \
+		sed 's|@BINDIR@|$(BINDIR)|g' systemd/$$u.service > $(DESTDIR)$(UNITDIR)/$$u.service; \
+		chmod 644 $(DESTDIR)$(UNITDIR)/$$u.service; \
+	done
+	install -D -m 644 systemd/anpr.sysusers $(DESTDIR)/usr/lib/sysusers.d/anpr.conf
+	install -D -m 644 systemd/anpr.tmpfiles $(DESTDIR)/usr/lib/tmpfiles.d/anpr.conf
+INSTALL_TARGETS += install-systemd
