@@ -8,7 +8,9 @@ ifndef ANPRD_BUILD_MK
 ANPRD_BUILD_MK := 1
 INCLUDES += -Idaemon/anprd
 
-ANPRDCORE_SRCS := daemon/anprd/ini.c daemon/anprd/config.c daemon/anprd/roi.c
+ANPRDCORE_SRCS := daemon/anprd/ini.c daemon/anprd/config.c daemon/anprd/roi.c \
+	daemon/anprd/vrm.c daemon/anprd/hotlist.c daemon/anprd/hotlist_csv.c \
+	daemon/anprd/hotlist_holder.c
 
 $(eval $(call add_lib,anprdcore,$(ANPRDCORE_SRCS)))
 

@@ -2,3 +2,9 @@
 # directory (test_config reads docs/anprd-conf.md).
 include daemon/anprd/build.mk
 $(eval $(call add_test,anprd_config,tests/anprd/test_config.c,anprdcore,-lm))
+$(eval $(call add_test,anprd_hotlist,tests/anprd/test_hotlist.c,anprdcore,-lpthread))
+
+# Benchmarks (release build).
+$(eval $(call add_prog,anprd_bench_hotlist,tests/anprd/bench_hotlist.c,anprdcore,))
+BENCH_PREREQS += $(BUILD)/bin/anprd_bench_hotlist
+$(eval $(call add_bench,anprd_hotlist,$(BUILD)/bin/anprd_bench_hotlist))

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: MIT
+/* hotlist_csv.c - reading hotlist CSV files (docs/hotlists.md). */
+#include "hotlist.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define HOTLIST_MAX_FILE	(1024ul * 1024 * 1024)	/* bytes per file */
+#define NFIELDS			5
+
+static const char *const action_names[] = {"intercept", "inform", "silent"};
+
+/*
+ * Split one line (NUL-terminated, modified in place) into fields. Quoted
+ * fields follow RFC 4180 ("" is a quote); blanks around unquoted fields
+ * are dropped. Returns the field count or -1 with the reason in err.
+ */
+static int split(char *s, char **f, int maxf, char *err, size_t errlen)
+{
+	int nf = 0;
+	char *p = s;
+
+	for (;;) {
+		char *out;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (nf == maxf) {
+			snprintf(err, errlen, "more than %d fields", maxf);
+			return -1;
+		}
+		f[nf++] = out = p;
+		if (*p == '"') {
+			p++;
+			for (;;) {
+				if (*p == '\0') {
+					snprintf(err, errlen,
+						 "field %d: quote not closed",
+						 nf);
+					return -1;
+				}
+				if (*p == '"' && p[1] == '"') {
+					*out++ = '"';
+					p += 2;
+				} else if (*p == '"') {
+					p++;
+					break;
+				} else {
+					*out++ = *p++;
+				}
+			}
+			while (*p == ' ' || *p == '\t')
+				p++;
+			if (*p != ',' && *p != '\0') {
+				snprintf(err, errlen, "field %d: text after "
+					 "the closing quote", nf);
+				return -1;
+			}
+		} else {
+			char *end;
+			while (*p && *p != ',') {
+				if (*p == '"') {
+					snprintf(err, errlen, "field %d: quote "
+						 "inside an unquoted field", nf);
+					return -1;
+				}
+				p++;
+			}
+			end = p;
+			while (end > out && (end[-1] == ' ' || end[-1] == '\t'))
+				end--;
+			out = end;
+		}
+		if (*p == '\0') {
+			*out = '\0';
+			return nf;
+		}
+		*out = '\0';	/* p points at ',', out <= p */
+		p++;
+	}
+}
+
+static int parse_priority(const char *s, int *prio)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || *end || errno || v < -1000 || v > 1000)
+		return -1;
+	*prio = (int)v;
+	return 0;
+}
+
+int hotlist_parse_csv(struct hotlist_builder *b, const char *name,
+		      const char *text, size_t len, char *err, size_t errlen)
+{
+	char line[HOTLIST_MAX_LINE + 1];
+	char why[400];
+	size_t pos = 0;
+	int lineno = 0, header = 0;
+
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		pos = 3;
+	while (pos < len) {
+		size_t start = pos, n;
+		char *f[NFIELDS], *p;
+		int nf, prio, action = -1;
+
+		lineno++;
+		while (pos < len && text[pos] != '\n')
+			pos++;
+		n = pos - start;
+		if (pos < len)
+			pos++;
+		if (n && text[start + n - 1] == '\r')
+			n--;
+		if (n > HOTLIST_MAX_LINE) {
+			snprintf(err, errlen, "%s:%d: line longer than %d bytes",
+				 name, lineno, HOTLIST_MAX_LINE);
+			return -1;
+		}
+		memcpy(line, text + start, n);
+		line[n] = '\0';
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)line[i];
+			if ((c < 0x20 && c != '\t') || c == 0x7f) {
+				snprintf(err, errlen, "%s:%d: control character "
+					 "0x%02x (not a text file?)", name,
+					 lineno, c);
+				return -1;
+			}
+		}
+		p = line + strspn(line, " \t");
+		if (*p == '\0' || *p == '#')
+			continue;
+		if (!header) {
+			size_t hn = strlen(p);
+			while (hn && (p[hn - 1] == ' ' || p[hn - 1] == '\t'))
+				hn--;
+			if (hn != strlen(HOTLIST_HEADER) ||
+			    strncmp(p, HOTLIST_HEADER, hn) != 0) {
+				snprintf(err, errlen, "%s:%d: the first line must "
+					 "be the header '%s'", name, lineno,
+					 HOTLIST_HEADER);
+				return -1;
+			}
+			header = 1;
+			continue;
+		}
+		nf = split(p, f, NFIELDS, why, sizeof(why));
+		if (nf < 0) {
+			snprintf(err, errlen, "%s:%d: %s", name, lineno, why);
+			return -1;
+		}
+		if (nf != NFIELDS) {
+			snprintf(err, errlen, "%s:%d: expected %d fields (%s), "
+				 "found %d", name, lineno, NFIELDS,
+				 HOTLIST_HEADER, nf);
+			return -1;
+		}
+		if (parse_priority(f[3], &prio)) {
+			snprintf(err, errlen, "%s:%d: priority '%s' is not a "
+				 "whole number", name, lineno, f[3]);
+			return -1;
+		}
+		for (int i = 0; i < 3; i++)
+			if (strcmp(f[4], action_names[i]) == 0)
+				action = i;
+		if (action < 0) {
+			snprintf(err, errlen, "%s:%d: action '%s' is not "
+				 "intercept, inform or silent", name, lineno,
+				 f[4]);
+			return -1;
+		}
+		if (hotlist_builder_add(b, f[0], f[1], f[2], prio, action,
+					name, lineno, why, sizeof(why))) {
+			snprintf(err, errlen, "%s:%d: %s", name, lineno, why);
+			return -1;
+		}
+	}
+	if (!header) {
+		snprintf(err, errlen, "%s: empty (no header '%s')", name,
+			 HOTLIST_HEADER);
+		return -1;
+	}
+	return 0;
+}
+
+static int read_file(const char *path, char **buf, size_t *len, char *err,
+		     size_t errlen)
+{
+	struct stat st;
+	size_t got = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: cannot open: %s", path,
+			 strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	if ((unsigned long)st.st_size > HOTLIST_MAX_FILE) {
+		snprintf(err, errlen, "%s: larger than %lu bytes", path,
+			 HOTLIST_MAX_FILE);
+		close(fd);
+		return -1;
+	}
+	*buf = malloc((size_t)st.st_size + 1);
+	if (!*buf) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		close(fd);
+		return -1;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, *buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			snprintf(err, errlen, "%s: read failed: %s", path,
+				 n ? strerror(errno) : "file shrank");
+			free(*buf);
+			close(fd);
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	close(fd);
+	*len = got;
+	return 0;
+}
+
+int hotlist_load(const char *const *paths, int npaths, struct hotlist **out,
+		 char *err, size_t errlen)
+{
+	struct hotlist_builder *b = hotlist_builder_new();
+
+	if (!b) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (int i = 0; i < npaths; i++) {
+		char *buf;
+		size_t len;
+		int rc;
+
+		if (read_file(paths[i], &buf, &len, err, errlen)) {
+			hotlist_builder_free(b);
+			return -1;
+		}
+		rc = hotlist_parse_csv(b, paths[i], buf, len, err, errlen);
+		free(buf);
+		if (rc) {
+			hotlist_builder_free(b);
+			return -1;
+		}
+	}
+	return hotlist_builder_finish(b, out, err, errlen);
+}
