@@ -16,7 +16,7 @@ ANPRCAP_LDLIBS  := -ljpeg -lpng -lz
 
 # V4L2 (Linux headers only).
 ifneq ($(wildcard libanprcap/src/v4l2.c),)
-ANPRCAP_SRCS    += libanprcap/src/v4l2.c
+ANPRCAP_SRCS    += libanprcap/src/v4l2.c libanprcap/src/v4l2_meta.c
 ANPRCAP_DEFS    += -DANPRCAP_HAVE_V4L2
 endif
 # USB sensors, when libusb-1.0 is installed (scripts/packages/capture.list).
@@ -33,6 +33,8 @@ endif
 
 $(call obj_of,$(ANPRCAP_SRCS)) $(call aobj_of,$(ANPRCAP_SRCS)): \
 	CFLAGS += -fvisibility=hidden $(ANPRCAP_DEFS)
+# The backends compiled in are chosen here: rebuild when this file changes.
+$(call obj_of,$(ANPRCAP_SRCS)) $(call aobj_of,$(ANPRCAP_SRCS)): libanprcap/build.mk
 $(eval $(call add_lib,anprcap,$(ANPRCAP_SRCS)))
 
 # Shared library: our objects + imageio's, exporting anprcap_* only.

@@ -278,12 +278,18 @@ int main(int argc, char **argv)
 			goto fail;
 		got++;
 		if (!quiet)
-			printf("seq=%" PRIu64 " ts=%" PRIu64 ".%09" PRIu64 " ts_src=%s size=%ux%u fmt=%s stride=%zu bytes=%zu drops=%u%s%s\n",
+		{
+			char mc[5], extra[64] = "";
+
+			if (fr->dmabuf_fd >= 0)
+				snprintf(extra, sizeof(extra), " dmabuf=%d", fr->dmabuf_fd);
+			printf("seq=%" PRIu64 " ts=%" PRIu64 ".%09" PRIu64 " ts_src=%s size=%ux%u fmt=%s stride=%zu bytes=%zu drops=%u%s%s%s\n",
 			       fr->sequence, fr->timestamp_ns / 1000000000u,
 			       fr->timestamp_ns % 1000000000u, ts_name(fr->ts_source), fr->width,
 			       fr->height, anprcap_fourcc_str(fr->format, cc), fr->stride,
 			       fr->bytes, fr->drops, fr->meta ? " meta=" : "",
-			       fr->meta ? anprcap_fourcc_str(fr->meta_format, cc) : "");
+			       fr->meta ? anprcap_fourcc_str(fr->meta_format, mc) : "", extra);
+		}
 		fflush(stdout);
 		if (out && save_frame(out, fr) < 0) {
 			anprcap_release_frame(src, fr);
