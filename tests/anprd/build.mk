@@ -2,9 +2,10 @@
 # directory (test_config reads docs/anprd-conf.md).
 include daemon/anprd/build.mk
 $(eval $(call add_test,anprd_config,tests/anprd/test_config.c,anprdcore,-lm))
-$(eval $(call add_test,anprd_hotlist,tests/anprd/test_hotlist.c,anprdcore,-lpthread))
+$(eval $(call add_test,anprd_hotlist,tests/anprd/test_hotlist.c,anprdcore,-lpthread -lm))
+$(eval $(call add_test,anprd_tracker,tests/anprd/test_tracker.c,anprdcore,-lm))
 
 # Benchmarks (release build).
-$(eval $(call add_prog,anprd_bench_hotlist,tests/anprd/bench_hotlist.c,anprdcore,))
+$(eval $(call add_prog,anprd_bench_hotlist,tests/anprd/bench_hotlist.c,anprdcore,-lpthread -lm))
 BENCH_PREREQS += $(BUILD)/bin/anprd_bench_hotlist
 $(eval $(call add_bench,anprd_hotlist,$(BUILD)/bin/anprd_bench_hotlist))
