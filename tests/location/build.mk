@@ -1,0 +1,2 @@
+include daemon/location/build.mk
+$(eval $(call add_test,test_location,tests/location/test_location.c,anprlocation,$(LOCATION_LDLIBS)))
