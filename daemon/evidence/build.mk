@@ -6,8 +6,16 @@ ifndef EVIDENCE_BUILD_MK
 EVIDENCE_BUILD_MK := 1
 EVIDENCE_SRCS := daemon/evidence/record.c daemon/evidence/minisig.c \
 	daemon/evidence/hash.c daemon/evidence/keyfile.c daemon/evidence/chain.c \
-	daemon/evidence/spool.c daemon/evidence/recover.c
+	daemon/evidence/spool.c daemon/evidence/recover.c daemon/evidence/writer.c \
+	daemon/evidence/verify.c daemon/evidence/ustar.c
 INCLUDES += -Idaemon/evidence
 $(eval $(call add_lib,anprevidence,$(EVIDENCE_SRCS)))
 $(eval $(call add_prog,anpr-keygen,tools/anpr-keygen.c,anprevidence,-lsodium))
+$(eval $(call add_prog,anpr-verify,tools/anpr-verify.c tools/anpr-verify-export.c,anprevidence,-lsodium))
+
+# Test/benchmark driver (not installed): release build, for speed.
+EV_FILL := $(BUILD)/evidence/ev_fill
+$(EV_FILL): $(call obj_of,tests/evidence/ev_fill.c) $(call lib_of,anprevidence)
+	@mkdir -p $(@D)
+	$(CC) $(OPTFLAGS) -o $@ $^ $(LDFLAGS) -lsodium -lpthread
 endif

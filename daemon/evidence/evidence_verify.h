@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * evidence_verify.h - checking a spool, an unpacked evidence bundle or one
+ * record: every signature, the chain, the checkpoints, the images and the
+ * signed head. The result is a report; the tools print it.
+ */
+#ifndef ANPR_EVIDENCE_VERIFY_H
+#define ANPR_EVIDENCE_VERIFY_H
+
+#include "evidence.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Problem codes (stable: they appear in anpr-verify --json). */
+#define EV_P_UNREADABLE		"unreadable"
+#define EV_P_MALFORMED		"malformed"
+#define EV_P_NO_SIGNATURE	"missing-signature"
+#define EV_P_BAD_SIGNATURE	"bad-signature"
+#define EV_P_WRONG_KEY		"wrong-key"
+#define EV_P_OUT_OF_PLACE	"out-of-place"	/* name vs chain_seq */
+#define EV_P_DUPLICATE		"duplicate"
+#define EV_P_MISSING		"missing-records"
+#define EV_P_CHAIN		"chain-broken"	/* prev_hash mismatch */
+#define EV_P_FOREIGN		"foreign-record" /* other camera/chain */
+#define EV_P_IMAGE_MISSING	"image-missing"
+#define EV_P_IMAGE_ALTERED	"image-altered"
+#define EV_P_CHECKPOINT		"checkpoint-mismatch"
+#define EV_P_TRUNCATED		"truncated"
+#define EV_P_HEAD		"bad-head"
+
+struct ev_problem {
+	uint64_t seq;			/* 0: not tied to one record */
+	char code[24];
+	char file[512];
+	char msg[768];
+};
+
+/* One verified record, in chain order (what --export needs). */
+struct ev_vrec {
+	uint64_t seq;
+	enum ev_type type;
+	uint64_t cp_first, cp_last;	/* checkpoint records */
+	char dir[512];			/* directory holding its files */
+	bool ok;
+};
+
+struct ev_vkey {
+	char id[17];
+	char fingerprint[EV_HASH_HEX + 1];
+	uint64_t first_seq, last_seq;	/* records it signed */
+};
+
+struct ev_vreport {
+	char path[512];
+	char kind[16];			/* "spool", "bundle", "record" */
+	char camera_id[EV_CAMERA_ID_MAX + 1];
+	char chain_id[17];
+	uint64_t first_seq, last_seq;
+	size_t records, reads, heartbeats, checkpoints, rotations, images;
+	uint64_t covered_to;		/* last seq under a checkpoint */
+	uint64_t head_seq;		/* 0: no signed head found */
+	struct ev_problem *problems;
+	size_t nproblems;
+	char (*notes)[640];
+	size_t nnotes;
+	struct ev_vrec *recs;
+	size_t nrecs;
+	struct ev_vkey keys[16];
+	size_t nkeys;
+};
+
+/* Verify path (a spool or bundle directory, or a .rec file) against the
+ * trusted public keys. Returns 0 when the check ran (rep->nproblems says
+ * whether it passed), or a negative EV_E* when it could not run at all
+ * (err says why). Free the report with ev_vreport_free. */
+int ev_verify_path(const char *path, const struct ev_key *keys, size_t nkeys,
+		   struct ev_vreport *rep, char *err, size_t errlen);
+void ev_vreport_free(struct ev_vreport *rep);
+/* The problem with the lowest seq (the first bad record), or NULL. */
+const struct ev_problem *ev_vreport_first(const struct ev_vreport *rep);
+
+/* ------------------------------------------------------------- ustar */
+
+/* Minimal POSIX ustar writer/reader for evidence bundles: regular files
+ * and directories only, names up to 100 bytes. */
+struct ev_tar;
+int ev_tar_open(struct ev_tar **t, const char *path, char *err,
+		size_t errlen);
+int ev_tar_add(struct ev_tar *t, const char *name, const void *data,
+	       size_t len, unsigned mode, char *err, size_t errlen);
+int ev_tar_add_file(struct ev_tar *t, const char *name, const char *src,
+		    char *err, size_t errlen);
+int ev_tar_close(struct ev_tar *t, char *err, size_t errlen);
+/* Unpack into dir (must exist). Refuses absolute names, "..", links and
+ * devices; a damaged archive is an error naming the member. */
+int ev_tar_extract(const char *path, const char *dir, char *err,
+		   size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * writer.c - the writer thread. The capture path hands records over with
+ * ev_writer_submit_*(), which only copies into a bounded queue under a
+ * mutex held for O(1) work: no I/O, no signing, never a wait on the disk.
+ * A full queue drops the record and counts it (the next heartbeat says
+ * how many). The thread takes batches off the queue, signs and stages
+ * them, adds checkpoints when due, and group-commits; a commit error stops
+ * intake and is reported once through on_error.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "evidence_spool.h"
+
+enum item_kind { IT_READ, IT_HEARTBEAT, IT_ROTATE };
+
+struct item {
+	enum item_kind kind;
+	struct ev_read_in rd;
+	struct ev_heartbeat_in hb;
+	struct ev_when when;
+	struct ev_key key;
+};
+
+struct ev_writer {
+	struct ev_writer_config cfg;
+	struct ev_spool *sp;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct item *q;
+	unsigned qcap, qhead, qlen;
+	bool stopping, started;
+	atomic_int failed;
+	char failmsg[512];
+	atomic_uint_fast64_t acked, dropped;
+	uint64_t start_mono;
+	struct ev_record *rec;	/* scratch, writer thread only */
+};
+
+static void now(struct ev_writer *w, struct ev_when *out)
+{
+	w->cfg.now(w->cfg.now_ctx, out);
+}
+
+static void free_item(struct item *it)
+{
+	if (it->kind == IT_READ) {
+		free(it->rd.plate_jpg);
+		free(it->rd.overview_jpg);
+	}
+	sodium_memzero(&it->key, sizeof it->key);
+}
+
+static int stage_heartbeat(struct ev_writer *w, const char *event,
+			   const struct ev_heartbeat_in *hb,
+			   const struct ev_when *when, char *err,
+			   size_t errlen)
+{
+	struct ev_record *r = w->rec;
+	uint64_t up = when->mono_ns > w->start_mono
+		      ? (when->mono_ns - w->start_mono) / 1000000000ULL : 0;
+
+	ev_record_init(r, EV_HEARTBEAT);
+	ev_record_set(r, EV_F_EVENT, "%s", event);
+	ev_record_set(r, EV_F_INTERVAL, "%u", w->cfg.heartbeat_interval_s);
+	ev_record_set(r, EV_F_UPTIME, "%llu", (unsigned long long)up);
+	ev_record_set(r, EV_F_FRAMES_SEEN, "%llu",
+		      (unsigned long long)hb->frames_seen);
+	ev_record_set(r, EV_F_READS_MADE, "%llu",
+		      (unsigned long long)hb->reads_made);
+	ev_record_set(r, EV_F_FRAMES_DROPPED, "%llu",
+		      (unsigned long long)hb->frames_dropped);
+	ev_record_set(r, EV_F_RECORDS_DROPPED, "%llu",
+		      (unsigned long long)atomic_load(&w->dropped));
+	return ev_spool_stage(w->sp, r, when, NULL, NULL, NULL, err, errlen);
+}
+
+static int stage_read(struct ev_writer *w, const struct ev_read_in *in,
+		      char *err, size_t errlen)
+{
+	struct ev_record *r = w->rec;
+	struct ev_image plate = { in->plate_jpg, in->plate_len };
+	struct ev_image over = { in->overview_jpg, in->overview_len };
+
+	ev_record_init(r, EV_READ);
+	ev_record_set(r, EV_F_LANE, "%u", in->lane);
+	ev_record_set(r, EV_F_FRAME_SEQ, "%llu",
+		      (unsigned long long)in->frame_seq);
+	ev_record_set(r, EV_F_VRM, "%s", in->vrm);
+	ev_record_set(r, EV_F_REGION, "%s", in->region);
+	ev_record_set(r, EV_F_CONFIDENCE, "%u.%03u",
+		      in->confidence_permille / 1000,
+		      in->confidence_permille % 1000);
+	ev_record_set(r, EV_F_HOTLIST, "%s",
+		      in->hotlist[0] ? in->hotlist : EV_NONE);
+	ev_record_set(r, EV_F_HOTLIST_ENTRY, "%s",
+		      in->hotlist[0] && in->hotlist_entry[0]
+		      ? in->hotlist_entry : EV_NONE);
+	return ev_spool_stage(w->sp, r, &in->when,
+			      in->plate_jpg ? &plate : NULL,
+			      in->overview_jpg ? &over : NULL, NULL, err,
+			      errlen);
+}
+
+static void stop_intake(struct ev_writer *w, int rc, const char *msg)
+{
+	if (atomic_load(&w->failed))
+		return;
+	snprintf(w->failmsg, sizeof w->failmsg, "%s", msg);
+	atomic_store(&w->failed, rc);
+	if (w->cfg.on_error)
+		w->cfg.on_error(w->cfg.cb_ctx, rc, w->failmsg);
+	else
+		fprintf(stderr, "anpr evidence writer: INTAKE STOPPED: %s\n",
+			w->failmsg);
+}
+
+static int commit(struct ev_writer *w, char *err, size_t errlen)
+{
+	int rc = ev_spool_commit(w->sp, err, errlen);
+
+	if (rc)
+		return rc;
+	atomic_store(&w->acked, ev_spool_committed(w->sp));
+	if (w->cfg.on_commit)
+		w->cfg.on_commit(w->cfg.cb_ctx, ev_spool_committed(w->sp));
+	return 0;
+}
+
+static void *thread_main(void *arg)
+{
+	struct ev_writer *w = arg;
+	struct item *batch = calloc(w->cfg.batch_max, sizeof *batch);
+	char err[512];
+
+	if (!batch) {
+		stop_intake(w, EV_ENOMEM, "writer: out of memory");
+		return NULL;
+	}
+	for (;;) {
+		unsigned n = 0;
+		bool stopping;
+		int rc = 0;
+
+		pthread_mutex_lock(&w->mu);
+		while (w->qlen == 0 && !w->stopping)
+			pthread_cond_wait(&w->cv, &w->mu);
+		while (w->qlen && n < w->cfg.batch_max) {
+			batch[n++] = w->q[w->qhead];
+			w->qhead = (w->qhead + 1) % w->qcap;
+			w->qlen--;
+		}
+		stopping = w->stopping && w->qlen == 0;
+		pthread_mutex_unlock(&w->mu);
+
+		for (unsigned i = 0; i < n; i++) {
+			struct item *it = &batch[i];
+
+			if (!rc && !atomic_load(&w->failed)) {
+				if (it->kind == IT_READ)
+					rc = stage_read(w, &it->rd, err,
+							sizeof err);
+				else if (it->kind == IT_HEARTBEAT)
+					rc = stage_heartbeat(w,
+						EV_EVENT_PERIODIC, &it->hb,
+						&it->when, err, sizeof err);
+				else
+					rc = ev_spool_stage_rotation(w->sp,
+						&it->key, &it->when, err,
+						sizeof err);
+				if (rc == EV_EINVAL || rc == EV_EFORMAT) {
+					/* the caller's bad record only */
+					fprintf(stderr, "anpr evidence writer:"
+						" record refused: %s\n", err);
+					atomic_fetch_add(&w->dropped, 1);
+					rc = 0;
+				}
+				if (!rc && ev_spool_checkpoint_due(w->sp)) {
+					struct ev_when t;
+					now(w, &t);
+					rc = ev_spool_stage_checkpoint(w->sp,
+						&t, err, sizeof err);
+				}
+			}
+			free_item(it);
+		}
+		if (!rc && !atomic_load(&w->failed))
+			rc = commit(w, err, sizeof err);
+		if (rc)
+			stop_intake(w, rc, err);
+		if (stopping)
+			break;
+	}
+	free(batch);
+	return NULL;
+}
+
+int ev_writer_start(struct ev_writer **wp, const struct ev_writer_config *cfg,
+		    char *err, size_t errlen)
+{
+	struct ev_writer *w = calloc(1, sizeof *w);
+	struct ev_heartbeat_in hb0 = { 0, 0, 0 };
+	struct ev_when t;
+	int rc;
+
+	*wp = NULL;
+	if (!w) {
+		snprintf(err, errlen, "writer: out of memory");
+		return EV_ENOMEM;
+	}
+	w->cfg = *cfg;
+	if (!w->cfg.now)
+		w->cfg.now = ev_now_system;
+	if (!w->cfg.queue_len)
+		w->cfg.queue_len = 4096;
+	if (!w->cfg.batch_max)
+		w->cfg.batch_max = 64;
+	w->qcap = w->cfg.queue_len;
+	w->q = calloc(w->qcap, sizeof *w->q);
+	w->rec = malloc(sizeof *w->rec);
+	if (!w->q || !w->rec) {
+		snprintf(err, errlen, "writer: out of memory");
+		rc = EV_ENOMEM;
+		goto fail;
+	}
+	rc = ev_spool_open(&w->sp, &cfg->spool, err, errlen);
+	if (rc)
+		goto fail;
+	now(w, &t);
+	w->start_mono = t.mono_ns;
+	rc = stage_heartbeat(w, EV_EVENT_START, &hb0, &t, err, errlen);
+	if (!rc)
+		rc = commit(w, err, errlen);
+	if (rc)
+		goto fail;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	if (pthread_create(&w->th, NULL, thread_main, w) != 0) {
+		snprintf(err, errlen, "writer: cannot start its thread");
+		rc = EV_ENOMEM;
+		goto fail;
+	}
+	w->started = true;
+	*wp = w;
+	return 0;
+fail:
+	ev_spool_close(w->sp);
+	free(w->q);
+	free(w->rec);
+	free(w);
+	return rc;
+}
+
+static int push(struct ev_writer *w, const struct item *it)
+{
+	int rc = 0;
+
+	if (atomic_load(&w->failed))
+		return EV_ESTATE;
+	pthread_mutex_lock(&w->mu);
+	if (w->stopping) {
+		rc = EV_ESTATE;
+	} else if (w->qlen == w->qcap) {
+		rc = EV_EFULL;
+	} else {
+		w->q[(w->qhead + w->qlen) % w->qcap] = *it;
+		w->qlen++;
+		pthread_cond_signal(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	if (rc == EV_EFULL)
+		atomic_fetch_add(&w->dropped, 1);
+	return rc;
+}
+
+int ev_writer_submit_read(struct ev_writer *w, struct ev_read_in *in)
+{
+	struct item it;
+	char conf[16];
+
+	snprintf(conf, sizeof conf, "%u.%03u", in->confidence_permille / 1000,
+		 in->confidence_permille % 1000);
+	if (ev_value_check(EV_K_VRM, in->vrm) ||
+	    ev_value_check(EV_K_TOKEN, in->region) ||
+	    in->confidence_permille > 1000 ||
+	    (in->hotlist[0] && ev_value_check(EV_K_TOKEN, in->hotlist)) ||
+	    (in->hotlist_entry[0] &&
+	     ev_value_check(EV_K_TOKEN, in->hotlist_entry)))
+		return EV_EINVAL;
+	memset(&it, 0, sizeof it);
+	it.kind = IT_READ;
+	it.rd = *in;
+	return push(w, &it);
+}
+
+int ev_writer_submit_heartbeat(struct ev_writer *w,
+			       const struct ev_heartbeat_in *hb)
+{
+	struct item it;
+
+	memset(&it, 0, sizeof it);
+	it.kind = IT_HEARTBEAT;
+	it.hb = *hb;
+	now(w, &it.when);
+	return push(w, &it);
+}
+
+int ev_writer_rotate_key(struct ev_writer *w, const struct ev_key *new_key)
+{
+	struct item it;
+	int rc;
+
+	if (!new_key->has_secret)
+		return EV_EINVAL;
+	memset(&it, 0, sizeof it);
+	it.kind = IT_ROTATE;
+	it.key = *new_key;
+	now(w, &it.when);
+	rc = push(w, &it);
+	sodium_memzero(&it.key, sizeof it.key);
+	return rc;
+}
+
+uint64_t ev_writer_acked(struct ev_writer *w)
+{
+	return atomic_load(&w->acked);
+}
+
+uint64_t ev_writer_dropped(struct ev_writer *w)
+{
+	return atomic_load(&w->dropped);
+}
+
+int ev_writer_stop(struct ev_writer *w, char *err, size_t errlen)
+{
+	struct ev_heartbeat_in hb0 = { 0, 0, 0 };
+	struct ev_when t;
+	int rc;
+
+	if (!w)
+		return 0;
+	pthread_mutex_lock(&w->mu);
+	w->stopping = true;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->th, NULL);
+	rc = atomic_load(&w->failed);
+	if (rc) {
+		snprintf(err, errlen, "%s", w->failmsg);
+	} else {
+		now(w, &t);
+		rc = stage_heartbeat(w, EV_EVENT_STOP, &hb0, &t, err, errlen);
+		if (!rc)	/* the last checkpoint covers the stop */
+			rc = ev_spool_stage_checkpoint(w->sp, &t, err, errlen);
+		if (!rc)
+			rc = commit(w, err, errlen);
+	}
+	while (w->qlen) {	/* only left after a failure */
+		free_item(&w->q[w->qhead]);
+		w->qhead = (w->qhead + 1) % w->qcap;
+		w->qlen--;
+	}
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	ev_spool_close(w->sp);
+	free(w->q);
+	free(w->rec);
+	free(w);
+	return rc;
+}

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * anpr-verify - the court-prep verifier: checks a spool, an evidence
+ * bundle (.tar or unpacked) or single records against trusted public keys,
+ * prints a human report or --json, and exits 0 only if everything
+ * verifies. With --export it writes an evidence bundle. man/anpr-verify.1.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evidence_verify.h"
+
+int anpr_verify_export(const char *spool, const char *out, uint64_t from,
+		       uint64_t to, const struct ev_key *keys, size_t nkeys);
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: anpr-verify [--json] --key PUBKEY [--key PUBKEY...] "
+		"PATH...\n"
+		"       anpr-verify --export OUT.tar [--from SEQ] [--to SEQ] "
+		"--key PUBKEY SPOOL\n"
+		"PATH is a spool directory, an evidence bundle (.tar or "
+		"unpacked) or a\nrecord file (NNNNNNNNNNNN.rec). Exit status: "
+		"0 everything verifies,\n1 a problem was found, 2 the check "
+		"could not run.\n");
+}
+
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			printf("\\%c", *p);
+		else if (*p < 0x20 || *p >= 0x7f)
+			printf("\\u%04x", *p);
+		else
+			putchar(*p);
+	}
+	putchar('"');
+}
+
+static void print_json(const struct ev_vreport *r, bool first)
+{
+	const struct ev_problem *fb = ev_vreport_first(r);
+
+	printf("%s\n  {\"path\": ", first ? "" : ",");
+	json_str(r->path);
+	printf(", \"kind\": \"%s\", \"ok\": %s, \"camera_id\": ", r->kind,
+	       r->nproblems ? "false" : "true");
+	json_str(r->camera_id);
+	printf(", \"chain_id\": ");
+	json_str(r->chain_id);
+	printf(", \"first_seq\": %" PRIu64 ", \"last_seq\": %" PRIu64
+	       ", \"records\": %zu, \"reads\": %zu, \"heartbeats\": %zu, "
+	       "\"checkpoints\": %zu, \"key_rotations\": %zu, \"images\": %zu"
+	       ", \"checkpointed_to\": %" PRIu64 ", \"head_seq\": %" PRIu64
+	       ",\n   \"keys\": [", r->first_seq, r->last_seq, r->records,
+	       r->reads, r->heartbeats, r->checkpoints, r->rotations,
+	       r->images, r->covered_to, r->head_seq);
+	for (size_t i = 0; i < r->nkeys; i++)
+		printf("%s{\"key_id\": \"%s\", \"fingerprint\": \"sha256:%s\", "
+		       "\"first_seq\": %" PRIu64 ", \"last_seq\": %" PRIu64 "}",
+		       i ? ", " : "", r->keys[i].id, r->keys[i].fingerprint,
+		       r->keys[i].first_seq, r->keys[i].last_seq);
+	printf("],\n   \"first_bad\": ");
+	if (fb) {
+		printf("{\"seq\": %" PRIu64 ", \"code\": \"%s\", \"file\": ",
+		       fb->seq, fb->code);
+		json_str(fb->file);
+		printf(", \"message\": ");
+		json_str(fb->msg);
+		printf("}");
+	} else {
+		printf("null");
+	}
+	printf(",\n   \"problems\": [");
+	for (size_t i = 0; i < r->nproblems; i++) {
+		const struct ev_problem *p = &r->problems[i];
+		printf("%s\n     {\"seq\": %" PRIu64 ", \"code\": \"%s\", "
+		       "\"file\": ", i ? "," : "", p->seq, p->code);
+		json_str(p->file);
+		printf(", \"message\": ");
+		json_str(p->msg);
+		printf("}");
+	}
+	printf("],\n   \"notes\": [");
+	for (size_t i = 0; i < r->nnotes; i++) {
+		printf("%s", i ? ", " : "");
+		json_str(r->notes[i]);
+	}
+	printf("]}");
+}
+
+static void print_human(const struct ev_vreport *r)
+{
+	const struct ev_problem *fb = ev_vreport_first(r);
+
+	printf("anpr-verify: %s %s\n", r->kind, r->path);
+	if (r->camera_id[0])
+		printf("  camera %s, chain %s\n", r->camera_id, r->chain_id);
+	printf("  records %" PRIu64 "..%" PRIu64 ": %zu records read: %zu reads, %zu "
+	       "heartbeats, %zu checkpoints, %zu key rotations; %zu images "
+	       "hashed\n", r->first_seq, r->last_seq, r->records, r->reads,
+	       r->heartbeats, r->checkpoints, r->rotations, r->images);
+	for (size_t i = 0; i < r->nkeys; i++)
+		printf("  key %s (fingerprint sha256:%s) signed records %"
+		       PRIu64 "..%" PRIu64 "\n", r->keys[i].id,
+		       r->keys[i].fingerprint, r->keys[i].first_seq,
+		       r->keys[i].last_seq);
+	printf("  checkpoints cover the chain up to record %" PRIu64 "; ",
+	       r->covered_to);
+	if (r->head_seq)
+		printf("signed head at record %" PRIu64 "\n", r->head_seq);
+	else
+		printf("no signed head\n");
+	for (size_t i = 0; i < r->nnotes; i++)
+		printf("  note: %s\n", r->notes[i]);
+	if (!fb) {
+		printf("RESULT: OK - every signature, chain link, checkpoint, "
+		       "image hash and the head verify\n");
+		return;
+	}
+	printf("RESULT: FAILED - %zu problem%s; first bad record: %" PRIu64
+	       " (%s): %s\n", r->nproblems, r->nproblems == 1 ? "" : "s",
+	       fb->seq, fb->code, fb->msg);
+	for (size_t i = 0; i < r->nproblems; i++) {
+		const struct ev_problem *p = &r->problems[i];
+		printf("  record %" PRIu64 ": %s: %s\n      file: %s\n",
+		       p->seq, p->code, p->msg, p->file);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "export", required_argument, NULL, 'e' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ev_key keys[16];
+	size_t nkeys = 0;
+	const char *export = NULL;
+	uint64_t from = 0, to = 0;
+	bool json = false, all_ok = true, ran_all = true;
+	char err[1024], *end;
+	int c;
+
+	if (ev_init() != 0) {
+		fprintf(stderr, "anpr-verify: libsodium failed to "
+			"initialise\n");
+		return 2;
+	}
+	while ((c = getopt_long(argc, argv, "jk:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'k':
+			if (nkeys == 16) {
+				fprintf(stderr, "anpr-verify: at most 16 "
+					"keys\n");
+				return 2;
+			}
+			if (ev_key_load_public(optarg, &keys[nkeys], err,
+					       sizeof err) != 0) {
+				fprintf(stderr, "anpr-verify: %s\n", err);
+				return 2;
+			}
+			nkeys++;
+			break;
+		case 'e':
+			export = optarg;
+			break;
+		case 'f':
+		case 't':
+			errno = 0;
+			*(c == 'f' ? &from : &to) = strtoull(optarg, &end, 10);
+			if (!*optarg || *end) {
+				fprintf(stderr, "anpr-verify: --%s %s: not a "
+					"record number\n",
+					c == 'f' ? "from" : "to", optarg);
+				return 2;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (nkeys == 0 || optind == argc) {
+		fprintf(stderr, "anpr-verify: %s\n", nkeys == 0
+			? "--key PUBKEY is required: the trusted public key of "
+			  "the camera (from the key register, not from the "
+			  "spool)" : "no PATH given");
+		usage(stderr);
+		return 2;
+	}
+	if (export) {
+		if (argc - optind != 1) {
+			fprintf(stderr, "anpr-verify: --export takes exactly "
+				"one spool\n");
+			return 2;
+		}
+		return anpr_verify_export(argv[optind], export, from, to, keys,
+					  nkeys);
+	}
+	if (json)
+		printf("{\"results\": [");
+	for (int i = optind; i < argc; i++) {
+		struct ev_vreport rep;
+		int rc = ev_verify_path(argv[i], keys, nkeys, &rep, err,
+					sizeof err);
+
+		if (rc) {
+			fprintf(stderr, "anpr-verify: %s\n", err);
+			ran_all = false;
+			all_ok = false;
+			ev_vreport_free(&rep);
+			continue;
+		}
+		if (rep.nproblems)
+			all_ok = false;
+		if (json)
+			print_json(&rep, i == optind);
+		else
+			print_human(&rep);
+		ev_vreport_free(&rep);
+	}
+	if (json)
+		printf("],\n \"ok\": %s}\n", all_ok ? "true" : "false");
+	return !ran_all ? 2 : all_ok ? 0 : 1;
+}
