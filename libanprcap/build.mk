@@ -33,8 +33,13 @@ endif
 
 $(call obj_of,$(ANPRCAP_SRCS)) $(call aobj_of,$(ANPRCAP_SRCS)): \
 	CFLAGS += -fvisibility=hidden $(ANPRCAP_DEFS)
-# The backends compiled in are chosen here: rebuild when this file changes.
-$(call obj_of,$(ANPRCAP_SRCS)) $(call aobj_of,$(ANPRCAP_SRCS)): libanprcap/build.mk
+# The backends compiled in are chosen here: rebuild when this file or the
+# set of backends changes (a stamp holding the set, rewritten only then).
+ANPRCAP_STAMP := $(BUILD)/obj/libanprcap/backends.stamp
+ifneq ($(strip $(ANPRCAP_DEFS)),$(strip $(shell cat $(ANPRCAP_STAMP) 2>/dev/null)))
+$(shell mkdir -p $(BUILD)/obj/libanprcap && echo '$(strip $(ANPRCAP_DEFS))' > $(ANPRCAP_STAMP))
+endif
+$(call obj_of,$(ANPRCAP_SRCS)) $(call aobj_of,$(ANPRCAP_SRCS)): libanprcap/build.mk $(ANPRCAP_STAMP)
 $(eval $(call add_lib,anprcap,$(ANPRCAP_SRCS)))
 
 # Shared library: our objects + imageio's, exporting anprcap_* only.
@@ -65,13 +70,13 @@ includedir=$(INCLUDEDIR)
 Name: anprcap
 Description: ANPR capture library: V4L2, USB sensors, libcamera and recorded files
 Version: $(VERSION)
-Requires.private: $(ANPRCAP_REQS)
+$(if $(ANPRCAP_REQS),Requires.private: $(ANPRCAP_REQS))
 Libs: -L$${libdir} -lanprcap
 Libs.private: -ljpeg -lpng -lz
 Cflags: -I$${includedir}
 endef
 export ANPRCAP_PC
-$(BUILD)/lib/pkgconfig/anprcap.pc: libanprcap/build.mk mk/config.mk
+$(BUILD)/lib/pkgconfig/anprcap.pc: libanprcap/build.mk mk/config.mk $(ANPRCAP_STAMP)
 	@mkdir -p $(@D)
 	printf '%s\n' "$$ANPRCAP_PC" > $@
 

@@ -1,6 +1,8 @@
 # Host tests of libanprcap (cmocka, ASan + UBSan).
 $(call aobj_of,tests/capture/test_capture_pure.c): INCLUDES += -Ilibanprcap/src
 $(eval $(call add_test,test_capture_pure,tests/capture/test_capture_pure.c libanprcap/src/pace.c libanprcap/src/y4m.c,,))
+$(call aobj_of,tests/capture/test_capture_usbproto.c): INCLUDES += -Ilibanprcap/src
+$(eval $(call add_test,test_capture_usbproto,tests/capture/test_capture_usbproto.c libanprcap/src/usbproto.c,,-lz))
 $(eval $(call add_test,test_capture_file,tests/capture/test_capture_file.c,anprcap anprimageio,$(ANPRCAP_LDLIBS)))
 # anpr-capture on file: sources (host).
 SUITE_PREREQS += $(BUILD)/bin/anpr-capture

@@ -152,6 +152,12 @@ static void bad_uris(void **state)
 		{ "file:", ANPRCAP_E_INVAL, "nothing after 'file:'" },
 		{ "file:/nonexistent/anprcap/x.y4m", ANPRCAP_E_NOENT,
 		  "/nonexistent/anprcap/x.y4m: No such file or directory" },
+		{ "v4l2:/nonexistent/video0", ANPRCAP_E_NOENT,
+		  "/nonexistent/video0: cannot open: No such file or directory" },
+		{ "v4l2:/dev/null", ANPRCAP_E_UNSUPPORTED, "/dev/null: not a V4L2 device" },
+		{ "usb:1d6b", ANPRCAP_E_INVAL, "usb:1d6b: expected usb:VID:PID[:SERIAL]" },
+		{ "usb:1d6b:01045", ANPRCAP_E_INVAL, "expected usb:VID:PID[:SERIAL]" },
+		{ "usb:1d6b:0104:", ANPRCAP_E_INVAL, "expected usb:VID:PID[:SERIAL]" },
 	};
 	anprcap_source *s = (void *)1;
 
