@@ -250,8 +250,12 @@ int main(int argc, char **argv)
 		char cc[5];
 
 		anprcap_get_format(src, &f, &fw, &fh, &rn, &rd);
-		fprintf(stderr, "anpr-capture: %s (%s): %s %ux%u at %u/%u fps\n", uri,
-			anprcap_backend(src), anprcap_fourcc_str(f, cc), fw, fh, rn, rd);
+		if (f)
+			fprintf(stderr, "anpr-capture: %s (%s): %s %ux%u at %u/%u fps\n", uri,
+				anprcap_backend(src), anprcap_fourcc_str(f, cc), fw, fh, rn, rd);
+		else
+			fprintf(stderr, "anpr-capture: %s (%s): format chosen by the device\n", uri,
+				anprcap_backend(src));
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <libusb.h>
 
 #include "backend.h"
@@ -48,6 +49,7 @@ struct usrc {
 	int64_t offset;			/* host - device clock, ns */
 	int have_offset;
 	uint64_t last_ts;
+	uint16_t session;		/* of the current START */
 };
 
 static int usb_code(int lerr)
@@ -315,6 +317,7 @@ static int send_cmd(struct usrc *u, uint16_t op, const struct anprcap_config *cf
 		c.fps_num = (uint16_t)(cfg->fps_num > 65535 ? 65535 : cfg->fps_num);
 		c.fps_den = (uint16_t)(cfg->fps_den > 65535 ? 65535 : cfg->fps_den);
 	}
+	c.session = u->session;
 	usbp_cmd_encode(&c, buf);
 	lerr = libusb_bulk_transfer(u->h, u->ep_out, buf, sizeof(buf), &done, USB_CMD_TIMEOUT_MS);
 	if (lerr)
@@ -417,6 +420,7 @@ static int usb_start(struct anprcap_source *src)
 		libusb_fill_bulk_transfer(x->t, u->h, u->ep_in, buf, (int)u->xfer_len, on_done, x, 0);
 	}
 	u->streaming = 1;
+	u->session = (uint16_t)(u->session + 1 + (anprcap__mono_ns() & 0xff));
 	u->have_seq = u->have_offset = 0;
 	u->pending_drops = 0;
 	u->last_ts = 0;
@@ -436,7 +440,8 @@ fail:
 	return rc;
 }
 
-/* Turn one completed transfer into a frame, or an error. */
+/* Turn one completed transfer into a frame (0), an error (<0), or 1 when
+ * it was a stale frame of an earlier stream, skipped. */
 static int take(struct anprcap_source *src, struct usrc *u, struct uxfer *x,
 		struct anprcap_slot **out)
 {
@@ -462,6 +467,19 @@ static int take(struct anprcap_source *src, struct usrc *u, struct uxfer *x,
 						  u->name, x->status == LIBUSB_TRANSFER_OVERFLOW ? "overflow" : "timed out");
 	default:
 		x->state = X_IDLE;
+		/* An unplug often shows first as a plain transfer error: ask the
+		 * device (disconnect handling in the kernel may lag a little). */
+		for (int i = 0; i < 10; i++) {
+			int c;
+			struct timespec ts = { 0, 50000000 };
+
+			if (libusb_get_configuration(u->h, &c) == LIBUSB_ERROR_NO_DEVICE) {
+				u->gone = 1;
+				return anprcap__err(ANPRCAP_E_NODEV,
+						    "%s: device gone (unplugged?); re-open it", u->name);
+			}
+			nanosleep(&ts, NULL);
+		}
 		return anprcap__err(ANPRCAP_E_IO, "%s: transfer failed (%s)", u->name,
 				    libusb_error_name(x->status));
 	}
@@ -469,6 +487,11 @@ static int take(struct anprcap_source *src, struct usrc *u, struct uxfer *x,
 		u->pending_drops++;
 		rc = submit(u, x);
 		return rc < 0 ? rc : anprcap__err(ANPRCAP_E_CORRUPT, "%s: %s", u->name, why);
+	}
+	if (h.session != u->session) {
+		/* A frame of an earlier stream, still in the pipe: not ours. */
+		rc = submit(u, x);
+		return rc < 0 ? rc : 1;
 	}
 	now = anprcap__now(src);
 	off = (int64_t)(now - h.soe_ns);
@@ -526,9 +549,14 @@ static int usb_next(struct anprcap_source *src, int timeout_ms, struct anprcap_s
 		if (u->rcount) {
 			struct uxfer *x = &u->x[u->ready[u->rhead]];
 
+			int rc;
+
 			u->rhead = (u->rhead + 1) % ANPRCAP_MAX_BUFFERS;
 			u->rcount--;
-			return take(src, u, x, out);
+			rc = take(src, u, x, out);
+			if (rc <= 0)
+				return rc;
+			continue;	/* skipped a stale frame */
 		}
 		for (int i = 0; i < u->nx; i++)
 			busy &= u->x[i].state == X_HELD;

@@ -64,6 +64,7 @@ void usbp_header_encode(const struct usbp_header *h, uint8_t out[USBP_HEADER_SIZ
 	put32(out + 44, h->payload_crc);
 	put32(out + 48, h->exposure_us);
 	put32(out + 52, h->gain_mdb);
+	put32(out + 56, h->session);
 	put32(out + 60, usbp_crc32(0, out, 60));
 }
 
@@ -102,6 +103,7 @@ int usbp_frame_check(const uint8_t *b, size_t len, struct usbp_header *h, char *
 	h->payload_crc = get32(b + 44);
 	h->exposure_us = get32(b + 48);
 	h->gain_mdb = get32(b + 52);
+	h->session = (uint16_t)get32(b + 56);
 	bpp = usbp_bpp(h->fourcc);
 	if (!bpp) {
 		snprintf(why, wl, "frame %u: unknown pixel format 0x%08x", h->sequence, h->fourcc);
@@ -137,6 +139,7 @@ void usbp_cmd_encode(const struct usbp_cmd *c, uint8_t out[USBP_CMD_SIZE])
 	memset(out, 0, USBP_CMD_SIZE);
 	put32(out, USBP_CMD_MAGIC);
 	put16(out + 4, c->opcode);
+	put16(out + 6, c->session);
 	put32(out + 8, c->fourcc);
 	put16(out + 12, c->width);
 	put16(out + 14, c->height);
@@ -151,6 +154,7 @@ int usbp_cmd_decode(const uint8_t *b, size_t len, struct usbp_cmd *c)
 	    get32(b + 20) != usbp_crc32(0, b, 20))
 		return -1;
 	c->opcode = get16(b + 4);
+	c->session = get16(b + 6);
 	c->fourcc = get32(b + 8);
 	c->width = get16(b + 12);
 	c->height = get16(b + 14);

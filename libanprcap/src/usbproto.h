@@ -38,10 +38,12 @@ struct usbp_header {
 	uint32_t payload_crc;
 	uint32_t exposure_us;
 	uint32_t gain_mdb;
+	uint16_t session;		/* echoes the START that began this stream */
 };
 
 struct usbp_cmd {
 	uint16_t opcode;
+	uint16_t session;		/* START: tag the frames of this stream */
 	uint32_t fourcc;
 	uint16_t width, height;
 	uint16_t fps_num, fps_den;

@@ -7,3 +7,6 @@ $(eval $(call add_test,test_capture_file,tests/capture/test_capture_file.c,anprc
 # anpr-capture on file: sources (host).
 SUITE_PREREQS += $(BUILD)/bin/anpr-capture
 $(eval $(call add_suite,unit,capture_tool,tests/capture/tool.sh $(BUILD)))
+# The USB IR sensor simulator (FunctionFS gadget) for the VM tests.
+$(call obj_of,tests/capture/usb_sensor_sim.c): INCLUDES += -Ilibanprcap/src
+$(eval $(call add_prog,anpr-usb-sensor-sim,tests/capture/usb_sensor_sim.c libanprcap/src/usbproto.c,,-lz -lpthread))

@@ -32,6 +32,7 @@ static uint8_t *make_frame(uint16_t w, uint16_t h, size_t *len, struct usbp_head
 	hd->dropped = 3;
 	hd->exposure_us = 250;
 	hd->gain_mdb = 6000;
+	hd->session = 0x1234;
 	hd->payload_crc = usbp_crc32(0, b + USBP_HEADER_SIZE, n);
 	usbp_header_encode(hd, b);
 	*len = USBP_HEADER_SIZE + n;
@@ -120,13 +121,14 @@ static void frame_len_pads_full_packets(void **state)
 
 static void commands_roundtrip_and_reject(void **state)
 {
-	struct usbp_cmd c = { USBP_START, GREY, 640, 480, 30, 1 }, d;
+	struct usbp_cmd c = { USBP_START, 7, GREY, 640, 480, 30, 1 }, d;
 	uint8_t b[USBP_CMD_SIZE];
 
 	(void)state;
 	usbp_cmd_encode(&c, b);
 	assert_int_equal(usbp_cmd_decode(b, sizeof(b), &d), 0);
 	assert_int_equal(d.opcode, USBP_START);
+	assert_int_equal(d.session, 7);
 	assert_int_equal(d.fourcc, GREY);
 	assert_int_equal(d.width, 640);
 	assert_int_equal(d.height, 480);
