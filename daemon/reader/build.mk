@@ -11,9 +11,22 @@ READER_KERN_SRCS := \
 	daemon/reader/kern_image.c \
 	daemon/reader/kern_dispatch.c
 
-READER_SRCS := $(READER_KERN_SRCS)
+READER_SRCS := $(READER_KERN_SRCS) \
+	daemon/reader/ccl.c \
+	daemon/reader/group.c \
+	daemon/reader/charnorm.c \
+	daemon/reader/charnet.c \
+	daemon/reader/syntax.c \
+	daemon/reader/reader.c \
+	daemon/reader/weights_blob.c
+
+READER_WEIGHTS := training/weights/chars.bin
 
 $(eval $(call add_lib,anprreader,$(READER_SRCS)))
+$(call obj_of,daemon/reader/weights_blob.c) $(call aobj_of,daemon/reader/weights_blob.c): $(READER_WEIGHTS)
+
+# The training-data dumper (training/, see docs/reader.md).
+$(eval $(call add_prog,anpr-train-dump,training/dump_chars.c,anprreader anprimageio,-ljpeg -lpng -lz -lm -lpthread))
 
 # x86 SIMD equivalence (cmocka, ASan/UBSan).
 $(eval $(call add_test,reader-simd,tests/reader/test_simd.c tests/reader/simd_cases.c,anprreader,-lm -lpthread))
@@ -27,3 +40,14 @@ $(READER_NEON_TAP): $(READER_KERN_SRCS) tests/reader/simd_cases.c tests/reader/s
 		-o $@ $(filter %.c,$^) -lm -lpthread
 SUITE_PREREQS += $(READER_NEON_TAP)
 $(eval $(call add_suite,unit,reader-simd-neon,qemu-aarch64 $(READER_NEON_TAP)))
+
+# anpr-read: the command-line reader.
+$(eval $(call add_prog,anpr-read,tools/anpr-read.c,anprreader anprimageio,-ljpeg -lpng -lz -lm -lpthread))
+
+# make bench: read rates, UK character accuracy, ms per image per SIMD level.
+$(eval $(call add_prog,anpr-reader-bench,tests/reader/bench_reader.c,anprreader anprimageio,-ljpeg -lpng -lz -lm -lpthread))
+BENCH_PREREQS += $(BUILD)/bin/anpr-reader-bench
+$(eval $(call add_bench,reader,taskset -c 0 $(BUILD)/bin/anpr-reader-bench --dev ../shared/data/plates/dev))
+
+# Unit tests of the stages (synthetic images drawn by the test).
+$(eval $(call add_test,reader-stages,tests/reader/test_reader.c,anprreader,-lm -lpthread))

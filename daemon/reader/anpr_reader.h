@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * anpr_reader.h - read number plates from one 8-bit grey frame.
+ *
+ *	struct anpr_reader_config cfg;
+ *	anpr_reader_config_default(&cfg);
+ *	cfg.region = ANPR_REGION_GB;
+ *	struct anpr_reader *r = anpr_reader_create(&cfg, err, sizeof(err));
+ *	struct anpr_read out;
+ *	anpr_reader_read(r, pixels, width, height, stride, &out);
+ *	for (int i = 0; i < out.nplates; i++) puts(out.plates[i].text);
+ *	anpr_reader_destroy(r);
+ *
+ * One reader per thread: a reader is not shared, but readers are
+ * independent. anpr_reader_read allocates only when a frame is larger than
+ * any before (warm-up); the results live in the reader until the next call.
+ */
+#ifndef ANPR_READER_H
+#define ANPR_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ANPR_READER_MAX_PLATES	8	/* plates returned per frame */
+#define ANPR_READER_MAX_CHARS	12	/* characters per plate */
+#define ANPR_READER_MAX_DIM	16384	/* frame width or height */
+
+enum anpr_region {
+	ANPR_REGION_AUTO = 0,	/* the best-scoring of the others */
+	ANPR_REGION_GB,		/* UK: current, prefix, suffix, dateless, NI */
+	ANPR_REGION_EU,		/* European (SK/CZ formats known, others free) */
+	ANPR_REGION_US,		/* US: free 4..8 alphanumerics */
+	ANPR_REGION_BR,		/* Brazil: LLLDDDD and Mercosul LLLDLDD */
+	ANPR_REGION_COUNT,
+};
+
+enum anpr_reader_err {
+	ANPR_READER_OK = 0,
+	ANPR_READER_EINVAL = -1,	/* bad argument or frame */
+	ANPR_READER_ENOMEM = -2,
+	ANPR_READER_EWEIGHTS = -3,	/* weights file missing or malformed */
+};
+
+/**
+ * struct anpr_reader_config - how a reader reads.
+ * @region: which plate syntax to apply (ANPR_REGION_AUTO tries all).
+ * @simd: -1 for the best level of this CPU (or $ANPR_SIMD), else an
+ *	enum anpr_simd value (anpr_kern.h) to force one.
+ * @weights_path: NULL for the weights built into the library, else a file
+ *	in the format of docs/reader.md.
+ * @min_char_px: smallest character height searched, in frame pixels.
+ * @max_char_px: largest character height searched, in frame pixels.
+ * @min_confidence: plates whose overall confidence is lower are dropped.
+ * @clock_ns: monotonic clock for the time spent (NULL: the thread's CPU
+ *	clock); tests inject their own.
+ */
+struct anpr_reader_config {
+	enum anpr_region region;
+	int simd;
+	const char *weights_path;
+	int min_char_px;
+	int max_char_px;
+	float min_confidence;
+	uint64_t (*clock_ns)(void);
+};
+
+/**
+ * struct anpr_plate - one plate read in a frame.
+ * @text: the characters, NUL-terminated, no spaces.
+ * @nchars: strlen(text).
+ * @char_conf: per character confidence, 0..1.
+ * @confidence: overall confidence, 0..1 (the product of the character
+ *	confidences, to the power 1 / nchars, times the syntax factor).
+ * @region: the region whose syntax the text matched.
+ * @format: name of the matched format ("gb-current", "br-mercosul", ...).
+ * @quad: corners in frame pixels, clockwise from top left: x0,y0 .. x3,y3.
+ * @box: axis-aligned bounds of @quad: x, y, w, h.
+ * @char_height: character height in frame pixels.
+ * @dark_on_light: 1 if the characters are darker than the plate.
+ */
+struct anpr_plate {
+	char text[ANPR_READER_MAX_CHARS + 1];
+	int nchars;
+	float char_conf[ANPR_READER_MAX_CHARS];
+	float confidence;
+	enum anpr_region region;
+	const char *format;
+	float quad[8];
+	int box[4];
+	float char_height;
+	int dark_on_light;
+};
+
+/**
+ * struct anpr_read - the result of one anpr_reader_read call.
+ * @nplates: plates found, best first.
+ * @plates: the plates.
+ * @ns: time spent in the call (clock of the config).
+ * @candidates: plate candidates examined (diagnostics).
+ */
+struct anpr_read {
+	int nplates;
+	struct anpr_plate plates[ANPR_READER_MAX_PLATES];
+	uint64_t ns;
+	int candidates;
+};
+
+struct anpr_reader;
+
+/* anpr_reader_config_default - the defaults: auto region, best SIMD. */
+void anpr_reader_config_default(struct anpr_reader_config *cfg);
+
+/*
+ * anpr_reader_create - a reader, or NULL with a message in @err naming the
+ * cause (for weights: the file and the reason).
+ */
+struct anpr_reader *anpr_reader_create(const struct anpr_reader_config *cfg,
+				       char *err, size_t errlen);
+
+void anpr_reader_destroy(struct anpr_reader *r);
+
+/*
+ * anpr_reader_read - read the plates of one grey frame. Returns 0, or
+ * ANPR_READER_EINVAL (NULL pixels, size out of 1..ANPR_READER_MAX_DIM,
+ * stride < width) or ANPR_READER_ENOMEM; @out is always initialised.
+ */
+int anpr_reader_read(struct anpr_reader *r, const uint8_t *pixels, int width,
+		     int height, size_t stride, struct anpr_read *out);
+
+/* anpr_reader_simd - the name of the SIMD level this reader uses. */
+const char *anpr_reader_simd(const struct anpr_reader *r);
+
+/* anpr_region_name / anpr_region_parse - "auto", "gb", "eu", "us", "br". */
+const char *anpr_region_name(enum anpr_region region);
+int anpr_region_parse(const char *name);	/* -1 if unknown */
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* ANPR_READER_H */

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ccl.c - run-length connected-component labelling (8-connected) with
+ * union-find over runs, and the grow-only buffers the reader uses so that
+ * nothing is allocated per frame after warm-up.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "reader_int.h"
+
+int rd_reserve(struct rd_buf *b, size_t bytes)
+{
+	void *p;
+
+	if (bytes <= b->cap)
+		return 0;
+	bytes += bytes / 2 + 64;
+	p = realloc(b->p, bytes);
+	if (!p)
+		return -1;
+	b->p = p;
+	b->cap = bytes;
+	return 0;
+}
+
+void rd_buf_free(struct rd_buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->cap = 0;
+}
+
+struct rd_run {
+	int x0, x1;	/* [x0, x1) */
+	int y;
+	int parent;
+};
+
+static int find_root(struct rd_run *r, int i)
+{
+	while (r[i].parent != i) {
+		r[i].parent = r[r[i].parent].parent;
+		i = r[i].parent;
+	}
+	return i;
+}
+
+static void unite(struct rd_run *r, int a, int b)
+{
+	a = find_root(r, a);
+	b = find_root(r, b);
+	if (a < b)
+		r[b].parent = a;
+	else if (b < a)
+		r[a].parent = b;
+}
+
+int rd_ccl_label(struct rd_ccl *c, const uint8_t *mask, size_t stride, int w,
+		 int h, uint8_t bits, int min_h, int max_h, int max_w)
+{
+	struct rd_run *runs;
+	struct rd_comp *comps;
+	int *slot;
+	int nruns = 0, prev0 = 0, prev1 = 0, ncomps = 0;
+	size_t cap;
+
+	c->ncomps = 0;
+	/* Worst case: a run every other pixel. */
+	cap = (size_t)w * h / 2 + (size_t)h + 1;
+	if (rd_reserve(&c->runs, cap * sizeof(struct rd_run)))
+		return -1;
+	runs = c->runs.p;
+	for (int y = 0; y < h; y++) {
+		const uint8_t *m = mask + (size_t)y * stride;
+		int cur0 = nruns;
+		int p = prev0;
+
+		for (int x = 0; x < w;) {
+			/* Skip background eight pixels at a time. */
+			while (x + 8 <= w) {
+				uint64_t v;
+
+				memcpy(&v, m + x, 8);
+				if (v & (0x0101010101010101ull * bits))
+					break;
+				x += 8;
+			}
+			while (x < w && !(m[x] & bits))
+				x++;
+			if (x >= w)
+				break;
+			int x0 = x;
+
+			while (x < w && (m[x] & bits))
+				x++;
+			runs[nruns] = (struct rd_run){ x0, x, y, nruns };
+			/* 8-connected overlap with the previous row's runs. */
+			while (p < prev1 && runs[p].x1 < x0)
+				p++;
+			for (int q = p; q < prev1 && runs[q].x0 <= x; q++)
+				unite(runs, nruns, q);
+			nruns++;
+		}
+		prev0 = cur0;
+		prev1 = nruns;
+	}
+	if (rd_reserve(&c->rowstart, (size_t)(nruns + 1) * sizeof(int)) ||
+	    rd_reserve(&c->comps, (size_t)(nruns + 1) * sizeof(struct rd_comp)))
+		return -1;
+	slot = c->rowstart.p;
+	comps = c->comps.p;
+	for (int i = 0; i < nruns; i++) {
+		int r = find_root(runs, i);
+		struct rd_comp *k;
+
+		if (r == i) {
+			slot[i] = ncomps;
+			comps[ncomps++] = (struct rd_comp){ runs[i].x0, runs[i].y,
+							    runs[i].x1, runs[i].y + 1, 0 };
+		}
+		k = &comps[slot[r]];
+		if (runs[i].x0 < k->x0)
+			k->x0 = runs[i].x0;
+		if (runs[i].x1 > k->x1)
+			k->x1 = runs[i].x1;
+		if (runs[i].y + 1 > k->y1)
+			k->y1 = runs[i].y + 1;
+		k->area += runs[i].x1 - runs[i].x0;
+	}
+	/* Keep the plausible sizes, in place. */
+	int kept = 0;
+
+	for (int i = 0; i < ncomps; i++) {
+		int ch = comps[i].y1 - comps[i].y0, cw = comps[i].x1 - comps[i].x0;
+
+		if (ch >= min_h && ch <= max_h && cw <= max_w)
+			comps[kept++] = comps[i];
+	}
+	c->ncomps = kept;
+	return kept;
+}
+
+void rd_ccl_free(struct rd_ccl *c)
+{
+	rd_buf_free(&c->runs);
+	rd_buf_free(&c->comps);
+	rd_buf_free(&c->rowstart);
+	c->ncomps = 0;
+}
+
+int rd_char_like(const struct rd_comp *c, int min_h, int max_h)
+{
+	int h = c->y1 - c->y0, w = c->x1 - c->x0;
+	long box = (long)w * h;
+
+	if (h < min_h || h > max_h || w < 1)
+		return 0;
+	if (w * 10 > h * 11)		/* wider than 1.1 h */
+		return 0;
+	if (h > 12 * w)			/* a thin line, not a '1' */
+		return 0;
+	if (c->area * 100 < box * 12)
+		return 0;
+	/* Solid: only a narrow bar ('1', 'I') may fill its box. */
+	if (c->area * 100 > box * 92 && w * 10 > h * 4)
+		return 0;
+	return 1;
+}

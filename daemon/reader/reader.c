@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: MIT
+/*
+ * reader.c - the per-frame pipeline:
+ *   1. an area pyramid (halvings) so characters of every searched height
+ *      appear 10..44 px tall on some level;
+ *   2. per level, an integral image and a local-mean threshold giving both
+ *      polarities at once (dark characters on a bright plate, as in IR and
+ *      most photos, and bright on dark);
+ *   3. connected components of each polarity, kept if character-like;
+ *   4. components chained into text lines (group.c);
+ *   5. each component of a line cut out and classified (charnorm.c,
+ *      charnet.c), the line decoded under the region's formats (syntax.c);
+ *   6. overlapping readings suppressed, best first.
+ * Buffers grow when a frame is larger than any before, never otherwise.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "reader_int.h"
+#include "reader_hook.h"
+
+#define MAX_LEVELS	4
+#define LEVEL_MIN_H	10	/* character heights searched on a level */
+#define LEVEL_MAX_H	44
+#define LEVEL_HANDOFF_H	20	/* finer level already covers below this */
+#define THR_RADIUS	9
+#define THR_OFFSET	6
+#define MAX_LINES	256
+#define MAX_CANDS	64
+
+struct cand {
+	struct anpr_plate p;
+	float rank;
+};
+
+struct anpr_reader {
+	struct anpr_reader_config cfg;
+	const struct anpr_kern_ops *k;
+	struct rd_net *net;
+	struct rd_buf level[MAX_LEVELS];
+	struct rd_buf ii;
+	struct rd_buf mask;
+	struct rd_buf chars;
+	struct rd_ccl ccl;
+	struct rd_line lines[MAX_LINES];
+	struct cand cands[MAX_CANDS];
+	int ncands;
+	float prob[RD_MAX_LINE][RD_CLASSES];
+	float patch[RD_MAX_LINE][RD_CH_H * RD_CH_W];
+	rd_line_hook hook;
+	void *hook_ctx;
+};
+
+static const char *const region_names[ANPR_REGION_COUNT] = {
+	"auto", "gb", "eu", "us", "br",
+};
+
+const char *anpr_region_name(enum anpr_region region)
+{
+	return (unsigned)region < ANPR_REGION_COUNT ? region_names[region] : "?";
+}
+
+int anpr_region_parse(const char *name)
+{
+	for (int i = 0; i < ANPR_REGION_COUNT; i++)
+		if (name && strcmp(name, region_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void anpr_reader_config_default(struct anpr_reader_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->region = ANPR_REGION_AUTO;
+	cfg->simd = -1;
+	cfg->min_char_px = 10;
+	cfg->max_char_px = 180;
+	cfg->min_confidence = 0.25f;
+}
+
+static struct anpr_reader *create(const struct anpr_reader_config *cfg,
+				  int want_net, char *err, size_t errlen)
+{
+	struct anpr_reader *r;
+
+	if (!cfg || (unsigned)cfg->region >= ANPR_REGION_COUNT ||
+	    cfg->min_char_px < 1 || cfg->max_char_px < cfg->min_char_px) {
+		snprintf(err, errlen, "reader: bad configuration (region, or "
+			 "character height range)");
+		return NULL;
+	}
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		snprintf(err, errlen, "reader: out of memory");
+		return NULL;
+	}
+	r->cfg = *cfg;
+	if (!r->cfg.clock_ns)
+		r->cfg.clock_ns = thread_cpu_ns;
+	if (cfg->simd < 0) {
+		r->k = anpr_kern_best();
+	} else {
+		r->k = cfg->simd < ANPR_SIMD_COUNT ?
+		       anpr_kern_get((enum anpr_simd)cfg->simd) : NULL;
+		if (!r->k) {
+			snprintf(err, errlen, "reader: SIMD level %d is not "
+				 "available on this CPU or build", cfg->simd);
+			free(r);
+			return NULL;
+		}
+	}
+	if (want_net) {
+		if (cfg->weights_path)
+			r->net = rd_net_load(cfg->weights_path, err, errlen);
+		else
+			r->net = rd_net_parse(anpr_reader_weights,
+					      (size_t)(anpr_reader_weights_end -
+						       anpr_reader_weights),
+					      "<built-in weights>", err, errlen);
+		if (!r->net) {
+			free(r);
+			return NULL;
+		}
+	}
+	return r;
+}
+
+struct anpr_reader *anpr_reader_create(const struct anpr_reader_config *cfg,
+				       char *err, size_t errlen)
+{
+	return create(cfg, 1, err, errlen);
+}
+
+struct anpr_reader *rd_reader_create_hooked(const struct anpr_reader_config *cfg,
+					    int with_net, rd_line_hook hook,
+					    void *ctx, char *err, size_t errlen)
+{
+	struct anpr_reader *r = create(cfg, with_net, err, errlen);
+
+	if (r) {
+		r->hook = hook;
+		r->hook_ctx = ctx;
+	}
+	return r;
+}
+
+void anpr_reader_destroy(struct anpr_reader *r)
+{
+	if (!r)
+		return;
+	for (int i = 0; i < MAX_LEVELS; i++)
+		rd_buf_free(&r->level[i]);
+	rd_buf_free(&r->ii);
+	rd_buf_free(&r->mask);
+	rd_buf_free(&r->chars);
+	rd_ccl_free(&r->ccl);
+	rd_net_free(r->net);
+	free(r);
+}
+
+const char *anpr_reader_simd(const struct anpr_reader *r)
+{
+	return r->k->name;
+}
+
+static float iou(const int *a, const int *b)
+{
+	int x0 = a[0] > b[0] ? a[0] : b[0], y0 = a[1] > b[1] ? a[1] : b[1];
+	int x1 = a[0] + a[2] < b[0] + b[2] ? a[0] + a[2] : b[0] + b[2];
+	int y1 = a[1] + a[3] < b[1] + b[3] ? a[1] + a[3] : b[1] + b[3];
+	float in, un;
+
+	if (x1 <= x0 || y1 <= y0)
+		return 0;
+	in = (float)(x1 - x0) * (float)(y1 - y0);
+	un = (float)a[2] * a[3] + (float)b[2] * b[3] - in;
+	return un > 0 ? in / un : 0;
+}
+
+/* Plate geometry, in frame pixels, from a line found at scale s. */
+static void line_geometry(const struct rd_line *l, int s, struct anpr_plate *p)
+{
+	float x0 = 1e9f, x1 = -1e9f, cx = 0, cy = 0;
+	float h = l->height, mx = 0.35f * h, my = 0.3f * h;
+
+	for (int i = 0; i < l->n; i++) {
+		if (l->c[i].x0 < x0)
+			x0 = (float)l->c[i].x0;
+		if (l->c[i].x1 > x1)
+			x1 = (float)l->c[i].x1;
+		cx += 0.5f * (float)(l->c[i].x0 + l->c[i].x1);
+		cy += 0.5f * (float)(l->c[i].y0 + l->c[i].y1);
+	}
+	cx /= (float)l->n;
+	cy /= (float)l->n;
+	x0 -= mx;
+	x1 += mx;
+	float yl = cy + l->slope * (x0 - cx), yr = cy + l->slope * (x1 - cx);
+	float hh = 0.5f * h + my;
+	float q[8] = { x0, yl - hh, x1, yr - hh, x1, yr + hh, x0, yl + hh };
+	float bx0 = 1e9f, by0 = 1e9f, bx1 = -1e9f, by1 = -1e9f;
+
+	for (int i = 0; i < 4; i++) {
+		q[2 * i] = q[2 * i] * (float)s;
+		q[2 * i + 1] = q[2 * i + 1] * (float)s;
+		bx0 = fminf(bx0, q[2 * i]);
+		bx1 = fmaxf(bx1, q[2 * i]);
+		by0 = fminf(by0, q[2 * i + 1]);
+		by1 = fmaxf(by1, q[2 * i + 1]);
+	}
+	memcpy(p->quad, q, sizeof(q));
+	p->box[0] = (int)lrintf(bx0);
+	p->box[1] = (int)lrintf(by0);
+	p->box[2] = (int)lrintf(bx1 - bx0);
+	p->box[3] = (int)lrintf(by1 - by0);
+	p->char_height = h * (float)s;
+}
+
+static void recognise(struct anpr_reader *r, const uint8_t *img, size_t stride,
+		      int w, int h, const struct rd_line *l, int s, int dark)
+{
+	struct rd_decoded d;
+	struct cand *c;
+	int n = l->n;
+
+	for (int i = 0; i < n; i++)
+		rd_norm_char(img, stride, w, h, &l->c[i], dark, r->patch[i]);
+	if (r->hook)
+		r->hook(r->hook_ctx, l, s, dark, &r->patch[0][0]);
+	if (!r->net)
+		return;
+	for (int i = 0; i < n; i++)
+		rd_net_run(r->net, r->k, r->patch[i], r->prob[i]);
+	if (rd_syntax_decode((const float (*)[RD_CLASSES])r->prob, n,
+			     r->cfg.region, &d) || d.confidence < r->cfg.min_confidence)
+		return;
+	if (r->ncands >= MAX_CANDS)
+		return;
+	c = &r->cands[r->ncands++];
+	memset(c, 0, sizeof(*c));
+	memcpy(c->p.text, d.text, sizeof(d.text));
+	memcpy(c->p.char_conf, d.conf, sizeof(d.conf));
+	c->p.nchars = d.n;
+	c->p.confidence = d.confidence;
+	c->p.region = d.region;
+	c->p.format = d.format;
+	c->p.dark_on_light = dark;
+	line_geometry(l, s, &c->p);
+	c->rank = d.score;
+}
+
+static int by_rank(const void *a, const void *b)
+{
+	const struct cand *p = a, *q = b;
+
+	return (q->rank > p->rank) - (q->rank < p->rank);
+}
+
+static int do_level(struct anpr_reader *r, const uint8_t *img, size_t stride,
+		    int w, int h, int s, int min_h, int max_h)
+{
+	size_t is = (size_t)w + 1;
+	struct rd_comp *chars;
+
+	if (rd_reserve(&r->ii, is * (h + 1) * sizeof(uint32_t)) ||
+	    rd_reserve(&r->mask, (size_t)w * h))
+		return ANPR_READER_ENOMEM;
+	anpr_k_integral(r->k, img, stride, w, h, r->ii.p, is);
+	anpr_k_local_mean(r->k, img, stride, w, h, r->ii.p, is, THR_RADIUS,
+			  THR_OFFSET, r->mask.p, (size_t)w);
+	for (int pol = 0; pol < 2; pol++) {
+		int n = rd_ccl_label(&r->ccl, r->mask.p, (size_t)w, w, h,
+				     (uint8_t)(pol ? 2 : 1), min_h, max_h,
+				     max_h + max_h / 8);
+		int nc = 0, nl;
+
+		if (n < 0 || rd_reserve(&r->chars, (size_t)(n + 1) * sizeof(*chars)))
+			return ANPR_READER_ENOMEM;
+		chars = r->chars.p;
+		for (int i = 0; i < n; i++) {
+			const struct rd_comp *c = (const struct rd_comp *)r->ccl.comps.p + i;
+
+			if (rd_char_like(c, min_h, max_h))
+				chars[nc++] = *c;
+		}
+		nl = rd_group_lines(chars, nc, 4, r->lines, MAX_LINES);
+		for (int i = 0; i < nl; i++)
+			recognise(r, img, stride, w, h, &r->lines[i], s, pol == 0);
+	}
+	return 0;
+}
+
+int anpr_reader_read(struct anpr_reader *r, const uint8_t *pixels, int width,
+		     int height, size_t stride, struct anpr_read *out)
+{
+	uint64_t t0;
+	const uint8_t *img = pixels;
+	size_t st = stride;
+	int w = width, h = height, prev_done = 0, rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!r || !pixels || width < 1 || height < 1 ||
+	    width > ANPR_READER_MAX_DIM || height > ANPR_READER_MAX_DIM ||
+	    stride < (size_t)width)
+		return ANPR_READER_EINVAL;
+	t0 = r->cfg.clock_ns();
+	r->ncands = 0;
+	for (int lv = 0, s = 1; lv < MAX_LEVELS && w >= 16 && h >= 16; lv++, s *= 2) {
+		int lo = prev_done ? LEVEL_HANDOFF_H : LEVEL_MIN_H, hi = LEVEL_MAX_H;
+		int flo = (r->cfg.min_char_px + s - 1) / s, fhi = r->cfg.max_char_px / s;
+
+		if (flo > lo)
+			lo = flo;
+		if (fhi < hi)
+			hi = fhi;
+		if (lo <= hi) {
+			rc = do_level(r, img, st, w, h, s, lo, hi);
+			if (rc)
+				break;
+			prev_done = 1;
+		} else {
+			prev_done = 0;
+		}
+		if (fhi < LEVEL_MIN_H * 2)
+			break;	/* coarser levels would search nothing */
+		/* Next level: halve into our own buffer. */
+		int nw = w / 2, nh = h / 2;
+		size_t ns = ((size_t)nw + 63) & ~(size_t)63;
+
+		if (rd_reserve(&r->level[lv], ns * nh + 64)) {
+			rc = ANPR_READER_ENOMEM;
+			break;
+		}
+		anpr_k_halve(r->k, img, st, w, h, r->level[lv].p, ns);
+		img = r->level[lv].p;
+		st = ns;
+		w = nw;
+		h = nh;
+	}
+	/* Best first; drop readings overlapping a better one. */
+	qsort(r->cands, (size_t)r->ncands, sizeof(r->cands[0]), by_rank);
+	for (int i = 0; i < r->ncands && out->nplates < ANPR_READER_MAX_PLATES; i++) {
+		int dup = 0;
+
+		for (int j = 0; j < out->nplates && !dup; j++)
+			dup = iou(r->cands[i].p.box, out->plates[j].box) > 0.2f;
+		if (!dup)
+			out->plates[out->nplates++] = r->cands[i].p;
+	}
+	out->candidates = r->ncands;
+	out->ns = r->cfg.clock_ns() - t0;
+	return rc;
+}

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * reader_int.h - internals of the plate reader shared by its stages:
+ * connected components (ccl.c), grouping into text lines (group.c),
+ * character normalisation and the classifier (charnet.c), region syntax
+ * (syntax.c) and the per-frame pipeline (reader.c). Pure logic: no I/O, no
+ * clock; unit tests call these directly.
+ */
+#ifndef READER_INT_H
+#define READER_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "anpr_kern.h"
+#include "anpr_reader.h"
+
+/* Classifier input: one character, ink = 1, background = 0. */
+#define RD_CH_H		24
+#define RD_CH_W		16
+#define RD_CLASSES	37	/* 0-9, A-Z, then "not a character" */
+#define RD_JUNK		36
+#define RD_MAX_LINE	16	/* components in one text line */
+
+/* A grow-only buffer: allocates during warm-up, never after. */
+struct rd_buf {
+	void *p;
+	size_t cap;
+};
+
+int rd_reserve(struct rd_buf *b, size_t bytes);
+void rd_buf_free(struct rd_buf *b);
+
+/**
+ * struct rd_comp - a connected component, in the coordinates of the image
+ * it was found in.
+ * @x0: left column.  @y0: top row.
+ * @x1: right column + 1.  @y1: bottom row + 1.
+ * @area: pixel count.
+ */
+struct rd_comp {
+	int x0, y0, x1, y1;
+	int area;
+};
+
+/* Run-length connected-component labelling (8-connected). */
+struct rd_ccl {
+	struct rd_buf runs;	/* struct rd_run[] */
+	struct rd_buf comps;	/* struct rd_comp[] */
+	struct rd_buf rowstart;	/* int[] first run of each row */
+	int ncomps;
+};
+
+/*
+ * rd_ccl_label - label the pixels of @mask (w x h, stride) that have any of
+ * @bits set; keep the components whose height is in [min_h, max_h] and
+ * width in [1, max_w]. Returns the count (also in c->ncomps) or -1 (out of
+ * memory). Components land in c->comps.p.
+ */
+int rd_ccl_label(struct rd_ccl *c, const uint8_t *mask, size_t stride, int w,
+		 int h, uint8_t bits, int min_h, int max_h, int max_w);
+void rd_ccl_free(struct rd_ccl *c);
+
+/* rd_char_like - 1 if a component is shaped like a plate character. */
+int rd_char_like(const struct rd_comp *c, int min_h, int max_h);
+
+/**
+ * struct rd_line - components that read as one line of text.
+ * @n: how many.
+ * @c: the components, left to right.
+ * @height: their median height.
+ * @slope: dy/dx of the line through their centres.
+ */
+struct rd_line {
+	int n;
+	struct rd_comp c[RD_MAX_LINE];
+	float height;
+	float slope;
+};
+
+/*
+ * rd_group_lines - chain character-like components into text lines of at
+ * least @min_n members. @comps is sorted in place. Writes at most @max
+ * lines; returns how many.
+ */
+int rd_group_lines(struct rd_comp *comps, int n, int min_n,
+		   struct rd_line *lines, int max);
+
+/*
+ * rd_norm_char - the classifier's input for the component @c of a grey
+ * image: a RD_CH_H x RD_CH_W float patch, ink 1, background 0, the
+ * character scaled to the patch height and centred. @dark: the characters
+ * are darker than the plate.
+ */
+void rd_norm_char(const uint8_t *img, size_t stride, int w, int h,
+		  const struct rd_comp *c, int dark, float *out);
+
+/*
+ * rd_single_char_box - the character of a single-character crop: polarity
+ * from the border, the largest component of the mid-level threshold.
+ * Returns 0, or -1 if the crop is flat or empty (or out of memory).
+ */
+int rd_single_char_box(struct rd_ccl *ccl, struct rd_buf *mask,
+		       const uint8_t *img, size_t stride, int w, int h,
+		       struct rd_comp *box, int *dark);
+
+/* The character classifier (weights format: docs/reader.md). */
+struct rd_net;
+
+/*
+ * rd_net_parse - weights from memory; NULL with @err naming @name and the
+ * reason if the data is malformed.
+ */
+struct rd_net *rd_net_parse(const void *data, size_t len, const char *name,
+			    char *err, size_t errlen);
+/* rd_net_load - weights from a file; errors name the file and the reason. */
+struct rd_net *rd_net_load(const char *path, char *err, size_t errlen);
+void rd_net_free(struct rd_net *net);
+
+/* rd_net_classes - the class characters, RD_CLASSES of them ('?': junk). */
+const char *rd_net_classes(const struct rd_net *net);
+
+/*
+ * rd_net_run - class probabilities (softmax, RD_CLASSES) of one patch.
+ * Uses only the net's own scratch: one net per thread.
+ */
+void rd_net_run(struct rd_net *net, const struct anpr_kern_ops *k,
+		const float *patch, float *prob);
+
+/* The weights built into the library (weights_blob.c). */
+extern const unsigned char anpr_reader_weights[];
+extern const unsigned char anpr_reader_weights_end[];
+
+/**
+ * struct rd_decoded - the text a line of classified characters reads as.
+ * @text: the characters.
+ * @conf: per character confidence.
+ * @n: characters kept (components not matched by the format are dropped).
+ * @score: mean log-probability per component, plus the format's prior.
+ * @confidence: overall confidence 0..1.
+ * @region: the region of the format matched.
+ * @format: the format's name.
+ */
+struct rd_decoded {
+	char text[ANPR_READER_MAX_CHARS + 1];
+	float conf[ANPR_READER_MAX_CHARS];
+	int n;
+	float score;
+	float confidence;
+	enum anpr_region region;
+	const char *format;
+};
+
+/*
+ * rd_syntax_decode - the best reading of @n components with class
+ * probabilities @prob[i][RD_CLASSES] under the formats of @region. Returns
+ * 0, or -1 if no format fits (out->n == 0).
+ */
+int rd_syntax_decode(const float (*prob)[RD_CLASSES], int n,
+		     enum anpr_region region, struct rd_decoded *out);
+
+/* rd_class_char / rd_char_class - class index <-> character (-1 if none). */
+char rd_class_char(int cls);
+int rd_char_class(char ch);
+
+#endif /* READER_INT_H */

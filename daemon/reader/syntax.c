@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: MIT
+/*
+ * syntax.c - region plate formats, and the decoder that reads a line of
+ * classified components as the most probable text a format allows.
+ *
+ * A format is a pattern of position classes (letter, digit, UK letters,
+ * ...). The decoder aligns the components with the pattern left to right:
+ * each component either fills the next position (scoring the log
+ * probability of the best character that position allows) or is skipped as
+ * not a character (scoring the log probability of the "junk" class). So a
+ * digit-only position turns a component read as 'O' into '0' only when the
+ * format says a digit must stand there: the correction is exactly as
+ * unambiguous as the format. Free formats (any letter or digit) correct
+ * nothing.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "reader_int.h"
+
+#define LETTERS		(((1ull << 26) - 1) << 10)
+#define DIGITS		((1ull << 10) - 1)
+#define BIT(ch)		(1ull << rd_char_class(ch))
+
+char rd_class_char(int cls)
+{
+	if (cls >= 0 && cls < 10)
+		return (char)('0' + cls);
+	if (cls >= 10 && cls < 36)
+		return (char)('A' + cls - 10);
+	return '?';
+}
+
+int rd_char_class(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'A' && ch <= 'Z')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* The characters a pattern letter allows. */
+static uint64_t allowed(char code)
+{
+	switch (code) {
+	case 'D':
+		return DIGITS;
+	case 'L':
+		return LETTERS;
+	case 'A':
+		return LETTERS | DIGITS;
+	case 'a':	/* UK area letters: no I, Q or Z */
+		return LETTERS & ~(BIT('I') | BIT('Q') | BIT('Z'));
+	case 'b':	/* UK letters elsewhere: no I or Q */
+		return LETTERS & ~(BIT('I') | BIT('Q'));
+	default:
+		return 0;
+	}
+}
+
+/**
+ * struct fmt - one plate format.
+ * @region: the region it belongs to.
+ * @name: reported name.
+ * @pat: pattern; D digit, L letter, A either, a/b UK letter sets.
+ * @prior: log-prior bonus added to the score (specific formats win ties
+ *	over free ones).
+ */
+struct fmt {
+	enum anpr_region region;
+	const char *name;
+	const char *pat;
+	float prior;
+};
+
+static const struct fmt formats[] = {
+	{ ANPR_REGION_GB, "gb-current", "aaDDbbb", 2.0f },
+	{ ANPR_REGION_GB, "gb-prefix", "bDbbb", 1.0f },
+	{ ANPR_REGION_GB, "gb-prefix", "bDDbbb", 1.0f },
+	{ ANPR_REGION_GB, "gb-prefix", "bDDDbbb", 1.0f },
+	{ ANPR_REGION_GB, "gb-suffix", "bbbDb", 1.0f },
+	{ ANPR_REGION_GB, "gb-suffix", "bbbDDb", 1.0f },
+	{ ANPR_REGION_GB, "gb-suffix", "bbbDDDb", 1.0f },
+	{ ANPR_REGION_GB, "gb-ni", "bbbDDDD", 0.5f },
+	{ ANPR_REGION_GB, "gb-dateless", "bDDDD", 0.0f },
+	{ ANPR_REGION_GB, "gb-dateless", "bbDDDD", 0.0f },
+	{ ANPR_REGION_GB, "gb-dateless", "bbbDDD", 0.0f },
+	{ ANPR_REGION_GB, "gb-dateless", "bbDDD", 0.0f },
+	{ ANPR_REGION_GB, "gb-dateless", "bbbDD", 0.0f },
+	{ ANPR_REGION_GB, "gb-dateless", "DDDDb", 0.0f },
+	{ ANPR_REGION_GB, "gb-dateless", "DDDDbb", 0.0f },
+	{ ANPR_REGION_GB, "gb-dateless", "DDDbbb", 0.0f },
+	{ ANPR_REGION_GB, "gb-dateless", "DDDbb", 0.0f },
+	{ ANPR_REGION_GB, "gb-dateless", "DDbbb", 0.0f },
+	{ ANPR_REGION_BR, "br-old", "LLLDDDD", 2.0f },
+	{ ANPR_REGION_BR, "br-mercosul", "LLLDLDD", 2.0f },
+	{ ANPR_REGION_EU, "eu-sk", "LLDDDLL", 1.0f },
+	{ ANPR_REGION_EU, "eu-cz", "DLDDDDD", 0.5f },
+	{ ANPR_REGION_EU, "eu-cz", "DLLDDDD", 0.5f },
+	{ ANPR_REGION_EU, "eu", "AAAA", 0.0f },
+	{ ANPR_REGION_EU, "eu", "AAAAA", 0.0f },
+	{ ANPR_REGION_EU, "eu", "AAAAAA", 0.0f },
+	{ ANPR_REGION_EU, "eu", "AAAAAAA", 0.0f },
+	{ ANPR_REGION_EU, "eu", "AAAAAAAA", 0.0f },
+	{ ANPR_REGION_US, "us", "AAAA", 0.0f },
+	{ ANPR_REGION_US, "us", "AAAAA", 0.0f },
+	{ ANPR_REGION_US, "us", "AAAAAA", 0.0f },
+	{ ANPR_REGION_US, "us", "AAAAAAA", 0.0f },
+	{ ANPR_REGION_US, "us", "AAAAAAAA", 0.0f },
+};
+
+#define NFMT ((int)(sizeof(formats) / sizeof(formats[0])))
+#define MAXN RD_MAX_LINE
+#define MAXM ANPR_READER_MAX_CHARS
+
+static float lg(float p)
+{
+	return logf(p > 1e-6f ? p : 1e-6f);
+}
+
+/* Align n components with one pattern; -INF if it cannot fit. */
+static float align(const float (*prob)[RD_CLASSES], int n, const char *pat,
+		   int *pick, int *cls)
+{
+	int m = (int)strlen(pat);
+	float dp[MAXN + 1][MAXM + 1];
+	signed char from[MAXN + 1][MAXM + 1];	/* 0 skip, 1 match */
+	float best_lp[MAXN][MAXM];
+	int best_c[MAXN][MAXM];
+
+	if (m > n || m > MAXM)
+		return -INFINITY;
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < m; j++) {
+			uint64_t set = allowed(pat[j]);
+			float bp = -1;
+			int bc = -1;
+
+			for (int c = 0; c < 36; c++)
+				if ((set >> c & 1) && prob[i][c] > bp) {
+					bp = prob[i][c];
+					bc = c;
+				}
+			best_lp[i][j] = lg(bp);
+			best_c[i][j] = bc;
+		}
+	for (int i = 0; i <= n; i++)
+		for (int j = 0; j <= m; j++)
+			dp[i][j] = -INFINITY;
+	dp[0][0] = 0;
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j <= m && j <= i; j++) {
+			if (dp[i][j] == -INFINITY)
+				continue;
+			float s = dp[i][j] + lg(prob[i][RD_JUNK]);
+
+			if (s > dp[i + 1][j]) {
+				dp[i + 1][j] = s;
+				from[i + 1][j] = 0;
+			}
+			if (j < m) {
+				s = dp[i][j] + best_lp[i][j];
+				if (s > dp[i + 1][j + 1]) {
+					dp[i + 1][j + 1] = s;
+					from[i + 1][j + 1] = 1;
+				}
+			}
+		}
+	if (dp[n][m] == -INFINITY)
+		return -INFINITY;
+	for (int i = n, j = m; i > 0; i--) {
+		if (from[i][j]) {
+			j--;
+			pick[j] = i - 1;
+			cls[j] = best_c[i - 1][j];
+		}
+	}
+	return dp[n][m];
+}
+
+int rd_syntax_decode(const float (*prob)[RD_CLASSES], int n,
+		     enum anpr_region region, struct rd_decoded *out)
+{
+	float best = -INFINITY;
+	int bpick[MAXM], bcls[MAXM], bf = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (n > MAXN)
+		n = MAXN;
+	for (int f = 0; f < NFMT; f++) {
+		int pick[MAXM], cls[MAXM];
+		float s;
+
+		if (region != ANPR_REGION_AUTO && formats[f].region != region)
+			continue;
+		s = align(prob, n, formats[f].pat, pick, cls);
+		if (s == -INFINITY)
+			continue;
+		s += formats[f].prior;
+		if (s > best) {
+			int m = (int)strlen(formats[f].pat);
+
+			best = s;
+			bf = f;
+			memcpy(bpick, pick, sizeof(int) * m);
+			memcpy(bcls, cls, sizeof(int) * m);
+		}
+	}
+	if (bf < 0)
+		return -1;
+	float lsum = 0;
+
+	out->n = (int)strlen(formats[bf].pat);
+	for (int j = 0; j < out->n; j++) {
+		out->text[j] = rd_class_char(bcls[j]);
+		out->conf[j] = prob[bpick[j]][bcls[j]];
+		lsum += lg(out->conf[j]);
+	}
+	out->text[out->n] = 0;
+	out->score = best / (float)n;
+	out->confidence = expf(lsum / (float)out->n);
+	out->region = formats[bf].region;
+	/* A free format in auto mode says nothing about the region. */
+	if (region == ANPR_REGION_AUTO && formats[bf].prior == 0.0f &&
+	    formats[bf].region != ANPR_REGION_GB)
+		out->region = ANPR_REGION_AUTO;
+	out->format = formats[bf].name;
+	return 0;
+}

@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: MIT
+/*
+ * weights_blob.c - the classifier weights built into the library, taken
+ * byte for byte from training/weights/chars.bin (provenance:
+ * docs/reader.md). The build runs from the top directory, so .incbin finds
+ * the file by that path; build.mk makes the object depend on it.
+ */
+__asm__(".section .rodata\n"
+	".global anpr_reader_weights\n"
+	".global anpr_reader_weights_end\n"
+	".balign 16\n"
+	"anpr_reader_weights:\n"
+	".incbin \"training/weights/chars.bin\"\n"
+	"anpr_reader_weights_end:\n"
+	".byte 0\n"
+	".previous\n");

@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bench_reader.c - the reader's figures for `make bench`, each next to its
+ * target (issue 4):
+ *   - exact and O/0-I/1-folded top-1 read rate per set of the dev photos
+ *     (DEV/labels.tsv), also on the tenth held out of training (plates whose
+ *     text hash % 10 == 0; training/train_chars.py), and images that failed
+ *     to decode;
+ *   - UK character accuracy on DEV/gb_chars (and on its held-out tenth);
+ *   - median and p95 CPU ms per image per set, one core, for each SIMD
+ *     level this CPU has (ANPR_SIMD levels), and for a synthetic 1920x1080
+ *     IR frame built from gb_chars glyphs.
+ *
+ *   anpr-reader-bench [--dev DIR] [--quick]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "anpr_image.h"
+#include "reader_int.h"
+
+#define MAX_IMAGES 4096
+
+struct item {
+	char path[1024];
+	char label[64];
+	char set[8];
+	struct anpr_image img;
+	int ok;		/* decoded */
+	int held_out;
+};
+
+static struct item items[MAX_IMAGES];
+static int nitems;
+
+static uint32_t fnv(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (uint8_t)*s++) * 16777619u;
+	return h;
+}
+
+static void fold(char *s)
+{
+	for (; *s; s++) {
+		if (*s == 'O')
+			*s = '0';
+		if (*s == 'I')
+			*s = '1';
+	}
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static const char *okmiss(int ok)
+{
+	return ok ? "OK" : "MISS";
+}
+
+static void load_set(const char *dev)
+{
+	char path[1200], line[2048];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/labels.tsv", dev);
+	f = fopen(path, "r");
+	if (!f) {
+		perror(path);
+		exit(1);
+	}
+	if (!fgets(line, sizeof(line), f)) {
+		fprintf(stderr, "%s: empty\n", path);
+		exit(1);
+	}
+	while (fgets(line, sizeof(line), f) && nitems < MAX_IMAGES) {
+		char *file = strtok(line, "\t\n"), *plate = strtok(NULL, "\t\n");
+		struct item *it = &items[nitems];
+		char err[512];
+
+		if (!file || !plate)
+			continue;
+		snprintf(it->path, sizeof(it->path), "%s/%s", dev, file);
+		snprintf(it->label, sizeof(it->label), "%s", plate);
+		snprintf(it->set, sizeof(it->set), "%.*s", (int)strcspn(file, "/"), file);
+		it->held_out = fnv(plate) % 10 == 0;
+		if (anpr_image_load(it->path, &it->img, err, sizeof(err)) == 0)
+			it->ok = 1;
+		else
+			fprintf(stderr, "bench: %s\n", err);
+		nitems++;
+	}
+	fclose(f);
+}
+
+struct target {
+	const char *set;
+	double folded, exact, ms;
+};
+
+/* OpenALPR's exact rate and a tenth of its median ms (domain.md). */
+static const struct target targets[] = {
+	{ "eu", 95.0, 63.5, 3.4 },
+	{ "us", 85.0, 51.4, 22.5 },
+	{ "br", 90.0, 40.4, 11.6 },
+};
+
+static void run_sets(const struct anpr_kern_ops *k, int accuracy)
+{
+	static uint64_t ns[MAX_IMAGES];
+	struct anpr_reader_config cfg;
+	char err[512];
+
+	for (size_t t = 0; t < sizeof(targets) / sizeof(targets[0]); t++) {
+		const struct target *tg = &targets[t];
+		int n = 0, exact = 0, folded = 0, nf = 0, hn = 0, hf = 0, bad = 0;
+		struct anpr_reader *r;
+
+		anpr_reader_config_default(&cfg);
+		cfg.region = (enum anpr_region)anpr_region_parse(tg->set);
+		cfg.simd = k->level;
+		r = anpr_reader_create(&cfg, err, sizeof(err));
+		if (!r) {
+			fprintf(stderr, "bench: %s\n", err);
+			exit(1);
+		}
+		for (int i = 0; i < nitems; i++) {
+			struct item *it = &items[i];
+			struct anpr_read rd;
+			char got[64] = "", want[64];
+
+			if (strcmp(it->set, tg->set))
+				continue;
+			n++;
+			if (!it->ok) {
+				bad++;
+				continue;
+			}
+			anpr_reader_read(r, it->img.data, it->img.width, it->img.height,
+					 it->img.stride, &rd);
+			ns[nf++] = rd.ns;
+			if (rd.nplates)
+				snprintf(got, sizeof(got), "%s", rd.plates[0].text);
+			exact += !strcmp(got, it->label);
+			snprintf(want, sizeof(want), "%s", it->label);
+			fold(want);
+			fold(got);
+			folded += !strcmp(got, want);
+			if (it->held_out) {
+				hn++;
+				hf += !strcmp(got, want);
+			}
+		}
+		anpr_reader_destroy(r);
+		if (!n)
+			continue;
+		qsort(ns, (size_t)nf, sizeof(ns[0]), cmp_u64);
+		double med = nf ? (double)ns[nf / 2] / 1e6 : 0;
+		double p95 = nf ? (double)ns[(nf * 95) / 100 < nf ? (nf * 95) / 100 : nf - 1] / 1e6 : 0;
+
+		if (accuracy) {
+			double fr = 100.0 * folded / n, er = 100.0 * exact / n;
+
+			printf("%s read rate (folded): %.1f %%  (target >= %.0f %%)  %s\n",
+			       tg->set, fr, tg->folded, okmiss(fr >= tg->folded));
+			printf("%s read rate (exact): %.1f %%  (target > %.1f %%, OpenALPR)  %s\n",
+			       tg->set, er, tg->exact, okmiss(er > tg->exact));
+			printf("%s images: %d, undecodable: %d (counted as misses)\n",
+			       tg->set, n, bad);
+			printf("%s held-out tenth (folded): %d/%d (not trained on; "
+			       "small sample)\n", tg->set, hf, hn);
+		}
+		printf("%s ms per image [%s] median: %.2f ms  (target <= %.1f ms)  %s\n",
+		       tg->set, k->name, med, tg->ms, okmiss(med <= tg->ms));
+		printf("%s ms per image [%s] p95: %.2f ms\n", tg->set, k->name, p95);
+	}
+}
+
+static void run_gb_chars(const char *dev)
+{
+	char path[1200], line[2048], err[512];
+	struct rd_ccl ccl = { 0 };
+	struct rd_buf mask = { 0 };
+	struct rd_net *net;
+	const struct anpr_kern_ops *k = anpr_kern_best();
+	int n = 0, ok = 0, hn = 0, hok = 0, bad = 0;
+	FILE *f;
+
+	net = rd_net_parse(anpr_reader_weights,
+			   (size_t)(anpr_reader_weights_end - anpr_reader_weights),
+			   "<built-in>", err, sizeof(err));
+	snprintf(path, sizeof(path), "%s/gb_chars/labels.tsv", dev);
+	f = fopen(path, "r");
+	if (!f || !net) {
+		fprintf(stderr, "bench: %s: %s\n", path, net ? "cannot open" : err);
+		exit(1);
+	}
+	if (!fgets(line, sizeof(line), f))
+		exit(1);
+	while (fgets(line, sizeof(line), f)) {
+		char *file = strtok(line, "\t\n"), *ch = strtok(NULL, "\t\n");
+		struct anpr_image img = { 0 };
+		struct rd_comp c;
+		float patch[RD_CH_H * RD_CH_W], prob[RD_CLASSES];
+		int dark, best = -1;
+		const char *p;
+
+		if (!file || !ch)
+			continue;
+		snprintf(path, sizeof(path), "%s/gb_chars/%s", dev, file);
+		n++;
+		p = strchr(file, '-');
+		p = p ? strchr(p + 1, '-') : NULL;
+		int held = fnv(p ? p + 1 : file) % 10 == 0;
+
+		hn += held;
+		if (anpr_image_load(path, &img, err, sizeof(err))) {
+			bad++;
+			continue;
+		}
+		if (!rd_single_char_box(&ccl, &mask, img.data, img.stride, img.width,
+					img.height, &c, &dark)) {
+			rd_norm_char(img.data, img.stride, img.width, img.height, &c,
+				     dark, patch);
+			rd_net_run(net, k, patch, prob);
+			/* The UK alphabet: no I or Q. */
+			for (int i = 0; i < 36; i++) {
+				char cc = rd_class_char(i);
+
+				if (cc == 'I' || cc == 'Q')
+					continue;
+				if (best < 0 || prob[i] > prob[best])
+					best = i;
+			}
+			ok += rd_class_char(best) == ch[0];
+			hok += held && rd_class_char(best) == ch[0];
+		}
+		anpr_image_free(&img);
+	}
+	fclose(f);
+	double acc = n ? 100.0 * ok / n : 0;
+
+	printf("gb_chars UK character accuracy: %.2f %%  (target >= 99.5 %%)  %s\n",
+	       acc, okmiss(acc >= 99.5));
+	printf("gb_chars crops: %d, undecodable: %d; held-out tenth (by source "
+	       "photo, not trained on): %d/%d\n", n, bad, hok, hn);
+	rd_net_free(net);
+	rd_ccl_free(&ccl);
+	rd_buf_free(&mask);
+}
+
+/*
+ * A 1920x1080 IR-like frame: dark, noisy surround; a bright plate with the
+ * dark gb_chars glyphs of "AB12CDE" (first crop of each character).
+ */
+static int make_ir_frame(const char *dev, struct anpr_image *frame)
+{
+	static const char text[] = "AB12CDE";
+	const int ch_h = 44, px0 = 860, py0 = 700;
+	uint32_t seed = 12345;
+	int x = px0 + 20;
+
+	if (anpr_image_alloc(frame, 1920, 1080))
+		return -1;
+	for (int y = 0; y < 1080; y++)
+		for (int i = 0; i < 1920; i++) {
+			seed = seed * 1103515245u + 12345u;
+			frame->data[y * frame->stride + i] = (uint8_t)(20 + (seed >> 27));
+		}
+	for (int y = py0; y < py0 + ch_h + 24; y++)
+		for (int i = px0; i < px0 + 300; i++)
+			frame->data[y * frame->stride + i] = 225;
+	for (const char *t = text; *t; t++) {
+		char path[4096], line[1024], err[512];
+		struct anpr_image g = { 0 };
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/gb_chars/labels.tsv", dev);
+		f = fopen(path, "r");
+		if (!f)
+			return -1;
+		while (fgets(line, sizeof(line), f))
+			if (line[0] == *t && line[1] == '-')
+				break;
+		fclose(f);
+		line[strcspn(line, "\t")] = 0;
+		snprintf(path, sizeof(path), "%s/gb_chars/%s", dev, line);
+		if (anpr_image_load(path, &g, err, sizeof(err))) {
+			fprintf(stderr, "bench: %s\n", err);
+			return -1;
+		}
+		int gw = g.width * ch_h / g.height;
+
+		for (int y = 0; y < ch_h; y++)
+			for (int i = 0; i < gw; i++) {
+				int v = g.data[(y * g.height / ch_h) * g.stride + i * g.width / gw];
+
+				if (v < 128)
+					frame->data[(py0 + 12 + y) * frame->stride + x + i] = 30;
+			}
+		x += gw + (t == text + 3 ? 22 : 6);
+		anpr_image_free(&g);
+	}
+	return 0;
+}
+
+static void run_ir(const struct anpr_image *frame, const struct anpr_kern_ops *k)
+{
+	static uint64_t ns[64];
+	struct anpr_reader_config cfg;
+	struct anpr_reader *r;
+	struct anpr_read rd;
+	char err[512];
+	const int reps = 21;
+
+	anpr_reader_config_default(&cfg);
+	cfg.region = ANPR_REGION_GB;
+	cfg.simd = k->level;
+	r = anpr_reader_create(&cfg, err, sizeof(err));
+	if (!r)
+		exit(1);
+	for (int i = 0; i < reps; i++) {
+		anpr_reader_read(r, frame->data, frame->width, frame->height,
+				 frame->stride, &rd);
+		ns[i] = rd.ns;
+	}
+	qsort(ns, reps, sizeof(ns[0]), cmp_u64);
+	printf("ir 1920x1080 ms per frame [%s] median: %.2f ms  (target <= 5 ms)  %s\n",
+	       k->name, (double)ns[reps / 2] / 1e6, okmiss(ns[reps / 2] <= 5000000));
+	printf("ir 1920x1080 ms per frame [%s] p95: %.2f ms; read \"%s\" (truth AB12CDE)\n",
+	       k->name, (double)ns[(reps * 95) / 100] / 1e6,
+	       rd.nplates ? rd.plates[0].text : "");
+	anpr_reader_destroy(r);
+}
+
+int main(int argc, char **argv)
+{
+	const char *dev = "../shared/data/plates/dev";
+	struct anpr_image ir = { 0 };
+	int have_ir;
+
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--dev") && i + 1 < argc)
+			dev = argv[++i];
+	load_set(dev);
+	run_sets(anpr_kern_best(), 1);
+	run_gb_chars(dev);
+	have_ir = make_ir_frame(dev, &ir) == 0;
+	for (int l = 0; l < ANPR_SIMD_COUNT; l++) {
+		const struct anpr_kern_ops *k = anpr_kern_get((enum anpr_simd)l);
+
+		if (!k)
+			continue;
+		if (k != anpr_kern_best())
+			run_sets(k, 0);
+		if (have_ir)
+			run_ir(&ir, k);
+	}
+	for (int i = 0; i < nitems; i++)
+		anpr_image_free(&items[i].img);
+	anpr_image_free(&ir);
+	return have_ir ? 0 : 1;
+}

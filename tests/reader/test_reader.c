@@ -1,0 +1,540 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_reader.c - unit tests of the reader's stages on synthetic images
+ * drawn here: connected components, character shape filter, grouping into
+ * lines (straight, sloped, with noise), detection through the pipeline at
+ * several sizes and both polarities, syntax decoding and correction, and
+ * bad input (frames, weights).
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "reader_hook.h"
+
+/* ---- drawing ---------------------------------------------------------- */
+
+struct canvas {
+	uint8_t *p;
+	int w, h;
+	size_t stride;
+};
+
+static struct canvas canvas_new(int w, int h, uint8_t v)
+{
+	struct canvas c = { malloc((size_t)w * h + 3), w, h, (size_t)w };
+
+	assert_non_null(c.p);
+	memset(c.p, v, (size_t)w * h);
+	return c;
+}
+
+static void rect(struct canvas *c, int x0, int y0, int x1, int y1, uint8_t v)
+{
+	for (int y = y0; y < y1; y++)
+		for (int x = x0; x < x1; x++)
+			if (x >= 0 && y >= 0 && x < c->w && y < c->h)
+				c->p[(size_t)y * c->stride + x] = v;
+}
+
+/*
+ * A blocky glyph in a gw x gh box: '0' (ring), '1' (bar), 'E' (comb),
+ * 'H'. Stroke ~ gh / 7: character-like fill ratios.
+ */
+static void glyph(struct canvas *c, char g, int x, int y, int gw, int gh,
+		  uint8_t v)
+{
+	int s = gh / 7 > 1 ? gh / 7 : 2;
+
+	switch (g) {
+	case '0':
+		rect(c, x, y, x + gw, y + s, v);
+		rect(c, x, y + gh - s, x + gw, y + gh, v);
+		rect(c, x, y, x + s, y + gh, v);
+		rect(c, x + gw - s, y, x + gw, y + gh, v);
+		break;
+	case '1':
+		rect(c, x + gw / 2 - s / 2, y, x + gw / 2 - s / 2 + s, y + gh, v);
+		break;
+	case 'E':
+		rect(c, x, y, x + s, y + gh, v);
+		rect(c, x, y, x + gw, y + s, v);
+		rect(c, x, y + gh / 2 - s / 2, x + gw, y + gh / 2 - s / 2 + s, v);
+		rect(c, x, y + gh - s, x + gw, y + gh, v);
+		break;
+	default:
+		rect(c, x, y, x + s, y + gh, v);
+		rect(c, x + gw - s, y, x + gw, y + gh, v);
+		rect(c, x, y + gh / 2 - s / 2, x + gw, y + gh / 2 - s / 2 + s, v);
+		break;
+	}
+}
+
+/*
+ * A plate: @text in blocky glyphs of height @gh, plate of value @bg with
+ * characters of value @fg, top-left at (x, y); each glyph lowered by
+ * slope * its x offset. Returns the plate width.
+ */
+static int plate(struct canvas *c, const char *text, int x, int y, int gh,
+		 uint8_t bg, uint8_t fg, float slope)
+{
+	int gw = gh * 5 / 9, pitch = gw + gh / 5, n = (int)strlen(text);
+	int pw = n * pitch + gh;
+
+	rect(c, x, y, x + pw, y + gh * 3 / 2 + (int)fabsf(slope * pw), bg);
+	for (int i = 0; i < n; i++) {
+		int gx = x + gh / 2 + i * pitch;
+
+		glyph(c, text[i], gx, y + gh / 4 + (int)(slope * (gx - x)), gw, gh, fg);
+	}
+	return pw;
+}
+
+/* ---- connected components -------------------------------------------- */
+
+static void test_ccl_boxes(void **state)
+{
+	struct canvas c = canvas_new(40, 30, 0);
+	struct rd_ccl ccl = { 0 };
+	const struct rd_comp *k;
+
+	(void)state;
+	rect(&c, 2, 3, 7, 9, 1);		/* 5 x 6 block */
+	rect(&c, 10, 10, 11, 20, 1);		/* 1 x 10 line */
+	rect(&c, 11, 20, 12, 21, 1);		/* diagonal neighbour: joins */
+	rect(&c, 30, 0, 40, 30, 1);		/* touches right and top edges */
+	assert_int_equal(rd_ccl_label(&ccl, c.p, c.stride, c.w, c.h, 1, 1, 100, 100), 3);
+	k = ccl.comps.p;
+	assert_int_equal(k[0].x0, 30);
+	assert_int_equal(k[0].x1, 40);
+	assert_int_equal(k[0].area, 300);
+	assert_int_equal(k[1].x0, 2);
+	assert_int_equal(k[1].y0, 3);
+	assert_int_equal(k[1].x1, 7);
+	assert_int_equal(k[1].y1, 9);
+	assert_int_equal(k[1].area, 30);
+	assert_int_equal(k[2].x0, 10);
+	assert_int_equal(k[2].x1, 12);
+	assert_int_equal(k[2].y1, 21);
+	assert_int_equal(k[2].area, 11);
+	/* Size filter: only the line (height 11) passes 8..12. */
+	assert_int_equal(rd_ccl_label(&ccl, c.p, c.stride, c.w, c.h, 1, 8, 12, 100), 1);
+	/* Other bits are ignored; an empty mask gives nothing. */
+	assert_int_equal(rd_ccl_label(&ccl, c.p, c.stride, c.w, c.h, 2, 1, 100, 100), 0);
+	rd_ccl_free(&ccl);
+	free(c.p);
+}
+
+static void test_char_like(void **state)
+{
+	struct rd_comp ring = { 0, 0, 10, 18, 70 };	/* '0'-like */
+	struct rd_comp bar = { 0, 0, 3, 20, 60 };	/* '1' */
+	struct rd_comp wide = { 0, 0, 40, 18, 300 };	/* a plate border */
+	struct rd_comp solid = { 0, 0, 10, 18, 180 };	/* a filled block */
+	struct rd_comp speck = { 0, 0, 3, 4, 8 };	/* noise */
+	struct rd_comp thin = { 0, 0, 1, 30, 30 };	/* a long thin line */
+
+	(void)state;
+	assert_true(rd_char_like(&ring, 10, 44));
+	assert_true(rd_char_like(&bar, 10, 44));
+	assert_false(rd_char_like(&wide, 10, 44));
+	assert_false(rd_char_like(&solid, 10, 44));
+	assert_false(rd_char_like(&speck, 10, 44));
+	assert_false(rd_char_like(&thin, 10, 44));
+}
+
+/* ---- grouping ---------------------------------------------------------- */
+
+static void test_group_line(void **state)
+{
+	struct rd_comp comps[32];
+	struct rd_line lines[4];
+	int n = 0;
+
+	(void)state;
+	/* Seven characters, 20 px high, pitch 14, one group gap, a 2 %
+	 * slope, given out of order; plus noise of other heights. */
+	for (int i = 6; i >= 0; i--) {
+		int x = 100 + i * 14 + (i >= 4 ? 8 : 0);
+		int y = 50 + (int)(0.02f * (float)x);
+
+		comps[n++] = (struct rd_comp){ x, y, x + 10, y + 20, 90 };
+	}
+	comps[n++] = (struct rd_comp){ 300, 40, 306, 90, 100 };	/* tall */
+	comps[n++] = (struct rd_comp){ 120, 10, 125, 16, 20 };	/* small */
+	comps[n++] = (struct rd_comp){ 400, 50, 410, 70, 90 };	/* alone */
+	assert_int_equal(rd_group_lines(comps, n, 4, lines, 4), 1);
+	assert_int_equal(lines[0].n, 7);
+	assert_int_equal(lines[0].c[0].x0, 100);
+	assert_int_equal(lines[0].c[6].x0, 100 + 6 * 14 + 8);
+	assert_true(fabsf(lines[0].height - 20.0f) < 0.5f);
+	assert_true(fabsf(lines[0].slope - 0.02f) < 0.01f);
+	/* Too short a line is not a plate. */
+	assert_int_equal(rd_group_lines(comps, 3, 4, lines, 4), 0);
+}
+
+static void test_group_two_lines(void **state)
+{
+	struct rd_comp comps[32];
+	struct rd_line lines[4];
+	int n = 0;
+
+	(void)state;
+	for (int i = 0; i < 5; i++) {
+		comps[n++] = (struct rd_comp){ 10 + 12 * i, 10, 18 + 12 * i, 26, 60 };
+		comps[n++] = (struct rd_comp){ 10 + 24 * i, 100, 26 + 24 * i, 130, 200 };
+	}
+	assert_int_equal(rd_group_lines(comps, n, 4, lines, 4), 2);
+	assert_int_equal(lines[0].n, 5);
+	assert_int_equal(lines[1].n, 5);
+	assert_true(lines[0].c[0].y0 != lines[1].c[0].y0);
+}
+
+/* ---- detection and segmentation through the pipeline ------------------ */
+
+struct seen {
+	int n;
+	struct rd_line line[16];
+	int scale[16];
+	int dark[16];
+};
+
+static void hook(void *ctx, const struct rd_line *l, int scale, int dark,
+		 const float *patches)
+{
+	struct seen *s = ctx;
+
+	/* The patches are the classifier's input: in [0, 1], some ink. */
+	float ink = 0;
+
+	for (int i = 0; i < l->n * RD_CH_H * RD_CH_W; i++) {
+		assert_true(patches[i] >= 0.0f && patches[i] <= 1.0f);
+		ink += patches[i];
+	}
+	assert_true(ink > (float)l->n);
+	if (s->n < 16) {
+		s->line[s->n] = *l;
+		s->scale[s->n] = scale;
+		s->dark[s->n] = dark;
+		s->n++;
+	}
+}
+
+/* Find the plate line: the one with n members nearest (x, y). */
+static int find_line(const struct seen *s, int n, int x, int y, int dark)
+{
+	for (int i = 0; i < s->n; i++) {
+		const struct rd_line *l = &s->line[i];
+		int lx = l->c[0].x0 * s->scale[i], ly = l->c[0].y0 * s->scale[i];
+
+		if (l->n == n && s->dark[i] == dark && abs(lx - x) < 40 &&
+		    abs(ly - y) < 40)
+			return i;
+	}
+	return -1;
+}
+
+static void detect_case(int gh, uint8_t bg, uint8_t fg, float slope)
+{
+	struct canvas c = canvas_new(gh * 14 + 200, gh * 4 + 120, 90);
+	struct anpr_reader_config cfg;
+	struct anpr_reader *r;
+	struct anpr_read rd;
+	struct seen s = { 0 };
+	char err[256];
+	int i;
+
+	/* Clutter: a frame and some bars that are not text. */
+	rect(&c, 5, 5, c.w - 5, 8, 200);
+	rect(&c, 20, c.h - 30, 24, c.h - 5, 10);
+	plate(&c, "E01H0E1", 60, 50, gh, bg, fg, slope);
+	anpr_reader_config_default(&cfg);
+	r = rd_reader_create_hooked(&cfg, 0, hook, &s, err, sizeof(err));
+	assert_non_null(r);
+	assert_int_equal(anpr_reader_read(r, c.p, c.w, c.h, c.stride, &rd), 0);
+	i = find_line(&s, 7, 60 + gh / 2, 50 + gh / 4, fg < bg);
+	if (i < 0)
+		fail_msg("char height %d, %s, slope %.2f: no 7-character line "
+			 "(%d lines seen)", gh, fg < bg ? "dark on light" :
+			 "light on dark", (double)slope, s.n);
+	/* Segmentation: seven components left to right, plausible heights. */
+	for (int k = 0; k < 7; k++) {
+		const struct rd_comp *cc = &s.line[i].c[k];
+		int h = (cc->y1 - cc->y0) * s.scale[i];
+
+		assert_true(abs(h - gh) <= gh / 6 + 2);
+		if (k)
+			assert_true(cc->x0 > s.line[i].c[k - 1].x0);
+	}
+	assert_true(fabsf(s.line[i].slope - slope) < 0.03f);
+	anpr_reader_destroy(r);
+	free(c.p);
+}
+
+static void test_detect_dark_on_light(void **state)
+{
+	(void)state;
+	detect_case(16, 220, 30, 0.0f);	/* level 0 */
+	detect_case(30, 230, 40, 0.0f);
+	detect_case(70, 200, 20, 0.0f);	/* a coarser level */
+}
+
+static void test_detect_light_on_dark(void **state)
+{
+	(void)state;
+	detect_case(18, 25, 210, 0.0f);
+	detect_case(50, 40, 240, 0.0f);
+}
+
+static void test_detect_sloped_low_contrast(void **state)
+{
+	(void)state;
+	detect_case(24, 150, 100, 0.05f);
+	detect_case(24, 150, 100, -0.05f);
+}
+
+/* ---- syntax ------------------------------------------------------------ */
+
+/* Probabilities: each component mostly its character, some mass on a
+ * look-alike. "_" is junk. */
+static void probs(float (*p)[RD_CLASSES], const char *main, const char *alt,
+		  float alt_p)
+{
+	int n = (int)strlen(main);
+
+	for (int i = 0; i < n; i++) {
+		int m = main[i] == '_' ? RD_JUNK : rd_char_class(main[i]);
+		int a = alt && alt[i] != ' ' ? rd_char_class(alt[i]) : -1;
+
+		for (int c = 0; c < RD_CLASSES; c++)
+			p[i][c] = 0.001f;
+		p[i][m] = a >= 0 ? 1.0f - alt_p : 0.95f;
+		if (a >= 0)
+			p[i][a] = alt_p;
+	}
+}
+
+static void test_syntax_gb_corrects(void **state)
+{
+	float p[16][RD_CLASSES];
+	struct rd_decoded d;
+
+	(void)state;
+	/* 'I' and 'O' where the UK format wants digits, with some mass on
+	 * '1' and '0': the format corrects both. */
+	probs(p, "ABIOCDE", "  10   ", 0.3f);
+	assert_int_equal(rd_syntax_decode((const float (*)[RD_CLASSES])p, 7,
+					  ANPR_REGION_GB, &d), 0);
+	assert_string_equal(d.text, "AB10CDE");
+	assert_string_equal(d.format, "gb-current");
+	assert_int_equal(d.region, ANPR_REGION_GB);
+	assert_true(d.conf[0] > 0.9f);
+	assert_true(d.conf[3] < 0.5f);	/* the forced '0' keeps its low confidence */
+	/* A letter position keeps the letter when the letter is likelier. */
+	probs(p, "AB120DE", "    O  ", 0.45f);
+	assert_int_equal(rd_syntax_decode((const float (*)[RD_CLASSES])p, 7,
+					  ANPR_REGION_GB, &d), 0);
+	assert_string_equal(d.text, "AB12ODE");
+}
+
+static void test_syntax_free_format_no_correction(void **state)
+{
+	float p[16][RD_CLASSES];
+	struct rd_decoded d;
+
+	(void)state;
+	probs(p, "7OB5IS", NULL, 0);
+	assert_int_equal(rd_syntax_decode((const float (*)[RD_CLASSES])p, 6,
+					  ANPR_REGION_US, &d), 0);
+	assert_string_equal(d.text, "7OB5IS");
+	assert_int_equal(d.region, ANPR_REGION_US);
+}
+
+static void test_syntax_br_and_junk(void **state)
+{
+	float p[16][RD_CLASSES];
+	struct rd_decoded d;
+
+	(void)state;
+	/* Brazil LLLDDDD with a screw read as junk in the middle and an 'S'
+	 * where a digit must be (5) and a '8' where a letter must be (B). */
+	probs(p, "A8C_S123", " B  5   ", 0.2f);
+	assert_int_equal(rd_syntax_decode((const float (*)[RD_CLASSES])p, 8,
+					  ANPR_REGION_BR, &d), 0);
+	assert_string_equal(d.text, "ABC5123");
+	assert_string_equal(d.format, "br-old");
+	/* Mercosul. */
+	probs(p, "BRA2E19", NULL, 0);
+	assert_int_equal(rd_syntax_decode((const float (*)[RD_CLASSES])p, 7,
+					  ANPR_REGION_BR, &d), 0);
+	assert_string_equal(d.format, "br-mercosul");
+	assert_string_equal(d.text, "BRA2E19");
+}
+
+static void test_syntax_auto_and_no_fit(void **state)
+{
+	float p[16][RD_CLASSES];
+	struct rd_decoded d;
+
+	(void)state;
+	probs(p, "AB12CDE", NULL, 0);
+	assert_int_equal(rd_syntax_decode((const float (*)[RD_CLASSES])p, 7,
+					  ANPR_REGION_AUTO, &d), 0);
+	assert_int_equal(d.region, ANPR_REGION_GB);
+	assert_string_equal(d.text, "AB12CDE");
+	/* Three components fit no format of any region. */
+	assert_int_equal(rd_syntax_decode((const float (*)[RD_CLASSES])p, 3,
+					  ANPR_REGION_AUTO, &d), -1);
+	assert_int_equal(d.n, 0);
+	/* Sanity of the class mapping. */
+	assert_int_equal(rd_char_class('0'), 0);
+	assert_int_equal(rd_char_class('Z'), 35);
+	assert_int_equal(rd_char_class('-'), -1);
+	assert_int_equal(rd_class_char(RD_JUNK), '?');
+}
+
+/* ---- bad input --------------------------------------------------------- */
+
+static void test_bad_frames(void **state)
+{
+	struct anpr_reader_config cfg;
+	struct anpr_reader *r;
+	struct anpr_read rd;
+	uint8_t px[64] = { 0 };
+	char err[256];
+
+	(void)state;
+	anpr_reader_config_default(&cfg);
+	r = anpr_reader_create(&cfg, err, sizeof(err));
+	assert_non_null(r);
+	assert_int_equal(anpr_reader_read(r, NULL, 8, 8, 8, &rd), ANPR_READER_EINVAL);
+	assert_int_equal(rd.nplates, 0);
+	assert_int_equal(anpr_reader_read(r, px, 0, 8, 8, &rd), ANPR_READER_EINVAL);
+	assert_int_equal(anpr_reader_read(r, px, 8, -1, 8, &rd), ANPR_READER_EINVAL);
+	assert_int_equal(anpr_reader_read(r, px, 8, 8, 7, &rd), ANPR_READER_EINVAL);
+	assert_int_equal(anpr_reader_read(r, px, 20000, 1, 20000, &rd),
+			 ANPR_READER_EINVAL);
+	/* Tiny frames are fine and read nothing. */
+	assert_int_equal(anpr_reader_read(r, px, 8, 8, 8, &rd), 0);
+	assert_int_equal(rd.nplates, 0);
+	assert_int_equal(anpr_reader_read(r, px, 1, 1, 1, &rd), 0);
+	anpr_reader_destroy(r);
+	/* Bad configuration. */
+	cfg.region = ANPR_REGION_COUNT;
+	assert_null(anpr_reader_create(&cfg, err, sizeof(err)));
+	assert_non_null(strstr(err, "configuration"));
+}
+
+static void test_bad_weights(void **state)
+{
+	const size_t len = (size_t)(anpr_reader_weights_end - anpr_reader_weights);
+	unsigned char *copy = malloc(len);
+	struct anpr_reader_config cfg;
+	struct rd_net *net;
+	char err[512];
+	FILE *f;
+
+	(void)state;
+	assert_non_null(copy);
+	memcpy(copy, anpr_reader_weights, len);
+	net = rd_net_parse(copy, len, "w.bin", err, sizeof(err));
+	assert_non_null(net);
+	assert_int_equal(strlen(rd_net_classes(net)), RD_CLASSES);
+	rd_net_free(net);
+	/* Truncated. */
+	assert_null(rd_net_parse(copy, len - 4, "w.bin", err, sizeof(err)));
+	assert_non_null(strstr(err, "w.bin"));
+	assert_non_null(strstr(err, "truncated"));
+	/* Too short for the header. */
+	assert_null(rd_net_parse(copy, 10, "w.bin", err, sizeof(err)));
+	assert_non_null(strstr(err, "not a reader weights file"));
+	/* Wrong magic. */
+	copy[0] = 'X';
+	assert_null(rd_net_parse(copy, len, "w.bin", err, sizeof(err)));
+	assert_non_null(strstr(err, "bad magic"));
+	copy[0] = 'A';
+	/* Unsupported version. */
+	copy[8] = 2;
+	assert_null(rd_net_parse(copy, len, "w.bin", err, sizeof(err)));
+	assert_non_null(strstr(err, "version 2"));
+	copy[8] = 1;
+	/* A NaN weight. */
+	memset(copy + len - 4, 0xff, 4);
+	assert_null(rd_net_parse(copy, len, "w.bin", err, sizeof(err)));
+	assert_non_null(strstr(err, "not a finite number"));
+	/* Missing file, through the public API. */
+	anpr_reader_config_default(&cfg);
+	cfg.weights_path = "/nonexistent/weights.bin";
+	assert_null(anpr_reader_create(&cfg, err, sizeof(err)));
+	assert_non_null(strstr(err, "/nonexistent/weights.bin"));
+	assert_non_null(strstr(err, "No such file"));
+	/* An empty file. */
+	char path[] = "/tmp/anpr-reader-test-XXXXXX";
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	fclose(f);
+	cfg.weights_path = path;
+	assert_null(anpr_reader_create(&cfg, err, sizeof(err)));
+	assert_non_null(strstr(err, path));
+	unlink(path);
+	free(copy);
+}
+
+/* The clock is injected: time spent is what the clock says. */
+static uint64_t fake_now;
+
+static uint64_t fake_clock(void)
+{
+	fake_now += 1500000;
+	return fake_now;
+}
+
+static void test_injected_clock(void **state)
+{
+	struct anpr_reader_config cfg;
+	struct anpr_reader *r;
+	struct anpr_read rd;
+	uint8_t px[32 * 32];
+	char err[256];
+
+	(void)state;
+	memset(px, 128, sizeof(px));
+	anpr_reader_config_default(&cfg);
+	cfg.clock_ns = fake_clock;
+	r = anpr_reader_create(&cfg, err, sizeof(err));
+	assert_non_null(r);
+	assert_int_equal(anpr_reader_read(r, px, 32, 32, 32, &rd), 0);
+	assert_int_equal(rd.ns, 1500000);
+	anpr_reader_destroy(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ccl_boxes),
+		cmocka_unit_test(test_char_like),
+		cmocka_unit_test(test_group_line),
+		cmocka_unit_test(test_group_two_lines),
+		cmocka_unit_test(test_detect_dark_on_light),
+		cmocka_unit_test(test_detect_light_on_dark),
+		cmocka_unit_test(test_detect_sloped_low_contrast),
+		cmocka_unit_test(test_syntax_gb_corrects),
+		cmocka_unit_test(test_syntax_free_format_no_correction),
+		cmocka_unit_test(test_syntax_br_and_junk),
+		cmocka_unit_test(test_syntax_auto_and_no_fit),
+		cmocka_unit_test(test_bad_frames),
+		cmocka_unit_test(test_bad_weights),
+		cmocka_unit_test(test_injected_clock),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: MIT
+/*
+ * dump_chars.c - cut labelled classifier patches with the reader's own
+ * pipeline, for training/train_chars.py.
+ *
+ *   anpr-train-dump scenes LIST OUT   scene images: every text line the
+ *       reader finds over the labelled plate box, when it has as many
+ *       components as the label has characters, gives one patch per
+ *       character; lines elsewhere give "junk" patches (at most 6 per image)
+ *   anpr-train-dump chars LIST OUT    single-character crops (gb_chars)
+ *
+ * LIST lines: path TAB label [TAB x TAB y TAB w TAB h] (no box: whole image).
+ * OUT records (docs/reader.md): label byte ('?' junk), u32 LE group id (a
+ * hash of the source path, for grouped validation splits), then
+ * 24 x 16 bytes of ink (0..255).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "anpr_image.h"
+#include "reader_hook.h"
+
+struct scene {
+	FILE *out;
+	const char *label;
+	int box[4];		/* label box, frame px; w = 0: none */
+	uint32_t group;
+	int matched, junk, lines;
+};
+
+static uint32_t hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (uint8_t)*s++) * 16777619u;
+	return h;
+}
+
+/* gb_chars names are <char>-<variant>-<source photo>: group by photo. */
+static uint32_t rd_crop_group(const char *path)
+{
+	const char *base = strrchr(path, '/'), *p;
+
+	base = base ? base + 1 : path;
+	p = strchr(base, '-');
+	p = p ? strchr(p + 1, '-') : NULL;
+	return hash(p ? p + 1 : base);
+}
+
+static void put(FILE *out, char label, uint32_t group, const float *patch)
+{
+	unsigned char rec[1 + 4 + RD_CH_H * RD_CH_W];
+
+	rec[0] = (unsigned char)label;
+	for (int i = 0; i < 4; i++)
+		rec[1 + i] = (unsigned char)(group >> (8 * i));
+	for (int i = 0; i < RD_CH_H * RD_CH_W; i++)
+		rec[5 + i] = (unsigned char)(patch[i] * 255.0f + 0.5f);
+	fwrite(rec, sizeof(rec), 1, out);
+}
+
+static void on_line(void *ctx, const struct rd_line *l, int s, int dark,
+		    const float *patches)
+{
+	struct scene *sc = ctx;
+	int x0 = l->c[0].x0 * s, x1 = l->c[l->n - 1].x1 * s;
+	int y0 = 1 << 30, y1 = -1;
+	int in;
+
+	(void)dark;
+	sc->lines++;
+	for (int i = 0; i < l->n; i++) {
+		y0 = l->c[i].y0 * s < y0 ? l->c[i].y0 * s : y0;
+		y1 = l->c[i].y1 * s > y1 ? l->c[i].y1 * s : y1;
+	}
+	/* Inside the label box (centre of the line within it). */
+	in = sc->box[2] > 0 && (x0 + x1) / 2 >= sc->box[0] &&
+	     (x0 + x1) / 2 <= sc->box[0] + sc->box[2] &&
+	     (y0 + y1) / 2 >= sc->box[1] && (y0 + y1) / 2 <= sc->box[1] + sc->box[3];
+	if (in && l->n == (int)strlen(sc->label)) {
+		for (int i = 0; i < l->n; i++)
+			put(sc->out, sc->label[i], sc->group,
+			    patches + (size_t)i * RD_CH_H * RD_CH_W);
+		sc->matched++;
+		return;
+	}
+	if (in || sc->box[2] <= 0)
+		return;	/* plate line of the wrong length: unknown alignment */
+	/* Elsewhere: a few junk samples (some may be real text). */
+	for (int i = 0; i < l->n && sc->junk < 6; i++, sc->junk++)
+		put(sc->out, '?', sc->group, patches + (size_t)i * RD_CH_H * RD_CH_W);
+}
+
+int main(int argc, char **argv)
+{
+	char line[4096], err[512];
+	FILE *list, *out;
+	int chars, nimg = 0, nmatch = 0, nsamples = 0, bad = 0;
+	struct anpr_reader_config cfg;
+	struct anpr_reader *r = NULL;
+	struct rd_ccl ccl = { 0 };
+	struct rd_buf mask = { 0 };
+
+	if (argc != 4 || (strcmp(argv[1], "scenes") && strcmp(argv[1], "chars"))) {
+		fprintf(stderr, "usage: %s scenes|chars LIST OUT\n", argv[0]);
+		return 2;
+	}
+	chars = !strcmp(argv[1], "chars");
+	list = fopen(argv[2], "r");
+	if (!list) {
+		perror(argv[2]);
+		return 1;
+	}
+	out = fopen(argv[3], "wb");
+	if (!out) {
+		perror(argv[3]);
+		return 1;
+	}
+	anpr_reader_config_default(&cfg);
+	cfg.region = ANPR_REGION_AUTO;
+	struct scene sc = { .out = out };
+
+	if (!chars) {
+		r = rd_reader_create_hooked(&cfg, 0, on_line, &sc, err, sizeof(err));
+		if (!r) {
+			fprintf(stderr, "%s\n", err);
+			return 1;
+		}
+	}
+	while (fgets(line, sizeof(line), list)) {
+		char *path = strtok(line, "\t\n"), *label = strtok(NULL, "\t\n");
+		char *f[4];
+		struct anpr_image img = { 0 };
+
+		if (!path || !label)
+			continue;
+		for (int i = 0; i < 4; i++)
+			f[i] = strtok(NULL, "\t\n");
+		if (anpr_image_load(path, &img, err, sizeof(err))) {
+			fprintf(stderr, "%s\n", err);
+			bad++;
+			continue;
+		}
+		nimg++;
+		if (chars) {
+			struct rd_comp c;
+			int dark;
+			float patch[RD_CH_H * RD_CH_W];
+
+			if (!rd_single_char_box(&ccl, &mask, img.data, img.stride,
+						img.width, img.height, &c, &dark)) {
+				rd_norm_char(img.data, img.stride, img.width,
+					     img.height, &c, dark, patch);
+				put(out, label[0], rd_crop_group(path), patch);
+				nsamples++;
+			}
+		} else {
+			struct anpr_read rd;
+
+			sc.label = label;
+			sc.group = hash(label);
+			sc.matched = sc.junk = sc.lines = 0;
+			memset(sc.box, 0, sizeof(sc.box));
+			if (f[3]) {
+				for (int i = 0; i < 4; i++)
+					sc.box[i] = atoi(f[i]);
+				if (sc.box[0] < 0) {
+					sc.box[2] += sc.box[0];
+					sc.box[0] = 0;
+				}
+			}
+			anpr_reader_read(r, img.data, img.width, img.height,
+					 img.stride, &rd);
+			nmatch += sc.matched > 0;
+		}
+		anpr_image_free(&img);
+	}
+	fclose(list);
+	if (fclose(out)) {
+		perror(argv[3]);
+		return 1;
+	}
+	if (chars)
+		fprintf(stderr, "%s: %d crops, %d patches\n", argv[2], nimg, nsamples);
+	else
+		fprintf(stderr, "%s: %d images, %d with the plate line matched\n",
+			argv[2], nimg, nmatch);
+	anpr_reader_destroy(r);
+	rd_ccl_free(&ccl);
+	rd_buf_free(&mask);
+	return bad ? 1 : 0;
+}

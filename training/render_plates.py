@@ -1,0 +1,197 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""Render synthetic number-plate scenes for training the character classifier.
+
+Each scene is a grey PGM: a plate (UK, EU, US or Brazilian style text in a
+font from Debian's font packages, dark on bright or bright on dark, with a
+border, screws and noise) pasted on a cluttered background with random
+rotation, perspective, scale, blur, noise and contrast; some scenes look like
+IR frames (bright plate, dark surround). A list file gets one line per scene:
+path TAB text TAB x TAB y TAB w TAB h (the plate's bounding box), the input
+of anpr-train-dump. Everything follows from --seed.
+
+usage: render_plates.py --out DIR --count N --seed S
+"""
+import argparse
+import math
+import os
+import random
+
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+FONTS = [
+    "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf",
+    "/usr/share/fonts/truetype/liberation2/LiberationMono-Bold.ttf",
+    "/usr/share/fonts/truetype/freefont/FreeSansBold.ttf",
+    "/usr/share/fonts/truetype/freefont/FreeSans.ttf",
+    "/usr/share/fonts/truetype/freefont/FreeMonoBold.ttf",
+    "/usr/share/fonts/opentype/urw-base35/NimbusSansNarrow-Bold.otf",
+    "/usr/share/fonts/opentype/urw-base35/NimbusSansNarrow-Regular.otf",
+    "/usr/share/fonts/opentype/urw-base35/NimbusSans-Bold.otf",
+    "/usr/share/fonts/opentype/urw-base35/URWGothic-Demi.otf",
+    "/usr/share/fonts/opentype/urw-base35/URWGothic-Book.otf",
+    "/usr/share/fonts/opentype/urw-base35/NimbusMonoPS-Bold.otf",
+]
+
+L = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+D = "0123456789"
+UK = "ABCDEFGHJKLMNOPRSTUVWXYZ"        # no I, Q
+UK_AREA = "ABCDEFGHJKLMNOPRSTUVWXY"    # no I, Q, Z
+
+
+def pick(rng, s, n):
+    return "".join(rng.choice(s) for _ in range(n))
+
+
+def plate_text(rng):
+    """(text, groups) where groups is how the text is spaced on the plate."""
+    kind = rng.choice(["gb", "gb", "gb", "gbold", "eu", "eu", "us", "us", "br", "br", "any"])
+    if kind == "gb":
+        a, b = pick(rng, UK_AREA, 2) + pick(rng, D, 2), pick(rng, UK, 3)
+        return a + b, [a, b]
+    if kind == "gbold":
+        n = rng.randint(1, 3)
+        if rng.random() < 0.5:
+            a, b = pick(rng, UK, 1) + pick(rng, D, n), pick(rng, UK, 3)
+        else:
+            a, b = pick(rng, UK, 3), pick(rng, D, n) + pick(rng, UK, 1)
+        return a + b, [a, b]
+    if kind == "eu":
+        a, b, c = pick(rng, L, 2), pick(rng, D, 3), pick(rng, L, 2)
+        return a + b + c, [a, "-", b + c] if rng.random() < 0.5 else [a, b + c]
+    if kind == "us":
+        t = pick(rng, D, 1) + pick(rng, L, 3) + pick(rng, D, 3)
+        return t, [t]
+    if kind == "br":
+        a = pick(rng, L, 3)
+        b = pick(rng, D, 4) if rng.random() < 0.6 else (
+            pick(rng, D, 1) + pick(rng, L, 1) + pick(rng, D, 2))
+        return a + b, [a, "-", b] if rng.random() < 0.5 else [a, b]
+    t = pick(rng, L + D, rng.randint(4, 8))
+    return t, [t]
+
+
+def render_plate(rng, groups, char_h):
+    font = ImageFont.truetype(rng.choice(FONTS), int(char_h * 1.35))
+    track = rng.uniform(0.02, 0.25) * char_h
+    gap = rng.uniform(0.3, 0.9) * char_h
+    pieces, x = [], 0.0
+    for gi, g in enumerate(groups):
+        if gi:
+            x += gap
+        for ch in g:
+            bb = font.getbbox(ch)
+            pieces.append((x - bb[0], ch, bb))
+            x += (bb[2] - bb[0]) + track
+    text_w = x - track
+    pad_x = rng.uniform(0.25, 0.8) * char_h
+    pad_y = rng.uniform(0.15, 0.45) * char_h
+    W, H = int(text_w + 2 * pad_x), int(char_h + 2 * pad_y)
+    dark_text = rng.random() < 0.85
+    bg = rng.randint(150, 255) if dark_text else rng.randint(0, 90)
+    fg = rng.randint(0, max(1, bg - 70)) if dark_text else rng.randint(bg + 70, 255)
+    img = Image.new("L", (W, H), bg)
+    d = ImageDraw.Draw(img)
+    for px, ch, bb in pieces:
+        if ch == "-":
+            # A separator: a short bar at mid height, not a character.
+            ox, cy = int(pad_x + px), int(pad_y + char_h / 2)
+            d.rectangle([ox, cy - max(1, int(0.06 * char_h)),
+                         ox + int(0.3 * char_h), cy + max(1, int(0.06 * char_h))], fill=fg)
+            continue
+        # Scale each glyph's ink box to the character height (plate fonts
+        # have equal-height characters).
+        gw, gh = bb[2] - bb[0], bb[3] - bb[1]
+        glyph = Image.new("L", (gw + 4, gh + 4), 0)
+        ImageDraw.Draw(glyph).text((2 - bb[0], 2 - bb[1]), ch, font=font, fill=255)
+        glyph = glyph.crop(glyph.getbbox() or (0, 0, gw + 4, gh + 4))
+        sx = rng.uniform(0.85, 1.1)
+        nw = max(1, int(glyph.width * char_h / max(1, glyph.height) * sx))
+        glyph = glyph.resize((nw, int(char_h)), Image.BILINEAR)
+        ox = int(pad_x + px)
+        oy = int(pad_y + rng.uniform(-0.03, 0.03) * char_h)
+        img.paste(fg, (ox, oy), glyph)
+    # Border, screws, a small badge.
+    if rng.random() < 0.6:
+        bw = max(1, int(rng.uniform(0.02, 0.08) * H))
+        d.rectangle([bw // 2, bw // 2, W - 1 - bw // 2, H - 1 - bw // 2], outline=fg, width=bw)
+    if rng.random() < 0.4:
+        r = max(1, int(0.06 * H))
+        for cx in (int(W * 0.25), int(W * 0.75)):
+            cy = int(rng.choice([pad_y * 0.5, H - pad_y * 0.5]))
+            r = max(1, min(r, int(pad_y * 0.4)))
+            d.ellipse([cx - r, cy - r, cx + r, cy + r], fill=rng.randint(0, 255))
+    if rng.random() < 0.3:
+        d.rectangle([2, 2, int(pad_x * 0.7), H - 3], fill=rng.randint(0, 255))
+    return img, dark_text
+
+
+def background(rng, W, H, ir):
+    if ir:
+        base = Image.effect_noise((W, H), rng.uniform(5, 20)).point(lambda v: v * 0.25)
+    else:
+        base = Image.effect_noise((W, H), rng.uniform(20, 80))
+        base = base.filter(ImageFilter.GaussianBlur(rng.uniform(0, 3)))
+    d = ImageDraw.Draw(base)
+    for _ in range(rng.randint(3, 25)):
+        x0, y0 = rng.randint(0, W), rng.randint(0, H)
+        x1, y1 = x0 + rng.randint(5, W // 2 + 6), y0 + rng.randint(3, H // 3 + 4)
+        c = rng.randint(0, 80 if ir else 255)
+        if rng.random() < 0.5:
+            d.rectangle([x0, y0, x1, y1], outline=c, width=rng.randint(1, 4))
+        else:
+            d.line([x0, y0, x1, y1], fill=c, width=rng.randint(1, 5))
+    return base
+
+
+def scene(rng, idx, out_dir):
+    text, groups = plate_text(rng)
+    # Separators are drawn as bars; the label has characters only.
+    groups = [g for g in groups]
+    char_h = rng.choice([rng.uniform(12, 24), rng.uniform(20, 45), rng.uniform(40, 90)])
+    plate, dark_text = render_plate(rng, groups, char_h)
+    ir = dark_text and rng.random() < 0.25
+    angle = rng.uniform(-6, 6)
+    plate = plate.convert("LA")
+    plate = plate.rotate(angle, resample=Image.BILINEAR, expand=True)
+    # Mild perspective: shear horizontally.
+    shear = rng.uniform(-0.15, 0.15)
+    pw, ph = plate.size
+    plate = plate.transform((pw + int(abs(shear) * ph), ph), Image.AFFINE,
+                            (1, shear, -abs(shear) * ph if shear > 0 else 0, 0, 1, 0),
+                            resample=Image.BILINEAR)
+    pw, ph = plate.size
+    W = int(pw * rng.uniform(1.3, 3.0)) + 20
+    H = int(ph * rng.uniform(1.8, 5.0)) + 20
+    bg = background(rng, W, H, ir)
+    x, y = rng.randint(0, W - pw), rng.randint(0, H - ph)
+    bg.paste(plate.convert("L"), (x, y), plate.getchannel("A"))
+    if rng.random() < 0.7:
+        bg = bg.filter(ImageFilter.GaussianBlur(rng.uniform(0.2, 1.2) * char_h / 30))
+    lo, hi = rng.uniform(0, 60), rng.uniform(170, 255)
+    noise = Image.effect_noise((W, H), rng.uniform(2, 14))
+    bg = Image.blend(bg, noise, rng.uniform(0.0, 0.12))
+    bg = bg.point(lambda v: lo + v * (hi - lo) / 255)
+    path = os.path.join(out_dir, "s%06d.pgm" % idx)
+    bg.save(path)
+    return "%s\t%s\t%d\t%d\t%d\t%d" % (path, text, x, y, pw, ph)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--count", type=int, default=4000)
+    ap.add_argument("--seed", type=int, default=1)
+    a = ap.parse_args()
+    rng = random.Random(a.seed)
+    os.makedirs(a.out, exist_ok=True)
+    with open(os.path.join(a.out, "list.tsv"), "w") as f:
+        for i in range(a.count):
+            f.write(scene(rng, i, a.out) + "\n")
+
+
+if __name__ == "__main__":
+    main()
