@@ -6,6 +6,7 @@ $(eval $(call add_test,anprd_hotlist,tests/anprd/test_hotlist.c,anprdcore,-lpthr
 $(eval $(call add_test,anprd_tracker,tests/anprd/test_tracker.c,anprdcore,-lm))
 $(eval $(call add_test,anprd_alerts,tests/anprd/test_alerts.c tests/anprd/loopback_http.c,anprdcore,-lcurl -lsystemd -lpthread))
 $(eval $(call add_test,anprd_alert_journal,tests/anprd/test_alert_journal.c,anprdcore,-lsystemd))
+$(eval $(call add_test,anprd_health,tests/anprd/test_health.c,anprdcore,))
 
 # Benchmarks (release build).
 $(eval $(call add_prog,anprd_bench_hotlist,tests/anprd/bench_hotlist.c,anprdcore,-lpthread -lm))
