@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/timex.h>
 #include <unistd.h>
 
@@ -58,8 +59,14 @@ int ev_sha256_file(const char *path, uint8_t out[EV_HASH_LEN], char *err,
 	crypto_hash_sha256_state st;
 	uint8_t buf[65536];
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat sb;
 
+	if (fd >= 0 && (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		close(fd);
+		return EV_EIO;
+	}
 	if (fd < 0) {
 		snprintf(err, errlen, "%s: cannot open: %s", path,
 			 strerror(errno));

@@ -72,7 +72,8 @@ static int read_fd(int fd, const char *path, size_t limit, char **buf,
 int ev_read_file(const char *path, size_t limit, char **buf, size_t *len,
 		 char *err, size_t errlen)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO in place of a record must not hang us */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	int rc;
 
 	if (fd < 0) {
@@ -105,7 +106,7 @@ int ev_key_load_secret(const char *path, const char *passphrase,
 	struct stat st;
 	char *buf;
 	size_t len;
-	int rc, fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int rc, fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 
 	if (fd < 0) {
 		snprintf(err, errlen, "%s: cannot open secret key: %s", path,

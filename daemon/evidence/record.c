@@ -374,6 +374,7 @@ int ev_record_parse(const char *buf, size_t len, const char *name,
 					 "%s: line 2: expected \"type=\"", name);
 				return EV_EFORMAT;
 			}
+			nf = 0;
 			for (int t = 0; t < EV_TYPE_COUNT; t++)
 				if (vl == strlen(ev_type_names[t]) &&
 				    memcmp(eq + 1, ev_type_names[t], vl) == 0) {

@@ -1,0 +1,439 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests: record encoding and strict decoding, value syntax, minisign
+ * keys and signatures, the Merkle tree, the clock state, key files.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/timex.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "evidence_spool.h"
+
+static char err[1024];
+
+static void fill_read(struct ev_record *r)
+{
+	static const struct { enum ev_field f; const char *v; } vals[] = {
+		{ EV_F_RECORD_ID, "CAM1-0011223344556677-5" },
+		{ EV_F_CAMERA_ID, "CAM1" },
+		{ EV_F_CHAIN_ID, "0011223344556677" },
+		{ EV_F_CHAIN_SEQ, "5" },
+		{ EV_F_PREV_HASH, EV_ZERO_HASH_HEX },
+		{ EV_F_KEY_ID, "0123456789ABCDEF" },
+		{ EV_F_TIME, "2026-11-24T09:45:15.123456Z" },
+		{ EV_F_CLOCK_SYNCED, "1" },
+		{ EV_F_CLOCK_ESTERR, "120" },
+		{ EV_F_CLOCK_MAXERR, "4500" },
+		{ EV_F_MONO_NS, "123456789" },
+		{ EV_F_SITE_ID, "M25-J10-N" },
+		{ EV_F_LAT, "51.507351" },
+		{ EV_F_LON, "-0.127758" },
+		{ EV_F_BEARING, "270" },
+		{ EV_F_SW_VERSION, "anpr-0.1.0" },
+		{ EV_F_MODEL_HASH, EV_ZERO_HASH_HEX },
+		{ EV_F_CONFIG_HASH, EV_ZERO_HASH_HEX },
+		{ EV_F_LANE, "2" },
+		{ EV_F_FRAME_SEQ, "77" },
+		{ EV_F_VRM, "AB12 CDE" },
+		{ EV_F_REGION, "GB" },
+		{ EV_F_CONFIDENCE, "0.973" },
+		{ EV_F_HOTLIST, "-" },
+		{ EV_F_HOTLIST_ENTRY, "-" },
+		{ EV_F_PLATE_FILE, "000000000005.plate.jpg" },
+		{ EV_F_PLATE_HASH, EV_ZERO_HASH_HEX },
+		{ EV_F_OVERVIEW_FILE, "-" },
+		{ EV_F_OVERVIEW_HASH, "-" },
+	};
+	ev_record_init(r, EV_READ);
+	for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
+		assert_int_equal(ev_record_set(r, vals[i].f, "%s", vals[i].v),
+				 0);
+}
+
+static void test_roundtrip(void **state)
+{
+	struct ev_record r, p;
+	char buf[EV_RECORD_MAX], buf2[EV_RECORD_MAX];
+	size_t n, n2;
+
+	(void)state;
+	fill_read(&r);
+	assert_int_equal(ev_record_encode(&r, buf, sizeof buf, &n, err,
+					  sizeof err), 0);
+	assert_true(n > 100);
+	assert_memory_equal(buf, "format=anpr-record/1\ntype=read\n", 31);
+	assert_int_equal(ev_record_parse(buf, n, "x.rec", &p, err, sizeof err),
+			 0);
+	assert_int_equal(p.type, EV_READ);
+	assert_string_equal(p.v[EV_F_VRM], "AB12 CDE");
+	assert_int_equal(ev_record_u64(&p, EV_F_CHAIN_SEQ), 5);
+	/* canonical: decode then encode gives the same bytes */
+	assert_int_equal(ev_record_encode(&p, buf2, sizeof buf2, &n2, err,
+					  sizeof err), 0);
+	assert_int_equal(n, n2);
+	assert_memory_equal(buf, buf2, n);
+}
+
+/* Apply an edit to a valid record's text, expect a refusal naming the
+ * file and containing `why`. */
+static void expect_bad(const char *from, const char *to, const char *why)
+{
+	struct ev_record r, p;
+	char buf[EV_RECORD_MAX], out[EV_RECORD_MAX + 64];
+	size_t n;
+	char *at;
+
+	fill_read(&r);
+	assert_int_equal(ev_record_encode(&r, buf, sizeof buf, &n, err,
+					  sizeof err), 0);
+	buf[n] = '\0';
+	at = strstr(buf, from);
+	assert_non_null(at);
+	snprintf(out, sizeof out, "%.*s%s%s", (int)(at - buf), buf, to,
+		 at + strlen(from));
+	err[0] = '\0';
+	assert_int_equal(ev_record_parse(out, strlen(out), "bad.rec", &p, err,
+					 sizeof err), EV_EFORMAT);
+	assert_non_null(strstr(err, "bad.rec"));
+	if (!strstr(err, why))
+		fail_msg("message \"%s\" lacks \"%s\"", err, why);
+}
+
+static void test_malformed(void **state)
+{
+	(void)state;
+	expect_bad("type=read\n", "type=read\r\n", "unknown record type");
+	expect_bad("type=read", "type=bogus", "unknown record type");
+	expect_bad("format=anpr-record/1", "format=anpr-record/2", "format");
+	expect_bad("lane=2\n", "", "expected field \"lane\"");
+	expect_bad("lane=2\n", "lane=2\nlane=2\n", "expected field");
+	expect_bad("vrm=AB12 CDE", "vrm=ab12 cde", "vrm");
+	expect_bad("vrm=AB12 CDE", "vrm=AB12  CDE", "vrm");
+	expect_bad("confidence=0.973", "confidence=0.97", "3 places");
+	expect_bad("chain_seq=5", "chain_seq=05", "unsigned decimal");
+	expect_bad("chain_seq=5", "chain_seq=99999999999999999999",
+		   "unsigned decimal");
+	expect_bad("site_lat=51.507351", "site_lat=51.5", "6 places");
+	expect_bad("clock_synced=1", "clock_synced=2", "0 or 1");
+	expect_bad("key_id=0123456789ABCDEF", "key_id=0123456789abcdef",
+		   "upper-case hex");
+	expect_bad("time_utc=2026-11-24T09:45:15.123456Z",
+		   "time_utc=2026-13-24T09:45:15.123456Z", "YYYY");
+	expect_bad("plate_image=000000000005.plate.jpg",
+		   "plate_image=../etc/passwd", "file name");
+	expect_bad("region=GB", "region=G B", "region");
+	expect_bad("region=GB\n", "region GB\n", "no '='");
+	expect_bad("overview_image_sha256=-\n", "overview_image_sha256=-",
+		   "no newline");
+	expect_bad("overview_image_sha256=-\n", "overview_image_sha256=-\nx=1\n",
+		   "extra line");
+	expect_bad("overview_image=-\noverview_image_sha256=-\n", "",
+		   "missing");
+	expect_bad("vrm=AB12 CDE", "vrm=AB12\001CDE", "vrm");
+}
+
+static void test_limits(void **state)
+{
+	struct ev_record r;
+	char big[EV_RECORD_MAX + 2];
+
+	(void)state;
+	memset(big, 'a', sizeof big);
+	assert_int_equal(ev_record_parse(big, sizeof big, "huge.rec", &r, err,
+					 sizeof err), EV_EFORMAT);
+	assert_non_null(strstr(err, "limit"));
+	assert_int_equal(ev_record_parse("", 0, "empty.rec", &r, err,
+					 sizeof err), EV_EFORMAT);
+	assert_non_null(strstr(err, "empty.rec: empty"));
+	assert_int_equal(ev_record_parse("format=anpr-record/1\0\n", 22,
+					 "nul.rec", &r, err, sizeof err),
+			 EV_EFORMAT);
+	assert_non_null(strstr(err, "NUL"));
+	/* encoding refuses a bad value and names the field */
+	fill_read(&r);
+	ev_record_set(&r, EV_F_VRM, "lower");
+	assert_int_equal(ev_record_encode(&r, big, sizeof big, (size_t[]){0},
+					  err, sizeof err), EV_EINVAL);
+	assert_non_null(strstr(err, "vrm"));
+	assert_int_equal(ev_record_set(&r, EV_F_VRM, "%0300d", 1), EV_EINVAL);
+}
+
+static void test_values(void **state)
+{
+	(void)state;
+	assert_int_equal(ev_value_check(EV_K_UINT, "0"), 0);
+	assert_int_equal(ev_value_check(EV_K_UINT, "18446744073709551615"), 0);
+	assert_int_not_equal(ev_value_check(EV_K_UINT, "18446744073709551616"),
+			     0);
+	assert_int_not_equal(ev_value_check(EV_K_UINT, ""), 0);
+	assert_int_not_equal(ev_value_check(EV_K_UINT, "-1"), 0);
+	assert_int_equal(ev_value_check(EV_K_FIX6, "-0.000001"), 0);
+	assert_int_not_equal(ev_value_check(EV_K_FIX6, "-0.000000"), 0);
+	assert_int_not_equal(ev_value_check(EV_K_FIX6, "01.000000"), 0);
+	assert_int_equal(ev_value_check(EV_K_FIX3, "1.000"), 0);
+	assert_int_equal(ev_value_check(EV_K_VRM, "A1"), 0);
+	assert_int_not_equal(ev_value_check(EV_K_VRM, " A1"), 0);
+	assert_int_not_equal(ev_value_check(EV_K_VRM, "ABCDEFGHIJKLMNOPQ"), 0);
+	assert_int_equal(ev_value_check(EV_K_FILE, "-"), 0);
+	assert_int_not_equal(ev_value_check(EV_K_FILE, ".hidden"), 0);
+	assert_int_not_equal(ev_value_check(EV_K_FILE, "a/b"), 0);
+	assert_int_equal(ev_value_check(EV_K_TYPE, "checkpoint"), 0);
+	assert_int_not_equal(ev_value_check(EV_K_TYPE, "read "), 0);
+}
+
+static void test_time_format(void **state)
+{
+	struct timespec t = { 1795513515, 123456789 };
+	char buf[40];
+
+	(void)state;
+	assert_int_equal(ev_format_time(&t, buf, sizeof buf), 0);
+	assert_string_equal(buf, "2026-11-24T09:45:15.123456Z");
+	assert_int_equal(ev_value_check(EV_K_TIME, buf), 0);
+}
+
+static void test_clock(void **state)
+{
+	struct ev_clock c;
+
+	(void)state;
+	ev_clock_from_timex(TIME_OK, 0, 250, 8000, &c);
+	assert_true(c.synced);
+	assert_int_equal(c.esterror_us, 250);
+	assert_int_equal(c.maxerror_us, 8000);
+	ev_clock_from_timex(TIME_OK, STA_UNSYNC, 16000000, 16000000, &c);
+	assert_false(c.synced);
+	ev_clock_from_timex(TIME_ERROR, 0, 1, 1, &c);
+	assert_false(c.synced);
+	ev_clock_from_timex(-1, 0, -5, -5, &c);
+	assert_false(c.synced);
+	assert_int_equal(c.esterror_us, 0);
+	/* the real call works on this host */
+	assert_int_equal(ev_clock_sample(&c), 0);
+}
+
+static void leaf(const uint8_t h[32], uint8_t out[32])
+{
+	uint8_t b[33];
+
+	b[0] = 0;
+	memcpy(b + 1, h, 32);
+	crypto_hash_sha256(out, b, sizeof b);
+}
+
+static void node(const uint8_t l[32], const uint8_t r[32], uint8_t out[32])
+{
+	uint8_t b[65];
+
+	b[0] = 1;
+	memcpy(b + 1, l, 32);
+	memcpy(b + 33, r, 32);
+	crypto_hash_sha256(out, b, sizeof b);
+}
+
+static void test_merkle(void **state)
+{
+	uint8_t h[5][32], L[5][32], a[32], b[32], c[32], root[32], want[32];
+
+	(void)state;
+	for (int i = 0; i < 5; i++) {
+		memset(h[i], 0x10 + i, 32);
+		leaf(h[i], L[i]);
+	}
+	ev_merkle_root(NULL, 0, root);
+	crypto_hash_sha256(want, (const uint8_t *)"", 0);
+	assert_memory_equal(root, want, 32);
+	ev_merkle_root((const uint8_t (*)[32])h, 1, root);
+	assert_memory_equal(root, L[0], 32);
+	ev_merkle_root((const uint8_t (*)[32])h, 2, root);
+	node(L[0], L[1], want);
+	assert_memory_equal(root, want, 32);
+	/* 3 leaves: ((0,1),2) */
+	ev_merkle_root((const uint8_t (*)[32])h, 3, root);
+	node(L[0], L[1], a);
+	node(a, L[2], want);
+	assert_memory_equal(root, want, 32);
+	/* 5 leaves: (((0,1),(2,3)),4) */
+	ev_merkle_root((const uint8_t (*)[32])h, 5, root);
+	node(L[2], L[3], b);
+	node(a, b, c);
+	node(c, L[4], want);
+	assert_memory_equal(root, want, 32);
+	/* order matters */
+	memcpy(a, h[0], 32);
+	memcpy(h[0], h[1], 32);
+	memcpy(h[1], a, 32);
+	ev_merkle_root((const uint8_t (*)[32])h, 5, b);
+	assert_memory_not_equal(root, b, 32);
+}
+
+static void test_sign_verify(void **state)
+{
+	struct ev_key k, k2, pub;
+	char sig[1024], tc[256], text[256], id[17];
+	size_t sl, tl;
+	const char msg[] = "format=anpr-record/1\n";
+
+	(void)state;
+	assert_int_equal(ev_key_generate(&k), 0);
+	assert_int_equal(ev_key_generate(&k2), 0);
+	assert_int_equal(ev_sign(&k, msg, sizeof msg - 1, "hello tc", sig,
+				 sizeof sig, &sl), 0);
+	assert_non_null(strstr(sig, "trusted comment: hello tc\n"));
+	/* the public part alone verifies, via its file text */
+	assert_int_equal(ev_pubkey_encode(&k, text, sizeof text, &tl), 0);
+	assert_int_equal(ev_pubkey_parse(text, tl, "k.pub", &pub, err,
+					 sizeof err), 0);
+	assert_false(pub.has_secret);
+	assert_int_equal(ev_verify_sig(&pub, msg, sizeof msg - 1, sig, sl,
+				       "m.minisig", tc, sizeof tc, err,
+				       sizeof err), 0);
+	assert_string_equal(tc, "hello tc");
+	/* altered message */
+	assert_int_equal(ev_verify_sig(&pub, "format=anpr-record/2\n",
+				       sizeof msg - 1, sig, sl, "m.minisig",
+				       NULL, 0, err, sizeof err), EV_ESIG);
+	assert_non_null(strstr(err, "m.minisig"));
+	/* altered trusted comment */
+	{
+		char s2[1024];
+		memcpy(s2, sig, sl + 1);
+		*strstr(s2, "hello") = 'j';
+		assert_int_equal(ev_verify_sig(&pub, msg, sizeof msg - 1, s2,
+					       sl, "m.minisig", NULL, 0, err,
+					       sizeof err), EV_ESIG);
+		assert_non_null(strstr(err, "comment"));
+	}
+	/* other key */
+	assert_int_equal(ev_verify_sig(&k2, msg, sizeof msg - 1, sig, sl,
+				       "m.minisig", NULL, 0, err, sizeof err),
+			 EV_EKEY);
+	ev_key_id(k.keynum, id);
+	assert_non_null(strstr(err, id));
+	/* same key id, other key material */
+	memcpy(k2.keynum, k.keynum, 8);
+	assert_int_equal(ev_verify_sig(&k2, msg, sizeof msg - 1, sig, sl,
+				       "m.minisig", NULL, 0, err, sizeof err),
+			 EV_ESIG);
+	/* damaged signature files */
+	assert_int_equal(ev_verify_sig(&pub, msg, sizeof msg - 1, "junk", 4,
+				       "j.minisig", NULL, 0, err, sizeof err),
+			 EV_EFORMAT);
+	assert_non_null(strstr(err, "j.minisig"));
+	sig[strlen("untrusted comment: ") + 60] ^= 1; /* inside line 1 */
+	sig[sl - 10] = '!';
+	assert_int_equal(ev_verify_sig(&pub, msg, sizeof msg - 1, sig, sl,
+				       "d.minisig", NULL, 0, err, sizeof err),
+			 EV_EFORMAT);
+	assert_non_null(strstr(err, "line 4"));
+	/* a newline in a trusted comment is refused */
+	assert_int_equal(ev_sign(&k, msg, 1, "a\nb", sig, sizeof sig, &sl),
+			 EV_EINVAL);
+}
+
+static void test_seckey(void **state)
+{
+	struct ev_key k, l;
+	char text[512];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(ev_key_generate(&k), 0);
+	assert_int_equal(ev_seckey_encode(&k, NULL, text, sizeof text, &n), 0);
+	assert_int_equal(ev_seckey_parse(text, n, "k.key", NULL, &l, err,
+					 sizeof err), 0);
+	assert_memory_equal(k.sk, l.sk, 64);
+	assert_memory_equal(k.pk, l.pk, 32);
+	assert_memory_equal(k.keynum, l.keynum, 8);
+	/* encrypted with scrypt, as minisign does */
+	assert_int_equal(ev_seckey_encode(&k, "pass phrase", text, sizeof text,
+					  &n), 0);
+	assert_int_equal(ev_seckey_parse(text, n, "e.key", NULL, &l, err,
+					 sizeof err), EV_EKEY);
+	assert_non_null(strstr(err, "no passphrase"));
+	assert_int_equal(ev_seckey_parse(text, n, "e.key", "wrong", &l, err,
+					 sizeof err), EV_EKEY);
+	assert_non_null(strstr(err, "wrong passphrase"));
+	assert_int_equal(ev_seckey_parse(text, n, "e.key", "pass phrase", &l,
+					 err, sizeof err), 0);
+	assert_memory_equal(k.sk, l.sk, 64);
+	/* corrupted */
+	assert_int_equal(ev_seckey_parse("untrusted comment: x\nAAAA\n", 26,
+					 "c.key", NULL, &l, err, sizeof err),
+			 EV_EFORMAT);
+	assert_non_null(strstr(err, "c.key"));
+	assert_int_equal(ev_pubkey_parse("hello\n", 6, "p.pub", &l, err,
+					 sizeof err), EV_EFORMAT);
+	assert_non_null(strstr(err, "p.pub"));
+}
+
+static void test_keyfiles(void **state)
+{
+	char dir[] = "/tmp/ev-test-keys.XXXXXX", pub[128], sec[128];
+	struct ev_key k, l;
+	struct stat st;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(pub, sizeof pub, "%s/cam.pub", dir);
+	snprintf(sec, sizeof sec, "%s/cam.key", dir);
+	assert_int_equal(ev_key_generate(&k), 0);
+	assert_int_equal(ev_key_save(&k, pub, sec, NULL, false, err,
+				     sizeof err), 0);
+	assert_int_equal(stat(sec, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	/* no overwrite without force */
+	assert_int_equal(ev_key_save(&k, pub, sec, NULL, false, err,
+				     sizeof err), EV_EIO);
+	assert_non_null(strstr(err, "--force"));
+	assert_int_equal(ev_key_load_secret(sec, NULL, &l, err, sizeof err),
+			 0);
+	assert_int_equal(ev_key_load_public(pub, &l, err, sizeof err), 0);
+	assert_memory_equal(k.pk, l.pk, 32);
+	/* looser permissions are refused, naming the file and the mode */
+	assert_int_equal(chmod(sec, 0640), 0);
+	assert_int_equal(ev_key_load_secret(sec, NULL, &l, err, sizeof err),
+			 EV_EPERM);
+	assert_non_null(strstr(err, sec));
+	assert_non_null(strstr(err, "0640"));
+	assert_int_equal(chmod(sec, 0600), 0);
+	/* missing file */
+	assert_int_equal(ev_key_load_public("/nonexistent/x.pub", &l, err,
+					    sizeof err), EV_EIO);
+	assert_non_null(strstr(err, "/nonexistent/x.pub"));
+	unlink(pub);
+	unlink(sec);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_time_format),
+		cmocka_unit_test(test_clock),
+		cmocka_unit_test(test_merkle),
+		cmocka_unit_test(test_sign_verify),
+		cmocka_unit_test(test_seckey),
+		cmocka_unit_test(test_keyfiles),
+	};
+
+	if (ev_init() != 0)
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
