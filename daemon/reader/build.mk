@@ -51,3 +51,22 @@ $(eval $(call add_bench,reader,taskset -c 0 $(BUILD)/bin/anpr-reader-bench --dev
 
 # Unit tests of the stages (synthetic images drawn by the test).
 $(eval $(call add_test,reader-stages,tests/reader/test_reader.c,anprreader,-lm -lpthread))
+
+# anpr-read end to end on committed synthetic plates, and its bad input.
+SUITE_PREREQS += $(BUILD)/bin/anpr-read
+$(eval $(call add_suite,unit,reader-cli,tests/reader/cli.sh $(BUILD)))
+
+# make install: the tool (the library is static and linked in).
+.PHONY: install-reader
+install-reader: $(BUILD)/bin/anpr-read
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 $(BUILD)/bin/anpr-read $(DESTDIR)$(BINDIR)/anpr-read
+INSTALL_TARGETS += install-reader
+
+# make train-reader: rebuild training/weights/chars.bin from scratch
+# (deterministic for READER_SEED; needs training/deps.list installed, which
+# this target does; about 5 minutes on 2 cores). Not part of check or bench.
+READER_SEED ?= 1
+.PHONY: train-reader
+train-reader: $(BUILD)/bin/anpr-train-dump
+	training/train.sh $(BUILD) $(READER_SEED)

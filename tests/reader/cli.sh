@@ -1,0 +1,70 @@
+#!/bin/bash
+# End-to-end tests of anpr-read on synthetic plates rendered by
+# training/make_test_plates.py (tests/reader/data), and its handling of bad
+# input. Prints TAP.
+#   tests/reader/cli.sh BUILD_DIR
+set -u
+bin=${1:-build}/bin/anpr-read
+data=tests/reader/data
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+fails=0
+check() {	# check NAME CONDITION...
+	local name=$1
+	shift
+	n=$((n + 1))
+	if "$@"; then
+		echo "ok $n - $name"
+	else
+		echo "not ok $n - $name"
+		fails=$((fails + 1))
+	fi
+}
+
+for f in gb-ir-AB12CDE gb-rot-YK07XSR br-ABC1234; do
+	want=${f##*-}
+	out=$("$bin" --json --region auto "$data/$f.png" 2>"$tmp/err")
+	check "$f: reads $want first" grep -q "^{\"file\":\"$data/$f.png\",\"ms\":[0-9.]*,\"plates\":\[{\"text\":\"$want\",\"confidence\":0\.[0-9]*,\"region\":\"[a-z]*\",\"format\":\"[a-z-]*\",\"box\":\[[0-9]*,[0-9]*,[0-9]*,[0-9]*\]}" <<<"$out"
+done
+out=$("$bin" --json --region gb "$data/gb-ir-AB12CDE.png")
+check "region gb reported" grep -q '"region":"gb","format":"gb-current"' <<<"$out"
+out=$("$bin" "$data/br-ABC1234.png")
+check "plain output" grep -q "^$data/br-ABC1234.png: ABC1234 (0\.[0-9]*, br)" <<<"$out"
+
+# Bad images between good ones: errors name the file and the reason, the
+# good ones are still read, the exit status is non-zero at the end.
+printf 'this is not an image\n' >"$tmp/text.jpg"
+head -c 300 "$data/br-ABC1234.png" >"$tmp/trunc.png"
+: >"$tmp/empty.pgm"
+"$bin" --json "$data/gb-ir-AB12CDE.png" "$tmp/text.jpg" "$tmp/missing.png" \
+	"$tmp/trunc.png" "$tmp/empty.pgm" "$data/br-ABC1234.png" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "bad images: exit status 1" test "$rc" -eq 1
+check "bad images: good ones still read" test "$(grep -c '"text":' "$tmp/out")" -eq 2
+check "bad images: last good one read" grep -q 'ABC1234' "$tmp/out"
+for f in text.jpg missing.png trunc.png empty.pgm; do
+	check "bad image $f named on stderr with a reason" \
+		grep -qE "^anpr-read: $tmp/$f: .{8,}" "$tmp/err"
+done
+check "missing file: reason" grep -q "missing.png: .*No such file" "$tmp/err"
+check "stdout has no line for bad images" test "$(wc -l <"$tmp/out")" -eq 2
+
+"$bin" --region xx "$data/br-ABC1234.png" >/dev/null 2>"$tmp/err"
+rc=$?
+check "unknown region: status 2 and message" test "$rc" -eq 2
+check "unknown region named" grep -q "unknown region 'xx'" "$tmp/err"
+"$bin" --weights "$tmp/text.jpg" "$data/br-ABC1234.png" >/dev/null 2>"$tmp/err"
+rc=$?
+check "bad weights: status 1" test "$rc" -eq 1
+check "bad weights: file and reason" grep -q "$tmp/text.jpg: not a reader weights file" "$tmp/err"
+"$bin" >/dev/null 2>"$tmp/err"
+check "no image: usage, status 2" test $? -eq 2
+for lvl in scalar sse4.1 avx2; do
+	if grep -q "${lvl/sse4.1/sse4_1}" /proc/cpuinfo || [ $lvl = scalar ]; then
+		out=$("$bin" --simd $lvl "$data/gb-ir-AB12CDE.png")
+		check "--simd $lvl reads the same" grep -q "AB12CDE" <<<"$out"
+	fi
+done
+echo "1..$n"
+[ $fails -eq 0 ]

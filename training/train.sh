@@ -1,0 +1,50 @@
+#!/bin/bash
+# Rebuild the reader's character classifier, training/weights/chars.bin,
+# from nothing but this repository, Debian packages and the dev photos:
+#   1. render synthetic plate scenes (render_plates.py, seeded);
+#   2. cut training patches from them, from the dev photos (labelled plate
+#      box) and from the UK character crops, with the reader's own pipeline
+#      (anpr-train-dump, so training sees exactly what inference sees);
+#   3. train (train_chars.py, seeded, one thread: deterministic) and write
+#      the weights.
+#   training/train.sh BUILD_DIR SEED        (via `make train-reader`)
+set -eu
+build=${1:-build}
+seed=${2:-1}
+top=$(cd "$(dirname "$0")/.." && pwd)
+dev=${ANPR_DEV:-$top/../shared/data/plates/dev}
+work=${ANPR_TRAIN_WORK:-$build/train}
+py=/usr/bin/python3
+
+missing=$(sed 's/#.*//' "$top/training/deps.list" | while read -r p; do
+	[ -n "$p" ] || continue
+	dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -q installed || echo "$p"
+done)
+if [ -n "$missing" ]; then
+	echo "train: installing" $missing
+	SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+	$SUDO apt-get update -qq
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+fi
+
+mkdir -p "$work"
+echo "train: rendering 6000 synthetic scenes (seed $seed)"
+$py "$top/training/render_plates.py" --out "$work/synth" --count 6000 --seed "$seed"
+"$build/bin/anpr-train-dump" scenes "$work/synth/list.tsv" "$work/synth.bin"
+data=(--data "synth=$work/synth.bin")
+if [ -f "$dev/labels.tsv" ]; then
+	awk -F'\t' -v d="$dev" 'NR>1{print d"/"$1"\t"$2"\t"$3"\t"$4"\t"$5"\t"$6}' \
+		"$dev/labels.tsv" >"$work/dev.list"
+	awk -F'\t' -v d="$dev/gb_chars" 'NR>1{print d"/"$1"\t"$2}' \
+		"$dev/gb_chars/labels.tsv" >"$work/gb.list"
+	# Two dev photos are formats imageio refuses; the dumper says which.
+	"$build/bin/anpr-train-dump" scenes "$work/dev.list" "$work/dev.bin" || true
+	"$build/bin/anpr-train-dump" chars "$work/gb.list" "$work/gb.bin"
+	data+=(--data "dev=$work/dev.bin:4" --data "gb=$work/gb.bin:3" --val dev --val gb)
+else
+	echo "train: $dev/labels.tsv not found: synthetic data only"
+fi
+$py "$top/training/train_chars.py" --out "$top/training/weights/chars.bin" \
+	--seed "$seed" --epochs 12 "${data[@]}"
+sha256sum "$top/training/weights/chars.bin"
