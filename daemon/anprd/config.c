@@ -40,10 +40,10 @@ enum opt_type {
 struct opt {
 	const char *section;
 	const char *key;
-	enum opt_type type;
 	size_t off;
 	size_t size;		/* char buffers */
 	double min, max;
+	enum opt_type type;
 	unsigned flags;
 };
 
@@ -52,49 +52,49 @@ struct opt {
 #define MS_DAY (86400.0 * 1000)
 
 static const struct opt opts[] = {
-	{"camera", "id", T_ID, C(camera_id), 0, 0, 0},
-	{"camera", "site", T_ID, C(site_id), 0, 0, 0},
-	{"location", "mode", T_LOCMODE, C(location.mode), 0, 0, 0},
-	{"location", "latitude", T_DOUBLE, C(location.latitude), -90, 90, F_SECRET},
-	{"location", "longitude", T_DOUBLE, C(location.longitude), -180, 180, F_SECRET},
-	{"location", "direction", T_DIRECTION, C(location.direction), 0, 359, 0},
-	{"location", "lane", T_INT, C(location.lane), 0, 16, 0},
-	{"location", "gpsd_host", T_HOST, C(location.gpsd_host), 0, 0, 0},
-	{"location", "gpsd_port", T_INT, C(location.gpsd_port), 1, 65535, 0},
-	{"location", "max_fix_age", T_DURATION, C(location.max_fix_age_ms), 100, 600000, 0},
-	{"source", "uri", T_URI, S(uri), 0, 0, F_SOURCE},
-	{"source", "fps", T_INT, S(fps), 0, 120, F_SOURCE},
-	{"source", "roi", T_ROI, S(roi), 0, 0, F_SOURCE},
-	{"reader", "workers", T_INT, C(reader.workers), 0, ANPRD_MAX_WORKERS, 0},
-	{"reader", "min_confidence", T_DOUBLE, C(reader.min_confidence), 0, 1, 0},
-	{"reader", "country", T_COUNTRY, C(reader.country), 0, 0, 0},
-	{"reader", "min_plate_width", T_INT, C(reader.min_plate_width), 16, 2000, 0},
-	{"tracker", "max_gap", T_DURATION, C(tracker.max_gap_ms), 10, 60000, 0},
-	{"tracker", "timeout", T_DURATION, C(tracker.timeout_ms), 10, 600000, 0},
-	{"tracker", "leave_grace", T_DURATION, C(tracker.leave_grace_ms), 0, 60000, 0},
-	{"tracker", "gate", T_DOUBLE, C(tracker.gate), 0.1, 100, 0},
-	{"tracker", "min_reads", T_INT, C(tracker.min_reads), 1, 100, 0},
-	{"hotlists", "file", T_PATH, C(hotlists.files[0]), 0, 0, F_REPEAT},
-	{"hotlists", "max_fuzzy", T_INT, C(hotlists.max_fuzzy), 0, 4, 0},
-	{"hotlists", "search_back", T_DURATION, C(hotlists.search_back_ms), 0, 7 * MS_DAY, 0},
-	{"spool", "dir", T_PATH, C(spool.dir), 0, 0, 0},
-	{"spool", "max_bytes", T_SIZE, C(spool.max_bytes), 1048576, 1e15, 0},
-	{"spool", "min_free_bytes", T_SIZE, C(spool.min_free_bytes), 0, 1e15, 0},
-	{"keys", "signing_key", T_PATH, C(keys.signing_key), 0, 0, 0},
-	{"upload", "url", T_URL, C(upload.url), 0, 0, 0},
-	{"upload", "client_cert", T_PATH, C(upload.client_cert), 0, 0, 0},
-	{"upload", "client_key", T_PATH, C(upload.client_key), 0, 0, 0},
-	{"upload", "ca_file", T_PATH, C(upload.ca_file), 0, 0, 0},
-	{"upload", "timeout", T_DURATION, C(upload.timeout_ms), 100, 600000, 0},
-	{"alerts", "socket", T_PATH, C(alerts.socket), 0, 0, 0},
-	{"alerts", "webhook", T_URL, C(alerts.webhook), 0, 0, 0},
-	{"alerts", "webhook_timeout", T_DURATION, C(alerts.webhook_timeout_ms), 10, 60000, 0},
-	{"alerts", "journal", T_BOOL, C(alerts.journal), 0, 0, 0},
-	{"health", "heartbeat", T_DURATION, C(health.heartbeat_ms), 1000, MS_DAY, 0},
-	{"health", "frozen_after", T_DURATION, C(health.frozen_after_ms), 100, 3600000, 0},
-	{"health", "black_level", T_DOUBLE, C(health.black_level), 0, 255, 0},
-	{"health", "saturated_fraction", T_DOUBLE, C(health.saturated_fraction), 0, 1, 0},
-	{"health", "blur_min", T_DOUBLE, C(health.blur_min), 0, 1e6, 0},
+	{"camera", "id", C(camera_id), 0, 0, T_ID, 0},
+	{"camera", "site", C(site_id), 0, 0, T_ID, 0},
+	{"location", "mode", C(location.mode), 0, 0, T_LOCMODE, 0},
+	{"location", "latitude", C(location.latitude), -90, 90, T_DOUBLE, F_SECRET},
+	{"location", "longitude", C(location.longitude), -180, 180, T_DOUBLE, F_SECRET},
+	{"location", "direction", C(location.direction), 0, 359, T_DIRECTION, 0},
+	{"location", "lane", C(location.lane), 0, 16, T_INT, 0},
+	{"location", "gpsd_host", C(location.gpsd_host), 0, 0, T_HOST, 0},
+	{"location", "gpsd_port", C(location.gpsd_port), 1, 65535, T_INT, 0},
+	{"location", "max_fix_age", C(location.max_fix_age_ms), 100, 600000, T_DURATION, 0},
+	{"source", "uri", S(uri), 0, 0, T_URI, F_SOURCE},
+	{"source", "fps", S(fps), 0, 120, T_INT, F_SOURCE},
+	{"source", "roi", S(roi), 0, 0, T_ROI, F_SOURCE},
+	{"reader", "workers", C(reader.workers), 0, ANPRD_MAX_WORKERS, T_INT, 0},
+	{"reader", "min_confidence", C(reader.min_confidence), 0, 1, T_DOUBLE, 0},
+	{"reader", "country", C(reader.country), 0, 0, T_COUNTRY, 0},
+	{"reader", "min_plate_width", C(reader.min_plate_width), 16, 2000, T_INT, 0},
+	{"tracker", "max_gap", C(tracker.max_gap_ms), 10, 60000, T_DURATION, 0},
+	{"tracker", "timeout", C(tracker.timeout_ms), 10, 600000, T_DURATION, 0},
+	{"tracker", "leave_grace", C(tracker.leave_grace_ms), 0, 60000, T_DURATION, 0},
+	{"tracker", "gate", C(tracker.gate), 0.1, 100, T_DOUBLE, 0},
+	{"tracker", "min_reads", C(tracker.min_reads), 1, 100, T_INT, 0},
+	{"hotlists", "file", C(hotlists.files[0]), 0, 0, T_PATH, F_REPEAT},
+	{"hotlists", "max_fuzzy", C(hotlists.max_fuzzy), 0, 4, T_INT, 0},
+	{"hotlists", "search_back", C(hotlists.search_back_ms), 0, 7 * MS_DAY, T_DURATION, 0},
+	{"spool", "dir", C(spool.dir), 0, 0, T_PATH, 0},
+	{"spool", "max_bytes", C(spool.max_bytes), 1048576, 1e15, T_SIZE, 0},
+	{"spool", "min_free_bytes", C(spool.min_free_bytes), 0, 1e15, T_SIZE, 0},
+	{"keys", "signing_key", C(keys.signing_key), 0, 0, T_PATH, 0},
+	{"upload", "url", C(upload.url), 0, 0, T_URL, 0},
+	{"upload", "client_cert", C(upload.client_cert), 0, 0, T_PATH, 0},
+	{"upload", "client_key", C(upload.client_key), 0, 0, T_PATH, 0},
+	{"upload", "ca_file", C(upload.ca_file), 0, 0, T_PATH, 0},
+	{"upload", "timeout", C(upload.timeout_ms), 100, 600000, T_DURATION, 0},
+	{"alerts", "socket", C(alerts.socket), 0, 0, T_PATH, 0},
+	{"alerts", "webhook", C(alerts.webhook), 0, 0, T_URL, 0},
+	{"alerts", "webhook_timeout", C(alerts.webhook_timeout_ms), 10, 60000, T_DURATION, 0},
+	{"alerts", "journal", C(alerts.journal), 0, 0, T_BOOL, 0},
+	{"health", "heartbeat", C(health.heartbeat_ms), 1000, MS_DAY, T_DURATION, 0},
+	{"health", "frozen_after", C(health.frozen_after_ms), 100, 3600000, T_DURATION, 0},
+	{"health", "black_level", C(health.black_level), 0, 255, T_DOUBLE, 0},
+	{"health", "saturated_fraction", C(health.saturated_fraction), 0, 1, T_DOUBLE, 0},
+	{"health", "blur_min", C(health.blur_min), 0, 1e6, T_DOUBLE, 0},
 };
 #define NOPTS ((int)(sizeof(opts) / sizeof(opts[0])))
 
@@ -367,7 +367,8 @@ static int set_value(struct pctx *pc, const struct opt *o, void *base,
 			BAD("'%s' is not a whole number", v);
 		if (x < o->min || x > o->max)
 			BAD("%ld is out of range %.0f..%.0f", x, o->min, o->max);
-		*(int *)dst = (int)x;
+		int xi = (int)x;
+		memcpy(dst, &xi, sizeof(xi));
 		return 0;
 	}
 	case T_DOUBLE: {
@@ -386,7 +387,7 @@ static int set_value(struct pctx *pc, const struct opt *o, void *base,
 				    "shown: location)", o->min, o->max);
 			BAD("%g is out of range %g..%g", x, o->min, o->max);
 		}
-		*(double *)dst = x;
+		memcpy(dst, &x, sizeof(x));
 		return 0;
 	}
 	case T_DURATION: {
@@ -397,7 +398,7 @@ static int set_value(struct pctx *pc, const struct opt *o, void *base,
 		if (ms < o->min || ms > o->max)
 			BAD("%s is out of range %.0fms..%.0fms", v, o->min,
 			    o->max);
-		*(int64_t *)dst = ms;
+		memcpy(dst, &ms, sizeof(ms));
 		return 0;
 	}
 	case T_SIZE: {
@@ -408,7 +409,7 @@ static int set_value(struct pctx *pc, const struct opt *o, void *base,
 		if ((double)b < o->min || (double)b > o->max)
 			BAD("%s is out of range %.0f..%.0f bytes", v, o->min,
 			    o->max);
-		*(uint64_t *)dst = b;
+		memcpy(dst, &b, sizeof(b));
 		return 0;
 	}
 	case T_BOOL:

@@ -372,7 +372,7 @@ static int find_dup(struct ent *v, size_t n, char **files,
 		    const char *arena, char *err, size_t errlen)
 {
 	for (size_t i = 1; i < n; i++) {
-		if (v[i].list != v[i - 1].list || strcmp(v[i].vrm, v[i - 1].vrm))
+		if (v[i].list != v[i - 1].list || strcmp(v[i].vrm, v[i - 1].vrm) != 0)
 			continue;
 		snprintf(err, errlen, "%s:%u: %s is already in list %s "
 			 "(%s:%u)", files[v[i].file], v[i].line, v[i].vrm,
@@ -555,6 +555,7 @@ static uint32_t find_group(const struct hotlist *hl, const char *s, size_t n)
 
 	if (!hl->n)
 		return EMPTY;
+	memset(&key, 0, sizeof(key));
 	memcpy(key.vrm, s, n);
 	key.vrm[n] = '\0';
 	key.len = (uint8_t)n;
@@ -581,6 +582,7 @@ int hotlist_lookup(const struct hotlist *hl, const char *read, int max_fuzzy,
 	g = find_group(hl, v, (size_t)n);
 	if (g != EMPTY) {
 		struct ent key;
+		memset(&key, 0, sizeof(key));
 		memcpy(key.vrm, v, (size_t)n + 1);
 		key.len = (uint8_t)n;
 		for (size_t i = g; i < hl->n && nf < HOTLIST_MAX_HITS &&
