@@ -170,7 +170,8 @@ static int find_last(const char *dir, int rfd, uint64_t *last, char *err,
 		}
 		sh[n++] = v;
 	}
-	qsort(sh, n, sizeof *sh, cmp_desc);
+	if (n)
+		qsort(sh, n, sizeof *sh, cmp_desc);
 	for (size_t i = 0; i < n && !*last; i++) {
 		rc = scan_shard(dir, rfd, sh[i], last, err, errlen);
 		if (rc)

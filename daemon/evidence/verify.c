@@ -494,10 +494,14 @@ static void check_record(struct vctx *c, struct entry *e, size_t idx)
 	c->rep->records++;
 	if (ev_record_parse(text, len, disp(c, file, want, sizeof want), r,
 			    err, sizeof err) != 0) {
-		problem(c, e->seq, EV_P_MALFORMED, file, "%s", err);
-		if (c->have_cur)	/* altered after signing? */
+		char perr[768];
+
+		/* altered after signing? say so first */
+		snprintf(perr, sizeof perr, "%s", err);
+		if (c->have_cur)
 			check_sig(c, e->seq, file, text, len, &c->cur,
 				  sigpath, NULL);
+		problem(c, e->seq, EV_P_MALFORMED, file, "%s", perr);
 		free(text);
 		return;
 	}
@@ -524,7 +528,10 @@ static void check_record(struct vctx *c, struct entry *e, size_t idx)
 		free(text);
 		return;
 	}
-	ev_rec_name(e->seq, EV_SUFFIX_REC, name, sizeof name);
+	/* the name the record was signed under: a moved record (with its
+	 * signature) is reported as out of place below, not as a bad sig */
+	ev_rec_name(ev_record_u64(r, EV_F_CHAIN_SEQ), EV_SUFFIX_REC, name,
+		    sizeof name);
 	ev_trusted_comment(name, r->v[EV_F_RECORD_ID],
 			   ev_record_u64(r, EV_F_CHAIN_SEQ), e->hash, tc,
 			   sizeof tc);
