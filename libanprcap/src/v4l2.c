@@ -394,7 +394,7 @@ static enum anprcap_ts_source ts_source(uint32_t flags)
 static int v4l2_next(struct anprcap_source *src, int timeout_ms, struct anprcap_slot **out)
 {
 	struct v4src *v = src->priv;
-	uint64_t deadline = timeout_ms > 0 ? anprcap__mono_ns() + (uint64_t)timeout_ms * 1000000ull : 0;
+	uint64_t deadline = 0;	/* read the clock only when we have to wait */
 	struct v4l2_buffer b;
 	struct v4slot *s;
 	uint32_t lost = 0;
@@ -435,6 +435,8 @@ static int v4l2_next(struct anprcap_source *src, int timeout_ms, struct anprcap_
 		if (timeout_ms > 0) {
 			uint64_t now = anprcap__mono_ns();
 
+			if (!deadline)
+				deadline = now + (uint64_t)timeout_ms * 1000000ull;
 			if (now >= deadline)
 				return anprcap__err(ANPRCAP_E_TIMEOUT, "%s: no frame within %d ms",
 						    v->dev, timeout_ms);

@@ -10,3 +10,7 @@ $(eval $(call add_suite,unit,capture_tool,tests/capture/tool.sh $(BUILD)))
 # The USB IR sensor simulator (FunctionFS gadget) for the VM tests.
 $(call obj_of,tests/capture/usb_sensor_sim.c): INCLUDES += -Ilibanprcap/src
 $(eval $(call add_prog,anpr-usb-sensor-sim,tests/capture/usb_sensor_sim.c libanprcap/src/usbproto.c,,-lz -lpthread))
+# Benchmark: per-frame overhead over raw access, and no-copy check.
+$(eval $(call add_prog,anprcap-bench,tests/capture/bench_capture.c,anprcap anprimageio,$(ANPRCAP_LDLIBS)))
+BENCH_PREREQS += $(BUILD)/bin/anprcap-bench
+$(eval $(call add_bench,capture-file,$(BUILD)/bin/anprcap-bench file))

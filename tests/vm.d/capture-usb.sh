@@ -5,6 +5,7 @@
 # IR sensor; anpr-capture reads it through libanprcap and libusb.
 # Prints TAP lines; the harness counts them.
 # vm-bins: build/bin/anpr-capture build/bin/anpr-usb-sensor-sim
+# vm-mods: dummy_hcd libcomposite usb_f_fs
 T=${ANPR_CAPTURE:-anpr-capture}
 SIM=${ANPR_USB_SIM:-anpr-usb-sensor-sim}
 W=/tmp/capture-usb
