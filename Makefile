@@ -20,9 +20,13 @@ include mk/config.mk
 include mk/rules.mk
 include mk/lint.mk
 
-# Components, in dependency order (libraries before their users).
--include $(sort $(wildcard */build.mk))
+# Components: every */build.mk and */*/build.mk, image I/O first (others
+# use its variables). A tests/X/build.mk may include its component's
+# build.mk itself; files already read are not read again.
+include imageio/build.mk
+-include $(filter-out imageio/build.mk,$(sort $(wildcard */build.mk)))
 -include $(sort $(wildcard tests/*/build.mk))
+-include $(filter-out $(MAKEFILE_LIST),$(sort $(wildcard */*/build.mk)))
 
 .PHONY: all deps check check-unit bench lint fuzz install clean distclean help
 

@@ -10,11 +10,12 @@ Everything follows from --seed, so the frames are the same on every
 machine with the same Pillow and DejaVu fonts (Debian packages python3-pil
 and fonts-dejavu-core).
 
-Writes DIR/frame-NNNN.pgm and DIR/truth.tsv: one line per vehicle,
+Writes DIR/frame-NNNN.pgm (nothing else, so DIR is a clean file: source)
+and TRUTH (default DIR.truth.tsv): one line per vehicle,
 "plate<TAB>first_frame<TAB>last_frame".
 
-usage: render_frames.py --out DIR [--seed S] [--width W] [--height H]
-                        [--plates AB12CDE,...]
+usage: render_frames.py --out DIR [--truth FILE] [--seed S] [--width W]
+                        [--height H] [--plates AB12CDE,...]
 """
 import argparse
 import os
@@ -69,6 +70,7 @@ def background(rng, w, h):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
+    ap.add_argument("--truth", default="")
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--width", type=int, default=1280)
     ap.add_argument("--height", type=int, default=720)
@@ -128,7 +130,7 @@ def main():
         truth.append((text, first, n - 1))
         for _ in range(a.gap):
             emit(bg)
-    with open(os.path.join(a.out, "truth.tsv"), "w") as f:
+    with open(a.truth or a.out.rstrip("/") + ".truth.tsv", "w") as f:
         for text, first, last in truth:
             f.write("%s\t%d\t%d\n" % (text, first, last))
     print("render_frames: %d frames, %d vehicles in %s" % (n, len(plates), a.out))

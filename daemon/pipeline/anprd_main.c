@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: MIT
+/*
+ * anprd - the ANPR camera daemon: capture, read, track, check hotlists,
+ * alert, and write every vehicle as a signed, chained record.
+ *
+ *   anprd --config /etc/anpr/anprd.conf [--exit-at-eof] [--replay-fast]
+ *   anprd --config FILE --check-config
+ *
+ * Signals: SIGTERM/SIGINT stop cleanly (open vehicles are recorded, the
+ * spool is checkpointed); SIGHUP reloads the hotlists (a bad file is
+ * rejected and the old lists kept). Under systemd: Type=notify, READY=1
+ * once capturing, WATCHDOG=1 while the pipeline is alive.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <systemd/sd-daemon.h>
+#include <systemd/sd-journal.h>
+
+#include "config.h"
+#include "hotlist.h"
+#include "pipeline.h"
+
+struct daemon_state {
+	struct anprd_config cfg;
+	const char *config_path;
+	struct hotlist_holder hotlists;
+	struct alert_queue alerts;
+	pthread_t alert_thread;
+	int journal;
+	FILE *log;
+};
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("anprd: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(2);
+}
+
+static int load_hotlists(const struct anprd_config *cfg, struct hotlist **out, char *err,
+			 size_t errlen)
+{
+	const char *paths[ANPRD_MAX_HOTLISTS];
+
+	for (int i = 0; i < cfg->hotlists.nfiles; i++)
+		paths[i] = cfg->hotlists.files[i];
+	return hotlist_load(paths, cfg->hotlists.nfiles, out, err, errlen);
+}
+
+/* Alerts leave in rank order (hits first) to the configured outputs. */
+static void *alert_thread(void *arg)
+{
+	struct daemon_state *d = arg;
+	struct alert a;
+	char line[ALERT_LINE_MAX];
+
+	while (alert_queue_pop(&d->alerts, &a, -1) == 0) {
+		int n = alert_format_json(&a, line, sizeof(line));
+
+		if (n < 0)
+			continue;
+		if (d->journal)
+			sd_journal_send("MESSAGE=hotlist hit %s (%s)", a.vrm, a.list,
+					"PRIORITY=%d", a.kind == ALERT_HIT ? 2 : 5,
+					"ANPR_ALERT=%.*s", n, line, "ANPR_VRM=%s", a.vrm,
+					"ANPR_LIST=%s", a.list, NULL);
+	}
+	return NULL;
+}
+
+static void site_from_config(const struct anprd_config *cfg, const char *config_text,
+			     size_t config_len, struct ev_site *site)
+{
+	uint8_t h[EV_HASH_LEN];
+
+	memset(site, 0, sizeof(*site));
+	snprintf(site->camera_id, sizeof(site->camera_id), "%s", cfg->camera_id);
+	snprintf(site->site_id, sizeof(site->site_id), "%s", cfg->site_id);
+	site->lat_e6 = (int64_t)(cfg->location.latitude * 1e6);
+	site->lon_e6 = (int64_t)(cfg->location.longitude * 1e6);
+	site->bearing_deg = (unsigned)cfg->location.direction;
+	snprintf(site->sw_version, sizeof(site->sw_version), "anpr-%s", ANPR_VERSION);
+	ev_sha256(config_text, config_len, h);
+	ev_hex(h, sizeof(h), site->config_sha256);
+	/* the reader's built-in weights identify the model (hashed at build) */
+	snprintf(site->model_sha256, sizeof(site->model_sha256), "%s", ANPR_READER_MODEL_SHA256);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n) {
+		buf[n] = '\0';
+		*len = (size_t)n;
+	} else {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+static void on_writer_error(void *ctx, int rc, const char *msg)
+{
+	struct daemon_state *d = ctx;
+
+	fprintf(stderr, "anprd: RECORD INTAKE STOPPED (%d): %s\n", rc, msg);
+	if (d->journal)
+		sd_journal_send("MESSAGE=record intake stopped: %s", msg, "PRIORITY=2", NULL);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: anprd --config FILE [--exit-at-eof] [--replay-fast] [--workers N]\n"
+		   "       anprd --config FILE --check-config\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check-config", no_argument, NULL, 'C' },
+		{ "exit-at-eof", no_argument, NULL, 'e' },
+		{ "replay-fast", no_argument, NULL, 'f' },
+		{ "workers", required_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct daemon_state d;
+	struct pl_config pc;
+	struct pipeline *p = NULL;
+	struct ev_writer *writer = NULL;
+	struct ev_writer_config wc;
+	struct ev_key key;
+	struct hotlist *hl = NULL;
+	char err[1024], *config_text;
+	size_t config_len = 0;
+	int check_only = 0, exit_at_eof = 0, replay_fast = 0, workers = -1, c;
+	sigset_t sigs;
+	struct pl_totals tot;
+	int rc = 0;
+
+	memset(&d, 0, sizeof(d));
+	d.log = stdout;
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': d.config_path = optarg; break;
+		case 'C': check_only = 1; break;
+		case 'e': exit_at_eof = 1; break;
+		case 'f': replay_fast = 1; break;
+		case 'w': workers = atoi(optarg); break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (!d.config_path || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (anprd_config_load(d.config_path, &d.cfg, err, sizeof(err)))
+		die("%s", err);
+	if (load_hotlists(&d.cfg, &hl, err, sizeof(err)))
+		die("%s", err);
+	if (check_only) {
+		printf("%s: configuration valid; %zu hotlist entries\n", d.config_path,
+		       hotlist_count(hl));
+		hotlist_free(hl);
+		return 0;
+	}
+	config_text = slurp(d.config_path, &config_len);
+	if (!config_text)
+		die("%s: cannot read: %s", d.config_path, strerror(errno));
+	if (ev_key_load_secret(d.cfg.keys.signing_key, NULL, &key, err, sizeof(err)))
+		die("%s", err);
+	d.journal = d.cfg.alerts.journal && getenv("JOURNAL_STREAM") != NULL;
+
+	/* signals go to the main thread only: block them before any thread */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+
+	hotlist_holder_init(&d.hotlists, hl);
+	alert_queue_init(&d.alerts, 1024);
+	pthread_create(&d.alert_thread, NULL, alert_thread, &d);
+
+	memset(&wc, 0, sizeof(wc));
+	wc.spool.dir = d.cfg.spool.dir;
+	site_from_config(&d.cfg, config_text, config_len, &wc.spool.site);
+	wc.spool.key = &key;
+	wc.spool.sync = EV_SYNC_FSYNC;
+	wc.spool.checkpoint_every = 100;
+	wc.queue_len = 4096;
+	wc.batch_max = 64;
+	wc.heartbeat_interval_s = (unsigned)(d.cfg.health.heartbeat_ms / 1000);
+	wc.on_error = on_writer_error;
+	wc.cb_ctx = &d;
+	if (ev_writer_start(&writer, &wc, err, sizeof(err)))
+		die("%s", err);
+
+	memset(&pc, 0, sizeof(pc));
+	pc.camera_id = d.cfg.camera_id;
+	pc.nsources = d.cfg.nsources;
+	for (int i = 0; i < d.cfg.nsources && i < PL_MAX_SOURCES; i++) {
+		pc.sources[i].name = d.cfg.sources[i].name;
+		pc.sources[i].uri = d.cfg.sources[i].uri;
+		pc.sources[i].fps = d.cfg.sources[i].fps;
+		pc.sources[i].replay_fast = replay_fast;
+	}
+	pc.workers = workers >= 0 ? workers : d.cfg.reader.workers;
+	anpr_reader_config_default(&pc.reader);
+	pc.reader.region = strcmp(d.cfg.reader.country, "uk") == 0 ? ANPR_REGION_GB
+								   : ANPR_REGION_AUTO;
+	pc.reader.min_confidence = (float)d.cfg.reader.min_confidence;
+	tracker_params_default(&pc.tracker);
+	pc.tracker.max_gap_us = d.cfg.tracker.max_gap_ms * 1000;
+	pc.tracker.timeout_us = d.cfg.tracker.timeout_ms * 1000;
+	pc.tracker.leave_grace_us = d.cfg.tracker.leave_grace_ms * 1000;
+	pc.tracker.gate = d.cfg.tracker.gate;
+	pc.tracker.min_reads = d.cfg.tracker.min_reads;
+	pc.max_fuzzy = d.cfg.hotlists.max_fuzzy;
+	pc.alert_dedup_ms = 60000;
+	pc.heartbeat_ms = d.cfg.health.heartbeat_ms;
+	pc.exit_at_eof = exit_at_eof;
+	pc.log = d.log;
+	if (pipeline_start(&p, &pc, &d.hotlists, &d.alerts, writer, err, sizeof(err)))
+		die("%s", err);
+	sd_notify(0, "READY=1\nSTATUS=capturing");
+
+	for (;;) {
+		struct timespec tick = { 0, 200000000 };
+		siginfo_t si;
+		int sig = sigtimedwait(&sigs, &si, &tick);
+
+		sd_notify(0, "WATCHDOG=1");
+		if (sig == SIGTERM || sig == SIGINT)
+			break;
+		if (sig == SIGHUP) {
+			struct hotlist *fresh = NULL;
+
+			if (anprd_config_load(d.config_path, &d.cfg, err, sizeof(err)) == 0 &&
+			    load_hotlists(&d.cfg, &fresh, err, sizeof(err)) == 0) {
+				hotlist_free(hotlist_holder_swap(&d.hotlists, fresh));
+				fprintf(d.log, "hotlists reloaded: %zu entries\n", hotlist_count(fresh));
+			} else {
+				fprintf(stderr, "anprd: reload rejected, old hotlists kept: %s\n", err);
+			}
+			continue;
+		}
+		if (exit_at_eof && pipeline_eof(p))
+			break;
+	}
+	sd_notify(0, "STOPPING=1");
+	pipeline_stop(p, &tot);
+	if (ev_writer_stop(writer, err, sizeof(err))) {
+		fprintf(stderr, "anprd: %s\n", err);
+		rc = 1;
+	}
+	alert_queue_close(&d.alerts);
+	pthread_join(d.alert_thread, NULL);
+	fprintf(d.log, "anprd: %llu frames, %llu dropped (source %llu, queue %llu), "
+		"%llu plate reads, %llu vehicles recorded, %llu hotlist alerts%s\n",
+		(unsigned long long)tot.frames,
+		(unsigned long long)(tot.drops_source + tot.drops_queue),
+		(unsigned long long)tot.drops_source, (unsigned long long)tot.drops_queue,
+		(unsigned long long)tot.reads, (unsigned long long)tot.vehicles,
+		(unsigned long long)tot.hits,
+		tot.writer_refused ? ", RECORDS REFUSED BY THE SPOOL" : "");
+	if (tot.writer_refused)
+		rc = 1;
+	hotlist_holder_destroy(&d.hotlists);
+	alert_queue_destroy(&d.alerts);
+	free(config_text);
+	return rc;
+}

@@ -1,0 +1,737 @@
+// SPDX-License-Identifier: MIT
+/*
+ * pipeline.c - anprd's threads and the queues between them (see
+ * pipeline.h for the shape). Locking: each queue has its own mutex, named
+ * beside what it protects; the tracker, the snapshot store and the alert
+ * de-duplication table belong to the decision thread alone.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "anpr_image.h"
+#include "pipeline.h"
+#include "snapshot.h"
+
+#define JOB_QUEUE_PER_WORKER	2	/* frames waiting per worker */
+#define REORDER_WINDOW		256	/* > jobs in flight per source */
+#define SNAPSHOTS		256	/* reads whose images are kept */
+#define DEDUP_SLOTS		256
+#define CAPTURE_POLL_MS		20
+
+struct pl_job {
+	int source;
+	uint64_t job_no;		/* per source, every frame taken */
+	uint64_t frame_seq;		/* the library's sequence */
+	int64_t t_us;			/* capture time, CLOCK_MONOTONIC */
+	struct ev_when when;
+	int width, height;
+	size_t stride;
+	uint8_t *px;			/* owned; back to the pool when done */
+	size_t cap;
+};
+
+struct pl_done {
+	struct pl_done *next;
+	int source;
+	uint64_t job_no, frame_seq;
+	int64_t t_us;
+	struct ev_when when;
+	int width, height;
+	int dropped;			/* never read: the queue was full */
+	int nplates;
+	struct anpr_plate plates[ANPR_READER_MAX_PLATES];
+	struct snapshot snaps[ANPR_READER_MAX_PLATES];
+};
+
+struct pl_source {
+	struct pipeline *p;
+	int index;
+	anprcap_source *cap;
+	pthread_t thread;
+	int started;
+	int ended;			/* EOF or fatal error; under p->state_lock */
+	uint64_t next_job;		/* capture thread only */
+	uint64_t next_decide;		/* decision thread only */
+	struct pl_done *pending[REORDER_WINDOW];	/* decision thread only */
+	struct ev_clock clock;		/* capture thread: cached adjtimex */
+	int64_t clock_sampled_us;
+};
+
+struct dedup_slot {
+	char key[HOTLIST_PATTERN_MAX + HOTLIST_LIST_MAX + 2];
+	int source;
+	int64_t t_us;
+};
+
+struct pipeline {
+	struct pl_config cfg;
+	struct pl_stats stats;
+	struct hotlist_holder *hotlists;
+	struct alert_queue *alerts;
+	struct ev_writer *writer;
+	int nworkers;
+
+	atomic_int stop;
+	pthread_mutex_t state_lock;	/* protects: sources[].ended, all_ended */
+	pthread_cond_t state_cond;
+	int all_ended;
+
+	struct pl_source sources[PL_MAX_SOURCES];
+
+	pthread_mutex_t job_lock;	/* protects: jobs ring, free pool, job_closed */
+	pthread_cond_t job_cond;
+	struct pl_job **jobs;
+	int jobs_cap, jobs_head, jobs_n;
+	struct pl_job **pool;
+	int pool_n;
+	int job_closed;
+
+	pthread_t workers[PL_MAX_WORKERS];
+
+	pthread_mutex_t done_lock;	/* protects: done_head/tail, done_closed */
+	pthread_cond_t done_cond;
+	struct pl_done *done_head, *done_tail;
+	int done_closed;
+
+	pthread_t decision;
+	/* decision thread only: */
+	struct tracker *tracker;
+	int hl_slot;
+	struct snapshot_store snaps;
+	struct dedup_slot dedup[DEDUP_SLOTS];
+	int64_t now_us;			/* newest frame time decided */
+	int64_t last_heartbeat_us;
+};
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* ---- capture ------------------------------------------------------------ */
+
+/* The capture-time stamp of a frame: its monotonic timestamp mapped to UTC
+ * through the clocks read now, with the clock-sync state (cached 1 s). */
+static void stamp_frame(struct pl_source *s, uint64_t frame_ns, struct ev_when *w)
+{
+	struct timespec rt, mt;
+	int64_t now_ns, age_ns, utc_ns;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_MONOTONIC, &mt);
+	now_ns = (int64_t)mt.tv_sec * 1000000000 + mt.tv_nsec;
+	age_ns = frame_ns && (int64_t)frame_ns <= now_ns ? now_ns - (int64_t)frame_ns : 0;
+	utc_ns = (int64_t)rt.tv_sec * 1000000000 + rt.tv_nsec - age_ns;
+	w->utc.tv_sec = utc_ns / 1000000000;
+	w->utc.tv_nsec = utc_ns % 1000000000;
+	w->mono_ns = frame_ns ? frame_ns : (uint64_t)now_ns;
+	if (now_ns / 1000 - s->clock_sampled_us > 1000000 || !s->clock_sampled_us) {
+		if (ev_clock_sample(&s->clock) == 0)
+			s->clock_sampled_us = now_ns / 1000;
+	}
+	w->clock = s->clock;
+}
+
+static struct pl_job *pool_get(struct pipeline *p)
+{
+	struct pl_job *j = NULL;
+
+	pthread_mutex_lock(&p->job_lock);
+	if (p->pool_n)
+		j = p->pool[--p->pool_n];
+	pthread_mutex_unlock(&p->job_lock);
+	return j ? j : calloc(1, sizeof(*j));
+}
+
+static void pool_put(struct pipeline *p, struct pl_job *j)
+{
+	pthread_mutex_lock(&p->job_lock);
+	if (p->pool_n < p->jobs_cap + p->nworkers + 2) {
+		p->pool[p->pool_n++] = j;
+		j = NULL;
+	}
+	pthread_mutex_unlock(&p->job_lock);
+	if (j) {
+		free(j->px);
+		free(j);
+	}
+}
+
+static void done_push(struct pipeline *p, struct pl_done *d)
+{
+	d->next = NULL;
+	pthread_mutex_lock(&p->done_lock);
+	if (p->done_tail)
+		p->done_tail->next = d;
+	else
+		p->done_head = d;
+	p->done_tail = d;
+	pthread_cond_signal(&p->done_cond);
+	pthread_mutex_unlock(&p->done_lock);
+}
+
+static struct pl_done *done_for(const struct pl_job *j, int dropped)
+{
+	struct pl_done *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	d->source = j->source;
+	d->job_no = j->job_no;
+	d->frame_seq = j->frame_seq;
+	d->t_us = j->t_us;
+	d->when = j->when;
+	d->width = j->width;
+	d->height = j->height;
+	d->dropped = dropped;
+	return d;
+}
+
+/* Queue a job; when full, the oldest waiting frame is dropped (counted):
+ * capture never waits for the readers. */
+static void job_push(struct pipeline *p, struct pl_job *j)
+{
+	struct pl_job *victim = NULL;
+
+	pthread_mutex_lock(&p->job_lock);
+	if (p->jobs_n == p->jobs_cap) {
+		victim = p->jobs[p->jobs_head];
+		p->jobs_head = (p->jobs_head + 1) % p->jobs_cap;
+		p->jobs_n--;
+	}
+	p->jobs[(p->jobs_head + p->jobs_n) % p->jobs_cap] = j;
+	p->jobs_n++;
+	pthread_cond_signal(&p->job_cond);
+	pthread_mutex_unlock(&p->job_lock);
+	if (victim) {
+		struct pl_done *d = done_for(victim, 1);
+
+		atomic_fetch_add(&p->stats.drops_queue, 1);
+		if (d)
+			done_push(p, d);
+		pool_put(p, victim);
+	}
+}
+
+static void mark_ended(struct pl_source *s)
+{
+	struct pipeline *p = s->p;
+	int all = 1;
+
+	pthread_mutex_lock(&p->state_lock);
+	s->ended = 1;
+	for (int i = 0; i < p->cfg.nsources; i++)
+		all &= p->sources[i].ended;
+	p->all_ended = all;
+	pthread_cond_broadcast(&p->state_cond);
+	pthread_mutex_unlock(&p->state_lock);
+}
+
+static void *capture_thread(void *arg)
+{
+	struct pl_source *s = arg;
+	struct pipeline *p = s->p;
+	const char *name = p->cfg.sources[s->index].name;
+
+	while (!atomic_load(&p->stop)) {
+		const struct anprcap_frame *f;
+		struct pl_job *j;
+		size_t row, need;
+		int rc = anprcap_next_frame(s->cap, CAPTURE_POLL_MS, &f);
+
+		if (rc == ANPRCAP_E_TIMEOUT)
+			continue;
+		if (rc == ANPRCAP_E_EOF) {
+			if (p->cfg.log)
+				fprintf(p->cfg.log, "source %s: end of recording\n", name);
+			break;
+		}
+		if (rc) {
+			atomic_fetch_add(&p->stats.source_errors, 1);
+			if (p->cfg.log)
+				fprintf(p->cfg.log, "source %s: %s\n", name, anprcap_last_error());
+			if (rc == ANPRCAP_E_NODEV || rc == ANPRCAP_E_INVAL)
+				break;
+			usleep(100000);
+			continue;
+		}
+		atomic_fetch_add(&p->stats.drops_source, f->drops);
+		if (f->format != ANPRCAP_FMT_GREY && f->format != ANPRCAP_FMT_YUYV &&
+		    f->format != ANPRCAP_FMT_NV12) {
+			anprcap_release_frame(s->cap, f);
+			atomic_fetch_add(&p->stats.source_errors, 1);
+			continue;
+		}
+		j = pool_get(p);
+		row = f->width;
+		need = row * f->height;
+		if (j && j->cap < need) {
+			free(j->px);
+			j->px = malloc(need);
+			j->cap = j->px ? need : 0;
+		}
+		if (!j || !j->px) {
+			anprcap_release_frame(s->cap, f);
+			atomic_fetch_add(&p->stats.drops_queue, 1);
+			free(j);
+			continue;
+		}
+		/* luma only: GREY rows, or the Y of YUYV / NV12 */
+		for (uint32_t y = 0; y < f->height; y++) {
+			const uint8_t *src = f->data + (size_t)y * f->stride;
+			uint8_t *dst = j->px + (size_t)y * row;
+
+			if (f->format == ANPRCAP_FMT_YUYV)
+				for (uint32_t x = 0; x < f->width; x++)
+					dst[x] = src[2 * x];
+			else
+				memcpy(dst, src, row);
+		}
+		j->source = s->index;
+		j->job_no = s->next_job++;
+		j->frame_seq = f->sequence;
+		j->t_us = (int64_t)(f->timestamp_ns / 1000);
+		j->width = (int)f->width;
+		j->height = (int)f->height;
+		j->stride = row;
+		stamp_frame(s, f->timestamp_ns, &j->when);
+		anprcap_release_frame(s->cap, f);	/* before any reading */
+		atomic_fetch_add(&p->stats.frames, 1);
+		job_push(p, j);
+	}
+	mark_ended(s);
+	return NULL;
+}
+
+/* ---- readers ------------------------------------------------------------ */
+
+static void *worker_thread(void *arg)
+{
+	struct pipeline *p = arg;
+	struct anpr_reader *reader;
+	struct snapshot_scratch scratch = { 0 };
+	struct anpr_read out;
+	char err[256];
+
+	reader = anpr_reader_create(&p->cfg.reader, err, sizeof(err));
+	if (!reader && p->cfg.log)
+		fprintf(p->cfg.log, "reader: %s\n", err);
+	for (;;) {
+		struct pl_job *j;
+		struct pl_done *d;
+
+		pthread_mutex_lock(&p->job_lock);
+		while (!p->jobs_n && !p->job_closed)
+			pthread_cond_wait(&p->job_cond, &p->job_lock);
+		if (!p->jobs_n) {
+			pthread_mutex_unlock(&p->job_lock);
+			break;
+		}
+		j = p->jobs[p->jobs_head];
+		p->jobs_head = (p->jobs_head + 1) % p->jobs_cap;
+		p->jobs_n--;
+		pthread_mutex_unlock(&p->job_lock);
+
+		d = done_for(j, 0);
+		if (d && reader &&
+		    anpr_reader_read(reader, j->px, j->width, j->height, j->stride, &out) == 0) {
+			d->nplates = out.nplates;
+			for (int i = 0; i < out.nplates; i++) {
+				d->plates[i] = out.plates[i];
+				snapshot_take(&d->snaps[i], &scratch, j->px, j->width, j->height,
+					      j->stride, out.plates[i].box, p->cfg.jpeg_quality);
+			}
+			atomic_fetch_add(&p->stats.reads, (uint64_t)out.nplates);
+		}
+		if (d)
+			done_push(p, d);
+		pool_put(p, j);
+	}
+	snapshot_scratch_free(&scratch);
+	anpr_reader_destroy(reader);
+	return NULL;
+}
+
+/* ---- decisions ---------------------------------------------------------- */
+
+static int dedup_should_alert(struct pipeline *p, const char *key, int source, int64_t t_us)
+{
+	struct dedup_slot *oldest = &p->dedup[0];
+
+	for (int i = 0; i < DEDUP_SLOTS; i++) {
+		struct dedup_slot *s = &p->dedup[i];
+
+		if (s->t_us && s->source == source && strcmp(s->key, key) == 0) {
+			int again = t_us - s->t_us > p->cfg.alert_dedup_ms * 1000;
+
+			s->t_us = t_us;	/* a vehicle still in view extends it */
+			return again;
+		}
+		if (s->t_us < oldest->t_us)
+			oldest = s;
+	}
+	snprintf(oldest->key, sizeof(oldest->key), "%s", key);
+	oldest->source = source;
+	oldest->t_us = t_us;
+	return 1;
+}
+
+static int lookup(struct pipeline *p, const char *text, struct hotlist_hit *hit)
+{
+	const struct hotlist *hl;
+	int n = 0;
+
+	if (!p->hotlists || p->hl_slot < 0)
+		return 0;
+	hl = hotlist_holder_read_lock(p->hotlists, p->hl_slot);
+	if (hl)
+		n = hotlist_lookup(hl, text, p->cfg.max_fuzzy, hit, 1);
+	if (n > 0) {
+		/* copy the strings out: the list may be swapped after unlock */
+		static __thread char vrm[HOTLIST_PATTERN_MAX + 1], list[HOTLIST_LIST_MAX + 1],
+			reason[HOTLIST_REASON_MAX + 1];
+
+		snprintf(vrm, sizeof(vrm), "%s", hit->entry.vrm);
+		snprintf(list, sizeof(list), "%s", hit->entry.list);
+		snprintf(reason, sizeof(reason), "%s", hit->entry.reason);
+		hit->entry.vrm = vrm;
+		hit->entry.list = list;
+		hit->entry.reason = reason;
+		hit->entry.file = NULL;
+	}
+	hotlist_holder_read_unlock(p->hotlists, p->hl_slot);
+	return n > 0;
+}
+
+static void raise_hit(struct pipeline *p, const struct pl_done *d, const struct anpr_plate *pl,
+		      const struct hotlist_hit *hit)
+{
+	struct alert a;
+	char key[sizeof(p->dedup[0].key)];
+
+	/* covert lists: the hit goes into the signed record only */
+	if (hit->entry.action == HOTLIST_ACT_SILENT)
+		return;
+	snprintf(key, sizeof(key), "%s|%s", hit->entry.list, hit->entry.vrm);
+	if (!dedup_should_alert(p, key, d->source, d->t_us))
+		return;
+	memset(&a, 0, sizeof(a));
+	a.kind = ALERT_HIT;
+	a.time_us = (int64_t)d->when.utc.tv_sec * 1000000 + d->when.utc.tv_nsec / 1000;
+	snprintf(a.camera, sizeof(a.camera), "%s", p->cfg.camera_id);
+	snprintf(a.source, sizeof(a.source), "%s", p->cfg.sources[d->source].name);
+	snprintf(a.vrm, sizeof(a.vrm), "%s", pl->text);
+	snprintf(a.entry_vrm, sizeof(a.entry_vrm), "%s", hit->entry.vrm);
+	snprintf(a.list, sizeof(a.list), "%s", hit->entry.list);
+	snprintf(a.reason, sizeof(a.reason), "%s", hit->entry.reason);
+	a.priority = hit->entry.priority;
+	a.action = hit->entry.action;
+	a.distance = hit->distance;
+	a.wildcard = hit->entry.wildcard;
+	a.confidence = pl->confidence;
+	atomic_fetch_add(&p->stats.hits, 1);
+	if (p->alerts)
+		alert_queue_push(p->alerts, &a);
+	if (p->cfg.log) {
+		fprintf(p->cfg.log, "ALERT  %-8s hotlist %s (%s)%s, read %s, latency %.1f ms\n",
+			pl->text, hit->entry.list, hit->entry.reason,
+			hit->distance ? " [look-alike match]" : "",
+			p->cfg.sources[d->source].name, (mono_us() - d->t_us) / 1000.0);
+		fflush(p->cfg.log);
+	}
+}
+
+/* The tracker's emit: one vehicle becomes one signed record. */
+static void on_vehicle(void *ctx, const struct trk_vehicle *v)
+{
+	struct pipeline *p = ctx;
+	struct snapshot *snap = snapshot_find(&p->snaps, v->best.source, v->best.frame_seq,
+					      v->best.x, v->best.y);
+	struct ev_read_in in;
+	struct hotlist_hit hit;
+	int is_hit = lookup(p, v->vrm, &hit);
+
+	memset(&in, 0, sizeof(in));
+	if (snap)
+		in.when = snap->when;
+	in.frame_seq = v->best.frame_seq;
+	snprintf(in.vrm, sizeof(in.vrm), "%s", v->vrm);
+	snprintf(in.region, sizeof(in.region), "%s", snap ? snap->region : "auto");
+	in.confidence_permille = (unsigned)(v->conf * 1000.0f + 0.5f);
+	if (is_hit) {
+		snprintf(in.hotlist, sizeof(in.hotlist), "%s", hit.entry.list);
+		snprintf(in.hotlist_entry, sizeof(in.hotlist_entry), "%s", hit.entry.vrm);
+	}
+	if (snap) {
+		in.plate_jpg = snap->patch;
+		in.plate_len = snap->patch_len;
+		in.overview_jpg = snap->overview;
+		in.overview_len = snap->overview_len;
+	}
+	atomic_fetch_add(&p->stats.vehicles, 1);
+	if (p->cfg.log) {
+		fprintf(p->cfg.log, "READ   %-8s conf %.2f, %d reads, %s%s\n", v->vrm, v->conf,
+			v->nreads, p->cfg.sources[v->source].name, is_hit ? ", HOTLIST HIT" : "");
+		fflush(p->cfg.log);
+	}
+	if (p->writer && ev_writer_submit_read(p->writer, &in) == 0) {
+		if (snap)
+			snapshot_disown(snap);	/* the writer owns the JPEGs now */
+	} else if (p->writer) {
+		atomic_fetch_add(&p->stats.writer_refused, 1);
+	}
+}
+
+static void decide(struct pipeline *p, struct pl_done *d)
+{
+	if (d->t_us > p->now_us)
+		p->now_us = d->t_us;
+	for (int i = 0; !d->dropped && i < d->nplates; i++) {
+		const struct anpr_plate *pl = &d->plates[i];
+		struct trk_read r;
+		struct hotlist_hit hit;
+
+		if (lookup(p, pl->text, &hit))
+			raise_hit(p, d, pl, &hit);	/* at once, before any record */
+		memset(&r, 0, sizeof(r));
+		snprintf(r.text, sizeof(r.text), "%s", pl->text);
+		r.conf = pl->confidence;
+		for (int k = 0; k < pl->nchars && k < TRK_TEXT_MAX; k++)
+			r.char_conf[k] = pl->char_conf[k];
+		r.source = d->source;
+		r.frame_seq = d->frame_seq;
+		r.t_us = d->t_us;
+		r.x = (float)pl->box[0];
+		r.y = (float)pl->box[1];
+		r.w = (float)pl->box[2];
+		r.h = (float)pl->box[3];
+		r.frame_w = d->width;
+		r.frame_h = d->height;
+		snapshot_keep(&p->snaps, &d->snaps[i], d->source, d->frame_seq, r.x, r.y,
+			      &d->when, anpr_region_name(pl->region));
+		tracker_add(p->tracker, &r);
+	}
+	tracker_tick(p->tracker, p->now_us);
+	if (p->writer && p->cfg.heartbeat_ms > 0 &&
+	    p->now_us - p->last_heartbeat_us >= p->cfg.heartbeat_ms * 1000) {
+		struct ev_heartbeat_in hb = {
+			.frames_seen = atomic_load(&p->stats.frames),
+			.reads_made = atomic_load(&p->stats.reads),
+			.frames_dropped = atomic_load(&p->stats.drops_source) +
+					  atomic_load(&p->stats.drops_queue),
+		};
+
+		if (p->last_heartbeat_us)
+			ev_writer_submit_heartbeat(p->writer, &hb);
+		p->last_heartbeat_us = p->now_us;
+	}
+}
+
+static void *decision_thread(void *arg)
+{
+	struct pipeline *p = arg;
+
+	for (;;) {
+		struct pl_done *d;
+		struct pl_source *s;
+
+		pthread_mutex_lock(&p->done_lock);
+		while (!p->done_head && !p->done_closed)
+			pthread_cond_wait(&p->done_cond, &p->done_lock);
+		d = p->done_head;
+		if (d) {
+			p->done_head = d->next;
+			if (!p->done_head)
+				p->done_tail = NULL;
+		}
+		pthread_mutex_unlock(&p->done_lock);
+		if (!d)
+			break;
+		/* back into frame order: hold results until their turn */
+		s = &p->sources[d->source];
+		s->pending[d->job_no % REORDER_WINDOW] = d;
+		while ((d = s->pending[s->next_decide % REORDER_WINDOW]) &&
+		       d->job_no == s->next_decide) {
+			s->pending[s->next_decide % REORDER_WINDOW] = NULL;
+			s->next_decide++;
+			decide(p, d);
+			for (int i = 0; i < d->nplates; i++)
+				snapshot_free(&d->snaps[i]);
+			free(d);
+		}
+	}
+	tracker_flush(p->tracker);
+	return NULL;
+}
+
+/* ---- life cycle --------------------------------------------------------- */
+
+static int open_source(struct pipeline *p, int i, char *err, size_t errlen)
+{
+	const struct pl_source_config *sc = &p->cfg.sources[i];
+	struct pl_source *s = &p->sources[i];
+	int rc;
+
+	s->p = p;
+	s->index = i;
+	rc = anprcap_open(sc->uri, &s->cap);
+	if (rc)
+		goto fail;
+	if (sc->fps > 0)
+		anprcap_configure(s->cap, ANPRCAP_FMT_ANY, 0, 0, (uint32_t)sc->fps, 1);
+	if (sc->replay_fast)
+		anprcap_set_option(s->cap, ANPRCAP_OPT_REPLAY, ANPRCAP_REPLAY_FAST);
+	rc = anprcap_start(s->cap);
+	if (rc)
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, errlen, "source %s (%s): %s", sc->name, sc->uri, anprcap_last_error());
+	return -1;
+}
+
+int pipeline_start(struct pipeline **out, const struct pl_config *cfg,
+		   struct hotlist_holder *hotlists, struct alert_queue *alerts,
+		   struct ev_writer *writer, char *err, size_t errlen)
+{
+	struct pipeline *p;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int i;
+
+	*out = NULL;
+	if (cfg->nsources < 1 || cfg->nsources > PL_MAX_SOURCES) {
+		snprintf(err, errlen, "pipeline: %d sources (1..%d)", cfg->nsources,
+			 PL_MAX_SOURCES);
+		return -1;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		snprintf(err, errlen, "pipeline: out of memory");
+		return -1;
+	}
+	p->cfg = *cfg;
+	if (p->cfg.jpeg_quality <= 0)
+		p->cfg.jpeg_quality = 85;
+	p->hotlists = hotlists;
+	p->alerts = alerts;
+	p->writer = writer;
+	p->nworkers = cfg->workers > 0 ? cfg->workers : (int)(cores > 0 ? cores : 1);
+	if (p->nworkers > PL_MAX_WORKERS)
+		p->nworkers = PL_MAX_WORKERS;
+	p->jobs_cap = p->nworkers * JOB_QUEUE_PER_WORKER;
+	p->jobs = calloc((size_t)p->jobs_cap, sizeof(*p->jobs));
+	p->pool = calloc((size_t)(p->jobs_cap + p->nworkers + 2), sizeof(*p->pool));
+	p->hl_slot = hotlists ? hotlist_holder_register(hotlists) : -1;
+	p->tracker = tracker_new(&cfg->tracker, on_vehicle, p);
+	if (!p->jobs || !p->pool || !p->tracker ||
+	    snapshot_store_init(&p->snaps, SNAPSHOTS)) {
+		snprintf(err, errlen, "pipeline: out of memory");
+		goto fail;
+	}
+	pthread_mutex_init(&p->state_lock, NULL);
+	pthread_cond_init(&p->state_cond, NULL);
+	pthread_mutex_init(&p->job_lock, NULL);
+	pthread_cond_init(&p->job_cond, NULL);
+	pthread_mutex_init(&p->done_lock, NULL);
+	pthread_cond_init(&p->done_cond, NULL);
+	for (i = 0; i < cfg->nsources; i++)
+		if (open_source(p, i, err, errlen))
+			goto fail_sources;
+	pthread_create(&p->decision, NULL, decision_thread, p);
+	for (i = 0; i < p->nworkers; i++)
+		pthread_create(&p->workers[i], NULL, worker_thread, p);
+	for (i = 0; i < cfg->nsources; i++) {
+		pthread_create(&p->sources[i].thread, NULL, capture_thread, &p->sources[i]);
+		p->sources[i].started = 1;
+	}
+	*out = p;
+	return 0;
+fail_sources:
+	for (i = 0; i < cfg->nsources; i++)
+		anprcap_close(p->sources[i].cap);
+fail:
+	tracker_free(p->tracker);
+	snapshot_store_free(&p->snaps);
+	free(p->jobs);
+	free(p->pool);
+	free(p);
+	return -1;
+}
+
+int pipeline_eof(struct pipeline *p)
+{
+	int all;
+
+	pthread_mutex_lock(&p->state_lock);
+	all = p->all_ended;
+	pthread_mutex_unlock(&p->state_lock);
+	return all;
+}
+
+void pipeline_totals(const struct pipeline *p, struct pl_totals *o)
+{
+	o->frames = atomic_load(&p->stats.frames);
+	o->drops_source = atomic_load(&p->stats.drops_source);
+	o->drops_queue = atomic_load(&p->stats.drops_queue);
+	o->reads = atomic_load(&p->stats.reads);
+	o->vehicles = atomic_load(&p->stats.vehicles);
+	o->hits = atomic_load(&p->stats.hits);
+	o->writer_refused = atomic_load(&p->stats.writer_refused);
+	o->source_errors = atomic_load(&p->stats.source_errors);
+}
+
+void pipeline_stop(struct pipeline *p, struct pl_totals *final)
+{
+	int i;
+
+	if (!p)
+		return;
+	atomic_store(&p->stop, 1);
+	for (i = 0; i < p->cfg.nsources; i++)
+		if (p->sources[i].started)
+			pthread_join(p->sources[i].thread, NULL);
+	pthread_mutex_lock(&p->job_lock);
+	p->job_closed = 1;		/* workers finish what is queued */
+	pthread_cond_broadcast(&p->job_cond);
+	pthread_mutex_unlock(&p->job_lock);
+	for (i = 0; i < p->nworkers; i++)
+		pthread_join(p->workers[i], NULL);
+	pthread_mutex_lock(&p->done_lock);
+	p->done_closed = 1;
+	pthread_cond_broadcast(&p->done_cond);
+	pthread_mutex_unlock(&p->done_lock);
+	pthread_join(p->decision, NULL);
+	if (final)
+		pipeline_totals(p, final);
+	for (i = 0; i < p->cfg.nsources; i++) {
+		for (int k = 0; k < REORDER_WINDOW; k++) {
+			struct pl_done *d = p->sources[i].pending[k];
+
+			if (d) {
+				for (int n = 0; n < d->nplates; n++)
+					snapshot_free(&d->snaps[n]);
+				free(d);
+			}
+		}
+		anprcap_close(p->sources[i].cap);
+	}
+	while (p->pool_n) {
+		struct pl_job *j = p->pool[--p->pool_n];
+
+		free(j->px);
+		free(j);
+	}
+	tracker_free(p->tracker);
+	snapshot_store_free(&p->snaps);
+	free(p->jobs);
+	free(p->pool);
+	free(p);
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pipeline.h - anprd's pipeline: capture -> reader workers -> (in frame
+ * order) tracker -> hotlist check -> alert / signed record.
+ *
+ *   capture thread (one per source)
+ *     copies each frame into a pooled buffer and releases the library's
+ *     buffer at once (the kernel never waits on us); a full job queue
+ *     drops the oldest waiting frame, counted.
+ *   reader workers (one per core by default)
+ *     read plates, encode the plate patch and an overview JPEG per read.
+ *   decision thread
+ *     puts the workers' results back in frame order per source, checks
+ *     every read against the hotlists at once (alert, deduplicated per
+ *     listed entry and source), feeds the tracker, and hands each vehicle
+ *     the tracker emits to the evidence writer (never blocks), plus a
+ *     heartbeat every interval.
+ *
+ * Every frame is accounted for: read, dropped by the sensor/driver (the
+ * library's drop count), or dropped by this pipeline (queue full).
+ */
+#ifndef ANPR_PIPELINE_H
+#define ANPR_PIPELINE_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "anpr_reader.h"
+#include "anprcap.h"
+#include "hotlist_holder.h"
+#include "alert.h"
+#include "tracker.h"
+#include "evidence_spool.h"
+
+#define PL_MAX_SOURCES	8
+#define PL_MAX_WORKERS	16
+
+struct pl_source_config {
+	const char *name;		/* for messages and alerts */
+	const char *uri;		/* libanprcap URI */
+	int fps;			/* 0: the source's default */
+	int replay_fast;		/* file: sources: as fast as consumed */
+};
+
+struct pl_config {
+	const char *camera_id;
+	int nsources;
+	struct pl_source_config sources[PL_MAX_SOURCES];
+	int workers;			/* 0: one per online core */
+	struct anpr_reader_config reader;
+	struct tracker_params tracker;
+	int max_fuzzy;			/* hotlist look-alike swaps allowed */
+	int64_t alert_dedup_ms;		/* one alert per entry+source within */
+	int64_t heartbeat_ms;		/* 0: none */
+	int exit_at_eof;		/* stop when every source has ended */
+	int jpeg_quality;
+	FILE *log;			/* one line per vehicle and alert (NULL: none) */
+};
+
+/* Counters, readable at any time (relaxed atomics). */
+struct pl_stats {
+	atomic_uint_fast64_t frames;		/* captured and queued */
+	atomic_uint_fast64_t drops_source;	/* reported by the library */
+	atomic_uint_fast64_t drops_queue;	/* dropped here, queue full */
+	atomic_uint_fast64_t reads;		/* plates read in frames */
+	atomic_uint_fast64_t vehicles;		/* records handed to the writer */
+	atomic_uint_fast64_t hits;		/* alerts raised */
+	atomic_uint_fast64_t writer_refused;	/* writer queue full/stopped */
+	atomic_uint_fast64_t source_errors;
+};
+
+/* The same counters, as plain numbers. */
+struct pl_totals {
+	uint64_t frames, drops_source, drops_queue, reads, vehicles, hits,
+		 writer_refused, source_errors;
+};
+
+struct pipeline;
+
+/*
+ * pipeline_start - open the sources and start every thread. The hotlist
+ * holder, alert queue and writer belong to the caller and must outlive
+ * the pipeline; writer may be NULL (no records, e.g. a dry run).
+ */
+int pipeline_start(struct pipeline **out, const struct pl_config *cfg,
+		   struct hotlist_holder *hotlists, struct alert_queue *alerts,
+		   struct ev_writer *writer, char *err, size_t errlen);
+/* pipeline_eof - every source has ended (recordings played out). */
+int pipeline_eof(struct pipeline *p);
+/* pipeline_totals - the counters now. */
+void pipeline_totals(const struct pipeline *p, struct pl_totals *out);
+/* pipeline_stop - stop capture, drain the workers and the tracker (every
+ * open vehicle is emitted), join every thread, free everything; the final
+ * counters go to *final if not NULL. */
+void pipeline_stop(struct pipeline *p, struct pl_totals *final);
+
+#endif
