@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "config_map.h"
 #include "roi.h"
 
 static const char good_fixed[] =
@@ -376,6 +377,64 @@ static void test_roi_mask(void **state)
 	assert_non_null(strstr(err, "point 3 is not 'x,y'"));
 }
 
+static void test_config_map(void **state)
+{
+	struct anprd_config cfg;
+	struct tracker_params tp;
+	struct health_params hp;
+	struct alert_dispatch_cfg ac;
+	char err[512];
+	(void)state;
+
+	assert_int_equal(parse(good_fixed, &cfg, err, sizeof(err)), 0);
+	anprd_tracker_params(&cfg, &tp);
+	assert_int_equal(tp.max_gap_us, 800000);
+	assert_int_equal(tp.timeout_us, 3000000);
+	assert_int_equal(tp.leave_grace_us, 300000);
+	assert_true(tp.gate == 2.0);
+	anprd_health_params(&cfg, &hp);
+	assert_int_equal(hp.frozen_after_us, 10000000);
+	assert_true(hp.black_level == 8.0);
+	anprd_alert_cfg(&cfg, &ac);
+	assert_string_equal(ac.socket_path, "/run/anpr/alerts.sock");
+	assert_string_equal(ac.webhook_url, "http://127.0.0.1:8080/hit");
+	assert_int_equal(ac.webhook_timeout_ms, 2000);
+	assert_int_equal(ac.journal, 0);
+}
+
+/* The example in docs/anprd-conf.md is a valid configuration. */
+static void test_docs_example_parses(void **state)
+{
+	FILE *f = fopen("docs/anprd-conf.md", "r");
+	char line[1100], *text = calloc(1, 65536);
+	struct anprd_config cfg;
+	char err[512];
+	int in = 0;
+	size_t len = 0;
+	(void)state;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "```", 3) == 0) {
+			if (in)
+				break;
+			in = strncmp(line, "```ini", 6) == 0;
+			continue;
+		}
+		if (in && len + strlen(line) < 65536) {
+			memcpy(text + len, line, strlen(line));
+			len += strlen(line);
+		}
+	}
+	fclose(f);
+	assert_true(len > 100);
+	if (anprd_config_parse("docs/anprd-conf.md", text, len, &cfg, err,
+			       sizeof(err)))
+		fail_msg("example does not parse: %s", err);
+	assert_string_equal(cfg.camera_id, "CAM-0001");
+	free(text);
+}
+
 /* Every option in the parser's table is documented. */
 static void test_docs_cover_options(void **state)
 {
@@ -414,6 +473,8 @@ int main(void)
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_durations_sizes),
 		cmocka_unit_test(test_roi_mask),
+		cmocka_unit_test(test_config_map),
+		cmocka_unit_test(test_docs_example_parses),
 		cmocka_unit_test(test_docs_cover_options),
 	};
 	return cmocka_run_group_tests_name("anprd config", tests, NULL, NULL);

@@ -17,6 +17,7 @@
 
 #include "hotlist.h"
 #include "hotlist_holder.h"
+#include "recent.h"
 #include "vrm.h"
 
 static const char good_csv[] =
@@ -358,6 +359,39 @@ static void test_added_and_search_back(void **state)
 	hotlist_free(now);
 }
 
+/* The ring of recent reads: wraps, forgets, counts what it lost. */
+static void test_recent_ring(void **state)
+{
+	struct recent rc;
+	struct hotlist *added = build("new.csv", HDR
+		"CC33CCC,PNC,c,1,intercept\n"
+		"DD4*,PARTIAL,d,5,inform\n");
+	struct back bk = {0};
+	(void)state;
+
+	assert_int_equal(recent_init(&rc, 4, 10000), 0);
+	recent_add(&rc, "cc33 ccc", 1000, 1);	/* overwritten, in window */
+	recent_add(&rc, "AA11AAA", 2000, 2);
+	recent_add(&rc, "DD45XYZ", 3000, 3);
+	recent_add(&rc, "not a mark!", 4000, 4);
+	assert_int_equal(rc.overwritten, 0);
+	recent_add(&rc, "CC33CCC", 5000, 5);
+	recent_add(&rc, "CC33C0C", 6000, 6);	/* not a look-alike */
+	assert_int_equal(rc.overwritten, 2);
+	assert_int_equal(rc.n, 4);
+	size_t n = recent_search_back(&rc, added, 12000, 2, on_back, &bk);
+	assert_int_equal(n, 2);
+	assert_string_equal(bk.vrm[0], "DD45XYZ");
+	assert_string_equal(bk.vrm[1], "CC33CCC");
+	/* later: the DD read has left the window */
+	bk.n = 0;
+	assert_int_equal(recent_search_back(&rc, added, 14000, 2, on_back,
+					    &bk), 1);
+	assert_string_equal(bk.vrm[0], "CC33CCC");
+	recent_free(&rc);
+	hotlist_free(added);
+}
+
 /* A UK-style mark for index i, all distinct. */
 static void mark(unsigned i, char *out)
 {
@@ -480,6 +514,7 @@ int main(void)
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_load_files),
 		cmocka_unit_test(test_added_and_search_back),
+		cmocka_unit_test(test_recent_ring),
 		cmocka_unit_test(test_large),
 		cmocka_unit_test(test_holder_swap),
 	};
