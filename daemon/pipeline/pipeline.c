@@ -84,7 +84,8 @@ struct pipeline {
 	struct pl_source sources[PL_MAX_SOURCES];
 
 	pthread_mutex_t job_lock;	/* protects: jobs ring, free pool, job_closed */
-	pthread_cond_t job_cond;
+	pthread_cond_t job_cond;	/* a job was queued */
+	pthread_cond_t space_cond;	/* a job was taken */
 	struct pl_job **jobs;
 	int jobs_cap, jobs_head, jobs_n;
 	struct pl_job **pool;
@@ -197,11 +198,13 @@ static struct pl_done *done_for(const struct pl_job *j, int dropped)
 
 /* Queue a job; when full, the oldest waiting frame is dropped (counted):
  * capture never waits for the readers. */
-static void job_push(struct pipeline *p, struct pl_job *j)
+static void job_push(struct pipeline *p, struct pl_job *j, int lossless)
 {
 	struct pl_job *victim = NULL;
 
 	pthread_mutex_lock(&p->job_lock);
+	while (lossless && p->jobs_n == p->jobs_cap && !atomic_load(&p->stop))
+		pthread_cond_wait(&p->space_cond, &p->job_lock);
 	if (p->jobs_n == p->jobs_cap) {
 		victim = p->jobs[p->jobs_head];
 		p->jobs_head = (p->jobs_head + 1) % p->jobs_cap;
@@ -305,7 +308,7 @@ static void *capture_thread(void *arg)
 		stamp_frame(s, f->timestamp_ns, &j->when);
 		anprcap_release_frame(s->cap, f);	/* before any reading */
 		atomic_fetch_add(&p->stats.frames, 1);
-		job_push(p, j);
+		job_push(p, j, p->cfg.sources[s->index].replay_fast);
 	}
 	mark_ended(s);
 	return NULL;
@@ -338,6 +341,7 @@ static void *worker_thread(void *arg)
 		j = p->jobs[p->jobs_head];
 		p->jobs_head = (p->jobs_head + 1) % p->jobs_cap;
 		p->jobs_n--;
+		pthread_cond_signal(&p->space_cond);
 		pthread_mutex_unlock(&p->job_lock);
 
 		d = done_for(j, 0);
@@ -441,10 +445,15 @@ static void raise_hit(struct pipeline *p, const struct pl_done *d, const struct 
 	if (p->alerts)
 		alert_queue_push(p->alerts, &a);
 	if (p->cfg.log) {
-		fprintf(p->cfg.log, "ALERT  %-8s hotlist %s (%s)%s, read %s, latency %.1f ms\n",
+		fprintf(p->cfg.log, "ALERT  %-8s hotlist %s (%s)%s, source %s",
 			pl->text, hit->entry.list, hit->entry.reason,
 			hit->distance ? " [look-alike match]" : "",
-			p->cfg.sources[d->source].name, (mono_us() - d->t_us) / 1000.0);
+			p->cfg.sources[d->source].name);
+		/* replayed as fast as possible, frame times are not wall time */
+		if (!p->cfg.sources[d->source].replay_fast)
+			fprintf(p->cfg.log, ", %.1f ms after capture",
+				(mono_us() - d->t_us) / 1000.0);
+		fputc('\n', p->cfg.log);
 		fflush(p->cfg.log);
 	}
 }
@@ -640,6 +649,7 @@ int pipeline_start(struct pipeline **out, const struct pl_config *cfg,
 	pthread_cond_init(&p->state_cond, NULL);
 	pthread_mutex_init(&p->job_lock, NULL);
 	pthread_cond_init(&p->job_cond, NULL);
+	pthread_cond_init(&p->space_cond, NULL);
 	pthread_mutex_init(&p->done_lock, NULL);
 	pthread_cond_init(&p->done_cond, NULL);
 	for (i = 0; i < cfg->nsources; i++)
@@ -695,6 +705,9 @@ void pipeline_stop(struct pipeline *p, struct pl_totals *final)
 	if (!p)
 		return;
 	atomic_store(&p->stop, 1);
+	pthread_mutex_lock(&p->job_lock);
+	pthread_cond_broadcast(&p->space_cond);
+	pthread_mutex_unlock(&p->job_lock);
 	for (i = 0; i < p->cfg.nsources; i++)
 		if (p->sources[i].started)
 			pthread_join(p->sources[i].thread, NULL);

@@ -40,7 +40,9 @@ struct pl_source_config {
 	const char *name;		/* for messages and alerts */
 	const char *uri;		/* libanprcap URI */
 	int fps;			/* 0: the source's default */
-	int replay_fast;		/* file: sources: as fast as consumed */
+	int replay_fast;		/* file: sources: as fast as consumed, and
+					   lossless: capture waits for the readers
+					   instead of dropping (never for live) */
 };
 
 struct pl_config {
