@@ -12,3 +12,33 @@ $(eval $(call add_test,anprd_health,tests/anprd/test_health.c,anprdcore,))
 $(eval $(call add_prog,anprd_bench_hotlist,tests/anprd/bench_hotlist.c,anprdcore,-lpthread -lm))
 BENCH_PREREQS += $(BUILD)/bin/anprd_bench_hotlist
 $(eval $(call add_bench,anprd_hotlist,$(BUILD)/bin/anprd_bench_hotlist))
+
+# libFuzzer targets (clang) for the config and hotlist parsers. `make fuzz`
+# runs each for FUZZ_SECONDS; `make check` runs a short smoke run.
+ANPRD_FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -Wall -Wextra -Werror -D_GNU_SOURCE \
+	-DANPR_VERSION='"$(VERSION)"' -Idaemon/anprd
+ANPRD_FUZZ_conf := daemon/anprd/ini.c daemon/anprd/config.c daemon/anprd/roi.c
+ANPRD_FUZZ_hotlist := daemon/anprd/vrm.c daemon/anprd/hotlist.c \
+	daemon/anprd/hotlist_csv.c
+ANPRD_FUZZ_DEF_conf := FUZZ_CONF
+ANPRD_FUZZ_DEF_hotlist := FUZZ_HOTLIST
+ANPRD_FUZZ_SMOKE_SECONDS ?= 4
+ANPRD_FUZZERS := $(BUILD)/fuzz/fuzz_anprd_conf $(BUILD)/fuzz/fuzz_anprd_hotlist
+
+define anprd_fuzzer
+$(BUILD)/fuzz/fuzz_anprd_$(1): tests/anprd/fuzz_anprd.c $(ANPRD_FUZZ_$(1)) $(wildcard daemon/anprd/*.h)
+	@mkdir -p $$(@D)
+	$(CLANG) $(ANPRD_FUZZ_FLAGS) -D$(ANPRD_FUZZ_DEF_$(1)) -o $$@ \
+		tests/anprd/fuzz_anprd.c $(ANPRD_FUZZ_$(1)) -lm
+endef
+$(foreach t,conf hotlist,$(eval $(call anprd_fuzzer,$(t))))
+
+FUZZ_TARGETS += fuzz-anprd
+SUITE_PREREQS += $(ANPRD_FUZZERS)
+
+.PHONY: fuzz-anprd
+fuzz-anprd: $(ANPRD_FUZZERS)
+	tests/anprd/run-fuzz $(BUILD) $(FUZZ_SECONDS)
+
+$(eval $(call add_suite,unit,anprd-fuzz-smoke,tests/anprd/run-fuzz $(BUILD) $(ANPRD_FUZZ_SMOKE_SECONDS)))
