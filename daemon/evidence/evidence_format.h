@@ -256,8 +256,9 @@ _Static_assert(sizeof(struct ev_ms_sig) == 74, "sig layout");
 /*
  *   SPOOL/
  *     public.key                 the camera's current minisign public key
- *     head                       last committed record: "anpr-head/1" text
- *     head.minisig               its signature
+ *     public-KEYID.key           every key the chain has used
+ *     head-SSSSSSSSSSSS          last committed record: "anpr-head/1" text
+ *     head-SSSSSSSSSSSS.minisig  its signature (older pairs are removed)
  *     tmp/                       half-written files; emptied on open
  *     records/NNNNNNNN/          shard: chain_seq / EV_SHARD_SIZE, 8 digits
  *       SSSSSSSSSSSS.rec           the record (chain_seq, 12 digits)
@@ -267,7 +268,7 @@ _Static_assert(sizeof(struct ev_ms_sig) == 74, "sig layout");
  *       SSSSSSSSSSSS.overview.jpg  overview (read records)
  */
 #define EV_SPOOL_PUBKEY		"public.key"
-#define EV_SPOOL_HEAD		"head"
+#define EV_SPOOL_HEAD		"head-"	/* + 12-digit chain_seq */
 #define EV_SPOOL_TMP		"tmp"
 #define EV_SPOOL_RECORDS	"records"
 #define EV_SHARD_SIZE		10000u
@@ -280,7 +281,7 @@ _Static_assert(sizeof(struct ev_ms_sig) == 74, "sig layout");
 #define EV_SUFFIX_OVERVIEW	".overview.jpg"
 
 /*
- * The head file, signed like a record (head.minisig):
+ * The head file, signed like a record (head-SEQ.minisig):
  *   format=anpr-head/1
  *   chain_id=<HEX16>
  *   chain_seq=<last committed chain_seq>

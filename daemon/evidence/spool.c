@@ -314,6 +314,20 @@ int ev_spool_stage_rotation(struct ev_spool *s, const struct ev_key *new_key,
 	rc = ev_chain_seal(&s->chain, &r, when, new_key, sd, err, errlen);
 	if (!rc)
 		rc = stage_sealed(s, sd, err, errlen);
+	if (!rc) {
+		/* the new public key goes beside the old ones, and becomes
+		 * public.key, in the same commit */
+		char text[256], id[17], name[40];
+		size_t tl;
+
+		ev_pubkey_encode(new_key, text, sizeof text, &tl);
+		ev_key_id(new_key->keynum, id);
+		snprintf(name, sizeof name, "public-%s.key", id);
+		rc = write_tmp(s, name, text, tl, ROOT_SHARD, err, errlen);
+		if (!rc)
+			rc = write_tmp(s, EV_SPOOL_PUBKEY, text, tl, ROOT_SHARD,
+				       err, errlen);
+	}
 	free(sd);
 	if (rc)
 		unstage(s);

@@ -687,8 +687,16 @@ static void check_head(struct vctx *c, const char *root)
 	else
 		k = given_key(c, kid);
 	if (!k) {
-		problem(c, 0, EV_P_WRONG_KEY, path, "head signed with key %s, "
-			"which is not trusted", kid);
+		if (hseq > c->rep->last_seq)
+			problem(c, c->rep->last_seq + 1, EV_P_TRUNCATED, path,
+				"a head says the chain reached record %llu, "
+				"the last record present is %" PRIu64 "; it is "
+				"signed by key %s, which no record present "
+				"introduces: the tail that rotated to it is "
+				"missing", hseq, c->rep->last_seq, kid);
+		else
+			problem(c, 0, EV_P_WRONG_KEY, path, "head signed with "
+				"key %s, which is not trusted", kid);
 		free(text);
 		return;
 	}

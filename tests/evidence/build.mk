@@ -2,3 +2,6 @@
 include daemon/evidence/build.mk
 $(eval $(call add_test,evidence_record,tests/evidence/test_record.c,anprevidence,-lsodium))
 $(eval $(call add_test,evidence_spool,tests/evidence/test_spool.c,anprevidence,-lsodium -lpthread))
+EVIDENCE_CLI_PREREQS := $(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-verify $(EV_FILL)
+SUITE_PREREQS += $(EVIDENCE_CLI_PREREQS)
+$(eval $(call add_suite,unit,evidence-cli,tests/evidence/cli.sh $(BUILD)))

@@ -1,0 +1,222 @@
+#!/bin/bash
+# CLI suite for issue 6: anpr-keygen, anpr-verify (human, --json, --export),
+# the independent check with the real minisign and sha256sum, every tamper
+# case named, and bad input. Prints TAP.
+#   tests/evidence/cli.sh BUILD_DIR
+set -u
+B=${1:-build}
+KEYGEN=$B/bin/anpr-keygen
+VERIFY=$B/bin/anpr-verify
+FILL=$B/evidence/ev_fill
+T=$(mktemp -d /tmp/ev-cli.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+n=0
+ok()  { n=$((n + 1)); echo "ok $n - $*"; }
+nok() { n=$((n + 1)); echo "not ok $n - $*"; }
+check() { local d=$1; shift; if "$@"; then ok "$d"; else nok "$d"; fi; }
+has() { grep -q -- "$2" "$1" || { echo "# missing \"$2\" in:"; sed 's/^/#   /' "$1" | head -20; return 1; }; }
+
+# --- keys ------------------------------------------------------------
+"$KEYGEN" -p "$T/k1.pub" -s "$T/k1.key" > "$T/kg.out" 2>&1
+check "anpr-keygen makes a key pair" test -s "$T/k1.pub" -a -s "$T/k1.key"
+check "secret key is mode 0600" test "$(stat -c %a "$T/k1.key")" = 600
+"$KEYGEN" -p "$T/k2.pub" -s "$T/k2.key" > /dev/null
+"$KEYGEN" -p "$T/k3.pub" -s "$T/k3.key" > /dev/null
+"$KEYGEN" -p "$T/k1.pub" -s "$T/k1.key" > "$T/kg2.out" 2>&1
+rc=$?
+check "anpr-keygen refuses to overwrite, naming the file" \
+	bash -c "[ $rc -ne 0 ] && grep -q 'k1.key: cannot create: File exists' '$T/kg2.out'"
+id1=$(sed -n 's/^key id: *//p' "$T/kg.out")
+check "key id matches minisign's public key comment" \
+	grep -q "minisign public key $id1" "$T/k1.pub"
+"$KEYGEN" --show "$T/k1.pub" > "$T/show.out"
+check "anpr-keygen --show prints id and fingerprint" \
+	bash -c "grep -q '$id1' '$T/show.out' && grep -q 'fingerprint: sha256:[0-9a-f]\{64\}' '$T/show.out'"
+echo hello > "$T/m.txt"
+check "minisign signs with our (unencrypted) secret key and verifies with our public key" \
+	bash -c "minisign -S -W -s '$T/k1.key' -m '$T/m.txt' >/dev/null && minisign -V -q -p '$T/k1.pub' -m '$T/m.txt'"
+cp "$T/k1.key" "$T/loose.key"
+chmod 0644 "$T/loose.key"
+"$FILL" --spool "$T/x" --key "$T/loose.key" --n 1 > "$T/loose.out" 2>&1
+check "a secret key readable by others is refused, naming file and mode" \
+	has "$T/loose.out" "loose.key: secret key permissions 0644 are too open"
+
+# --- a spool: reads with images, heartbeats, checkpoints, a key rotation
+S=$T/spool
+"$FILL" --spool "$S" --key "$T/k1.key" --n 60 --images --plate-bytes 500 \
+	--overview-bytes 3000 --heartbeat-every 20 --checkpoint 25 \
+	--rotate-to "$T/k2.key" --rotate-at 40 > "$T/fill.out" 2>&1
+check "ev_fill wrote the spool" grep -q '^ack ' "$T/fill.out"
+"$VERIFY" --key "$T/k1.pub" "$S" > "$T/v.out" 2>&1
+check "anpr-verify passes a clean spool (exit 0)" \
+	bash -c "[ $? -eq 0 ] && grep -q 'RESULT: OK' '$T/v.out'"
+check "report names both keys and the rotation" \
+	bash -c "grep -q '1 key rotations' '$T/v.out' && [ \$(grep -c '^  key ' '$T/v.out') -eq 2 ]"
+nrec=$(find "$S/records" -name '*.rec' | wc -l)
+# a second chain made with the same camera key (e.g. after a spool wipe)
+S2=$T/spool2
+"$FILL" --spool "$S2" --key "$T/k1.key" --n 20 --images --plate-bytes 500 \
+	--overview-bytes 3000 > /dev/null 2>&1
+last=$(find "$S/records" -name '*.rec' | sort | tail -1 | sed 's/.*\/0*\([0-9]*\)\.rec/\1/')
+
+# Independent check: the real minisign, the key named in each record.
+bad=0
+for f in $(find "$S/records" -name '*.rec' | sort); do
+	k=$(sed -n 's/^key_id=//p' "$f")
+	minisign -V -q -p "$S/public-$k.key" -m "$f" || bad=$((bad + 1))
+done
+for f in "$S"/head-*[0-9]; do
+	minisign -V -q -p "$S/public.key" -m "$f" || bad=$((bad + 1))
+done
+check "minisign -V accepts all $nrec records and the head" test $bad -eq 0
+f=$(find "$S/records" -name '*.new.minisig' | head -1)
+check "minisign -V accepts the new key's signature on the rotation record" \
+	minisign -V -q -p "$S/public.key" -m "${f%.new.minisig}" -x "$f"
+# Independent check of the chain with sha256sum alone.
+prev=; brk=0
+for f in $(find "$S/records" -name '*.rec' | sort); do
+	h=$(sed -n 's/^prev_hash=//p' "$f")
+	[ -z "$prev" ] || [ "$h" = "$prev" ] || brk=$((brk + 1))
+	prev=$(sha256sum < "$f" | cut -d' ' -f1)
+done
+check "sha256sum alone confirms every prev_hash link" test $brk -eq 0
+f=$(find "$S/records" -name '*.plate.jpg' | sort | head -1)
+r=${f%.plate.jpg}.rec
+check "sha256sum of an image equals the signed plate_image_sha256" \
+	test "$(sha256sum < "$f" | cut -d' ' -f1)" = "$(sed -n 's/^plate_image_sha256=//p' "$r")"
+
+"$VERIFY" --json --key "$T/k1.pub" "$S" > "$T/j.out"
+check "--json says ok with no first_bad" \
+	bash -c "grep -q '\"ok\": true' '$T/j.out' && grep -q '\"first_bad\": null' '$T/j.out' && ! grep -q '\"ok\": false' '$T/j.out'"
+"$VERIFY" --key "$T/k3.pub" "$S" > "$T/wk.out" 2>&1
+check "a wrong key fails (exit 1) and is named" \
+	bash -c "[ $? -eq 1 ] && grep -q 'wrong-key' '$T/wk.out' && grep -q 'not a trusted key' '$T/wk.out'"
+
+# --- tampering: each case detected, named, and the first bad record found
+rp() { printf '%s/records/00000000/%012d%s' "$1" "$2" "$3"; }
+mvrec() { for s in .rec .rec.minisig .rec.new.minisig .plate.jpg .overview.jpg; do
+	[ -e "$(rp "$1" "$2" $s)" ] && mv "$(rp "$1" "$2" $s)" "$(rp "$1" "$3" $s)"; done; true; }
+cprec() { for s in .rec .rec.minisig .plate.jpg .overview.jpg; do
+	[ -e "$(rp "$1" "$2" $s)" ] && cp "$(rp "$1" "$2" $s)" "$(rp "$1" "$3" $s)"; done; true; }
+rmrec() { rm -f "$(rp "$1" "$2" '')".*; }
+flipbyte() { # FILE OFFSET
+	local b; b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+	printf "$(printf '\\%03o' $(( b ^ 1 )))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none; }
+tamper() { # NAME CODE FIRST_BAD COMMAND...
+	local name=$1 code=$2 want=$3; shift 3
+	local D=$T/t-$n
+	cp -a "$S" "$D"
+	"$@" "$D"
+	"$VERIFY" --key "$T/k1.pub" "$D" > "$D.out" 2>&1
+	local rc=$?
+	if [ $rc -eq 1 ] && grep -q "first bad record: $want ($code)" "$D.out"; then
+		ok "tamper: $name -> $code at record $want"
+	else
+		nok "tamper: $name -> expected $code at record $want (exit $rc)"
+		sed 's/^/#   /' "$D.out" | grep -E 'RESULT|record' | head -8
+	fi
+}
+t_rec()   { flipbyte "$(rp "$1" 10 .rec)" 200; }
+t_img()   { flipbyte "$(rp "$1" 10 .overview.jpg)" 100; }
+t_plate() { flipbyte "$(rp "$1" 11 .plate.jpg)" 3; }
+t_sig()   { flipbyte "$(rp "$1" 10 .rec.minisig)" 100; }
+t_tc()    { sed -i 's/^trusted comment: anpr-record/trusted comment: anpr-recorX/' "$(rp "$1" 10 .rec.minisig)"; }
+t_nosig() { rm "$(rp "$1" 10 .rec.minisig)"; }
+t_del()   { rmrec "$1" 12; }
+t_ins()   { for ((i = last; i >= 12; i--)); do mvrec "$1" $i $((i + 1)); done
+	    for s in .rec .rec.minisig .plate.jpg .overview.jpg; do
+	    [ -e "$(rp "$S2" 12 $s)" ] && cp "$(rp "$S2" 12 $s)" "$(rp "$1" 12 $s)"; done; true; }
+t_dup()   { for ((i = last; i >= 12; i--)); do mvrec "$1" $i $((i + 1)); done; cprec "$1" 5 12; }
+t_duptail() { cprec "$1" $last $((last + 1)); }
+t_swap()  { mvrec "$1" 20 999; mvrec "$1" 21 20; mvrec "$1" 999 21; }
+t_trunc() { for ((i = last - 2; i <= last; i++)); do rmrec "$1" $i; done; }
+t_trunc2() { for ((i = 30; i <= last; i++)); do rmrec "$1" $i; done; }
+t_cp()    { local f; f=$(grep -l '^type=checkpoint' "$1"/records/00000000/*.rec | head -1)
+	    sed -i 's/^count=\([0-9]*\)/count=9\1/' "$f"; }
+tamper "one byte of a record"        bad-signature 10 t_rec
+tamper "one byte of an overview image" image-altered 10 t_img
+tamper "one byte of a plate image"   image-altered 11 t_plate
+tamper "one byte of a signature"     bad-signature 10 t_sig
+tamper "the trusted comment"         bad-signature 10 t_tc
+tamper "a deleted signature"         missing-signature 10 t_nosig
+tamper "a deleted record"            missing-records 12 t_del
+tamper "an inserted genuine record of another chain (same key)" foreign-record 12 t_ins
+tamper "a duplicated record, inserted" duplicate 12 t_dup
+tamper "a duplicated record, appended" duplicate $((last + 1)) t_duptail
+tamper "two records reordered"       out-of-place 20 t_swap
+tamper "a truncated tail"            truncated $((last - 2)) t_trunc
+tamper "truncated past a checkpoint" truncated 30 t_trunc2
+cpseq=$(grep -l '^type=checkpoint' "$S"/records/00000000/*.rec | head -1 | sed 's/.*\/0*\([0-9]*\)\.rec/\1/')
+tamper "an altered checkpoint count" bad-signature "$cpseq" t_cp
+D=$T/t-rec; cp -a "$S" "$D"; t_rec "$D"
+check "minisign -V independently rejects the altered record" \
+	bash -c "! minisign -V -q -p '$D/public.key' -m '$(rp "$D" 10 .rec)' 2>/dev/null"
+"$VERIFY" --json --key "$T/k1.pub" "$D" > "$D.json"
+check "--json names the first bad record" \
+	bash -c "grep -q '\"ok\": false' '$D.json' && grep -q '\"first_bad\": {\"seq\": 10, \"code\": \"bad-signature\"' '$D.json'"
+
+# --- single records and bad input ---------------------------------------
+"$VERIFY" --key "$T/k1.pub" "$(rp "$S" 10 .rec)" > "$T/one.out" 2>&1
+check "a single record verifies (signature, images)" \
+	bash -c "[ $? -eq 0 ] && grep -q 'record .*000000000010.rec' '$T/one.out' && grep -q 'RESULT: OK' '$T/one.out'"
+mkdir -p "$T/junk"
+printf 'format=anpr-record/1\ntype=read\nrecord_id=X\n' > "$T/junk/000000000001.rec"
+"$VERIFY" --key "$T/k1.pub" "$T/junk/000000000001.rec" > "$T/junk.out" 2>&1
+check "a malformed record: exit 1, file and reason named" \
+	bash -c "[ $? -eq 1 ] && grep -q 'malformed' '$T/junk.out' && grep -q '000000000001.rec: line 4: expected field \"camera_id\"\|ends after line 3' '$T/junk.out'"
+"$VERIFY" --key "$T/nonexistent.pub" "$S" > "$T/nk.out" 2>&1
+check "a missing key file: exit 2, named" \
+	bash -c "[ $? -eq 2 ] && grep -q 'nonexistent.pub: cannot open: No such file' '$T/nk.out'"
+echo 'not a key' > "$T/bad.pub"
+"$VERIFY" --key "$T/bad.pub" "$S" > "$T/bk.out" 2>&1
+check "a malformed key file: exit 2, named" \
+	bash -c "[ $? -eq 2 ] && grep -q 'bad.pub: not a minisign public key' '$T/bk.out'"
+"$VERIFY" "$S" > "$T/nokey.out" 2>&1
+check "no --key: exit 2 with the reason" \
+	bash -c "[ $? -eq 2 ] && grep -q -- '--key PUBKEY is required' '$T/nokey.out'"
+D=$T/fifo; cp -a "$S" "$D"; rm "$(rp "$D" 15 .rec)"; mkfifo "$(rp "$D" 15 .rec)"
+timeout 20 "$VERIFY" --key "$T/k1.pub" "$D" > "$D.out" 2>&1
+check "an unreadable record (a FIFO) is named, no hang" \
+	bash -c "[ $? -eq 1 ] && grep -q 'unreadable' '$D.out' && grep -q '000000000015.rec: not a regular file' '$D.out'"
+mkdir -p "$T/empty"
+"$VERIFY" --key "$T/k1.pub" "$T/empty" > "$T/e.out" 2>&1
+check "a directory that is no spool: exit 2, named" \
+	bash -c "[ $? -eq 2 ] && grep -q 'empty: not a spool or evidence bundle' '$T/e.out'"
+echo garbage > "$T/bad.tar"
+"$VERIFY" --key "$T/k1.pub" "$T/bad.tar" > "$T/bt.out" 2>&1
+check "a damaged bundle: exit 2, named" \
+	bash -c "[ $? -eq 2 ] && grep -q 'bad.tar: ' '$T/bt.out'"
+
+# --- evidence bundle ----------------------------------------------------
+"$VERIFY" --export "$T/b.tar" --from 10 --to 12 --key "$T/k1.pub" "$S" > "$T/x.out" 2>&1
+check "--export writes a bundle" bash -c "[ $? -eq 0 ] && [ -s '$T/b.tar' ]"
+check "tar lists README, SHA256SUMS, keys and records" \
+	bash -c "tar tf '$T/b.tar' > '$T/list' && grep -q 'anpr-evidence/README.txt' '$T/list' && grep -q 'anpr-evidence/SHA256SUMS' '$T/list' && grep -q 'anpr-evidence/public-' '$T/list' && grep -q 'records/000000000011.rec.minisig' '$T/list'"
+mkdir "$T/bx" && tar xf "$T/b.tar" -C "$T/bx"
+check "sha256sum -c SHA256SUMS passes in the unpacked bundle" \
+	bash -c "cd '$T/bx/anpr-evidence' && sha256sum --quiet -c SHA256SUMS"
+bad=0
+for f in "$T"/bx/anpr-evidence/records/*.rec; do
+	k=$(sed -n 's/^key_id=//p' "$f")
+	minisign -V -q -p "$T/bx/anpr-evidence/public-$k.key" -m "$f" || bad=$((bad + 1))
+done
+check "the README's minisign loop passes on every record in the bundle" test $bad -eq 0
+"$VERIFY" --key "$T/k1.pub" "$T/b.tar" > "$T/bv.out" 2>&1
+check "anpr-verify passes the .tar bundle" bash -c "[ $? -eq 0 ] && grep -q 'RESULT: OK' '$T/bv.out'"
+"$VERIFY" --key "$T/k1.pub" "$T/bx" > "$T/bv2.out" 2>&1
+check "anpr-verify passes the unpacked bundle" bash -c "[ $? -eq 0 ]"
+flipbyte "$T/bx/anpr-evidence/records/000000000011.rec" 150
+"$VERIFY" --key "$T/k1.pub" "$T/bx" > "$T/bv3.out" 2>&1
+check "a tampered bundle is detected" \
+	bash -c "[ $? -eq 1 ] && grep -q 'first bad record: 11 (bad-signature)' '$T/bv3.out'"
+"$VERIFY" --export "$T/all.tar" --key "$T/k1.pub" "$S" > /dev/null 2>&1
+"$VERIFY" --key "$T/k1.pub" "$T/all.tar" > "$T/av.out" 2>&1
+check "a whole-chain bundle carries the signed head and verifies" \
+	bash -c "[ $? -eq 0 ] && grep -q 'signed head at record $last' '$T/av.out'"
+D=$T/t-rec
+"$VERIFY" --export "$T/no.tar" --key "$T/k1.pub" "$D" > "$T/no.out" 2>&1
+check "--export refuses a spool that does not verify" \
+	bash -c "[ $? -eq 1 ] && grep -q 'export refused' '$T/no.out' && [ ! -e '$T/no.tar' ]"
+"$VERIFY" --export "$T/r.tar" --from 5000 --key "$T/k1.pub" "$S" > "$T/r.out" 2>&1
+check "--export with a range outside the chain: exit 2, said" \
+	bash -c "[ $? -eq 2 ] && grep -q 'outside the records present' '$T/r.out'"
