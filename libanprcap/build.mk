@@ -96,7 +96,7 @@ install-anprcap: $(ANPRCAP_SO) $(BUILD)/lib/dist/libanprcap.a $(BUILD)/lib/pkgco
 	ln -sf libanprcap.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libanprcap.so.$(ANPRCAP_SOVER)
 	ln -sf libanprcap.so.$(ANPRCAP_SOVER) $(DESTDIR)$(LIBDIR)/libanprcap.so
 	install -m 644 $(BUILD)/lib/dist/libanprcap.a $(DESTDIR)$(LIBDIR)/libanprcap.a
-	install -m 644 $(BUILD)/lib/pkgconfig/anprcap.pc $(DESTDIR)$(LIBDIR)/pkgconfig/anprcap.pc
+	printf '%s\n' "$$ANPRCAP_PC" > $(DESTDIR)$(LIBDIR)/pkgconfig/anprcap.pc
 	install -m 755 $(BUILD)/bin/anpr-capture $(DESTDIR)$(BINDIR)/anpr-capture
 	install -m 644 man/anprcap.3 $(DESTDIR)$(MANDIR)/man3/anprcap.3
 	install -m 644 man/anpr-capture.1 $(DESTDIR)$(MANDIR)/man1/anpr-capture.1

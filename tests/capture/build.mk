@@ -14,3 +14,6 @@ $(eval $(call add_prog,anpr-usb-sensor-sim,tests/capture/usb_sensor_sim.c libanp
 $(eval $(call add_prog,anprcap-bench,tests/capture/bench_capture.c,anprcap anprimageio,$(ANPRCAP_LDLIBS)))
 BENCH_PREREQS += $(BUILD)/bin/anprcap-bench
 $(eval $(call add_bench,capture-file,$(BUILD)/bin/anprcap-bench file))
+# libanprcap as integrators see it: soname, exports, install, pkg-config.
+SUITE_PREREQS += $(BUILD)/lib/libanprcap.so.0 $(BUILD)/lib/dist/libanprcap.a $(BUILD)/bin/anpr-capture
+$(eval $(call add_suite,unit,capture_abi,tests/capture/abi.sh $(BUILD)))
