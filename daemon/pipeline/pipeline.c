@@ -22,6 +22,7 @@
 #define SNAPSHOTS		256	/* reads whose images are kept */
 #define DEDUP_SLOTS		256
 #define CAPTURE_POLL_MS		20
+#define LATENCY_BUCKETS		1001	/* 0..999 ms, then 1 s or more */
 
 struct pl_job {
 	int source;
@@ -106,6 +107,7 @@ struct pipeline {
 	struct snapshot_store snaps;
 	struct dedup_slot dedup[DEDUP_SLOTS];
 	int64_t now_us;			/* newest frame time decided */
+	uint64_t latency_hist[LATENCY_BUCKETS];	/* ms, capture -> decision */
 	int64_t last_heartbeat_us;
 };
 
@@ -510,6 +512,11 @@ static void decide(struct pipeline *p, struct pl_done *d)
 
 		if (lookup(p, pl->text, &hit))
 			raise_hit(p, d, pl, &hit);	/* at once, before any record */
+		if (!p->cfg.sources[d->source].replay_fast) {
+			int64_t ms = (mono_us() - d->t_us) / 1000;
+
+			p->latency_hist[ms < 0 ? 0 : ms >= LATENCY_BUCKETS ? LATENCY_BUCKETS - 1 : ms]++;
+		}
 		memset(&r, 0, sizeof(r));
 		snprintf(r.text, sizeof(r.text), "%s", pl->text);
 		r.conf = pl->confidence;
@@ -598,6 +605,8 @@ static int open_source(struct pipeline *p, int i, char *err, size_t errlen)
 		anprcap_configure(s->cap, ANPRCAP_FMT_ANY, 0, 0, (uint32_t)sc->fps, 1);
 	if (sc->replay_fast)
 		anprcap_set_option(s->cap, ANPRCAP_OPT_REPLAY, ANPRCAP_REPLAY_FAST);
+	if (sc->replay_loop)
+		anprcap_set_option(s->cap, ANPRCAP_OPT_LOOP, 1);
 	rc = anprcap_start(s->cap);
 	if (rc)
 		goto fail;
@@ -688,6 +697,7 @@ int pipeline_eof(struct pipeline *p)
 
 void pipeline_totals(const struct pipeline *p, struct pl_totals *o)
 {
+	memset(o, 0, sizeof(*o));
 	o->frames = atomic_load(&p->stats.frames);
 	o->drops_source = atomic_load(&p->stats.drops_source);
 	o->drops_queue = atomic_load(&p->stats.drops_queue);
@@ -696,6 +706,32 @@ void pipeline_totals(const struct pipeline *p, struct pl_totals *o)
 	o->hits = atomic_load(&p->stats.hits);
 	o->writer_refused = atomic_load(&p->stats.writer_refused);
 	o->source_errors = atomic_load(&p->stats.source_errors);
+}
+
+static unsigned percentile(const uint64_t *hist, uint64_t n, double q)
+{
+	uint64_t want = (uint64_t)(q * (double)n + 0.999999), seen = 0;
+
+	for (unsigned i = 0; i < LATENCY_BUCKETS; i++) {
+		seen += hist[i];
+		if (seen >= want && seen)
+			return i;
+	}
+	return 0;
+}
+
+/* After the decision thread has been joined: its histogram is stable. */
+static void final_latency(const struct pipeline *p, struct pl_totals *o)
+{
+	o->latency_n = 0;
+	o->latency_max_ms = 0;
+	for (unsigned i = 0; i < LATENCY_BUCKETS; i++) {
+		o->latency_n += p->latency_hist[i];
+		if (p->latency_hist[i])
+			o->latency_max_ms = i;
+	}
+	o->latency_p50_ms = percentile(p->latency_hist, o->latency_n, 0.50);
+	o->latency_p99_ms = percentile(p->latency_hist, o->latency_n, 0.99);
 }
 
 void pipeline_stop(struct pipeline *p, struct pl_totals *final)
@@ -722,8 +758,10 @@ void pipeline_stop(struct pipeline *p, struct pl_totals *final)
 	pthread_cond_broadcast(&p->done_cond);
 	pthread_mutex_unlock(&p->done_lock);
 	pthread_join(p->decision, NULL);
-	if (final)
+	if (final) {
 		pipeline_totals(p, final);
+		final_latency(p, final);
+	}
 	for (i = 0; i < p->cfg.nsources; i++) {
 		for (int k = 0; k < REORDER_WINDOW; k++) {
 			struct pl_done *d = p->sources[i].pending[k];

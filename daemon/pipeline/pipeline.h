@@ -40,6 +40,7 @@ struct pl_source_config {
 	const char *name;		/* for messages and alerts */
 	const char *uri;		/* libanprcap URI */
 	int fps;			/* 0: the source's default */
+	int replay_loop;		/* file: sources: restart at the end */
 	int replay_fast;		/* file: sources: as fast as consumed, and
 					   lossless: capture waits for the readers
 					   instead of dropping (never for live) */
@@ -76,6 +77,10 @@ struct pl_stats {
 struct pl_totals {
 	uint64_t frames, drops_source, drops_queue, reads, vehicles, hits,
 		 writer_refused, source_errors;
+	/* capture to hotlist decision, over every plate read of live-paced
+	 * sources (final totals only; 1 ms resolution, 1000 = 1 s or more) */
+	uint64_t latency_n;
+	unsigned latency_p50_ms, latency_p99_ms, latency_max_ms;
 };
 
 struct pipeline;
