@@ -12,3 +12,9 @@ $(eval $(call add_prog,anprd,daemon/pipeline/anprd_main.c,$(ANPRD_LIBS),$(ANPRD_
 $(BUILD)/obj/daemon/pipeline/anprd_main.o: $(READER_WEIGHTS)
 $(BUILD)/obj/daemon/pipeline/anprd_main.o: CPPFLAGS += \
 	-DANPR_READER_MODEL_SHA256='"$(firstword $(shell sha256sum $(READER_WEIGHTS)))"'
+
+.PHONY: install-anprd
+install-anprd: $(BUILD)/bin/anprd
+	install -D -m 0755 $(BUILD)/bin/anprd $(DESTDIR)$(BINDIR)/anprd
+	install -D -m 0644 man/anprd.8 $(DESTDIR)$(MANDIR)/man8/anprd.8
+INSTALL_TARGETS += install-anprd
