@@ -249,11 +249,17 @@ static double join_cost(const struct tracker *t, const struct track *tr,
 	py = ly + vy * (double)dt;
 	draw = hypot(rx - lx, ry - ly);
 	dpred = hypot(rx - px, ry - py);
-	d = draw < dpred ? draw : dpred;
+	/* A track that has moved is held to where its motion leads (a plate
+	 * does not jump back against its travel); a single read only has
+	 * its position. */
+	d = tr->has_prev ? dpred : draw;
 	w = l->w > r->w ? l->w : r->w;
 	if (w < 1)
 		w = 1;
-	allowed = t->p.gate * w * fmax((double)dt / 100000.0, 0.5);
+	/* The gate widens with the time since the last read (missed
+	 * frames), but no further than 300 ms' worth. */
+	allowed = t->p.gate * w *
+		  fmin(fmax((double)dt / 100000.0, 0.5), 3.0);
 	if (d > allowed)
 		return -1;
 	td = trk_text_distance(r->text, l->text);

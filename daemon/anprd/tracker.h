@@ -9,8 +9,10 @@
  *
  * A read joins the open track of its source that it fits best: at most
  * max_gap after the track's last read, not from the same frame as it,
- * within the position gate (plate widths per 100 ms, from the position
- * the track's motion predicts), and with a text close to the track's
+ * within the position gate (gate plate widths per 100 ms since the last
+ * read, at least 50 ms' and at most 300 ms' worth, measured from the
+ * position the track's motion predicts, or from its only read), and with
+ * a text close to the track's
  * (edit distance, look-alike swaps counting half). Otherwise it opens a
  * new track. A track is finished - and handed to the emit callback - when
  * it has not been seen for `timeout`, or for only `leave_grace` if its

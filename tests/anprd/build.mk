@@ -42,3 +42,9 @@ fuzz-anprd: $(ANPRD_FUZZERS)
 	tests/anprd/run-fuzz $(BUILD) $(FUZZ_SECONDS)
 
 $(eval $(call add_suite,unit,anprd-fuzz-smoke,tests/anprd/run-fuzz $(BUILD) $(ANPRD_FUZZ_SMOKE_SECONDS)))
+
+$(eval $(call add_prog,anprd_bench_tracker,tests/anprd/bench_tracker.c,anprdcore,-lm))
+$(eval $(call add_prog,anprd_bench_alerts,tests/anprd/bench_alerts.c,anprdcore,-lcurl -lsystemd -lpthread -lm))
+BENCH_PREREQS += $(BUILD)/bin/anprd_bench_tracker $(BUILD)/bin/anprd_bench_alerts
+$(eval $(call add_bench,anprd_tracker,$(BUILD)/bin/anprd_bench_tracker))
+$(eval $(call add_bench,anprd_alerts,$(BUILD)/bin/anprd_bench_alerts))
