@@ -17,4 +17,12 @@ ANPRDCORE_SRCS := daemon/anprd/ini.c daemon/anprd/config.c daemon/anprd/roi.c \
 
 $(eval $(call add_lib,anprdcore,$(ANPRDCORE_SRCS)))
 
+# anprd-checkconf: validate anprd.conf and the hotlists it names.
+$(eval $(call add_prog,anprd-checkconf,daemon/anprd/anprd_checkconf.c,anprdcore,-lm))
+
+.PHONY: install-anprdcore
+install-anprdcore: $(BUILD)/bin/anprd-checkconf
+	install -D -m 0755 $(BUILD)/bin/anprd-checkconf $(DESTDIR)$(BINDIR)/anprd-checkconf
+INSTALL_TARGETS += install-anprdcore
+
 endif

@@ -8,6 +8,10 @@ $(eval $(call add_test,anprd_alerts,tests/anprd/test_alerts.c tests/anprd/loopba
 $(eval $(call add_test,anprd_alert_journal,tests/anprd/test_alert_journal.c,anprdcore,-lsystemd))
 $(eval $(call add_test,anprd_health,tests/anprd/test_health.c,anprdcore,))
 
+# anprd-checkconf end to end on real files.
+SUITE_PREREQS += $(BUILD)/bin/anprd-checkconf
+$(eval $(call add_suite,unit,anprd-checkconf,tests/anprd/checkconf-suite $(BUILD)))
+
 # Benchmarks (release build).
 $(eval $(call add_prog,anprd_bench_hotlist,tests/anprd/bench_hotlist.c,anprdcore,-lpthread -lm))
 BENCH_PREREQS += $(BUILD)/bin/anprd_bench_hotlist
