@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Location tests. The tracker is tested with an injected clock; the gpsd
- * client is tested against a real gpsd that gpsfake (Debian's gpsd-clients)
- * feeds with NMEA sentences this test writes: a 3D fix, then a lost fix,
- * then gpsd going away.
+ * client is tested against a real gpsd reading a pseudo-terminal that this
+ * test writes NMEA sentences into, as a receiver would: a 3D fix, then a
+ * lost fix, then gpsd going away.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <fcntl.h>
 
 #include "location.h"
 
@@ -139,15 +140,6 @@ static void fixed_site_and_format_bounds(void **state)
 
 /* ---- real gpsd through gpsfake ------------------------------------------ */
 
-static void nmea(FILE *f, const char *body)
-{
-	unsigned ck = 0;
-
-	for (const char *p = body; *p; p++)
-		ck ^= (unsigned char)*p;
-	fprintf(f, "$%s*%02X\r\n", body, ck);
-}
-
 static uint64_t mono_ns(void)
 {
 	struct timespec ts;
@@ -192,45 +184,62 @@ static int has_no_gpsd(struct anpr_loc_tracker *t)
 	return l.status == ANPR_LOC_GPS_NO_GPSD;
 }
 
+/* Writes the sentences of one second to the pty, at most every 20 ms. */
+static void feed(int fd, int s, int have_fix)
+{
+	char b[160], line[200];
+	unsigned ck;
+	const char *body[3];
+	char gga[160], rmc[160];
+
+	if (have_fix) {
+		snprintf(gga, sizeof(gga), "GPGGA,1200%02d.00,5130.0000,N,00007.0000,W,1,08,0.9,35.0,M,47.0,M,,",
+			 s % 60);
+		snprintf(rmc, sizeof(rmc), "GPRMC,1200%02d.00,A,5130.0000,N,00007.0000,W,10.0,90.0,241126,,,A",
+			 s % 60);
+		body[1] = "GPGSA,A,3,01,02,03,04,05,06,07,08,,,,,1.8,0.9,1.5";
+	} else {
+		/* how receivers say "no fix": quality 0, empty positions */
+		snprintf(gga, sizeof(gga), "GPGGA,1200%02d.00,,,,,0,00,99.9,,M,,M,,", s % 60);
+		snprintf(rmc, sizeof(rmc), "GPRMC,1200%02d.00,V,,,,,,,241126,,,N", s % 60);
+		body[1] = "GPGSA,A,1,,,,,,,,,,,,,,,";
+	}
+	body[0] = gga;
+	body[2] = rmc;
+	for (int i = 0; i < 3; i++) {
+		snprintf(b, sizeof(b), "%s", body[i]);
+		ck = 0;
+		for (const char *q = b; *q; q++)
+			ck ^= (unsigned char)*q;
+		snprintf(line, sizeof(line), "$%s*%02X\r\n", b, ck);
+		if (write(fd, line, strlen(line)) < 0)
+			return;
+	}
+	usleep(20000);
+}
+
 static void gpsd_client_against_real_gpsd(void **state)
 {
-	char dir[] = "/tmp/anpr-gps-XXXXXX", log[64], port[16], err[256];
+	char dir[] = "/tmp/anpr-gps-XXXXXX", port[16], sock[64], err[256];
 	struct anpr_loc_tracker t;
 	struct anpr_gpsd *g;
 	struct anpr_location l;
-	FILE *f;
+	const char *pts;
 	pid_t pid;
-	int status;
+	int master, status, s = 0;
 
 	(void)state;
-	if (access("/usr/bin/gpsfake", X_OK) || access("/usr/sbin/gpsd", X_OK))
-		fail_msg("gpsfake/gpsd missing: scripts/install-deps installs gpsd and gpsd-clients");
+	if (access("/usr/sbin/gpsd", X_OK))
+		fail_msg("gpsd missing: scripts/install-deps installs it");
 	assert_non_null(mkdtemp(dir));
-	snprintf(log, sizeof(log), "%s/drive.nmea", dir);
-	f = fopen(log, "w");
-	assert_non_null(f);
-	/* 40 s of a 3D fix, then 40 s without one (as receivers say it:
-	 * quality 0 and empty position fields) */
-	for (int s = 0; s < 80; s++) {
-		char b[160];
-
-		if (s < 40) {
-			snprintf(b, sizeof(b), "GPGGA,1200%02d.00,5130.0000,N,00007.0000,W,1,08,0.9,35.0,M,47.0,M,,",
-				 s % 60);
-			nmea(f, b);
-			nmea(f, "GPGSA,A,3,01,02,03,04,05,06,07,08,,,,,1.8,0.9,1.5");
-			snprintf(b, sizeof(b), "GPRMC,1200%02d.00,A,5130.0000,N,00007.0000,W,10.0,90.0,241126,,,A",
-				 s % 60);
-			nmea(f, b);
-		} else {
-			snprintf(b, sizeof(b), "GPGGA,1200%02d.00,,,,,0,00,99.9,,M,,M,,", s % 60);
-			nmea(f, b);
-			nmea(f, "GPGSA,A,1,,,,,,,,,,,,,,,");
-			snprintf(b, sizeof(b), "GPRMC,1200%02d.00,V,,,,,,,241126,,,N", s % 60);
-			nmea(f, b);
-		}
-	}
-	fclose(f);
+	snprintf(sock, sizeof(sock), "%s/gpsd.sock", dir);
+	/* the receiver: a pseudo-terminal that this test writes NMEA into */
+	master = posix_openpt(O_RDWR | O_NOCTTY);
+	assert_true(master >= 0);
+	assert_int_equal(grantpt(master), 0);
+	assert_int_equal(unlockpt(master), 0);
+	pts = ptsname(master);
+	assert_non_null(pts);
 
 	srand((unsigned)(mono_ns() ^ (uint64_t)getpid()));
 	snprintf(port, sizeof(port), "%d", 30000 + rand() % 20000);
@@ -243,28 +252,37 @@ static void gpsd_client_against_real_gpsd(void **state)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		/* -1: play the log once; -c: seconds between sentences */
-		freopen("/dev/null", "w", stdout);
-		execl("/usr/bin/python3", "python3", "/usr/bin/gpsfake", "-1", "-q", "-P", port,
-		      "-c", "0.02", log, (char *)NULL);
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 1);
+		dup2(null, 2);
+		/* -N foreground, -n poll the device without waiting for a client,
+		 * -b read-only (never reconfigure the "receiver") */
+		execl("/usr/sbin/gpsd", "gpsd", "-N", "-n", "-b", "-S", port, "-F", sock, pts,
+		      (char *)NULL);
 		_exit(127);
 	}
-	assert_true(wait_for(has_3d, &t, 20));
+	for (s = 0; s < 200 && !has_3d(&t); s++)
+		feed(master, s, 1);
+	assert_true(has_3d(&t));
 	anpr_loc_tracker_query(&t, mono_ns(), &l);
-	print_message("# gpsd fix: %s status, lat %.6f lon %.6f sats %d\n",
-		      anpr_loc_status_name(l.status), l.lat_deg, l.lon_deg, l.satellites_used);
+	print_message("# gpsd fix after %d s of NMEA: %s, lat %.6f lon %.6f\n", s,
+		      anpr_loc_status_name(l.status), l.lat_deg, l.lon_deg);
 	assert_true(fabs(l.lat_deg - 51.5) < 1e-6);
 	assert_true(fabs(l.lon_deg + 7.0 / 60.0) < 1e-6);
 	assert_true(l.age_ms < 2000);
 	/* the fix is lost: recorded as lost, with the last position and its age */
-	assert_true(wait_for(has_no_fix, &t, 20));
+	for (s = 0; s < 200 && !has_no_fix(&t); s++)
+		feed(master, 100 + s, 0);
+	assert_true(has_no_fix(&t));
 	/* gpsd goes away: the client says so (and would reconnect) */
 	kill(pid, SIGTERM);
 	waitpid(pid, &status, 0);
 	assert_true(wait_for(has_no_gpsd, &t, 10));
 	anpr_gpsd_stop(g);
 	anpr_loc_tracker_destroy(&t);
-	unlink(log);
+	close(master);
+	unlink(sock);
 	rmdir(dir);
 }
 
