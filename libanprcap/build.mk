@@ -26,8 +26,8 @@ ANPRCAP_SRCS    += libanprcap/src/usbproto.c libanprcap/src/usb.c
 ANPRCAP_DEFS    += -DANPRCAP_HAVE_USB
 ANPRCAP_LDLIBS  += $(shell pkg-config --libs libusb-1.0)
 ANPRCAP_REQS    += libusb-1.0
-$(call obj_of,libanprcap/src/usb.c) $(call aobj_of,libanprcap/src/usb.c): \
-	INCLUDES += $(shell pkg-config --cflags libusb-1.0)
+# global, so that make lint sees libusb.h too (the directory holds only it)
+INCLUDES        += $(shell pkg-config --cflags-only-I libusb-1.0)
 endif
 endif
 

@@ -169,7 +169,8 @@ int main(int argc, char **argv)
 			} else {
 				char cc[4] = { ' ', ' ', ' ', ' ' };
 
-				memcpy(cc, optarg, strlen(optarg));
+				for (size_t i = 0; optarg[i]; i++)
+					cc[i] = optarg[i];
 				fmt = ANPRCAP_FOURCC(cc[0], cc[1], cc[2], cc[3]);
 			}
 			break;

@@ -257,7 +257,7 @@ static int open_file(struct anprcap_source *src, struct fsrc *f)
 	size_t hn;
 	ssize_t n;
 
-	if (!strcmp(f->path, "-")) {
+	if (strcmp(f->path, "-") == 0) {
 		f->fd = 0;
 		f->stream = 1;
 	} else {
@@ -346,8 +346,8 @@ static void file_close(struct anprcap_source *src)
 static int file_open(struct anprcap_source *src, const char *path)
 {
 	struct fsrc *f = calloc(1, sizeof(*f));
-	struct stat st;
-	int rc;
+	struct stat st = { 0 };
+	int rc, is_stdin;
 
 	if (!f)
 		return anprcap__err(ANPRCAP_E_NOMEM, "%s: out of memory", path);
@@ -358,11 +358,12 @@ static int file_open(struct anprcap_source *src, const char *path)
 		rc = anprcap__err(ANPRCAP_E_NOMEM, "%s: out of memory", path);
 		goto fail;
 	}
-	if (strcmp(path, "-") && stat(path, &st) < 0) {
+	is_stdin = strcmp(path, "-") == 0;
+	if (!is_stdin && stat(path, &st) < 0) {
 		rc = anprcap__err(anprcap__errno_code(errno), "%s: %s", path, strerror(errno));
 		goto fail;
 	}
-	if (strcmp(path, "-") && S_ISDIR(st.st_mode)) {
+	if (!is_stdin && S_ISDIR(st.st_mode)) {
 		struct anpr_image img = { 0 };
 		char why[256];
 
@@ -370,6 +371,10 @@ static int file_open(struct anprcap_source *src, const char *path)
 		rc = scan_dir(f);
 		if (rc < 0)
 			goto fail;
+		if (!f->names) {	/* cannot happen: scan_dir fails first */
+			rc = anprcap__err(ANPRCAP_E_NOMEM, "%s: out of memory", path);
+			goto fail;
+		}
 		/* The first image gives the nominal size. */
 		rc = anpr_image_load(f->names[0], &img, why, sizeof(why));
 		if (rc < 0) {

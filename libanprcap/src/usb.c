@@ -262,7 +262,7 @@ static int usb_open(struct anprcap_source *src, const char *rest)
 			denied |= lerr == LIBUSB_ERROR_ACCESS;
 			continue;
 		}
-		if (serial[0] && (read_serial(h, &dd, s, sizeof(s)) || strcmp(s, serial))) {
+		if (serial[0] && (read_serial(h, &dd, s, sizeof(s)) || strcmp(s, serial) != 0)) {
 			libusb_close(h);
 			continue;
 		}

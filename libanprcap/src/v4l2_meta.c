@@ -94,7 +94,7 @@ static int find_meta_node(const char *dev, char *path, size_t len)
 	if (n < 0)
 		return -1;
 	for (int i = 0; i < n; i++) {
-		if (fd < 0 && ents[i]->d_name[0] != '.' && strcmp(ents[i]->d_name, base))
+		if (fd < 0 && ents[i]->d_name[0] != '.' && strcmp(ents[i]->d_name, base) != 0)
 			fd = open_meta_node(ents[i]->d_name, path, len);
 		free(ents[i]);
 	}

@@ -51,8 +51,8 @@ int anprcap__y4m_header(const uint8_t *buf, size_t len, struct y4m_info *info,
 	memset(info, 0, sizeof(*info));
 	strcpy(info->colorspace, "420jpeg");
 	if (len < sizeof(magic) - 1)
-		return memcmp(buf, magic, len) ? (snprintf(why, whylen, "not a YUV4MPEG2 file (bad magic)"), -1) : 1;
-	if (memcmp(buf, magic, sizeof(magic) - 1)) {
+		return memcmp(buf, magic, len) != 0 ? (snprintf(why, whylen, "not a YUV4MPEG2 file (bad magic)"), -1) : 1;
+	if (memcmp(buf, magic, sizeof(magic) - 1) != 0) {
 		snprintf(why, whylen, "not a YUV4MPEG2 file (bad magic)");
 		return -1;
 	}
@@ -165,8 +165,8 @@ int anprcap__y4m_frame_header(const uint8_t *buf, size_t len, size_t *used,
 	const uint8_t *nl;
 
 	if (len < 5)
-		return memcmp(buf, "FRAME", len) ? (snprintf(why, whylen, "frame header missing ('FRAME' expected)"), -1) : 1;
-	if (memcmp(buf, "FRAME", 5) || (len > 5 && buf[5] != '\n' && buf[5] != ' ')) {
+		return memcmp(buf, "FRAME", len) != 0 ? (snprintf(why, whylen, "frame header missing ('FRAME' expected)"), -1) : 1;
+	if (memcmp(buf, "FRAME", 5) != 0 || (len > 5 && buf[5] != '\n' && buf[5] != ' ')) {
 		snprintf(why, whylen, "frame header missing ('FRAME' expected)");
 		return -1;
 	}

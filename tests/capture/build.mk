@@ -17,3 +17,17 @@ $(eval $(call add_bench,capture-file,$(BUILD)/bin/anprcap-bench file))
 # libanprcap as integrators see it: soname, exports, install, pkg-config.
 SUITE_PREREQS += $(BUILD)/lib/libanprcap.so.0 $(BUILD)/lib/dist/libanprcap.a $(BUILD)/bin/anpr-capture
 $(eval $(call add_suite,unit,capture_abi,tests/capture/abi.sh $(BUILD)))
+# libFuzzer target over every parser of untrusted bytes (make fuzz), and a
+# short smoke run in make check.
+CAPTURE_FUZZ := $(BUILD)/fuzz/fuzz_capture
+$(CAPTURE_FUZZ): tests/capture/fuzz_capture.c $(ANPRCAP_SRCS) $(IMAGEIO_SRCS) $(wildcard libanprcap/src/*.h)
+	@mkdir -p $(@D)
+	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(WARN) \
+		$(CPPFLAGS) $(INCLUDES) -Ilibanprcap/src $(ANPRCAP_DEFS) -o $@ \
+		tests/capture/fuzz_capture.c $(ANPRCAP_SRCS) $(IMAGEIO_SRCS) $(ANPRCAP_LDLIBS)
+.PHONY: fuzz-capture
+FUZZ_TARGETS += fuzz-capture
+fuzz-capture: $(CAPTURE_FUZZ)
+	tests/capture/run-fuzz $(BUILD) $(FUZZ_SECONDS)
+SUITE_PREREQS += $(CAPTURE_FUZZ)
+$(eval $(call add_suite,unit,capture_fuzz_smoke,tests/capture/run-fuzz $(BUILD) 10))
