@@ -26,12 +26,14 @@ void hotlist_holder_init(struct hotlist_holder *h, struct hotlist *hl)
 		atomic_init(&h->slot[i], 0);
 	atomic_init(&h->nslots, 0);
 	pthread_mutex_init(&h->writer, NULL);
+	pthread_mutex_init(&h->reload, NULL);
 }
 
 void hotlist_holder_destroy(struct hotlist_holder *h)
 {
 	hotlist_free(atomic_exchange(&h->cur, NULL));
 	pthread_mutex_destroy(&h->writer);
+	pthread_mutex_destroy(&h->reload);
 }
 
 int hotlist_holder_register(struct hotlist_holder *h)
@@ -86,4 +88,27 @@ struct hotlist *hotlist_holder_swap(struct hotlist_holder *h,
 	}
 	pthread_mutex_unlock(&h->writer);
 	return old;
+}
+
+long hotlist_holder_reload(struct hotlist_holder *h, const char *const *paths,
+			   int npaths, struct hotlist **added, char *err,
+			   size_t errlen)
+{
+	struct hotlist *fresh, *old;
+	long n;
+
+	pthread_mutex_lock(&h->reload);
+	if (hotlist_load(paths, npaths, &fresh, err, errlen)) {
+		pthread_mutex_unlock(&h->reload);
+		return -1;
+	}
+	n = (long)hotlist_count(fresh);
+	old = hotlist_holder_swap(h, fresh);
+	/* fresh stays valid: only a later reload (serialised here) could
+	 * swap it out and free it */
+	if (added)
+		*added = hotlist_added(old, fresh);
+	hotlist_free(old);
+	pthread_mutex_unlock(&h->reload);
+	return n;
 }

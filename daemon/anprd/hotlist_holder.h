@@ -27,6 +27,7 @@ struct hotlist_holder {
 	atomic_uint_fast64_t slot[HOTLIST_HOLDER_SLOTS];
 	atomic_int nslots;
 	pthread_mutex_t writer;		/* one swap at a time */
+	pthread_mutex_t reload;		/* one reload at a time */
 };
 
 /* hotlist_holder_init - start holding hl (may be NULL: no list yet). */
@@ -49,5 +50,16 @@ void hotlist_holder_read_unlock(struct hotlist_holder *h, int slot);
  */
 struct hotlist *hotlist_holder_swap(struct hotlist_holder *h,
 				    struct hotlist *hl);
+
+/*
+ * hotlist_holder_reload - load the files into a new list; on any error
+ * return -1 with "file:line: reason" in err and keep the current list.
+ * Otherwise swap it in, free the old one and, if added is not NULL, set
+ * *added to the entries that are new (for hotlist_search_back; free it
+ * with hotlist_free; NULL if out of memory). Returns the new entry count.
+ */
+long hotlist_holder_reload(struct hotlist_holder *h, const char *const *paths,
+			   int npaths, struct hotlist **added, char *err,
+			   size_t errlen);
 
 #endif

@@ -505,6 +505,53 @@ static void test_holder_swap(void **state)
 	hotlist_holder_destroy(&h);
 }
 
+/* Reload: a bad set keeps the list in use; a good one swaps and says
+ * what is new. */
+static void test_holder_reload(void **state)
+{
+	char *v1 = write_tmp(HDR "AA11AAA,PNC,a,1,intercept\n");
+	char *v2 = write_tmp(HDR "AA11AAA,PNC,a,1,intercept\n"
+			     "BB22BBB,PNC,b,2,inform\n");
+	char *bad = write_tmp(HDR "CC33CCC,PNC,c,1,intercept\nbroken line\n");
+	struct hotlist_holder h;
+	struct hotlist *added = NULL;
+	struct hotlist_hit hit[2];
+	char err[512], want[600];
+	int slot;
+	(void)state;
+
+	hotlist_holder_init(&h, NULL);
+	slot = hotlist_holder_register(&h);
+	const char *p1[] = {v1}, *p2[] = {v2}, *pb[] = {v2, bad};
+	assert_int_equal(hotlist_holder_reload(&h, p1, 1, &added, err,
+					       sizeof(err)), 1);
+	assert_int_equal(hotlist_count(added), 1);
+	hotlist_free(added);
+	assert_int_equal(hotlist_holder_reload(&h, pb, 2, &added, err,
+					       sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:3: expected 5 fields", bad);
+	assert_non_null(strstr(err, want));
+	const struct hotlist *cur = hotlist_holder_read_lock(&h, slot);
+	assert_int_equal(hotlist_count(cur), 1);	/* v1 still in use */
+	assert_int_equal(hotlist_lookup(cur, "CC33CCC", 0, hit, 2), 0);
+	hotlist_holder_read_unlock(&h, slot);
+	assert_int_equal(hotlist_holder_reload(&h, p2, 1, &added, err,
+					       sizeof(err)), 2);
+	assert_int_equal(hotlist_count(added), 1);
+	assert_int_equal(hotlist_lookup(added, "BB22BBB", 0, hit, 2), 1);
+	cur = hotlist_holder_read_lock(&h, slot);
+	assert_int_equal(hotlist_count(cur), 2);
+	hotlist_holder_read_unlock(&h, slot);
+	hotlist_free(added);
+	hotlist_holder_destroy(&h);
+	unlink(v1);
+	unlink(v2);
+	unlink(bad);
+	free(v1);
+	free(v2);
+	free(bad);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -517,6 +564,7 @@ int main(void)
 		cmocka_unit_test(test_recent_ring),
 		cmocka_unit_test(test_large),
 		cmocka_unit_test(test_holder_swap),
+		cmocka_unit_test(test_holder_reload),
 	};
 	return cmocka_run_group_tests_name("anprd hotlist", tests, NULL, NULL);
 }
