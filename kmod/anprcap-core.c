@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * anprcap: ANPR IR camera capture driver, in the shape of vivid.
+ *
+ * A platform driver; the module creates one platform device per simulated
+ * sensor (module parameter n_sensors). Each sensor gets three video nodes:
+ * capture (cam<N>), metadata capture (cam<N>-meta) and output (cam<N>-out,
+ * a loopback injecting frames into the sensor). See docs/kmod.md.
+ */
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/slab.h>
+#include <media/v4l2-event.h>
+#include <media/v4l2-ioctl.h>
+#include <media/videobuf2-v4l2.h>
+
+#include "anprcap.h"
+#include "anprcap-compat.h"
+#include "anprcap-vid-common.h"
+
+#define ANPRCAP_MAX_SENSORS	8
+
+static unsigned int n_sensors = 1;
+module_param(n_sensors, uint, 0444);
+MODULE_PARM_DESC(n_sensors, " number of simulated sensors, 1-8 (default 1)");
+
+static struct platform_device *anprcap_pdevs[ANPRCAP_MAX_SENSORS];
+
+const struct v4l2_file_operations anprcap_fops = {
+	.owner = THIS_MODULE,
+	.open = v4l2_fh_open,
+	.release = vb2_fop_release,
+	.read = vb2_fop_read,
+	.write = vb2_fop_write,
+	.poll = vb2_fop_poll,
+	.mmap = vb2_fop_mmap,
+	.unlocked_ioctl = video_ioctl2,
+};
+
+int anprcap_querycap(struct file *file, void *priv, struct v4l2_capability *cap)
+{
+	struct anprcap_dev *dev = video_drvdata(file);
+
+	strscpy(cap->driver, ANPRCAP_DRIVER_NAME, sizeof(cap->driver));
+	snprintf(cap->card, sizeof(cap->card), "ANPR IR sensor %u", dev->index);
+	snprintf(cap->bus_info, sizeof(cap->bus_info), "platform:%s",
+		 dev_name(&dev->pdev->dev));
+	return 0;
+}
+
+void anprcap_vdev_common(struct anprcap_dev *dev, struct video_device *vdev,
+			 struct vb2_queue *q)
+{
+	vdev->release = video_device_release_empty;
+	vdev->v4l2_dev = &dev->v4l2_dev;
+	vdev->queue = q;
+	vdev->lock = &dev->lock;
+	video_set_drvdata(vdev, dev);
+}
+
+/* last reference to the V4L2 device gone: all nodes closed and unregistered */
+static void anprcap_dev_release(struct v4l2_device *v4l2_dev)
+{
+	struct anprcap_dev *dev = container_of(v4l2_dev, struct anprcap_dev, v4l2_dev);
+
+	v4l2_ctrl_handler_free(&dev->ctrls);
+	v4l2_device_unregister(&dev->v4l2_dev);
+	destroy_workqueue(dev->wq);
+	kfree(dev);
+}
+
+static int anprcap_register_nodes(struct anprcap_dev *dev)
+{
+	int ret;
+
+	ret = video_register_device(&dev->vdev_cap, VFL_TYPE_VIDEO, -1);
+	if (ret)
+		return ret;
+	ret = video_register_device(&dev->vdev_meta, VFL_TYPE_VIDEO, -1);
+	if (ret)
+		return ret;
+	ret = video_register_device(&dev->vdev_out, VFL_TYPE_VIDEO, -1);
+	if (ret)
+		return ret;
+	v4l2_info(&dev->v4l2_dev, "sensor %u: %s capture, %s metadata, %s output\n",
+		  dev->index, video_device_node_name(&dev->vdev_cap),
+		  video_device_node_name(&dev->vdev_meta),
+		  video_device_node_name(&dev->vdev_out));
+	return 0;
+}
+
+static void anprcap_unregister_nodes(struct anprcap_dev *dev)
+{
+	vb2_video_unregister_device(&dev->vdev_out);
+	vb2_video_unregister_device(&dev->vdev_meta);
+	vb2_video_unregister_device(&dev->vdev_cap);
+}
+
+static int anprcap_probe(struct platform_device *pdev)
+{
+	struct anprcap_dev *dev;
+	int ret;
+
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		return -ENOMEM;
+	dev->pdev = pdev;
+	dev->index = pdev->id < 0 ? 0 : pdev->id;
+	mutex_init(&dev->lock);
+	anprcap_sensor_init(dev);
+	dev->wq = alloc_ordered_workqueue("anprcap%u", WQ_HIGHPRI, dev->index);
+	if (!dev->wq) {
+		kfree(dev);
+		return -ENOMEM;
+	}
+	dev->fps = ANPRCAP_DEF_FPS;
+	dev->pix.pixelformat = V4L2_PIX_FMT_GREY;
+	dev->pix.width = ANPRCAP_DEF_WIDTH;
+	dev->pix.height = ANPRCAP_DEF_HEIGHT;
+	anprcap_fmt_try(&dev->pix);
+
+	ret = v4l2_device_register(&pdev->dev, &dev->v4l2_dev);
+	if (ret) {
+		destroy_workqueue(dev->wq);
+		kfree(dev);
+		return ret;
+	}
+	/* from here on, v4l2_device_put() frees everything */
+	dev->v4l2_dev.release = anprcap_dev_release;
+	ret = anprcap_ctrls_init(dev);
+	if (ret)
+		goto err_put;
+	dev->v4l2_dev.ctrl_handler = &dev->ctrls;
+	ret = anprcap_vid_cap_init(dev);
+	if (!ret)
+		ret = anprcap_meta_cap_init(dev);
+	if (!ret)
+		ret = anprcap_vid_out_init(dev);
+	if (ret)
+		goto err_put;
+	platform_set_drvdata(pdev, dev);
+	ret = anprcap_register_nodes(dev);
+	if (ret)
+		goto err_unreg;
+	return 0;
+
+err_unreg:
+	anprcap_unregister_nodes(dev);
+err_put:
+	v4l2_device_put(&dev->v4l2_dev);
+	return ret;
+}
+
+static ANPRCAP_REMOVE_RET anprcap_remove(struct platform_device *pdev)
+{
+	struct anprcap_dev *dev = platform_get_drvdata(pdev);
+
+	v4l2_info(&dev->v4l2_dev, "removing sensor %u\n", dev->index);
+	anprcap_unregister_nodes(dev);
+	v4l2_device_disconnect(&dev->v4l2_dev);
+	v4l2_device_put(&dev->v4l2_dev);
+	return ANPRCAP_REMOVE_OK;
+}
+
+static struct platform_driver anprcap_pdrv = {
+	.probe = anprcap_probe,
+	.remove = anprcap_remove,
+	.driver = {
+		.name = ANPRCAP_DRIVER_NAME,
+	},
+};
+
+static void anprcap_release_pdevs(void)
+{
+	int i;
+
+	for (i = ANPRCAP_MAX_SENSORS - 1; i >= 0; i--) {
+		if (anprcap_pdevs[i])
+			platform_device_unregister(anprcap_pdevs[i]);
+		anprcap_pdevs[i] = NULL;
+	}
+}
+
+static int __init anprcap_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	if (n_sensors < 1 || n_sensors > ANPRCAP_MAX_SENSORS) {
+		pr_err("anprcap: n_sensors=%u out of range 1-%u\n",
+		       n_sensors, ANPRCAP_MAX_SENSORS);
+		return -EINVAL;
+	}
+	ret = platform_driver_register(&anprcap_pdrv);
+	if (ret)
+		return ret;
+	for (i = 0; i < n_sensors; i++) {
+		anprcap_pdevs[i] = platform_device_register_simple(ANPRCAP_DRIVER_NAME,
+								   i, NULL, 0);
+		if (IS_ERR(anprcap_pdevs[i])) {
+			ret = PTR_ERR(anprcap_pdevs[i]);
+			anprcap_pdevs[i] = NULL;
+			anprcap_release_pdevs();
+			platform_driver_unregister(&anprcap_pdrv);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static void __exit anprcap_exit(void)
+{
+	anprcap_release_pdevs();
+	platform_driver_unregister(&anprcap_pdrv);
+}
+
+module_init(anprcap_init);
+module_exit(anprcap_exit);
+
+MODULE_DESCRIPTION("ANPR IR camera capture driver (simulated sensor)");
+MODULE_AUTHOR("anpr project");
+MODULE_LICENSE("GPL");
+MODULE_VERSION("0.1.0");

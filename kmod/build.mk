@@ -1,0 +1,105 @@
+# Kernel driver anprcap.ko (kmod/), its KUnit modules (tests/kunit/), the VM
+# suite (tests/vm/), DKMS and udev. Kernel ABI from mk/kernel.mk; never uname -r.
+#
+#   make kmod          the driver, W=1, warnings are errors
+#   make check-vm      build everything and run the VM suite (also part of make check)
+#   make lint-kmod     sparse (C=2) + checkpatch.pl --strict (from linux-source)
+#   make dkms-install  register, build and install the driver with DKMS for $(KVER)
+#   make install-kmod  DKMS source tree, udev rules, sysusers.d, uapi header (DESTDIR/PREFIX)
+
+.PHONY: kmod kmod-vm-modules check-vm lint-kmod dkms-install install-kmod clean-kmod
+
+KMOD_KBUILD   = $(MAKE) -C $(KDIR) M=$(TOP) W=1 ANPRCAP_WERROR=1
+KUNIT_OOT     := $(BUILD)/kunit-oot
+KUNIT_KO      := $(KUNIT_OOT)/kunit/kunit.ko
+KROOT         := $(BUILD)/kroot
+KERNEL_IMG    := $(KROOT)/boot/vmlinuz-$(KVER)
+VMTEST        := $(BUILD)/vm/anprcap-vmtest
+VM_INITRD     := $(BUILD)/vm/initrd.gz
+VMTEST_SRCS   := $(wildcard tests/vm/vmtest-*.c)
+VMD_SCRIPTS   := $(wildcard tests/vm.d/*.sh)
+VMD_BINS      := $(if $(VMD_SCRIPTS),$(shell sed -n 's/^\# vm-bins://p' $(VMD_SCRIPTS)))
+KMOD_SOURCES  := $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h kmod/uapi/*.h))
+KUNIT_KOS     := $(patsubst %.c,%.ko,$(wildcard tests/kunit/anprcap_*_kunit.c))
+KMOD_VM_ENV    = KVER=$(KVER) KROOT=$(KROOT) OUT=$(BUILD)/vm
+
+kmod:
+	$(KMOD_KBUILD) modules
+
+# kunit.ko from Debian's linux-source (Debian's kernel has CONFIG_KUNIT off)
+$(KUNIT_KO):
+	tests/kunit/kunit-oot-prepare.sh $(KUNIT_OOT)
+	$(MAKE) -C $(KDIR) M=$(TOP)/$(KUNIT_OOT)/kunit modules
+
+# the driver and the KUnit modules in one kbuild run (kbuild is incremental)
+kmod-vm-modules: $(KUNIT_KO)
+	$(KMOD_KBUILD) ANPRCAP_KUNIT=m \
+		KBUILD_EXTRA_SYMBOLS=$(TOP)/$(KUNIT_OOT)/kunit/Module.symvers modules
+
+# the kernel we boot: Debian's image for $(KVER), unpacked, not installed
+$(KERNEL_IMG):
+	tests/vm/fetch-kernel.sh $(KVER) $(KPKGVER) $(KROOT)
+
+$(VMTEST): $(VMTEST_SRCS) tests/vm/vmtest.h kmod/uapi/anprcap.h
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) -O2 -g $(WARN) -static -o $@ $(VMTEST_SRCS)
+
+$(VM_INITRD): kmod-vm-modules $(VMTEST) $(KERNEL_IMG) $(VMD_BINS) \
+		tests/vm/init.sh tests/vm/mkinitramfs.sh udev/60-anprcap.rules
+	@mkdir -p $(@D)
+	KVER=$(KVER) MODROOT=$(TOP)/$(KROOT) STATIC_BINS=$(VMTEST) \
+		tests/vm/mkinitramfs.sh $@ tests/vm/init.sh kmod/anprcap.ko \
+		$(KUNIT_KO) $(KUNIT_KOS)
+
+SUITE_PREREQS += $(VM_INITRD)
+BENCH_PREREQS += $(VM_INITRD)
+#PENDING $(eval $(call add_suite,vm,kmod-vm,$(KMOD_VM_ENV) tests/vm/run.sh $(VM_INITRD) check))
+#PENDING $(eval $(call add_bench,kmod-vm,$(KMOD_VM_ENV) tests/vm/run.sh $(VM_INITRD) bench | grep -E '^vm |^not ok|^# qemu'))
+
+check-vm: $(VM_INITRD)
+	$(KMOD_VM_ENV) tests/vm/run.sh $(VM_INITRD) check
+
+# checkpatch.pl comes from the linux-source tarball (kunit-oot-prepare.sh)
+CHECKPATCH = perl $(KUNIT_OOT)/scripts/checkpatch.pl --no-tree --strict --quiet -f
+lint-kmod: $(KUNIT_KO) kmod
+	$(MAKE) -C $(KDIR) M=$(TOP) C=2 modules 2>&1 | tee $(BUILD)/sparse.log; \
+		! grep -E 'warning|error' $(BUILD)/sparse.log
+	$(CHECKPATCH) $(filter-out kmod/uapi/% kmod/anprcap-compat.h,$(KMOD_SOURCES)) \
+		tests/kunit/anprcap_*_kunit.c
+	@# the compat header exists to test LINUX_VERSION_CODE; uapi has no BIT()
+	$(CHECKPATCH) --ignore LINUX_VERSION_CODE kmod/anprcap-compat.h
+	$(CHECKPATCH) --ignore BIT_MACRO kmod/uapi/anprcap.h
+LINT_TARGETS += lint-kmod
+
+DKMS_VERSION := $(VERSION)
+DKMS_STAGE   := $(BUILD)/dkms/anprcap-$(DKMS_VERSION)
+
+# the DKMS source tree: top-level Kbuild, dkms.conf and kmod/ only
+$(DKMS_STAGE): Kbuild dkms.conf $(KMOD_SOURCES) kmod/Kbuild
+	rm -rf $@ && mkdir -p $@/kmod/uapi
+	cp Kbuild $@/
+	sed 's/@VERSION@/$(DKMS_VERSION)/' dkms.conf > $@/dkms.conf
+	cp kmod/Kbuild $(filter-out kmod/uapi/%,$(KMOD_SOURCES)) $@/kmod/
+	cp kmod/uapi/*.h $@/kmod/uapi/
+
+dkms-install: $(DKMS_STAGE)
+	-dkms remove anprcap/$(DKMS_VERSION) --all >/dev/null 2>&1
+	rm -rf /usr/src/anprcap-$(DKMS_VERSION)
+	cp -r $(DKMS_STAGE) /usr/src/anprcap-$(DKMS_VERSION)
+	dkms add anprcap/$(DKMS_VERSION)
+	dkms build anprcap/$(DKMS_VERSION) -k $(KVER)
+	dkms install anprcap/$(DKMS_VERSION) -k $(KVER)
+	dkms status anprcap
+
+install-kmod: $(DKMS_STAGE)
+	mkdir -p $(DESTDIR)/usr/src
+	rm -rf $(DESTDIR)/usr/src/anprcap-$(DKMS_VERSION)
+	cp -r $(DKMS_STAGE) $(DESTDIR)/usr/src/anprcap-$(DKMS_VERSION)
+	install -D -m 644 udev/60-anprcap.rules $(DESTDIR)$(UDEVDIR)/60-anprcap.rules
+	install -D -m 644 udev/anprcap.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/anprcap.conf
+	install -D -m 644 kmod/uapi/anprcap.h $(DESTDIR)$(INCLUDEDIR)/linux/anprcap.h
+INSTALL_TARGETS += install-kmod
+
+clean-kmod:
+	-$(MAKE) -C $(KDIR) M=$(TOP) ANPRCAP_KUNIT=m clean
+DISTCLEAN_TARGETS += clean-kmod

@@ -1,0 +1,199 @@
+#!/bin/sh
+# PID 1 inside the test VM (tests/vm/run.sh boots it). The kernel console is
+# ttyS0 (a file on the host); this script's output, and only it, goes to
+# ttyS1, the host's stdout, so kernel messages can never be counted as TAP
+# lines. Modes (kernel argument anpr.mode=): check (default) or bench.
+/bin/busybox --install -s /bin
+export PATH=/bin:/usr/bin:/sbin:/usr/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+exec >/dev/ttyS1 2>&1
+stty -F /dev/ttyS1 -onlcr 2>/dev/null
+arg() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
+mode=$(arg anpr.mode)
+VT=/bin/anprcap-vmtest
+
+pass=0; fail=0
+ok()    { echo "ok - $*"; pass=$((pass + 1)); }
+notok() { echo "not ok - $*"; fail=$((fail + 1)); }
+# t NAME CMD...: one test step; its output is indented so it is no TAP line
+t() {
+	name=$1; shift
+	"$@" > /tmp/step.log 2>&1
+	rc=$?
+	sed 's/^/    /' /tmp/step.log
+	if [ $rc = 0 ]; then ok "$name"; else notok "$name (exit $rc)"; fi
+	return $rc
+}
+finish() {
+	if dmesg | grep -E 'BUG:|WARNING:|Oops|Call Trace' > /tmp/splat.log; then
+		sed 's/^/    /' /tmp/splat.log | head -40
+		notok "kernel log (dmesg) has BUG/WARNING/Oops/Call Trace"
+	else
+		ok "kernel log (dmesg) free of BUG/WARNING/Oops/Call Trace"
+	fi
+	echo "vm: $pass passed, $fail failed"
+	if [ "$fail" = 0 ]; then
+		echo "VM-TEST-RESULT: PASS"
+	else
+		echo "# kernel log tail:"
+		dmesg | tail -40 | sed 's/^/    /'
+		echo "VM-TEST-RESULT: FAIL"
+		printf '\001' | dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null
+	fi
+	poweroff -f
+}
+# node PATTERN: /dev/videoX whose sysfs name is PATTERN (cam0, cam0-meta, ...)
+node() {
+	for d in /sys/class/video4linux/video*; do
+		[ "$(cat "$d/name" 2>/dev/null)" = "$1" ] && { echo "/dev/${d##*/}"; return 0; }
+	done
+	return 1
+}
+nodes() { CAP=$(node cam0); META=$(node cam0-meta); OUT=$(node cam0-out); }
+
+if [ "$mode" = bench ]; then
+	modprobe anprcap && nodes
+	$VT bench "$CAP" > /tmp/bench.log 2>&1
+	rc=$?
+	cat /tmp/bench.log
+	[ $rc = 0 ] && ok "bench ran" || notok "bench (exit $rc)"
+	finish
+fi
+
+# --- 1. KUnit: each *_kunit.ko runs its suite when loaded (KTAP in dmesg);
+#        every case becomes one TAP line here
+if modprobe kunit; then
+	for m in $(ls /lib/modules/*/extra | sed -n 's/\(.*_kunit\)\.ko$/\1/p'); do
+		modprobe "$m" $(arg anpr.kunit_args) || notok "kunit: modprobe $m"
+	done
+	dmesg | sed 's/^\[[^]]*\] //' | awk '
+		/^    # Subtest: / { suite = $NF; planned[suite] = 0; seen[suite] = 0; next }
+		/^    1\.\.[0-9]+$/ { sub(/^    1\.\./, ""); planned[suite] = $0 + 0; next }
+		/^    ok [0-9]+ / { print "ok - kunit " suite "." $3; seen[suite]++; next }
+		/^    not ok [0-9]+ / { print "not ok - kunit " suite "." $4; seen[suite]++; next }
+		END { for (s in planned) if (seen[s] != planned[s])
+			print "not ok - kunit " s ": " seen[s] " of " planned[s] " cases reported" }
+	' > /tmp/kunit.tap
+	cat /tmp/kunit.tap
+	pass=$((pass + $(grep -c '^ok' /tmp/kunit.tap)))
+	fail=$((fail + $(grep -c '^not ok' /tmp/kunit.tap)))
+	[ -s /tmp/kunit.tap ] || notok "kunit: no suite reported"
+else
+	notok "modprobe kunit"
+fi
+
+# --- 2. the driver, two sensors
+t "modprobe anprcap n_sensors=2" modprobe anprcap n_sensors=2
+nodes
+t "nodes cam0, cam0-meta, cam0-out, cam1 registered" \
+	test -c "$CAP" -a -c "$META" -a -c "$OUT" -a -n "$(node cam1)"
+
+# --- 3. udev rules: /dev/anpr/camN[-meta|-out], group anpr, 0660
+if /bin/systemd-udevd --daemon > /tmp/udevd.log 2>&1; then
+	udevadm trigger --subsystem-match=video4linux --action=add
+	udevadm settle -t 20
+	udev_ok=0
+	for n in cam0 cam0-meta cam0-out cam1 cam1-meta cam1-out; do
+		l=/dev/anpr/$n
+		tgt=$(readlink -f "$l")
+		perm=$(stat -L -c '%G %a' "$l" 2>/dev/null)
+		echo "    $l -> $tgt ($perm)"
+		[ "$tgt" = "$(node $n)" ] && [ "$perm" = "anpr 660" ] || udev_ok=1
+	done
+	t "udev: /dev/anpr/camN[-meta|-out] -> right node, group anpr, mode 0660" test $udev_ok = 0
+	udevadm control --exit
+else
+	sed 's/^/    /' /tmp/udevd.log
+	notok "udev: systemd-udevd did not start"
+fi
+
+# --- 4. v4l2-compliance on every node, streaming (-s) with DMABUF (-e)
+comply() {	# comply NAME NODE EXPBUF_NODE
+	v4l2-compliance -d "$2" -s10 -e "$3" > /tmp/comp.log 2>&1
+	rc=$?
+	tr '\r\t' '\n ' < /tmp/comp.log | grep -E '^Total for|fail:|warn:' | sed 's/^ *//'
+	if [ $rc = 0 ] && grep -q 'Failed: 0, Warnings: 0' /tmp/comp.log; then
+		ok "v4l2-compliance -s -e $1 ($2)"
+	else
+		sed 's/^/    /' /tmp/comp.log | tail -60
+		notok "v4l2-compliance -s -e $1 ($2) (exit $rc)"
+	fi
+}
+# 10 fps: with 4 buffers, v4l2-compliance (a consumer slowed down by TCG
+# and by a busy host) has 400 ms before the sensor must drop a frame, which
+# compliance would report as a sequence-gap warning
+v4l2-ctl -d "$CAP" -p 10 > /dev/null
+comply capture "$CAP" "$OUT"
+comply metadata "$META" "$CAP"
+comply output "$OUT" "$CAP"
+
+# --- 5. streaming
+t "free-running: 120 frames at 30 fps, no drop, in-slot timestamps, pattern" \
+	$VT freerun "$CAP" 120 30
+t "loopback: 300 injected frames byte for byte, sequence, timestamps, metadata, 0 drops" \
+	$VT loopback "$CAP" "$META" "$OUT" 300 30
+t "slow consumer: drops counted (control, metadata, sequence gaps), no corruption" \
+	$VT loopback "$CAP" "$META" "$OUT" 60 30 slow
+
+# --- 6. hostile ioctls on sensor 1, then sensor 0 and 1 must still work
+t "hostile: 100000 random/boundary calls on cam1, cam1-meta, cam1-out" \
+	$VT hostile 100000 "$(node cam1)" "$(node cam1-meta)" "$(node cam1-out)"
+t "after hostile calls: cam1 still streams" $VT freerun "$(node cam1)" 30 30
+
+# --- 7. unbind + unload + reload 50 times while nodes are open and streaming
+reload_once() {
+	nodes
+	$VT hold "$CAP" "$META" "$OUT" > /tmp/hold.log 2>&1 &
+	hp=$!
+	i=0
+	while ! grep -q streaming /tmp/hold.log; do
+		i=$((i + 1)); [ $i -gt 100 ] && { echo "hold did not start"; cat /tmp/hold.log; return 1; }
+		sleep 0.05
+	done
+	sleep 0.1
+	if rmmod anprcap 2>/dev/null; then echo "rmmod succeeded while nodes were open"; return 1; fi
+	echo anprcap.0 > /sys/bus/platform/drivers/anprcap/unbind || return 1
+	echo anprcap.1 > /sys/bus/platform/drivers/anprcap/unbind || return 1
+	wait $hp || { echo "hold failed:"; cat /tmp/hold.log; return 1; }
+	rmmod anprcap || return 1
+	modprobe anprcap n_sensors=2 || return 1
+}
+reload_all() {
+	n=0
+	while [ $n -lt 50 ]; do
+		reload_once || { echo "iteration $n failed"; return 1; }
+		n=$((n + 1))
+	done
+	echo "50 cycles: stream, rmmod refused (in use), unbind under the streamer, rmmod, modprobe"
+}
+t "unbind/unload/reload 50x while nodes are open and streaming" reload_all
+nodes
+t "after reloads: cam0 streams" $VT freerun "$CAP" 30 30
+
+# --- 8. plug-ins from other components: /vm.d/*.sh (see docs/kmod.md).
+# Each starts with a freshly loaded anprcap (2 sensors, defaults), udevd
+# running (/dev/anpr/*), and its vm-bins directories in PATH.
+for d in $(cat /vm.d/bins.dirs 2>/dev/null); do PATH=/$d:$PATH; done
+export PATH
+for s in /vm.d/*.sh; do
+	[ -x "$s" ] || continue
+	rmmod anprcap 2>/dev/null
+	modprobe anprcap n_sensors=2 || notok "plug-in $s: modprobe anprcap"
+	/bin/systemd-udevd --daemon > /dev/null 2>&1
+	udevadm trigger --subsystem-match=video4linux --action=add
+	udevadm settle -t 20
+	echo "# plug-in $s"
+	(cd / && "$s") > /tmp/plugin.log 2>&1
+	rc=$?
+	cat /tmp/plugin.log
+	pass=$((pass + $(grep -c '^ok' /tmp/plugin.log)))
+	fail=$((fail + $(grep -c '^not ok' /tmp/plugin.log)))
+	[ $rc = 0 ] || notok "plug-in $s exited with status $rc"
+	udevadm control --exit
+done
+
+finish
