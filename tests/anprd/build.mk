@@ -52,3 +52,6 @@ $(eval $(call add_prog,anprd_bench_alerts,tests/anprd/bench_alerts.c,anprdcore,-
 BENCH_PREREQS += $(BUILD)/bin/anprd_bench_tracker $(BUILD)/bin/anprd_bench_alerts
 $(eval $(call add_bench,anprd_tracker,$(BUILD)/bin/anprd_bench_tracker))
 $(eval $(call add_bench,anprd_alerts,$(BUILD)/bin/anprd_bench_alerts))
+$(eval $(call add_prog,anprd_bench_health,tests/anprd/bench_health.c,anprdcore,))
+BENCH_PREREQS += $(BUILD)/bin/anprd_bench_health
+$(eval $(call add_bench,anprd_health,$(BUILD)/bin/anprd_bench_health))

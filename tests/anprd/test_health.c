@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "health.h"
+#include "health_alert.h"
 
 #define W 320
 #define H 180
@@ -278,6 +279,27 @@ static void test_frozen(void **state)
 	assert_int_equal(s.active, 0);
 }
 
+static void test_alerts_from_changes(void **state)
+{
+	struct health_metrics m = {3.2, 0.0, 1.0, 0.0};
+	struct alert a[4];
+	(void)state;
+
+	assert_int_equal(health_alerts(0, 0, &m, "CAM", "front", 5, a), 0);
+	int n = health_alerts(HEALTH_BLACK | HEALTH_FROZEN, HEALTH_BLACK, &m,
+			      "CAM", "front", 5, a);
+	assert_int_equal(n, 2);
+	assert_int_equal(a[0].kind, ALERT_HEALTH);
+	assert_string_equal(a[0].state, "black");
+	assert_int_equal(a[0].active, 1);
+	assert_string_equal(a[0].detail, "mean grey 3.2");
+	assert_string_equal(a[0].source, "front");
+	assert_string_equal(a[1].state, "frozen");
+	assert_int_equal(a[1].active, 0);
+	assert_string_equal(a[1].detail, "the view changes again");
+	assert_int_equal(a[1].time_us, 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +310,7 @@ int main(void)
 		cmocka_unit_test(test_saturated),
 		cmocka_unit_test(test_blurred),
 		cmocka_unit_test(test_frozen),
+		cmocka_unit_test(test_alerts_from_changes),
 	};
 	return cmocka_run_group_tests_name("anprd health", tests, setup, NULL);
 }
