@@ -18,4 +18,10 @@ EV_FILL := $(BUILD)/evidence/ev_fill
 $(EV_FILL): $(call obj_of,tests/evidence/ev_fill.c) $(call lib_of,anprevidence)
 	@mkdir -p $(@D)
 	$(CC) $(OPTFLAGS) -o $@ $^ $(LDFLAGS) -lsodium -lpthread
+EV_BENCH_SIGN := $(BUILD)/evidence/bench_sign
+$(EV_BENCH_SIGN): $(call obj_of,tests/evidence/bench_sign.c) $(call lib_of,anprevidence)
+	@mkdir -p $(@D)
+	$(CC) $(OPTFLAGS) -o $@ $^ $(LDFLAGS) -lsodium
+BENCH_PREREQS += $(BUILD)/bin/anpr-keygen $(EV_FILL) $(EV_BENCH_SIGN)
+$(eval $(call add_bench,evidence,tests/evidence/bench.sh $(BUILD)))
 endif
