@@ -3,7 +3,7 @@
  * bench_sign - the signing rate of records (minisign "ED": BLAKE2b-512 of
  * the record, an Ed25519 signature of it and one of the trusted comment)
  * next to libsodium's own Ed25519 rate on the same machine, and the
- * verification rate. Each loop runs for about a second.
+ * verification rate: best of 8 interleaved 0.1 s slices of each.
  */
 #include <stdio.h>
 #include <string.h>
@@ -36,17 +36,27 @@ int main(void)
 	memset(rec, 'r', sizeof rec);	/* a typical record is ~1 KB */
 	memset(tc, 't', 180);
 	tc[180] = '\0';			/* and its trusted comment ~180 B */
-	for (n = 0, t0 = now_s(); (t = now_s()) - t0 < 1.0; n++)
-		crypto_sign_detached(sig, NULL, msg, sizeof msg, k.sk);
-	lib = (double)n / (t - t0);
-	for (n = 0, t0 = now_s(); (t = now_s()) - t0 < 1.0; n++)
-		ev_sign(&k, rec, sizeof rec, tc, out, sizeof out, &ol);
-	ours = (double)n / (t - t0);
-	for (n = 0, t0 = now_s(); (t = now_s()) - t0 < 1.0; n++)
-		if (ev_verify_sig(&k, rec, sizeof rec, out, ol, "b", NULL, 0,
-				  NULL, 0) != 0)
-			return 1;
-	ver = (double)n / (t - t0);
+	/* the machine is shared: interleave short slices of each and keep
+	 * the best slice of each, so both see the same load */
+	lib = ours = ver = 0;
+	for (int round = 0; round < 8; round++) {
+		double r;
+
+		for (n = 0, t0 = now_s(); (t = now_s()) - t0 < 0.1; n++)
+			crypto_sign_detached(sig, NULL, msg, sizeof msg, k.sk);
+		if ((r = (double)n / (t - t0)) > lib)
+			lib = r;
+		for (n = 0, t0 = now_s(); (t = now_s()) - t0 < 0.1; n++)
+			ev_sign(&k, rec, sizeof rec, tc, out, sizeof out, &ol);
+		if ((r = (double)n / (t - t0)) > ours)
+			ours = r;
+		for (n = 0, t0 = now_s(); (t = now_s()) - t0 < 0.1; n++)
+			if (ev_verify_sig(&k, rec, sizeof rec, out, ol, "b",
+					  NULL, 0, NULL, 0) != 0)
+				return 1;
+		if ((r = (double)n / (t - t0)) > ver)
+			ver = r;
+	}
 	printf("libsodium Ed25519 signatures/s: %.0f /s  (reference for the "
 	       "next line)\n", lib);
 	printf("Ed25519 signatures/s inside record signing (2 per record, "
