@@ -149,7 +149,7 @@ int main(int argc, char **argv)
 			int dark;
 			float patch[RD_CH_H * RD_CH_W];
 
-			if (!rd_single_char_box(&ccl, &mask, img.data, img.stride,
+			if (!rd_single_char_box(anpr_kern_best(), &ccl, &mask, img.data, img.stride,
 						img.width, img.height, &c, &dark)) {
 				rd_norm_char(img.data, img.stride, img.width,
 					     img.height, &c, dark, patch);

@@ -62,6 +62,8 @@ enum anpr_simd {
  * @dot_s16: sum a[i] * b[i] in int32; the caller keeps it from overflowing.
  * @dot_s8: sum a[i] * b[i] in int32.
  * @axpy_f32: y[i] += a * x[i].
+ * @pack_mask_row: bit (i % 64) of dst[i / 64] = (src[i] & bits) != 0, for
+ *	i < n; the bits of the last word past n are 0.
  */
 struct anpr_kern_ops {
 	const char *name;
@@ -90,6 +92,8 @@ struct anpr_kern_ops {
 	int32_t (*dot_s16)(const int16_t *a, const int16_t *b, int n);
 	int32_t (*dot_s8)(const int8_t *a, const int8_t *b, int n);
 	void (*axpy_f32)(float a, const float *x, float *y, int n);
+	void (*pack_mask_row)(const uint8_t *src, uint8_t bits, uint64_t *dst,
+			      int n);
 };
 
 /* The tables; NULL where a level is not built for this architecture. */

@@ -56,54 +56,75 @@ static void unite(struct rd_run *r, int a, int b)
 		r[a].parent = b;
 }
 
-int rd_ccl_label(struct rd_ccl *c, const uint8_t *mask, size_t stride, int w,
-		 int h, uint8_t bits, int min_h, int max_h, int max_w)
+/* Append the runs of one packed row; link them with the previous row's. */
+static int row_runs(struct rd_run *runs, int nruns, const uint64_t *bw,
+		    int nwords, int y, int prev0, int prev1)
+{
+	int p = prev0;
+
+	for (int wi = 0; wi < nwords; wi++) {
+		uint64_t v = bw[wi];
+
+		while (v) {
+			int s = __builtin_ctzll(v), x0 = wi * 64 + s, x1;
+			uint64_t rest = ~v & (~0ull << s);
+
+			if (rest) {
+				int e = __builtin_ctzll(rest);
+
+				x1 = wi * 64 + e;
+				v &= ~0ull << e;	/* e < 64 here */
+			} else {
+				/* The run goes on into the next words. */
+				wi++;
+				while (wi < nwords && bw[wi] == ~0ull)
+					wi++;
+				if (wi == nwords) {
+					x1 = nwords * 64;
+					v = 0;
+				} else {
+					int e = __builtin_ctzll(~bw[wi]);
+
+					x1 = wi * 64 + e;
+					v = e ? bw[wi] & (~0ull << e) : bw[wi];
+				}
+			}
+			runs[nruns] = (struct rd_run){ x0, x1, y, nruns };
+			/* 8-connected overlap with the previous row's runs. */
+			while (p < prev1 && runs[p].x1 < x0)
+				p++;
+			for (int q = p; q < prev1 && runs[q].x0 <= x1; q++)
+				unite(runs, nruns, q);
+			nruns++;
+		}
+	}
+	return nruns;
+}
+
+int rd_ccl_label(struct rd_ccl *c, const struct anpr_kern_ops *k,
+		 const uint8_t *mask, size_t stride, int w, int h, uint8_t bits,
+		 int min_h, int max_h, int max_w)
 {
 	struct rd_run *runs;
 	struct rd_comp *comps;
 	int *slot;
-	int nruns = 0, prev0 = 0, prev1 = 0, ncomps = 0;
+	int nruns = 0, prev0 = 0, ncomps = 0;
+	int nwords = (w + 63) / 64;
 	size_t cap;
 
 	c->ncomps = 0;
 	/* Worst case: a run every other pixel. */
 	cap = (size_t)w * h / 2 + (size_t)h + 1;
-	if (rd_reserve(&c->runs, cap * sizeof(struct rd_run)))
+	if (rd_reserve(&c->runs, cap * sizeof(struct rd_run)) ||
+	    rd_reserve(&c->bitrow, (size_t)nwords * sizeof(uint64_t)))
 		return -1;
 	runs = c->runs.p;
 	for (int y = 0; y < h; y++) {
-		const uint8_t *m = mask + (size_t)y * stride;
 		int cur0 = nruns;
-		int p = prev0;
 
-		for (int x = 0; x < w;) {
-			/* Skip background eight pixels at a time. */
-			while (x + 8 <= w) {
-				uint64_t v;
-
-				memcpy(&v, m + x, 8);
-				if (v & (0x0101010101010101ull * bits))
-					break;
-				x += 8;
-			}
-			while (x < w && !(m[x] & bits))
-				x++;
-			if (x >= w)
-				break;
-			int x0 = x;
-
-			while (x < w && (m[x] & bits))
-				x++;
-			runs[nruns] = (struct rd_run){ x0, x, y, nruns };
-			/* 8-connected overlap with the previous row's runs. */
-			while (p < prev1 && runs[p].x1 < x0)
-				p++;
-			for (int q = p; q < prev1 && runs[q].x0 <= x; q++)
-				unite(runs, nruns, q);
-			nruns++;
-		}
+		k->pack_mask_row(mask + (size_t)y * stride, bits, c->bitrow.p, w);
+		nruns = row_runs(runs, nruns, c->bitrow.p, nwords, y, prev0, cur0);
 		prev0 = cur0;
-		prev1 = nruns;
 	}
 	if (rd_reserve(&c->rowstart, (size_t)(nruns + 1) * sizeof(int)) ||
 	    rd_reserve(&c->comps, (size_t)(nruns + 1) * sizeof(struct rd_comp)))
@@ -146,6 +167,7 @@ void rd_ccl_free(struct rd_ccl *c)
 	rd_buf_free(&c->runs);
 	rd_buf_free(&c->comps);
 	rd_buf_free(&c->rowstart);
+	rd_buf_free(&c->bitrow);
 	c->ncomps = 0;
 }
 

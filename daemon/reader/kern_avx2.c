@@ -409,6 +409,29 @@ static void v_axpy_f32(float a, const float *x, float *y, int n)
 		y[i] += a * x[i];
 }
 
+
+static void v_pack_mask_row(const uint8_t *src, uint8_t bits, uint64_t *dst,
+			    int n)
+{
+	const __m256i m = _mm256_set1_epi8((char)bits), z = _mm256_setzero_si256();
+	int i = 0;
+
+	for (; i + 64 <= n; i += 64) {
+		__m256i a = _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(src + i)), m);
+		__m256i b = _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(src + i + 32)), m);
+		uint32_t lo = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, z));
+		uint32_t hi = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, z));
+
+		dst[i / 64] = (uint64_t)lo | (uint64_t)hi << 32;
+	}
+	for (; i < n; i++) {
+		if (i % 64 == 0)
+			dst[i / 64] = 0;
+		if (src[i] & bits)
+			dst[i / 64] |= 1ull << (i % 64);
+	}
+}
+
 const struct anpr_kern_ops anpr_kern_avx2 = {
 	.name = "avx2",
 	.level = ANPR_SIMD_AVX2,
@@ -426,6 +449,7 @@ const struct anpr_kern_ops anpr_kern_avx2 = {
 	.dot_s16 = v_dot_s16,
 	.dot_s8 = v_dot_s8,
 	.axpy_f32 = v_axpy_f32,
+	.pack_mask_row = v_pack_mask_row,
 };
 #else
 /* Not x86-64: this translation unit is intentionally empty. */

@@ -159,8 +159,10 @@ void anpr_k_local_mean(const struct anpr_kern_ops *k, const uint8_t *src,
 			xb = xa - 1;
 		}
 		for (int x = 0; x < w; x++) {
-			if (x >= xa && x <= xb)
-				continue;
+			if (x == xa && xb >= xa)
+				x = xb + 1;	/* the kernel did [xa, xb] */
+			if (x >= w)
+				break;
 			int x0 = clampi(x - r, 0, w), x1 = clampi(x + r + 1, 0, w);
 			uint32_t area = (uint32_t)(rows * (x1 - x0));
 			int32_t sum = (int32_t)(bot[x1] - bot[x0] - top[x1] + top[x0]);

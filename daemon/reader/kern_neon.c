@@ -320,6 +320,35 @@ static void n_axpy_f32(float a, const float *x, float *y, int n)
 		y[i] += a * x[i];
 }
 
+
+static void n_pack_mask_row(const uint8_t *src, uint8_t bits, uint64_t *dst,
+			    int n)
+{
+	static const uint8_t wt[16] = { 1, 2, 4, 8, 16, 32, 64, 128,
+					 1, 2, 4, 8, 16, 32, 64, 128 };
+	const uint8x16_t m = vdupq_n_u8(bits), w = vld1q_u8(wt);
+	int i = 0;
+
+	for (; i + 64 <= n; i += 64) {
+		uint64_t word = 0;
+
+		for (int k = 0; k < 4; k++) {
+			uint8x16_t t = vandq_u8(vtstq_u8(vld1q_u8(src + i + 16 * k), m), w);
+			uint64_t lo = vaddv_u8(vget_low_u8(t));
+			uint64_t hi = vaddv_u8(vget_high_u8(t));
+
+			word |= (lo | hi << 8) << (16 * k);
+		}
+		dst[i / 64] = word;
+	}
+	for (; i < n; i++) {
+		if (i % 64 == 0)
+			dst[i / 64] = 0;
+		if (src[i] & bits)
+			dst[i / 64] |= 1ull << (i % 64);
+	}
+}
+
 const struct anpr_kern_ops anpr_kern_neon = {
 	.name = "neon",
 	.level = ANPR_SIMD_NEON,
@@ -337,6 +366,7 @@ const struct anpr_kern_ops anpr_kern_neon = {
 	.dot_s16 = n_dot_s16,
 	.dot_s8 = n_dot_s8,
 	.axpy_f32 = n_axpy_f32,
+	.pack_mask_row = n_pack_mask_row,
 };
 #else
 /* Not aarch64: this translation unit is intentionally empty. */

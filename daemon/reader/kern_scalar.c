@@ -159,6 +159,17 @@ static void s_axpy_f32(float a, const float *x, float *y, int n)
 		y[i] += a * x[i];
 }
 
+
+static void s_pack_mask_row(const uint8_t *src, uint8_t bits, uint64_t *dst,
+			    int n)
+{
+	for (int w = 0; w < (n + 63) / 64; w++)
+		dst[w] = 0;
+	for (int i = 0; i < n; i++)
+		if (src[i] & bits)
+			dst[i / 64] |= 1ull << (i % 64);
+}
+
 const struct anpr_kern_ops anpr_kern_scalar = {
 	.name = "scalar",
 	.level = ANPR_SIMD_SCALAR,
@@ -176,4 +187,5 @@ const struct anpr_kern_ops anpr_kern_scalar = {
 	.dot_s16 = s_dot_s16,
 	.dot_s8 = s_dot_s8,
 	.axpy_f32 = s_axpy_f32,
+	.pack_mask_row = s_pack_mask_row,
 };

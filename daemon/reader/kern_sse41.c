@@ -379,6 +379,32 @@ static void x_axpy_f32(float a, const float *x, float *y, int n)
 		y[i] += a * x[i];
 }
 
+
+static void x_pack_mask_row(const uint8_t *src, uint8_t bits, uint64_t *dst,
+			    int n)
+{
+	const __m128i m = _mm_set1_epi8((char)bits), z = _mm_setzero_si128();
+	int i = 0;
+
+	for (; i + 64 <= n; i += 64) {
+		uint64_t w = 0;
+
+		for (int k = 0; k < 4; k++) {
+			__m128i v = _mm_and_si128(_mm_loadu_si128((const __m128i *)(src + i + 16 * k)), m);
+			uint32_t b = (uint32_t)(~_mm_movemask_epi8(_mm_cmpeq_epi8(v, z)) & 0xffff);
+
+			w |= (uint64_t)b << (16 * k);
+		}
+		dst[i / 64] = w;
+	}
+	for (; i < n; i++) {
+		if (i % 64 == 0)
+			dst[i / 64] = 0;
+		if (src[i] & bits)
+			dst[i / 64] |= 1ull << (i % 64);
+	}
+}
+
 const struct anpr_kern_ops anpr_kern_sse41 = {
 	.name = "sse4.1",
 	.level = ANPR_SIMD_SSE41,
@@ -396,6 +422,7 @@ const struct anpr_kern_ops anpr_kern_sse41 = {
 	.dot_s16 = x_dot_s16,
 	.dot_s8 = x_dot_s8,
 	.axpy_f32 = x_axpy_f32,
+	.pack_mask_row = x_pack_mask_row,
 };
 #else
 /* Not x86-64: this translation unit is intentionally empty. */

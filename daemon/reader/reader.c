@@ -27,9 +27,22 @@
 #define LEVEL_MAX_H	44
 #define LEVEL_HANDOFF_H	20	/* finer level already covers below this */
 #define THR_RADIUS	9
-#define THR_OFFSET	6
+/* Local-mean offsets tried on every level: a low one for faint plates, a
+ * high one that cuts characters free of frames, bolts and noise. */
+static const int thr_offsets[] = { 6, 14, 28 };
+#define N_OFFSETS ((int)(sizeof(thr_offsets) / sizeof(thr_offsets[0])))
 #define MAX_LINES	256
 #define MAX_CANDS	64
+#define CACHE_SLOTS	2048	/* classified components per level+polarity */
+
+/* A component already classified on this level and polarity (the same box
+ * gives the same patch, so the same probabilities). */
+struct cache_slot {
+	struct rd_comp key;
+	int dark;
+	int used;
+	float prob[RD_CLASSES];
+};
 
 struct cand {
 	struct anpr_plate p;
@@ -52,6 +65,8 @@ struct anpr_reader {
 	float patch[RD_MAX_LINE][RD_CH_H * RD_CH_W];
 	rd_line_hook hook;
 	void *hook_ctx;
+	struct cache_slot *cache;	/* CACHE_SLOTS */
+	int cache_fill;
 };
 
 static const char *const region_names[ANPR_REGION_COUNT] = {
@@ -120,6 +135,12 @@ static struct anpr_reader *create(const struct anpr_reader_config *cfg,
 			return NULL;
 		}
 	}
+	r->cache = calloc(CACHE_SLOTS, sizeof(*r->cache));
+	if (!r->cache) {
+		snprintf(err, errlen, "reader: out of memory");
+		free(r);
+		return NULL;
+	}
 	if (want_net) {
 		if (cfg->weights_path)
 			r->net = rd_net_load(cfg->weights_path, err, errlen);
@@ -129,6 +150,7 @@ static struct anpr_reader *create(const struct anpr_reader_config *cfg,
 						       anpr_reader_weights),
 					      "<built-in weights>", err, errlen);
 		if (!r->net) {
+			free(r->cache);
 			free(r);
 			return NULL;
 		}
@@ -166,6 +188,7 @@ void anpr_reader_destroy(struct anpr_reader *r)
 	rd_buf_free(&r->chars);
 	rd_ccl_free(&r->ccl);
 	rd_net_free(r->net);
+	free(r->cache);
 	free(r);
 }
 
@@ -227,6 +250,45 @@ static void line_geometry(const struct rd_line *l, int s, struct anpr_plate *p)
 	p->char_height = h * (float)s;
 }
 
+static void cache_reset(struct anpr_reader *r)
+{
+	if (r->cache_fill)
+		for (int i = 0; i < CACHE_SLOTS; i++)
+			r->cache[i].used = 0;
+	r->cache_fill = 0;
+}
+
+static void classify(struct anpr_reader *r, const struct rd_comp *c, int dark,
+		     const float *patch, float *prob)
+{
+	uint32_t hsh = (uint32_t)c->x0 * 73856093u ^ (uint32_t)c->y0 * 19349663u ^
+		       (uint32_t)c->x1 * 83492791u ^ (uint32_t)c->y1 * 2654435761u ^
+		       (uint32_t)dark;
+	struct cache_slot *slot = NULL;
+
+	for (int probe = 0; probe < 8; probe++) {
+		struct cache_slot *e = &r->cache[(hsh + (uint32_t)probe) % CACHE_SLOTS];
+
+		if (!e->used) {
+			slot = e;
+			break;
+		}
+		if (e->dark == dark && e->key.x0 == c->x0 && e->key.y0 == c->y0 &&
+		    e->key.x1 == c->x1 && e->key.y1 == c->y1) {
+			memcpy(prob, e->prob, sizeof(e->prob));
+			return;
+		}
+	}
+	rd_net_run(r->net, r->k, patch, prob);
+	if (slot && r->cache_fill < CACHE_SLOTS / 2) {
+		slot->used = 1;
+		slot->key = *c;
+		slot->dark = dark;
+		memcpy(slot->prob, prob, sizeof(slot->prob));
+		r->cache_fill++;
+	}
+}
+
 static void recognise(struct anpr_reader *r, const uint8_t *img, size_t stride,
 		      int w, int h, const struct rd_line *l, int s, int dark)
 {
@@ -241,7 +303,7 @@ static void recognise(struct anpr_reader *r, const uint8_t *img, size_t stride,
 	if (!r->net)
 		return;
 	for (int i = 0; i < n; i++)
-		rd_net_run(r->net, r->k, r->patch[i], r->prob[i]);
+		classify(r, &l->c[i], dark, r->patch[i], r->prob[i]);
 	if (rd_syntax_decode((const float (*)[RD_CLASSES])r->prob, n,
 			     r->cfg.region, &d) || d.confidence < r->cfg.min_confidence)
 		return;
@@ -277,10 +339,12 @@ static int do_level(struct anpr_reader *r, const uint8_t *img, size_t stride,
 	    rd_reserve(&r->mask, (size_t)w * h))
 		return ANPR_READER_ENOMEM;
 	anpr_k_integral(r->k, img, stride, w, h, r->ii.p, is);
+	cache_reset(r);
+	for (int v = 0; v < N_OFFSETS; v++) {
 	anpr_k_local_mean(r->k, img, stride, w, h, r->ii.p, is, THR_RADIUS,
-			  THR_OFFSET, r->mask.p, (size_t)w);
+			  thr_offsets[v], r->mask.p, (size_t)w);
 	for (int pol = 0; pol < 2; pol++) {
-		int n = rd_ccl_label(&r->ccl, r->mask.p, (size_t)w, w, h,
+		int n = rd_ccl_label(&r->ccl, r->k, r->mask.p, (size_t)w, w, h,
 				     (uint8_t)(pol ? 2 : 1), min_h, max_h,
 				     max_h + max_h / 8);
 		int nc = 0, nl;
@@ -297,6 +361,7 @@ static int do_level(struct anpr_reader *r, const uint8_t *img, size_t stride,
 		nl = rd_group_lines(chars, nc, 4, r->lines, MAX_LINES);
 		for (int i = 0; i < nl; i++)
 			recognise(r, img, stride, w, h, &r->lines[i], s, pol == 0);
+	}
 	}
 	return 0;
 }

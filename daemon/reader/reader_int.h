@@ -47,7 +47,8 @@ struct rd_comp {
 struct rd_ccl {
 	struct rd_buf runs;	/* struct rd_run[] */
 	struct rd_buf comps;	/* struct rd_comp[] */
-	struct rd_buf rowstart;	/* int[] first run of each row */
+	struct rd_buf rowstart;	/* int[] component slot of each root run */
+	struct rd_buf bitrow;	/* uint64_t[] one mask row, packed */
 	int ncomps;
 };
 
@@ -57,8 +58,9 @@ struct rd_ccl {
  * width in [1, max_w]. Returns the count (also in c->ncomps) or -1 (out of
  * memory). Components land in c->comps.p.
  */
-int rd_ccl_label(struct rd_ccl *c, const uint8_t *mask, size_t stride, int w,
-		 int h, uint8_t bits, int min_h, int max_h, int max_w);
+int rd_ccl_label(struct rd_ccl *c, const struct anpr_kern_ops *k,
+		 const uint8_t *mask, size_t stride, int w, int h, uint8_t bits,
+		 int min_h, int max_h, int max_w);
 void rd_ccl_free(struct rd_ccl *c);
 
 /* rd_char_like - 1 if a component is shaped like a plate character. */
@@ -100,7 +102,8 @@ void rd_norm_char(const uint8_t *img, size_t stride, int w, int h,
  * from the border, the largest component of the mid-level threshold.
  * Returns 0, or -1 if the crop is flat or empty (or out of memory).
  */
-int rd_single_char_box(struct rd_ccl *ccl, struct rd_buf *mask,
+int rd_single_char_box(const struct anpr_kern_ops *k, struct rd_ccl *ccl,
+		       struct rd_buf *mask,
 		       const uint8_t *img, size_t stride, int w, int h,
 		       struct rd_comp *box, int *dark);
 

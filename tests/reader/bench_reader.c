@@ -225,7 +225,7 @@ static void run_gb_chars(const char *dev)
 			bad++;
 			continue;
 		}
-		if (!rd_single_char_box(&ccl, &mask, img.data, img.stride, img.width,
+		if (!rd_single_char_box(anpr_kern_best(), &ccl, &mask, img.data, img.stride, img.width,
 					img.height, &c, &dark)) {
 			rd_norm_char(img.data, img.stride, img.width, img.height, &c,
 				     dark, patch);

@@ -391,6 +391,29 @@ static int c_dot_int(const struct anpr_kern_ops *ref, const struct anpr_kern_ops
 	return 0;
 }
 
+static int c_pack_mask(const struct anpr_kern_ops *ref, const struct anpr_kern_ops *k,
+		       char *msg, size_t len)
+{
+	uint64_t a[8], b[8];
+
+	seed(15);
+	for (int n = 1; n <= 3 * MAXW + 40; n++)
+		for (int off = 0; off < 4; off++) {
+			uint8_t bits = (uint8_t)(1u << rnd_range(0, 2));
+
+			for (int i = 0; i < BUF; i++)
+				in0[i] = (uint8_t)(rnd() % 4);
+			if (n % 5 == 0)
+				memset(in0, 0, BUF);
+			memset(a, 0x5a, sizeof(a));
+			memset(b, 0xa5, sizeof(b));
+			ref->pack_mask_row(in0 + off, bits, a, n);
+			k->pack_mask_row(in0 + off, bits, b, n);
+			CMP_ARR("pack_mask_row", (n + 63) / 64, a, b);
+		}
+	return 0;
+}
+
 /* Whole-image wrappers: random sizes and odd strides. */
 static int c_images(const struct anpr_kern_ops *ref, const struct anpr_kern_ops *k,
 		    char *msg, size_t len)
@@ -473,6 +496,7 @@ const struct simd_case simd_cases[] = {
 	{ "dot_f32", c_dot_f32 },
 	{ "axpy_f32", c_axpy },
 	{ "dot_s16_s8", c_dot_int },
+	{ "pack_mask_row", c_pack_mask },
 	{ "image_wrappers", c_images },
 };
 

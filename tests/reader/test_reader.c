@@ -110,7 +110,7 @@ static void test_ccl_boxes(void **state)
 	rect(&c, 10, 10, 11, 20, 1);		/* 1 x 10 line */
 	rect(&c, 11, 20, 12, 21, 1);		/* diagonal neighbour: joins */
 	rect(&c, 30, 0, 40, 30, 1);		/* touches right and top edges */
-	assert_int_equal(rd_ccl_label(&ccl, c.p, c.stride, c.w, c.h, 1, 1, 100, 100), 3);
+	assert_int_equal(rd_ccl_label(&ccl, anpr_kern_best(), c.p, c.stride, c.w, c.h, 1, 1, 100, 100), 3);
 	k = ccl.comps.p;
 	assert_int_equal(k[0].x0, 30);
 	assert_int_equal(k[0].x1, 40);
@@ -125,11 +125,94 @@ static void test_ccl_boxes(void **state)
 	assert_int_equal(k[2].y1, 21);
 	assert_int_equal(k[2].area, 11);
 	/* Size filter: only the line (height 11) passes 8..12. */
-	assert_int_equal(rd_ccl_label(&ccl, c.p, c.stride, c.w, c.h, 1, 8, 12, 100), 1);
+	assert_int_equal(rd_ccl_label(&ccl, anpr_kern_best(), c.p, c.stride, c.w, c.h, 1, 8, 12, 100), 1);
 	/* Other bits are ignored; an empty mask gives nothing. */
-	assert_int_equal(rd_ccl_label(&ccl, c.p, c.stride, c.w, c.h, 2, 1, 100, 100), 0);
+	assert_int_equal(rd_ccl_label(&ccl, anpr_kern_best(), c.p, c.stride, c.w, c.h, 2, 1, 100, 100), 0);
 	rd_ccl_free(&ccl);
 	free(c.p);
+}
+
+/* Reference labelling: flood fill, 8-connected. */
+static int flood(const uint8_t *m, int w, int h, int *lab, int x, int y, int id,
+		 struct rd_comp *c, int *stack)
+{
+	int sp = 0;
+
+	stack[sp++] = y * w + x;
+	lab[y * w + x] = id;
+	*c = (struct rd_comp){ x, y, x + 1, y + 1, 0 };
+	while (sp) {
+		int p = stack[--sp], px = p % w, py = p / w;
+
+		c->area++;
+		c->x0 = px < c->x0 ? px : c->x0;
+		c->y0 = py < c->y0 ? py : c->y0;
+		c->x1 = px + 1 > c->x1 ? px + 1 : c->x1;
+		c->y1 = py + 1 > c->y1 ? py + 1 : c->y1;
+		for (int dy = -1; dy <= 1; dy++)
+			for (int dx = -1; dx <= 1; dx++) {
+				int qx = px + dx, qy = py + dy;
+
+				if (qx < 0 || qy < 0 || qx >= w || qy >= h ||
+				    !m[qy * w + qx] || lab[qy * w + qx])
+					continue;
+				lab[qy * w + qx] = id;
+				stack[sp++] = qy * w + qx;
+			}
+	}
+	return 0;
+}
+
+static int cmp_comp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct rd_comp));
+}
+
+static void test_ccl_matches_flood_fill(void **state)
+{
+	static const int widths[] = { 1, 7, 63, 64, 65, 130, 200 };
+	struct rd_ccl ccl = { 0 };
+	uint32_t seed = 7;
+
+	(void)state;
+	for (int lvl = 0; lvl < ANPR_SIMD_COUNT; lvl++) {
+		const struct anpr_kern_ops *k = anpr_kern_get((enum anpr_simd)lvl);
+
+		if (!k)
+			continue;
+		for (size_t wi = 0; wi < sizeof(widths) / sizeof(widths[0]); wi++)
+			for (int dens = 1; dens < 8; dens += 2) {
+				int w = widths[wi], h = 37, n = 0;
+				uint8_t *m = calloc((size_t)w * h, 1);
+				int *lab = calloc((size_t)w * h, sizeof(int));
+				int *stack = malloc(sizeof(int) * (size_t)w * h * 9);
+				struct rd_comp *ref = malloc(sizeof(*ref) * (size_t)w * h);
+
+				/* Random blobs and long horizontal runs. */
+				for (int i = 0; i < w * h; i++) {
+					seed = seed * 1103515245u + 12345u;
+					m[i] = (seed >> 16) % 8 < (uint32_t)dens;
+				}
+				for (int x = 0; x < w; x++)
+					m[5 * w + x] = 1;
+				for (int y = 0; y < h; y++)
+					for (int x = 0; x < w; x++)
+						if (m[y * w + x] && !lab[y * w + x]) {
+							flood(m, w, h, lab, x, y, n + 1, &ref[n], stack);
+							n++;
+						}
+				assert_int_equal(rd_ccl_label(&ccl, k, m, (size_t)w, w, h, 1,
+							      1, h, w), n);
+				qsort(ref, (size_t)n, sizeof(*ref), cmp_comp);
+				qsort(ccl.comps.p, (size_t)n, sizeof(*ref), cmp_comp);
+				assert_memory_equal(ref, ccl.comps.p, sizeof(*ref) * (size_t)n);
+				free(m);
+				free(lab);
+				free(stack);
+				free(ref);
+			}
+	}
+	rd_ccl_free(&ccl);
 }
 
 static void test_char_like(void **state)
@@ -521,6 +604,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ccl_boxes),
+		cmocka_unit_test(test_ccl_matches_flood_fill),
 		cmocka_unit_test(test_char_like),
 		cmocka_unit_test(test_group_line),
 		cmocka_unit_test(test_group_two_lines),
