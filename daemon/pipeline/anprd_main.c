@@ -30,6 +30,7 @@
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-journal.h>
 
+#include "alert_dispatch.h"
 #include "config.h"
 #include "hotlist.h"
 #include "pipeline.h"
@@ -38,8 +39,7 @@ struct daemon_state {
 	struct anprd_config cfg;
 	const char *config_path;
 	struct hotlist_holder hotlists;
-	struct alert_queue alerts;
-	pthread_t alert_thread;
+	struct alert_dispatch *alerts;
 	int journal;
 	FILE *log;
 };
@@ -67,25 +67,19 @@ static int load_hotlists(const struct anprd_config *cfg, struct hotlist **out, c
 	return hotlist_load(paths, cfg->hotlists.nfiles, out, err, errlen);
 }
 
-/* Alerts leave in rank order (hits first) to the configured outputs. */
-static void *alert_thread(void *arg)
+/* Messages of the alert outputs (a webhook down, a client dropped). */
+static void alert_log(void *ctx, int prio, const char *msg)
 {
-	struct daemon_state *d = arg;
-	struct alert a;
-	char line[ALERT_LINE_MAX];
+	struct daemon_state *d = ctx;
 
-	while (alert_queue_pop(&d->alerts, &a, -1) == 0) {
-		int n = alert_format_json(&a, line, sizeof(line));
+	fprintf(stderr, "anprd: alerts: %s\n", msg);
+	if (d->journal)
+		sd_journal_send("MESSAGE=alerts: %s", msg, "PRIORITY=%d", prio, NULL);
+}
 
-		if (n < 0)
-			continue;
-		if (d->journal)
-			sd_journal_send("MESSAGE=hotlist hit %s (%s)", a.vrm, a.list,
-					"PRIORITY=%d", a.kind == ALERT_HIT ? 2 : 5,
-					"ANPR_ALERT=%.*s", n, line, "ANPR_VRM=%s", a.vrm,
-					"ANPR_LIST=%s", a.list, NULL);
-	}
-	return NULL;
+static void to_dispatch(void *ctx, const struct alert *a)
+{
+	alert_dispatch_push(ctx, a);
 }
 
 static void site_from_config(const struct anprd_config *cfg, const char *config_text,
@@ -215,8 +209,19 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
 	hotlist_holder_init(&d.hotlists, hl);
-	alert_queue_init(&d.alerts, 1024);
-	pthread_create(&d.alert_thread, NULL, alert_thread, &d);
+	{
+		struct alert_dispatch_cfg ac = {
+			.socket_path = d.cfg.alerts.socket,
+			.webhook_url = d.cfg.alerts.webhook,
+			.webhook_timeout_ms = d.cfg.alerts.webhook_timeout_ms,
+			.webhook_tries = 3,
+			.journal = d.journal,
+		};
+
+		d.alerts = alert_dispatch_start(&ac, alert_log, &d, err, sizeof(err));
+		if (!d.alerts)
+			die("%s", err);
+	}
 
 	memset(&wc, 0, sizeof(wc));
 	wc.spool.dir = d.cfg.spool.dir;
@@ -257,8 +262,11 @@ int main(int argc, char **argv)
 	pc.alert_dedup_ms = 60000;
 	pc.heartbeat_ms = d.cfg.health.heartbeat_ms;
 	pc.exit_at_eof = exit_at_eof;
+	pc.search_back_ms = d.cfg.hotlists.search_back_ms;
 	pc.log = d.log;
-	if (pipeline_start(&p, &pc, &d.hotlists, &d.alerts, writer, err, sizeof(err)))
+	pc.alert = to_dispatch;
+	pc.alert_ctx = d.alerts;
+	if (pipeline_start(&p, &pc, &d.hotlists, writer, err, sizeof(err)))
 		die("%s", err);
 	sd_notify(0, "READY=1\nSTATUS=capturing");
 	clock_gettime(CLOCK_MONOTONIC, &started);
@@ -272,15 +280,28 @@ int main(int argc, char **argv)
 		if (sig == SIGTERM || sig == SIGINT)
 			break;
 		if (sig == SIGHUP) {
-			struct hotlist *fresh = NULL;
+			struct anprd_config fresh;
+			struct hotlist *added = NULL;
+			const char *paths[ANPRD_MAX_HOTLISTS];
+			long n = -1;
 
-			if (anprd_config_load(d.config_path, &d.cfg, err, sizeof(err)) == 0 &&
-			    load_hotlists(&d.cfg, &fresh, err, sizeof(err)) == 0) {
-				hotlist_free(hotlist_holder_swap(&d.hotlists, fresh));
-				fprintf(d.log, "hotlists reloaded: %zu entries\n", hotlist_count(fresh));
-			} else {
-				fprintf(stderr, "anprd: reload rejected, old hotlists kept: %s\n", err);
+			/* the hotlist files named by the file as it is now */
+			if (anprd_config_load(d.config_path, &fresh, err, sizeof(err)) == 0) {
+				for (int i = 0; i < fresh.hotlists.nfiles; i++)
+					paths[i] = fresh.hotlists.files[i];
+				n = hotlist_holder_reload(&d.hotlists, paths, fresh.hotlists.nfiles,
+							  &added, err, sizeof(err));
 			}
+			if (n < 0) {
+				fprintf(stderr, "anprd: reload rejected, hotlists in force kept: %s\n",
+					err);
+				continue;
+			}
+			fprintf(d.log, "hotlists reloaded: %ld entries, %zu new\n", n,
+				added ? hotlist_count(added) : (size_t)0);
+			fflush(d.log);
+			pipeline_search_back(p, added);
+			hotlist_free(added);
 			continue;
 		}
 		if (exit_at_eof && pipeline_eof(p))
@@ -300,8 +321,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "anprd: %s\n", err);
 		rc = 1;
 	}
-	alert_queue_close(&d.alerts);
-	pthread_join(d.alert_thread, NULL);
+	alert_dispatch_stop(d.alerts);
 	fprintf(d.log, "anprd: %llu frames, %llu dropped (source %llu, queue %llu), "
 		"%llu plate reads, %llu vehicles recorded, %llu hotlist alerts%s\n",
 		(unsigned long long)tot.frames,
@@ -317,7 +337,6 @@ int main(int argc, char **argv)
 	if (tot.writer_refused)
 		rc = 1;
 	hotlist_holder_destroy(&d.hotlists);
-	alert_queue_destroy(&d.alerts);
 	free(config_text);
 	return rc;
 }

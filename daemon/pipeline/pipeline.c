@@ -21,6 +21,7 @@
 #define REORDER_WINDOW		256	/* > jobs in flight per source */
 #define SNAPSHOTS		256	/* reads whose images are kept */
 #define DEDUP_SLOTS		256
+#define RECENT_VEHICLES		65536	/* vehicles kept for search back */
 #define CAPTURE_POLL_MS		20
 #define LATENCY_BUCKETS		1001	/* 0..999 ms, then 1 s or more */
 
@@ -73,8 +74,9 @@ struct pipeline {
 	struct pl_config cfg;
 	struct pl_stats stats;
 	struct hotlist_holder *hotlists;
-	struct alert_queue *alerts;
 	struct ev_writer *writer;
+	pthread_mutex_t recent_lock;	/* protects: recent */
+	struct recent recent;		/* vehicles recorded, for search back */
 	int nworkers;
 
 	atomic_int stop;
@@ -444,8 +446,8 @@ static void raise_hit(struct pipeline *p, const struct pl_done *d, const struct 
 	a.wildcard = hit->entry.wildcard;
 	a.confidence = pl->confidence;
 	atomic_fetch_add(&p->stats.hits, 1);
-	if (p->alerts)
-		alert_queue_push(p->alerts, &a);
+	if (p->cfg.alert)
+		p->cfg.alert(p->cfg.alert_ctx, &a);
 	if (p->cfg.log) {
 		fprintf(p->cfg.log, "ALERT  %-8s hotlist %s (%s)%s, source %s",
 			pl->text, hit->entry.list, hit->entry.reason,
@@ -488,6 +490,11 @@ static void on_vehicle(void *ctx, const struct trk_vehicle *v)
 		in.overview_len = snap->overview_len;
 	}
 	atomic_fetch_add(&p->stats.vehicles, 1);
+	pthread_mutex_lock(&p->recent_lock);
+	recent_add(&p->recent, v->vrm, (int64_t)in.when.utc.tv_sec * 1000 +
+				       in.when.utc.tv_nsec / 1000000,
+		   atomic_load(&p->stats.vehicles));
+	pthread_mutex_unlock(&p->recent_lock);
 	if (p->cfg.log) {
 		fprintf(p->cfg.log, "READ   %-8s conf %.2f, %d reads, %s%s\n", v->vrm, v->conf,
 			v->nreads, p->cfg.sources[v->source].name, is_hit ? ", HOTLIST HIT" : "");
@@ -617,8 +624,8 @@ fail:
 }
 
 int pipeline_start(struct pipeline **out, const struct pl_config *cfg,
-		   struct hotlist_holder *hotlists, struct alert_queue *alerts,
-		   struct ev_writer *writer, char *err, size_t errlen)
+		   struct hotlist_holder *hotlists, struct ev_writer *writer,
+		   char *err, size_t errlen)
 {
 	struct pipeline *p;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -639,7 +646,6 @@ int pipeline_start(struct pipeline **out, const struct pl_config *cfg,
 	if (p->cfg.jpeg_quality <= 0)
 		p->cfg.jpeg_quality = 85;
 	p->hotlists = hotlists;
-	p->alerts = alerts;
 	p->writer = writer;
 	p->nworkers = cfg->workers > 0 ? cfg->workers : (int)(cores > 0 ? cores : 1);
 	if (p->nworkers > PL_MAX_WORKERS)
@@ -650,11 +656,14 @@ int pipeline_start(struct pipeline **out, const struct pl_config *cfg,
 	p->hl_slot = hotlists ? hotlist_holder_register(hotlists) : -1;
 	p->tracker = tracker_new(&cfg->tracker, on_vehicle, p);
 	if (!p->jobs || !p->pool || !p->tracker ||
-	    snapshot_store_init(&p->snaps, SNAPSHOTS)) {
+	    snapshot_store_init(&p->snaps, SNAPSHOTS) ||
+	    recent_init(&p->recent, RECENT_VEHICLES,
+			cfg->search_back_ms > 0 ? cfg->search_back_ms : 1)) {
 		snprintf(err, errlen, "pipeline: out of memory");
 		goto fail;
 	}
 	pthread_mutex_init(&p->state_lock, NULL);
+	pthread_mutex_init(&p->recent_lock, NULL);
 	pthread_cond_init(&p->state_cond, NULL);
 	pthread_mutex_init(&p->job_lock, NULL);
 	pthread_cond_init(&p->job_cond, NULL);
@@ -679,6 +688,7 @@ fail_sources:
 fail:
 	tracker_free(p->tracker);
 	snapshot_store_free(&p->snaps);
+	recent_free(&p->recent);
 	free(p->jobs);
 	free(p->pool);
 	free(p);
@@ -782,7 +792,62 @@ void pipeline_stop(struct pipeline *p, struct pl_totals *final)
 	}
 	tracker_free(p->tracker);
 	snapshot_store_free(&p->snaps);
+	recent_free(&p->recent);
 	free(p->jobs);
 	free(p->pool);
 	free(p);
+}
+
+struct backhit_ctx {
+	struct pipeline *p;
+	size_t raised;
+};
+
+static int on_backhit(void *ctx, const struct recent_read *r, const struct hotlist_hit *hit)
+{
+	struct backhit_ctx *b = ctx;
+	struct pipeline *p = b->p;
+	struct alert a;
+
+	if (hit->entry.action == HOTLIST_ACT_SILENT)
+		return 0;
+	memset(&a, 0, sizeof(a));
+	a.kind = ALERT_HIT_SEARCHBACK;
+	a.time_us = r->time_ms * 1000;
+	snprintf(a.camera, sizeof(a.camera), "%s", p->cfg.camera_id);
+	snprintf(a.vrm, sizeof(a.vrm), "%s", r->vrm);
+	snprintf(a.entry_vrm, sizeof(a.entry_vrm), "%s", hit->entry.vrm);
+	snprintf(a.list, sizeof(a.list), "%s", hit->entry.list);
+	snprintf(a.reason, sizeof(a.reason), "%s", hit->entry.reason);
+	a.priority = hit->entry.priority;
+	a.action = hit->entry.action;
+	a.distance = hit->distance;
+	a.wildcard = hit->entry.wildcard;
+	a.record_id = r->record_id;
+	atomic_fetch_add(&p->stats.hits, 1);
+	if (p->cfg.alert)
+		p->cfg.alert(p->cfg.alert_ctx, &a);
+	if (p->cfg.log) {
+		fprintf(p->cfg.log, "ALERT  %-8s hotlist %s (%s), search back: passed %.0f s ago\n",
+			r->vrm, hit->entry.list, hit->entry.reason,
+			(double)(time(NULL) * 1000LL - r->time_ms) / 1000.0);
+		fflush(p->cfg.log);
+	}
+	b->raised++;
+	return 0;
+}
+
+size_t pipeline_search_back(struct pipeline *p, const struct hotlist *added)
+{
+	struct backhit_ctx b = { p, 0 };
+	struct timespec now;
+
+	if (!added || p->cfg.search_back_ms <= 0)
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &now);
+	pthread_mutex_lock(&p->recent_lock);
+	recent_search_back(&p->recent, added, (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000,
+			   p->cfg.max_fuzzy, on_backhit, &b);
+	pthread_mutex_unlock(&p->recent_lock);
+	return b.raised;
 }

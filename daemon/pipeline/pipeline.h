@@ -30,6 +30,7 @@
 #include "anprcap.h"
 #include "hotlist_holder.h"
 #include "alert.h"
+#include "recent.h"
 #include "tracker.h"
 #include "evidence_spool.h"
 
@@ -58,7 +59,12 @@ struct pl_config {
 	int64_t heartbeat_ms;		/* 0: none */
 	int exit_at_eof;		/* stop when every source has ended */
 	int jpeg_quality;
+	int64_t search_back_ms;		/* recent vehicles kept for search back */
 	FILE *log;			/* one line per vehicle and alert (NULL: none) */
+	/* where alerts go (e.g. alert_dispatch_push); called from the
+	 * decision thread, or from pipeline_search_back's caller */
+	void (*alert)(void *ctx, const struct alert *a);
+	void *alert_ctx;
 };
 
 /* Counters, readable at any time (relaxed atomics). */
@@ -91,8 +97,14 @@ struct pipeline;
  * the pipeline; writer may be NULL (no records, e.g. a dry run).
  */
 int pipeline_start(struct pipeline **out, const struct pl_config *cfg,
-		   struct hotlist_holder *hotlists, struct alert_queue *alerts,
-		   struct ev_writer *writer, char *err, size_t errlen);
+		   struct hotlist_holder *hotlists, struct ev_writer *writer,
+		   char *err, size_t errlen);
+/*
+ * pipeline_search_back - after a hotlist reload, alert on the vehicles of
+ * the last search_back_ms that the new entries (added) match. Returns the
+ * number of alerts raised.
+ */
+size_t pipeline_search_back(struct pipeline *p, const struct hotlist *added);
 /* pipeline_eof - every source has ended (recordings played out). */
 int pipeline_eof(struct pipeline *p);
 /* pipeline_totals - the counters now. */
