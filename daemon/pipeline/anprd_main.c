@@ -129,11 +129,70 @@ static void on_writer_error(void *ctx, int rc, const char *msg)
 		sd_journal_send("MESSAGE=record intake stopped: %s", msg, "PRIORITY=2", NULL);
 }
 
+/*
+ * The status an operator reads at 3 a.m. (cat /run/anpr/status.json, or
+ * systemctl status anprd): counts, drops, spool, clock, camera health. It
+ * carries no location. Written whole (temporary file, rename).
+ */
+static void write_status(const char *path, const struct daemon_state *d, struct pipeline *p,
+			 struct ev_writer *w, const struct timespec *started, char *line,
+			 size_t linecap)
+{
+	struct pl_totals t;
+	struct ev_clock clk = { 0 };
+	struct timespec now;
+	char tmp[4096 + 8];
+	FILE *f;
+	int len;
+
+	pipeline_totals(p, &t);
+	ev_clock_sample(&clk);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	snprintf(line, linecap, "%llu frames, %llu dropped, %llu vehicles, %llu hits, spool at %llu%s",
+		 (unsigned long long)t.frames,
+		 (unsigned long long)(t.drops_source + t.drops_queue),
+		 (unsigned long long)t.vehicles, (unsigned long long)t.hits,
+		 (unsigned long long)ev_writer_acked(w), clk.synced ? "" : ", clock NOT synchronised");
+	if (!path)
+		return;
+	len = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (len < 0 || (size_t)len >= sizeof(tmp) || !(f = fopen(tmp, "w")))
+		return;
+	fprintf(f, "{\"schema\":\"anpr-status/1\",\"camera\":\"%s\",\"uptime_s\":%lld,"
+		   "\"frames\":%llu,\"drops\":{\"source\":%llu,\"queue\":%llu},"
+		   "\"reads\":%llu,\"vehicles\":%llu,\"hits\":%llu,"
+		   "\"spool\":{\"acked_seq\":%llu,\"refused\":%llu,\"writer_dropped\":%llu},"
+		   "\"clock\":{\"synced\":%s,\"esterror_us\":%llu,\"maxerror_us\":%llu},"
+		   "\"sources\":[",
+		d->cfg.camera_id, (long long)(now.tv_sec - started->tv_sec),
+		(unsigned long long)t.frames, (unsigned long long)t.drops_source,
+		(unsigned long long)t.drops_queue, (unsigned long long)t.reads,
+		(unsigned long long)t.vehicles, (unsigned long long)t.hits,
+		(unsigned long long)ev_writer_acked(w), (unsigned long long)t.writer_refused,
+		(unsigned long long)ev_writer_dropped(w), clk.synced ? "true" : "false",
+		(unsigned long long)clk.esterror_us, (unsigned long long)clk.maxerror_us);
+	for (int i = 0; i < d->cfg.nsources; i++) {
+		unsigned h = pipeline_health(p, i);
+
+		fprintf(f, "%s{\"name\":\"%s\",\"health\":[", i ? "," : "", d->cfg.sources[i].name);
+		for (unsigned c = 1, k = 0; c <= HEALTH_FROZEN; c <<= 1)
+			if (h & c)
+				fprintf(f, "%s\"%s\"", k++ ? "," : "", health_cond_name(c));
+		fputs("]}", f);
+	}
+	fputs("]}\n", f);
+	if (fclose(f) == 0)
+		rename(tmp, path);
+	else
+		unlink(tmp);
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: anprd --config FILE [--workers N]\n"
 		   "       anprd --config FILE --check-config\n"
-		   "  recordings: [--exit-at-eof] [--replay-fast] [--replay-loop] [--run-for SECS]\n");
+		   "  recordings: [--exit-at-eof] [--replay-fast] [--replay-loop] [--run-for SECS]\n"
+		   "  status: [--status-file PATH] (default $RUNTIME_DIRECTORY/status.json)\n");
 }
 
 int main(int argc, char **argv)
@@ -146,6 +205,7 @@ int main(int argc, char **argv)
 		{ "workers", required_argument, NULL, 'w' },
 		{ "replay-loop", no_argument, NULL, 'l' },
 		{ "run-for", required_argument, NULL, 'r' },
+		{ "status-file", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -160,6 +220,9 @@ int main(int argc, char **argv)
 	size_t config_len = 0;
 	int check_only = 0, exit_at_eof = 0, replay_fast = 0, replay_loop = 0, workers = -1, c;
 	double run_for_s = 0;
+	const char *status_path = NULL;
+	char status_buf[512], status_line[300];
+	struct timespec last_status = { 0, 0 };
 	struct timespec started;
 	sigset_t sigs;
 	struct pl_totals tot;
@@ -176,6 +239,7 @@ int main(int argc, char **argv)
 		case 'w': workers = atoi(optarg); break;
 		case 'l': replay_loop = 1; break;
 		case 'r': run_for_s = atof(optarg); break;
+		case 's': status_path = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -263,6 +327,12 @@ int main(int argc, char **argv)
 	pc.heartbeat_ms = d.cfg.health.heartbeat_ms;
 	pc.exit_at_eof = exit_at_eof;
 	pc.search_back_ms = d.cfg.hotlists.search_back_ms;
+	health_params_default(&pc.health);
+	pc.health.black_level = d.cfg.health.black_level;
+	pc.health.saturated_fraction = d.cfg.health.saturated_fraction;
+	pc.health.blur_min = d.cfg.health.blur_min;
+	pc.health.frozen_after_us = d.cfg.health.frozen_after_ms * 1000;
+	pc.health_every_ms = 1000;
 	pc.log = d.log;
 	pc.alert = to_dispatch;
 	pc.alert_ctx = d.alerts;
@@ -270,6 +340,12 @@ int main(int argc, char **argv)
 		die("%s", err);
 	sd_notify(0, "READY=1\nSTATUS=capturing");
 	clock_gettime(CLOCK_MONOTONIC, &started);
+	if (!status_path && getenv("RUNTIME_DIRECTORY")) {
+		/* systemd's RuntimeDirectory=anpr: /run/anpr/status.json */
+		snprintf(status_buf, sizeof(status_buf), "%s/status.json",
+			 getenv("RUNTIME_DIRECTORY"));
+		status_path = status_buf;
+	}
 
 	for (;;) {
 		struct timespec tick = { 0, 200000000 };
@@ -277,6 +353,17 @@ int main(int argc, char **argv)
 		int sig = sigtimedwait(&sigs, &si, &tick);
 
 		sd_notify(0, "WATCHDOG=1");
+		{
+			struct timespec now;
+
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if (now.tv_sec != last_status.tv_sec) {
+				last_status = now;
+				write_status(status_path, &d, p, writer, &started, status_line,
+					     sizeof(status_line));
+				sd_notifyf(0, "STATUS=%s", status_line);
+			}
+		}
 		if (sig == SIGTERM || sig == SIGINT)
 			break;
 		if (sig == SIGHUP) {

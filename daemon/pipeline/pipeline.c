@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "anpr_image.h"
+#include "health_alert.h"
 #include "pipeline.h"
 #include "snapshot.h"
 
@@ -62,6 +63,8 @@ struct pl_source {
 	struct pl_done *pending[REORDER_WINDOW];	/* decision thread only */
 	struct ev_clock clock;		/* capture thread: cached adjtimex */
 	int64_t clock_sampled_us;
+	struct health_state health;	/* capture thread only */
+	int64_t health_checked_us;
 };
 
 struct dedup_slot {
@@ -242,6 +245,39 @@ static void mark_ended(struct pl_source *s)
 	pthread_mutex_unlock(&p->state_lock);
 }
 
+/* Camera health, once per interval per source, on the frame just copied:
+ * a frozen, black, saturated or blurred view raises an alert (and its
+ * recovery another). */
+static void check_health(struct pl_source *s, const struct pl_job *j)
+{
+	struct pipeline *p = s->p;
+	struct grey_view v = { j->px, j->width, j->height, j->stride };
+	struct health_metrics m;
+	struct alert out[4];
+	int changed, n;
+
+	if (p->cfg.health_every_ms <= 0 ||
+	    (s->health_checked_us && j->t_us - s->health_checked_us < p->cfg.health_every_ms * 1000))
+		return;
+	s->health_checked_us = j->t_us;
+	changed = health_check(&s->health, &p->cfg.health, &v, j->t_us, &m);
+	if (changed <= 0)
+		return;
+	atomic_store(&p->stats.health_active[s->index], s->health.active);
+	n = health_alerts((unsigned)changed, s->health.active, &m, p->cfg.camera_id,
+			  p->cfg.sources[s->index].name,
+			  (int64_t)j->when.utc.tv_sec * 1000000 + j->when.utc.tv_nsec / 1000, out);
+	for (int i = 0; i < n; i++) {
+		if (p->cfg.alert)
+			p->cfg.alert(p->cfg.alert_ctx, &out[i]);
+		if (p->cfg.log) {
+			fprintf(p->cfg.log, "HEALTH %s: %s %s\n", p->cfg.sources[s->index].name,
+				out[i].state, out[i].active ? "raised" : "cleared");
+			fflush(p->cfg.log);
+		}
+	}
+}
+
 static void *capture_thread(void *arg)
 {
 	struct pl_source *s = arg;
@@ -311,6 +347,7 @@ static void *capture_thread(void *arg)
 		j->stride = row;
 		stamp_frame(s, f->timestamp_ns, &j->when);
 		anprcap_release_frame(s->cap, f);	/* before any reading */
+		check_health(s, j);
 		atomic_fetch_add(&p->stats.frames, 1);
 		job_push(p, j, p->cfg.sources[s->index].replay_fast);
 	}
@@ -605,6 +642,7 @@ static int open_source(struct pipeline *p, int i, char *err, size_t errlen)
 
 	s->p = p;
 	s->index = i;
+	health_state_init(&s->health);
 	rc = anprcap_open(sc->uri, &s->cap);
 	if (rc)
 		goto fail;
@@ -693,6 +731,12 @@ fail:
 	free(p->pool);
 	free(p);
 	return -1;
+}
+
+unsigned pipeline_health(const struct pipeline *p, int source)
+{
+	return source >= 0 && source < p->cfg.nsources ?
+	       atomic_load(&p->stats.health_active[source]) : 0;
 }
 
 int pipeline_eof(struct pipeline *p)

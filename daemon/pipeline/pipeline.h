@@ -31,6 +31,7 @@
 #include "hotlist_holder.h"
 #include "alert.h"
 #include "recent.h"
+#include "health.h"
 #include "tracker.h"
 #include "evidence_spool.h"
 
@@ -60,6 +61,8 @@ struct pl_config {
 	int exit_at_eof;		/* stop when every source has ended */
 	int jpeg_quality;
 	int64_t search_back_ms;		/* recent vehicles kept for search back */
+	struct health_params health;	/* camera-health thresholds */
+	int64_t health_every_ms;	/* check each source's view this often; 0 = never */
 	FILE *log;			/* one line per vehicle and alert (NULL: none) */
 	/* where alerts go (e.g. alert_dispatch_push); called from the
 	 * decision thread, or from pipeline_search_back's caller */
@@ -77,6 +80,7 @@ struct pl_stats {
 	atomic_uint_fast64_t hits;		/* alerts raised */
 	atomic_uint_fast64_t writer_refused;	/* writer queue full/stopped */
 	atomic_uint_fast64_t source_errors;
+	atomic_uint health_active[PL_MAX_SOURCES];	/* HEALTH_* raised now */
 };
 
 /* The same counters, as plain numbers. */
@@ -107,6 +111,8 @@ int pipeline_start(struct pipeline **out, const struct pl_config *cfg,
 size_t pipeline_search_back(struct pipeline *p, const struct hotlist *added);
 /* pipeline_eof - every source has ended (recordings played out). */
 int pipeline_eof(struct pipeline *p);
+/* pipeline_health - the camera-health conditions raised for a source. */
+unsigned pipeline_health(const struct pipeline *p, int source);
 /* pipeline_totals - the counters now. */
 void pipeline_totals(const struct pipeline *p, struct pl_totals *out);
 /* pipeline_stop - stop capture, drain the workers and the tracker (every
