@@ -18,12 +18,19 @@
 
 struct out {
 	int n;
+	long reads;		/* nreads summed over every emitted vehicle */
+	int bad_text;		/* voted marks with other than A-Z 0-9 */
 	struct trk_vehicle v[TRK_MAX_TRACKS * 2];
 };
 
 static void emit(void *ctx, const struct trk_vehicle *v)
 {
 	struct out *o = ctx;
+
+	o->reads += v->nreads;
+	for (const char *p = v->vrm; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+			o->bad_text++;
 
 	if (o->n < (int)(sizeof(o->v) / sizeof(o->v[0])))
 		o->v[o->n] = *v;
@@ -441,6 +448,50 @@ static void test_dense_traffic(void **state)
 	tracker_free(t);
 }
 
+/* Random reads (any text, place, source, gaps): no read is lost or
+ * counted twice, every mark voted is letters and digits. */
+static void test_random_reads_accounted(void **state)
+{
+	struct out o;
+	struct tracker *t = mk(&o, NULL);
+	uint32_t r = 777;
+	int64_t t_us = 0;
+	long added = 0;
+	(void)state;
+
+	for (int i = 0; i < 20000; i++) {
+		struct trk_read rd_;
+		memset(&rd_, 0, sizeof(rd_));
+		r = r * 1664525u + 1013904223u;
+		int len = (int)(r >> 28) % (TRK_TEXT_MAX + 1);
+		for (int k = 0; k < len; k++) {
+			r = r * 1664525u + 1013904223u;
+			rd_.text[k] = "AB8O0S5I1XYZ"[(r >> 20) % 12];
+		}
+		r = r * 1664525u + 1013904223u;
+		t_us += (r >> 24) % 3 ? 0 : (int64_t)((r >> 8) % 200000);
+		rd_.t_us = t_us;
+		rd_.frame_seq = (uint64_t)(t_us / FRAME_US);
+		rd_.source = (int)(r % 4);
+		rd_.x = (float)((r >> 4) % 1900);
+		rd_.y = (float)((r >> 12) % 1060);
+		rd_.w = 20.0f + (float)((r >> 3) % 200);
+		rd_.h = 20;
+		rd_.conf = (float)((r >> 16) % 100) / 100.0f;
+		rd_.frame_w = 1920;
+		rd_.frame_h = 1080;
+		tracker_add(t, &rd_);
+		added++;
+		if (i % 50 == 0)
+			tracker_tick(t, t_us);
+	}
+	tracker_flush(t);
+	assert_int_equal(o.reads, added);
+	assert_int_equal(o.bad_text, 0);
+	assert_int_equal(tracker_open(t), 0);
+	tracker_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -457,6 +508,7 @@ int main(void)
 		cmocka_unit_test(test_text_distance),
 		cmocka_unit_test(test_long_track),
 		cmocka_unit_test(test_dense_traffic),
+		cmocka_unit_test(test_random_reads_accounted),
 	};
 	return cmocka_run_group_tests_name("anprd tracker", tests, NULL, NULL);
 }
