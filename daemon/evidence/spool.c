@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +34,11 @@
 struct staged {
 	char name[40];		/* in tmp/ and at its final place */
 	uint64_t shard;
+	int fd;			/* EV_SYNC_FSYNC: open until synced */
 };
+
+#define SYNC_THREADS 8		/* concurrent fdatasyncs share journal commits */
+#define MAX_OPEN 256		/* staged files kept open before an early sync */
 
 struct ev_spool {
 	char *dir;
@@ -44,7 +49,7 @@ struct ev_spool {
 	struct ev_chain chain;
 	uint64_t committed, recovered, head_seq;
 	struct staged *st;
-	size_t nst, capst;
+	size_t nst, capst, nopen;
 	struct ev_chain_mark mark;
 	bool marked;
 	int failed;
@@ -99,7 +104,93 @@ static int add_staged(struct ev_spool *s, const char *name, uint64_t shard)
 		s->capst = n;
 	}
 	snprintf(s->st[s->nst].name, sizeof s->st[s->nst].name, "%s", name);
+	s->st[s->nst].fd = -1;
 	s->st[s->nst++].shard = shard;
+	return 0;
+}
+
+/* EV_SYNC_FSYNC phase 1: fdatasync every staged file still open, from
+ * SYNC_THREADS threads at once (ext4 then commits its journal once for
+ * many files instead of once per file), and close them. */
+struct psync {
+	struct ev_spool *s;
+	size_t next;
+	pthread_mutex_t mu;
+	int err;
+	char bad[40];
+};
+
+static void *psync_main(void *arg)
+{
+	struct psync *p = arg;
+	struct ev_spool *s = p->s;
+
+	for (;;) {
+		size_t i;
+
+		pthread_mutex_lock(&p->mu);
+		while (p->next < s->nst && s->st[p->next].fd < 0)
+			p->next++;
+		i = p->next++;
+		pthread_mutex_unlock(&p->mu);
+		if (i >= s->nst)
+			return NULL;
+		if (s->io.sync(s->io.ctx, s->st[i].fd, 0) != 0) {
+			int e = errno;
+			pthread_mutex_lock(&p->mu);
+			if (!p->err) {
+				p->err = e ? e : EIO;
+				snprintf(p->bad, sizeof p->bad, "%s",
+					 s->st[i].name);
+			}
+			pthread_mutex_unlock(&p->mu);
+		}
+	}
+}
+
+static int close_open(struct ev_spool *s)
+{
+	int e = 0;
+
+	for (size_t i = 0; i < s->nst; i++)
+		if (s->st[i].fd >= 0) {
+			if (close(s->st[i].fd) != 0 && !e)
+				e = errno;
+			s->st[i].fd = -1;
+		}
+	s->nopen = 0;
+	return e;
+}
+
+static int sync_open(struct ev_spool *s, char *err, size_t errlen)
+{
+	struct psync p;
+	pthread_t th[SYNC_THREADS];
+	size_t nth = s->nopen < SYNC_THREADS ? s->nopen : SYNC_THREADS, i;
+	int e;
+
+	if (!s->nopen)
+		return 0;
+	memset(&p, 0, sizeof p);
+	p.s = s;
+	pthread_mutex_init(&p.mu, NULL);
+	for (i = 1; i < nth; i++)
+		if (pthread_create(&th[i], NULL, psync_main, &p) != 0)
+			break;
+	nth = i;
+	psync_main(&p);		/* this thread is worker 0 */
+	for (i = 1; i < nth; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&p.mu);
+	e = close_open(s);
+	if (p.err)
+		return fail(s, errno_rc(p.err), err, errlen,
+			    "%s/%s/%s: fdatasync failed: %s: intake stopped",
+			    s->dir, EV_SPOOL_TMP, p.bad, strerror(p.err));
+	if (e)
+		return fail(s, errno_rc(e), err, errlen, "%s/%s: close "
+			    "failed: %s: intake stopped", s->dir, EV_SPOOL_TMP,
+			    strerror(e));
 	return 0;
 }
 
@@ -136,12 +227,11 @@ static int write_tmp(struct ev_spool *s, const char *name, const void *data,
 		}
 		off += (size_t)w;
 	}
-	if (s->sync == EV_SYNC_FSYNC && s->io.sync(s->io.ctx, fd, 0) != 0) {
-		e = errno;
-		close(fd);
-		return fail(s, errno_rc(e), err, errlen,
-			    "%s/%s/%s: fdatasync failed: %s: intake stopped",
-			    s->dir, EV_SPOOL_TMP, name, strerror(e));
+	if (s->sync == EV_SYNC_FSYNC) {
+		s->st[s->nst - 1].fd = fd;	/* synced in phase 1 */
+		if (++s->nopen >= MAX_OPEN)
+			return sync_open(s, err, errlen);
+		return 0;
 	}
 	if (close(fd) != 0) {
 		e = errno;
@@ -155,6 +245,7 @@ static int write_tmp(struct ev_spool *s, const char *name, const void *data,
 /* Undo everything staged since the last commit (nothing was renamed). */
 static void unstage(struct ev_spool *s)
 {
+	close_open(s);
 	for (size_t i = 0; i < s->nst; i++)
 		unlinkat(s->tfd, s->st[i].name, 0);
 	s->nst = 0;
@@ -265,8 +356,14 @@ int ev_spool_stage(struct ev_spool *s, struct ev_record *r,
 	if (rc) {
 		/* a caller's bad field: refuse the record, keep going */
 		free(sd);
-		while (s->nst > nst0)
-			unlinkat(s->tfd, s->st[--s->nst].name, 0);
+		while (s->nst > nst0) {
+			struct staged *f = &s->st[--s->nst];
+			if (f->fd >= 0) {
+				close(f->fd);
+				s->nopen--;
+			}
+			unlinkat(s->tfd, f->name, 0);
+		}
 		return rc;
 	}
 	rc = stage_sealed(s, sd, err, errlen);
@@ -401,6 +498,11 @@ int ev_spool_commit(struct ev_spool *s, char *err, size_t errlen)
 		return rc;
 	}
 	/* phase 1: file data */
+	if (s->sync == EV_SYNC_FSYNC && sync_open(s, err, errlen) != 0) {
+		rc = s->failed;
+		unstage(s);
+		return rc;
+	}
 	if (s->sync == EV_SYNC_SYNCFS && s->io.sync(s->io.ctx, s->tfd, 1)) {
 		e = errno;
 		unstage(s);

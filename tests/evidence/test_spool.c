@@ -54,7 +54,8 @@ static int f_sync(void *ctx, int fd, int whole)
 {
 	struct fault *f = ctx;
 
-	if (++f->sync_calls == f->fail_sync_at) {
+	if (__atomic_add_fetch(&f->sync_calls, 1, __ATOMIC_SEQ_CST) ==
+	    f->fail_sync_at) {
 		errno = EIO;
 		return -1;
 	}
@@ -132,6 +133,8 @@ static int stage_read(struct ev_spool *s, int i)
 	return ev_spool_stage(s, &r, &w, &p, &o, NULL, err, sizeof err);
 }
 
+static enum ev_sync_policy policy = EV_SYNC_SYNCFS;
+
 static struct ev_spool *open_spool(const char *dir, const struct ev_io *io,
 				   unsigned cp)
 {
@@ -139,6 +142,7 @@ static struct ev_spool *open_spool(const char *dir, const struct ev_io *io,
 	struct ev_spool *s;
 
 	site(&c, dir);
+	c.sync = policy;
 	c.io = io;
 	c.checkpoint_every = cp;
 	if (ev_spool_open(&s, &c, err, sizeof err) != 0)
@@ -658,6 +662,39 @@ static void test_tamper(void **state)
 	tamper_case("truncated tail", m_trunc, EV_P_TRUNCATED);
 }
 
+static int use_fsync(void **state)
+{
+	(void)state;
+	policy = EV_SYNC_FSYNC;
+	return 0;
+}
+
+/* fdatasync of one of many files fails: the batch is rolled back whole. */
+static void test_fsync_failure(void **state)
+{
+	(void)state;
+	for (int at = 1; at <= 9; at += 4) {
+		char *d = mkdir_tmp();
+		struct fault f = { 0 };
+		struct ev_io io = { f_write, f_sync, &f };
+		struct ev_spool *s = open_spool(d, &io, 0);
+
+		assert_int_equal(stage_read(s, 0), 0);
+		assert_int_equal(ev_spool_commit(s, err, sizeof err), 0);
+		f.sync_calls = 0;
+		f.fail_sync_at = at;
+		assert_int_equal(stage_read(s, 1), 0);
+		assert_int_equal(stage_read(s, 2), 0);
+		assert_int_equal(ev_spool_commit(s, err, sizeof err), EV_EIO);
+		assert_non_null(strstr(err, "fdatasync failed: Input/output "
+					    "error: intake stopped"));
+		assert_int_equal(ev_spool_committed(s), 1);
+		ev_spool_close(s);
+		expect_ok(d, 1);
+		rm_tree(d);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -670,6 +707,13 @@ int main(void)
 		cmocka_unit_test(test_writer_rotation),
 		cmocka_unit_test(test_writer_queue_full_and_disk_full),
 		cmocka_unit_test(test_tamper),
+		/* the same with per-file fdatasync (parallel) */
+		cmocka_unit_test_setup(test_commit_reopen, use_fsync),
+		cmocka_unit_test_setup(test_enospc_every_write, use_fsync),
+		cmocka_unit_test_setup(test_fsync_failure, use_fsync),
+		cmocka_unit_test_setup(test_leftovers_removed, use_fsync),
+		cmocka_unit_test_setup(test_checkpoints_across_restart,
+				       use_fsync),
 	};
 
 	if (ev_init() != 0 || ev_key_generate(&key) != 0 ||
