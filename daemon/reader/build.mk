@@ -13,6 +13,7 @@ READER_KERN_SRCS := \
 
 READER_SRCS := $(READER_KERN_SRCS) \
 	daemon/reader/ccl.c \
+	daemon/reader/activity.c \
 	daemon/reader/group.c \
 	daemon/reader/charnorm.c \
 	daemon/reader/charnet.c \

@@ -33,6 +33,7 @@ static const int thr_offsets[] = { 6, 14, 28 };
 #define N_OFFSETS ((int)(sizeof(thr_offsets) / sizeof(thr_offsets[0])))
 #define MAX_LINES	256
 #define MAX_CANDS	64
+#define MAX_REGIONS	64
 #define CACHE_SLOTS	2048	/* classified components per level+polarity */
 
 /* A component already classified on this level and polarity (the same box
@@ -65,6 +66,8 @@ struct anpr_reader {
 	float patch[RD_MAX_LINE][RD_CH_H * RD_CH_W];
 	rd_line_hook hook;
 	void *hook_ctx;
+	struct rd_activity act;
+	struct rd_rect regions[MAX_REGIONS];
 	struct cache_slot *cache;	/* CACHE_SLOTS */
 	int cache_fill;
 };
@@ -187,6 +190,7 @@ void anpr_reader_destroy(struct anpr_reader *r)
 	rd_buf_free(&r->mask);
 	rd_buf_free(&r->chars);
 	rd_ccl_free(&r->ccl);
+	rd_activity_free(&r->act);
 	rd_net_free(r->net);
 	free(r->cache);
 	free(r);
@@ -290,16 +294,23 @@ static void classify(struct anpr_reader *r, const struct rd_comp *c, int dark,
 }
 
 static void recognise(struct anpr_reader *r, const uint8_t *img, size_t stride,
-		      int w, int h, const struct rd_line *l, int s, int dark)
+		      int w, int h, const struct rd_line *l, int s, int ox,
+		      int oy, int dark)
 {
+	struct rd_line at = *l;	/* in level coordinates, not the region's */
 	struct rd_decoded d;
 	struct cand *c;
 	int n = l->n;
 
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		rd_norm_char(img, stride, w, h, &l->c[i], dark, r->patch[i]);
+		at.c[i].x0 += ox;
+		at.c[i].x1 += ox;
+		at.c[i].y0 += oy;
+		at.c[i].y1 += oy;
+	}
 	if (r->hook)
-		r->hook(r->hook_ctx, l, s, dark, &r->patch[0][0]);
+		r->hook(r->hook_ctx, &at, s, dark, &r->patch[0][0]);
 	if (!r->net)
 		return;
 	for (int i = 0; i < n; i++)
@@ -318,7 +329,7 @@ static void recognise(struct anpr_reader *r, const uint8_t *img, size_t stride,
 	c->p.region = d.region;
 	c->p.format = d.format;
 	c->p.dark_on_light = dark;
-	line_geometry(l, s, &c->p);
+	line_geometry(&at, s, &c->p);
 	c->rank = d.score;
 }
 
@@ -330,7 +341,7 @@ static int by_rank(const void *a, const void *b)
 }
 
 static int do_level(struct anpr_reader *r, const uint8_t *img, size_t stride,
-		    int w, int h, int s, int min_h, int max_h)
+		    int w, int h, int s, int ox, int oy, int min_h, int max_h)
 {
 	size_t is = (size_t)w + 1;
 	struct rd_comp *chars;
@@ -360,19 +371,27 @@ static int do_level(struct anpr_reader *r, const uint8_t *img, size_t stride,
 		}
 		nl = rd_group_lines(chars, nc, 4, r->lines, MAX_LINES);
 		for (int i = 0; i < nl; i++)
-			recognise(r, img, stride, w, h, &r->lines[i], s, pol == 0);
+			recognise(r, img, stride, w, h, &r->lines[i], s, ox, oy,
+				  pol == 0);
 	}
 	}
 	return 0;
 }
 
+struct level {
+	const uint8_t *img;
+	size_t stride;
+	int w, h;
+};
+
 int anpr_reader_read(struct anpr_reader *r, const uint8_t *pixels, int width,
 		     int height, size_t stride, struct anpr_read *out)
 {
+	struct level lv[MAX_LEVELS];
+	struct rd_rect full = { 0, 0, width, height };
+	const struct rd_rect *regs = &full;
+	int nlv = 0, nreg = 1, prev_done = 0, rc = 0;
 	uint64_t t0;
-	const uint8_t *img = pixels;
-	size_t st = stride;
-	int w = width, h = height, prev_done = 0, rc = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (!r || !pixels || width < 1 || height < 1 ||
@@ -381,7 +400,34 @@ int anpr_reader_read(struct anpr_reader *r, const uint8_t *pixels, int width,
 		return ANPR_READER_EINVAL;
 	t0 = r->cfg.clock_ns();
 	r->ncands = 0;
-	for (int lv = 0, s = 1; lv < MAX_LEVELS && w >= 16 && h >= 16; lv++, s *= 2) {
+	/* The pyramid, as deep as the largest characters searched need. */
+	lv[nlv++] = (struct level){ pixels, stride, width, height };
+	while (nlv < MAX_LEVELS && r->cfg.max_char_px / (1 << (nlv - 1)) >= 2 * LEVEL_MIN_H &&
+	       lv[nlv - 1].w / 2 >= 16 && lv[nlv - 1].h / 2 >= 16) {
+		const struct level *p = &lv[nlv - 1];
+		int nw = p->w / 2, nh = p->h / 2;
+		size_t ns = ((size_t)nw + 63) & ~(size_t)63;
+
+		if (rd_reserve(&r->level[nlv], ns * nh + 64)) {
+			rc = ANPR_READER_ENOMEM;
+			goto done;
+		}
+		anpr_k_halve(r->k, p->img, p->stride, p->w, p->h, r->level[nlv].p, ns);
+		lv[nlv] = (struct level){ r->level[nlv].p, ns, nw, nh };
+		nlv++;
+	}
+	/* Only the parts of the frame with something in them. */
+	if (nlv > 1) {
+		int n = rd_activity_regions(&r->act, r->k, lv[1].img, lv[1].stride,
+					    lv[1].w, lv[1].h, 1 << (MAX_LEVELS - 1),
+					    r->regions, MAX_REGIONS);
+
+		if (n >= 0) {
+			regs = r->regions;
+			nreg = n;
+		}
+	}
+	for (int l = 0, s = 1; l < nlv; l++, s *= 2) {
 		int lo = prev_done ? LEVEL_HANDOFF_H : LEVEL_MIN_H, hi = LEVEL_MAX_H;
 		int flo = (r->cfg.min_char_px + s - 1) / s, fhi = r->cfg.max_char_px / s;
 
@@ -389,30 +435,24 @@ int anpr_reader_read(struct anpr_reader *r, const uint8_t *pixels, int width,
 			lo = flo;
 		if (fhi < hi)
 			hi = fhi;
-		if (lo <= hi) {
-			rc = do_level(r, img, st, w, h, s, lo, hi);
-			if (rc)
-				break;
-			prev_done = 1;
-		} else {
-			prev_done = 0;
-		}
-		if (fhi < LEVEL_MIN_H * 2)
-			break;	/* coarser levels would search nothing */
-		/* Next level: halve into our own buffer. */
-		int nw = w / 2, nh = h / 2;
-		size_t ns = ((size_t)nw + 63) & ~(size_t)63;
+		prev_done = lo <= hi;
+		if (!prev_done)
+			continue;
+		for (int g = 0; g < nreg; g++) {
+			int x0 = regs[g].x0 / s, y0 = regs[g].y0 / s;
+			int x1 = regs[g].x1 / s, y1 = regs[g].y1 / s;
 
-		if (rd_reserve(&r->level[lv], ns * nh + 64)) {
-			rc = ANPR_READER_ENOMEM;
-			break;
+			x1 = x1 > lv[l].w ? lv[l].w : x1;
+			y1 = y1 > lv[l].h ? lv[l].h : y1;
+			if (x1 - x0 < 16 || y1 - y0 < 16)
+				continue;
+			rc = do_level(r, lv[l].img + (size_t)y0 * lv[l].stride + x0,
+				      lv[l].stride, x1 - x0, y1 - y0, s, x0, y0, lo, hi);
+			if (rc)
+				goto done;
 		}
-		anpr_k_halve(r->k, img, st, w, h, r->level[lv].p, ns);
-		img = r->level[lv].p;
-		st = ns;
-		w = nw;
-		h = nh;
 	}
+done:
 	/* Best first; drop readings overlapping a better one. */
 	qsort(r->cands, (size_t)r->ncands, sizeof(r->cands[0]), by_rank);
 	for (int i = 0; i < r->ncands && out->nplates < ANPR_READER_MAX_PLATES; i++) {

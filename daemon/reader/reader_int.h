@@ -63,6 +63,30 @@ int rd_ccl_label(struct rd_ccl *c, const struct anpr_kern_ops *k,
 		 int min_h, int max_h, int max_w);
 void rd_ccl_free(struct rd_ccl *c);
 
+/* A rectangle of frame pixels: [x0, x1) x [y0, y1). */
+struct rd_rect {
+	int x0, y0, x1, y1;
+};
+
+/* Buffers of the activity pre-pass (activity.c). */
+struct rd_activity {
+	struct rd_buf grad;
+	struct rd_buf energy;
+	struct rd_buf grid;
+	struct rd_ccl ccl;
+};
+
+/*
+ * rd_activity_regions - the rectangles of the frame worth reading, found
+ * on its half-scale image (hw x hh). Rectangles are in frame pixels, their
+ * origin aligned to @align; x1/y1 may exceed the frame (clip them). Returns
+ * how many (0: nothing to read), or -1: read the whole frame.
+ */
+int rd_activity_regions(struct rd_activity *a, const struct anpr_kern_ops *k,
+			const uint8_t *half, size_t stride, int hw, int hh,
+			int align, struct rd_rect *out, int max);
+void rd_activity_free(struct rd_activity *a);
+
 /* rd_char_like - 1 if a component is shaped like a plate character. */
 int rd_char_like(const struct rd_comp *c, int min_h, int max_h);
 

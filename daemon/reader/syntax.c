@@ -98,16 +98,18 @@ static const struct fmt formats[] = {
 	{ ANPR_REGION_EU, "eu-sk", "LLDDDLL", 1.0f },
 	{ ANPR_REGION_EU, "eu-cz", "DLDDDDD", 0.5f },
 	{ ANPR_REGION_EU, "eu-cz", "DLLDDDD", 0.5f },
-	{ ANPR_REGION_EU, "eu", "AAAA", 0.0f },
-	{ ANPR_REGION_EU, "eu", "AAAAA", 0.0f },
+	/* Free formats: most plates have 5 to 8 characters; shorter reads are
+	 * more often a fragment or other text, so they start lower. */
+	{ ANPR_REGION_EU, "eu", "AAAA", -1.5f },
+	{ ANPR_REGION_EU, "eu", "AAAAA", -0.5f },
 	{ ANPR_REGION_EU, "eu", "AAAAAA", 0.0f },
 	{ ANPR_REGION_EU, "eu", "AAAAAAA", 0.0f },
-	{ ANPR_REGION_EU, "eu", "AAAAAAAA", 0.0f },
-	{ ANPR_REGION_US, "us", "AAAA", 0.0f },
-	{ ANPR_REGION_US, "us", "AAAAA", 0.0f },
+	{ ANPR_REGION_EU, "eu", "AAAAAAAA", -0.3f },
+	{ ANPR_REGION_US, "us", "AAAA", -1.5f },
+	{ ANPR_REGION_US, "us", "AAAAA", -0.5f },
 	{ ANPR_REGION_US, "us", "AAAAAA", 0.0f },
 	{ ANPR_REGION_US, "us", "AAAAAAA", 0.0f },
-	{ ANPR_REGION_US, "us", "AAAAAAAA", 0.0f },
+	{ ANPR_REGION_US, "us", "AAAAAAAA", -0.5f },
 };
 
 #define NFMT ((int)(sizeof(formats) / sizeof(formats[0])))
@@ -182,7 +184,7 @@ static float align(const float (*prob)[RD_CLASSES], int n, const char *pat,
 int rd_syntax_decode(const float (*prob)[RD_CLASSES], int n,
 		     enum anpr_region region, struct rd_decoded *out)
 {
-	float best = -INFINITY;
+	float best = -INFINITY, best_fit = 0;
 	int bpick[MAXM], bcls[MAXM], bf = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -194,14 +196,16 @@ int rd_syntax_decode(const float (*prob)[RD_CLASSES], int n,
 
 		if (region != ANPR_REGION_AUTO && formats[f].region != region)
 			continue;
-		s = align(prob, n, formats[f].pat, pick, cls);
-		if (s == -INFINITY)
+		float fit = align(prob, n, formats[f].pat, pick, cls);
+
+		if (fit == -INFINITY)
 			continue;
-		s += formats[f].prior;
+		s = fit + formats[f].prior;
 		if (s > best) {
 			int m = (int)strlen(formats[f].pat);
 
 			best = s;
+			best_fit = fit;
 			bf = f;
 			memcpy(bpick, pick, sizeof(int) * m);
 			memcpy(bcls, cls, sizeof(int) * m);
@@ -218,11 +222,13 @@ int rd_syntax_decode(const float (*prob)[RD_CLASSES], int n,
 		lsum += lg(out->conf[j]);
 	}
 	out->text[out->n] = 0;
-	out->score = best / (float)n;
+	/* Comparable across lines of different lengths: the mean fit per
+	 * component, plus the format's prior. */
+	out->score = best_fit / (float)n + formats[bf].prior;
 	out->confidence = expf(lsum / (float)out->n);
 	out->region = formats[bf].region;
 	/* A free format in auto mode says nothing about the region. */
-	if (region == ANPR_REGION_AUTO && formats[bf].prior == 0.0f &&
+	if (region == ANPR_REGION_AUTO && formats[bf].prior <= 0.0f &&
 	    formats[bf].region != ANPR_REGION_GB)
 		out->region = ANPR_REGION_AUTO;
 	out->format = formats[bf].name;

@@ -383,6 +383,75 @@ static void test_detect_sloped_low_contrast(void **state)
 	detect_case(24, 150, 100, -0.05f);
 }
 
+/* ---- activity pre-pass ---------------------------------------------- */
+
+static void noise(struct canvas *c, int base, int amp, uint32_t seed)
+{
+	for (int i = 0; i < c->w * c->h; i++) {
+		seed = seed * 1103515245u + 12345u;
+		c->p[i] = (uint8_t)(base + (int)((seed >> 16) % (uint32_t)amp));
+	}
+}
+
+static void test_activity_regions(void **state)
+{
+	struct canvas c = canvas_new(960, 540, 0);	/* a half-scale frame */
+	struct rd_activity a = { 0 };
+	struct rd_rect rr[16];
+	const struct anpr_kern_ops *k = anpr_kern_best();
+	int n, found = 0;
+
+	(void)state;
+	/* Pure sensor noise: nothing to read. */
+	noise(&c, 20, 12, 1);
+	assert_int_equal(rd_activity_regions(&a, k, c.p, c.stride, c.w, c.h, 8, rr, 16), 0);
+	/* A plate in the noise: one small region around it, aligned. */
+	plate(&c, "E01H0E1", 400, 300, 20, 230, 30, 0.0f);
+	n = rd_activity_regions(&a, k, c.p, c.stride, c.w, c.h, 8, rr, 16);
+	assert_true(n >= 1 && n <= 3);
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(rr[i].x0 % 8, 0);
+		assert_int_equal(rr[i].y0 % 8, 0);
+		/* frame coordinates: twice the half-scale ones */
+		if (rr[i].x0 <= 800 && rr[i].x1 >= 2 * (400 + 7 * 15 + 20) &&
+		    rr[i].y0 <= 600 && rr[i].y1 >= 2 * (300 + 30))
+			found = 1;
+		assert_true((rr[i].x1 - rr[i].x0) * (rr[i].y1 - rr[i].y0) <
+			    2 * c.w * 2 * c.h / 4);
+	}
+	assert_true(found);
+	/* Texture everywhere: read the whole frame. */
+	for (int y = 0; y < c.h; y++)
+		for (int x = 0; x < c.w; x++)
+			c.p[y * c.w + x] = ((x / 3 + y / 5) & 1) ? 200 : 40;
+	assert_int_equal(rd_activity_regions(&a, k, c.p, c.stride, c.w, c.h, 8, rr, 16), -1);
+	/* Too small to bother: whole frame. */
+	assert_int_equal(rd_activity_regions(&a, k, c.p, c.stride, 20, 20, 8, rr, 16), -1);
+	rd_activity_free(&a);
+	free(c.p);
+}
+
+static void test_detect_in_large_noisy_frame(void **state)
+{
+	struct canvas c = canvas_new(1920, 1080, 0);
+	struct anpr_reader_config cfg;
+	struct anpr_reader *r;
+	struct anpr_read rd;
+	struct seen s = { 0 };
+	char err[256];
+
+	(void)state;
+	noise(&c, 15, 30, 2);
+	plate(&c, "E01H0E1", 1301, 777, 36, 235, 25, 0.0f);
+	anpr_reader_config_default(&cfg);
+	r = rd_reader_create_hooked(&cfg, 0, hook, &s, err, sizeof(err));
+	assert_non_null(r);
+	assert_int_equal(anpr_reader_read(r, c.p, c.w, c.h, c.stride, &rd), 0);
+	assert_true(find_line(&s, 7, 1301 + 18, 777 + 9, 1) >= 0);
+	anpr_reader_destroy(r);
+	free(c.p);
+}
+
 /* ---- syntax ------------------------------------------------------------ */
 
 /* Probabilities: each component mostly its character, some mass on a
@@ -611,6 +680,8 @@ int main(void)
 		cmocka_unit_test(test_detect_dark_on_light),
 		cmocka_unit_test(test_detect_light_on_dark),
 		cmocka_unit_test(test_detect_sloped_low_contrast),
+		cmocka_unit_test(test_activity_regions),
+		cmocka_unit_test(test_detect_in_large_noisy_frame),
 		cmocka_unit_test(test_syntax_gb_corrects),
 		cmocka_unit_test(test_syntax_free_format_no_correction),
 		cmocka_unit_test(test_syntax_br_and_junk),
