@@ -24,4 +24,11 @@ $(EV_BENCH_SIGN): $(call obj_of,tests/evidence/bench_sign.c) $(call lib_of,anpre
 	$(CC) $(OPTFLAGS) -o $@ $^ $(LDFLAGS) -lsodium
 BENCH_PREREQS += $(BUILD)/bin/anpr-keygen $(EV_FILL) $(EV_BENCH_SIGN)
 $(eval $(call add_bench,evidence,tests/evidence/bench.sh $(BUILD)))
+
+.PHONY: install-evidence
+INSTALL_TARGETS += install-evidence
+install-evidence: $(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-verify
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-verify $(DESTDIR)$(BINDIR)/
+	install -m 644 man/anpr-keygen.1 man/anpr-verify.1 $(DESTDIR)$(MANDIR)/man1/
 endif
