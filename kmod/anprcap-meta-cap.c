@@ -117,6 +117,7 @@ int anprcap_meta_cap_init(struct anprcap_dev *dev)
 	q->timestamp_flags = V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC |
 			     V4L2_BUF_FLAG_TSTAMP_SRC_SOE;
 	q->lock = &dev->lock;
+	q->dev = &dev->pdev->dev;
 	anprcap_vb2_set_min_queued(q, 0);
 	ret = vb2_queue_init(q);
 	if (ret)

@@ -10,6 +10,7 @@
  * them. Timestamps are therefore never taken in the dequeue path.
  */
 #include <linux/ktime.h>
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <media/videobuf2-vmalloc.h>
@@ -17,6 +18,17 @@
 #include "anprcap.h"
 #include "anprcap-compat.h"
 #include "anprcap-pattern.h"
+
+/*
+ * A real sensor keeps exposing while its frame interrupt is held up, so a
+ * frame interrupt more than one slot late means lost frames (overruns).
+ * strict_clock=0 makes the simulated clock elastic instead: a late interrupt
+ * only delays the frame. For VMs whose host stalls the guest for longer than
+ * a frame (the VM suite uses it while v4l2-compliance runs).
+ */
+static bool strict_clock = true;
+module_param(strict_clock, bool, 0644);
+MODULE_PARM_DESC(strict_clock, " late frame interrupt = lost frames (default 1)");
 
 static struct anprcap_buffer *anprcap_take(struct list_head *queued)
 {
@@ -54,7 +66,7 @@ static enum hrtimer_restart anprcap_frame_irq(struct hrtimer *timer)
 	const struct anprcap_sensor_cfg *cfg = &dev->cfg;
 	struct anprcap_job *job;
 	bool expose;
-	u32 seq = 0;
+	u32 seq = 0, missed;
 
 	spin_lock(&dev->slock);
 	if (!dev->running) {
@@ -63,8 +75,15 @@ static enum hrtimer_restart anprcap_frame_irq(struct hrtimer *timer)
 	}
 	expose = cfg->trigger == ANPRCAP_TRIGGER_FREE_RUN ||
 		 !list_empty(&dev->out_queued);
-	anprcap_clock_tick(&dev->clk, now, expose,
-			   cfg->trigger == ANPRCAP_TRIGGER_FREE_RUN, &seq);
+	missed = anprcap_clock_tick(&dev->clk, now, expose,
+				    cfg->trigger == ANPRCAP_TRIGGER_FREE_RUN &&
+				    READ_ONCE(strict_clock), &seq);
+	if (missed)
+		dev_info_ratelimited(&dev->pdev->dev,
+				     "frame interrupt %llu us late: %u frame slots missed\n",
+				     div_u64(now - anprcap_clock_slot_time(&dev->clk,
+									  dev->clk.next_slot - 1 - missed),
+					     NSEC_PER_USEC), missed);
 	/* each job holds at least one buffer, so the ring cannot fill up */
 	if (expose && !WARN_ON_ONCE(dev->job_count >= ANPRCAP_MAX_JOBS)) {
 		job = &dev->jobs[(dev->job_head + dev->job_count) % ANPRCAP_MAX_JOBS];

@@ -129,6 +129,7 @@ int anprcap_vid_out_init(struct anprcap_dev *dev)
 	q->mem_ops = &vb2_vmalloc_memops;
 	q->timestamp_flags = V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC;
 	q->lock = &dev->lock;
+	q->dev = &dev->pdev->dev;
 	anprcap_vb2_set_min_queued(q, 0);
 	ret = vb2_queue_init(q);
 	if (ret)
