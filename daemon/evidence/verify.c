@@ -22,7 +22,9 @@
 #include "evidence_verify.h"
 
 /* Report strings are bounded buffers: a very long path is cut, by design. */
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 
 struct entry {
 	uint64_t seq;

@@ -8,3 +8,19 @@ $(eval $(call add_suite,unit,evidence-cli,tests/evidence/cli.sh $(BUILD)))
 # SIGKILL the writer 200 times; a tiny tmpfs that really fills up.
 $(eval $(call add_suite,unit,evidence-crash,tests/evidence/crash.sh $(BUILD) 200))
 $(eval $(call add_suite,unit,evidence-enospc,tests/evidence/enospc.sh $(BUILD)))
+
+# libFuzzer target for the parsers of untrusted input (clang; ASan+UBSan);
+# `make fuzz` runs it FUZZ_SECONDS, `make check` a short smoke run.
+EV_FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-Wall -Wextra -Werror -D_GNU_SOURCE -DANPR_VERSION='"$(VERSION)"' -Idaemon/evidence
+$(BUILD)/fuzz/evidence/fuzz_evidence: tests/evidence/fuzz_evidence.c $(EVIDENCE_SRCS) \
+		$(wildcard daemon/evidence/*.h)
+	@mkdir -p $(@D)
+	$(CLANG) $(EV_FUZZ_FLAGS) -o $@ tests/evidence/fuzz_evidence.c $(EVIDENCE_SRCS) -lsodium -lpthread
+EV_FUZZ_SMOKE_SECONDS ?= 8
+FUZZ_TARGETS += fuzz-evidence
+SUITE_PREREQS += $(BUILD)/fuzz/evidence/fuzz_evidence
+.PHONY: fuzz-evidence
+fuzz-evidence: $(BUILD)/fuzz/evidence/fuzz_evidence $(EVIDENCE_CLI_PREREQS)
+	tests/evidence/run-fuzz $(BUILD) $(FUZZ_SECONDS)
+$(eval $(call add_suite,unit,evidence-fuzz,tests/evidence/run-fuzz $(BUILD) $(EV_FUZZ_SMOKE_SECONDS)))
