@@ -5,9 +5,10 @@
 #   make check-vm      build everything and run the VM suite (also part of make check)
 #   make lint-kmod     sparse (C=2) + checkpatch.pl --strict (from linux-source)
 #   make dkms-install  register, build and install the driver with DKMS for $(KVER)
+#   make dkms-uninstall  undo dkms-install
 #   make install-kmod  DKMS source tree, udev rules, sysusers.d, uapi header (DESTDIR/PREFIX)
 
-.PHONY: kmod kmod-vm-modules check-vm lint-kmod dkms-install install-kmod clean-kmod
+.PHONY: kmod kmod-vm-modules check-vm lint-kmod dkms-install dkms-uninstall install-kmod clean-kmod
 
 KMOD_KBUILD   = $(MAKE) -C $(KDIR) M=$(TOP) W=1 ANPRCAP_WERROR=1
 KUNIT_OOT     := $(BUILD)/kunit-oot
@@ -82,6 +83,10 @@ $(DKMS_STAGE): Kbuild dkms.conf $(KMOD_SOURCES) kmod/Kbuild
 	cp kmod/Kbuild $(filter-out kmod/uapi/%,$(KMOD_SOURCES)) $@/kmod/
 	cp kmod/uapi/*.h $@/kmod/uapi/
 
+# e2e suite: a DKMS build in private trees (the system's DKMS state is untouched)
+SUITE_PREREQS += $(DKMS_STAGE)
+$(eval $(call add_suite,e2e,kmod-dkms,tests/vm/dkms-check.sh $(DKMS_STAGE) $(KVER) $(BUILD)/dkms-check))
+
 dkms-install: $(DKMS_STAGE)
 	-dkms remove anprcap/$(DKMS_VERSION) --all >/dev/null 2>&1
 	rm -rf /usr/src/anprcap-$(DKMS_VERSION)
@@ -90,6 +95,10 @@ dkms-install: $(DKMS_STAGE)
 	dkms build anprcap/$(DKMS_VERSION) -k $(KVER)
 	dkms install anprcap/$(DKMS_VERSION) -k $(KVER)
 	dkms status anprcap
+
+dkms-uninstall:
+	-dkms remove anprcap/$(DKMS_VERSION) --all
+	rm -rf /usr/src/anprcap-$(DKMS_VERSION)
 
 install-kmod: $(DKMS_STAGE)
 	mkdir -p $(DESTDIR)/usr/src
