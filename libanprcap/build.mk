@@ -31,8 +31,21 @@ INCLUDES        += $(shell pkg-config --cflags-only-I libusb-1.0)
 endif
 endif
 
+# libcamera (C++ shim), when libcamera is installed (scripts/packages/capture.list).
+ifeq ($(shell pkg-config --exists libcamera && echo y),y)
+ANPRCAP_SRCS    += libanprcap/src/libcamera.cc
+ANPRCAP_DEFS    += -DANPRCAP_HAVE_LIBCAMERA
+ANPRCAP_LDLIBS  += $(shell pkg-config --libs libcamera) -lstdc++
+ANPRCAP_REQS    += libcamera
+ANPRCAP_PRIV    := -lstdc++
+$(call obj_of,libanprcap/src/libcamera.cc) $(call aobj_of,libanprcap/src/libcamera.cc): \
+	CXXFLAGS += $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libcamera))
+endif
+
 $(call obj_of,$(ANPRCAP_SRCS)) $(call aobj_of,$(ANPRCAP_SRCS)): \
 	CFLAGS += -fvisibility=hidden $(ANPRCAP_DEFS)
+$(call obj_of,$(ANPRCAP_SRCS)) $(call aobj_of,$(ANPRCAP_SRCS)): \
+	CXXFLAGS += -fvisibility=hidden $(ANPRCAP_DEFS)
 # The backends compiled in are chosen here: rebuild when this file or the
 # set of backends changes (a stamp holding the set, rewritten only then).
 ANPRCAP_STAMP := $(BUILD)/obj/libanprcap/backends.stamp
@@ -72,7 +85,7 @@ Description: ANPR capture library: V4L2, USB sensors, libcamera and recorded fil
 Version: $(VERSION)
 $(if $(ANPRCAP_REQS),Requires.private: $(ANPRCAP_REQS))
 Libs: -L$${libdir} -lanprcap
-Libs.private: -ljpeg -lpng -lz
+Libs.private: -ljpeg -lpng -lz $(ANPRCAP_PRIV)
 Cflags: -I$${includedir}
 endef
 export ANPRCAP_PC

@@ -20,14 +20,18 @@ $(eval $(call add_suite,unit,capture_abi,tests/capture/abi.sh $(BUILD)))
 # libFuzzer target over every parser of untrusted bytes (make fuzz), and a
 # short smoke run in make check.
 CAPTURE_FUZZ := $(BUILD)/fuzz/fuzz_capture
-$(CAPTURE_FUZZ): tests/capture/fuzz_capture.c $(ANPRCAP_SRCS) $(IMAGEIO_SRCS) $(wildcard libanprcap/src/*.h)
+# (the C backends only: the libcamera shim is C++ and parses nothing)
+CAPTURE_FUZZ_SRCS := $(filter %.c,$(ANPRCAP_SRCS))
+$(CAPTURE_FUZZ): tests/capture/fuzz_capture.c $(CAPTURE_FUZZ_SRCS) $(IMAGEIO_SRCS) $(wildcard libanprcap/src/*.h)
 	@mkdir -p $(@D)
 	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(WARN) \
-		$(CPPFLAGS) $(INCLUDES) -Ilibanprcap/src $(ANPRCAP_DEFS) -o $@ \
-		tests/capture/fuzz_capture.c $(ANPRCAP_SRCS) $(IMAGEIO_SRCS) $(ANPRCAP_LDLIBS)
+		$(CPPFLAGS) $(INCLUDES) -Ilibanprcap/src $(filter-out -DANPRCAP_HAVE_LIBCAMERA,$(ANPRCAP_DEFS)) -o $@ \
+		tests/capture/fuzz_capture.c $(CAPTURE_FUZZ_SRCS) $(IMAGEIO_SRCS) $(filter-out -lcamera -lcamera-base -lstdc++,$(ANPRCAP_LDLIBS))
 .PHONY: fuzz-capture
 FUZZ_TARGETS += fuzz-capture
 fuzz-capture: $(CAPTURE_FUZZ)
 	tests/capture/run-fuzz $(BUILD) $(FUZZ_SECONDS)
 SUITE_PREREQS += $(CAPTURE_FUZZ)
 $(eval $(call add_suite,unit,capture_fuzz_smoke,tests/capture/run-fuzz $(BUILD) 10))
+# UVC gadget feeder for the VM tests (usb_f_uvc over usbip-vudc).
+$(eval $(call add_prog,anpr-uvc-gadget-sim,tests/capture/uvc_gadget_sim.c,,))
