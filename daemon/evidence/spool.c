@@ -171,6 +171,13 @@ static int sync_open(struct ev_spool *s, char *err, size_t errlen)
 
 	if (!s->nopen)
 		return 0;
+	/* start every file's writeback first: the block allocations then all
+	 * land in the same journal transaction, and the fsyncs below mostly
+	 * wait for one commit instead of queueing one commit each */
+	for (i = 0; i < s->nst; i++)
+		if (s->st[i].fd >= 0)
+			sync_file_range(s->st[i].fd, 0, 0,
+					SYNC_FILE_RANGE_WRITE);
 	memset(&p, 0, sizeof p);
 	p.s = s;
 	pthread_mutex_init(&p.mu, NULL);

@@ -198,8 +198,8 @@ int main(int argc, char **argv)
 		double rate = (double)n / (t1 - t0);
 		printf("durable signed records/s (%s, batch %u%s): %.0f /s  "
 		       "(target >= 5000 /s)  %s\n",
-		       cfg.spool.sync == EV_SYNC_FSYNC ? "fdatasync+fsync dir"
-		       : "syncfs", cfg.batch_max,
+		       cfg.spool.sync == EV_SYNC_FSYNC ? "fsync policy"
+		       : "syncfs policy", cfg.batch_max,
 		       images ? ", with 2 images" : ", no images", rate,
 		       rate >= 5000 ? "OK" : "MISS");
 	}
