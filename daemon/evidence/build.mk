@@ -25,6 +25,13 @@ $(EV_BENCH_SIGN): $(call obj_of,tests/evidence/bench_sign.c) $(call lib_of,anpre
 BENCH_PREREQS += $(BUILD)/bin/anpr-keygen $(EV_FILL) $(EV_BENCH_SIGN)
 $(eval $(call add_bench,evidence,tests/evidence/bench.sh $(BUILD)))
 
+.PHONY: lint-evidence
+LINT_TARGETS += lint-evidence
+lint-evidence:
+	cppcheck -q --std=c11 --enable=warning,performance,portability --inline-suppr \
+		--error-exitcode=1 -D_GNU_SOURCE -Idaemon/evidence $(EVIDENCE_SRCS) \
+		tools/anpr-verify.c tools/anpr-verify-export.c tools/anpr-keygen.c tests/evidence/*.c
+
 .PHONY: install-evidence
 INSTALL_TARGETS += install-evidence
 install-evidence: $(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-verify

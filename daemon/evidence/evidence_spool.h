@@ -162,7 +162,7 @@ struct ev_heartbeat_in {
 struct ev_writer_config {
 	struct ev_spool_config spool;
 	unsigned queue_len;		/* records waiting; full => EV_EFULL */
-	unsigned batch_max;		/* records per group commit */
+	unsigned batch_max;		/* records per group commit (0: 256) */
 	unsigned heartbeat_interval_s;	/* written into heartbeats */
 	ev_now_fn now;			/* clock for writer-made records */
 	void *now_ctx;

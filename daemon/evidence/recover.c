@@ -347,7 +347,7 @@ int ev_spool_recover(struct ev_spool *s, int dfd, int rfd, int tfd,
 	struct ev_chain *c = ev_spool_chain_(s);
 	struct ev_record *r = malloc(sizeof *r);
 	uint8_t (*hs)[EV_HASH_LEN] = NULL, h[EV_HASH_LEN];
-	uint64_t last, seq;
+	uint64_t last = 0, seq;
 	size_t nh = 0, len;
 	char *text = NULL;
 	int rc;

@@ -221,7 +221,7 @@ int ev_writer_start(struct ev_writer **wp, const struct ev_writer_config *cfg,
 	if (!w->cfg.queue_len)
 		w->cfg.queue_len = 4096;
 	if (!w->cfg.batch_max)
-		w->cfg.batch_max = 64;
+		w->cfg.batch_max = 256;
 	w->qcap = w->cfg.queue_len;
 	w->q = calloc(w->qcap, sizeof *w->q);
 	w->rec = malloc(sizeof *w->rec);

@@ -651,6 +651,67 @@ static void m_trunc(const char *d)
 	}
 }
 
+/* An insider with the key re-signs one altered record but cannot rewrite
+ * the rest of the chain: the next link and the checkpoint expose it. */
+static void m_resign(const char *d)
+{
+	char p[512], sp[512], *buf, tc[512], name[40], sig[1024];
+	size_t len, sl;
+	struct ev_record r;
+	uint8_t h[EV_HASH_LEN];
+	FILE *f;
+
+	shard_path(d, 3, ".rec", p, sizeof p);
+	shard_path(d, 3, ".rec.minisig", sp, sizeof sp);
+	assert_int_equal(ev_read_file(p, EV_RECORD_MAX, &buf, &len, err,
+				      sizeof err), 0);
+	assert_non_null(strstr(buf, "vrm=AB02 CDE"));
+	memcpy(strstr(buf, "vrm=AB02 CDE"), "vrm=ZZ99 ZZZ", 12);
+	assert_int_equal(ev_record_parse(buf, len, p, &r, err, sizeof err), 0);
+	ev_sha256(buf, len, h);
+	ev_rec_name(3, ".rec", name, sizeof name);
+	ev_trusted_comment(name, r.v[EV_F_RECORD_ID], 3, h, tc, sizeof tc);
+	assert_int_equal(ev_sign(&key, buf, len, tc, sig, sizeof sig, &sl), 0);
+	f = fopen(p, "w");
+	fwrite(buf, 1, len, f);
+	fclose(f);
+	f = fopen(sp, "w");
+	fwrite(sig, 1, sl, f);
+	fclose(f);
+	free(buf);
+}
+
+static void test_resigned_record(void **state)
+{
+	char *d = mkdir_tmp();
+	struct ev_spool *s = open_spool(d, NULL, 5);
+	struct ev_vreport rep;
+	struct ev_when w;
+	bool cp = false;
+
+	(void)state;
+	fixed_now(NULL, &w);
+	for (int i = 0; i < 6; i++) {
+		assert_int_equal(stage_read(s, i), 0);
+		if (ev_spool_checkpoint_due(s))
+			assert_int_equal(ev_spool_stage_checkpoint(s, &w, err,
+				sizeof err), 0);
+	}
+	assert_int_equal(ev_spool_commit(s, err, sizeof err), 0);
+	ev_spool_close(s);
+	m_resign(d);
+	assert_true(verify(d, &key, &rep) > 0);
+	assert_string_equal(ev_vreport_first(&rep)->code, EV_P_CHAIN);
+	assert_int_equal(ev_vreport_first(&rep)->seq, 4);
+	for (size_t i = 0; i < rep.nproblems; i++)
+		if (strcmp(rep.problems[i].code, EV_P_CHECKPOINT) == 0 &&
+		    strstr(rep.problems[i].msg, "Merkle root"))
+			cp = true;
+	assert_true(cp);
+	ev_vreport_free(&rep);
+	rm_tree(d);
+}
+
 static void test_tamper(void **state)
 {
 	(void)state;
@@ -707,6 +768,7 @@ int main(void)
 		cmocka_unit_test(test_writer_rotation),
 		cmocka_unit_test(test_writer_queue_full_and_disk_full),
 		cmocka_unit_test(test_tamper),
+		cmocka_unit_test(test_resigned_record),
 		/* the same with per-file fdatasync (parallel) */
 		cmocka_unit_test_setup(test_commit_reopen, use_fsync),
 		cmocka_unit_test_setup(test_enospc_every_write, use_fsync),
