@@ -99,7 +99,7 @@ int rd_activity_regions(struct rd_activity *a, const struct anpr_kern_ops *k,
 		active += wide[i];
 	if (active * 100 > (int)cells * FULL_FRACTION)
 		return -1;
-	n = rd_ccl_label(&a->ccl, k, wide, (size_t)gw, gw, gh, 1, 1, gh, gw);
+	n = rd_ccl_label(&a->ccl, k, wide, (size_t)gw, gw, gh, 1, 1, gh, gw, 0);
 	if (n < 0)
 		return -1;
 	for (int i = 0; i < n && nout < max; i++) {

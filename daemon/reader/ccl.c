@@ -58,7 +58,7 @@ static void unite(struct rd_run *r, int a, int b)
 
 /* Append the runs of one packed row; link them with the previous row's. */
 static int row_runs(struct rd_run *runs, int nruns, const uint64_t *bw,
-		    int nwords, int y, int prev0, int prev1)
+		    int nwords, int y, int prev0, int prev1, int max_run)
 {
 	int p = prev0;
 
@@ -89,6 +89,11 @@ static int row_runs(struct rd_run *runs, int nruns, const uint64_t *bw,
 					v = e ? bw[wi] & (~0ull << e) : bw[wi];
 				}
 			}
+			/* A run longer than any character is a frame, a bar
+			 * or a shadow edge: dropping it frees the characters
+			 * touching it. */
+			if (max_run > 0 && x1 - x0 > max_run)
+				continue;
 			runs[nruns] = (struct rd_run){ x0, x1, y, nruns };
 			/* 8-connected overlap with the previous row's runs. */
 			while (p < prev1 && runs[p].x1 < x0)
@@ -103,7 +108,7 @@ static int row_runs(struct rd_run *runs, int nruns, const uint64_t *bw,
 
 int rd_ccl_label(struct rd_ccl *c, const struct anpr_kern_ops *k,
 		 const uint8_t *mask, size_t stride, int w, int h, uint8_t bits,
-		 int min_h, int max_h, int max_w)
+		 int min_h, int max_h, int max_w, int max_run)
 {
 	struct rd_run *runs;
 	struct rd_comp *comps;
@@ -123,7 +128,8 @@ int rd_ccl_label(struct rd_ccl *c, const struct anpr_kern_ops *k,
 		int cur0 = nruns;
 
 		k->pack_mask_row(mask + (size_t)y * stride, bits, c->bitrow.p, w);
-		nruns = row_runs(runs, nruns, c->bitrow.p, nwords, y, prev0, cur0);
+		nruns = row_runs(runs, nruns, c->bitrow.p, nwords, y, prev0, cur0,
+				 max_run);
 		prev0 = cur0;
 	}
 	if (rd_reserve(&c->rowstart, (size_t)(nruns + 1) * sizeof(int)) ||

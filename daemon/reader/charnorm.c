@@ -121,7 +121,7 @@ int rd_single_char_box(const struct anpr_kern_ops *k, struct rd_ccl *ccl,
 
 			m[(size_t)y * w + x] = (*dark ? 2 * v < lo + hi : 2 * v > lo + hi);
 		}
-	n = rd_ccl_label(ccl, k, m, (size_t)w, w, h, 1, 1, h, w);
+	n = rd_ccl_label(ccl, k, m, (size_t)w, w, h, 1, 1, h, w, 0);
 	for (int i = 0; i < n; i++) {
 		const struct rd_comp *c = (const struct rd_comp *)ccl->comps.p + i;
 

@@ -357,7 +357,7 @@ static int do_level(struct anpr_reader *r, const uint8_t *img, size_t stride,
 	for (int pol = 0; pol < 2; pol++) {
 		int n = rd_ccl_label(&r->ccl, r->k, r->mask.p, (size_t)w, w, h,
 				     (uint8_t)(pol ? 2 : 1), min_h, max_h,
-				     max_h + max_h / 8);
+				     max_h + max_h / 8, max_h + max_h / 8);
 		int nc = 0, nl;
 
 		if (n < 0 || rd_reserve(&r->chars, (size_t)(n + 1) * sizeof(*chars)))

@@ -54,13 +54,14 @@ struct rd_ccl {
 
 /*
  * rd_ccl_label - label the pixels of @mask (w x h, stride) that have any of
- * @bits set; keep the components whose height is in [min_h, max_h] and
+ * @bits set, ignoring horizontal runs longer than @max_run (0: none
+ * ignored); keep the components whose height is in [min_h, max_h] and
  * width in [1, max_w]. Returns the count (also in c->ncomps) or -1 (out of
  * memory). Components land in c->comps.p.
  */
 int rd_ccl_label(struct rd_ccl *c, const struct anpr_kern_ops *k,
 		 const uint8_t *mask, size_t stride, int w, int h, uint8_t bits,
-		 int min_h, int max_h, int max_w);
+		 int min_h, int max_h, int max_w, int max_run);
 void rd_ccl_free(struct rd_ccl *c);
 
 /* A rectangle of frame pixels: [x0, x1) x [y0, y1). */
@@ -163,7 +164,8 @@ extern const unsigned char anpr_reader_weights_end[];
  * @text: the characters.
  * @conf: per character confidence.
  * @n: characters kept (components not matched by the format are dropped).
- * @score: mean log-probability per component, plus the format's prior.
+ * @score: for ranking: mean log-probability of the characters read (each
+ *	at least log 0.05), plus the format's prior.
  * @confidence: overall confidence 0..1.
  * @region: the region of the format matched.
  * @format: the format's name.

@@ -114,6 +114,7 @@ static const struct fmt formats[] = {
 
 #define NFMT ((int)(sizeof(formats) / sizeof(formats[0])))
 #define MAXN RD_MAX_LINE
+#define RANK_FLOOR -3.0f	/* log(0.05) */
 #define MAXM ANPR_READER_MAX_CHARS
 
 static float lg(float p)
@@ -213,18 +214,32 @@ int rd_syntax_decode(const float (*prob)[RD_CLASSES], int n,
 	}
 	if (bf < 0)
 		return -1;
-	float lsum = 0;
+	float lsum = 0, rsum = 0;
 
 	out->n = (int)strlen(formats[bf].pat);
 	for (int j = 0; j < out->n; j++) {
 		out->text[j] = rd_class_char(bcls[j]);
 		out->conf[j] = prob[bpick[j]][bcls[j]];
 		lsum += lg(out->conf[j]);
+		/* For ranking, one doubtful character costs at most log(0.05):
+		 * a plate with one smudged character still beats a crisp
+		 * fragment of other text. */
+		rsum += fmaxf(lg(out->conf[j]), RANK_FLOOR);
 	}
 	out->text[out->n] = 0;
 	/* Comparable across lines of different lengths: the mean fit per
 	 * component, plus the format's prior. */
-	out->score = best_fit / (float)n + formats[bf].prior;
+	/* Components the format skipped count as their "not a character"
+	 * probability, floored the same way. */
+	for (int i = 0, j = 0; i < n; i++) {
+		if (j < out->n && bpick[j] == i) {
+			j++;
+			continue;
+		}
+		rsum += fmaxf(lg(prob[i][RD_JUNK]), RANK_FLOOR);
+	}
+	(void)best_fit;
+	out->score = rsum / (float)n + formats[bf].prior;
 	out->confidence = expf(lsum / (float)out->n);
 	out->region = formats[bf].region;
 	/* A free format in auto mode says nothing about the region. */

@@ -110,7 +110,7 @@ static void test_ccl_boxes(void **state)
 	rect(&c, 10, 10, 11, 20, 1);		/* 1 x 10 line */
 	rect(&c, 11, 20, 12, 21, 1);		/* diagonal neighbour: joins */
 	rect(&c, 30, 0, 40, 30, 1);		/* touches right and top edges */
-	assert_int_equal(rd_ccl_label(&ccl, anpr_kern_best(), c.p, c.stride, c.w, c.h, 1, 1, 100, 100), 3);
+	assert_int_equal(rd_ccl_label(&ccl, anpr_kern_best(), c.p, c.stride, c.w, c.h, 1, 1, 100, 100, 0), 3);
 	k = ccl.comps.p;
 	assert_int_equal(k[0].x0, 30);
 	assert_int_equal(k[0].x1, 40);
@@ -125,9 +125,12 @@ static void test_ccl_boxes(void **state)
 	assert_int_equal(k[2].y1, 21);
 	assert_int_equal(k[2].area, 11);
 	/* Size filter: only the line (height 11) passes 8..12. */
-	assert_int_equal(rd_ccl_label(&ccl, anpr_kern_best(), c.p, c.stride, c.w, c.h, 1, 8, 12, 100), 1);
+	assert_int_equal(rd_ccl_label(&ccl, anpr_kern_best(), c.p, c.stride, c.w, c.h, 1, 8, 12, 100, 0), 1);
+	/* Long horizontal runs are dropped: the 10-wide block loses its
+	 * rows (10 > 8) and the line and small block stay. */
+	assert_int_equal(rd_ccl_label(&ccl, anpr_kern_best(), c.p, c.stride, c.w, c.h, 1, 1, 100, 100, 8), 2);
 	/* Other bits are ignored; an empty mask gives nothing. */
-	assert_int_equal(rd_ccl_label(&ccl, anpr_kern_best(), c.p, c.stride, c.w, c.h, 2, 1, 100, 100), 0);
+	assert_int_equal(rd_ccl_label(&ccl, anpr_kern_best(), c.p, c.stride, c.w, c.h, 2, 1, 100, 100, 0), 0);
 	rd_ccl_free(&ccl);
 	free(c.p);
 }
@@ -202,7 +205,7 @@ static void test_ccl_matches_flood_fill(void **state)
 							n++;
 						}
 				assert_int_equal(rd_ccl_label(&ccl, k, m, (size_t)w, w, h, 1,
-							      1, h, w), n);
+							      1, h, w, 0), n);
 				qsort(ref, (size_t)n, sizeof(*ref), cmp_comp);
 				qsort(ccl.comps.p, (size_t)n, sizeof(*ref), cmp_comp);
 				assert_memory_equal(ref, ccl.comps.p, sizeof(*ref) * (size_t)n);
