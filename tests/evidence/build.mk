@@ -24,3 +24,4 @@ SUITE_PREREQS += $(BUILD)/fuzz/evidence/fuzz_evidence
 fuzz-evidence: $(BUILD)/fuzz/evidence/fuzz_evidence $(EVIDENCE_CLI_PREREQS)
 	tests/evidence/run-fuzz $(BUILD) $(FUZZ_SECONDS)
 $(eval $(call add_suite,unit,evidence-fuzz,tests/evidence/run-fuzz $(BUILD) $(EV_FUZZ_SMOKE_SECONDS)))
+$(eval $(call add_test,evidence_bundle,tests/evidence/test_bundle.c,anprevidence,-lsodium))
