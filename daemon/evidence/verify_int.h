@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * verify_int.h - internals shared by verify.c (the checks of one record)
+ * and verify_path.c (finding the records, the head, paths and bundles).
+ */
+#ifndef ANPR_EVIDENCE_VERIFY_INT_H
+#define ANPR_EVIDENCE_VERIFY_INT_H
+
+#include "evidence_spool.h"
+#include "evidence_verify.h"
+
+struct entry {
+	uint64_t seq;
+	char dir[512];
+	uint8_t hash[EV_HASH_LEN];
+	bool hashed, dup;
+};
+
+struct vctx {
+	struct ev_vreport *rep;
+	const struct ev_key *given;
+	size_t ngiven;
+	struct ev_key cur;
+	bool have_cur;
+	struct entry *e;
+	size_t ne, cape;
+	uint64_t cp_start;		/* first seq of the open span, 0: ? */
+	char real_root[512], disp_root[512];
+	int64_t last_hb;		/* time of the last heartbeat, s */
+	unsigned last_hb_interval;
+	struct ev_record r;
+};
+
+const char *ev_v_disp(struct vctx *c, const char *path, char *buf,
+		      size_t cap);
+void ev_v_problem(struct vctx *c, uint64_t seq, const char *code,
+		  const char *file, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+void ev_v_note(struct vctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+uint64_t ev_v_seq_name(const char *name, const char *want_sfx);
+struct entry *ev_v_find(struct vctx *c, uint64_t seq);
+void ev_v_path_of(const struct entry *e, const char *sfx, char *out,
+		  size_t cap);
+const struct ev_key *ev_v_given_key(struct vctx *c, const char *id);
+bool ev_v_check_sig(struct vctx *c, uint64_t seq, const char *file,
+		    const char *text, size_t len, const struct ev_key *k,
+		    const char *sigpath, const char *want_tc);
+void ev_v_check_record(struct vctx *c, struct entry *e, size_t idx);
+
+#endif
