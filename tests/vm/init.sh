@@ -142,7 +142,9 @@ comply output "$OUT" "$CAP"
 echo 1 > /sys/module/anprcap/parameters/strict_clock
 dmesg | grep 'frame slots missed' | sed 's/^/    # /' | tail -5
 
-# --- 5. streaming
+# --- 5. the documented rules through the real ioctls, then streaming
+t "api: TRY_FMT clamping, S_PARM rounding, frame intervals, meta format, controls" \
+	$VT api "$CAP" "$META" "$OUT"
 t "free-running: 120 frames at 30 fps, no drop, in-slot timestamps, pattern" \
 	$VT freerun "$CAP" 120 30
 t "loopback: 300 injected frames byte for byte, sequence, timestamps, metadata, 0 drops" \

@@ -11,6 +11,7 @@ static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } cmds[] = {
+	{ "api", vt_cmd_api },
 	{ "loopback", vt_cmd_loopback },
 	{ "freerun", vt_cmd_freerun },
 	{ "bench", vt_cmd_bench },
@@ -26,6 +27,6 @@ int main(int argc, char **argv)
 	for (i = 0; argc > 1 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1) ? 1 : 0;
-	fprintf(stderr, "usage: anprcap-vmtest loopback|freerun|bench|hold|hostile ARGS...\n");
+	fprintf(stderr, "usage: anprcap-vmtest api|loopback|freerun|bench|hold|hostile ARGS...\n");
 	return 2;
 }

@@ -46,6 +46,7 @@ uint64_t vt_now_ns(void);
 uint64_t vt_buf_ns(const struct v4l2_buffer *b);
 void vt_gen_frame(uint8_t *dst, size_t len, uint32_t index);
 
+int vt_cmd_api(int argc, char **argv);
 int vt_cmd_loopback(int argc, char **argv);
 int vt_cmd_freerun(int argc, char **argv);
 int vt_cmd_bench(int argc, char **argv);

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * anprcap-vmtest api CAP META OUT: the documented negotiation rules and
+ * controls (docs/kmod.md) through the real ioctls, as a user sees them.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include "vmtest.h"
+
+static int try_fmt(struct vt_node *n, uint32_t fourcc, uint32_t w, uint32_t h,
+		   uint32_t want_fourcc, uint32_t want_w, uint32_t want_h, uint32_t want_bpl)
+{
+	struct v4l2_format f = { .type = n->type };
+
+	f.fmt.pix.pixelformat = fourcc;
+	f.fmt.pix.width = w;
+	f.fmt.pix.height = h;
+	f.fmt.pix.bytesperline = 99999;
+	if (vt_ioctl(n, VIDIOC_TRY_FMT, &f, "VIDIOC_TRY_FMT"))
+		return -1;
+	if (f.fmt.pix.pixelformat != want_fourcc || f.fmt.pix.width != want_w ||
+	    f.fmt.pix.height != want_h || f.fmt.pix.bytesperline != want_bpl ||
+	    f.fmt.pix.sizeimage != want_bpl * want_h || f.fmt.pix.field != V4L2_FIELD_NONE)
+		return vt_fail("%s: TRY_FMT %.4s %ux%u gave %.4s %ux%u bpl %u size %u, expected "
+			       "%.4s %ux%u bpl %u", n->path, (char *)&fourcc, w, h,
+			       (char *)&f.fmt.pix.pixelformat, f.fmt.pix.width, f.fmt.pix.height,
+			       f.fmt.pix.bytesperline, f.fmt.pix.sizeimage, (char *)&want_fourcc,
+			       want_w, want_h, want_bpl);
+	return 0;
+}
+
+static int parm(struct vt_node *n, uint32_t num, uint32_t den, uint32_t want_fps)
+{
+	struct v4l2_streamparm p = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
+
+	p.parm.capture.timeperframe.numerator = num;
+	p.parm.capture.timeperframe.denominator = den;
+	if (vt_ioctl(n, VIDIOC_S_PARM, &p, "VIDIOC_S_PARM"))
+		return -1;
+	if (p.parm.capture.timeperframe.numerator != 1 ||
+	    p.parm.capture.timeperframe.denominator != want_fps ||
+	    !(p.parm.capture.capability & V4L2_CAP_TIMEPERFRAME))
+		return vt_fail("%s: S_PARM %u/%u gave %u/%u, expected 1/%u", n->path, num, den,
+			       p.parm.capture.timeperframe.numerator,
+			       p.parm.capture.timeperframe.denominator, want_fps);
+	return 0;
+}
+
+static int ctrl(struct vt_node *n, uint32_t id, uint32_t type, int64_t min, int64_t max,
+		int64_t def, uint32_t flags)
+{
+	struct v4l2_query_ext_ctrl q = { .id = id };
+
+	if (vt_ioctl(n, VIDIOC_QUERY_EXT_CTRL, &q, "VIDIOC_QUERY_EXT_CTRL"))
+		return vt_fail("%s: control 0x%x missing", n->path, id);
+	if (q.type != type || q.minimum != min || q.maximum != max ||
+	    q.default_value != def || (q.flags & flags) != flags)
+		return vt_fail("%s: control '%s' type %u range %lld..%lld default %lld flags 0x%x "
+			       "differs from the documentation", n->path, q.name, q.type,
+			       (long long)q.minimum, (long long)q.maximum,
+			       (long long)q.default_value, q.flags);
+	return 0;
+}
+
+int vt_cmd_api(int argc, char **argv)
+{
+	struct vt_node cap, meta, out;
+	struct v4l2_frmivalenum fi = { .pixel_format = V4L2_PIX_FMT_Y10, .width = 1920,
+				       .height = 1080 };
+	struct v4l2_format mf = { .type = V4L2_BUF_TYPE_META_CAPTURE };
+	unsigned int count = 0;
+	int ret = -1;
+
+	if (argc < 4)
+		return vt_fail("usage: api CAP META OUT");
+	if (vt_open(&cap, argv[1], V4L2_BUF_TYPE_VIDEO_CAPTURE, 1) ||
+	    vt_open(&meta, argv[2], V4L2_BUF_TYPE_META_CAPTURE, 1) ||
+	    vt_open(&out, argv[3], V4L2_BUF_TYPE_VIDEO_OUTPUT, 1))
+		return -1;
+	if (try_fmt(&cap, V4L2_PIX_FMT_RGB24, 1001, 1003, V4L2_PIX_FMT_GREY, 992, 1000, 992) ||
+	    try_fmt(&cap, V4L2_PIX_FMT_Y16, 0, 0, V4L2_PIX_FMT_Y16, 320, 240, 640) ||
+	    try_fmt(&cap, V4L2_PIX_FMT_Y10, 99999, 99999, V4L2_PIX_FMT_Y10, 2048, 1536, 4096) ||
+	    try_fmt(&out, V4L2_PIX_FMT_GREY, 1920, 1080, V4L2_PIX_FMT_GREY, 1920, 1080, 1920) ||
+	    parm(&cap, 1001, 30000, 30) || parm(&cap, 1, 1000, 60) || parm(&cap, 10, 1, 1) ||
+	    parm(&cap, 0, 0, 30))
+		goto done;
+	while (ioctl(cap.fd, VIDIOC_ENUM_FRAMEINTERVALS, &fi) == 0) {
+		if (fi.type != V4L2_FRMIVAL_TYPE_DISCRETE || fi.discrete.numerator != 1 ||
+		    fi.discrete.denominator != 60 - fi.index) {
+			vt_fail("%s: frame interval %u is %u/%u", argv[1], fi.index,
+				fi.discrete.numerator, fi.discrete.denominator);
+			goto done;
+		}
+		count++;
+		fi.index++;
+	}
+	if (count != 60) {
+		vt_fail("%s: %u frame intervals for 1920x1080, expected 60 (1-60 fps)", argv[1], count);
+		goto done;
+	}
+	fi.index = 0;
+	fi.width = 1921;	/* not on the size grid */
+	if (ioctl(cap.fd, VIDIOC_ENUM_FRAMEINTERVALS, &fi) == 0 || errno != EINVAL) {
+		vt_fail("%s: ENUM_FRAMEINTERVALS accepted 1921x1080", argv[1]);
+		goto done;
+	}
+	if (vt_ioctl(&meta, VIDIOC_G_FMT, &mf, "VIDIOC_G_FMT meta"))
+		goto done;
+	if (mf.fmt.meta.dataformat != V4L2_META_FMT_ANPRCAP ||
+	    mf.fmt.meta.buffersize != sizeof(struct anprcap_meta)) {
+		vt_fail("%s: meta format %.4s size %u", argv[2], (char *)&mf.fmt.meta.dataformat,
+			mf.fmt.meta.buffersize);
+		goto done;
+	}
+	if (ctrl(&cap, V4L2_CID_EXPOSURE, V4L2_CTRL_TYPE_INTEGER, 10, 1000000, 1000, 0) ||
+	    ctrl(&cap, V4L2_CID_GAIN, V4L2_CTRL_TYPE_INTEGER, 0, 48000, 0, 0) ||
+	    ctrl(&cap, V4L2_CID_TEST_PATTERN, V4L2_CTRL_TYPE_MENU, 0, 2, 0, 0) ||
+	    ctrl(&cap, ANPRCAP_CID_STROBE_ENABLE, V4L2_CTRL_TYPE_BOOLEAN, 0, 1, 1, 0) ||
+	    ctrl(&cap, ANPRCAP_CID_STROBE_INTENSITY, V4L2_CTRL_TYPE_INTEGER, 0, 100, 50, 0) ||
+	    ctrl(&cap, ANPRCAP_CID_TRIGGER_MODE, V4L2_CTRL_TYPE_MENU, 0, 1, 0, 0) ||
+	    ctrl(&cap, ANPRCAP_CID_FRAMES_DROPPED, V4L2_CTRL_TYPE_INTEGER64, 0, INT64_MAX, 0,
+		 V4L2_CTRL_FLAG_READ_ONLY | V4L2_CTRL_FLAG_VOLATILE) ||
+	    ctrl(&cap, ANPRCAP_CID_SENSOR_OVERRUNS, V4L2_CTRL_TYPE_INTEGER64, 0, INT64_MAX, 0,
+		 V4L2_CTRL_FLAG_READ_ONLY | V4L2_CTRL_FLAG_VOLATILE) ||
+	    ctrl(&meta, ANPRCAP_CID_TRIGGER_MODE, V4L2_CTRL_TYPE_MENU, 0, 1, 0, 0))
+		goto done;
+	printf("api: TRY_FMT rules, S_PARM rounding, 60 frame intervals, meta format, "
+	       "9 controls as documented\n");
+	ret = 0;
+done:
+	vt_close(&out);
+	vt_close(&meta);
+	vt_close(&cap);
+	return ret;
+}
