@@ -217,7 +217,8 @@ static int bench_v4l2(const char *dev, long frames)
 	}
 	snprintf(uri, sizeof(uri), "v4l2:%s", dev);
 	if (anprcap_open(uri, &src) || anprcap_configure(src, ANPRCAP_FMT_GREY, W, H, 0, 0) ||
-	    anprcap_set_option(src, ANPRCAP_OPT_META, 0) || anprcap_start(src)) {
+	    anprcap_set_option(src, ANPRCAP_OPT_META, 0) ||
+	    anprcap_set_option(src, ANPRCAP_OPT_DMABUF, 1) || anprcap_start(src)) {
 		fprintf(stderr, "anprcap-bench: %s\n", anprcap_last_error());
 		return 1;
 	}
@@ -232,6 +233,17 @@ static int bench_v4l2(const char *dev, long frames)
 	}
 	nocopy = mapped_from(fr->data, strrchr(real, '/') ? strrchr(real, '/') + 1 : real) &&
 		 fr->width == W && fr->height == H;
+	{
+		/* the exported DMABUF is the same memory: map it and compare */
+		void *d = fr->dmabuf_fd >= 0
+			? mmap(NULL, fr->bytes, PROT_READ, MAP_SHARED, fr->dmabuf_fd, 0) : MAP_FAILED;
+		int same = d != MAP_FAILED && memcmp(d, fr->data, fr->bytes) == 0;
+
+		printf("dmabuf export of a frame holds its pixels: %s  (target yes)  %s\n",
+		       same ? "yes" : "no", same ? "OK" : "MISS");
+		if (d != MAP_FAILED)
+			munmap(d, fr->bytes);
+	}
 	anprcap_release_frame(src, fr);
 	lib = 0;
 	for (long n = 0; n < frames; n++) {
