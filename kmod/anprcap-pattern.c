@@ -7,7 +7,6 @@
  */
 #include <linux/kernel.h>
 #include <linux/string.h>
-#include <asm/unaligned.h>
 #include "uapi/anprcap.h"
 #include "anprcap-fmt.h"
 #include "anprcap-pattern.h"
@@ -42,10 +41,13 @@ void anprcap_pattern_fill(u8 *dst, const struct v4l2_pix_format *pix,
 	for (x = 0; x < pix->width; x++) {
 		u16 v = anprcap_pattern_level(pattern, x, pix->width, sequence);
 
-		if (info->bytes == 1)
+		if (info->bytes == 1) {
 			dst[x] = v >> 8;
-		else
-			put_unaligned_le16(v >> (16 - info->depth), dst + 2 * x);
+		} else {
+			v >>= 16 - info->depth;	/* little-endian, low bits */
+			dst[2 * x] = v & 0xff;
+			dst[2 * x + 1] = v >> 8;
+		}
 	}
 	for (y = 1; y < pix->height; y++)
 		memcpy(dst + y * pix->bytesperline, dst, pix->bytesperline);

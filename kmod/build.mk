@@ -4,11 +4,12 @@
 #   make kmod          the driver, W=1, warnings are errors
 #   make check-vm      build everything and run the VM suite (also part of make check)
 #   make lint-kmod     sparse (C=2) + checkpatch.pl --strict (from linux-source)
+#   make kmod-compat   build against any other installed Debian kernel headers (e.g. 6.12)
 #   make dkms-install  register, build and install the driver with DKMS for $(KVER)
 #   make dkms-uninstall  undo dkms-install
 #   make install-kmod  DKMS source tree, udev rules, sysusers.d, uapi header (DESTDIR/PREFIX)
 
-.PHONY: kmod kmod-vm-modules check-vm lint-kmod dkms-install dkms-uninstall install-kmod clean-kmod
+.PHONY: kmod kmod-compat kmod-vm-modules check-vm lint-kmod dkms-install dkms-uninstall install-kmod clean-kmod
 
 KMOD_KBUILD   = $(MAKE) -C $(KDIR) M=$(TOP) W=1 ANPRCAP_WERROR=1
 KUNIT_OOT     := $(BUILD)/kunit-oot
@@ -70,7 +71,18 @@ lint-kmod: $(KUNIT_KO) kmod
 	@# the compat header exists to test LINUX_VERSION_CODE; uapi has no BIT()
 	$(CHECKPATCH) --ignore LINUX_VERSION_CODE kmod/anprcap-compat.h
 	$(CHECKPATCH) --ignore BIT_MACRO kmod/uapi/anprcap.h
-LINT_TARGETS += lint-kmod
+LINT_TARGETS += lint-kmod kmod-compat
+
+# The compat header's other branches: build the DKMS tree (W=1, -Werror)
+# against every other Debian kernel headers package installed here, e.g.
+# linux-headers-6.12.*-amd64 (6.8+ vb2, 6.11+ platform remove). Not pinned
+# in kernel.list (bookworm's 6.12 ABI moves); without one this says so.
+kmod-compat: $(DKMS_STAGE)
+	@found=0; for k in $$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | grep -v -- '-$(KVER)$$'); do \
+		found=1; rm -rf $(BUILD)/compat && cp -r $(DKMS_STAGE) $(BUILD)/compat && \
+		$(MAKE) -s -C $$k M=$(TOP)/$(BUILD)/compat W=1 ANPRCAP_WERROR=1 modules >/dev/null && \
+		echo "kmod-compat: builds against $$(basename $$k)" || exit 1; \
+	done; [ $$found = 1 ] || echo "kmod-compat: no other kernel headers installed, nothing to check"
 
 DKMS_VERSION := $(VERSION)
 DKMS_STAGE   := $(BUILD)/dkms/anprcap-$(DKMS_VERSION)
