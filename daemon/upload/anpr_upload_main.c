@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: MIT
+/*
+ * anpr-upload - send the spool's signed records to the back office,
+ * hotlist hits first, then oldest first; delete a record only after the
+ * back office acknowledged it (docs/upload-protocol.md).
+ *
+ *   anpr-upload --config /etc/anpr/anprd.conf [--state DIR] [--once]
+ *               [--poll-ms N] [--max-backoff-ms N]
+ *
+ * --once: send until nothing is left, then exit (0; 1 if the back office
+ * rejected a record, which stays in the spool).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+#include <systemd/sd-daemon.h>
+
+#include "config.h"
+#include "upload.h"
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (!stop && nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+static const char *credential(const char *configured, const char *name, char *buf, size_t cap)
+{
+	const char *dir = getenv("CREDENTIALS_DIRECTORY");
+
+	if (configured && configured[0])
+		return configured;
+	if (dir) {
+		snprintf(buf, cap, "%s/%s", dir, name);
+		if (access(buf, R_OK) == 0)
+			return buf;	/* systemd LoadCredential= */
+	}
+	return NULL;
+}
+
+/* Rejected records stay in the spool and are not retried by this process. */
+struct skip {
+	uint64_t *seq;
+	size_t n, cap;
+};
+
+static int skipped(const struct skip *s, uint64_t seq)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->seq[i] == seq)
+			return 1;
+	return 0;
+}
+
+static void skip_add(struct skip *s, uint64_t seq)
+{
+	if (s->n == s->cap) {
+		uint64_t *v = realloc(s->seq, (s->cap ? s->cap * 2 : 16) * sizeof(*v));
+
+		if (!v)
+			return;
+		s->seq = v;
+		s->cap = s->cap ? s->cap * 2 : 16;
+	}
+	s->seq[s->n++] = seq;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "state", required_argument, NULL, 's' },
+		{ "once", no_argument, NULL, 'o' },
+		{ "poll-ms", required_argument, NULL, 'p' },
+		{ "max-backoff-ms", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *config_path = NULL, *state = "/var/lib/anpr/upload";
+	struct anprd_config cfg;
+	struct upload_http_cfg hc;
+	struct upload_http *http;
+	struct skip skips = { 0 };
+	char err[1024], certbuf[512], keybuf[512];
+	long poll_ms = 2000, max_backoff_ms = 60000;
+	unsigned failures = 0;
+	uint64_t acked = 0, kept_head = 0;
+	int once = 0, rejected = 0, c;
+	struct sigaction sa;
+
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': config_path = optarg; break;
+		case 's': state = optarg; break;
+		case 'o': once = 1; break;
+		case 'p': poll_ms = atol(optarg); break;
+		case 'b': max_backoff_ms = atol(optarg); break;
+		case 'h':
+		default:
+			fprintf(c == 'h' ? stdout : stderr,
+				"usage: anpr-upload --config FILE [--state DIR] [--once] "
+				"[--poll-ms N] [--max-backoff-ms N]\n");
+			return c == 'h' ? 0 : 2;
+		}
+	}
+	if (!config_path) {
+		fprintf(stderr, "anpr-upload: --config FILE is required\n");
+		return 2;
+	}
+	if (sodium_init() < 0) {
+		fprintf(stderr, "anpr-upload: libsodium cannot be initialised\n");
+		return 2;
+	}
+	if (anprd_config_load(config_path, &cfg, err, sizeof(err))) {
+		fprintf(stderr, "anpr-upload: %s\n", err);
+		return 2;
+	}
+	if (!cfg.upload.url[0]) {
+		fprintf(stderr, "anpr-upload: %s: [upload] url is not set; records stay in %s\n",
+			config_path, cfg.spool.dir);
+		return 2;
+	}
+	if (mkdir(state, 0750) && errno != EEXIST) {
+		fprintf(stderr, "anpr-upload: %s: cannot create state directory: %s\n", state,
+			strerror(errno));
+		return 2;
+	}
+	if (upload_recover(state, err, sizeof(err))) {
+		fprintf(stderr, "anpr-upload: %s\n", err);
+		return 2;
+	}
+	memset(&hc, 0, sizeof(hc));
+	hc.url = cfg.upload.url;
+	hc.client_cert = credential(cfg.upload.client_cert, "client.crt", certbuf, sizeof(certbuf));
+	hc.client_key = credential(cfg.upload.client_key, "client.key", keybuf, sizeof(keybuf));
+	hc.ca_file = cfg.upload.ca_file[0] ? cfg.upload.ca_file : NULL;
+	hc.camera_id = cfg.camera_id;
+	hc.timeout_ms = (long)cfg.upload.timeout_ms;
+	http = upload_http_new(&hc, err, sizeof(err));
+	if (!http) {
+		fprintf(stderr, "anpr-upload: %s: %s\n", config_path, err);
+		return 2;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	srand((unsigned)time(NULL) ^ (unsigned)getpid());
+	sd_notify(0, "READY=1");
+
+	while (!stop) {
+		struct upload_item *items;
+		uint64_t head;
+		long n = upload_scan(cfg.spool.dir, &items, &head, err, sizeof(err));
+		long pending = 0;
+		int progressed = 0, failed = 0;
+
+		sd_notify(0, "WATCHDOG=1");
+		if (n < 0) {
+			fprintf(stderr, "anpr-upload: %s\n", err);
+			sleep_ms(poll_ms);
+			continue;
+		}
+		for (long i = 0; i < n && !stop; i++) {
+			const struct upload_item *it = &items[i];
+			enum upload_result r;
+
+			if (skipped(&skips, it->seq) || (it->seq == head && kept_head == head))
+				continue;
+			pending++;
+			r = upload_http_send(http, it, err, sizeof(err));
+			if (r == UPLOAD_ACKED) {
+				failures = 0;
+				acked++;
+				progressed = 1;
+				if (it->seq == head) {
+					/* the writer resumes its chain from the head:
+					 * it stays until a newer record exists */
+					kept_head = head;
+				} else if (upload_commit(state, it, err, sizeof(err))) {
+					fprintf(stderr, "anpr-upload: %s\n", err);
+					failed = 1;
+					break;
+				}
+				continue;
+			}
+			if (r == UPLOAD_REJECTED) {
+				fprintf(stderr, "anpr-upload: REJECTED, kept in the spool: %s\n", err);
+				skip_add(&skips, it->seq);
+				rejected = 1;
+				continue;
+			}
+			fprintf(stderr, "anpr-upload: will retry: %s\n", err);
+			failed = 1;
+			break;	/* back off, then rescan: new hits go first */
+		}
+		free(items);
+		sd_notifyf(0, "STATUS=%llu records acknowledged, %ld pending, %u consecutive failures",
+			   (unsigned long long)acked, pending, failures);
+		if (failed) {
+			sleep_ms(upload_backoff_ms(failures++, max_backoff_ms,
+						   (double)rand() / RAND_MAX));
+			continue;
+		}
+		if (once && !progressed)
+			break;	/* nothing was left to send */
+		if (!progressed)
+			sleep_ms(poll_ms);
+	}
+	printf("anpr-upload: %llu records acknowledged%s\n", (unsigned long long)acked,
+	       rejected ? ", some REJECTED (kept in the spool)" : "");
+	upload_http_free(http);
+	free(skips.seq);
+	return rejected ? 1 : 0;
+}

@@ -1,0 +1,12 @@
+# anpr-upload: spooled records to the back office over HTTPS (libcurl).
+INCLUDES += -Idaemon/upload
+UPLOAD_SRCS := daemon/upload/upload_spool.c daemon/upload/upload_http.c
+UPLOAD_LDLIBS := -lcurl -lsodium
+$(eval $(call add_lib,anprupload,$(UPLOAD_SRCS)))
+$(eval $(call add_prog,anpr-upload,daemon/upload/anpr_upload_main.c,anprupload anprdcore,$(UPLOAD_LDLIBS) -lsystemd -lm -lpthread))
+
+.PHONY: install-upload
+install-upload: $(BUILD)/bin/anpr-upload
+	install -D -m 0755 $(BUILD)/bin/anpr-upload $(DESTDIR)$(BINDIR)/anpr-upload
+	install -D -m 0644 man/anpr-upload.8 $(DESTDIR)$(MANDIR)/man8/anpr-upload.8
+INSTALL_TARGETS += install-upload

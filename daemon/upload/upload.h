@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * upload.h - anpr-upload: send spooled records to the back office and
+ * delete each only after the back office acknowledged it.
+ *
+ * Protocol (docs/upload-protocol.md): one HTTPS POST per record to
+ * URL/v1/records, multipart/form-data with the record, its minisign
+ * signature and its images; Idempotency-Key is the record id, so sending a
+ * record twice is harmless. The back office answers 200/201 with a JSON
+ * acknowledgement naming the record id and the SHA-256 of the record file;
+ * only an acknowledgement that names both correctly deletes anything.
+ */
+#ifndef ANPR_UPLOAD_H
+#define ANPR_UPLOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define UPLOAD_PATH		"/v1/records"
+#define UPLOAD_MAX_FILES	4	/* record, signature, two images */
+#define UPLOAD_ID_MAX		128
+#define UPLOAD_LEDGER		"uploaded.log"
+
+/* One record in the spool, as the uploader sees it. */
+struct upload_item {
+	uint64_t seq;
+	int hit;			/* carries a hotlist hit: goes first */
+	char record_id[UPLOAD_ID_MAX + 1];
+	char sha256[65];		/* of the record file */
+	int nfiles;			/* [0] record, [1] signature, images */
+	char files[UPLOAD_MAX_FILES][1536];	/* absolute paths */
+	char names[UPLOAD_MAX_FILES][64];	/* part names */
+};
+
+/* ---- spool side (upload_spool.c) ------------------------------------- */
+
+/*
+ * upload_scan - the committed records of the spool at dir, hits first and
+ * then oldest first. *head is the newest committed seq (never deleted: the
+ * writer resumes its chain from it). Returns the count, or -1 with err.
+ */
+long upload_scan(const char *dir, struct upload_item **items, uint64_t *head,
+		 char *err, size_t errlen);
+
+/* upload_order - sort: hits first, then by seq (pure; exposed for tests). */
+void upload_order(struct upload_item *items, size_t n);
+
+/*
+ * upload_commit - the record was acknowledged: append "seq record_id
+ * sha256 unix_time" to the ledger in state_dir (fsync'd), note the files
+ * in state_dir/deleting (fsync'd), delete them, fsync their directory,
+ * remove the note. A crash before the ledger line leaves the record to be
+ * sent again (harmless: idempotency key); a crash after it is finished by
+ * upload_recover().
+ */
+int upload_commit(const char *state_dir, const struct upload_item *it, char *err,
+		  size_t errlen);
+/* upload_recover - finish a deletion a crash interrupted (at start-up). */
+int upload_recover(const char *state_dir, char *err, size_t errlen);
+
+/* ---- network side (upload_http.c) ------------------------------------ */
+
+struct upload_http_cfg {
+	const char *url;		/* base, e.g. https://bo.example/anpr */
+	const char *client_cert;	/* PEM, NULL = none */
+	const char *client_key;
+	const char *ca_file;		/* NULL = system CAs */
+	const char *camera_id;
+	long timeout_ms;
+};
+
+enum upload_result {
+	UPLOAD_ACKED = 0,		/* stored by the back office: delete */
+	UPLOAD_RETRY = 1,		/* transient: network, timeout, 5xx, bad ack */
+	UPLOAD_REJECTED = 2,		/* 4xx: never deleted, operator must look */
+};
+
+struct upload_http;
+
+struct upload_http *upload_http_new(const struct upload_http_cfg *cfg, char *err,
+				    size_t errlen);
+void upload_http_free(struct upload_http *h);
+/* Send one record; err explains anything but UPLOAD_ACKED. */
+enum upload_result upload_http_send(struct upload_http *h, const struct upload_item *it,
+				    char *err, size_t errlen);
+
+/*
+ * upload_ack_ok - is body the acknowledgement of it? (pure; for tests):
+ * a JSON object whose "record_id" and "record_sha256" equal the item's.
+ */
+int upload_ack_ok(const char *body, size_t len, const struct upload_item *it);
+
+/* upload_backoff_ms - delay before attempt n (0-based) after failures:
+ * 500 ms doubling to max_ms, with +-20 % jitter from rnd (0..1). */
+long upload_backoff_ms(unsigned n, long max_ms, double rnd);
+
+#endif

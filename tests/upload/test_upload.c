@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+/* Pure parts of anpr-upload: upload order, what counts as an
+ * acknowledgement, back-off. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "upload.h"
+
+static struct upload_item item(uint64_t seq, int hit)
+{
+	struct upload_item it;
+
+	memset(&it, 0, sizeof(it));
+	it.seq = seq;
+	it.hit = hit;
+	snprintf(it.record_id, sizeof(it.record_id), "CAM-1-AB-%llu", (unsigned long long)seq);
+	memset(it.sha256, 'a', 64);
+	return it;
+}
+
+static void hits_first_then_oldest(void **state)
+{
+	struct upload_item v[5] = { item(5, 0), item(9, 1), item(1, 0), item(7, 1), item(3, 0) };
+	const uint64_t want[5] = { 7, 9, 1, 3, 5 };
+
+	(void)state;
+	upload_order(v, 5);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(v[i].seq, want[i]);
+}
+
+static void acknowledgement_must_name_the_record(void **state)
+{
+	struct upload_item it = item(12, 0);
+	char ok[256], other[256];
+	const char *bad[] = {
+		"",
+		"{}",
+		"{\"record_id\": \"CAM-1-AB-12\"}",
+		"{\"record_id\": \"CAM-1-AB-13\", \"record_sha256\": \"aaaa\"}",
+		"{\"record_id\": \"CAM-1-AB-1\", \"record_sha256\": \"%s\"}",
+		"{\"record_id\": \"CAM-1-AB-12\\\\\", \"record_sha256\": \"%s\"}",
+		"not json at all",
+	};
+
+	(void)state;
+	snprintf(ok, sizeof(ok), "{\"record_id\" : \"CAM-1-AB-12\",\n \"record_sha256\":\"%s\"}",
+		 it.sha256);
+	assert_true(upload_ack_ok(ok, strlen(ok), &it));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(other, sizeof(other), bad[i], it.sha256);
+		assert_false(upload_ack_ok(other, strlen(other), &it));
+	}
+	/* an embedded NUL is not an acknowledgement */
+	assert_false(upload_ack_ok(ok, strlen(ok) + 1, &it));
+}
+
+static void backoff_doubles_to_the_cap_with_jitter(void **state)
+{
+	(void)state;
+	assert_int_equal(upload_backoff_ms(0, 60000, 0.5), 500);
+	assert_int_equal(upload_backoff_ms(1, 60000, 0.5), 1000);
+	assert_int_equal(upload_backoff_ms(3, 60000, 0.5), 4000);
+	assert_int_equal(upload_backoff_ms(30, 60000, 0.5), 60000);
+	assert_int_equal(upload_backoff_ms(1000, 60000, 0.5), 60000);
+	assert_int_equal(upload_backoff_ms(0, 60000, 0.0), 400);	/* -20 % */
+	assert_int_equal(upload_backoff_ms(0, 60000, 1.0), 600);	/* +20 % */
+	assert_int_equal(upload_backoff_ms(0, 20, 0.5), 20);
+}
+
+static void https_only(void **state)
+{
+	struct upload_http_cfg c = { .url = "http://bo.example", .timeout_ms = 1000 };
+	char err[256];
+
+	(void)state;
+	assert_null(upload_http_new(&c, err, sizeof(err)));
+	assert_non_null(strstr(err, "must be https://"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(hits_first_then_oldest),
+		cmocka_unit_test(acknowledgement_must_name_the_record),
+		cmocka_unit_test(backoff_doubles_to_the_cap_with_jitter),
+		cmocka_unit_test(https_only),
+	};
+
+	return cmocka_run_group_tests_name("upload", tests, NULL, NULL);
+}
