@@ -130,8 +130,21 @@ int ev_spool_stage_rotation(struct ev_spool *s, const struct ev_key *new_key,
 			    const struct ev_when *when, char *err,
 			    size_t errlen);
 bool ev_spool_checkpoint_due(const struct ev_spool *s);
-/* Make every staged record durable and visible (group commit). */
+/* Make every staged record durable and visible (group commit), and wait
+ * for it. */
 int ev_spool_commit(struct ev_spool *s, char *err, size_t errlen);
+/* The same, overlapped: hands the staged batch to the spool's committer
+ * thread and returns at once (after the previous batch's commit ended),
+ * so the next batch is signed and written while this one syncs. The
+ * outcome arrives through the callbacks (from the committer thread); an
+ * error also stops intake, as for ev_spool_commit. */
+int ev_spool_commit_async(struct ev_spool *s, char *err, size_t errlen);
+void ev_spool_set_callbacks(struct ev_spool *s,
+			    void (*on_commit)(void *ctx, uint64_t last_seq),
+			    void (*on_fail)(void *ctx, int rc, const char *msg),
+			    void *ctx);
+/* Wait for the batch in flight; 0 or the sticky error. */
+int ev_spool_flush(struct ev_spool *s, char *err, size_t errlen);
 uint64_t ev_spool_committed(const struct ev_spool *s);
 uint64_t ev_spool_recovered(const struct ev_spool *s); /* seq at open */
 const char *ev_spool_chain_id(const struct ev_spool *s);

@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,19 +41,35 @@ struct staged {
 #define SYNC_THREADS 8		/* concurrent fdatasyncs share journal commits */
 #define MAX_OPEN 256		/* staged files kept open before an early sync */
 
+/* The files of one batch, in rename order. */
+struct batch {
+	struct staged *st;
+	size_t n, cap, nopen;
+	uint64_t last_seq;	/* chain_seq of its last record */
+};
+
 struct ev_spool {
 	char *dir;
 	int dfd, rfd, tfd;
 	struct ev_io io;
 	enum ev_sync_policy sync;
 	unsigned checkpoint_every;
-	struct ev_chain chain;
-	uint64_t committed, recovered, head_seq;
-	struct staged *st;
-	size_t nst, capst, nopen;
+	struct ev_chain chain;		/* the staging (caller's) thread's */
+	uint64_t recovered, head_seq;
+	_Atomic uint64_t committed;
+	struct batch cur;		/* being staged */
+	struct batch fly;		/* being committed (committer thread) */
 	struct ev_chain_mark mark;
 	bool marked;
-	int failed;
+	/* group commit overlapped with the staging of the next batch */
+	pthread_t cth;
+	pthread_mutex_t mu;		/* guards the fields below, failmsg */
+	pthread_cond_t cv;
+	bool thread, busy, quit;
+	void (*on_commit)(void *ctx, uint64_t last_seq);
+	void (*on_fail)(void *ctx, int rc, const char *msg);
+	void *cb_ctx;
+	_Atomic int failed;
 	char failmsg[512];
 };
 
@@ -74,12 +91,18 @@ static int fail(struct ev_spool *s, int rc, char *err, size_t errlen,
 		const char *fmt, ...)
 {
 	va_list ap;
+	char msg[512];
 
 	va_start(ap, fmt);
-	vsnprintf(s->failmsg, sizeof s->failmsg, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	s->failed = rc;
-	snprintf(err, errlen, "%s", s->failmsg);
+	pthread_mutex_lock(&s->mu);
+	if (!s->failed) {	/* the first error is the one reported */
+		snprintf(s->failmsg, sizeof s->failmsg, "%s", msg);
+		atomic_store(&s->failed, rc);
+	}
+	pthread_mutex_unlock(&s->mu);
+	snprintf(err, errlen, "%s", msg);
 	return rc;
 }
 
@@ -93,19 +116,19 @@ static void shard_name(uint64_t shard, char *out, size_t cap)
 	snprintf(out, cap, "%0*" PRIu64, EV_SHARD_DIGITS, shard);
 }
 
-static int add_staged(struct ev_spool *s, const char *name, uint64_t shard)
+static int add_staged(struct batch *b, const char *name, uint64_t shard)
 {
-	if (s->nst == s->capst) {
-		size_t n = s->capst ? 2 * s->capst : 64;
-		void *p = realloc(s->st, n * sizeof *s->st);
+	if (b->n == b->cap) {
+		size_t n = b->cap ? 2 * b->cap : 64;
+		void *p = realloc(b->st, n * sizeof *b->st);
 		if (!p)
 			return EV_ENOMEM;
-		s->st = p;
-		s->capst = n;
+		b->st = p;
+		b->cap = n;
 	}
-	snprintf(s->st[s->nst].name, sizeof s->st[s->nst].name, "%s", name);
-	s->st[s->nst].fd = -1;
-	s->st[s->nst++].shard = shard;
+	snprintf(b->st[b->n].name, sizeof b->st[b->n].name, "%s", name);
+	b->st[b->n].fd = -1;
+	b->st[b->n++].shard = shard;
 	return 0;
 }
 
@@ -114,6 +137,7 @@ static int add_staged(struct ev_spool *s, const char *name, uint64_t shard)
  * many files instead of once per file), and close them. */
 struct psync {
 	struct ev_spool *s;
+	struct batch *b;
 	size_t next;
 	pthread_mutex_t mu;
 	int err;
@@ -124,62 +148,65 @@ static void *psync_main(void *arg)
 {
 	struct psync *p = arg;
 	struct ev_spool *s = p->s;
+	struct batch *b = p->b;
 
 	for (;;) {
 		size_t i;
 
 		pthread_mutex_lock(&p->mu);
-		while (p->next < s->nst && s->st[p->next].fd < 0)
+		while (p->next < b->n && b->st[p->next].fd < 0)
 			p->next++;
 		i = p->next++;
 		pthread_mutex_unlock(&p->mu);
-		if (i >= s->nst)
+		if (i >= b->n)
 			return NULL;
-		if (s->io.sync(s->io.ctx, s->st[i].fd, 0) != 0) {
+		if (s->io.sync(s->io.ctx, b->st[i].fd, 0) != 0) {
 			int e = errno;
 			pthread_mutex_lock(&p->mu);
 			if (!p->err) {
 				p->err = e ? e : EIO;
 				snprintf(p->bad, sizeof p->bad, "%s",
-					 s->st[i].name);
+					 b->st[i].name);
 			}
 			pthread_mutex_unlock(&p->mu);
 		}
 	}
 }
 
-static int close_open(struct ev_spool *s)
+static int close_open(struct batch *b)
 {
 	int e = 0;
 
-	for (size_t i = 0; i < s->nst; i++)
-		if (s->st[i].fd >= 0) {
-			if (close(s->st[i].fd) != 0 && !e)
+	for (size_t i = 0; i < b->n; i++)
+		if (b->st[i].fd >= 0) {
+			if (close(b->st[i].fd) != 0 && !e)
 				e = errno;
-			s->st[i].fd = -1;
+			b->st[i].fd = -1;
 		}
-	s->nopen = 0;
+	b->nopen = 0;
 	return e;
 }
 
-static int sync_open(struct ev_spool *s, char *err, size_t errlen)
+static int sync_open(struct ev_spool *s, struct batch *b, char *err,
+		     size_t errlen)
 {
 	struct psync p;
 	pthread_t th[SYNC_THREADS];
-	size_t nth = s->nopen < SYNC_THREADS ? s->nopen : SYNC_THREADS, i;
+	size_t nth = b->nopen < SYNC_THREADS ? b->nopen : SYNC_THREADS, i;
 	int e;
 
-	if (!s->nopen)
+	if (!b->nopen)
 		return 0;
 	/* start every file's writeback first: the block allocations then all
 	 * land in the same journal transaction, and the fsyncs below mostly
 	 * wait for one commit instead of queueing one commit each */
-	for (i = 0; i < s->nst; i++)
-		if (s->st[i].fd >= 0)
-			sync_file_range(s->st[i].fd, 0, 0,
+	for (i = 0; i < b->n; i++)
+		if (b->st[i].fd >= 0)
+			sync_file_range(b->st[i].fd, 0, 0,
 					SYNC_FILE_RANGE_WRITE);
 	memset(&p, 0, sizeof p);
 	p.s = s;
+	p.b = b;
 	pthread_mutex_init(&p.mu, NULL);
 	for (i = 1; i < nth; i++)
 		if (pthread_create(&th[i], NULL, psync_main, &p) != 0)
@@ -189,7 +216,7 @@ static int sync_open(struct ev_spool *s, char *err, size_t errlen)
 	for (i = 1; i < nth; i++)
 		pthread_join(th[i], NULL);
 	pthread_mutex_destroy(&p.mu);
-	e = close_open(s);
+	e = close_open(b);
 	if (p.err)
 		return fail(s, errno_rc(p.err), err, errlen,
 			    "%s/%s/%s: fdatasync failed: %s: intake stopped",
@@ -209,7 +236,7 @@ static int write_tmp(struct ev_spool *s, const char *name, const void *data,
 	size_t off = 0;
 	int fd, e;
 
-	if (add_staged(s, name, shard) != 0)
+	if (add_staged(&s->cur, name, shard) != 0)
 		return fail(s, EV_ENOMEM, err, errlen, "%s: out of memory",
 			    s->dir);
 	fd = openat(s->tfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
@@ -235,9 +262,9 @@ static int write_tmp(struct ev_spool *s, const char *name, const void *data,
 		off += (size_t)w;
 	}
 	if (s->sync == EV_SYNC_FSYNC) {
-		s->st[s->nst - 1].fd = fd;	/* synced in phase 1 */
-		if (++s->nopen >= MAX_OPEN)
-			return sync_open(s, err, errlen);
+		s->cur.st[s->cur.n - 1].fd = fd;	/* synced in phase 1 */
+		if (++s->cur.nopen >= MAX_OPEN)
+			return sync_open(s, &s->cur, err, errlen);
 		return 0;
 	}
 	if (close(fd) != 0) {
@@ -250,12 +277,17 @@ static int write_tmp(struct ev_spool *s, const char *name, const void *data,
 }
 
 /* Undo everything staged since the last commit (nothing was renamed). */
+static void unlink_batch(struct ev_spool *s, struct batch *b)
+{
+	close_open(b);
+	for (size_t i = 0; i < b->n; i++)
+		unlinkat(s->tfd, b->st[i].name, 0);
+	b->n = 0;
+}
+
 static void unstage(struct ev_spool *s)
 {
-	close_open(s);
-	for (size_t i = 0; i < s->nst; i++)
-		unlinkat(s->tfd, s->st[i].name, 0);
-	s->nst = 0;
+	unlink_batch(s, &s->cur);
 	if (s->marked) {
 		ev_chain_rollback(&s->chain, &s->mark);
 		s->marked = false;
@@ -264,9 +296,11 @@ static void unstage(struct ev_spool *s)
 
 static int check_state(struct ev_spool *s, char *err, size_t errlen)
 {
-	if (s->failed) {
+	if (atomic_load(&s->failed)) {
+		pthread_mutex_lock(&s->mu);
 		snprintf(err, errlen, "%s: intake stopped after an earlier "
 			 "error: %s", s->dir, s->failmsg);
+		pthread_mutex_unlock(&s->mu);
 		return EV_ESTATE;
 	}
 	if (!s->marked) {
@@ -330,7 +364,7 @@ int ev_spool_stage(struct ev_spool *s, struct ev_record *r,
 {
 	struct ev_sealed *sd;
 	uint64_t next = s->chain.last_seq + 1;
-	size_t nst0 = s->nst;
+	size_t nst0 = s->cur.n;
 	int rc = check_state(s, err, errlen);
 
 	if (rc)
@@ -363,11 +397,11 @@ int ev_spool_stage(struct ev_spool *s, struct ev_record *r,
 	if (rc) {
 		/* a caller's bad field: refuse the record, keep going */
 		free(sd);
-		while (s->nst > nst0) {
-			struct staged *f = &s->st[--s->nst];
+		while (s->cur.n > nst0) {
+			struct staged *f = &s->cur.st[--s->cur.n];
 			if (f->fd >= 0) {
 				close(f->fd);
-				s->nopen--;
+				s->cur.nopen--;
 			}
 			unlinkat(s->tfd, f->name, 0);
 		}
@@ -469,7 +503,7 @@ static int stage_head(struct ev_spool *s, char *err, size_t errlen)
 	snprintf(name + strlen(name), sizeof name - strlen(name), "%s",
 		 EV_SUFFIX_SIG);
 	if (write_tmp(s, name, sig, sl, ROOT_SHARD, err, errlen) != 0)
-		return s->failed;
+		return atomic_load(&s->failed);
 	name[strlen(name) - strlen(EV_SUFFIX_SIG)] = '\0';
 	return write_tmp(s, name, text, (size_t)n, ROOT_SHARD, err, errlen);
 }
@@ -488,41 +522,33 @@ static int shard_fd(struct ev_spool *s, uint64_t shard, bool *created)
 	return fd;
 }
 
-int ev_spool_commit(struct ev_spool *s, char *err, size_t errlen)
+/* Phases 1 and 2 and the renames of one batch whose files are all in
+ * tmp/ (the head pair last). Runs on the committer thread. On an error
+ * before the renames the batch's files are removed; after, they stay
+ * (whole and signed, unacknowledged). Either way intake stops. */
+static int commit_batch(struct ev_spool *s, struct batch *b, char *err,
+			size_t errlen)
 {
 	uint64_t cur = ROOT_SHARD, touched[4];
 	size_t ntouched = 0;
 	bool created = false;
 	int sfd = -1, rc, e;
 
-	if (s->failed)
-		return check_state(s, err, errlen);
-	if (s->nst == 0)
-		return 0;
-	rc = stage_head(s, err, errlen);
-	if (rc) {
-		unstage(s);
-		return rc;
-	}
 	/* phase 1: file data */
-	if (s->sync == EV_SYNC_FSYNC && sync_open(s, err, errlen) != 0) {
-		rc = s->failed;
-		unstage(s);
+	if (s->sync == EV_SYNC_FSYNC && sync_open(s, b, err, errlen) != 0) {
+		rc = atomic_load(&s->failed);
+		unlink_batch(s, b);
 		return rc;
 	}
 	if (s->sync == EV_SYNC_SYNCFS && s->io.sync(s->io.ctx, s->tfd, 1)) {
 		e = errno;
-		unstage(s);
+		unlink_batch(s, b);
 		return fail(s, errno_rc(e), err, errlen, "%s: syncfs failed: "
 			    "%s: intake stopped", s->dir, strerror(e));
 	}
-	/* renames, in chain order; from here on nothing is rolled back */
-	if (s->marked) {
-		ev_chain_mark_free(&s->mark);
-		s->marked = false;
-	}
-	for (size_t i = 0; i < s->nst; i++) {
-		struct staged *f = &s->st[i];
+	/* renames, in chain order */
+	for (size_t i = 0; i < b->n; i++) {
+		struct staged *f = &b->st[i];
 		int to = s->dfd;
 
 		if (f->shard != ROOT_SHARD) {
@@ -532,7 +558,7 @@ int ev_spool_commit(struct ev_spool *s, char *err, size_t errlen)
 				sfd = shard_fd(s, f->shard, &created);
 				if (sfd < 0) {
 					e = errno;
-					s->nst = 0;
+					b->n = 0;
 					return fail(s, errno_rc(e), err, errlen,
 						    "%s/%s: cannot make shard "
 						    "directory: %s: intake "
@@ -550,7 +576,7 @@ int ev_spool_commit(struct ev_spool *s, char *err, size_t errlen)
 			e = errno;
 			if (sfd >= 0)
 				close(sfd);
-			s->nst = 0;
+			b->n = 0;
 			return fail(s, errno_rc(e), err, errlen,
 				    "%s: rename of %s failed: %s: intake "
 				    "stopped", s->dir, f->name, strerror(e));
@@ -558,7 +584,7 @@ int ev_spool_commit(struct ev_spool *s, char *err, size_t errlen)
 	}
 	if (sfd >= 0)
 		close(sfd);
-	s->nst = 0;
+	b->n = 0;
 	/* phase 2: directories */
 	if (s->sync == EV_SYNC_SYNCFS) {
 		rc = s->io.sync(s->io.ctx, s->dfd, 1);
@@ -584,7 +610,7 @@ int ev_spool_commit(struct ev_spool *s, char *err, size_t errlen)
 			    "failed: %s: intake stopped", s->dir, strerror(e));
 	}
 	/* the previous head pair is superseded */
-	if (s->head_seq && s->head_seq != s->chain.last_seq) {
+	if (s->head_seq && s->head_seq != b->last_seq) {
 		char name[48];
 
 		snprintf(name, sizeof name, "%s%0*" PRIu64 "%s", EV_SPOOL_HEAD,
@@ -593,12 +619,124 @@ int ev_spool_commit(struct ev_spool *s, char *err, size_t errlen)
 		name[strlen(name) - strlen(EV_SUFFIX_SIG)] = '\0';
 		unlinkat(s->dfd, name, 0);
 	}
-	s->head_seq = s->chain.last_seq;
-	s->committed = s->chain.last_seq;
+	s->head_seq = b->last_seq;
+	atomic_store(&s->committed, b->last_seq);
 	return 0;
 }
 
-uint64_t ev_spool_committed(const struct ev_spool *s) { return s->committed; }
+
+static void *committer_main(void *arg)
+{
+	struct ev_spool *s = arg;
+	char err[512];
+
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		while (!s->busy && !s->quit)
+			pthread_cond_wait(&s->cv, &s->mu);
+		if (!s->busy)
+			break;
+		pthread_mutex_unlock(&s->mu);
+		if (commit_batch(s, &s->fly, err, sizeof err) == 0) {
+			if (s->on_commit)
+				s->on_commit(s->cb_ctx, s->fly.last_seq);
+		} else if (s->on_fail) {
+			s->on_fail(s->cb_ctx, atomic_load(&s->failed), err);
+		}
+		pthread_mutex_lock(&s->mu);
+		s->busy = false;
+		pthread_cond_broadcast(&s->cv);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+/* Wait until no batch is being committed; then the sticky error, if any. */
+static int wait_idle(struct ev_spool *s, char *err, size_t errlen)
+{
+	int rc;
+
+	pthread_mutex_lock(&s->mu);
+	while (s->busy)
+		pthread_cond_wait(&s->cv, &s->mu);
+	rc = atomic_load(&s->failed);
+	if (rc)
+		snprintf(err, errlen, "%s", s->failmsg);
+	pthread_mutex_unlock(&s->mu);
+	return rc;
+}
+
+int ev_spool_commit_async(struct ev_spool *s, char *err, size_t errlen)
+{
+	struct batch t;
+	int rc;
+
+	if (atomic_load(&s->failed))
+		return check_state(s, err, errlen);
+	if (s->cur.n == 0)
+		return 0;
+	rc = stage_head(s, err, errlen);
+	if (rc) {
+		unstage(s);
+		return rc;
+	}
+	/* the previous batch must be renamed before this one */
+	rc = wait_idle(s, err, errlen);
+	if (rc) {
+		unstage(s);	/* never renamed: nothing visible changes */
+		return rc;
+	}
+	if (!s->thread) {
+		if (pthread_create(&s->cth, NULL, committer_main, s) != 0) {
+			unstage(s);
+			return fail(s, EV_ENOMEM, err, errlen, "%s: cannot "
+				    "start the committer thread", s->dir);
+		}
+		s->thread = true;
+	}
+	/* hand the batch over: from here on it is not rolled back */
+	if (s->marked) {
+		ev_chain_mark_free(&s->mark);
+		s->marked = false;
+	}
+	s->cur.last_seq = s->chain.last_seq;
+	pthread_mutex_lock(&s->mu);
+	t = s->fly;
+	s->fly = s->cur;
+	s->cur = t;
+	s->cur.n = s->cur.nopen = 0;
+	s->busy = true;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	return 0;
+}
+
+int ev_spool_commit(struct ev_spool *s, char *err, size_t errlen)
+{
+	int rc = ev_spool_commit_async(s, err, errlen);
+
+	return rc ? rc : wait_idle(s, err, errlen);
+}
+
+int ev_spool_flush(struct ev_spool *s, char *err, size_t errlen)
+{
+	return wait_idle(s, err, errlen);
+}
+
+void ev_spool_set_callbacks(struct ev_spool *s,
+			    void (*on_commit)(void *, uint64_t),
+			    void (*on_fail)(void *, int, const char *),
+			    void *ctx)
+{
+	s->on_commit = on_commit;
+	s->on_fail = on_fail;
+	s->cb_ctx = ctx;
+}
+
+uint64_t ev_spool_committed(const struct ev_spool *s)
+{
+	return atomic_load(&((struct ev_spool *)s)->committed);
+}
 uint64_t ev_spool_recovered(const struct ev_spool *s) { return s->recovered; }
 const char *ev_spool_chain_id(const struct ev_spool *s)
 {
@@ -609,19 +747,32 @@ int ev_spool_error(const struct ev_spool *s, const char **msg)
 {
 	if (msg)
 		*msg = s->failmsg;
-	return s->failed;
+	return atomic_load(&((struct ev_spool *)s)->failed);
 }
 
 void ev_spool_close(struct ev_spool *s)
 {
+	char err[8];
+
 	if (!s)
 		return;
-	if (s->nst)
+	if (s->thread) {
+		wait_idle(s, err, sizeof err);
+		pthread_mutex_lock(&s->mu);
+		s->quit = true;
+		pthread_cond_broadcast(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+		pthread_join(s->cth, NULL);
+	}
+	if (s->cur.n)
 		unstage(s);
 	if (s->marked)
 		ev_chain_mark_free(&s->mark);
 	ev_chain_free(&s->chain);
-	free(s->st);
+	free(s->cur.st);
+	free(s->fly.st);
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->cv);
 	if (s->dfd >= 0)
 		close(s->dfd);
 	if (s->rfd >= 0)
@@ -658,6 +809,8 @@ int ev_spool_open(struct ev_spool **sp, const struct ev_spool_config *cfg,
 		return EV_ENOMEM;
 	}
 	s->dfd = s->rfd = s->tfd = -1;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
 	s->io = cfg->io ? *cfg->io : real;
 	s->sync = cfg->sync;
 	s->checkpoint_every = cfg->checkpoint_every;
@@ -701,7 +854,8 @@ struct ev_chain *ev_spool_chain_(struct ev_spool *s) { return &s->chain; }
 void ev_spool_set_recovered_(struct ev_spool *s, uint64_t seq,
 			     uint64_t head_seq)
 {
-	s->committed = s->recovered = seq;
+	s->recovered = seq;
+	atomic_store(&s->committed, seq);
 	s->head_seq = head_seq;
 }
 const char *ev_spool_dir_(const struct ev_spool *s) { return s->dir; }

@@ -38,6 +38,7 @@ struct ev_writer {
 	unsigned qcap, qhead, qlen;
 	bool stopping, started;
 	atomic_int failed;
+	pthread_mutex_t emu;		/* failmsg: writer and committer threads */
 	char failmsg[512];
 	atomic_uint_fast64_t acked, dropped;
 	uint64_t start_mono;
@@ -111,10 +112,14 @@ static int stage_read(struct ev_writer *w, const struct ev_read_in *in,
 
 static void stop_intake(struct ev_writer *w, int rc, const char *msg)
 {
-	if (atomic_load(&w->failed))
+	pthread_mutex_lock(&w->emu);
+	if (atomic_load(&w->failed)) {
+		pthread_mutex_unlock(&w->emu);
 		return;
+	}
 	snprintf(w->failmsg, sizeof w->failmsg, "%s", msg);
 	atomic_store(&w->failed, rc);
+	pthread_mutex_unlock(&w->emu);
 	if (w->cfg.on_error)
 		w->cfg.on_error(w->cfg.cb_ctx, rc, w->failmsg);
 	else
@@ -122,16 +127,19 @@ static void stop_intake(struct ev_writer *w, int rc, const char *msg)
 			w->failmsg);
 }
 
-static int commit(struct ev_writer *w, char *err, size_t errlen)
+/* Called by the spool's committer thread. */
+static void spool_committed(void *ctx, uint64_t seq)
 {
-	int rc = ev_spool_commit(w->sp, err, errlen);
+	struct ev_writer *w = ctx;
 
-	if (rc)
-		return rc;
-	atomic_store(&w->acked, ev_spool_committed(w->sp));
+	atomic_store(&w->acked, seq);
 	if (w->cfg.on_commit)
-		w->cfg.on_commit(w->cfg.cb_ctx, ev_spool_committed(w->sp));
-	return 0;
+		w->cfg.on_commit(w->cfg.cb_ctx, seq);
+}
+
+static void spool_failed(void *ctx, int rc, const char *msg)
+{
+	stop_intake(ctx, rc, msg);
 }
 
 static void *thread_main(void *arg)
@@ -191,8 +199,9 @@ static void *thread_main(void *arg)
 			}
 			free_item(it);
 		}
+		/* overlapped: this batch syncs while the next is signed */
 		if (!rc && !atomic_load(&w->failed))
-			rc = commit(w, err, sizeof err);
+			rc = ev_spool_commit_async(w->sp, err, sizeof err);
 		if (rc)
 			stop_intake(w, rc, err);
 		if (stopping)
@@ -230,14 +239,16 @@ int ev_writer_start(struct ev_writer **wp, const struct ev_writer_config *cfg,
 		rc = EV_ENOMEM;
 		goto fail;
 	}
+	pthread_mutex_init(&w->emu, NULL);
 	rc = ev_spool_open(&w->sp, &cfg->spool, err, errlen);
 	if (rc)
 		goto fail;
+	ev_spool_set_callbacks(w->sp, spool_committed, spool_failed, w);
 	now(w, &t);
 	w->start_mono = t.mono_ns;
 	rc = stage_heartbeat(w, EV_EVENT_START, &hb0, &t, err, errlen);
 	if (!rc)
-		rc = commit(w, err, errlen);
+		rc = ev_spool_commit(w->sp, err, errlen);
 	if (rc)
 		goto fail;
 	pthread_mutex_init(&w->mu, NULL);
@@ -351,25 +362,29 @@ int ev_writer_stop(struct ev_writer *w, char *err, size_t errlen)
 	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 	pthread_join(w->th, NULL);
+	ev_spool_flush(w->sp, err, errlen);	/* the batch in flight */
 	rc = atomic_load(&w->failed);
 	if (rc) {
+		pthread_mutex_lock(&w->emu);
 		snprintf(err, errlen, "%s", w->failmsg);
+		pthread_mutex_unlock(&w->emu);
 	} else {
 		now(w, &t);
 		rc = stage_heartbeat(w, EV_EVENT_STOP, &hb0, &t, err, errlen);
 		if (!rc)	/* the last checkpoint covers the stop */
 			rc = ev_spool_stage_checkpoint(w->sp, &t, err, errlen);
 		if (!rc)
-			rc = commit(w, err, errlen);
+			rc = ev_spool_commit(w->sp, err, errlen);
 	}
 	while (w->qlen) {	/* only left after a failure */
 		free_item(&w->q[w->qhead]);
 		w->qhead = (w->qhead + 1) % w->qcap;
 		w->qlen--;
 	}
+	ev_spool_close(w->sp);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
-	ev_spool_close(w->sp);
+	pthread_mutex_destroy(&w->emu);
 	free(w->q);
 	free(w->rec);
 	free(w);
