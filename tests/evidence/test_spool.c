@@ -38,12 +38,14 @@ struct fault {
 static ssize_t f_write(void *ctx, int fd, const void *b, size_t n)
 {
 	struct fault *f = ctx;
+	pthread_mutex_t *g = __atomic_load_n(&f->gate, __ATOMIC_SEQ_CST);
 
-	if (f->gate) {
-		pthread_mutex_lock(f->gate);
-		pthread_mutex_unlock(f->gate);
+	if (g) {
+		pthread_mutex_lock(g);
+		pthread_mutex_unlock(g);
 	}
-	if (++f->write_calls == f->fail_write_at) {
+	if (__atomic_add_fetch(&f->write_calls, 1, __ATOMIC_SEQ_CST) ==
+	    __atomic_load_n(&f->fail_write_at, __ATOMIC_SEQ_CST)) {
 		errno = f->write_errno ? f->write_errno : ENOSPC;
 		return -1;
 	}
@@ -64,10 +66,10 @@ static int f_sync(void *ctx, int fd, int whole)
 
 static void fixed_now(void *ctx, struct ev_when *w)
 {
-	static uint64_t tick;
+	static uint64_t ticks;
+	uint64_t tick = __atomic_add_fetch(&ticks, 1, __ATOMIC_SEQ_CST);
 
 	(void)ctx;
-	tick++;
 	w->utc.tv_sec = 1795513515 + (time_t)tick;
 	w->utc.tv_nsec = 0;
 	w->mono_ns = tick * 1000000000ULL;
@@ -424,8 +426,8 @@ static void on_err(void *ctx, int rc, const char *m)
 {
 	struct cb *c = ctx;
 	(void)rc;
-	c->errors++;
 	snprintf(c->msg, sizeof c->msg, "%s", m);
+	__atomic_add_fetch(&c->errors, 1, __ATOMIC_SEQ_CST);
 }
 static void on_commit(void *ctx, uint64_t s) { ((struct cb *)ctx)->acked = s; }
 
@@ -534,7 +536,7 @@ static void test_writer_queue_full_and_disk_full(void **state)
 	/* hold the writer thread inside a write: the capture side must not
 	 * wait, it gets EV_EFULL once the queue is full */
 	pthread_mutex_lock(&gate);
-	f.gate = &gate;
+	__atomic_store_n(&f.gate, &gate, __ATOMIC_SEQ_CST);
 	for (int i = 0; i < 6; i++) {
 		int rc;
 		read_in(&in, i, true);
@@ -550,13 +552,14 @@ static void test_writer_queue_full_and_disk_full(void **state)
 	assert_true(full >= 3);
 	assert_int_equal(ev_writer_dropped(w), (uint64_t)full);
 	/* now the disk fills up */
-	f.write_calls = 0;
-	f.fail_write_at = 2;
-	f.gate = NULL;
+	__atomic_store_n(&f.write_calls, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&f.fail_write_at, 2, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&f.gate, NULL, __ATOMIC_SEQ_CST);
 	pthread_mutex_unlock(&gate);
-	for (int i = 0; i < 200 && !cb.errors; i++)
+	for (int i = 0; i < 200 && !__atomic_load_n(&cb.errors, __ATOMIC_SEQ_CST);
+	     i++)
 		usleep(5000);
-	assert_int_equal(cb.errors, 1);
+	assert_int_equal(__atomic_load_n(&cb.errors, __ATOMIC_SEQ_CST), 1);
 	assert_non_null(strstr(cb.msg, "No space left on device"));
 	read_in(&in, 9, false);
 	assert_int_equal(ev_writer_submit_read(w, &in), EV_ESTATE);
