@@ -126,6 +126,29 @@ def render_plate(rng, groups, char_h):
             d.ellipse([cx - r, cy - r, cx + r, cy + r], fill=rng.randint(0, 255))
     if rng.random() < 0.3:
         d.rectangle([2, 2, int(pad_x * 0.7), H - 3], fill=rng.randint(0, 255))
+    if rng.random() < 0.3:
+        # Small text above the characters (a state or dealer name).
+        small = ImageFont.truetype(rng.choice(FONTS), max(6, int(pad_y * 0.8)))
+        d.text((W * rng.uniform(0.2, 0.4), 0), pick(rng, L, rng.randint(4, 9)),
+               font=small, fill=fg if rng.random() < 0.7 else bg // 2)
+    if rng.random() < 0.25:
+        # A dealer frame across the bottom (or top) touching the characters,
+        # sometimes with its own lettering.
+        overlap = rng.uniform(-0.02, 0.08) * char_h
+        band = rng.uniform(0.25, 0.6) * char_h
+        if rng.random() < 0.7:
+            y0 = pad_y + char_h - overlap
+            box = [0, int(y0), W, int(y0 + band)]
+        else:
+            y1 = pad_y + overlap
+            box = [0, int(y1 - band), W, int(y1)]
+        frame = rng.randint(0, 60) if dark_text else rng.randint(200, 255)
+        d.rectangle(box, fill=frame)
+        if rng.random() < 0.5 and band > 8:
+            small = ImageFont.truetype(rng.choice(FONTS), max(6, int(band * 0.7)))
+            d.text((W * 0.3, box[1]), pick(rng, L, rng.randint(4, 8)), font=small,
+                   fill=bg)
+        H = max(H, box[3])
     return img, dark_text
 
 

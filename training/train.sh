@@ -15,6 +15,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 dev=${ANPR_DEV:-$top/../shared/data/plates/dev}
 work=${ANPR_TRAIN_WORK:-$build/train}
 py=/usr/bin/python3
+out=${ANPR_WEIGHTS_OUT:-$top/training/weights/chars.bin}
 
 missing=$(sed 's/#.*//' "$top/training/deps.list" | while read -r p; do
 	[ -n "$p" ] || continue
@@ -45,6 +46,5 @@ if [ -f "$dev/labels.tsv" ]; then
 else
 	echo "train: $dev/labels.tsv not found: synthetic data only"
 fi
-$py "$top/training/train_chars.py" --out "$top/training/weights/chars.bin" \
-	--seed "$seed" --epochs 12 "${data[@]}"
-sha256sum "$top/training/weights/chars.bin"
+$py "$top/training/train_chars.py" --out "$out" --seed "$seed" --epochs 12 "${data[@]}"
+sha256sum "$out"

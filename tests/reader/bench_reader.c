@@ -190,7 +190,7 @@ static void run_gb_chars(const char *dev)
 	struct rd_buf mask = { 0 };
 	struct rd_net *net;
 	const struct anpr_kern_ops *k = anpr_kern_best();
-	int n = 0, ok = 0, hn = 0, hok = 0, bad = 0;
+	int n = 0, ok = 0, hn = 0, hok = 0, bad = 0, ok_folded = 0;
 	FILE *f;
 
 	net = rd_net_parse(anpr_reader_weights,
@@ -240,6 +240,9 @@ static void run_gb_chars(const char *dev)
 					best = i;
 			}
 			ok += rd_class_char(best) == ch[0];
+			ok_folded += rd_class_char(best) == ch[0] ||
+				     (ch[0] == 'O' && rd_class_char(best) == '0') ||
+				     (ch[0] == '0' && rd_class_char(best) == 'O');
 			hok += held && rd_class_char(best) == ch[0];
 		}
 		anpr_image_free(&img);
@@ -249,6 +252,9 @@ static void run_gb_chars(const char *dev)
 
 	printf("gb_chars UK character accuracy: %.2f %%  (target >= 99.5 %%)  %s\n",
 	       acc, okmiss(acc >= 99.5));
+	printf("gb_chars UK character accuracy, O/0 folded (one glyph in these "
+	       "crops; plates tell them apart by format): %.2f %%\n",
+	       n ? 100.0 * ok_folded / n : 0);
 	printf("gb_chars crops: %d, undecodable: %d; held-out tenth (by source "
 	       "photo, not trained on): %d/%d\n", n, bad, hok, hn);
 	rd_net_free(net);
