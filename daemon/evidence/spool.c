@@ -439,9 +439,10 @@ int ev_spool_stage_rotation(struct ev_spool *s, const struct ev_key *new_key,
 
 	if (rc)
 		return rc;
-	if (!new_key->has_secret) {
-		snprintf(err, errlen, "%s: key rotation needs the new secret "
-			 "key", s->dir);
+	if (!new_key->has_secret ||
+	    memcmp(new_key->keynum, s->chain.key.keynum, EV_KEYNUM_LEN) == 0) {
+		snprintf(err, errlen, "%s: key rotation needs a new secret "
+			 "key (with another key id)", s->dir);
 		return EV_EINVAL;
 	}
 	sd = malloc(sizeof *sd);

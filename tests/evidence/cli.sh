@@ -41,6 +41,23 @@ chmod 0644 "$T/loose.key"
 check "a secret key readable by others is refused, naming file and mode" \
 	has "$T/loose.out" "loose.key: secret key permissions 0644 are too open"
 
+echo 'correct horse battery staple' > "$T/pass"
+"$KEYGEN" --passphrase-file "$T/pass" -p "$T/enc.pub" -s "$T/enc.key" > "$T/enc.out" 2>&1
+check "anpr-keygen --passphrase-file writes a scrypt-encrypted key" \
+	bash -c "grep -q 'scrypt-encrypted' '$T/enc.out' && grep -q 'minisign encrypted secret key' '$T/enc.key'"
+"$FILL" --spool "$T/y" --key "$T/enc.key" --n 1 > "$T/enc2.out" 2>&1
+check "an encrypted key without its passphrase is refused, named" \
+	has "$T/enc2.out" "enc.key: the key is encrypted and no passphrase was given"
+if [ "$(id -u)" = 0 ] && id nobody > /dev/null 2>&1; then
+	"$KEYGEN" --owner nobody -p "$T/own.pub" -s "$T/own.key" > /dev/null
+	"$FILL" --spool "$T/z" --key "$T/own.key" --n 1 > "$T/own.out" 2>&1
+	check "a secret key owned by another user is refused, named" \
+		has "$T/own.out" "own.key: secret key is owned by uid $(id -u nobody), not by this daemon's user"
+fi
+"$KEYGEN" --owner no-such-user-xyz -p "$T/nu.pub" -s "$T/nu.key" > "$T/nu.out" 2>&1
+check "--owner with an unknown user fails and leaves no key behind" \
+	bash -c "[ $? -ne 0 ] && grep -q 'no-such-user-xyz: no such user' '$T/nu.out' && [ ! -e '$T/nu.key' ]"
+
 # --- a spool: reads with images, heartbeats, checkpoints, a key rotation
 S=$T/spool
 "$FILL" --spool "$S" --key "$T/k1.key" --n 60 --images --plate-bytes 500 \
