@@ -59,9 +59,12 @@ static void print_json(const struct ev_vreport *r, bool first)
 	       ", \"records\": %zu, \"reads\": %zu, \"heartbeats\": %zu, "
 	       "\"checkpoints\": %zu, \"key_rotations\": %zu, \"images\": %zu"
 	       ", \"checkpointed_to\": %" PRIu64 ", \"head_seq\": %" PRIu64
+	       ", \"clock_unsynced\": %zu, \"clock_max_error_us\": %" PRIu64
+	       ", \"time_backwards\": %zu"
 	       ",\n   \"keys\": [", r->first_seq, r->last_seq, r->records,
 	       r->reads, r->heartbeats, r->checkpoints, r->rotations,
-	       r->images, r->covered_to, r->head_seq);
+	       r->images, r->covered_to, r->head_seq, r->clock_unsynced,
+	       r->clock_max_error_us, r->time_backwards);
 	for (size_t i = 0; i < r->nkeys; i++)
 		printf("%s{\"key_id\": \"%s\", \"fingerprint\": \"sha256:%s\", "
 		       "\"first_seq\": %" PRIu64 ", \"last_seq\": %" PRIu64 "}",
@@ -118,6 +121,9 @@ static void print_human(const struct ev_vreport *r)
 		printf("signed head at record %" PRIu64 "\n", r->head_seq);
 	else
 		printf("no signed head\n");
+	printf("  clock: %zu of %zu records made unsynchronised; largest "
+	       "maximum error %" PRIu64 " us\n", r->clock_unsynced,
+	       r->records, r->clock_max_error_us);
 	for (size_t i = 0; i < r->nnotes; i++)
 		printf("  note: %s\n", r->notes[i]);
 	if (!fb) {

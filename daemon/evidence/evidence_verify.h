@@ -60,6 +60,9 @@ struct ev_vreport {
 	uint64_t first_seq, last_seq;
 	size_t records, reads, heartbeats, checkpoints, rotations, images;
 	uint64_t covered_to;		/* last seq under a checkpoint */
+	size_t clock_unsynced;		/* records made with clock_synced=0 */
+	uint64_t clock_max_error_us;	/* largest clock_maxerror_us seen */
+	size_t time_backwards;		/* records older than their predecessor */
 	uint64_t head_seq;		/* 0: no signed head found */
 	struct ev_problem *problems;
 	size_t nproblems;

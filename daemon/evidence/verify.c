@@ -369,6 +369,29 @@ static void check_heartbeat(struct vctx *c, const struct entry *e)
 	c->last_hb_interval = iv;
 }
 
+/* What the record says about its clock: counted and noted, not failed
+ * (a wrong clock is a fact to report, not tampering). */
+static void check_clock(struct vctx *c, const struct entry *e)
+{
+	const struct ev_record *r = &c->r;
+	uint64_t maxerr = ev_record_u64(r, EV_F_CLOCK_MAXERR);
+	int64_t t = parse_time(r->v[EV_F_TIME]) * 1000000 +
+		    atoi(r->v[EV_F_TIME] + 20);
+
+	if (strcmp(r->v[EV_F_CLOCK_SYNCED], "0") == 0)
+		c->rep->clock_unsynced++;
+	if (maxerr > c->rep->clock_max_error_us)
+		c->rep->clock_max_error_us = maxerr;
+	if (c->last_time_us && t + 1000000 < c->last_time_us) {
+		if (c->rep->time_backwards++ < 10)
+			ev_v_note(c, "record %" PRIu64 ": time_utc %s is %.3f s "
+				  "before the previous record's (clock "
+				  "stepped back?)", e->seq, r->v[EV_F_TIME],
+				  (double)(c->last_time_us - t) / 1e6);
+	}
+	c->last_time_us = t;
+}
+
 static void add_vrec(struct vctx *c, const struct ev_vrec *v)
 {
 	struct ev_vreport *r = c->rep;
@@ -526,6 +549,7 @@ void ev_v_check_record(struct vctx *c, struct entry *e, size_t idx)
 		     "; its predecessor is not here, so the link before it "
 		     "is not checked", e->seq);
 	}
+	check_clock(c, e);
 	switch (r->type) {
 	case EV_READ:
 		c->rep->reads++;

@@ -27,6 +27,7 @@ struct vctx {
 	uint64_t cp_start;		/* first seq of the open span, 0: ? */
 	char real_root[512], disp_root[512];
 	int64_t last_hb;		/* time of the last heartbeat, s */
+	int64_t last_time_us;		/* time_utc of the previous record */
 	unsigned last_hb_interval;
 	struct ev_record r;
 };

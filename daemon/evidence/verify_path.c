@@ -231,6 +231,12 @@ static int verify_dir(struct vctx *c, const char *root, char *err,
 	for (size_t i = 0; i < c->ne; i++)
 		ev_v_check_record(c, &c->e[i], i);
 	check_head(c, root);
+	if (c->rep->clock_unsynced)
+		ev_v_note(c, "%zu of %zu records were made while the clock was "
+			  "not synchronised (clock_synced=0); the largest "
+			  "clock_maxerror_us seen is %" PRIu64,
+			  c->rep->clock_unsynced, c->rep->records,
+			  c->rep->clock_max_error_us);
 	if (c->rep->last_seq > c->rep->covered_to &&
 	    (c->rep->covered_to || c->rep->first_seq == 1))
 		ev_v_note(c, "records %" PRIu64 "..%" PRIu64 " are not yet under a "

@@ -715,6 +715,47 @@ static void test_resigned_record(void **state)
 	rm_tree(d);
 }
 
+/* The clock state is reported: unsynchronised records counted, a clock
+ * that stepped back noted; neither is tampering. */
+static void test_clock_report(void **state)
+{
+	char *d = mkdir_tmp();
+	struct ev_spool *s = open_spool(d, NULL, 0);
+	struct ev_vreport rep;
+	struct ev_record r;
+	struct ev_when w;
+	bool noted = false;
+
+	(void)state;
+	assert_int_equal(stage_read(s, 0), 0);
+	fixed_now(NULL, &w);
+	w.utc.tv_sec -= 3600;		/* an hour back */
+	w.clock.synced = false;
+	w.clock.maxerror_us = 16000000;
+	ev_record_init(&r, EV_HEARTBEAT);
+	ev_record_set(&r, EV_F_EVENT, "periodic");
+	ev_record_set(&r, EV_F_INTERVAL, "60");
+	ev_record_set(&r, EV_F_UPTIME, "1");
+	ev_record_set(&r, EV_F_FRAMES_SEEN, "0");
+	ev_record_set(&r, EV_F_READS_MADE, "0");
+	ev_record_set(&r, EV_F_FRAMES_DROPPED, "0");
+	ev_record_set(&r, EV_F_RECORDS_DROPPED, "0");
+	assert_int_equal(ev_spool_stage(s, &r, &w, NULL, NULL, NULL, err,
+					sizeof err), 0);
+	assert_int_equal(ev_spool_commit(s, err, sizeof err), 0);
+	ev_spool_close(s);
+	assert_int_equal(verify(d, &key, &rep), 0);
+	assert_int_equal(rep.clock_unsynced, 1);
+	assert_int_equal(rep.clock_max_error_us, 16000000);
+	assert_int_equal(rep.time_backwards, 1);
+	for (size_t i = 0; i < rep.nnotes; i++)
+		if (strstr(rep.notes[i], "before the previous record"))
+			noted = true;
+	assert_true(noted);
+	ev_vreport_free(&rep);
+	rm_tree(d);
+}
+
 static void test_tamper(void **state)
 {
 	(void)state;
@@ -772,6 +813,7 @@ int main(void)
 		cmocka_unit_test(test_writer_queue_full_and_disk_full),
 		cmocka_unit_test(test_tamper),
 		cmocka_unit_test(test_resigned_record),
+		cmocka_unit_test(test_clock_report),
 		/* the same with per-file fdatasync (parallel) */
 		cmocka_unit_test_setup(test_commit_reopen, use_fsync),
 		cmocka_unit_test_setup(test_enospc_every_write, use_fsync),
