@@ -3,7 +3,7 @@ $(call aobj_of,tests/capture/test_capture_pure.c): INCLUDES += -Ilibanprcap/src
 $(eval $(call add_test,test_capture_pure,tests/capture/test_capture_pure.c libanprcap/src/pace.c libanprcap/src/y4m.c,,))
 $(call aobj_of,tests/capture/test_capture_usbproto.c): INCLUDES += -Ilibanprcap/src
 $(eval $(call add_test,test_capture_usbproto,tests/capture/test_capture_usbproto.c libanprcap/src/usbproto.c,,-lz))
-$(eval $(call add_test,test_capture_file,tests/capture/test_capture_file.c,anprcap anprimageio,$(ANPRCAP_LDLIBS)))
+$(eval $(call add_test,test_capture_file,tests/capture/test_capture_file.c,anprcap anprimageio,$(ANPRCAP_LDLIBS) -lpthread))
 # anpr-capture on file: sources (host).
 SUITE_PREREQS += $(BUILD)/bin/anpr-capture
 $(eval $(call add_suite,unit,capture_tool,tests/capture/tool.sh $(BUILD)))
