@@ -301,9 +301,11 @@ int ev_writer_submit_read(struct ev_writer *w, struct ev_read_in *in)
 	if (ev_value_check(EV_K_VRM, in->vrm) ||
 	    ev_value_check(EV_K_TOKEN, in->region) ||
 	    in->confidence_permille > 1000 ||
-	    (in->hotlist[0] && ev_value_check(EV_K_TOKEN, in->hotlist)) ||
+	    (in->hotlist[0] &&
+	     ev_value_check(ev_fields[EV_F_HOTLIST].kind, in->hotlist)) ||
 	    (in->hotlist_entry[0] &&
-	     ev_value_check(EV_K_TOKEN, in->hotlist_entry)))
+	     ev_value_check(ev_fields[EV_F_HOTLIST_ENTRY].kind,
+			    in->hotlist_entry)))
 		return EV_EINVAL;
 	memset(&it, 0, sizeof it);
 	it.kind = IT_READ;

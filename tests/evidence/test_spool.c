@@ -476,8 +476,11 @@ static void test_writer_rotation(void **state)
 	assert_int_equal(ev_writer_start(&w, &cfg, err, sizeof err), 0);
 	for (int i = 0; i < 12; i++) {
 		read_in(&in, i, i % 2);
-		if (i == 3)
+		if (i == 3) {	/* a hit on a wildcard entry */
 			snprintf(in.hotlist, sizeof in.hotlist, "LOCAL-VOI");
+			snprintf(in.hotlist_entry, sizeof in.hotlist_entry,
+				 "XY0? A*");
+		}
 		assert_int_equal(ev_writer_submit_read(w, &in), 0);
 		if (i == 5) {
 			assert_int_equal(ev_writer_submit_heartbeat(w, &hb), 0);
