@@ -65,7 +65,7 @@ static enum hrtimer_restart anprcap_frame_irq(struct hrtimer *timer)
 	u64 now = ktime_get_ns();
 	const struct anprcap_sensor_cfg *cfg = &dev->cfg;
 	struct anprcap_job *job;
-	bool expose;
+	bool expose, free_run;
 	u32 seq = 0, missed;
 
 	spin_lock(&dev->slock);
@@ -75,10 +75,9 @@ static enum hrtimer_restart anprcap_frame_irq(struct hrtimer *timer)
 	}
 	expose = cfg->trigger == ANPRCAP_TRIGGER_FREE_RUN ||
 		 !list_empty(&dev->out_queued);
-	missed = anprcap_clock_tick(&dev->clk, now, expose,
-				    cfg->trigger == ANPRCAP_TRIGGER_FREE_RUN &&
-				    READ_ONCE(strict_clock), &seq);
-	if (missed)
+	free_run = cfg->trigger == ANPRCAP_TRIGGER_FREE_RUN && READ_ONCE(strict_clock);
+	missed = anprcap_clock_tick(&dev->clk, now, expose, free_run, &seq);
+	if (missed && expose && free_run)
 		dev_info_ratelimited(&dev->pdev->dev,
 				     "frame interrupt %llu us late: %u frame slots missed\n",
 				     div_u64(now - anprcap_clock_slot_time(&dev->clk,
