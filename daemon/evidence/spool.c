@@ -803,6 +803,27 @@ int ev_spool_open(struct ev_spool **sp, const struct ev_spool_config *cfg,
 			 "and a camera id of [A-Za-z0-9_.:+-]{1,32}");
 		return EV_EINVAL;
 	}
+	{	/* what every record will say: refuse it now, not per record */
+		const struct ev_site *t = &cfg->site;
+		const char *bad = ev_value_check(EV_K_TOKEN, t->site_id)
+				  ? "site_id" :
+				  ev_value_check(EV_K_TOKEN, t->sw_version)
+				  ? "sw_version" :
+				  ev_value_check(EV_K_HASH, t->model_sha256)
+				  ? "model_sha256 (64 lower-case hex)" :
+				  ev_value_check(EV_K_HASH, t->config_sha256)
+				  ? "config_sha256 (64 lower-case hex)" :
+				  t->bearing_deg > 359 ? "bearing_deg (0-359)" :
+				  t->lat_e6 < -90000000 || t->lat_e6 > 90000000
+				  ? "lat (-90..90)" :
+				  t->lon_e6 < -180000000 || t->lon_e6 > 180000000
+				  ? "lon (-180..180)" : NULL;
+		if (bad) {
+			snprintf(err, errlen, "spool %s: site setting %s is "
+				 "not valid for a record", cfg->dir, bad);
+			return EV_EINVAL;
+		}
+	}
 	s = calloc(1, sizeof *s);
 	if (!s || !(s->dir = strdup(cfg->dir))) {
 		free(s);

@@ -351,6 +351,15 @@ static void test_refuses_damaged_or_foreign(void **state)
 	snprintf(c.site.camera_id, sizeof c.site.camera_id, "CAM8");
 	assert_int_equal(ev_spool_open(&s, &c, err, sizeof err), EV_EINVAL);
 	assert_non_null(strstr(err, "belongs to camera CAM7"));
+	/* a site setting no record could carry, refused up front */
+	site(&c, d);
+	snprintf(c.site.site_id, sizeof c.site.site_id, "M25 J10");
+	assert_int_equal(ev_spool_open(&s, &c, err, sizeof err), EV_EINVAL);
+	assert_non_null(strstr(err, "site setting site_id"));
+	site(&c, d);
+	c.site.bearing_deg = 400;
+	assert_int_equal(ev_spool_open(&s, &c, err, sizeof err), EV_EINVAL);
+	assert_non_null(strstr(err, "bearing_deg"));
 	/* other key */
 	site(&c, d);
 	c.key = &key2;
