@@ -58,7 +58,7 @@ struct rd_net *rd_net_parse(const void *data, size_t len, const char *name,
 	struct rd_net *net;
 	size_t nw, need, off;
 
-	if (len < 8 + 4 * HDR_WORDS + RD_CLASSES || memcmp(p, MAGIC, 8)) {
+	if (len < 8 + 4 * HDR_WORDS + RD_CLASSES || memcmp(p, MAGIC, 8) != 0) {
 		snprintf(err, errlen, "%s: not a reader weights file (bad magic or "
 			 "shorter than the header)", name);
 		return NULL;

@@ -79,8 +79,8 @@ void rd_norm_char(const uint8_t *img, size_t stride, int w, int h,
 		float sy = top + ((float)py + 0.5f) / scale - 0.5f;
 
 		for (int px = 0; px < tw; px++) {
-			float sx = cx + ((float)(px - tw / 2) + 0.5f -
-					 (float)(tw & 1 ? 0 : 0)) / scale - 0.5f;
+			int rel = px - tw / 2;	/* columns from the patch centre */
+			float sx = cx + ((float)rel + 0.5f) / scale - 0.5f;
 			float v = sample(img, stride, w, h, sx, sy);
 			float ink = dark ? (hi - v) / span : (v - lo) / span;
 

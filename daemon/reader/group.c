@@ -46,7 +46,7 @@ static int cmp_float(const void *a, const void *b)
 static void finish(const struct rd_comp *comps, const struct chain *ch,
 		   struct rd_line *out)
 {
-	float hs[RD_MAX_LINE];
+	float hs[RD_MAX_LINE] = { 0 };
 	double sx = 0, sy = 0, sxx = 0, sxy = 0;
 
 	out->n = ch->n;

@@ -149,8 +149,7 @@ static struct anpr_reader *create(const struct anpr_reader_config *cfg,
 			r->net = rd_net_load(cfg->weights_path, err, errlen);
 		else
 			r->net = rd_net_parse(anpr_reader_weights,
-					      (size_t)(anpr_reader_weights_end -
-						       anpr_reader_weights),
+					      (size_t)anpr_reader_weights_len,
 					      "<built-in weights>", err, errlen);
 		if (!r->net) {
 			free(r->cache);

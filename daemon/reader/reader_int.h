@@ -158,6 +158,7 @@ void rd_net_run(struct rd_net *net, const struct anpr_kern_ops *k,
 /* The weights built into the library (weights_blob.c). */
 extern const unsigned char anpr_reader_weights[];
 extern const unsigned char anpr_reader_weights_end[];
+extern const uint64_t anpr_reader_weights_len;
 
 /**
  * struct rd_decoded - the text a line of classified characters reads as.

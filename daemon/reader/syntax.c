@@ -62,54 +62,54 @@ static uint64_t allowed(char code)
 /**
  * struct fmt - one plate format.
  * @region: the region it belongs to.
- * @name: reported name.
- * @pat: pattern; D digit, L letter, A either, a/b UK letter sets.
  * @prior: log-prior bonus added to the score (specific formats win ties
  *	over free ones).
+ * @name: reported name.
+ * @pat: pattern; D digit, L letter, A either, a/b UK letter sets.
  */
 struct fmt {
 	enum anpr_region region;
+	float prior;
 	const char *name;
 	const char *pat;
-	float prior;
 };
 
 static const struct fmt formats[] = {
-	{ ANPR_REGION_GB, "gb-current", "aaDDbbb", 2.0f },
-	{ ANPR_REGION_GB, "gb-prefix", "bDbbb", 1.0f },
-	{ ANPR_REGION_GB, "gb-prefix", "bDDbbb", 1.0f },
-	{ ANPR_REGION_GB, "gb-prefix", "bDDDbbb", 1.0f },
-	{ ANPR_REGION_GB, "gb-suffix", "bbbDb", 1.0f },
-	{ ANPR_REGION_GB, "gb-suffix", "bbbDDb", 1.0f },
-	{ ANPR_REGION_GB, "gb-suffix", "bbbDDDb", 1.0f },
-	{ ANPR_REGION_GB, "gb-ni", "bbbDDDD", 0.5f },
-	{ ANPR_REGION_GB, "gb-dateless", "bDDDD", 0.0f },
-	{ ANPR_REGION_GB, "gb-dateless", "bbDDDD", 0.0f },
-	{ ANPR_REGION_GB, "gb-dateless", "bbbDDD", 0.0f },
-	{ ANPR_REGION_GB, "gb-dateless", "bbDDD", 0.0f },
-	{ ANPR_REGION_GB, "gb-dateless", "bbbDD", 0.0f },
-	{ ANPR_REGION_GB, "gb-dateless", "DDDDb", 0.0f },
-	{ ANPR_REGION_GB, "gb-dateless", "DDDDbb", 0.0f },
-	{ ANPR_REGION_GB, "gb-dateless", "DDDbbb", 0.0f },
-	{ ANPR_REGION_GB, "gb-dateless", "DDDbb", 0.0f },
-	{ ANPR_REGION_GB, "gb-dateless", "DDbbb", 0.0f },
-	{ ANPR_REGION_BR, "br-old", "LLLDDDD", 2.0f },
-	{ ANPR_REGION_BR, "br-mercosul", "LLLDLDD", 2.0f },
-	{ ANPR_REGION_EU, "eu-sk", "LLDDDLL", 1.0f },
-	{ ANPR_REGION_EU, "eu-cz", "DLDDDDD", 0.5f },
-	{ ANPR_REGION_EU, "eu-cz", "DLLDDDD", 0.5f },
+	{ ANPR_REGION_GB, 2.0f, "gb-current", "aaDDbbb" },
+	{ ANPR_REGION_GB, 1.0f, "gb-prefix", "bDbbb" },
+	{ ANPR_REGION_GB, 1.0f, "gb-prefix", "bDDbbb" },
+	{ ANPR_REGION_GB, 1.0f, "gb-prefix", "bDDDbbb" },
+	{ ANPR_REGION_GB, 1.0f, "gb-suffix", "bbbDb" },
+	{ ANPR_REGION_GB, 1.0f, "gb-suffix", "bbbDDb" },
+	{ ANPR_REGION_GB, 1.0f, "gb-suffix", "bbbDDDb" },
+	{ ANPR_REGION_GB, 0.5f, "gb-ni", "bbbDDDD" },
+	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "bDDDD" },
+	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "bbDDDD" },
+	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "bbbDDD" },
+	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "bbDDD" },
+	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "bbbDD" },
+	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "DDDDb" },
+	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "DDDDbb" },
+	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "DDDbbb" },
+	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "DDDbb" },
+	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "DDbbb" },
+	{ ANPR_REGION_BR, 2.0f, "br-old", "LLLDDDD" },
+	{ ANPR_REGION_BR, 2.0f, "br-mercosul", "LLLDLDD" },
+	{ ANPR_REGION_EU, 1.0f, "eu-sk", "LLDDDLL" },
+	{ ANPR_REGION_EU, 0.5f, "eu-cz", "DLDDDDD" },
+	{ ANPR_REGION_EU, 0.5f, "eu-cz", "DLLDDDD" },
 	/* Free formats: most plates have 5 to 8 characters; shorter reads are
 	 * more often a fragment or other text, so they start lower. */
-	{ ANPR_REGION_EU, "eu", "AAAA", -1.5f },
-	{ ANPR_REGION_EU, "eu", "AAAAA", -0.5f },
-	{ ANPR_REGION_EU, "eu", "AAAAAA", 0.0f },
-	{ ANPR_REGION_EU, "eu", "AAAAAAA", 0.0f },
-	{ ANPR_REGION_EU, "eu", "AAAAAAAA", -0.3f },
-	{ ANPR_REGION_US, "us", "AAAA", -1.5f },
-	{ ANPR_REGION_US, "us", "AAAAA", -0.5f },
-	{ ANPR_REGION_US, "us", "AAAAAA", 0.0f },
-	{ ANPR_REGION_US, "us", "AAAAAAA", 0.0f },
-	{ ANPR_REGION_US, "us", "AAAAAAAA", -0.5f },
+	{ ANPR_REGION_EU, -1.5f, "eu", "AAAA" },
+	{ ANPR_REGION_EU, -0.5f, "eu", "AAAAA" },
+	{ ANPR_REGION_EU, 0.0f, "eu", "AAAAAA" },
+	{ ANPR_REGION_EU, 0.0f, "eu", "AAAAAAA" },
+	{ ANPR_REGION_EU, -0.3f, "eu", "AAAAAAAA" },
+	{ ANPR_REGION_US, -1.5f, "us", "AAAA" },
+	{ ANPR_REGION_US, -0.5f, "us", "AAAAA" },
+	{ ANPR_REGION_US, 0.0f, "us", "AAAAAA" },
+	{ ANPR_REGION_US, 0.0f, "us", "AAAAAAA" },
+	{ ANPR_REGION_US, -0.5f, "us", "AAAAAAAA" },
 };
 
 #define NFMT ((int)(sizeof(formats) / sizeof(formats[0])))
@@ -128,7 +128,7 @@ static float align(const float (*prob)[RD_CLASSES], int n, const char *pat,
 {
 	int m = (int)strlen(pat);
 	float dp[MAXN + 1][MAXM + 1];
-	signed char from[MAXN + 1][MAXM + 1];	/* 0 skip, 1 match */
+	signed char from[MAXN + 1][MAXM + 1] = { { 0 } };	/* 0 skip, 1 match */
 	float best_lp[MAXN][MAXM];
 	int best_c[MAXN][MAXM];
 

@@ -194,7 +194,7 @@ static void run_gb_chars(const char *dev)
 	FILE *f;
 
 	net = rd_net_parse(anpr_reader_weights,
-			   (size_t)(anpr_reader_weights_end - anpr_reader_weights),
+			   (size_t)anpr_reader_weights_len,
 			   "<built-in>", err, sizeof(err));
 	snprintf(path, sizeof(path), "%s/gb_chars/labels.tsv", dev);
 	f = fopen(path, "r");

@@ -589,7 +589,7 @@ static void test_bad_frames(void **state)
 
 static void test_bad_weights(void **state)
 {
-	const size_t len = (size_t)(anpr_reader_weights_end - anpr_reader_weights);
+	const size_t len = (size_t)anpr_reader_weights_len;
 	unsigned char *copy = malloc(len);
 	struct anpr_reader_config cfg;
 	struct rd_net *net;
@@ -599,6 +599,7 @@ static void test_bad_weights(void **state)
 	(void)state;
 	assert_non_null(copy);
 	memcpy(copy, anpr_reader_weights, len);
+	assert_int_equal(len, (size_t)(anpr_reader_weights_end - anpr_reader_weights));
 	net = rd_net_parse(copy, len, "w.bin", err, sizeof(err));
 	assert_non_null(net);
 	assert_int_equal(strlen(rd_net_classes(net)), RD_CLASSES);
