@@ -30,6 +30,10 @@
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-journal.h>
 
+#ifndef ANPR_READER_MODEL_SHA256
+#error "build with -DANPR_READER_MODEL_SHA256 (daemon/pipeline/build.mk hashes the weights)"
+#endif
+
 #include "alert_dispatch.h"
 #include "config.h"
 #include "hotlist.h"
@@ -150,7 +154,7 @@ static void write_status(const char *path, const struct daemon_state *d, struct 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	snprintf(line, linecap, "%llu frames, %llu dropped, %llu vehicles, %llu hits, spool at %llu%s",
 		 (unsigned long long)t.frames,
-		 (unsigned long long)(t.drops_source + t.drops_queue),
+		 (unsigned long long)t.drops_source + (unsigned long long)t.drops_queue,
 		 (unsigned long long)t.vehicles, (unsigned long long)t.hits,
 		 (unsigned long long)ev_writer_acked(w), clk.synced ? "" : ", clock NOT synchronised");
 	if (!path)
@@ -258,6 +262,8 @@ int main(int argc, char **argv)
 		hotlist_free(hl);
 		return 0;
 	}
+	if (ev_init())
+		die("libsodium cannot be initialised");
 	config_text = slurp(d.config_path, &config_len);
 	if (!config_text)
 		die("%s: cannot read: %s", d.config_path, strerror(errno));
@@ -412,7 +418,7 @@ int main(int argc, char **argv)
 	fprintf(d.log, "anprd: %llu frames, %llu dropped (source %llu, queue %llu), "
 		"%llu plate reads, %llu vehicles recorded, %llu hotlist alerts%s\n",
 		(unsigned long long)tot.frames,
-		(unsigned long long)(tot.drops_source + tot.drops_queue),
+		(unsigned long long)tot.drops_source + (unsigned long long)tot.drops_queue,
 		(unsigned long long)tot.drops_source, (unsigned long long)tot.drops_queue,
 		(unsigned long long)tot.reads, (unsigned long long)tot.vehicles,
 		(unsigned long long)tot.hits,

@@ -689,8 +689,9 @@ int pipeline_start(struct pipeline **out, const struct pl_config *cfg,
 	if (p->nworkers > PL_MAX_WORKERS)
 		p->nworkers = PL_MAX_WORKERS;
 	p->jobs_cap = p->nworkers * JOB_QUEUE_PER_WORKER;
-	p->jobs = calloc((size_t)p->jobs_cap, sizeof(*p->jobs));
-	p->pool = calloc((size_t)(p->jobs_cap + p->nworkers + 2), sizeof(*p->pool));
+	/* arrays of job pointers */
+	p->jobs = calloc((size_t)p->jobs_cap, sizeof(struct pl_job *));
+	p->pool = calloc((size_t)p->jobs_cap + (size_t)p->nworkers + 2, sizeof(struct pl_job *));
 	p->hl_slot = hotlists ? hotlist_holder_register(hotlists) : -1;
 	p->tracker = tracker_new(&cfg->tracker, on_vehicle, p);
 	if (!p->jobs || !p->pool || !p->tracker ||

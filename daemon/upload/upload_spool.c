@@ -81,9 +81,9 @@ static int parse_record(const char *path, struct upload_item *it, char *plate, c
 			snprintf(it->record_id, sizeof(it->record_id), "%s", v);
 		else if (strcmp(line, "hotlist") == 0)
 			it->hit = strcmp(v, "-") != 0 && v[0];
-		else if (strcmp(line, "plate_image") == 0 && strcmp(v, "-"))
+		else if (strcmp(line, "plate_image") == 0 && strcmp(v, "-") != 0)
 			snprintf(plate, cap, "%s", v);
-		else if (strcmp(line, "overview_image") == 0 && strcmp(v, "-"))
+		else if (strcmp(line, "overview_image") == 0 && strcmp(v, "-") != 0)
 			snprintf(overview, cap, "%s", v);
 	}
 	fclose(f);
@@ -101,13 +101,14 @@ static int cmp_items(const void *a, const void *b)
 
 void upload_order(struct upload_item *items, size_t n)
 {
-	qsort(items, n, sizeof(*items), cmp_items);
+	if (n > 1)
+		qsort(items, n, sizeof(*items), cmp_items);
 }
 
 /* An image named by a record must be a plain name in the same directory. */
 static int plain_name(const char *s)
 {
-	return s[0] && !strchr(s, '/') && strcmp(s, ".") && strcmp(s, "..");
+	return s[0] && !strchr(s, '/') && strcmp(s, ".") != 0 && strcmp(s, "..") != 0;
 }
 
 long upload_scan(const char *dir, struct upload_item **items, uint64_t *head,
@@ -144,7 +145,7 @@ long upload_scan(const char *dir, struct upload_item **items, uint64_t *head,
 
 			/* only NNNNNNNNNNNN.rec, committed (<= head) */
 			if (sscanf(r->d_name, "%" SCNu64 ".re%7s", &seq, tail) != 2 ||
-			    strcmp(tail, "c") || seq > *head || seq == 0)
+			    strcmp(tail, "c") != 0 || seq > *head || seq == 0)
 				continue;
 			memset(&it, 0, sizeof(it));
 			it.seq = seq;
