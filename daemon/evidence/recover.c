@@ -19,7 +19,7 @@
 
 struct ev_chain *ev_spool_chain_(struct ev_spool *s);
 void ev_spool_set_recovered_(struct ev_spool *s, uint64_t seq,
-			     uint64_t head_seq);
+			     uint64_t head_seq, uint64_t prev_head_seq);
 const char *ev_spool_dir_(const struct ev_spool *s);
 int ev_spool_recover(struct ev_spool *s, int dfd, int rfd, int tfd,
 		     char *err, size_t errlen);
@@ -269,32 +269,39 @@ static int check_last(const char *dir, const struct ev_chain *c,
 	return rc;
 }
 
-static uint64_t find_head(const char *dir, int dfd)
+/* The two newest head-SEQ files (only a complete pair counts). */
+static void find_heads(int dfd, uint64_t *max, uint64_t *second)
 {
 	int fd = dup(dfd);
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	struct dirent *de;
-	uint64_t max = 0;
 	size_t pl = strlen(EV_SPOOL_HEAD);
 
-	(void)dir;
+	*max = *second = 0;
 	if (!d) {
 		if (fd >= 0)
 			close(fd);
-		return 0;
+		return;
 	}
 	while ((de = readdir(d)) != NULL) {
 		const char *sfx;
+		char sig[64];
 		uint64_t v;
 
 		if (strncmp(de->d_name, EV_SPOOL_HEAD, pl) != 0)
 			continue;
 		v = name_seq(de->d_name + pl, &sfx);
-		if (v > max && *sfx == '\0')
-			max = v;
+		snprintf(sig, sizeof sig, "%.40s%s", de->d_name, EV_SUFFIX_SIG);
+		if (!v || *sfx != '\0' || faccessat(dfd, sig, F_OK, 0) != 0)
+			continue;
+		if (v > *max) {
+			*second = *max;
+			*max = v;
+		} else if (v > *second && v != *max) {
+			*second = v;
+		}
 	}
 	closedir(d);
-	return max;
 }
 
 /* Atomically write NAME in the spool root if it differs. */
@@ -408,8 +415,12 @@ int ev_spool_recover(struct ev_spool *s, int dfd, int rfd, int tfd,
 		}
 	}
 out:
-	if (!rc)
-		ev_spool_set_recovered_(s, last, find_head(dir, dfd));
+	if (!rc) {
+		uint64_t h1, h2;
+
+		find_heads(dfd, &h1, &h2);
+		ev_spool_set_recovered_(s, last, h1, h2);
+	}
 	free(text);
 	free(hs);
 	free(r);

@@ -3,10 +3,11 @@
  * spool.c - the crash-safe record spool (docs/spool.md).
  *
  * Group commit: every file of a batch is written under tmp/, then
- *   phase 1: the files' data is made durable (syncfs, or fdatasync each),
+ *   phase 1: the files' data is made durable (syncfs, or fsync each),
  *   renames: into records/SHARD/ in chain order (images, signatures, the
- *            record last) and the signed head-SEQ pair into the root,
- *   phase 2: the directories are made durable (syncfs, or fsync each).
+ *            record last),
+ *   phase 2: the directories are made durable (syncfs, or fsync each),
+ *   head:    the signed head-SEQ pair is renamed into the root.
  * Only then is the batch acknowledged. A crash leaves a prefix of the
  * batch visible, each visible file whole; ev_spool_open removes the
  * unacknowledged rest and rebuilds the chain state from the last record.
@@ -55,7 +56,7 @@ struct ev_spool {
 	enum ev_sync_policy sync;
 	unsigned checkpoint_every;
 	struct ev_chain chain;		/* the staging (caller's) thread's */
-	uint64_t recovered, head_seq;
+	uint64_t recovered, head_seq, prev_head_seq;
 	_Atomic uint64_t committed;
 	struct batch cur;		/* being staged */
 	struct batch fly;		/* being committed (committer thread) */
@@ -547,12 +548,16 @@ static int commit_batch(struct ev_spool *s, struct batch *b, char *err,
 		return fail(s, errno_rc(e), err, errlen, "%s: syncfs failed: "
 			    "%s: intake stopped", s->dir, strerror(e));
 	}
-	/* renames, in chain order */
+	/* renames, in chain order; the spool root's files (the head pair,
+	 * published keys) only after phase 2, so that a head never names a
+	 * record that is not durable (uploaders trust it) */
 	for (size_t i = 0; i < b->n; i++) {
 		struct staged *f = &b->st[i];
 		int to = s->dfd;
 
-		if (f->shard != ROOT_SHARD) {
+		if (f->shard == ROOT_SHARD)
+			continue;
+		{
 			if (f->shard != cur) {
 				if (sfd >= 0)
 					close(sfd);
@@ -585,7 +590,6 @@ static int commit_batch(struct ev_spool *s, struct batch *b, char *err,
 	}
 	if (sfd >= 0)
 		close(sfd);
-	b->n = 0;
 	/* phase 2: directories */
 	if (s->sync == EV_SYNC_SYNCFS) {
 		rc = s->io.sync(s->io.ctx, s->dfd, 1);
@@ -610,16 +614,35 @@ static int commit_batch(struct ev_spool *s, struct batch *b, char *err,
 		return fail(s, errno_rc(e), err, errlen, "%s: directory sync "
 			    "failed: %s: intake stopped", s->dir, strerror(e));
 	}
-	/* the previous head pair is superseded */
-	if (s->head_seq && s->head_seq != b->last_seq) {
+	/* the batch is durable: publish the new head (its signature first) */
+	for (size_t i = 0; i < b->n; i++) {
+		struct staged *f = &b->st[i];
+
+		if (f->shard != ROOT_SHARD)
+			continue;
+		if (renameat(s->tfd, f->name, s->dfd, f->name) != 0) {
+			e = errno;
+			b->n = 0;
+			return fail(s, errno_rc(e), err, errlen,
+				    "%s: rename of %s failed: %s: intake "
+				    "stopped", s->dir, f->name, strerror(e));
+		}
+	}
+	b->n = 0;
+	/* the head before the previous one is superseded; the previous one
+	 * stays until this one is durable too (the next phase 2) */
+	if (s->prev_head_seq && s->prev_head_seq != s->head_seq &&
+	    s->prev_head_seq != b->last_seq) {
 		char name[48];
 
 		snprintf(name, sizeof name, "%s%0*" PRIu64 "%s", EV_SPOOL_HEAD,
-			 EV_SEQ_DIGITS, s->head_seq, EV_SUFFIX_SIG);
+			 EV_SEQ_DIGITS, s->prev_head_seq, EV_SUFFIX_SIG);
 		unlinkat(s->dfd, name, 0);
 		name[strlen(name) - strlen(EV_SUFFIX_SIG)] = '\0';
 		unlinkat(s->dfd, name, 0);
 	}
+	if (s->head_seq != b->last_seq)
+		s->prev_head_seq = s->head_seq;
 	s->head_seq = b->last_seq;
 	atomic_store(&s->committed, b->last_seq);
 	return 0;
@@ -874,8 +897,9 @@ int ev_spool_open(struct ev_spool **sp, const struct ev_spool_config *cfg,
 /* Accessors for recover.c (same module, split for size). */
 struct ev_chain *ev_spool_chain_(struct ev_spool *s) { return &s->chain; }
 void ev_spool_set_recovered_(struct ev_spool *s, uint64_t seq,
-			     uint64_t head_seq)
+			     uint64_t head_seq, uint64_t prev_head_seq)
 {
+	s->prev_head_seq = prev_head_seq;
 	s->recovered = seq;
 	atomic_store(&s->committed, seq);
 	s->head_seq = head_seq;
