@@ -59,7 +59,7 @@ nodes() { CAP=$(node cam0); META=$(node cam0-meta); OUT=$(node cam0-out); }
 
 if [ "$mode" = bench ]; then
 	modprobe anprcap && nodes
-	$VT bench "$CAP" > /tmp/bench.log 2>&1
+	$VT bench "$CAP" "$OUT" > /tmp/bench.log 2>&1
 	rc=$?
 	cat /tmp/bench.log
 	[ $rc = 0 ] && ok "bench ran" || notok "bench (exit $rc)"

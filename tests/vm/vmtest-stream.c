@@ -410,6 +410,80 @@ int vt_cmd_freerun(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * Loopback throughput: 8 injected frames, filled once and re-queued as soon
+ * as the sensor returns them, drive an externally triggered sensor at @fps
+ * for @secs; every delivered frame is one injected frame copied by the
+ * driver. Returns the delivered frame rate.
+ */
+static int loop_rate(const char *capp, const char *outp, uint32_t fourcc, unsigned int w,
+		     unsigned int h, unsigned int fps, double secs, double *rate,
+		     int64_t *dropped)
+{
+	struct vt_node cap, out;
+	struct v4l2_pix_format pix;
+	unsigned int i, frames = 0;
+	uint64_t t0, t_end;
+	int ret = -1;
+
+	if (vt_open(&cap, capp, V4L2_BUF_TYPE_VIDEO_CAPTURE, 1))
+		return -1;
+	if (vt_open(&out, outp, V4L2_BUF_TYPE_VIDEO_OUTPUT, 1)) {
+		vt_close(&cap);
+		return -1;
+	}
+	if (vt_set_fmt(&cap, fourcc, w, h, &pix) || vt_set_fps(&cap, fps) ||
+	    vt_set_ctrl(&cap, ANPRCAP_CID_TRIGGER_MODE, ANPRCAP_TRIGGER_EXTERNAL) ||
+	    vt_reqbufs(&cap, 8) || vt_reqbufs(&out, 8))
+		goto done;
+	for (i = 0; i < cap.nbufs; i++)
+		if (vt_qbuf(&cap, i, 0))
+			goto done;
+	for (i = 0; i < out.nbufs; i++) {
+		memset(out.bufs[i].ptr, 0x10 + i, pix.sizeimage);
+		if (vt_qbuf(&out, i, pix.sizeimage))
+			goto done;
+	}
+	if (vt_streamon(&cap) || vt_streamon(&out))
+		goto done;
+	t0 = vt_now_ns();
+	t_end = t0 + (uint64_t)(secs * 1e9);
+	while (vt_now_ns() < t_end) {
+		struct pollfd p[2] = { { .fd = cap.fd, .events = POLLIN },
+				       { .fd = out.fd, .events = POLLOUT } };
+		struct v4l2_buffer b;
+		int r;
+
+		poll(p, 2, 100);
+		while ((r = vt_dqbuf(&out, &b)) == 1)
+			if (vt_qbuf(&out, b.index, pix.sizeimage))
+				goto done;
+		if (r < 0)
+			goto done;
+		while ((r = vt_dqbuf(&cap, &b)) == 1) {
+			const uint8_t *px = cap.bufs[b.index].ptr;
+
+			if (px[0] < 0x10 || px[0] > 0x17 || px[pix.sizeimage - 1] != px[0]) {
+				vt_fail("%s: seq %u is no injected frame", capp, b.sequence);
+				goto done;
+			}
+			frames++;
+			if (vt_qbuf(&cap, b.index, 0))
+				goto done;
+		}
+		if (r < 0)
+			goto done;
+	}
+	*rate = frames / ((vt_now_ns() - t0) / 1e9);
+	if (vt_get_ctrl64(&cap, ANPRCAP_CID_FRAMES_DROPPED, dropped))
+		goto done;
+	ret = 0;
+done:
+	vt_close(&out);
+	vt_close(&cap);
+	return ret;
+}
+
 int vt_cmd_bench(int argc, char **argv)
 {
 	static const struct { uint32_t fourcc; const char *name; unsigned int w, h; } cfg[] = {
@@ -423,10 +497,30 @@ int vt_cmd_bench(int argc, char **argv)
 	};
 	static const unsigned int rates[] = { 15, 30, 60 };
 	unsigned int i, j, best_px = 0, best_i = 0, best_fps = 0;
-	double best_rate = 0;
+	double best_rate = 0, best_pipe = 0;
 
-	if (argc < 2)
-		return vt_fail("usage: bench CAP");
+	static const struct { uint32_t fourcc; const char *name; unsigned int w, h, fps; } lcfg[] = {
+		{ V4L2_PIX_FMT_GREY, "GREY", 1920, 1080, 30 },
+		{ V4L2_PIX_FMT_GREY, "GREY", 1920, 1080, 60 },
+		{ V4L2_PIX_FMT_Y16, "Y16", 2048, 1536, 30 },
+		{ V4L2_PIX_FMT_Y16, "Y16", 2048, 1536, 60 },
+	};
+
+	if (argc < 3)
+		return vt_fail("usage: bench CAP OUT");
+	for (i = 0; i < sizeof(lcfg) / sizeof(lcfg[0]); i++) {
+		double rate = 0;
+		int64_t dropped = -1;
+
+		if (loop_rate(argv[1], argv[2], lcfg[i].fourcc, lcfg[i].w, lcfg[i].h, lcfg[i].fps,
+			      3.0, &rate, &dropped))
+			return -1;
+		printf("vm loopback %s %ux%u @ %u fps (injected, copied): %.1f frames/s, "
+		       "%lld dropped  (target >= %.1f frames/s)  %s\n", lcfg[i].name, lcfg[i].w,
+		       lcfg[i].h, lcfg[i].fps, rate, (long long)dropped, lcfg[i].fps * 0.95,
+		       rate >= lcfg[i].fps * 0.95 && !dropped ? "OK" : "MISS");
+		fflush(stdout);
+	}
 	for (i = 0; i < sizeof(cfg) / sizeof(cfg[0]); i++) {
 		for (j = 0; j < sizeof(rates) / sizeof(rates[0]); j++) {
 			struct vt_timing t;
@@ -442,6 +536,9 @@ int vt_cmd_bench(int argc, char **argv)
 			       cfg[i].h, rates[j], mbs, t.frames, (long long)dropped,
 			       (long long)overruns, t.max_dev_ns / 1e6, ok ? "sustained" : "DROPS");
 			fflush(stdout);
+			/* the driver kept up; only late frame interrupts (host) lost frames */
+			if (dropped == overruns && mbs > best_pipe)
+				best_pipe = mbs;
 			if (ok && mbs > best_rate) {
 				best_rate = mbs;
 				best_px = cfg[i].w * cfg[i].h;
@@ -455,6 +552,9 @@ int vt_cmd_bench(int argc, char **argv)
 	printf("vm highest rate with zero drops: %.1f MB/s  (target >= %.1f MB/s, "
 	       "GREY 1920x1080 @ 30 fps)  %s\n", best_rate, 1920.0 * 1080 * 30 / 1e6,
 	       best_rate >= 1920.0 * 1080 * 30 / 1e6 ? "OK" : "MISS");
+	printf("vm highest rate with no buffer starvation (drops all sensor overruns): "
+	       "%.1f MB/s  (target >= %.1f MB/s)  %s\n", best_pipe, 1920.0 * 1080 * 30 / 1e6,
+	       best_pipe >= 1920.0 * 1080 * 30 / 1e6 ? "OK" : "MISS");
 	printf("vm highest size/rate with zero drops: %s %ux%u @ %u fps\n",
 	       cfg[best_i].name, cfg[best_i].w, cfg[best_i].h, best_fps);
 	return 0;
