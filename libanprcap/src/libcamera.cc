@@ -86,7 +86,9 @@ PixelFormat to_lc(uint32_t f)
 	for (const auto &m : kFormats)
 		if (m.ours == f)
 			return m.lc;
-	return PixelFormat();
+	if (f == ANPRCAP_FMT_Y16)
+		return PixelFormat();	/* ours, without an equivalent */
+	return PixelFormat(f);		/* a DRM FourCC we reported ourselves */
 }
 
 uint32_t from_lc(const PixelFormat &p)
@@ -224,7 +226,8 @@ int lc_open(struct anprcap_source *src, const char *rest)
 	p->cam = p->cm->get(p->id);
 	if (!p->cam) {
 		size_t n = p->cm->cameras().size();
-		int rc = anprcap__err(ANPRCAP_E_NOENT, "%s: no such camera (libcamera sees %zu)",
+		int rc = anprcap__err(ANPRCAP_E_NOENT,
+				      "%s: no such camera (libcamera sees %zu; a camera another process is using is not listed)",
 				      p->name.c_str(), n);
 
 		lc_close(src);

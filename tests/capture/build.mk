@@ -35,3 +35,13 @@ SUITE_PREREQS += $(CAPTURE_FUZZ)
 $(eval $(call add_suite,unit,capture_fuzz_smoke,tests/capture/run-fuzz $(BUILD) 10))
 # UVC gadget feeder for the VM tests (usb_f_uvc over usbip-vudc).
 $(eval $(call add_prog,anpr-uvc-gadget-sim,tests/capture/uvc_gadget_sim.c,,))
+# vimc.ko, built out of tree from Debian's linux-source (Debian's kernel does
+# not build it): the virtual camera libcamera's vimc pipeline drives, so the
+# libcamera backend streams for real in the VM (tests/vm.d/capture-libcamera.sh).
+VIMC_DIR := $(BUILD)/vimc
+$(VIMC_DIR)/vimc.ko:
+	@rm -rf $(VIMC_DIR).tmp; mkdir -p $(VIMC_DIR).tmp
+	tar -xJf $$(ls /usr/src/linux-source-*.tar.xz | sort -V | tail -1) -C $(VIMC_DIR).tmp \
+		--strip-components=5 --wildcards '*/drivers/media/test-drivers/vimc/*'
+	rm -rf $(VIMC_DIR); mv $(VIMC_DIR).tmp $(VIMC_DIR)
+	$(MAKE) -C $(KDIR) M=$(TOP)/$(VIMC_DIR) CONFIG_VIDEO_VIMC=m modules

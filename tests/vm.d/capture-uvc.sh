@@ -75,7 +75,7 @@ if $T libcamera:none 2>&1 | grep -q 'not built'; then
 else
 	$T libcamera:none --frames 1 2> $W/err
 	check "libcamera: unknown id is a clear error ('no such camera (libcamera sees N)')" \
-		grep -q 'libcamera:none: no such camera (libcamera sees [0-9]*)' $W/err
+		grep -q 'libcamera:none: no such camera (libcamera sees [0-9]*;' $W/err
 	$T --list > $W/list 2> $W/err
 	check "--list with the libcamera backend in: exit 0" test $? -eq 0
 	L=$(sed -n 's/^\(libcamera:[^ ]*\) .*/\1/p' $W/list | head -n 1)
