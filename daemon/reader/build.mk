@@ -71,3 +71,22 @@ READER_SEED ?= 1
 .PHONY: train-reader
 train-reader: $(BUILD)/bin/anpr-train-dump
 	training/train.sh $(BUILD) $(READER_SEED)
+
+# make fuzz: libFuzzer on the weights parser and on whole frames.
+READER_FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	$(WARN) -D_GNU_SOURCE -Idaemon/reader
+READER_FUZZERS := $(BUILD)/fuzz/fuzz_reader_weights $(BUILD)/fuzz/fuzz_reader_frame
+$(BUILD)/fuzz/fuzz_reader_weights: tests/reader/fuzz_reader.c $(READER_SRCS) $(READER_WEIGHTS)
+	@mkdir -p $(@D)
+	$(CLANG) $(READER_FUZZ_FLAGS) -DFUZZ_WEIGHTS -o $@ tests/reader/fuzz_reader.c $(READER_SRCS) -lm -lpthread
+$(BUILD)/fuzz/fuzz_reader_frame: tests/reader/fuzz_reader.c $(READER_SRCS) $(READER_WEIGHTS)
+	@mkdir -p $(@D)
+	$(CLANG) $(READER_FUZZ_FLAGS) -o $@ tests/reader/fuzz_reader.c $(READER_SRCS) -lm -lpthread
+.PHONY: fuzz-reader
+FUZZ_TARGETS += fuzz-reader
+fuzz-reader: $(READER_FUZZERS)
+	@set -e; for f in $(READER_FUZZERS); do mkdir -p $(BUILD)/fuzz/corpus-$$(basename $$f); \
+		$$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024 $(BUILD)/fuzz/corpus-$$(basename $$f) \
+		2>&1 | tail -n 3; done
+SUITE_PREREQS += $(READER_FUZZERS)
+$(eval $(call add_suite,unit,reader-fuzz-smoke,tests/reader/fuzz-smoke.sh $(BUILD) 5))

@@ -5,20 +5,16 @@
  * No FMA: products are rounded before the add, as in the scalar code.
  */
 #if defined(__x86_64__)
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
+#else
 #pragma GCC target("avx2")
+#endif
 #include <immintrin.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "anpr_kern.h"
-
-static inline __m128i load_u32(const void *p)
-{
-	int32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return _mm_cvtsi32_si128(v);
-}
 
 static inline __m128i load_u64(const void *p)
 {
@@ -451,6 +447,9 @@ const struct anpr_kern_ops anpr_kern_avx2 = {
 	.axpy_f32 = v_axpy_f32,
 	.pack_mask_row = v_pack_mask_row,
 };
+#if defined(__clang__)
+#pragma clang attribute pop
+#endif
 #else
 /* Not x86-64: this translation unit is intentionally empty. */
 typedef int anpr_kern_avx2_unused;

@@ -5,7 +5,11 @@
  * the scalar reference, so results are bit-identical (integer kernels).
  */
 #if defined(__x86_64__)
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("sse4.1"))), apply_to = function)
+#else
 #pragma GCC target("sse4.1")
+#endif
 #include <smmintrin.h>
 #include <stdlib.h>
 #include <string.h>
@@ -424,6 +428,9 @@ const struct anpr_kern_ops anpr_kern_sse41 = {
 	.axpy_f32 = x_axpy_f32,
 	.pack_mask_row = x_pack_mask_row,
 };
+#if defined(__clang__)
+#pragma clang attribute pop
+#endif
 #else
 /* Not x86-64: this translation unit is intentionally empty. */
 typedef int anpr_kern_sse41_unused;
