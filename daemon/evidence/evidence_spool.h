@@ -89,7 +89,7 @@ void ev_trusted_comment(const char *file, const char *record_id,
 
 enum ev_sync_policy {
 	EV_SYNC_SYNCFS = 0,	/* one syncfs() per phase (spool on its own fs) */
-	EV_SYNC_FSYNC,		/* fdatasync each file, fsync each directory */
+	EV_SYNC_FSYNC,		/* fsync each file (8 at once), each directory */
 };
 
 /* I/O hooks, so tests can inject failures (write: ENOSPC, EIO; sync). */

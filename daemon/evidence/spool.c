@@ -39,7 +39,7 @@ struct staged {
 	int fd;			/* EV_SYNC_FSYNC: open until synced */
 };
 
-#define SYNC_THREADS 8		/* concurrent fdatasyncs share journal commits */
+#define SYNC_THREADS 8		/* concurrent fsyncs share journal commits */
 #define MAX_OPEN 256		/* staged files kept open before an early sync */
 
 /* The files of one batch, in rename order. */
@@ -133,7 +133,7 @@ static int add_staged(struct batch *b, const char *name, uint64_t shard)
 	return 0;
 }
 
-/* EV_SYNC_FSYNC phase 1: fdatasync every staged file still open, from
+/* EV_SYNC_FSYNC phase 1: fsync every staged file still open, from
  * SYNC_THREADS threads at once (ext4 then commits its journal once for
  * many files instead of once per file), and close them. */
 struct psync {
@@ -220,7 +220,7 @@ static int sync_open(struct ev_spool *s, struct batch *b, char *err,
 	e = close_open(b);
 	if (p.err)
 		return fail(s, errno_rc(p.err), err, errlen,
-			    "%s/%s/%s: fdatasync failed: %s: intake stopped",
+			    "%s/%s/%s: fsync failed: %s: intake stopped",
 			    s->dir, EV_SPOOL_TMP, p.bad, strerror(p.err));
 	if (e)
 		return fail(s, errno_rc(e), err, errlen, "%s/%s: close "

@@ -786,7 +786,7 @@ static int use_fsync(void **state)
 	return 0;
 }
 
-/* fdatasync of one of many files fails: the batch is rolled back whole. */
+/* fsync of one of many files fails: the batch is rolled back whole. */
 static void test_fsync_failure(void **state)
 {
 	(void)state;
@@ -803,7 +803,7 @@ static void test_fsync_failure(void **state)
 		assert_int_equal(stage_read(s, 1), 0);
 		assert_int_equal(stage_read(s, 2), 0);
 		assert_int_equal(ev_spool_commit(s, err, sizeof err), EV_EIO);
-		assert_non_null(strstr(err, "fdatasync failed: Input/output "
+		assert_non_null(strstr(err, "fsync failed: Input/output "
 					    "error: intake stopped"));
 		assert_int_equal(ev_spool_committed(s), 1);
 		ev_spool_close(s);
@@ -826,7 +826,7 @@ int main(void)
 		cmocka_unit_test(test_tamper),
 		cmocka_unit_test(test_resigned_record),
 		cmocka_unit_test(test_clock_report),
-		/* the same with per-file fdatasync (parallel) */
+		/* the same with per-file fsync (parallel) */
 		cmocka_unit_test_setup(test_commit_reopen, use_fsync),
 		cmocka_unit_test_setup(test_enospc_every_write, use_fsync),
 		cmocka_unit_test_setup(test_fsync_failure, use_fsync),
