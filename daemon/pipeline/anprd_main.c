@@ -316,6 +316,7 @@ int main(int argc, char **argv)
 		pc.sources[i].fps = d.cfg.sources[i].fps;
 		pc.sources[i].replay_fast = replay_fast;
 		pc.sources[i].replay_loop = replay_loop;
+		pc.sources[i].roi = d.cfg.sources[i].has_roi ? &d.cfg.sources[i].roi : NULL;
 	}
 	pc.workers = workers >= 0 ? workers : d.cfg.reader.workers;
 	anpr_reader_config_default(&pc.reader);

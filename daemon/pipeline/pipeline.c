@@ -65,6 +65,8 @@ struct pl_source {
 	int64_t clock_sampled_us;
 	struct health_state health;	/* capture thread only */
 	int64_t health_checked_us;
+	uint8_t *roi_mask;		/* capture thread: 255 inside, 0 outside */
+	int roi_w, roi_h;
 };
 
 struct dedup_slot {
@@ -128,7 +130,7 @@ static int64_t mono_us(void)
 
 /* The capture-time stamp of a frame: its monotonic timestamp mapped to UTC
  * through the clocks read now, with the clock-sync state (cached 1 s). */
-static void stamp_frame(struct pl_source *s, uint64_t frame_ns, struct ev_when *w)
+static int64_t map_to_utc(uint64_t mono_ns, struct ev_when *w)
 {
 	struct timespec rt, mt;
 	int64_t now_ns, age_ns, utc_ns;
@@ -136,11 +138,18 @@ static void stamp_frame(struct pl_source *s, uint64_t frame_ns, struct ev_when *
 	clock_gettime(CLOCK_REALTIME, &rt);
 	clock_gettime(CLOCK_MONOTONIC, &mt);
 	now_ns = (int64_t)mt.tv_sec * 1000000000 + mt.tv_nsec;
-	age_ns = frame_ns && (int64_t)frame_ns <= now_ns ? now_ns - (int64_t)frame_ns : 0;
+	age_ns = mono_ns && (int64_t)mono_ns <= now_ns ? now_ns - (int64_t)mono_ns : 0;
 	utc_ns = (int64_t)rt.tv_sec * 1000000000 + rt.tv_nsec - age_ns;
 	w->utc.tv_sec = utc_ns / 1000000000;
 	w->utc.tv_nsec = utc_ns % 1000000000;
-	w->mono_ns = frame_ns ? frame_ns : (uint64_t)now_ns;
+	w->mono_ns = mono_ns ? mono_ns : (uint64_t)now_ns;
+	return now_ns;
+}
+
+static void stamp_frame(struct pl_source *s, uint64_t frame_ns, struct ev_when *w)
+{
+	int64_t now_ns = map_to_utc(frame_ns, w);
+
 	if (now_ns / 1000 - s->clock_sampled_us > 1000000 || !s->clock_sampled_us) {
 		if (ev_clock_sample(&s->clock) == 0)
 			s->clock_sampled_us = now_ns / 1000;
@@ -278,6 +287,28 @@ static void check_health(struct pl_source *s, const struct pl_job *j)
 	}
 }
 
+/* Outside the source's region of interest the reader sees black. The mask
+ * is made once per frame size. */
+static void apply_roi(struct pl_source *s, struct pl_job *j)
+{
+	const struct anprd_roi *roi = s->p->cfg.sources[s->index].roi;
+	size_t npx = (size_t)j->width * (size_t)j->height;
+
+	if (!roi)
+		return;
+	if (!s->roi_mask || s->roi_w != j->width || s->roi_h != j->height) {
+		free(s->roi_mask);
+		s->roi_mask = malloc(npx);
+		if (!s->roi_mask)
+			return;		/* read everything rather than nothing */
+		anprd_roi_mask(roi, j->width, j->height, s->roi_mask, (size_t)j->width);
+		s->roi_w = j->width;
+		s->roi_h = j->height;
+	}
+	for (size_t i = 0; i < npx; i++)
+		j->px[i] &= s->roi_mask[i];
+}
+
 static void *capture_thread(void *arg)
 {
 	struct pl_source *s = arg;
@@ -347,7 +378,8 @@ static void *capture_thread(void *arg)
 		j->stride = row;
 		stamp_frame(s, f->timestamp_ns, &j->when);
 		anprcap_release_frame(s->cap, f);	/* before any reading */
-		check_health(s, j);
+		check_health(s, j);		/* on the whole view */
+		apply_roi(s, j);
 		atomic_fetch_add(&p->stats.frames, 1);
 		job_push(p, j, p->cfg.sources[s->index].replay_fast);
 	}
@@ -510,8 +542,14 @@ static void on_vehicle(void *ctx, const struct trk_vehicle *v)
 	int is_hit = lookup(p, v->vrm, &hit);
 
 	memset(&in, 0, sizeof(in));
-	if (snap)
+	if (snap) {
 		in.when = snap->when;
+	} else {
+		/* images evicted (a very long track): the record still gets
+		 * its frame's time, mapped now, and the clock state now */
+		map_to_utc((uint64_t)v->best.t_us * 1000u, &in.when);
+		ev_clock_sample(&in.when.clock);
+	}
 	in.frame_seq = v->best.frame_seq;
 	snprintf(in.vrm, sizeof(in.vrm), "%s", v->vrm);
 	snprintf(in.region, sizeof(in.region), "%s", snap ? snap->region : "auto");
@@ -828,6 +866,7 @@ void pipeline_stop(struct pipeline *p, struct pl_totals *final)
 			}
 		}
 		anprcap_close(p->sources[i].cap);
+		free(p->sources[i].roi_mask);
 	}
 	while (p->pool_n) {
 		struct pl_job *j = p->pool[--p->pool_n];

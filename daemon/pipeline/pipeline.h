@@ -32,6 +32,7 @@
 #include "alert.h"
 #include "recent.h"
 #include "health.h"
+#include "roi.h"
 #include "tracker.h"
 #include "evidence_spool.h"
 
@@ -43,6 +44,7 @@ struct pl_source_config {
 	const char *uri;		/* libanprcap URI */
 	int fps;			/* 0: the source's default */
 	int replay_loop;		/* file: sources: restart at the end */
+	const struct anprd_roi *roi;	/* read only inside (NULL: everywhere) */
 	int replay_fast;		/* file: sources: as fast as consumed, and
 					   lossless: capture waits for the readers
 					   instead of dropping (never for live) */
