@@ -88,8 +88,8 @@ static const char readme[] =
 "spans, so it may include reads of vehicles not in issue; handle it as\n"
 "ANPR data under the force's retention and disclosure rules.\n";
 
-static int add_rec_files(struct ev_tar *t, const struct ev_vrec *v,
-			 struct ev_tar *unused, FILE *sums, char *err,
+static int add_rec_files(struct ev_tar *t, const struct ev_vreport *rep,
+			 const struct ev_vrec *v, FILE *sums, char *err,
 			 size_t errlen)
 {
 	static const char *const sfx[] = {
@@ -97,7 +97,6 @@ static int add_rec_files(struct ev_tar *t, const struct ev_vrec *v,
 		EV_SUFFIX_REC EV_SUFFIX_NEWSIG, EV_SUFFIX_PLATE,
 		EV_SUFFIX_OVERVIEW,
 	};
-	(void)unused;
 	for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
 		char name[48], src[1100], member[160];
 		uint8_t h[EV_HASH_LEN];
@@ -105,7 +104,7 @@ static int add_rec_files(struct ev_tar *t, const struct ev_vrec *v,
 		int rc;
 
 		ev_rec_name(v->seq, sfx[i], name, sizeof name);
-		snprintf(src, sizeof src, "%s/%s", v->dir, name);
+		snprintf(src, sizeof src, "%s/%s", rep->dirs[v->dir], name);
 		if (access(src, F_OK) != 0)
 			continue;
 		snprintf(member, sizeof member, "%s/%s/%s", EV_BUNDLE_DIR,
@@ -201,7 +200,7 @@ int anpr_verify_export(const char *spool, const char *out, uint64_t from,
 	}
 	rc = ev_tar_open(&t, out, err, sizeof err);
 	for (size_t i = lo; !rc && i <= hi; i++)
-		rc = add_rec_files(t, &rep.recs[i], NULL, sf, err, sizeof err);
+		rc = add_rec_files(t, &rep, &rep.recs[i], sf, err, sizeof err);
 	/* the public keys, and the signed head if the bundle reaches it */
 	d = rc ? NULL : opendir(spool);
 	while (d && !rc && (de = readdir(d)) != NULL) {

@@ -42,7 +42,7 @@ struct ev_vrec {
 	uint64_t seq;
 	enum ev_type type;
 	uint64_t cp_first, cp_last;	/* checkpoint records */
-	char dir[512];			/* directory holding its files */
+	uint32_t dir;			/* its files' directory: dirs[dir] */
 	bool ok;
 };
 
@@ -70,6 +70,8 @@ struct ev_vreport {
 	size_t nnotes;
 	struct ev_vrec *recs;
 	size_t nrecs;
+	char (*dirs)[512];		/* the directories holding records */
+	size_t ndirs;
 	struct ev_vkey keys[16];
 	size_t nkeys;
 };

@@ -108,6 +108,11 @@ uint64_t ev_v_seq_name(const char *name, const char *want_sfx)
 	return strcmp(name + EV_SEQ_DIGITS, want_sfx) == 0 ? v : 0;
 }
 
+const char *ev_v_dir(const struct vctx *c, uint32_t idx)
+{
+	return idx < c->rep->ndirs ? c->rep->dirs[idx] : "?";
+}
+
 struct entry *ev_v_find(struct vctx *c, uint64_t seq)
 {
 	size_t lo = 0, hi = c->ne;
@@ -123,13 +128,14 @@ struct entry *ev_v_find(struct vctx *c, uint64_t seq)
 	       ? &c->e[lo] : NULL;
 }
 
-void ev_v_path_of(const struct entry *e, const char *sfx, char *out,
+void ev_v_path_of(const struct vctx *c, const struct entry *e,
+		  const char *sfx, char *out,
 		    size_t cap)
 {
 	char name[48];
 
 	ev_rec_name(e->seq, sfx, name, sizeof name);
-	snprintf(out, cap, "%s/%s", e->dir, name);
+	snprintf(out, cap, "%s/%s", ev_v_dir(c, e->dir), name);
 }
 
 const struct ev_key *ev_v_given_key(struct vctx *c, const char *id)
@@ -228,7 +234,7 @@ static void check_image(struct vctx *c, const struct entry *e,
 			r->v[ff], want);
 		return;
 	}
-	snprintf(path, sizeof path, "%s/%s", e->dir, want);
+	snprintf(path, sizeof path, "%s/%s", ev_v_dir(c, e->dir), want);
 	if (ev_sha256_file(path, h, err, sizeof err) != 0) {
 		ev_v_problem(c, e->seq, EV_P_IMAGE_MISSING, path, "%s", err);
 		return;
@@ -341,7 +347,7 @@ static void check_rotation(struct vctx *c, const struct entry *e,
 			r->v[EV_F_NEW_KEY_ID], id);
 		return;
 	}
-	ev_v_path_of(e, EV_SUFFIX_REC EV_SUFFIX_NEWSIG, sigpath, sizeof sigpath);
+	ev_v_path_of(c, e, EV_SUFFIX_REC EV_SUFFIX_NEWSIG, sigpath, sizeof sigpath);
 	if (!ev_v_check_sig(c, e->seq, file, text, len, &nk, sigpath, tc))
 		return;
 	c->cur = nk;
@@ -417,13 +423,14 @@ void ev_v_check_record(struct vctx *c, struct entry *e, size_t idx)
 
 	memset(&vr, 0, sizeof vr);
 	vr.seq = e->seq;
-	snprintf(vr.dir, sizeof vr.dir, "%s", e->dir);
-	ev_v_path_of(e, EV_SUFFIX_REC, file, sizeof file);
-	ev_v_path_of(e, EV_SUFFIX_REC EV_SUFFIX_SIG, sigpath, sizeof sigpath);
+	vr.dir = e->dir;
+	ev_v_path_of(c, e, EV_SUFFIX_REC, file, sizeof file);
+	ev_v_path_of(c, e, EV_SUFFIX_REC EV_SUFFIX_SIG, sigpath, sizeof sigpath);
 	if (e->dup) {
 		ev_v_problem(c, e->seq, EV_P_DUPLICATE, file, "a second record file "
 			"numbered %" PRIu64 " (another is in %s)", e->seq,
-			ev_v_find(c, e->seq) ? ev_v_find(c, e->seq)->dir : "?");
+			ev_v_find(c, e->seq)
+			? ev_v_dir(c, ev_v_find(c, e->seq)->dir) : "?");
 		return;
 	}
 	if (ev_read_file(file, EV_RECORD_MAX, &text, &len, err,

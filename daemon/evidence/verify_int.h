@@ -11,7 +11,7 @@
 
 struct entry {
 	uint64_t seq;
-	char dir[512];
+	uint32_t dir;			/* index into rep->dirs */
 	uint8_t hash[EV_HASH_LEN];
 	bool hashed, dup;
 };
@@ -41,12 +41,14 @@ void ev_v_note(struct vctx *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 uint64_t ev_v_seq_name(const char *name, const char *want_sfx);
 struct entry *ev_v_find(struct vctx *c, uint64_t seq);
-void ev_v_path_of(const struct entry *e, const char *sfx, char *out,
+void ev_v_path_of(const struct vctx *c, const struct entry *e,
+		  const char *sfx, char *out,
 		  size_t cap);
 const struct ev_key *ev_v_given_key(struct vctx *c, const char *id);
 bool ev_v_check_sig(struct vctx *c, uint64_t seq, const char *file,
 		    const char *text, size_t len, const struct ev_key *k,
 		    const char *sigpath, const char *want_tc);
 void ev_v_check_record(struct vctx *c, struct entry *e, size_t idx);
+const char *ev_v_dir(const struct vctx *c, uint32_t idx);
 
 #endif

@@ -23,8 +23,33 @@
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 #endif
 
+/* The index of dir in the report's table of directories (few: shards). */
+static int dir_index(struct vctx *c, const char *dir, uint32_t *idx)
+{
+	struct ev_vreport *r = c->rep;
+
+	for (size_t i = r->ndirs; i-- > 0;)
+		if (strcmp(r->dirs[i], dir) == 0) {
+			*idx = (uint32_t)i;
+			return 0;
+		}
+	if (!(r->ndirs & (r->ndirs + 1))) {
+		void *p = realloc(r->dirs, (2 * r->ndirs + 2) * sizeof *r->dirs);
+		if (!p)
+			return EV_ENOMEM;
+		r->dirs = p;
+	}
+	snprintf(r->dirs[r->ndirs], sizeof r->dirs[0], "%s", dir);
+	*idx = (uint32_t)r->ndirs++;
+	return 0;
+}
+
 static int add_entry(struct vctx *c, uint64_t seq, const char *dir)
 {
+	uint32_t d;
+
+	if (dir_index(c, dir, &d) != 0)
+		return EV_ENOMEM;
 	if (c->ne == c->cape) {
 		size_t n = c->cape ? 2 * c->cape : 256;
 		void *p = realloc(c->e, n * sizeof *c->e);
@@ -35,7 +60,7 @@ static int add_entry(struct vctx *c, uint64_t seq, const char *dir)
 	}
 	memset(&c->e[c->ne], 0, sizeof c->e[0]);
 	c->e[c->ne].seq = seq;
-	snprintf(c->e[c->ne].dir, sizeof c->e[0].dir, "%s", dir);
+	c->e[c->ne].dir = d;
 	c->ne++;
 	return 0;
 }
@@ -75,13 +100,14 @@ static int collect(struct vctx *c, const char *dir, int depth, char *err,
 	return rc;
 }
 
-static int cmp_entry(const void *a, const void *b)
+static int cmp_entry(const void *a, const void *b, void *ctx)
 {
 	const struct entry *x = a, *y = b;
+	const struct vctx *c = ctx;
 
 	if (x->seq != y->seq)
 		return x->seq < y->seq ? -1 : 1;
-	return strcmp(x->dir, y->dir);
+	return strcmp(ev_v_dir(c, x->dir), ev_v_dir(c, y->dir));
 }
 
 static void check_head(struct vctx *c, const char *root)
@@ -201,7 +227,8 @@ static int verify_dir(struct vctx *c, const char *root, char *err,
 	rc = collect(c, rec, 0, err, errlen);
 	if (rc)
 		return rc;
-	qsort(c->e, c->ne, sizeof *c->e, cmp_entry);
+	if (c->ne)
+		qsort_r(c->e, c->ne, sizeof *c->e, cmp_entry, c);
 	for (size_t i = 1; i < c->ne; i++)
 		if (c->e[i].seq == c->e[i - 1].seq)
 			c->e[i].dup = true;
@@ -212,7 +239,7 @@ static int verify_dir(struct vctx *c, const char *root, char *err,
 
 		if (c->e[i].dup)
 			continue;
-		ev_v_path_of(&c->e[i], EV_SUFFIX_REC, path, sizeof path);
+		ev_v_path_of(c, &c->e[i], EV_SUFFIX_REC, path, sizeof path);
 		if (ev_read_file(path, EV_RECORD_MAX, &t, &n, err,
 				 errlen) == 0) {
 			ev_sha256(t, n, c->e[i].hash);
@@ -333,7 +360,7 @@ int ev_verify_path(const char *path, const struct ev_key *keys, size_t nkeys,
 			char t[1100], *b;
 			size_t n;
 
-			ev_v_path_of(&c->e[0], EV_SUFFIX_REC, t, sizeof t);
+			ev_v_path_of(c, &c->e[0], EV_SUFFIX_REC, t, sizeof t);
 			if (ev_read_file(t, EV_RECORD_MAX, &b, &n, err,
 					 errlen) == 0) {
 				ev_sha256(b, n, c->e[0].hash);
@@ -355,6 +382,7 @@ int ev_verify_path(const char *path, const struct ev_key *keys, size_t nkeys,
 
 void ev_vreport_free(struct ev_vreport *rep)
 {
+	free(rep->dirs);
 	free(rep->problems);
 	free(rep->notes);
 	free(rep->recs);
