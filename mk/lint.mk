@@ -12,9 +12,10 @@ lint-cppcheck:
 		$(INCLUDES) $(LINT_SRCS)
 
 lint-clang-tidy:
-	@set -e; for f in $(LINT_SRCS); do \
+	@bad=0; for f in $(LINT_SRCS); do \
 		clang-tidy --quiet $$f -- $(CSTD) $(CPPFLAGS) $(LINT_DEFINES) $(INCLUDES) 2>/dev/null || \
-			{ echo "clang-tidy: $$f"; exit 1; }; \
-	done
+			{ echo "clang-tidy: $$f"; bad=$$((bad + 1)); }; \
+	done; \
+	if [ $$bad -ne 0 ]; then echo "clang-tidy: $$bad files with findings"; exit 1; fi
 
 LINT_TARGETS += lint-cppcheck lint-clang-tidy
