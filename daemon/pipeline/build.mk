@@ -18,3 +18,11 @@ install-anprd: $(BUILD)/bin/anprd
 	install -D -m 0755 $(BUILD)/bin/anprd $(DESTDIR)$(BINDIR)/anprd
 	install -D -m 0644 man/anprd.8 $(DESTDIR)$(MANDIR)/man8/anprd.8
 INSTALL_TARGETS += install-anprd
+
+# anpr-status: the operator's one-screen view of anprd and anpr-upload.
+$(eval $(call add_prog,anpr-status,tools/anpr-status.c,,))
+.PHONY: install-anpr-status
+install-anpr-status: $(BUILD)/bin/anpr-status
+	install -D -m 0755 $(BUILD)/bin/anpr-status $(DESTDIR)$(BINDIR)/anpr-status
+	install -D -m 0644 man/anpr-status.1 $(DESTDIR)$(MANDIR)/man1/anpr-status.1
+INSTALL_TARGETS += install-anpr-status

@@ -28,6 +28,38 @@
 
 static volatile sig_atomic_t stop;
 
+/*
+ * The uploader's status for operators (anpr-status reads it): written
+ * whole after every pass. Schema anpr-upload-status/1.
+ */
+static void write_status(const char *path, uint64_t acked, long pending, double oldest_age_s,
+			 unsigned failures, const char *last_error)
+{
+	char tmp[600];
+	FILE *f;
+
+	if (!path)
+		return;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return;
+	fprintf(f, "{\"schema\":\"anpr-upload-status/1\",\"time\":%lld,\"acked\":%llu,"
+		   "\"pending\":%ld,\"oldest_pending_age_s\":%.0f,\"consecutive_failures\":%u,"
+		   "\"last_error\":\"",
+		(long long)time(NULL), (unsigned long long)acked, pending, oldest_age_s, failures);
+	for (const char *p = last_error; p && *p; p++)	/* JSON string escaping */
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if ((unsigned char)*p >= 0x20)
+			fputc(*p, f);
+	fputs("\"}\n", f);
+	if (fclose(f) == 0)
+		rename(tmp, path);
+	else
+		unlink(tmp);
+}
+
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -91,6 +123,7 @@ int main(int argc, char **argv)
 		{ "once", no_argument, NULL, 'o' },
 		{ "poll-ms", required_argument, NULL, 'p' },
 		{ "max-backoff-ms", required_argument, NULL, 'b' },
+		{ "status-file", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -104,6 +137,8 @@ int main(int argc, char **argv)
 	unsigned failures = 0;
 	uint64_t acked = 0, kept_head = 0;
 	int once = 0, rejected = 0, c;
+	const char *status_path = NULL;
+	char status_buf[512], last_error[1024] = "";
 	struct sigaction sa;
 
 	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
@@ -113,11 +148,12 @@ int main(int argc, char **argv)
 		case 'o': once = 1; break;
 		case 'p': poll_ms = atol(optarg); break;
 		case 'b': max_backoff_ms = atol(optarg); break;
+		case 'S': status_path = optarg; break;
 		case 'h':
 		default:
 			fprintf(c == 'h' ? stdout : stderr,
 				"usage: anpr-upload --config FILE [--state DIR] [--once] "
-				"[--poll-ms N] [--max-backoff-ms N]\n");
+				"[--poll-ms N] [--max-backoff-ms N] [--status-file PATH]\n");
 			return c == 'h' ? 0 : 2;
 		}
 	}
@@ -164,6 +200,11 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
+	if (!status_path && getenv("RUNTIME_DIRECTORY")) {
+		snprintf(status_buf, sizeof(status_buf), "%s/upload-status.json",
+			 getenv("RUNTIME_DIRECTORY"));
+		status_path = status_buf;
+	}
 	sd_notify(0, "READY=1");
 
 	while (!stop) {
@@ -172,6 +213,8 @@ int main(int argc, char **argv)
 		long n = upload_scan(cfg.spool.dir, &items, &head, err, sizeof(err));
 		long pending = 0;
 		int progressed = 0, failed = 0;
+		double oldest = 0;
+		struct stat st;
 
 		sd_notify(0, "WATCHDOG=1");
 		if (n < 0) {
@@ -179,13 +222,22 @@ int main(int argc, char **argv)
 			sleep_ms(poll_ms);
 			continue;
 		}
+		/* the backlog, for the status: records not yet handed over */
+		for (long i = 0; i < n; i++) {
+			if (skipped(&skips, items[i].seq) ||
+			    (items[i].seq == head && kept_head == head))
+				continue;
+			pending++;
+			if (stat(items[i].files[0], &st) == 0 &&
+			    difftime(time(NULL), st.st_mtime) > oldest)
+				oldest = difftime(time(NULL), st.st_mtime);
+		}
 		for (long i = 0; i < n && !stop; i++) {
 			const struct upload_item *it = &items[i];
 			enum upload_result r;
 
 			if (skipped(&skips, it->seq) || (it->seq == head && kept_head == head))
 				continue;
-			pending++;
 			r = upload_http_send(http, it, err, sizeof(err));
 			if (r == UPLOAD_ACKED) {
 				failures = 0;
@@ -209,10 +261,12 @@ int main(int argc, char **argv)
 				continue;
 			}
 			fprintf(stderr, "anpr-upload: will retry: %s\n", err);
+			snprintf(last_error, sizeof(last_error), "%s", err);
 			failed = 1;
 			break;	/* back off, then rescan: new hits go first */
 		}
 		free(items);
+		write_status(status_path, acked, pending, oldest, failures, last_error);
 		sd_notifyf(0, "STATUS=%llu records acknowledged, %ld pending, %u consecutive failures",
 			   (unsigned long long)acked, pending, failures);
 		if (failed) {

@@ -1,4 +1,4 @@
 # End-to-end suites: the whole chain, from frames to verified records.
-SUITE_PREREQS += $(BUILD)/bin/anprd $(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-verify
+SUITE_PREREQS += $(BUILD)/bin/anprd $(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-verify $(BUILD)/bin/anpr-status
 $(eval $(call add_suite,e2e,demo-chain,tests/e2e/demo-chain))
 $(eval $(call add_suite,e2e,anprd-faults,tests/e2e/anprd-faults $(BUILD)))
