@@ -46,10 +46,21 @@ $(VMTEST): $(VMTEST_SRCS) tests/vm/vmtest.h kmod/uapi/anprcap.h
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) -O2 -g $(WARN) -static -o $@ $(VMTEST_SRCS)
 
-$(VM_INITRD): kmod-vm-modules $(VMTEST) $(KERNEL_IMG) $(VMD_BINS) \
+# Real plate photos, read from ../shared (never copied into the tree), as
+# raw GREY 640x480 frames for the VM's loopback step; empty if absent.
+PLATES_DIR    := $(TOP)/../shared/data/plates/dev/eu
+PLATE_IMAGES  := $(wordlist 1,16,$(sort $(wildcard $(PLATES_DIR)/*.jpg)))
+PLATES_RAW    := $(BUILD)/vm/plates.grey
+$(eval $(call add_prog,anprcap-plates2raw,tests/vm/plates2raw.c,anprimageio,-ljpeg -lpng -lz))
+
+$(PLATES_RAW): $(BUILD)/bin/anprcap-plates2raw $(PLATE_IMAGES)
+	@mkdir -p $(@D)
+	$(if $(PLATE_IMAGES),$(BUILD)/bin/anprcap-plates2raw 640 480 $@ $(PLATE_IMAGES),: > $@)
+
+$(VM_INITRD): kmod-vm-modules $(VMTEST) $(KERNEL_IMG) $(VMD_BINS) $(PLATES_RAW) \
 		tests/vm/init.sh tests/vm/mkinitramfs.sh udev/60-anprcap.rules
 	@mkdir -p $(@D)
-	KVER=$(KVER) MODROOT=$(TOP)/$(KROOT) STATIC_BINS=$(VMTEST) \
+	KVER=$(KVER) MODROOT=$(TOP)/$(KROOT) STATIC_BINS=$(VMTEST) DATA_FILES=$(PLATES_RAW) \
 		tests/vm/mkinitramfs.sh $@ tests/vm/init.sh kmod/anprcap.ko \
 		$(KUNIT_KO) $(KUNIT_KOS)
 

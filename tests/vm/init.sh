@@ -149,6 +149,13 @@ t "free-running: 120 frames at 30 fps, no drop, in-slot timestamps, pattern" \
 	$VT freerun "$CAP" 120 30
 t "loopback: 300 injected frames byte for byte, sequence, timestamps, metadata, 0 drops" \
 	$VT loopback "$CAP" "$META" "$OUT" 300 30
+if [ -s /data/plates.grey ]; then
+	np=$(( $(stat -c %s /data/plates.grey) / 307200 ))
+	t "plates: $np real plate photos (GREY 640x480) injected 4x and captured byte for byte" \
+		$VT loopback "$CAP" "$META" "$OUT" $((np * 4)) 30 /data/plates.grey
+else
+	echo "ok - plates: real plate photos injected # SKIP no ../shared/data/plates at build time"
+fi
 t "slow consumer: drops counted (control, metadata, sequence gaps), no corruption" \
 	$VT loopback "$CAP" "$META" "$OUT" 60 30 slow
 

@@ -6,6 +6,7 @@
 # "# vm-bins: path..." line (see docs/kmod.md).
 #   usage: mkinitramfs.sh OUT.cpio.gz INIT [our .ko files...]
 #   env:   KVER, MODROOT (unpacked linux-image tree), MODS, BINS, STATIC_BINS,
+#          DATA_FILES (copied to /data),
 #          VMD (directory of plug-in scripts, default tests/vm.d)
 set -eu
 OUT=$1; INIT=$2; shift 2
@@ -58,6 +59,8 @@ copy_bin() {
 }
 for b in $BINS; do copy_bin "$b" "$b"; done
 for b in ${STATIC_BINS:-}; do install -m 755 "$b" "$ROOT"/bin/; done
+mkdir -p "$ROOT"/data
+for f in ${DATA_FILES:-}; do cp "$f" "$ROOT"/data/; done	# test data, e.g. plates.grey
 
 # udev: Debian's default rules (they set the generic video group) + ours
 ln -s /bin/udevadm "$ROOT"/bin/systemd-udevd 2>/dev/null || true
@@ -79,5 +82,7 @@ if [ -d "$VMD" ]; then
 	done
 fi
 
-(cd "$ROOT" && find . | cpio -o -H newc --quiet) | gzip -1 > "$OUT"
+# written aside, then renamed: a VM starting meanwhile never reads half a file
+(cd "$ROOT" && find . | cpio -o -H newc --quiet) | gzip -1 > "$OUT.tmp.$$"
+mv -f "$OUT.tmp.$$" "$OUT"
 echo "# initramfs: $OUT ($(du -h "$OUT" | cut -f1))"

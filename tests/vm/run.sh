@@ -8,9 +8,10 @@ set -u
 INITRD=$1; MODE=${2:-check}; shift; [ $# -gt 0 ] && shift
 KVER=${KVER:?KVER}; KROOT=${KROOT:?KROOT}; OUT=${OUT:-build/vm}
 mkdir -p "$OUT"
-CON=$OUT/console-$MODE.log
-TAP=$OUT/tap-$MODE.log
-rm -f "$CON" "$TAP"
+# private logs while running (several runs may share a work tree), then
+# renamed to console-MODE.log / tap-MODE.log
+CON=$(mktemp "$OUT/console-$MODE.XXXXXX")
+TAP=$(mktemp "$OUT/tap-$MODE.XXXXXX")
 start=$(date +%s)
 timeout --foreground "${VM_TIMEOUT:-900}" qemu-system-x86_64 \
 	-machine q35 -accel tcg -cpu max -m 1536M -smp 2 \
@@ -21,9 +22,9 @@ timeout --foreground "${VM_TIMEOUT:-900}" qemu-system-x86_64 \
 	-append "console=ttyS0 panic=-1 quiet loglevel=5 log_buf_len=4M anpr.mode=$MODE $*" \
 	</dev/null 2>&1 | tr -d '\r' | tee "$TAP"
 rc=${PIPESTATUS[0]}
-echo "# qemu exit code $rc after $(( $(date +%s) - start )) s; kernel console: $CON"
-if grep -E 'BUG:|WARNING:|Oops|Call Trace|Kernel panic' "$CON" > "$OUT/splat-$MODE.log"; then
-	sed 's/^/    | /' "$OUT/splat-$MODE.log" | head -60
+echo "# qemu exit code $rc after $(( $(date +%s) - start )) s; kernel console: $OUT/console-$MODE.log"
+if grep -E 'BUG:|WARNING:|Oops|Call Trace|Kernel panic' "$CON" > "$OUT/splat-$MODE.log.$$"; then
+	sed 's/^/    | /' "$OUT/splat-$MODE.log.$$" | head -60
 	echo "not ok - kernel console free of BUG/WARNING/Oops/Call Trace/panic"
 	bad=1
 else
@@ -38,4 +39,7 @@ else
 	echo "not ok - VM run completed (qemu exit $rc, PASS marker $(grep -c '^VM-TEST-RESULT: PASS' "$TAP"))"
 	bad=1
 fi
+mv -f "$CON" "$OUT/console-$MODE.log"
+mv -f "$TAP" "$OUT/tap-$MODE.log"
+mv -f "$OUT/splat-$MODE.log.$$" "$OUT/splat-$MODE.log"
 exit $bad

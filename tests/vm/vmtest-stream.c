@@ -22,6 +22,18 @@
 
 #define TS_FLAGS (V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC | V4L2_BUF_FLAG_TSTAMP_SRC_SOE)
 
+/* frames to inject: a file of raw GREY frames, or generated ones */
+static const uint8_t *vt_src;
+static size_t vt_src_frames;
+
+static void vt_frame(uint8_t *dst, size_t len, uint32_t index)
+{
+	if (vt_src)
+		memcpy(dst, vt_src + (index % vt_src_frames) * len, len);
+	else
+		vt_gen_frame(dst, len, index);
+}
+
 /* timing figures over consecutive delivered frames */
 struct vt_timing {
 	uint64_t interval_ns;
@@ -153,10 +165,12 @@ int vt_cmd_loopback(int argc, char **argv)
 	uint64_t deadline, tail_until = 0;
 
 	if (argc < 6)
-		return vt_fail("usage: loopback CAP META OUT N FPS [slow]");
+		return vt_fail("usage: loopback CAP META OUT N FPS [slow|FRAMES.grey]");
 	n = strtoul(argv[4], NULL, 0);
 	fps = strtoul(argv[5], NULL, 0);
 	slow = argc > 6 && !strcmp(argv[6], "slow");
+	if (argc > 6 && !slow && vt_map_frames(argv[6], 640 * 480, &vt_src, &vt_src_frames))
+		return -1;
 	if (vt_open(&cap, argv[1], V4L2_BUF_TYPE_VIDEO_CAPTURE, 1) ||
 	    vt_open(&meta, argv[2], V4L2_BUF_TYPE_META_CAPTURE, 1) ||
 	    vt_open(&out, argv[3], V4L2_BUF_TYPE_VIDEO_OUTPUT, 1))
@@ -182,7 +196,7 @@ int vt_cmd_loopback(int argc, char **argv)
 	if (vt_streamon(&cap) || vt_streamon(&meta))
 		goto done;
 	for (i = 0; i < out.nbufs && injected < n; i++) {
-		vt_gen_frame(out.bufs[i].ptr, pix.sizeimage, injected++);
+		vt_frame(out.bufs[i].ptr, pix.sizeimage, injected++);
 		if (vt_qbuf(&out, i, pix.sizeimage))
 			goto done;
 		out_busy++;
@@ -221,7 +235,7 @@ int vt_cmd_loopback(int argc, char **argv)
 		while ((r = vt_dqbuf(&out, &b)) == 1) {
 			out_busy--;
 			if (injected < n) {
-				vt_gen_frame(out.bufs[b.index].ptr, pix.sizeimage, injected++);
+				vt_frame(out.bufs[b.index].ptr, pix.sizeimage, injected++);
 				if (vt_qbuf(&out, b.index, pix.sizeimage))
 					goto done;
 				out_busy++;
@@ -254,7 +268,7 @@ int vt_cmd_loopback(int argc, char **argv)
 			if (vt_timing_add(&t, argv[1], &b))
 				goto done;
 			/* frame seq s is injected frame s: compare every byte */
-			vt_gen_frame(expect, pix.sizeimage, b.sequence);
+			vt_frame(expect, pix.sizeimage, b.sequence);
 			if (memcmp(cap.bufs[b.index].ptr, expect, pix.sizeimage)) {
 				const uint8_t *got = cap.bufs[b.index].ptr;
 				size_t k = 0;

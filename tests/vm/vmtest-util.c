@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "vmtest.h"
@@ -220,4 +221,26 @@ void vt_gen_frame(uint8_t *dst, size_t len, uint32_t index)
 	}
 	for (; i < len; i++)
 		dst[i] = (uint8_t)(index + i);
+}
+
+/* map a file of raw frames of @frame_len bytes each */
+int vt_map_frames(const char *path, size_t frame_len, const uint8_t **data, size_t *frames)
+{
+	struct stat st;
+	void *p;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return vt_fail("%s: open: %s", path, strerror(errno));
+	if (fstat(fd, &st) || st.st_size < (off_t)frame_len || st.st_size % frame_len) {
+		close(fd);
+		return vt_fail("%s: not a whole number of %zu-byte frames", path, frame_len);
+	}
+	p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return vt_fail("%s: mmap: %s", path, strerror(errno));
+	*data = p;
+	*frames = st.st_size / frame_len;
+	return 0;
 }

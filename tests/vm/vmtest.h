@@ -45,6 +45,7 @@ int vt_streamoff(struct vt_node *n);
 uint64_t vt_now_ns(void);
 uint64_t vt_buf_ns(const struct v4l2_buffer *b);
 void vt_gen_frame(uint8_t *dst, size_t len, uint32_t index);
+int vt_map_frames(const char *path, size_t frame_len, const uint8_t **data, size_t *frames);
 
 int vt_cmd_api(int argc, char **argv);
 int vt_cmd_loopback(int argc, char **argv);
