@@ -488,6 +488,31 @@ static int lookup(struct pipeline *p, const char *text, struct hotlist_hit *hit)
 	return n > 0;
 }
 
+/* The fields every hotlist alert carries (a live hit or a search back). */
+static void hit_alert(const struct pipeline *p, struct alert *a, int kind, const char *vrm,
+		      const struct hotlist_hit *hit, int64_t time_us)
+{
+	memset(a, 0, sizeof(*a));
+	a->kind = kind;
+	a->time_us = time_us;
+	snprintf(a->camera, sizeof(a->camera), "%s", p->cfg.camera_id);
+	snprintf(a->vrm, sizeof(a->vrm), "%s", vrm);
+	snprintf(a->entry_vrm, sizeof(a->entry_vrm), "%s", hit->entry.vrm);
+	snprintf(a->list, sizeof(a->list), "%s", hit->entry.list);
+	snprintf(a->reason, sizeof(a->reason), "%s", hit->entry.reason);
+	a->priority = hit->entry.priority;
+	a->action = hit->entry.action;
+	a->distance = hit->distance;
+	a->wildcard = hit->entry.wildcard;
+}
+
+static void send_alert(struct pipeline *p, const struct alert *a)
+{
+	atomic_fetch_add(&p->stats.hits, 1);
+	if (p->cfg.alert)
+		p->cfg.alert(p->cfg.alert_ctx, a);
+}
+
 static void raise_hit(struct pipeline *p, const struct pl_done *d, const struct anpr_plate *pl,
 		      const struct hotlist_hit *hit)
 {
@@ -500,23 +525,11 @@ static void raise_hit(struct pipeline *p, const struct pl_done *d, const struct 
 	snprintf(key, sizeof(key), "%s|%s", hit->entry.list, hit->entry.vrm);
 	if (!dedup_should_alert(p, key, d->source, d->t_us))
 		return;
-	memset(&a, 0, sizeof(a));
-	a.kind = ALERT_HIT;
-	a.time_us = (int64_t)d->when.utc.tv_sec * 1000000 + d->when.utc.tv_nsec / 1000;
-	snprintf(a.camera, sizeof(a.camera), "%s", p->cfg.camera_id);
+	hit_alert(p, &a, ALERT_HIT, pl->text, hit,
+		  (int64_t)d->when.utc.tv_sec * 1000000 + d->when.utc.tv_nsec / 1000);
 	snprintf(a.source, sizeof(a.source), "%s", p->cfg.sources[d->source].name);
-	snprintf(a.vrm, sizeof(a.vrm), "%s", pl->text);
-	snprintf(a.entry_vrm, sizeof(a.entry_vrm), "%s", hit->entry.vrm);
-	snprintf(a.list, sizeof(a.list), "%s", hit->entry.list);
-	snprintf(a.reason, sizeof(a.reason), "%s", hit->entry.reason);
-	a.priority = hit->entry.priority;
-	a.action = hit->entry.action;
-	a.distance = hit->distance;
-	a.wildcard = hit->entry.wildcard;
 	a.confidence = pl->confidence;
-	atomic_fetch_add(&p->stats.hits, 1);
-	if (p->cfg.alert)
-		p->cfg.alert(p->cfg.alert_ctx, &a);
+	send_alert(p, &a);
 	if (p->cfg.log) {
 		fprintf(p->cfg.log, "ALERT  %-8s hotlist %s (%s)%s, source %s",
 			pl->text, hit->entry.list, hit->entry.reason,
@@ -895,22 +908,9 @@ static int on_backhit(void *ctx, const struct recent_read *r, const struct hotli
 
 	if (hit->entry.action == HOTLIST_ACT_SILENT)
 		return 0;
-	memset(&a, 0, sizeof(a));
-	a.kind = ALERT_HIT_SEARCHBACK;
-	a.time_us = r->time_ms * 1000;
-	snprintf(a.camera, sizeof(a.camera), "%s", p->cfg.camera_id);
-	snprintf(a.vrm, sizeof(a.vrm), "%s", r->vrm);
-	snprintf(a.entry_vrm, sizeof(a.entry_vrm), "%s", hit->entry.vrm);
-	snprintf(a.list, sizeof(a.list), "%s", hit->entry.list);
-	snprintf(a.reason, sizeof(a.reason), "%s", hit->entry.reason);
-	a.priority = hit->entry.priority;
-	a.action = hit->entry.action;
-	a.distance = hit->distance;
-	a.wildcard = hit->entry.wildcard;
+	hit_alert(p, &a, ALERT_HIT_SEARCHBACK, r->vrm, hit, r->time_ms * 1000);
 	a.record_id = r->record_id;
-	atomic_fetch_add(&p->stats.hits, 1);
-	if (p->cfg.alert)
-		p->cfg.alert(p->cfg.alert_ctx, &a);
+	send_alert(p, &a);
 	if (p->cfg.log) {
 		fprintf(p->cfg.log, "ALERT  %-8s hotlist %s (%s), search back: passed %.0f s ago\n",
 			r->vrm, hit->entry.list, hit->entry.reason,
