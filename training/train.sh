@@ -46,5 +46,5 @@ if [ -f "$dev/labels.tsv" ]; then
 else
 	echo "train: $dev/labels.tsv not found: synthetic data only"
 fi
-$py "$top/training/train_chars.py" --out "$out" --seed "$seed" --epochs 12 "${data[@]}"
+$py "$top/training/train_chars.py" --out "$out" --seed "$seed" --epochs 14 "${data[@]}"
 sha256sum "$out"

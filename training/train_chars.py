@@ -93,9 +93,9 @@ def main():
     ap.add_argument("--data", action="append", default=[])
     ap.add_argument("--val", action="append", default=[])
     ap.add_argument("--epochs", type=int, default=14)
-    ap.add_argument("--c1", type=int, default=12)
-    ap.add_argument("--c2", type=int, default=24)
-    ap.add_argument("--f", type=int, default=96)
+    ap.add_argument("--c1", type=int, default=16)
+    ap.add_argument("--c2", type=int, default=32)
+    ap.add_argument("--f", type=int, default=128)
     ap.add_argument("--init-only", action="store_true")
     a = ap.parse_args()
 
