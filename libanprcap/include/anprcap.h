@@ -94,7 +94,7 @@ enum anprcap_ts_source {
 
 /* Per-frame metadata formats (struct anprcap_frame.meta_format). */
 #define ANPRCAP_META_NONE	0u
-#define ANPRCAP_META_ANPR	ANPRCAP_FOURCC('A', 'N', 'P', 'M') /* kmod/uapi/anprcap.h */
+#define ANPRCAP_META_ANPR	ANPRCAP_FOURCC('A', 'N', 'P', 'M') /* struct anprcap_meta, <linux/anprcap.h> */
 #define ANPRCAP_META_USB	ANPRCAP_FOURCC('A', 'N', 'P', 'U') /* USB sensor header */
 
 /*
