@@ -34,6 +34,7 @@ static const int thr_offsets[] = { 6, 14, 28 };
 #define MAX_LINES	256
 #define MAX_CANDS	64
 #define MAX_REGIONS	64
+#define VOTE_BONUS	0.1f	/* rank per agreeing reading, up to 4 */
 #define CACHE_SLOTS	2048	/* classified components per level+polarity */
 
 /* A component already classified on this level and polarity (the same box
@@ -452,6 +453,18 @@ int anpr_reader_read(struct anpr_reader *r, const uint8_t *pixels, int width,
 		}
 	}
 done:
+	/* A plate is found alike by several thresholds and levels; a chance
+	 * arrangement of clutter rarely is. Each agreeing reading adds a
+	 * little. */
+	for (int i = 0; i < r->ncands; i++) {
+		int votes = 0;
+
+		for (int j = 0; j < r->ncands; j++)
+			if (j != i && !strcmp(r->cands[i].p.text, r->cands[j].p.text) &&
+			    iou(r->cands[i].p.box, r->cands[j].p.box) > 0.3f)
+				votes++;
+		r->cands[i].rank += VOTE_BONUS * (float)(votes < 4 ? votes : 4);
+	}
 	/* Best first; drop readings overlapping a better one. */
 	qsort(r->cands, (size_t)r->ncands, sizeof(r->cands[0]), by_rank);
 	for (int i = 0; i < r->ncands && out->nplates < ANPR_READER_MAX_PLATES; i++) {
