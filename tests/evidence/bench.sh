@@ -13,13 +13,17 @@ trap 'umount "$T/ext4" 2> /dev/null || true; rm -rf "$T"' EXIT
 "$B/bin/anpr-keygen" -p "$T/k.pub" -s "$T/k.key" > /dev/null
 echo "# load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 "$B/evidence/bench_sign"
+runs=0
 # Best of 3 runs: on a shared machine the best run is the closest to what
 # the code can do; each line says so.
 run() {
 	local best= out rate
 	for i in 1 2 3; do
-		rm -rf "$1"
-		out=$("$B/evidence/ev_fill" --spool "$1" --key "$T/k.key" --bench \
+		# a fresh directory each run, removed only at the end: deleting
+		# thousands of files just before a run makes ext4 scan past
+		# "recently deleted" inodes, which would be measured instead
+		runs=$((runs + 1))
+		out=$("$B/evidence/ev_fill" --spool "$1.$runs" --key "$T/k.key" --bench \
 			--checkpoint 100 "${@:2}")
 		rate=$(head -1 <<< "$out" | sed -n 's/.*: \([0-9]*\) \/s .*/\1/p')
 		if [ -z "$best" ] || [ "$rate" -gt "${best%%|*}" ]; then best="$rate|$out"; fi
