@@ -332,7 +332,6 @@ static void test_sign_verify(void **state)
 				       "j.minisig", NULL, 0, err, sizeof err),
 			 EV_EFORMAT);
 	assert_non_null(strstr(err, "j.minisig"));
-	sig[strlen("untrusted comment: ") + 60] ^= 1; /* inside line 1 */
 	sig[sl - 10] = '!';
 	assert_int_equal(ev_verify_sig(&pub, msg, sizeof msg - 1, sig, sl,
 				       "d.minisig", NULL, 0, err, sizeof err),
