@@ -42,7 +42,8 @@ check: deps
 	@$(MAKE) --no-print-directory run-suites
 
 # Only the host unit tests (no VM); handy while developing.
-check-unit: $(ALL_TESTS)
+check-unit: $(ALL_TESTS) $(SUITE_PREREQS)
+	@mkdir -p $(BUILD)
 	@$(file >$(BUILD)/suites.tsv,$(SUITE_LINES_unit))
 	@tests/run-suites $(BUILD)/suites.tsv $(BUILD)/check
 
