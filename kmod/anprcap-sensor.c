@@ -77,12 +77,13 @@ static enum hrtimer_restart anprcap_frame_irq(struct hrtimer *timer)
 		 !list_empty(&dev->out_queued);
 	free_run = cfg->trigger == ANPRCAP_TRIGGER_FREE_RUN && READ_ONCE(strict_clock);
 	missed = anprcap_clock_tick(&dev->clk, now, expose, free_run, &seq);
-	if (missed && expose && free_run)
+	if (missed && expose && free_run) {
+		u64 due = anprcap_clock_slot_time(&dev->clk, dev->clk.next_slot - 1 - missed);
+
 		dev_info_ratelimited(&dev->pdev->dev,
 				     "frame interrupt %llu us late: %u frame slots missed\n",
-				     div_u64(now - anprcap_clock_slot_time(&dev->clk,
-									  dev->clk.next_slot - 1 - missed),
-					     NSEC_PER_USEC), missed);
+				     div_u64(now - due, NSEC_PER_USEC), missed);
+	}
 	/* each job holds at least one buffer, so the ring cannot fill up */
 	if (expose && !WARN_ON_ONCE(dev->job_count >= ANPRCAP_MAX_JOBS)) {
 		job = &dev->jobs[(dev->job_head + dev->job_count) % ANPRCAP_MAX_JOBS];

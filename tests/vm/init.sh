@@ -163,6 +163,23 @@ t "slow consumer: drops counted (control, metadata, sequence gaps), no corruptio
 t "hostile: 100000 random/boundary calls on cam1, cam1-meta, cam1-out" \
 	$VT hostile 100000 "$(node cam1)" "$(node cam1-meta)" "$(node cam1-out)"
 t "after hostile calls: cam1 still streams" $VT freerun "$(node cam1)" 30 30
+# the same against nodes another process is streaming on: format, rate,
+# control and buffer calls racing the frame interrupt and the worker
+hostile_streaming() {
+	$VT hold "$CAP" "$META" "$OUT" > /tmp/hold.log 2>&1 &
+	hp=$!
+	i=0
+	while ! grep -q streaming /tmp/hold.log; do
+		i=$((i + 1)); [ $i -gt 100 ] && { cat /tmp/hold.log; kill $hp; return 1; }
+		sleep 0.05
+	done
+	$VT hostile 30000 "$CAP" "$META" "$OUT"
+	rc=$?
+	kill $hp; wait $hp 2>/dev/null
+	return $rc
+}
+t "hostile while streaming: 30000 calls on cam0 nodes held by a streaming process" hostile_streaming
+t "after that: cam0 still streams" $VT freerun "$CAP" 30 30
 
 # --- 7. unbind + unload + reload 50 times while nodes are open and streaming
 reload_once() {
