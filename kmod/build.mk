@@ -82,6 +82,7 @@ lint-kmod: $(KUNIT_KO) kmod
 	@# the compat header exists to test LINUX_VERSION_CODE; uapi has no BIT()
 	$(CHECKPATCH) --ignore LINUX_VERSION_CODE kmod/anprcap-compat.h
 	$(CHECKPATCH) --ignore BIT_MACRO kmod/uapi/anprcap.h
+	perl $(KDIR)/scripts/kernel-doc -none -Werror $(KMOD_SOURCES)
 LINT_TARGETS += lint-kmod kmod-compat
 
 # The compat header's other branches: build the DKMS tree (W=1, -Werror)
