@@ -90,3 +90,8 @@ fuzz-reader: $(READER_FUZZERS)
 		2>&1 | tail -n 3; done
 SUITE_PREREQS += $(READER_FUZZERS)
 $(eval $(call add_suite,unit,reader-fuzz-smoke,tests/reader/fuzz-smoke.sh $(BUILD) 5))
+
+# The per-frame path allocates nothing after warm-up (counted with --wrap).
+READER_COMMA := ,
+READER_WRAP := $(foreach f,malloc calloc realloc,-Wl$(READER_COMMA)--wrap=$(f))
+$(eval $(call add_test,reader-alloc,tests/reader/test_alloc.c,anprreader,-lm -lpthread $(READER_WRAP)))

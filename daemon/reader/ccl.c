@@ -56,6 +56,22 @@ static void unite(struct rd_run *r, int a, int b)
 		r[a].parent = b;
 }
 
+/* Worst case: a run every other pixel. */
+static size_t ccl_cap(int w, int h)
+{
+	return (size_t)w * h / 2 + (size_t)h + 1;
+}
+
+int rd_ccl_reserve(struct rd_ccl *c, int w, int h)
+{
+	size_t cap = ccl_cap(w, h);
+
+	return rd_reserve(&c->runs, cap * sizeof(struct rd_run)) ||
+	       rd_reserve(&c->bitrow, (size_t)(w + 63) / 64 * sizeof(uint64_t)) ||
+	       rd_reserve(&c->rowstart, (cap + 1) * sizeof(int)) ||
+	       rd_reserve(&c->comps, (cap + 1) * sizeof(struct rd_comp)) ? -1 : 0;
+}
+
 /* Append the runs of one packed row; link them with the previous row's. */
 static int row_runs(struct rd_run *runs, int nruns, const uint64_t *bw,
 		    int nwords, int y, int prev0, int prev1, int max_run)
@@ -118,10 +134,8 @@ int rd_ccl_label(struct rd_ccl *c, const struct anpr_kern_ops *k,
 	size_t cap;
 
 	c->ncomps = 0;
-	/* Worst case: a run every other pixel. */
-	cap = (size_t)w * h / 2 + (size_t)h + 1;
-	if (rd_reserve(&c->runs, cap * sizeof(struct rd_run)) ||
-	    rd_reserve(&c->bitrow, (size_t)nwords * sizeof(uint64_t)))
+	cap = ccl_cap(w, h);
+	if (rd_ccl_reserve(c, w, h))
 		return -1;
 	runs = c->runs.p;
 	for (int y = 0; y < h; y++) {
@@ -132,9 +146,7 @@ int rd_ccl_label(struct rd_ccl *c, const struct anpr_kern_ops *k,
 				 max_run);
 		prev0 = cur0;
 	}
-	if (rd_reserve(&c->rowstart, (size_t)(nruns + 1) * sizeof(int)) ||
-	    rd_reserve(&c->comps, (size_t)(nruns + 1) * sizeof(struct rd_comp)))
-		return -1;
+	(void)cap;	/* nruns <= cap: rd_ccl_reserve sized everything */
 	slot = c->rowstart.p;
 	comps = c->comps.p;
 	for (int i = 0; i < nruns; i++) {

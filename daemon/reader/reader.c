@@ -400,6 +400,16 @@ int anpr_reader_read(struct anpr_reader *r, const uint8_t *pixels, int width,
 		return ANPR_READER_EINVAL;
 	t0 = r->cfg.clock_ns();
 	r->ncands = 0;
+	/* Warm-up: size every per-level buffer for the whole frame, so later
+	 * frames no larger allocate nothing, whatever regions they have. */
+	if (rd_reserve(&r->ii, ((size_t)width + 1) * ((size_t)height + 1) * sizeof(uint32_t)) ||
+	    rd_reserve(&r->mask, (size_t)width * height) ||
+	    rd_ccl_reserve(&r->ccl, width, height) ||
+	    rd_reserve(&r->chars, ((size_t)width * height / 2 + (size_t)height + 2) *
+			       sizeof(struct rd_comp))) {
+		rc = ANPR_READER_ENOMEM;
+		goto done;
+	}
 	/* The pyramid, as deep as the largest characters searched need. */
 	lv[nlv++] = (struct level){ pixels, stride, width, height };
 	while (nlv < MAX_LEVELS && r->cfg.max_char_px / (1 << (nlv - 1)) >= 2 * LEVEL_MIN_H &&

@@ -63,6 +63,8 @@ int rd_ccl_label(struct rd_ccl *c, const struct anpr_kern_ops *k,
 		 const uint8_t *mask, size_t stride, int w, int h, uint8_t bits,
 		 int min_h, int max_h, int max_w, int max_run);
 void rd_ccl_free(struct rd_ccl *c);
+/* rd_ccl_reserve - size the buffers for any mask up to w x h (0 or -1). */
+int rd_ccl_reserve(struct rd_ccl *c, int w, int h);
 
 /* A rectangle of frame pixels: [x0, x1) x [y0, y1). */
 struct rd_rect {
