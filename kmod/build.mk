@@ -24,6 +24,8 @@ VMD_BINS      := $(if $(VMD_SCRIPTS),$(shell sed -n 's/^\# vm-bins://p' $(VMD_SC
 KMOD_SOURCES  := $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h kmod/uapi/*.h))
 KUNIT_KOS     := $(patsubst %.c,%.ko,$(wildcard tests/kunit/anprcap_*_kunit.c))
 KMOD_VM_ENV    = KVER=$(KVER) KROOT=$(KROOT) OUT=$(BUILD)/vm
+DKMS_VERSION  := $(VERSION)
+DKMS_STAGE    := $(BUILD)/dkms/anprcap-$(DKMS_VERSION)
 
 kmod:
 	$(KMOD_KBUILD) modules
@@ -95,9 +97,6 @@ kmod-compat: $(DKMS_STAGE)
 		$(MAKE) -s -C $$k M=$(TOP)/$(BUILD)/compat W=1 ANPRCAP_WERROR=1 modules >/dev/null && \
 		echo "kmod-compat: builds against $$(basename $$k)" || exit 1; \
 	done; [ $$found = 1 ] || echo "kmod-compat: no other kernel headers installed, nothing to check"
-
-DKMS_VERSION := $(VERSION)
-DKMS_STAGE   := $(BUILD)/dkms/anprcap-$(DKMS_VERSION)
 
 # the DKMS source tree: top-level Kbuild, dkms.conf and kmod/ only
 $(DKMS_STAGE): Kbuild dkms.conf $(KMOD_SOURCES) kmod/Kbuild
