@@ -128,7 +128,7 @@ install-kmod: $(DKMS_STAGE)
 	rm -rf $(DESTDIR)/usr/src/anprcap-$(DKMS_VERSION)
 	cp -r $(DKMS_STAGE) $(DESTDIR)/usr/src/anprcap-$(DKMS_VERSION)
 	install -D -m 644 udev/60-anprcap.rules $(DESTDIR)$(UDEVDIR)/60-anprcap.rules
-	install -D -m 644 udev/anprcap.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/anprcap.conf
+	install -D -m 644 udev/anprcap.sysusers $(DESTDIR)/usr/lib/sysusers.d/anprcap.conf
 	install -D -m 644 kmod/uapi/anprcap.h $(DESTDIR)$(INCLUDEDIR)/linux/anprcap.h
 INSTALL_TARGETS += install-kmod
 
