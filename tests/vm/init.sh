@@ -224,7 +224,7 @@ for s in /vm.d/*.sh; do
 	udevadm trigger --subsystem-match=video4linux --action=add
 	udevadm settle -t 20
 	echo "# plug-in $s"
-	(cd / && "$s") > /tmp/plugin.log 2>&1
+	(cd / && timeout 300 "$s") > /tmp/plugin.log 2>&1	# a hung plug-in must not hang the VM
 	rc=$?
 	cat /tmp/plugin.log
 	pass=$((pass + $(grep -c '^ok' /tmp/plugin.log)))
