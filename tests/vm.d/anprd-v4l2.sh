@@ -25,7 +25,7 @@ longitude = -0.142
 direction = N
 [source cam0]
 uri = v4l2:/dev/anpr/cam0
-fps = 10
+fps = 5
 [reader]
 workers = 2
 [tracker]
@@ -45,14 +45,14 @@ heartbeat = 1s
 CONF
 frames=$(( $(wc -c < $D/frames.grey) / 307200 ))
 v4l2-ctl -d /dev/anpr/cam0 --set-fmt-video=width=640,height=480,pixelformat=GREY \
-	--set-parm=10 > $W/fmt 2>&1
+	--set-parm=5 > $W/fmt 2>&1
 anprd --config $W/anprd.conf > $W/out 2> $W/err &
 pid=$!
 sleep 3
-# the sensor consumes injected frames at its own rate (10 fps): this paces
+# the sensor consumes injected frames at its own rate (5 fps): this paces
 v4l2-ctl -d /dev/anpr/cam0-out --stream-out-mmap=2 --stream-from=$D/frames.grey \
 	--stream-count=$frames > $W/inject 2>&1
-sleep 4
+sleep 5
 kill -TERM $pid
 wait $pid
 rc=$?
