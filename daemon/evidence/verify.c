@@ -388,6 +388,13 @@ static void check_clock(struct vctx *c, const struct entry *e)
 		c->rep->clock_unsynced++;
 	if (maxerr > c->rep->clock_max_error_us)
 		c->rep->clock_max_error_us = maxerr;
+	/* A read's time is its vehicle's capture time, and a vehicle is
+	 * recorded when it has left the view, after records made meanwhile:
+	 * only the records the writer makes (heartbeats, checkpoints, key
+	 * rotations) carry the time they were made, so only they must not go
+	 * back in time. */
+	if (r->type == EV_READ)
+		return;
 	if (c->last_time_us && t + 1000000 < c->last_time_us) {
 		if (c->rep->time_backwards++ < 10)
 			ev_v_note(c, "record %" PRIu64 ": time_utc %s is %.3f s "
