@@ -23,7 +23,7 @@
 #include "reader_hook.h"
 
 #define MAX_LEVELS	4
-#define LEVEL_MIN_H	10	/* character heights searched on a level */
+#define LEVEL_MIN_H	8	/* character heights searched on a level */
 #define LEVEL_MAX_H	44
 #define LEVEL_HANDOFF_H	20	/* finer level already covers below this */
 #define THR_RADIUS	9
@@ -103,7 +103,7 @@ void anpr_reader_config_default(struct anpr_reader_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->region = ANPR_REGION_AUTO;
 	cfg->simd = -1;
-	cfg->min_char_px = 10;
+	cfg->min_char_px = 8;
 	cfg->max_char_px = 180;
 	cfg->min_confidence = 0.25f;
 }

@@ -367,6 +367,7 @@ static void detect_case(int gh, uint8_t bg, uint8_t fg, float slope)
 static void test_detect_dark_on_light(void **state)
 {
 	(void)state;
+	detect_case(9, 220, 30, 0.0f);	/* a ~60 px wide plate */
 	detect_case(16, 220, 30, 0.0f);	/* level 0 */
 	detect_case(30, 230, 40, 0.0f);
 	detect_case(70, 200, 20, 0.0f);	/* a coarser level */
