@@ -90,7 +90,12 @@ fi
 
 [ "$mode" = kunit ] && finish	# KUnit only (e.g. with anpr.kunit_args=inject_failure=1)
 
-# --- 2. the driver, two sensors
+# --- 2. the driver, two sensors (a bad parameter is refused, with its reason)
+bad_param() {
+	modprobe anprcap n_sensors=9 && { echo "n_sensors=9 was accepted"; return 1; }
+	dmesg | grep 'anprcap: n_sensors=9 out of range 1-8'
+}
+t "modprobe anprcap n_sensors=9 refused, reason in the kernel log" bad_param
 t "modprobe anprcap n_sensors=2" modprobe anprcap n_sensors=2
 nodes
 t "nodes cam0, cam0-meta, cam0-out, cam1 registered" \

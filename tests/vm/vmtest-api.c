@@ -64,6 +64,56 @@ static int ctrl(struct vt_node *n, uint32_t id, uint32_t type, int64_t min, int6
 	return 0;
 }
 
+/* an ioctl that must fail with @want */
+static int refused(struct vt_node *n, unsigned long req, void *arg, int want, const char *what)
+{
+	if (ioctl(n->fd, req, arg) == 0)
+		return vt_fail("%s: %s succeeded, expected %s", n->path, what, strerror(want));
+	if (errno != want)
+		return vt_fail("%s: %s failed with %s, expected %s", n->path, what,
+			       strerror(errno), strerror(want));
+	return 0;
+}
+
+/* bad requests get the documented error */
+static int bad_input(struct vt_node *cap, struct vt_node *out)
+{
+	struct v4l2_requestbuffers rb = { .count = 1, .type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+					  .memory = V4L2_MEMORY_MMAP };
+	struct v4l2_create_buffers cb = { .count = 1, .memory = V4L2_MEMORY_MMAP };
+	struct v4l2_format f = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
+	struct v4l2_buffer b = { .type = V4L2_BUF_TYPE_VIDEO_OUTPUT, .memory = V4L2_MEMORY_MMAP };
+	unsigned int input = 1;
+
+	if (vt_ioctl(cap, VIDIOC_REQBUFS, &rb, "VIDIOC_REQBUFS 1"))
+		return -1;
+	if (rb.count < 4)
+		return vt_fail("%s: REQBUFS 1 gave %u buffers, documented minimum 4",
+			       cap->path, rb.count);
+	rb.count = 0;
+	if (vt_ioctl(cap, VIDIOC_REQBUFS, &rb, "VIDIOC_REQBUFS 0"))
+		return -1;
+	cb.format.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	if (vt_ioctl(cap, VIDIOC_G_FMT, &cb.format, "VIDIOC_G_FMT"))
+		return -1;
+	cb.format.fmt.pix.sizeimage = 2 * 2048 * 1536 * 2 + 1;
+	if (refused(cap, VIDIOC_CREATE_BUFS, &cb, EINVAL, "CREATE_BUFS larger than 12 MiB") ||
+	    refused(cap, VIDIOC_S_INPUT, &input, EINVAL, "S_INPUT 1"))
+		return -1;
+	/* output buffers must carry a whole image, and make the format busy */
+	if (vt_reqbufs(out, 2))
+		return -1;
+	if (vt_ioctl(cap, VIDIOC_G_FMT, &f, "VIDIOC_G_FMT"))
+		return -1;
+	b.index = 0;
+	b.bytesused = f.fmt.pix.sizeimage - 1;
+	b.field = V4L2_FIELD_NONE;
+	if (refused(out, VIDIOC_QBUF, &b, EINVAL, "QBUF of a short injected frame") ||
+	    refused(cap, VIDIOC_S_FMT, &f, EBUSY, "S_FMT while the output queue has buffers"))
+		return -1;
+	return 0;
+}
+
 int vt_cmd_api(int argc, char **argv)
 {
 	struct vt_node cap, meta, out;
@@ -126,8 +176,11 @@ int vt_cmd_api(int argc, char **argv)
 		 V4L2_CTRL_FLAG_READ_ONLY | V4L2_CTRL_FLAG_VOLATILE) ||
 	    ctrl(&meta, ANPRCAP_CID_TRIGGER_MODE, V4L2_CTRL_TYPE_MENU, 0, 1, 0, 0))
 		goto done;
+	if (bad_input(&cap, &out))
+		goto done;
 	printf("api: TRY_FMT rules, S_PARM rounding, 60 frame intervals, meta format, "
-	       "9 controls as documented\n");
+	       "9 controls as documented; minimum 4 buffers; oversized CREATE_BUFS, bad input, "
+	       "short injected frame and S_FMT on a busy queue refused\n");
 	ret = 0;
 done:
 	vt_close(&out);
