@@ -20,14 +20,17 @@ int anpr_verify_export(const char *spool, const char *out, uint64_t from,
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: anpr-verify [--json] --key PUBKEY [--key PUBKEY...] "
-		"PATH...\n"
+		"usage: anpr-verify [--json] [--uploaded LEDGER] --key PUBKEY "
+		"[--key PUBKEY...] PATH...\n"
 		"       anpr-verify --export OUT.tar [--from SEQ] [--to SEQ] "
 		"--key PUBKEY SPOOL\n"
 		"PATH is a spool directory, an evidence bundle (.tar or "
 		"unpacked) or a\nrecord file (NNNNNNNNNNNN.rec). Exit status: "
 		"0 everything verifies,\n1 a problem was found, 2 the check "
-		"could not run.\n");
+		"could not run.\n"
+		"--uploaded LEDGER: records anpr-upload handed over and deleted "
+		"(its uploaded.log)\nstand in by their hashes, checked against "
+		"the signed chain.\n");
 }
 
 static void json_str(const char *s)
@@ -60,11 +63,11 @@ static void print_json(const struct ev_vreport *r, bool first)
 	       "\"checkpoints\": %zu, \"key_rotations\": %zu, \"images\": %zu"
 	       ", \"checkpointed_to\": %" PRIu64 ", \"head_seq\": %" PRIu64
 	       ", \"clock_unsynced\": %zu, \"clock_max_error_us\": %" PRIu64
-	       ", \"time_backwards\": %zu"
+	       ", \"time_backwards\": %zu, \"uploaded\": %zu"
 	       ",\n   \"keys\": [", r->first_seq, r->last_seq, r->records,
 	       r->reads, r->heartbeats, r->checkpoints, r->rotations,
 	       r->images, r->covered_to, r->head_seq, r->clock_unsynced,
-	       r->clock_max_error_us, r->time_backwards);
+	       r->clock_max_error_us, r->time_backwards, r->uploaded);
 	for (size_t i = 0; i < r->nkeys; i++)
 		printf("%s{\"key_id\": \"%s\", \"fingerprint\": \"sha256:%s\", "
 		       "\"first_seq\": %" PRIu64 ", \"last_seq\": %" PRIu64 "}",
@@ -110,6 +113,10 @@ static void print_human(const struct ev_vreport *r)
 	       "heartbeats, %zu checkpoints, %zu key rotations; %zu images "
 	       "hashed\n", r->first_seq, r->last_seq, r->records, r->reads,
 	       r->heartbeats, r->checkpoints, r->rotations, r->images);
+	if (r->uploaded)
+		printf("  %zu records uploaded and deleted (%" PRIu64 "..%" PRIu64 "): "
+		       "checked by their ledger hashes\n", r->uploaded, r->uploaded_first,
+		       r->uploaded_last);
 	for (size_t i = 0; i < r->nkeys; i++)
 		printf("  key %s (fingerprint sha256:%s) signed records %"
 		       PRIu64 "..%" PRIu64 "\n", r->keys[i].id,
@@ -149,12 +156,13 @@ int main(int argc, char **argv)
 		{ "export", required_argument, NULL, 'e' },
 		{ "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 't' },
+		{ "uploaded", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ev_key keys[16];
 	size_t nkeys = 0;
-	const char *export = NULL;
+	const char *export = NULL, *ledger = NULL;
 	uint64_t from = 0, to = 0;
 	bool json = false, all_ok = true, ran_all = true;
 	char err[1024], *end;
@@ -185,6 +193,9 @@ int main(int argc, char **argv)
 			break;
 		case 'e':
 			export = optarg;
+			break;
+		case 'u':
+			ledger = optarg;
 			break;
 		case 'f':
 		case 't':
@@ -226,8 +237,8 @@ int main(int argc, char **argv)
 		printf("{\"results\": [");
 	for (int i = optind; i < argc; i++) {
 		struct ev_vreport rep;
-		int rc = ev_verify_path(argv[i], keys, nkeys, &rep, err,
-					sizeof err);
+		int rc = ev_verify_path_uploaded(argv[i], keys, nkeys, ledger, &rep,
+						 err, sizeof err);
 
 		if (rc) {
 			fprintf(stderr, "anpr-verify: %s\n", err);

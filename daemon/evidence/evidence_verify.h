@@ -64,6 +64,8 @@ struct ev_vreport {
 	uint64_t clock_max_error_us;	/* largest clock_maxerror_us seen */
 	size_t time_backwards;		/* records older than their predecessor */
 	uint64_t head_seq;		/* 0: no signed head found */
+	size_t uploaded;		/* records gone to the back office (ledger) */
+	uint64_t uploaded_first, uploaded_last;
 	struct ev_problem *problems;
 	size_t nproblems;
 	char (*notes)[640];
@@ -80,6 +82,14 @@ struct ev_vreport {
  * trusted public keys. Returns 0 when the check ran (rep->nproblems says
  * whether it passed), or a negative EV_E* when it could not run at all
  * (err says why). Free the report with ev_vreport_free. */
+/* The same, for a spool that anpr-upload has been emptying: the records
+ * listed in its ledger (docs/upload-protocol.md: "seq record_id sha256
+ * unix_time" lines) and no longer present stand in by their hashes, which
+ * are checked against the signed chain (the next record's prev_hash, the
+ * checkpoints' Merkle roots). ledger may be NULL. */
+int ev_verify_path_uploaded(const char *path, const struct ev_key *keys, size_t nkeys,
+			    const char *ledger, struct ev_vreport *rep, char *err,
+			    size_t errlen);
 int ev_verify_path(const char *path, const struct ev_key *keys, size_t nkeys,
 		   struct ev_vreport *rep, char *err, size_t errlen);
 void ev_vreport_free(struct ev_vreport *rep);

@@ -328,7 +328,8 @@ int ev_sign(const struct ev_key *k, const void *msg, size_t msglen,
 	crypto_generichash(h, sizeof h, msg, msglen, NULL, 0);
 	crypto_sign_detached(s.sig, NULL, h, sizeof h, k->sk);
 	memcpy(gbuf, s.sig, EV_SIG_LEN);
-	memcpy(gbuf + EV_SIG_LEN, trusted_comment, tcl);
+	/* signed bytes, not a C string */
+	memcpy(gbuf + EV_SIG_LEN, trusted_comment, tcl); /* NOLINT(bugprone-not-null-terminated-result) */
 	crypto_sign_detached(gsig, NULL, gbuf, EV_SIG_LEN + tcl, k->sk);
 	sodium_bin2base64(sb64, sizeof sb64, (const uint8_t *)&s, sizeof s,
 			  sodium_base64_VARIANT_ORIGINAL);

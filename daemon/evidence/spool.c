@@ -553,7 +553,7 @@ static int commit_batch(struct ev_spool *s, struct batch *b, char *err,
 	 * record that is not durable (uploaders trust it) */
 	for (size_t i = 0; i < b->n; i++) {
 		struct staged *f = &b->st[i];
-		int to = s->dfd;
+		int to;
 
 		if (f->shard == ROOT_SHARD)
 			continue;

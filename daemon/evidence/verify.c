@@ -273,6 +273,23 @@ static void check_checkpoint(struct vctx *c, const struct entry *e,
 			first, last, count);
 		goto next;
 	}
+	if (c->cp_start && first > c->cp_start) {
+		/* the checkpoints before this one went to the back office
+		 * with the records they covered: continuity over that span
+		 * rests on the ledger hashes, checked by this root and the
+		 * chain links around them */
+		bool all_uploaded = true;
+
+		for (uint64_t s2 = c->cp_start; s2 < first && all_uploaded; s2++) {
+			const struct entry *x = ev_v_find(c, s2);
+
+			all_uploaded = x && x->uploaded;
+		}
+		if (all_uploaded) {
+			c->unconfirmed_to = first - 1;
+			c->cp_start = first;
+		}
+	}
 	if (c->cp_start && first != c->cp_start) {
 		ev_v_problem(c, e->seq, EV_P_CHECKPOINT, file, "covers from %"
 			PRIu64 " but the previous checkpoint ended at %" PRIu64,
@@ -418,7 +435,7 @@ static void add_vrec(struct vctx *c, const struct ev_vrec *v)
 	r->recs[r->nrecs++] = *v;
 }
 
-void ev_v_check_record(struct vctx *c, struct entry *e, size_t idx)
+static void check_present_record(struct vctx *c, struct entry *e, size_t idx)
 {
 	struct ev_record *r = &c->r;
 	struct ev_vrec vr;
@@ -589,3 +606,17 @@ void ev_v_check_record(struct vctx *c, struct entry *e, size_t idx)
 	add_vrec(c, &vr);
 }
 
+
+void ev_v_check_record(struct vctx *c, struct entry *e, size_t idx)
+{
+	if (e->uploaded) {
+		/* handed to the back office and deleted; its hash (from the
+		 * ledger) takes part in the link and checkpoint checks of the
+		 * records around it, which are signed */
+		if (!c->rep->uploaded++)
+			c->rep->uploaded_first = e->seq;
+		c->rep->uploaded_last = e->seq;
+		return;
+	}
+	check_present_record(c, e, idx);
+}

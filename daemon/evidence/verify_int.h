@@ -14,6 +14,7 @@ struct entry {
 	uint32_t dir;			/* index into rep->dirs */
 	uint8_t hash[EV_HASH_LEN];
 	bool hashed, dup;
+	bool uploaded;			/* no file: hash from the upload ledger */
 };
 
 struct vctx {
@@ -30,6 +31,9 @@ struct vctx {
 	int64_t last_time_us;		/* time_utc of the previous record */
 	unsigned last_hb_interval;
 	struct ev_record r;
+	const char *ledger;		/* anpr-upload's ledger, or NULL */
+	uint64_t unconfirmed_to;	/* uploaded records up to here: no
+					   present checkpoint covers them */
 };
 
 const char *ev_v_disp(struct vctx *c, const char *path, char *buf,

@@ -211,6 +211,81 @@ static int rm_cb(const char *p, const struct stat *sb, int f, struct FTW *w)
 	return remove(p);
 }
 
+/* Records anpr-upload handed over and deleted: "seq record_id sha256
+ * unix_time" per line. A record still present keeps its own file (it was
+ * acknowledged but the deletion had not happened). */
+static int add_uploaded(struct vctx *c, const char *rec_dir, char *err, size_t errlen)
+{
+	FILE *f = fopen(c->ledger, "r");
+	char line[512], id[256], hex[EV_HASH_HEX + 2];
+	unsigned long long seq;
+	size_t n = c->ne, lineno = 0;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot read the upload ledger: %s", c->ledger,
+			 strerror(errno));
+		return EV_EIO;
+	}
+	while (fgets(line, sizeof line, f)) {
+		bool present = false;
+		struct entry *e;
+
+		lineno++;
+		if (sscanf(line, "%llu %255s %65s", &seq, id, hex) != 3 || seq == 0 ||
+		    strlen(hex) != EV_HASH_HEX) {
+			snprintf(err, errlen, "%s:%zu: not a ledger line (seq record_id sha256 "
+				 "time)", c->ledger, lineno);
+			fclose(f);
+			return EV_EFORMAT;
+		}
+		for (size_t i = 0; i < n && !present; i++)
+			present = c->e[i].seq == seq;
+		for (size_t i = n; i < c->ne && !present; i++)
+			present = c->e[i].seq == seq;	/* listed twice: a resend */
+		if (present)
+			continue;
+		if (add_entry(c, seq, rec_dir) != 0) {
+			fclose(f);
+			return EV_ENOMEM;
+		}
+		e = &c->e[c->ne - 1];
+		if (ev_unhex(hex, e->hash, EV_HASH_LEN) != 0) {
+			snprintf(err, errlen, "%s:%zu: bad SHA-256 '%s'", c->ledger, lineno, hex);
+			fclose(f);
+			return EV_EFORMAT;
+		}
+		e->hashed = true;
+		e->uploaded = true;
+	}
+	fclose(f);
+	return 0;
+}
+
+/* An uploaded record's ledger hash is vouched for by signed data only if a
+ * verified checkpoint covers it or the record after it is present (its
+ * signed prev_hash was compared). Anything else is reported as unconfirmed. */
+static void note_unconfirmed(struct vctx *c)
+{
+	uint64_t first = 0, last = 0;
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->ne; i++) {
+		const struct entry *e = &c->e[i];
+		const struct entry *next = ev_v_find(c, e->seq + 1);
+
+		if (!e->uploaded || (next && !next->uploaded) ||
+		    (e->seq <= c->rep->covered_to && e->seq > c->unconfirmed_to))
+			continue;
+		if (!n++)
+			first = e->seq;
+		last = e->seq;
+	}
+	if (n)
+		ev_v_note(c, "%zu uploaded records (%" PRIu64 "..%" PRIu64 ") are known only "
+			  "from the upload ledger: no checkpoint or present record confirms "
+			  "their hashes yet", n, first, last);
+}
+
 static int verify_dir(struct vctx *c, const char *root, char *err,
 		      size_t errlen)
 {
@@ -225,6 +300,8 @@ static int verify_dir(struct vctx *c, const char *root, char *err,
 		return EV_EFORMAT;
 	}
 	rc = collect(c, rec, 0, err, errlen);
+	if (!rc && c->ledger)
+		rc = add_uploaded(c, rec, err, errlen);
 	if (rc)
 		return rc;
 	if (c->ne)
@@ -237,7 +314,7 @@ static int verify_dir(struct vctx *c, const char *root, char *err,
 		char path[1100], *t;
 		size_t n;
 
-		if (c->e[i].dup)
+		if (c->e[i].dup || c->e[i].uploaded)
 			continue;
 		ev_v_path_of(c, &c->e[i], EV_SUFFIX_REC, path, sizeof path);
 		if (ev_read_file(path, EV_RECORD_MAX, &t, &n, err,
@@ -258,6 +335,13 @@ static int verify_dir(struct vctx *c, const char *root, char *err,
 	for (size_t i = 0; i < c->ne; i++)
 		ev_v_check_record(c, &c->e[i], i);
 	check_head(c, root);
+	if (c->rep->uploaded) {
+		ev_v_note(c, "%zu records (%" PRIu64 "..%" PRIu64 ") were handed to the back "
+			  "office and deleted; their hashes come from the upload ledger %s",
+			  c->rep->uploaded, c->rep->uploaded_first, c->rep->uploaded_last,
+			  c->ledger);
+		note_unconfirmed(c);
+	}
 	if (c->rep->clock_unsynced)
 		ev_v_note(c, "%zu of %zu records were made while the clock was "
 			  "not synchronised (clock_synced=0); the largest "
@@ -275,6 +359,13 @@ static int verify_dir(struct vctx *c, const char *root, char *err,
 int ev_verify_path(const char *path, const struct ev_key *keys, size_t nkeys,
 		   struct ev_vreport *rep, char *err, size_t errlen)
 {
+	return ev_verify_path_uploaded(path, keys, nkeys, NULL, rep, err, errlen);
+}
+
+int ev_verify_path_uploaded(const char *path, const struct ev_key *keys, size_t nkeys,
+			    const char *ledger, struct ev_vreport *rep, char *err,
+			    size_t errlen)
+{
 	struct vctx *c = calloc(1, sizeof *c);
 	struct stat st;
 	size_t pl = strlen(path);
@@ -289,6 +380,7 @@ int ev_verify_path(const char *path, const struct ev_key *keys, size_t nkeys,
 	c->rep = rep;
 	c->given = keys;
 	c->ngiven = nkeys;
+	c->ledger = ledger;
 	if (stat(path, &st) != 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		free(c);

@@ -1,5 +1,5 @@
 include daemon/upload/build.mk
 # anpr-upload against a faulty loopback HTTPS back office, 1,000 records.
-SUITE_PREREQS += $(BUILD)/bin/anpr-upload $(BUILD)/bin/anpr-keygen $(EV_FILL)
+SUITE_PREREQS += $(BUILD)/bin/anpr-upload $(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-verify $(EV_FILL)
 $(eval $(call add_suite,e2e,upload-faults,tests/upload/upload-faults $(BUILD) 1000))
 $(eval $(call add_test,upload_pure,tests/upload/test_upload.c,anprupload,$(UPLOAD_LDLIBS)))

@@ -29,8 +29,8 @@ fps = 5
 [reader]
 workers = 2
 [tracker]
-max_gap = 1500ms
-timeout = 2s
+max_gap = 4s
+timeout = 5s
 [hotlists]
 file = $D/hotlist.csv
 [spool]
@@ -52,7 +52,7 @@ sleep 3
 # the sensor consumes injected frames at its own rate (5 fps): this paces
 v4l2-ctl -d /dev/anpr/cam0-out --stream-out-mmap=2 --stream-from=$D/frames.grey \
 	--stream-count=$frames > $W/inject 2>&1
-sleep 5
+sleep 7
 kill -TERM $pid
 wait $pid
 rc=$?
