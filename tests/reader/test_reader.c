@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <pthread.h>
 
 #include "reader_hook.h"
 
@@ -646,6 +647,65 @@ static void test_bad_weights(void **state)
 	free(copy);
 }
 
+/* One reader per thread: readers running at once read what one reads alone. */
+struct worker {
+	const struct canvas *c;
+	struct anpr_read out;
+	int rc;
+};
+
+static void *work(void *arg)
+{
+	struct worker *wk = arg;
+	struct anpr_reader_config cfg;
+	struct anpr_reader *r;
+	char err[256];
+
+	anpr_reader_config_default(&cfg);
+	r = anpr_reader_create(&cfg, err, sizeof(err));
+	wk->rc = -1;
+	if (!r)
+		return NULL;
+	for (int i = 0; i < 3; i++)
+		wk->rc = anpr_reader_read(r, wk->c->p, wk->c->w, wk->c->h,
+					  wk->c->stride, &wk->out);
+	anpr_reader_destroy(r);
+	return NULL;
+}
+
+static void test_readers_in_threads(void **state)
+{
+	struct canvas c = canvas_new(640, 360, 90);
+	struct worker alone = { &c, { 0 }, 0 }, wk[3];
+	pthread_t t[3];
+
+	(void)state;
+	noise(&c, 80, 20, 3);
+	plate(&c, "E01H0E1", 100, 100, 30, 230, 30, 0.0f);
+	plate(&c, "HE10", 350, 250, 20, 30, 220, 0.0f);
+	work(&alone);
+	assert_int_equal(alone.rc, 0);
+	assert_true(alone.out.candidates > 0);	/* there is work to compare */
+	for (int i = 0; i < 3; i++) {
+		wk[i] = (struct worker){ &c, { 0 }, 0 };
+		assert_int_equal(pthread_create(&t[i], NULL, work, &wk[i]), 0);
+	}
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(wk[i].rc, 0);
+		assert_int_equal(wk[i].out.nplates, alone.out.nplates);
+		assert_int_equal(wk[i].out.candidates, alone.out.candidates);
+		for (int p = 0; p < alone.out.nplates; p++) {
+			assert_string_equal(wk[i].out.plates[p].text,
+					    alone.out.plates[p].text);
+			assert_memory_equal(wk[i].out.plates[p].box,
+					    alone.out.plates[p].box,
+					    sizeof(alone.out.plates[p].box));
+		}
+	}
+	free(c.p);
+}
+
 /* The clock is injected: time spent is what the clock says. */
 static uint64_t fake_now;
 
@@ -694,6 +754,7 @@ int main(void)
 		cmocka_unit_test(test_bad_frames),
 		cmocka_unit_test(test_bad_weights),
 		cmocka_unit_test(test_injected_clock),
+		cmocka_unit_test(test_readers_in_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
