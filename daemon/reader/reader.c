@@ -34,6 +34,7 @@ static const int thr_offsets[] = { 6, 14, 28 };
 #define MAX_LINES	256
 #define MAX_CANDS	64
 #define MAX_REGIONS	64
+#define SIZE_BONUS	0.2f	/* rank per doubling of character height */
 #define VOTE_BONUS	0.1f	/* rank per agreeing reading, up to 4 */
 #define CACHE_SLOTS	2048	/* classified components per level+polarity */
 
@@ -330,7 +331,9 @@ static void recognise(struct anpr_reader *r, const uint8_t *img, size_t stride,
 	c->p.format = d.format;
 	c->p.dark_on_light = dark;
 	line_geometry(&at, s, &c->p);
-	c->rank = d.score;
+	/* Plates are usually the largest text around them (overlays, dealer
+	 * frames and stickers are smaller): a little for size. */
+	c->rank = d.score + SIZE_BONUS * log2f(fmaxf(c->p.char_height, 8.0f) / 16.0f);
 }
 
 static int by_rank(const void *a, const void *b)
