@@ -294,7 +294,7 @@ static void apply_roi(struct pl_source *s, struct pl_job *j)
 	const struct anprd_roi *roi = s->p->cfg.sources[s->index].roi;
 	size_t npx = (size_t)j->width * (size_t)j->height;
 
-	if (!roi)
+	if (!roi || npx == 0)
 		return;
 	if (!s->roi_mask || s->roi_w != j->width || s->roi_h != j->height) {
 		free(s->roi_mask);
