@@ -69,7 +69,7 @@ $(VM_INITRD): kmod-vm-modules $(VMTEST) $(KERNEL_IMG) $(VMD_BINS) $(PLATES_RAW) 
 SUITE_PREREQS += $(VM_INITRD)
 BENCH_PREREQS += $(VM_INITRD)
 $(eval $(call add_suite,vm,kmod-vm,$(KMOD_VM_ENV) tests/vm/run.sh $(VM_INITRD) check))
-$(eval $(call add_bench,kmod-vm,set -o pipefail; $(KMOD_VM_ENV) tests/vm/run.sh $(VM_INITRD) bench | grep -E '^vm |^# (GREY|Y10|Y16) |^not ok|^# qemu'))
+$(eval $(call add_bench,kmod-vm,set -o pipefail; $(KMOD_VM_ENV) tests/vm/run.sh $(VM_INITRD) bench | grep -E '^vm |^\# (GREY|Y10|Y16) |^not ok|^\# qemu'))
 
 check-vm: $(VM_INITRD)
 	$(KMOD_VM_ENV) tests/vm/run.sh $(VM_INITRD) check
