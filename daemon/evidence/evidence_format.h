@@ -117,6 +117,7 @@ enum ev_kind {
 	X(CONFIDENCE,      "confidence",          EV_K_FIX3)   \
 	X(HOTLIST,         "hotlist",             EV_K_TOKEN)  \
 	X(HOTLIST_ENTRY,   "hotlist_entry",       EV_K_TEXT)   \
+	X(POSITION,        "position",            EV_K_TEXT)   \
 	X(PLATE_FILE,      "plate_image",         EV_K_FILE)   \
 	X(PLATE_HASH,      "plate_image_sha256",  EV_K_HASHN)  \
 	X(OVERVIEW_FILE,   "overview_image",      EV_K_FILE)   \

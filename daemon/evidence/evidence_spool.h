@@ -162,6 +162,10 @@ struct ev_read_in {
 	unsigned confidence_permille;	/* 0..1000 */
 	char hotlist[65];		/* "" = no hit */
 	char hotlist_entry[65];
+	/* where the read was made: the canonical line of docs/location.md
+	 * ("status=gps-3d lat=... lon=... age_ms=..."); "" = the configured
+	 * fixed site (status=fixed-site with the site's coordinates) */
+	char position[200];
 	void *plate_jpg;		/* malloc'd; owned by the writer once */
 	size_t plate_len;		/* submitted successfully */
 	void *overview_jpg;

@@ -104,6 +104,13 @@ static int stage_read(struct ev_writer *w, const struct ev_read_in *in,
 	ev_record_set(r, EV_F_HOTLIST_ENTRY, "%s",
 		      in->hotlist[0] && in->hotlist_entry[0]
 		      ? in->hotlist_entry : EV_NONE);
+	if (in->position[0])
+		ev_record_set(r, EV_F_POSITION, "%s", in->position);
+	else
+		ev_record_set(r, EV_F_POSITION, "status=fixed-site lat=%s%lld.%06lld lon=%s%lld.%06lld",
+			      w->cfg.spool.site.lat_e6 < 0 ? "-" : "", llabs(w->cfg.spool.site.lat_e6) / 1000000,
+			      llabs(w->cfg.spool.site.lat_e6) % 1000000, w->cfg.spool.site.lon_e6 < 0 ? "-" : "",
+			      llabs(w->cfg.spool.site.lon_e6) / 1000000, llabs(w->cfg.spool.site.lon_e6) % 1000000);
 	return ev_spool_stage(w->sp, r, &in->when,
 			      in->plate_jpg ? &plate : NULL,
 			      in->overview_jpg ? &over : NULL, NULL, err,

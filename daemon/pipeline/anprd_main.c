@@ -96,7 +96,10 @@ static void site_from_config(const struct anprd_config *cfg, const char *config_
 	snprintf(site->site_id, sizeof(site->site_id), "%s", cfg->site_id);
 	site->lat_e6 = (int64_t)(cfg->location.latitude * 1e6);
 	site->lon_e6 = (int64_t)(cfg->location.longitude * 1e6);
-	site->bearing_deg = (unsigned)cfg->location.direction;
+	/* in-vehicle cameras have no fixed site: the site fields stay 0 and
+	 * every read's `position` field says where it was made */
+	site->bearing_deg = cfg->location.mode == ANPRD_LOC_FIXED && cfg->location.direction >= 0 ?
+			    (unsigned)cfg->location.direction : 0;
 	snprintf(site->sw_version, sizeof(site->sw_version), "anpr-%s", ANPR_VERSION);
 	ev_sha256(config_text, config_len, h);
 	ev_hex(h, sizeof(h), site->config_sha256);
@@ -230,6 +233,8 @@ int main(int argc, char **argv)
 	struct timespec started;
 	sigset_t sigs;
 	struct pl_totals tot;
+	struct anpr_loc_tracker gps_tracker;
+	struct anpr_gpsd *gpsd = NULL;
 	int rc = 0;
 
 	memset(&d, 0, sizeof(d));
@@ -334,6 +339,19 @@ int main(int argc, char **argv)
 	pc.heartbeat_ms = d.cfg.health.heartbeat_ms;
 	pc.exit_at_eof = exit_at_eof;
 	pc.search_back_ms = d.cfg.hotlists.search_back_ms;
+	pc.fixed_lat = d.cfg.location.latitude;
+	pc.fixed_lon = d.cfg.location.longitude;
+	if (d.cfg.location.mode == ANPRD_LOC_GPSD) {
+		char port[16];
+
+		/* in-vehicle: every read records the fix at its capture */
+		anpr_loc_tracker_init(&gps_tracker, (uint64_t)d.cfg.location.max_fix_age_ms);
+		snprintf(port, sizeof(port), "%d", d.cfg.location.gpsd_port);
+		if (anpr_gpsd_start(&gpsd, d.cfg.location.gpsd_host, port, &gps_tracker, 1000,
+				    NULL, err, sizeof(err)))
+			die("%s", err);
+		pc.gps = &gps_tracker;
+	}
 	health_params_default(&pc.health);
 	pc.health.black_level = d.cfg.health.black_level;
 	pc.health.saturated_fraction = d.cfg.health.saturated_fraction;
@@ -411,6 +429,10 @@ int main(int argc, char **argv)
 	}
 	sd_notify(0, "STOPPING=1");
 	pipeline_stop(p, &tot);
+	if (gpsd) {
+		anpr_gpsd_stop(gpsd);
+		anpr_loc_tracker_destroy(&gps_tracker);
+	}
 	if (ev_writer_stop(writer, err, sizeof(err))) {
 		fprintf(stderr, "anprd: %s\n", err);
 		rc = 1;

@@ -3,8 +3,8 @@
 INCLUDES += -Idaemon/pipeline
 PIPELINE_SRCS := daemon/pipeline/pipeline.c daemon/pipeline/snapshot.c
 $(eval $(call add_lib,anprpipeline,$(PIPELINE_SRCS)))
-ANPRD_LIBS := anprpipeline anprdcore anprevidence anprreader anprcap anprimageio
-ANPRD_LDLIBS := $(ANPRCAP_LDLIBS) -lsodium -lcurl -lsystemd -lm -lpthread
+ANPRD_LIBS := anprpipeline anprdcore anprevidence anprreader anprcap anprimageio anprlocation
+ANPRD_LDLIBS := $(ANPRCAP_LDLIBS) -lsodium -lcurl -lgps -lsystemd -lm -lpthread
 $(eval $(call add_prog,anprd,daemon/pipeline/anprd_main.c,$(ANPRD_LIBS),$(ANPRD_LDLIBS)))
 
 # Records name the reader model that produced them: the SHA-256 of the

@@ -567,6 +567,18 @@ static void on_vehicle(void *ctx, const struct trk_vehicle *v)
 	snprintf(in.vrm, sizeof(in.vrm), "%s", v->vrm);
 	snprintf(in.region, sizeof(in.region), "%s", snap ? snap->region : "auto");
 	in.confidence_permille = (unsigned)(v->conf * 1000.0f + 0.5f);
+	{
+		/* the position at the capture of the best read: a lost or old
+		 * fix is recorded as such (docs/location.md) */
+		struct anpr_location loc;
+
+		if (p->cfg.gps)
+			anpr_loc_tracker_query(p->cfg.gps, in.when.mono_ns, &loc);
+		else
+			anpr_location_fixed(&loc, p->cfg.fixed_lat, p->cfg.fixed_lon);
+		if (anpr_location_format(&loc, in.position, sizeof(in.position)) < 0)
+			in.position[0] = '\0';
+	}
 	if (is_hit) {
 		snprintf(in.hotlist, sizeof(in.hotlist), "%s", hit.entry.list);
 		snprintf(in.hotlist_entry, sizeof(in.hotlist_entry), "%s", hit.entry.vrm);

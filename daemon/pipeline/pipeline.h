@@ -33,6 +33,7 @@
 #include "recent.h"
 #include "health.h"
 #include "roi.h"
+#include "location.h"
 #include "tracker.h"
 #include "evidence_spool.h"
 
@@ -63,6 +64,10 @@ struct pl_config {
 	int exit_at_eof;		/* stop when every source has ended */
 	int jpeg_quality;
 	int64_t search_back_ms;		/* recent vehicles kept for search back */
+	/* where reads are made: a gpsd-fed tracker (in-vehicle cameras), or
+	 * NULL for a fixed site at fixed_lat/fixed_lon */
+	struct anpr_loc_tracker *gps;
+	double fixed_lat, fixed_lon;
 	struct health_params health;	/* camera-health thresholds */
 	int64_t health_every_ms;	/* check each source's view this often; 0 = never */
 	FILE *log;			/* one line per vehicle and alert (NULL: none) */

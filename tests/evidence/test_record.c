@@ -51,6 +51,7 @@ static void fill_read(struct ev_record *r)
 		{ EV_F_CONFIDENCE, "0.973" },
 		{ EV_F_HOTLIST, "-" },
 		{ EV_F_HOTLIST_ENTRY, "-" },
+		{ EV_F_POSITION, "status=fixed-site lat=51.507351 lon=-0.127758" },
 		{ EV_F_PLATE_FILE, "000000000005.plate.jpg" },
 		{ EV_F_PLATE_HASH, EV_ZERO_HASH_HEX },
 		{ EV_F_OVERVIEW_FILE, "-" },
@@ -142,6 +143,9 @@ static void test_malformed(void **state)
 	expect_bad("overview_image=-\noverview_image_sha256=-\n", "",
 		   "missing");
 	expect_bad("vrm=AB12 CDE", "vrm=AB12\001CDE", "vrm");
+	expect_bad("position=status", "position= status", "printable ASCII");
+	expect_bad("position=status=fixed-site lat=51.507351 lon=-0.127758\n", "",
+		   "expected field \"position\"");
 }
 
 static void test_limits(void **state)

@@ -132,6 +132,7 @@ static int stage_read(struct ev_spool *s, int i)
 	ev_record_set(&r, EV_F_CONFIDENCE, "0.950");
 	ev_record_set(&r, EV_F_HOTLIST, "-");
 	ev_record_set(&r, EV_F_HOTLIST_ENTRY, "-");
+	ev_record_set(&r, EV_F_POSITION, "status=gps-3d lat=51.500000 lon=-0.116667 age_ms=%d", i);
 	return ev_spool_stage(s, &r, &w, &p, &o, NULL, err, sizeof err);
 }
 
