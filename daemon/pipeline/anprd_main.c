@@ -10,6 +10,9 @@
  *   --replay-fast   as fast as the readers go, losslessly
  *   --replay-loop   restart recordings at their end
  *   --run-for SECS  stop after SECS seconds
+ *   --log-reads     print each vehicle read and alert on stdout; off by
+ *                   default: registrations are personal data and belong in
+ *                   the signed records and the alert outputs, not the journal
  *
  * Signals: SIGTERM/SIGINT stop cleanly (open vehicles are recorded, the
  * spool is checkpointed); SIGHUP reloads the hotlists (a bad file is
@@ -199,7 +202,8 @@ static void usage(FILE *f)
 	fprintf(f, "usage: anprd --config FILE [--workers N]\n"
 		   "       anprd --config FILE --check-config\n"
 		   "  recordings: [--exit-at-eof] [--replay-fast] [--replay-loop] [--run-for SECS]\n"
-		   "  status: [--status-file PATH] (default $RUNTIME_DIRECTORY/status.json)\n");
+		   "  status: [--status-file PATH] (default $RUNTIME_DIRECTORY/status.json)\n"
+		   "  [--log-reads] print each vehicle and alert (personal data: demos, tests)\n");
 }
 
 int main(int argc, char **argv)
@@ -213,6 +217,7 @@ int main(int argc, char **argv)
 		{ "replay-loop", no_argument, NULL, 'l' },
 		{ "run-for", required_argument, NULL, 'r' },
 		{ "status-file", required_argument, NULL, 's' },
+		{ "log-reads", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -228,6 +233,7 @@ int main(int argc, char **argv)
 	int check_only = 0, exit_at_eof = 0, replay_fast = 0, replay_loop = 0, workers = -1, c;
 	double run_for_s = 0;
 	const char *status_path = NULL;
+	int log_reads = 0;
 	char status_buf[512], status_line[300];
 	struct timespec last_status = { 0, 0 };
 	struct timespec started;
@@ -249,6 +255,7 @@ int main(int argc, char **argv)
 		case 'l': replay_loop = 1; break;
 		case 'r': run_for_s = atof(optarg); break;
 		case 's': status_path = optarg; break;
+		case 'L': log_reads = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -359,6 +366,7 @@ int main(int argc, char **argv)
 	pc.health.frozen_after_us = d.cfg.health.frozen_after_ms * 1000;
 	pc.health_every_ms = 1000;
 	pc.log = d.log;
+	pc.log_reads = log_reads;
 	pc.alert = to_dispatch;
 	pc.alert_ctx = d.alerts;
 	if (pipeline_start(&p, &pc, &d.hotlists, writer, err, sizeof(err)))

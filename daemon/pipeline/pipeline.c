@@ -530,7 +530,7 @@ static void raise_hit(struct pipeline *p, const struct pl_done *d, const struct 
 	snprintf(a.source, sizeof(a.source), "%s", p->cfg.sources[d->source].name);
 	a.confidence = pl->confidence;
 	send_alert(p, &a);
-	if (p->cfg.log) {
+	if (p->cfg.log && p->cfg.log_reads) {
 		fprintf(p->cfg.log, "ALERT  %-8s hotlist %s (%s)%s, source %s",
 			pl->text, hit->entry.list, hit->entry.reason,
 			hit->distance ? " [look-alike match]" : "",
@@ -595,7 +595,7 @@ static void on_vehicle(void *ctx, const struct trk_vehicle *v)
 				       in.when.utc.tv_nsec / 1000000,
 		   atomic_load(&p->stats.vehicles));
 	pthread_mutex_unlock(&p->recent_lock);
-	if (p->cfg.log) {
+	if (p->cfg.log && p->cfg.log_reads) {
 		fprintf(p->cfg.log, "READ   %-8s conf %.2f, %d reads, %s%s\n", v->vrm, v->conf,
 			v->nreads, p->cfg.sources[v->source].name, is_hit ? ", HOTLIST HIT" : "");
 		fflush(p->cfg.log);
@@ -923,7 +923,7 @@ static int on_backhit(void *ctx, const struct recent_read *r, const struct hotli
 	hit_alert(p, &a, ALERT_HIT_SEARCHBACK, r->vrm, hit, r->time_ms * 1000);
 	a.record_id = r->record_id;
 	send_alert(p, &a);
-	if (p->cfg.log) {
+	if (p->cfg.log && p->cfg.log_reads) {
 		fprintf(p->cfg.log, "ALERT  %-8s hotlist %s (%s), search back: passed %.0f s ago\n",
 			r->vrm, hit->entry.list, hit->entry.reason,
 			(double)(time(NULL) * 1000LL - r->time_ms) / 1000.0);

@@ -70,7 +70,11 @@ struct pl_config {
 	double fixed_lat, fixed_lon;
 	struct health_params health;	/* camera-health thresholds */
 	int64_t health_every_ms;	/* check each source's view this often; 0 = never */
-	FILE *log;			/* one line per vehicle and alert (NULL: none) */
+	FILE *log;			/* source errors and health (NULL: none) */
+	int log_reads;			/* also a line per vehicle and alert on log:
+					   VRMs are personal data, so off unless asked
+					   (demos, tests); records and alert outputs
+					   are where reads belong */
 	/* where alerts go (e.g. alert_dispatch_push); called from the
 	 * decision thread, or from pipeline_search_back's caller */
 	void (*alert)(void *ctx, const struct alert *a);

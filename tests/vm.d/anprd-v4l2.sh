@@ -46,7 +46,7 @@ CONF
 frames=$(( $(wc -c < $D/frames.grey) / 307200 ))
 v4l2-ctl -d /dev/anpr/cam0 --set-fmt-video=width=640,height=480,pixelformat=GREY \
 	--set-parm=5 > $W/fmt 2>&1
-anprd --config $W/anprd.conf > $W/out 2> $W/err &
+anprd --log-reads --config $W/anprd.conf > $W/out 2> $W/err &
 pid=$!
 sleep 3
 # the sensor consumes injected frames at its own rate (5 fps): this paces
