@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-journal.h>
 
@@ -197,13 +198,47 @@ static void write_status(const char *path, const struct daemon_state *d, struct 
 		unlink(tmp);
 }
 
+/*
+ * The signing key's passphrase, if the key is encrypted: from
+ * --key-passphrase-file, else from the systemd credential
+ * "signing-key.passphrase" (LoadCredential=), else none (an unencrypted
+ * key for an unattended host, docs/keys.md). Trailing newlines dropped.
+ */
+static int key_passphrase(const char *file, char *out, size_t cap)
+{
+	char path[512], err[512], *buf;
+	const char *dir = getenv("CREDENTIALS_DIRECTORY");
+	size_t len;
+
+	out[0] = '\0';
+	if (!file && dir) {
+		snprintf(path, sizeof(path), "%s/signing-key.passphrase", dir);
+		if (access(path, R_OK) == 0)
+			file = path;
+	}
+	if (!file)
+		return 0;
+	if (ev_read_file(file, cap - 1, &buf, &len, err, sizeof(err)) != 0)
+		die("%s", err);
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		len--;
+	if (!len)
+		die("%s: empty passphrase", file);
+	memcpy(out, buf, len);
+	out[len] = '\0';
+	sodium_memzero(buf, len);
+	free(buf);
+	return 1;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: anprd --config FILE [--workers N]\n"
 		   "       anprd --config FILE --check-config\n"
 		   "  recordings: [--exit-at-eof] [--replay-fast] [--replay-loop] [--run-for SECS]\n"
 		   "  status: [--status-file PATH] (default $RUNTIME_DIRECTORY/status.json)\n"
-		   "  [--log-reads] print each vehicle and alert (personal data: demos, tests)\n");
+		   "  [--log-reads] print each vehicle and alert (personal data: demos, tests)\n"
+		   "  [--key-passphrase-file FILE] (or the credential signing-key.passphrase)\n");
 }
 
 int main(int argc, char **argv)
@@ -218,6 +253,7 @@ int main(int argc, char **argv)
 		{ "run-for", required_argument, NULL, 'r' },
 		{ "status-file", required_argument, NULL, 's' },
 		{ "log-reads", no_argument, NULL, 'L' },
+		{ "key-passphrase-file", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -234,6 +270,7 @@ int main(int argc, char **argv)
 	double run_for_s = 0;
 	const char *status_path = NULL;
 	int log_reads = 0;
+	const char *passphrase_file = NULL;
 	char status_buf[512], status_line[300];
 	struct timespec last_status = { 0, 0 };
 	struct timespec started;
@@ -256,6 +293,7 @@ int main(int argc, char **argv)
 		case 'r': run_for_s = atof(optarg); break;
 		case 's': status_path = optarg; break;
 		case 'L': log_reads = 1; break;
+		case 'P': passphrase_file = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -279,8 +317,16 @@ int main(int argc, char **argv)
 	config_text = slurp(d.config_path, &config_len);
 	if (!config_text)
 		die("%s: cannot read: %s", d.config_path, strerror(errno));
-	if (ev_key_load_secret(d.cfg.keys.signing_key, NULL, &key, err, sizeof(err)))
-		die("%s", err);
+	{
+		char pass[1024];
+		int have = key_passphrase(passphrase_file, pass, sizeof(pass));
+		int krc = ev_key_load_secret(d.cfg.keys.signing_key, have ? pass : NULL, &key, err,
+					     sizeof(err));
+
+		sodium_memzero(pass, sizeof(pass));
+		if (krc)
+			die("%s", err);
+	}
 	d.journal = d.cfg.alerts.journal && getenv("JOURNAL_STREAM") != NULL;
 
 	/* signals go to the main thread only: block them before any thread */
