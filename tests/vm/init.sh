@@ -63,6 +63,16 @@ if [ "$mode" = bench ]; then
 	rc=$?
 	cat /tmp/bench.log
 	[ $rc = 0 ] && ok "bench ran" || notok "bench (exit $rc)"
+	# the capture library over raw V4L2 on the same node (issue 5's figure),
+	# when the capture plug-in brought its bench program
+	if [ -x /build/bin/anprcap-bench ]; then
+		rmmod anprcap; modprobe anprcap && nodes
+		/build/bin/anprcap-bench v4l2 "$CAP" 120 > /tmp/capbench.log 2>&1
+		rc=$?
+		sed -n 's/^\(per-frame overhead\|frames not copied\|dmabuf export\)/vm capture: \1/p' \
+			/tmp/capbench.log
+		[ $rc = 0 ] && ok "capture bench ran" || notok "capture bench (exit $rc)"
+	fi
 	finish
 fi
 
