@@ -58,7 +58,7 @@ static void die(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	fputs("anprd: ", stderr);
+	fputs(getenv("JOURNAL_STREAM") ? "<3>anprd: " : "anprd: ", stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
@@ -80,7 +80,7 @@ static void alert_log(void *ctx, int prio, const char *msg)
 {
 	struct daemon_state *d = ctx;
 
-	fprintf(stderr, "anprd: alerts: %s\n", msg);
+	fprintf(stderr, "%sanprd: alerts: %s\n", pl_prio(d->journal, prio), msg);
 	if (d->journal)
 		sd_journal_send("MESSAGE=alerts: %s", msg, "PRIORITY=%d", prio, NULL);
 }
@@ -135,7 +135,8 @@ static void on_writer_error(void *ctx, int rc, const char *msg)
 {
 	struct daemon_state *d = ctx;
 
-	fprintf(stderr, "anprd: RECORD INTAKE STOPPED (%d): %s\n", rc, msg);
+	fprintf(stderr, "%sanprd: RECORD INTAKE STOPPED (%d): %s\n",
+		pl_prio(getenv("JOURNAL_STREAM") != NULL, 2), rc, msg);
 	if (d->journal)
 		sd_journal_send("MESSAGE=record intake stopped: %s", msg, "PRIORITY=2", NULL);
 }
@@ -413,6 +414,8 @@ int main(int argc, char **argv)
 	pc.health_every_ms = 1000;
 	pc.log = d.log;
 	pc.log_reads = log_reads;
+	/* under systemd stdout is the journal's stream: say each line's priority */
+	pc.syslog_prefix = getenv("JOURNAL_STREAM") != NULL;
 	pc.alert = to_dispatch;
 	pc.alert_ctx = d.alerts;
 	if (pipeline_start(&p, &pc, &d.hotlists, writer, err, sizeof(err)))
@@ -459,11 +462,13 @@ int main(int argc, char **argv)
 							  &added, err, sizeof(err));
 			}
 			if (n < 0) {
-				fprintf(stderr, "anprd: reload rejected, hotlists in force kept: %s\n",
+				fprintf(stderr, "%sanprd: reload rejected, hotlists in force kept: %s\n",
+					pl_prio(pc.syslog_prefix, 3),
 					err);
 				continue;
 			}
-			fprintf(d.log, "hotlists reloaded: %ld entries, %zu new\n", n,
+			fprintf(d.log, "%shotlists reloaded: %ld entries, %zu new\n",
+				pl_prio(pc.syslog_prefix, 5), n,
 				added ? hotlist_count(added) : (size_t)0);
 			fflush(d.log);
 			pipeline_search_back(p, added);
@@ -488,21 +493,22 @@ int main(int argc, char **argv)
 		anpr_loc_tracker_destroy(&gps_tracker);
 	}
 	if (ev_writer_stop(writer, err, sizeof(err))) {
-		fprintf(stderr, "anprd: %s\n", err);
+		fprintf(stderr, "%sanprd: %s\n", pl_prio(pc.syslog_prefix, 2), err);
 		rc = 1;
 	}
 	alert_dispatch_stop(d.alerts);
-	fprintf(d.log, "anprd: %llu frames, %llu dropped (source %llu, queue %llu), "
+	fprintf(d.log, "%sanprd: %llu frames, %llu dropped (source %llu, queue %llu), "
 		"%llu plate reads, %llu vehicles recorded, %llu hotlist alerts%s\n",
-		(unsigned long long)tot.frames,
+		pl_prio(pc.syslog_prefix, 6), (unsigned long long)tot.frames,
 		(unsigned long long)tot.drops_source + (unsigned long long)tot.drops_queue,
 		(unsigned long long)tot.drops_source, (unsigned long long)tot.drops_queue,
 		(unsigned long long)tot.reads, (unsigned long long)tot.vehicles,
 		(unsigned long long)tot.hits,
 		tot.writer_refused ? ", RECORDS REFUSED BY THE SPOOL" : "");
 	if (tot.latency_n)
-		fprintf(d.log, "anprd: capture to hotlist decision over %llu reads: "
-			"p50 %u ms, p99 %u ms, max %u ms\n", (unsigned long long)tot.latency_n,
+		fprintf(d.log, "%sanprd: capture to hotlist decision over %llu reads: "
+			"p50 %u ms, p99 %u ms, max %u ms\n", pl_prio(pc.syslog_prefix, 6),
+			(unsigned long long)tot.latency_n,
 			tot.latency_p50_ms, tot.latency_p99_ms, tot.latency_max_ms);
 	if (tot.writer_refused)
 		rc = 1;

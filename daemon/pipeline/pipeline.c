@@ -118,6 +118,16 @@ struct pipeline {
 	int64_t last_heartbeat_us;
 };
 
+const char *pl_prio(int on, int prio)
+{
+	static const char *const tag[8] = { "<0>", "<1>", "<2>", "<3>", "<4>", "<5>", "<6>",
+					     "<7>" };
+
+	return on && prio >= 0 && prio < 8 ? tag[prio] : "";
+}
+
+#define P(prio) pl_prio(p->cfg.syslog_prefix, (prio))
+
 static int64_t mono_us(void)
 {
 	struct timespec ts;
@@ -280,7 +290,8 @@ static void check_health(struct pl_source *s, const struct pl_job *j)
 		if (p->cfg.alert)
 			p->cfg.alert(p->cfg.alert_ctx, &out[i]);
 		if (p->cfg.log) {
-			fprintf(p->cfg.log, "HEALTH %s: %s %s\n", p->cfg.sources[s->index].name,
+			fprintf(p->cfg.log, "%sHEALTH %s: %s %s\n", P(out[i].active ? 4 : 5),
+				p->cfg.sources[s->index].name,
 				out[i].state, out[i].active ? "raised" : "cleared");
 			fflush(p->cfg.log);
 		}
@@ -325,13 +336,14 @@ static void *capture_thread(void *arg)
 			continue;
 		if (rc == ANPRCAP_E_EOF) {
 			if (p->cfg.log)
-				fprintf(p->cfg.log, "source %s: end of recording\n", name);
+				fprintf(p->cfg.log, "%ssource %s: end of recording\n", P(6), name);
 			break;
 		}
 		if (rc) {
 			atomic_fetch_add(&p->stats.source_errors, 1);
 			if (p->cfg.log)
-				fprintf(p->cfg.log, "source %s: %s\n", name, anprcap_last_error());
+				fprintf(p->cfg.log, "%ssource %s: %s\n", P(3), name,
+					anprcap_last_error());
 			if (rc == ANPRCAP_E_NODEV || rc == ANPRCAP_E_INVAL)
 				break;
 			usleep(100000);
@@ -399,7 +411,7 @@ static void *worker_thread(void *arg)
 
 	reader = anpr_reader_create(&p->cfg.reader, err, sizeof(err));
 	if (!reader && p->cfg.log)
-		fprintf(p->cfg.log, "reader: %s\n", err);
+		fprintf(p->cfg.log, "%sreader: %s\n", P(2), err);
 	for (;;) {
 		struct pl_job *j;
 		struct pl_done *d;
@@ -531,7 +543,7 @@ static void raise_hit(struct pipeline *p, const struct pl_done *d, const struct 
 	a.confidence = pl->confidence;
 	send_alert(p, &a);
 	if (p->cfg.log && p->cfg.log_reads) {
-		fprintf(p->cfg.log, "ALERT  %-8s hotlist %s (%s)%s, source %s",
+		fprintf(p->cfg.log, "%sALERT  %-8s hotlist %s (%s)%s, source %s", P(4),
 			pl->text, hit->entry.list, hit->entry.reason,
 			hit->distance ? " [look-alike match]" : "",
 			p->cfg.sources[d->source].name);
@@ -596,7 +608,7 @@ static void on_vehicle(void *ctx, const struct trk_vehicle *v)
 		   atomic_load(&p->stats.vehicles));
 	pthread_mutex_unlock(&p->recent_lock);
 	if (p->cfg.log && p->cfg.log_reads) {
-		fprintf(p->cfg.log, "READ   %-8s conf %.2f, %d reads, %s%s\n", v->vrm, v->conf,
+		fprintf(p->cfg.log, "%sREAD   %-8s conf %.2f, %d reads, %s%s\n", P(6), v->vrm, v->conf,
 			v->nreads, p->cfg.sources[v->source].name, is_hit ? ", HOTLIST HIT" : "");
 		fflush(p->cfg.log);
 	}
@@ -924,7 +936,8 @@ static int on_backhit(void *ctx, const struct recent_read *r, const struct hotli
 	a.record_id = r->record_id;
 	send_alert(p, &a);
 	if (p->cfg.log && p->cfg.log_reads) {
-		fprintf(p->cfg.log, "ALERT  %-8s hotlist %s (%s), search back: passed %.0f s ago\n",
+		fprintf(p->cfg.log, "%sALERT  %-8s hotlist %s (%s), search back: passed %.0f s ago\n",
+			P(4),
 			r->vrm, hit->entry.list, hit->entry.reason,
 			(double)(time(NULL) * 1000LL - r->time_ms) / 1000.0);
 		fflush(p->cfg.log);

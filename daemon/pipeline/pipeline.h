@@ -71,6 +71,8 @@ struct pl_config {
 	struct health_params health;	/* camera-health thresholds */
 	int64_t health_every_ms;	/* check each source's view this often; 0 = never */
 	FILE *log;			/* source errors and health (NULL: none) */
+	int syslog_prefix;		/* start each line with its "<N>" syslog
+					   priority (stdout is the journal's stream) */
 	int log_reads;			/* also a line per vehicle and alert on log:
 					   VRMs are personal data, so off unless asked
 					   (demos, tests); records and alert outputs
@@ -93,6 +95,10 @@ struct pl_stats {
 	atomic_uint_fast64_t source_errors;
 	atomic_uint health_active[PL_MAX_SOURCES];	/* HEALTH_* raised now */
 };
+
+/* "<N>" for a syslog priority when the daemon's output goes to the journal
+ * (JOURNAL_STREAM set: journald reads the prefix as the line's priority). */
+const char *pl_prio(int on, int prio);
 
 /* The same counters, as plain numbers. */
 struct pl_totals {
