@@ -27,30 +27,6 @@ static void usage(FILE *f)
 		"docs/keys.md).\n");
 }
 
-static int read_passphrase(const char *path, char *out, size_t cap)
-{
-	char *buf;
-	size_t len;
-	char err[512];
-
-	if (ev_read_file(path, cap - 1, &buf, &len, err, sizeof err) != 0) {
-		fprintf(stderr, "anpr-keygen: %s\n", err);
-		return -1;
-	}
-	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
-		len--;
-	if (len == 0) {
-		fprintf(stderr, "anpr-keygen: %s: empty passphrase\n", path);
-		free(buf);
-		return -1;
-	}
-	memcpy(out, buf, len);
-	out[len] = '\0';
-	sodium_memzero(buf, len);
-	free(buf);
-	return 0;
-}
-
 static void show(const struct ev_key *k, const char *pubpath)
 {
 	char id[17], fp[EV_HASH_HEX + 1];
@@ -110,8 +86,10 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (pfile && read_passphrase(pfile, pass, sizeof pass) != 0)
+	if (pfile && ev_read_passphrase(pfile, pass, sizeof pass, err, sizeof err) != 0) {
+		fprintf(stderr, "anpr-keygen: %s\n", err);
 		return 1;
+	}
 	if (ev_key_generate(&k) != 0) {
 		fprintf(stderr, "anpr-keygen: key generation failed\n");
 		return 1;

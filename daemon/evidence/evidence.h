@@ -167,6 +167,12 @@ int ev_key_save(const struct ev_key *k, const char *pubpath,
 		const char *secpath, const char *passphrase, bool force,
 		char *err, size_t errlen);
 
+/* A passphrase file: its content less trailing newlines, into out (cap
+ * bytes with the NUL); empty is an error naming the file. The file's copy
+ * in memory is wiped. */
+int ev_read_passphrase(const char *path, char *out, size_t cap, char *err,
+		       size_t errlen);
+
 /* Whole small file into a malloc'd buffer (NUL-terminated, limit bytes). */
 int ev_read_file(const char *path, size_t limit, char **buf, size_t *len,
 		 char *err, size_t errlen);

@@ -86,6 +86,29 @@ int ev_read_file(const char *path, size_t limit, char **buf, size_t *len,
 	return rc;
 }
 
+int ev_read_passphrase(const char *path, char *out, size_t cap, char *err,
+		       size_t errlen)
+{
+	char *buf;
+	size_t len;
+	int rc = ev_read_file(path, cap - 1, &buf, &len, err, errlen);
+
+	if (rc)
+		return rc;
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		len--;
+	if (len == 0) {
+		snprintf(err, errlen, "%s: empty passphrase", path);
+		free(buf);
+		return EV_EFORMAT;
+	}
+	memcpy(out, buf, len);
+	out[len] = '\0';
+	sodium_memzero(buf, len);
+	free(buf);
+	return 0;
+}
+
 int ev_key_load_public(const char *path, struct ev_key *k, char *err,
 		       size_t errlen)
 {

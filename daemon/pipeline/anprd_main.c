@@ -207,9 +207,8 @@ static void write_status(const char *path, const struct daemon_state *d, struct 
  */
 static int key_passphrase(const char *file, char *out, size_t cap)
 {
-	char path[512], err[512], *buf;
+	char path[512], err[512];
 	const char *dir = getenv("CREDENTIALS_DIRECTORY");
-	size_t len;
 
 	out[0] = '\0';
 	if (!file && dir) {
@@ -219,16 +218,8 @@ static int key_passphrase(const char *file, char *out, size_t cap)
 	}
 	if (!file)
 		return 0;
-	if (ev_read_file(file, cap - 1, &buf, &len, err, sizeof(err)) != 0)
+	if (ev_read_passphrase(file, out, cap, err, sizeof(err)))
 		die("%s", err);
-	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
-		len--;
-	if (!len)
-		die("%s: empty passphrase", file);
-	memcpy(out, buf, len);
-	out[len] = '\0';
-	sodium_memzero(buf, len);
-	free(buf);
 	return 1;
 }
 
