@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * image_jpeg.c - baseline JPEG decode to grey and encode from grey, with
- * libjpeg-turbo.
+ * image_jpeg.c - JPEG decode (baseline or progressive) to grey and encode
+ * from grey, with libjpeg-turbo.
  *
  * libjpeg reports fatal errors through error_exit (we longjmp back) and
  * recoverable damage - a truncated file, corrupt entropy data - only as
@@ -23,11 +23,24 @@
 /* libjpeg's own working memory is bounded, whatever the file claims. */
 #define JPEG_MAX_WORK_MEMORY (512L * 1024 * 1024)
 
+/*
+ * A progressive file is decoded once per scan. Encoders write about ten;
+ * a crafted file can carry thousands of tiny scans and take minutes, so
+ * more than this is refused (libjpeg-turbo's TurboJPEG API stops at 500).
+ */
+#define JPEG_MAX_SCANS 100
+
 struct jpeg_err {
 	struct jpeg_error_mgr mgr;	/* must be first: libjpeg casts to it */
 	jmp_buf jmp;
 	char msg[JMSG_LENGTH_MAX];
 	int warned;
+	int too_many_scans;
+};
+
+struct jpeg_scan_guard {
+	struct jpeg_progress_mgr mgr;	/* must be first: libjpeg casts to it */
+	struct jpeg_err *err;
 };
 
 static void on_error_exit(j_common_ptr cinfo)
@@ -49,11 +62,24 @@ static void on_message(j_common_ptr cinfo, int level)
 	}
 }
 
+/* Called by libjpeg as it works; stops a file with too many scans. */
+static void on_progress(j_common_ptr cinfo)
+{
+	struct jpeg_scan_guard *g = (struct jpeg_scan_guard *)cinfo->progress;
+	const struct jpeg_decompress_struct *d = (const struct jpeg_decompress_struct *)cinfo;
+
+	if (d->input_scan_number > JPEG_MAX_SCANS) {
+		g->err->too_many_scans = 1;
+		longjmp(g->err->jmp, 1);
+	}
+}
+
 int anpr_image_decode_jpeg(const uint8_t *buf, size_t len, const char *name,
 			   struct anpr_image *img, char *err, size_t errlen)
 {
 	struct jpeg_decompress_struct cinfo;
 	struct jpeg_err jerr;
+	struct jpeg_scan_guard guard;
 	/* volatile: modified after setjmp and read after longjmp */
 	volatile int rc = 0;
 	struct anpr_image *volatile out = img;
@@ -64,7 +90,11 @@ int anpr_image_decode_jpeg(const uint8_t *buf, size_t len, const char *name,
 	jerr.mgr.emit_message = on_message;
 	if (setjmp(jerr.jmp)) {
 		anpr_image_free(out);
-		if (!rc)
+		if (!rc && jerr.too_many_scans)
+			rc = anpr_image_fail(err, errlen, ANPR_IMG_ELIMIT, name,
+					     "progressive JPEG with more than %d scans",
+					     JPEG_MAX_SCANS);
+		else if (!rc)
 			rc = anpr_image_fail(err, errlen, ANPR_IMG_ECORRUPT, name,
 					     "corrupt JPEG: %s", jerr.msg);
 		jpeg_destroy_decompress(&cinfo);
@@ -72,6 +102,10 @@ int anpr_image_decode_jpeg(const uint8_t *buf, size_t len, const char *name,
 	}
 	jpeg_create_decompress(&cinfo);
 	cinfo.mem->max_memory_to_use = JPEG_MAX_WORK_MEMORY;
+	memset(&guard, 0, sizeof(guard));
+	guard.mgr.progress_monitor = on_progress;
+	guard.err = &jerr;
+	cinfo.progress = &guard.mgr;
 	jpeg_mem_src(&cinfo, buf, (unsigned long)len);
 	jpeg_read_header(&cinfo, TRUE);
 	if (jerr.warned) {
@@ -83,13 +117,11 @@ int anpr_image_decode_jpeg(const uint8_t *buf, size_t len, const char *name,
 				   name, err, errlen);
 	if (rc)
 		goto out;
-	if (cinfo.progressive_mode) {
-		/* whole-image coefficient buffers: a memory and time bomb on an
-		 * untrusted input, and never what an ANPR sensor produces */
-		rc = anpr_image_fail(err, errlen, ANPR_IMG_EUNSUPPORTED, name,
-				     "progressive JPEG is not supported (baseline only)");
-		goto out;
-	}
+	/*
+	 * Progressive files need whole-image coefficient buffers: bounded by
+	 * the pixel limits above and JPEG_MAX_WORK_MEMORY; their decode time
+	 * by JPEG_MAX_SCANS (on_progress).
+	 */
 	if (cinfo.jpeg_color_space != JCS_GRAYSCALE && cinfo.jpeg_color_space != JCS_YCbCr &&
 	    cinfo.jpeg_color_space != JCS_RGB) {
 		rc = anpr_image_fail(err, errlen, ANPR_IMG_EUNSUPPORTED, name,

@@ -8,6 +8,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <jpeglib.h>
+#include <png.h>
+
 #include "anpr_image.h"
 
 static void put(const char *dir, const char *leaf, const void *p, size_t n)
@@ -22,6 +25,83 @@ static void put(const char *dir, const char *leaf, const void *p, size_t n)
 		exit(1);
 	}
 	fclose(f);
+}
+
+/* A colour progressive JPEG (decoded scan by scan: its own code path). */
+static void put_progressive_jpeg(const char *dir)
+{
+	struct jpeg_compress_struct c;
+	struct jpeg_error_mgr e;
+	unsigned char *mem = NULL;
+	unsigned long len = 0;
+	uint8_t row[20 * 3];
+
+	c.err = jpeg_std_error(&e);
+	jpeg_create_compress(&c);
+	jpeg_mem_dest(&c, &mem, &len);
+	c.image_width = 20;
+	c.image_height = 12;
+	c.input_components = 3;
+	c.in_color_space = JCS_RGB;
+	jpeg_set_defaults(&c);
+	jpeg_simple_progression(&c);
+	jpeg_start_compress(&c, TRUE);
+	while (c.next_scanline < c.image_height) {
+		JSAMPROW r = row;
+
+		for (int i = 0; i < 20 * 3; i++)
+			row[i] = (uint8_t)(i * 9 + c.next_scanline * 21);
+		jpeg_write_scanlines(&c, &r, 1);
+	}
+	jpeg_finish_compress(&c);
+	jpeg_destroy_compress(&c);
+	put(dir, "progressive.jpg", mem, len);
+	free(mem);
+}
+
+struct mem_png {
+	unsigned char p[4096];
+	size_t n;
+};
+
+static void png_to_mem(png_structp png, png_bytep data, png_size_t n)
+{
+	struct mem_png *m = png_get_io_ptr(png);
+
+	if (n > sizeof(m->p) - m->n)
+		png_error(png, "seed too big");
+	memcpy(m->p + m->n, data, n);
+	m->n += n;
+}
+
+static void png_flush_none(png_structp png)
+{
+	(void)png;
+}
+
+/* An RGBA PNG, opaque everywhere (accepted) but one pixel (refused). */
+static void put_rgba_png(const char *dir, const char *leaf, int one_clear)
+{
+	static struct mem_png m;
+	png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+	png_infop info = png_create_info_struct(png);
+	uint8_t row[6 * 4];
+
+	m.n = 0;
+	png_set_write_fn(png, &m, png_to_mem, png_flush_none);
+	png_set_IHDR(png, info, 6, 4, 8, PNG_COLOR_TYPE_RGB_ALPHA, PNG_INTERLACE_NONE,
+		     PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+	png_write_info(png, info);
+	for (int y = 0; y < 4; y++) {
+		for (int i = 0; i < 6 * 4; i++)
+			row[i] = (i % 4 == 3) ? 255 : (uint8_t)(i * 11 + y * 40);
+		if (one_clear && y == 2)
+			row[3] = 0;
+		png_write_row(png, row);
+	}
+	png_write_end(png, info);
+	png_destroy_write_struct(&png, &info);
+	put(dir, leaf, m.p, m.n);
 }
 
 int main(int argc, char **argv)
@@ -55,6 +135,8 @@ int main(int argc, char **argv)
 	snprintf(dir, sizeof(dir), "%s/png", argv[1]);
 	mkdir(dir, 0755);
 	put(dir, "seed.png", png, sizeof(png));
+	put_rgba_png(dir, "rgba-opaque.png", 0);
+	put_rgba_png(dir, "rgba-one-clear.png", 1);
 	snprintf(dir, sizeof(dir), "%s/jpeg", argv[1]);
 	mkdir(dir, 0755);
 	if (anpr_image_alloc(&img, 24, 16))
@@ -74,5 +156,6 @@ int main(int argc, char **argv)
 		free(jpg);
 	}
 	anpr_image_free(&img);
+	put_progressive_jpeg(dir);
 	return 0;
 }

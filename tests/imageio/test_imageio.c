@@ -408,12 +408,78 @@ static void corrupt_inputs(void **state)
 	free(p.p);
 }
 
-static void progressive_jpeg_refused(void **state)
+/* Progressive coding only reorders the same quantised coefficients. */
+static void progressive_jpeg_equals_baseline(void **state)
 {
-	struct buf j = make_jpeg(32, 32, 3, 1);
+	struct buf prog = make_jpeg(67, 45, 3, 1);
+	struct buf base = make_jpeg(67, 45, 3, 0);
+	struct anpr_image a, b;
+	char err[256];
 
 	(void)state;
-	expect_load_error("prog.jpg", j.p, j.n, ANPR_IMG_EUNSUPPORTED, "progressive");
+	assert_int_equal(anpr_image_decode(prog.p, prog.n, "prog.jpg", &a, err, sizeof(err)), 0);
+	assert_int_equal(anpr_image_decode(base.p, base.n, "base.jpg", &b, err, sizeof(err)), 0);
+	assert_int_equal(a.width, 67);
+	assert_int_equal(a.height, 45);
+	for (int y = 0; y < 45; y++)
+		assert_memory_equal(a.data + (size_t)y * a.stride, b.data + (size_t)y * b.stride, 67);
+	anpr_image_free(&a);
+	anpr_image_free(&b);
+	free(prog.p);
+	free(base.p);
+}
+
+/*
+ * A valid grey progressive JPEG of 1 + 63 * 2 = 127 scans (one DC scan,
+ * then each AC coefficient alone, first its high bits, then its last bit):
+ * legal, but past the decoder's 100-scan limit.
+ */
+static struct buf make_many_scan_jpeg(void)
+{
+	static jpeg_scan_info scans[127];
+	struct jpeg_compress_struct c;
+	struct jpeg_error_mgr e;
+	unsigned char *mem = NULL;
+	unsigned long len = 0;
+	uint8_t px[16 * 16];
+	int n = 0;
+	struct buf b;
+
+	fill_pattern(px, 16, 16, 1);
+	scans[n++] = (jpeg_scan_info){ 1, { 0 }, 0, 0, 0, 0 };
+	for (int k = 1; k < 64; k++)
+		scans[n++] = (jpeg_scan_info){ 1, { 0 }, k, k, 0, 1 };
+	for (int k = 1; k < 64; k++)
+		scans[n++] = (jpeg_scan_info){ 1, { 0 }, k, k, 1, 0 };
+	c.err = jpeg_std_error(&e);
+	jpeg_create_compress(&c);
+	jpeg_mem_dest(&c, &mem, &len);
+	c.image_width = 16;
+	c.image_height = 16;
+	c.input_components = 1;
+	c.in_color_space = JCS_GRAYSCALE;
+	jpeg_set_defaults(&c);
+	c.scan_info = scans;
+	c.num_scans = n;
+	jpeg_start_compress(&c, TRUE);
+	while (c.next_scanline < c.image_height) {
+		JSAMPROW row = px + (size_t)c.next_scanline * 16;
+
+		jpeg_write_scanlines(&c, &row, 1);
+	}
+	jpeg_finish_compress(&c);
+	jpeg_destroy_compress(&c);
+	b.p = mem;
+	b.n = len;
+	return b;
+}
+
+static void progressive_jpeg_scan_limit(void **state)
+{
+	struct buf j = make_many_scan_jpeg();
+
+	(void)state;
+	expect_load_error("scans.jpg", j.p, j.n, ANPR_IMG_ELIMIT, "more than 100 scans");
 	free(j.p);
 }
 
@@ -431,16 +497,66 @@ static void sixteen_bit_refused(void **state)
 	free(rgb16.p);
 }
 
+/* RGBA/GA/tRNS files whose pixels are all opaque read as their colours do. */
+static struct buf make_opaque_alpha_png(int w, int h, int with_alpha)
+{
+	struct buf b = { NULL, 0 };
+	png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+	png_infop info = png_create_info_struct(png);
+	int ch = with_alpha ? 4 : 3;
+	uint8_t *row = malloc((size_t)w * ch);
+
+	png_set_write_fn(png, &b, png_write_mem, png_flush_mem);
+	png_set_IHDR(png, info, w, h, 8, with_alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB,
+		     0, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+	png_write_info(png, info);
+	for (int y = 0; y < h; y++) {
+		for (int x = 0; x < w; x++) {
+			row[x * ch + 0] = (uint8_t)(x * 7 + y);
+			row[x * ch + 1] = (uint8_t)(y * 11 + x);
+			row[x * ch + 2] = (uint8_t)(x * y);
+			if (with_alpha)
+				row[x * ch + 3] = 255;
+		}
+		png_write_row(png, row);
+	}
+	png_write_end(png, info);
+	png_destroy_write_struct(&png, &info);
+	free(row);
+	return b;
+}
+
+static void opaque_alpha_accepted(void **state)
+{
+	struct buf rgba = make_opaque_alpha_png(23, 17, 1);
+	struct buf rgb = make_opaque_alpha_png(23, 17, 0);
+	struct anpr_image a, b;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(anpr_image_decode(rgba.p, rgba.n, "rgba.png", &a, err, sizeof(err)), 0);
+	assert_int_equal(anpr_image_decode(rgb.p, rgb.n, "rgb.png", &b, err, sizeof(err)), 0);
+	assert_int_equal(a.width, 23);
+	assert_int_equal(a.height, 17);
+	for (int y = 0; y < 17; y++)
+		assert_memory_equal(a.data + (size_t)y * a.stride, b.data + (size_t)y * b.stride, 23);
+	anpr_image_free(&a);
+	anpr_image_free(&b);
+	free(rgba.p);
+	free(rgb.p);
+}
+
+/* make_png's alpha bytes run through 0..255, and its tRNS makes grey 0 clear. */
 static void transparency_refused(void **state)
 {
 	struct buf rgba = make_png(8, 8, PNG_COLOR_TYPE_RGB_ALPHA, 8, 0, 0);
-	struct buf ga = make_png(8, 8, PNG_COLOR_TYPE_GRAY_ALPHA, 8, 0, 0);
+	struct buf ga = make_png(8, 8, PNG_COLOR_TYPE_GRAY_ALPHA, 8, 1, 0);
 	struct buf trns = make_png(8, 8, PNG_COLOR_TYPE_GRAY, 8, 0, 1);
 
 	(void)state;
-	expect_load_error("rgba.png", rgba.p, rgba.n, ANPR_IMG_EUNSUPPORTED, "alpha");
-	expect_load_error("ga.png", ga.p, ga.n, ANPR_IMG_EUNSUPPORTED, "alpha");
-	expect_load_error("trns.png", trns.p, trns.n, ANPR_IMG_EUNSUPPORTED, "tRNS");
+	expect_load_error("rgba.png", rgba.p, rgba.n, ANPR_IMG_EUNSUPPORTED, "translucent pixels");
+	expect_load_error("ga.png", ga.p, ga.n, ANPR_IMG_EUNSUPPORTED, "translucent pixels");
+	expect_load_error("trns.png", trns.p, trns.n, ANPR_IMG_EUNSUPPORTED, "1 transparent or translucent pixel ");
 	free(rgba.p);
 	free(ga.p);
 	free(trns.p);
@@ -484,8 +600,10 @@ int main(void)
 		cmocka_unit_test(oversize_dimensions),
 		cmocka_unit_test(truncated_inputs),
 		cmocka_unit_test(corrupt_inputs),
-		cmocka_unit_test(progressive_jpeg_refused),
+		cmocka_unit_test(progressive_jpeg_equals_baseline),
+		cmocka_unit_test(progressive_jpeg_scan_limit),
 		cmocka_unit_test(sixteen_bit_refused),
+		cmocka_unit_test(opaque_alpha_accepted),
 		cmocka_unit_test(transparency_refused),
 		cmocka_unit_test(unreadable_paths),
 	};
