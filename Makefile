@@ -75,4 +75,4 @@ help:
 	@sed -n '3,11p' Makefile
 
 # Header dependency tracking (-MMD -MP).
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)
