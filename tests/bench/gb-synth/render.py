@@ -1,0 +1,222 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""Render a synthetic set of UK infrared ANPR frames for `make bench`.
+
+The development photos (../shared/data/plates/dev) hold no UK scene and no
+IR frame, yet UK IR frames are what the camera reads. This set fills the
+gap: frames as an IR ANPR camera sees them (dark scene, retroreflective
+plate bright, characters dark, headlights blooming), with every UK format
+still on the road (current, prefix, suffix, dateless, Northern Ireland),
+two-line motorcycle plates, and the known trouble of the domain notes:
+small plates, rotation, perspective, blur, noise, blooming, screw caps.
+
+Geometry follows the UK standard (BS AU 145e): characters 79 mm high and
+50 mm wide (1 narrower), 11 mm apart, 33 mm between groups, on a 520 x
+111 mm plate; motorcycle plates 229 x 178 mm with two lines of 64 x 44 mm
+characters 13 mm apart. The font is DejaVu
+Sans Condensed Bold squeezed to that box: close to, not the same as,
+Charles Wright 2001 (not packaged in Debian).
+
+Everything follows from --seed. Writes DIR/NNNN.pgm and DIR/truth.tsv
+(file, plate, format, lines, char_h, tags).
+
+usage: render.py --out DIR [--count N] [--seed S]
+"""
+import argparse
+import os
+import random
+
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf"
+LETTERS = "ABCDEFGHJKLMNOPRSTUVWXYZ"          # no I, Q
+AREA = "ABCDEFGHJKLMNOPRSTUVWXY"              # no I, Q, Z
+PREFIX_AGE = "ABCDEFGHJKLMNPRSTVWXY"          # no I, O, Q, U, Z
+NI_CODES = ["IA", "IB", "IG", "IJ", "IL", "IW", "JI", "KZ", "LZ", "MZ", "NZ",
+            "OI", "PZ", "RZ", "SZ", "UI", "UZ", "XI", "YZ"]
+
+
+def digits(rng, lo, hi):
+    return str(rng.randint(10 ** (lo - 1) if lo > 1 else 1, 10 ** hi - 1))
+
+
+def make_plate(rng):
+    """(text, format, groups): groups are the printed groups, in order."""
+    r = rng.random()
+    if r < 0.55:
+        age = rng.choice(["%02d" % a for a in list(range(2, 26)) + list(range(51, 75))])
+        a, b = "".join(rng.choice(AREA) for _ in range(2)), "".join(rng.choice(LETTERS) for _ in range(3))
+        return a + age + b, "gb-current", [a + age, b]
+    if r < 0.70:
+        n = digits(rng, 1, 3)
+        a, b = rng.choice(PREFIX_AGE), "".join(rng.choice(LETTERS) for _ in range(3))
+        return a + n + b, "gb-prefix", [a + n, b]
+    if r < 0.82:
+        n = digits(rng, 1, 3)
+        a, b = "".join(rng.choice(LETTERS) for _ in range(3)), rng.choice(PREFIX_AGE)
+        return a + n + b, "gb-suffix", [a, n + b]
+    if r < 0.91:                        # Northern Ireland: a letter, the code, 1..9999
+        a, n = rng.choice(LETTERS) + rng.choice(NI_CODES), digits(rng, 1, 4)
+        return a + n, "gb-ni", [a, n]
+    # dateless: 1-2 letters with 1-4 digits, or 3 letters with 1-3; either order
+    nl = rng.randint(1, 3)
+    a = "".join(rng.choice(LETTERS) for _ in range(nl))
+    n = digits(rng, 1, 4 if nl < 3 else 3)
+    if rng.random() < 0.5:
+        return a + n, "gb-dateless", [a, n]
+    return n + a, "gb-dateless", [n, a]
+
+
+_glyphs = {}
+
+
+def glyph(ch, char_h, font, aspect=50 / 79):
+    """A character squeezed into its box (50 x 79 mm; 1 keeps its own width)."""
+    key = (ch, char_h, aspect)
+    if key not in _glyphs:
+        bb = font.getbbox(ch)
+        g = Image.new("L", (bb[2] - bb[0] + 8, bb[3] - bb[1] + 8), 0)
+        ImageDraw.Draw(g).text((4 - bb[0], 4 - bb[1]), ch, font=font, fill=255)
+        g = g.crop(g.getbbox())
+        w = max(2, round(char_h * aspect)) if ch != "1" else max(2, round(g.width * char_h / g.height))
+        _glyphs[key] = g.resize((w, char_h), Image.LANCZOS)
+    return _glyphs[key]
+
+
+def draw_line(img, groups, char_h, x0, y0, ink, font, aspect=50 / 79):
+    """Draws groups left to right from (x0, y0); returns the end x."""
+    gap, group_gap = round(char_h * 11 / 79), round(char_h * 33 / 79)
+    x = x0
+    ink_img = Image.new("L", img.size, ink)
+    for gi, grp in enumerate(groups):
+        for ci, ch in enumerate(grp):
+            g = glyph(ch, char_h, font, aspect)
+            img.paste(ink_img.crop((0, 0, g.width, g.height)), (x, y0), g)
+            x += g.width + (gap if ci + 1 < len(grp) else 0)
+        if gi + 1 < len(groups):
+            x += group_gap
+    return x
+
+
+def line_width(groups, char_h, font, aspect=50 / 79):
+    gap, group_gap = round(char_h * 11 / 79), round(char_h * 33 / 79)
+    w = 0
+    for gi, grp in enumerate(groups):
+        w += sum(glyph(c, char_h, font, aspect).width for c in grp) + gap * (len(grp) - 1)
+        if gi + 1 < len(groups):
+            w += group_gap
+    return w
+
+
+def plate_image(rng, groups, char_h, two_line, tags):
+    """The plate alone, upright: bright background, dark characters."""
+    font = ImageFont.truetype(FONT, int(char_h * 1.45))
+    bg = rng.randint(175, 245)
+    ink = rng.randint(8, 70)
+    if rng.random() < 0.12:             # blooming: the plate saturates, ink lifts
+        bg, ink = 255, rng.randint(60, 110)
+        tags.append("bloom")
+    if two_line:
+        # motorcycle: 229 x 178 mm, characters 64 x 44 mm, lines 13 mm apart
+        top, bottom, asp = [groups[0]], [groups[1]], 44 / 64
+        w = max(line_width(top, char_h, font, asp), line_width(bottom, char_h, font, asp))
+        pw, ph = max(round(char_h * 229 / 64), w + char_h // 2), round(char_h * 178 / 64)
+        img = Image.new("L", (pw, ph), bg)
+        ys = [round(char_h * 18 / 64), round(char_h * (18 + 64 + 13) / 64)]
+        for line, y in zip((top, bottom), ys):
+            lw = line_width(line, char_h, font, asp)
+            draw_line(img, line, char_h, (pw - lw) // 2, y, ink, font, asp)
+    else:                               # 520 x 111 mm
+        w = line_width(groups, char_h, font)
+        pw, ph = max(round(char_h * 520 / 79), w + char_h), round(char_h * 111 / 79)
+        img = Image.new("L", (pw, ph), bg)
+        draw_line(img, groups, char_h, (pw - w) // 2, (ph - char_h) // 2, ink, font)
+        if rng.random() < 0.25:         # screw caps in the group gap, under IR dark
+            tags.append("screws")
+            d = ImageDraw.Draw(img)
+            cx = (pw - w) // 2 + line_width(groups[:1], char_h, font) + round(char_h * 16 / 79)
+            r = max(1, char_h // 12)
+            for cy in (ph // 2 - char_h // 3, ph // 2 + char_h // 3):
+                d.ellipse([cx - r, cy - r, cx + r, cy + r], fill=ink + 30)
+    d = ImageDraw.Draw(img)
+    d.rectangle([0, 0, img.width - 1, img.height - 1], outline=max(0, bg - 90),
+                width=max(1, char_h // 16))
+    return img
+
+
+def scene(rng, w, h):
+    """A dark IR road scene with a vehicle front in it."""
+    base = rng.randint(10, 60)
+    img = Image.new("L", (w, h), base)
+    d = ImageDraw.Draw(img)
+    cx = w // 2
+    for side in (-1, 1):
+        d.line([(cx + side * w // 10, h // 4), (cx + side * w // 2, h)], fill=base + 30, width=4)
+    for y in range(h // 4, h, 60):
+        d.line([(cx, y), (cx, y + 25)], fill=base + 25, width=3)
+    return img
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--count", type=int, default=400)
+    ap.add_argument("--seed", type=int, default=4145)
+    ap.add_argument("--width", type=int, default=1280)
+    ap.add_argument("--height", type=int, default=720)
+    a = ap.parse_args()
+    rng = random.Random(a.seed)
+    os.makedirs(a.out, exist_ok=True)
+    rows = []
+    for i in range(a.count):
+        text, fmt, groups = make_plate(rng)
+        two_line = fmt == "gb-current" and rng.random() < 0.18
+        tags = []
+        char_h = rng.choice([rng.randint(11, 17), rng.randint(18, 30), rng.randint(30, 46)])
+        plate = plate_image(rng, groups, char_h, two_line, tags)
+        # vehicle front: a bumper darker or lighter than the scene, headlights
+        img = scene(rng, a.width, a.height)
+        pw, ph = plate.size
+        px = rng.randint(pw, a.width - 2 * pw)
+        py = rng.randint(a.height // 3, a.height - 3 * ph)
+        d = ImageDraw.Draw(img)
+        body = rng.randint(20, 120)
+        d.rectangle([px - pw, py - 2 * ph, px + 2 * pw, py + 2 * ph], fill=body)
+        if rng.random() < 0.6:
+            tags.append("headlights")
+            for hx in (px - pw // 2, px + pw + pw // 2):
+                rr = max(6, ph // 2)
+                d.ellipse([hx - rr, py - ph - rr, hx + rr, py - ph + rr], fill=255)
+        # pose: rotation and horizontal perspective
+        angle = rng.uniform(-7, 7)
+        shear = rng.uniform(-0.18, 0.18)
+        big = plate.transform((pw + ph, ph), Image.AFFINE,
+                              (1, shear, -shear * ph / 2, 0, 1, 0),
+                              Image.BICUBIC, fillcolor=body)
+        big = big.rotate(angle, Image.BICUBIC, expand=True, fillcolor=body)
+        mask = Image.new("L", (pw + ph, ph), 255).transform(
+            (pw + ph, ph), Image.AFFINE, (1, shear, -shear * ph / 2, 0, 1, 0), Image.BICUBIC, fillcolor=0)
+        mask = mask.rotate(angle, Image.BICUBIC, expand=True, fillcolor=0)
+        img.paste(big, (px, py), mask)
+        # optics and sensor
+        sigma = rng.choice([0.0, 0.5, 0.9, 1.3])
+        if sigma:
+            img = img.filter(ImageFilter.GaussianBlur(sigma))
+        if rng.random() < 0.2:          # motion blur along the road
+            tags.append("motion")
+            k = rng.choice([3, 5])
+            img = img.filter(ImageFilter.Kernel((k, k), [1 if r == k // 2 else 0
+                                                          for r in range(k) for _ in range(k)], k))
+        noise = rng.choice([2, 5, 9])     # sensor noise, additive, sigma in grey levels
+        img = ImageChops.add(img, Image.effect_noise((a.width, a.height), noise), 1.0, -128)
+        name = "%04d.pgm" % i
+        img.save(os.path.join(a.out, name))
+        rows.append("\t".join([name, text, fmt, "2" if two_line else "1", str(char_h),
+                               ",".join(tags) or "-"]))
+    with open(os.path.join(a.out, "truth.tsv"), "w") as f:
+        f.write("file\tplate\tformat\tlines\tchar_h\ttags\n")
+        f.write("\n".join(rows) + "\n")
+
+
+if __name__ == "__main__":
+    main()
