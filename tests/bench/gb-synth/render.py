@@ -202,11 +202,13 @@ def main():
         sigma = rng.choice([0.0, 0.5, 0.9, 1.3])
         if sigma:
             img = img.filter(ImageFilter.GaussianBlur(sigma))
-        if rng.random() < 0.2:          # motion blur along the road
+        if rng.random() < 0.2:
+            # motion blur: the vehicle comes towards the camera, so the plate
+            # moves down the frame (a vertical smear of k rows)
             tags.append("motion")
             k = rng.choice([3, 5])
-            img = img.filter(ImageFilter.Kernel((k, k), [1 if r == k // 2 else 0
-                                                          for r in range(k) for _ in range(k)], k))
+            img = img.filter(ImageFilter.Kernel((k, k), [1 if c == k // 2 else 0
+                                                          for _ in range(k) for c in range(k)], k))
         noise = rng.choice([2, 5, 9])     # sensor noise, additive, sigma in grey levels
         img = ImageChops.add(img, Image.effect_noise((a.width, a.height), noise), 1.0, -128)
         name = "%04d.pgm" % i
