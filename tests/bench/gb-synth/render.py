@@ -18,7 +18,8 @@ Sans Condensed Bold squeezed to that box: close to, not the same as,
 Charles Wright 2001 (not packaged in Debian).
 
 Everything follows from --seed. Writes DIR/NNNN.pgm and DIR/truth.tsv
-(file, plate, format, lines, char_h, tags).
+(file, plate, format, lines, char_h, tags, box: x,y,w,h of the plate
+and the margin its rotation adds).
 
 usage: render.py --out DIR [--count N] [--seed S]
 """
@@ -213,10 +214,11 @@ def main():
         img = ImageChops.add(img, Image.effect_noise((a.width, a.height), noise), 1.0, -128)
         name = "%04d.pgm" % i
         img.save(os.path.join(a.out, name))
+        bx, by, bw, bh = px, py, big.width, big.height
         rows.append("\t".join([name, text, fmt, "2" if two_line else "1", str(char_h),
-                               ",".join(tags) or "-"]))
+                               ",".join(tags) or "-", "%d,%d,%d,%d" % (bx, by, bw, bh)]))
     with open(os.path.join(a.out, "truth.tsv"), "w") as f:
-        f.write("file\tplate\tformat\tlines\tchar_h\ttags\n")
+        f.write("file\tplate\tformat\tlines\tchar_h\ttags\tbox\n")
         f.write("\n".join(rows) + "\n")
 
 
