@@ -7,6 +7,7 @@
  * capture (cam<N>), metadata capture (cam<N>-meta) and output (cam<N>-out,
  * a loopback injecting frames into the sensor). See docs/kmod.md.
  */
+#include <linux/dma-mapping.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
@@ -24,7 +25,17 @@ static unsigned int n_sensors = 1;
 module_param(n_sensors, uint, 0444);
 MODULE_PARM_DESC(n_sensors, " number of simulated sensors, 1-8 (default 1)");
 
+static unsigned int allocators[ANPRCAP_MAX_SENSORS];
+module_param_array(allocators, uint, NULL, 0444);
+MODULE_PARM_DESC(allocators, " per sensor: 0 = vb2-vmalloc (default), 1 = vb2-dma-contig\n"
+		 "\t\t(the sensor's platform device gets a 32-bit DMA mask)");
+
 static struct platform_device *anprcap_pdevs[ANPRCAP_MAX_SENSORS];
+
+static const char *const anprcap_allocator_names[] = {
+	[ANPRCAP_ALLOC_VMALLOC] = "vb2-vmalloc",
+	[ANPRCAP_ALLOC_DMA_CONTIG] = "vb2-dma-contig",
+};
 
 const struct v4l2_file_operations anprcap_fops = {
 	.owner = THIS_MODULE,
@@ -58,6 +69,21 @@ void anprcap_vdev_common(struct anprcap_dev *dev, struct video_device *vdev,
 	video_set_drvdata(vdev, dev);
 }
 
+/*
+ * The allocator comes with the device (platform data, as a board file or
+ * device tree would say it): vb2-dma-contig for a device that does DMA,
+ * which must then have a DMA mask; vb2-vmalloc otherwise.
+ */
+static enum anprcap_allocator anprcap_pdev_allocator(struct platform_device *pdev)
+{
+	const unsigned int *alloc = dev_get_platdata(&pdev->dev);
+
+	if (alloc && *alloc == ANPRCAP_ALLOC_DMA_CONTIG && pdev->dev.dma_mask &&
+	    *pdev->dev.dma_mask)
+		return ANPRCAP_ALLOC_DMA_CONTIG;
+	return ANPRCAP_ALLOC_VMALLOC;
+}
+
 /* last reference to the V4L2 device gone: all nodes closed and unregistered */
 static void anprcap_dev_release(struct v4l2_device *v4l2_dev)
 {
@@ -82,10 +108,11 @@ static int anprcap_register_nodes(struct anprcap_dev *dev)
 	ret = video_register_device(&dev->vdev_out, VFL_TYPE_VIDEO, -1);
 	if (ret)
 		return ret;
-	v4l2_info(&dev->v4l2_dev, "sensor %u: %s capture, %s metadata, %s output\n",
+	v4l2_info(&dev->v4l2_dev, "sensor %u: %s capture, %s metadata, %s output, %s\n",
 		  dev->index, video_device_node_name(&dev->vdev_cap),
 		  video_device_node_name(&dev->vdev_meta),
-		  video_device_node_name(&dev->vdev_out));
+		  video_device_node_name(&dev->vdev_out),
+		  anprcap_allocator_names[dev->allocator]);
 	return 0;
 }
 
@@ -106,6 +133,7 @@ static int anprcap_probe(struct platform_device *pdev)
 		return -ENOMEM;
 	dev->pdev = pdev;
 	dev->index = pdev->id < 0 ? 0 : pdev->id;
+	dev->allocator = anprcap_pdev_allocator(pdev);
 	mutex_init(&dev->lock);
 	anprcap_sensor_init(dev);
 	dev->wq = alloc_ordered_workqueue("anprcap%u", WQ_HIGHPRI, dev->index);
@@ -181,6 +209,21 @@ static void anprcap_release_pdevs(void)
 	}
 }
 
+/* sensor @i's platform device; a dma-contig sensor's can do DMA */
+static struct platform_device *anprcap_new_pdev(unsigned int i)
+{
+	struct platform_device_info info = {
+		.name = ANPRCAP_DRIVER_NAME,
+		.id = i,
+		.data = &allocators[i],
+		.size_data = sizeof(allocators[i]),
+	};
+
+	if (allocators[i] == ANPRCAP_ALLOC_DMA_CONTIG)
+		info.dma_mask = DMA_BIT_MASK(32);
+	return platform_device_register_full(&info);
+}
+
 static int __init anprcap_init(void)
 {
 	unsigned int i;
@@ -191,12 +234,18 @@ static int __init anprcap_init(void)
 		       n_sensors, ANPRCAP_MAX_SENSORS);
 		return -EINVAL;
 	}
+	for (i = 0; i < ANPRCAP_MAX_SENSORS; i++) {
+		if (allocators[i] > ANPRCAP_ALLOC_DMA_CONTIG) {
+			pr_err("anprcap: allocators: sensor %u: %u is no allocator (0 = vb2-vmalloc, 1 = vb2-dma-contig)\n",
+			       i, allocators[i]);
+			return -EINVAL;
+		}
+	}
 	ret = platform_driver_register(&anprcap_pdrv);
 	if (ret)
 		return ret;
 	for (i = 0; i < n_sensors; i++) {
-		anprcap_pdevs[i] = platform_device_register_simple(ANPRCAP_DRIVER_NAME,
-								   i, NULL, 0);
+		anprcap_pdevs[i] = anprcap_new_pdev(i);
 		if (IS_ERR(anprcap_pdevs[i])) {
 			ret = PTR_ERR(anprcap_pdevs[i]);
 			anprcap_pdevs[i] = NULL;

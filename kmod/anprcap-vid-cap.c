@@ -6,7 +6,6 @@
 #include <linux/videodev2.h>
 #include <media/v4l2-event.h>
 #include <media/v4l2-ioctl.h>
-#include <media/videobuf2-vmalloc.h>
 
 #include "anprcap.h"
 #include "anprcap-compat.h"
@@ -206,18 +205,7 @@ int anprcap_vid_cap_init(struct anprcap_dev *dev)
 	struct video_device *vdev = &dev->vdev_cap;
 	int ret;
 
-	q->type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-	q->io_modes = VB2_MMAP | VB2_USERPTR | VB2_DMABUF | VB2_READ;
-	q->drv_priv = dev;
-	q->buf_struct_size = sizeof(struct anprcap_buffer);
-	q->ops = &anprcap_cap_qops;
-	q->mem_ops = &vb2_vmalloc_memops;
-	q->timestamp_flags = V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC |
-			     V4L2_BUF_FLAG_TSTAMP_SRC_SOE;
-	q->lock = &dev->lock;
-	q->dev = &dev->pdev->dev;
-	anprcap_vb2_set_min_queued(q, 0);
-	ret = vb2_queue_init(q);
+	ret = anprcap_queue_init(dev, q, V4L2_BUF_TYPE_VIDEO_CAPTURE, &anprcap_cap_qops);
 	if (ret)
 		return ret;
 

@@ -4,10 +4,10 @@
 #define ANPRCAP_VID_COMMON_H
 
 #include <linux/videodev2.h>
+#include <media/videobuf2-core.h>
 
 struct anprcap_dev;
 struct video_device;
-struct vb2_queue;
 
 int anprcap_enum_fmt_vid(struct file *file, void *priv, struct v4l2_fmtdesc *f);
 int anprcap_g_fmt_vid(struct file *file, void *priv, struct v4l2_format *f);
@@ -17,6 +17,8 @@ int anprcap_enum_framesizes(struct file *file, void *priv, struct v4l2_frmsizeen
 int anprcap_enum_input(struct file *file, void *priv, struct v4l2_input *inp);
 int anprcap_g_input(struct file *file, void *priv, unsigned int *i);
 int anprcap_s_input(struct file *file, void *priv, unsigned int i);
+int anprcap_queue_init(struct anprcap_dev *dev, struct vb2_queue *q,
+		       enum v4l2_buf_type type, const struct vb2_ops *ops);
 void anprcap_vdev_common(struct anprcap_dev *dev, struct video_device *vdev,
 			 struct vb2_queue *q);
 

@@ -34,6 +34,17 @@
 #define ANPRCAP_MAX_JOBS	(3 * VB2_MAX_FRAME + 4)
 
 /**
+ * enum anprcap_allocator - where a sensor's vb2 buffers live
+ * @ANPRCAP_ALLOC_VMALLOC:	vb2-vmalloc (the simulated sensor has no DMA)
+ * @ANPRCAP_ALLOC_DMA_CONTIG:	vb2-dma-contig on the platform device, chosen
+ *				when that device has a DMA mask
+ */
+enum anprcap_allocator {
+	ANPRCAP_ALLOC_VMALLOC = 0,
+	ANPRCAP_ALLOC_DMA_CONTIG = 1,
+};
+
+/**
  * struct anprcap_buffer - a vb2 buffer on one of the driver's lists
  * @vb:		the vb2 buffer, first member
  * @list:	entry in a queued list of struct anprcap_dev (slock)
@@ -80,6 +91,7 @@ struct anprcap_sensor_cfg {
  * @v4l2_dev:	V4L2 device; its release callback frees this struct
  * @pdev:	the platform device this sensor is bound to
  * @index:	sensor number N (/dev/anpr/camN)
+ * @allocator:	memory of all three queues, fixed at probe
  * @lock:	serialises ioctls and vb2 queue operations of all three nodes;
  *		protects @pix, @fps and the *_streaming flags' writers
  * @ctrls:	control handler shared by the three nodes
@@ -114,6 +126,7 @@ struct anprcap_dev {
 	struct v4l2_device v4l2_dev;
 	struct platform_device *pdev;
 	unsigned int index;
+	enum anprcap_allocator allocator;
 	struct mutex lock;		/* ioctls and vb2 queues of all nodes */
 	struct v4l2_ctrl_handler ctrls;
 	struct video_device vdev_cap;

@@ -46,7 +46,7 @@ $(KERNEL_IMG):
 
 $(VMTEST): $(VMTEST_SRCS) tests/vm/vmtest.h kmod/uapi/anprcap.h
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) -O2 -g $(WARN) -static -o $@ $(VMTEST_SRCS)
+	$(CC) $(CSTD) -O2 -g $(WARN) -static -pthread -o $@ $(VMTEST_SRCS)
 
 # Real plate photos, read from ../shared (never copied into the tree), as
 # raw GREY 640x480 frames for the VM's loopback step; empty if absent.

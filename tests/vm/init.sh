@@ -100,16 +100,24 @@ fi
 
 [ "$mode" = kunit ] && finish	# KUnit only (e.g. with anpr.kunit_args=inject_failure=1)
 
-# --- 2. the driver, two sensors (a bad parameter is refused, with its reason)
-bad_param() {
-	modprobe anprcap n_sensors=9 && { echo "n_sensors=9 was accepted"; return 1; }
-	dmesg | grep 'anprcap: n_sensors=9 out of range 1-8'
+# --- 2. the driver, two sensors: sensor 0 on vb2-vmalloc, sensor 1 on
+#        vb2-dma-contig (its platform device has a DMA mask); a bad
+#        parameter is refused, with its reason
+bad_param() {	# bad_param PARAM REASON
+	modprobe anprcap "$1" && { echo "$1 was accepted"; rmmod anprcap; return 1; }
+	dmesg | grep "$2"
 }
-t "modprobe anprcap n_sensors=9 refused, reason in the kernel log" bad_param
-t "modprobe anprcap n_sensors=2" modprobe anprcap n_sensors=2
+t "modprobe anprcap n_sensors=9 refused, reason in the kernel log" \
+	bad_param n_sensors=9 'anprcap: n_sensors=9 out of range 1-8'
+t "modprobe anprcap allocators=0,2 refused, reason in the kernel log" \
+	bad_param allocators=0,2 'anprcap: allocators: sensor 1: 2 is no allocator'
+ANPRCAP_ARGS="n_sensors=2 allocators=0,1"
+t "modprobe anprcap $ANPRCAP_ARGS" modprobe anprcap $ANPRCAP_ARGS
 nodes
 t "nodes cam0, cam0-meta, cam0-out, cam1 registered" \
 	test -c "$CAP" -a -c "$META" -a -c "$OUT" -a -n "$(node cam1)"
+t "allocators: sensor 0 vb2-vmalloc, sensor 1 vb2-dma-contig" \
+	sh -c "dmesg | grep -E 'sensor 0: .*, vb2-vmalloc\$' && dmesg | grep -E 'sensor 1: .*, vb2-dma-contig\$'"
 
 # --- 3. udev rules: /dev/anpr/camN[-meta|-out], group anpr, 0660
 if /bin/systemd-udevd --daemon > /tmp/udevd.log 2>&1; then
@@ -146,6 +154,7 @@ comply() {	# comply NAME NODE EXPBUF_NODE
 # and by a busy host) has 400 ms before the sensor must drop a frame, which
 # compliance would report as a sequence-gap warning
 v4l2-ctl -d "$CAP" -p 10 > /dev/null
+v4l2-ctl -d "$(node cam1)" -p 10 > /dev/null
 # An overloaded host can stall the guest for longer than a frame; a strict
 # sensor clock then loses frames (correctly counted, but compliance warns
 # about the sequence gap). Compliance tests the V4L2 API, so it runs with
@@ -154,6 +163,11 @@ echo 0 > /sys/module/anprcap/parameters/strict_clock
 comply capture "$CAP" "$OUT"
 comply metadata "$META" "$CAP"
 comply output "$OUT" "$CAP"
+# sensor 1 (vb2-dma-contig): DMABUF import needs contiguous buffers, so the
+# exporting node is one of its own
+comply "dma-contig capture" "$(node cam1)" "$(node cam1-out)"
+comply "dma-contig metadata" "$(node cam1-meta)" "$(node cam1)"
+comply "dma-contig output" "$(node cam1-out)" "$(node cam1)"
 echo 1 > /sys/module/anprcap/parameters/strict_clock
 dmesg | grep 'frame slots missed' | sed 's/^/    # /' | tail -5
 
@@ -171,6 +185,8 @@ if [ -s /data/plates.grey ]; then
 else
 	echo "ok - plates: real plate photos injected # SKIP no ../shared/data/plates at build time"
 fi
+t "dma-contig loopback: 300 injected frames byte for byte, sequence, timestamps, metadata, 0 drops" \
+	$VT loopback "$(node cam1)" "$(node cam1-meta)" "$(node cam1-out)" 300 30
 t "slow consumer: drops counted (control, metadata, sequence gaps), no corruption" \
 	$VT loopback "$CAP" "$META" "$OUT" 60 30 slow
 
@@ -212,7 +228,7 @@ reload_once() {
 	echo anprcap.1 > /sys/bus/platform/drivers/anprcap/unbind || return 1
 	wait $hp || { echo "hold failed:"; cat /tmp/hold.log; return 1; }
 	rmmod anprcap || return 1
-	modprobe anprcap n_sensors=2 || return 1
+	modprobe anprcap $ANPRCAP_ARGS || return 1
 }
 reload_all() {
 	n=0

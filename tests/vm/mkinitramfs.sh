@@ -13,7 +13,7 @@ OUT=$1; INIT=$2; shift 2
 MODROOT=${MODROOT:?MODROOT: unpacked linux-image tree}
 KVER=${KVER:?KVER}
 # vivid: a second, in-tree V4L2 driver for plug-ins to compare against
-MODS=${MODS-videobuf2-v4l2 videobuf2-vmalloc vivid}
+MODS=${MODS-videobuf2-v4l2 videobuf2-vmalloc videobuf2-dma-contig vivid}
 BINS=${BINS-/usr/bin/v4l2-compliance /usr/bin/v4l2-ctl /bin/udevadm}
 VMD=${VMD-tests/vm.d}
 ROOT=$(mktemp -d)

@@ -34,9 +34,17 @@ static void vt_frame(uint8_t *dst, size_t len, uint32_t index)
 		vt_gen_frame(dst, len, index);
 }
 
-/* timing figures over consecutive delivered frames */
+/* frame steps kept per run for the interval figures (min, median, p99, max) */
+#define VT_TIMING_MAX_STEPS 4096
+
+/*
+ * timing figures over consecutive delivered frames; a "step" is the time
+ * between two delivered frames divided by their sequence distance, so it is
+ * one frame interval whether or not frames were lost in between
+ */
 struct vt_timing {
 	uint64_t interval_ns;
+	uint64_t tolerance_ns;		/* |step - interval| allowed, 0: not checked */
 	uint64_t last_ns;
 	uint32_t last_seq;
 	unsigned int frames;
@@ -47,6 +55,15 @@ struct vt_timing {
 	uint32_t first_seq;
 	uint64_t max_dev_ns;
 	uint64_t sum_dev_ns;
+	unsigned int outside_tol;	/* steps off the interval by more than tolerance_ns */
+	unsigned int stalled;		/* ... of which a guest stall explains the excess */
+	uint64_t longest_stall_ns;	/* longest guest stall seen during the run */
+	unsigned int nsteps;
+	uint64_t step_ns[VT_TIMING_MAX_STEPS];
+	uint64_t step_from_ns[VT_TIMING_MAX_STEPS];
+	uint64_t step_to_ns[VT_TIMING_MAX_STEPS];
+	uint64_t step_dev_ns[VT_TIMING_MAX_STEPS];
+	uint32_t step_seq[VT_TIMING_MAX_STEPS];
 };
 
 /* returns -1 if the sequence does not increase */
@@ -74,6 +91,15 @@ static int vt_timing_add(struct vt_timing *t, const char *path, const struct v4l
 			t->out_of_slot++;
 		if (dev >= t->interval_ns / 2)
 			t->late++;
+		if (t->nsteps < VT_TIMING_MAX_STEPS) {
+			unsigned int k = t->nsteps++;
+
+			t->step_ns[k] = (ts - t->last_ns) / (b->sequence - t->last_seq);
+			t->step_from_ns[k] = t->last_ns;
+			t->step_to_ns[k] = ts;
+			t->step_dev_ns[k] = dev;
+			t->step_seq[k] = b->sequence;
+		}
 	} else {
 		t->first_ns = ts;
 		t->first_seq = b->sequence;
@@ -104,9 +130,66 @@ static int vt_timing_mean_ok(const struct vt_timing *t, double slack)
 	return m > t->interval_ns * 0.98 && m < t->interval_ns * (1 + slack);
 }
 
+/*
+ * Every step must be within tolerance_ns of the interval, unless a guest
+ * stall (vmtest-stall.c) explains the excess: a stall of at least
+ * (deviation - tolerance) overlapping the step or the interval before it
+ * (a late frame also makes the next step short). Returns the number of
+ * steps outside the tolerance that no stall explains.
+ */
+static unsigned int vt_timing_judge(struct vt_timing *t, const char *path)
+{
+	unsigned int k, bad = 0;
+
+	t->outside_tol = 0;
+	t->stalled = 0;
+	vt_stall_count(&t->longest_stall_ns);
+	if (!t->tolerance_ns)
+		return 0;
+	for (k = 0; k < t->nsteps; k++) {
+		uint64_t dev = t->step_dev_ns[k], stall;
+
+		if (dev <= t->tolerance_ns)
+			continue;
+		t->outside_tol++;
+		stall = vt_stall_max(t->step_from_ns[k] - t->interval_ns, t->step_to_ns[k]);
+		if (stall >= dev - t->tolerance_ns) {
+			t->stalled++;
+			continue;
+		}
+		if (bad++ < 5)
+			vt_note("%s: seq %u: %.3f ms after the frame before, %.3f ms off the "
+				"interval, more than the tolerance %.3f ms, and no guest stall "
+				"explains it (longest overlapping %.3f ms)", path, t->step_seq[k],
+				(t->step_to_ns[k] - t->step_from_ns[k]) / 1e6, dev / 1e6,
+				t->tolerance_ns / 1e6, stall / 1e6);
+	}
+	return bad;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* the @pct-th percentile (nearest rank) of @n sorted values, 0 if none */
+static uint64_t percentile(const uint64_t *sorted, unsigned int n, unsigned int pct)
+{
+	unsigned int rank = (n * pct + 99) / 100;
+
+	return n ? sorted[rank ? rank - 1 : 0] : 0;
+}
+
 static void vt_timing_print(const char *name, const struct vt_timing *t, int64_t dropped,
 			    int64_t overruns)
 {
+	static uint64_t sorted[VT_TIMING_MAX_STEPS];
+	unsigned int n = t->nsteps;
+
+	memcpy(sorted, t->step_ns, n * sizeof(sorted[0]));
+	qsort(sorted, n, sizeof(sorted[0]), cmp_u64);
 	printf("%s: frames %u, drops %lld (sensor overruns %lld), sequence gaps %u, "
 	       "interval %.3f ms (measured mean %.3f ms), jitter mean %.3f ms max %.3f ms, "
 	       "late > 1/2 interval %u, outside slot %u\n",
@@ -114,6 +197,15 @@ static void vt_timing_print(const char *name, const struct vt_timing *t, int64_t
 	       t->interval_ns / 1e6, vt_timing_mean(t) / 1e6,
 	       t->frames > 1 ? t->sum_dev_ns / 1e6 / (t->frames - 1) : 0.0,
 	       t->max_dev_ns / 1e6, t->late, t->out_of_slot);
+	printf("%s: %u frame intervals: min %.3f median %.3f p99 %.3f max %.3f ms",
+	       name, n, percentile(sorted, n, 0) / 1e6, percentile(sorted, n, 50) / 1e6,
+	       percentile(sorted, n, 99) / 1e6, n ? sorted[n - 1] / 1e6 : 0.0);
+	if (t->tolerance_ns)
+		printf(", each within %.3f +- %.3f ms: %u outside, %u of them explained by a "
+		       "guest stall (longest stall %.3f ms)", t->interval_ns / 1e6,
+		       t->tolerance_ns / 1e6, t->outside_tol, t->stalled,
+		       t->longest_stall_ns / 1e6);
+	printf("\n");
 	fflush(stdout);
 }
 
@@ -159,7 +251,8 @@ int vt_cmd_loopback(int argc, char **argv)
 	struct v4l2_pix_format pix;
 	struct vt_timing t = { 0 };
 	unsigned int n, fps, i, ncap, injected = 0, out_busy = 0, metas = 0, meta_drops = 0;
-	int slow, ret = -1;
+	int slow, ret = -1, stall_on = 0;
+	unsigned int unexplained;
 	int64_t dropped = -1, overruns = -1;
 	uint8_t *expect = NULL;
 	uint64_t deadline, tail_until = 0;
@@ -179,12 +272,22 @@ int vt_cmd_loopback(int argc, char **argv)
 	    set_sensor_ctrls(&cap, ANPRCAP_TRIGGER_EXTERNAL))
 		goto done;
 	t.interval_ns = 1000000000ULL / fps;
+	/*
+	 * Every injected frame is waiting when its slot comes, so consecutive
+	 * frames are one interval apart, give or take the frame interrupt's
+	 * latency: each may be off by less than half an interval. (The slow
+	 * consumer also slows the injection, so the sensor skips slots there.)
+	 */
+	t.tolerance_ns = slow ? 0 : t.interval_ns / 2;
 	expect = malloc(pix.sizeimage);
 	if (!expect) {
 		vt_fail("out of memory");
 		goto done;
 	}
 	ncap = slow ? 2 : 8;
+	if (vt_stall_start())
+		goto done;
+	stall_on = 1;
 	if (vt_reqbufs(&cap, ncap) || vt_reqbufs(&meta, 16) || vt_reqbufs(&out, 8))
 		goto done;
 	for (i = 0; i < cap.nbufs; i++)
@@ -290,6 +393,9 @@ int vt_cmd_loopback(int argc, char **argv)
 	if (vt_get_ctrl64(&cap, ANPRCAP_CID_FRAMES_DROPPED, &dropped) ||
 	    vt_get_ctrl64(&cap, ANPRCAP_CID_SENSOR_OVERRUNS, &overruns))
 		goto done;
+	vt_stall_stop();
+	stall_on = 0;
+	unexplained = vt_timing_judge(&t, argv[1]);
 	vt_timing_print(slow ? "slow consumer" : "loopback", &t, dropped, overruns);
 	printf("%s: injected %u, metadata %u (video dropped %u)\n",
 	       slow ? "slow consumer" : "loopback", injected, metas, meta_drops);
@@ -303,10 +409,13 @@ int vt_cmd_loopback(int argc, char **argv)
 		goto done;
 	}
 	/* externally triggered: a late frame interrupt delays, never drops */
-	if (!slow && (t.frames != n || t.gaps || dropped || overruns || !vt_timing_mean_ok(&t, 0.10))) {
+	if (!slow && (t.frames != n || t.gaps || dropped || overruns || unexplained ||
+		      !vt_timing_mean_ok(&t, 0.10))) {
 		vt_fail("keeping up: %u of %u frames, %u gaps, %lld dropped, %lld overruns, "
+			"%u intervals off by more than %.3f ms without a guest stall, "
 			"mean interval %.3f ms", t.frames, n, t.gaps, (long long)dropped,
-			(long long)overruns, vt_timing_mean(&t) / 1e6);
+			(long long)overruns, unexplained, t.tolerance_ns / 1e6,
+			vt_timing_mean(&t) / 1e6);
 		goto done;
 	}
 	if (slow && (!dropped || !t.gaps)) {
@@ -316,6 +425,8 @@ int vt_cmd_loopback(int argc, char **argv)
 	}
 	ret = 0;
 done:
+	if (stall_on)
+		vt_stall_stop();
 	free(expect);
 	vt_close(&out);
 	vt_close(&meta);
@@ -348,6 +459,7 @@ static int freerun(const char *path, uint32_t fourcc, unsigned int w, unsigned i
 	    vt_reqbufs(&cap, 8))
 		goto done;
 	t->interval_ns = 1000000000ULL / fps;
+	t->tolerance_ns = t->interval_ns - 1;	/* in its own slot: |off| < 1 interval */
 	for (i = 0; i < cap.nbufs; i++)
 		if (vt_qbuf(&cap, i, 0))
 			goto done;
@@ -401,21 +513,27 @@ int vt_cmd_freerun(int argc, char **argv)
 {
 	struct vt_timing t;
 	int64_t dropped, overruns;
-	unsigned int n, fps;
+	unsigned int n, fps, unexplained;
 
 	if (argc < 4)
 		return vt_fail("usage: freerun CAP N FPS");
 	n = strtoul(argv[2], NULL, 0);
 	fps = strtoul(argv[3], NULL, 0);
-	if (freerun(argv[1], V4L2_PIX_FMT_GREY, 640, 480, n, fps, 0, &t, &dropped, &overruns))
+	if (vt_stall_start())
 		return -1;
+	if (freerun(argv[1], V4L2_PIX_FMT_GREY, 640, 480, n, fps, 0, &t, &dropped, &overruns)) {
+		vt_stall_stop();
+		return -1;
+	}
+	vt_stall_stop();
+	unexplained = vt_timing_judge(&t, argv[1]);
 	vt_timing_print("free-running", &t, dropped, overruns);
 	/*
 	 * Keeping up, only a late frame interrupt (a sensor overrun, counted
 	 * and visible as a sequence gap) may lose a frame; every timestamp
 	 * lies in its own frame slot.
 	 */
-	if (dropped != overruns || (int64_t)t.gaps != overruns || t.out_of_slot ||
+	if (dropped != overruns || (int64_t)t.gaps != overruns || t.out_of_slot || unexplained ||
 	    !vt_timing_mean_ok(&t, 0.02))
 		return vt_fail("free-running: %u gaps, %lld dropped, %lld overruns, "
 			       "%u outside their slot, mean interval %.3f ms", t.gaps,

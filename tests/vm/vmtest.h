@@ -47,6 +47,11 @@ uint64_t vt_buf_ns(const struct v4l2_buffer *b);
 void vt_gen_frame(uint8_t *dst, size_t len, uint32_t index);
 int vt_map_frames(const char *path, size_t frame_len, const uint8_t **data, size_t *frames);
 
+int vt_stall_start(void);
+void vt_stall_stop(void);
+uint64_t vt_stall_max(uint64_t from_ns, uint64_t to_ns);
+unsigned int vt_stall_count(uint64_t *longest_ns);
+
 int vt_cmd_api(int argc, char **argv);
 int vt_cmd_loopback(int argc, char **argv);
 int vt_cmd_freerun(int argc, char **argv);
