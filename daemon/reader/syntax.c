@@ -54,6 +54,8 @@ static uint64_t allowed(char code)
 		return LETTERS & ~(BIT('I') | BIT('Q') | BIT('Z'));
 	case 'b':	/* UK letters elsewhere: no I or Q */
 		return LETTERS & ~(BIT('I') | BIT('Q'));
+	case 'n':	/* Northern Ireland code letters: I and Z, never Q */
+		return LETTERS & ~BIT('Q');
 	default:
 		return 0;
 	}
@@ -65,57 +67,126 @@ static uint64_t allowed(char code)
  * @prior: log-prior bonus added to the score (specific formats win ties
  *	over free ones).
  * @name: reported name.
- * @pat: pattern; D digit, L letter, A either, a/b UK letter sets.
+ * @pat: pattern; D digit, L letter, A either, a/b/n UK letter sets.
+ * @valid: optional rule over the whole text that a pattern cannot say.
  */
 struct fmt {
 	enum anpr_region region;
 	float prior;
 	const char *name;
 	const char *pat;
+	int (*valid)(const char *text);
 };
 
+/*
+ * Northern Ireland marks are a serial letter, then a two-letter code, then
+ * 1 to 4 digits (ABZ 1234, LIG 45). Every code has an I or a Z (the
+ * letters GB marks did not use there), which is what tells NI from GB.
+ */
+static int ni_code_ok(const char *t)
+{
+	return t[1] == 'I' || t[1] == 'Z' || t[2] == 'I' || t[2] == 'Z';
+}
+
 static const struct fmt formats[] = {
-	{ ANPR_REGION_GB, 2.0f, "gb-current", "aaDDbbb" },
-	{ ANPR_REGION_GB, 1.0f, "gb-prefix", "bDbbb" },
-	{ ANPR_REGION_GB, 1.0f, "gb-prefix", "bDDbbb" },
-	{ ANPR_REGION_GB, 1.0f, "gb-prefix", "bDDDbbb" },
-	{ ANPR_REGION_GB, 1.0f, "gb-suffix", "bbbDb" },
-	{ ANPR_REGION_GB, 1.0f, "gb-suffix", "bbbDDb" },
-	{ ANPR_REGION_GB, 1.0f, "gb-suffix", "bbbDDDb" },
-	{ ANPR_REGION_GB, 0.5f, "gb-ni", "bbbDDDD" },
-	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "bDDDD" },
-	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "bbDDDD" },
-	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "bbbDDD" },
-	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "bbDDD" },
-	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "bbbDD" },
-	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "DDDDb" },
-	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "DDDDbb" },
-	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "DDDbbb" },
-	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "DDDbb" },
-	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "DDbbb" },
-	{ ANPR_REGION_BR, 2.0f, "br-old", "LLLDDDD" },
-	{ ANPR_REGION_BR, 2.0f, "br-mercosul", "LLLDLDD" },
-	{ ANPR_REGION_EU, 1.0f, "eu-sk", "LLDDDLL" },
-	{ ANPR_REGION_EU, 0.5f, "eu-cz", "DLDDDDD" },
-	{ ANPR_REGION_EU, 0.5f, "eu-cz", "DLLDDDD" },
+	{ ANPR_REGION_GB, 2.0f, "gb-current", "aaDDbbb", NULL },
+	{ ANPR_REGION_GB, 1.0f, "gb-prefix", "bDbbb", NULL },
+	{ ANPR_REGION_GB, 1.0f, "gb-prefix", "bDDbbb", NULL },
+	{ ANPR_REGION_GB, 1.0f, "gb-prefix", "bDDDbbb", NULL },
+	{ ANPR_REGION_GB, 1.0f, "gb-suffix", "bbbDb", NULL },
+	{ ANPR_REGION_GB, 1.0f, "gb-suffix", "bbbDDb", NULL },
+	{ ANPR_REGION_GB, 1.0f, "gb-suffix", "bbbDDDb", NULL },
+	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "bDDDD", NULL },
+	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "bbDDDD", NULL },
+	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "bbbDDD", NULL },
+	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "bbDDD", NULL },
+	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "bbbDD", NULL },
+	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "DDDDb", NULL },
+	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "DDDDbb", NULL },
+	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "DDDbbb", NULL },
+	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "DDDbb", NULL },
+	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "DDbbb", NULL },
+	{ ANPR_REGION_GB, -0.5f, "gb-dateless", "bDDD", NULL },
+	{ ANPR_REGION_GB, -0.5f, "gb-dateless", "bbDD", NULL },
+	{ ANPR_REGION_GB, -0.5f, "gb-dateless", "bbbD", NULL },
+	{ ANPR_REGION_GB, -0.5f, "gb-dateless", "DDDb", NULL },
+	{ ANPR_REGION_GB, -0.5f, "gb-dateless", "DDbb", NULL },
+	{ ANPR_REGION_GB, -0.5f, "gb-dateless", "Dbbb", NULL },
+	/* after the dateless ones: a tie (no I, a Z) reads as dateless GB */
+	{ ANPR_REGION_GB, 0.5f, "gb-ni", "bnnDDDD", ni_code_ok },
+	{ ANPR_REGION_GB, 0.0f, "gb-ni", "bnnDDD", ni_code_ok },
+	{ ANPR_REGION_GB, 0.0f, "gb-ni", "bnnDD", ni_code_ok },
+	{ ANPR_REGION_GB, -0.5f, "gb-ni", "bnnD", ni_code_ok },
+	/*
+	 * Foreign vehicles drive in the UK too and must be recorded: in gb mode
+	 * any 5 to 8 characters still read, reported with region unknown. The
+	 * prior is far below every UK format's, so a UK-shaped line is always
+	 * corrected by its format unless a character the format forbids is
+	 * read with near certainty (p > 0.998 against the look-alike).
+	 */
+	{ ANPR_REGION_GB, -4.0f, "gb-free", "AAAAA", NULL },
+	{ ANPR_REGION_GB, -4.0f, "gb-free", "AAAAAA", NULL },
+	{ ANPR_REGION_GB, -4.0f, "gb-free", "AAAAAAA", NULL },
+	{ ANPR_REGION_GB, -4.0f, "gb-free", "AAAAAAAA", NULL },
+	{ ANPR_REGION_BR, 2.0f, "br-old", "LLLDDDD", NULL },
+	{ ANPR_REGION_BR, 2.0f, "br-mercosul", "LLLDLDD", NULL },
+	{ ANPR_REGION_EU, 1.0f, "eu-sk", "LLDDDLL", NULL },
+	{ ANPR_REGION_EU, 0.5f, "eu-cz", "DLDDDDD", NULL },
+	{ ANPR_REGION_EU, 0.5f, "eu-cz", "DLLDDDD", NULL },
 	/* Free formats: most plates have 5 to 8 characters; shorter reads are
 	 * more often a fragment or other text, so they start lower. */
-	{ ANPR_REGION_EU, -1.5f, "eu", "AAAA" },
-	{ ANPR_REGION_EU, -0.5f, "eu", "AAAAA" },
-	{ ANPR_REGION_EU, 0.0f, "eu", "AAAAAA" },
-	{ ANPR_REGION_EU, 0.0f, "eu", "AAAAAAA" },
-	{ ANPR_REGION_EU, -0.3f, "eu", "AAAAAAAA" },
-	{ ANPR_REGION_US, -1.5f, "us", "AAAA" },
-	{ ANPR_REGION_US, -0.5f, "us", "AAAAA" },
-	{ ANPR_REGION_US, 0.0f, "us", "AAAAAA" },
-	{ ANPR_REGION_US, 0.0f, "us", "AAAAAAA" },
-	{ ANPR_REGION_US, -0.5f, "us", "AAAAAAAA" },
+	{ ANPR_REGION_EU, -1.5f, "eu", "AAAA", NULL },
+	{ ANPR_REGION_EU, -0.5f, "eu", "AAAAA", NULL },
+	{ ANPR_REGION_EU, 0.0f, "eu", "AAAAAA", NULL },
+	{ ANPR_REGION_EU, 0.0f, "eu", "AAAAAAA", NULL },
+	{ ANPR_REGION_EU, -0.3f, "eu", "AAAAAAAA", NULL },
+	{ ANPR_REGION_US, -1.5f, "us", "AAAA", NULL },
+	{ ANPR_REGION_US, -0.5f, "us", "AAAAA", NULL },
+	{ ANPR_REGION_US, 0.0f, "us", "AAAAAA", NULL },
+	{ ANPR_REGION_US, 0.0f, "us", "AAAAAAA", NULL },
+	{ ANPR_REGION_US, -0.5f, "us", "AAAAAAAA", NULL },
 };
 
 #define NFMT ((int)(sizeof(formats) / sizeof(formats[0])))
 #define MAXN RD_MAX_LINE
 #define RANK_FLOOR -3.0f	/* log(0.05) */
 #define MAXM ANPR_READER_MAX_CHARS
+
+/*
+ * The look-alikes a format may correct (issue 4: O/0, I/1, B/8, S/5): at a
+ * position that allows only one of a pair, the other's probability counts
+ * at a tenth of its weight, so a bar the classifier calls '1' can stand as
+ * the 'I' a Northern Ireland code needs, and an 'O' in a digit position as
+ * '0', even when the classifier gave the right twin almost nothing. A
+ * tenth (log 0.1 = -2.3) costs more than any gap between two UK formats'
+ * priors, so where two formats both fit (C871 MNU prefix, or CB71 MNU
+ * current?) the characters as read decide, not the likelier format.
+ */
+#define LOOKALIKE_WEIGHT 0.1f
+
+static int twin_class(int c)
+{
+	static const char pairs[][2] = { { 'O', '0' }, { 'I', '1' }, { 'B', '8' }, { 'S', '5' } };
+	char ch = rd_class_char(c);
+
+	for (unsigned i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		if (ch == pairs[i][0])
+			return rd_char_class(pairs[i][1]);
+		if (ch == pairs[i][1])
+			return rd_char_class(pairs[i][0]);
+	}
+	return -1;
+}
+
+/* The probability that a component reads as class c where set allows c. */
+static float emit(const float *p, int c, uint64_t set)
+{
+	int t = twin_class(c);
+
+	if (t >= 0 && !(set >> t & 1))
+		return fmaxf(p[c], LOOKALIKE_WEIGHT * p[t]);
+	return p[c];
+}
 
 static float lg(float p)
 {
@@ -141,8 +212,8 @@ static float align(const float (*prob)[RD_CLASSES], int n, const char *pat,
 			int bc = -1;
 
 			for (int c = 0; c < 36; c++)
-				if ((set >> c & 1) && prob[i][c] > bp) {
-					bp = prob[i][c];
+				if ((set >> c & 1) && emit(prob[i], c, set) > bp) {
+					bp = emit(prob[i], c, set);
 					bc = c;
 				}
 			best_lp[i][j] = lg(bp);
@@ -201,6 +272,16 @@ int rd_syntax_decode(const float (*prob)[RD_CLASSES], int n,
 
 		if (fit == -INFINITY)
 			continue;
+		if (formats[f].valid) {
+			char t[MAXM + 1];
+			int m = (int)strlen(formats[f].pat);
+
+			for (int j = 0; j < m; j++)
+				t[j] = rd_class_char(cls[j]);
+			t[m] = 0;
+			if (!formats[f].valid(t))
+				continue;
+		}
 		s = fit + formats[f].prior;
 		if (s > best) {
 			int m = (int)strlen(formats[f].pat);
@@ -219,7 +300,7 @@ int rd_syntax_decode(const float (*prob)[RD_CLASSES], int n,
 	out->n = (int)strlen(formats[bf].pat);
 	for (int j = 0; j < out->n; j++) {
 		out->text[j] = rd_class_char(bcls[j]);
-		out->conf[j] = prob[bpick[j]][bcls[j]];
+		out->conf[j] = emit(prob[bpick[j]], bcls[j], allowed(formats[bf].pat[j]));
 		lsum += lg(out->conf[j]);
 		/* For ranking, one doubtful character costs at most log(0.05):
 		 * a plate with one smudged character still beats a crisp
@@ -245,6 +326,8 @@ int rd_syntax_decode(const float (*prob)[RD_CLASSES], int n,
 	/* A free format in auto mode says nothing about the region. */
 	if (region == ANPR_REGION_AUTO && formats[bf].prior <= 0.0f &&
 	    formats[bf].region != ANPR_REGION_GB)
+		out->region = ANPR_REGION_AUTO;
+	if (!strcmp(formats[bf].name, "gb-free"))	/* not a UK mark */
 		out->region = ANPR_REGION_AUTO;
 	out->format = formats[bf].name;
 	return 0;

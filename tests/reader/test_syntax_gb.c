@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_syntax_gb.c - the UK side of the syntax decoder (syntax.c): Northern
+ * Ireland marks with their I/Z codes, the short dateless marks, look-alike
+ * correction only where the format is unambiguous, and foreign plates
+ * still read (region unknown) when no UK format fits.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "reader_int.h"
+
+/* Each component mostly its character; alt puts alt_p on a look-alike
+ * ('_' in main is junk, ' ' in alt is none). */
+static void probs(float (*p)[RD_CLASSES], const char *main, const char *alt, float alt_p)
+{
+	int n = (int)strlen(main);
+
+	for (int i = 0; i < n; i++) {
+		int m = main[i] == '_' ? RD_JUNK : rd_char_class(main[i]);
+		int a = alt && alt[i] != ' ' ? rd_char_class(alt[i]) : -1;
+
+		for (int c = 0; c < RD_CLASSES; c++)
+			p[i][c] = 0.0005f;
+		p[i][m] = a >= 0 ? 0.98f - alt_p : 0.98f;
+		if (a >= 0)
+			p[i][a] = alt_p;
+	}
+}
+
+static int decode(const char *main, const char *alt, float alt_p, struct rd_decoded *d)
+{
+	float p[RD_MAX_LINE][RD_CLASSES];
+
+	probs(p, main, alt, alt_p);
+	return rd_syntax_decode((const float (*)[RD_CLASSES])p, (int)strlen(main),
+				ANPR_REGION_GB, d);
+}
+
+static void ni_marks_with_i_and_z(void **state)
+{
+	struct rd_decoded d;
+
+	(void)state;
+	assert_int_equal(decode("LIG4589", NULL, 0, &d), 0);
+	assert_string_equal(d.text, "LIG4589");
+	assert_string_equal(d.format, "gb-ni");
+	assert_int_equal(d.region, ANPR_REGION_GB);
+	assert_int_equal(decode("ABZ12", NULL, 0, &d), 0);
+	assert_string_equal(d.text, "ABZ12");
+	/* A bar read as '1' where the NI code needs its I: the format says I,
+	 * even with next to no mass on I. */
+	assert_int_equal(decode("J1G2771", NULL, 0, &d), 0);
+	assert_string_equal(d.text, "JIG2771");
+	assert_string_equal(d.format, "gb-ni");
+	/* Three letters and four digits without an I or a Z is no UK mark. */
+	assert_int_equal(decode("ABC1234", NULL, 0, &d), 0);
+	assert_string_not_equal(d.format, "gb-ni");
+}
+
+static void short_dateless_marks(void **state)
+{
+	struct rd_decoded d;
+
+	(void)state;
+	assert_int_equal(decode("A123", NULL, 0, &d), 0);
+	assert_string_equal(d.text, "A123");
+	assert_string_equal(d.format, "gb-dateless");
+	assert_int_equal(decode("123A", NULL, 0, &d), 0);
+	assert_string_equal(d.text, "123A");
+	assert_int_equal(decode("1ABC", NULL, 0, &d), 0);
+	assert_string_equal(d.text, "1ABC");
+}
+
+static void lookalikes_only_where_unambiguous(void **state)
+{
+	struct rd_decoded d;
+
+	(void)state;
+	/* 'O' read with certainty in a current mark's digit position: the
+	 * format makes it 0 (no other UK format fits 7 characters this way). */
+	assert_int_equal(decode("AB1OCDE", NULL, 0, &d), 0);
+	assert_string_equal(d.text, "AB10CDE");
+	assert_string_equal(d.format, "gb-current");
+	assert_true(d.conf[3] < 0.2f);	/* corrected, and it shows */
+	/* A crisp 8 after one letter: prefix C871 MNU fits as read; the
+	 * likelier current format would need 8 -> B. The characters win. */
+	assert_int_equal(decode("C871MNU", NULL, 0, &d), 0);
+	assert_string_equal(d.text, "C871MNU");
+	assert_string_equal(d.format, "gb-prefix");
+	/* ...but with real doubt on the 8 the current format takes it. */
+	assert_int_equal(decode("C871MNU", " B     ", 0.45f, &d), 0);
+	assert_string_equal(d.text, "CB71MNU");
+	assert_string_equal(d.format, "gb-current");
+	/* S/5 in a suffix mark's letter positions. */
+	assert_int_equal(decode("5BC123D", NULL, 0, &d), 0);
+	assert_string_equal(d.text, "SBC123D");
+}
+
+static void foreign_plates_still_read(void **state)
+{
+	struct rd_decoded d;
+
+	(void)state;
+	/* A French SIV plate fits no UK format: read as it is, region unknown. */
+	assert_int_equal(decode("AB123CD", NULL, 0, &d), 0);
+	assert_string_equal(d.text, "AB123CD");
+	assert_string_equal(d.format, "gb-free");
+	assert_int_equal(d.region, ANPR_REGION_AUTO);
+	/* A UK mark is never read as a free one. */
+	assert_int_equal(decode("AB12CDE", NULL, 0, &d), 0);
+	assert_string_equal(d.format, "gb-current");
+	assert_int_equal(d.region, ANPR_REGION_GB);
+	/* Four letters: the only UK fit (ABC 1) forces a digit nothing
+	 * supports, and the confidence says so. */
+	assert_int_equal(decode("ABCD", NULL, 0, &d), 0);
+	assert_true(d.confidence < 0.2f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(ni_marks_with_i_and_z),
+		cmocka_unit_test(short_dateless_marks),
+		cmocka_unit_test(lookalikes_only_where_unambiguous),
+		cmocka_unit_test(foreign_plates_still_read),
+	};
+
+	return cmocka_run_group_tests_name("reader-syntax-gb", tests, NULL, NULL);
+}
