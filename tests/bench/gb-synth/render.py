@@ -22,6 +22,8 @@ Everything follows from --seed. Writes DIR/NNNN.pgm and DIR/truth.tsv
 and the margin its rotation adds).
 
 usage: render.py --out DIR [--count N] [--seed S]
+       render.py --one AB12CDE [--two-line] --file OUT.png
+         (one plate on a small frame: the reader's test images)
 """
 import argparse
 import os
@@ -158,14 +160,40 @@ def scene(rng, w, h):
     return img
 
 
+def render_one(text, two_line, path):
+    """A current-format mark alone on a 480 x 320 IR frame, mildly posed."""
+    groups = [text[:4], text[4:]]
+    char_h = 30 if two_line else 26
+    plate = plate_image(random.Random(1), groups, char_h, two_line, [])
+    img = Image.new("L", (480, 320), 30)
+    d = ImageDraw.Draw(img)
+    pw, ph = plate.size
+    px, py = (480 - pw) // 2, (320 - ph) // 2
+    d.rectangle([px - pw // 2, py - ph, px + pw + pw // 2, py + 2 * ph], fill=70)
+    big = plate.rotate(3, Image.BICUBIC, expand=True, fillcolor=70)
+    mask = Image.new("L", plate.size, 255).rotate(3, Image.BICUBIC, expand=True, fillcolor=0)
+    img.paste(big, (px, py), mask)
+    img = img.filter(ImageFilter.GaussianBlur(0.6))
+    img = ImageChops.add(img, Image.effect_noise(img.size, 4), 1.0, -128)
+    img.save(path)
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--out", required=True)
+    ap.add_argument("--one", default="")
+    ap.add_argument("--two-line", action="store_true")
+    ap.add_argument("--file", default="")
+    ap.add_argument("--out", default="")
     ap.add_argument("--count", type=int, default=400)
     ap.add_argument("--seed", type=int, default=4145)
     ap.add_argument("--width", type=int, default=1280)
     ap.add_argument("--height", type=int, default=720)
     a = ap.parse_args()
+    if a.one:
+        render_one(a.one, a.two_line, a.file)
+        return
+    if not a.out:
+        ap.error("--out DIR (or --one TEXT --file OUT.png) is required")
     rng = random.Random(a.seed)
     os.makedirs(a.out, exist_ok=True)
     rows = []
