@@ -161,14 +161,14 @@ def scene(rng, w, h):
 
 
 def render_one(text, two_line, path):
-    """A current-format mark alone on a 480 x 320 IR frame, mildly posed."""
+    """A current-format mark alone on a 320 x 240 IR frame, mildly posed."""
     groups = [text[:4], text[4:]]
     char_h = 30 if two_line else 26
     plate = plate_image(random.Random(1), groups, char_h, two_line, [])
-    img = Image.new("L", (480, 320), 30)
+    img = Image.new("L", (320, 240), 30)
     d = ImageDraw.Draw(img)
     pw, ph = plate.size
-    px, py = (480 - pw) // 2, (320 - ph) // 2
+    px, py = (320 - pw) // 2, (240 - ph) // 2
     d.rectangle([px - pw // 2, py - ph, px + pw + pw // 2, py + 2 * ph], fill=70)
     big = plate.rotate(3, Image.BICUBIC, expand=True, fillcolor=70)
     mask = Image.new("L", plate.size, 255).rotate(3, Image.BICUBIC, expand=True, fillcolor=0)
