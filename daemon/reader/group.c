@@ -43,33 +43,36 @@ static int cmp_float(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static void finish(const struct rd_comp *comps, const struct chain *ch,
-		   struct rd_line *out)
+void rd_line_fit(struct rd_line *l)
 {
 	float hs[RD_MAX_LINE] = { 0 };
-	double sx = 0, sy = 0, sxx = 0, sxy = 0;
+	double sx = 0, sy = 0, sxx = 0, sxy = 0, n = l->n, d;
 
-	out->n = ch->n;
-	for (int i = 0; i < ch->n; i++) {
-		const struct rd_comp *c = &comps[ch->idx[i]];
+	for (int i = 0; i < l->n; i++) {
+		const struct rd_comp *c = &l->c[i];
 		double x = 0.5 * (c->x0 + c->x1), y = comp_cy(c);
 
-		out->c[i] = *c;
 		hs[i] = comp_h(c);
 		sx += x;
 		sy += y;
 		sxx += x * x;
 		sxy += x * y;
 	}
-	qsort(hs, (size_t)ch->n, sizeof(float), cmp_float);
-	out->height = hs[ch->n / 2];
-	{
-		double n = ch->n, d = n * sxx - sx * sx;
+	qsort(hs, (size_t)l->n, sizeof(float), cmp_float);
+	l->height = hs[l->n / 2];
+	d = n * sxx - sx * sx;
+	l->slope = d > 1e-9 ? (float)((n * sxy - sx * sy) / d) : 0.0f;
+	if (fabsf(l->slope) > 0.5f)
+		l->slope = 0.0f;
+}
 
-		out->slope = d > 1e-9 ? (float)((n * sxy - sx * sy) / d) : 0.0f;
-		if (fabsf(out->slope) > 0.5f)
-			out->slope = 0.0f;
-	}
+static void finish(const struct rd_comp *comps, const struct chain *ch,
+		   struct rd_line *out)
+{
+	out->n = ch->n;
+	for (int i = 0; i < ch->n; i++)
+		out->c[i] = comps[ch->idx[i]];
+	rd_line_fit(out);
 }
 
 int rd_group_lines(struct rd_comp *comps, int n, int min_n,

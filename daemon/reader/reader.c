@@ -10,7 +10,9 @@
  *   4. components chained into text lines (group.c);
  *   5. each component of a line cut out and classified (charnorm.c,
  *      charnet.c), the line decoded under the region's formats (syntax.c);
- *   6. overlapping readings suppressed, best first.
+ *      a line that reads as a plate is cut again within its own band
+ *      (segment.c) and read again;
+ *   6. readings ranked, overlapping ones suppressed, best first (rank.c).
  * Buffers grow when a frame is larger than any before, never otherwise.
  */
 #include <math.h>
@@ -34,8 +36,6 @@ static const int thr_offsets[] = { 6, 14, 28 };
 #define MAX_LINES	256
 #define MAX_CANDS	64
 #define MAX_REGIONS	64
-#define SIZE_BONUS	0.2f	/* rank per doubling of character height */
-#define VOTE_BONUS	0.1f	/* rank per agreeing reading, up to 4 */
 #define CACHE_SLOTS	2048	/* classified components per level+polarity */
 
 /* A component already classified on this level and polarity (the same box
@@ -47,11 +47,6 @@ struct cache_slot {
 	float prob[RD_CLASSES];
 };
 
-struct cand {
-	struct anpr_plate p;
-	float rank;
-};
-
 struct anpr_reader {
 	struct anpr_reader_config cfg;
 	const struct anpr_kern_ops *k;
@@ -59,10 +54,12 @@ struct anpr_reader {
 	struct rd_buf level[MAX_LEVELS];
 	struct rd_buf ii;
 	struct rd_buf mask;
+	struct rd_buf band;		/* a line's band (segment.c) */
 	struct rd_buf chars;
 	struct rd_ccl ccl;
 	struct rd_line lines[MAX_LINES];
-	struct cand cands[MAX_CANDS];
+	struct rd_line reseg;		/* a line cut again (segment.c) */
+	struct rd_cand cands[MAX_CANDS];
 	int ncands;
 	float prob[RD_MAX_LINE][RD_CLASSES];
 	float patch[RD_MAX_LINE][RD_CH_H * RD_CH_W];
@@ -189,6 +186,7 @@ void anpr_reader_destroy(struct anpr_reader *r)
 		rd_buf_free(&r->level[i]);
 	rd_buf_free(&r->ii);
 	rd_buf_free(&r->mask);
+	rd_buf_free(&r->band);
 	rd_buf_free(&r->chars);
 	rd_ccl_free(&r->ccl);
 	rd_activity_free(&r->act);
@@ -200,20 +198,6 @@ void anpr_reader_destroy(struct anpr_reader *r)
 const char *anpr_reader_simd(const struct anpr_reader *r)
 {
 	return r->k->name;
-}
-
-static float iou(const int *a, const int *b)
-{
-	int x0 = a[0] > b[0] ? a[0] : b[0], y0 = a[1] > b[1] ? a[1] : b[1];
-	int x1 = a[0] + a[2] < b[0] + b[2] ? a[0] + a[2] : b[0] + b[2];
-	int y1 = a[1] + a[3] < b[1] + b[3] ? a[1] + a[3] : b[1] + b[3];
-	float in, un;
-
-	if (x1 <= x0 || y1 <= y0)
-		return 0;
-	in = (float)(x1 - x0) * (float)(y1 - y0);
-	un = (float)a[2] * a[3] + (float)b[2] * b[3] - in;
-	return un > 0 ? in / un : 0;
 }
 
 /* Plate geometry, in frame pixels, from a line found at scale s. */
@@ -294,13 +278,14 @@ static void classify(struct anpr_reader *r, const struct rd_comp *c, int dark,
 	}
 }
 
-static void recognise(struct anpr_reader *r, const uint8_t *img, size_t stride,
-		      int w, int h, const struct rd_line *l, int s, int ox,
-		      int oy, int dark)
+/* Read one line; 1 if it gave a candidate plate. */
+static int recognise(struct anpr_reader *r, const uint8_t *img, size_t stride,
+		     int w, int h, const struct rd_line *l, int s, int ox,
+		     int oy, int dark)
 {
 	struct rd_line at = *l;	/* in level coordinates, not the region's */
 	struct rd_decoded d;
-	struct cand *c;
+	struct rd_cand *c;
 	int n = l->n;
 
 	for (int i = 0; i < n; i++) {
@@ -313,14 +298,14 @@ static void recognise(struct anpr_reader *r, const uint8_t *img, size_t stride,
 	if (r->hook)
 		r->hook(r->hook_ctx, &at, s, dark, &r->patch[0][0]);
 	if (!r->net)
-		return;
+		return 1;
 	for (int i = 0; i < n; i++)
 		classify(r, &l->c[i], dark, r->patch[i], r->prob[i]);
 	if (rd_syntax_decode((const float (*)[RD_CLASSES])r->prob, n,
 			     r->cfg.region, &d) || d.confidence < r->cfg.min_confidence)
-		return;
+		return 0;
 	if (r->ncands >= MAX_CANDS)
-		return;
+		return 0;
 	c = &r->cands[r->ncands++];
 	memset(c, 0, sizeof(*c));
 	memcpy(c->p.text, d.text, sizeof(d.text));
@@ -333,14 +318,8 @@ static void recognise(struct anpr_reader *r, const uint8_t *img, size_t stride,
 	line_geometry(&at, s, &c->p);
 	/* Plates are usually the largest text around them (overlays, dealer
 	 * frames and stickers are smaller): a little for size. */
-	c->rank = d.score + SIZE_BONUS * log2f(fmaxf(c->p.char_height, 8.0f) / 16.0f);
-}
-
-static int by_rank(const void *a, const void *b)
-{
-	const struct cand *p = a, *q = b;
-
-	return (q->rank > p->rank) - (q->rank < p->rank);
+	c->rank = rd_rank_reading(d.score, c->p.char_height, dark);
+	return 1;
 }
 
 static int do_level(struct anpr_reader *r, const uint8_t *img, size_t stride,
@@ -373,9 +352,24 @@ static int do_level(struct anpr_reader *r, const uint8_t *img, size_t stride,
 				chars[nc++] = *c;
 		}
 		nl = rd_group_lines(chars, nc, 4, r->lines, MAX_LINES);
-		for (int i = 0; i < nl; i++)
-			recognise(r, img, stride, w, h, &r->lines[i], s, ox, oy,
-				  pol == 0);
+		for (int i = 0; i < nl; i++) {
+			int rs;
+
+			/* A line that reads as a plate is cut again within
+			 * its band (segment.c); both readings compete. */
+			if (!recognise(r, img, stride, w, h, &r->lines[i], s, ox,
+				       oy, pol == 0))
+				continue;
+			rs = rd_resegment(&r->ccl, &r->band, r->k, r->mask.p,
+					  (size_t)w, w, h,
+					  (uint8_t)(pol ? 2 : 1), &r->lines[i],
+					  &r->reseg);
+			if (rs < 0)
+				return ANPR_READER_ENOMEM;
+			if (rs)
+				recognise(r, img, stride, w, h, &r->reseg, s, ox, oy,
+					  pol == 0);
+		}
 	}
 	}
 	return 0;
@@ -407,6 +401,7 @@ int anpr_reader_read(struct anpr_reader *r, const uint8_t *pixels, int width,
 	 * frames no larger allocate nothing, whatever regions they have. */
 	if (rd_reserve(&r->ii, ((size_t)width + 1) * ((size_t)height + 1) * sizeof(uint32_t)) ||
 	    rd_reserve(&r->mask, (size_t)width * height) ||
+	    rd_reserve(&r->band, (size_t)width * height) ||
 	    rd_ccl_reserve(&r->ccl, width, height) ||
 	    rd_reserve(&r->chars, ((size_t)width * height / 2 + (size_t)height + 2) *
 			       sizeof(struct rd_comp))) {
@@ -466,28 +461,9 @@ int anpr_reader_read(struct anpr_reader *r, const uint8_t *pixels, int width,
 		}
 	}
 done:
-	/* A plate is found alike by several thresholds and levels; a chance
-	 * arrangement of clutter rarely is. Each agreeing reading adds a
-	 * little. */
-	for (int i = 0; i < r->ncands; i++) {
-		int votes = 0;
-
-		for (int j = 0; j < r->ncands; j++)
-			if (j != i && !strcmp(r->cands[i].p.text, r->cands[j].p.text) &&
-			    iou(r->cands[i].p.box, r->cands[j].p.box) > 0.3f)
-				votes++;
-		r->cands[i].rank += VOTE_BONUS * (float)(votes < 4 ? votes : 4);
-	}
-	/* Best first; drop readings overlapping a better one. */
-	qsort(r->cands, (size_t)r->ncands, sizeof(r->cands[0]), by_rank);
-	for (int i = 0; i < r->ncands && out->nplates < ANPR_READER_MAX_PLATES; i++) {
-		int dup = 0;
-
-		for (int j = 0; j < out->nplates && !dup; j++)
-			dup = iou(r->cands[i].p.box, out->plates[j].box) > 0.2f;
-		if (!dup)
-			out->plates[out->nplates++] = r->cands[i].p;
-	}
+	rd_rank_agree(r->cands, r->ncands);
+	out->nplates = rd_rank_select(r->cands, r->ncands, out->plates,
+				      ANPR_READER_MAX_PLATES);
 	out->candidates = r->ncands;
 	out->ns = r->cfg.clock_ns() - t0;
 	return rc;

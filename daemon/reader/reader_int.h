@@ -115,6 +115,23 @@ struct rd_line {
 int rd_group_lines(struct rd_comp *comps, int n, int min_n,
 		   struct rd_line *lines, int max);
 
+/* rd_line_fit - set @l's height (median) and slope from its components. */
+void rd_line_fit(struct rd_line *l);
+
+/*
+ * rd_resegment - label @l again within its own band of @mask (the mask it
+ * was found in, w x h, polarity @bits): characters freed from what touched
+ * them above or below, pieces much wider than the line's characters split
+ * at their emptiest columns, pieces next to its ends chained on (segment.c).
+ * Returns 1 with the new line in @out, 0 if nothing changed (or the line
+ * is too short or uneven), -1 out of memory. Uses @ccl's buffers and
+ * @scratch (a copy of the band; reserve w * h for no allocation).
+ */
+int rd_resegment(struct rd_ccl *ccl, struct rd_buf *scratch,
+		 const struct anpr_kern_ops *k, const uint8_t *mask,
+		 size_t stride, int w, int h, uint8_t bits,
+		 const struct rd_line *l, struct rd_line *out);
+
 /*
  * rd_norm_char - the classifier's input for the component @c of a grey
  * image: a RD_CH_H x RD_CH_W float patch, ink 1, background 0, the
@@ -190,6 +207,44 @@ struct rd_decoded {
  */
 int rd_syntax_decode(const float (*prob)[RD_CLASSES], int n,
 		     enum anpr_region region, struct rd_decoded *out);
+
+/**
+ * struct rd_cand - a reading that may be a plate, and its rank (rank.c).
+ * @p: the reading.
+ * @rank: higher is more plate-like.
+ */
+struct rd_cand {
+	struct anpr_plate p;
+	float rank;
+};
+
+/*
+ * rd_rank_reading - a reading's rank from its decoded @score, character
+ * height (frame px) and polarity, before the frame's other readings count.
+ */
+float rd_rank_reading(float score, float char_height, int dark_on_light);
+/* rd_same_reading - the same text at nearly the same place. */
+int rd_same_reading(const struct anpr_plate *p, const struct anpr_plate *q);
+/*
+ * rd_part_of - @q is a part of @p: 4 or more characters, fewer than @p's,
+ * found in order in @p's text, its box mostly inside @p's, and @p's other
+ * characters read with confidence 0.5 or more.
+ */
+int rd_part_of(const struct anpr_plate *q, const struct anpr_plate *p);
+/*
+ * rd_rank_agree - add to each rank the support of the others: a little per
+ * reading of the same text at the same place (up to 4), and a little for
+ * containing a part read by another threshold or level.
+ */
+void rd_rank_agree(struct rd_cand *c, int n);
+/*
+ * rd_rank_select - sort @c best first and write at most @max readings to
+ * @out, dropping any that overlaps a better one (IoU > 0.2). Returns how
+ * many.
+ */
+int rd_rank_select(struct rd_cand *c, int n, struct anpr_plate *out, int max);
+/* rd_box_iou - intersection over union of two x, y, w, h boxes. */
+float rd_box_iou(const int *a, const int *b);
 
 /* rd_class_char / rd_char_class - class index <-> character (-1 if none). */
 char rd_class_char(int cls);

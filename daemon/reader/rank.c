@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: MIT
+/*
+ * rank.c - which readings of a frame are plates, best first.
+ *
+ * Each line read gives a candidate whose rank starts from its decoded
+ * score (syntax.c: mean log-probability per component plus the format's
+ * prior), adjusted by what a plate looks like (rd_rank_reading); then the
+ * candidates of the frame support each other (rd_rank_agree): a plate is
+ * found alike by several thresholds and levels, a chance arrangement of
+ * clutter rarely is; finally overlapping readings keep the best
+ * (rd_rank_select). Pure logic: tests call it on made-up candidates.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reader_int.h"
+
+#define SIZE_BONUS	0.2f	/* per doubling of character height over 16 px */
+#define LIGHT_COST	0.5f	/* light characters on a dark ground */
+#define VOTE_BONUS	0.1f	/* per agreeing reading ... */
+#define MAX_VOTES	4	/* ... up to this many */
+#define PART_BONUS	0.15f	/* for explaining a shorter reading */
+#define SAME_IOU	0.3f	/* the same place, for agreeing readings */
+#define PART_COVER	0.7f	/* a part: this much of its box inside */
+#define PART_MIN_CONF	0.5f	/* ... and the rest read at least this surely */
+#define DUP_IOU		0.2f	/* overlapping readings: keep the best */
+
+float rd_box_iou(const int *a, const int *b)
+{
+	int x0 = a[0] > b[0] ? a[0] : b[0], y0 = a[1] > b[1] ? a[1] : b[1];
+	int x1 = a[0] + a[2] < b[0] + b[2] ? a[0] + a[2] : b[0] + b[2];
+	int y1 = a[1] + a[3] < b[1] + b[3] ? a[1] + a[3] : b[1] + b[3];
+	float in, un;
+
+	if (x1 <= x0 || y1 <= y0)
+		return 0;
+	in = (float)(x1 - x0) * (float)(y1 - y0);
+	un = (float)a[2] * (float)a[3] + (float)b[2] * (float)b[3] - in;
+	return un > 0 ? in / un : 0;
+}
+
+/* How much of box @b lies inside box @a. */
+static float covered(const int *a, const int *b)
+{
+	int x0 = a[0] > b[0] ? a[0] : b[0], y0 = a[1] > b[1] ? a[1] : b[1];
+	int x1 = a[0] + a[2] < b[0] + b[2] ? a[0] + a[2] : b[0] + b[2];
+	int y1 = a[1] + a[3] < b[1] + b[3] ? a[1] + a[3] : b[1] + b[3];
+
+	if (x1 <= x0 || y1 <= y0 || b[2] <= 0 || b[3] <= 0)
+		return 0;
+	return (float)(x1 - x0) * (float)(y1 - y0) / ((float)b[2] * (float)b[3]);
+}
+
+float rd_rank_reading(float score, float char_height, int dark_on_light)
+{
+	/* Plates are usually the largest text around them (overlays, dealer
+	 * frames and stickers are smaller): a little for size. */
+	float rank = score + SIZE_BONUS * log2f(fmaxf(char_height, 8.0f) / 16.0f);
+
+	/* Most plates carry dark characters on a light ground; light text on
+	 * a dark ground is more often a timestamp overlay or a sign. */
+	return dark_on_light ? rank : rank - LIGHT_COST;
+}
+
+int rd_same_reading(const struct anpr_plate *p, const struct anpr_plate *q)
+{
+	return !strcmp(p->text, q->text) && rd_box_iou(p->box, q->box) > SAME_IOU;
+}
+
+int rd_part_of(const struct anpr_plate *q, const struct anpr_plate *p)
+{
+	const char *at;
+	int from;
+
+	if (q->nchars < 4 || q->nchars >= p->nchars ||
+	    covered(p->box, q->box) <= PART_COVER)
+		return 0;
+	at = strstr(p->text, q->text);
+	if (!at)
+		return 0;
+	/* What @p reads beyond @q must be read surely: a doubtful piece of
+	 * a bolt or an emblem at the end is not the plate's lost character. */
+	from = (int)(at - p->text);
+	for (int i = 0; i < p->nchars; i++)
+		if ((i < from || i >= from + q->nchars) && p->char_conf[i] < PART_MIN_CONF)
+			return 0;
+	return 1;
+}
+
+void rd_rank_agree(struct rd_cand *c, int n)
+{
+	for (int i = 0; i < n; i++) {
+		int votes = 0, parts = 0;
+
+		for (int j = 0; j < n; j++) {
+			if (j == i)
+				continue;
+			votes += rd_same_reading(&c[i].p, &c[j].p);
+			parts |= rd_part_of(&c[j].p, &c[i].p);
+		}
+		c[i].rank += VOTE_BONUS * (float)(votes < MAX_VOTES ? votes : MAX_VOTES) +
+			     PART_BONUS * (float)parts;
+	}
+}
+
+static int by_rank(const void *a, const void *b)
+{
+	const struct rd_cand *p = a, *q = b;
+
+	return (q->rank > p->rank) - (q->rank < p->rank);
+}
+
+int rd_rank_select(struct rd_cand *c, int n, struct anpr_plate *out, int max)
+{
+	int nout = 0;
+
+	qsort(c, (size_t)n, sizeof(*c), by_rank);
+	for (int i = 0; i < n && nout < max; i++) {
+		int dup = 0;
+
+		for (int j = 0; j < nout && !dup; j++)
+			dup = rd_box_iou(c[i].p.box, out[j].box) > DUP_IOU;
+		if (!dup)
+			out[nout++] = c[i].p;
+	}
+	return nout;
+}

@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: MIT
+/*
+ * segment.c - cut a line of characters again inside its own band.
+ *
+ * Once a text line is found, its top and bottom are known. Labelling the
+ * threshold mask again between them (and a little beyond its ends) frees
+ * the characters that touched something above or below (a dealer frame's
+ * text, a bolt, the plate's border) and so were lost or merged; a piece
+ * much wider than the line's characters (two characters touching each
+ * other, or a character and a bolt) is split at its emptiest columns into
+ * as many pieces as the line's character pitch says it holds. The pieces
+ * next to the line's ends are chained on with the same gap rule as the
+ * line. The new line is read beside the first one; ranking chooses.
+ */
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reader_int.h"
+
+#define PIECES_MAX	64
+#define BAND_PAD	1	/* rows kept above and below the line */
+#define END_REACH	1.5f	/* searched beyond the line's ends, x height */
+#define MIN_PIECE_H	0.6f	/* a piece's height, x the line's height */
+#define MAX_PIECE_H	1.3f
+#define WIDE		1.75f	/* split above this x the typical width */
+#define END_GAP		0.8f	/* gap to a piece added at an end, x height */
+#define BAR_W		0.35f	/* a bar through the band: edge, x height */
+#define END_MIN_H	0.8f	/* a piece added at an end: height, x H */
+#define END_MAX_H	1.2f
+
+static int by_x0(const void *a, const void *b)
+{
+	const struct rd_comp *p = a, *q = b;
+
+	return (p->x0 > q->x0) - (p->x0 < q->x0);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
+}
+
+/* Pixels of column @x, rows [y0, y1), with any of @bits. */
+static int col_ink(const uint8_t *mask, size_t stride, uint8_t bits, int x,
+		   int y0, int y1)
+{
+	int n = 0;
+
+	for (int y = y0; y < y1; y++)
+		n += (mask[(size_t)y * stride + x] & bits) != 0;
+	return n;
+}
+
+/* The tight box and pixel count of the ink in [x0, x1) x [y0, y1). */
+static int ink_box(const uint8_t *mask, size_t stride, uint8_t bits, int x0,
+		   int x1, int y0, int y1, struct rd_comp *out)
+{
+	struct rd_comp b = { INT_MAX, INT_MAX, INT_MIN, INT_MIN, 0 };
+
+	for (int y = y0; y < y1; y++)
+		for (int x = x0; x < x1; x++) {
+			if (!(mask[(size_t)y * stride + x] & bits))
+				continue;
+			b.x0 = x < b.x0 ? x : b.x0;
+			b.x1 = x + 1 > b.x1 ? x + 1 : b.x1;
+			b.y0 = y < b.y0 ? y : b.y0;
+			b.y1 = y + 1;
+			b.area++;
+		}
+	if (!b.area)
+		return 0;
+	*out = b;
+	return 1;
+}
+
+/* The line's typical character width: the median of those not narrow
+ * ('1', 'I' are), at least 0.4 of its height. */
+static float typical_width(const struct rd_line *l)
+{
+	int wd[RD_MAX_LINE], n = 0;
+	float minw = 0.4f * l->height;
+
+	for (int i = 0; i < l->n; i++)
+		if ((float)(l->c[i].x1 - l->c[i].x0) >= 0.3f * l->height)
+			wd[n++] = l->c[i].x1 - l->c[i].x0;
+	if (!n)
+		return minw;
+	qsort(wd, (size_t)n, sizeof(int), cmp_int);
+	{
+		float med = (float)wd[n >> 1];
+
+		return med > minw ? med : minw;
+	}
+}
+
+/*
+ * Split @c into k pieces, k from the typical width @tw, each cut at the
+ * emptiest column within a third of @tw of where the pitch puts it.
+ * Returns the pieces written (1: not split).
+ */
+static int split(const uint8_t *mask, size_t stride, uint8_t bits,
+		 const struct rd_comp *c, float tw, struct rd_comp *out, int max)
+{
+	int w = c->x1 - c->x0, k = (int)lrintf((float)w / tw), n = 0;
+	int from = c->x0;
+
+	if (k < 2 || (float)w <= WIDE * tw || max < k) {
+		out[0] = *c;
+		return 1;
+	}
+	for (int i = 1; i <= k; i++) {
+		int cut = c->x1, next;
+
+		next = cut;
+		if (i < k) {
+			int mid = c->x0 + w * i / k, r = (int)(tw / 3.0f);
+			int best = INT_MAX;
+
+			for (int x = mid - r; x <= mid + r; x++) {
+				int ink;
+
+				if (x <= from || x >= c->x1 - 1)
+					continue;
+				ink = col_ink(mask, stride, bits, x, c->y0, c->y1);
+				if (ink < best) {
+					best = ink;
+					cut = x;
+				}
+			}
+			if (best == INT_MAX)
+				continue;
+			/* The whole run of emptiest columns (a gap bridged
+			 * by a stroke) belongs to neither piece. */
+			next = cut + 1;
+			while (next < c->x1 - 1 &&
+			       col_ink(mask, stride, bits, next, c->y0, c->y1) == best)
+				next++;
+		}
+		if (ink_box(mask, stride, bits, from, cut, c->y0, c->y1, &out[n]))
+			n++;
+		from = next;
+	}
+	return n;
+}
+
+/**
+ * struct band - the rows of a line, following its slope, copied out of the
+ * mask (everything else cleared), in band coordinates.
+ * @m: the copy, @w x @h, stride @w: the characters' rows only.
+ * @x0, @y0: its origin in the mask.
+ * @top, @bot: at column 0 of the band, the row just above the characters
+ *	and the row just below them + 1; at column x add @slope * x. These
+ *	two rows are left out of the copy: what touches the characters there
+ *	is told from @src.
+ * @src, @stride, @bits: the mask and polarity the band was cut from.
+ */
+struct band {
+	uint8_t *m;
+	int w, h, x0, y0;
+	float top, bot, slope;
+	const uint8_t *src;
+	size_t stride;
+	uint8_t bits;
+};
+
+static int band_top(const struct band *b, float x)
+{
+	return (int)floorf(b->top + b->slope * x);
+}
+
+static int band_bot(const struct band *b, float x)
+{
+	return (int)ceilf(b->bot + b->slope * x);
+}
+
+/* Does piece @p (band coordinates) go on into the row above (below) it? */
+static int touches(const struct rd_comp *p, const struct band *b, int bottom)
+{
+	for (int x = p->x0; x < p->x1; x++) {
+		int edge = bottom ? band_bot(b, (float)x) - 1 : band_top(b, (float)x);
+		int in = bottom ? edge - 1 : edge + 1;
+
+		if (edge < 0 || edge >= b->h || in < 0 || in >= b->h)
+			continue;
+		if (b->m[(size_t)in * b->w + x] &&
+		    (b->src[(size_t)(b->y0 + edge) * b->stride + b->x0 + x] & b->bits))
+			return 1;
+	}
+	return 0;
+}
+
+/* Does @p reach through the band: joined to things above and below? */
+static int through(const struct rd_comp *p, const struct band *b)
+{
+	return touches(p, b, 0) && touches(p, b, 1);
+}
+
+/*
+ * May @p, next to the line's end piece @end (both in mask coordinates),
+ * be chained on? Near enough,
+ * as tall as the line's characters, and not reaching through the whole
+ * band (that is the plate's edge or frame, joined to what is above and
+ * below).
+ */
+static int end_piece(const struct rd_comp *p, const struct rd_comp *end,
+		     float H, const struct band *b)
+{
+	float gap = p->x0 > end->x0 ? (float)(p->x0 - end->x1) :
+				      (float)(end->x0 - p->x1);
+	float ph = (float)(p->y1 - p->y0);
+	struct rd_comp q = { p->x0 - b->x0, p->y0 - b->y0, p->x1 - b->x0,
+			     p->y1 - b->y0, p->area };
+
+	return gap <= END_GAP * H && gap >= -0.15f * H &&
+	       ph >= END_MIN_H * H && ph <= END_MAX_H * H && !through(&q, b);
+}
+
+static int same_boxes(const struct rd_comp *a, const struct rd_comp *b, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (a[i].x0 != b[i].x0 || a[i].x1 != b[i].x1 ||
+		    a[i].y0 != b[i].y0 || a[i].y1 != b[i].y1)
+			return 0;
+	return 1;
+}
+
+/*
+ * Copy the band of @l (its characters' extent above and below the line
+ * through their centres, and a row more) out of @mask; keep @bits only.
+ * Returns 0, 1 if the line is unsuitable, -1 out of memory.
+ */
+static int cut_band(struct rd_buf *scratch, const uint8_t *mask, size_t stride,
+		    int w, int h, uint8_t bits, const struct rd_line *l,
+		    struct band *b)
+{
+	float H = l->height, cx = 0, cy = 0, up = 0, down = 0;
+	int x1, y1;
+
+	for (int i = 0; i < l->n; i++) {
+		cx += 0.5f * (float)(l->c[i].x0 + l->c[i].x1);
+		cy += 0.5f * (float)(l->c[i].y0 + l->c[i].y1);
+	}
+	cx /= (float)l->n;
+	cy /= (float)l->n;
+	for (int i = 0; i < l->n; i++) {
+		float mid = cy + l->slope * (0.5f * (float)(l->c[i].x0 + l->c[i].x1) - cx);
+
+		up = fmaxf(up, mid - (float)l->c[i].y0);
+		down = fmaxf(down, (float)l->c[i].y1 - mid);
+	}
+	/* Characters of very different heights: not one line of a plate. */
+	if (up + down > 1.6f * H)
+		return 1;
+	up += BAND_PAD;
+	down += BAND_PAD;
+	b->x0 = l->c[0].x0 - (int)(END_REACH * H);
+	x1 = l->c[l->n - 1].x1 + (int)(END_REACH * H);
+	b->x0 = b->x0 < 0 ? 0 : b->x0;
+	x1 = x1 > w ? w : x1;
+	{
+		float ya = cy + l->slope * ((float)b->x0 - cx);
+		float yb = cy + l->slope * ((float)x1 - cx);
+
+		b->y0 = (int)floorf(fminf(ya, yb) - up);
+		y1 = (int)ceilf(fmaxf(ya, yb) + down);
+		b->y0 = b->y0 < 0 ? 0 : b->y0;
+		y1 = y1 > h ? h : y1;
+		b->top = ya - up - (float)b->y0;
+		b->bot = ya + down - (float)b->y0;
+	}
+	b->slope = l->slope;
+	b->src = mask;
+	b->stride = stride;
+	b->bits = bits;
+	b->w = x1 - b->x0;
+	b->h = y1 - b->y0;
+	if (b->w < 1 || b->h < 1)
+		return 1;
+	if (rd_reserve(scratch, (size_t)b->w * b->h))
+		return -1;
+	b->m = scratch->p;
+	for (int y = 0; y < b->h; y++) {
+		const uint8_t *src = mask + (size_t)(b->y0 + y) * stride + b->x0;
+		uint8_t *dst = b->m + (size_t)y * b->w;
+
+		for (int x = 0; x < b->w; x++)
+			dst[x] = y > band_top(b, (float)x) && y < band_bot(b, (float)x) - 1 ?
+				 src[x] & bits : 0;
+	}
+	return 0;
+}
+
+int rd_resegment(struct rd_ccl *ccl, struct rd_buf *scratch,
+		 const struct anpr_kern_ops *k, const uint8_t *mask,
+		 size_t stride, int w, int h, uint8_t bits,
+		 const struct rd_line *l, struct rd_line *out)
+{
+	struct rd_comp pieces[PIECES_MAX];
+	struct band b;
+	float H = l->height, tw;
+	int n, np = 0, first = -1, last = -1, rc;
+	int min_h = (int)ceilf(MIN_PIECE_H * H), max_h = (int)ceilf(MAX_PIECE_H * H);
+
+	if (l->n < 2 || H < 1.0f)
+		return 0;
+	rc = cut_band(scratch, mask, stride, w, h, bits, l, &b);
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	n = rd_ccl_label(ccl, k, b.m, (size_t)b.w, b.w, b.h, bits, min_h, b.h,
+			 b.w, (int)(MAX_PIECE_H * H));
+	if (n < 0)
+		return -1;
+	tw = typical_width(l);
+	for (int i = 0; i < n && np < PIECES_MAX; i++) {
+		const struct rd_comp *c = (const struct rd_comp *)ccl->comps.p + i;
+		struct rd_comp sp[RD_MAX_LINE];
+		int ns = split(b.m, (size_t)b.w, bits, c, tw, sp, RD_MAX_LINE);
+
+		for (int j = 0; j < ns && np < PIECES_MAX; j++) {
+			/* A bar through the whole band, above and below
+			 * the characters, is the plate's edge or frame. */
+			if (through(&sp[j], &b) &&
+			    (float)(sp[j].x1 - sp[j].x0) <= BAR_W * H)
+				continue;
+			if (rd_char_like(&sp[j], min_h, max_h))
+				pieces[np++] = sp[j];
+		}
+	}
+	/* Back to mask coordinates. */
+	for (int i = 0; i < np; i++) {
+		pieces[i].x0 += b.x0;
+		pieces[i].x1 += b.x0;
+		pieces[i].y0 += b.y0;
+		pieces[i].y1 += b.y0;
+	}
+	qsort(pieces, (size_t)np, sizeof(pieces[0]), by_x0);
+	/* The pieces within the line's span, then those chained on at its
+	 * ends. */
+	for (int i = 0; i < np; i++) {
+		float pcx = 0.5f * (float)(pieces[i].x0 + pieces[i].x1);
+
+		if (pcx >= (float)l->c[0].x0 && pcx <= (float)l->c[l->n - 1].x1) {
+			first = first < 0 ? i : first;
+			last = i;
+		}
+	}
+	if (first < 0)
+		return 0;
+	while (first > 0 && end_piece(&pieces[first - 1], &pieces[first], H, &b))
+		first--;
+	while (last + 1 < np && end_piece(&pieces[last + 1], &pieces[last], H, &b))
+		last++;
+	n = last - first + 1;
+	if (n < 4 || n > RD_MAX_LINE)
+		return 0;
+	if (n == l->n && same_boxes(&pieces[first], l->c, n))
+		return 0;
+	out->n = n;
+	memcpy(out->c, &pieces[first], sizeof(out->c[0]) * (size_t)n);
+	rd_line_fit(out);
+	return 1;
+}

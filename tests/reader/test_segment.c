@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_segment.c - unit tests of cutting a found line again within its
+ * band (segment.c) and of ranking readings (rank.c), on threshold masks
+ * and candidates made up here: touching characters split, a character
+ * freed from what touches it below, a character recovered at the line's
+ * end, the plate's edge not taken for one, lines left alone; readings
+ * supported by their parts, light-on-dark readings ranked lower, and
+ * overlapping readings suppressed.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "reader_int.h"
+
+#define MW	400
+#define MH	100
+#define GH	30	/* glyph height */
+#define GW	12	/* glyph width: 0.4 of its height, as on US plates */
+#define PITCH	16
+#define TOP	30	/* glyph top row */
+
+static uint8_t mask[MH][MW];
+
+static void fill(int x0, int y0, int x1, int y1)
+{
+	for (int y = y0; y < y1; y++)
+		for (int x = x0; x < x1; x++)
+			mask[y][x] = 1;
+}
+
+/* A ring glyph ('0'-like, stroke 3) at column x: fill ~40 %. */
+static void ring(int x)
+{
+	fill(x, TOP, x + GW, TOP + 3);
+	fill(x, TOP + GH - 3, x + GW, TOP + GH);
+	fill(x, TOP, x + 3, TOP + GH);
+	fill(x + GW - 3, TOP, x + GW, TOP + GH);
+}
+
+static int glyph_x(int i)
+{
+	return 40 + i * PITCH;
+}
+
+/* The lines of the mask as the reader finds them. */
+static int find_lines(struct rd_ccl *ccl, struct rd_line *lines, int max)
+{
+	static struct rd_comp chars[4096];
+	int n = rd_ccl_label(ccl, anpr_kern_get(ANPR_SIMD_SCALAR), &mask[0][0], MW,
+			     MW, MH, 1, 8, 44, 49, 49), nc = 0;
+
+	assert_true(n >= 0);
+	for (int i = 0; i < n; i++) {
+		const struct rd_comp *c = (const struct rd_comp *)ccl->comps.p + i;
+
+		if (rd_char_like(c, 8, 44))
+			chars[nc++] = *c;
+	}
+	return rd_group_lines(chars, nc, 4, lines, max);
+}
+
+static int reseg(struct rd_ccl *ccl, struct rd_buf *band, const struct rd_line *l,
+		 struct rd_line *out)
+{
+	return rd_resegment(ccl, band, anpr_kern_best(), &mask[0][0], MW, MW, MH,
+			    1, l, out);
+}
+
+/* Each of out's components is glyph i0 + k, within a pixel. */
+static void assert_glyphs(const struct rd_line *out, int i0, int n)
+{
+	assert_int_equal(out->n, n);
+	for (int k = 0; k < n; k++) {
+		const struct rd_comp *c = &out->c[k];
+		int x = glyph_x(i0 + k);
+
+		if (abs(c->x0 - x) > 1 || abs(c->x1 - (x + GW)) > 1 ||
+		    abs(c->y0 - TOP) > 1 || abs(c->y1 - (TOP + GH)) > 1)
+			fail_msg("piece %d: [%d,%d)x[%d,%d), want [%d,%d)x[%d,%d)",
+				 k, c->x0, c->x1, c->y0, c->y1, x, x + GW, TOP,
+				 TOP + GH);
+	}
+}
+
+static void test_split_touching(void **state)
+{
+	struct rd_ccl ccl = { 0 };
+	struct rd_buf band = { 0 };
+	struct rd_line lines[8], out;
+
+	(void)state;
+	memset(mask, 0, sizeof(mask));
+	for (int i = 0; i < 7; i++)
+		ring(glyph_x(i));
+	/* Glyphs 2 and 3 touch: a bridge across the gap, mid-height. */
+	fill(glyph_x(2) + GW, TOP + 14, glyph_x(3), TOP + 16);
+	assert_int_equal(find_lines(&ccl, lines, 8), 1);
+	assert_int_equal(lines[0].n, 6);	/* the pair is one component */
+	assert_int_equal(reseg(&ccl, &band, &lines[0], &out), 1);
+	assert_glyphs(&out, 0, 7);
+	assert_true(out.height > GH - 2 && out.height < GH + 2);
+	rd_ccl_free(&ccl);
+	rd_buf_free(&band);
+}
+
+static void test_free_from_below_and_recover_end(void **state)
+{
+	struct rd_ccl ccl = { 0 };
+	struct rd_buf band = { 0 };
+	struct rd_line lines[8], out;
+
+	(void)state;
+	memset(mask, 0, sizeof(mask));
+	for (int i = 0; i < 7; i++)
+		ring(glyph_x(i));
+	/* Glyph 0 stands on a dealer frame's text: one tall component, lost
+	 * from the line; glyph 4 hangs from a bar above. */
+	fill(glyph_x(0) - 4, TOP + GH, glyph_x(0) + GW + 2, TOP + GH + 12);
+	fill(glyph_x(4) + 4, TOP - 10, glyph_x(4) + 8, TOP);
+	assert_int_equal(find_lines(&ccl, lines, 8), 1);
+	assert_int_equal(lines[0].n, 5);
+	assert_int_equal(lines[0].c[0].x0, glyph_x(1));
+	assert_int_equal(reseg(&ccl, &band, &lines[0], &out), 1);
+	assert_glyphs(&out, 0, 7);
+	rd_ccl_free(&ccl);
+	rd_buf_free(&band);
+}
+
+static void test_plate_edge_not_a_character(void **state)
+{
+	struct rd_ccl ccl = { 0 };
+	struct rd_buf band = { 0 };
+	struct rd_line lines[8], out;
+	int rc;
+
+	(void)state;
+	memset(mask, 0, sizeof(mask));
+	for (int i = 0; i < 6; i++)
+		ring(glyph_x(i));
+	/* The plate's edges: bars from above the characters to below them,
+	 * a character's gap from the first and last. */
+	fill(glyph_x(0) - 8, TOP - 8, glyph_x(0) - 4, TOP + GH + 8);
+	fill(glyph_x(6) - 2, TOP - 8, glyph_x(6) + 2, TOP + GH + 8);
+	assert_int_equal(find_lines(&ccl, lines, 8), 1);
+	assert_int_equal(lines[0].n, 6);
+	rc = reseg(&ccl, &band, &lines[0], &out);
+	/* Nothing to change: the same six, never the edges. */
+	assert_int_equal(rc, 0);
+	rd_ccl_free(&ccl);
+	rd_buf_free(&band);
+}
+
+static void test_lines_left_alone(void **state)
+{
+	struct rd_ccl ccl = { 0 };
+	struct rd_buf band = { 0 };
+	struct rd_line lines[8], out, l;
+
+	(void)state;
+	memset(mask, 0, sizeof(mask));
+	for (int i = 0; i < 7; i++)
+		ring(glyph_x(i));
+	assert_int_equal(find_lines(&ccl, lines, 8), 1);
+	/* A clean line: no new reading. */
+	assert_int_equal(reseg(&ccl, &band, &lines[0], &out), 0);
+	/* Too short, or heights too uneven for one line of a plate. */
+	l = lines[0];
+	l.n = 1;
+	assert_int_equal(reseg(&ccl, &band, &l, &out), 0);
+	l = lines[0];
+	l.c[3].y0 -= GH;
+	assert_int_equal(reseg(&ccl, &band, &l, &out), 0);
+	/* A line at the mask's corner: the band is clipped, no overrun. */
+	memset(mask, 0, sizeof(mask));
+	for (int i = 0; i < 5; i++)
+		fill(i * PITCH, 0, i * PITCH + 3, GH);
+	assert_int_equal(find_lines(&ccl, lines, 8), 1);
+	assert_true(reseg(&ccl, &band, &lines[0], &out) >= 0);
+	rd_ccl_free(&ccl);
+	rd_buf_free(&band);
+}
+
+/* ---- ranking ---------------------------------------------------------- */
+
+static struct rd_cand cand(const char *text, int x, int y, int w, int h,
+			   float rank)
+{
+	struct rd_cand c;
+
+	memset(&c, 0, sizeof(c));
+	snprintf(c.p.text, sizeof(c.p.text), "%s", text);
+	c.p.nchars = (int)strlen(text);
+	c.p.box[0] = x;
+	c.p.box[1] = y;
+	c.p.box[2] = w;
+	c.p.box[3] = h;
+	c.rank = rank;
+	return c;
+}
+
+static void test_rank_part_supports_whole(void **state)
+{
+	struct rd_cand c[3];
+	struct anpr_plate out[4];
+
+	(void)state;
+	/* One threshold lost the plate's first character; another read it
+	 * whole, a little less surely. The whole reading wins. */
+	c[0] = cand("MFZ746", 710, 14, 65, 34, -0.20f);
+	c[1] = cand("2MFZ746", 697, 15, 78, 32, -0.25f);
+	c[2] = cand("MFZ746", 711, 14, 64, 34, -0.21f);
+	for (int i = 0; i < 7; i++)
+		c[1].p.char_conf[i] = 0.8f;
+	assert_true(rd_part_of(&c[0].p, &c[1].p));
+	assert_false(rd_part_of(&c[1].p, &c[0].p));
+	rd_rank_agree(c, 3);
+	assert_int_equal(rd_rank_select(c, 3, out, 4), 1);
+	assert_string_equal(out[0].text, "2MFZ746");
+	/* Not a part: elsewhere, other text, or too short to say. */
+	c[0] = cand("MFZ746", 300, 14, 65, 34, 0);
+	c[1] = cand("2MFZ746", 697, 15, 78, 32, 0);
+	assert_false(rd_part_of(&c[0].p, &c[1].p));
+	c[0] = cand("MFZ747", 710, 14, 65, 34, 0);
+	assert_false(rd_part_of(&c[0].p, &c[1].p));
+	c[0] = cand("746", 740, 14, 30, 34, 0);
+	assert_false(rd_part_of(&c[0].p, &c[1].p));
+	/* The extra character is doubtful (an emblem beside the plate's
+	 * text): no support. */
+	c[0] = cand("MFZ746", 710, 14, 65, 34, 0);
+	for (int i = 0; i < 7; i++)
+		c[1].p.char_conf[i] = 0.8f;
+	assert_true(rd_part_of(&c[0].p, &c[1].p));
+	c[1].p.char_conf[0] = 0.15f;
+	assert_false(rd_part_of(&c[0].p, &c[1].p));
+}
+
+static void test_rank_votes_capped(void **state)
+{
+	struct rd_cand c[8];
+	struct anpr_plate out[8];
+
+	(void)state;
+	/* Seven agreeing readings of clutter count as four; a plate read
+	 * a little better twice still wins. */
+	for (int i = 0; i < 7; i++)
+		c[i] = cand("1234", 10 + i, 10, 60, 20, -1.0f);
+	c[7] = cand("AB12CDE", 400, 300, 120, 30, -0.55f);
+	rd_rank_agree(c, 8);
+	assert_int_equal(rd_rank_select(c, 8, out, 8), 2);
+	assert_string_equal(out[0].text, "AB12CDE");
+	assert_true(rd_same_reading(&out[0], &out[0]));
+}
+
+static void test_rank_reading(void **state)
+{
+	(void)state;
+	/* Light characters on a dark ground (overlays, signs) rank lower
+	 * than the same reading dark on light; larger characters higher. */
+	assert_true(rd_rank_reading(-0.5f, 20, 1) > rd_rank_reading(-0.5f, 20, 0) + 0.3f);
+	assert_true(rd_rank_reading(-0.5f, 40, 1) > rd_rank_reading(-0.5f, 20, 1));
+	assert_true(rd_rank_reading(-0.5f, 2, 1) == rd_rank_reading(-0.5f, 8, 1));
+}
+
+static void test_rank_select_overlap(void **state)
+{
+	struct rd_cand c[4];
+	struct anpr_plate out[2];
+	int a[4] = { 0, 0, 10, 10 }, b[4] = { 5, 0, 10, 10 }, z[4] = { 0, 0, 0, 0 };
+
+	(void)state;
+	c[0] = cand("AAAA", 0, 0, 100, 20, -2);
+	c[1] = cand("BBBB", 5, 2, 100, 20, -1);	/* overlaps, better */
+	c[2] = cand("CCCC", 300, 0, 100, 20, -3);
+	c[3] = cand("DDDD", 600, 0, 100, 20, -4);
+	/* At most @max, best first, the overlapped one dropped. */
+	assert_int_equal(rd_rank_select(c, 4, out, 2), 2);
+	assert_string_equal(out[0].text, "BBBB");
+	assert_string_equal(out[1].text, "CCCC");
+	assert_true(rd_box_iou(a, b) > 0.33f && rd_box_iou(a, b) < 0.34f);
+	assert_true(rd_box_iou(a, z) == 0.0f);
+	assert_int_equal(rd_rank_select(c, 0, out, 2), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_split_touching),
+		cmocka_unit_test(test_free_from_below_and_recover_end),
+		cmocka_unit_test(test_plate_edge_not_a_character),
+		cmocka_unit_test(test_lines_left_alone),
+		cmocka_unit_test(test_rank_part_supports_whole),
+		cmocka_unit_test(test_rank_votes_capped),
+		cmocka_unit_test(test_rank_reading),
+		cmocka_unit_test(test_rank_select_overlap),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
