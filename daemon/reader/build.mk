@@ -9,17 +9,19 @@ READER_KERN_SRCS := \
 	daemon/reader/kern_avx2.c \
 	daemon/reader/kern_neon.c \
 	daemon/reader/kern_image.c \
-	daemon/reader/kern_dispatch.c
+	daemon/reader/kern_dispatch.c \
+	daemon/reader/netkern_scalar.c \
+	daemon/reader/netkern_sse41.c \
+	daemon/reader/netkern_avx2.c \
+	daemon/reader/netkern_neon.c
 
 READER_SRCS := $(READER_KERN_SRCS) \
 	daemon/reader/ccl.c \
 	daemon/reader/activity.c \
 	daemon/reader/group.c \
-	daemon/reader/segment.c \
 	daemon/reader/charnorm.c \
 	daemon/reader/charnet.c \
 	daemon/reader/syntax.c \
-	daemon/reader/rank.c \
 	daemon/reader/reader.c \
 	daemon/reader/weights_blob.c
 
@@ -37,7 +39,7 @@ $(eval $(call add_test,reader-simd,tests/reader/test_simd.c tests/reader/simd_ca
 # NEON equivalence: static aarch64 build run under user-mode qemu.
 READER_NEON_TAP := $(BUILD)/aarch64/reader-simd-tap
 $(READER_NEON_TAP): $(READER_KERN_SRCS) tests/reader/simd_cases.c tests/reader/simd_tap.c \
-		daemon/reader/anpr_kern.h tests/reader/simd_cases.h
+		daemon/reader/anpr_kern.h daemon/reader/netkern.h tests/reader/simd_cases.h
 	@mkdir -p $(@D)
 	aarch64-linux-gnu-gcc -static $(CSTD) -O2 $(WARN) -Idaemon/reader -Itests/reader \
 		-o $@ $(filter %.c,$^) -lm -lpthread
@@ -54,7 +56,6 @@ $(eval $(call add_bench,reader,taskset -c 0 $(BUILD)/bin/anpr-reader-bench --dev
 
 # Unit tests of the stages (synthetic images drawn by the test).
 $(eval $(call add_test,reader-stages,tests/reader/test_reader.c,anprreader,-lm -lpthread))
-$(eval $(call add_test,reader-segment,tests/reader/test_segment.c,anprreader,-lm -lpthread))
 
 # anpr-read end to end on committed synthetic plates, and its bad input.
 SUITE_PREREQS += $(BUILD)/bin/anpr-read

@@ -5,9 +5,11 @@
  * this file (no ML runtime). Architecture (docs/reader.md):
  *   24x16x1 -conv3x3(C1)+ReLU-maxpool2-> 12x8xC1 -conv3x3(C2)+ReLU-maxpool2->
  *   6x4xC2 -fc(F)+ReLU-> F -fc(37)-> softmax
- * The convolutions run as one axpy per (output channel, input channel, tap)
- * over the zero-padded plane laid out row after row, so the SIMD axpy
- * kernel does the work; the fully connected layers use dot_f32.
+ * The convolutions run on the zero-padded planes laid out row after row:
+ * tap t of input plane c is that plane read from offset (t / 3, t % 3), so
+ * one call of the SIMD kernel conv_rows_f32 (netkern.h) per layer does all
+ * of it from a table of row pointers built once per net; the fully
+ * connected layers use dot_f32.
  */
 #include <errno.h>
 #include <math.h>
@@ -15,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netkern.h"
 #include "reader_int.h"
 
 #define MAGIC		"ANPRCHR1"
@@ -27,6 +30,8 @@ struct rd_net {
 	char classes[RD_CLASSES + 1];
 	float *w1, *b1, *w2, *b2, *w3, *b3, *w4, *b4;
 	float *mem;
+	/* conv inputs, tap by tap: rows[0..8] layer 1, rows[9..] layer 2 */
+	const float **rows;
 	/* scratch (per net: one net per thread) */
 	float *pad0, *act1, *pad1, *act2, *flat, *hid;
 };
@@ -47,6 +52,7 @@ void rd_net_free(struct rd_net *net)
 	if (!net)
 		return;
 	free(net->mem);
+	free(net->rows);
 	free(net);
 }
 
@@ -98,7 +104,10 @@ struct rd_net *rd_net_parse(const void *data, size_t len, const char *name,
 			 (size_t)c1 * (RD_CH_H / 2 + 2) * (RD_CH_W / 2 + 2) +
 			 (size_t)c2 * (RD_CH_H / 2 + 2) * (RD_CH_W / 2 + 2) +
 			 (size_t)flat + (size_t)f + 64;
-	if (!net || !(net->mem = malloc((nw + scratch) * sizeof(float)))) {
+	if (!net || !(net->mem = malloc((nw + scratch) * sizeof(float))) ||
+	    !(net->rows = calloc(9 + (size_t)c1 * 9, sizeof(*net->rows)))) {
+		if (net)
+			free(net->mem);
 		free(net);
 		snprintf(err, errlen, "%s: out of memory", name);
 		return NULL;
@@ -137,6 +146,13 @@ struct rd_net *rd_net_parse(const void *data, size_t len, const char *name,
 	net->act2 = q; q += (size_t)c2 * (RD_CH_H / 2 + 2) * (RD_CH_W / 2 + 2);
 	net->flat = q; q += flat;
 	net->hid = q;
+	for (int t = 0; t < 9; t++)
+		net->rows[t] = net->pad0 + (t / 3) * (RD_CH_W + 2) + t % 3;
+	for (int c = 0; c < c1; c++)
+		for (int t = 0; t < 9; t++)
+			net->rows[9 + c * 9 + t] = net->pad1 +
+				(size_t)c * (RD_CH_H / 2 + 2) * (RD_CH_W / 2 + 2) +
+				(t / 3) * (RD_CH_W / 2 + 2) + t % 3;
 	return net;
 }
 
@@ -176,29 +192,19 @@ struct rd_net *rd_net_load(const char *path, char *err, size_t errlen)
 }
 
 /*
- * conv3x3 + bias + ReLU over a zero-padded input (cin planes of (H+2) x
- * (W+2)); output planes of H x (W+2) (the last two columns of each row are
- * garbage, ignored by the pooling).
+ * conv3x3 + bias over zero-padded input planes of (H+2) x (W+2) whose taps
+ * @rows lists (cin * 9 of them); output planes of H x (W+2) (the last two
+ * columns of each row are garbage, ignored by the pooling, which also
+ * applies the ReLU).
  */
-static void conv_layer(const struct anpr_kern_ops *k, const float *in, int cin,
-		       int H, int W, const float *wt, const float *bias,
+static void conv_layer(const struct rd_netkern_ops *nk, const float *const *rows,
+		       int cin, int H, int W, const float *wt, const float *bias,
 		       int cout, float *out)
 {
-	const int pw = W + 2, plane_in = (H + 2) * pw, n = H * pw - 2;
+	const int pw = W + 2;
 
-	for (int o = 0; o < cout; o++) {
-		float *dst = out + (size_t)o * H * pw;
-
-		for (int i = 0; i < H * pw; i++)
-			dst[i] = bias[o];
-		for (int c = 0; c < cin; c++) {
-			const float *src = in + (size_t)c * plane_in;
-			const float *w = wt + ((size_t)o * cin + c) * 9;
-
-			for (int t = 0; t < 9; t++)
-				k->axpy_f32(w[t], src + (t / 3) * pw + (t % 3), dst, n);
-		}
-	}
+	nk->conv_rows_f32(rows, cin * 9, wt, bias, cout, out, (size_t)H * pw,
+			  H * pw - 2);
 }
 
 /* ReLU + 2x2 max-pool of H x (W+2) planes into zero-padded (H/2+2) x (W/2+2)
@@ -235,15 +241,16 @@ void rd_net_run(struct rd_net *net, const struct anpr_kern_ops *k,
 {
 	const int H = RD_CH_H, W = RD_CH_W;
 	const int flat = net->c2 * (H / 4) * (W / 4);
+	const struct rd_netkern_ops *nk = rd_netkern_for(k->level);
 	float mx = -1e30f, sum = 0;
 
 	memset(net->pad0, 0, sizeof(float) * (H + 2) * (W + 2));
 	for (int y = 0; y < H; y++)
 		memcpy(net->pad0 + (y + 1) * (W + 2) + 1, patch + y * W,
 		       sizeof(float) * W);
-	conv_layer(k, net->pad0, 1, H, W, net->w1, net->b1, net->c1, net->act1);
+	conv_layer(nk, net->rows, 1, H, W, net->w1, net->b1, net->c1, net->act1);
 	pool_layer(net->act1, net->c1, H, W, net->pad1, 1);
-	conv_layer(k, net->pad1, net->c1, H / 2, W / 2, net->w2, net->b2,
+	conv_layer(nk, net->rows + 9, net->c1, H / 2, W / 2, net->w2, net->b2,
 		   net->c2, net->act2);
 	pool_layer(net->act2, net->c2, H / 2, W / 2, net->flat, 0);
 	for (int i = 0; i < net->f; i++) {
