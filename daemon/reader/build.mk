@@ -19,9 +19,11 @@ READER_SRCS := $(READER_KERN_SRCS) \
 	daemon/reader/ccl.c \
 	daemon/reader/activity.c \
 	daemon/reader/group.c \
+	daemon/reader/segment.c \
 	daemon/reader/charnorm.c \
 	daemon/reader/charnet.c \
 	daemon/reader/syntax.c \
+	daemon/reader/rank.c \
 	daemon/reader/reader.c \
 	daemon/reader/weights_blob.c
 
@@ -56,6 +58,7 @@ $(eval $(call add_bench,reader,taskset -c 0 $(BUILD)/bin/anpr-reader-bench --dev
 
 # Unit tests of the stages (synthetic images drawn by the test).
 $(eval $(call add_test,reader-stages,tests/reader/test_reader.c,anprreader,-lm -lpthread))
+$(eval $(call add_test,reader-segment,tests/reader/test_segment.c,anprreader,-lm -lpthread))
 
 # anpr-read end to end on committed synthetic plates, and its bad input.
 SUITE_PREREQS += $(BUILD)/bin/anpr-read
