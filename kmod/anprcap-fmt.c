@@ -62,6 +62,21 @@ void anprcap_fmt_try(struct v4l2_pix_format *pix)
 	pix->priv = 0;
 }
 
+/**
+ * anprcap_fmt_same() - two formats after anprcap_fmt_try() are the same
+ * @a:	a format as TRY_FMT returns it
+ * @b:	another one
+ *
+ * Every other field follows from these three (TRY_FMT rules).
+ *
+ * Return: true if pixel format, width and height are equal.
+ */
+bool anprcap_fmt_same(const struct v4l2_pix_format *a, const struct v4l2_pix_format *b)
+{
+	return a->pixelformat == b->pixelformat && a->width == b->width &&
+	       a->height == b->height;
+}
+
 bool anprcap_fmt_size_valid(u32 width, u32 height)
 {
 	return width >= ANPRCAP_MIN_WIDTH && width <= ANPRCAP_MAX_WIDTH &&

@@ -86,13 +86,23 @@ int anprcap_try_fmt_vid(struct file *file, void *priv, struct v4l2_format *f)
 	return 0;
 }
 
-/* capture and output share the sensor format: neither may be busy */
+/*
+ * Capture and output share the sensor format. A node's own buffers fix it
+ * (EBUSY). The other node's buffers fix it too, but setting the format the
+ * sensor already has changes nothing, so that is allowed: a consumer such as
+ * ffmpeg or GStreamer, which always sets its format, can then join while
+ * frames are being injected.
+ */
 int anprcap_s_fmt_vid(struct file *file, void *priv, struct v4l2_format *f)
 {
 	struct anprcap_dev *dev = video_drvdata(file);
+	struct vb2_queue *own = video_devdata(file)->queue;
+	struct vb2_queue *other = own == &dev->q_cap ? &dev->q_out : &dev->q_cap;
 
 	anprcap_fmt_try(&f->fmt.pix);
-	if (vb2_is_busy(&dev->q_cap) || vb2_is_busy(&dev->q_out))
+	if (vb2_is_busy(own))
+		return -EBUSY;
+	if (vb2_is_busy(other) && !anprcap_fmt_same(&f->fmt.pix, &dev->pix))
 		return -EBUSY;
 	dev->pix = f->fmt.pix;
 	return 0;

@@ -123,6 +123,21 @@ static unsigned int fps(u32 n, u32 d)
 	return anprcap_fps_from_fract(&f);
 }
 
+/* S_FMT of the sensor's own format is allowed while the other node is busy */
+static void fmt_same_after_try(struct kunit *test)
+{
+	struct v4l2_pix_format a = try(V4L2_PIX_FMT_Y16, 1920, 1080);
+	struct v4l2_pix_format b = try(V4L2_PIX_FMT_Y16, 1927, 1087);	/* rounds down */
+	struct v4l2_pix_format c = try(V4L2_PIX_FMT_Y10, 1920, 1080);
+	struct v4l2_pix_format d = try(V4L2_PIX_FMT_Y16, 1920, 1088);
+
+	KUNIT_EXPECT_TRUE(test, anprcap_fmt_same(&a, &b));
+	KUNIT_EXPECT_FALSE(test, anprcap_fmt_same(&a, &c));
+	KUNIT_EXPECT_FALSE(test, anprcap_fmt_same(&a, &d));
+	d = try(V4L2_PIX_FMT_Y16, 1920, 1080);
+	KUNIT_EXPECT_TRUE(test, anprcap_fmt_same(&a, &d));
+}
+
 static void fps_rounding_and_clamping(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, fps(1, 30), 30u);
@@ -155,6 +170,7 @@ static struct kunit_case anprcap_fmt_cases[] = {
 	KUNIT_CASE(fmt_try_is_idempotent),
 	KUNIT_CASE(fmt_size_valid),
 	KUNIT_CASE(fmt_table),
+	KUNIT_CASE(fmt_same_after_try),
 	KUNIT_CASE(fps_rounding_and_clamping),
 	KUNIT_CASE(fps_to_interval),
 	{}

@@ -187,6 +187,52 @@ else
 fi
 t "dma-contig loopback: 300 injected frames byte for byte, sequence, timestamps, metadata, 0 drops" \
 	$VT loopback "$(node cam1)" "$(node cam1-meta)" "$(node cam1-out)" 300 30
+# real consumers, unchanged: each captures 30 frames from /dev/anpr/cam0
+# (the udev link) at 10 fps while numbered frames are injected through
+# cam0-out; the file it wrote must hold 30 consecutive injected frames, byte
+# for byte. The consumer joins while the injector streams, so its S_FMT of
+# the sensor's own format must be accepted.
+consumer() {	# consumer FILE CMD...
+	f=$1; shift
+	rm -f "$f"
+	$VT inject "$OUT" 100000 > /tmp/inject.log 2>&1 &
+	ip=$!
+	i=0
+	while ! grep -q streaming /tmp/inject.log; do
+		i=$((i + 1)); [ $i -gt 100 ] && { cat /tmp/inject.log; kill $ip; return 1; }
+		sleep 0.05
+	done
+	"$@"
+	rc=$?
+	kill $ip; wait $ip 2>/dev/null
+	sed 's/^/# /' /tmp/inject.log | grep -v '^# # inject: streaming'
+	[ $rc = 0 ] || { echo "$1 exited with status $rc"; return 1; }
+	$VT match "$f" 30
+}
+GREY640="width=640,height=480"
+t "v4l2-ctl: 30 frames from /dev/anpr/cam0 while injecting, byte for byte" \
+	consumer /tmp/v4l2ctl.raw v4l2-ctl -d /dev/anpr/cam0 -v $GREY640,pixelformat=GREY -p 10 \
+	--stream-mmap --stream-count=30 --stream-to=/tmp/v4l2ctl.raw
+if [ -x /usr/bin/ffmpeg ]; then
+	t "ffmpeg -f v4l2: 30 frames from /dev/anpr/cam0 while injecting, byte for byte" \
+		consumer /tmp/ffmpeg.raw ffmpeg -nostdin -hide_banner -loglevel error \
+		-f v4l2 -input_format gray -video_size 640x480 -framerate 10 -i /dev/anpr/cam0 \
+		-frames:v 30 -c:v copy -f rawvideo -y /tmp/ffmpeg.raw
+else
+	notok "ffmpeg: not in the initramfs (package ffmpeg not installed at build time)"
+fi
+if [ -x /usr/bin/gst-launch-1.0 ]; then
+	export GST_PLUGIN_SYSTEM_PATH_1_0="$(cat /etc/gst-plugin-dir)" GST_REGISTRY_FORK=no \
+		GST_REGISTRY_1_0=/tmp/gst-registry.bin HOME=/tmp
+	t "gst-launch-1.0 v4l2src: 30 frames from /dev/anpr/cam0 while injecting, byte for byte" \
+		consumer /tmp/gst.raw gst-launch-1.0 -q v4l2src device=/dev/anpr/cam0 num-buffers=30 \
+		! video/x-raw,format=GRAY8,width=640,height=480,framerate=10/1 \
+		! filesink location=/tmp/gst.raw
+else
+	notok "gst-launch-1.0: not in the initramfs (gstreamer1.0-tools not installed at build time)"
+fi
+v4l2-ctl -d "$CAP" -c trigger_mode=0 > /dev/null
+
 t "slow consumer: drops counted (control, metadata, sequence gaps), no corruption" \
 	$VT loopback "$CAP" "$META" "$OUT" 60 30 slow
 

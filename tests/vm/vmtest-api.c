@@ -108,8 +108,19 @@ static int bad_input(struct vt_node *cap, struct vt_node *out)
 	b.index = 0;
 	b.bytesused = f.fmt.pix.sizeimage - 1;
 	b.field = V4L2_FIELD_NONE;
-	if (refused(out, VIDIOC_QBUF, &b, EINVAL, "QBUF of a short injected frame") ||
-	    refused(cap, VIDIOC_S_FMT, &f, EBUSY, "S_FMT while the output queue has buffers"))
+	if (refused(out, VIDIOC_QBUF, &b, EINVAL, "QBUF of a short injected frame"))
+		return -1;
+	/* the sensor's own format may be set again (a consumer joining) ... */
+	if (vt_ioctl(cap, VIDIOC_S_FMT, &f, "S_FMT of the current format while the output "
+		     "queue has buffers"))
+		return -1;
+	/* ... another one not, on either node */
+	f.fmt.pix.width += 16;
+	if (refused(cap, VIDIOC_S_FMT, &f, EBUSY, "S_FMT of another size while the output "
+		    "queue has buffers"))
+		return -1;
+	f.type = V4L2_BUF_TYPE_VIDEO_OUTPUT;
+	if (refused(out, VIDIOC_S_FMT, &f, EBUSY, "S_FMT on the output node while it has buffers"))
 		return -1;
 	return 0;
 }

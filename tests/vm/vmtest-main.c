@@ -17,6 +17,8 @@ static const struct {
 	{ "bench", vt_cmd_bench },
 	{ "hold", vt_cmd_hold },
 	{ "hostile", vt_cmd_hostile },
+	{ "inject", vt_cmd_inject },
+	{ "match", vt_cmd_match },
 };
 
 int main(int argc, char **argv)
@@ -27,6 +29,6 @@ int main(int argc, char **argv)
 	for (i = 0; argc > 1 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1) ? 1 : 0;
-	fprintf(stderr, "usage: anprcap-vmtest api|loopback|freerun|bench|hold|hostile ARGS...\n");
+	fprintf(stderr, "usage: anprcap-vmtest api|loopback|freerun|bench|hold|hostile|inject|match ARGS...\n");
 	return 2;
 }

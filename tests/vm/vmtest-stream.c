@@ -58,6 +58,8 @@ struct vt_timing {
 	unsigned int outside_tol;	/* steps off the interval by more than tolerance_ns */
 	unsigned int stalled;		/* ... of which a guest stall explains the excess */
 	uint64_t longest_stall_ns;	/* longest guest stall seen during the run */
+	uint64_t clean_sum_ns;		/* sum and number of the steps within tolerance */
+	unsigned int clean_steps;
 	unsigned int nsteps;
 	uint64_t step_ns[VT_TIMING_MAX_STEPS];
 	uint64_t step_from_ns[VT_TIMING_MAX_STEPS];
@@ -119,9 +121,10 @@ static double vt_timing_mean(const struct vt_timing *t)
 }
 
 /*
- * The mean interval is no shorter than the configured one (less 2 %) and
- * at most @slack longer: 2 % for the sensor's own clock, more when an
- * injecting process paces an externally triggered sensor.
+ * Free running, the mean interval per sequence step from the first to the
+ * last frame is the configured one within @slack (a late frame interrupt
+ * only moves the two frames' own timestamps; lost slots consume sequence
+ * numbers).
  */
 static int vt_timing_mean_ok(const struct vt_timing *t, double slack)
 {
@@ -143,14 +146,19 @@ static unsigned int vt_timing_judge(struct vt_timing *t, const char *path)
 
 	t->outside_tol = 0;
 	t->stalled = 0;
+	t->clean_sum_ns = 0;
+	t->clean_steps = 0;
 	vt_stall_count(&t->longest_stall_ns);
 	if (!t->tolerance_ns)
 		return 0;
 	for (k = 0; k < t->nsteps; k++) {
 		uint64_t dev = t->step_dev_ns[k], stall;
 
-		if (dev <= t->tolerance_ns)
+		if (dev <= t->tolerance_ns) {
+			t->clean_sum_ns += t->step_ns[k];
+			t->clean_steps++;
 			continue;
+		}
 		t->outside_tol++;
 		stall = vt_stall_max(t->step_from_ns[k] - t->interval_ns, t->step_to_ns[k]);
 		if (stall >= dev - t->tolerance_ns) {
@@ -165,6 +173,24 @@ static unsigned int vt_timing_judge(struct vt_timing *t, const char *path)
 				t->tolerance_ns / 1e6, stall / 1e6);
 	}
 	return bad;
+}
+
+/* mean of the steps within tolerance, 0 if none */
+static double vt_timing_clean_mean(const struct vt_timing *t)
+{
+	return t->clean_steps ? (double)t->clean_sum_ns / t->clean_steps : 0;
+}
+
+/*
+ * The sensor's rate, measured where no stall moved a frame: at least half of
+ * the steps are within tolerance, and their mean is the interval within 2 %.
+ */
+static int vt_timing_clean_ok(const struct vt_timing *t)
+{
+	double m = vt_timing_clean_mean(t);
+
+	return t->clean_steps * 2 >= t->nsteps && m > t->interval_ns * 0.98 &&
+	       m < t->interval_ns * 1.02;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -202,9 +228,9 @@ static void vt_timing_print(const char *name, const struct vt_timing *t, int64_t
 	       percentile(sorted, n, 99) / 1e6, n ? sorted[n - 1] / 1e6 : 0.0);
 	if (t->tolerance_ns)
 		printf(", each within %.3f +- %.3f ms: %u outside, %u of them explained by a "
-		       "guest stall (longest stall %.3f ms)", t->interval_ns / 1e6,
-		       t->tolerance_ns / 1e6, t->outside_tol, t->stalled,
-		       t->longest_stall_ns / 1e6);
+		       "guest stall (longest stall %.3f ms); mean of the %u within %.3f ms",
+		       t->interval_ns / 1e6, t->tolerance_ns / 1e6, t->outside_tol, t->stalled,
+		       t->longest_stall_ns / 1e6, t->clean_steps, vt_timing_clean_mean(t) / 1e6);
 	printf("\n");
 	fflush(stdout);
 }
@@ -284,11 +310,16 @@ int vt_cmd_loopback(int argc, char **argv)
 		vt_fail("out of memory");
 		goto done;
 	}
-	ncap = slow ? 2 : 8;
+	/*
+	 * Keeping up means never running out of capture buffers: 24 give the
+	 * checking loop 800 ms at 30 fps, more than a busy host has been seen
+	 * to hold one vCPU of the TCG guest while the other runs the sensor.
+	 */
+	ncap = slow ? 2 : 24;
 	if (vt_stall_start())
 		goto done;
 	stall_on = 1;
-	if (vt_reqbufs(&cap, ncap) || vt_reqbufs(&meta, 16) || vt_reqbufs(&out, 8))
+	if (vt_reqbufs(&cap, ncap) || vt_reqbufs(&meta, 24) || vt_reqbufs(&out, 8))
 		goto done;
 	for (i = 0; i < cap.nbufs; i++)
 		if (vt_qbuf(&cap, i, 0))
@@ -322,7 +353,12 @@ int vt_cmd_loopback(int argc, char **argv)
 		struct v4l2_buffer b;
 		int r;
 
-		if (!tail_until && injected == n && !out_busy && (slow || t.frames >= n))
+		/*
+		 * An injected frame comes back when the worker has filled (or,
+		 * without a buffer, dropped) its capture frame, so once all are
+		 * back only frames in the capture queue remain to be read.
+		 */
+		if (!tail_until && injected == n && !out_busy)
 			tail_until = vt_now_ns() + 4 * t.interval_ns + 200000000ULL;
 		if (tail_until && vt_now_ns() > tail_until)
 			break;
@@ -410,12 +446,13 @@ int vt_cmd_loopback(int argc, char **argv)
 	}
 	/* externally triggered: a late frame interrupt delays, never drops */
 	if (!slow && (t.frames != n || t.gaps || dropped || overruns || unexplained ||
-		      !vt_timing_mean_ok(&t, 0.10))) {
+		      !vt_timing_clean_ok(&t))) {
 		vt_fail("keeping up: %u of %u frames, %u gaps, %lld dropped, %lld overruns, "
 			"%u intervals off by more than %.3f ms without a guest stall, "
-			"mean interval %.3f ms", t.frames, n, t.gaps, (long long)dropped,
-			(long long)overruns, unexplained, t.tolerance_ns / 1e6,
-			vt_timing_mean(&t) / 1e6);
+			"mean of the %u of %u intervals within it %.3f ms (must be >= half of "
+			"them, mean within 2 %%)", t.frames, n, t.gaps, (long long)dropped,
+			(long long)overruns, unexplained, t.tolerance_ns / 1e6, t.clean_steps,
+			t.nsteps, vt_timing_clean_mean(&t) / 1e6);
 		goto done;
 	}
 	if (slow && (!dropped || !t.gaps)) {

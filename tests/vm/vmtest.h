@@ -58,5 +58,7 @@ int vt_cmd_freerun(int argc, char **argv);
 int vt_cmd_bench(int argc, char **argv);
 int vt_cmd_hold(int argc, char **argv);
 int vt_cmd_hostile(int argc, char **argv);
+int vt_cmd_inject(int argc, char **argv);
+int vt_cmd_match(int argc, char **argv);
 
 #endif /* VMTEST_H */
