@@ -39,6 +39,7 @@
 #endif
 
 #include "alert_dispatch.h"
+#include "anprd_log.h"
 #include "config.h"
 #include "hotlist.h"
 #include "pipeline.h"
@@ -52,18 +53,23 @@ struct daemon_state {
 	FILE *log;
 };
 
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void die(const char *fmt, ...)
+/* anprd's own lines: structured journal entries under systemd */
+static struct anprd_log logger;
+
+static void die_ev(enum anprd_event ev, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+static void die_ev(enum anprd_event ev, const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	fputs(getenv("JOURNAL_STREAM") ? "<3>anprd: " : "anprd: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	anprd_log(&logger, 3, ev, NULL, NULL, "anprd: %s", msg);
 	exit(2);
 }
+#define die(...) die_ev(ANPRD_EV_NONE, __VA_ARGS__)
 
 static int load_hotlists(const struct anprd_config *cfg, struct hotlist **out, char *err,
 			 size_t errlen)
@@ -78,11 +84,8 @@ static int load_hotlists(const struct anprd_config *cfg, struct hotlist **out, c
 /* Messages of the alert outputs (a webhook down, a client dropped). */
 static void alert_log(void *ctx, int prio, const char *msg)
 {
-	struct daemon_state *d = ctx;
-
-	fprintf(stderr, "%sanprd: alerts: %s\n", pl_prio(d->journal, prio), msg);
-	if (d->journal)
-		sd_journal_send("MESSAGE=alerts: %s", msg, "PRIORITY=%d", prio, NULL);
+	(void)ctx;
+	anprd_log(&logger, prio, ANPRD_EV_NONE, NULL, NULL, "anprd: alerts: %s", msg);
 }
 
 static void to_dispatch(void *ctx, const struct alert *a)
@@ -133,12 +136,13 @@ static char *slurp(const char *path, size_t *len)
 
 static void on_writer_error(void *ctx, int rc, const char *msg)
 {
-	struct daemon_state *d = ctx;
+	char code[32];
+	const char *extra[] = { code, NULL };
 
-	fprintf(stderr, "%sanprd: RECORD INTAKE STOPPED (%d): %s\n",
-		pl_prio(getenv("JOURNAL_STREAM") != NULL, 2), rc, msg);
-	if (d->journal)
-		sd_journal_send("MESSAGE=record intake stopped: %s", msg, "PRIORITY=2", NULL);
+	(void)ctx;
+	snprintf(code, sizeof(code), "ANPR_ERROR_CODE=%d", rc);
+	anprd_log(&logger, 2, ANPRD_EV_INTAKE_STOPPED, NULL, extra,
+		  "anprd: RECORD INTAKE STOPPED (%d): %s", rc, msg);
 }
 
 /*
@@ -219,7 +223,7 @@ static int key_passphrase(const char *file, char *out, size_t cap)
 	if (!file)
 		return 0;
 	if (ev_read_passphrase(file, out, cap, err, sizeof(err)))
-		die("%s", err);
+		die_ev(ANPRD_EV_KEY_PROBLEM, "%s", err);
 	return 1;
 }
 
@@ -274,6 +278,7 @@ int main(int argc, char **argv)
 
 	memset(&d, 0, sizeof(d));
 	d.log = stdout;
+	anprd_log_init(&logger, stdout, stderr, getenv("JOURNAL_STREAM"), STDERR_FILENO);
 	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': d.config_path = optarg; break;
@@ -317,8 +322,14 @@ int main(int argc, char **argv)
 
 		sodium_memzero(pass, sizeof(pass));
 		if (krc)
-			die("%s", err);
+			die_ev(ANPRD_EV_KEY_PROBLEM, "%s", err);
 	}
+	logger.camera = d.cfg.camera_id;
+	/* what it runs, never where: a fixed site's location stays in the records */
+	anprd_log(&logger, 6, ANPRD_EV_START, NULL, NULL,
+		  "anprd %s starting: camera %s, %d source%s, %zu hotlist entries", ANPR_VERSION,
+		  d.cfg.camera_id, d.cfg.nsources, d.cfg.nsources == 1 ? "" : "s",
+		  hotlist_count(hl));
 	d.journal = d.cfg.alerts.journal && getenv("JOURNAL_STREAM") != NULL;
 
 	/* signals go to the main thread only: block them before any thread */
@@ -403,6 +414,7 @@ int main(int argc, char **argv)
 	pc.health.blur_min = d.cfg.health.blur_min;
 	pc.health.frozen_after_us = d.cfg.health.frozen_after_ms * 1000;
 	pc.health_every_ms = 1000;
+	pc.logger = &logger;
 	pc.log = d.log;
 	pc.log_reads = log_reads;
 	/* under systemd stdout is the journal's stream: say each line's priority */
@@ -412,6 +424,7 @@ int main(int argc, char **argv)
 	if (pipeline_start(&p, &pc, &d.hotlists, writer, err, sizeof(err)))
 		die("%s", err);
 	sd_notify(0, "READY=1\nSTATUS=capturing");
+	anprd_log(&logger, 6, ANPRD_EV_READY, NULL, NULL, "anprd: capturing");
 	clock_gettime(CLOCK_MONOTONIC, &started);
 	if (!status_path && getenv("RUNTIME_DIRECTORY")) {
 		/* systemd's RuntimeDirectory=anpr: /run/anpr/status.json */
@@ -453,15 +466,20 @@ int main(int argc, char **argv)
 							  &added, err, sizeof(err));
 			}
 			if (n < 0) {
-				fprintf(stderr, "%sanprd: reload rejected, hotlists in force kept: %s\n",
-					pl_prio(pc.syslog_prefix, 3),
-					err);
+				anprd_log(&logger, 3, ANPRD_EV_RELOAD_REJECTED, NULL, NULL,
+					  "anprd: reload rejected, hotlists in force kept: %s", err);
 				continue;
 			}
-			fprintf(d.log, "%shotlists reloaded: %ld entries, %zu new\n",
-				pl_prio(pc.syslog_prefix, 5), n,
-				added ? hotlist_count(added) : (size_t)0);
-			fflush(d.log);
+			{
+				char entries[48], fresh_n[48];
+				const char *extra[] = { entries, fresh_n, NULL };
+				size_t nadded = added ? hotlist_count(added) : 0;
+
+				snprintf(entries, sizeof(entries), "ANPR_HOTLIST_ENTRIES=%ld", n);
+				snprintf(fresh_n, sizeof(fresh_n), "ANPR_HOTLIST_NEW=%zu", nadded);
+				anprd_log(&logger, 5, ANPRD_EV_RELOAD_OK, NULL, extra,
+					  "hotlists reloaded: %ld entries, %zu new", n, nadded);
+			}
 			pipeline_search_back(p, added);
 			hotlist_free(added);
 			continue;
@@ -484,23 +502,33 @@ int main(int argc, char **argv)
 		anpr_loc_tracker_destroy(&gps_tracker);
 	}
 	if (ev_writer_stop(writer, err, sizeof(err))) {
-		fprintf(stderr, "%sanprd: %s\n", pl_prio(pc.syslog_prefix, 2), err);
+		anprd_log(&logger, 2, ANPRD_EV_INTAKE_STOPPED, NULL, NULL, "anprd: %s", err);
 		rc = 1;
 	}
 	alert_dispatch_stop(d.alerts);
-	fprintf(d.log, "%sanprd: %llu frames, %llu dropped (source %llu, queue %llu), "
-		"%llu plate reads, %llu vehicles recorded, %llu hotlist alerts%s\n",
-		pl_prio(pc.syslog_prefix, 6), (unsigned long long)tot.frames,
-		(unsigned long long)tot.drops_source + (unsigned long long)tot.drops_queue,
-		(unsigned long long)tot.drops_source, (unsigned long long)tot.drops_queue,
-		(unsigned long long)tot.reads, (unsigned long long)tot.vehicles,
-		(unsigned long long)tot.hits,
-		tot.writer_refused ? ", RECORDS REFUSED BY THE SPOOL" : "");
+	{
+		char fr[48], dr[48], ve[48];
+		const char *extra[] = { fr, dr, ve, NULL };
+
+		snprintf(fr, sizeof(fr), "ANPR_FRAMES=%llu", (unsigned long long)tot.frames);
+		snprintf(dr, sizeof(dr), "ANPR_DROPPED=%llu",
+			 (unsigned long long)tot.drops_source + (unsigned long long)tot.drops_queue);
+		snprintf(ve, sizeof(ve), "ANPR_VEHICLES=%llu", (unsigned long long)tot.vehicles);
+		anprd_log(&logger, 6, ANPRD_EV_STOPPED, NULL, extra,
+			  "anprd: %llu frames, %llu dropped (source %llu, queue %llu), "
+			  "%llu plate reads, %llu vehicles recorded, %llu hotlist alerts%s",
+			  (unsigned long long)tot.frames,
+			  (unsigned long long)tot.drops_source + (unsigned long long)tot.drops_queue,
+			  (unsigned long long)tot.drops_source, (unsigned long long)tot.drops_queue,
+			  (unsigned long long)tot.reads, (unsigned long long)tot.vehicles,
+			  (unsigned long long)tot.hits,
+			  tot.writer_refused ? ", RECORDS REFUSED BY THE SPOOL" : "");
+	}
 	if (tot.latency_n)
-		fprintf(d.log, "%sanprd: capture to hotlist decision over %llu reads: "
-			"p50 %u ms, p99 %u ms, max %u ms\n", pl_prio(pc.syslog_prefix, 6),
-			(unsigned long long)tot.latency_n,
-			tot.latency_p50_ms, tot.latency_p99_ms, tot.latency_max_ms);
+		anprd_log(&logger, 6, ANPRD_EV_NONE, NULL, NULL,
+			  "anprd: capture to hotlist decision over %llu reads: "
+			  "p50 %u ms, p99 %u ms, max %u ms", (unsigned long long)tot.latency_n,
+			  tot.latency_p50_ms, tot.latency_p99_ms, tot.latency_max_ms);
 	if (tot.writer_refused)
 		rc = 1;
 	hotlist_holder_destroy(&d.hotlists);

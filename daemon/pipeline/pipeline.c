@@ -289,12 +289,11 @@ static void check_health(struct pl_source *s, const struct pl_job *j)
 	for (int i = 0; i < n; i++) {
 		if (p->cfg.alert)
 			p->cfg.alert(p->cfg.alert_ctx, &out[i]);
-		if (p->cfg.log) {
-			fprintf(p->cfg.log, "%sHEALTH %s: %s %s\n", P(out[i].active ? 4 : 5),
-				p->cfg.sources[s->index].name,
-				out[i].state, out[i].active ? "raised" : "cleared");
-			fflush(p->cfg.log);
-		}
+		if (p->cfg.logger)
+			anprd_log(p->cfg.logger, out[i].active ? 4 : 5, ANPRD_EV_NONE,
+				  p->cfg.sources[s->index].name, NULL, "HEALTH %s: %s %s",
+				  p->cfg.sources[s->index].name, out[i].state,
+				  out[i].active ? "raised" : "cleared");
 	}
 }
 
@@ -335,15 +334,16 @@ static void *capture_thread(void *arg)
 		if (rc == ANPRCAP_E_TIMEOUT)
 			continue;
 		if (rc == ANPRCAP_E_EOF) {
-			if (p->cfg.log)
-				fprintf(p->cfg.log, "%ssource %s: end of recording\n", P(6), name);
+			if (p->cfg.logger)
+				anprd_log(p->cfg.logger, 6, ANPRD_EV_SOURCE_ENDED, name, NULL,
+					  "source %s: end of recording", name);
 			break;
 		}
 		if (rc) {
 			atomic_fetch_add(&p->stats.source_errors, 1);
-			if (p->cfg.log)
-				fprintf(p->cfg.log, "%ssource %s: %s\n", P(3), name,
-					anprcap_last_error());
+			if (p->cfg.logger)
+				anprd_log(p->cfg.logger, 3, ANPRD_EV_SOURCE_LOST, name, NULL,
+					  "source %s: %s", name, anprcap_last_error());
 			if (rc == ANPRCAP_E_NODEV || rc == ANPRCAP_E_INVAL)
 				break;
 			usleep(100000);
@@ -410,8 +410,8 @@ static void *worker_thread(void *arg)
 	char err[256];
 
 	reader = anpr_reader_create(&p->cfg.reader, err, sizeof(err));
-	if (!reader && p->cfg.log)
-		fprintf(p->cfg.log, "%sreader: %s\n", P(2), err);
+	if (!reader && p->cfg.logger)
+		anprd_log(p->cfg.logger, 2, ANPRD_EV_NONE, NULL, NULL, "reader: %s", err);
 	for (;;) {
 		struct pl_job *j;
 		struct pl_done *d;
@@ -730,6 +730,9 @@ static int open_source(struct pipeline *p, int i, char *err, size_t errlen)
 	rc = anprcap_start(s->cap);
 	if (rc)
 		goto fail;
+	if (p->cfg.logger)	/* the URI names a device or a recording, never a place */
+		anprd_log(p->cfg.logger, 6, ANPRD_EV_SOURCE_OPENED, sc->name, NULL,
+			  "source %s: opened %s", sc->name, sc->uri);
 	return 0;
 fail:
 	snprintf(err, errlen, "source %s (%s): %s", sc->name, sc->uri, anprcap_last_error());

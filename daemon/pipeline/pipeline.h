@@ -22,6 +22,7 @@
 #ifndef ANPR_PIPELINE_H
 #define ANPR_PIPELINE_H
 
+#include "anprd_log.h"
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -70,10 +71,13 @@ struct pl_config {
 	double fixed_lat, fixed_lon;
 	struct health_params health;	/* camera-health thresholds */
 	int64_t health_every_ms;	/* check each source's view this often; 0 = never */
-	FILE *log;			/* source errors and health (NULL: none) */
-	int syslog_prefix;		/* start each line with its "<N>" syslog
-					   priority (stdout is the journal's stream) */
-	int log_reads;			/* also a line per vehicle and alert on log:
+	/* source events, health and reader errors (NULL: none); structured
+	 * journal entries under systemd (anprd_log.h) */
+	const struct anprd_log *logger;
+	FILE *log;			/* --log-reads lines (NULL: none) */
+	int syslog_prefix;		/* start each such line with its "<N>"
+					   syslog priority (JOURNAL_STREAM set) */
+	int log_reads;			/* a line per vehicle and alert on log:
 					   VRMs are personal data, so off unless asked
 					   (demos, tests); records and alert outputs
 					   are where reads belong */
