@@ -17,7 +17,6 @@
 
 #include "anprcap.h"
 #include "anprcap-compat.h"
-#include "anprcap-vid-common.h"
 
 #define ANPRCAP_MAX_SENSORS	8
 
@@ -47,27 +46,6 @@ const struct v4l2_file_operations anprcap_fops = {
 	.mmap = vb2_fop_mmap,
 	.unlocked_ioctl = video_ioctl2,
 };
-
-int anprcap_querycap(struct file *file, void *priv, struct v4l2_capability *cap)
-{
-	struct anprcap_dev *dev = video_drvdata(file);
-
-	strscpy(cap->driver, ANPRCAP_DRIVER_NAME, sizeof(cap->driver));
-	snprintf(cap->card, sizeof(cap->card), "ANPR IR sensor %u", dev->index);
-	snprintf(cap->bus_info, sizeof(cap->bus_info), "platform:%s",
-		 dev_name(&dev->pdev->dev));
-	return 0;
-}
-
-void anprcap_vdev_common(struct anprcap_dev *dev, struct video_device *vdev,
-			 struct vb2_queue *q)
-{
-	vdev->release = video_device_release_empty;
-	vdev->v4l2_dev = &dev->v4l2_dev;
-	vdev->queue = q;
-	vdev->lock = &dev->lock;
-	video_set_drvdata(vdev, dev);
-}
 
 /*
  * The allocator comes with the device (platform data, as a board file or

@@ -160,7 +160,6 @@ struct anprcap_dev {
 
 /* anprcap-core.c */
 extern const struct v4l2_file_operations anprcap_fops;
-int anprcap_querycap(struct file *file, void *priv, struct v4l2_capability *cap);
 
 /* anprcap-vid-cap.c */
 int anprcap_vid_cap_init(struct anprcap_dev *dev);
