@@ -5,7 +5,11 @@
  * back office acknowledged it (docs/upload-protocol.md).
  *
  *   anpr-upload --config /etc/anpr/anprd.conf [--state DIR] [--once]
- *               [--poll-ms N] [--max-backoff-ms N]
+ *               [--poll-ms N] [--max-backoff-ms N] [--batch N]
+ *
+ * --batch N: acknowledged records are committed (ledger fsync, deletion,
+ * directory fsync) in groups of up to N (default 64; 1: one by one), and
+ * always before a back-off, a rescan or the exit.
  *
  * --once: send until nothing is left, then exit (0; 1 if the back office
  * rejected a record, which stays in the spool).
@@ -115,6 +119,18 @@ static void skip_add(struct skip *s, uint64_t seq)
 	s->seq[s->n++] = seq;
 }
 
+/* Commit the acknowledged records gathered in batch; empties it. */
+static int commit(const char *state, const struct upload_item **batch, size_t *n)
+{
+	char err[1024];
+	int rc = upload_commit_batch(state, batch, *n, err, sizeof(err));
+
+	if (rc)
+		fprintf(stderr, "anpr-upload: %s\n", err);
+	*n = 0;
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -124,6 +140,7 @@ int main(int argc, char **argv)
 		{ "poll-ms", required_argument, NULL, 'p' },
 		{ "max-backoff-ms", required_argument, NULL, 'b' },
 		{ "status-file", required_argument, NULL, 'S' },
+		{ "batch", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -133,7 +150,10 @@ int main(int argc, char **argv)
 	struct upload_http *http;
 	struct skip skips = { 0 };
 	char err[1024], certbuf[512], keybuf[512];
-	long poll_ms = 2000, max_backoff_ms = 60000;
+	long poll_ms = 2000, max_backoff_ms = 60000, batch_max = 64;
+	const struct upload_item **batch;
+	size_t nbatch = 0;
+	char *end;
 	unsigned failures = 0;
 	uint64_t acked = 0, kept_head = 0;
 	int once = 0, rejected = 0, c;
@@ -149,11 +169,20 @@ int main(int argc, char **argv)
 		case 'p': poll_ms = atol(optarg); break;
 		case 'b': max_backoff_ms = atol(optarg); break;
 		case 'S': status_path = optarg; break;
+		case 'B':
+			batch_max = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end || batch_max < 1 || batch_max > 4096) {
+				fprintf(stderr, "anpr-upload: --batch '%s': not a number of records "
+					"from 1 to 4096\n", optarg);
+				return 2;
+			}
+			break;
 		case 'h':
 		default:
 			fprintf(c == 'h' ? stdout : stderr,
 				"usage: anpr-upload --config FILE [--state DIR] [--once] "
-				"[--poll-ms N] [--max-backoff-ms N] [--status-file PATH]\n");
+				"[--poll-ms N] [--max-backoff-ms N] [--status-file PATH] "
+				"[--batch N]\n");
 			return c == 'h' ? 0 : 2;
 		}
 	}
@@ -205,6 +234,11 @@ int main(int argc, char **argv)
 			 getenv("RUNTIME_DIRECTORY"));
 		status_path = status_buf;
 	}
+	batch = calloc((size_t)batch_max, sizeof(const struct upload_item *));
+	if (!batch) {
+		fprintf(stderr, "anpr-upload: out of memory\n");
+		return 2;
+	}
 	sd_notify(0, "READY=1");
 
 	while (!stop) {
@@ -247,11 +281,13 @@ int main(int argc, char **argv)
 					/* the writer resumes its chain from the head:
 					 * it stays until a newer record exists */
 					kept_head = head;
-				} else if (upload_commit(state, it, err, sizeof(err))) {
-					fprintf(stderr, "anpr-upload: %s\n", err);
-					failed = 1;
-					break;
+				} else {
+					batch[nbatch++] = it;	/* group commit */
 				}
+				if (nbatch == (size_t)batch_max && commit(state, batch, &nbatch))
+					failed = 1;
+				if (failed)
+					break;
 				continue;
 			}
 			if (r == UPLOAD_REJECTED) {
@@ -265,6 +301,10 @@ int main(int argc, char **argv)
 			failed = 1;
 			break;	/* back off, then rescan: new hits go first */
 		}
+		/* the rest of the group, before back-off, rescan or exit (items
+		 * are freed next) */
+		if (commit(state, batch, &nbatch))
+			failed = 1;
 		free(items);
 		write_status(status_path, acked, pending, oldest, failures, last_error);
 		sd_notifyf(0, "STATUS=%llu records acknowledged, %ld pending, %u consecutive failures",
@@ -283,5 +323,6 @@ int main(int argc, char **argv)
 	       rejected ? ", some REJECTED (kept in the spool)" : "");
 	upload_http_free(http);
 	free(skips.seq);
+	free(batch);
 	return rejected ? 1 : 0;
 }

@@ -55,6 +55,16 @@ void upload_order(struct upload_item *items, size_t n);
  */
 int upload_commit(const char *state_dir, const struct upload_item *it, char *err,
 		  size_t errlen);
+/*
+ * upload_commit_batch - the same for n acknowledged records at once (group
+ * commit): their n ledger lines in one write and one fsync, one marker
+ * listing all their files, one fsync per directory emptied. The guarantees
+ * are upload_commit's: nothing is deleted before its ledger line is
+ * durable; a crash before that sends the group again (duplicates are
+ * harmless), after it upload_recover() finishes the deletion.
+ */
+int upload_commit_batch(const char *state_dir, const struct upload_item *const *items,
+			size_t n, char *err, size_t errlen);
 /* upload_recover - finish a deletion a crash interrupted (at start-up). */
 int upload_recover(const char *state_dir, char *err, size_t errlen);
 

@@ -208,6 +208,15 @@ static int fsync_dir_of(const char *path)
 	return rc;
 }
 
+/* 1 if paths a and b name files in the same directory */
+static int same_dir(const char *a, const char *b)
+{
+	const char *sa = strrchr(a, '/'), *sb = strrchr(b, '/');
+	size_t la = sa ? (size_t)(sa - a) : 0, lb = sb ? (size_t)(sb - b) : 0;
+
+	return la == lb && strncmp(a, b, la) == 0;
+}
+
 static int write_line_sync(const char *path, int flags, const char *text, char *err,
 			   size_t errlen)
 {
@@ -226,8 +235,9 @@ static int write_line_sync(const char *path, int flags, const char *text, char *
 	return close(fd);
 }
 
-/* Deletes the files listed in the marker (one path a line), syncs their
- * directory, removes the marker. */
+/* Deletes the files listed in the marker (one path a line), syncs each
+ * directory they were in (once per run of files in the same directory),
+ * removes the marker. */
 static int finish_delete(const char *marker, char *err, size_t errlen)
 {
 	char path[1600], last[1600] = "";
@@ -241,6 +251,12 @@ static int finish_delete(const char *marker, char *err, size_t errlen)
 			continue;
 		if (unlink(path) && errno != ENOENT) {
 			snprintf(err, errlen, "%s: cannot delete: %s", path, strerror(errno));
+			fclose(f);
+			return -1;
+		}
+		if (last[0] && !same_dir(last, path) && fsync_dir_of(last)) {
+			snprintf(err, errlen, "%s: cannot sync directory: %s", last,
+				 strerror(errno));
 			fclose(f);
 			return -1;
 		}
@@ -262,25 +278,47 @@ int upload_recover(const char *state_dir, char *err, size_t errlen)
 	return finish_delete(marker, err, errlen);
 }
 
+int upload_commit_batch(const char *state_dir, const struct upload_item *const *items,
+			size_t n, char *err, size_t errlen)
+{
+	char ledger[512], marker[512];
+	size_t cap = n * (UPLOAD_MAX_FILES * 1540 + 256) + 1, off = 0;
+	char *text;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	text = malloc(cap);
+	if (!text) {
+		snprintf(err, errlen, "%s: out of memory", state_dir);
+		return -1;
+	}
+	/* 1. the audit lines: what the back office acknowledged, and when;
+	 *    one write and one fsync for the whole group */
+	snprintf(ledger, sizeof(ledger), "%s/%s", state_dir, UPLOAD_LEDGER);
+	for (size_t i = 0; i < n; i++)
+		off += (size_t)snprintf(text + off, cap - off, "%" PRIu64 " %s %s %lld\n",
+					items[i]->seq, items[i]->record_id, items[i]->sha256,
+					(long long)time(NULL));
+	rc = write_line_sync(ledger, O_APPEND, text, err, errlen);
+	/* 2. what is about to go, so a crash half way is finished on restart
+	 *    (upload_recover) instead of leaving a record without its files */
+	off = 0;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		for (int k = 0; k < items[i]->nfiles; k++)
+			off += (size_t)snprintf(text + off, cap - off, "%s\n", items[i]->files[k]);
+	snprintf(marker, sizeof(marker), "%s/deleting", state_dir);
+	if (rc == 0)
+		rc = write_line_sync(marker, O_TRUNC, text, err, errlen);
+	free(text);
+	if (rc)
+		return -1;	/* nothing deleted */
+	/* 3. delete, sync the directories, forget the marker */
+	return finish_delete(marker, err, errlen) ? -1 : 0;
+}
+
 int upload_commit(const char *state_dir, const struct upload_item *it, char *err,
 		  size_t errlen)
 {
-	char ledger[512], marker[512], line[512], list[UPLOAD_MAX_FILES * 1540];
-	size_t off = 0;
-
-	/* 1. the audit line: what the back office acknowledged, and when */
-	snprintf(ledger, sizeof(ledger), "%s/%s", state_dir, UPLOAD_LEDGER);
-	snprintf(line, sizeof(line), "%" PRIu64 " %s %s %lld\n", it->seq, it->record_id,
-		 it->sha256, (long long)time(NULL));
-	if (write_line_sync(ledger, O_APPEND, line, err, errlen))
-		return -1;	/* nothing deleted */
-	/* 2. what is about to go, so a crash half way is finished on restart
-	 *    (upload_recover) instead of leaving a record without its files */
-	for (int i = 0; i < it->nfiles; i++)
-		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s\n", it->files[i]);
-	snprintf(marker, sizeof(marker), "%s/deleting", state_dir);
-	if (write_line_sync(marker, O_TRUNC, list, err, errlen))
-		return -1;
-	/* 3. delete, sync, forget the marker */
-	return finish_delete(marker, err, errlen) ? -1 : 0;
+	return upload_commit_batch(state_dir, &it, 1, err, errlen);
 }

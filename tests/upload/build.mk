@@ -3,3 +3,6 @@ include daemon/upload/build.mk
 SUITE_PREREQS += $(BUILD)/bin/anpr-upload $(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-verify $(EV_FILL)
 $(eval $(call add_suite,e2e,upload-faults,tests/upload/upload-faults $(BUILD) 1000))
 $(eval $(call add_test,upload_pure,tests/upload/test_upload.c,anprupload,$(UPLOAD_LDLIBS)))
+# make bench: records/s with deletions committed one by one and in groups.
+BENCH_PREREQS += $(BUILD)/bin/anpr-upload $(BUILD)/bin/anpr-keygen $(EV_FILL)
+$(eval $(call add_bench,upload,tests/upload/bench-upload $(BUILD)))

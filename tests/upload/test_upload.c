@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
 /* Pure parts of anpr-upload: upload order, what counts as an
- * acknowledgement, back-off. */
+ * acknowledgement, back-off; and the group commit of deletions on real
+ * files in a scratch directory. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "upload.h"
@@ -83,6 +87,95 @@ static void https_only(void **state)
 	assert_non_null(strstr(err, "must be https://"));
 }
 
+static void touch(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs("x\n", f);
+	fclose(f);
+}
+
+static int count_lines(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int n = 0, c;
+
+	if (!f)
+		return -1;
+	while ((c = fgetc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
+/* Five acknowledged records in two directories, committed as one group:
+ * five ledger lines, every file gone, no marker left; an interrupted group
+ * (marker written, files still there) is finished by upload_recover. */
+static void group_commit_deletes_after_the_ledger(void **state)
+{
+	char dir[] = "/tmp/anpr-upload-test-XXXXXX", path[1600], err[256];
+	struct upload_item v[5];
+	const struct upload_item *batch[5];
+	struct stat st;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	for (int d = 0; d < 2; d++) {
+		snprintf(path, sizeof(path), "%s/d%d", dir, d);
+		assert_int_equal(mkdir(path, 0700), 0);
+	}
+	for (int i = 0; i < 5; i++) {
+		v[i] = item((uint64_t)i + 1, 0);
+		v[i].nfiles = 2;
+		snprintf(v[i].files[0], sizeof(v[i].files[0]), "%s/d%d/%d.rec", dir, i % 2, i);
+		snprintf(v[i].files[1], sizeof(v[i].files[1]), "%s/d%d/%d.rec.minisig", dir,
+			 i % 2, i);
+		touch(v[i].files[0]);
+		touch(v[i].files[1]);
+		batch[i] = &v[i];
+	}
+	assert_int_equal(upload_commit_batch(dir, batch, 5, err, sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/%s", dir, UPLOAD_LEDGER);
+	assert_int_equal(count_lines(path), 5);
+	for (int i = 0; i < 5; i++) {
+		assert_int_not_equal(stat(v[i].files[0], &st), 0);
+		assert_int_not_equal(stat(v[i].files[1], &st), 0);
+	}
+	snprintf(path, sizeof(path), "%s/deleting", dir);
+	assert_int_not_equal(stat(path, &st), 0);
+	assert_int_equal(upload_commit_batch(dir, batch, 0, err, sizeof(err)), 0);
+
+	/* a crash after the marker: the next start deletes what it lists */
+	touch(v[0].files[0]);
+	touch(v[3].files[1]);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%s\n%s\n%s\n", v[0].files[0], v[0].files[1], v[3].files[1]);
+	fclose(f);
+	assert_int_equal(upload_recover(dir, err, sizeof(err)), 0);
+	assert_int_not_equal(stat(v[0].files[0], &st), 0);
+	assert_int_not_equal(stat(v[3].files[1], &st), 0);
+	assert_int_not_equal(stat(path, &st), 0);
+
+	/* a state directory that cannot be written: nothing deleted */
+	touch(v[1].files[0]);
+	snprintf(path, sizeof(path), "%s/missing", dir);
+	assert_int_equal(upload_commit_batch(path, batch + 1, 1, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "missing/" UPLOAD_LEDGER));
+	assert_int_equal(stat(v[1].files[0], &st), 0);
+
+	unlink(v[1].files[0]);
+	snprintf(path, sizeof(path), "%s/%s", dir, UPLOAD_LEDGER);
+	unlink(path);
+	for (int d = 0; d < 2; d++) {
+		snprintf(path, sizeof(path), "%s/d%d", dir, d);
+		rmdir(path);
+	}
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -90,6 +183,7 @@ int main(void)
 		cmocka_unit_test(acknowledgement_must_name_the_record),
 		cmocka_unit_test(backoff_doubles_to_the_cap_with_jitter),
 		cmocka_unit_test(https_only),
+		cmocka_unit_test(group_commit_deletes_after_the_ledger),
 	};
 
 	return cmocka_run_group_tests_name("upload", tests, NULL, NULL);
