@@ -81,36 +81,16 @@ static struct iovec field(char *buf, size_t cap, const char *key, const char *va
 	return (struct iovec){ buf, n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1 };
 }
 
-void anprd_log(const struct anprd_log *l, int prio, enum anprd_event ev, const char *source,
-	       const char *const *extra, const char *fmt, ...)
+/* The entry's fields, to the sink; its result (< 0: not delivered). */
+static int send_entry(const struct anprd_log *l, const char *msg, int prio, enum anprd_event ev,
+		      const char *source, const char *const *extra)
 {
-	static const char prefix[] = "MESSAGE=";
-	char msg[1024 + sizeof(prefix)], f[4][160], pr[16];
+	char f[4][160], pr[16];
 	struct iovec iov[24];
 	const size_t iov_max = sizeof(iov) / sizeof(iov[0]);
-	const char *text = msg + sizeof(prefix) - 1;
-	va_list ap;
 	size_t n = 0;
 
-	memcpy(msg, prefix, sizeof(prefix));
-	va_start(ap, fmt);
-	vsnprintf(msg + sizeof(prefix) - 1, sizeof(msg) - (sizeof(prefix) - 1), fmt, ap);
-	va_end(ap);
-	if (prio < 0 || prio > 7)
-		prio = 6;
-	if (!l->structured) {
-		FILE *to = prio <= 3 && l->err ? l->err : l->out;
-
-		if (to) {
-			if (l->prio_prefix)
-				fprintf(to, "<%d>%s\n", prio, text);
-			else
-				fprintf(to, "%s\n", text);
-			fflush(to);
-		}
-		return;
-	}
-	iov[n++] = (struct iovec){ msg, strlen(msg) };
+	iov[n++] = (struct iovec){ (void *)msg, strlen(msg) };
 	snprintf(pr, sizeof(pr), "PRIORITY=%d", prio);
 	iov[n++] = (struct iovec){ pr, strlen(pr) };
 	iov[n++] = (struct iovec){ (void *)"SYSLOG_IDENTIFIER=anprd",
@@ -125,5 +105,33 @@ void anprd_log(const struct anprd_log *l, int prio, enum anprd_event ev, const c
 		iov[n++] = field(f[3], sizeof(f[3]), "ANPR_SOURCE", source);
 	for (size_t i = 0; extra && extra[i] && n < iov_max; i++)
 		iov[n++] = (struct iovec){ (void *)extra[i], strlen(extra[i]) };
-	(l->sink ? l->sink : anprd_log_journal_sink)(l->sink_ctx, iov, (int)n);
+	return (l->sink ? l->sink : anprd_log_journal_sink)(l->sink_ctx, iov, (int)n);
+}
+
+void anprd_log(const struct anprd_log *l, int prio, enum anprd_event ev, const char *source,
+	       const char *const *extra, const char *fmt, ...)
+{
+	static const char prefix[] = "MESSAGE=";
+	char msg[1024 + sizeof(prefix)];
+	const char *text = msg + sizeof(prefix) - 1;
+	va_list ap;
+
+	memcpy(msg, prefix, sizeof(prefix));
+	va_start(ap, fmt);
+	vsnprintf(msg + sizeof(prefix) - 1, sizeof(msg) - (sizeof(prefix) - 1), fmt, ap);
+	va_end(ap);
+	if (prio < 0 || prio > 7)
+		prio = 6;
+	if (!l->structured || send_entry(l, msg, prio, ev, source, extra) < 0) {
+		/* a line; also when the journal's socket refused the entry */
+		FILE *to = prio <= 3 && l->err ? l->err : l->out;
+
+		if (to) {
+			if (l->prio_prefix)
+				fprintf(to, "<%d>%s\n", prio, text);
+			else
+				fprintf(to, "%s\n", text);
+			fflush(to);
+		}
+	}
 }

@@ -7,8 +7,9 @@
  * entry: MESSAGE, PRIORITY, SYSLOG_IDENTIFIER=anprd, ANPR_CAMERA, and for
  * the events an operator or a monitor looks for, MESSAGE_ID and ANPR_EVENT
  * (docs/anprd.md lists them), with ANPR_SOURCE and other ANPR_* fields
- * where they apply. Elsewhere a line goes to a stream, with the "<N>"
- * syslog-priority prefix when JOURNAL_STREAM is set.
+ * where they apply. Elsewhere, or when the journal refuses the entry, a
+ * line goes to a stream, with the "<N>" syslog-priority prefix when
+ * JOURNAL_STREAM is set.
  *
  * Nothing logged may name a site's location: callers pass camera and
  * source names, counts and errors, never coordinates.

@@ -166,6 +166,36 @@ static void test_lines(void **state)
 	free(errbuf);
 }
 
+static int refusing_sink(void *ctx, const struct iovec *iov, int n)
+{
+	(void)iov;
+	(void)n;
+	++*(int *)ctx;
+	return -2;	/* -ENOENT: no journal socket */
+}
+
+/* the journal refuses an entry: the line is printed instead, not lost */
+static void test_refused_entry_falls_back_to_a_line(void **state)
+{
+	char *outbuf = NULL, *errbuf = NULL;
+	size_t outlen = 0, errlen = 0;
+	int tries = 0;
+	FILE *out = open_memstream(&outbuf, &outlen), *err = open_memstream(&errbuf, &errlen);
+	struct anprd_log l = { .out = out, .err = err, .prio_prefix = 1, .structured = 1,
+			       .sink = refusing_sink, .sink_ctx = &tries };
+
+	(void)state;
+	anprd_log(&l, 2, ANPRD_EV_INTAKE_STOPPED, NULL, NULL, "anprd: RECORD INTAKE STOPPED");
+	anprd_log(&l, 6, ANPRD_EV_READY, NULL, NULL, "anprd: capturing");
+	fclose(out);
+	fclose(err);
+	assert_int_equal(tries, 2);
+	assert_string_equal(errbuf, "<2>anprd: RECORD INTAKE STOPPED\n");
+	assert_string_equal(outbuf, "<6>anprd: capturing\n");
+	free(outbuf);
+	free(errbuf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -174,6 +204,7 @@ int main(void)
 		cmocka_unit_test(test_structured_event),
 		cmocka_unit_test(test_event_ids),
 		cmocka_unit_test(test_lines),
+		cmocka_unit_test(test_refused_entry_falls_back_to_a_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
