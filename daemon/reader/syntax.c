@@ -193,9 +193,56 @@ static float lg(float p)
 	return logf(p > 1e-6f ? p : 1e-6f);
 }
 
+/* The pattern letters allowed() knows, in the order of struct best. */
+static const char codes[] = "DLAabn";
+#define NCODES ((int)sizeof(codes) - 1)
+
+/**
+ * struct best - per component and pattern letter, the best character the
+ * letter allows and its log-probability: worked out once per line, shared
+ * by every format.
+ */
+struct best {
+	float lp[MAXN][NCODES];
+	int c[MAXN][NCODES];
+};
+
+static void best_chars(const float (*prob)[RD_CLASSES], int n, struct best *b)
+{
+	for (int k = 0; k < NCODES; k++) {
+		uint64_t set = allowed(codes[k]);
+
+		for (int i = 0; i < n; i++) {
+			float bp = -1;
+			int bc = -1;
+
+			for (int c = 0; c < 36; c++) {
+				float e;
+
+				if (!(set >> c & 1))
+					continue;
+				e = emit(prob[i], c, set);
+				if (e > bp) {
+					bp = e;
+					bc = c;
+				}
+			}
+			b->lp[i][k] = lg(bp);
+			b->c[i][k] = bc;
+		}
+	}
+}
+
+static int code_index(char code)
+{
+	const char *p = strchr(codes, code);
+
+	return p && code ? (int)(p - codes) : -1;
+}
+
 /* Align n components with one pattern; -INF if it cannot fit. */
-static float align(const float (*prob)[RD_CLASSES], int n, const char *pat,
-		   int *pick, int *cls)
+static float align(const float (*prob)[RD_CLASSES], const struct best *b,
+		   int n, const char *pat, int *pick, int *cls)
 {
 	int m = (int)strlen(pat);
 	float dp[MAXN + 1][MAXM + 1];
@@ -205,20 +252,16 @@ static float align(const float (*prob)[RD_CLASSES], int n, const char *pat,
 
 	if (m > n || m > MAXM)
 		return -INFINITY;
-	for (int i = 0; i < n; i++)
-		for (int j = 0; j < m; j++) {
-			uint64_t set = allowed(pat[j]);
-			float bp = -1;
-			int bc = -1;
+	for (int j = 0; j < m; j++) {
+		int k = code_index(pat[j]);
 
-			for (int c = 0; c < 36; c++)
-				if ((set >> c & 1) && emit(prob[i], c, set) > bp) {
-					bp = emit(prob[i], c, set);
-					bc = c;
-				}
-			best_lp[i][j] = lg(bp);
-			best_c[i][j] = bc;
+		if (k < 0)
+			return -INFINITY;
+		for (int i = 0; i < n; i++) {
+			best_lp[i][j] = b->lp[i][k];
+			best_c[i][j] = b->c[i][k];
 		}
+	}
 	for (int i = 0; i <= n; i++)
 		for (int j = 0; j <= m; j++)
 			dp[i][j] = -INFINITY;
@@ -258,17 +301,19 @@ int rd_syntax_decode(const float (*prob)[RD_CLASSES], int n,
 {
 	float best = -INFINITY, best_fit = 0;
 	int bpick[MAXM], bcls[MAXM], bf = -1;
+	struct best memo;
 
 	memset(out, 0, sizeof(*out));
 	if (n > MAXN)
 		n = MAXN;
+	best_chars(prob, n, &memo);
 	for (int f = 0; f < NFMT; f++) {
 		int pick[MAXM], cls[MAXM];
 		float s;
 
 		if (region != ANPR_REGION_AUTO && formats[f].region != region)
 			continue;
-		float fit = align(prob, n, formats[f].pat, pick, cls);
+		float fit = align(prob, &memo, n, formats[f].pat, pick, cls);
 
 		if (fit == -INFINITY)
 			continue;
