@@ -308,7 +308,7 @@ int rd_syntax_decode(const float (*prob)[RD_CLASSES], int n,
 		n = MAXN;
 	best_chars(prob, n, &memo);
 	for (int f = 0; f < NFMT; f++) {
-		int pick[MAXM], cls[MAXM];
+		int pick[MAXM] = { 0 }, cls[MAXM] = { 0 };
 		float s;
 
 		if (region != ANPR_REGION_AUTO && formats[f].region != region)
