@@ -10,6 +10,11 @@
 #include "reader_int.h"
 
 #define MAX_OPEN 256
+/* Two-row plates: characters per row, and in all. */
+#define STACK_MIN_ROW	2
+#define STACK_MAX_ROW	5
+#define STACK_MIN	5
+#define STACK_MAX	8
 
 static int by_x(const void *a, const void *b)
 {
@@ -60,6 +65,7 @@ void rd_line_fit(struct rd_line *l)
 	}
 	qsort(hs, (size_t)l->n, sizeof(float), cmp_float);
 	l->height = hs[l->n / 2];
+	l->rows = 1;
 	d = n * sxx - sx * sx;
 	l->slope = d > 1e-9 ? (float)((n * sxy - sx * sy) / d) : 0.0f;
 	if (fabsf(l->slope) > 0.5f)
@@ -131,5 +137,65 @@ int rd_group_lines(struct rd_comp *comps, int n, int min_n,
 			open[nopen++] = (struct chain){ 1, { i }, comp_h(c) };
 		}
 	}
+	return nout;
+}
+
+/* The mean centre of a row. */
+static void row_centre(const struct rd_line *l, float *cx, float *cy)
+{
+	*cx = 0;
+	*cy = 0;
+	for (int i = 0; i < l->n; i++) {
+		*cx += 0.5f * (float)(l->c[i].x0 + l->c[i].x1);
+		*cy += comp_cy(&l->c[i]);
+	}
+	*cx /= (float)l->n;
+	*cy /= (float)l->n;
+}
+
+/* Is @u the lower row of a two-row plate whose upper row is @t? */
+static int stacked(const struct rd_line *t, const struct rd_line *u)
+{
+	float H = 0.5f * (t->height + u->height), tcx, tcy, ucx, ucy, dy;
+	int tx0 = t->c[0].x0, tx1 = t->c[t->n - 1].x1;
+	int ux0 = u->c[0].x0, ux1 = u->c[u->n - 1].x1;
+	int over = (tx1 < ux1 ? tx1 : ux1) - (tx0 > ux0 ? tx0 : ux0);
+	int shorter = tx1 - tx0 < ux1 - ux0 ? tx1 - tx0 : ux1 - ux0;
+
+	if (t->rows != 1 || u->rows != 1 || t->n < STACK_MIN_ROW ||
+	    u->n < STACK_MIN_ROW || t->n > STACK_MAX_ROW || u->n > STACK_MAX_ROW ||
+	    t->n + u->n < STACK_MIN || t->n + u->n > STACK_MAX)
+		return 0;
+	if (t->height > 1.25f * u->height || u->height > 1.25f * t->height)
+		return 0;
+	if (2 * over < shorter || fabsf(t->slope - u->slope) > 0.1f)
+		return 0;
+	row_centre(t, &tcx, &tcy);
+	row_centre(u, &ucx, &ucy);
+	/* How far below, measured along the rows' slope. */
+	dy = ucy - tcy - 0.5f * (t->slope + u->slope) * (ucx - tcx);
+	return dy >= 0.9f * H && dy <= 1.7f * H;
+}
+
+int rd_stack_lines(const struct rd_line *lines, int n, struct rd_line *out,
+		   int max)
+{
+	int nout = 0;
+
+	for (int a = 0; a < n && nout < max; a++)
+		for (int b = 0; b < n && nout < max; b++) {
+			const struct rd_line *t = &lines[a], *u = &lines[b];
+			struct rd_line *o;
+
+			if (a == b || !stacked(t, u))
+				continue;
+			o = &out[nout++];
+			o->n = t->n + u->n;
+			memcpy(o->c, t->c, sizeof(t->c[0]) * (size_t)t->n);
+			memcpy(o->c + t->n, u->c, sizeof(u->c[0]) * (size_t)u->n);
+			rd_line_fit(o);
+			o->slope = 0.5f * (t->slope + u->slope);
+			o->rows = 2;
+		}
 	return nout;
 }

@@ -34,6 +34,7 @@
 static const int thr_offsets[] = { 6, 14, 28 };
 #define N_OFFSETS ((int)(sizeof(thr_offsets) / sizeof(thr_offsets[0])))
 #define MAX_LINES	256
+#define MAX_STACKED	16	/* two-row plates per level, polarity, offset */
 #define MAX_CANDS	64
 #define MAX_REGIONS	64
 #define CACHE_SLOTS	2048	/* classified components per level+polarity */
@@ -59,6 +60,7 @@ struct anpr_reader {
 	struct rd_ccl ccl;
 	struct rd_line lines[MAX_LINES];
 	struct rd_line reseg;		/* a line cut again (segment.c) */
+	struct rd_line stacked[MAX_STACKED];	/* two-row plates */
 	struct rd_cand cands[MAX_CANDS];
 	int ncands;
 	float prob[RD_MAX_LINE][RD_CLASSES];
@@ -218,8 +220,23 @@ static void line_geometry(const struct rd_line *l, int s, struct anpr_plate *p)
 	cy /= (float)l->n;
 	x0 -= mx;
 	x1 += mx;
-	float yl = cy + l->slope * (x0 - cx), yr = cy + l->slope * (x1 - cx);
 	float hh = 0.5f * h + my;
+
+	if (l->rows > 1) {
+		/* Both rows, from the top of the upper to the foot of the
+		 * lower, measured along the slope. */
+		float top = 1e9f, foot = -1e9f;
+
+		for (int i = 0; i < l->n; i++) {
+			float dx = 0.5f * (float)(l->c[i].x0 + l->c[i].x1) - cx;
+
+			top = fminf(top, (float)l->c[i].y0 - l->slope * dx);
+			foot = fmaxf(foot, (float)l->c[i].y1 - l->slope * dx);
+		}
+		cy = 0.5f * (top + foot);
+		hh = 0.5f * (foot - top) + my;
+	}
+	float yl = cy + l->slope * (x0 - cx), yr = cy + l->slope * (x1 - cx);
 	float q[8] = { x0, yl - hh, x1, yr - hh, x1, yr + hh, x0, yl + hh };
 	float bx0 = 1e9f, by0 = 1e9f, bx1 = -1e9f, by1 = -1e9f;
 
@@ -340,7 +357,7 @@ static int do_level(struct anpr_reader *r, const uint8_t *img, size_t stride,
 		int n = rd_ccl_label(&r->ccl, r->k, r->mask.p, (size_t)w, w, h,
 				     (uint8_t)(pol ? 2 : 1), min_h, max_h,
 				     max_h + max_h / 8, max_h + max_h / 8);
-		int nc = 0, nl;
+		int nc = 0, nl, ns;
 
 		if (n < 0 || rd_reserve(&r->chars, (size_t)(n + 1) * sizeof(*chars)))
 			return ANPR_READER_ENOMEM;
@@ -351,9 +368,13 @@ static int do_level(struct anpr_reader *r, const uint8_t *img, size_t stride,
 			if (rd_char_like(c, min_h, max_h))
 				chars[nc++] = *c;
 		}
-		nl = rd_group_lines(chars, nc, 4, r->lines, MAX_LINES);
+		/* Rows of 3 count only as half of a two-row plate. */
+		nl = rd_group_lines(chars, nc, 3, r->lines, MAX_LINES);
 		for (int i = 0; i < nl; i++) {
 			int rs;
+
+			if (r->lines[i].n < 4)
+				continue;
 
 			/* A line that reads as a plate is cut again within
 			 * its band (segment.c); both readings compete. */
@@ -370,6 +391,10 @@ static int do_level(struct anpr_reader *r, const uint8_t *img, size_t stride,
 				recognise(r, img, stride, w, h, &r->reseg, s, ox, oy,
 					  pol == 0);
 		}
+		ns = rd_stack_lines(r->lines, nl, r->stacked, MAX_STACKED);
+		for (int i = 0; i < ns; i++)
+			recognise(r, img, stride, w, h, &r->stacked[i], s, ox, oy,
+				  pol == 0);
 	}
 	}
 	return 0;
@@ -401,7 +426,7 @@ int anpr_reader_read(struct anpr_reader *r, const uint8_t *pixels, int width,
 	 * frames no larger allocate nothing, whatever regions they have. */
 	if (rd_reserve(&r->ii, ((size_t)width + 1) * ((size_t)height + 1) * sizeof(uint32_t)) ||
 	    rd_reserve(&r->mask, (size_t)width * height) ||
-	    rd_reserve(&r->band, (size_t)width * height) ||
+	    rd_reserve(&r->band, rd_band_bytes(width, height)) ||
 	    rd_ccl_reserve(&r->ccl, width, height) ||
 	    rd_reserve(&r->chars, ((size_t)width * height / 2 + (size_t)height + 2) *
 			       sizeof(struct rd_comp))) {

@@ -96,15 +96,18 @@ int rd_char_like(const struct rd_comp *c, int min_h, int max_h);
 /**
  * struct rd_line - components that read as one line of text.
  * @n: how many.
- * @c: the components, left to right.
+ * @c: the components in reading order: left to right (on a two-row
+ *	plate, the top row's, then the bottom row's).
  * @height: their median height.
- * @slope: dy/dx of the line through their centres.
+ * @slope: dy/dx of the line (of each row) through their centres.
+ * @rows: 1, or 2 for a two-row (motorcycle, square) plate.
  */
 struct rd_line {
 	int n;
 	struct rd_comp c[RD_MAX_LINE];
 	float height;
 	float slope;
+	int rows;
 };
 
 /*
@@ -115,8 +118,22 @@ struct rd_line {
 int rd_group_lines(struct rd_comp *comps, int n, int min_n,
 		   struct rd_line *lines, int max);
 
-/* rd_line_fit - set @l's height (median) and slope from its components. */
+/*
+ * rd_line_fit - set a one-row line's height (median), slope and rows (1)
+ * from its components.
+ */
 void rd_line_fit(struct rd_line *l);
+
+/*
+ * rd_stack_lines - the two-row plates among @lines: a row of 2..5
+ * characters with a row of 2..5 below it (5..8 in all), heights within
+ * 1.25 of each other, the lower row's centre 0.9..1.7 heights below the
+ * upper's, their spans overlapping by half the shorter one, slopes alike.
+ * Each is written as one line of @rows 2, the top row first. Returns how
+ * many (at most @max).
+ */
+int rd_stack_lines(const struct rd_line *lines, int n, struct rd_line *out,
+		   int max);
 
 /*
  * rd_resegment - label @l again within its own band of @mask (the mask it
@@ -125,8 +142,10 @@ void rd_line_fit(struct rd_line *l);
  * at their emptiest columns, pieces next to its ends chained on (segment.c).
  * Returns 1 with the new line in @out, 0 if nothing changed (or the line
  * is too short or uneven), -1 out of memory. Uses @ccl's buffers and
- * @scratch (a copy of the band; reserve w * h for no allocation).
+ * @scratch (a copy of the band; reserve rd_band_bytes(w, h) for no
+ * allocation).
  */
+size_t rd_band_bytes(int w, int h);
 int rd_resegment(struct rd_ccl *ccl, struct rd_buf *scratch,
 		 const struct anpr_kern_ops *k, const uint8_t *mask,
 		 size_t stride, int w, int h, uint8_t bits,

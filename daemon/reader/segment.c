@@ -226,6 +226,11 @@ static int same_boxes(const struct rd_comp *a, const struct rd_comp *b, int n)
 	return 1;
 }
 
+size_t rd_band_bytes(int w, int h)
+{
+	return (size_t)w * (size_t)h + 2 * (size_t)w * sizeof(int);
+}
+
 /*
  * Copy the band of @l (its characters' extent above and below the line
  * through their centres, and a row more) out of @mask; keep @bits only.
@@ -236,7 +241,7 @@ static int cut_band(struct rd_buf *scratch, const uint8_t *mask, size_t stride,
 		    struct band *b)
 {
 	float H = l->height, cx = 0, cy = 0, up = 0, down = 0;
-	int x1, y1;
+	int x1, y1, *lo, *hi;
 
 	for (int i = 0; i < l->n; i++) {
 		cx += 0.5f * (float)(l->c[i].x0 + l->c[i].x1);
@@ -278,16 +283,22 @@ static int cut_band(struct rd_buf *scratch, const uint8_t *mask, size_t stride,
 	b->h = y1 - b->y0;
 	if (b->w < 1 || b->h < 1)
 		return 1;
-	if (rd_reserve(scratch, (size_t)b->w * b->h))
+	if (rd_reserve(scratch, rd_band_bytes(b->w, b->h)))
 		return -1;
-	b->m = scratch->p;
+	/* The characters' rows of each column, then the copy row by row. */
+	lo = scratch->p;
+	hi = lo + b->w;
+	b->m = (uint8_t *)(hi + b->w);
+	for (int x = 0; x < b->w; x++) {
+		lo[x] = band_top(b, (float)x) + 1;
+		hi[x] = band_bot(b, (float)x) - 1;
+	}
 	for (int y = 0; y < b->h; y++) {
 		const uint8_t *src = mask + (size_t)(b->y0 + y) * stride + b->x0;
 		uint8_t *dst = b->m + (size_t)y * b->w;
 
 		for (int x = 0; x < b->w; x++)
-			dst[x] = y > band_top(b, (float)x) && y < band_bot(b, (float)x) - 1 ?
-				 src[x] & bits : 0;
+			dst[x] = y >= lo[x] && y < hi[x] ? src[x] & bits : 0;
 	}
 	return 0;
 }
@@ -303,7 +314,7 @@ int rd_resegment(struct rd_ccl *ccl, struct rd_buf *scratch,
 	int n, np = 0, first = -1, last = -1, rc;
 	int min_h = (int)ceilf(MIN_PIECE_H * H), max_h = (int)ceilf(MAX_PIECE_H * H);
 
-	if (l->n < 2 || H < 1.0f)
+	if (l->n < 2 || H < 1.0f || l->rows != 1)
 		return 0;
 	rc = cut_band(scratch, mask, stride, w, h, bits, l, &b);
 	if (rc)

@@ -1,7 +1,8 @@
 #!/bin/bash
 # End-to-end tests of anpr-read on synthetic plates rendered by
-# training/make_test_plates.py (tests/reader/data), and its handling of bad
-# input. Prints TAP.
+# training/make_test_plates.py (tests/reader/data; gb-two-AB12CDE.png, a
+# two-row plate, by tests/bench/gb-synth/render.py --one AB12CDE --two-line),
+# and its handling of bad input. Prints TAP.
 #   tests/reader/cli.sh BUILD_DIR
 set -u
 bin=${1:-build}/bin/anpr-read
@@ -22,11 +23,16 @@ check() {	# check NAME CONDITION...
 	fi
 }
 
-for f in gb-ir-AB12CDE gb-rot-YK07XSR br-ABC1234; do
+for f in gb-ir-AB12CDE gb-rot-YK07XSR br-ABC1234 gb-two-AB12CDE; do
 	want=${f##*-}
 	out=$("$bin" --json --region auto "$data/$f.png" 2>"$tmp/err")
 	check "$f: reads $want first" grep -q "^{\"file\":\"$data/$f.png\",\"ms\":[0-9.]*,\"plates\":\[{\"text\":\"$want\",\"confidence\":0\.[0-9]*,\"region\":\"[a-z]*\",\"format\":\"[a-z-]*\",\"box\":\[[0-9]*,[0-9]*,[0-9]*,[0-9]*\]}" <<<"$out"
 done
+# A two-row (motorcycle) plate reads as one mark, its box around both rows.
+out=$("$bin" --json --region gb "$data/gb-two-AB12CDE.png")
+check "two-row plate: gb-current" grep -q '"text":"AB12CDE","confidence":0\.[0-9]*,"region":"gb","format":"gb-current"' <<<"$out"
+h=$(sed -n 's/.*"AB12CDE"[^]]*"box":\[[0-9]*,[0-9]*,[0-9]*,\([0-9]*\)\].*/\1/p' <<<"$out")
+check "two-row plate: box covers both rows ($h px high)" test "${h:-0}" -ge 70
 out=$("$bin" --json --region gb "$data/gb-ir-AB12CDE.png")
 check "region gb reported" grep -q '"region":"gb","format":"gb-current"' <<<"$out"
 out=$("$bin" "$data/br-ABC1234.png")

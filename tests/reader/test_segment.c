@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
  * test_segment.c - unit tests of cutting a found line again within its
- * band (segment.c) and of ranking readings (rank.c), on threshold masks
+ * band (segment.c), of two-row plates (group.c) and of ranking readings
+ * (rank.c), on threshold masks
  * and candidates made up here: touching characters split, a character
  * freed from what touches it below, a character recovered at the line's
- * end, the plate's edge not taken for one, lines left alone; readings
+ * end, the plate's edge not taken for one, lines left alone; two rows
+ * joined into one two-row plate (group.c) only where they stack; readings
  * supported by their parts, light-on-dark readings ranked lower, and
  * overlapping readings suppressed.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -187,6 +190,106 @@ static void test_lines_left_alone(void **state)
 	rd_buf_free(&band);
 }
 
+/* ---- two-row plates ---------------------------------------------------- */
+
+/* A row of @n ring glyphs of height @gh, left edge @x, top @y. */
+static void row(int n, int x, int y, int gh)
+{
+	for (int i = 0; i < n; i++) {
+		int gx = x + i * (gh * 6 / 10), gw = gh / 2;
+
+		fill(gx, y, gx + gw, y + 3);
+		fill(gx, y + gh - 3, gx + gw, y + gh);
+		fill(gx, y, gx + 3, y + gh);
+		fill(gx + gw - 3, y, gx + gw, y + gh);
+	}
+}
+
+/* The two-row plates rd_stack_lines finds in the mask. */
+static int stacks(struct rd_line *out, int max)
+{
+	struct rd_ccl ccl = { 0 };
+	static struct rd_comp chars[4096];
+	struct rd_line lines[16];
+	int n = rd_ccl_label(&ccl, anpr_kern_get(ANPR_SIMD_SCALAR), &mask[0][0],
+			     MW, MW, MH, 1, 8, 44, 49, 49), nc = 0, nl;
+
+	for (int i = 0; i < n; i++) {
+		const struct rd_comp *c = (const struct rd_comp *)ccl.comps.p + i;
+
+		if (rd_char_like(c, 8, 44))
+			chars[nc++] = *c;
+	}
+	nl = rd_group_lines(chars, nc, 2, lines, 16);
+	rd_ccl_free(&ccl);
+	for (int i = 0; i < nl; i++)
+		assert_int_equal(lines[i].rows, 1);
+	return rd_stack_lines(lines, nl, out, max);
+}
+
+static void test_two_rows_joined(void **state)
+{
+	struct rd_line out[4];
+
+	(void)state;
+	/* AB12 over CDE, centred: 25 px characters, rows 5 px apart. */
+	memset(mask, 0, sizeof(mask));
+	row(4, 100, 10, 25);
+	row(3, 107, 40, 25);
+	assert_int_equal(stacks(out, 4), 1);
+	assert_int_equal(out[0].rows, 2);
+	assert_int_equal(out[0].n, 7);
+	/* Reading order: the top row left to right, then the bottom row. */
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(out[0].c[i].y0, 10);
+	for (int i = 4; i < 7; i++)
+		assert_int_equal(out[0].c[i].y0, 40);
+	for (int i = 1; i < 7; i++)
+		if (i != 4)
+			assert_true(out[0].c[i].x0 > out[0].c[i - 1].x0);
+	assert_true(out[0].height > 24 && out[0].height < 26);
+	assert_true(fabsf(out[0].slope) < 0.01f);
+	/* Sloped alike: still one plate. */
+	memset(mask, 0, sizeof(mask));
+	for (int i = 0; i < 4; i++)
+		row(1, 100 + i * 15, 10 + i, 25);
+	for (int i = 0; i < 3; i++)
+		row(1, 107 + i * 15, 41 + i, 25);
+	assert_int_equal(stacks(out, 4), 1);
+	assert_true(out[0].slope > 0.04f && out[0].slope < 0.09f);
+}
+
+static void test_two_rows_refused(void **state)
+{
+	struct rd_line out[4];
+
+	(void)state;
+	/* Too far apart (a plate and the dealer's name well below it). */
+	memset(mask, 0, sizeof(mask));
+	row(4, 100, 5, 20);
+	row(3, 105, 50, 20);
+	assert_int_equal(stacks(out, 4), 0);
+	/* Side by side, not stacked. */
+	memset(mask, 0, sizeof(mask));
+	row(4, 20, 10, 25);
+	row(3, 200, 40, 25);
+	assert_int_equal(stacks(out, 4), 0);
+	/* Heights too different. */
+	memset(mask, 0, sizeof(mask));
+	row(4, 100, 10, 25);
+	row(3, 100, 40, 14);
+	assert_int_equal(stacks(out, 4), 0);
+	/* Too many characters for a two-row plate: 6 over 5. */
+	memset(mask, 0, sizeof(mask));
+	row(6, 100, 10, 25);
+	row(5, 100, 40, 25);
+	assert_int_equal(stacks(out, 4), 0);
+	/* One row alone. */
+	memset(mask, 0, sizeof(mask));
+	row(7, 100, 10, 25);
+	assert_int_equal(stacks(out, 4), 0);
+}
+
 /* ---- ranking ---------------------------------------------------------- */
 
 static struct rd_cand cand(const char *text, int x, int y, int w, int h,
@@ -295,6 +398,8 @@ int main(void)
 		cmocka_unit_test(test_free_from_below_and_recover_end),
 		cmocka_unit_test(test_plate_edge_not_a_character),
 		cmocka_unit_test(test_lines_left_alone),
+		cmocka_unit_test(test_two_rows_joined),
+		cmocka_unit_test(test_two_rows_refused),
 		cmocka_unit_test(test_rank_part_supports_whole),
 		cmocka_unit_test(test_rank_votes_capped),
 		cmocka_unit_test(test_rank_reading),
