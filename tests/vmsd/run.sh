@@ -1,0 +1,38 @@
+#!/bin/bash
+# Boot Debian's kernel (mk/kernel.mk) in qemu (TCG) with systemd as PID 1
+# on this machine's own Debian 12 root, shared read-only over virtio-9p
+# under a tmpfs overlay (tests/vmsd/init.sh), with the `make install`
+# tree STAGE copied in; tests/vmsd/guest-check runs as a unit and prints
+# TAP on the second serial port (here: stdout). The guest's console goes
+# to OUT/console.log.
+#   usage: tests/vmsd/run.sh INITRD STAGE
+#   env:   KVER, KROOT (unpacked linux-image), OUT (log dir), VM_TIMEOUT
+set -u
+INITRD=$1; STAGE=$(realpath "$2")
+KVER=${KVER:?KVER}; KROOT=${KROOT:?KROOT}; OUT=${OUT:-build/vmsd}
+TREE=$(realpath .)
+mkdir -p "$OUT"
+CON=$(mktemp "$OUT/console.XXXXXX")
+TAP=$(mktemp "$OUT/tap.XXXXXX")
+start=$(date +%s)
+timeout --foreground "${VM_TIMEOUT:-600}" qemu-system-x86_64 \
+	-machine q35 -accel tcg -cpu max -m 1536M -smp 2 \
+	-display none -monitor none -no-reboot -net none \
+	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
+	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
+	-serial "file:$CON" -serial stdio \
+	-kernel "$KROOT/boot/vmlinuz-$KVER" -initrd "$INITRD" \
+	-append "console=ttyS0 panic=-1 quiet loglevel=4 fstab=no systemd.unit=anpr-vmsd.service systemd.show_status=1 anpr.tree=$TREE anpr.stage=$STAGE anpr.kver=$KVER" \
+	</dev/null 2>&1 | sed -u 's/\r$//' | tee "$TAP"
+rc=${PIPESTATUS[0]}
+echo "# qemu exit code $rc after $(( $(date +%s) - start )) s; guest console: $OUT/console.log"
+mv -f "$CON" "$OUT/console.log"
+mv -f "$TAP" "$OUT/tap.log"
+if [ "$rc" = 0 ] && grep -q '^VMSD-RESULT: PASS' "$OUT/tap.log"; then
+	echo "ok - systemd VM run completed (qemu exit 0, PASS marker)"
+	exit 0
+fi
+echo "# guest console tail:"
+tail -40 "$OUT/console.log" | sed 's/^/    | /'
+echo "not ok - systemd VM run completed (qemu exit $rc, PASS marker $(grep -c '^VMSD-RESULT: PASS' "$OUT/tap.log"))"
+exit 1
