@@ -24,6 +24,16 @@ static unsigned int n_sensors = 1;
 module_param(n_sensors, uint, 0444);
 MODULE_PARM_DESC(n_sensors, " number of simulated sensors, 1-8 (default 1)");
 
+/*
+ * A real sensor's fastest rate depends on its mode; the simulated one's is a
+ * parameter. The VM suite lowers it for v4l2-compliance, which streams at
+ * the fastest enumerated rate, so that a stall of the TCG guest shorter
+ * than a frame time cannot cost a frame under the strict clock.
+ */
+static unsigned int max_fps = ANPRCAP_MAX_FPS;
+module_param(max_fps, uint, 0444);
+MODULE_PARM_DESC(max_fps, " highest frame rate of every sensor, 1-60 (default 60)");
+
 static unsigned int allocators[ANPRCAP_MAX_SENSORS];
 module_param_array(allocators, uint, NULL, 0444);
 MODULE_PARM_DESC(allocators, " per sensor: 0 = vb2-vmalloc (default), 1 = vb2-dma-contig\n"
@@ -119,7 +129,8 @@ static int anprcap_probe(struct platform_device *pdev)
 		kfree(dev);
 		return -ENOMEM;
 	}
-	dev->fps = ANPRCAP_DEF_FPS;
+	dev->max_fps = max_fps;
+	dev->fps = min_t(unsigned int, ANPRCAP_DEF_FPS, max_fps);
 	dev->pix.pixelformat = V4L2_PIX_FMT_GREY;
 	dev->pix.width = ANPRCAP_DEF_WIDTH;
 	dev->pix.height = ANPRCAP_DEF_HEIGHT;
@@ -210,6 +221,11 @@ static int __init anprcap_init(void)
 	if (n_sensors < 1 || n_sensors > ANPRCAP_MAX_SENSORS) {
 		pr_err("anprcap: n_sensors=%u out of range 1-%u\n",
 		       n_sensors, ANPRCAP_MAX_SENSORS);
+		return -EINVAL;
+	}
+	if (max_fps < ANPRCAP_MIN_FPS || max_fps > ANPRCAP_MAX_FPS) {
+		pr_err("anprcap: max_fps=%u out of range %u-%u\n",
+		       max_fps, ANPRCAP_MIN_FPS, ANPRCAP_MAX_FPS);
 		return -EINVAL;
 	}
 	for (i = 0; i < ANPRCAP_MAX_SENSORS; i++) {

@@ -84,16 +84,25 @@ bool anprcap_fmt_size_valid(u32 width, u32 height)
 	       width % ANPRCAP_STEP_WIDTH == 0 && height % ANPRCAP_STEP_HEIGHT == 0;
 }
 
-unsigned int anprcap_fps_from_fract(const struct v4l2_fract *tpf)
+/**
+ * anprcap_fps_from_fract() - the whole frame rate S_PARM gives a time per frame
+ * @tpf:	time per frame asked for; 0/0 (or any zero) asks for the default
+ * @max_fps:	the sensor's highest rate, ANPRCAP_MIN_FPS to ANPRCAP_MAX_FPS
+ *
+ * Return: the nearest whole rate to denominator / numerator, clamped to
+ * ANPRCAP_MIN_FPS..@max_fps; ANPRCAP_DEF_FPS (at most @max_fps) for a zero.
+ */
+unsigned int anprcap_fps_from_fract(const struct v4l2_fract *tpf, unsigned int max_fps)
 {
 	u64 fps;
 
+	max_fps = clamp_t(unsigned int, max_fps, ANPRCAP_MIN_FPS, ANPRCAP_MAX_FPS);
 	if (!tpf->numerator || !tpf->denominator)
-		return ANPRCAP_DEF_FPS;
+		return min_t(unsigned int, ANPRCAP_DEF_FPS, max_fps);
 	/* nearest whole rate to denominator / numerator */
 	fps = div64_u64((u64)tpf->denominator * 2 + tpf->numerator,
 			2 * (u64)tpf->numerator);
-	return clamp_t(u64, fps, ANPRCAP_MIN_FPS, ANPRCAP_MAX_FPS);
+	return clamp_t(u64, fps, ANPRCAP_MIN_FPS, max_fps);
 }
 
 u64 anprcap_fps_to_ns(unsigned int fps)

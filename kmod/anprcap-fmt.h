@@ -40,7 +40,7 @@ const struct anprcap_fmt_info *anprcap_fmt_find(u32 fourcc);
 void anprcap_fmt_try(struct v4l2_pix_format *pix);
 bool anprcap_fmt_same(const struct v4l2_pix_format *a, const struct v4l2_pix_format *b);
 bool anprcap_fmt_size_valid(u32 width, u32 height);
-unsigned int anprcap_fps_from_fract(const struct v4l2_fract *tpf);
+unsigned int anprcap_fps_from_fract(const struct v4l2_fract *tpf, unsigned int max_fps);
 u64 anprcap_fps_to_ns(unsigned int fps);
 
 #endif /* ANPRCAP_FMT_H */

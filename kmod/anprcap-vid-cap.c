@@ -40,17 +40,19 @@ static const struct vb2_ops anprcap_cap_qops = {
 	ANPRCAP_VB2_WAIT_OPS
 };
 
-/* whole frame rates from the fastest (60 fps, index 0) to 1 fps */
+/* whole frame rates from the fastest (max_fps, index 0) to 1 fps */
 static int cap_enum_frameintervals(struct file *file, void *priv,
 				   struct v4l2_frmivalenum *fival)
 {
+	struct anprcap_dev *dev = video_drvdata(file);
+
 	if (!anprcap_fmt_find(fival->pixel_format) ||
 	    !anprcap_fmt_size_valid(fival->width, fival->height) ||
-	    fival->index >= ANPRCAP_MAX_FPS - ANPRCAP_MIN_FPS + 1)
+	    fival->index >= dev->max_fps - ANPRCAP_MIN_FPS + 1)
 		return -EINVAL;
 	fival->type = V4L2_FRMIVAL_TYPE_DISCRETE;
 	fival->discrete.numerator = 1;
-	fival->discrete.denominator = ANPRCAP_MAX_FPS - fival->index;
+	fival->discrete.denominator = dev->max_fps - fival->index;
 	return 0;
 }
 
@@ -73,10 +75,11 @@ static int cap_g_parm(struct file *file, void *priv, struct v4l2_streamparm *par
 static int cap_s_parm(struct file *file, void *priv, struct v4l2_streamparm *parm)
 {
 	struct anprcap_dev *dev = video_drvdata(file);
+	const struct v4l2_fract *tpf = &parm->parm.capture.timeperframe;
 
 	if (parm->type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
 		return -EINVAL;
-	anprcap_sensor_set_fps(dev, anprcap_fps_from_fract(&parm->parm.capture.timeperframe));
+	anprcap_sensor_set_fps(dev, anprcap_fps_from_fract(tpf, dev->max_fps));
 	return cap_g_parm(file, priv, parm);
 }
 

@@ -92,6 +92,7 @@ struct anprcap_sensor_cfg {
  * @pdev:	the platform device this sensor is bound to
  * @index:	sensor number N (/dev/anpr/camN)
  * @allocator:	memory of all three queues, fixed at probe
+ * @max_fps:	the sensor's highest frame rate (module parameter max_fps)
  * @lock:	serialises ioctls and vb2 queue operations of all three nodes;
  *		protects @pix, @fps and the *_streaming flags' writers
  * @ctrls:	control handler shared by the three nodes
@@ -127,6 +128,7 @@ struct anprcap_dev {
 	struct platform_device *pdev;
 	unsigned int index;
 	enum anprcap_allocator allocator;
+	unsigned int max_fps;
 	struct mutex lock;		/* ioctls and vb2 queues of all nodes */
 	struct v4l2_ctrl_handler ctrls;
 	struct video_device vdev_cap;

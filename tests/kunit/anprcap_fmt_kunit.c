@@ -120,7 +120,7 @@ static unsigned int fps(u32 n, u32 d)
 {
 	struct v4l2_fract f = { .numerator = n, .denominator = d };
 
-	return anprcap_fps_from_fract(&f);
+	return anprcap_fps_from_fract(&f, ANPRCAP_MAX_FPS);
 }
 
 /* S_FMT of the sensor's own format is allowed while the other node is busy */
@@ -136,6 +136,19 @@ static void fmt_same_after_try(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, anprcap_fmt_same(&a, &d));
 	d = try(V4L2_PIX_FMT_Y16, 1920, 1080);
 	KUNIT_EXPECT_TRUE(test, anprcap_fmt_same(&a, &d));
+}
+
+/* a sensor loaded with max_fps=N never runs faster, default included */
+static void fps_max_fps(struct kunit *test)
+{
+	struct v4l2_fract f = { 1, 60 }, z = { 0, 0 }, slow = { 1, 1 };
+
+	KUNIT_EXPECT_EQ(test, anprcap_fps_from_fract(&f, 2), 2u);
+	KUNIT_EXPECT_EQ(test, anprcap_fps_from_fract(&z, 2), 2u);
+	KUNIT_EXPECT_EQ(test, anprcap_fps_from_fract(&z, 45), 30u);
+	KUNIT_EXPECT_EQ(test, anprcap_fps_from_fract(&slow, 2), 1u);
+	KUNIT_EXPECT_EQ(test, anprcap_fps_from_fract(&f, 0), 1u);	/* out of range */
+	KUNIT_EXPECT_EQ(test, anprcap_fps_from_fract(&f, 99), 60u);
 }
 
 static void fps_rounding_and_clamping(struct kunit *test)
@@ -171,6 +184,7 @@ static struct kunit_case anprcap_fmt_cases[] = {
 	KUNIT_CASE(fmt_size_valid),
 	KUNIT_CASE(fmt_table),
 	KUNIT_CASE(fmt_same_after_try),
+	KUNIT_CASE(fps_max_fps),
 	KUNIT_CASE(fps_rounding_and_clamping),
 	KUNIT_CASE(fps_to_interval),
 	{}

@@ -111,6 +111,8 @@ t "modprobe anprcap n_sensors=9 refused, reason in the kernel log" \
 	bad_param n_sensors=9 'anprcap: n_sensors=9 out of range 1-8'
 t "modprobe anprcap allocators=0,2 refused, reason in the kernel log" \
 	bad_param allocators=0,2 'anprcap: allocators: sensor 1: 2 is no allocator'
+t "modprobe anprcap max_fps=61 refused, reason in the kernel log" \
+	bad_param max_fps=61 'anprcap: max_fps=61 out of range 1-60'
 ANPRCAP_ARGS="n_sensors=2 allocators=0,1"
 t "modprobe anprcap $ANPRCAP_ARGS" modprobe anprcap $ANPRCAP_ARGS
 nodes
@@ -150,16 +152,22 @@ comply() {	# comply NAME NODE EXPBUF_NODE
 		notok "v4l2-compliance -s -e $1 ($2) (exit $rc)"
 	fi
 }
-# 10 fps: with 4 buffers, v4l2-compliance (a consumer slowed down by TCG
-# and by a busy host) has 400 ms before the sensor must drop a frame, which
-# compliance would report as a sequence-gap warning
-v4l2-ctl -d "$CAP" -p 10 > /dev/null
-v4l2-ctl -d "$(node cam1)" -p 10 > /dev/null
-# An overloaded host can stall the guest for longer than a frame; a strict
-# sensor clock then loses frames (correctly counted, but compliance warns
-# about the sequence gap). Compliance tests the V4L2 API, so it runs with
-# the elastic clock; the streaming tests below use the strict one.
-echo 0 > /sys/module/anprcap/parameters/strict_clock
+# v4l2-compliance streams at the fastest rate the node enumerates (it sets
+# it with S_PARM first), 60 fps by default: 16.7 ms per frame, 67 ms with
+# its 4 buffers. The host of this TCG guest (2 cores shared with other
+# builds) stops a vCPU for 100 ms and more, which costs frames: under the
+# production strict clock a late frame interrupt is a counted overrun, and
+# with any clock a consumer held up for 4 frame times loses a frame. Either
+# shows as a sequence gap, which compliance reports as a warning. So
+# compliance runs with the real clock (strict_clock=1) on sensors loaded
+# with max_fps=$COMPLY_FPS: a stall must then last a whole frame time to
+# cost a frame. The rest of the suite runs at the default 60 fps maximum.
+COMPLY_FPS=${COMPLY_FPS:-5}
+rmmod anprcap && modprobe anprcap $ANPRCAP_ARGS max_fps=$COMPLY_FPS
+nodes
+t "max_fps=$COMPLY_FPS: cam0 enumerates $COMPLY_FPS fps as its fastest rate" \
+	sh -c "v4l2-ctl -d $CAP --list-frameintervals width=640,height=480,pixelformat=GREY |
+		grep -m1 Interval: | grep -F '($COMPLY_FPS.000 fps)'"
 comply capture "$CAP" "$OUT"
 comply metadata "$META" "$CAP"
 comply output "$OUT" "$CAP"
@@ -168,8 +176,9 @@ comply output "$OUT" "$CAP"
 comply "dma-contig capture" "$(node cam1)" "$(node cam1-out)"
 comply "dma-contig metadata" "$(node cam1-meta)" "$(node cam1)"
 comply "dma-contig output" "$(node cam1-out)" "$(node cam1)"
-echo 1 > /sys/module/anprcap/parameters/strict_clock
 dmesg | grep 'frame slots missed' | sed 's/^/    # /' | tail -5
+rmmod anprcap && modprobe anprcap $ANPRCAP_ARGS
+nodes
 
 # --- 5. the documented rules through the real ioctls, then streaming
 t "api: TRY_FMT clamping, S_PARM rounding, frame intervals, meta format, controls" \
@@ -195,6 +204,7 @@ t "dma-contig loopback: 300 injected frames byte for byte, sequence, timestamps,
 consumer() {	# consumer FILE CMD...
 	f=$1; shift
 	rm -f "$f"
+	: > /tmp/inject.log	# see reload_once
 	$VT inject "$OUT" 100000 > /tmp/inject.log 2>&1 &
 	ip=$!
 	i=0
@@ -243,6 +253,9 @@ t "after hostile calls: cam1 still streams" $VT freerun "$(node cam1)" 30 30
 # the same against nodes another process is streaming on: format, rate,
 # control and buffer calls racing the frame interrupt and the worker
 hostile_streaming() {
+	# emptied first: the background shell truncates it only when it runs,
+	# so the wait below could otherwise see the last cycle's "streaming"
+	: > /tmp/hold.log
 	$VT hold "$CAP" "$META" "$OUT" > /tmp/hold.log 2>&1 &
 	hp=$!
 	i=0
@@ -261,6 +274,9 @@ t "after that: cam0 still streams" $VT freerun "$CAP" 30 30
 # --- 7. unbind + unload + reload 50 times while nodes are open and streaming
 reload_once() {
 	nodes
+	# emptied first: the background shell truncates it only when it runs,
+	# so the wait below could otherwise see the last cycle's "streaming"
+	: > /tmp/hold.log
 	$VT hold "$CAP" "$META" "$OUT" > /tmp/hold.log 2>&1 &
 	hp=$!
 	i=0
