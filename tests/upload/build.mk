@@ -6,3 +6,5 @@ $(eval $(call add_test,upload_pure,tests/upload/test_upload.c,anprupload,$(UPLOA
 # make bench: records/s with deletions committed one by one and in groups.
 BENCH_PREREQS += $(BUILD)/bin/anpr-upload $(BUILD)/bin/anpr-keygen $(EV_FILL)
 $(eval $(call add_bench,upload,tests/upload/bench-upload $(BUILD)))
+$(eval $(call add_prog,anpr-upload-bench-commit,tests/upload/bench_commit.c,anprupload,$(UPLOAD_LDLIBS)))
+BENCH_PREREQS += $(BUILD)/bin/anpr-upload-bench-commit
