@@ -5,7 +5,8 @@
  *
  *   anpr-train-dump scenes LIST OUT   scene images: every text line the
  *       reader finds over the labelled plate box, when it has as many
- *       components as the label has characters, gives one patch per
+ *       components as the label has characters and is at least 0.3 of the
+ *       box high (smaller text there is not the plate), gives one patch per
  *       character; lines elsewhere give "junk" patches (at most 6 per image)
  *   anpr-train-dump chars LIST OUT    single-character crops (gb_chars)
  *
@@ -79,7 +80,10 @@ static void on_line(void *ctx, const struct rd_line *l, int s, int dark,
 	in = sc->box[2] > 0 && (x0 + x1) / 2 >= sc->box[0] &&
 	     (x0 + x1) / 2 <= sc->box[0] + sc->box[2] &&
 	     (y0 + y1) / 2 >= sc->box[1] && (y0 + y1) / 2 <= sc->box[1] + sc->box[3];
-	if (in && l->n == (int)strlen(sc->label)) {
+	/* Small text inside the plate box (a state name, a slogan, a dealer's
+	 * line) with as many characters as the label is not the plate. */
+	if (in && l->n == (int)strlen(sc->label) &&
+	    (float)(y1 - y0) >= 0.3f * (float)sc->box[3]) {
 		for (int i = 0; i < l->n; i++)
 			put(sc->out, sc->label[i], sc->group,
 			    patches + (size_t)i * RD_CH_H * RD_CH_W);

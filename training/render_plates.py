@@ -35,6 +35,20 @@ FONTS = [
     "/usr/share/fonts/opentype/urw-base35/URWGothic-Book.otf",
     "/usr/share/fonts/opentype/urw-base35/NimbusMonoPS-Bold.otf",
 ]
+# Sign and plate-like faces: Highway Gothic (roadgeek, most US plates),
+# DIN 1451 (opendin, German and many EU plates), routed lettering (US
+# embossed and engraved plates); fonts-roadgeek, fonts-opendin,
+# fonts-routed-gothic.
+PLATE_FONTS = [
+    "/usr/share/fonts/truetype/roadgeek/RG2014B.ttf",
+    "/usr/share/fonts/truetype/roadgeek/RG2014C.ttf",
+    "/usr/share/fonts/truetype/roadgeek/RG2014D.ttf",
+    "/usr/share/fonts/truetype/roadgeek/RG2014E.ttf",
+    "/usr/share/fonts/truetype/roadgeek/RG2014EM.ttf",
+    "/usr/share/fonts/truetype/opendin/OSP-DIN.ttf",
+    "/usr/share/fonts/truetype/routed-gothic/routed-gothic.ttf",
+    "/usr/share/fonts/truetype/routed-gothic/routed-gothic-narrow.ttf",
+]
 
 L = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 D = "0123456789"
@@ -47,35 +61,47 @@ def pick(rng, s, n):
 
 
 def plate_text(rng):
-    """(text, groups) where groups is how the text is spaced on the plate."""
+    """(text, groups, kind): groups is how the text is spaced on the plate."""
     kind = rng.choice(["gb", "gb", "gb", "gbold", "eu", "eu", "us", "us", "br", "br", "any"])
     if kind == "gb":
         a, b = pick(rng, UK_AREA, 2) + pick(rng, D, 2), pick(rng, UK, 3)
-        return a + b, [a, b]
+        return a + b, [a, b], kind
     if kind == "gbold":
         n = rng.randint(1, 3)
         if rng.random() < 0.5:
             a, b = pick(rng, UK, 1) + pick(rng, D, n), pick(rng, UK, 3)
         else:
             a, b = pick(rng, UK, 3), pick(rng, D, n) + pick(rng, UK, 1)
-        return a + b, [a, b]
+        return a + b, [a, b], kind
     if kind == "eu":
         a, b, c = pick(rng, L, 2), pick(rng, D, 3), pick(rng, L, 2)
-        return a + b + c, [a, "-", b + c] if rng.random() < 0.5 else [a, b + c]
+        return a + b + c, ([a, "-", b + c] if rng.random() < 0.5 else [a, b + c]), kind
     if kind == "us":
-        t = pick(rng, D, 1) + pick(rng, L, 3) + pick(rng, D, 3)
-        return t, [t]
+        shape = rng.choice(["DLLLDDD", "LLLDDDD", "LLLDDD", "DLLDDD", "DDDLLL",
+                            "LLDDDDD", "AAAAAAA", "AAAAAA"])
+        t = "".join(rng.choice(D if c == "D" else L if c == "L" else L + D)
+                    for c in shape)
+        if rng.random() < 0.4:
+            cut = rng.randint(2, len(t) - 2)
+            return t, [t[:cut], t[cut:]], kind
+        return t, [t], kind
     if kind == "br":
         a = pick(rng, L, 3)
         b = pick(rng, D, 4) if rng.random() < 0.6 else (
             pick(rng, D, 1) + pick(rng, L, 1) + pick(rng, D, 2))
-        return a + b, [a, "-", b] if rng.random() < 0.5 else [a, b]
+        return a + b, ([a, "-", b] if rng.random() < 0.5 else [a, b]), kind
     t = pick(rng, L + D, rng.randint(4, 8))
-    return t, [t]
+    return t, [t], kind
 
 
-def render_plate(rng, groups, char_h):
-    font = ImageFont.truetype(rng.choice(FONTS), int(char_h * 1.35))
+def render_plate(rng, groups, char_h, kind):
+    faces = PLATE_FONTS if rng.random() < (0.6 if kind == "us" else 0.35) else FONTS
+    font = ImageFont.truetype(rng.choice(faces), int(char_h * 1.35))
+    # UK plates (Charles Wright) and many others: every character but 1
+    # fills the same width, whatever the font's own proportions.
+    fixed_w = rng.uniform(0.5, 0.64) if kind.startswith("gb") and rng.random() < 0.6 else 0
+    # Stroke weight: some plates are bolder or lighter than the font.
+    weight = rng.choice([0, 0, 0, 0, 1, -1])
     track = rng.uniform(0.02, 0.25) * char_h
     gap = rng.uniform(0.3, 0.9) * char_h
     pieces, x = [], 0.0
@@ -108,8 +134,15 @@ def render_plate(rng, groups, char_h):
         glyph = Image.new("L", (gw + 4, gh + 4), 0)
         ImageDraw.Draw(glyph).text((2 - bb[0], 2 - bb[1]), ch, font=font, fill=255)
         glyph = glyph.crop(glyph.getbbox() or (0, 0, gw + 4, gh + 4))
+        if weight and glyph.height >= 24:
+            size = 3 if glyph.height < 60 else 5
+            glyph = glyph.filter(ImageFilter.MaxFilter(size) if weight > 0
+                                 else ImageFilter.MinFilter(size))
+            glyph = glyph.crop(glyph.getbbox() or (0, 0, glyph.width, glyph.height))
         sx = rng.uniform(0.85, 1.1)
         nw = max(1, int(glyph.width * char_h / max(1, glyph.height) * sx))
+        if fixed_w and ch != "1":
+            nw = max(1, int(char_h * fixed_w * rng.uniform(0.97, 1.03)))
         glyph = glyph.resize((nw, int(char_h)), Image.BILINEAR)
         ox = int(pad_x + px)
         oy = int(pad_y + rng.uniform(-0.03, 0.03) * char_h)
@@ -171,11 +204,11 @@ def background(rng, W, H, ir):
 
 
 def scene(rng, idx, out_dir):
-    text, groups = plate_text(rng)
+    text, groups, kind = plate_text(rng)
     # Separators are drawn as bars; the label has characters only.
     groups = [g for g in groups]
     char_h = rng.choice([rng.uniform(12, 24), rng.uniform(20, 45), rng.uniform(40, 90)])
-    plate, dark_text = render_plate(rng, groups, char_h)
+    plate, dark_text = render_plate(rng, groups, char_h, kind)
     ir = dark_text and rng.random() < 0.25
     angle = rng.uniform(-6, 6)
     plate = plate.convert("LA")

@@ -12,7 +12,8 @@ accuracy is on source photos (or plates) the net never saw.
 The network matches daemon/reader/charnet.c exactly:
   conv3x3(1->C1)+ReLU, maxpool2, conv3x3(C1->C2)+ReLU, maxpool2,
   fc(C2*6*4->F)+ReLU, fc(F->37).
-Training is deterministic for a seed on one thread (torch.manual_seed,
+Augmentation: 1 px shifts, stubs of ink beside the character (add_stubs),
+contrast, noise. Training is deterministic for a seed on one thread (torch.manual_seed,
 numpy and random seeded, torch.use_deterministic_algorithms).
 
 usage: train_chars.py --out W.bin --seed 1 --data synth=/tmp/s.bin \
@@ -81,9 +82,35 @@ def augment(x, g):
             m = (dx == sx) & (dy == sy)
             if m.any():
                 out[m] = torch.roll(x[m], shifts=(sy, sx), dims=(2, 3))
+    add_stubs(out, g)
     scale = 0.6 + 0.4 * torch.rand((n, 1, 1, 1), generator=g)
     out = out * scale + 0.06 * torch.randn(out.shape, generator=g)
     return out.clamp(0, 1)
+
+
+def add_stubs(x, g, p=0.1):
+    """In place: on a share p of the patches, one to three short ink bars
+    stuck to the left or right of the character, as the remains of a
+    neighbour or of the plate edge leave them in real crops (the UK 1 with
+    such stubs was read as T, H or 4)."""
+    n = x.shape[0]
+    pick = torch.nonzero(torch.rand(n, generator=g) < p).flatten()
+    ink = x[:, 0].amax(1) > 0.5                           # N x W columns
+    for i in pick.tolist():
+        cols = torch.nonzero(ink[i]).flatten()
+        if len(cols) == 0:
+            continue
+        for _ in range(int(torch.randint(1, 4, (1,), generator=g))):
+            ln = int(torch.randint(1, 4, (1,), generator=g))
+            th = int(torch.randint(1, 3, (1,), generator=g))
+            y = int(torch.randint(2, H - 2 - th, (1,), generator=g))
+            if torch.rand(1, generator=g) < 0.5:
+                x0 = max(0, int(cols[0]) - ln)
+                x1 = int(cols[0]) + 1
+            else:
+                x0 = int(cols[-1])
+                x1 = min(W, int(cols[-1]) + 1 + ln)
+            x[i, 0, y:y + th, x0:x1] = 1.0
 
 
 def main():
