@@ -120,6 +120,7 @@ int main(int argc, char **argv)
 	out = fopen(argv[3], "wb");
 	if (!out) {
 		perror(argv[3]);
+		fclose(list);
 		return 1;
 	}
 	anpr_reader_config_default(&cfg);
@@ -130,6 +131,8 @@ int main(int argc, char **argv)
 		r = rd_reader_create_hooked(&cfg, 0, on_line, &sc, err, sizeof(err));
 		if (!r) {
 			fprintf(stderr, "%s\n", err);
+			fclose(list);
+			fclose(out);
 			return 1;
 		}
 	}
