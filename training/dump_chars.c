@@ -107,7 +107,7 @@ int main(int argc, char **argv)
 	struct rd_ccl ccl = { 0 };
 	struct rd_buf mask = { 0 };
 
-	if (argc != 4 || (strcmp(argv[1], "scenes") && strcmp(argv[1], "chars"))) {
+	if (argc != 4 || (strcmp(argv[1], "scenes") != 0 && strcmp(argv[1], "chars") != 0)) {
 		fprintf(stderr, "usage: %s scenes|chars LIST OUT\n", argv[0]);
 		return 2;
 	}
