@@ -92,7 +92,9 @@ static const char *credential(const char *configured, const char *name, char *bu
 	return NULL;
 }
 
-/* Rejected records stay in the spool and are not retried by this process. */
+/* Rejected records stay in the spool and are not retried by this process;
+ * acknowledged ones the writer still needs (since the last checkpoint)
+ * wait, without being sent again, until a newer checkpoint frees them. */
 struct skip {
 	uint64_t *seq;
 	size_t n, cap;
@@ -104,6 +106,15 @@ static int skipped(const struct skip *s, uint64_t seq)
 		if (s->seq[i] == seq)
 			return 1;
 	return 0;
+}
+
+static void skip_del(struct skip *s, uint64_t seq)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->seq[i] == seq) {
+			s->seq[i] = s->seq[--s->n];
+			return;
+		}
 }
 
 static void skip_add(struct skip *s, uint64_t seq)
@@ -148,14 +159,14 @@ int main(int argc, char **argv)
 	struct anprd_config cfg;
 	struct upload_http_cfg hc;
 	struct upload_http *http;
-	struct skip skips = { 0 };
+	struct skip skips = { 0 }, waiting = { 0 };
 	char err[1024], certbuf[512], keybuf[512];
 	long poll_ms = 2000, max_backoff_ms = 60000, batch_max = 64;
 	const struct upload_item **batch;
 	size_t nbatch = 0;
 	char *end;
 	unsigned failures = 0;
-	uint64_t acked = 0, kept_head = 0;
+	uint64_t acked = 0;
 	int once = 0, rejected = 0, c;
 	const char *status_path = NULL;
 	char status_buf[512], last_error[1024] = "";
@@ -245,6 +256,7 @@ int main(int argc, char **argv)
 		struct upload_item *items;
 		uint64_t head;
 		long n = upload_scan(cfg.spool.dir, &items, &head, err, sizeof(err));
+		uint64_t keep_from = n > 0 ? upload_keep_from(items, (size_t)n, head) : 1;
 		long pending = 0;
 		int progressed = 0, failed = 0;
 		double oldest = 0;
@@ -258,8 +270,7 @@ int main(int argc, char **argv)
 		}
 		/* the backlog, for the status: records not yet handed over */
 		for (long i = 0; i < n; i++) {
-			if (skipped(&skips, items[i].seq) ||
-			    (items[i].seq == head && kept_head == head))
+			if (skipped(&skips, items[i].seq) || skipped(&waiting, items[i].seq))
 				continue;
 			pending++;
 			if (stat(items[i].files[0], &st) == 0 &&
@@ -270,20 +281,30 @@ int main(int argc, char **argv)
 			const struct upload_item *it = &items[i];
 			enum upload_result r;
 
-			if (skipped(&skips, it->seq) || (it->seq == head && kept_head == head))
+			if (skipped(&skips, it->seq))
 				continue;
-			r = upload_http_send(http, it, err, sizeof(err));
-			if (r == UPLOAD_ACKED) {
-				failures = 0;
-				acked++;
-				progressed = 1;
-				if (it->seq == head) {
-					/* the writer resumes its chain from the head:
-					 * it stays until a newer record exists */
-					kept_head = head;
-				} else {
-					batch[nbatch++] = it;	/* group commit */
+			if (skipped(&waiting, it->seq)) {
+				if (it->seq >= keep_from)
+					continue;	/* still needed by the writer */
+				skip_del(&waiting, it->seq);
+				r = UPLOAD_ACKED;	/* acknowledged before: commit */
+			} else {
+				r = upload_http_send(http, it, err, sizeof(err));
+				if (r == UPLOAD_ACKED) {
+					failures = 0;
+					acked++;
+					progressed = 1;
 				}
+			}
+			if (r == UPLOAD_ACKED) {
+				if (it->seq >= keep_from) {
+					/* the writer resumes its chain from the
+					 * records since the last checkpoint and the
+					 * head: they stay until a newer one */
+					skip_add(&waiting, it->seq);
+					continue;
+				}
+				batch[nbatch++] = it;	/* group commit */
 				if (nbatch == (size_t)batch_max && commit(state, batch, &nbatch))
 					failed = 1;
 				if (failed)
@@ -323,6 +344,7 @@ int main(int argc, char **argv)
 	       rejected ? ", some REJECTED (kept in the spool)" : "");
 	upload_http_free(http);
 	free(skips.seq);
+	free(waiting.seq);
 	free(batch);
 	return rejected ? 1 : 0;
 }

@@ -25,6 +25,7 @@
 struct upload_item {
 	uint64_t seq;
 	int hit;			/* carries a hotlist hit: goes first */
+	int checkpoint;			/* a type=checkpoint record */
 	char record_id[UPLOAD_ID_MAX + 1];
 	char sha256[65];		/* of the record file */
 	int nfiles;			/* [0] record, [1] signature, images */
@@ -44,6 +45,16 @@ long upload_scan(const char *dir, struct upload_item **items, uint64_t *head,
 
 /* upload_order - sort: hits first, then by seq (pure; exposed for tests). */
 void upload_order(struct upload_item *items, size_t n);
+
+/*
+ * upload_keep_from - the lowest seq that must stay in the spool, whatever
+ * the back office acknowledged (pure). The writer resumes its chain, after
+ * a crash too, from the records since the last checkpoint: it reads the
+ * newest checkpoint record and every record after it (docs/spool.md). So
+ * only records before the newest checkpoint among items may be deleted;
+ * with no checkpoint, none (recovery walks back to seq 1); never the head.
+ */
+uint64_t upload_keep_from(const struct upload_item *items, size_t n, uint64_t head);
 
 /*
  * upload_commit - the record was acknowledged: append "seq record_id

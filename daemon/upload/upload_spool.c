@@ -81,6 +81,8 @@ static int parse_record(const char *path, struct upload_item *it, char *plate, c
 			snprintf(it->record_id, sizeof(it->record_id), "%s", v);
 		else if (strcmp(line, "hotlist") == 0)
 			it->hit = strcmp(v, "-") != 0 && v[0];
+		else if (strcmp(line, "type") == 0)
+			it->checkpoint = strcmp(v, "checkpoint") == 0;
 		else if (strcmp(line, "plate_image") == 0 && strcmp(v, "-") != 0)
 			snprintf(plate, cap, "%s", v);
 		else if (strcmp(line, "overview_image") == 0 && strcmp(v, "-") != 0)
@@ -103,6 +105,18 @@ void upload_order(struct upload_item *items, size_t n)
 {
 	if (n > 1)
 		qsort(items, n, sizeof(*items), cmp_items);
+}
+
+uint64_t upload_keep_from(const struct upload_item *items, size_t n, uint64_t head)
+{
+	uint64_t cp = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (items[i].checkpoint && items[i].seq > cp)
+			cp = items[i].seq;
+	if (cp == 0)
+		return 1;	/* no checkpoint: the writer needs them all */
+	return cp < head ? cp : head;
 }
 
 /* An image named by a record must be a plain name in the same directory. */

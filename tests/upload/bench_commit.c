@@ -34,11 +34,12 @@ int main(int argc, char **argv)
 	if (!batch)
 		return 2;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	head = upload_keep_from(items, (size_t)n, head);
 	for (long i = 0; i < n;) {
 		size_t k = 0;
 
 		for (; i < n && k < (size_t)batch_max; i++)
-			if (items[i].seq != head)	/* the chain head stays */
+			if (items[i].seq < head)	/* what the writer needs stays */
 				batch[k++] = &items[i];
 		if (upload_commit_batch(argv[2], batch, k, err, sizeof(err))) {
 			fprintf(stderr, "anpr-upload-bench-commit: %s\n", err);

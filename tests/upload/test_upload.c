@@ -87,6 +87,24 @@ static void https_only(void **state)
 	assert_non_null(strstr(err, "must be https://"));
 }
 
+/* What the writer needs to resume stays: the newest checkpoint on. */
+static void keep_from_the_newest_checkpoint(void **state)
+{
+	struct upload_item v[6] = { item(1, 0), item(2, 1), item(3, 0),
+				    item(4, 0), item(5, 0), item(6, 0) };
+
+	(void)state;
+	assert_int_equal(upload_keep_from(v, 6, 6), 1);	/* no checkpoint: all stay */
+	v[2].checkpoint = 1;
+	assert_int_equal(upload_keep_from(v, 6, 6), 3);
+	v[4].checkpoint = 1;
+	assert_int_equal(upload_keep_from(v, 6, 6), 5);
+	upload_order(v, 6);				/* order does not matter */
+	assert_int_equal(upload_keep_from(v, 6, 6), 5);
+	assert_int_equal(upload_keep_from(v, 6, 4), 4);	/* never past the head */
+	assert_int_equal(upload_keep_from(v, 0, 9), 1);
+}
+
 static void touch(const char *path)
 {
 	FILE *f = fopen(path, "w");
@@ -184,6 +202,7 @@ int main(void)
 		cmocka_unit_test(backoff_doubles_to_the_cap_with_jitter),
 		cmocka_unit_test(https_only),
 		cmocka_unit_test(group_commit_deletes_after_the_ledger),
+		cmocka_unit_test(keep_from_the_newest_checkpoint),
 	};
 
 	return cmocka_run_group_tests_name("upload", tests, NULL, NULL);
