@@ -339,6 +339,21 @@ static int recognise(struct anpr_reader *r, const uint8_t *img, size_t stride,
 	return 1;
 }
 
+/* The dark characters between the gaps of light line @l; 0 or ENOMEM. */
+static int read_gaps(struct anpr_reader *r, const uint8_t *img, size_t stride,
+		     int w, int h, const struct rd_line *l, int s, int ox,
+		     int oy)
+{
+	int rs = rd_resegment(&r->ccl, &r->band, r->k, r->mask.p, (size_t)w,
+			      w, h, 1, 1, l, &r->reseg);
+
+	if (rs < 0)
+		return ANPR_READER_ENOMEM;
+	if (rs)
+		recognise(r, img, stride, w, h, &r->reseg, s, ox, oy, 1);
+	return 0;
+}
+
 static int do_level(struct anpr_reader *r, const uint8_t *img, size_t stride,
 		    int w, int h, int s, int ox, int oy, int min_h, int max_h)
 {
@@ -377,13 +392,20 @@ static int do_level(struct anpr_reader *r, const uint8_t *img, size_t stride,
 				continue;
 
 			/* A line that reads as a plate is cut again within
-			 * its band (segment.c); both readings compete. */
+			 * its band (segment.c); both readings compete. A
+			 * light line that reads as nothing may be the plate's
+			 * ground between dark characters joined to a frame:
+			 * its band is searched for them. */
 			if (!recognise(r, img, stride, w, h, &r->lines[i], s, ox,
-				       oy, pol == 0))
+				       oy, pol == 0)) {
+				if (pol == 1 && read_gaps(r, img, stride, w, h,
+							  &r->lines[i], s, ox, oy))
+					return ANPR_READER_ENOMEM;
 				continue;
+			}
 			rs = rd_resegment(&r->ccl, &r->band, r->k, r->mask.p,
 					  (size_t)w, w, h,
-					  (uint8_t)(pol ? 2 : 1), &r->lines[i],
+					  (uint8_t)(pol ? 2 : 1), 0, &r->lines[i],
 					  &r->reseg);
 			if (rs < 0)
 				return ANPR_READER_ENOMEM;

@@ -140,6 +140,8 @@ int rd_stack_lines(const struct rd_line *lines, int n, struct rd_line *out,
  * was found in, w x h, polarity @bits): characters freed from what touched
  * them above or below, pieces much wider than the line's characters split
  * at their emptiest columns, pieces next to its ends chained on (segment.c).
+ * With @gaps, @l is of the other polarity than @bits: the gaps between the
+ * characters sought (their width is then taken from the band's pieces).
  * Returns 1 with the new line in @out, 0 if nothing changed (or the line
  * is too short or uneven), -1 out of memory. Uses @ccl's buffers and
  * @scratch (a copy of the band; reserve rd_band_bytes(w, h) for no
@@ -148,7 +150,7 @@ int rd_stack_lines(const struct rd_line *lines, int n, struct rd_line *out,
 size_t rd_band_bytes(int w, int h);
 int rd_resegment(struct rd_ccl *ccl, struct rd_buf *scratch,
 		 const struct anpr_kern_ops *k, const uint8_t *mask,
-		 size_t stride, int w, int h, uint8_t bits,
+		 size_t stride, int w, int h, uint8_t bits, int gaps,
 		 const struct rd_line *l, struct rd_line *out);
 
 /*

@@ -11,6 +11,10 @@
  * as many pieces as the line's character pitch says it holds. The pieces
  * next to the line's ends are chained on with the same gap rule as the
  * line. The new line is read beside the first one; ranking chooses.
+ *
+ * A line of the other polarity that reads as nothing is often the plate's
+ * ground showing between characters that are all joined below or above
+ * (a dealer frame): its band is cut the same way for the characters.
  */
 #include <limits.h>
 #include <math.h>
@@ -73,6 +77,29 @@ static int ink_box(const uint8_t *mask, size_t stride, uint8_t bits, int x0,
 		return 0;
 	*out = b;
 	return 1;
+}
+
+/*
+ * The typical width of the characters in a band labelled with @n
+ * components, when the line gave only the gaps between them: the median
+ * of those 0.3..0.8 of the height @H wide (single characters), else half
+ * the height.
+ */
+static float band_char_width(const struct rd_ccl *ccl, int n, float H)
+{
+	int wd[RD_MAX_LINE], nw = 0;
+
+	for (int i = 0; i < n && nw < RD_MAX_LINE; i++) {
+		const struct rd_comp *c = (const struct rd_comp *)ccl->comps.p + i;
+		float cw = (float)(c->x1 - c->x0);
+
+		if (cw >= 0.3f * H && cw <= 0.8f * H)
+			wd[nw++] = c->x1 - c->x0;
+	}
+	if (nw < 2)
+		return 0.5f * H;
+	qsort(wd, (size_t)nw, sizeof(int), cmp_int);
+	return (float)wd[nw >> 1];
 }
 
 /* The line's typical character width: the median of those not narrow
@@ -305,7 +332,7 @@ static int cut_band(struct rd_buf *scratch, const uint8_t *mask, size_t stride,
 
 int rd_resegment(struct rd_ccl *ccl, struct rd_buf *scratch,
 		 const struct anpr_kern_ops *k, const uint8_t *mask,
-		 size_t stride, int w, int h, uint8_t bits,
+		 size_t stride, int w, int h, uint8_t bits, int gaps,
 		 const struct rd_line *l, struct rd_line *out)
 {
 	struct rd_comp pieces[PIECES_MAX];
@@ -323,7 +350,7 @@ int rd_resegment(struct rd_ccl *ccl, struct rd_buf *scratch,
 			 b.w, (int)(MAX_PIECE_H * H));
 	if (n < 0)
 		return -1;
-	tw = typical_width(l);
+	tw = gaps ? band_char_width(ccl, n, H) : typical_width(l);
 	for (int i = 0; i < n && np < PIECES_MAX; i++) {
 		const struct rd_comp *c = (const struct rd_comp *)ccl->comps.p + i;
 		struct rd_comp sp[RD_MAX_LINE];

@@ -5,7 +5,8 @@
  * (rank.c), on threshold masks
  * and candidates made up here: touching characters split, a character
  * freed from what touches it below, a character recovered at the line's
- * end, the plate's edge not taken for one, lines left alone; two rows
+ * end, the plate's edge not taken for one, lines left alone, characters
+ * found between the gaps of a line of the other polarity; two rows
  * joined into one two-row plate (group.c) only where they stack; readings
  * supported by their parts, light-on-dark readings ranked lower, and
  * overlapping readings suppressed.
@@ -73,7 +74,7 @@ static int reseg(struct rd_ccl *ccl, struct rd_buf *band, const struct rd_line *
 		 struct rd_line *out)
 {
 	return rd_resegment(ccl, band, anpr_kern_best(), &mask[0][0], MW, MW, MH,
-			    1, l, out);
+			    1, 0, l, out);
 }
 
 /* Each of out's components is glyph i0 + k, within a pixel. */
@@ -186,6 +187,50 @@ static void test_lines_left_alone(void **state)
 		fill(i * PITCH, 0, i * PITCH + 3, GH);
 	assert_int_equal(find_lines(&ccl, lines, 8), 1);
 	assert_true(reseg(&ccl, &band, &lines[0], &out) >= 0);
+	rd_ccl_free(&ccl);
+	rd_buf_free(&band);
+}
+
+static void test_characters_between_gaps(void **state)
+{
+	static struct rd_comp comps[4096];
+	struct rd_ccl ccl = { 0 };
+	struct rd_buf band = { 0 };
+	struct rd_line lines[8], out;
+	int n, nc = 0;
+
+	(void)state;
+	memset(mask, 0, sizeof(mask));
+	/* Seven dark glyphs all standing on a dealer frame's bar (one dark
+	 * component, no line); the plate's light ground shows between
+	 * them (bit 2), a line of gaps. */
+	for (int i = 0; i < 7; i++)
+		ring(glyph_x(i));
+	/* The bar is lettered: no run in it longer than a character. */
+	for (int i = 0; i < 6; i++) {
+		int y = TOP + GH + (i % 2) * 4;
+
+		fill(glyph_x(i) + GW / 2, y, glyph_x(i + 1) + GW / 2 + 1, y + 4);
+	}
+	for (int i = 0; i < 6; i++)
+		for (int y = TOP; y < TOP + GH; y++)
+			for (int x = glyph_x(i) + GW; x < glyph_x(i + 1); x++)
+				mask[y][x] = 2;
+	assert_int_equal(find_lines(&ccl, lines, 8), 0);
+	n = rd_ccl_label(&ccl, anpr_kern_get(ANPR_SIMD_SCALAR), &mask[0][0], MW,
+			 MW, MH, 2, 8, 44, 49, 49);
+	for (int i = 0; i < n; i++) {
+		const struct rd_comp *c = (const struct rd_comp *)ccl.comps.p + i;
+
+		if (rd_char_like(c, 8, 44))
+			comps[nc++] = *c;
+	}
+	assert_int_equal(rd_group_lines(comps, nc, 4, lines, 8), 1);
+	assert_int_equal(lines[0].n, 6);
+	/* Cut for the dark characters in the gaps' band. */
+	assert_int_equal(rd_resegment(&ccl, &band, anpr_kern_best(), &mask[0][0],
+				      MW, MW, MH, 1, 1, &lines[0], &out), 1);
+	assert_glyphs(&out, 0, 7);
 	rd_ccl_free(&ccl);
 	rd_buf_free(&band);
 }
@@ -398,6 +443,7 @@ int main(void)
 		cmocka_unit_test(test_free_from_below_and_recover_end),
 		cmocka_unit_test(test_plate_edge_not_a_character),
 		cmocka_unit_test(test_lines_left_alone),
+		cmocka_unit_test(test_characters_between_gaps),
 		cmocka_unit_test(test_two_rows_joined),
 		cmocka_unit_test(test_two_rows_refused),
 		cmocka_unit_test(test_rank_part_supports_whole),
