@@ -8,6 +8,8 @@
  *   match FILE N         FILE holds exactly N raw GREY 640x480 frames, each
  *       equal byte for byte to one injected frame, of consecutive numbers
  *       (no frame lost, duplicated or reordered).
+ *   frames FILE N        write numbered frames 0..N-1 to FILE (raw GREY
+ *       640x480), for injectors that read a file (v4l2-ctl --stream-from).
  * Frame k is vt_gen_frame(k) with k in its first 4 bytes (little endian).
  */
 #include <errno.h>
@@ -87,6 +89,35 @@ int vt_cmd_inject(int argc, char **argv)
 	ret = 0;
 done:
 	vt_close(&out);
+	return ret;
+}
+
+int vt_cmd_frames(int argc, char **argv)
+{
+	uint8_t *frame;
+	unsigned int n, k;
+	FILE *f;
+	int ret = 0;
+
+	if (argc < 3)
+		return vt_fail("usage: frames FILE N");
+	n = strtoul(argv[2], NULL, 0);
+	frame = malloc(VT_CONS_SIZE);
+	if (!frame)
+		return vt_fail("out of memory");
+	f = fopen(argv[1], "wb");
+	if (!f) {
+		free(frame);
+		return vt_fail("%s: %s", argv[1], strerror(errno));
+	}
+	for (k = 0; k < n && !ret; k++) {
+		numbered_frame(frame, k);
+		if (fwrite(frame, VT_CONS_SIZE, 1, f) != 1)
+			ret = vt_fail("%s: write: %s", argv[1], strerror(errno));
+	}
+	if (fclose(f) && !ret)
+		ret = vt_fail("%s: close: %s", argv[1], strerror(errno));
+	free(frame);
 	return ret;
 }
 

@@ -19,6 +19,7 @@ static const struct {
 	{ "hostile", vt_cmd_hostile },
 	{ "inject", vt_cmd_inject },
 	{ "match", vt_cmd_match },
+	{ "frames", vt_cmd_frames },
 };
 
 int main(int argc, char **argv)
@@ -29,6 +30,6 @@ int main(int argc, char **argv)
 	for (i = 0; argc > 1 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1) ? 1 : 0;
-	fprintf(stderr, "usage: anprcap-vmtest api|loopback|freerun|bench|hold|hostile|inject|match ARGS...\n");
+	fprintf(stderr, "usage: anprcap-vmtest api|loopback|freerun|bench|hold|hostile|inject|match|frames ARGS...\n");
 	return 2;
 }

@@ -140,11 +140,19 @@ static int vt_timing_mean_ok(const struct vt_timing *t, double slack)
 }
 
 /*
+ * The stall detector samples with 1 ms sleeps on each CPU; the frame
+ * interrupt is delayed by the host in ways it sees only in part (a run
+ * measured a 31.5 ms stall around a frame 48.8 ms late). A stall explains
+ * an excess up to this many times its measured length.
+ */
+#define VT_STALL_SLACK 2
+
+/*
  * Every step must be within tolerance_ns of the interval, unless a guest
  * stall (vmtest-stall.c) explains the excess: a stall of at least
- * (deviation - tolerance) overlapping the step or the interval before it
- * (a late frame also makes the next step short). Returns the number of
- * steps outside the tolerance that no stall explains.
+ * (deviation - tolerance) / VT_STALL_SLACK overlapping the step or the
+ * interval before it (a late frame also makes the next step short).
+ * Returns the number of steps outside the tolerance that no stall explains.
  */
 static unsigned int vt_timing_judge(struct vt_timing *t, const char *path)
 {
@@ -167,7 +175,7 @@ static unsigned int vt_timing_judge(struct vt_timing *t, const char *path)
 		}
 		t->outside_tol++;
 		stall = vt_stall_max(t->step_from_ns[k] - t->interval_ns, t->step_to_ns[k]);
-		if (stall >= dev - t->tolerance_ns) {
+		if (stall * VT_STALL_SLACK >= dev - t->tolerance_ns) {
 			t->stalled++;
 			continue;
 		}
@@ -576,12 +584,13 @@ int vt_cmd_freerun(int argc, char **argv)
 	 * and visible as a sequence gap) may lose a frame; every timestamp
 	 * lies in its own frame slot.
 	 */
-	if (dropped != overruns || (int64_t)t.gaps != overruns || t.out_of_slot || unexplained ||
-	    !vt_timing_mean_ok(&t, 0.02))
-		return vt_fail("free-running: %u gaps, %lld dropped, %lld overruns, "
-			       "%u outside their slot, mean interval %.3f ms", t.gaps,
-			       (long long)dropped, (long long)overruns, t.out_of_slot,
-			       vt_timing_mean(&t) / 1e6);
+	/* frames lost before the first delivered one are a gap too */
+	if (dropped != overruns || (int64_t)(t.gaps + t.first_seq) != overruns || t.out_of_slot ||
+	    unexplained || !vt_timing_mean_ok(&t, 0.02))
+		return vt_fail("free-running: first sequence %u, %u gaps, %lld dropped, "
+			       "%lld overruns, %u outside their slot, mean interval %.3f ms",
+			       t.first_seq, t.gaps, (long long)dropped, (long long)overruns,
+			       t.out_of_slot, vt_timing_mean(&t) / 1e6);
 	return 0;
 }
 
