@@ -59,6 +59,7 @@ $(eval $(call add_bench,reader,taskset -c 0 $(BUILD)/bin/anpr-reader-bench --dev
 # Unit tests of the stages (synthetic images drawn by the test).
 $(eval $(call add_test,reader-stages,tests/reader/test_reader.c,anprreader,-lm -lpthread))
 $(eval $(call add_test,reader-segment,tests/reader/test_segment.c,anprreader,-lm -lpthread))
+$(eval $(call add_test,reader-syntax-gb,tests/reader/test_syntax_gb.c,anprreader,-lm -lpthread))
 
 # anpr-read end to end on committed synthetic plates, and its bad input.
 SUITE_PREREQS += $(BUILD)/bin/anpr-read
@@ -69,6 +70,7 @@ $(eval $(call add_suite,unit,reader-cli,tests/reader/cli.sh $(BUILD)))
 install-reader: $(BUILD)/bin/anpr-read
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 0755 $(BUILD)/bin/anpr-read $(DESTDIR)$(BINDIR)/anpr-read
+	install -D -m 0644 man/anpr-read.1 $(DESTDIR)$(MANDIR)/man1/anpr-read.1
 INSTALL_TARGETS += install-reader
 
 # make train-reader: rebuild training/weights/chars.bin from scratch
