@@ -204,6 +204,8 @@ if [ -s /data/plates.grey ]; then
 else
 	echo "ok - plates: real plate photos injected # SKIP no ../shared/data/plates at build time"
 fi
+t "6 MiB buffers: given on vb2-vmalloc (cam0), ENOMEM on vb2-dma-contig (cam1), no warning" \
+	sh -c "$VT bigbuf $CAP ok && $VT bigbuf $(node cam1) ENOMEM"
 t "dma-contig loopback: 300 injected frames byte for byte, sequence, timestamps, metadata, 0 drops" \
 	$VT loopback "$(node cam1)" "$(node cam1-meta)" "$(node cam1-out)" 300 30
 # real consumers, unchanged: each captures 30 frames from /dev/anpr/cam0

@@ -199,3 +199,47 @@ done:
 	vt_close(&cap);
 	return ret;
 }
+
+/*
+ * bigbuf CAP ok|ENOMEM: REQBUFS of four Y16 2048x1536 buffers (6 MiB each).
+ * A vb2-vmalloc sensor gives them; a vb2-dma-contig one cannot (larger than
+ * the page allocator's largest block, and Debian's kernel has no CMA) and
+ * must say ENOMEM, without a kernel warning (the suite checks the log).
+ */
+int vt_cmd_bigbuf(int argc, char **argv)
+{
+	struct vt_node cap;
+	struct v4l2_requestbuffers rb = {
+		.count = 4, .type = V4L2_BUF_TYPE_VIDEO_CAPTURE, .memory = V4L2_MEMORY_MMAP,
+	};
+	int want_ok, r, err, ret = -1;
+
+	if (argc < 3 || (strcmp(argv[2], "ok") && strcmp(argv[2], "ENOMEM")))
+		return vt_fail("usage: bigbuf CAP ok|ENOMEM");
+	want_ok = !strcmp(argv[2], "ok");
+	if (vt_open(&cap, argv[1], V4L2_BUF_TYPE_VIDEO_CAPTURE, 1))
+		return -1;
+	if (vt_set_fmt(&cap, V4L2_PIX_FMT_Y16, 2048, 1536, NULL))
+		goto done;
+	r = ioctl(cap.fd, VIDIOC_REQBUFS, &rb);
+	err = errno;
+	if (want_ok && r) {
+		vt_fail("%s: REQBUFS 4 x Y16 2048x1536: %s, expected success", argv[1], strerror(err));
+		goto done;
+	}
+	if (!want_ok && (!r || err != ENOMEM)) {
+		vt_fail("%s: REQBUFS 4 x Y16 2048x1536: %s, expected ENOMEM", argv[1],
+			r ? strerror(err) : "succeeded");
+		goto done;
+	}
+	printf("bigbuf: %s: REQBUFS 4 x Y16 2048x1536 (6 MiB each): %s\n", argv[1],
+	       r ? strerror(err) : "4 buffers");
+	rb.count = 0;
+	if (vt_ioctl(&cap, VIDIOC_REQBUFS, &rb, "VIDIOC_REQBUFS 0") ||
+	    vt_set_fmt(&cap, V4L2_PIX_FMT_GREY, 640, 480, NULL))
+		goto done;
+	ret = 0;
+done:
+	vt_close(&cap);
+	return ret;
+}

@@ -20,6 +20,7 @@ static const struct {
 	{ "inject", vt_cmd_inject },
 	{ "match", vt_cmd_match },
 	{ "frames", vt_cmd_frames },
+	{ "bigbuf", vt_cmd_bigbuf },
 };
 
 int main(int argc, char **argv)
@@ -30,6 +31,6 @@ int main(int argc, char **argv)
 	for (i = 0; argc > 1 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1) ? 1 : 0;
-	fprintf(stderr, "usage: anprcap-vmtest api|loopback|freerun|bench|hold|hostile|inject|match|frames ARGS...\n");
+	fprintf(stderr, "usage: anprcap-vmtest api|loopback|freerun|bench|hold|hostile|inject|match|frames|bigbuf ARGS...\n");
 	return 2;
 }

@@ -61,5 +61,6 @@ int vt_cmd_hostile(int argc, char **argv);
 int vt_cmd_inject(int argc, char **argv);
 int vt_cmd_match(int argc, char **argv);
 int vt_cmd_frames(int argc, char **argv);
+int vt_cmd_bigbuf(int argc, char **argv);
 
 #endif /* VMTEST_H */
