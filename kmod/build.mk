@@ -136,6 +136,7 @@ install-kmod: $(DKMS_STAGE)
 	install -D -m 644 udev/60-anprcap.rules $(DESTDIR)$(UDEVDIR)/60-anprcap.rules
 	install -D -m 644 udev/anprcap.sysusers $(DESTDIR)/usr/lib/sysusers.d/anprcap.conf
 	install -D -m 644 kmod/uapi/anprcap.h $(DESTDIR)$(INCLUDEDIR)/linux/anprcap.h
+	install -D -m 644 man/anprcap.4 $(DESTDIR)$(MANDIR)/man4/anprcap.4
 INSTALL_TARGETS += install-kmod
 
 clean-kmod:
