@@ -10,10 +10,12 @@
  *       character; lines elsewhere give "junk" patches (at most 6 per image)
  *   anpr-train-dump chars LIST OUT    single-character crops (gb_chars)
  *
- * LIST lines: path TAB label [TAB x TAB y TAB w TAB h] (no box: whole image).
- * OUT records (docs/reader.md): label byte ('?' junk), u32 LE group id (a
- * hash of the source path, for grouped validation splits), then
- * 24 x 16 bytes of ink (0..255).
+ * LIST lines: path TAB label [TAB x TAB y TAB w TAB h]; a scene without a
+ * box gives nothing (its plate line cannot be told from other text).
+ * OUT records (docs/reader.md): label byte ('?' junk), u32 LE group id
+ * (FNV-1a of the plate text for scenes, of the source photo's name after
+ * "<char>-<variant>-" for crops: grouped validation splits), then 24 x 16
+ * bytes of ink (0..255).
  */
 #include <stdio.h>
 #include <stdlib.h>

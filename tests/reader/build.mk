@@ -14,3 +14,8 @@ $(READER_NETKERN_TAP): $(READER_KERN_SRCS) tests/reader/netkern_cases.c tests/re
 		-o $@ $(filter %.c,$^) -lm -lpthread
 SUITE_PREREQS += $(READER_NETKERN_TAP)
 $(eval $(call add_suite,unit,reader-netkern-neon,qemu-aarch64 $(READER_NETKERN_TAP)))
+
+# anpr-train-dump, the training patches' cutter: record format, labels,
+# group ids, plate-box filters, bad input (TAP).
+SUITE_PREREQS += $(BUILD)/bin/anpr-train-dump
+$(eval $(call add_suite,unit,reader-train-dump,tests/reader/train-dump.sh $(BUILD)))
