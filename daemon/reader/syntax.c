@@ -247,20 +247,14 @@ static float align(const float (*prob)[RD_CLASSES], const struct best *b,
 	int m = (int)strlen(pat);
 	float dp[MAXN + 1][MAXM + 1];
 	signed char from[MAXN + 1][MAXM + 1] = { { 0 } };	/* 0 skip, 1 match */
-	float best_lp[MAXN][MAXM];
-	int best_c[MAXN][MAXM];
+	int k[MAXM] = { 0 };	/* each position's pattern letter, as b's column */
 
 	if (m > n || m > MAXM)
 		return -INFINITY;
 	for (int j = 0; j < m; j++) {
-		int k = code_index(pat[j]);
-
-		if (k < 0)
+		k[j] = code_index(pat[j]);
+		if (k[j] < 0)
 			return -INFINITY;
-		for (int i = 0; i < n; i++) {
-			best_lp[i][j] = b->lp[i][k];
-			best_c[i][j] = b->c[i][k];
-		}
 	}
 	for (int i = 0; i <= n; i++)
 		for (int j = 0; j <= m; j++)
@@ -277,7 +271,7 @@ static float align(const float (*prob)[RD_CLASSES], const struct best *b,
 				from[i + 1][j] = 0;
 			}
 			if (j < m) {
-				s = dp[i][j] + best_lp[i][j];
+				s = dp[i][j] + b->lp[i][k[j]];
 				if (s > dp[i + 1][j + 1]) {
 					dp[i + 1][j + 1] = s;
 					from[i + 1][j + 1] = 1;
@@ -290,7 +284,7 @@ static float align(const float (*prob)[RD_CLASSES], const struct best *b,
 		if (from[i][j]) {
 			j--;
 			pick[j] = i - 1;
-			cls[j] = best_c[i - 1][j];
+			cls[j] = b->c[i - 1][k[j]];
 		}
 	}
 	return dp[n][m];
