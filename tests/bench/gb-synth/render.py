@@ -28,8 +28,12 @@ usage: render.py --out DIR [--count N] [--seed S]
 import argparse
 import os
 import random
+import sys
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "demo"))
+from render_frames import glyph as uk_glyph  # noqa: E402  (one squeeze for both)
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf"
 LETTERS = "ABCDEFGHJKLMNOPRSTUVWXYZ"          # no I, Q
@@ -74,15 +78,10 @@ _glyphs = {}
 
 
 def glyph(ch, char_h, font, aspect=50 / 79):
-    """A character squeezed into its box (50 x 79 mm; 1 keeps its own width)."""
+    """The demo renderer's UK-geometry character, kept per size."""
     key = (ch, char_h, aspect)
     if key not in _glyphs:
-        bb = font.getbbox(ch)
-        g = Image.new("L", (bb[2] - bb[0] + 8, bb[3] - bb[1] + 8), 0)
-        ImageDraw.Draw(g).text((4 - bb[0], 4 - bb[1]), ch, font=font, fill=255)
-        g = g.crop(g.getbbox())
-        w = max(2, round(char_h * aspect)) if ch != "1" else max(2, round(g.width * char_h / g.height))
-        _glyphs[key] = g.resize((w, char_h), Image.LANCZOS)
+        _glyphs[key] = uk_glyph(ch, char_h, font, aspect)
     return _glyphs[key]
 
 
