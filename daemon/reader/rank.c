@@ -18,6 +18,8 @@
 
 #define SIZE_BONUS	0.2f	/* per doubling of character height over 16 px */
 #define LIGHT_COST	0.5f	/* light characters on a dark ground */
+#define EDGE_COST	0.5f	/* characters at the frame's edge */
+#define EDGE_REACH	0.25f	/* ... within this x their height of it */
 #define VOTE_BONUS	0.1f	/* per agreeing reading ... */
 #define MAX_VOTES	4	/* ... up to this many */
 #define PART_BONUS	0.15f	/* for explaining a shorter reading */
@@ -52,7 +54,22 @@ static float covered(const int *a, const int *b)
 	return (float)(x1 - x0) * (float)(y1 - y0) / ((float)b[2] * (float)b[3]);
 }
 
-float rd_rank_reading(float score, float char_height, int dark_on_light)
+int rd_at_edge(const float *quad, float char_height, int width, int height)
+{
+	/* The quadrilateral has margins of 0.35 (sides) and 0.3 (top and
+	 * foot) character heights around the characters. */
+	float mx = (0.35f - EDGE_REACH) * char_height;
+	float my = (0.3f - EDGE_REACH) * char_height;
+
+	for (int i = 0; i < 4; i++)
+		if (quad[2 * i] < mx || quad[2 * i] > (float)width - mx ||
+		    quad[2 * i + 1] < my || quad[2 * i + 1] > (float)height - my)
+			return 1;
+	return 0;
+}
+
+float rd_rank_reading(float score, float char_height, int dark_on_light,
+		      int at_edge)
 {
 	/* Plates are usually the largest text around them (overlays, dealer
 	 * frames and stickers are smaller): a little for size. */
@@ -60,7 +77,11 @@ float rd_rank_reading(float score, float char_height, int dark_on_light)
 
 	/* Most plates carry dark characters on a light ground; light text on
 	 * a dark ground is more often a timestamp overlay or a sign. */
-	return dark_on_light ? rank : rank - LIGHT_COST;
+	if (!dark_on_light)
+		rank -= LIGHT_COST;
+	/* Text against the frame's edge is most often the camera's own
+	 * overlay (time, place); a plate there is cut off anyway. */
+	return at_edge ? rank - EDGE_COST : rank;
 }
 
 int rd_same_reading(const struct anpr_plate *p, const struct anpr_plate *q)

@@ -71,6 +71,7 @@ struct anpr_reader {
 	struct rd_rect regions[MAX_REGIONS];
 	struct cache_slot *cache;	/* CACHE_SLOTS */
 	int cache_fill;
+	int frame_w, frame_h;		/* of the frame being read */
 };
 
 static const char *const region_names[ANPR_REGION_COUNT] = {
@@ -335,7 +336,9 @@ static int recognise(struct anpr_reader *r, const uint8_t *img, size_t stride,
 	line_geometry(&at, s, &c->p);
 	/* Plates are usually the largest text around them (overlays, dealer
 	 * frames and stickers are smaller): a little for size. */
-	c->rank = rd_rank_reading(d.score, c->p.char_height, dark);
+	c->rank = rd_rank_reading(d.score, c->p.char_height, dark,
+				  rd_at_edge(c->p.quad, c->p.char_height,
+					     r->frame_w, r->frame_h));
 	return 1;
 }
 
@@ -444,6 +447,8 @@ int anpr_reader_read(struct anpr_reader *r, const uint8_t *pixels, int width,
 		return ANPR_READER_EINVAL;
 	t0 = r->cfg.clock_ns();
 	r->ncands = 0;
+	r->frame_w = width;
+	r->frame_h = height;
 	/* Warm-up: size every per-level buffer for the whole frame, so later
 	 * frames no larger allocate nothing, whatever regions they have. */
 	if (rd_reserve(&r->ii, ((size_t)width + 1) * ((size_t)height + 1) * sizeof(uint32_t)) ||

@@ -241,9 +241,17 @@ struct rd_cand {
 
 /*
  * rd_rank_reading - a reading's rank from its decoded @score, character
- * height (frame px) and polarity, before the frame's other readings count.
+ * height (frame px), polarity and whether it is at the frame's edge,
+ * before the frame's other readings count.
  */
-float rd_rank_reading(float score, float char_height, int dark_on_light);
+float rd_rank_reading(float score, float char_height, int dark_on_light,
+		      int at_edge);
+/*
+ * rd_at_edge - 1 if a reading's characters (its @quad, as line geometry
+ * writes it) come within a quarter of their height of the edge of the
+ * width x height frame.
+ */
+int rd_at_edge(const float *quad, float char_height, int width, int height);
 /* rd_same_reading - the same text at nearly the same place. */
 int rd_same_reading(const struct anpr_plate *p, const struct anpr_plate *q);
 /*

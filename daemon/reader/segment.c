@@ -190,6 +190,8 @@ struct band {
 	const uint8_t *src;
 	size_t stride;
 	uint8_t bits;
+	int trimmed;
+	int rows;
 };
 
 static int band_top(const struct band *b, float x)
@@ -255,7 +257,121 @@ static int same_boxes(const struct rd_comp *a, const struct rd_comp *b, int n)
 
 size_t rd_band_bytes(int w, int h)
 {
-	return (size_t)w * (size_t)h + 2 * (size_t)w * sizeof(int);
+	return (size_t)w * (size_t)h + 5 * (size_t)w * sizeof(int);
+}
+
+/*
+ * One side of trim_band(): @first[x] is the first inked row of column x
+ * counted from that side (-1: none), @rows[x] the column's rows. Returns
+ * the rows to cut from the other side, 0 for none.
+ */
+static int trim_side(const int *first, const int *rows, int xa, int xb,
+		     int *tmp)
+{
+	int n = 0, nopen = 0, nf = 0, t, floor_, cut;
+
+	for (int x = xa; x < xb; x++)
+		if (first[x] >= 0)
+			tmp[n++] = first[x];
+	if (n < 4)
+		return 0;
+	qsort(tmp, (size_t)n, sizeof(int), cmp_int);
+	t = tmp[n / 5];		/* the characters' edge */
+	for (int x = xa; x < xb; x++) {
+		if (first[x] >= 0 && 2 * (first[x] - t) <= rows[x] - t)
+			continue;
+		nopen++;
+		if (first[x] >= 0)
+			tmp[nf++] = first[x];
+	}
+	if (nf < 3 || 2 * nf < nopen)
+		return 0;
+	/* Where the bar begins: a lettered or noisy bar starts a row or
+	 * two lower in some gaps, never higher. */
+	qsort(tmp, (size_t)nf, sizeof(int), cmp_int);
+	floor_ = tmp[nf / 2];
+	cut = 0;
+	for (int x = xa; x < xb; x++)
+		cut = rows[x] - floor_ > cut ? rows[x] - floor_ : cut;
+	/* Less than a fifth of the characters' height is a foot of an L or
+	 * a J, not a bar joined on. */
+	if (5 * cut < floor_ - t)
+		return 0;
+	return cut;
+}
+
+/* Is one of the @cut rows at the foot (@side 0) or head of the band
+ * inked along at least half of [xa, xb)? */
+static int bar_row(const struct band *b, int xa, int xb, const int *lo,
+		   const int *hi, int cut, int side)
+{
+	xa = xa < 0 ? 0 : xa;
+	xb = xb > b->w ? b->w : xb;
+	for (int k = 0; k < cut; k++) {
+		int ink = 0;
+
+		for (int x = xa; x < xb; x++) {
+			int yy = side ? lo[x] + k : hi[x] - 1 - k;
+
+			ink += yy >= 0 && yy < b->h && b->m[(size_t)yy * b->w + x];
+		}
+		if (2 * ink >= xb - xa)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Characters joined along their foot to a bar (a dealer frame's lower
+ * edge, the plate's border), or along their top: the gaps between the
+ * characters are empty from the characters' top down to the bar. Where
+ * most such gaps end at one row, that row is the characters' foot, and
+ * the band is cut there (likewise at the top). @b's rows and copy follow.
+ */
+static void trim_band(struct band *b, int xa, int xb, int *lo, int *hi,
+		      int *first, int *tmp)
+{
+	int rows_[2];
+
+	for (int side = 0; side < 2; side++) {
+		int cut;
+
+		for (int x = 0; x < b->w; x++) {
+			int y;
+
+			first[x] = -1;
+			for (y = 0; y < hi[x] - lo[x]; y++) {
+				int yy = side ? hi[x] - 1 - y : lo[x] + y;
+
+				if (yy >= 0 && yy < b->h && b->m[(size_t)yy * b->w + x]) {
+					first[x] = y;
+					break;
+				}
+			}
+			tmp[b->w + x] = hi[x] - lo[x];
+		}
+		cut = trim_side(first, &tmp[b->w], xa, xb, tmp);
+		/* A bar: some row cut off is inked along half the line. */
+		if (cut && !bar_row(b, xa, xb, lo, hi, cut, side))
+			cut = 0;
+		rows_[side] = cut;
+		for (int x = 0; x < b->w && cut; x++) {
+			for (int k = 0; k < cut; k++) {
+				int yy = side ? lo[x] + k : hi[x] - 1 - k;
+
+				if (yy >= 0 && yy < b->h)
+					b->m[(size_t)yy * b->w + x] = 0;
+			}
+			if (side)
+				lo[x] += cut;
+			else
+				hi[x] -= cut;
+		}
+	}
+	b->bot -= (float)rows_[0];
+	b->top += (float)rows_[1];
+	b->trimmed = rows_[0] + rows_[1];
+	b->rows = hi[b->w / 2] - lo[b->w / 2];
 }
 
 /*
@@ -303,6 +419,7 @@ static int cut_band(struct rd_buf *scratch, const uint8_t *mask, size_t stride,
 		b->bot = ya + down - (float)b->y0;
 	}
 	b->slope = l->slope;
+	b->trimmed = 0;
 	b->src = mask;
 	b->stride = stride;
 	b->bits = bits;
@@ -315,7 +432,7 @@ static int cut_band(struct rd_buf *scratch, const uint8_t *mask, size_t stride,
 	/* The characters' rows of each column, then the copy row by row. */
 	lo = scratch->p;
 	hi = lo + b->w;
-	b->m = (uint8_t *)(hi + b->w);
+	b->m = (uint8_t *)(hi + 4 * b->w);
 	for (int x = 0; x < b->w; x++) {
 		lo[x] = band_top(b, (float)x) + 1;
 		hi[x] = band_bot(b, (float)x) - 1;
@@ -327,6 +444,9 @@ static int cut_band(struct rd_buf *scratch, const uint8_t *mask, size_t stride,
 		for (int x = 0; x < b->w; x++)
 			dst[x] = y >= lo[x] && y < hi[x] ? src[x] & bits : 0;
 	}
+	/* Within the line's span: its margins are no gaps. */
+	trim_band(b, l->c[0].x0 - b->x0, l->c[l->n - 1].x1 - b->x0, lo, hi,
+		  hi + b->w, hi + 2 * b->w);
 	return 0;
 }
 
@@ -346,6 +466,13 @@ int rd_resegment(struct rd_ccl *ccl, struct rd_buf *scratch,
 	rc = cut_band(scratch, mask, stride, w, h, bits, l, &b);
 	if (rc)
 		return rc < 0 ? -1 : 0;
+	if (b.trimmed) {
+		/* The characters are shorter than the line said: what was
+		 * cut off was joined to them. */
+		H = fminf(H, (float)b.rows);
+		min_h = (int)ceilf(MIN_PIECE_H * H);
+		max_h = (int)ceilf(MAX_PIECE_H * H);
+	}
 	n = rd_ccl_label(ccl, k, b.m, (size_t)b.w, b.w, b.h, bits, min_h, b.h,
 			 b.w, (int)(MAX_PIECE_H * H));
 	if (n < 0)

@@ -6,7 +6,8 @@
  * and candidates made up here: touching characters split, a character
  * freed from what touches it below, a character recovered at the line's
  * end, the plate's edge not taken for one, lines left alone, characters
- * found between the gaps of a line of the other polarity; two rows
+ * found between the gaps of a line of the other polarity, characters cut
+ * free of a frame their feet sink into (and feet of letters kept); two rows
  * joined into one two-row plate (group.c) only where they stack; readings
  * supported by their parts, light-on-dark readings ranked lower, and
  * overlapping readings suppressed.
@@ -235,6 +236,79 @@ static void test_characters_between_gaps(void **state)
 	rd_buf_free(&band);
 }
 
+static void test_feet_joined_to_a_frame(void **state)
+{
+	static struct rd_comp comps[4096];
+	struct rd_ccl ccl = { 0 };
+	struct rd_buf band = { 0 };
+	struct rd_line lines[8], out;
+	int n, nc = 0;
+
+	(void)state;
+	memset(mask, 0, sizeof(mask));
+	/* Seven dark glyphs whose feet sink into a dealer frame's dark
+	 * lower edge, 12 rows deep (lettered: no run longer than 7). The
+	 * plate's light ground between them reaches 6 rows into the frame
+	 * through its lettering, so the gaps' band holds 6 rows of frame
+	 * joined to every glyph. */
+	for (int i = 0; i < 7; i++)
+		ring(glyph_x(i));
+	for (int y = TOP + GH; y < TOP + GH + 12; y++)
+		for (int x = glyph_x(0) - 6; x < glyph_x(6) + GW + 6; x++)
+			mask[y][x] = (x + y) % 8 ? 1 : 0;
+	for (int i = 0; i < 6; i++) {
+		int mid = glyph_x(i) + GW + 2;
+
+		for (int y = TOP; y < TOP + GH; y++)
+			for (int x = glyph_x(i) + GW; x < glyph_x(i + 1); x++)
+				mask[y][x] = 2;
+		/* A light letter stroke of the frame meets the gap. */
+		for (int y = TOP + GH; y < TOP + GH + 6; y++)
+			mask[y][mid] = 2;
+	}
+	assert_int_equal(find_lines(&ccl, lines, 8), 0);
+	n = rd_ccl_label(&ccl, anpr_kern_get(ANPR_SIMD_SCALAR), &mask[0][0], MW,
+			 MW, MH, 2, 8, 44, 49, 49);
+	for (int i = 0; i < n; i++) {
+		const struct rd_comp *c = (const struct rd_comp *)ccl.comps.p + i;
+
+		if (rd_char_like(c, 8, 44))
+			comps[nc++] = *c;
+	}
+	assert_int_equal(rd_group_lines(comps, nc, 4, lines, 8), 1);
+	assert_int_equal(lines[0].n, 6);
+	/* The band is cut at the glyphs' feet: each glyph alone. */
+	assert_int_equal(rd_resegment(&ccl, &band, anpr_kern_best(), &mask[0][0],
+				      MW, MW, MH, 1, 1, &lines[0], &out), 1);
+	assert_glyphs(&out, 0, 7);
+	assert_true(out.height > GH - 2 && out.height < GH + 2);
+	rd_ccl_free(&ccl);
+	rd_buf_free(&band);
+}
+
+static void test_feet_of_letters_not_cut(void **state)
+{
+	struct rd_ccl ccl = { 0 };
+	struct rd_buf band = { 0 };
+	struct rd_line lines[8], out;
+
+	(void)state;
+	memset(mask, 0, sizeof(mask));
+	/* 'L'-like glyphs: their feet fill the columns right of the stem,
+	 * empty above, as a bar joined on would, and their foot rows are
+	 * inked along most of the line. A foot is no bar: the glyphs keep
+	 * their feet, so the line is left as it is. */
+	for (int i = 0; i < 7; i++) {
+		fill(glyph_x(i), TOP, glyph_x(i) + 3, TOP + GH);
+		fill(glyph_x(i), TOP + GH - 3, glyph_x(i) + GW, TOP + GH);
+	}
+	assert_int_equal(find_lines(&ccl, lines, 8), 1);
+	assert_int_equal(lines[0].n, 7);
+	assert_int_equal(reseg(&ccl, &band, &lines[0], &out), 0);
+	rd_ccl_free(&ccl);
+	rd_buf_free(&band);
+}
+
 /* ---- two-row plates ---------------------------------------------------- */
 
 /* A row of @n ring glyphs of height @gh, left edge @x, top @y. */
@@ -411,9 +485,23 @@ static void test_rank_reading(void **state)
 	(void)state;
 	/* Light characters on a dark ground (overlays, signs) rank lower
 	 * than the same reading dark on light; larger characters higher. */
-	assert_true(rd_rank_reading(-0.5f, 20, 1) > rd_rank_reading(-0.5f, 20, 0) + 0.3f);
-	assert_true(rd_rank_reading(-0.5f, 40, 1) > rd_rank_reading(-0.5f, 20, 1));
-	assert_true(rd_rank_reading(-0.5f, 2, 1) == rd_rank_reading(-0.5f, 8, 1));
+	assert_true(rd_rank_reading(-0.5f, 20, 1, 0) > rd_rank_reading(-0.5f, 20, 0, 0) + 0.3f);
+	assert_true(rd_rank_reading(-0.5f, 40, 1, 0) > rd_rank_reading(-0.5f, 20, 1, 0));
+	assert_true(rd_rank_reading(-0.5f, 2, 1, 0) == rd_rank_reading(-0.5f, 8, 1, 0));
+	assert_true(rd_rank_reading(-0.5f, 20, 1, 0) > rd_rank_reading(-0.5f, 20, 1, 1) + 0.3f);
+	{
+		/* Characters 20 px tall, the quadrilateral 6 px above and
+		 * below them and 7 px beside them. */
+		float mid[8] = { 100, 100, 200, 100, 200, 132, 100, 132 };
+		float top[8] = { 100, -2, 200, -2, 200, 30, 100, 30 };
+		float near[8] = { 100, 2, 200, 2, 200, 34, 100, 34 };
+		float right[8] = { 540, 100, 645, 100, 645, 132, 540, 132 };
+
+		assert_int_equal(rd_at_edge(mid, 20, 640, 480), 0);
+		assert_int_equal(rd_at_edge(top, 20, 640, 480), 1);
+		assert_int_equal(rd_at_edge(near, 20, 640, 480), 0);
+		assert_int_equal(rd_at_edge(right, 20, 640, 480), 1);
+	}
 }
 
 static void test_rank_select_overlap(void **state)
@@ -444,6 +532,8 @@ int main(void)
 		cmocka_unit_test(test_plate_edge_not_a_character),
 		cmocka_unit_test(test_lines_left_alone),
 		cmocka_unit_test(test_characters_between_gaps),
+		cmocka_unit_test(test_feet_joined_to_a_frame),
+		cmocka_unit_test(test_feet_of_letters_not_cut),
 		cmocka_unit_test(test_two_rows_joined),
 		cmocka_unit_test(test_two_rows_refused),
 		cmocka_unit_test(test_rank_part_supports_whole),
