@@ -319,6 +319,7 @@ static int recognise(struct anpr_reader *r, const uint8_t *img, size_t stride,
 		return 1;
 	for (int i = 0; i < n; i++)
 		classify(r, &l->c[i], dark, r->patch[i], r->prob[i]);
+	rd_line_prior(l, r->prob);
 	if (rd_syntax_decode((const float (*)[RD_CLASSES])r->prob, n,
 			     r->cfg.region, &d) || d.confidence < r->cfg.min_confidence)
 		return 0;

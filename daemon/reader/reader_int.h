@@ -222,6 +222,15 @@ struct rd_decoded {
 };
 
 /*
+ * rd_line_prior - weigh the classifier's "not a character" down (x 0.1,
+ * then renormalised) for each component of @l shaped like the line's
+ * characters: its height within 15 % of the line's, its width at least
+ * 0.45 of it. A narrow piece (a '1', an 'I', or the plate's edge) keeps
+ * the classifier's word; so does anything of another height.
+ */
+void rd_line_prior(const struct rd_line *l, float (*prob)[RD_CLASSES]);
+
+/*
  * rd_syntax_decode - the best reading of @n components with class
  * probabilities @prob[i][RD_CLASSES] under the formats of @region. Returns
  * 0, or -1 if no format fits (out->n == 0).

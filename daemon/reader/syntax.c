@@ -290,6 +290,34 @@ static float align(const float (*prob)[RD_CLASSES], const struct best *b,
 	return dp[n][m];
 }
 
+/*
+ * The classifier sees one component alone; small, blurred or blooming
+ * characters it often calls junk though they stand in a line of
+ * characters of their own height, and skipping one costs the reading. In
+ * a line, being shaped like the others is evidence of being a character.
+ */
+#define LINE_JUNK_WEIGHT	0.1f
+#define LINE_HEIGHT_TOL		0.15f
+#define LINE_MIN_WIDTH		0.45f
+
+void rd_line_prior(const struct rd_line *l, float (*prob)[RD_CLASSES])
+{
+	float H = l->height;
+
+	for (int i = 0; i < l->n; i++) {
+		float h = (float)(l->c[i].y1 - l->c[i].y0);
+		float w = (float)(l->c[i].x1 - l->c[i].x0), sum = 0;
+
+		if (fabsf(h - H) > LINE_HEIGHT_TOL * H || w < LINE_MIN_WIDTH * H)
+			continue;
+		prob[i][RD_JUNK] *= LINE_JUNK_WEIGHT;
+		for (int k = 0; k < RD_CLASSES; k++)
+			sum += prob[i][k];
+		for (int k = 0; k < RD_CLASSES && sum > 0; k++)
+			prob[i][k] /= sum;
+	}
+}
+
 int rd_syntax_decode(const float (*prob)[RD_CLASSES], int n,
 		     enum anpr_region region, struct rd_decoded *out)
 {

@@ -2,8 +2,9 @@
 /*
  * test_syntax_gb.c - the UK side of the syntax decoder (syntax.c): Northern
  * Ireland marks with their I/Z codes, the short dateless marks, look-alike
- * correction only where the format is unambiguous, and foreign plates
- * still read (region unknown) when no UK format fits.
+ * correction only where the format is unambiguous, foreign plates still
+ * read (region unknown) when no UK format fits, and the line-shape prior
+ * on "not a character" (rd_line_prior).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -122,6 +123,55 @@ static void foreign_plates_still_read(void **state)
 	assert_true(d.confidence < 0.2f);
 }
 
+/* A line of seven components 20 px tall, 12 wide, 16 apart. */
+static void line_of_seven(struct rd_line *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->n = 7;
+	l->rows = 1;
+	l->height = 20;
+	for (int i = 0; i < 7; i++)
+		l->c[i] = (struct rd_comp){ 10 + 16 * i, 10, 22 + 16 * i, 30, 100 };
+}
+
+static void line_shape_weighs_junk_down(void **state)
+{
+	float p[RD_MAX_LINE][RD_CLASSES];
+	struct rd_line l;
+	struct rd_decoded alone, in_line;
+
+	(void)state;
+	/* AB12CDE with its 'C' blurred: the classifier leans to junk
+	 * (0.6) over 'C' (0.38). */
+	probs(p, "AB12_DE", "    C  ", 0.38f);
+	line_of_seven(&l);
+	assert_int_equal(rd_syntax_decode((const float (*)[RD_CLASSES])p, 7,
+					  ANPR_REGION_GB, &alone), 0);
+	/* Shaped like its neighbours in the line, it is most likely the
+	 * 'C', and the reading is surer. */
+	rd_line_prior(&l, p);
+	assert_true(p[4][rd_char_class('C')] > 0.8f);
+	assert_true(p[0][rd_char_class('A')] > 0.98f);
+	assert_int_equal(rd_syntax_decode((const float (*)[RD_CLASSES])p, 7,
+					  ANPR_REGION_GB, &in_line), 0);
+	assert_string_equal(in_line.text, "AB12CDE");
+	assert_string_equal(in_line.format, "gb-current");
+	assert_true(in_line.score > alone.score + 0.05f);
+	assert_true(in_line.confidence > alone.confidence);
+
+	/* A narrow piece (the plate's edge, a '1') and one of another
+	 * height keep the classifier's word. */
+	probs(p, "AB12_DE", "    C  ", 0.38f);
+	l.c[4].x1 = l.c[4].x0 + 8;	/* 0.4 of the height */
+	rd_line_prior(&l, p);
+	assert_true(p[4][RD_JUNK] > 0.55f);
+	probs(p, "AB12_DE", "    C  ", 0.38f);
+	line_of_seven(&l);
+	l.c[4].y1 = l.c[4].y0 + 16;	/* 0.8 of the height */
+	rd_line_prior(&l, p);
+	assert_true(p[4][RD_JUNK] > 0.55f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -129,6 +179,7 @@ int main(void)
 		cmocka_unit_test(short_dateless_marks),
 		cmocka_unit_test(lookalikes_only_where_unambiguous),
 		cmocka_unit_test(foreign_plates_still_read),
+		cmocka_unit_test(line_shape_weighs_junk_down),
 	};
 
 	return cmocka_run_group_tests_name("reader-syntax-gb", tests, NULL, NULL);
