@@ -14,6 +14,7 @@
 #    console-MODE.log / tap-MODE.log / splat-MODE.log at the end, so two
 #    runs never write the same file; the last one to finish wins the name.
 set -u
+. "$(dirname "$0")/../lib/kernel-splat.sh"
 
 run_vm() {
 	local initrd=$1 mode=${2:-check} kver kroot out con tap splat start rc bad
@@ -39,14 +40,8 @@ run_vm() {
 		</dev/null 2>&1 | tr -d '\r' | tee "$tap"
 	rc=${PIPESTATUS[0]}
 	echo "# qemu exit code $rc after $(( $(date +%s) - start )) s; kernel console: $out/console-$mode.log"
-	if grep -E 'BUG:|WARNING:|Oops|Call Trace|Kernel panic' "$con" > "$splat"; then
-		sed 's/^/    | /' "$splat" | head -60
-		echo "not ok - kernel console free of BUG/WARNING/Oops/Call Trace/panic"
-		bad=1
-	else
-		echo "ok - kernel console free of BUG/WARNING/Oops/Call Trace/panic"
-		bad=0
-	fi
+	bad=0
+	check_kernel_splat "$con" "$splat" || bad=1
 	if [ "$rc" = 0 ] && grep -q '^VM-TEST-RESULT: PASS' "$tap"; then
 		echo "ok - VM run completed (qemu exit 0, PASS marker)"
 	else

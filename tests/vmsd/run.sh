@@ -4,10 +4,11 @@
 # under a tmpfs overlay (tests/vmsd/init.sh), with the `make install`
 # tree STAGE copied in; tests/vmsd/guest-check runs as a unit and prints
 # TAP on the second serial port (here: stdout). The guest's console goes
-# to OUT/console.log.
+# to OUT/console.log and is checked for kernel splats (tests/lib).
 #   usage: tests/vmsd/run.sh INITRD STAGE
 #   env:   KVER, KROOT (unpacked linux-image), OUT (log dir), VM_TIMEOUT
 set -u
+. "$(dirname "$0")/../lib/kernel-splat.sh"
 INITRD=$1; STAGE=$(realpath "$2")
 KVER=${KVER:?KVER}; KROOT=${KROOT:?KROOT}; OUT=${OUT:-build/vmsd}
 TREE=$(realpath .)
@@ -22,15 +23,17 @@ timeout --foreground "${VM_TIMEOUT:-600}" qemu-system-x86_64 \
 	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
 	-serial "file:$CON" -serial stdio \
 	-kernel "$KROOT/boot/vmlinuz-$KVER" -initrd "$INITRD" \
-	-append "console=ttyS0 panic=-1 quiet loglevel=4 fstab=no systemd.unit=anpr-vmsd.service systemd.show_status=1 anpr.tree=$TREE anpr.stage=$STAGE anpr.kver=$KVER" \
+	-append "console=ttyS0 panic=-1 quiet loglevel=5 fstab=no systemd.unit=anpr-vmsd.service systemd.show_status=1 anpr.tree=$TREE anpr.stage=$STAGE anpr.kver=$KVER" \
 	</dev/null 2>&1 | sed -u 's/\r$//' | tee "$TAP"
 rc=${PIPESTATUS[0]}
 echo "# qemu exit code $rc after $(( $(date +%s) - start )) s; guest console: $OUT/console.log"
 mv -f "$CON" "$OUT/console.log"
 mv -f "$TAP" "$OUT/tap.log"
+bad=0
+check_kernel_splat "$OUT/console.log" "$OUT/splat.log" || bad=1
 if [ "$rc" = 0 ] && grep -q '^VMSD-RESULT: PASS' "$OUT/tap.log"; then
 	echo "ok - systemd VM run completed (qemu exit 0, PASS marker)"
-	exit 0
+	exit $bad
 fi
 echo "# guest console tail:"
 tail -40 "$OUT/console.log" | sed 's/^/    | /'
