@@ -28,11 +28,18 @@
 #define LEVEL_MIN_H	8	/* character heights searched on a level */
 #define LEVEL_MAX_H	44
 #define LEVEL_HANDOFF_H	20	/* finer level already covers below this */
-#define THR_RADIUS	9
-/* Local-mean offsets tried on every level: a low one for faint plates, a
- * high one that cuts characters free of frames, bolts and noise. */
-static const int thr_offsets[] = { 6, 14, 28 };
-#define N_OFFSETS ((int)(sizeof(thr_offsets) / sizeof(thr_offsets[0])))
+/*
+ * Local-mean thresholds tried on every level, window radius and offset:
+ * over 19 x 19 a low offset for faint plates and a high one that cuts
+ * characters free of frames, bolts and noise; over 7 x 7 (about a stroke
+ * and its surround) a character comes free of a frame or border that
+ * passes within a few pixels of it, where the wide window sees one dark
+ * mass.
+ */
+static const struct {
+	int radius, offset;
+} thresholds[] = { { 9, 6 }, { 9, 14 }, { 9, 28 }, { 3, 14 } };
+#define N_THRESHOLDS ((int)(sizeof(thresholds) / sizeof(thresholds[0])))
 #define MAX_LINES	256
 #define MAX_STACKED	16	/* two-row plates per level, polarity, offset */
 #define MAX_CANDS	64
@@ -369,9 +376,10 @@ static int do_level(struct anpr_reader *r, const uint8_t *img, size_t stride,
 		return ANPR_READER_ENOMEM;
 	anpr_k_integral(r->k, img, stride, w, h, r->ii.p, is);
 	cache_reset(r);
-	for (int v = 0; v < N_OFFSETS; v++) {
-	anpr_k_local_mean(r->k, img, stride, w, h, r->ii.p, is, THR_RADIUS,
-			  thr_offsets[v], r->mask.p, (size_t)w);
+	for (int v = 0; v < N_THRESHOLDS; v++) {
+	anpr_k_local_mean(r->k, img, stride, w, h, r->ii.p, is,
+			  thresholds[v].radius, thresholds[v].offset, r->mask.p,
+			  (size_t)w);
 	for (int pol = 0; pol < 2; pol++) {
 		int n = rd_ccl_label(&r->ccl, r->k, r->mask.p, (size_t)w, w, h,
 				     (uint8_t)(pol ? 2 : 1), min_h, max_h,
