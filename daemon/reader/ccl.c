@@ -149,10 +149,14 @@ int rd_ccl_label(struct rd_ccl *c, const struct anpr_kern_ops *k,
 	(void)cap;	/* nruns <= cap: rd_ccl_reserve sized everything */
 	slot = c->rowstart.p;
 	comps = c->comps.p;
+	/* A run's parent never has a higher index than the run (unite()
+	 * links the higher root under the lower), so in index order each
+	 * parent already points at its root: one step finds it. */
 	for (int i = 0; i < nruns; i++) {
-		int r = find_root(runs, i);
+		int r = runs[runs[i].parent].parent;
 		struct rd_comp *k;
 
+		runs[i].parent = r;
 		if (r == i) {
 			slot[i] = ncomps;
 			comps[ncomps++] = (struct rd_comp){ runs[i].x0, runs[i].y,
