@@ -46,16 +46,6 @@ static int find_root(struct rd_run *r, int i)
 	return i;
 }
 
-static void unite(struct rd_run *r, int a, int b)
-{
-	a = find_root(r, a);
-	b = find_root(r, b);
-	if (a < b)
-		r[b].parent = a;
-	else if (b < a)
-		r[a].parent = b;
-}
-
 /* Worst case: a run every other pixel. */
 static size_t ccl_cap(int w, int h)
 {
@@ -111,11 +101,22 @@ static int row_runs(struct rd_run *runs, int nruns, const uint64_t *bw,
 			if (max_run > 0 && x1 - x0 > max_run)
 				continue;
 			runs[nruns] = (struct rd_run){ x0, x1, y, nruns };
-			/* 8-connected overlap with the previous row's runs. */
+			/* 8-connected overlap with the previous row's runs;
+			 * the new run's root is kept at hand (roots only
+			 * ever move to lower indexes). */
 			while (p < prev1 && runs[p].x1 < x0)
 				p++;
-			for (int q = p; q < prev1 && runs[q].x0 <= x1; q++)
-				unite(runs, nruns, q);
+			for (int q = p, root = nruns; q < prev1 && runs[q].x0 <= x1; q++) {
+				int rq = find_root(runs, q);
+
+				if (rq < root) {
+					runs[root].parent = rq;
+					runs[nruns].parent = rq;
+					root = rq;
+				} else if (rq > root) {
+					runs[rq].parent = root;
+				}
+			}
 			nruns++;
 		}
 	}
@@ -149,7 +150,7 @@ int rd_ccl_label(struct rd_ccl *c, const struct anpr_kern_ops *k,
 	(void)cap;	/* nruns <= cap: rd_ccl_reserve sized everything */
 	slot = c->rowstart.p;
 	comps = c->comps.p;
-	/* A run's parent never has a higher index than the run (unite()
+	/* A run's parent never has a higher index than the run (a merge
 	 * links the higher root under the lower), so in index order each
 	 * parent already points at its root: one step finds it. */
 	for (int i = 0; i < nruns; i++) {
