@@ -35,11 +35,20 @@
  * surround) on the finest level only, where characters are small: one
  * comes free of a frame or border passing within a few pixels of it, which
  * the wide window sees as one dark mass. (On the coarser levels it gained
- * one Brazilian plate for a quarter more time in all.)
+ * one Brazilian plate for a quarter more time in all.) The faint threshold
+ * seeks dark characters only: its light side is mostly noise (a fifth of
+ * all the time spent) and read no plate of any set that the others missed.
  */
+#define POL_DARK	1	/* dark characters on a light plate */
+#define POL_LIGHT	2
 static const struct {
-	int radius, offset, finest_only;
-} thresholds[] = { { 9, 6, 0 }, { 9, 14, 0 }, { 9, 28, 0 }, { 3, 14, 1 } };
+	int radius, offset, finest_only, polarities;
+} thresholds[] = {
+	{ 9, 6, 0, POL_DARK },
+	{ 9, 14, 0, POL_DARK | POL_LIGHT },
+	{ 9, 28, 0, POL_DARK | POL_LIGHT },
+	{ 3, 14, 1, POL_DARK | POL_LIGHT },
+};
 #define N_THRESHOLDS ((int)(sizeof(thresholds) / sizeof(thresholds[0])))
 #define MAX_LINES	256
 #define MAX_STACKED	16	/* two-row plates per level, polarity, offset */
@@ -384,6 +393,8 @@ static int do_level(struct anpr_reader *r, const uint8_t *img, size_t stride,
 			  thresholds[v].radius, thresholds[v].offset, r->mask.p,
 			  (size_t)w);
 	for (int pol = 0; pol < 2; pol++) {
+		if (!(thresholds[v].polarities & (pol ? POL_LIGHT : POL_DARK)))
+			continue;
 		int n = rd_ccl_label(&r->ccl, r->k, r->mask.p, (size_t)w, w, h,
 				     (uint8_t)(pol ? 2 : 1), min_h, max_h,
 				     max_h + max_h / 8, max_h + max_h / 8);
