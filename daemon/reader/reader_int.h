@@ -225,7 +225,7 @@ struct rd_decoded {
  * rd_line_prior - weigh the classifier's "not a character" down (x 0.1,
  * then renormalised) for each component of @l shaped like the line's
  * characters: its height within 15 % of the line's, its width at least
- * 0.45 of it. A narrow piece (a '1', an 'I', or the plate's edge) keeps
+ * 0.40 of it. A narrow piece (a '1', an 'I', or the plate's edge) keeps
  * the classifier's word; so does anything of another height.
  */
 void rd_line_prior(const struct rd_line *l, float (*prob)[RD_CLASSES]);

@@ -298,7 +298,7 @@ static float align(const float (*prob)[RD_CLASSES], const struct best *b,
  */
 #define LINE_JUNK_WEIGHT	0.1f
 #define LINE_HEIGHT_TOL		0.15f
-#define LINE_MIN_WIDTH		0.45f
+#define LINE_MIN_WIDTH		0.40f
 
 void rd_line_prior(const struct rd_line *l, float (*prob)[RD_CLASSES])
 {

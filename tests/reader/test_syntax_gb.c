@@ -162,7 +162,7 @@ static void line_shape_weighs_junk_down(void **state)
 	/* A narrow piece (the plate's edge, a '1') and one of another
 	 * height keep the classifier's word. */
 	probs(p, "AB12_DE", "    C  ", 0.38f);
-	l.c[4].x1 = l.c[4].x0 + 8;	/* 0.4 of the height */
+	l.c[4].x1 = l.c[4].x0 + 7;	/* 0.35 of the height */
 	rd_line_prior(&l, p);
 	assert_true(p[4][RD_JUNK] > 0.55f);
 	probs(p, "AB12_DE", "    C  ", 0.38f);
