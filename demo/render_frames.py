@@ -37,13 +37,14 @@ def uk_plate(rng):
 
 def glyph(ch, char_h, font, aspect=50 / 79):
     """A character at UK plate geometry: the 50 x 79 mm box of the Charles
-    Wright 2001 font (aspect: width / height; 1 keeps its own width), from
-    DejaVu. Also used by the reader's UK bench (tests/bench/gb-synth)."""
+    Wright 2001 font (aspect: width / height; 1 and I keep their own width:
+    in that font they are bars, not 50 mm wide), from DejaVu. Also used by
+    the reader's UK bench (tests/bench/gb-synth)."""
     bb = font.getbbox(ch)
     g = Image.new("L", (bb[2] - bb[0] + 8, bb[3] - bb[1] + 8), 0)
     ImageDraw.Draw(g).text((4 - bb[0], 4 - bb[1]), ch, font=font, fill=255)
     g = g.crop(g.getbbox())
-    w = round(char_h * aspect) if ch != "1" else round(g.width * char_h / g.height)
+    w = round(char_h * aspect) if ch not in "1I" else round(g.width * char_h / g.height)
     return g.resize((max(2, w), char_h), Image.LANCZOS)
 
 
