@@ -225,8 +225,9 @@ struct rd_decoded {
  * rd_line_prior - weigh the classifier's "not a character" down (x 0.1,
  * then renormalised) for each component of @l shaped like the line's
  * characters: its height within 15 % of the line's, its width at least
- * 0.40 of it. A narrow piece (a '1', an 'I', or the plate's edge) keeps
- * the classifier's word; so does anything of another height.
+ * 0.40 of it, and whose best character has at least 0.2. A narrow piece
+ * (a '1', an 'I', or the plate's edge) keeps the classifier's word; so
+ * does anything of another height, and anything it cannot name.
  */
 void rd_line_prior(const struct rd_line *l, float (*prob)[RD_CLASSES]);
 

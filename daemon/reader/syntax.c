@@ -299,6 +299,7 @@ static float align(const float (*prob)[RD_CLASSES], const struct best *b,
 #define LINE_JUNK_WEIGHT	0.1f
 #define LINE_HEIGHT_TOL		0.15f
 #define LINE_MIN_WIDTH		0.40f
+#define LINE_MIN_BEST		0.2f	/* the classifier names a character */
 
 void rd_line_prior(const struct rd_line *l, float (*prob)[RD_CLASSES])
 {
@@ -306,9 +307,15 @@ void rd_line_prior(const struct rd_line *l, float (*prob)[RD_CLASSES])
 
 	for (int i = 0; i < l->n; i++) {
 		float h = (float)(l->c[i].y1 - l->c[i].y0);
-		float w = (float)(l->c[i].x1 - l->c[i].x0), sum = 0;
+		float w = (float)(l->c[i].x1 - l->c[i].x0), sum = 0, best = 0;
 
 		if (fabsf(h - H) > LINE_HEIGHT_TOL * H || w < LINE_MIN_WIDTH * H)
+			continue;
+		/* Only a piece the classifier can name (it doubts, it does
+		 * not guess): a plate's country band or a bolt stays junk. */
+		for (int k = 0; k < RD_JUNK; k++)
+			best = fmaxf(best, prob[i][k]);
+		if (best < LINE_MIN_BEST)
 			continue;
 		prob[i][RD_JUNK] *= LINE_JUNK_WEIGHT;
 		for (int k = 0; k < RD_CLASSES; k++)

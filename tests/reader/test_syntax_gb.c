@@ -170,6 +170,19 @@ static void line_shape_weighs_junk_down(void **state)
 	l.c[4].y1 = l.c[4].y0 + 16;	/* 0.8 of the height */
 	rd_line_prior(&l, p);
 	assert_true(p[4][RD_JUNK] > 0.55f);
+
+	/* A piece of the right shape the classifier cannot name (a plate's
+	 * country band: junk 0.5, the rest spread thin, none over 0.2)
+	 * stays junk. */
+	probs(p, "AB12CDE", NULL, 0);
+	line_of_seven(&l);
+	for (int c = 0; c < RD_CLASSES; c++)
+		p[0][c] = 0.5f / (RD_CLASSES - 1);
+	p[0][RD_JUNK] = 0.5f;
+	p[0][rd_char_class('4')] = 0.15f;
+	rd_line_prior(&l, p);
+	assert_true(p[0][RD_JUNK] > 0.45f);
+	assert_true(p[1][rd_char_class('B')] > 0.97f);
 }
 
 int main(void)
