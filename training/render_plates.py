@@ -6,17 +6,23 @@ Each scene is a grey PGM: a plate (UK, EU, US or Brazilian style text in a
 font from Debian's font packages, dark on bright or bright on dark, with a
 border, screws and noise) pasted on a cluttered background with random
 rotation, perspective, scale, blur, noise and contrast; some scenes look like
-IR frames (bright plate, dark surround). A list file gets one line per scene:
+IR frames (bright plate, dark surround). With --degraded N, N more scenes
+follow (their own random stream, so the first --count scenes do not change
+with N): small and degraded plates as a camera sees them far away or in
+motion, characters mostly 9..18 px high (the reader searches 8..44 px on a
+pyramid level), with IR bloom, horizontal or vertical motion blur, a
+gaussian blur in pixels (the optics do not scale with the plate) and a
+resolution loss (downscaled, then upscaled). A list file gets one line per scene:
 path TAB text TAB x TAB y TAB w TAB h (the plate's bounding box), the input
 of anpr-train-dump. Everything follows from --seed.
 
-usage: render_plates.py --out DIR --count N --seed S
+usage: render_plates.py --out DIR --count N --seed S [--degraded N]
 """
 import argparse
-import math
 import os
 import random
 
+import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 FONTS = [
@@ -54,14 +60,20 @@ L = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 D = "0123456789"
 UK = "ABCDEFGHJKLMNOPRSTUVWXYZ"        # no I, Q
 UK_AREA = "ABCDEFGHJKLMNOPRSTUVWXY"    # no I, Q, Z
+# Northern Ireland codes (the two letters after the first of an NI mark,
+# `LIG 4589`, `ABZ 123`): the only UK marks with an I.
+NI_CODES = ["IA", "IB", "IG", "IJ", "IL", "IW", "JI", "OI", "UI", "XI", "NI", "EI",
+            "AZ", "BZ", "CZ", "DZ", "EZ", "FZ", "GZ", "HZ", "JZ", "KZ", "LZ",
+            "MZ", "NZ", "OZ", "PZ", "RZ", "SZ", "TZ", "UZ", "WZ", "XZ", "YZ"]
 
 
 def pick(rng, s, n):
     return "".join(rng.choice(s) for _ in range(n))
 
 
-def plate_text(rng):
-    """(text, groups, kind): groups is how the text is spaced on the plate."""
+def plate_text(rng, xrng):
+    """(text, groups, kind): groups is how the text is spaced on the plate.
+    xrng decides which UK marks of the older formats are Northern Irish."""
     kind = rng.choice(["gb", "gb", "gb", "gbold", "eu", "eu", "us", "us", "br", "br", "any"])
     if kind == "gb":
         a, b = pick(rng, UK_AREA, 2) + pick(rng, D, 2), pick(rng, UK, 3)
@@ -72,6 +84,10 @@ def plate_text(rng):
             a, b = pick(rng, UK, 1) + pick(rng, D, n), pick(rng, UK, 3)
         else:
             a, b = pick(rng, UK, 3), pick(rng, D, n) + pick(rng, UK, 1)
+        if xrng.random() < 0.5:
+            # Northern Ireland, same length: `L` + code, then the digits.
+            n = len(a + b) - 3              # 2..4 digits
+            a, b = xrng.choice(UK) + xrng.choice(NI_CODES), pick(xrng, D, n)
         return a + b, [a, b], kind
     if kind == "eu":
         a, b, c = pick(rng, L, 2), pick(rng, D, 3), pick(rng, L, 2)
@@ -94,12 +110,31 @@ def plate_text(rng):
     return t, [t], kind
 
 
-def render_plate(rng, groups, char_h, kind):
+def uk_one(xrng, char_h):
+    """The UK plate font's 1: a stem with a flag down to the left from its
+    top, no foot (most fonts draw a foot, and a plain bar is the I)."""
+    h = int(char_h)
+    s = max(1, round(char_h * xrng.uniform(0.12, 0.2)))
+    flag = max(2, round(char_h * xrng.uniform(0.18, 0.3)))
+    img = Image.new("L", (flag + s, h), 0)
+    d = ImageDraw.Draw(img)
+    d.rectangle([flag, 0, flag + s - 1, h - 1], fill=255)
+    d.polygon([(flag, 0), (flag + s - 1, 0), (0, round(flag * 0.8)),
+               (0, round(flag * 0.8) + s - 1), (flag, s - 1)], fill=255)
+    return img
+
+
+def render_plate(rng, xrng, groups, char_h, kind):
     faces = PLATE_FONTS if rng.random() < (0.6 if kind == "us" else 0.35) else FONTS
     font = ImageFont.truetype(rng.choice(faces), int(char_h * 1.35))
     # UK plates (Charles Wright) and many others: every character but 1
     # fills the same width, whatever the font's own proportions.
     fixed_w = rng.uniform(0.5, 0.64) if kind.startswith("gb") and rng.random() < 0.6 else 0
+    # Brazil's older plates (grey, LLL DDDD) have a 1 that is a plain bar,
+    # as the dev photos show: the same shape as the UK I below.
+    bar_one = kind == "br" and xrng.random() < 0.6
+    # Half the UK plates draw their 1 as the UK font does (uk_one).
+    flag_one = kind.startswith("gb") and xrng.random() < 0.5
     # Stroke weight: some plates are bolder or lighter than the font.
     weight = rng.choice([0, 0, 0, 0, 1, -1])
     track = rng.uniform(0.02, 0.25) * char_h
@@ -144,6 +179,13 @@ def render_plate(rng, groups, char_h, kind):
         if fixed_w and ch != "1":
             nw = max(1, int(char_h * fixed_w * rng.uniform(0.97, 1.03)))
         glyph = glyph.resize((nw, int(char_h)), Image.BILINEAR)
+        if (ch == "I" and kind.startswith("gb")) or (ch == "1" and bar_one):
+            # The UK plate font's I is a plain vertical bar (a 1 without
+            # its flag), as wide as the strokes, never the fixed width.
+            bar = max(1, round(char_h * xrng.uniform(0.12, 0.2)))
+            glyph = Image.new("L", (bar, int(char_h)), 255)
+        elif ch == "1" and flag_one:
+            glyph = uk_one(xrng, char_h)
         ox = int(pad_x + px)
         oy = int(pad_y + rng.uniform(-0.03, 0.03) * char_h)
         img.paste(fg, (ox, oy), glyph)
@@ -203,13 +245,60 @@ def background(rng, W, H, ir):
     return base
 
 
-def scene(rng, idx, out_dir):
-    text, groups, kind = plate_text(rng)
+def motion_blur(img, length, vertical):
+    """A straight motion blur of `length` px (fractional: the end taps are
+    weighted), along the rows or the columns."""
+    a = np.asarray(img, dtype=np.float32)
+    if vertical:
+        a = a.T
+    n = int(length)
+    taps = [1.0] * (n + 1)
+    taps[0] = taps[-1] = 0.5 + 0.5 * (length - n)
+    out = np.zeros_like(a)
+    pad = np.pad(a, ((0, 0), (n, n)), mode="edge")
+    for k, wt in enumerate(taps):
+        out += wt * pad[:, k + n // 2:k + n // 2 + a.shape[1]]
+    out /= sum(taps)
+    if vertical:
+        out = out.T
+    return Image.fromarray(np.clip(out + 0.5, 0, 255).astype(np.uint8))
+
+
+def degrade(rng, img, ir):
+    """What a camera does to a far or moving plate, in frame pixels: IR
+    bloom (the retroreflective plate saturates and its light spreads into
+    the strokes, lifting the ink), motion blur along the rows or columns,
+    a gaussian blur (optics, focus), and a resolution loss (a smaller
+    sensor image scaled up again)."""
+    if ir and rng.random() < 0.5:
+        a = np.asarray(img, dtype=np.float32)
+        glow = np.asarray(img.filter(ImageFilter.GaussianBlur(rng.uniform(1.0, 4.0))),
+                          dtype=np.float32)
+        a = a * rng.uniform(1.0, 1.8) + glow * rng.uniform(0.2, 0.9)
+        img = Image.fromarray(np.clip(a, 0, 255).astype(np.uint8))
+    if rng.random() < 0.5:
+        img = motion_blur(img, rng.uniform(1.5, 6.0), rng.random() < 0.4)
+    if rng.random() < 0.85:
+        img = img.filter(ImageFilter.GaussianBlur(rng.uniform(0.4, 1.5)))
+    if rng.random() < 0.5:
+        f = rng.uniform(1.3, 2.5)
+        w, h = img.size
+        small = img.resize((max(1, int(w / f)), max(1, int(h / f))), Image.BOX)
+        img = small.resize((w, h), Image.BILINEAR)
+    return img
+
+
+def scene(rng, idx, out_dir, xrng, degraded=False):
+    text, groups, kind = plate_text(rng, xrng)
     # Separators are drawn as bars; the label has characters only.
     groups = [g for g in groups]
     char_h = rng.choice([rng.uniform(12, 24), rng.uniform(20, 45), rng.uniform(40, 90)])
-    plate, dark_text = render_plate(rng, groups, char_h, kind)
-    ir = dark_text and rng.random() < 0.25
+    if degraded:
+        # Mostly the small characters far plates give; some larger ones
+        # whose detail the resolution loss takes.
+        char_h = rng.uniform(9, 18) if rng.random() < 0.7 else rng.uniform(18, 36)
+    plate, dark_text = render_plate(rng, xrng, groups, char_h, kind)
+    ir = dark_text and rng.random() < (0.5 if degraded else 0.25)
     angle = rng.uniform(-6, 6)
     plate = plate.convert("LA")
     plate = plate.rotate(angle, resample=Image.BILINEAR, expand=True)
@@ -225,7 +314,9 @@ def scene(rng, idx, out_dir):
     bg = background(rng, W, H, ir)
     x, y = rng.randint(0, W - pw), rng.randint(0, H - ph)
     bg.paste(plate.convert("L"), (x, y), plate.getchannel("A"))
-    if rng.random() < 0.7:
+    if degraded:
+        bg = degrade(rng, bg, ir)
+    elif rng.random() < 0.7:
         bg = bg.filter(ImageFilter.GaussianBlur(rng.uniform(0.2, 1.2) * char_h / 30))
     lo, hi = rng.uniform(0, 60), rng.uniform(170, 255)
     noise = Image.effect_noise((W, H), rng.uniform(2, 14))
@@ -241,12 +332,20 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--count", type=int, default=4000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--degraded", type=int, default=0)
     a = ap.parse_args()
     rng = random.Random(a.seed)
+    # Later additions draw from streams of their own (string seeds are
+    # hashed with SHA-512: the same on every run and machine); the
+    # degraded scenes come last, so --degraded does not change the others.
+    xrng = random.Random("ni-%d" % a.seed)
+    drng = random.Random("degraded-%d" % a.seed)
     os.makedirs(a.out, exist_ok=True)
     with open(os.path.join(a.out, "list.tsv"), "w") as f:
         for i in range(a.count):
-            f.write(scene(rng, i, a.out) + "\n")
+            f.write(scene(rng, i, a.out, xrng) + "\n")
+        for i in range(a.count, a.count + a.degraded):
+            f.write(scene(drng, i, a.out, drng, degraded=True) + "\n")
 
 
 if __name__ == "__main__":

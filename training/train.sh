@@ -1,7 +1,8 @@
 #!/bin/bash
 # Rebuild the reader's character classifier, training/weights/chars.bin,
 # from nothing but this repository, Debian packages and the dev photos:
-#   1. render synthetic plate scenes (render_plates.py, seeded);
+#   1. render synthetic plate scenes (render_plates.py, seeded), and small,
+#      blurred ones as far or moving plates give them;
 #   2. cut training patches from them, from the dev photos (labelled plate
 #      box) and from the UK character crops, with the reader's own pipeline
 #      (anpr-train-dump, so training sees exactly what inference sees);
@@ -30,8 +31,8 @@ if [ -n "$missing" ]; then
 fi
 
 mkdir -p "$work"
-echo "train: rendering 6000 synthetic scenes (seed $seed)"
-$py "$top/training/render_plates.py" --out "$work/synth" --count 6000 --seed "$seed"
+echo "train: rendering 6000 synthetic scenes and 4000 small, degraded ones (seed $seed)"
+$py "$top/training/render_plates.py" --out "$work/synth" --count 6000 --degraded 4000 --seed "$seed"
 "$build/bin/anpr-train-dump" scenes "$work/synth/list.tsv" "$work/synth.bin"
 data=(--data "synth=$work/synth.bin")
 if [ -f "$dev/labels.tsv" ]; then
