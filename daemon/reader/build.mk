@@ -75,7 +75,7 @@ INSTALL_TARGETS += install-reader
 
 # make train-reader: rebuild training/weights/chars.bin from scratch
 # (deterministic for READER_SEED; needs training/deps.list installed, which
-# this target does; about 9 minutes on 2 cores, measured 8 min 56 s). Not part of check or bench.
+# this target does; about 8 minutes on 2 cores, measured 7 min 30 s). Not part of check or bench.
 READER_SEED ?= 1
 .PHONY: train-reader
 train-reader: $(BUILD)/bin/anpr-train-dump
