@@ -54,12 +54,14 @@ static int glyph_x(int i)
 	return 40 + i * PITCH;
 }
 
-/* The lines of the mask as the reader finds them. */
-static int find_lines(struct rd_ccl *ccl, struct rd_line *lines, int max)
+/* The lines of at least @min_n of the mask's @bits (1 dark, 2 light) as
+ * the reader finds them. */
+static int lines_of(struct rd_ccl *ccl, uint8_t bits, int min_n,
+		    struct rd_line *lines, int max)
 {
 	static struct rd_comp chars[4096];
 	int n = rd_ccl_label(ccl, anpr_kern_get(ANPR_SIMD_SCALAR), &mask[0][0], MW,
-			     MW, MH, 1, 8, 44, 49, 49), nc = 0;
+			     MW, MH, bits, 8, 44, 49, 49), nc = 0;
 
 	assert_true(n >= 0);
 	for (int i = 0; i < n; i++) {
@@ -68,7 +70,13 @@ static int find_lines(struct rd_ccl *ccl, struct rd_line *lines, int max)
 		if (rd_char_like(c, 8, 44))
 			chars[nc++] = *c;
 	}
-	return rd_group_lines(chars, nc, 4, lines, max);
+	return rd_group_lines(chars, nc, min_n, lines, max);
+}
+
+/* The lines of dark characters of the mask. */
+static int find_lines(struct rd_ccl *ccl, struct rd_line *lines, int max)
+{
+	return lines_of(ccl, 1, 4, lines, max);
 }
 
 static int reseg(struct rd_ccl *ccl, struct rd_buf *band, const struct rd_line *l,
@@ -194,11 +202,9 @@ static void test_lines_left_alone(void **state)
 
 static void test_characters_between_gaps(void **state)
 {
-	static struct rd_comp comps[4096];
 	struct rd_ccl ccl = { 0 };
 	struct rd_buf band = { 0 };
 	struct rd_line lines[8], out;
-	int n, nc = 0;
 
 	(void)state;
 	memset(mask, 0, sizeof(mask));
@@ -218,15 +224,7 @@ static void test_characters_between_gaps(void **state)
 			for (int x = glyph_x(i) + GW; x < glyph_x(i + 1); x++)
 				mask[y][x] = 2;
 	assert_int_equal(find_lines(&ccl, lines, 8), 0);
-	n = rd_ccl_label(&ccl, anpr_kern_get(ANPR_SIMD_SCALAR), &mask[0][0], MW,
-			 MW, MH, 2, 8, 44, 49, 49);
-	for (int i = 0; i < n; i++) {
-		const struct rd_comp *c = (const struct rd_comp *)ccl.comps.p + i;
-
-		if (rd_char_like(c, 8, 44))
-			comps[nc++] = *c;
-	}
-	assert_int_equal(rd_group_lines(comps, nc, 4, lines, 8), 1);
+	assert_int_equal(lines_of(&ccl, 2, 4, lines, 8), 1);
 	assert_int_equal(lines[0].n, 6);
 	/* Cut for the dark characters in the gaps' band. */
 	assert_int_equal(rd_resegment(&ccl, &band, anpr_kern_best(), &mask[0][0],
@@ -238,11 +236,9 @@ static void test_characters_between_gaps(void **state)
 
 static void test_feet_joined_to_a_frame(void **state)
 {
-	static struct rd_comp comps[4096];
 	struct rd_ccl ccl = { 0 };
 	struct rd_buf band = { 0 };
 	struct rd_line lines[8], out;
-	int n, nc = 0;
 
 	(void)state;
 	memset(mask, 0, sizeof(mask));
@@ -267,15 +263,7 @@ static void test_feet_joined_to_a_frame(void **state)
 			mask[y][mid] = 2;
 	}
 	assert_int_equal(find_lines(&ccl, lines, 8), 0);
-	n = rd_ccl_label(&ccl, anpr_kern_get(ANPR_SIMD_SCALAR), &mask[0][0], MW,
-			 MW, MH, 2, 8, 44, 49, 49);
-	for (int i = 0; i < n; i++) {
-		const struct rd_comp *c = (const struct rd_comp *)ccl.comps.p + i;
-
-		if (rd_char_like(c, 8, 44))
-			comps[nc++] = *c;
-	}
-	assert_int_equal(rd_group_lines(comps, nc, 4, lines, 8), 1);
+	assert_int_equal(lines_of(&ccl, 2, 4, lines, 8), 1);
 	assert_int_equal(lines[0].n, 6);
 	/* The band is cut at the glyphs' feet: each glyph alone. */
 	assert_int_equal(rd_resegment(&ccl, &band, anpr_kern_best(), &mask[0][0],
@@ -328,18 +316,9 @@ static void row(int n, int x, int y, int gh)
 static int stacks(struct rd_line *out, int max)
 {
 	struct rd_ccl ccl = { 0 };
-	static struct rd_comp chars[4096];
 	struct rd_line lines[16];
-	int n = rd_ccl_label(&ccl, anpr_kern_get(ANPR_SIMD_SCALAR), &mask[0][0],
-			     MW, MW, MH, 1, 8, 44, 49, 49), nc = 0, nl;
+	int nl = lines_of(&ccl, 1, 2, lines, 16);
 
-	for (int i = 0; i < n; i++) {
-		const struct rd_comp *c = (const struct rd_comp *)ccl.comps.p + i;
-
-		if (rd_char_like(c, 8, 44))
-			chars[nc++] = *c;
-	}
-	nl = rd_group_lines(chars, nc, 2, lines, 16);
 	rd_ccl_free(&ccl);
 	for (int i = 0; i < nl; i++)
 		assert_int_equal(lines[i].rows, 1);
