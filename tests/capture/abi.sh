@@ -7,10 +7,7 @@ set -u
 B=${1:-build}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0; fails=0
-ok()  { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else nok "$what"; fi; }
+. "$(dirname "$0")/../lib/tap.sh"
 
 so=$B/lib/libanprcap.so.0
 check "soname is libanprcap.so.0" test "$(objdump -p "$so" | awk '$1 == "SONAME" { print $2 }')" = libanprcap.so.0
@@ -68,5 +65,4 @@ gcc -Wall -Werror -o "$tmp/c-static" "$tmp/consumer.c" $(flags --cflags) "$tmp/r
 check "consumer (static, pkg-config --static) reads a file: source" \
 	test "$("$tmp/c-static" "file:$tmp/t.y4m")" = "0.1.0 2 frames 131"
 [ $fails -eq 0 ] || sed 's/^/# /' "$tmp/install.log" "$tmp/cc.log"
-echo "1..$n"
-[ $fails -eq 0 ]
+tap_done

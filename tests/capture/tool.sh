@@ -6,10 +6,7 @@ B=${1:-build}
 T=$B/bin/anpr-capture
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0; fails=0
-ok()  { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else nok "$what"; fi; }
+. "$(dirname "$0")/../lib/tap.sh"
 
 # A 4-frame 8x4 mono y4m at 5 fps; frame i has every pixel = 'a'+i.
 y=$tmp/four.y4m
@@ -53,5 +50,4 @@ check "raw without --size: says what is missing" test $rc -eq 1 -a "$(grep -c 'r
 check "fewer frames than asked: exit 3" test $rc -eq 3 -a "$(grep -c 'ended after 4 of 9 frames' "$tmp/e4")" -eq 1
 "$T" "file:$y" --frames 0 2> /dev/null; rc=$?
 check "bad option value: exit 2" test $rc -eq 2
-echo "1..$n"
-[ $fails -eq 0 ]
+tap_done

@@ -9,19 +9,7 @@ bin=${1:-build}/bin/anpr-read
 data=tests/reader/data
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-fails=0
-check() {	# check NAME CONDITION...
-	local name=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then
-		echo "ok $n - $name"
-	else
-		echo "not ok $n - $name"
-		fails=$((fails + 1))
-	fi
-}
+. "$(dirname "$0")/../lib/tap.sh"
 
 for f in gb-ir-AB12CDE gb-rot-YK07XSR br-ABC1234 gb-two-AB12CDE; do
 	want=${f##*-}
@@ -72,5 +60,4 @@ for lvl in scalar sse4.1 avx2; do
 		check "--simd $lvl reads the same" grep -q "AB12CDE" <<<"$out"
 	fi
 done
-echo "1..$n"
-[ $fails -eq 0 ]
+tap_done

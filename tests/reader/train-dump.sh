@@ -9,19 +9,7 @@ bin=${1:-build}/bin/anpr-train-dump
 data=tests/reader/data
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-fails=0
-check() {	# check NAME CONDITION...
-	local name=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then
-		echo "ok $n - $name"
-	else
-		echo "not ok $n - $name"
-		fails=$((fails + 1))
-	fi
-}
+. "$(dirname "$0")/../lib/tap.sh"
 # records FILE: "LABELS GROUPS RECORDS REMAINDER MAXINK" of a dump
 records() {
 	/usr/bin/python3 - "$1" <<'PY'
@@ -118,5 +106,4 @@ check "an undecodable image: named, exit 1, the others still cut" \
 rc=$?
 check "unwritable output: exit 1 naming it" test $rc -eq 1 -a -n "$(grep -F x.bin "$tmp/err")"
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+tap_done
