@@ -14,7 +14,7 @@
 #    console-MODE.log / tap-MODE.log / splat-MODE.log at the end, so two
 #    runs never write the same file; the last one to finish wins the name.
 set -u
-. "$(dirname "$0")/../lib/kernel-splat.sh"
+. "$(dirname "$0")/../lib/vm.sh"
 
 run_vm() {
 	local initrd=$1 mode=${2:-check} kver kroot out con tap splat start rc bad
@@ -30,15 +30,10 @@ run_vm() {
 	tap=$(mktemp "$out/tap-$mode.XXXXXX") || return 1
 	splat=$(mktemp "$out/splat-$mode.XXXXXX") || return 1
 	start=$(date +%s)
-	timeout --foreground "${VM_TIMEOUT:-900}" qemu-system-x86_64 \
-		-machine q35 -accel tcg -cpu max -m 1536M -smp 2 \
-		-display none -monitor none -no-reboot -net none \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-		-serial "file:$con" -serial stdio \
-		-kernel "$kroot/boot/vmlinuz-$kver" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 quiet loglevel=5 log_buf_len=4M anpr.mode=$mode $*" \
-		</dev/null 2>&1 | tr -d '\r' | tee "$tap"
-	rc=${PIPESTATUS[0]}
+	qemu_guest "$tap" "$con" "$kroot/boot/vmlinuz-$kver" "$initrd" \
+		"console=ttyS0 panic=-1 quiet loglevel=5 log_buf_len=4M anpr.mode=$mode $*" \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04
+	rc=$?
 	echo "# qemu exit code $rc after $(( $(date +%s) - start )) s; kernel console: $out/console-$mode.log"
 	bad=0
 	check_kernel_splat "$con" "$splat" || bad=1

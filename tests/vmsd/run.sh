@@ -4,11 +4,11 @@
 # under a tmpfs overlay (tests/vmsd/init.sh), with the `make install`
 # tree STAGE copied in; tests/vmsd/guest-check runs as a unit and prints
 # TAP on the second serial port (here: stdout). The guest's console goes
-# to OUT/console.log and is checked for kernel splats (tests/lib).
+# to OUT/console.log and is checked for kernel splats (tests/lib/vm.sh).
 #   usage: tests/vmsd/run.sh INITRD STAGE
 #   env:   KVER, KROOT (unpacked linux-image), OUT (log dir), VM_TIMEOUT
 set -u
-. "$(dirname "$0")/../lib/kernel-splat.sh"
+. "$(dirname "$0")/../lib/vm.sh"
 INITRD=$1; STAGE=$(realpath "$2")
 KVER=${KVER:?KVER}; KROOT=${KROOT:?KROOT}; OUT=${OUT:-build/vmsd}
 TREE=$(realpath .)
@@ -16,16 +16,11 @@ mkdir -p "$OUT"
 CON=$(mktemp "$OUT/console.XXXXXX")
 TAP=$(mktemp "$OUT/tap.XXXXXX")
 start=$(date +%s)
-timeout --foreground "${VM_TIMEOUT:-600}" qemu-system-x86_64 \
-	-machine q35 -accel tcg -cpu max -m 1536M -smp 2 \
-	-display none -monitor none -no-reboot -net none \
+VM_TIMEOUT=${VM_TIMEOUT:-600} qemu_guest "$TAP" "$CON" "$KROOT/boot/vmlinuz-$KVER" "$INITRD" \
+	"console=ttyS0 panic=-1 quiet loglevel=5 fstab=no systemd.unit=anpr-vmsd.service systemd.show_status=1 anpr.tree=$TREE anpr.stage=$STAGE anpr.kver=$KVER" \
 	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
-	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
-	-serial "file:$CON" -serial stdio \
-	-kernel "$KROOT/boot/vmlinuz-$KVER" -initrd "$INITRD" \
-	-append "console=ttyS0 panic=-1 quiet loglevel=5 fstab=no systemd.unit=anpr-vmsd.service systemd.show_status=1 anpr.tree=$TREE anpr.stage=$STAGE anpr.kver=$KVER" \
-	</dev/null 2>&1 | sed -u 's/\r$//' | tee "$TAP"
-rc=${PIPESTATUS[0]}
+	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
+rc=$?
 echo "# qemu exit code $rc after $(( $(date +%s) - start )) s; guest console: $OUT/console.log"
 mv -f "$CON" "$OUT/console.log"
 mv -f "$TAP" "$OUT/tap.log"
