@@ -300,18 +300,22 @@ static int trim_side(const int *first, const int *rows, int xa, int xb,
 	return cut;
 }
 
-/* Is one of the @cut rows at the foot (@side 0) or head of the band
- * inked along at least half of [xa, xb)? */
-static int bar_row(const struct band *b, int xa, int xb, const int *lo,
-		   const int *hi, int cut, int side)
+/* Row @k of column @x of the band, counted from its foot or its head. */
+static int band_row(const int *lo, const int *hi, int x, int k, int foot)
 {
-	xa = xa < 0 ? 0 : xa;
-	xb = xb > b->w ? b->w : xb;
+	return foot ? hi[x] - 1 - k : lo[x] + k;
+}
+
+/* Is one of the @cut rows at the band's @foot (or head) inked along at
+ * least half of [xa, xb)? */
+static int bar_row(const struct band *b, int xa, int xb, const int *lo,
+		   const int *hi, int cut, int foot)
+{
 	for (int k = 0; k < cut; k++) {
 		int ink = 0;
 
 		for (int x = xa; x < xb; x++) {
-			int yy = side ? lo[x] + k : hi[x] - 1 - k;
+			int yy = band_row(lo, hi, x, k, foot);
 
 			ink += yy >= 0 && yy < b->h && b->m[(size_t)yy * b->w + x];
 		}
@@ -326,51 +330,54 @@ static int bar_row(const struct band *b, int xa, int xb, const int *lo,
  * edge, the plate's border), or along their top: the gaps between the
  * characters are empty from the characters' top down to the bar. Where
  * most such gaps end at one row, that row is the characters' foot, and
- * the band is cut there (likewise at the top). @b's rows and copy follow.
+ * the band is cut there (likewise at the top). Only the columns [xa, xb)
+ * of the line's span are looked at; the cut is made across the band.
+ * @b's rows and copy follow.
  */
 static void trim_band(struct band *b, int xa, int xb, int *lo, int *hi,
-		      int *first, int *tmp)
+		      int *first, int *rows)
 {
-	int rows_[2];
+	int cut_rows[2];	/* [0]: at the foot, [1]: at the head */
 
+	xa = xa < 0 ? 0 : xa;
+	xb = xb > b->w ? b->w : xb;
 	for (int side = 0; side < 2; side++) {
-		int cut;
+		int foot = !side, cut;
 
-		for (int x = 0; x < b->w; x++) {
-			int y;
-
+		/* The first ink of each column, from the other edge. */
+		for (int x = xa; x < xb; x++) {
+			rows[x] = hi[x] - lo[x];
 			first[x] = -1;
-			for (y = 0; y < hi[x] - lo[x]; y++) {
-				int yy = side ? hi[x] - 1 - y : lo[x] + y;
+			for (int y = 0; y < rows[x]; y++) {
+				int yy = band_row(lo, hi, x, y, !foot);
 
 				if (yy >= 0 && yy < b->h && b->m[(size_t)yy * b->w + x]) {
 					first[x] = y;
 					break;
 				}
 			}
-			tmp[b->w + x] = hi[x] - lo[x];
 		}
-		cut = trim_side(first, &tmp[b->w], xa, xb, tmp);
+		cut = trim_side(first, rows, xa, xb, rows + b->w);
 		/* A bar: some row cut off is inked along half the line. */
-		if (cut && !bar_row(b, xa, xb, lo, hi, cut, side))
+		if (cut && !bar_row(b, xa, xb, lo, hi, cut, foot))
 			cut = 0;
-		rows_[side] = cut;
+		cut_rows[side] = cut;
 		for (int x = 0; x < b->w && cut; x++) {
 			for (int k = 0; k < cut; k++) {
-				int yy = side ? lo[x] + k : hi[x] - 1 - k;
+				int yy = band_row(lo, hi, x, k, foot);
 
 				if (yy >= 0 && yy < b->h)
 					b->m[(size_t)yy * b->w + x] = 0;
 			}
-			if (side)
-				lo[x] += cut;
-			else
+			if (foot)
 				hi[x] -= cut;
+			else
+				lo[x] += cut;
 		}
 	}
-	b->bot -= (float)rows_[0];
-	b->top += (float)rows_[1];
-	b->trimmed = rows_[0] + rows_[1];
+	b->bot -= (float)cut_rows[0];
+	b->top += (float)cut_rows[1];
+	b->trimmed = cut_rows[0] + cut_rows[1];
 	b->rows = hi[b->w / 2] - lo[b->w / 2];
 }
 
@@ -419,7 +426,6 @@ static int cut_band(struct rd_buf *scratch, const uint8_t *mask, size_t stride,
 		b->bot = ya + down - (float)b->y0;
 	}
 	b->slope = l->slope;
-	b->trimmed = 0;
 	b->src = mask;
 	b->stride = stride;
 	b->bits = bits;
