@@ -56,10 +56,8 @@ static float covered(const int *a, const int *b)
 
 int rd_at_edge(const float *quad, float char_height, int width, int height)
 {
-	/* The quadrilateral has margins of 0.35 (sides) and 0.3 (top and
-	 * foot) character heights around the characters. */
-	float mx = (0.35f - EDGE_REACH) * char_height;
-	float my = (0.3f - EDGE_REACH) * char_height;
+	float mx = (RD_QUAD_MARGIN_X - EDGE_REACH) * char_height;
+	float my = (RD_QUAD_MARGIN_Y - EDGE_REACH) * char_height;
 
 	for (int i = 0; i < 4; i++)
 		if (quad[2 * i] < mx || quad[2 * i] > (float)width - mx ||

@@ -224,7 +224,7 @@ const char *anpr_reader_simd(const struct anpr_reader *r)
 static void line_geometry(const struct rd_line *l, int s, struct anpr_plate *p)
 {
 	float x0 = 1e9f, x1 = -1e9f, cx = 0, cy = 0;
-	float h = l->height, mx = 0.35f * h, my = 0.3f * h;
+	float h = l->height, mx = RD_QUAD_MARGIN_X * h, my = RD_QUAD_MARGIN_Y * h;
 
 	for (int i = 0; i < l->n; i++) {
 		if (l->c[i].x0 < x0)

@@ -256,6 +256,11 @@ struct rd_cand {
  */
 float rd_rank_reading(float score, float char_height, int dark_on_light,
 		      int at_edge);
+/* The margins of a plate's quadrilateral around its characters, x their
+ * height: beside them and above and below them (line_geometry()). */
+#define RD_QUAD_MARGIN_X	0.35f
+#define RD_QUAD_MARGIN_Y	0.3f
+
 /*
  * rd_at_edge - 1 if a reading's characters (its @quad, as line geometry
  * writes it) come within a quarter of their height of the edge of the
