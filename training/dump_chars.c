@@ -158,8 +158,10 @@ int main(int argc, char **argv)
 			int dark;
 			float patch[RD_CH_H * RD_CH_W];
 
+			/* UK plates: dark characters on a light ground,
+			 * by day and under IR. */
 			if (!rd_single_char_box(anpr_kern_best(), &ccl, &mask, img.data, img.stride,
-						img.width, img.height, &c, &dark)) {
+						img.width, img.height, 1, &c, &dark)) {
 				rd_norm_char(img.data, img.stride, img.width,
 					     img.height, &c, dark, patch);
 				put(out, label[0], rd_crop_group(path), patch);

@@ -92,7 +92,7 @@ void rd_norm_char(const uint8_t *img, size_t stride, int w, int h,
 int rd_single_char_box(const struct anpr_kern_ops *k, struct rd_ccl *ccl,
 		       struct rd_buf *mask,
 		       const uint8_t *img, size_t stride, int w, int h,
-		       struct rd_comp *box, int *dark)
+		       int want_dark, struct rd_comp *box, int *dark)
 {
 	long sum = 0, border = 0;
 	int nb = 0, lo = 255, hi = 0, best = -1, n;
@@ -112,8 +112,8 @@ int rd_single_char_box(const struct anpr_kern_ops *k, struct rd_ccl *ccl,
 				nb++;
 			}
 		}
-	/* The background is what the border mostly shows. */
-	*dark = border * (long)w * h >= sum * nb;
+	/* Else the background is what the border mostly shows. */
+	*dark = want_dark >= 0 ? want_dark : border * (long)w * h >= sum * nb;
 	m = mask->p;
 	for (int y = 0; y < h; y++)
 		for (int x = 0; x < w; x++) {

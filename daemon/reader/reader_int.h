@@ -163,14 +163,17 @@ void rd_norm_char(const uint8_t *img, size_t stride, int w, int h,
 		  const struct rd_comp *c, int dark, float *out);
 
 /*
- * rd_single_char_box - the character of a single-character crop: polarity
- * from the border, the largest component of the mid-level threshold.
- * Returns 0, or -1 if the crop is flat or empty (or out of memory).
+ * rd_single_char_box - the character of a single-character crop: the
+ * largest component of the mid-level threshold. @want_dark 1 (0) when the
+ * crop's character is known to be darker (lighter) than its ground, -1 to
+ * take the polarity from the border, which a tight crop of a glyph that
+ * touches three sides (U, L, J) gets wrong. The polarity used lands in
+ * @dark. Returns 0, or -1 if the crop is flat or empty (or out of memory).
  */
 int rd_single_char_box(const struct anpr_kern_ops *k, struct rd_ccl *ccl,
 		       struct rd_buf *mask,
 		       const uint8_t *img, size_t stride, int w, int h,
-		       struct rd_comp *box, int *dark);
+		       int want_dark, struct rd_comp *box, int *dark);
 
 /* The character classifier (weights format: docs/reader.md). */
 struct rd_net;

@@ -270,8 +270,9 @@ static void run_gb_chars(const char *dev)
 			bad++;
 			continue;
 		}
+		/* UK characters are darker than the plate. */
 		if (!rd_single_char_box(anpr_kern_best(), &ccl, &mask, img.data, img.stride, img.width,
-					img.height, &c, &dark)) {
+					img.height, 1, &c, &dark)) {
 			rd_norm_char(img.data, img.stride, img.width, img.height, &c,
 				     dark, patch);
 			rd_net_run(net, k, patch, prob);

@@ -715,6 +715,43 @@ static uint64_t fake_clock(void)
 	return fake_now;
 }
 
+/*
+ * A tight crop of a dark U on a light ground: the U touches the left, right
+ * and bottom edges, so most of the border is ink and the border rule takes
+ * the ground for the character. Told the polarity, the box is the U.
+ */
+static void test_single_char_polarity(void **state)
+{
+	struct canvas c = canvas_new(20, 40, 230);
+	struct rd_ccl ccl = { 0 };
+	struct rd_buf mask = { 0 };
+	struct rd_comp box;
+	int dark = -1;
+
+	(void)state;
+	rect(&c, 0, 0, 5, 40, 20);		/* left stem */
+	rect(&c, 15, 0, 20, 40, 20);		/* right stem */
+	rect(&c, 0, 34, 20, 40, 20);		/* foot */
+	assert_int_equal(rd_single_char_box(anpr_kern_best(), &ccl, &mask, c.p,
+					    c.stride, c.w, c.h, -1, &box, &dark), 0);
+	assert_int_equal(dark, 0);		/* the border rule's mistake */
+	assert_int_equal(rd_single_char_box(anpr_kern_best(), &ccl, &mask, c.p,
+					    c.stride, c.w, c.h, 1, &box, &dark), 0);
+	assert_int_equal(dark, 1);
+	assert_int_equal(box.x0, 0);
+	assert_int_equal(box.y0, 0);
+	assert_int_equal(box.x1, 20);
+	assert_int_equal(box.y1, 40);
+	assert_int_equal(box.area, 5 * 40 * 2 + 10 * 6);
+	/* A flat crop has no character. */
+	memset(c.p, 128, (size_t)c.w * c.h);
+	assert_int_equal(rd_single_char_box(anpr_kern_best(), &ccl, &mask, c.p,
+					    c.stride, c.w, c.h, 1, &box, &dark), -1);
+	rd_ccl_free(&ccl);
+	rd_buf_free(&mask);
+	free(c.p);
+}
+
 static void test_injected_clock(void **state)
 {
 	struct anpr_reader_config cfg;
@@ -753,6 +790,7 @@ int main(void)
 		cmocka_unit_test(test_syntax_auto_and_no_fit),
 		cmocka_unit_test(test_bad_frames),
 		cmocka_unit_test(test_bad_weights),
+		cmocka_unit_test(test_single_char_polarity),
 		cmocka_unit_test(test_injected_clock),
 		cmocka_unit_test(test_readers_in_threads),
 	};
