@@ -40,13 +40,19 @@ static void fill(int x0, int y0, int x1, int y1)
 			mask[y][x] = 1;
 }
 
-/* A ring glyph ('0'-like, stroke 3) at column x: fill ~40 %. */
+/* A ring glyph ('0'-like, stroke 3), gw x gh at (x, y). */
+static void ring_at(int x, int y, int gw, int gh)
+{
+	fill(x, y, x + gw, y + 3);
+	fill(x, y + gh - 3, x + gw, y + gh);
+	fill(x, y, x + 3, y + gh);
+	fill(x + gw - 3, y, x + gw, y + gh);
+}
+
+/* The line's ring glyph at column x: fill ~40 %. */
 static void ring(int x)
 {
-	fill(x, TOP, x + GW, TOP + 3);
-	fill(x, TOP + GH - 3, x + GW, TOP + GH);
-	fill(x, TOP, x + 3, TOP + GH);
-	fill(x + GW - 3, TOP, x + GW, TOP + GH);
+	ring_at(x, TOP, GW, GH);
 }
 
 static int glyph_x(int i)
@@ -84,6 +90,23 @@ static int reseg(struct rd_ccl *ccl, struct rd_buf *band, const struct rd_line *
 {
 	return rd_resegment(ccl, band, anpr_kern_best(), &mask[0][0], MW, MW, MH,
 			    1, 0, l, out);
+}
+
+/* Dark characters sought in the band of @l, a line of light gaps. */
+static int reseg_gaps(struct rd_ccl *ccl, struct rd_buf *band,
+		      const struct rd_line *l, struct rd_line *out)
+{
+	return rd_resegment(ccl, band, anpr_kern_best(), &mask[0][0], MW, MW, MH,
+			    1, 1, l, out);
+}
+
+/* The plate's light ground (bit 2) in the gaps between @n glyphs. */
+static void ground_between(int n)
+{
+	for (int i = 0; i + 1 < n; i++)
+		for (int y = TOP; y < TOP + GH; y++)
+			for (int x = glyph_x(i) + GW; x < glyph_x(i + 1); x++)
+				mask[y][x] = 2;
 }
 
 /* Each of out's components is glyph i0 + k, within a pixel. */
@@ -219,16 +242,12 @@ static void test_characters_between_gaps(void **state)
 
 		fill(glyph_x(i) + GW / 2, y, glyph_x(i + 1) + GW / 2 + 1, y + 4);
 	}
-	for (int i = 0; i < 6; i++)
-		for (int y = TOP; y < TOP + GH; y++)
-			for (int x = glyph_x(i) + GW; x < glyph_x(i + 1); x++)
-				mask[y][x] = 2;
+	ground_between(7);
 	assert_int_equal(find_lines(&ccl, lines, 8), 0);
 	assert_int_equal(lines_of(&ccl, 2, 4, lines, 8), 1);
 	assert_int_equal(lines[0].n, 6);
 	/* Cut for the dark characters in the gaps' band. */
-	assert_int_equal(rd_resegment(&ccl, &band, anpr_kern_best(), &mask[0][0],
-				      MW, MW, MH, 1, 1, &lines[0], &out), 1);
+	assert_int_equal(reseg_gaps(&ccl, &band, &lines[0], &out), 1);
 	assert_glyphs(&out, 0, 7);
 	rd_ccl_free(&ccl);
 	rd_buf_free(&band);
@@ -252,22 +271,16 @@ static void test_feet_joined_to_a_frame(void **state)
 	for (int y = TOP + GH; y < TOP + GH + 12; y++)
 		for (int x = glyph_x(0) - 6; x < glyph_x(6) + GW + 6; x++)
 			mask[y][x] = (x + y) % 8 ? 1 : 0;
-	for (int i = 0; i < 6; i++) {
-		int mid = glyph_x(i) + GW + 2;
-
-		for (int y = TOP; y < TOP + GH; y++)
-			for (int x = glyph_x(i) + GW; x < glyph_x(i + 1); x++)
-				mask[y][x] = 2;
-		/* A light letter stroke of the frame meets the gap. */
+	ground_between(7);
+	/* A light letter stroke of the frame meets each gap. */
+	for (int i = 0; i < 6; i++)
 		for (int y = TOP + GH; y < TOP + GH + 6; y++)
-			mask[y][mid] = 2;
-	}
+			mask[y][glyph_x(i) + GW + 2] = 2;
 	assert_int_equal(find_lines(&ccl, lines, 8), 0);
 	assert_int_equal(lines_of(&ccl, 2, 4, lines, 8), 1);
 	assert_int_equal(lines[0].n, 6);
 	/* The band is cut at the glyphs' feet: each glyph alone. */
-	assert_int_equal(rd_resegment(&ccl, &band, anpr_kern_best(), &mask[0][0],
-				      MW, MW, MH, 1, 1, &lines[0], &out), 1);
+	assert_int_equal(reseg_gaps(&ccl, &band, &lines[0], &out), 1);
 	assert_glyphs(&out, 0, 7);
 	assert_true(out.height > GH - 2 && out.height < GH + 2);
 	rd_ccl_free(&ccl);
@@ -302,14 +315,8 @@ static void test_feet_of_letters_not_cut(void **state)
 /* A row of @n ring glyphs of height @gh, left edge @x, top @y. */
 static void row(int n, int x, int y, int gh)
 {
-	for (int i = 0; i < n; i++) {
-		int gx = x + i * (gh * 6 / 10), gw = gh / 2;
-
-		fill(gx, y, gx + gw, y + 3);
-		fill(gx, y + gh - 3, gx + gw, y + gh);
-		fill(gx, y, gx + 3, y + gh);
-		fill(gx + gw - 3, y, gx + gw, y + gh);
-	}
+	for (int i = 0; i < n; i++)
+		ring_at(x + i * (gh * 6 / 10), y, gh / 2, gh);
 }
 
 /* The two-row plates rd_stack_lines finds in the mask. */
