@@ -33,6 +33,8 @@
 #define BAR_W		0.35f	/* a bar through the band: edge, x height */
 #define END_MIN_H	0.8f	/* a piece added at an end: height, x H */
 #define END_MAX_H	1.2f
+#define BAR_REACH	0.3f	/* a frame's bar joined to an end piece, x H */
+#define STRIPPED_MIN_W	0.35f	/* what is left of it: width, x H */
 
 static int by_x0(const void *a, const void *b)
 {
@@ -246,12 +248,70 @@ static int end_piece(const struct rd_comp *p, const struct rd_comp *end,
 	       ph >= END_MIN_H * H && ph <= END_MAX_H * H && !through(&q, b);
 }
 
+/*
+ * @p (mask coordinates), next to the line's end on its @left, joined to
+ * the plate's edge or frame: a bar on its outer side goes on above or
+ * below the band. Writes to @out what is left of @p without the bar's
+ * columns (within BAR_REACH of the outer side). Returns 0 if @p has no
+ * such bar or what is left is too narrow for a character.
+ */
+static int strip_bar(const struct rd_comp *p, const struct band *b, int left,
+		     float H, struct rd_comp *out)
+{
+	int x0 = p->x0 - b->x0, x1 = p->x1 - b->x0;
+	int y0 = p->y0 - b->y0, y1 = p->y1 - b->y0;
+	int reach = (int)(BAR_REACH * H), inner[2] = { -1, -1 }, cut;
+	struct rd_comp col, q;
+
+	/* The innermost column that goes on above, and below; the bar is
+	 * out to the nearer of the two (a character's stem beside it may
+	 * go on at one side, through a blot of the frame's corner). */
+	for (int i = 0; i < reach && i < x1 - x0; i++) {
+		col = (struct rd_comp){ left ? x0 + i : x1 - 1 - i, y0, 0, y1, 0 };
+		col.x1 = col.x0 + 1;
+		for (int side = 0; side < 2; side++)
+			if (touches(&col, b, side))
+				inner[side] = i;
+	}
+	if (inner[0] < 0 || inner[1] < 0)
+		return 0;
+	cut = inner[0] < inner[1] ? inner[0] : inner[1];
+	cut = left ? x0 + cut : x1 - 1 - cut;
+	if (left ? !ink_box(b->m, (size_t)b->w, b->bits, cut + 1, x1, y0, y1, &q)
+		 : !ink_box(b->m, (size_t)b->w, b->bits, x0, cut, y0, y1, &q))
+		return 0;
+	/* A sliver of the frame is no character (a '1' so joined is lost). */
+	if ((float)(q.x1 - q.x0) < STRIPPED_MIN_W * H)
+		return 0;
+	q.x0 += b->x0;
+	q.x1 += b->x0;
+	q.y0 += b->y0;
+	q.y1 += b->y0;
+	*out = q;
+	return 1;
+}
+
 static int same_boxes(const struct rd_comp *a, const struct rd_comp *b, int n)
 {
 	for (int i = 0; i < n; i++)
 		if (a[i].x0 != b[i].x0 || a[i].x1 != b[i].x1 ||
 		    a[i].y0 != b[i].y0 || a[i].y1 != b[i].y1)
 			return 0;
+	return 1;
+}
+
+/* end_piece(), or end_piece() of @p without a frame's bar joined on at
+ * its outer side (then @p becomes that). */
+static int chain_end(struct rd_comp *p, const struct rd_comp *end, float H,
+		     const struct band *b, int left)
+{
+	struct rd_comp q;
+
+	if (end_piece(p, end, H, b))
+		return 1;
+	if (!strip_bar(p, b, left, H, &q) || !end_piece(&q, end, H, b))
+		return 0;
+	*p = q;
 	return 1;
 }
 
@@ -519,9 +579,11 @@ int rd_resegment(struct rd_ccl *ccl, struct rd_buf *scratch,
 	}
 	if (first < 0)
 		return 0;
-	while (first > 0 && end_piece(&pieces[first - 1], &pieces[first], H, &b))
+	while (first > 0 &&
+	       chain_end(&pieces[first - 1], &pieces[first], H, &b, 1))
 		first--;
-	while (last + 1 < np && end_piece(&pieces[last + 1], &pieces[last], H, &b))
+	while (last + 1 < np &&
+	       chain_end(&pieces[last + 1], &pieces[last], H, &b, 0))
 		last++;
 	n = last - first + 1;
 	if (n < 4 || n > RD_MAX_LINE)
