@@ -10,7 +10,9 @@
  * other, or a character and a bolt) is split at its emptiest columns into
  * as many pieces as the line's character pitch says it holds. The pieces
  * next to the line's ends are chained on with the same gap rule as the
- * line. The new line is read beside the first one; ranking chooses.
+ * line; one joined at its outer side to the plate's edge or a frame's
+ * side (a bar going on above or below the band) is chained on without the
+ * bar. The new line is read beside the first one; ranking chooses.
  *
  * A line of the other polarity that reads as nothing is often the plate's
  * ground showing between characters that are all joined below or above

@@ -193,6 +193,36 @@ static void test_plate_edge_not_a_character(void **state)
 	rd_buf_free(&band);
 }
 
+static void test_end_joined_to_frame(void **state)
+{
+	struct rd_ccl ccl = { 0 };
+	struct rd_buf band = { 0 };
+	struct rd_line lines[8], out;
+	int left = glyph_x(0) - 3, right = glyph_x(6) + 8;
+
+	(void)state;
+	memset(mask, 0, sizeof(mask));
+	for (int i = 0; i < 6; i++)
+		ring(glyph_x(i));
+	/* A dealer frame: its top edge and its sides, from above the
+	 * characters to below them. Glyph 0 touches the left side, so it
+	 * is part of the frame and lost from the line. The right side is
+	 * thicker along the characters' rows, by a quarter of their height:
+	 * too narrow for a character once the side is taken off. */
+	fill(left, TOP - 8, right + 3, TOP - 5);
+	fill(left, TOP - 8, glyph_x(0), TOP + GH + 8);
+	fill(right, TOP - 8, right + 3, TOP + GH + 8);
+	fill(right - 8, TOP, right, TOP + GH);
+	assert_int_equal(find_lines(&ccl, lines, 8), 1);
+	assert_int_equal(lines[0].n, 5);
+	assert_int_equal(lines[0].c[0].x0, glyph_x(1));
+	assert_int_equal(reseg(&ccl, &band, &lines[0], &out), 1);
+	/* Glyph 0 without the frame's side; the sliver is no character. */
+	assert_glyphs(&out, 0, 6);
+	rd_ccl_free(&ccl);
+	rd_buf_free(&band);
+}
+
 static void test_lines_left_alone(void **state)
 {
 	struct rd_ccl ccl = { 0 };
@@ -516,6 +546,7 @@ int main(void)
 		cmocka_unit_test(test_split_touching),
 		cmocka_unit_test(test_free_from_below_and_recover_end),
 		cmocka_unit_test(test_plate_edge_not_a_character),
+		cmocka_unit_test(test_end_joined_to_frame),
 		cmocka_unit_test(test_lines_left_alone),
 		cmocka_unit_test(test_characters_between_gaps),
 		cmocka_unit_test(test_feet_joined_to_a_frame),
