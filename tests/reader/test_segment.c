@@ -125,6 +125,25 @@ static void assert_glyphs(const struct rd_line *out, int i0, int n)
 	}
 }
 
+/*
+ * The mask's one line of dark characters has @n_line of them, glyph 0 lost
+ * (joined to something); cut again in its band it is glyphs 0..@n_out-1.
+ */
+static void assert_first_recovered(int n_line, int n_out)
+{
+	struct rd_ccl ccl = { 0 };
+	struct rd_buf band = { 0 };
+	struct rd_line lines[8], out;
+
+	assert_int_equal(find_lines(&ccl, lines, 8), 1);
+	assert_int_equal(lines[0].n, n_line);
+	assert_int_equal(lines[0].c[0].x0, glyph_x(1));
+	assert_int_equal(reseg(&ccl, &band, &lines[0], &out), 1);
+	assert_glyphs(&out, 0, n_out);
+	rd_ccl_free(&ccl);
+	rd_buf_free(&band);
+}
+
 static void test_split_touching(void **state)
 {
 	struct rd_ccl ccl = { 0 };
@@ -148,10 +167,6 @@ static void test_split_touching(void **state)
 
 static void test_free_from_below_and_recover_end(void **state)
 {
-	struct rd_ccl ccl = { 0 };
-	struct rd_buf band = { 0 };
-	struct rd_line lines[8], out;
-
 	(void)state;
 	memset(mask, 0, sizeof(mask));
 	for (int i = 0; i < 7; i++)
@@ -160,13 +175,7 @@ static void test_free_from_below_and_recover_end(void **state)
 	 * from the line; glyph 4 hangs from a bar above. */
 	fill(glyph_x(0) - 4, TOP + GH, glyph_x(0) + GW + 2, TOP + GH + 12);
 	fill(glyph_x(4) + 4, TOP - 10, glyph_x(4) + 8, TOP);
-	assert_int_equal(find_lines(&ccl, lines, 8), 1);
-	assert_int_equal(lines[0].n, 5);
-	assert_int_equal(lines[0].c[0].x0, glyph_x(1));
-	assert_int_equal(reseg(&ccl, &band, &lines[0], &out), 1);
-	assert_glyphs(&out, 0, 7);
-	rd_ccl_free(&ccl);
-	rd_buf_free(&band);
+	assert_first_recovered(5, 7);
 }
 
 static void test_plate_edge_not_a_character(void **state)
@@ -195,9 +204,6 @@ static void test_plate_edge_not_a_character(void **state)
 
 static void test_end_joined_to_frame(void **state)
 {
-	struct rd_ccl ccl = { 0 };
-	struct rd_buf band = { 0 };
-	struct rd_line lines[8], out;
 	int left = glyph_x(0) - 3, right = glyph_x(6) + 8;
 
 	(void)state;
@@ -213,14 +219,8 @@ static void test_end_joined_to_frame(void **state)
 	fill(left, TOP - 8, glyph_x(0), TOP + GH + 8);
 	fill(right, TOP - 8, right + 3, TOP + GH + 8);
 	fill(right - 8, TOP, right, TOP + GH);
-	assert_int_equal(find_lines(&ccl, lines, 8), 1);
-	assert_int_equal(lines[0].n, 5);
-	assert_int_equal(lines[0].c[0].x0, glyph_x(1));
-	assert_int_equal(reseg(&ccl, &band, &lines[0], &out), 1);
 	/* Glyph 0 without the frame's side; the sliver is no character. */
-	assert_glyphs(&out, 0, 6);
-	rd_ccl_free(&ccl);
-	rd_buf_free(&band);
+	assert_first_recovered(5, 6);
 }
 
 static void test_lines_left_alone(void **state)
