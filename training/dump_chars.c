@@ -9,13 +9,20 @@
  *       box high (smaller text there is not the plate), gives one patch per
  *       character; lines elsewhere give "junk" patches (at most 6 per image)
  *   anpr-train-dump chars LIST OUT    single-character crops (gb_chars)
+ *   anpr-train-dump lines LIST OUT    scene images: every one-row line the
+ *       reader finds over the labelled plate box, at least 0.3 of the box
+ *       high and 0.6 of it wide (not a part of the text, the digits
+ *       alone), whatever its number of components, gives its whole band
+ *       (rd_quad_band of its quadrilateral), labelled with the plate text:
+ *       for a recognizer that reads the line at once
  *
  * LIST lines: path TAB label [TAB x TAB y TAB w TAB h]; a scene without a
  * box gives nothing (its plate line cannot be told from other text).
  * OUT records (docs/reader.md): label byte ('?' junk), u32 LE group id
  * (FNV-1a of the plate text for scenes, of the source photo's name after
  * "<char>-<variant>-" for crops: grouped validation splits), then 24 x 16
- * bytes of ink (0..255).
+ * bytes of ink (0..255). Line records: the text, NUL-padded to
+ * LINE_LABEL bytes, the u32 LE group id, RD_BAND_H x RD_BAND_W bytes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,8 +31,12 @@
 #include "anpr_image.h"
 #include "reader_hook.h"
 
+#define LINE_LABEL	16
+
 struct scene {
 	FILE *out;
+	int lines_mode;
+	const struct anpr_image *img;	/* the frame, for lines_mode */
 	const char *label;
 	int box[4];		/* label box, frame px; w = 0: none */
 	uint32_t group;
@@ -64,6 +75,25 @@ static void put(FILE *out, char label, uint32_t group, const float *patch)
 	fwrite(rec, sizeof(rec), 1, out);
 }
 
+static void put_line(struct scene *sc, const struct rd_line *l, int s,
+		     int dark)
+{
+	static float band[RD_BAND_H * RD_BAND_W];
+	unsigned char rec[LINE_LABEL + 4 + RD_BAND_H * RD_BAND_W] = { 0 };
+	struct anpr_plate p;
+
+	rd_line_geometry(l, s, &p);
+	rd_quad_band(sc->img->data, sc->img->stride, sc->img->width,
+		     sc->img->height, p.quad, dark, band);
+	strncpy((char *)rec, sc->label, LINE_LABEL - 1);
+	for (int i = 0; i < 4; i++)
+		rec[LINE_LABEL + i] = (unsigned char)(sc->group >> (8 * i));
+	for (int i = 0; i < RD_BAND_H * RD_BAND_W; i++)
+		rec[LINE_LABEL + 4 + i] = (unsigned char)(band[i] * 255.0f + 0.5f);
+	fwrite(rec, sizeof(rec), 1, sc->out);
+	sc->matched++;
+}
+
 static void on_line(void *ctx, const struct rd_line *l, int s, int dark,
 		    const float *patches)
 {
@@ -82,6 +112,15 @@ static void on_line(void *ctx, const struct rd_line *l, int s, int dark,
 	in = sc->box[2] > 0 && (x0 + x1) / 2 >= sc->box[0] &&
 	     (x0 + x1) / 2 <= sc->box[0] + sc->box[2] &&
 	     (y0 + y1) / 2 >= sc->box[1] && (y0 + y1) / 2 <= sc->box[1] + sc->box[3];
+	if (sc->lines_mode) {
+		/* Not a part of the plate's text (its digits alone): the
+		 * label would not be what the band shows. */
+		if (in && l->rows == 1 &&
+		    (float)(y1 - y0) >= 0.3f * (float)sc->box[3] &&
+		    (float)(x1 - x0) >= 0.6f * (float)sc->box[2])
+			put_line(sc, l, s, dark);
+		return;
+	}
 	/* Small text inside the plate box (a state name, a slogan, a dealer's
 	 * line) with as many characters as the label is not the plate. */
 	if (in && l->n == (int)strlen(sc->label) &&
@@ -103,17 +142,19 @@ int main(int argc, char **argv)
 {
 	char line[4096], err[512];
 	FILE *list, *out;
-	int chars, nimg = 0, nmatch = 0, nsamples = 0, bad = 0;
+	int chars, lines_mode, nimg = 0, nmatch = 0, nsamples = 0, nrec = 0, bad = 0;
 	struct anpr_reader_config cfg;
 	struct anpr_reader *r = NULL;
 	struct rd_ccl ccl = { 0 };
 	struct rd_buf mask = { 0 };
 
-	if (argc != 4 || (strcmp(argv[1], "scenes") != 0 && strcmp(argv[1], "chars") != 0)) {
-		fprintf(stderr, "usage: %s scenes|chars LIST OUT\n", argv[0]);
+	if (argc != 4 || (strcmp(argv[1], "scenes") != 0 && strcmp(argv[1], "chars") != 0 &&
+			  strcmp(argv[1], "lines") != 0)) {
+		fprintf(stderr, "usage: %s scenes|chars|lines LIST OUT\n", argv[0]);
 		return 2;
 	}
 	chars = !strcmp(argv[1], "chars");
+	lines_mode = !strcmp(argv[1], "lines");
 	list = fopen(argv[2], "r");
 	if (!list) {
 		perror(argv[2]);
@@ -127,7 +168,7 @@ int main(int argc, char **argv)
 	}
 	anpr_reader_config_default(&cfg);
 	cfg.region = ANPR_REGION_AUTO;
-	struct scene sc = { .out = out };
+	struct scene sc = { .out = out, .lines_mode = lines_mode };
 
 	if (!chars) {
 		r = rd_reader_create_hooked(&cfg, 0, on_line, &sc, err, sizeof(err));
@@ -173,6 +214,7 @@ int main(int argc, char **argv)
 			sc.label = label;
 			sc.group = hash(label);
 			sc.matched = sc.junk = sc.lines = 0;
+			sc.img = &img;
 			memset(sc.box, 0, sizeof(sc.box));
 			if (f[3]) {
 				for (int i = 0; i < 4; i++)
@@ -185,6 +227,7 @@ int main(int argc, char **argv)
 			anpr_reader_read(r, img.data, img.width, img.height,
 					 img.stride, &rd);
 			nmatch += sc.matched > 0;
+			nrec += sc.matched;
 		}
 		anpr_image_free(&img);
 	}
@@ -195,6 +238,9 @@ int main(int argc, char **argv)
 	}
 	if (chars)
 		fprintf(stderr, "%s: %d crops, %d patches\n", argv[2], nimg, nsamples);
+	else if (lines_mode)
+		fprintf(stderr, "%s: %d images, %d with a line over the plate, "
+			"%d line records\n", argv[2], nimg, nmatch, nrec);
 	else
 		fprintf(stderr, "%s: %d images, %d with the plate line matched\n",
 			argv[2], nimg, nmatch);

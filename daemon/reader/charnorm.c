@@ -4,7 +4,8 @@
  * fixed-size input: scaled to the patch height keeping its aspect (at most
  * the patch width), centred, contrast stretched, ink 1, background 0. The
  * training data is cut by this same function (training/README and
- * docs/reader.md), so training and inference see the same patches.
+ * docs/reader.md), so training and inference see the same patches. A
+ * whole line's band is cut likewise (rd_quad_band).
  */
 #include <math.h>
 #include <string.h>
@@ -132,4 +133,35 @@ int rd_single_char_box(const struct anpr_kern_ops *k, struct rd_ccl *ccl,
 		return -1;
 	*box = ((const struct rd_comp *)ccl->comps.p)[best];
 	return 0;
+}
+
+void rd_quad_band(const uint8_t *img, size_t stride, int w, int h,
+		  const float *quad, int dark, float *out)
+{
+	float lo = 255.0f, hi = 0.0f, span;
+
+	for (int py = 0; py < RD_BAND_H; py++) {
+		/* Down the left and right edges, then across. */
+		float v = ((float)py + 0.5f) / (float)RD_BAND_H;
+		float lx = quad[0] + (quad[6] - quad[0]) * v;
+		float ly = quad[1] + (quad[7] - quad[1]) * v;
+		float rx = quad[2] + (quad[4] - quad[2]) * v;
+		float ry = quad[3] + (quad[5] - quad[3]) * v;
+
+		for (int px = 0; px < RD_BAND_W; px++) {
+			float u = ((float)px + 0.5f) / (float)RD_BAND_W;
+			float g = sample(img, stride, w, h, lx + (rx - lx) * u - 0.5f,
+					 ly + (ry - ly) * u - 0.5f);
+
+			out[py * RD_BAND_W + px] = g;
+			lo = g < lo ? g : lo;
+			hi = g > hi ? g : hi;
+		}
+	}
+	span = hi - lo < 16.0f ? 16.0f : hi - lo;
+	for (int i = 0; i < RD_BAND_H * RD_BAND_W; i++) {
+		float ink = dark ? (hi - out[i]) / span : (out[i] - lo) / span;
+
+		out[i] = ink < 0 ? 0 : ink > 1 ? 1 : ink;
+	}
 }

@@ -220,8 +220,7 @@ const char *anpr_reader_simd(const struct anpr_reader *r)
 	return r->k->name;
 }
 
-/* Plate geometry, in frame pixels, from a line found at scale s. */
-static void line_geometry(const struct rd_line *l, int s, struct anpr_plate *p)
+void rd_line_geometry(const struct rd_line *l, int s, struct anpr_plate *p)
 {
 	float x0 = 1e9f, x1 = -1e9f, cx = 0, cy = 0;
 	float h = l->height, mx = RD_QUAD_MARGIN_X * h, my = RD_QUAD_MARGIN_Y * h;
@@ -351,7 +350,7 @@ static int recognise(struct anpr_reader *r, const uint8_t *img, size_t stride,
 	c->p.region = d.region;
 	c->p.format = d.format;
 	c->p.dark_on_light = dark;
-	line_geometry(&at, s, &c->p);
+	rd_line_geometry(&at, s, &c->p);
 	/* Plates are usually the largest text around them (overlays, dealer
 	 * frames and stickers are smaller): a little for size. */
 	c->rank = rd_rank_reading(d.score, c->p.char_height, dark,

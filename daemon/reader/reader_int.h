@@ -260,9 +260,29 @@ struct rd_cand {
 float rd_rank_reading(float score, float char_height, int dark_on_light,
 		      int at_edge);
 /* The margins of a plate's quadrilateral around its characters, x their
- * height: beside them and above and below them (line_geometry()). */
+ * height: beside them and above and below them (rd_line_geometry()). */
 #define RD_QUAD_MARGIN_X	0.35f
 #define RD_QUAD_MARGIN_Y	0.3f
+
+/*
+ * rd_line_geometry - a plate's @quad, @box and @char_height, in frame
+ * pixels, from line @l found on the pyramid level of scale @s.
+ */
+void rd_line_geometry(const struct rd_line *l, int s, struct anpr_plate *p);
+
+/* The patch of a whole line: rd_quad_band(). */
+#define RD_BAND_H	32
+#define RD_BAND_W	128
+
+/*
+ * rd_quad_band - the parallelogram @quad (TL, TR, BR, BL, frame pixels,
+ * as rd_line_geometry() writes it) of the grey frame sampled bilinearly
+ * into RD_BAND_H x RD_BAND_W floats (@out, row-major), contrast
+ * stretched between its darkest and lightest samples: ink (dark or light
+ * as @dark says) 1, ground 0. Outside the frame the edge pixels repeat.
+ */
+void rd_quad_band(const uint8_t *img, size_t stride, int w, int h,
+		  const float *quad, int dark, float *out);
 
 /*
  * rd_at_edge - 1 if a reading's characters (its @quad, as line geometry

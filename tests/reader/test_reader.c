@@ -647,6 +647,45 @@ static void test_bad_weights(void **state)
 	free(copy);
 }
 
+/*
+ * A line's band: the quadrilateral sampled into RD_BAND_H x RD_BAND_W. A
+ * dark block in an axis-aligned quad lands where its place in the quad
+ * says, as ink 1 on ground 0 (0 and 1 swapped when the ink is light); a
+ * stripe along a sloped quad's middle lands on the band's middle rows.
+ */
+static void test_quad_band(void **state)
+{
+	struct canvas c = canvas_new(200, 120, 200);
+	static float band[RD_BAND_H * RD_BAND_W];
+	const float flat[8] = { 50, 30, 150, 30, 150, 70, 50, 70 };
+	const float sloped[8] = { 50, 40, 150, 60, 150, 80, 50, 60 };
+
+	(void)state;
+	rect(&c, 60, 40, 80, 60, 20);	/* u 0.1..0.3, v 0.25..0.75 */
+	rd_quad_band(c.p, c.stride, c.w, c.h, flat, 1, band);
+	assert_true(band[16 * RD_BAND_W + 25] > 0.99f);
+	assert_true(band[2 * RD_BAND_W + 25] < 0.01f);	/* above the block */
+	assert_true(band[16 * RD_BAND_W + 60] < 0.01f);	/* right of it */
+	assert_true(band[16 * RD_BAND_W + 10] < 0.01f);	/* left of it */
+	rd_quad_band(c.p, c.stride, c.w, c.h, flat, 0, band);
+	assert_true(band[16 * RD_BAND_W + 25] < 0.01f);
+	assert_true(band[2 * RD_BAND_W + 25] > 0.99f);
+
+	memset(c.p, 200, (size_t)c.w * c.h);
+	for (int x = 45; x < 155; x++) {	/* y = 50 + 0.2 (x - 50), 4 high */
+		int y = (int)lrintf(48.0f + 0.2f * (float)(x - 50));
+
+		rect(&c, x, y, x + 1, y + 4, 20);
+	}
+	rd_quad_band(c.p, c.stride, c.w, c.h, sloped, 1, band);
+	for (int px = 4; px < RD_BAND_W - 4; px++) {
+		assert_true(band[16 * RD_BAND_W + px] > 0.7f);
+		assert_true(band[4 * RD_BAND_W + px] < 0.05f);
+		assert_true(band[28 * RD_BAND_W + px] < 0.05f);
+	}
+	free(c.p);
+}
+
 /* One reader per thread: readers running at once read what one reads alone. */
 struct worker {
 	const struct canvas *c;
@@ -791,6 +830,7 @@ int main(void)
 		cmocka_unit_test(test_bad_frames),
 		cmocka_unit_test(test_bad_weights),
 		cmocka_unit_test(test_single_char_polarity),
+		cmocka_unit_test(test_quad_band),
 		cmocka_unit_test(test_injected_clock),
 		cmocka_unit_test(test_readers_in_threads),
 	};

@@ -67,6 +67,43 @@ read -r labels _ < <(records "$tmp/tall.bin")
 check "scenes: a line under 0.3 of the box's height labels nothing" \
 	test -z "$(tr -d '?-' <<<"$labels")"
 
+# Lines: the plate's band under its text, whatever its components.
+# lines FILE: "LABELS GROUPS RECORDS REMAINDER MAXINK INKROWS" (INKROWS:
+# the first record's mean ink of its top 4 rows, middle 8 rows, bottom 4)
+lines() {
+	/usr/bin/python3 - "$1" <<'PY'
+import sys
+b = open(sys.argv[1], "rb").read()
+R = 16 + 4 + 32 * 128
+recs = [b[i:i + R] for i in range(0, len(b) - R + 1, R)]
+labels = sorted({r[:16].rstrip(b"\0").decode() for r in recs})
+groups = sorted({int.from_bytes(r[16:20], "little") for r in recs})
+ink = max(max(r[20:]) for r in recs) if recs else -1
+def rows(r, a, z):
+    px = r[20 + a * 128:20 + z * 128]
+    return round(sum(px) / len(px))
+band = "%d/%d/%d" % (rows(recs[0], 0, 4), rows(recs[0], 12, 20), rows(recs[0], 28, 32)) if recs else "-"
+print(",".join(labels) or "-", ",".join(map(str, groups)) or "-", len(b) // R, len(b) % R, ink, band)
+PY
+}
+"$bin" lines "$tmp/ok.list" "$tmp/lines.bin" 2>"$tmp/err"
+check "lines: exit 0 on a good list" test $? -eq 0
+read -r labels groups count rem ink band < <(lines "$tmp/lines.bin")
+check "lines: whole 4116-byte records ($count)" test "$rem" -eq 0 -a "$count" -ge 1
+check "lines: labelled with the plate text, its group id" \
+	test "$labels" = AB12CDE -a "$groups" = "$(fnv AB12CDE)"
+IFS=/ read -r top mid bot <<<"$band"
+check "lines: ink in the band's middle rows, not its margins ($band)" \
+	test "$ink" -eq 255 -a "$mid" -gt $((2 * top)) -a "$mid" -gt $((2 * bot)) -a "$mid" -gt 40
+check "lines: stderr counts the image and the records" \
+	grep -q "1 images, 1 with a line over the plate, $count line records" "$tmp/err"
+"$bin" lines "$tmp/box.list" "$tmp/lbox.bin" 2>/dev/null
+check "lines: text outside the box gives nothing" test ! -s "$tmp/lbox.bin"
+# The box four times as wide as the text: a part of the plate's text.
+printf '%s\tAB12CDE\t56\t60\t1224\t84\n' "$data/gb-ir-AB12CDE.png" >"$tmp/wide.list"
+"$bin" lines "$tmp/wide.list" "$tmp/lwide.bin" 2>/dev/null
+check "lines: a line under 0.6 of the box's width gives nothing" test ! -s "$tmp/lwide.bin"
+
 # A drawn crop (a dark bar on white, named as gb_chars names its crops).
 {
 	printf 'P5\n16 40\n255\n'
