@@ -100,9 +100,8 @@ static void on_line(void *ctx, const struct rd_line *l, int s, int dark,
 	struct scene *sc = ctx;
 	int x0 = l->c[0].x0 * s, x1 = l->c[l->n - 1].x1 * s;
 	int y0 = 1 << 30, y1 = -1;
-	int in;
+	int in, tall;
 
-	(void)dark;
 	sc->lines++;
 	for (int i = 0; i < l->n; i++) {
 		y0 = l->c[i].y0 * s < y0 ? l->c[i].y0 * s : y0;
@@ -112,19 +111,18 @@ static void on_line(void *ctx, const struct rd_line *l, int s, int dark,
 	in = sc->box[2] > 0 && (x0 + x1) / 2 >= sc->box[0] &&
 	     (x0 + x1) / 2 <= sc->box[0] + sc->box[2] &&
 	     (y0 + y1) / 2 >= sc->box[1] && (y0 + y1) / 2 <= sc->box[1] + sc->box[3];
+	/* Small text inside the plate box (a state name, a slogan, a dealer's
+	 * line) is not the plate. */
+	tall = (float)(y1 - y0) >= 0.3f * (float)sc->box[3];
 	if (sc->lines_mode) {
 		/* Not a part of the plate's text (its digits alone): the
 		 * label would not be what the band shows. */
-		if (in && l->rows == 1 &&
-		    (float)(y1 - y0) >= 0.3f * (float)sc->box[3] &&
+		if (in && tall && l->rows == 1 &&
 		    (float)(x1 - x0) >= 0.6f * (float)sc->box[2])
 			put_line(sc, l, s, dark);
 		return;
 	}
-	/* Small text inside the plate box (a state name, a slogan, a dealer's
-	 * line) with as many characters as the label is not the plate. */
-	if (in && l->n == (int)strlen(sc->label) &&
-	    (float)(y1 - y0) >= 0.3f * (float)sc->box[3]) {
+	if (in && tall && l->n == (int)strlen(sc->label)) {
 		for (int i = 0; i < l->n; i++)
 			put(sc->out, sc->label[i], sc->group,
 			    patches + (size_t)i * RD_CH_H * RD_CH_W);

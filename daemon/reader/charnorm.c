@@ -12,6 +12,17 @@
 
 #include "reader_int.h"
 
+#define MIN_SPAN	16.0f	/* grey levels stretched over at least */
+
+/* @v stretched over [@lo, @lo + @span] (@hi = the lightest): ink, as dark
+ * or light as @dark says, 1, the ground 0. */
+static float ink(float v, float lo, float hi, float span, int dark)
+{
+	float i = dark ? (hi - v) / span : (v - lo) / span;
+
+	return i < 0 ? 0 : i > 1 ? 1 : i;
+}
+
 static float sample(const uint8_t *img, size_t stride, int w, int h, float x,
 		    float y)
 {
@@ -73,7 +84,7 @@ void rd_norm_char(const uint8_t *img, size_t stride, int w, int h,
 				hi = row[x];
 		}
 	}
-	float span = hi - lo < 16.0f ? 16.0f : hi - lo;
+	float span = hi - lo < MIN_SPAN ? MIN_SPAN : hi - lo;
 
 	memset(out, 0, sizeof(float) * RD_CH_H * RD_CH_W);
 	for (int py = 0; py < RD_CH_H; py++) {
@@ -83,9 +94,8 @@ void rd_norm_char(const uint8_t *img, size_t stride, int w, int h,
 			int rel = px - tw / 2;	/* columns from the patch centre */
 			float sx = cx + ((float)rel + 0.5f) / scale - 0.5f;
 			float v = sample(img, stride, w, h, sx, sy);
-			float ink = dark ? (hi - v) / span : (v - lo) / span;
 
-			out[py * RD_CH_W + ox + px] = ink < 0 ? 0 : ink > 1 ? 1 : ink;
+			out[py * RD_CH_W + ox + px] = ink(v, lo, hi, span, dark);
 		}
 	}
 }
@@ -158,10 +168,7 @@ void rd_quad_band(const uint8_t *img, size_t stride, int w, int h,
 			hi = g > hi ? g : hi;
 		}
 	}
-	span = hi - lo < 16.0f ? 16.0f : hi - lo;
-	for (int i = 0; i < RD_BAND_H * RD_BAND_W; i++) {
-		float ink = dark ? (hi - out[i]) / span : (out[i] - lo) / span;
-
-		out[i] = ink < 0 ? 0 : ink > 1 ? 1 : ink;
-	}
+	span = hi - lo < MIN_SPAN ? MIN_SPAN : hi - lo;
+	for (int i = 0; i < RD_BAND_H * RD_BAND_W; i++)
+		out[i] = ink(out[i], lo, hi, span, dark);
 }

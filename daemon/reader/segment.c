@@ -38,6 +38,13 @@
 #define BAR_REACH	0.3f	/* a frame's bar joined to an end piece, x H */
 #define STRIPPED_MIN_W	0.35f	/* what is left of it: width, x H */
 
+/* @c moved by (@dx, @dy): between mask and band coordinates. */
+static struct rd_comp shifted(const struct rd_comp *c, int dx, int dy)
+{
+	return (struct rd_comp){ c->x0 + dx, c->y0 + dy, c->x1 + dx,
+				 c->y1 + dy, c->area };
+}
+
 static int by_x0(const void *a, const void *b)
 {
 	const struct rd_comp *p = a, *q = b;
@@ -243,8 +250,7 @@ static int end_piece(const struct rd_comp *p, const struct rd_comp *end,
 	float gap = p->x0 > end->x0 ? (float)(p->x0 - end->x1) :
 				      (float)(end->x0 - p->x1);
 	float ph = (float)(p->y1 - p->y0);
-	struct rd_comp q = { p->x0 - b->x0, p->y0 - b->y0, p->x1 - b->x0,
-			     p->y1 - b->y0, p->area };
+	struct rd_comp q = shifted(p, -b->x0, -b->y0);
 
 	return gap <= END_GAP * H && gap >= -0.15f * H &&
 	       ph >= END_MIN_H * H && ph <= END_MAX_H * H && !through(&q, b);
@@ -260,17 +266,17 @@ static int end_piece(const struct rd_comp *p, const struct rd_comp *end,
 static int strip_bar(const struct rd_comp *p, const struct band *b, int left,
 		     float H, struct rd_comp *out)
 {
-	int x0 = p->x0 - b->x0, x1 = p->x1 - b->x0;
-	int y0 = p->y0 - b->y0, y1 = p->y1 - b->y0;
+	struct rd_comp in = shifted(p, -b->x0, -b->y0), q;
+	int x0 = in.x0, x1 = in.x1, y0 = in.y0, y1 = in.y1;
 	int reach = (int)(BAR_REACH * H), inner[2] = { -1, -1 }, cut;
-	struct rd_comp col, q;
 
 	/* The innermost column that goes on above, and below; the bar is
 	 * out to the nearer of the two (a character's stem beside it may
 	 * go on at one side, through a blot of the frame's corner). */
 	for (int i = 0; i < reach && i < x1 - x0; i++) {
-		col = (struct rd_comp){ left ? x0 + i : x1 - 1 - i, y0, 0, y1, 0 };
-		col.x1 = col.x0 + 1;
+		int x = left ? x0 + i : x1 - 1 - i;
+		struct rd_comp col = { x, y0, x + 1, y1, 0 };
+
 		for (int side = 0; side < 2; side++)
 			if (touches(&col, b, side))
 				inner[side] = i;
@@ -285,11 +291,7 @@ static int strip_bar(const struct rd_comp *p, const struct band *b, int left,
 	/* A sliver of the frame is no character (a '1' so joined is lost). */
 	if ((float)(q.x1 - q.x0) < STRIPPED_MIN_W * H)
 		return 0;
-	q.x0 += b->x0;
-	q.x1 += b->x0;
-	q.y0 += b->y0;
-	q.y1 += b->y0;
-	*out = q;
+	*out = shifted(&q, b->x0, b->y0);
 	return 1;
 }
 
@@ -562,12 +564,8 @@ int rd_resegment(struct rd_ccl *ccl, struct rd_buf *scratch,
 		}
 	}
 	/* Back to mask coordinates. */
-	for (int i = 0; i < np; i++) {
-		pieces[i].x0 += b.x0;
-		pieces[i].x1 += b.x0;
-		pieces[i].y0 += b.y0;
-		pieces[i].y1 += b.y0;
-	}
+	for (int i = 0; i < np; i++)
+		pieces[i] = shifted(&pieces[i], b.x0, b.y0);
 	qsort(pieces, (size_t)np, sizeof(pieces[0]), by_x0);
 	/* The pieces within the line's span, then those chained on at its
 	 * ends. */
