@@ -3,12 +3,16 @@
  * anpr-read - read number plates from image files.
  *
  *   anpr-read [--json] [--region gb|eu|us|br|auto] [--simd LEVEL]
- *             [--weights FILE] IMAGE...
+ *             [--weights FILE] [--line-weights FILE] [--line-reread N]
+ *             IMAGE...
  *
  * Plain output: one line per image, "FILE: TEXT (confidence, region) ...",
  * best plate first. With --json, one object per image per line:
  *   {"file":..., "ms":..., "plates":[{"text":..., "confidence":...,
- *    "region":..., "box":[x,y,w,h]}]}
+ *    "region":..., "format":..., "reader":"chars"|"line",
+ *    "box":[x,y,w,h]}]}
+ * ("reader" says which reader's text stands: the character reader's, or
+ * the line recognizer's where it overruled it; docs/reader.md.)
  * ("ms" is the reader's CPU time for the frame, decoding excluded.) An image
  * that cannot be read gets a message on stderr naming it and the reason;
  * the others are still read, and the exit status is 1 at the end.
@@ -25,7 +29,8 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: anpr-read [--json] [--region gb|eu|us|br|auto] "
-		"[--simd scalar|sse4.1|avx2|neon] [--weights FILE] IMAGE...\n");
+		"[--simd scalar|sse4.1|avx2|neon] [--weights FILE]\n"
+		"                 [--line-weights FILE] [--line-reread N] IMAGE...\n");
 }
 
 static void json_str(const char *s)
@@ -55,8 +60,9 @@ static void print_json(const char *file, const struct anpr_read *rd)
 		printf("%s{\"text\":", i ? "," : "");
 		json_str(p->text);
 		printf(",\"confidence\":%.3f,\"region\":\"%s\",\"format\":\"%s\","
-		       "\"box\":[%d,%d,%d,%d]}", (double)p->confidence,
-		       anpr_region_name(p->region), p->format, p->box[0],
+		       "\"reader\":\"%s\",\"box\":[%d,%d,%d,%d]}",
+		       (double)p->confidence, anpr_region_name(p->region),
+		       p->format, p->line_read ? "line" : "chars", p->box[0],
 		       p->box[1], p->box[2], p->box[3]);
 	}
 	printf("]}\n");
@@ -81,6 +87,8 @@ int main(int argc, char **argv)
 		{ "region", required_argument, NULL, 'r' },
 		{ "simd", required_argument, NULL, 's' },
 		{ "weights", required_argument, NULL, 'w' },
+		{ "line-weights", required_argument, NULL, 'l' },
+		{ "line-reread", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -90,7 +98,7 @@ int main(int argc, char **argv)
 	char err[512];
 
 	anpr_reader_config_default(&cfg);
-	while ((c = getopt_long(argc, argv, "jr:s:w:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jr:s:w:l:n:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = 1;
@@ -114,6 +122,21 @@ int main(int argc, char **argv)
 		case 'w':
 			cfg.weights_path = optarg;
 			break;
+		case 'l':
+			cfg.line_weights_path = optarg;
+			break;
+		case 'n': {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+
+			if (end == optarg || *end || n < 0 || n > ANPR_READER_MAX_PLATES) {
+				fprintf(stderr, "anpr-read: --line-reread takes 0..%d, "
+					"not '%s'\n", ANPR_READER_MAX_PLATES, optarg);
+				return 2;
+			}
+			cfg.line_reread = (int)n;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 0;

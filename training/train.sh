@@ -1,5 +1,7 @@
 #!/bin/bash
 # Rebuild the reader's character classifier, training/weights/chars.bin,
+# and its line recognizer, training/weights/lines.bin (with lines.check, one
+# input and torch's output for it, which the C inference's test compares),
 # from nothing but this repository, Debian packages and the dev photos:
 #   1. render synthetic plate scenes (render_plates.py, seeded), and small,
 #      blurred ones as far or moving plates give them;
@@ -7,7 +9,10 @@
 #      box) and from the UK character crops, with the reader's own pipeline
 #      (anpr-train-dump, so training sees exactly what inference sees);
 #   3. train (train_chars.py, seeded, one thread: deterministic) and write
-#      the weights.
+#      the weights;
+#   4. cut the band of every line found over a plate, from the same scenes
+#      and photos (anpr-train-dump lines), and train the line recognizer
+#      on them (train_lines.py, seeded, one thread).
 #   training/train.sh BUILD_DIR SEED        (via `make train-reader`)
 set -eu
 build=${1:-build}
@@ -17,6 +22,7 @@ dev=${ANPR_DEV:-$top/../shared/data/plates/dev}
 work=${ANPR_TRAIN_WORK:-$build/train}
 py=/usr/bin/python3
 out=${ANPR_WEIGHTS_OUT:-$top/training/weights/chars.bin}
+lines_out=${ANPR_LINE_WEIGHTS_OUT:-$top/training/weights/lines.bin}
 
 missing=$(sed 's/#.*//' "$top/training/deps.list" | while read -r p; do
 	[ -n "$p" ] || continue
@@ -48,4 +54,13 @@ else
 	echo "train: $dev/labels.tsv not found: synthetic data only"
 fi
 $py "$top/training/train_chars.py" --out "$out" --seed "$seed" --epochs 14 "${data[@]}"
-sha256sum "$out"
+
+"$build/bin/anpr-train-dump" lines "$work/synth/list.tsv" "$work/synth.lines"
+line_data=(--data "synth=$work/synth.lines")
+if [ -f "$dev/labels.tsv" ]; then
+	"$build/bin/anpr-train-dump" lines "$work/dev.list" "$work/dev.lines" || true
+	line_data+=(--data "dev=$work/dev.lines:3" --val dev)
+fi
+$py "$top/training/train_lines.py" --out "$lines_out" --check "${lines_out%.bin}.check" \
+	--seed "$seed" --epochs 8 "${line_data[@]}"
+sha256sum "$out" "$lines_out"

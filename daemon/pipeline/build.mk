@@ -8,10 +8,11 @@ ANPRD_LDLIBS := $(ANPRCAP_LDLIBS) -lsodium -lcurl -lgps -lsystemd -lm -lpthread
 $(eval $(call add_prog,anprd,daemon/pipeline/anprd_main.c,$(ANPRD_LIBS),$(ANPRD_LDLIBS)))
 
 # Records name the reader model that produced them: the SHA-256 of the
-# weights built into the reader library.
+# weights built into the reader library, its two files one after the other
+# (chars.bin, then lines.bin; docs/record-format.md).
 $(BUILD)/obj/daemon/pipeline/anprd_main.o: $(READER_WEIGHTS)
 $(BUILD)/obj/daemon/pipeline/anprd_main.o: CPPFLAGS += \
-	-DANPR_READER_MODEL_SHA256='"$(firstword $(shell sha256sum $(READER_WEIGHTS)))"'
+	-DANPR_READER_MODEL_SHA256='"$(firstword $(shell cat $(READER_WEIGHTS) | sha256sum))"'
 
 .PHONY: install-anprd
 install-anprd: $(BUILD)/bin/anprd

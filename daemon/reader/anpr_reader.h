@@ -52,6 +52,10 @@ enum anpr_reader_err {
  *	enum anpr_simd value (anpr_kern.h) to force one.
  * @weights_path: NULL for the weights built into the library, else a file
  *	in the format of docs/reader.md.
+ * @line_weights_path: the same for the line recognizer's weights.
+ * @line_reread: how many of a frame's best readings the line recognizer
+ *	reads again, and may overrule (docs/reader.md); 0 turns it off.
+ *	0..ANPR_READER_MAX_PLATES, default 3.
  * @min_char_px: smallest character height searched, in frame pixels.
  * @max_char_px: largest character height searched, in frame pixels.
  * @min_confidence: plates whose overall confidence is lower are dropped.
@@ -62,6 +66,8 @@ struct anpr_reader_config {
 	enum anpr_region region;
 	int simd;
 	const char *weights_path;
+	const char *line_weights_path;
+	int line_reread;
 	int min_char_px;
 	int max_char_px;
 	float min_confidence;
@@ -81,6 +87,9 @@ struct anpr_reader_config {
  * @box: axis-aligned bounds of @quad: x, y, w, h.
  * @char_height: character height in frame pixels.
  * @dark_on_light: 1 if the characters are darker than the plate.
+ * @rows: 1, or 2 for a two-row (square) plate.
+ * @line_read: 1 if the text is the line recognizer's, which read the
+ *	line whole and overruled the character-by-character reading.
  */
 struct anpr_plate {
 	char text[ANPR_READER_MAX_CHARS + 1];
@@ -93,6 +102,8 @@ struct anpr_plate {
 	int box[4];
 	float char_height;
 	int dark_on_light;
+	int rows;
+	int line_read;
 };
 
 /**

@@ -22,12 +22,13 @@ READER_SRCS := $(READER_KERN_SRCS) \
 	daemon/reader/segment.c \
 	daemon/reader/charnorm.c \
 	daemon/reader/charnet.c \
+	daemon/reader/linenet.c \
 	daemon/reader/syntax.c \
 	daemon/reader/rank.c \
 	daemon/reader/reader.c \
 	daemon/reader/weights_blob.c
 
-READER_WEIGHTS := training/weights/chars.bin
+READER_WEIGHTS := training/weights/chars.bin training/weights/lines.bin
 
 $(eval $(call add_lib,anprreader,$(READER_SRCS)))
 $(call obj_of,daemon/reader/weights_blob.c) $(call aobj_of,daemon/reader/weights_blob.c): $(READER_WEIGHTS)
@@ -58,6 +59,7 @@ $(eval $(call add_bench,reader,taskset -c 0 $(BUILD)/bin/anpr-reader-bench --dev
 
 # Unit tests of the stages (synthetic images drawn by the test).
 $(eval $(call add_test,reader-stages,tests/reader/test_reader.c,anprreader,-lm -lpthread))
+$(eval $(call add_test,reader-linenet,tests/reader/test_linenet.c,anprreader,-lm -lpthread))
 $(eval $(call add_test,reader-segment,tests/reader/test_segment.c,anprreader,-lm -lpthread))
 $(eval $(call add_test,reader-syntax-gb,tests/reader/test_syntax_gb.c,anprreader,-lm -lpthread))
 

@@ -202,6 +202,8 @@ void rd_net_run(struct rd_net *net, const struct anpr_kern_ops *k,
 extern const unsigned char anpr_reader_weights[];
 extern const unsigned char anpr_reader_weights_end[];
 extern const uint64_t anpr_reader_weights_len;
+extern const unsigned char anpr_reader_line_weights[];
+extern const uint64_t anpr_reader_line_weights_len;
 
 /**
  * struct rd_decoded - the text a line of classified characters reads as.
@@ -241,6 +243,24 @@ void rd_line_prior(const struct rd_line *l, float (*prob)[RD_CLASSES]);
  */
 int rd_syntax_decode(const float (*prob)[RD_CLASSES], int n,
 		     enum anpr_region region, struct rd_decoded *out);
+
+/*
+ * rd_syntax_decode_ctc - the best reading of the line recognizer's output
+ * @logp (RD_LN_T steps, rd_linenet_run) under the formats of @region: the
+ * best CTC path (best character per position, no repeat without a blank
+ * between) of the format whose path and prior score highest. @out->score
+ * is that path's log-probability plus the prior; each character's
+ * confidence is its best step's probability. Returns 0, or -1 if no
+ * format fits.
+ */
+int rd_syntax_decode_ctc(const float (*logp)[RD_CLASSES], enum anpr_region region,
+			 struct rd_decoded *out);
+/*
+ * rd_ctc_text_score - the log-probability of the best CTC path of @logp
+ * that reads exactly @text (-INFINITY if none can: empty, too long, or a
+ * character outside 0-9 A-Z).
+ */
+float rd_ctc_text_score(const float (*logp)[RD_CLASSES], const char *text);
 
 /**
  * struct rd_cand - a reading that may be a plate, and its rank (rank.c).
@@ -283,6 +303,30 @@ void rd_line_geometry(const struct rd_line *l, int s, struct anpr_plate *p);
  */
 void rd_quad_band(const uint8_t *img, size_t stride, int w, int h,
 		  const float *quad, int dark, float *out);
+
+/*
+ * The line recognizer (linenet.c): reads a line's band at once, with no
+ * segmentation; its output is RD_LN_T steps (columns of the band), each a
+ * log-distribution over the RD_LN_CHARS characters and the CTC blank
+ * (class RD_JUNK). Weights format: docs/reader.md.
+ */
+#define RD_LN_T		32
+#define RD_LN_CHARS	36
+struct rd_linenet;
+
+/* rd_linenet_parse / _load - as rd_net_parse / rd_net_load. */
+struct rd_linenet *rd_linenet_parse(const void *data, size_t len,
+				    const char *name, char *err, size_t errlen);
+struct rd_linenet *rd_linenet_load(const char *path, char *err, size_t errlen);
+void rd_linenet_free(struct rd_linenet *net);
+const char *rd_linenet_classes(const struct rd_linenet *net);
+/*
+ * rd_linenet_run - the log-probabilities @logp of each step for @band
+ * (RD_BAND_H x RD_BAND_W ink, rd_quad_band). Uses only the net's own
+ * scratch: one net per thread.
+ */
+void rd_linenet_run(struct rd_linenet *net, const struct anpr_kern_ops *k,
+		    const float *band, float (*logp)[RD_CLASSES]);
 
 /*
  * rd_at_edge - 1 if a reading's characters (its @quad, as line geometry

@@ -406,3 +406,289 @@ int rd_syntax_decode(const float (*prob)[RD_CLASSES], int n,
 	out->format = formats[bf].name;
 	return 0;
 }
+
+/*
+ * Reading the line recognizer's output (linenet.c) under the formats. Its
+ * RD_LN_T steps each give a log-distribution over the characters and the
+ * CTC blank (class RD_JUNK). A format's reading is its best CTC path: a
+ * run of steps per position, each run one character the position allows
+ * (look-alikes weighted as emit() weighs them), blanks between and around,
+ * and two positions' runs side by side only when their characters differ
+ * (CTC folds a repeated character without a blank between into one). The
+ * Viterbi keeps, per position, the best path ending in each character.
+ */
+#define CTC_T	RD_LN_T
+#define CTC_END	255
+
+struct ctc_pos {
+	const float *em;	/* em[t * stride + c]: log-emission of c at t */
+	size_t stride;
+	const unsigned char *cand;	/* the characters tried, ended by CTC_END */
+};
+
+/*
+ * The best path through @m positions; its log-probability, or -INFINITY.
+ * With @cls and @conf, each position's character and its confidence (its
+ * best step's probability).
+ */
+static float ctc_viterbi(const float (*logp)[RD_CLASSES], const struct ctc_pos *pos,
+			 int m, int *cls, float *conf)
+{
+	float vb[MAXM + 1], vc[MAXM][36], nb[MAXM + 1], nc[MAXM][36];
+	/* Back pointers per step. Blank j: 0 stayed, 1 + c' came from
+	 * character c' of position j - 1. Character c of j: 0 stayed, 1 came
+	 * from blank j, 2 + c' from character c' of j - 1. */
+	unsigned char bb[CTC_T][MAXM + 1], bc[CTC_T][MAXM][36];
+	const int T = CTC_T;
+
+	if (m < 1 || m > MAXM || m > T)
+		return -INFINITY;
+	for (int j = 0; j <= m; j++)
+		vb[j] = -INFINITY;
+	for (int j = 0; j < m; j++)
+		for (int c = 0; c < 36; c++)
+			vc[j][c] = -INFINITY;
+	vb[0] = logp[0][RD_JUNK];
+	for (const unsigned char *c = pos[0].cand; *c != CTC_END; c++)
+		vc[0][*c] = pos[0].em[*c];
+	for (int t = 1; t < T; t++) {
+		float b1[MAXM], b2[MAXM];
+		int a1[MAXM], a2[MAXM];
+
+		/* each position's best and second-best character so far */
+		for (int j = 0; j < m; j++) {
+			b1[j] = b2[j] = -INFINITY;
+			a1[j] = a2[j] = 0;
+			for (const unsigned char *cp = pos[j].cand; *cp != CTC_END; cp++) {
+				int c = *cp;
+
+				if (vc[j][c] > b1[j]) {
+					b2[j] = b1[j];
+					a2[j] = a1[j];
+					b1[j] = vc[j][c];
+					a1[j] = c;
+				} else if (vc[j][c] > b2[j]) {
+					b2[j] = vc[j][c];
+					a2[j] = c;
+				}
+			}
+		}
+		for (int j = 0; j <= m; j++) {
+			float s = vb[j];
+
+			bb[t][j] = 0;
+			if (j > 0 && b1[j - 1] > s) {
+				s = b1[j - 1];
+				bb[t][j] = (unsigned char)(1 + a1[j - 1]);
+			}
+			nb[j] = s + logp[t][RD_JUNK];
+		}
+		for (int j = 0; j < m; j++)
+			for (const unsigned char *cp = pos[j].cand; *cp != CTC_END; cp++) {
+				int c = *cp;
+				float s = vc[j][c];
+				unsigned char how = 0;
+
+				if (vb[j] > s) {
+					s = vb[j];
+					how = 1;
+				}
+				/* from the previous position: another character */
+				if (j > 0 && a1[j - 1] != c && b1[j - 1] > s) {
+					s = b1[j - 1];
+					how = (unsigned char)(2 + a1[j - 1]);
+				} else if (j > 0 && a1[j - 1] == c && b2[j - 1] > s) {
+					s = b2[j - 1];
+					how = (unsigned char)(2 + a2[j - 1]);
+				}
+				bc[t][j][c] = how;
+				nc[j][c] = s + pos[j].em[(size_t)t * pos[j].stride + c];
+			}
+		memcpy(vb, nb, sizeof(vb));
+		for (int j = 0; j < m; j++)
+			for (const unsigned char *cp = pos[j].cand; *cp != CTC_END; cp++)
+				vc[j][*cp] = nc[j][*cp];
+	}
+	float best = vb[m];
+	int j = m, c = -1;	/* the state: position j, character c (-1 blank) */
+
+	for (const unsigned char *cp = pos[m - 1].cand; *cp != CTC_END; cp++)
+		if (vc[m - 1][*cp] > best) {
+			best = vc[m - 1][*cp];
+			j = m - 1;
+			c = *cp;
+		}
+	if (best == -INFINITY || !cls)
+		return best;
+	for (int k = 0; k < m; k++)
+		conf[k] = 0;
+	for (int t = T - 1; t >= 0; t--) {
+		int how;
+
+		if (c >= 0) {
+			cls[j] = c;
+			conf[j] = fmaxf(conf[j], expf(pos[j].em[(size_t)t * pos[j].stride + c]));
+			if (t == 0)
+				break;
+			how = bc[t][j][c];
+			if (how == 1) {
+				c = -1;
+			} else if (how >= 2) {
+				j--;
+				c = how - 2;
+			}
+		} else if (t > 0 && bb[t][j]) {
+			j--;
+			c = bb[t][j + 1] - 1;
+		}
+	}
+	return best;
+}
+
+/*
+ * Per step and pattern letter, the log-emission of each character the
+ * letter allows (look-alikes as emit() weighs them), and the characters
+ * worth trying for the letter: those some step gives at least
+ * CTC_CAND_FLOOR (always at least the likeliest). A character no step
+ * gives even that is never a path's best choice where another is, and
+ * leaving it out makes the Viterbi several times faster.
+ */
+#define CTC_CAND_FLOOR	-7.0f	/* log(0.001) */
+
+struct ctc_memo {
+	float le[CTC_T][NCODES][36];
+	unsigned char cand[NCODES][37];
+};
+
+static void ctc_memo(const float (*logp)[RD_CLASSES], struct ctc_memo *mm)
+{
+	float top[NCODES][36];
+
+	for (int k = 0; k < NCODES; k++)
+		for (int c = 0; c < 36; c++)
+			top[k][c] = -INFINITY;
+	/* emit() in logs: log max(p, w * p_twin) = max(log p, log w + log p_twin) */
+	const float lw = logf(LOOKALIKE_WEIGHT), floor = logf(1e-6f);
+
+	for (int t = 0; t < CTC_T; t++)
+		for (int k = 0; k < NCODES; k++) {
+			uint64_t set = allowed(codes[k]);
+
+			for (int c = 0; c < 36; c++) {
+				int tw = twin_class(c);
+				float e = logp[t][c];
+
+				if (!(set >> c & 1)) {
+					mm->le[t][k][c] = -INFINITY;
+					continue;
+				}
+				if (tw >= 0 && !(set >> tw & 1))
+					e = fmaxf(e, lw + logp[t][tw]);
+				mm->le[t][k][c] = fmaxf(e, floor);
+				top[k][c] = fmaxf(top[k][c], mm->le[t][k][c]);
+			}
+		}
+	for (int k = 0; k < NCODES; k++) {
+		int n = 0, best = -1;
+
+		for (int c = 0; c < 36; c++) {
+			if (top[k][c] >= CTC_CAND_FLOOR)
+				mm->cand[k][n++] = (unsigned char)c;
+			if (top[k][c] > -INFINITY && (best < 0 || top[k][c] > top[k][best]))
+				best = c;
+		}
+		if (!n && best >= 0)
+			mm->cand[k][n++] = (unsigned char)best;
+		mm->cand[k][n] = CTC_END;
+	}
+}
+
+int rd_syntax_decode_ctc(const float (*logp)[RD_CLASSES], enum anpr_region region,
+			 struct rd_decoded *out)
+{
+	static _Thread_local struct ctc_memo mm;
+	struct ctc_pos pos[MAXM];
+	float best = -INFINITY;
+	int bf = -1;
+
+	memset(out, 0, sizeof(*out));
+	ctc_memo(logp, &mm);
+	for (int f = 0; f < NFMT; f++) {
+		int m = (int)strlen(formats[f].pat), cls[MAXM] = { 0 };
+		float conf[MAXM], s;
+
+		if (region != ANPR_REGION_AUTO && formats[f].region != region)
+			continue;
+		for (int j = 0; j < m; j++) {
+			int k = code_index(formats[f].pat[j]);
+
+			pos[j] = (struct ctc_pos){ &mm.le[0][k][0], NCODES * 36,
+						   mm.cand[k] };
+		}
+		s = ctc_viterbi(logp, pos, m, formats[f].valid ? cls : NULL, conf);
+		if (s == -INFINITY)
+			continue;
+		if (formats[f].valid) {
+			char t[MAXM + 1];
+
+			for (int j = 0; j < m; j++)
+				t[j] = rd_class_char(cls[j]);
+			t[m] = 0;
+			if (!formats[f].valid(t))
+				continue;
+		}
+		s += formats[f].prior;
+		if (s > best) {
+			best = s;
+			bf = f;
+		}
+	}
+	if (bf < 0)
+		return -1;
+	int m = (int)strlen(formats[bf].pat), cls[MAXM] = { 0 };
+	float lsum = 0;
+
+	for (int j = 0; j < m; j++) {
+		int k = code_index(formats[bf].pat[j]);
+
+		pos[j] = (struct ctc_pos){ &mm.le[0][k][0], NCODES * 36,
+					   mm.cand[k] };
+	}
+	ctc_viterbi(logp, pos, m, cls, out->conf);
+	out->n = m;
+	for (int j = 0; j < m; j++) {
+		out->text[j] = rd_class_char(cls[j]);
+		lsum += lg(out->conf[j]);
+	}
+	out->text[m] = 0;
+	out->score = best;
+	out->confidence = expf(lsum / (float)m);
+	out->region = formats[bf].region;
+	if (region == ANPR_REGION_AUTO && formats[bf].prior <= 0.0f &&
+	    formats[bf].region != ANPR_REGION_GB)
+		out->region = ANPR_REGION_AUTO;
+	if (!strcmp(formats[bf].name, "gb-free"))
+		out->region = ANPR_REGION_AUTO;
+	out->format = formats[bf].name;
+	return 0;
+}
+
+float rd_ctc_text_score(const float (*logp)[RD_CLASSES], const char *text)
+{
+	struct ctc_pos pos[MAXM];
+	unsigned char one[MAXM][2];
+	int m = (int)strlen(text);
+
+	if (m < 1 || m > MAXM)
+		return -INFINITY;
+	for (int j = 0; j < m; j++) {
+		int c = rd_char_class(text[j]);
+
+		if (c < 0)
+			return -INFINITY;
+		one[j][0] = (unsigned char)c;
+		one[j][1] = CTC_END;
+		pos[j] = (struct ctc_pos){ &logp[0][0], RD_CLASSES, one[j] };
+	}
+	return ctc_viterbi(logp, pos, m, NULL, NULL);
+}

@@ -14,7 +14,7 @@ trap 'rm -rf "$tmp"' EXIT
 for f in gb-ir-AB12CDE gb-rot-YK07XSR br-ABC1234 gb-two-AB12CDE; do
 	want=${f##*-}
 	out=$("$bin" --json --region auto "$data/$f.png" 2>"$tmp/err")
-	check "$f: reads $want first" grep -q "^{\"file\":\"$data/$f.png\",\"ms\":[0-9.]*,\"plates\":\[{\"text\":\"$want\",\"confidence\":0\.[0-9]*,\"region\":\"[a-z]*\",\"format\":\"[a-z-]*\",\"box\":\[[0-9]*,[0-9]*,[0-9]*,[0-9]*\]}" <<<"$out"
+	check "$f: reads $want first" grep -q "^{\"file\":\"$data/$f.png\",\"ms\":[0-9.]*,\"plates\":\[{\"text\":\"$want\",\"confidence\":0\.[0-9]*,\"region\":\"[a-z]*\",\"format\":\"[a-z-]*\",\"reader\":\"\(chars\|line\)\",\"box\":\[[0-9]*,[0-9]*,[0-9]*,[0-9]*\]}" <<<"$out"
 done
 # A two-row (motorcycle) plate reads as one mark, its box around both rows.
 out=$("$bin" --json --region gb "$data/gb-two-AB12CDE.png")
@@ -52,6 +52,16 @@ check "unknown region named" grep -q "unknown region 'xx'" "$tmp/err"
 rc=$?
 check "bad weights: status 1" test "$rc" -eq 1
 check "bad weights: file and reason" grep -q "$tmp/text.jpg: not a reader weights file" "$tmp/err"
+"$bin" --line-weights "$tmp/text.jpg" "$data/br-ABC1234.png" >/dev/null 2>"$tmp/err"
+rc=$?
+check "bad line weights: status 1" test "$rc" -eq 1
+check "bad line weights: file and reason" grep -q "$tmp/text.jpg: not a line recognizer weights file" "$tmp/err"
+"$bin" --line-reread 9 "$data/br-ABC1234.png" >/dev/null 2>"$tmp/err"
+rc=$?
+check "--line-reread 9: status 2 and message" test "$rc" -eq 2
+check "--line-reread 9: says the range" grep -q "line-reread takes 0..8" "$tmp/err"
+out=$("$bin" --json --line-reread 0 "$data/gb-ir-AB12CDE.png")
+check "--line-reread 0: the character reader alone" grep -q '"text":"AB12CDE"[^}]*"reader":"chars"' <<<"$out"
 "$bin" >/dev/null 2>"$tmp/err"
 check "no image: usage, status 2" test $? -eq 2
 for lvl in scalar sse4.1 avx2; do

@@ -1,6 +1,6 @@
 #!/bin/bash
 # A short libFuzzer run of each reader fuzzer (make check); `make fuzz`
-# runs them longer. Seeds: the built-in weights and the synthetic test
+# runs them longer. Seeds: the built-in weights (both nets) and the synthetic test
 # plates. Prints TAP.
 #   tests/reader/fuzz-smoke.sh BUILD_DIR SECONDS
 set -u
@@ -14,6 +14,7 @@ for f in fuzz_reader_weights fuzz_reader_frame; do
 	n=$((n + 1))
 	mkdir -p "$tmp/$f"
 	cp training/weights/chars.bin "$tmp/$f/seed-weights"
+	cp training/weights/lines.bin "$tmp/$f/seed-line-weights"
 	cp tests/reader/data/*.png "$tmp/$f/"
 	if (cd "$tmp" && "$OLDPWD/$build/fuzz/$f" -max_total_time="$secs" \
 		-rss_limit_mb=1024 "$tmp/$f" >"$tmp/$f.log" 2>&1); then

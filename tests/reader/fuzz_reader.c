@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * fuzz_reader.c - libFuzzer targets (clang, ASan + UBSan):
- *   FUZZ_WEIGHTS: rd_net_parse on arbitrary bytes (a weights file from
- *     anywhere must be refused cleanly or load);
+ *   FUZZ_WEIGHTS: rd_net_parse and rd_linenet_parse on arbitrary bytes (a
+ *     weights file from anywhere must be refused cleanly or load), and
+ *     what loads run once (the line recognizer's output read under the
+ *     formats);
  *   otherwise: anpr_reader_read on an arbitrary frame (2 bytes width, 1
  *     byte height, 1 byte stride pad, then pixels tiled to fill it).
  */
@@ -23,6 +25,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 
 		rd_net_run(net, &anpr_kern_scalar, patch, prob);
 		rd_net_free(net);
+	}
+	struct rd_linenet *ln = rd_linenet_parse(data, len, "<fuzz>", err, sizeof(err));
+
+	if (ln) {
+		static float band[RD_BAND_H * RD_BAND_W], logp[RD_LN_T][RD_CLASSES];
+		struct rd_decoded d;
+
+		for (size_t i = 0; i < RD_BAND_H * RD_BAND_W; i++)
+			band[i] = (float)(i % 7) / 6.0f;
+		rd_linenet_run(ln, &anpr_kern_scalar, band, logp);
+		rd_syntax_decode_ctc((const float (*)[RD_CLASSES])logp, ANPR_REGION_AUTO, &d);
+		rd_linenet_free(ln);
 	}
 	return 0;
 }

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_linenet.c - unit tests of the line recognizer: its C inference
+ * (linenet.c) against what the training script's torch net gave for one
+ * line (training/weights/lines.check, written with the weights), at every
+ * SIMD level this CPU has; its weights parser on malformed files; and the
+ * reading of its output under the region formats (syntax.c:
+ * rd_syntax_decode_ctc, rd_ctc_text_score) on step sequences made up here.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "reader_int.h"
+
+#define CHECK_FILE	"training/weights/lines.check"
+#define CHECK_MAGIC	"ANPRLCK1"
+/* Float inference against torch's: sums of ~600 products in another order
+ * (and fused multiply-adds), through five layers. */
+#define LOGP_TOL	2e-3f
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n);
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+static float le_float(const unsigned char *p)
+{
+	uint32_t u = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+		     (uint32_t)p[3] << 24;
+	float v;
+
+	memcpy(&v, &u, sizeof(v));
+	return v;
+}
+
+static struct rd_linenet *builtin(void)
+{
+	char err[256];
+	struct rd_linenet *net = rd_linenet_parse(anpr_reader_line_weights,
+						  (size_t)anpr_reader_line_weights_len,
+						  "<built-in>", err, sizeof(err));
+
+	if (!net)
+		fail_msg("%s", err);
+	return net;
+}
+
+/* The C net gives torch's log-probabilities, at every level. */
+static void test_matches_torch(void **state)
+{
+	static float band[RD_BAND_H * RD_BAND_W], want[RD_LN_T][RD_CLASSES];
+	static float got[RD_LN_T][RD_CLASSES];
+	size_t len, off = 8;
+	unsigned char *chk = slurp(CHECK_FILE, &len);
+	struct rd_linenet *net = builtin();
+	int levels = 0;
+
+	(void)state;
+	assert_non_null(chk);
+	assert_int_equal(len, 8 + 4 * (sizeof(band) / 4 + sizeof(want) / 4));
+	assert_memory_equal(chk, CHECK_MAGIC, 8);
+	for (size_t i = 0; i < sizeof(band) / 4; i++, off += 4)
+		band[i] = le_float(chk + off);
+	for (int t = 0; t < RD_LN_T; t++)
+		for (int c = 0; c < RD_CLASSES; c++, off += 4)
+			want[t][c] = le_float(chk + off);
+	for (int lv = 0; lv < ANPR_SIMD_COUNT; lv++) {
+		const struct anpr_kern_ops *k = anpr_kern_get((enum anpr_simd)lv);
+		float worst = 0;
+
+		if (!k)
+			continue;
+		levels++;
+		memset(got, 0, sizeof(got));
+		rd_linenet_run(net, k, band, got);
+		for (int t = 0; t < RD_LN_T; t++)
+			for (int c = 0; c < RD_CLASSES; c++) {
+				/* only where the probability is worth anything */
+				if (want[t][c] < -12.0f && got[t][c] < -12.0f)
+					continue;
+				worst = fmaxf(worst, fabsf(got[t][c] - want[t][c]));
+			}
+		if (worst > LOGP_TOL)
+			fail_msg("%s: log-probability off by %g (> %g)", k->name,
+				 (double)worst, (double)LOGP_TOL);
+	}
+	assert_true(levels >= 1);
+	/* A line the net was trained on reads as something. */
+	struct rd_decoded d;
+
+	assert_int_equal(rd_syntax_decode_ctc((const float (*)[RD_CLASSES])got,
+					      ANPR_REGION_AUTO, &d), 0);
+	assert_true(d.n >= 4);
+	rd_linenet_free(net);
+	free(chk);
+}
+
+static void expect_refused(const unsigned char *data, size_t len, const char *why)
+{
+	char err[256] = "";
+	struct rd_linenet *net = rd_linenet_parse(data, len, "w.bin", err, sizeof(err));
+
+	assert_null(net);
+	if (!strstr(err, "w.bin") || !strstr(err, why))
+		fail_msg("error '%s' does not name the file and '%s'", err, why);
+}
+
+static void test_bad_weights(void **state)
+{
+	const size_t len = (size_t)anpr_reader_line_weights_len;
+	unsigned char *w = malloc(len);
+	char err[256];
+
+	(void)state;
+	assert_non_null(w);
+	memcpy(w, anpr_reader_line_weights, len);
+	expect_refused(w, 20, "not a line recognizer weights file");
+	expect_refused(anpr_reader_weights, (size_t)anpr_reader_weights_len,
+		       "not a line recognizer weights file");
+	expect_refused(w, len - 4, "truncated or trailing data");
+	w[8 + 4 * 3] = 200;	/* layer 1: 200 channels */
+	expect_refused(w, len, "channels");
+	memcpy(w, anpr_reader_line_weights, len);
+	w[8 + 4 * 7] = 36;	/* classes */
+	expect_refused(w, len, "unsupported line weights");
+	memcpy(w, anpr_reader_line_weights, len);
+	w[8 + 32 + 5] = 'a';	/* class 5 is not '5' */
+	expect_refused(w, len, "not the reader's");
+	memcpy(w, anpr_reader_line_weights, len);
+	memset(w + len - 40, 0xff, 4);	/* a NaN */
+	expect_refused(w, len, "not a finite number");
+	free(w);
+	assert_null(rd_linenet_load("/nonexistent/lines.bin", err, sizeof(err)));
+	assert_non_null(strstr(err, "/nonexistent/lines.bin"));
+}
+
+/*
+ * Steps from a picture: one character per step, '-' the blank, ' ' more
+ * blank to the end. Each step gives its character 0.9 (or 0.6 where the
+ * picture's letter is lower case: a doubt between it and its twin, given
+ * 0.3) and shares the rest.
+ */
+static void steps(const char *pic, float (*logp)[RD_CLASSES])
+{
+	for (int t = 0; t < RD_LN_T; t++) {
+		char ch = *pic ? *pic++ : '-';
+		int c = RD_JUNK, twin = -1;
+		float pc = 0.9f, pt = 0;
+
+		if (ch >= 'a' && ch <= 'z') {
+			ch = (char)(ch - 'a' + 'A');
+			pc = 0.6f;
+			pt = 0.3f;
+			twin = ch == 'O' ? rd_char_class('0') : ch == 'S' ?
+			       rd_char_class('5') : rd_char_class('8');
+		}
+		if (ch != '-' && ch != ' ')
+			c = rd_char_class(ch);
+		for (int k = 0; k < RD_CLASSES; k++)
+			logp[t][k] = logf((1.0f - pc - pt) / (float)(RD_CLASSES - 2));
+		logp[t][c] = logf(pc);
+		if (twin >= 0)
+			logp[t][twin] = logf(pt);
+	}
+}
+
+static void expect_read(const char *pic, enum anpr_region region, const char *text,
+			const char *format)
+{
+	float logp[RD_LN_T][RD_CLASSES];
+	struct rd_decoded d;
+
+	steps(pic, logp);
+	if (rd_syntax_decode_ctc((const float (*)[RD_CLASSES])logp, region, &d))
+		fail_msg("'%s': no reading, want %s", pic, text);
+	if (strcmp(d.text, text) || (format && strcmp(d.format, format)))
+		fail_msg("'%s': read %s (%s), want %s (%s)", pic, d.text, d.format,
+			 text, format ? format : "any");
+	assert_int_equal(d.n, (int)strlen(text));
+	for (int j = 0; j < d.n; j++)
+		assert_true(d.conf[j] > 0.25f && d.conf[j] <= 1.0f);
+}
+
+static void test_decode(void **state)
+{
+	float logp[RD_LN_T][RD_CLASSES];
+	struct rd_decoded d;
+
+	(void)state;
+	/* runs of a character are one character; blanks separate */
+	expect_read("--AAB--11-22--CCDDEE--", ANPR_REGION_GB, "AB12CDE", "gb-current");
+	/* a repeat needs a blank between */
+	expect_read("-A-A-5-1-K-K-P--", ANPR_REGION_GB, "AA51KKP", "gb-current");
+	/* the format corrects a look-alike where it allows only one twin... */
+	expect_read("-A-B-o-5-C-D-E-", ANPR_REGION_GB, "AB05CDE", "gb-current");
+	/* ...and a free format does not */
+	expect_read("-7-A-B-o-1-2-3-", ANPR_REGION_US, "7ABO123", "us");
+	expect_read("-A-B-C-1-D-2-3-", ANPR_REGION_BR, "ABC1D23", "br-mercosul");
+	/* a format always fits, on steps of little worth: all blank reads
+	 * as next to nothing */
+	steps("", logp);
+	assert_int_equal(rd_syntax_decode_ctc((const float (*)[RD_CLASSES])logp,
+					      ANPR_REGION_US, &d), 0);
+	assert_true(d.confidence < 0.01f);
+}
+
+static void test_text_score(void **state)
+{
+	float logp[RD_LN_T][RD_CLASSES];
+
+	(void)state;
+	steps("--AB-1-2--C-D-E--", logp);
+	float good = rd_ctc_text_score((const float (*)[RD_CLASSES])logp, "AB12CDE");
+	float bad = rd_ctc_text_score((const float (*)[RD_CLASSES])logp, "AB12CDF");
+	float shorter = rd_ctc_text_score((const float (*)[RD_CLASSES])logp, "AB12CD");
+
+	assert_true(isfinite(good) && good < 0);
+	assert_true(good > bad + 3.0f);	/* one step at 0.9 against ~0.003 */
+	assert_true(good > shorter + 3.0f);
+	/* a run is one character: a second A costs a step of blank taken
+	 * from it, as CTC folds repeats */
+	steps("--AAAB-1-2--C-D-E--", logp);
+	assert_true(rd_ctc_text_score((const float (*)[RD_CLASSES])logp, "AB12CDE") >
+		    rd_ctc_text_score((const float (*)[RD_CLASSES])logp, "AAB12CDE") + 3.0f);
+	steps("--AB-1-2--C-D-E--", logp);
+	/* every step at 0.9: the best path's log-probability */
+	assert_float_equal(good, RD_LN_T * logf(0.9f), 1e-3);
+	assert_true(rd_ctc_text_score((const float (*)[RD_CLASSES])logp, "") == -INFINITY);
+	assert_true(rd_ctc_text_score((const float (*)[RD_CLASSES])logp, "AB-12") == -INFINITY);
+	assert_true(rd_ctc_text_score((const float (*)[RD_CLASSES])logp,
+				      "ABCDEFGHJKLMN") == -INFINITY);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_matches_torch),
+		cmocka_unit_test(test_bad_weights),
+		cmocka_unit_test(test_decode),
+		cmocka_unit_test(test_text_score),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
