@@ -469,42 +469,18 @@ static int do_level(struct anpr_reader *r, const uint8_t *img, size_t stride,
 	return 0;
 }
 
-/*
- * The line recognizer's second opinion on a one-row reading: it reads the
- * reading's band at once (linenet.c), under the same formats. Where its
- * own reading is more than e^LINE_OVERRULE times likelier, to it, than
- * the character reader's text, its reading stands instead: it sees the
- * line whole, so it is not misled by characters cut wrongly (joined to
- * each other or to the frame, split, lost), which is where the character
- * reader fails. Measured on unseen photos (docs/reader.md): margins of 1
- * to 3 read alike.
- */
-#define LINE_OVERRULE	2.0f
-
+/* The line recognizer's second opinion (rank.c: rd_line_doubted,
+ * rd_line_overrule) on a reading of the frame. */
 static void second_opinion(struct anpr_reader *r, const uint8_t *pixels,
 			   int width, int height, size_t stride,
 			   struct anpr_plate *p)
 {
-	const float (*logp)[RD_CLASSES] = (const float (*)[RD_CLASSES])r->llogp;
-	struct rd_decoded d;
-
-	if (p->rows != 1)
+	if (!rd_line_doubted(p))
 		return;
 	rd_quad_band(pixels, stride, width, height, p->quad, p->dark_on_light,
 		     r->lband);
 	rd_linenet_run(r->lnet, r->k, r->lband, r->llogp);
-	if (rd_syntax_decode_ctc(logp, r->cfg.region, &d) ||
-	    !strcmp(d.text, p->text) ||
-	    rd_ctc_text_score(logp, d.text) - rd_ctc_text_score(logp, p->text) <=
-	    LINE_OVERRULE)
-		return;
-	memcpy(p->text, d.text, sizeof(d.text));
-	memcpy(p->char_conf, d.conf, sizeof(d.conf));
-	p->nchars = d.n;
-	p->confidence = d.confidence;
-	p->region = d.region;
-	p->format = d.format;
-	p->line_read = 1;
+	rd_line_overrule(p, (const float (*)[RD_CLASSES])r->llogp, r->cfg.region);
 }
 
 struct level {

@@ -156,14 +156,18 @@ static void run_sets(const struct anpr_kern_ops *k, int accuracy)
 	for (size_t t = 0; t < sizeof(targets) / sizeof(targets[0]); t++) {
 		const struct target *tg = &targets[t];
 		int n = 0, exact = 0, folded = 0, nf = 0, hn = 0, hf = 0, bad = 0;
-		int elsewhere = 0, boxed = 0;
-		struct anpr_reader *r;
+		int elsewhere = 0, boxed = 0, line_read = 0, alone = 0;
+		struct anpr_reader *r, *r0 = NULL;
 
 		anpr_reader_config_default(&cfg);
 		cfg.region = (enum anpr_region)anpr_region_parse(tg->set);
 		cfg.simd = k->level;
 		r = anpr_reader_create(&cfg, err, sizeof(err));
-		if (!r) {
+		/* For the record: what the character reader reads alone. */
+		cfg.line_reread = 0;
+		if (r && accuracy)
+			r0 = anpr_reader_create(&cfg, err, sizeof(err));
+		if (!r || (accuracy && !r0)) {
 			fprintf(stderr, "bench: %s\n", err);
 			exit(1);
 		}
@@ -193,12 +197,24 @@ static void run_sets(const struct anpr_kern_ops *k, int accuracy)
 				hn++;
 				hf += !strcmp(got, want);
 			}
+			line_read += rd.nplates && rd.plates[0].line_read;
+			if (r0) {
+				static struct anpr_read rd0;
+
+				anpr_reader_read(r0, it->img.data, it->img.width,
+						 it->img.height, it->img.stride, &rd0);
+				snprintf(got, sizeof(got), "%s",
+					 rd0.nplates ? rd0.plates[0].text : "");
+				fold(got);
+				alone += !strcmp(got, want);
+			}
 			if (it->box[2] > 0) {
 				boxed++;
 				elsewhere += readings_elsewhere(&rd, it->box);
 			}
 		}
 		anpr_reader_destroy(r);
+		anpr_reader_destroy(r0);
 		if (!n)
 			continue;
 		qsort(ns, (size_t)nf, sizeof(ns[0]), cmp_u64);
@@ -214,6 +230,10 @@ static void run_sets(const struct anpr_kern_ops *k, int accuracy)
 			       tg->set, er, tg->exact, okmiss(er > tg->exact));
 			printf("%s images: %d, undecodable: %d (counted as misses)\n",
 			       tg->set, n, bad);
+			printf("%s read by the line recognizer (overruling the "
+			       "character reader): %d images; the character reader "
+			       "alone reads %.1f %% (folded)\n", tg->set, line_read,
+			       100.0 * alone / n);
 			printf("%s held-out tenth (folded): %d/%d (not trained on; "
 			       "small sample)\n", tg->set, hf, hn);
 			printf("%s readings away from the labelled plate, confidence "

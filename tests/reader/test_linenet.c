@@ -5,7 +5,9 @@
  * line (training/weights/lines.check, written with the weights), at every
  * SIMD level this CPU has; its weights parser on malformed files; and the
  * reading of its output under the region formats (syntax.c:
- * rd_syntax_decode_ctc, rd_ctc_text_score) on step sequences made up here.
+ * rd_syntax_decode_ctc, rd_ctc_text_score) and whose reading stands
+ * (rank.c: rd_line_doubted, rd_line_overrule), on step sequences made up
+ * here.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -254,6 +256,70 @@ static void test_text_score(void **state)
 				      "ABCDEFGHJKLMN") == -INFINITY);
 }
 
+static struct anpr_plate plate(const char *text, float conf, int rows)
+{
+	struct anpr_plate p;
+
+	memset(&p, 0, sizeof(p));
+	snprintf(p.text, sizeof(p.text), "%s", text);
+	p.nchars = (int)strlen(text);
+	for (int i = 0; i < p.nchars; i++)
+		p.char_conf[i] = conf;
+	p.confidence = conf;
+	p.rows = rows;
+	p.region = ANPR_REGION_AUTO;
+	p.format = "us";
+	return p;
+}
+
+/* Who is read again, and when the line recognizer's reading stands. */
+static void test_overrule(void **state)
+{
+	float logp[RD_LN_T][RD_CLASSES];
+	struct anpr_plate p;
+
+	(void)state;
+	p = plate("SBX6N", 0.67f, 1);
+	assert_true(rd_line_doubted(&p));
+	p.confidence = 0.9f;
+	assert_false(rd_line_doubted(&p));	/* sure enough */
+	p = plate("AB12CDE", 0.5f, 2);
+	assert_false(rd_line_doubted(&p));	/* a two-row band holds two lines */
+
+	/* It reads SB3X6N surely where the character reader lost the 3. */
+	steps("--S-B-3-X-6-N---", logp);
+	p = plate("SBX6N", 0.67f, 1);
+	assert_int_equal(rd_line_overrule(&p, (const float (*)[RD_CLASSES])logp,
+					  ANPR_REGION_US), 1);
+	assert_string_equal(p.text, "SB3X6N");
+	assert_int_equal(p.nchars, 6);
+	assert_int_equal(p.line_read, 1);
+	assert_string_equal(p.format, "us");
+	/* the lower of the two confidences: the character reader's here */
+	assert_float_equal(p.confidence, 0.67f, 1e-6);
+	for (int i = 0; i < 6; i++)
+		assert_float_equal(p.char_conf[i], 0.9f, 1e-4);
+
+	/* The same text: nothing to overrule. */
+	p = plate("SB3X6N", 0.6f, 1);
+	assert_int_equal(rd_line_overrule(&p, (const float (*)[RD_CLASSES])logp,
+					  ANPR_REGION_US), 0);
+	assert_int_equal(p.line_read, 0);
+
+	/* A doubt of its own: the 3 read at 0.6 against a twin, the
+	 * character reader's 8 at 0.3: e^0.7 likelier, under the margin. */
+	steps("--S-B-s-X-6-N---", logp);	/* S at 0.6, its twin 5 at 0.3 */
+	p = plate("SB5X6N", 0.6f, 1);
+	assert_int_equal(rd_line_overrule(&p, (const float (*)[RD_CLASSES])logp,
+					  ANPR_REGION_US), 0);
+	assert_string_equal(p.text, "SB5X6N");
+	/* ...but a character it gives next to nothing is overruled */
+	p = plate("SB7X6N", 0.6f, 1);
+	assert_int_equal(rd_line_overrule(&p, (const float (*)[RD_CLASSES])logp,
+					  ANPR_REGION_US), 1);
+	assert_string_equal(p.text, "SBSX6N");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -261,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_bad_weights),
 		cmocka_unit_test(test_decode),
 		cmocka_unit_test(test_text_score),
+		cmocka_unit_test(test_overrule),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
