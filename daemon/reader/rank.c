@@ -167,11 +167,14 @@ int rd_line_doubted(const struct anpr_plate *p)
 }
 
 int rd_line_overrule(struct anpr_plate *p, const float (*logp)[RD_CLASSES],
-		     enum anpr_region region)
+		     enum anpr_region region, float min_confidence)
 {
 	struct rd_decoded d;
 
+	/* A reading it is less sure of than a plate must be does not stand
+	 * (the plate would fall below the reader's floor). */
 	if (rd_syntax_decode_ctc(logp, region, &d) || !strcmp(d.text, p->text) ||
+	    d.confidence < min_confidence ||
 	    rd_ctc_text_score(logp, d.text) - rd_ctc_text_score(logp, p->text) <=
 	    LINE_OVERRULE)
 		return 0;

@@ -480,7 +480,8 @@ static void second_opinion(struct anpr_reader *r, const uint8_t *pixels,
 	rd_quad_band(pixels, stride, width, height, p->quad, p->dark_on_light,
 		     r->lband);
 	rd_linenet_run(r->lnet, r->k, r->lband, r->llogp);
-	rd_line_overrule(p, (const float (*)[RD_CLASSES])r->llogp, r->cfg.region);
+	rd_line_overrule(p, (const float (*)[RD_CLASSES])r->llogp, r->cfg.region,
+			 r->cfg.min_confidence);
 }
 
 struct level {

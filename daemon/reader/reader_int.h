@@ -363,12 +363,13 @@ int rd_line_doubted(const struct anpr_plate *p);
  * rd_line_overrule - the line recognizer's output @logp for @p's band,
  * read under @region's formats (rd_syntax_decode_ctc), replaces @p's text,
  * character confidences, format and region where it differs and its best
- * path is more than e^2 times likelier than the best path for @p's text;
+ * path is more than e^2 times likelier than the best path for @p's text
+ * and its confidence is at least @min_confidence (the reader's floor);
  * the confidence becomes the lower of the two readers', line_read 1.
  * Returns 1 if it did, else 0 (@p untouched).
  */
 int rd_line_overrule(struct anpr_plate *p, const float (*logp)[RD_CLASSES],
-		     enum anpr_region region);
+		     enum anpr_region region, float min_confidence);
 /* rd_box_iou - intersection over union of two x, y, w, h boxes. */
 float rd_box_iou(const int *a, const int *b);
 

@@ -290,7 +290,7 @@ static void test_overrule(void **state)
 	steps("--S-B-3-X-6-N---", logp);
 	p = plate("SBX6N", 0.67f, 1);
 	assert_int_equal(rd_line_overrule(&p, (const float (*)[RD_CLASSES])logp,
-					  ANPR_REGION_US), 1);
+					  ANPR_REGION_US, 0.25f), 1);
 	assert_string_equal(p.text, "SB3X6N");
 	assert_int_equal(p.nchars, 6);
 	assert_int_equal(p.line_read, 1);
@@ -303,7 +303,7 @@ static void test_overrule(void **state)
 	/* The same text: nothing to overrule. */
 	p = plate("SB3X6N", 0.6f, 1);
 	assert_int_equal(rd_line_overrule(&p, (const float (*)[RD_CLASSES])logp,
-					  ANPR_REGION_US), 0);
+					  ANPR_REGION_US, 0.25f), 0);
 	assert_int_equal(p.line_read, 0);
 
 	/* A doubt of its own: the 3 read at 0.6 against a twin, the
@@ -311,13 +311,19 @@ static void test_overrule(void **state)
 	steps("--S-B-s-X-6-N---", logp);	/* S at 0.6, its twin 5 at 0.3 */
 	p = plate("SB5X6N", 0.6f, 1);
 	assert_int_equal(rd_line_overrule(&p, (const float (*)[RD_CLASSES])logp,
-					  ANPR_REGION_US), 0);
+					  ANPR_REGION_US, 0.25f), 0);
 	assert_string_equal(p.text, "SB5X6N");
 	/* ...but a character it gives next to nothing is overruled */
 	p = plate("SB7X6N", 0.6f, 1);
 	assert_int_equal(rd_line_overrule(&p, (const float (*)[RD_CLASSES])logp,
-					  ANPR_REGION_US), 1);
+					  ANPR_REGION_US, 0.25f), 1);
 	assert_string_equal(p.text, "SBSX6N");
+	/* ...unless its reading is less sure than a plate must be: its
+	 * characters at 0.9 and one at 0.6, about 0.84 in all */
+	p = plate("SB7X6N", 0.6f, 1);
+	assert_int_equal(rd_line_overrule(&p, (const float (*)[RD_CLASSES])logp,
+					  ANPR_REGION_US, 0.9f), 0);
+	assert_string_equal(p.text, "SB7X6N");
 }
 
 int main(void)
