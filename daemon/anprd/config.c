@@ -69,6 +69,7 @@ static const struct opt opts[] = {
 	{"reader", "min_confidence", C(reader.min_confidence), 0, 1, T_DOUBLE, 0},
 	{"reader", "country", C(reader.country), 0, 0, T_COUNTRY, 0},
 	{"reader", "min_plate_width", C(reader.min_plate_width), 16, 2000, T_INT, 0},
+	{"reader", "line_reread", C(reader.line_reread), 0, 8, T_INT, 0},
 	{"tracker", "max_gap", C(tracker.max_gap_ms), 10, 60000, T_DURATION, 0},
 	{"tracker", "timeout", C(tracker.timeout_ms), 10, 600000, T_DURATION, 0},
 	{"tracker", "leave_grace", C(tracker.leave_grace_ms), 0, 60000, T_DURATION, 0},
@@ -121,6 +122,7 @@ void anprd_config_defaults(struct anprd_config *cfg)
 	cfg->reader.min_confidence = 0.5;
 	snprintf(cfg->reader.country, sizeof(cfg->reader.country), "uk");
 	cfg->reader.min_plate_width = 60;
+	cfg->reader.line_reread = 3;
 	cfg->tracker.max_gap_ms = 1000;
 	cfg->tracker.timeout_ms = 2000;
 	cfg->tracker.leave_grace_ms = 300;
@@ -727,9 +729,10 @@ void anprd_config_dump(const struct anprd_config *cfg, FILE *out)
 		fputc('\n', out);
 	}
 	fprintf(out, "[reader]\nworkers = %d\nmin_confidence = %g\n"
-		"country = %s\nmin_plate_width = %d\n\n", cfg->reader.workers,
-		cfg->reader.min_confidence, cfg->reader.country,
-		cfg->reader.min_plate_width);
+		"country = %s\nmin_plate_width = %d\nline_reread = %d\n\n",
+		cfg->reader.workers, cfg->reader.min_confidence,
+		cfg->reader.country, cfg->reader.min_plate_width,
+		cfg->reader.line_reread);
 	fmt_ms(a, sizeof(a), cfg->tracker.max_gap_ms);
 	fmt_ms(b, sizeof(b), cfg->tracker.timeout_ms);
 	fmt_ms(c, sizeof(c), cfg->tracker.leave_grace_ms);

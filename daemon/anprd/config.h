@@ -53,6 +53,7 @@ struct anprd_config {
 		double min_confidence;	/* 0..1 */
 		char country[8];	/* "uk" */
 		int min_plate_width;	/* pixels */
+		int line_reread;	/* readings the line recognizer reads again */
 	} reader;
 
 	struct {

@@ -384,6 +384,7 @@ int main(int argc, char **argv)
 	pc.reader.region = strcmp(d.cfg.reader.country, "uk") == 0 ? ANPR_REGION_GB
 								   : ANPR_REGION_AUTO;
 	pc.reader.min_confidence = (float)d.cfg.reader.min_confidence;
+	pc.reader.line_reread = d.cfg.reader.line_reread;
 	tracker_params_default(&pc.tracker);
 	pc.tracker.max_gap_us = d.cfg.tracker.max_gap_ms * 1000;
 	pc.tracker.timeout_us = d.cfg.tracker.timeout_ms * 1000;

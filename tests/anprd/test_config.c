@@ -112,6 +112,7 @@ static void test_good_fixed(void **state)
 	assert_int_equal(cfg.hotlists.max_fuzzy, 2);
 	assert_int_equal(cfg.health.frozen_after_ms, 10000);
 	assert_string_equal(cfg.reader.country, "uk");
+	assert_int_equal(cfg.reader.line_reread, 3);	/* the default */
 }
 
 static void test_good_gpsd(void **state)
@@ -184,6 +185,7 @@ static const struct bad_case bad_cases[] = {
 	{"workers", "workers = -1\n", "anprd.conf:20: [reader] workers: -1 is out of range 0..64"},
 	{"min_confidence", "min_confidence = 1.5\n", "anprd.conf:21: [reader] min_confidence: 1.5 is out of range 0..1"},
 	{"min_confidence", "country = fr\n", "anprd.conf:21: [reader] country: country 'fr' is not supported"},
+	{"min_confidence", "line_reread = 9\n", "anprd.conf:21: [reader] line_reread: 9 is out of range 0..8"},
 	{"max_gap", "max_gap = 800\n", "anprd.conf:23: [tracker] max_gap: '800' is not a duration"},
 	{"max_gap", "max_gap = 5s\n", "[tracker] timeout (3000ms) is shorter than max_gap (5000ms)"},
 	{"timeout = 3s", "timeout = 5ms\n", "anprd.conf:24: [tracker] timeout: 5ms is out of range 10ms..600000ms"},
@@ -292,6 +294,7 @@ static void test_dump_roundtrip(void **state)
 	(void)state;
 
 	assert_int_equal(parse(good_gpsd, &a, err, sizeof(err)), 0);
+	a.reader.line_reread = 0;	/* not the default: the dump must say it */
 	f = open_memstream(&dump, &dumplen);
 	anprd_config_dump(&a, f);
 	fclose(f);
@@ -300,6 +303,7 @@ static void test_dump_roundtrip(void **state)
 	assert_memory_equal(&a.location, &b.location, sizeof(a.location));
 	assert_memory_equal(&a.tracker, &b.tracker, sizeof(a.tracker));
 	assert_memory_equal(&a.health, &b.health, sizeof(a.health));
+	assert_int_equal(b.reader.line_reread, 0);
 	assert_string_equal(a.sources[0].uri, b.sources[0].uri);
 	free(dump);
 }
