@@ -117,18 +117,9 @@ struct rd_net *rd_net_parse(const void *data, size_t len, const char *name,
 	net->f = f;
 	memcpy(net->classes, p + 8 + 4 * HDR_WORDS, RD_CLASSES);
 	net->classes[RD_CLASSES] = 0;
-	for (size_t i = 0; i < nw; i++) {
-		uint32_t u = rd_le32(p + off + 4 * i);
-		float v;
-
-		memcpy(&v, &u, sizeof(v));
-		if (!isfinite(v) || fabsf(v) > 1e6f) {
-			snprintf(err, errlen, "%s: weight %zu is not a finite number "
-				 "of sane size", name, i);
-			rd_net_free(net);
-			return NULL;
-		}
-		net->mem[i] = v;
+	if (rd_weights_floats(p + off, nw, net->mem, name, err, errlen)) {
+		rd_net_free(net);
+		return NULL;
 	}
 	float *q = net->mem;
 
@@ -156,37 +147,67 @@ struct rd_net *rd_net_parse(const void *data, size_t len, const char *name,
 	return net;
 }
 
-struct rd_net *rd_net_load(const char *path, char *err, size_t errlen)
+int rd_weights_floats(const unsigned char *p, size_t n, float *out,
+		      const char *name, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint32_t u = rd_le32(p + 4 * i);
+		float v;
+
+		memcpy(&v, &u, sizeof(v));
+		if (!isfinite(v) || fabsf(v) > 1e6f) {
+			snprintf(err, errlen, "%s: weight %zu is not a finite number "
+				 "of sane size", name, i);
+			return -1;
+		}
+		out[i] = v;
+	}
+	return 0;
+}
+
+unsigned char *rd_weights_read(const char *path, size_t *len, char *err,
+			       size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
 	unsigned char *buf;
-	long len;
-	struct rd_net *net;
+	long n;
 
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
+	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
 		snprintf(err, errlen, "%s: cannot size the file: %s", path,
 			 strerror(errno));
 		fclose(f);
 		return NULL;
 	}
-	if (len > 16 * 1024 * 1024) {
-		snprintf(err, errlen, "%s: %ld bytes is too large for weights", path, len);
+	if (n > 16 * 1024 * 1024) {
+		snprintf(err, errlen, "%s: %ld bytes is too large for weights", path, n);
 		fclose(f);
 		return NULL;
 	}
-	buf = malloc((size_t)len + 1);
-	if (!buf || fread(buf, 1, (size_t)len, f) != (size_t)len) {
+	buf = malloc((size_t)n + 1);
+	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
 		snprintf(err, errlen, "%s: %s", path, buf ? "read error" : "out of memory");
 		free(buf);
 		fclose(f);
 		return NULL;
 	}
 	fclose(f);
-	net = rd_net_parse(buf, (size_t)len, path, err, errlen);
+	*len = (size_t)n;
+	return buf;
+}
+
+struct rd_net *rd_net_load(const char *path, char *err, size_t errlen)
+{
+	size_t len;
+	unsigned char *buf = rd_weights_read(path, &len, err, errlen);
+	struct rd_net *net;
+
+	if (!buf)
+		return NULL;
+	net = rd_net_parse(buf, len, path, err, errlen);
 	free(buf);
 	return net;
 }

@@ -13,7 +13,6 @@
  * conv_rows_f32 per layer on zero-padded planes, taps from a table of row
  * pointers built once.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,18 +147,9 @@ struct rd_linenet *rd_linenet_parse(const void *data, size_t len,
 	}
 	memcpy(net->classes, p + 8 + 4 * HDR_WORDS, RD_LN_CHARS);
 	net->classes[RD_LN_CHARS] = 0;
-	for (size_t i = 0; i < nw; i++) {
-		uint32_t u = le32(p + HDR_BYTES + 4 * i);
-		float v;
-
-		memcpy(&v, &u, sizeof(v));
-		if (!isfinite(v) || fabsf(v) > 1e6f) {
-			snprintf(err, errlen, "%s: weight %zu is not a finite number "
-				 "of sane size", name, i);
-			rd_linenet_free(net);
-			return NULL;
-		}
-		net->mem[i] = v;
+	if (rd_weights_floats(p + HDR_BYTES, nw, net->mem, name, err, errlen)) {
+		rd_linenet_free(net);
+		return NULL;
 	}
 	float *q = net->mem;
 
@@ -196,35 +186,13 @@ struct rd_linenet *rd_linenet_parse(const void *data, size_t len,
 
 struct rd_linenet *rd_linenet_load(const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	unsigned char *buf;
-	long len;
+	size_t len;
+	unsigned char *buf = rd_weights_read(path, &len, err, errlen);
 	struct rd_linenet *net;
 
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (!buf)
 		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
-		snprintf(err, errlen, "%s: cannot size the file: %s", path,
-			 strerror(errno));
-		fclose(f);
-		return NULL;
-	}
-	if (len > 16 * 1024 * 1024) {
-		snprintf(err, errlen, "%s: %ld bytes is too large for weights", path, len);
-		fclose(f);
-		return NULL;
-	}
-	buf = malloc((size_t)len + 1);
-	if (!buf || fread(buf, 1, (size_t)len, f) != (size_t)len) {
-		snprintf(err, errlen, "%s: %s", path, buf ? "read error" : "out of memory");
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	net = rd_linenet_parse(buf, (size_t)len, path, err, errlen);
+	net = rd_linenet_parse(buf, len, path, err, errlen);
 	free(buf);
 	return net;
 }

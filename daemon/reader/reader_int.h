@@ -184,6 +184,19 @@ struct rd_net;
  */
 struct rd_net *rd_net_parse(const void *data, size_t len, const char *name,
 			    char *err, size_t errlen);
+/*
+ * rd_weights_floats - @n little-endian f32 weights from @p into @out; -1
+ * with @err naming @name and the weight if one is not finite or larger
+ * than 1e6 in size.
+ */
+int rd_weights_floats(const unsigned char *p, size_t n, float *out,
+		      const char *name, char *err, size_t errlen);
+/*
+ * rd_weights_read - a weights file's bytes (malloc'd, *len of them; at
+ * most 16 MiB), or NULL with @err naming the file and the reason.
+ */
+unsigned char *rd_weights_read(const char *path, size_t *len, char *err,
+			       size_t errlen);
 /* rd_net_load - weights from a file; errors name the file and the reason. */
 struct rd_net *rd_net_load(const char *path, char *err, size_t errlen);
 void rd_net_free(struct rd_net *net);
