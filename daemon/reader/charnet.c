@@ -36,7 +36,7 @@ struct rd_net {
 	float *pad0, *act1, *pad1, *act2, *flat, *hid;
 };
 
-static uint32_t rd_le32(const unsigned char *p)
+uint32_t rd_le32(const unsigned char *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
 	       (uint32_t)p[3] << 24;

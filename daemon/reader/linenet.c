@@ -39,7 +39,6 @@ static const struct {
 
 struct rd_linenet {
 	int ch[N_CONV + 1];	/* ch[0] = 1, the band */
-	char classes[RD_LN_CHARS + 1];
 	float *w[N_CONV], *b[N_CONV], *wf, *bf;
 	float *mem;
 	const float **rows;	/* conv taps, layer after layer, then fc */
@@ -49,12 +48,6 @@ struct rd_linenet {
 	float *act;		/* a conv layer's output, H x (W+2) planes */
 	float *seq;		/* C4 x (RD_LN_T + 2), zero-padded columns */
 };
-
-static uint32_t le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
 
 static size_t plane(int layer)
 {
@@ -68,11 +61,6 @@ void rd_linenet_free(struct rd_linenet *net)
 	free(net->mem);
 	free(net->rows);
 	free(net);
-}
-
-const char *rd_linenet_classes(const struct rd_linenet *net)
-{
-	return net->classes;
 }
 
 struct rd_linenet *rd_linenet_parse(const void *data, size_t len,
@@ -89,7 +77,7 @@ struct rd_linenet *rd_linenet_parse(const void *data, size_t len,
 		return NULL;
 	}
 	for (int i = 0; i < HDR_WORDS; i++)
-		hdr[i] = le32(p + 8 + 4 * i);
+		hdr[i] = rd_le32(p + 8 + 4 * i);
 	if (hdr[0] != 1 || hdr[1] != RD_BAND_H || hdr[2] != RD_BAND_W ||
 	    hdr[7] != RD_CLASSES) {
 		snprintf(err, errlen, "%s: unsupported line weights (version %u, "
@@ -145,8 +133,6 @@ struct rd_linenet *rd_linenet_parse(const void *data, size_t len,
 		rd_linenet_free(net);
 		return NULL;
 	}
-	memcpy(net->classes, p + 8 + 4 * HDR_WORDS, RD_LN_CHARS);
-	net->classes[RD_LN_CHARS] = 0;
 	if (rd_weights_floats(p + HDR_BYTES, nw, net->mem, name, err, errlen)) {
 		rd_linenet_free(net);
 		return NULL;

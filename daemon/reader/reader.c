@@ -181,19 +181,18 @@ static struct anpr_reader *create(const struct anpr_reader_config *cfg,
 			free(r);
 			return NULL;
 		}
-		if (!cfg->line_reread)
-			r->lnet = NULL;
-		else if (cfg->line_weights_path)
-			r->lnet = rd_linenet_load(cfg->line_weights_path, err, errlen);
-		else
-			r->lnet = rd_linenet_parse(anpr_reader_line_weights,
+		if (cfg->line_reread) {	/* 0: no line recognizer */
+			r->lnet = cfg->line_weights_path ?
+				  rd_linenet_load(cfg->line_weights_path, err, errlen) :
+				  rd_linenet_parse(anpr_reader_line_weights,
 						   (size_t)anpr_reader_line_weights_len,
 						   "<built-in line weights>", err, errlen);
-		if (!r->lnet && cfg->line_reread) {
-			rd_net_free(r->net);
-			free(r->cache);
-			free(r);
-			return NULL;
+			if (!r->lnet) {
+				rd_net_free(r->net);
+				free(r->cache);
+				free(r);
+				return NULL;
+			}
 		}
 	}
 	return r;

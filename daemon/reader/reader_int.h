@@ -184,6 +184,8 @@ struct rd_net;
  */
 struct rd_net *rd_net_parse(const void *data, size_t len, const char *name,
 			    char *err, size_t errlen);
+/* rd_le32 - the little-endian u32 at @p (weights files). */
+uint32_t rd_le32(const unsigned char *p);
 /*
  * rd_weights_floats - @n little-endian f32 weights from @p into @out; -1
  * with @err naming @name and the weight if one is not finite or larger
@@ -332,7 +334,6 @@ struct rd_linenet *rd_linenet_parse(const void *data, size_t len,
 				    const char *name, char *err, size_t errlen);
 struct rd_linenet *rd_linenet_load(const char *path, char *err, size_t errlen);
 void rd_linenet_free(struct rd_linenet *net);
-const char *rd_linenet_classes(const struct rd_linenet *net);
 /*
  * rd_linenet_run - the log-probabilities @logp of each step for @band
  * (RD_BAND_H x RD_BAND_W ink, rd_quad_band). Uses only the net's own

@@ -325,6 +325,32 @@ void rd_line_prior(const struct rd_line *l, float (*prob)[RD_CLASSES])
 	}
 }
 
+/* Format @f's rule over the whole text, for the classes @cls it read. */
+static int fmt_valid(int f, const int *cls)
+{
+	char t[MAXM + 1];
+	int m = (int)strlen(formats[f].pat);
+
+	if (!formats[f].valid)
+		return 1;
+	for (int j = 0; j < m; j++)
+		t[j] = rd_class_char(cls[j]);
+	t[m] = 0;
+	return formats[f].valid(t);
+}
+
+/* The region a reading of format @f reports when @asked was asked for: a
+ * free format in auto mode says nothing of it, nor does gb-free. */
+static enum anpr_region reported_region(int f, enum anpr_region asked)
+{
+	if (asked == ANPR_REGION_AUTO && formats[f].prior <= 0.0f &&
+	    formats[f].region != ANPR_REGION_GB)
+		return ANPR_REGION_AUTO;
+	if (!strcmp(formats[f].name, "gb-free"))	/* not a UK mark */
+		return ANPR_REGION_AUTO;
+	return formats[f].region;
+}
+
 int rd_syntax_decode(const float (*prob)[RD_CLASSES], int n,
 		     enum anpr_region region, struct rd_decoded *out)
 {
@@ -344,18 +370,8 @@ int rd_syntax_decode(const float (*prob)[RD_CLASSES], int n,
 			continue;
 		float fit = align(prob, &memo, n, formats[f].pat, pick, cls);
 
-		if (fit == -INFINITY)
+		if (fit == -INFINITY || !fmt_valid(f, cls))
 			continue;
-		if (formats[f].valid) {
-			char t[MAXM + 1];
-			int m = (int)strlen(formats[f].pat);
-
-			for (int j = 0; j < m; j++)
-				t[j] = rd_class_char(cls[j]);
-			t[m] = 0;
-			if (!formats[f].valid(t))
-				continue;
-		}
 		s = fit + formats[f].prior;
 		if (s > best) {
 			int m = (int)strlen(formats[f].pat);
@@ -396,13 +412,7 @@ int rd_syntax_decode(const float (*prob)[RD_CLASSES], int n,
 	(void)best_fit;
 	out->score = rsum / (float)n + formats[bf].prior;
 	out->confidence = expf(lsum / (float)out->n);
-	out->region = formats[bf].region;
-	/* A free format in auto mode says nothing about the region. */
-	if (region == ANPR_REGION_AUTO && formats[bf].prior <= 0.0f &&
-	    formats[bf].region != ANPR_REGION_GB)
-		out->region = ANPR_REGION_AUTO;
-	if (!strcmp(formats[bf].name, "gb-free"))	/* not a UK mark */
-		out->region = ANPR_REGION_AUTO;
+	out->region = reported_region(bf, region);
 	out->format = formats[bf].name;
 	return 0;
 }
@@ -569,13 +579,16 @@ static void ctc_memo(const float (*logp)[RD_CLASSES], struct ctc_memo *mm)
 			top[k][c] = -INFINITY;
 	/* emit() in logs: log max(p, w * p_twin) = max(log p, log w + log p_twin) */
 	const float lw = logf(LOOKALIKE_WEIGHT), floor = logf(1e-6f);
+	int twin[36];
 
+	for (int c = 0; c < 36; c++)
+		twin[c] = twin_class(c);
 	for (int t = 0; t < CTC_T; t++)
 		for (int k = 0; k < NCODES; k++) {
 			uint64_t set = allowed(codes[k]);
 
 			for (int c = 0; c < 36; c++) {
-				int tw = twin_class(c);
+				int tw = twin[c];
 				float e = logp[t][c];
 
 				if (!(set >> c & 1)) {
@@ -608,8 +621,8 @@ int rd_syntax_decode_ctc(const float (*logp)[RD_CLASSES], enum anpr_region regio
 {
 	static _Thread_local struct ctc_memo mm;
 	struct ctc_pos pos[MAXM];
-	float best = -INFINITY;
-	int bf = -1;
+	float best = -INFINITY, lsum = 0;
+	int bf = -1, bcls[MAXM] = { 0 };
 
 	memset(out, 0, sizeof(*out));
 	ctc_memo(logp, &mm);
@@ -625,50 +638,28 @@ int rd_syntax_decode_ctc(const float (*logp)[RD_CLASSES], enum anpr_region regio
 			pos[j] = (struct ctc_pos){ &mm.le[0][k][0], NCODES * 36,
 						   mm.cand[k] };
 		}
-		s = ctc_viterbi(logp, pos, m, formats[f].valid ? cls : NULL, conf);
-		if (s == -INFINITY)
+		s = ctc_viterbi(logp, pos, m, cls, conf);
+		if (s == -INFINITY || !fmt_valid(f, cls))
 			continue;
-		if (formats[f].valid) {
-			char t[MAXM + 1];
-
-			for (int j = 0; j < m; j++)
-				t[j] = rd_class_char(cls[j]);
-			t[m] = 0;
-			if (!formats[f].valid(t))
-				continue;
-		}
 		s += formats[f].prior;
 		if (s > best) {
 			best = s;
 			bf = f;
+			memcpy(bcls, cls, sizeof(int) * m);
+			memcpy(out->conf, conf, sizeof(float) * m);
 		}
 	}
 	if (bf < 0)
 		return -1;
-	int m = (int)strlen(formats[bf].pat), cls[MAXM] = { 0 };
-	float lsum = 0;
-
-	for (int j = 0; j < m; j++) {
-		int k = code_index(formats[bf].pat[j]);
-
-		pos[j] = (struct ctc_pos){ &mm.le[0][k][0], NCODES * 36,
-					   mm.cand[k] };
-	}
-	ctc_viterbi(logp, pos, m, cls, out->conf);
-	out->n = m;
-	for (int j = 0; j < m; j++) {
-		out->text[j] = rd_class_char(cls[j]);
+	out->n = (int)strlen(formats[bf].pat);
+	for (int j = 0; j < out->n; j++) {
+		out->text[j] = rd_class_char(bcls[j]);
 		lsum += lg(out->conf[j]);
 	}
-	out->text[m] = 0;
+	out->text[out->n] = 0;
 	out->score = best;
-	out->confidence = expf(lsum / (float)m);
-	out->region = formats[bf].region;
-	if (region == ANPR_REGION_AUTO && formats[bf].prior <= 0.0f &&
-	    formats[bf].region != ANPR_REGION_GB)
-		out->region = ANPR_REGION_AUTO;
-	if (!strcmp(formats[bf].name, "gb-free"))
-		out->region = ANPR_REGION_AUTO;
+	out->confidence = expf(lsum / (float)out->n);
+	out->region = reported_region(bf, region);
 	out->format = formats[bf].name;
 	return 0;
 }
