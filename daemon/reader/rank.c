@@ -130,7 +130,7 @@ static int by_rank(const void *a, const void *b)
 	return (q->rank > p->rank) - (q->rank < p->rank);
 }
 
-int rd_rank_select(struct rd_cand *c, int n, struct anpr_plate *out, int max)
+int rd_rank_select(struct rd_cand *c, int n, int max)
 {
 	int nout = 0;
 
@@ -139,11 +139,28 @@ int rd_rank_select(struct rd_cand *c, int n, struct anpr_plate *out, int max)
 		int dup = 0;
 
 		for (int j = 0; j < nout && !dup; j++)
-			dup = rd_box_iou(c[i].p.box, out[j].box) > DUP_IOU;
-		if (!dup)
-			out[nout++] = c[i].p;
+			dup = rd_box_iou(c[i].p.box, c[j].p.box) > DUP_IOU;
+		if (!dup) {
+			struct rd_cand t = c[i];
+
+			c[i] = c[nout];
+			c[nout++] = t;
+		}
 	}
 	return nout;
+}
+
+void rd_rank_resort(struct rd_cand *c, int n)
+{
+	/* Insertion sort: stable, and the list is short and nearly sorted. */
+	for (int i = 1; i < n; i++) {
+		struct rd_cand t = c[i];
+		int j = i;
+
+		for (; j > 0 && c[j - 1].rank < t.rank; j--)
+			c[j] = c[j - 1];
+		c[j] = t;
+	}
 }
 
 /*
@@ -166,9 +183,10 @@ int rd_line_doubted(const struct anpr_plate *p)
 	return p->rows == 1 && p->confidence < LINE_DOUBT;
 }
 
-int rd_line_overrule(struct anpr_plate *p, const float (*logp)[RD_CLASSES],
+int rd_line_overrule(struct rd_cand *c, const float (*logp)[RD_CLASSES],
 		     enum anpr_region region, float min_confidence)
 {
+	struct anpr_plate *p = &c->p;
 	struct rd_decoded d;
 
 	/* A reading it is less sure of than a plate must be does not stand
@@ -188,5 +206,10 @@ int rd_line_overrule(struct anpr_plate *p, const float (*logp)[RD_CLASSES],
 	p->region = d.region;
 	p->format = d.format;
 	p->line_read = 1;
+	/* Ranked on what it now reads: the character reader's score was for
+	 * a text the line recognizer found wrong (a plate whose characters
+	 * were cut wrongly ranked below a camera's timestamp). */
+	c->rank += d.score - c->score;
+	c->score = d.score;
 	return 1;
 }

@@ -374,6 +374,7 @@ static int recognise(struct anpr_reader *r, const uint8_t *img, size_t stride,
 	rd_line_geometry(&at, s, &c->p);
 	/* Plates are usually the largest text around them (overlays, dealer
 	 * frames and stickers are smaller): a little for size. */
+	c->score = d.score;
 	c->rank = rd_rank_reading(d.score, c->p.char_height, dark,
 				  rd_at_edge(c->p.quad, c->p.char_height,
 					     r->frame_w, r->frame_h));
@@ -472,14 +473,14 @@ static int do_level(struct anpr_reader *r, const uint8_t *img, size_t stride,
  * rd_line_overrule) on a reading of the frame. */
 static void second_opinion(struct anpr_reader *r, const uint8_t *pixels,
 			   int width, int height, size_t stride,
-			   struct anpr_plate *p)
+			   struct rd_cand *c)
 {
-	if (!rd_line_doubted(p))
+	if (!rd_line_doubted(&c->p))
 		return;
-	rd_quad_band(pixels, stride, width, height, p->quad, p->dark_on_light,
+	rd_quad_band(pixels, stride, width, height, c->p.quad, c->p.dark_on_light,
 		     r->lband);
 	rd_linenet_run(r->lnet, r->k, r->lband, r->llogp);
-	rd_line_overrule(p, (const float (*)[RD_CLASSES])r->llogp, r->cfg.region,
+	rd_line_overrule(c, (const float (*)[RD_CLASSES])r->llogp, r->cfg.region,
 			 r->cfg.min_confidence);
 }
 
@@ -572,12 +573,15 @@ int anpr_reader_read(struct anpr_reader *r, const uint8_t *pixels, int width,
 	}
 done:
 	rd_rank_agree(r->cands, r->ncands);
-	out->nplates = rd_rank_select(r->cands, r->ncands, out->plates,
-				      ANPR_READER_MAX_PLATES);
+	out->nplates = rd_rank_select(r->cands, r->ncands, ANPR_READER_MAX_PLATES);
 	out->candidates = r->ncands;
-	if (r->lnet)
+	if (r->lnet) {
 		for (int i = 0; i < out->nplates && i < r->cfg.line_reread; i++)
-			second_opinion(r, pixels, width, height, stride, &out->plates[i]);
+			second_opinion(r, pixels, width, height, stride, &r->cands[i]);
+		rd_rank_resort(r->cands, out->nplates);
+	}
+	for (int i = 0; i < out->nplates; i++)
+		out->plates[i] = r->cands[i].p;
 	out->ns = r->cfg.clock_ns() - t0;
 	return rc;
 }

@@ -281,10 +281,12 @@ float rd_ctc_text_score(const float (*logp)[RD_CLASSES], const char *text);
  * struct rd_cand - a reading that may be a plate, and its rank (rank.c).
  * @p: the reading.
  * @rank: higher is more plate-like.
+ * @score: the decoded score @rank was built on (struct rd_decoded).
  */
 struct rd_cand {
 	struct anpr_plate p;
 	float rank;
+	float score;
 };
 
 /*
@@ -363,26 +365,29 @@ int rd_part_of(const struct anpr_plate *q, const struct anpr_plate *p);
  */
 void rd_rank_agree(struct rd_cand *c, int n);
 /*
- * rd_rank_select - sort @c best first and write at most @max readings to
- * @out, dropping any that overlaps a better one (IoU > 0.2). Returns how
- * many.
+ * rd_rank_select - sort @c best first and move to its front at most @max
+ * readings, dropping any that overlaps a better one (IoU > 0.2). Returns
+ * how many.
  */
-int rd_rank_select(struct rd_cand *c, int n, struct anpr_plate *out, int max);
+int rd_rank_select(struct rd_cand *c, int n, int max);
+/* rd_rank_resort - sort @c best first again (stable), after re-ranking. */
+void rd_rank_resort(struct rd_cand *c, int n);
 /*
  * rd_line_doubted - 1 if the line recognizer should read @p again: a
  * one-row reading whose confidence is below 0.9 (rank.c says why).
  */
 int rd_line_doubted(const struct anpr_plate *p);
 /*
- * rd_line_overrule - the line recognizer's output @logp for @p's band,
- * read under @region's formats (rd_syntax_decode_ctc), replaces @p's text,
- * character confidences, format and region where it differs and its best
- * path is more than e^2 times likelier than the best path for @p's text
- * and its confidence is at least @min_confidence (the reader's floor);
- * the confidence becomes the lower of the two readers', line_read 1.
- * Returns 1 if it did, else 0 (@p untouched).
+ * rd_line_overrule - the line recognizer's output @logp for @c's band,
+ * read under @region's formats (rd_syntax_decode_ctc), replaces @c's
+ * text, character confidences, format and region where it differs and
+ * its best path is more than e^2 times likelier than the best path for
+ * @c's text and its confidence is at least @min_confidence (the reader's
+ * floor); the confidence becomes the lower of the two readers',
+ * line_read 1, and @c's rank counts the new reading's score instead of
+ * the old one's. Returns 1 if it did, else 0 (@c untouched).
  */
-int rd_line_overrule(struct anpr_plate *p, const float (*logp)[RD_CLASSES],
+int rd_line_overrule(struct rd_cand *c, const float (*logp)[RD_CLASSES],
 		     enum anpr_region region, float min_confidence);
 /* rd_box_iou - intersection over union of two x, y, w, h boxes. */
 float rd_box_iou(const int *a, const int *b);

@@ -621,7 +621,7 @@ int rd_syntax_decode_ctc(const float (*logp)[RD_CLASSES], enum anpr_region regio
 {
 	static _Thread_local struct ctc_memo mm;
 	struct ctc_pos pos[MAXM];
-	float best = -INFINITY, lsum = 0;
+	float best = -INFINITY, lsum = 0, rsum = 0;
 	int bf = -1, bcls[MAXM] = { 0 };
 
 	memset(out, 0, sizeof(*out));
@@ -655,9 +655,12 @@ int rd_syntax_decode_ctc(const float (*logp)[RD_CLASSES], enum anpr_region regio
 	for (int j = 0; j < out->n; j++) {
 		out->text[j] = rd_class_char(bcls[j]);
 		lsum += lg(out->conf[j]);
+		rsum += fmaxf(lg(out->conf[j]), RANK_FLOOR);
 	}
 	out->text[out->n] = 0;
-	out->score = best;
+	/* For ranking, as rd_syntax_decode's: the path's log-probability
+	 * chose the format, but it sums 32 steps, not the characters. */
+	out->score = rsum / (float)out->n + formats[bf].prior;
 	out->confidence = expf(lsum / (float)out->n);
 	out->region = reported_region(bf, region);
 	out->format = formats[bf].name;

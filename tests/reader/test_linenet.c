@@ -272,11 +272,25 @@ static struct anpr_plate plate(const char *text, float conf, int rows)
 	return p;
 }
 
+/* A candidate of the frame holding @text, ranked @rank on @score. */
+static struct rd_cand cand(const char *text, float conf, float score, float rank)
+{
+	struct rd_cand c;
+
+	memset(&c, 0, sizeof(c));
+	c.p = plate(text, conf, 1);
+	c.score = score;
+	c.rank = rank;
+	return c;
+}
+
 /* Who is read again, and when the line recognizer's reading stands. */
 static void test_overrule(void **state)
 {
 	float logp[RD_LN_T][RD_CLASSES];
+	struct rd_decoded d;
 	struct anpr_plate p;
+	struct rd_cand c;
 
 	(void)state;
 	p = plate("SBX6N", 0.67f, 1);
@@ -288,42 +302,81 @@ static void test_overrule(void **state)
 
 	/* It reads SB3X6N surely where the character reader lost the 3. */
 	steps("--S-B-3-X-6-N---", logp);
-	p = plate("SBX6N", 0.67f, 1);
-	assert_int_equal(rd_line_overrule(&p, (const float (*)[RD_CLASSES])logp,
+	c = cand("SBX6N", 0.67f, -1.5f, -2.0f);
+	assert_int_equal(rd_line_overrule(&c, (const float (*)[RD_CLASSES])logp,
 					  ANPR_REGION_US, 0.25f), 1);
-	assert_string_equal(p.text, "SB3X6N");
-	assert_int_equal(p.nchars, 6);
-	assert_int_equal(p.line_read, 1);
-	assert_string_equal(p.format, "us");
+	assert_string_equal(c.p.text, "SB3X6N");
+	assert_int_equal(c.p.nchars, 6);
+	assert_int_equal(c.p.line_read, 1);
+	assert_string_equal(c.p.format, "us");
 	/* the lower of the two confidences: the character reader's here */
-	assert_float_equal(p.confidence, 0.67f, 1e-6);
+	assert_float_equal(c.p.confidence, 0.67f, 1e-6);
 	for (int i = 0; i < 6; i++)
-		assert_float_equal(p.char_conf[i], 0.9f, 1e-4);
+		assert_float_equal(c.p.char_conf[i], 0.9f, 1e-4);
+	/* ranked on the new reading's score, the rest of its rank kept */
+	assert_int_equal(rd_syntax_decode_ctc((const float (*)[RD_CLASSES])logp,
+					      ANPR_REGION_US, &d), 0);
+	assert_float_equal(c.score, d.score, 1e-6);
+	assert_float_equal(c.rank, -2.0f + 1.5f + d.score, 1e-5);
 
-	/* The same text: nothing to overrule. */
-	p = plate("SB3X6N", 0.6f, 1);
-	assert_int_equal(rd_line_overrule(&p, (const float (*)[RD_CLASSES])logp,
+	/* The same text: nothing to overrule, the rank untouched. */
+	c = cand("SB3X6N", 0.6f, -1.5f, -2.0f);
+	assert_int_equal(rd_line_overrule(&c, (const float (*)[RD_CLASSES])logp,
 					  ANPR_REGION_US, 0.25f), 0);
-	assert_int_equal(p.line_read, 0);
+	assert_int_equal(c.p.line_read, 0);
+	assert_float_equal(c.rank, -2.0f, 0);
 
 	/* A doubt of its own: the 3 read at 0.6 against a twin, the
 	 * character reader's 8 at 0.3: e^0.7 likelier, under the margin. */
 	steps("--S-B-s-X-6-N---", logp);	/* S at 0.6, its twin 5 at 0.3 */
-	p = plate("SB5X6N", 0.6f, 1);
-	assert_int_equal(rd_line_overrule(&p, (const float (*)[RD_CLASSES])logp,
+	c = cand("SB5X6N", 0.6f, -1.5f, -2.0f);
+	assert_int_equal(rd_line_overrule(&c, (const float (*)[RD_CLASSES])logp,
 					  ANPR_REGION_US, 0.25f), 0);
-	assert_string_equal(p.text, "SB5X6N");
+	assert_string_equal(c.p.text, "SB5X6N");
 	/* ...but a character it gives next to nothing is overruled */
-	p = plate("SB7X6N", 0.6f, 1);
-	assert_int_equal(rd_line_overrule(&p, (const float (*)[RD_CLASSES])logp,
+	c = cand("SB7X6N", 0.6f, -1.5f, -2.0f);
+	assert_int_equal(rd_line_overrule(&c, (const float (*)[RD_CLASSES])logp,
 					  ANPR_REGION_US, 0.25f), 1);
-	assert_string_equal(p.text, "SBSX6N");
+	assert_string_equal(c.p.text, "SBSX6N");
 	/* ...unless its reading is less sure than a plate must be: its
 	 * characters at 0.9 and one at 0.6, about 0.84 in all */
-	p = plate("SB7X6N", 0.6f, 1);
-	assert_int_equal(rd_line_overrule(&p, (const float (*)[RD_CLASSES])logp,
+	c = cand("SB7X6N", 0.6f, -1.5f, -2.0f);
+	assert_int_equal(rd_line_overrule(&c, (const float (*)[RD_CLASSES])logp,
 					  ANPR_REGION_US, 0.9f), 0);
-	assert_string_equal(p.text, "SB7X6N");
+	assert_string_equal(c.p.text, "SB7X6N");
+}
+
+/*
+ * A plate whose characters were cut wrongly ranks below a camera's
+ * timestamp; read whole, it ranks on its new reading and comes first.
+ */
+static void test_overrule_rerank(void **state)
+{
+	float logp[RD_LN_T][RD_CLASSES];
+	struct rd_cand c[3];
+
+	(void)state;
+	c[0] = cand("385014", 0.65f, -0.9f, -1.9f);	/* the timestamp */
+	c[1] = cand("KK9V", 0.45f, -1.8f, -1.7f);	/* the plate, cut wrongly */
+	c[2] = cand("TEXAS", 0.5f, -1.5f, -2.5f);
+	c[1].rank = -2.0f;
+	rd_rank_resort(c, 3);
+	assert_string_equal(c[0].p.text, "385014");
+	assert_string_equal(c[1].p.text, "KK9V");
+	steps("--S-K-5-K-9-V---", logp);
+	assert_int_equal(rd_line_overrule(&c[1], (const float (*)[RD_CLASSES])logp,
+					  ANPR_REGION_US, 0.25f), 1);
+	assert_string_equal(c[1].p.text, "SK5K9V");
+	assert_true(c[1].rank > c[0].rank);
+	rd_rank_resort(c, 3);
+	assert_string_equal(c[0].p.text, "SK5K9V");
+	assert_string_equal(c[1].p.text, "385014");
+	assert_string_equal(c[2].p.text, "TEXAS");
+	/* Equal ranks keep their order. */
+	c[2].rank = c[1].rank;
+	rd_rank_resort(c, 3);
+	assert_string_equal(c[1].p.text, "385014");
+	rd_rank_resort(c, 0);
 }
 
 int main(void)
@@ -334,6 +387,7 @@ int main(void)
 		cmocka_unit_test(test_decode),
 		cmocka_unit_test(test_text_score),
 		cmocka_unit_test(test_overrule),
+		cmocka_unit_test(test_overrule_rerank),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
