@@ -20,6 +20,7 @@ READER_SRCS := $(READER_KERN_SRCS) \
 	daemon/reader/activity.c \
 	daemon/reader/group.c \
 	daemon/reader/segment.c \
+	daemon/reader/ground.c \
 	daemon/reader/charnorm.c \
 	daemon/reader/charnet.c \
 	daemon/reader/linenet.c \
@@ -75,9 +76,9 @@ install-reader: $(BUILD)/bin/anpr-read
 	install -D -m 0644 man/anpr-read.1 $(DESTDIR)$(MANDIR)/man1/anpr-read.1
 INSTALL_TARGETS += install-reader
 
-# make train-reader: rebuild training/weights/chars.bin from scratch
+# make train-reader: rebuild training/weights/chars.bin and lines.bin from scratch
 # (deterministic for READER_SEED; needs training/deps.list installed, which
-# this target does; about 8 minutes on 2 cores, measured 7 min 30 s). Not part of check or bench.
+# this target does; about 14 minutes on 2 cores). Not part of check or bench.
 READER_SEED ?= 1
 .PHONY: train-reader
 train-reader: $(BUILD)/bin/anpr-train-dump

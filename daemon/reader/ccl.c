@@ -151,26 +151,26 @@ int rd_ccl_label(struct rd_ccl *c, const struct anpr_kern_ops *k,
 	slot = c->rowstart.p;
 	comps = c->comps.p;
 	/* A run's parent never has a higher index than the run (a merge
-	 * links the higher root under the lower), so in index order each
-	 * parent already points at its root: one step finds it. */
+	 * links the higher root under the lower), so in index order the
+	 * parent is already labelled with its root's component. */
 	for (int i = 0; i < nruns; i++) {
-		int r = runs[runs[i].parent].parent;
+		const struct rd_run *u = &runs[i];
 		struct rd_comp *k;
 
-		runs[i].parent = r;
-		if (r == i) {
+		if (u->parent == i) {
 			slot[i] = ncomps;
-			comps[ncomps++] = (struct rd_comp){ runs[i].x0, runs[i].y,
-							    runs[i].x1, runs[i].y + 1, 0 };
+			comps[ncomps++] = (struct rd_comp){ u->x0, u->y, u->x1,
+							    u->y + 1, 0 };
+		} else {
+			slot[i] = slot[u->parent];
 		}
-		k = &comps[slot[r]];
-		if (runs[i].x0 < k->x0)
-			k->x0 = runs[i].x0;
-		if (runs[i].x1 > k->x1)
-			k->x1 = runs[i].x1;
-		if (runs[i].y + 1 > k->y1)
-			k->y1 = runs[i].y + 1;
-		k->area += runs[i].x1 - runs[i].x0;
+		k = &comps[slot[i]];
+		if (u->x0 < k->x0)
+			k->x0 = u->x0;
+		if (u->x1 > k->x1)
+			k->x1 = u->x1;
+		k->y1 = u->y + 1;	/* runs come in row order */
+		k->area += u->x1 - u->x0;
 	}
 	/* Keep the plausible sizes, in place. */
 	int kept = 0;

@@ -54,6 +54,8 @@ static const struct {
 #define MAX_STACKED	16	/* two-row plates per level, polarity, offset */
 #define MAX_CANDS	64
 #define MAX_REGIONS	64
+#define MAX_GROUNDS	256	/* plate grounds cut per pass (ground.c) ... */
+#define MAX_PIECES	256	/* ... into at most this many pieces */
 #define CACHE_SLOTS	2048	/* classified components per level+polarity */
 
 /* A component already classified on this level and polarity (the same box
@@ -77,6 +79,7 @@ struct anpr_reader {
 	struct rd_buf mask;
 	struct rd_buf band;		/* a line's band (segment.c) */
 	struct rd_buf chars;
+	struct rd_comp grounds[MAX_GROUNDS];	/* of a pass (ground.c) */
 	struct rd_ccl ccl;
 	struct rd_line lines[MAX_LINES];
 	struct rd_line reseg;		/* a line cut again (segment.c) */
@@ -416,12 +419,15 @@ static int do_level(struct anpr_reader *r, const uint8_t *img, size_t stride,
 	for (int pol = 0; pol < 2; pol++) {
 		if (!(thresholds[v].polarities & (pol ? POL_LIGHT : POL_DARK)))
 			continue;
+		/* Light components taller and wider than characters are kept
+		 * for the plate grounds among them (ground.c). */
 		int n = rd_ccl_label(&r->ccl, r->k, r->mask.p, (size_t)w, w, h,
-				     (uint8_t)(pol ? 2 : 1), min_h, max_h,
-				     max_h + max_h / 8, max_h + max_h / 8);
-		int nc = 0, nl, ns;
+				     (uint8_t)(pol ? 2 : 1), min_h,
+				     pol ? 3 * max_h : max_h,
+				     pol ? w : max_h + max_h / 8, max_h + max_h / 8);
+		int nc = 0, ng = 0, nl, ns;
 
-		if (n < 0 || rd_reserve(&r->chars, (size_t)(n + 1) * sizeof(*chars)))
+		if (n < 0 || rd_reserve(&r->chars, (size_t)(n + 1 + MAX_PIECES) * sizeof(*chars)))
 			return ANPR_READER_ENOMEM;
 		chars = r->chars.p;
 		for (int i = 0; i < n; i++) {
@@ -429,7 +435,17 @@ static int do_level(struct anpr_reader *r, const uint8_t *img, size_t stride,
 
 			if (rd_char_like(c, min_h, max_h))
 				chars[nc++] = *c;
+			else if (pol && ng < MAX_GROUNDS &&
+				 rd_ground_like(c, max_h, max_h + max_h / 8))
+				r->grounds[ng++] = *c;
 		}
+		/* Their pieces join the light characters: a light line of them
+		 * is cut for the dark characters between (read_gaps). */
+		for (int i = 0, lim = nc + MAX_PIECES; i < ng; i++)
+			if (rd_ground_pieces(&r->ccl, r->k, r->mask.p, (size_t)w, 2,
+					     &r->grounds[i], min_h, max_h, chars,
+					     &nc, lim))
+				return ANPR_READER_ENOMEM;
 		/* Rows of 3 count only as half of a two-row plate. */
 		nl = rd_group_lines(chars, nc, 3, r->lines, MAX_LINES);
 		for (int i = 0; i < nl; i++) {
@@ -514,8 +530,8 @@ int anpr_reader_read(struct anpr_reader *r, const uint8_t *pixels, int width,
 	    rd_reserve(&r->mask, (size_t)width * height) ||
 	    rd_reserve(&r->band, rd_band_bytes(width, height)) ||
 	    rd_ccl_reserve(&r->ccl, width, height) ||
-	    rd_reserve(&r->chars, ((size_t)width * height / 2 + (size_t)height + 2) *
-			       sizeof(struct rd_comp))) {
+	    rd_reserve(&r->chars, ((size_t)width * height / 2 + (size_t)height + 2 +
+				MAX_PIECES) * sizeof(struct rd_comp))) {
 		rc = ANPR_READER_ENOMEM;
 		goto done;
 	}

@@ -47,7 +47,7 @@ struct rd_comp {
 struct rd_ccl {
 	struct rd_buf runs;	/* struct rd_run[] */
 	struct rd_buf comps;	/* struct rd_comp[] */
-	struct rd_buf rowstart;	/* int[] component slot of each root run */
+	struct rd_buf rowstart;	/* int[] component slot of each run */
 	struct rd_buf bitrow;	/* uint64_t[] one mask row, packed */
 	int ncomps;
 };
@@ -389,6 +389,25 @@ int rd_line_doubted(const struct anpr_plate *p);
  */
 int rd_line_overrule(struct rd_cand *c, const float (*logp)[RD_CLASSES],
 		     enum anpr_region region, float min_confidence);
+/*
+ * rd_ground_like - 1 if component @c may be a plate's ground holed by
+ * characters that are all joined to something (ground.c): wider than
+ * @max_w and than 1.5 x its height, at most 3 x @max_h tall.
+ */
+int rd_ground_like(const struct rd_comp *c, int max_h, int max_w);
+/*
+ * rd_ground_pieces - cut ground @g (in @mask, @bits) into the pieces
+ * between its characters: each stretch of its rows that are neither
+ * margin (0.6 or more of the width set) nor empty, @min_h..@max_h tall and
+ * crossed 4 times or more by its middle row, is labelled again on its
+ * own; if it gives 4 or more character-like pieces, they are appended to
+ * @out (*@nout of @max_out; boxes already there are not added again).
+ * Overwrites @ccl's components. Returns 0 or -1 (out of memory).
+ */
+int rd_ground_pieces(struct rd_ccl *ccl, const struct anpr_kern_ops *k,
+		     const uint8_t *mask, size_t stride, uint8_t bits,
+		     const struct rd_comp *g, int min_h, int max_h,
+		     struct rd_comp *out, int *nout, int max_out);
 /* rd_box_iou - intersection over union of two x, y, w, h boxes. */
 float rd_box_iou(const int *a, const int *b);
 

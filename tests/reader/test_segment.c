@@ -7,7 +7,9 @@
  * freed from what touches it below, a character recovered at the line's
  * end, the plate's edge not taken for one, lines left alone, characters
  * found between the gaps of a line of the other polarity, characters cut
- * free of a frame their feet sink into (and feet of letters kept); two rows
+ * free of a frame their feet sink into (and feet of letters kept), a
+ * plate's ground cut into the pieces between characters all joined to a
+ * frame (ground.c); two rows
  * joined into one two-row plate (group.c) only where they stack; readings
  * supported by their parts, light-on-dark readings ranked lower, and
  * overlapping readings suppressed.
@@ -317,6 +319,113 @@ static void test_feet_joined_to_a_frame(void **state)
 	rd_buf_free(&band);
 }
 
+/*
+ * @n dark glyphs, solid but for a one-pixel slit, standing on a dealer
+ * frame's lettered bar (no run longer than a character), on a light
+ * ground that is one component: it joins above them.
+ */
+static void plate_on_frame(int n)
+{
+	memset(mask, 0, sizeof(mask));
+	for (int i = 0; i < n; i++) {
+		fill(glyph_x(i), TOP, glyph_x(i) + GW, TOP + GH);
+		for (int y = TOP + 3; y < TOP + GH - 3; y++)
+			mask[y][glyph_x(i) + GW / 2] = 0;
+	}
+	for (int i = 0; i + 1 < n; i++) {
+		int y = TOP + GH + (i % 2) * 4;
+
+		fill(glyph_x(i) + GW / 2, y, glyph_x(i + 1) + GW / 2 + 1, y + 4);
+	}
+	/* The ground above them is dotted with the frame's lettering, so
+	 * that no run in it is long enough to be dropped. */
+	for (int y = TOP - 8; y < TOP + GH; y++)
+		for (int x = glyph_x(0) - 8; x < glyph_x(n - 1) + GW + 8; x++)
+			if (!mask[y][x] && (y >= TOP || (x + 5 * y) % 24))
+				mask[y][x] = 2;
+}
+
+/* The light components shaped like a plate's ground (ground.c). */
+static int grounds_of(struct rd_ccl *ccl, struct rd_comp *out, int max)
+{
+	int n = rd_ccl_label(ccl, anpr_kern_get(ANPR_SIMD_SCALAR), &mask[0][0], MW,
+			     MW, MH, 2, 8, 3 * 44, MW, 49), ng = 0;
+
+	assert_true(n >= 0);
+	for (int i = 0; i < n && ng < max; i++)
+		if (rd_ground_like((const struct rd_comp *)ccl->comps.p + i, 44, 49))
+			out[ng++] = ((const struct rd_comp *)ccl->comps.p)[i];
+	return ng;
+}
+
+static void test_ground_pieces(void **state)
+{
+	const struct anpr_kern_ops *k = anpr_kern_best();
+	struct rd_ccl ccl = { 0 };
+	struct rd_buf band = { 0 };
+	struct rd_line lines[8], out;
+	struct rd_comp g[4], pieces[64];
+	int np = 0;
+
+	(void)state;
+	/* Seven glyphs on a frame: no line of dark characters, and no line
+	 * of the ground between them either (it is one component). */
+	plate_on_frame(7);
+	assert_int_equal(find_lines(&ccl, lines, 8), 0);
+	assert_int_equal(lines_of(&ccl, 2, 4, lines, 8), 0);
+	/* The ground, cut at its margin above and the frame below: the 6
+	 * gaps between the glyphs and the ground beyond each end, each as
+	 * tall as the glyphs. */
+	assert_int_equal(grounds_of(&ccl, g, 4), 1);
+	assert_int_equal(rd_ground_pieces(&ccl, k, &mask[0][0], MW, 2, &g[0], 8, 44,
+					  pieces, &np, 64), 0);
+	assert_int_equal(np, 8);
+	for (int i = 0; i < np; i++) {
+		assert_int_equal(pieces[i].y0, TOP);
+		assert_int_equal(pieces[i].y1, TOP + GH);
+	}
+	/* They make a light line, cut for the seven dark glyphs between. */
+	assert_int_equal(rd_group_lines(pieces, np, 4, lines, 8), 1);
+	assert_int_equal(reseg_gaps(&ccl, &band, &lines[0], &out), 1);
+	assert_glyphs(&out, 0, 7);
+	/* Pieces already there are not added again; none past the end. */
+	assert_int_equal(rd_ground_pieces(&ccl, k, &mask[0][0], MW, 2, &g[0], 8, 44,
+					  pieces, &np, 64), 0);
+	assert_int_equal(np, 8);
+	np = 0;
+	assert_int_equal(rd_ground_pieces(&ccl, k, &mask[0][0], MW, 2, &g[0], 8, 44,
+					  pieces, &np, 3), 0);
+	assert_int_equal(np, 0);	/* fewer than a plate's: none */
+
+	/* Two glyphs are no plate: nothing (their ground, too narrow to be
+	 * taken for one, is cut all the same here). */
+	plate_on_frame(2);
+	assert_int_equal(grounds_of(&ccl, g, 4), 0);
+	g[0] = (struct rd_comp){ glyph_x(0) - 8, TOP - 8, glyph_x(1) + GW + 8,
+				 TOP + GH, 0 };
+	assert_int_equal(rd_ground_pieces(&ccl, k, &mask[0][0], MW, 2, &g[0], 8, 44,
+					  pieces, &np, 64), 0);
+	assert_int_equal(np, 0);
+	/* A plain light bar (no characters cross it): nothing. */
+	memset(mask, 0, sizeof(mask));
+	for (int y = TOP; y < TOP + GH; y++)
+		for (int x = 40; x < 200; x++)
+			mask[y][x] = 2;
+	g[0] = (struct rd_comp){ 40, TOP, 200, TOP + GH, 160 * GH };
+	assert_int_equal(rd_ground_pieces(&ccl, k, &mask[0][0], MW, 2, &g[0], 8, 44,
+					  pieces, &np, 64), 0);
+	assert_int_equal(np, 0);
+	/* Not a ground: as tall as wide, or a character's width. */
+	g[0] = (struct rd_comp){ 0, 0, 60, 60, 0 };
+	assert_false(rd_ground_like(&g[0], 44, 49));
+	g[0] = (struct rd_comp){ 0, 0, 40, 20, 0 };
+	assert_false(rd_ground_like(&g[0], 44, 49));
+	g[0] = (struct rd_comp){ 0, 0, 140, 200, 0 };
+	assert_false(rd_ground_like(&g[0], 44, 49));
+	rd_ccl_free(&ccl);
+	rd_buf_free(&band);
+}
+
 static void test_feet_of_letters_not_cut(void **state)
 {
 	struct rd_ccl ccl = { 0 };
@@ -548,6 +657,7 @@ int main(void)
 		cmocka_unit_test(test_lines_left_alone),
 		cmocka_unit_test(test_characters_between_gaps),
 		cmocka_unit_test(test_feet_joined_to_a_frame),
+		cmocka_unit_test(test_ground_pieces),
 		cmocka_unit_test(test_feet_of_letters_not_cut),
 		cmocka_unit_test(test_two_rows_joined),
 		cmocka_unit_test(test_two_rows_refused),
