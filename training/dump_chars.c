@@ -15,6 +15,9 @@
  *       alone), whatever its number of components, gives its whole band
  *       (rd_quad_band of its quadrilateral), labelled with the plate text:
  *       for a recognizer that reads the line at once
+ *   Of the lines over the plate, only those of the polarity most of them
+ *   have are kept (dark on a tie): the others are the plate's ground
+ *   between its characters (ground.c, segment.c), not its text.
  *
  * LIST lines: path TAB label [TAB x TAB y TAB w TAB h]; a scene without a
  * box gives nothing (its plate line cannot be told from other text).
@@ -35,6 +38,10 @@
 
 struct scene {
 	FILE *out;
+	FILE *plate[2];		/* the plate's records, light / dark lines */
+	char *plate_buf[2];
+	size_t plate_len[2];
+	int plate_lines[2];
 	int lines_mode;
 	const struct anpr_image *img;	/* the frame, for lines_mode */
 	const char *label;
@@ -90,8 +97,40 @@ static void put_line(struct scene *sc, const struct rd_line *l, int s,
 		rec[LINE_LABEL + i] = (unsigned char)(sc->group >> (8 * i));
 	for (int i = 0; i < RD_BAND_H * RD_BAND_W; i++)
 		rec[LINE_LABEL + 4 + i] = (unsigned char)(band[i] * 255.0f + 0.5f);
-	fwrite(rec, sizeof(rec), 1, sc->out);
-	sc->matched++;
+	fwrite(rec, sizeof(rec), 1, sc->plate[dark != 0]);
+	sc->plate_lines[dark != 0]++;
+}
+
+/*
+ * A plate's records wait for the end of its scene: only the lines of the
+ * polarity most lines over the plate have are its characters (dark on
+ * a tie). The others are the plate's ground between them (ground.c, and
+ * the gaps segment.c cuts for characters), which the label does not name.
+ */
+static int scene_begin(struct scene *sc)
+{
+	for (int d = 0; d < 2; d++) {
+		sc->plate_lines[d] = 0;
+		sc->plate[d] = open_memstream(&sc->plate_buf[d], &sc->plate_len[d]);
+		if (!sc->plate[d])
+			return -1;
+	}
+	return 0;
+}
+
+static int scene_end(struct scene *sc)
+{
+	int d = sc->plate_lines[1] >= sc->plate_lines[0], rc = 0;
+
+	for (int i = 0; i < 2; i++)
+		rc |= fclose(sc->plate[i]);
+	if (!rc && sc->plate_len[d] &&
+	    fwrite(sc->plate_buf[d], sc->plate_len[d], 1, sc->out) != 1)
+		rc = -1;
+	sc->matched = sc->plate_lines[d];
+	for (int i = 0; i < 2; i++)
+		free(sc->plate_buf[i]);
+	return rc;
 }
 
 static void on_line(void *ctx, const struct rd_line *l, int s, int dark,
@@ -124,9 +163,9 @@ static void on_line(void *ctx, const struct rd_line *l, int s, int dark,
 	}
 	if (in && tall && l->n == (int)strlen(sc->label)) {
 		for (int i = 0; i < l->n; i++)
-			put(sc->out, sc->label[i], sc->group,
+			put(sc->plate[dark != 0], sc->label[i], sc->group,
 			    patches + (size_t)i * RD_CH_H * RD_CH_W);
-		sc->matched++;
+		sc->plate_lines[dark != 0]++;
 		return;
 	}
 	if (in || sc->box[2] <= 0)
@@ -222,8 +261,20 @@ int main(int argc, char **argv)
 					sc.box[0] = 0;
 				}
 			}
+			if (scene_begin(&sc)) {
+				perror("open_memstream");
+				anpr_image_free(&img);
+				bad++;
+				break;
+			}
 			anpr_reader_read(r, img.data, img.width, img.height,
 					 img.stride, &rd);
+			if (scene_end(&sc)) {
+				perror(argv[3]);
+				anpr_image_free(&img);
+				bad++;
+				break;
+			}
 			nmatch += sc.matched > 0;
 			nrec += sc.matched;
 		}
