@@ -53,7 +53,12 @@ if [ -f "$dev/labels.tsv" ]; then
 else
 	echo "train: $dev/labels.tsv not found: synthetic data only"
 fi
-$py "$top/training/train_chars.py" --out "$out" --seed "$seed" --epochs 14 "${data[@]}"
+# The two nets train side by side (each on one thread, deterministic): the
+# line records do not depend on the classifier (the dumper reads with no
+# weights), so nothing of step 3 reaches step 4.
+$py "$top/training/train_chars.py" --out "$out" --seed "$seed" --epochs 14 "${data[@]}" &
+chars_pid=$!
+trap 'kill "$chars_pid" 2>/dev/null || true' EXIT
 
 "$build/bin/anpr-train-dump" lines "$work/synth/list.tsv" "$work/synth.lines"
 line_data=(--data "synth=$work/synth.lines")
@@ -63,4 +68,6 @@ if [ -f "$dev/labels.tsv" ]; then
 fi
 $py "$top/training/train_lines.py" --out "$lines_out" --check "${lines_out%.bin}.check" \
 	--seed "$seed" --epochs 8 "${line_data[@]}"
+wait "$chars_pid"
+trap - EXIT
 sha256sum "$out" "$lines_out"
