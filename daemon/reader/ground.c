@@ -75,62 +75,78 @@ static int add_piece(struct rd_comp *out, int *n, int max, const struct rd_comp 
 	return 1;
 }
 
+/*
+ * Label rows [@y0, @y0 + @h) of ground @g on their own and append their
+ * character-like pieces to @out, if they are a plate's worth; 0 or -1.
+ */
+static int cut_stretch(struct rd_ccl *ccl, const struct anpr_kern_ops *k,
+		       const uint8_t *mask, size_t stride, uint8_t bits,
+		       const struct rd_comp *g, int y0, int h, int min_h,
+		       int max_h, struct rd_comp *out, int *nout, int max_out)
+{
+	const int w = g->x1 - g->x0;
+	int n, runs, added = 0, first = *nout;
+
+	/* As tall as a character, and not the whole component again (no
+	 * margin was cut off). */
+	if (h < min_h || h > max_h || h == g->y1 - g->y0)
+		return 0;
+	/* A plate's characters all cross the stretch's middle row. */
+	row_ink(ccl, k, mask + (size_t)(y0 + h / 2) * stride + g->x0, bits, w,
+		&runs);
+	if (runs < MIN_PIECES)
+		return 0;
+	n = rd_ccl_label(ccl, k, mask + (size_t)y0 * stride + g->x0, stride, w,
+			 h, bits, h / 2 > min_h ? h / 2 : min_h, h, h + h / 8,
+			 (int)(RUN_REACH * (float)h));
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		struct rd_comp c = ((const struct rd_comp *)ccl->comps.p)[i];
+		int a;
+
+		c.x0 += g->x0;
+		c.x1 += g->x0;
+		c.y0 += y0;
+		c.y1 += y0;
+		if (!rd_char_like(&c, min_h, max_h))
+			continue;
+		a = add_piece(out, nout, max_out, &c);
+		if (a < 0)
+			break;
+		added += a;
+	}
+	/* Fewer pieces are clutter or lettering: reading them would only
+	 * cost time. */
+	if (added < MIN_PIECES)
+		*nout = first;
+	return 0;
+}
+
 int rd_ground_pieces(struct rd_ccl *ccl, const struct anpr_kern_ops *k,
 		     const uint8_t *mask, size_t stride, uint8_t bits,
 		     const struct rd_comp *g, int min_h, int max_h,
 		     struct rd_comp *out, int *nout, int max_out)
 {
 	const int w = g->x1 - g->x0;
-	int y = g->y0;
+	int y0 = -1;
 
 	if (rd_ccl_reserve(ccl, w, 1))
 		return -1;
-	while (y < g->y1) {
-		int y0, h, n, runs, added = 0, first = *nout;
-
-		/* The next stretch of rows broken by characters. */
-		while (y < g->y1 &&
-		       !broken_row(row_ink(ccl, k, mask + (size_t)y * stride + g->x0,
-					   bits, w, NULL), w))
-			y++;
-		for (y0 = y; y < g->y1; y++)
-			if (!broken_row(row_ink(ccl, k, mask + (size_t)y * stride + g->x0,
-						bits, w, NULL), w))
-				break;
-		h = y - y0;
-		/* As tall as a character, and not the whole component again
-		 * (no margin was cut off). */
-		if (h < min_h || h > max_h || h == g->y1 - g->y0)
+	/* Each row looked at once: a stretch of rows broken by characters
+	 * ends at the first row that is not (or past the last). */
+	for (int y = g->y0; y <= g->y1; y++) {
+		if (y < g->y1 &&
+		    broken_row(row_ink(ccl, k, mask + (size_t)y * stride + g->x0,
+				       bits, w, NULL), w)) {
+			if (y0 < 0)
+				y0 = y;
 			continue;
-		/* A plate's characters all cross the stretch's middle row. */
-		row_ink(ccl, k, mask + (size_t)(y0 + h / 2) * stride + g->x0, bits,
-			w, &runs);
-		if (runs < MIN_PIECES)
-			continue;
-		n = rd_ccl_label(ccl, k, mask + (size_t)y0 * stride + g->x0, stride,
-				 w, h, bits, h / 2 > min_h ? h / 2 : min_h, h,
-				 h + h / 8, (int)(RUN_REACH * (float)h));
-		if (n < 0)
-			return -1;
-		for (int i = 0; i < n; i++) {
-			struct rd_comp c = ((const struct rd_comp *)ccl->comps.p)[i];
-			int a;
-
-			c.x0 += g->x0;
-			c.x1 += g->x0;
-			c.y0 += y0;
-			c.y1 += y0;
-			if (!rd_char_like(&c, min_h, max_h))
-				continue;
-			a = add_piece(out, nout, max_out, &c);
-			if (a < 0)
-				break;
-			added += a;
 		}
-		/* Fewer pieces are clutter or lettering: reading them would
-		 * only cost time. */
-		if (added < MIN_PIECES)
-			*nout = first;
+		if (y0 >= 0 && cut_stretch(ccl, k, mask, stride, bits, g, y0, y - y0,
+					   min_h, max_h, out, nout, max_out))
+			return -1;
+		y0 = -1;
 	}
 	return 0;
 }

@@ -375,9 +375,9 @@ static int recognise(struct anpr_reader *r, const uint8_t *img, size_t stride,
 	c->p.format = d.format;
 	c->p.dark_on_light = dark;
 	rd_line_geometry(&at, s, &c->p);
+	c->score = d.score;
 	/* Plates are usually the largest text around them (overlays, dealer
 	 * frames and stickers are smaller): a little for size. */
-	c->score = d.score;
 	c->rank = rd_rank_reading(d.score, c->p.char_height, dark,
 				  rd_at_edge(c->p.quad, c->p.char_height,
 					     r->frame_w, r->frame_h));
