@@ -25,7 +25,7 @@
 
 /**
  * struct rd_netkern_ops - one level of the classifier's kernels.
- * @name: "scalar", "sse4.1", "avx2" or "neon".
+ * @name: "scalar", "sse4.1", "avx2", "avx2-fma" or "neon".
  * @conv_rows_f32: see above; 1 <= k, 1 <= m, 0 <= n; rows[j] readable for
  *	n floats; out rows do not overlap the inputs.
  */
@@ -40,6 +40,7 @@ extern const struct rd_netkern_ops rd_netkern_scalar;
 #if defined(__x86_64__)
 extern const struct rd_netkern_ops rd_netkern_sse41;
 extern const struct rd_netkern_ops rd_netkern_avx2;
+extern const struct rd_netkern_ops rd_netkern_avx2_fma;	/* AVX2 and FMA */
 #endif
 #if defined(__aarch64__)
 extern const struct rd_netkern_ops rd_netkern_neon;
@@ -47,7 +48,8 @@ extern const struct rd_netkern_ops rd_netkern_neon;
 
 /*
  * rd_netkern_for - the table of @level (a level anpr_kern_get() returned,
- * so the CPU runs it); the scalar table for a level this build lacks.
+ * so the CPU runs it); the scalar table for a level this build lacks. For
+ * AVX2, the FMA table where the CPU has FMA.
  */
 const struct rd_netkern_ops *rd_netkern_for(enum anpr_simd level);
 

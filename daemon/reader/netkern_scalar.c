@@ -65,7 +65,8 @@ const struct rd_netkern_ops *rd_netkern_for(enum anpr_simd level)
 	case ANPR_SIMD_SSE41:
 		return &rd_netkern_sse41;
 	case ANPR_SIMD_AVX2:
-		return &rd_netkern_avx2;
+		return __builtin_cpu_supports("fma") ? &rd_netkern_avx2_fma :
+						       &rd_netkern_avx2;
 #endif
 #if defined(__aarch64__)
 	case ANPR_SIMD_NEON:
