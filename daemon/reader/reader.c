@@ -357,8 +357,12 @@ static int recognise(struct anpr_reader *r, const uint8_t *img, size_t stride,
 		r->hook(r->hook_ctx, &at, s, dark, &r->patch[0][0]);
 	if (!r->net)
 		return 1;
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		classify(r, &l->c[i], dark, r->patch[i], r->prob[i]);
+		if (r->cfg.region == ANPR_REGION_GB)
+			rd_bar_prior((float)(l->c[i].x1 - l->c[i].x0),
+				     (float)(l->c[i].y1 - l->c[i].y0), r->prob[i]);
+	}
 	rd_line_prior(l, r->prob);
 	if (rd_syntax_decode((const float (*)[RD_CLASSES])r->prob, n,
 			     r->cfg.region, &d) || d.confidence < r->cfg.min_confidence)

@@ -252,6 +252,16 @@ struct rd_decoded {
 void rd_line_prior(const struct rd_line *l, float (*prob)[RD_CLASSES]);
 
 /*
+ * rd_bar_prior - a component @w wide and @h high whose ink is narrower
+ * than a quarter of its height is a bar: in plate fonts only '1' and 'I'
+ * are (the UK font draws every other character 50 mm wide and 79 mm high),
+ * so every other character's probability in @prob is weighed down (x 0.01,
+ * then renormalised); "not a character" keeps its own. The reader applies
+ * it to each component of a line when it reads UK plates (region gb).
+ */
+void rd_bar_prior(float w, float h, float *prob);
+
+/*
  * rd_syntax_decode - the best reading of @n components with class
  * probabilities @prob[i][RD_CLASSES] under the formats of @region. Returns
  * 0, or -1 if no format fits (out->n == 0).

@@ -301,6 +301,34 @@ static float align(const float (*prob)[RD_CLASSES], const struct best *b,
 #define LINE_MIN_WIDTH		0.40f
 #define LINE_MIN_BEST		0.2f	/* the classifier names a character */
 
+/*
+ * The patch of a thin bar holds a few columns of ink, and the classifier
+ * often spreads its word over J, K, H or T (the bars of gb_chars' UK 1s);
+ * in the UK font the bar's shape settles what it can be. A quarter of the
+ * height keeps a bar skewed by ten degrees, and a 1 with its flag, out of
+ * the rule (they keep the classifier's word); every other UK character is
+ * wider than 0.4 of its height in gb_chars. Only for UK plates: elsewhere
+ * railings and the I of sign text would read as rows of 1s and Is.
+ */
+#define BAR_MAX_ASPECT		0.25f
+#define BAR_OTHER_WEIGHT	0.01f
+
+void rd_bar_prior(float w, float h, float *prob)
+{
+	const int one = rd_char_class('1'), eye = rd_char_class('I');
+	float sum = 0;
+
+	if (!(h > 0) || w >= BAR_MAX_ASPECT * h)
+		return;
+	for (int k = 0; k < RD_JUNK; k++)
+		if (k != one && k != eye)
+			prob[k] *= BAR_OTHER_WEIGHT;
+	for (int k = 0; k < RD_CLASSES; k++)
+		sum += prob[k];
+	for (int k = 0; k < RD_CLASSES && sum > 0; k++)
+		prob[k] /= sum;
+}
+
 void rd_line_prior(const struct rd_line *l, float (*prob)[RD_CLASSES])
 {
 	float H = l->height;

@@ -3,8 +3,8 @@
  * test_syntax_gb.c - the UK side of the syntax decoder (syntax.c): Northern
  * Ireland marks with their I/Z codes, the short dateless marks, look-alike
  * correction only where the format is unambiguous, foreign plates still
- * read (region unknown) when no UK format fits, and the line-shape prior
- * on "not a character" (rd_line_prior).
+ * read (region unknown) when no UK format fits, the line-shape prior
+ * on "not a character" (rd_line_prior), and the UK bar rule (rd_bar_prior).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -185,6 +185,43 @@ static void line_shape_weighs_junk_down(void **state)
 	assert_true(p[1][rd_char_class('B')] > 0.97f);
 }
 
+/*
+ * A bar narrower than a quarter of its height is a 1 or an I in the UK
+ * font: the classifier's spread over other letters (a UK 1 crop it read
+ * J 0.23, 1 0.06, I 0.08) goes, "not a character" keeps its share, and
+ * the UK alphabet (no I) then reads 1. Anything as wide as a quarter of
+ * its height keeps the classifier's word.
+ */
+static void bars_are_ones(void **state)
+{
+	float p[RD_CLASSES], q[RD_CLASSES];
+	const int one = rd_char_class('1'), eye = rd_char_class('I');
+	const int jay = rd_char_class('J');
+
+	(void)state;
+	for (int c = 0; c < RD_CLASSES; c++)
+		p[c] = 0.63f / (RD_CLASSES - 4);
+	p[jay] = 0.23f;
+	p[one] = 0.06f;
+	p[eye] = 0.08f;
+	p[RD_JUNK] = 0.05f;
+	memcpy(q, p, sizeof(p));
+	rd_bar_prior(6, 45, p);		/* 0.13 of its height */
+	assert_true(p[one] + p[eye] > 0.6f);
+	assert_true(p[jay] < 0.02f);
+	assert_true(p[RD_JUNK] > 0.15f && p[RD_JUNK] < 0.3f);
+	float sum = 0;
+
+	for (int c = 0; c < RD_CLASSES; c++)
+		sum += p[c];
+	assert_float_equal(sum, 1.0f, 1e-5);
+	memcpy(p, q, sizeof(p));
+	rd_bar_prior(12, 45, p);	/* 0.27: a 1 with its flag, or skewed */
+	assert_memory_equal(p, q, sizeof(p));
+	rd_bar_prior(6, 0, p);		/* no height: nothing to say */
+	assert_memory_equal(p, q, sizeof(p));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +230,7 @@ int main(void)
 		cmocka_unit_test(lookalikes_only_where_unambiguous),
 		cmocka_unit_test(foreign_plates_still_read),
 		cmocka_unit_test(line_shape_weighs_junk_down),
+		cmocka_unit_test(bars_are_ones),
 	};
 
 	return cmocka_run_group_tests_name("reader-syntax-gb", tests, NULL, NULL);
