@@ -72,6 +72,16 @@ static const char *okmiss(int ok)
 	return ok ? "OK" : "MISS";
 }
 
+/* The CPU targets are for the best SIMD level this CPU runs (issue 4);
+ * the other levels' figures are printed against them for the record. */
+static const char *okmiss_level(int ok, const struct anpr_kern_ops *k)
+{
+	if (k == anpr_kern_best())
+		return okmiss(ok);
+	return ok ? "(within it; not the best level, not judged)" :
+		    "(over; not the best level, not judged)";
+}
+
 static void load_set(const char *dev)
 {
 	char path[1200], line[2048];
@@ -252,7 +262,8 @@ static void run_sets(const struct anpr_kern_ops *k, int accuracy)
 			       elsewhere, boxed);
 		}
 		printf("%s ms per image [%s] median: %.2f ms  (target <= %.1f ms)  %s\n",
-		       tg->set, k->name, med, tg->ms, okmiss(med <= tg->ms));
+		       tg->set, k->name, med, tg->ms,
+		       okmiss_level(med <= tg->ms, k));
 		printf("%s ms per image [%s] p95: %.2f ms\n", tg->set, k->name, p95);
 	}
 }
@@ -426,7 +437,7 @@ static void run_ir(const struct anpr_image *frame, const struct anpr_kern_ops *k
 	}
 	qsort(ns, reps, sizeof(ns[0]), cmp_u64);
 	printf("ir 1920x1080 ms per frame [%s] median: %.2f ms  (target <= 5 ms)  %s\n",
-	       k->name, (double)ns[reps / 2] / 1e6, okmiss(ns[reps / 2] <= 5000000));
+	       k->name, (double)ns[reps / 2] / 1e6, okmiss_level(ns[reps / 2] <= 5000000, k));
 	printf("ir 1920x1080 ms per frame [%s] p95: %.2f ms; read \"%s\" (truth AB12CDE)\n",
 	       k->name, (double)ns[(reps * 95) / 100] / 1e6,
 	       rd.nplates ? rd.plates[0].text : "");
