@@ -108,7 +108,9 @@ static int block4(const float *const *rows, int k, const float *w,
 	return i;
 }
 
-/* block4 with fused multiply-adds. */
+/* block4 with fused multiply-adds. Written out, not block4 inlined under
+ * an FMA target: gcc would contract its madd()s only from -O2 (not in the
+ * -O1 sanitizer build the tests run), so the tests would not see it fuse. */
 __attribute__((target("avx2,fma")))
 static int block4_fma(const float *const *rows, int k, const float *w,
 		      const float *bias, int o, float *out, size_t ostride, int n)

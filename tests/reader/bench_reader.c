@@ -191,6 +191,7 @@ static void run_sets(const struct anpr_kern_ops *k, int accuracy)
 			struct item *it = &items[i];
 			struct anpr_read rd;
 			char got[64] = "", want[64];
+			int right;	/* folded */
 
 			if (strcmp(it->set, tg->set))
 				continue;
@@ -208,13 +209,14 @@ static void run_sets(const struct anpr_kern_ops *k, int accuracy)
 			snprintf(want, sizeof(want), "%s", it->label);
 			fold(want);
 			fold(got);
-			folded += !strcmp(got, want);
-			if (list_misses && accuracy && strcmp(got, want))
+			right = !strcmp(got, want);
+			folded += right;
+			if (list_misses && accuracy && !right)
 				fprintf(stderr, "miss %s: %s read \"%s\"\n", it->path,
 					it->label, rd.nplates ? rd.plates[0].text : "");
 			if (it->held_out) {
 				hn++;
-				hf += !strcmp(got, want);
+				hf += right;
 			}
 			line_read += rd.nplates && rd.plates[0].line_read;
 			if (r0) {
