@@ -1,0 +1,8 @@
+# tests/adversary: the standing adversarial suite (docs/threat-model.md).
+# Every tests/adversary/*.sh is one suite, adversary-<name>, run by make
+# check as `tests/adversary/<name>.sh BUILD`; each attack asserts its exact
+# verdict and exit status and prints TAP (tests/adversary/lib.sh).
+include daemon/evidence/build.mk
+ADVERSARY_PREREQS := $(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-verify $(EV_FILL)
+SUITE_PREREQS += $(ADVERSARY_PREREQS)
+$(foreach s,$(sort $(wildcard tests/adversary/*.sh)),$(eval $(call add_suite,unit,adversary-$(basename $(notdir $(s))),$(s) $(BUILD))))
