@@ -64,10 +64,12 @@ static void print_json(const struct ev_vreport *r, bool first)
 	       ", \"checkpointed_to\": %" PRIu64 ", \"head_seq\": %" PRIu64
 	       ", \"clock_unsynced\": %zu, \"clock_max_error_us\": %" PRIu64
 	       ", \"time_backwards\": %zu, \"uploaded\": %zu"
-	       ",\n   \"keys\": [", r->first_seq, r->last_seq, r->records,
+	       ", \"uploaded_ledger_only\": %zu,\n   \"keys\": [",
+	       r->first_seq, r->last_seq, r->records,
 	       r->reads, r->heartbeats, r->checkpoints, r->rotations,
 	       r->images, r->covered_to, r->head_seq, r->clock_unsynced,
-	       r->clock_max_error_us, r->time_backwards, r->uploaded);
+	       r->clock_max_error_us, r->time_backwards, r->uploaded,
+	       r->uploaded_unconfirmed);
 	for (size_t i = 0; i < r->nkeys; i++)
 		printf("%s{\"key_id\": \"%s\", \"fingerprint\": \"sha256:%s\", "
 		       "\"first_seq\": %" PRIu64 ", \"last_seq\": %" PRIu64 "}",
@@ -115,8 +117,12 @@ static void print_human(const struct ev_vreport *r)
 	       r->heartbeats, r->checkpoints, r->rotations, r->images);
 	if (r->uploaded)
 		printf("  %zu records uploaded and deleted (%" PRIu64 "..%" PRIu64 "): "
-		       "checked by their ledger hashes\n", r->uploaded, r->uploaded_first,
-		       r->uploaded_last);
+		       "their ledger hashes rebuild the signed checkpoints\n",
+		       r->uploaded, r->uploaded_first, r->uploaded_last);
+	if (r->uploaded_unconfirmed)
+		printf("  %zu deleted records known from the upload ledger alone "
+		       "(no checkpoint present covers them)\n",
+		       r->uploaded_unconfirmed);
 	for (size_t i = 0; i < r->nkeys; i++)
 		printf("  key %s (fingerprint sha256:%s) signed records %"
 		       PRIu64 "..%" PRIu64 "\n", r->keys[i].id,

@@ -29,6 +29,9 @@ extern "C" {
 #define EV_P_CHECKPOINT		"checkpoint-mismatch"
 #define EV_P_TRUNCATED		"truncated"
 #define EV_P_HEAD		"bad-head"
+#define EV_P_LEDGER_HASH	"ledger-mismatch" /* ledger vs record */
+#define EV_P_LEDGER_SPAN	"ledger-impossible" /* a deletion that
+						   anpr-upload never makes */
 
 struct ev_problem {
 	uint64_t seq;			/* 0: not tied to one record */
@@ -64,8 +67,11 @@ struct ev_vreport {
 	uint64_t clock_max_error_us;	/* largest clock_maxerror_us seen */
 	size_t time_backwards;		/* records older than their predecessor */
 	uint64_t head_seq;		/* 0: no signed head found */
-	size_t uploaded;		/* records gone to the back office (ledger) */
+	size_t uploaded;		/* records gone to the back office whose
+					   ledger hashes a present checkpoint
+					   confirms */
 	uint64_t uploaded_first, uploaded_last;
+	size_t uploaded_unconfirmed;	/* deleted, known from the ledger only */
 	struct ev_problem *problems;
 	size_t nproblems;
 	char (*notes)[640];
@@ -95,6 +101,20 @@ int ev_verify_path(const char *path, const struct ev_key *keys, size_t nkeys,
 void ev_vreport_free(struct ev_vreport *rep);
 /* The problem with the lowest seq (the first bad record), or NULL. */
 const struct ev_problem *ev_vreport_first(const struct ev_vreport *rep);
+
+/* One line of anpr-upload's ledger (docs/upload-protocol.md):
+ * "seq record_id sha256 unix_time", single spaces, LF. */
+struct ev_ledger_line {
+	uint64_t seq, time;
+	uint8_t hash[EV_HASH_LEN];
+	char record_id[80];
+	char chain_id[17];		/* from record_id */
+	size_t lineno;
+};
+/* Strict parse of one line (with or without its LF); on error why says
+ * what is wrong. */
+int ev_ledger_parse_line(const char *line, size_t len,
+			 struct ev_ledger_line *out, char *why, size_t whylen);
 
 /* ------------------------------------------------------------- ustar */
 

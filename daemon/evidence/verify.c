@@ -275,9 +275,9 @@ static void check_checkpoint(struct vctx *c, const struct entry *e,
 	}
 	if (c->cp_start && first > c->cp_start) {
 		/* the checkpoints before this one went to the back office
-		 * with the records they covered: continuity over that span
-		 * rests on the ledger hashes, checked by this root and the
-		 * chain links around them */
+		 * with the records they covered (anpr-upload deletes whole
+		 * spans from the oldest): where every record between is a
+		 * ledger entry, this span starts afresh */
 		bool all_uploaded = true;
 
 		for (uint64_t s2 = c->cp_start; s2 < first && all_uploaded; s2++) {
@@ -285,10 +285,8 @@ static void check_checkpoint(struct vctx *c, const struct entry *e,
 
 			all_uploaded = x && x->uploaded;
 		}
-		if (all_uploaded) {
-			c->unconfirmed_to = first - 1;
+		if (all_uploaded)
 			c->cp_start = first;
-		}
 	}
 	if (c->cp_start && first != c->cp_start) {
 		ev_v_problem(c, e->seq, EV_P_CHECKPOINT, file, "covers from %"
@@ -331,8 +329,16 @@ static void check_checkpoint(struct vctx *c, const struct entry *e,
 			"checkpoint says %s: a record in that span was "
 			"altered, removed or replaced", first, last, hex,
 			r->v[EV_F_MERKLE_ROOT]);
-	else
+	else {
 		c->rep->covered_to = e->seq;	/* the checkpoint itself too */
+		/* the ledger hashes in this span are now proven */
+		for (uint64_t s = first; s <= last; s++) {
+			struct entry *x = ev_v_find(c, s);
+
+			if (x && x->uploaded)
+				x->confirmed = true;
+		}
+	}
 next:
 	c->cp_start = e->seq + 1;
 }
@@ -435,7 +441,7 @@ static void add_vrec(struct vctx *c, const struct ev_vrec *v)
 	r->recs[r->nrecs++] = *v;
 }
 
-static void check_present_record(struct vctx *c, struct entry *e, size_t idx)
+static void check_present_record(struct vctx *c, struct entry *e)
 {
 	struct ev_record *r = &c->r;
 	struct ev_vrec vr;
@@ -570,15 +576,10 @@ static void check_present_record(struct vctx *c, struct entry *e, size_t idx)
 					"record was altered or replaced, or "
 					"this one inserted", e->seq - 1, hex);
 		}
-	} else if (idx > 0) {
-		uint64_t from = c->e[idx - 1].seq + 1;
-		ev_v_problem(c, from, EV_P_MISSING, file, "records %" PRIu64 "..%"
-			PRIu64 " are missing before this one (deleted?)", from,
-			e->seq - 1);
-	} else {
-		ev_v_note(c, "the records present start at chain_seq %" PRIu64
-		     "; its predecessor is not here, so the link before it "
-		     "is not checked", e->seq);
+	} else if (prev && !prev->hashed) {
+		ev_v_note(c, "record %" PRIu64 ": its link to record %" PRIu64
+			  " is not checked: that record is unreadable",
+			  e->seq, e->seq - 1);
 	}
 	check_clock(c, e);
 	switch (r->type) {
@@ -607,16 +608,37 @@ static void check_present_record(struct vctx *c, struct entry *e, size_t idx)
 }
 
 
+/* A gap in chain_seq before entry idx (present or uploaded alike: a
+ * ledger line does not excuse the records around it). */
+static void check_gap(struct vctx *c, const struct entry *e, size_t idx)
+{
+	char file[1100];
+
+	if (e->dup)
+		return;
+	ev_v_path_of(c, e, e->uploaded ? "" : EV_SUFFIX_REC, file,
+		     sizeof file);
+	if (idx > 0 && c->e[idx - 1].seq + 1 < e->seq) {
+		uint64_t from = c->e[idx - 1].seq + 1;
+
+		ev_v_problem(c, from, EV_P_MISSING, e->uploaded ? c->ledger : file,
+			     "records %" PRIu64 "..%" PRIu64 " are missing "
+			     "before %s %" PRIu64 " (deleted?)", from,
+			     e->seq - 1, e->uploaded ? "the ledger's record"
+			     : "record", e->seq);
+	} else if (idx == 0 && e->seq > 1) {
+		ev_v_note(c, "the chain here starts at chain_seq %" PRIu64
+			  "; its predecessor is not here, so the link before "
+			  "it is not checked", e->seq);
+	}
+}
+
 void ev_v_check_record(struct vctx *c, struct entry *e, size_t idx)
 {
-	if (e->uploaded) {
-		/* handed to the back office and deleted; its hash (from the
-		 * ledger) takes part in the link and checkpoint checks of the
-		 * records around it, which are signed */
-		if (!c->rep->uploaded++)
-			c->rep->uploaded_first = e->seq;
-		c->rep->uploaded_last = e->seq;
-		return;
-	}
-	check_present_record(c, e, idx);
+	if (strcmp(c->rep->kind, "record") != 0)
+		check_gap(c, e, idx);
+	if (e->uploaded)
+		return;	/* its ledger hash takes part in the link and
+			 * checkpoint checks of the records around it */
+	check_present_record(c, e);
 }

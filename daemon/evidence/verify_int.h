@@ -15,6 +15,9 @@ struct entry {
 	uint8_t hash[EV_HASH_LEN];
 	bool hashed, dup;
 	bool uploaded;			/* no file: hash from the upload ledger */
+	bool confirmed;			/* uploaded, and a present checkpoint's
+					   Merkle root rebuilt from its hash */
+	int type;			/* enum ev_type, -1 unknown / absent */
 };
 
 struct vctx {
@@ -32,8 +35,7 @@ struct vctx {
 	unsigned last_hb_interval;
 	struct ev_record r;
 	const char *ledger;		/* anpr-upload's ledger, or NULL */
-	uint64_t unconfirmed_to;	/* uploaded records up to here: no
-					   present checkpoint covers them */
+	char chain_id[17];		/* of the first readable record */
 };
 
 const char *ev_v_disp(struct vctx *c, const char *path, char *buf,
@@ -54,5 +56,11 @@ bool ev_v_check_sig(struct vctx *c, uint64_t seq, const char *file,
 		    const char *sigpath, const char *want_tc);
 void ev_v_check_record(struct vctx *c, struct entry *e, size_t idx);
 const char *ev_v_dir(const struct vctx *c, uint32_t idx);
+int ev_v_add_entry(struct vctx *c, uint64_t seq, const char *dir);
+/* verify_ledger.c: the ledger's lines for deleted records become entries
+ * (uploaded); lines that cannot be true are problems. */
+int ev_v_merge_ledger(struct vctx *c, const char *rec_dir, char *err,
+		      size_t errlen);
+void ev_v_note_uploaded(struct vctx *c);
 
 #endif

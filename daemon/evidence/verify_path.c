@@ -44,7 +44,7 @@ static int dir_index(struct vctx *c, const char *dir, uint32_t *idx)
 	return 0;
 }
 
-static int add_entry(struct vctx *c, uint64_t seq, const char *dir)
+int ev_v_add_entry(struct vctx *c, uint64_t seq, const char *dir)
 {
 	uint32_t d;
 
@@ -61,6 +61,7 @@ static int add_entry(struct vctx *c, uint64_t seq, const char *dir)
 	memset(&c->e[c->ne], 0, sizeof c->e[0]);
 	c->e[c->ne].seq = seq;
 	c->e[c->ne].dir = d;
+	c->e[c->ne].type = -1;
 	c->ne++;
 	return 0;
 }
@@ -88,7 +89,7 @@ static int collect(struct vctx *c, const char *dir, int depth, char *err,
 		snprintf(sub, sizeof sub, "%s/%s", dir, de->d_name);
 		seq = ev_v_seq_name(de->d_name, EV_SUFFIX_REC);
 		if (seq) {
-			rc = add_entry(c, seq, dir);
+			rc = ev_v_add_entry(c, seq, dir);
 			continue;
 		}
 		if (depth == 0 && stat(sub, &st) == 0 && S_ISDIR(st.st_mode))
@@ -211,79 +212,35 @@ static int rm_cb(const char *p, const struct stat *sb, int f, struct FTW *w)
 	return remove(p);
 }
 
-/* Records anpr-upload handed over and deleted: "seq record_id sha256
- * unix_time" per line. A record still present keeps its own file (it was
- * acknowledged but the deletion had not happened). */
-static int add_uploaded(struct vctx *c, const char *rec_dir, char *err, size_t errlen)
+static void sort_entries(struct vctx *c)
 {
-	FILE *f = fopen(c->ledger, "r");
-	char line[512], id[256], hex[EV_HASH_HEX + 2];
-	unsigned long long seq;
-	size_t n = c->ne, lineno = 0;
-
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot read the upload ledger: %s", c->ledger,
-			 strerror(errno));
-		return EV_EIO;
-	}
-	while (fgets(line, sizeof line, f)) {
-		bool present = false;
-		struct entry *e;
-
-		lineno++;
-		if (sscanf(line, "%llu %255s %65s", &seq, id, hex) != 3 || seq == 0 ||
-		    strlen(hex) != EV_HASH_HEX) {
-			snprintf(err, errlen, "%s:%zu: not a ledger line (seq record_id sha256 "
-				 "time)", c->ledger, lineno);
-			fclose(f);
-			return EV_EFORMAT;
-		}
-		for (size_t i = 0; i < n && !present; i++)
-			present = c->e[i].seq == seq;
-		for (size_t i = n; i < c->ne && !present; i++)
-			present = c->e[i].seq == seq;	/* listed twice: a resend */
-		if (present)
-			continue;
-		if (add_entry(c, seq, rec_dir) != 0) {
-			fclose(f);
-			return EV_ENOMEM;
-		}
-		e = &c->e[c->ne - 1];
-		if (ev_unhex(hex, e->hash, EV_HASH_LEN) != 0) {
-			snprintf(err, errlen, "%s:%zu: bad SHA-256 '%s'", c->ledger, lineno, hex);
-			fclose(f);
-			return EV_EFORMAT;
-		}
-		e->hashed = true;
-		e->uploaded = true;
-	}
-	fclose(f);
-	return 0;
+	if (c->ne)
+		qsort_r(c->e, c->ne, sizeof *c->e, cmp_entry, c);
+	for (size_t i = 1; i < c->ne; i++)
+		c->e[i].dup = c->e[i].seq == c->e[i - 1].seq;
 }
 
-/* An uploaded record's ledger hash is vouched for by signed data only if a
- * verified checkpoint covers it or the record after it is present (its
- * signed prev_hash was compared). Anything else is reported as unconfirmed. */
-static void note_unconfirmed(struct vctx *c)
+/* A present record's hash, type and chain, before the checks proper. */
+static void first_look(struct vctx *c, struct entry *e)
 {
-	uint64_t first = 0, last = 0;
-	size_t n = 0;
+	char path[1100], *t, err[512];
+	size_t n;
 
-	for (size_t i = 0; i < c->ne; i++) {
-		const struct entry *e = &c->e[i];
-		const struct entry *next = ev_v_find(c, e->seq + 1);
-
-		if (!e->uploaded || (next && !next->uploaded) ||
-		    (e->seq <= c->rep->covered_to && e->seq > c->unconfirmed_to))
-			continue;
-		if (!n++)
-			first = e->seq;
-		last = e->seq;
+	if (e->uploaded)
+		return;
+	ev_v_path_of(c, e, EV_SUFFIX_REC, path, sizeof path);
+	if (ev_read_file(path, EV_RECORD_MAX, &t, &n, err, sizeof err) != 0)
+		return;
+	ev_sha256(t, n, e->hash);
+	e->hashed = true;
+	if (ev_record_parse(t, n, path, &c->r, err, sizeof err) == 0) {
+		e->type = (int)c->r.type;
+		/* the newest record's chain is the spool's (an inserted
+		 * foreign record is the checks' business) */
+		snprintf(c->chain_id, sizeof c->chain_id, "%s",
+				 c->r.v[EV_F_CHAIN_ID]);
 	}
-	if (n)
-		ev_v_note(c, "%zu uploaded records (%" PRIu64 "..%" PRIu64 ") are known only "
-			  "from the upload ledger: no checkpoint or present record confirms "
-			  "their hashes yet", n, first, last);
+	free(t);
 }
 
 static int verify_dir(struct vctx *c, const char *root, char *err,
@@ -300,48 +257,37 @@ static int verify_dir(struct vctx *c, const char *root, char *err,
 		return EV_EFORMAT;
 	}
 	rc = collect(c, rec, 0, err, errlen);
-	if (!rc && c->ledger)
-		rc = add_uploaded(c, rec, err, errlen);
 	if (rc)
 		return rc;
-	if (c->ne)
-		qsort_r(c->e, c->ne, sizeof *c->e, cmp_entry, c);
-	for (size_t i = 1; i < c->ne; i++)
-		if (c->e[i].seq == c->e[i - 1].seq)
-			c->e[i].dup = true;
-	/* pass 1: every record's hash, so links can be checked both ways */
-	for (size_t i = 0; i < c->ne; i++) {
-		char path[1100], *t;
-		size_t n;
-
-		if (c->e[i].dup || c->e[i].uploaded)
-			continue;
-		ev_v_path_of(c, &c->e[i], EV_SUFFIX_REC, path, sizeof path);
-		if (ev_read_file(path, EV_RECORD_MAX, &t, &n, err,
-				 errlen) == 0) {
-			ev_sha256(t, n, c->e[i].hash);
-			c->e[i].hashed = true;
-			free(t);
-		}
-	}
+	sort_entries(c);
+	/* pass 1: every record's hash, so links can be checked both ways,
+	 * and its type (the ledger check needs the newest checkpoint) */
+	for (size_t i = 0; i < c->ne; i++)
+		if (!c->e[i].dup)
+			first_look(c, &c->e[i]);
 	err[0] = '\0';
+	if (c->ledger && c->ne) {
+		rc = ev_v_merge_ledger(c, rec, err, errlen);
+		if (rc)
+			return rc;
+		sort_entries(c);
+	}
 	if (c->ne == 0) {
 		ev_v_problem(c, 0, EV_P_MISSING, rec, "no records at all");
 		return 0;
 	}
 	c->rep->first_seq = c->e[0].seq;
-	c->rep->last_seq = c->e[c->ne - 1].seq;
+	for (size_t i = c->ne; i-- > 0;)
+		if (!c->e[i].uploaded) {
+			c->rep->last_seq = c->e[i].seq;
+			break;
+		}
 	c->cp_start = c->e[0].seq == 1 ? 1 : 0;
 	for (size_t i = 0; i < c->ne; i++)
 		ev_v_check_record(c, &c->e[i], i);
 	check_head(c, root);
-	if (c->rep->uploaded) {
-		ev_v_note(c, "%zu records (%" PRIu64 "..%" PRIu64 ") were handed to the back "
-			  "office and deleted; their hashes come from the upload ledger %s",
-			  c->rep->uploaded, c->rep->uploaded_first, c->rep->uploaded_last,
-			  c->ledger);
-		note_unconfirmed(c);
-	}
+	if (c->ledger)
+		ev_v_note_uploaded(c);
 	if (c->rep->clock_unsynced)
 		ev_v_note(c, "%zu of %zu records were made while the clock was "
 			  "not synchronised (clock_synced=0); the largest "
@@ -446,7 +392,7 @@ int ev_verify_path_uploaded(const char *path, const struct ev_key *keys, size_t 
 			snprintf(err, errlen, "%s: not a record file (expected "
 				 "a name like 000000000042.rec)", path);
 			rc = EV_EFORMAT;
-		} else if (add_entry(c, seq, dir) != 0) {
+		} else if (ev_v_add_entry(c, seq, dir) != 0) {
 			rc = EV_ENOMEM;
 		} else {
 			char t[1100], *b;
