@@ -258,7 +258,7 @@ _Static_assert(sizeof(struct ev_ms_sig) == 74, "sig layout");
  *   SPOOL/
  *     public.key                 the camera's current minisign public key
  *     public-KEYID.key           every key the chain has used
- *     head-SSSSSSSSSSSS          last committed record: "anpr-head/1" text
+ *     head-SSSSSSSSSSSS          last committed record: "anpr-head/2" text
  *     head-SSSSSSSSSSSS.minisig  its signature (older pairs are removed)
  *     tmp/                       half-written files; emptied on open
  *     records/NNNNNNNN/          shard: chain_seq / EV_SHARD_SIZE, 8 digits
@@ -283,15 +283,21 @@ _Static_assert(sizeof(struct ev_ms_sig) == 74, "sig layout");
 
 /*
  * The head file, signed like a record (head-SEQ.minisig):
- *   format=anpr-head/1
+ *   format=anpr-head/2
  *   chain_id=<HEX16>
  *   chain_seq=<last committed chain_seq>
  *   record_hash=<SHA-256 of that record file>
  *   key_id=<HEX16 of the key that signed the head>
- * Rewritten (temp, sync, rename, sync) with every group commit, so
- * removing committed records from the tail is detected.
+ *   prev_head_seq=<chain_seq of the head published before this one, 0
+ *                  for the chain's first head>
+ * Written with every group commit. The writer keeps the head it names as
+ * prev_head_seq until it publishes the next one, so the newest head's
+ * predecessor is always present: a spool whose newest head's predecessor
+ * is missing had a newer head removed (and with it, the records after
+ * it). anpr-head/1 (no prev_head_seq) is still read.
  */
-#define EV_HEAD_FORMAT		"anpr-head/1"
+#define EV_HEAD_FORMAT		"anpr-head/2"
+#define EV_HEAD_FORMAT_V1	"anpr-head/1"
 
 /* ------------------------------------------------------------------ */
 /* Evidence bundle (anpr-verify --export)                              */

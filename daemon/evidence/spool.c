@@ -57,6 +57,8 @@ struct ev_spool {
 	unsigned checkpoint_every;
 	struct ev_chain chain;		/* the staging (caller's) thread's */
 	uint64_t recovered, head_seq, prev_head_seq;
+	uint64_t staged_head;		/* the newest head staged (staging
+					   thread): the next head names it */
 	_Atomic uint64_t committed;
 	struct batch cur;		/* being staged */
 	struct batch fly;		/* being committed (committer thread) */
@@ -489,10 +491,13 @@ static int stage_head(struct ev_spool *s, char *err, size_t errlen)
 
 	ev_hex(s->chain.last_hash, EV_HASH_LEN, hex);
 	ev_key_id(s->chain.key.keynum, id);
+	/* prev_head_seq: batches are renamed in order, so the head staged
+	 * before this one is the one published just before it */
 	n = snprintf(text, sizeof text, "format=%s\nchain_id=%s\n"
-		     "chain_seq=%" PRIu64 "\nrecord_hash=%s\nkey_id=%s\n",
-		     EV_HEAD_FORMAT, s->chain.chain_id, s->chain.last_seq,
-		     hex, id);
+		     "chain_seq=%" PRIu64 "\nrecord_hash=%s\nkey_id=%s\n"
+		     "prev_head_seq=%" PRIu64 "\n", EV_HEAD_FORMAT,
+		     s->chain.chain_id, s->chain.last_seq, hex, id,
+		     s->staged_head);
 	snprintf(name, sizeof name, "%s%0*" PRIu64, EV_SPOOL_HEAD,
 		 EV_SEQ_DIGITS, s->chain.last_seq);
 	snprintf(tc, sizeof tc, "%s file:%s chain_seq:%" PRIu64
@@ -507,7 +512,10 @@ static int stage_head(struct ev_spool *s, char *err, size_t errlen)
 	if (write_tmp(s, name, sig, sl, ROOT_SHARD, err, errlen) != 0)
 		return atomic_load(&s->failed);
 	name[strlen(name) - strlen(EV_SUFFIX_SIG)] = '\0';
-	return write_tmp(s, name, text, (size_t)n, ROOT_SHARD, err, errlen);
+	if (write_tmp(s, name, text, (size_t)n, ROOT_SHARD, err, errlen) != 0)
+		return atomic_load(&s->failed);
+	s->staged_head = s->chain.last_seq;
+	return 0;
 }
 
 static int shard_fd(struct ev_spool *s, uint64_t shard, bool *created)
@@ -630,15 +638,18 @@ static int commit_batch(struct ev_spool *s, struct batch *b, char *err,
 	}
 	b->n = 0;
 	/* the head before the previous one is superseded; the previous one
-	 * stays until this one is durable too (the next phase 2) */
+	 * stays until this one is durable too (the next phase 2). The head
+	 * goes before its signature: a crash between leaves a signature
+	 * alone, never an unsigned head, which anpr-verify takes for
+	 * tampering */
 	if (s->prev_head_seq && s->prev_head_seq != s->head_seq &&
 	    s->prev_head_seq != b->last_seq) {
 		char name[48];
 
-		snprintf(name, sizeof name, "%s%0*" PRIu64 "%s", EV_SPOOL_HEAD,
-			 EV_SEQ_DIGITS, s->prev_head_seq, EV_SUFFIX_SIG);
+		snprintf(name, sizeof name, "%s%0*" PRIu64, EV_SPOOL_HEAD,
+			 EV_SEQ_DIGITS, s->prev_head_seq);
 		unlinkat(s->dfd, name, 0);
-		name[strlen(name) - strlen(EV_SUFFIX_SIG)] = '\0';
+		strcat(name, EV_SUFFIX_SIG);
 		unlinkat(s->dfd, name, 0);
 	}
 	if (s->head_seq != b->last_seq)
@@ -903,5 +914,6 @@ void ev_spool_set_recovered_(struct ev_spool *s, uint64_t seq,
 	s->recovered = seq;
 	atomic_store(&s->committed, seq);
 	s->head_seq = head_seq;
+	s->staged_head = head_seq;
 }
 const char *ev_spool_dir_(const struct ev_spool *s) { return s->dir; }

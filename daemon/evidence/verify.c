@@ -156,6 +156,15 @@ static void key_used(struct vctx *c, const struct ev_key *k, uint64_t seq)
 	char id[17];
 
 	ev_key_id(k->keynum, id);
+	if (c->nseen < sizeof c->seen / sizeof c->seen[0]) {
+		size_t i = 0;
+
+		while (i < c->nseen && memcmp(c->seen[i].keynum, k->keynum,
+					      EV_KEYNUM_LEN) != 0)
+			i++;
+		if (i == c->nseen)
+			c->seen[c->nseen++] = *k;
+	}
 	for (size_t i = 0; i < r->nkeys; i++)
 		if (strcmp(r->keys[i].id, id) == 0) {
 			r->keys[i].last_seq = seq;

@@ -35,7 +35,9 @@ struct vctx {
 	unsigned last_hb_interval;
 	struct ev_record r;
 	const char *ledger;		/* anpr-upload's ledger, or NULL */
-	char chain_id[17];		/* of the first readable record */
+	char chain_id[17];		/* of the newest readable record */
+	struct ev_key seen[16];		/* keys the chain was signed with */
+	size_t nseen;
 };
 
 const char *ev_v_disp(struct vctx *c, const char *path, char *buf,

@@ -111,99 +111,241 @@ static int cmp_entry(const void *a, const void *b, void *ctx)
 	return strcmp(ev_v_dir(c, x->dir), ev_v_dir(c, y->dir));
 }
 
-static void check_head(struct vctx *c, const char *root)
+#define HEADS_MAX 64
+
+struct head_file {
+	uint64_t seq;
+	bool text, sig;
+};
+
+/* The key a head names: the one in force, a trusted one, or one the chain
+ * handed over to (an older head may be signed by a retired key). */
+static const struct ev_key *head_key(struct vctx *c, const char *kid)
 {
-	DIR *d = opendir(root);
-	struct dirent *de;
-	uint64_t max = 0, seq;
-	size_t pl = strlen(EV_SPOOL_HEAD);
+	char id[17];
+
+	if (c->have_cur) {
+		ev_key_id(c->cur.keynum, id);
+		if (strcmp(kid, id) == 0)
+			return &c->cur;
+	}
+	for (size_t i = 0; i < c->nseen; i++) {
+		ev_key_id(c->seen[i].keynum, id);
+		if (strcmp(kid, id) == 0)
+			return &c->seen[i];
+	}
+	return ev_v_given_key(c, kid);
+}
+
+/* One signed head pair: canonical text, signature (trusted comment too),
+ * chain and the hash of the record it names. *prev: its prev_head_seq, or
+ * UINT64_MAX for the older format that has none. */
+static bool check_one_head(struct vctx *c, const char *root, uint64_t seq,
+			   uint64_t *prev)
+{
 	char path[1100], sigpath[1200], *text, err[768], hex[EV_HASH_HEX + 1];
 	char chain[32] = "", rh[80] = "", kid[32] = "", fmt[32] = "";
-	unsigned long long hseq = 0;
-	const struct ev_key *k = NULL;
+	char canon[512], tc[512], name[48];
+	unsigned long long hseq = 0, pseq = 0;
+	const struct ev_key *k;
 	struct entry *e;
 	size_t len;
+	bool v1;
+	int n;
 
-	if (!d)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strncmp(de->d_name, EV_SPOOL_HEAD, pl) != 0)
-			continue;
-		seq = ev_v_seq_name(de->d_name + pl, "");
-		snprintf(path, sizeof path, "%s/%s%s", root, de->d_name,
-			 EV_SUFFIX_SIG);
-		if (seq > max && access(path, F_OK) == 0)
-			max = seq;
-	}
-	closedir(d);
-	if (!max) {
-		if (strcmp(c->rep->kind, "spool") == 0)
-			ev_v_note(c, "no signed head: removal of records from the "
-			     "tail cannot be detected here");
-		return;
-	}
-	snprintf(path, sizeof path, "%s/%s%0*" PRIu64, root, EV_SPOOL_HEAD,
-		 EV_SEQ_DIGITS, max);
+	*prev = UINT64_MAX;
+	snprintf(name, sizeof name, "%s%0*" PRIu64, EV_SPOOL_HEAD,
+		 EV_SEQ_DIGITS, seq);
+	snprintf(path, sizeof path, "%s/%s", root, name);
 	snprintf(sigpath, sizeof sigpath, "%s%s", path, EV_SUFFIX_SIG);
 	if (ev_read_file(path, 1024, &text, &len, err, sizeof err) != 0) {
 		ev_v_problem(c, 0, EV_P_HEAD, path, "%s", err);
-		return;
+		return false;
 	}
-	if (sscanf(text, "format=%31[^\n]\nchain_id=%31[^\n]\nchain_seq=%llu\n"
-		   "record_hash=%79[^\n]\nkey_id=%31[^\n]\n", fmt, chain, &hseq,
-		   rh, kid) != 5 || strcmp(fmt, EV_HEAD_FORMAT) != 0 ||
-	    hseq != max) {
-		ev_v_problem(c, 0, EV_P_HEAD, path, "not a valid %s file",
-			EV_HEAD_FORMAT);
-		free(text);
-		return;
-	}
-	ev_key_id(c->cur.keynum, err);
-	if (c->have_cur && strcmp(kid, err) == 0)
-		k = &c->cur;
+	n = sscanf(text, "format=%31[^\n]\nchain_id=%31[^\n]\nchain_seq=%llu\n"
+		   "record_hash=%79[^\n]\nkey_id=%31[^\n]\nprev_head_seq=%llu\n",
+		   fmt, chain, &hseq, rh, kid, &pseq);
+	v1 = strcmp(fmt, EV_HEAD_FORMAT_V1) == 0;
+	if (v1 && n >= 5)
+		snprintf(canon, sizeof canon, "format=%s\nchain_id=%s\n"
+			 "chain_seq=%llu\nrecord_hash=%s\nkey_id=%s\n", fmt,
+			 chain, hseq, rh, kid);
 	else
-		k = ev_v_given_key(c, kid);
-	if (!k) {
-		if (hseq > c->rep->last_seq)
-			ev_v_problem(c, c->rep->last_seq + 1, EV_P_TRUNCATED, path,
-				"a head says the chain reached record %llu, "
-				"the last record present is %" PRIu64 "; it is "
-				"signed by key %s, which no record present "
-				"introduces: the tail that rotated to it is "
-				"missing", hseq, c->rep->last_seq, kid);
-		else
-			ev_v_problem(c, 0, EV_P_WRONG_KEY, path, "head signed with "
-				"key %s, which is not trusted", kid);
+		snprintf(canon, sizeof canon, "format=%s\nchain_id=%s\n"
+			 "chain_seq=%llu\nrecord_hash=%s\nkey_id=%s\n"
+			 "prev_head_seq=%llu\n", fmt, chain, hseq, rh, kid,
+			 pseq);
+	if (n < (v1 ? 5 : 6) || (!v1 && strcmp(fmt, EV_HEAD_FORMAT) != 0) ||
+	    hseq != seq || strlen(canon) != len || memcmp(canon, text, len) ||
+	    ev_value_check(EV_K_HASH, rh) || ev_value_check(EV_K_HEX16, chain)) {
+		ev_v_problem(c, 0, EV_P_HEAD, path, "not a valid %s file",
+			     EV_HEAD_FORMAT);
 		free(text);
-		return;
+		return false;
 	}
-	if (!ev_v_check_sig(c, 0, path, text, len, k, sigpath, NULL)) {
+	k = head_key(c, kid);
+	if (!k) {
+		if (seq > c->rep->last_seq)
+			ev_v_problem(c, c->rep->last_seq + 1, EV_P_TRUNCATED,
+				path, "a head says the chain reached record "
+				"%llu, the last record present is %" PRIu64
+				"; it is signed by key %s, which no record "
+				"present introduces: the tail that rotated to "
+				"it is missing", hseq, c->rep->last_seq, kid);
+		else
+			ev_v_problem(c, 0, EV_P_WRONG_KEY, path, "head signed "
+				     "with key %s, which is not trusted", kid);
 		free(text);
-		return;
+		return false;
+	}
+	snprintf(tc, sizeof tc, "%s file:%s chain_seq:%llu record_hash:%s",
+		 fmt, name, hseq, rh);
+	if (!ev_v_check_sig(c, 0, path, text, len, k, sigpath, tc)) {
+		free(text);
+		return false;
 	}
 	free(text);
-	c->rep->head_seq = max;
 	if (c->rep->chain_id[0] && strcmp(chain, c->rep->chain_id) != 0) {
 		ev_v_problem(c, 0, EV_P_HEAD, path, "head is for chain %s, the "
 			"records for chain %s", chain, c->rep->chain_id);
-		return;
+		return false;
 	}
-	if (max > c->rep->last_seq) {
+	if (seq > c->rep->last_seq) {
 		ev_v_problem(c, c->rep->last_seq + 1, EV_P_TRUNCATED, path,
 			"the signed head says the chain reached record %" PRIu64
 			", but the last record present is %" PRIu64 ": records "
 			"%" PRIu64 "..%" PRIu64 " were removed from the tail",
-			max, c->rep->last_seq, c->rep->last_seq + 1, max);
-		return;
+			seq, c->rep->last_seq, c->rep->last_seq + 1, seq);
+		return false;
 	}
-	e = ev_v_find(c, max);
+	e = ev_v_find(c, seq);
 	if (e && e->hashed) {
 		ev_hex(e->hash, EV_HASH_LEN, hex);
-		if (strcmp(hex, rh) != 0)
-			ev_v_problem(c, max, EV_P_HEAD, path, "record %" PRIu64
+		if (strcmp(hex, rh) != 0) {
+			ev_v_problem(c, seq, EV_P_HEAD, path, "record %" PRIu64
 				" has SHA-256 %s, the signed head says %s",
-				max, hex, rh);
+				seq, hex, rh);
+			return false;
+		}
 	}
+	if (!v1)
+		*prev = pseq;
+	return true;
+}
+
+/* The head-SEQ files of root: which have their text, which a signature. */
+static size_t list_heads(const char *root, struct head_file *h, size_t max,
+			 bool *too_many)
+{
+	DIR *d = opendir(root);
+	struct dirent *de;
+	size_t pl = strlen(EV_SPOOL_HEAD), n = 0;
+
+	*too_many = false;
+	if (!d)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		uint64_t seq;
+		bool sig = false;
+		size_t i;
+
+		if (strncmp(de->d_name, EV_SPOOL_HEAD, pl) != 0)
+			continue;
+		seq = ev_v_seq_name(de->d_name + pl, "");
+		if (!seq) {
+			seq = ev_v_seq_name(de->d_name + pl, EV_SUFFIX_SIG);
+			sig = true;
+		}
+		if (!seq)
+			continue;	/* not a head name: check_root_files */
+		for (i = 0; i < n && h[i].seq != seq; i++)
+			;
+		if (i == n) {
+			if (n == max) {
+				*too_many = true;
+				continue;
+			}
+			h[n++] = (struct head_file){ .seq = seq };
+		}
+		if (sig)
+			h[i].sig = true;
+		else
+			h[i].text = true;
+	}
+	closedir(d);
+	return n;
+}
+
+/* The signed heads against a truncated tail. A spool's writer publishes a
+ * head's signature before the head and removes a head before its
+ * signature, and keeps the head its newest head names as prev_head_seq:
+ * so an unsigned head, or a newest head whose predecessor is gone, is not
+ * its doing (docs/record-format.md, "The signed head"). */
+static void check_head(struct vctx *c, const char *root)
+{
+	struct head_file h[HEADS_MAX];
+	bool spool = strcmp(c->rep->kind, "spool") == 0, too_many;
+	size_t n = list_heads(root, h, HEADS_MAX, &too_many);
+	uint64_t max = 0, prev;
+	char path[1100];
+
+	if (too_many)
+		ev_v_problem(c, 0, EV_P_HEAD, root, "more than %d head files: "
+			     "not the writer's doing", HEADS_MAX);
+	for (size_t i = 0; i < n; i++) {
+		if (h[i].text && !h[i].sig) {
+			snprintf(path, sizeof path, "%s/%s%0*" PRIu64, root,
+				 EV_SPOOL_HEAD, EV_SEQ_DIGITS, h[i].seq);
+			ev_v_problem(c, 0, EV_P_HEAD, path, "a head without "
+				"its signature: the writer publishes a head's "
+				"signature first and removes it last, so the "
+				"signature was deleted");
+		}
+		if (h[i].text && h[i].sig && h[i].seq > max)
+			max = h[i].seq;
+	}
+	if (!max) {
+		if (spool)
+			ev_v_problem(c, 0, EV_P_HEAD, root, "no signed head: "
+				"the writer publishes one with every commit "
+				"(only a crash in the chain's very first "
+				"commit leaves none, until anprd restarts), "
+				"so the heads were removed and records may "
+				"have been removed from the tail");
+		return;
+	}
+	if (!check_one_head(c, root, max, &prev))
+		return;
+	c->rep->head_seq = max;
+	for (size_t i = 0; i < n; i++)
+		if (h[i].text && h[i].sig && h[i].seq != max) {
+			uint64_t unused;
+
+			check_one_head(c, root, h[i].seq, &unused);
+		}
+	if (!spool)
+		return;
+	if (prev == UINT64_MAX) {
+		ev_v_note(c, "the newest head is in the older format %s, "
+			  "which does not name the head before it",
+			  EV_HEAD_FORMAT_V1);
+		return;
+	}
+	if (prev >= max) {
+		ev_v_problem(c, 0, EV_P_HEAD, root, "head %" PRIu64 " names "
+			     "head %" PRIu64 " as the one before it", max, prev);
+		return;
+	}
+	for (size_t i = 0; prev && i < n; i++)
+		if (h[i].seq == prev && h[i].text && h[i].sig)
+			return;
+	if (prev)
+		ev_v_problem(c, max + 1, EV_P_TRUNCATED, root, "the newest "
+			"head (record %" PRIu64 ") names head %" PRIu64 " as "
+			"the one published before it, which the writer keeps "
+			"until it publishes the next head: it is gone, so a "
+			"newer head was removed, and with it perhaps records "
+			"after %" PRIu64, max, prev, max);
 }
 
 static int rm_cb(const char *p, const struct stat *sb, int f, struct FTW *w)
