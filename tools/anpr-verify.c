@@ -17,6 +17,21 @@
 int anpr_verify_export(const char *spool, const char *out, uint64_t from,
 		       uint64_t to, const struct ev_key *keys, size_t nkeys);
 
+/* An error message names files the examiner did not choose the names of:
+ * printed as safe text (ev_safe_text). */
+static void say_err2(const char *what, const char *err)
+{
+	char safe[4096];
+
+	ev_safe_text(safe, sizeof safe, err);
+	fprintf(stderr, "anpr-verify: %s%s\n", what, safe);
+}
+
+static void say_err(const char *err)
+{
+	say_err2("", err);
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -108,7 +123,10 @@ static void print_human(const struct ev_vreport *r)
 {
 	const struct ev_problem *fb = ev_vreport_first(r);
 
-	printf("anpr-verify: %s %s\n", r->kind, r->path);
+	char path[sizeof r->path * 4];
+
+	ev_safe_text(path, sizeof path, r->path);
+	printf("anpr-verify: %s %s\n", r->kind, path);
 	if (r->camera_id[0])
 		printf("  camera %s, chain %s\n", r->camera_id, r->chain_id);
 	printf("  records %" PRIu64 "..%" PRIu64 ": %zu records read: %zu reads, %zu "
@@ -192,7 +210,7 @@ int main(int argc, char **argv)
 			}
 			if (ev_key_load_public(optarg, &keys[nkeys], err,
 					       sizeof err) != 0) {
-				fprintf(stderr, "anpr-verify: %s\n", err);
+				say_err(err);
 				return 2;
 			}
 			nkeys++;
@@ -247,7 +265,10 @@ int main(int argc, char **argv)
 						 err, sizeof err);
 
 		if (rc) {
-			fprintf(stderr, "anpr-verify: %s\n", err);
+			char safe[sizeof err * 4];
+
+			ev_safe_text(safe, sizeof safe, err);
+			fprintf(stderr, "anpr-verify: %s\n", safe);
 			ran_all = false;
 			all_ok = false;
 			ev_vreport_free(&rep);

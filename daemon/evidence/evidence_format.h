@@ -313,5 +313,9 @@ _Static_assert(sizeof(struct ev_ms_sig) == 74, "sig layout");
  *                                        and signatures
  */
 #define EV_BUNDLE_DIR		"anpr-evidence"
+#define EV_BUNDLE_FORMAT	"anpr-bundle/1"	/* MANIFEST.txt line 1 */
+#define EV_BUNDLE_README	"README.txt"
+#define EV_BUNDLE_MANIFEST	"MANIFEST.txt"
+#define EV_BUNDLE_SUMS		"SHA256SUMS"
 
 #endif

@@ -29,6 +29,9 @@ extern "C" {
 #define EV_P_CHECKPOINT		"checkpoint-mismatch"
 #define EV_P_TRUNCATED		"truncated"
 #define EV_P_HEAD		"bad-head"
+#define EV_P_MANIFEST		"manifest-mismatch" /* bundle's account */
+#define EV_P_SUMS		"checksum-mismatch" /* vs SHA256SUMS */
+#define EV_P_EXTRA		"unexpected-file" /* not the writer's */
 #define EV_P_LEDGER_HASH	"ledger-mismatch" /* ledger vs record */
 #define EV_P_LEDGER_SPAN	"ledger-impossible" /* a deletion that
 						   anpr-upload never makes */
@@ -46,18 +49,22 @@ struct ev_vrec {
 	enum ev_type type;
 	uint64_t cp_first, cp_last;	/* checkpoint records */
 	uint32_t dir;			/* its files' directory: dirs[dir] */
+	bool plate, overview;		/* images the record names */
+	bool newsig;			/* a key rotation's second signature */
 	bool ok;
 };
 
 struct ev_vkey {
 	char id[17];
 	char fingerprint[EV_HASH_HEX + 1];
+	char pubkey[160];		/* its minisign public key file */
 	uint64_t first_seq, last_seq;	/* records it signed */
 };
 
 struct ev_vreport {
 	char path[512];
 	char kind[16];			/* "spool", "bundle", "record" */
+	char root[512];			/* the directory holding records/ */
 	char camera_id[EV_CAMERA_ID_MAX + 1];
 	char chain_id[17];
 	uint64_t first_seq, last_seq;
@@ -99,6 +106,10 @@ int ev_verify_path_uploaded(const char *path, const struct ev_key *keys, size_t 
 int ev_verify_path(const char *path, const struct ev_key *keys, size_t nkeys,
 		   struct ev_vreport *rep, char *err, size_t errlen);
 void ev_vreport_free(struct ev_vreport *rep);
+/* src as printable ASCII: other bytes as \xNN, '\\' doubled (cap bytes
+ * with the NUL; cut, never split an escape). For anything taken from the
+ * files examined before it reaches a terminal or a log. */
+void ev_safe_text(char *dst, size_t cap, const char *src);
 /* The problem with the lowest seq (the first bad record), or NULL. */
 const struct ev_problem *ev_vreport_first(const struct ev_vreport *rep);
 

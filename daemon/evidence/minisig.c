@@ -108,22 +108,30 @@ int ev_pubkey_encode(const struct ev_key *k, char *out, size_t cap,
 	return 0;
 }
 
-/* Split text into lines (LF; a trailing CR is dropped as minisign's trim
- * does). Returns the number of lines found, at most max. */
+/* Split text into lines at LF. A line ends at its first CR, as minisign's
+ * trim() makes it end (it cuts at every CR and LF), or at a NUL, and nothing else is
+ * taken off: a blank or tab at the end stays part of the line, so that a
+ * signature minisign rejects is rejected here too (tests/adversary/
+ * signatures.sh runs both on the same files). Returns the number of lines
+ * found, at most max. */
 static size_t split_lines(const char *buf, size_t len, const char **ls,
-			  size_t *ll, size_t max)
+			  size_t *ll, size_t *raw, size_t max)
 {
 	size_t n = 0, off = 0;
 
 	while (off < len && n < max) {
 		const char *nl = memchr(buf + off, '\n', len - off);
 		size_t l = nl ? (size_t)(nl - (buf + off)) : len - off;
+		size_t cut = 0;
 
+		/* minisign's C strings also end at a NUL */
+		while (cut < l && buf[off + cut] != '\r' &&
+		       buf[off + cut] != '\0')
+			cut++;
 		ls[n] = buf + off;
-		while (l > 0 && (ls[n][l - 1] == '\r' || ls[n][l - 1] == ' ' ||
-				 ls[n][l - 1] == '\t'))
-			l--;
-		ll[n++] = l;
+		if (raw)
+			raw[n] = l;
+		ll[n++] = cut;
 		off += (nl ? (size_t)(nl - (buf + off)) + 1 : len - off);
 	}
 	return n;
@@ -144,13 +152,18 @@ int ev_pubkey_parse(const char *buf, size_t len, const char *name,
 		    struct ev_key *k, char *err, size_t errlen)
 {
 	const char *ls[2];
-	size_t ll[2];
+	size_t ll[2], raw[2];
 	char line[EV_MS_PUBKEY_B64_LEN + 8];
 
-	if (split_lines(buf, len, ls, ll, 2) < 2) {
+	if (split_lines(buf, len, ls, ll, raw, 2) < 2) {
 		snprintf(err, errlen,
 			 "%s: not a minisign public key file (needs a comment "
 			 "line and a key line)", name);
+		return EV_EFORMAT;
+	}
+	/* minisign reads the comment with fgets into 1024 bytes */
+	if (raw[0] > EV_MS_COMMENT_MAX - 2) {
+		snprintf(err, errlen, "%s: line 1: comment too long", name);
 		return EV_EFORMAT;
 	}
 	if (ll[0] < strlen(EV_MS_UNTRUSTED_PREFIX) ||
@@ -252,7 +265,7 @@ int ev_seckey_parse(const char *buf, size_t len, const char *name,
 	int rc = EV_EFORMAT;
 
 	memset(k, 0, sizeof *k);
-	if (split_lines(buf, len, ls, ll, 2) < 2 ||
+	if (split_lines(buf, len, ls, ll, NULL, 2) < 2 ||
 	    ll[0] < strlen(EV_MS_UNTRUSTED_PREFIX) ||
 	    memcmp(ls[0], EV_MS_UNTRUSTED_PREFIX,
 		   strlen(EV_MS_UNTRUSTED_PREFIX)) != 0) {
@@ -357,13 +370,24 @@ static int sig_parse(const char *sig, size_t siglen, const char *name,
 		     struct parsed_sig *p, char *err, size_t errlen)
 {
 	const char *ls[4];
-	size_t ll[4];
+	size_t ll[4], raw[4];
 	size_t tp = strlen(EV_MS_TRUSTED_PREFIX);
 
-	if (split_lines(sig, siglen, ls, ll, 4) < 4) {
+	if (split_lines(sig, siglen, ls, ll, raw, 4) < 4) {
 		snprintf(err, errlen,
 			 "%s: not a minisign signature (4 lines expected)",
 			 name);
+		return EV_EFORMAT;
+	}
+	/* minisign reads lines with fgets into buffers of 1024 and 8192
+	 * bytes (the LF and NUL included), and refuses a longer line */
+	if (raw[0] > EV_MS_COMMENT_MAX - 2) {
+		snprintf(err, errlen, "%s: line 1: untrusted comment too long",
+			 name);
+		return EV_EFORMAT;
+	}
+	if (raw[2] > EV_MS_TRUSTED_MAX - 2) {
+		snprintf(err, errlen, "%s: trusted comment too long", name);
 		return EV_EFORMAT;
 	}
 	if (ll[0] < strlen(EV_MS_UNTRUSTED_PREFIX) ||

@@ -24,6 +24,39 @@
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 #endif
 
+/* Names and messages come from the files examined: a file name holding
+ * terminal escape sequences must not rewrite the report (a fake "RESULT:
+ * OK" printed over "RESULT: FAILED"), nor a record's raw bytes reach the
+ * terminal. Anything but printable ASCII becomes \xNN, and '\\' becomes
+ * "\\\\", so the text stays unambiguous. */
+void ev_safe_text(char *dst, size_t cap, const char *src)
+{
+	size_t o = 0;
+
+	if (!cap)
+		return;
+	for (const unsigned char *p = (const unsigned char *)src; *p; p++) {
+		char esc[8];
+		size_t l;
+
+		if (*p >= 0x20 && *p < 0x7f && *p != '\\') {
+			esc[0] = (char)*p;
+			l = 1;
+		} else if (*p == '\\') {
+			memcpy(esc, "\\\\", 2);
+			l = 2;
+		} else {
+			snprintf(esc, sizeof esc, "\\x%02x", *p);
+			l = 4;
+		}
+		if (o + l >= cap)
+			break;
+		memcpy(dst + o, esc, l);
+		o += l;
+	}
+	dst[o] = '\0';
+}
+
 const char *ev_v_disp(struct vctx *c, const char *path, char *buf,
 			size_t cap)
 {
@@ -44,7 +77,7 @@ void ev_v_problem(struct vctx *c, uint64_t seq, const char *code,
 {
 	struct ev_vreport *r = c->rep;
 	struct ev_problem *p;
-	char raw[768], d[640];
+	char raw[768], d[640], msg[768];
 	va_list ap;
 	size_t n;
 
@@ -58,8 +91,8 @@ void ev_v_problem(struct vctx *c, uint64_t seq, const char *code,
 	p = &r->problems[r->nproblems++];
 	p->seq = seq;
 	snprintf(p->code, sizeof p->code, "%s", code);
-	snprintf(p->file, sizeof p->file, "%s",
-		 file ? ev_v_disp(c, file, d, sizeof d) : "");
+	ev_safe_text(p->file, sizeof p->file,
+		     file ? ev_v_disp(c, file, d, sizeof d) : "");
 	va_start(ap, fmt);
 	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
@@ -69,12 +102,13 @@ void ev_v_problem(struct vctx *c, uint64_t seq, const char *code,
 		char *at = strstr(raw, c->real_root);
 		if (at) {
 			*at = '\0';
-			snprintf(p->msg, sizeof p->msg, "%s%s%s", raw,
+			snprintf(msg, sizeof msg, "%s%s%s", raw,
 				 c->disp_root, at + n);
+			ev_safe_text(p->msg, sizeof p->msg, msg);
 			return;
 		}
 	}
-	snprintf(p->msg, sizeof p->msg, "%s", raw);
+	ev_safe_text(p->msg, sizeof p->msg, raw);
 }
 
 void ev_v_note(struct vctx *c, const char *fmt, ...)
@@ -82,6 +116,7 @@ void ev_v_note(struct vctx *c, const char *fmt, ...)
 void ev_v_note(struct vctx *c, const char *fmt, ...)
 {
 	struct ev_vreport *r = c->rep;
+	char raw[640];
 	va_list ap;
 
 	if (!(r->nnotes & (r->nnotes + 1))) {
@@ -92,8 +127,9 @@ void ev_v_note(struct vctx *c, const char *fmt, ...)
 		r->notes = q;
 	}
 	va_start(ap, fmt);
-	vsnprintf(r->notes[r->nnotes++], sizeof r->notes[0], fmt, ap);
+	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
+	ev_safe_text(r->notes[r->nnotes++], sizeof r->notes[0], raw);
 }
 
 uint64_t ev_v_seq_name(const char *name, const char *want_sfx)
@@ -162,8 +198,14 @@ static void key_used(struct vctx *c, const struct ev_key *k, uint64_t seq)
 		while (i < c->nseen && memcmp(c->seen[i].keynum, k->keynum,
 					      EV_KEYNUM_LEN) != 0)
 			i++;
-		if (i == c->nseen)
-			c->seen[c->nseen++] = *k;
+		if (i == c->nseen) {
+			/* the public half only */
+			struct ev_key *d = &c->seen[c->nseen++];
+
+			memset(d, 0, sizeof *d);
+			memcpy(d->keynum, k->keynum, EV_KEYNUM_LEN);
+			memcpy(d->pk, k->pk, sizeof d->pk);
+		}
 	}
 	for (size_t i = 0; i < r->nkeys; i++)
 		if (strcmp(r->keys[i].id, id) == 0) {
@@ -174,6 +216,13 @@ static void key_used(struct vctx *c, const struct ev_key *k, uint64_t seq)
 		return;
 	snprintf(r->keys[r->nkeys].id, 17, "%s", id);
 	ev_key_fingerprint(k, r->keys[r->nkeys].fingerprint);
+	{
+		size_t kl = 0;
+
+		if (ev_pubkey_encode(k, r->keys[r->nkeys].pubkey,
+				     sizeof r->keys[0].pubkey, &kl) != 0)
+			r->keys[r->nkeys].pubkey[0] = '\0';
+	}
 	r->keys[r->nkeys].first_seq = r->keys[r->nkeys].last_seq = seq;
 	r->nkeys++;
 }
@@ -594,6 +643,10 @@ static void check_present_record(struct vctx *c, struct entry *e)
 	switch (r->type) {
 	case EV_READ:
 		c->rep->reads++;
+		e->plate = strcmp(r->v[EV_F_PLATE_FILE], EV_NONE) != 0;
+		e->overview = strcmp(r->v[EV_F_OVERVIEW_FILE], EV_NONE) != 0;
+		vr.plate = e->plate;
+		vr.overview = e->overview;
 		check_image(c, e, file, EV_F_PLATE_FILE, EV_F_PLATE_HASH,
 			    EV_SUFFIX_PLATE);
 		check_image(c, e, file, EV_F_OVERVIEW_FILE, EV_F_OVERVIEW_HASH,
@@ -606,6 +659,7 @@ static void check_present_record(struct vctx *c, struct entry *e)
 		check_checkpoint(c, e, file, &vr);
 		break;
 	case EV_KEY_ROTATION:
+		e->newsig = vr.newsig = true;
 		check_rotation(c, e, file, text, len, tc);
 		break;
 	default:

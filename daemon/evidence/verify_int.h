@@ -18,6 +18,14 @@ struct entry {
 	bool confirmed;			/* uploaded, and a present checkpoint's
 					   Merkle root rebuilt from its hash */
 	int type;			/* enum ev_type, -1 unknown / absent */
+	bool plate, overview, newsig;	/* files its signed record names */
+};
+
+/* A name in a records directory that is not a record file. */
+struct other_file {
+	uint32_t dir;			/* index into rep->dirs */
+	unsigned mode;			/* st_mode (lstat) */
+	char name[256];
 };
 
 struct vctx {
@@ -38,6 +46,8 @@ struct vctx {
 	char chain_id[17];		/* of the newest readable record */
 	struct ev_key seen[16];		/* keys the chain was signed with */
 	size_t nseen;
+	struct other_file *other;	/* see collect() */
+	size_t nother;
 };
 
 const char *ev_v_disp(struct vctx *c, const char *path, char *buf,
@@ -59,10 +69,19 @@ bool ev_v_check_sig(struct vctx *c, uint64_t seq, const char *file,
 void ev_v_check_record(struct vctx *c, struct entry *e, size_t idx);
 const char *ev_v_dir(const struct vctx *c, uint32_t idx);
 int ev_v_add_entry(struct vctx *c, uint64_t seq, const char *dir);
+int ev_v_dir_index(struct vctx *c, const char *dir, uint32_t *idx);
 /* verify_ledger.c: the ledger's lines for deleted records become entries
  * (uploaded); lines that cannot be true are problems. */
 int ev_v_merge_ledger(struct vctx *c, const char *rec_dir, char *err,
 		      size_t errlen);
 void ev_v_note_uploaded(struct vctx *c);
+/* verify_files.c: every file of a spool or bundle is one the writer (or
+ * the exporter) makes, and each record's files are the ones it names. */
+bool ev_v_shard_name(const struct vctx *c, const char *name);
+int ev_v_add_other(struct vctx *c, const char *dir, const char *name,
+		   unsigned mode);
+void ev_v_check_files(struct vctx *c, const char *root);
+/* verify_bundle.c: MANIFEST.txt and SHA256SUMS against the bundle. */
+void ev_v_check_bundle(struct vctx *c, const char *root);
 
 #endif

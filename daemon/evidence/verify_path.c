@@ -24,7 +24,7 @@
 #endif
 
 /* The index of dir in the report's table of directories (few: shards). */
-static int dir_index(struct vctx *c, const char *dir, uint32_t *idx)
+int ev_v_dir_index(struct vctx *c, const char *dir, uint32_t *idx)
 {
 	struct ev_vreport *r = c->rep;
 
@@ -48,7 +48,7 @@ int ev_v_add_entry(struct vctx *c, uint64_t seq, const char *dir)
 {
 	uint32_t d;
 
-	if (dir_index(c, dir, &d) != 0)
+	if (ev_v_dir_index(c, dir, &d) != 0)
 		return EV_ENOMEM;
 	if (c->ne == c->cape) {
 		size_t n = c->cape ? 2 * c->cape : 256;
@@ -66,7 +66,10 @@ int ev_v_add_entry(struct vctx *c, uint64_t seq, const char *dir)
 	return 0;
 }
 
-/* Collect NAME.rec files of dir, and of its sub-directories (shards). */
+/* Collect NAME.rec files of dir, and of its sub-directories (shards);
+ * every other name is kept for verify_files.c, which says whether the
+ * writer could have put it there. Links and special files are never
+ * followed: the writer makes none. */
 static int collect(struct vctx *c, const char *dir, int depth, char *err,
 		   size_t errlen)
 {
@@ -84,16 +87,30 @@ static int collect(struct vctx *c, const char *dir, int depth, char *err,
 		uint64_t seq;
 		struct stat st;
 
-		if (de->d_name[0] == '.')
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		snprintf(sub, sizeof sub, "%s/%s", dir, de->d_name);
-		seq = ev_v_seq_name(de->d_name, EV_SUFFIX_REC);
-		if (seq) {
-			rc = ev_v_add_entry(c, seq, dir);
+		if (lstat(sub, &st) != 0) {
+			ev_v_problem(c, 0, EV_P_UNREADABLE, sub, "cannot stat: %s",
+				     strerror(errno));
 			continue;
 		}
-		if (depth == 0 && stat(sub, &st) == 0 && S_ISDIR(st.st_mode))
+		if (S_ISDIR(st.st_mode) && depth == 0 &&
+		    ev_v_shard_name(c, de->d_name)) {
 			rc = collect(c, sub, 1, err, errlen);
+			continue;
+		}
+		seq = ev_v_seq_name(de->d_name, EV_SUFFIX_REC);
+		if (seq) {
+			/* a FIFO or device is reported unreadable when read;
+			 * a link is reported by verify_files.c as well */
+			rc = ev_v_add_entry(c, seq, dir);
+			if (!rc && S_ISLNK(st.st_mode))
+				rc = ev_v_add_other(c, dir, de->d_name,
+						    st.st_mode);
+			continue;
+		}
+		rc = ev_v_add_other(c, dir, de->d_name, st.st_mode);
 	}
 	closedir(d);
 	if (rc == EV_ENOMEM)
@@ -392,6 +409,7 @@ static int verify_dir(struct vctx *c, const char *root, char *err,
 	struct stat st;
 	int rc;
 
+	snprintf(c->rep->root, sizeof c->rep->root, "%s", root);
 	snprintf(rec, sizeof rec, "%s/%s", root, EV_SPOOL_RECORDS);
 	if (stat(rec, &st) != 0 || !S_ISDIR(st.st_mode)) {
 		snprintf(err, errlen, "%s: not a spool or evidence bundle (no "
@@ -428,6 +446,9 @@ static int verify_dir(struct vctx *c, const char *root, char *err,
 	for (size_t i = 0; i < c->ne; i++)
 		ev_v_check_record(c, &c->e[i], i);
 	check_head(c, root);
+	ev_v_check_files(c, root);
+	if (strcmp(c->rep->kind, "bundle") == 0)
+		ev_v_check_bundle(c, root);
 	if (c->ledger)
 		ev_v_note_uploaded(c);
 	if (c->rep->clock_unsynced)
@@ -482,10 +503,12 @@ int ev_verify_path_uploaded(const char *path, const struct ev_key *keys, size_t 
 			snprintf(rep->kind, sizeof rep->kind, "bundle");
 			rc = verify_dir(c, sub, err, errlen);
 		} else {
+			/* an unpacked bundle has its manifest; anything
+			 * else is a spool (or a copy of one) */
 			snprintf(probe, sizeof probe, "%s/%s", path,
-				 EV_SPOOL_TMP);
+				 EV_BUNDLE_MANIFEST);
 			snprintf(rep->kind, sizeof rep->kind, "%s",
-				 access(probe, F_OK) == 0 ? "spool" : "bundle");
+				 access(probe, F_OK) == 0 ? "bundle" : "spool");
 			rc = verify_dir(c, path, err, errlen);
 		}
 	} else if (pl > 4 && strcmp(path + pl - 4, ".tar") == 0) {
@@ -556,6 +579,7 @@ int ev_verify_path_uploaded(const char *path, const struct ev_key *keys, size_t 
 		rc = EV_EINVAL;
 	}
 	free(c->e);
+	free(c->other);
 	free(c);
 	return rc;
 }

@@ -9,7 +9,7 @@ KEYGEN=$B/bin/anpr-keygen
 VERIFY=$B/bin/anpr-verify
 FILL=$B/evidence/ev_fill
 T=$(mktemp -d /tmp/ev-cli.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+trap "[ -n \"${KEEP:-}\" ] || rm -rf \"$T\"" EXIT
 n=0
 ok()  { n=$((n + 1)); echo "ok $n - $*"; }
 nok() { n=$((n + 1)); echo "not ok $n - $*"; }

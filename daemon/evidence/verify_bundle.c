@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * verify_bundle.c - what an evidence bundle says of itself, against what
+ * it holds. MANIFEST.txt and SHA256SUMS are not signed: they are the
+ * exporter's account of the bundle, for people checking it by hand. A
+ * bundle whose account does not match its signed content (records cut
+ * out and the archive re-made, the head left out, files added or
+ * changed) is reported, so the examiner never relies on an account that
+ * the evidence contradicts. What the signed content alone proves is said
+ * in the notes: a bundle without the head proves nothing about records
+ * after its last one.
+ */
+#include <dirent.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "verify_int.h"
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
+
+#define BUNDLE_TEXT_MAX (16u << 20)	/* MANIFEST, SHA256SUMS */
+
+struct manifest {
+	char camera[64], chain[32];
+	uint64_t req_from, req_to, inc_from, inc_to, head;
+	bool has_head;
+};
+
+static bool range(const char *v, uint64_t *a, uint64_t *b)
+{
+	char tail;
+
+	return sscanf(v, "%" SCNu64 "..%" SCNu64 "%c", a, b, &tail) == 2 &&
+	       *a <= *b && v[0] >= '0' && v[0] <= '9';
+}
+
+static int parse_manifest(struct vctx *c, const char *path, char *text,
+			  struct manifest *m)
+{
+	char *save = NULL, *line;
+	unsigned seen = 0, n = 0;
+
+	memset(m, 0, sizeof *m);
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save), n++) {
+		char *v = strchr(line, '=');
+
+		if (!v)
+			goto bad;
+		*v++ = '\0';
+		if (n == 0) {
+			if (strcmp(line, "format") || strcmp(v, EV_BUNDLE_FORMAT))
+				goto bad;
+			continue;
+		}
+		if (!strcmp(line, "camera_id") && !(seen & 1)) {
+			snprintf(m->camera, sizeof m->camera, "%s", v);
+			seen |= 1;
+		} else if (!strcmp(line, "chain_id") && !(seen & 2)) {
+			snprintf(m->chain, sizeof m->chain, "%s", v);
+			seen |= 2;
+		} else if (!strcmp(line, "requested") && !(seen & 4) &&
+			   range(v, &m->req_from, &m->req_to)) {
+			seen |= 4;
+		} else if (!strcmp(line, "included") && !(seen & 8) &&
+			   range(v, &m->inc_from, &m->inc_to)) {
+			seen |= 8;
+		} else if (!strcmp(line, "head") && !(seen & 16)) {
+			char tail;
+
+			m->has_head = strcmp(v, "-") != 0;
+			if (m->has_head && sscanf(v, "%" SCNu64 "%c", &m->head,
+						  &tail) != 1)
+				goto bad;
+			seen |= 16;
+		} else if (strcmp(line, "key") != 0) {
+			goto bad;
+		}
+	}
+	if (n && seen == 31)
+		return 0;
+bad:
+	ev_v_problem(c, 0, EV_P_MANIFEST, path, "not a %s manifest (format, "
+		     "camera_id, chain_id, requested, included and head lines, "
+		     "each once; key lines)", EV_BUNDLE_FORMAT);
+	return -1;
+}
+
+static void check_manifest(struct vctx *c, const char *root)
+{
+	struct ev_vreport *r = c->rep;
+	char path[1100], *text, err[768];
+	struct manifest m;
+	size_t len;
+
+	snprintf(path, sizeof path, "%s/%s", root, EV_BUNDLE_MANIFEST);
+	if (ev_read_file(path, BUNDLE_TEXT_MAX, &text, &len, err,
+			 sizeof err) != 0) {
+		ev_v_problem(c, 0, EV_P_MANIFEST, path, "%s: a bundle without "
+			     "its manifest", err);
+		return;
+	}
+	if (memchr(text, '\0', len) || parse_manifest(c, path, text, &m)) {
+		free(text);
+		return;
+	}
+	free(text);
+	if (strcmp(m.camera, r->camera_id) || strcmp(m.chain, r->chain_id))
+		ev_v_problem(c, 0, EV_P_MANIFEST, path, "says camera %s chain "
+			     "%s, the records are camera %s chain %s", m.camera,
+			     m.chain, r->camera_id, r->chain_id);
+	if (m.inc_from != r->first_seq || m.inc_to != r->last_seq)
+		ev_v_problem(c, 0, EV_P_MANIFEST, path, "says records %" PRIu64
+			     "..%" PRIu64 " are included, the bundle holds %"
+			     PRIu64 "..%" PRIu64 ": records were taken out or "
+			     "added after the export", m.inc_from, m.inc_to,
+			     r->first_seq, r->last_seq);
+	if (m.req_from < m.inc_from || m.req_to > m.inc_to)
+		ev_v_problem(c, 0, EV_P_MANIFEST, path, "says records %" PRIu64
+			     "..%" PRIu64 " were asked for, outside those "
+			     "included", m.req_from, m.req_to);
+	if (m.has_head && r->head_seq != m.head)
+		ev_v_problem(c, m.head, EV_P_TRUNCATED, path, "says the bundle "
+			     "holds the signed head at record %" PRIu64 ", "
+			     "%s", m.head, r->head_seq ? "another is here"
+			     : "which is missing: it was taken out");
+	else if (!m.has_head && r->head_seq)
+		ev_v_problem(c, 0, EV_P_MANIFEST, path, "says the bundle holds "
+			     "no head, but one is here");
+	if (!r->head_seq)
+		ev_v_note(c, "this bundle does not reach the chain's end (no "
+			  "signed head): it proves records %" PRIu64 "..%"
+			  PRIu64 " were signed and linked as shown, not that "
+			  "no record came after %" PRIu64, r->first_seq,
+			  r->last_seq, r->last_seq);
+	else
+		ev_v_note(c, "this bundle reaches the chain's end as it was at "
+			  "the export (signed head at record %" PRIu64 ")",
+			  r->head_seq);
+}
+
+/* One SHA256SUMS name: relative, no "..", no "./". */
+static bool sums_name_ok(const char *n)
+{
+	return *n && *n != '/' && !strstr(n, "..") && !strstr(n, "//") &&
+	       strncmp(n, "./", 2) != 0 && !strchr(n, '\\');
+}
+
+struct listed {
+	char name[160];
+	bool found;
+};
+
+static int cmp_listed(const void *a, const void *b)
+{
+	return strcmp(((const struct listed *)a)->name,
+		      ((const struct listed *)b)->name);
+}
+
+static void check_one_file(struct vctx *c, const char *root, const char *rel,
+			   struct listed *l, size_t nl)
+{
+	struct listed key, *hit;
+	char path[1100];
+
+	snprintf(key.name, sizeof key.name, "%s", rel);
+	hit = nl ? bsearch(&key, l, nl, sizeof *l, cmp_listed) : NULL;
+	snprintf(path, sizeof path, "%s/%s", root, rel);
+	if (!hit)
+		ev_v_problem(c, 0, EV_P_SUMS, path, "not listed in %s: added "
+			     "after the export", EV_BUNDLE_SUMS);
+	else
+		hit->found = true;
+}
+
+static void check_sums(struct vctx *c, const char *root)
+{
+	char path[1100], *text, err[768], *save = NULL, *line;
+	struct listed *l = NULL;
+	size_t len, nl = 0, lineno = 0;
+	DIR *d;
+	struct dirent *de;
+
+	snprintf(path, sizeof path, "%s/%s", root, EV_BUNDLE_SUMS);
+	if (ev_read_file(path, BUNDLE_TEXT_MAX, &text, &len, err,
+			 sizeof err) != 0) {
+		ev_v_problem(c, 0, EV_P_SUMS, path, "%s: a bundle without its "
+			     "checksums", err);
+		return;
+	}
+	l = calloc(len / 66 + 1, sizeof *l);
+	for (line = strtok_r(text, "\n", &save); l && line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char want[EV_HASH_HEX + 1], fpath[1100], hex[EV_HASH_HEX + 1];
+		uint8_t h[EV_HASH_LEN];
+		const char *name = line + EV_HASH_HEX + 2;
+
+		lineno++;
+		if (strlen(line) < EV_HASH_HEX + 3 ||
+		    line[EV_HASH_HEX] != ' ' || line[EV_HASH_HEX + 1] != ' ' ||
+		    !sums_name_ok(name) || strlen(name) >= sizeof l->name) {
+			ev_v_problem(c, 0, EV_P_SUMS, path, "line %zu: not "
+				     "\"SHA256  NAME\" with a plain relative "
+				     "name", lineno);
+			continue;
+		}
+		memcpy(want, line, EV_HASH_HEX);
+		want[EV_HASH_HEX] = '\0';
+		snprintf(l[nl++].name, sizeof l->name, "%s", name);
+		snprintf(fpath, sizeof fpath, "%s/%s", root, name);
+		if (ev_sha256_file(fpath, h, err, sizeof err) != 0) {
+			ev_v_problem(c, 0, EV_P_SUMS, fpath, "listed in %s but "
+				     "%s", EV_BUNDLE_SUMS, err);
+			continue;
+		}
+		ev_hex(h, EV_HASH_LEN, hex);
+		if (strcmp(hex, want) != 0)
+			ev_v_problem(c, 0, EV_P_SUMS, fpath, "SHA-256 is %s, "
+				     "%s says %s", hex, EV_BUNDLE_SUMS, want);
+	}
+	free(text);
+	if (!l)
+		return;
+	qsort(l, nl, sizeof *l, cmp_listed);
+	for (size_t i = 1; i < nl; i++)
+		if (strcmp(l[i].name, l[i - 1].name) == 0)
+			ev_v_problem(c, 0, EV_P_SUMS, path, "lists %s twice",
+				     l[i].name);
+	/* every file here is listed (verify_files.c refuses anything but
+	 * the root's files and records/) */
+	d = opendir(root);
+	while (d && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' && (!de->d_name[1] ||
+		    (de->d_name[1] == '.' && !de->d_name[2])))
+			continue;
+		if (strcmp(de->d_name, EV_BUNDLE_SUMS) == 0 ||
+		    strcmp(de->d_name, EV_SPOOL_RECORDS) == 0)
+			continue;
+		check_one_file(c, root, de->d_name, l, nl);
+	}
+	if (d)
+		closedir(d);
+	snprintf(path, sizeof path, "%s/%s", root, EV_SPOOL_RECORDS);
+	d = opendir(path);
+	while (d && (de = readdir(d)) != NULL) {
+		char rel[400];
+
+		if (de->d_name[0] == '.' && (!de->d_name[1] ||
+		    (de->d_name[1] == '.' && !de->d_name[2])))
+			continue;
+		snprintf(rel, sizeof rel, "%s/%s", EV_SPOOL_RECORDS,
+			 de->d_name);
+		check_one_file(c, root, rel, l, nl);
+	}
+	if (d)
+		closedir(d);
+	free(l);
+}
+
+void ev_v_check_bundle(struct vctx *c, const char *root)
+{
+	check_manifest(c, root);
+	check_sums(c, root);
+}
