@@ -35,8 +35,8 @@ static void say_err(const char *err)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: anpr-verify [--json] [--uploaded LEDGER] --key PUBKEY "
-		"[--key PUBKEY...] PATH...\n"
+		"usage: anpr-verify [--json] [--uploaded LEDGER] [--anchor FILE] "
+		"--key PUBKEY\n                   [--key PUBKEY...] PATH...\n"
 		"       anpr-verify --export OUT.tar [--from SEQ] [--to SEQ] "
 		"--key PUBKEY SPOOL\n"
 		"PATH is a spool directory, an evidence bundle (.tar or "
@@ -45,7 +45,10 @@ static void usage(FILE *f)
 		"could not run.\n"
 		"--uploaded LEDGER: records anpr-upload handed over and deleted "
 		"(its uploaded.log)\nstand in by their hashes, checked against "
-		"the signed chain.\n");
+		"the signed chain.\n"
+		"--anchor FILE: a signed record or head of the chain kept outside "
+		"the camera\n(FILE.minisig beside it): the chain must reach it "
+		"unchanged.\n");
 }
 
 static void json_str(const char *s)
@@ -79,12 +82,13 @@ static void print_json(const struct ev_vreport *r, bool first)
 	       ", \"checkpointed_to\": %" PRIu64 ", \"head_seq\": %" PRIu64
 	       ", \"clock_unsynced\": %zu, \"clock_max_error_us\": %" PRIu64
 	       ", \"time_backwards\": %zu, \"uploaded\": %zu"
-	       ", \"uploaded_ledger_only\": %zu,\n   \"keys\": [",
+	       ", \"uploaded_ledger_only\": %zu, \"anchor_seq\": %" PRIu64
+	       ",\n   \"keys\": [",
 	       r->first_seq, r->last_seq, r->records,
 	       r->reads, r->heartbeats, r->checkpoints, r->rotations,
 	       r->images, r->covered_to, r->head_seq, r->clock_unsynced,
 	       r->clock_max_error_us, r->time_backwards, r->uploaded,
-	       r->uploaded_unconfirmed);
+	       r->uploaded_unconfirmed, r->anchor_seq);
 	for (size_t i = 0; i < r->nkeys; i++)
 		printf("%s{\"key_id\": \"%s\", \"fingerprint\": \"sha256:%s\", "
 		       "\"first_seq\": %" PRIu64 ", \"last_seq\": %" PRIu64 "}",
@@ -152,6 +156,9 @@ static void print_human(const struct ev_vreport *r)
 		printf("signed head at record %" PRIu64 "\n", r->head_seq);
 	else
 		printf("no signed head\n");
+	if (r->anchor_seq)
+		printf("  anchored at record %" PRIu64 " (a signed copy kept "
+		       "outside the camera)\n", r->anchor_seq);
 	printf("  clock: %zu of %zu records made unsynchronised; largest "
 	       "maximum error %" PRIu64 " us\n", r->clock_unsynced,
 	       r->records, r->clock_max_error_us);
@@ -181,12 +188,13 @@ int main(int argc, char **argv)
 		{ "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 't' },
 		{ "uploaded", required_argument, NULL, 'u' },
+		{ "anchor", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ev_key keys[16];
 	size_t nkeys = 0;
-	const char *export = NULL, *ledger = NULL;
+	const char *export = NULL, *ledger = NULL, *anchor = NULL;
 	uint64_t from = 0, to = 0;
 	bool json = false, all_ok = true, ran_all = true;
 	char err[1024], *end;
@@ -220,6 +228,9 @@ int main(int argc, char **argv)
 			break;
 		case 'u':
 			ledger = optarg;
+			break;
+		case 'a':
+			anchor = optarg;
 			break;
 		case 'f':
 		case 't':
@@ -261,8 +272,9 @@ int main(int argc, char **argv)
 		printf("{\"results\": [");
 	for (int i = optind; i < argc; i++) {
 		struct ev_vreport rep;
-		int rc = ev_verify_path_uploaded(argv[i], keys, nkeys, ledger, &rep,
-						 err, sizeof err);
+		struct ev_vopts o = { .ledger = ledger, .anchor = anchor };
+		int rc = ev_verify_path_opts(argv[i], keys, nkeys, &o, &rep, err,
+					     sizeof err);
 
 		if (rc) {
 			char safe[sizeof err * 4];

@@ -31,6 +31,7 @@ extern "C" {
 #define EV_P_HEAD		"bad-head"
 #define EV_P_MANIFEST		"manifest-mismatch" /* bundle's account */
 #define EV_P_SUMS		"checksum-mismatch" /* vs SHA256SUMS */
+#define EV_P_ANCHOR		"anchor-mismatch" /* vs --anchor */
 #define EV_P_EXTRA		"unexpected-file" /* not the writer's */
 #define EV_P_LEDGER_HASH	"ledger-mismatch" /* ledger vs record */
 #define EV_P_LEDGER_SPAN	"ledger-impossible" /* a deletion that
@@ -74,6 +75,7 @@ struct ev_vreport {
 	uint64_t clock_max_error_us;	/* largest clock_maxerror_us seen */
 	size_t time_backwards;		/* records older than their predecessor */
 	uint64_t head_seq;		/* 0: no signed head found */
+	uint64_t anchor_seq;		/* 0: no --anchor, or it failed */
 	size_t uploaded;		/* records gone to the back office whose
 					   ledger hashes a present checkpoint
 					   confirms */
@@ -105,6 +107,16 @@ int ev_verify_path_uploaded(const char *path, const struct ev_key *keys, size_t 
 			    size_t errlen);
 int ev_verify_path(const char *path, const struct ev_key *keys, size_t nkeys,
 		   struct ev_vreport *rep, char *err, size_t errlen);
+/* What else the check may use (all optional). */
+struct ev_vopts {
+	const char *ledger;		/* anpr-upload's uploaded.log */
+	const char *anchor;		/* a signed record or head of the chain
+					   kept outside the camera (FILE with
+					   FILE.minisig beside it) */
+};
+int ev_verify_path_opts(const char *path, const struct ev_key *keys,
+			size_t nkeys, const struct ev_vopts *opts,
+			struct ev_vreport *rep, char *err, size_t errlen);
 void ev_vreport_free(struct ev_vreport *rep);
 /* src as printable ASCII: other bytes as \xNN, '\\' doubled (cap bytes
  * with the NUL; cut, never split an escape). For anything taken from the

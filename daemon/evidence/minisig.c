@@ -380,7 +380,14 @@ static int sig_parse(const char *sig, size_t siglen, const char *name,
 		return EV_EFORMAT;
 	}
 	/* minisign reads lines with fgets into buffers of 1024 and 8192
-	 * bytes (the LF and NUL included), and refuses a longer line */
+	 * bytes (the LF and NUL included), and refuses a longer line; it
+	 * takes a NUL in lines 1-3 for a line without its end, too */
+	for (int i = 0; i < 3; i++)
+		if (memchr(ls[i], '\0', raw[i])) {
+			snprintf(err, errlen, "%s: line %d: NUL byte", name,
+				 i + 1);
+			return EV_EFORMAT;
+		}
 	if (raw[0] > EV_MS_COMMENT_MAX - 2) {
 		snprintf(err, errlen, "%s: line 1: untrusted comment too long",
 			 name);

@@ -8,6 +8,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -240,6 +241,55 @@ static int64_t parse_time(const char *v)
 	return (int64_t)timegm(&tm);
 }
 
+/* A signature file's first SIG_READ_MAX bytes: minisign reads its four
+ * lines (at most 1023 + 8191 bytes and two base64 lines) and ignores the
+ * rest, so the rest of a longer file is not read either. */
+#define SIG_READ_MAX 16384
+static int read_sig(const char *path, char **out, size_t *len, char *err,
+		    size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	struct stat st;
+	char *b;
+	ssize_t n;
+	size_t got = 0;
+
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: cannot open: %s", path,
+			 strerror(errno));
+		return EV_EIO;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		close(fd);
+		return EV_EIO;
+	}
+	b = malloc(SIG_READ_MAX + 1);
+	if (!b) {
+		close(fd);
+		snprintf(err, errlen, "%s: out of memory", path);
+		return EV_ENOMEM;
+	}
+	while (got < SIG_READ_MAX &&
+	       (n = read(fd, b + got, SIG_READ_MAX - got)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			snprintf(err, errlen, "%s: read error: %s", path,
+				 strerror(errno));
+			free(b);
+			close(fd);
+			return EV_EIO;
+		}
+		got += (size_t)n;
+	}
+	close(fd);
+	b[got] = '\0';
+	*out = b;
+	*len = got;
+	return 0;
+}
+
 /* Signature of a record (or head) file text against key k. */
 bool ev_v_check_sig(struct vctx *c, uint64_t seq, const char *file,
 		      const char *text, size_t len, const struct ev_key *k,
@@ -249,7 +299,7 @@ bool ev_v_check_sig(struct vctx *c, uint64_t seq, const char *file,
 	size_t sl;
 	int rc;
 
-	if (ev_read_file(sigpath, 4096, &sig, &sl, err, sizeof err) != 0) {
+	if (read_sig(sigpath, &sig, &sl, err, sizeof err) != 0) {
 		ev_v_problem(c, seq, EV_P_NO_SIGNATURE, sigpath, "%s", err);
 		return false;
 	}
@@ -684,11 +734,29 @@ static void check_gap(struct vctx *c, const struct entry *e, size_t idx)
 	if (idx > 0 && c->e[idx - 1].seq + 1 < e->seq) {
 		uint64_t from = c->e[idx - 1].seq + 1;
 
+		char which[64];
+
+		if (from == e->seq - 1)
+			snprintf(which, sizeof which, "record %" PRIu64 " is",
+				 from);
+		else
+			snprintf(which, sizeof which, "records %" PRIu64 "..%"
+				 PRIu64 " are", from, e->seq - 1);
 		ev_v_problem(c, from, EV_P_MISSING, e->uploaded ? c->ledger : file,
-			     "records %" PRIu64 "..%" PRIu64 " are missing "
-			     "before %s %" PRIu64 " (deleted?)", from,
-			     e->seq - 1, e->uploaded ? "the ledger's record"
+			     "%s missing before %s %" PRIu64 " (deleted?)",
+			     which, e->uploaded ? "the ledger's record"
 			     : "record", e->seq);
+	} else if (idx == 0 && e->seq > 1 &&
+		   strcmp(c->rep->kind, "spool") == 0) {
+		/* only anpr-upload deletes from a spool, and it writes every
+		 * record it deletes into its ledger first */
+		ev_v_problem(c, 1, EV_P_MISSING, e->uploaded ? c->ledger : file,
+			     "records 1..%" PRIu64 " are missing: the spool's "
+			     "chain starts at %" PRIu64 "%s", e->seq - 1,
+			     e->seq, c->ledger ? ", and the upload ledger does "
+			     "not account for them" : "; anpr-upload lists what "
+			     "it deleted in its ledger (give it with "
+			     "--uploaded)");
 	} else if (idx == 0 && e->seq > 1) {
 		ev_v_note(c, "the chain here starts at chain_seq %" PRIu64
 			  "; its predecessor is not here, so the link before "

@@ -43,6 +43,7 @@ struct vctx {
 	unsigned last_hb_interval;
 	struct ev_record r;
 	const char *ledger;		/* anpr-upload's ledger, or NULL */
+	const char *anchor;		/* --anchor FILE, or NULL */
 	char chain_id[17];		/* of the newest readable record */
 	struct ev_key seen[16];		/* keys the chain was signed with */
 	size_t nseen;
@@ -81,6 +82,8 @@ bool ev_v_shard_name(const struct vctx *c, const char *name);
 int ev_v_add_other(struct vctx *c, const char *dir, const char *name,
 		   unsigned mode);
 void ev_v_check_files(struct vctx *c, const char *root);
+/* verify_anchor.c: the chain reached the anchor's record unchanged. */
+void ev_v_check_anchor(struct vctx *c);
 /* verify_bundle.c: MANIFEST.txt and SHA256SUMS against the bundle. */
 void ev_v_check_bundle(struct vctx *c, const char *root);
 

@@ -446,6 +446,8 @@ static int verify_dir(struct vctx *c, const char *root, char *err,
 	for (size_t i = 0; i < c->ne; i++)
 		ev_v_check_record(c, &c->e[i], i);
 	check_head(c, root);
+	if (c->anchor)
+		ev_v_check_anchor(c);
 	ev_v_check_files(c, root);
 	if (strcmp(c->rep->kind, "bundle") == 0)
 		ev_v_check_bundle(c, root);
@@ -460,8 +462,16 @@ static int verify_dir(struct vctx *c, const char *root, char *err,
 	if (c->rep->last_seq > c->rep->covered_to &&
 	    (c->rep->covered_to || c->rep->first_seq == 1))
 		ev_v_note(c, "records %" PRIu64 "..%" PRIu64 " are not yet under a "
-		     "checkpoint; the chain and the signed head protect them",
-		     c->rep->covered_to + 1, c->rep->last_seq);
+			  "checkpoint: each is linked to the one before it%s",
+			  c->rep->covered_to + 1, c->rep->last_seq,
+			  c->rep->head_seq ? ", and the signed head bounds "
+			  "the chain" : "");
+	if (strcmp(c->rep->kind, "spool") == 0 && !c->rep->anchor_seq)
+		ev_v_note(c, "what a spool alone cannot show: that it was not "
+			  "rolled back whole to an earlier copy of itself "
+			  "(records and heads together); --anchor with the "
+			  "newest record of this chain the back office holds "
+			  "can");
 	return 0;
 }
 
@@ -474,6 +484,15 @@ int ev_verify_path(const char *path, const struct ev_key *keys, size_t nkeys,
 int ev_verify_path_uploaded(const char *path, const struct ev_key *keys, size_t nkeys,
 			    const char *ledger, struct ev_vreport *rep, char *err,
 			    size_t errlen)
+{
+	struct ev_vopts o = { .ledger = ledger };
+
+	return ev_verify_path_opts(path, keys, nkeys, &o, rep, err, errlen);
+}
+
+int ev_verify_path_opts(const char *path, const struct ev_key *keys,
+			size_t nkeys, const struct ev_vopts *opts,
+			struct ev_vreport *rep, char *err, size_t errlen)
 {
 	struct vctx *c = calloc(1, sizeof *c);
 	struct stat st;
@@ -489,7 +508,8 @@ int ev_verify_path_uploaded(const char *path, const struct ev_key *keys, size_t 
 	c->rep = rep;
 	c->given = keys;
 	c->ngiven = nkeys;
-	c->ledger = ledger;
+	c->ledger = opts ? opts->ledger : NULL;
+	c->anchor = opts ? opts->anchor : NULL;
 	if (stat(path, &st) != 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		free(c);

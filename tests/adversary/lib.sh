@@ -50,3 +50,43 @@ expect_not() {
 		nok "$name"
 	fi
 }
+
+# --- evidence helpers -------------------------------------------------
+KEYGEN=$B/bin/anpr-keygen
+VERIFY=$B/bin/anpr-verify
+FILL=$B/evidence/ev_fill
+VERDICT="$(dirname "${BASH_SOURCE[0]}")/verdict.py"
+
+# rp SPOOL SEQ SUFFIX: the path of a record's file in a spool
+rp() { printf '%s/records/%08d/%012d%s' "$1" $(($2 / 10000)) "$2" "$3"; }
+# bp BUNDLE_ROOT SEQ SUFFIX: the same in an unpacked bundle (flat)
+bp() { printf '%s/records/%012d%s' "$1" "$2" "$3"; }
+# rmrec SPOOL SEQ...: delete records with all their files
+rmrec() { local s=$1 q; shift; for q in "$@"; do rm -f "$(rp "$s" "$q" '').rec" "$(rp "$s" "$q" '')".*; done; }
+# flipbyte FILE OFFSET
+flipbyte() { printf '%s' "$(printf '\\x%02x' $(( $(od -An -tu1 -j"$2" -N1 "$1") ^ 1 )))" |
+	dd of="$1" bs=1 seek="$2" conv=notrunc status=none; }
+
+# verdict NAME RC WANT ARGS...: anpr-verify --json ARGS exits RC and its
+# verdict (verdict.py) starts with WANT ("OK", "FAILED truncated 340",
+# "FAILED truncated" ...); a "| code" part of WANT must be among the codes
+verdict() {
+	local name=$1 rc=$2 want=$3 got codes; shift 3
+	_run timeout 120 "$VERIFY" --json "$@"
+	got=$(grep -v '^anpr-verify:' "$OUT" | python3 "$VERDICT")
+	case $want in
+	*'|'*)	codes=${want#*| }; want=${want%% |*} ;;
+	*)	codes= ;;
+	esac
+	local c okc=1
+	for c in $codes; do
+		case " ${got#*| } " in *" $c "*) ;; *) okc=0 ;; esac
+	done
+	if [ "$_rc" -eq "$rc" ] && [ "${got#"$want"}" != "$got" ] && [ $okc -eq 1 ]; then
+		ok "$name"
+	else
+		echo "# wanted exit $rc and \"$want${codes:+ | $codes}\", got exit $_rc and \"$got\""
+		grep -E '"(code|message)"' "$OUT" | head -6 | sed 's/^/#   /'
+		nok "$name"
+	fi
+}

@@ -51,7 +51,7 @@ for ((i = 1; i <= N; i++)); do
 	"$VERIFY" --key "$T/k.pub" "$S" > "$T/v0" 2>&1
 	v0rc=$?
 	if [ $v0rc -ne 0 ] && ! { [ $max_acked -eq 0 ] &&
-	     grep -Eq 'no signed head|no records at all|cannot list' "$T/v0"; }; then
+	     grep -Eq 'no signed head|no records at all|cannot list|No such file' "$T/v0"; }; then
 		v0rc="$v0rc (before the restart)"
 	else
 		v0rc=0
