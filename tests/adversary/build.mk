@@ -5,4 +5,4 @@
 include daemon/evidence/build.mk
 ADVERSARY_PREREQS := $(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-verify $(EV_FILL)
 SUITE_PREREQS += $(ADVERSARY_PREREQS)
-$(foreach s,$(sort $(wildcard tests/adversary/*.sh)),$(eval $(call add_suite,unit,adversary-$(basename $(notdir $(s))),$(s) $(BUILD))))
+$(foreach s,$(filter-out tests/adversary/lib.sh,$(sort $(wildcard tests/adversary/*.sh))),$(eval $(call add_suite,unit,adversary-$(basename $(notdir $(s))),$(s) $(BUILD))))
