@@ -10,6 +10,8 @@
 #ifndef ANPRD_FORMATS_H
 #define ANPRD_FORMATS_H
 
+#include "evidence_format.h"	/* EV_VRM_MAX: the longest mark a record holds */
+
 /* ---- configuration file (/etc/anpr/anprd.conf) ---------------------- */
 
 #define ANPRD_CONF_PATH		"/etc/anpr/anprd.conf"
@@ -28,8 +30,14 @@
 #define HOTLIST_HEADER		"vrm,list,reason,priority,action"
 #define HOTLIST_MAX_LINE	1024	/* bytes per line, newline excluded */
 #define HOTLIST_MAX_ENTRIES	4000000	/* per hotlist set (all files) */
-#define HOTLIST_VRM_MAX		10	/* characters after normalisation */
-#define HOTLIST_PATTERN_MAX	16	/* wildcard pattern, characters */
+/*
+ * The longest mark, in characters after normalisation, that is read,
+ * tracked, matched and listed: the record format's limit (an entry
+ * longer than any record can hold could never be proven to have hit, and
+ * a shorter limit here made reads of 11 or 12 characters match nothing).
+ */
+#define HOTLIST_VRM_MAX		EV_VRM_MAX
+#define HOTLIST_PATTERN_MAX	HOTLIST_VRM_MAX	/* wildcard pattern, characters */
 #define HOTLIST_LIST_MAX	32	/* list name */
 #define HOTLIST_REASON_MAX	200	/* reason text */
 #define HOTLIST_PRIO_MIN	1	/* most urgent */

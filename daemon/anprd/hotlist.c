@@ -218,14 +218,21 @@ int hotlist_builder_add(struct hotlist_builder *b, const char *vrm,
 
 	memset(&e, 0, sizeof(e));
 	n = vrm_normalise(vrm, e.vrm, sizeof(e.vrm), 1);
-	if (n == -1) {
+	if (n == VRM_BAD_CHAR) {
 		snprintf(err, errlen, "vrm '%s' has a character other than a "
 			 "letter, digit, blank, '-', '?' or '*'", vrm);
 		return -1;
 	}
+	if (n == VRM_EMPTY) {
+		snprintf(err, errlen, "vrm '%s' is empty", vrm);
+		return -1;
+	}
 	if (n < 0) {
-		snprintf(err, errlen, "vrm '%s' is empty or longer than %d "
-			 "characters", vrm, HOTLIST_PATTERN_MAX);
+		/* the limit is the record format's: a longer mark is never
+		 * read into a record, so such an entry could never hit */
+		snprintf(err, errlen, "vrm '%.40s%s' is longer than %d characters "
+			 "(the longest mark a record holds)", vrm,
+			 strlen(vrm) > 40 ? "..." : "", HOTLIST_VRM_MAX);
 		return -1;
 	}
 	e.len = (uint8_t)n;
@@ -234,11 +241,6 @@ int hotlist_builder_add(struct hotlist_builder *b, const char *vrm,
 			e.wild = 1;
 		else
 			literals++;
-	}
-	if (!e.wild && n > HOTLIST_VRM_MAX) {
-		snprintf(err, errlen, "vrm '%s' is longer than %d characters",
-			 vrm, HOTLIST_VRM_MAX);
-		return -1;
 	}
 	if (e.wild && literals < 3) {
 		snprintf(err, errlen, "wildcard vrm '%s' has fewer than 3 "

@@ -21,7 +21,7 @@ $(eval $(call add_bench,anprd_hotlist,$(BUILD)/bin/anprd_bench_hotlist))
 # runs each for FUZZ_SECONDS; `make check` runs a short smoke run.
 ANPRD_FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -Wall -Wextra -Werror -D_GNU_SOURCE \
-	-DANPR_VERSION='"$(VERSION)"' -Idaemon/anprd
+	-DANPR_VERSION='"$(VERSION)"' -Idaemon/anprd -Idaemon/evidence
 ANPRD_FUZZ_conf := daemon/anprd/ini.c daemon/anprd/config.c daemon/anprd/roi.c
 ANPRD_FUZZ_hotlist := daemon/anprd/vrm.c daemon/anprd/hotlist.c \
 	daemon/anprd/hotlist_csv.c
