@@ -63,7 +63,12 @@ enum hotlist_action {
 
 /* ---- alert lines (UNIX socket, webhook body, journal fields) -------- */
 
-#define ALERT_LINE_MAX		2048	/* one JSON object plus '\n' */
+/*
+ * One JSON object plus '\n'. Room for every field at its limit even when
+ * each byte becomes a 6-byte escape (\u00XX, \ufffd): a hit about 2.4 KB,
+ * a health alert about 2.3 KB; an alert that does not fit is never sent.
+ */
+#define ALERT_LINE_MAX		4096
 #define ALERT_SCHEMA		"anpr-alert/1"
 #define ALERT_SOCK_PATH		"/run/anpr/alerts.sock"
 #define ALERT_SOCK_MAX_CLIENTS	32

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "vrm.h"
 
 struct ent {
@@ -215,6 +216,7 @@ int hotlist_builder_add(struct hotlist_builder *b, const char *vrm,
 	struct ent e;
 	int n, literals = 0;
 	int64_t lo, ro;
+	char why[200];
 
 	memset(&e, 0, sizeof(e));
 	n = vrm_normalise(vrm, e.vrm, sizeof(e.vrm), 1);
@@ -257,11 +259,11 @@ int hotlist_builder_add(struct hotlist_builder *b, const char *vrm,
 			 HOTLIST_REASON_MAX);
 		return -1;
 	}
-	for (const char *p = reason; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
-			snprintf(err, errlen, "reason has a control character");
-			return -1;
-		}
+	if (utf8_text_problem(reason, strlen(reason), 0, NULL, why, sizeof(why))) {
+		/* alerts carry the reason to officers as JSON text */
+		snprintf(err, errlen, "reason: %s", why);
+		return -1;
+	}
 	if (priority < HOTLIST_PRIO_MIN || priority > HOTLIST_PRIO_MAX) {
 		snprintf(err, errlen, "priority %d is out of range %d..%d",
 			 priority, HOTLIST_PRIO_MIN, HOTLIST_PRIO_MAX);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* hotlist_csv.c - reading hotlist CSV files (docs/hotlists.md). */
 #include "hotlist.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -84,6 +85,26 @@ static int split(char *s, char **f, int maxf, char *err, size_t errlen)
 	}
 }
 
+/*
+ * Every field must be UTF-8 text without control characters (tabs aside:
+ * they are blanks here; the reason refuses them later). A Windows-1252
+ * extract ("\xa3" for a pound sign) is refused rather than guessed at:
+ * its reason would reach officers and subscribers as bytes that are not
+ * text, and a strict JSON subscriber drops such an alert.
+ */
+static int check_fields(char *const *f, char *why, size_t whylen)
+{
+	static const char *const names[NFIELDS] = {"vrm", "list", "reason", "priority", "action"};
+	char what[300];
+
+	for (int i = 0; i < NFIELDS; i++)
+		if (utf8_text_problem(f[i], strlen(f[i]), 1, NULL, what, sizeof(what))) {
+			snprintf(why, whylen, "field %d (%s): %s", i + 1, names[i], what);
+			return -1;
+		}
+	return 0;
+}
+
 static int parse_priority(const char *s, int *prio)
 {
 	char *end;
@@ -127,18 +148,24 @@ int hotlist_parse_csv(struct hotlist_builder *b, const char *name,
 		}
 		memcpy(line, text + start, n);
 		line[n] = '\0';
-		for (size_t i = 0; i < n; i++) {
-			unsigned char c = (unsigned char)line[i];
-			if ((c < 0x20 && c != '\t') || c == 0x7f) {
-				snprintf(err, errlen, "%s:%d: control character "
-					 "0x%02x (not a text file?)", name,
-					 lineno, c);
-				return -1;
-			}
+		/* a NUL would end the line early for split(): refuse it here */
+		if (memchr(line, '\0', n)) {
+			snprintf(err, errlen, "%s:%d: control character 0x00 at byte %zu "
+				 "(not a text file?)", name, lineno,
+				 (size_t)((const char *)memchr(line, '\0', n) - line) + 1);
+			return -1;
 		}
 		p = line + strspn(line, " \t");
-		if (*p == '\0' || *p == '#')
-			continue;
+		if (*p == '\0' || *p == '#' || !header) {
+			/* comments and the header are text too; entries are
+			 * checked field by field below, to name the field */
+			if (utf8_text_problem(line, n, 1, NULL, why, sizeof(why))) {
+				snprintf(err, errlen, "%s:%d: %s", name, lineno, why);
+				return -1;
+			}
+			if (*p == '\0' || *p == '#')
+				continue;
+		}
 		if (!header) {
 			size_t hn = strlen(p);
 			while (hn && (p[hn - 1] == ' ' || p[hn - 1] == '\t'))
@@ -162,6 +189,10 @@ int hotlist_parse_csv(struct hotlist_builder *b, const char *name,
 			snprintf(err, errlen, "%s:%d: expected %d fields (%s), "
 				 "found %d", name, lineno, NFIELDS,
 				 HOTLIST_HEADER, nf);
+			return -1;
+		}
+		if (check_fields(f, why, sizeof(why))) {
+			snprintf(err, errlen, "%s:%d: %s", name, lineno, why);
 			return -1;
 		}
 		if (parse_priority(f[3], &prio)) {

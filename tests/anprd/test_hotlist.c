@@ -263,7 +263,30 @@ static const struct bad_case bad_cases[] = {
 	{HDR "AB12CDE,PNC,x,0,intercept\n", "bad.csv:2: priority 0 is out of range 1..9"},
 	{HDR "AB12CDE,PNC,x,high,intercept\n", "bad.csv:2: priority 'high' is not a whole number"},
 	{HDR "AB12CDE,PNC,x,1,arrest\n", "bad.csv:2: action 'arrest' is not intercept, inform or silent"},
-	{HDR "AB12CDE,PNC,x\x01y,1,intercept\n", "bad.csv:2: control character 0x01"},
+	{HDR "AB12CDE,PNC,x\x01y,1,intercept\n", "bad.csv:2: field 3 (reason): control character 0x01 at byte 2"},
+	/* issue 18, finding 8: Windows-1252 extracts, invalid UTF-8 of every
+	 * kind, control characters, named by file, line and field */
+	{HDR "AB12CDE,PNC,Stolen \xa3""5000 van,1,intercept\n",
+	 "bad.csv:2: field 3 (reason): not valid UTF-8 (byte 0xA3 at byte 8"},
+	{HDR "AB12CDE,PNC,\"Caf\xe9, Leeds\",1,intercept\n",
+	 "bad.csv:2: field 3 (reason): not valid UTF-8 (byte 0xE9 at byte 4"},
+	{HDR "AB12CDE,PNC,over\xc0\xaflong,1,intercept\n", "field 3 (reason): not valid UTF-8 (byte 0xC0"},
+	{HDR "AB12CDE,PNC,surrogate \xed\xa0\x80,1,intercept\n", "field 3 (reason): not valid UTF-8 (byte 0xED"},
+	{HDR "AB12CDE,PNC,big \xf4\x90\x80\x80,1,intercept\n", "field 3 (reason): not valid UTF-8 (byte 0xF4"},
+	{HDR "AB12CDE,PNC,cut \xe2\x82,1,intercept\n", "field 3 (reason): not valid UTF-8 (byte 0xE2"},
+	{HDR "AB12CDE,PNC,stray \x80,1,intercept\n", "field 3 (reason): not valid UTF-8 (byte 0x80"},
+	{HDR "AB12CDE,PNC,x\xff,1,intercept\n", "field 3 (reason): not valid UTF-8 (byte 0xFF"},
+	{HDR "AB12CDE,PNC,next line \xc2\x85 here,1,intercept\n",
+	 "bad.csv:2: field 3 (reason): control character U+0085 at byte 11"},
+	{HDR "AB12CDE,PNC,del\x7f,1,intercept\n", "field 3 (reason): control character 0x7F"},
+	{HDR "AB12CDE,PNC,\"esc\x1b[31m\",1,intercept\n", "field 3 (reason): control character 0x1B"},
+	{HDR "AB12CDE,PNC,\"cr\rlf\",1,intercept\n", "field 3 (reason): control character 0x0D"},
+	{HDR "AB12CDE,PNC,tab\there,1,intercept\n", "bad.csv:2: reason: control character 0x09 at byte 4"},
+	{HDR "AB12CDE,PN\xc3,x,1,intercept\n", "bad.csv:2: field 2 (list): not valid UTF-8"},
+	{HDR "AB12CD\xc9,PNC,x,1,intercept\n", "bad.csv:2: field 1 (vrm): not valid UTF-8"},
+	{HDR "AB12CDE,PNC,x,1,intercept\xa0\n", "bad.csv:2: field 5 (action): not valid UTF-8"},
+	{"# \xa3 comment\n" HDR, "bad.csv:1: not valid UTF-8 (byte 0xA3 at byte 3"},
+	{"vrm,list,reason,priority,action\x01\n", "bad.csv:1: control character 0x01"},
 	{HDR "\n# c\nAB12CDE,PNC,x,1,intercept\nXY12CDE,PNC,x,1,intercept\nab12 cde,PNC,y,2,inform\n",
 	 "bad.csv:6: AB12CDE is already in list PNC (bad.csv:4)"},
 	{HDR "AB12?DE,PNC,x,1,intercept\nAB12?DE,PNC,x,1,intercept\n",
@@ -279,8 +302,7 @@ static void test_bad_files(void **state)
 		struct hotlist_builder *b = hotlist_builder_new();
 		struct hotlist *hl = NULL;
 		char err[512] = "";
-		int rc = hotlist_parse_csv(b, "bad.csv", bad_cases[i].csv,
-					   strlen(bad_cases[i].csv), err,
+		int rc = hotlist_parse_csv(b, "bad.csv", bad_cases[i].csv, strlen(bad_cases[i].csv), err,
 					   sizeof(err));
 		if (rc == 0)
 			rc = hotlist_builder_finish(b, &hl, err, sizeof(err));
@@ -309,6 +331,10 @@ static void test_bad_files(void **state)
 	assert_int_equal(hotlist_parse_csv(b, "r.csv", big, strlen(big), err,
 					   sizeof(err)), -1);
 	assert_non_null(strstr(err, "r.csv:2: line longer than 1024 bytes"));
+	/* a NUL byte: not text */
+	static const char nul[] = HDR "AB12CDE,PNC,x\0y,1,intercept\n";
+	assert_int_equal(hotlist_parse_csv(b, "n.csv", nul, sizeof(nul) - 1, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "n.csv:2: control character 0x00 at byte 14"));
 	hotlist_builder_free(b);
 	free(big);
 	assert_int_equal(failures, 0);
