@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* hotlist_csv.c - reading hotlist CSV files (docs/hotlists.md). */
 #include "hotlist.h"
+#include "readfile.h"
 #include "utf8.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define HOTLIST_MAX_FILE	(1024ul * 1024 * 1024)	/* bytes per file */
 #define NFIELDS			5
@@ -223,53 +221,6 @@ int hotlist_parse_csv(struct hotlist_builder *b, const char *name,
 	return 0;
 }
 
-static int read_file(const char *path, char **buf, size_t *len, char *err,
-		     size_t errlen)
-{
-	struct stat st;
-	size_t got = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: cannot open: %s", path,
-			 strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		close(fd);
-		return -1;
-	}
-	if ((unsigned long)st.st_size > HOTLIST_MAX_FILE) {
-		snprintf(err, errlen, "%s: larger than %lu bytes", path,
-			 HOTLIST_MAX_FILE);
-		close(fd);
-		return -1;
-	}
-	*buf = malloc((size_t)st.st_size + 1);
-	if (!*buf) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		close(fd);
-		return -1;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, *buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			snprintf(err, errlen, "%s: read failed: %s", path,
-				 n ? strerror(errno) : "file shrank");
-			free(*buf);
-			close(fd);
-			return -1;
-		}
-		got += (size_t)n;
-	}
-	close(fd);
-	*len = got;
-	return 0;
-}
-
 int hotlist_load(const char *const *paths, int npaths, struct hotlist **out,
 		 char *err, size_t errlen)
 {
@@ -284,7 +235,7 @@ int hotlist_load(const char *const *paths, int npaths, struct hotlist **out,
 		size_t len;
 		int rc;
 
-		if (read_file(paths[i], &buf, &len, err, errlen)) {
+		if (anprd_read_file(paths[i], HOTLIST_MAX_FILE, &buf, &len, err, errlen)) {
 			hotlist_builder_free(b);
 			return -1;
 		}

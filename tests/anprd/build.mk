@@ -22,8 +22,8 @@ $(eval $(call add_bench,anprd_hotlist,$(BUILD)/bin/anprd_bench_hotlist))
 ANPRD_FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -Wall -Wextra -Werror -D_GNU_SOURCE \
 	-DANPR_VERSION='"$(VERSION)"' -Idaemon/anprd -Idaemon/evidence
-ANPRD_FUZZ_conf := daemon/anprd/ini.c daemon/anprd/config.c daemon/anprd/roi.c
-ANPRD_FUZZ_hotlist := daemon/anprd/vrm.c daemon/anprd/hotlist.c daemon/anprd/utf8.c \
+ANPRD_FUZZ_conf := daemon/anprd/ini.c daemon/anprd/config.c daemon/anprd/roi.c daemon/anprd/readfile.c
+ANPRD_FUZZ_hotlist := daemon/anprd/vrm.c daemon/anprd/hotlist.c daemon/anprd/utf8.c daemon/anprd/readfile.c \
 	daemon/anprd/hotlist_csv.c
 ANPRD_FUZZ_DEF_conf := FUZZ_CONF
 ANPRD_FUZZ_DEF_hotlist := FUZZ_HOTLIST

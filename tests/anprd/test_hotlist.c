@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hotlist.h"
@@ -674,6 +675,49 @@ static void test_holder_reload(void **state)
 	free(bad);
 }
 
+/*
+ * Issue 18, finding 17: a FIFO at a hotlist path hung the load, and a
+ * SIGHUP reload with it (the main loop that feeds the watchdog). It is
+ * refused at once and the list in force is kept; so is an over-large
+ * file. alarm(): on the old code this fails by SIGALRM, not by hanging.
+ */
+static void test_fifo_hotlist_keeps_list(void **state)
+{
+	char dir[] = "/tmp/anprd-hlfifo-XXXXXX", fifo[64], err[512], want[128];
+	char *good = write_tmp(HDR "AA11AAA,PNC,a,1,intercept\n");
+	struct hotlist_holder h;
+	struct hotlist *hl = NULL;
+	struct hotlist_hit hit[2];
+	int slot;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/pnc.csv", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	const char *pf[] = {good, fifo}, *pg[] = {good}, *pd[] = {dir};
+	alarm(10);
+	assert_int_equal(hotlist_load(pf, 2, &hl, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s: is a FIFO, not a regular file", fifo);
+	assert_string_equal(err, want);
+	assert_null(hl);
+	assert_int_equal(hotlist_load(pd, 1, &hl, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "is a directory, not a regular file"));
+	hotlist_holder_init(&h, NULL);
+	slot = hotlist_holder_register(&h);
+	assert_int_equal(hotlist_holder_reload(&h, pg, 1, NULL, err, sizeof(err)), 1);
+	assert_int_equal(hotlist_holder_reload(&h, pf, 2, NULL, err, sizeof(err)), -1);
+	alarm(0);
+	assert_string_equal(err, want);
+	const struct hotlist *cur = hotlist_holder_read_lock(&h, slot);
+	assert_int_equal(hotlist_lookup(cur, "AA11AAA", 0, hit, 2), 1);
+	hotlist_holder_read_unlock(&h, slot);
+	hotlist_holder_destroy(&h);
+	unlink(fifo);
+	rmdir(dir);
+	unlink(good);
+	free(good);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -689,6 +733,7 @@ int main(void)
 		cmocka_unit_test(test_large),
 		cmocka_unit_test(test_holder_swap),
 		cmocka_unit_test(test_holder_reload),
+		cmocka_unit_test(test_fifo_hotlist_keeps_list),
 	};
 	return cmocka_run_group_tests_name("anprd hotlist", tests, NULL, NULL);
 }
