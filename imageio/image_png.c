@@ -257,7 +257,8 @@ static void feed(png_structp png, png_infop info, const struct png_ctx *ctx, con
 		size_t n = len - *fed < PNG_FEED ? len - *fed : PNG_FEED;
 
 		*fed += n;	/* counted first: libpng may longjmp out */
-		png_process_data(png, info, (png_bytep)(uintptr_t)(buf + *fed - n), n);
+		/* libpng only reads the buffer; its prototype is not const */
+		png_process_data(png, info, (png_bytep)(buf + *fed - n), n);
 	}
 }
 

@@ -121,13 +121,15 @@ static int64_t st_intern(struct strtab *st, const char *s)
 	if ((st->used + 1) * 2 > st->nslots && st_grow_slots(st))
 		return -1;
 	j = hash_bytes(s, n) & (st->nslots - 1);
-	while (st->slots[j]) {
+	/* a used slot implies an arena, and the first string allocates
+	 * one (clang-tidy's analyzer cannot see either) */
+	while (st->arena && st->slots[j]) {
 		const char *t = st->arena + st->slots[j] - 1;
 		if (strcmp(t, s) == 0)
 			return st->slots[j] - 1;
 		j = (j + 1) & (st->nslots - 1);
 	}
-	if (st->len + n + 1 > st->cap) {
+	if (!st->arena || st->len + n + 1 > st->cap) {
 		size_t nc = st->cap ? st->cap * 2 : 65536;
 		char *na;
 		while (nc < st->len + n + 1)
