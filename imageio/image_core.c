@@ -137,7 +137,8 @@ int anpr_image_load(const char *path, struct anpr_image *img,
 		memset(img, 0, sizeof(*img));
 	if (!path || !img)
 		return anpr_image_fail(err, errlen, ANPR_IMG_EINVAL, path, "invalid argument");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO at the path must not hang us (refused below) */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return anpr_image_fail(err, errlen, ANPR_IMG_EIO, path, "cannot open: %s",
 				       strerror(errno));
@@ -149,7 +150,12 @@ int anpr_image_load(const char *path, struct anpr_image *img,
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		return anpr_image_fail(err, errlen, ANPR_IMG_EIO, path, "not a regular file");
+		return anpr_image_fail(err, errlen, ANPR_IMG_EIO, path, "is %s, not a regular file",
+				       S_ISFIFO(st.st_mode)  ? "a FIFO" :
+				       S_ISDIR(st.st_mode)   ? "a directory" :
+				       S_ISCHR(st.st_mode)   ? "a character device" :
+				       S_ISBLK(st.st_mode)   ? "a block device" :
+				       S_ISSOCK(st.st_mode)  ? "a socket" : "not a file");
 	}
 	if ((unsigned long long)st.st_size > ANPR_IMG_MAX_FILE) {
 		close(fd);

@@ -38,6 +38,13 @@ int anpr_image_decode_jpeg(const uint8_t *buf, size_t len, const char *name,
 			   struct anpr_image *img, char *err, size_t errlen);
 int anpr_image_decode_png(const uint8_t *buf, size_t len, const char *name,
 			  struct anpr_image *img, char *err, size_t errlen);
+/*
+ * anpr_image_decode_png_fed - anpr_image_decode_png, also saying how many
+ * bytes of buf were handed to libpng before it finished or failed (the
+ * tests show that a trailing zlib stream is refused unread).
+ */
+int anpr_image_decode_png_fed(const uint8_t *buf, size_t len, const char *name,
+			      struct anpr_image *img, size_t *fed, char *err, size_t errlen);
 int anpr_image_decode_pnm(const uint8_t *buf, size_t len, const char *name,
 			  struct anpr_image *img, char *err, size_t errlen);
 

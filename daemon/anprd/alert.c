@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "utf8.h"
+
 const char *alert_kind_name(int kind)
 {
 	switch (kind) {
@@ -52,20 +54,34 @@ static void put(struct buf *b, const char *fmt, ...)
 		b->off += (size_t)n;
 }
 
-/* A JSON string: quotes, backslashes and control characters escaped. */
+/*
+ * A JSON string (RFC 8259, section 7) from whatever bytes s holds: quotes
+ * and backslashes escaped, control characters (C0, DEL, C1) and U+2028/9
+ * as \uXXXX, valid UTF-8 copied, and every byte that does not begin a
+ * valid UTF-8 sequence written as \ufffd. The line is thus valid JSON
+ * and valid UTF-8 whatever a hotlist or a caller put in the alert.
+ */
 static void put_str(struct buf *b, const char *s)
 {
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0;
+
 	put(b, "\"");
-	for (; *s && !b->over; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			put(b, "\\%c", c);
-		else if (c == '\n')
+	while (i < n && !b->over) {
+		uint32_t cp;
+		int len = utf8_decode(u + i, n - i, &cp);
+
+		if (len == 0)
+			put(b, "\\u%04x", UTF8_REPLACEMENT);
+		else if (cp == '"' || cp == '\\')
+			put(b, "\\%c", (char)cp);
+		else if (cp == '\n')
 			put(b, "\\n");
-		else if (c < 0x20 || c == 0x7f)
-			put(b, "\\u%04x", c);
+		else if (utf8_is_control(cp) || cp == 0x2028 || cp == 0x2029)
+			put(b, "\\u%04x", cp);
 		else
-			put(b, "%c", c);
+			put(b, "%.*s", len, s + i);
+		i += len ? (size_t)len : 1;
 	}
 	put(b, "\"");
 }

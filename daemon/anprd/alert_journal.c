@@ -9,6 +9,8 @@
 #define SD_JOURNAL_SUPPRESS_LOCATION
 #include <systemd/sd-journal.h>
 
+#include "utf8.h"
+
 int alert_journal_priority(const struct alert *a)
 {
 	switch (a->kind) {
@@ -23,26 +25,51 @@ int alert_journal_priority(const struct alert *a)
 	}
 }
 
+/* Journal fields as valid UTF-8 (journalctl -o json turns anything else
+ * into an array of numbers): each invalid byte becomes U+FFFD. */
+struct clean_alert {
+	char camera[3 * ANPRD_ID_MAX + 1], source[3 * ANPRD_ID_MAX + 1];
+	char vrm[3 * HOTLIST_VRM_MAX + 1], entry_vrm[3 * HOTLIST_PATTERN_MAX + 1];
+	char list[3 * HOTLIST_LIST_MAX + 1], reason[3 * HOTLIST_REASON_MAX + 1];
+	char state[3 * sizeof(((struct alert *)0)->state) + 1];
+	char detail[3 * sizeof(((struct alert *)0)->detail) + 1];
+};
+
+static void clean(const struct alert *a, struct clean_alert *c)
+{
+	utf8_sanitize(a->camera, c->camera, sizeof(c->camera));
+	utf8_sanitize(a->source, c->source, sizeof(c->source));
+	utf8_sanitize(a->vrm, c->vrm, sizeof(c->vrm));
+	utf8_sanitize(a->entry_vrm, c->entry_vrm, sizeof(c->entry_vrm));
+	utf8_sanitize(a->list, c->list, sizeof(c->list));
+	utf8_sanitize(a->reason, c->reason, sizeof(c->reason));
+	utf8_sanitize(a->state, c->state, sizeof(c->state));
+	utf8_sanitize(a->detail, c->detail, sizeof(c->detail));
+}
+
 int alert_journal_send(const struct alert *a, char *err, size_t errlen)
 {
 	int rc, prio = alert_journal_priority(a);
+	struct clean_alert c;
+
+	clean(a, &c);
 
 	if (a->kind == ALERT_HIT || a->kind == ALERT_HIT_SEARCHBACK)
 		rc = sd_journal_send(
 			"MESSAGE=ANPR %s: %s matches %s on list %s (%s%s, "
-			"priority %d): %s", alert_kind_name(a->kind), a->vrm,
-			a->entry_vrm, a->list, alert_action_name(a->action),
+			"priority %d): %s", alert_kind_name(a->kind), c.vrm,
+			c.entry_vrm, c.list, alert_action_name(a->action),
 			a->distance ? ", look-alike" : "", a->priority,
-			a->reason,
+			c.reason,
 			"PRIORITY=%d", prio,
 			"SYSLOG_IDENTIFIER=anprd",
 			"ANPR_ALERT=%s", alert_kind_name(a->kind),
 			"ANPR_SEQ=%llu", (unsigned long long)a->seq,
-			"ANPR_CAMERA=%s", a->camera,
-			"ANPR_SOURCE=%s", a->source,
-			"ANPR_VRM=%s", a->vrm,
-			"ANPR_MATCH_VRM=%s", a->entry_vrm,
-			"ANPR_LIST=%s", a->list,
+			"ANPR_CAMERA=%s", c.camera,
+			"ANPR_SOURCE=%s", c.source,
+			"ANPR_VRM=%s", c.vrm,
+			"ANPR_MATCH_VRM=%s", c.entry_vrm,
+			"ANPR_LIST=%s", c.list,
 			"ANPR_ACTION=%s", alert_action_name(a->action),
 			"ANPR_PRIORITY=%d", a->priority,
 			"ANPR_DISTANCE=%d", a->distance,
@@ -51,14 +78,14 @@ int alert_journal_send(const struct alert *a, char *err, size_t errlen)
 	else
 		rc = sd_journal_send(
 			"MESSAGE=ANPR %s: %s%s%s", alert_kind_name(a->kind),
-			a->state, a->state[0] ? " " : "", a->detail,
+			c.state, c.state[0] ? " " : "", c.detail,
 			"PRIORITY=%d", prio,
 			"SYSLOG_IDENTIFIER=anprd",
 			"ANPR_ALERT=%s", alert_kind_name(a->kind),
 			"ANPR_SEQ=%llu", (unsigned long long)a->seq,
-			"ANPR_CAMERA=%s", a->camera,
-			"ANPR_SOURCE=%s", a->source,
-			"ANPR_STATE=%s", a->state,
+			"ANPR_CAMERA=%s", c.camera,
+			"ANPR_SOURCE=%s", c.source,
+			"ANPR_STATE=%s", c.state,
 			"ANPR_ACTIVE=%d", a->active,
 			NULL);
 	if (rc < 0) {

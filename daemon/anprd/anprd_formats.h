@@ -10,6 +10,8 @@
 #ifndef ANPRD_FORMATS_H
 #define ANPRD_FORMATS_H
 
+#include "evidence_format.h"	/* EV_VRM_MAX: the longest mark a record holds */
+
 /* ---- configuration file (/etc/anpr/anprd.conf) ---------------------- */
 
 #define ANPRD_CONF_PATH		"/etc/anpr/anprd.conf"
@@ -28,8 +30,14 @@
 #define HOTLIST_HEADER		"vrm,list,reason,priority,action"
 #define HOTLIST_MAX_LINE	1024	/* bytes per line, newline excluded */
 #define HOTLIST_MAX_ENTRIES	4000000	/* per hotlist set (all files) */
-#define HOTLIST_VRM_MAX		10	/* characters after normalisation */
-#define HOTLIST_PATTERN_MAX	16	/* wildcard pattern, characters */
+/*
+ * The longest mark, in characters after normalisation, that is read,
+ * tracked, matched and listed: the record format's limit (an entry
+ * longer than any record can hold could never be proven to have hit, and
+ * a shorter limit here made reads of 11 or 12 characters match nothing).
+ */
+#define HOTLIST_VRM_MAX		EV_VRM_MAX
+#define HOTLIST_PATTERN_MAX	HOTLIST_VRM_MAX	/* wildcard pattern, characters */
 #define HOTLIST_LIST_MAX	32	/* list name */
 #define HOTLIST_REASON_MAX	200	/* reason text */
 #define HOTLIST_PRIO_MIN	1	/* most urgent */
@@ -55,7 +63,12 @@ enum hotlist_action {
 
 /* ---- alert lines (UNIX socket, webhook body, journal fields) -------- */
 
-#define ALERT_LINE_MAX		2048	/* one JSON object plus '\n' */
+/*
+ * One JSON object plus '\n'. Room for every field at its limit even when
+ * each byte becomes a 6-byte escape (\u00XX, \ufffd): a hit about 2.4 KB,
+ * a health alert about 2.3 KB; an alert that does not fit is never sent.
+ */
+#define ALERT_LINE_MAX		4096
 #define ALERT_SCHEMA		"anpr-alert/1"
 #define ALERT_SOCK_PATH		"/run/anpr/alerts.sock"
 #define ALERT_SOCK_MAX_CLIENTS	32

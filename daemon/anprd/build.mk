@@ -14,7 +14,7 @@ ANPRDCORE_SRCS := daemon/anprd/ini.c daemon/anprd/config.c daemon/anprd/roi.c \
 	daemon/anprd/alert_sock.c daemon/anprd/alert_journal.c \
 	daemon/anprd/alert_webhook.c daemon/anprd/alert_dispatch.c \
 	daemon/anprd/health.c daemon/anprd/config_map.c daemon/anprd/recent.c \
-	daemon/anprd/health_alert.c
+	daemon/anprd/health_alert.c daemon/anprd/utf8.c daemon/anprd/readfile.c
 
 $(eval $(call add_lib,anprdcore,$(ANPRDCORE_SRCS)))
 

@@ -6,15 +6,13 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "ini.h"
+#include "readfile.h"
 
 enum opt_type {
 	T_ID,		/* [A-Za-z0-9._-], 1..ANPRD_ID_MAX */
@@ -638,49 +636,13 @@ int anprd_config_parse(const char *name, const char *text, size_t len,
 int anprd_config_load(const char *path, struct anprd_config *cfg, char *err,
 		      size_t errlen)
 {
-	struct stat st;
 	char *buf;
-	size_t got = 0;
-	int fd, rc;
+	size_t len;
+	int rc;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: cannot open: %s", path,
-			 strerror(errno));
+	if (anprd_read_file(path, ANPRD_CONF_MAX_SIZE, &buf, &len, err, errlen))
 		return -1;
-	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		close(fd);
-		return -1;
-	}
-	if (st.st_size > ANPRD_CONF_MAX_SIZE) {
-		snprintf(err, errlen, "%s: file larger than %d bytes", path,
-			 ANPRD_CONF_MAX_SIZE);
-		close(fd);
-		return -1;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		close(fd);
-		return -1;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			snprintf(err, errlen, "%s: read failed: %s", path,
-				 n ? strerror(errno) : "file shrank");
-			free(buf);
-			close(fd);
-			return -1;
-		}
-		got += (size_t)n;
-	}
-	close(fd);
-	rc = anprd_config_parse(path, buf, got, cfg, err, errlen);
+	rc = anprd_config_parse(path, buf, len, cfg, err, errlen);
 	free(buf);
 	return rc;
 }

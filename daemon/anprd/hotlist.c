@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "vrm.h"
 
 struct ent {
@@ -120,13 +121,15 @@ static int64_t st_intern(struct strtab *st, const char *s)
 	if ((st->used + 1) * 2 > st->nslots && st_grow_slots(st))
 		return -1;
 	j = hash_bytes(s, n) & (st->nslots - 1);
-	while (st->slots[j]) {
+	/* a used slot implies an arena, and the first string allocates
+	 * one (clang-tidy's analyzer cannot see either) */
+	while (st->arena && st->slots[j]) {
 		const char *t = st->arena + st->slots[j] - 1;
 		if (strcmp(t, s) == 0)
 			return st->slots[j] - 1;
 		j = (j + 1) & (st->nslots - 1);
 	}
-	if (st->len + n + 1 > st->cap) {
+	if (!st->arena || st->len + n + 1 > st->cap) {
 		size_t nc = st->cap ? st->cap * 2 : 65536;
 		char *na;
 		while (nc < st->len + n + 1)
@@ -215,17 +218,25 @@ int hotlist_builder_add(struct hotlist_builder *b, const char *vrm,
 	struct ent e;
 	int n, literals = 0;
 	int64_t lo, ro;
+	char why[200];
 
 	memset(&e, 0, sizeof(e));
 	n = vrm_normalise(vrm, e.vrm, sizeof(e.vrm), 1);
-	if (n == -1) {
+	if (n == VRM_BAD_CHAR) {
 		snprintf(err, errlen, "vrm '%s' has a character other than a "
 			 "letter, digit, blank, '-', '?' or '*'", vrm);
 		return -1;
 	}
+	if (n == VRM_EMPTY) {
+		snprintf(err, errlen, "vrm '%s' is empty", vrm);
+		return -1;
+	}
 	if (n < 0) {
-		snprintf(err, errlen, "vrm '%s' is empty or longer than %d "
-			 "characters", vrm, HOTLIST_PATTERN_MAX);
+		/* the limit is the record format's: a longer mark is never
+		 * read into a record, so such an entry could never hit */
+		snprintf(err, errlen, "vrm '%.40s%s' is longer than %d characters "
+			 "(the longest mark a record holds)", vrm,
+			 strlen(vrm) > 40 ? "..." : "", HOTLIST_VRM_MAX);
 		return -1;
 	}
 	e.len = (uint8_t)n;
@@ -234,11 +245,6 @@ int hotlist_builder_add(struct hotlist_builder *b, const char *vrm,
 			e.wild = 1;
 		else
 			literals++;
-	}
-	if (!e.wild && n > HOTLIST_VRM_MAX) {
-		snprintf(err, errlen, "vrm '%s' is longer than %d characters",
-			 vrm, HOTLIST_VRM_MAX);
-		return -1;
 	}
 	if (e.wild && literals < 3) {
 		snprintf(err, errlen, "wildcard vrm '%s' has fewer than 3 "
@@ -255,11 +261,11 @@ int hotlist_builder_add(struct hotlist_builder *b, const char *vrm,
 			 HOTLIST_REASON_MAX);
 		return -1;
 	}
-	for (const char *p = reason; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
-			snprintf(err, errlen, "reason has a control character");
-			return -1;
-		}
+	if (utf8_text_problem(reason, strlen(reason), 0, NULL, why, sizeof(why))) {
+		/* alerts carry the reason to officers as JSON text */
+		snprintf(err, errlen, "reason: %s", why);
+		return -1;
+	}
 	if (priority < HOTLIST_PRIO_MIN || priority > HOTLIST_PRIO_MAX) {
 		snprintf(err, errlen, "priority %d is out of range %d..%d",
 			 priority, HOTLIST_PRIO_MIN, HOTLIST_PRIO_MAX);

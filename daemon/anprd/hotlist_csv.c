@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* hotlist_csv.c - reading hotlist CSV files (docs/hotlists.md). */
 #include "hotlist.h"
+#include "readfile.h"
+#include "utf8.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define HOTLIST_MAX_FILE	(1024ul * 1024 * 1024)	/* bytes per file */
 #define NFIELDS			5
@@ -84,6 +83,26 @@ static int split(char *s, char **f, int maxf, char *err, size_t errlen)
 	}
 }
 
+/*
+ * Every field must be UTF-8 text without control characters (tabs aside:
+ * they are blanks here; the reason refuses them later). A Windows-1252
+ * extract ("\xa3" for a pound sign) is refused rather than guessed at:
+ * its reason would reach officers and subscribers as bytes that are not
+ * text, and a strict JSON subscriber drops such an alert.
+ */
+static int check_fields(char *const *f, char *why, size_t whylen)
+{
+	static const char *const names[NFIELDS] = {"vrm", "list", "reason", "priority", "action"};
+	char what[300];
+
+	for (int i = 0; i < NFIELDS; i++)
+		if (utf8_text_problem(f[i], strlen(f[i]), 1, NULL, what, sizeof(what))) {
+			snprintf(why, whylen, "field %d (%s): %s", i + 1, names[i], what);
+			return -1;
+		}
+	return 0;
+}
+
 static int parse_priority(const char *s, int *prio)
 {
 	char *end;
@@ -127,18 +146,24 @@ int hotlist_parse_csv(struct hotlist_builder *b, const char *name,
 		}
 		memcpy(line, text + start, n);
 		line[n] = '\0';
-		for (size_t i = 0; i < n; i++) {
-			unsigned char c = (unsigned char)line[i];
-			if ((c < 0x20 && c != '\t') || c == 0x7f) {
-				snprintf(err, errlen, "%s:%d: control character "
-					 "0x%02x (not a text file?)", name,
-					 lineno, c);
-				return -1;
-			}
+		/* a NUL would end the line early for split(): refuse it here */
+		if (memchr(line, '\0', n)) {
+			snprintf(err, errlen, "%s:%d: control character 0x00 at byte %zu "
+				 "(not a text file?)", name, lineno,
+				 (size_t)((const char *)memchr(line, '\0', n) - line) + 1);
+			return -1;
 		}
 		p = line + strspn(line, " \t");
-		if (*p == '\0' || *p == '#')
-			continue;
+		if (*p == '\0' || *p == '#' || !header) {
+			/* comments and the header are text too; entries are
+			 * checked field by field below, to name the field */
+			if (utf8_text_problem(line, n, 1, NULL, why, sizeof(why))) {
+				snprintf(err, errlen, "%s:%d: %s", name, lineno, why);
+				return -1;
+			}
+			if (*p == '\0' || *p == '#')
+				continue;
+		}
 		if (!header) {
 			size_t hn = strlen(p);
 			while (hn && (p[hn - 1] == ' ' || p[hn - 1] == '\t'))
@@ -162,6 +187,10 @@ int hotlist_parse_csv(struct hotlist_builder *b, const char *name,
 			snprintf(err, errlen, "%s:%d: expected %d fields (%s), "
 				 "found %d", name, lineno, NFIELDS,
 				 HOTLIST_HEADER, nf);
+			return -1;
+		}
+		if (check_fields(f, why, sizeof(why))) {
+			snprintf(err, errlen, "%s:%d: %s", name, lineno, why);
 			return -1;
 		}
 		if (parse_priority(f[3], &prio)) {
@@ -192,53 +221,6 @@ int hotlist_parse_csv(struct hotlist_builder *b, const char *name,
 	return 0;
 }
 
-static int read_file(const char *path, char **buf, size_t *len, char *err,
-		     size_t errlen)
-{
-	struct stat st;
-	size_t got = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: cannot open: %s", path,
-			 strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		close(fd);
-		return -1;
-	}
-	if ((unsigned long)st.st_size > HOTLIST_MAX_FILE) {
-		snprintf(err, errlen, "%s: larger than %lu bytes", path,
-			 HOTLIST_MAX_FILE);
-		close(fd);
-		return -1;
-	}
-	*buf = malloc((size_t)st.st_size + 1);
-	if (!*buf) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		close(fd);
-		return -1;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, *buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			snprintf(err, errlen, "%s: read failed: %s", path,
-				 n ? strerror(errno) : "file shrank");
-			free(*buf);
-			close(fd);
-			return -1;
-		}
-		got += (size_t)n;
-	}
-	close(fd);
-	*len = got;
-	return 0;
-}
-
 int hotlist_load(const char *const *paths, int npaths, struct hotlist **out,
 		 char *err, size_t errlen)
 {
@@ -253,7 +235,7 @@ int hotlist_load(const char *const *paths, int npaths, struct hotlist **out,
 		size_t len;
 		int rc;
 
-		if (read_file(paths[i], &buf, &len, err, errlen)) {
+		if (anprd_read_file(paths[i], HOTLIST_MAX_FILE, &buf, &len, err, errlen)) {
 			hotlist_builder_free(b);
 			return -1;
 		}

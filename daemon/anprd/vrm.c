@@ -16,14 +16,14 @@ int vrm_normalise(const char *in, char *out, size_t outlen, int allow_wild)
 			c = (char)(c - 'a' + 'A');
 		if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 		      (allow_wild && (c == '?' || c == '*'))))
-			return -1;
+			return VRM_BAD_CHAR;
 		if (n + 1 >= outlen)
-			return -2;
+			return VRM_TOO_LONG;
 		out[n++] = c;
 	}
 	if (outlen)
 		out[n < outlen ? n : outlen - 1] = '\0';
-	return n ? (int)n : -2;
+	return n ? (int)n : VRM_EMPTY;
 }
 
 void vrm_fold(const char *s, size_t n, char *out)

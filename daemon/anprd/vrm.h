@@ -10,11 +10,16 @@
 
 #include <stddef.h>
 
+enum {
+	VRM_BAD_CHAR = -1,	/* not a letter or digit (or wildcard) */
+	VRM_EMPTY = -2,		/* nothing left after normalising */
+	VRM_TOO_LONG = -3,	/* longer than outlen - 1 */
+};
+
 /*
  * vrm_normalise - copy `in` to out (size outlen) upper-cased, without
  * blanks or '-'. If allow_wild, '?' and '*' are kept. Returns the length,
- * or -1 if a character is not a letter or digit (or wildcard), -2 if the
- * result is empty or longer than outlen - 1.
+ * or VRM_BAD_CHAR, VRM_EMPTY or VRM_TOO_LONG.
  */
 int vrm_normalise(const char *in, char *out, size_t outlen, int allow_wild);
 

@@ -19,7 +19,6 @@
  * rejected and the old lists kept). Under systemd: Type=notify, READY=1
  * once capturing, WATCHDOG=1 while the pipeline is alive.
  */
-#include <errno.h>
 #include <stdarg.h>
 #include <getopt.h>
 #include <pthread.h>
@@ -43,6 +42,7 @@
 #include "config.h"
 #include "hotlist.h"
 #include "pipeline.h"
+#include "readfile.h"
 
 struct daemon_state {
 	struct anprd_config cfg;
@@ -112,26 +112,6 @@ static void site_from_config(const struct anprd_config *cfg, const char *config_
 	ev_hex(h, sizeof(h), site->config_sha256);
 	/* the reader's built-in weights identify the model (hashed at build) */
 	snprintf(site->model_sha256, sizeof(site->model_sha256), "%s", ANPR_READER_MODEL_SHA256);
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n) {
-		buf[n] = '\0';
-		*len = (size_t)n;
-	} else {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
 }
 
 static void on_writer_error(void *ctx, int rc, const char *msg)
@@ -299,7 +279,10 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (anprd_config_load(d.config_path, &d.cfg, err, sizeof(err)))
+	/* read once: the records carry the hash of the very bytes parsed */
+	if (anprd_read_file(d.config_path, ANPRD_CONF_MAX_SIZE, &config_text, &config_len, err,
+			    sizeof(err)) ||
+	    anprd_config_parse(d.config_path, config_text, config_len, &d.cfg, err, sizeof(err)))
 		die("%s", err);
 	if (load_hotlists(&d.cfg, &hl, err, sizeof(err)))
 		die("%s", err);
@@ -307,13 +290,11 @@ int main(int argc, char **argv)
 		printf("%s: configuration valid; %zu hotlist entries\n", d.config_path,
 		       hotlist_count(hl));
 		hotlist_free(hl);
+		free(config_text);
 		return 0;
 	}
 	if (ev_init())
 		die("libsodium cannot be initialised");
-	config_text = slurp(d.config_path, &config_len);
-	if (!config_text)
-		die("%s: cannot read: %s", d.config_path, strerror(errno));
 	{
 		char pass[1024];
 		int have = key_passphrase(passphrase_file, pass, sizeof(pass));

@@ -18,6 +18,11 @@
 #include "pipeline.h"
 #include "snapshot.h"
 
+/* Every read the reader makes is tracked, matched and recorded whole (the
+ * tracker's and the hotlists' limit is the record format's, issue 18). */
+_Static_assert(ANPR_READER_MAX_CHARS <= TRK_TEXT_MAX, "reads must fit the tracker");
+_Static_assert(TRK_TEXT_MAX <= EV_VRM_MAX, "tracked marks must fit a record");
+
 #define JOB_QUEUE_PER_WORKER	2	/* frames waiting per worker */
 #define REORDER_WINDOW		256	/* > jobs in flight per source */
 #define SNAPSHOTS		256	/* reads whose images are kept */
@@ -639,7 +644,7 @@ static void decide(struct pipeline *p, struct pl_done *d)
 		memset(&r, 0, sizeof(r));
 		snprintf(r.text, sizeof(r.text), "%s", pl->text);
 		r.conf = pl->confidence;
-		for (int k = 0; k < pl->nchars && k < TRK_TEXT_MAX; k++)
+		for (int k = 0; k < pl->nchars && k < ANPR_READER_MAX_CHARS; k++)
 			r.char_conf[k] = pl->char_conf[k];
 		r.source = d->source;
 		r.frame_seq = d->frame_seq;

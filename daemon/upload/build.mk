@@ -1,7 +1,7 @@
 # anpr-upload: spooled records to the back office over HTTPS (libcurl).
 INCLUDES += -Idaemon/upload
 UPLOAD_SRCS := daemon/upload/upload_spool.c daemon/upload/upload_http.c
-UPLOAD_LDLIBS := -lcurl -lsodium
+UPLOAD_LDLIBS := -lcurl -lsodium -ljansson
 $(eval $(call add_lib,anprupload,$(UPLOAD_SRCS)))
 $(eval $(call add_prog,anpr-upload,daemon/upload/anpr_upload_main.c,anprupload anprdcore,$(UPLOAD_LDLIBS) -lsystemd -lm -lpthread))
 

@@ -106,9 +106,14 @@ enum upload_result upload_http_send(struct upload_http *h, const struct upload_i
 				    char *err, size_t errlen);
 
 /*
- * upload_ack_ok - is body the acknowledgement of it? (pure; for tests):
- * a JSON object whose "record_id" and "record_sha256" equal the item's.
+ * upload_ack_check - is body exactly the acknowledgement of it? (pure):
+ * one JSON object (strict: valid UTF-8, no duplicate keys, nothing after
+ * it) whose only members are "record_id" and "record_sha256", strings
+ * equal to the item's id and SHA-256. Anything else is no receipt: 0, with
+ * the reason in why. upload_ack_ok is the same without the reason.
  */
+int upload_ack_check(const char *body, size_t len, const struct upload_item *it, char *why,
+		     size_t whylen);
 int upload_ack_ok(const char *body, size_t len, const struct upload_item *it);
 
 /* upload_backoff_ms - delay before attempt n (0-based) after failures:

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <curl/curl.h>
+#include <jansson.h>
 
 #include "upload.h"
 
@@ -74,42 +75,65 @@ void upload_http_free(struct upload_http *h)
 	free(h);
 }
 
-/* The string value of "key" in a flat JSON object, into out. */
-static int json_str(const char *body, const char *key, char *out, size_t cap)
+/*
+ * Is member key of obj a string exactly equal to want? (Compared with its
+ * length: a JSON string may hold "\u0000", though jansson refuses it
+ * unless asked.)
+ */
+static int member_is(const json_t *obj, const char *key, const char *want)
 {
-	char pat[80];
-	const char *p, *q;
+	const json_t *v = json_object_get(obj, key);
+	size_t n = strlen(want);
 
-	snprintf(pat, sizeof(pat), "\"%s\"", key);
-	p = strstr(body, pat);
-	if (!p)
-		return -1;
-	p += strlen(pat);
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	if (*p++ != ':')
-		return -1;
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	if (*p++ != '"')
-		return -1;
-	q = strchr(p, '"');
-	if (!q || (size_t)(q - p) >= cap || memchr(p, '\\', (size_t)(q - p)))
-		return -1;
-	memcpy(out, p, (size_t)(q - p));
-	out[q - p] = '\0';
-	return 0;
+	return json_is_string(v) && json_string_length(v) == n &&
+	       memcmp(json_string_value(v), want, n) == 0;
+}
+
+/*
+ * The acknowledgement is parsed by a real JSON parser (jansson), never
+ * searched for: a body that merely mentions the id and hash somewhere
+ * ({"result":"rejected","request":{...}}, {"error":...,"record_id":...})
+ * is not a receipt, and deleting on it would lose evidence. jansson
+ * refuses invalid UTF-8, trailing bytes after the value, control
+ * characters in strings and "\u0000"; JSON_REJECT_DUPLICATES refuses a
+ * key given twice (which of two record_ids would count?).
+ */
+int upload_ack_check(const char *body, size_t len, const struct upload_item *it, char *why,
+		     size_t whylen)
+{
+	json_error_t jerr;
+	json_t *ack;
+	int ok = 0;
+
+	if (!body || len == 0) {
+		snprintf(why, whylen, "empty body");
+		return 0;
+	}
+	ack = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!ack)
+		snprintf(why, whylen, "not JSON: %s at byte %d", jerr.text, jerr.position);
+	else if (!json_is_object(ack))
+		snprintf(why, whylen, "not a JSON object");
+	else if (json_object_size(ack) != 2 || !json_object_get(ack, "record_id") ||
+		 !json_object_get(ack, "record_sha256"))
+		snprintf(why, whylen, "an acknowledgement has exactly the members record_id and "
+			 "record_sha256; this object has %zu member%s", json_object_size(ack),
+			 json_object_size(ack) == 1 ? "" : "s");
+	else if (!member_is(ack, "record_id", it->record_id))
+		snprintf(why, whylen, "record_id is not the string \"%s\"", it->record_id);
+	else if (!member_is(ack, "record_sha256", it->sha256))
+		snprintf(why, whylen, "record_sha256 is not this record's SHA-256");
+	else
+		ok = 1;
+	json_decref(ack);
+	return ok;
 }
 
 int upload_ack_ok(const char *body, size_t len, const struct upload_item *it)
 {
-	char id[UPLOAD_ID_MAX + 1], sha[65];
+	char why[256];
 
-	if (!body || len == 0 || strlen(body) != len)
-		return 0;
-	return json_str(body, "record_id", id, sizeof(id)) == 0 &&
-	       json_str(body, "record_sha256", sha, sizeof(sha)) == 0 &&
-	       strcmp(id, it->record_id) == 0 && strcmp(sha, it->sha256) == 0;
+	return upload_ack_check(body, len, it, why, sizeof(why));
 }
 
 long upload_backoff_ms(unsigned n, long max_ms, double rnd)
@@ -186,12 +210,17 @@ enum upload_result upload_http_send(struct upload_http *h, const struct upload_i
 	}
 	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &code);
 	if (code == 200 || code == 201) {
-		if (!b.overflow && upload_ack_ok(b.buf, b.len, it)) {
+		char why[256];
+
+		if (b.overflow)
+			snprintf(why, sizeof(why), "body longer than %d bytes", ACK_MAX);
+		if (!b.overflow && upload_ack_check(b.buf, b.len, it, why, sizeof(why))) {
 			res = UPLOAD_ACKED;
 		} else {
-			/* a success that does not name this record is no receipt */
-			snprintf(err, errlen, "%s: record %s: HTTP %ld without a matching acknowledgement",
-				 h->url, it->record_id, code);
+			/* a success that is not exactly this record's receipt
+			 * deletes nothing: the record is kept and sent again */
+			snprintf(err, errlen, "%s: record %s: HTTP %ld is not an acknowledgement "
+				 "(%s); kept, will retry", h->url, it->record_id, code, why);
 			res = UPLOAD_RETRY;
 		}
 	} else if (code >= 400 && code < 500 && code != 408 && code != 429) {

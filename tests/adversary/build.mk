@@ -4,5 +4,8 @@
 # verdict and exit status and prints TAP (tests/adversary/lib.sh).
 include daemon/evidence/build.mk
 ADVERSARY_PREREQS := $(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-verify $(EV_FILL)
+# hostile-inputs.sh
+ADVERSARY_PREREQS += $(BUILD)/bin/anprd $(BUILD)/bin/anprd-checkconf $(BUILD)/bin/anpr-upload \
+	$(BUILD)/bin/anpr-read
 SUITE_PREREQS += $(ADVERSARY_PREREQS)
 $(foreach s,$(filter-out tests/adversary/lib.sh,$(sort $(wildcard tests/adversary/*.sh))),$(eval $(call add_suite,unit,adversary-$(basename $(notdir $(s))),$(s) $(BUILD))))

@@ -4,7 +4,7 @@ include daemon/anprd/build.mk
 $(eval $(call add_test,anprd_config,tests/anprd/test_config.c,anprdcore,-lm))
 $(eval $(call add_test,anprd_hotlist,tests/anprd/test_hotlist.c,anprdcore,-lpthread -lm))
 $(eval $(call add_test,anprd_tracker,tests/anprd/test_tracker.c,anprdcore,-lm))
-$(eval $(call add_test,anprd_alerts,tests/anprd/test_alerts.c tests/anprd/loopback_http.c,anprdcore,-lcurl -lsystemd -lpthread))
+$(eval $(call add_test,anprd_alerts,tests/anprd/test_alerts.c tests/anprd/loopback_http.c,anprdcore,-lcurl -lsystemd -lpthread -ljansson))
 $(eval $(call add_test,anprd_alert_journal,tests/anprd/test_alert_journal.c,anprdcore,-lsystemd))
 $(eval $(call add_test,anprd_health,tests/anprd/test_health.c,anprdcore,))
 
@@ -21,9 +21,9 @@ $(eval $(call add_bench,anprd_hotlist,$(BUILD)/bin/anprd_bench_hotlist))
 # runs each for FUZZ_SECONDS; `make check` runs a short smoke run.
 ANPRD_FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -Wall -Wextra -Werror -D_GNU_SOURCE \
-	-DANPR_VERSION='"$(VERSION)"' -Idaemon/anprd
-ANPRD_FUZZ_conf := daemon/anprd/ini.c daemon/anprd/config.c daemon/anprd/roi.c
-ANPRD_FUZZ_hotlist := daemon/anprd/vrm.c daemon/anprd/hotlist.c \
+	-DANPR_VERSION='"$(VERSION)"' -Idaemon/anprd -Idaemon/evidence
+ANPRD_FUZZ_conf := daemon/anprd/ini.c daemon/anprd/config.c daemon/anprd/roi.c daemon/anprd/readfile.c
+ANPRD_FUZZ_hotlist := daemon/anprd/vrm.c daemon/anprd/hotlist.c daemon/anprd/utf8.c daemon/anprd/readfile.c \
 	daemon/anprd/hotlist_csv.c
 ANPRD_FUZZ_DEF_conf := FUZZ_CONF
 ANPRD_FUZZ_DEF_hotlist := FUZZ_HOTLIST

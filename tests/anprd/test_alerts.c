@@ -25,6 +25,9 @@
 #include "alert_out.h"
 #include "alert_sock.h"
 #include "loopback_http.h"
+#include "utf8.h"
+
+#include <jansson.h>
 
 static struct alert hit(const char *vrm, int prio, int action, int distance)
 {
@@ -102,6 +105,93 @@ static void test_json(void **state)
 	memset(a.detail, 1, sizeof(a.detail) - 1);
 	a.detail[sizeof(a.detail) - 1] = '\0';
 	assert_true(alert_format_json(&a, buf, sizeof(buf)) > 0);
+}
+
+/* Is s (n bytes) one JSON object to a strict parser (jansson: valid UTF-8,
+ * no duplicate keys, nothing after it)? Returns it, or fails the test. */
+static json_t *strict_parse(const char *s, size_t n)
+{
+	json_error_t e;
+	json_t *j = json_loadb(s, n, JSON_REJECT_DUPLICATES, &e);
+
+	if (!j)
+		fail_msg("not JSON: %s at byte %d: %.*s", e.text, e.position, (int)n, s);
+	assert_true(json_is_object(j));
+	return j;
+}
+
+/* Fill dst (size cap) with the hostile pattern, cut at a character. */
+static void hostile(char *dst, size_t cap)
+{
+	static const char pat[] = "\xa3\xe9\"\\\x01\x1b\x7f\xc2\x85\xc0\xaf\xed\xa0\x80"
+				  "\xf4\x90\x80\x80\xe2\x82\xff\x80\xe2\x80\xa8\n\t";
+	size_t n = 0;
+
+	while (n + 1 < cap) {
+		dst[n] = pat[n % (sizeof(pat) - 1)];
+		n++;
+	}
+	dst[n] = '\0';
+}
+
+/*
+ * Issue 18, finding 8: a hotlist reason in Windows-1252 ("\xa3" for a pound
+ * sign) went into the alert as a raw byte, and a strict subscriber dropped
+ * the line, and with it the stop. Whatever bytes an alert's strings hold,
+ * the line is valid JSON and valid UTF-8: invalid bytes become U+FFFD,
+ * control characters are escaped, valid text is kept.
+ */
+static void test_json_hostile_bytes(void **state)
+{
+	char buf[ALERT_LINE_MAX];
+	struct alert a = hit("AB12CDE", 1, HOTLIST_ACT_INTERCEPT, 0);
+	json_t *j;
+	int n;
+	(void)state;
+
+	snprintf(a.reason, sizeof(a.reason),
+		 "Stolen \xa3" "5000 caf\xe9 | \xc2\xa3 caf\xc3\xa9 \xe2\x80\xa8 \xc2\x85 \xf0\x9f\x9a\x93");
+	n = alert_format_json(&a, buf, sizeof(buf));
+	assert_true(n > 0);
+	assert_null(utf8_text_problem(buf, (size_t)n - 1, 0, NULL, (char[200]){0}, 200));
+	j = strict_parse(buf, (size_t)n);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "match"), "reason")),
+			    "Stolen \xef\xbf\xbd" "5000 caf\xef\xbf\xbd | \xc2\xa3 caf\xc3\xa9 "
+			    "\xe2\x80\xa8 \xc2\x85 \xf0\x9f\x9a\x93");
+	json_decref(j);
+
+	/* every string field at its limit, all hostile: still fits and parses */
+	hostile(a.camera, sizeof(a.camera));
+	hostile(a.source, sizeof(a.source));
+	hostile(a.vrm, sizeof(a.vrm));
+	hostile(a.entry_vrm, sizeof(a.entry_vrm));
+	hostile(a.list, sizeof(a.list));
+	hostile(a.reason, sizeof(a.reason));
+	n = alert_format_json(&a, buf, sizeof(buf));
+	assert_true(n > 0);
+	j = strict_parse(buf, (size_t)n);
+	assert_int_equal(json_integer_value(json_object_get(j, "record")), 4242);
+	json_decref(j);
+	a = health("frozen", 1);
+	hostile(a.camera, sizeof(a.camera));
+	hostile(a.source, sizeof(a.source));
+	hostile(a.state, sizeof(a.state));
+	hostile(a.detail, sizeof(a.detail));
+	n = alert_format_json(&a, buf, sizeof(buf));
+	assert_true(n > 0);
+	json_decref(strict_parse(buf, (size_t)n));
+	/* the worst case for size: every byte a 6-byte escape */
+	a = hit("AB12CDE", 1, 0, 0);
+	memset(a.camera, 0xff, sizeof(a.camera) - 1);
+	memset(a.source, 0x01, sizeof(a.source) - 1);
+	memset(a.vrm, 0xff, sizeof(a.vrm) - 1);
+	memset(a.entry_vrm, 0xff, sizeof(a.entry_vrm) - 1);
+	memset(a.list, 0xff, sizeof(a.list) - 1);
+	memset(a.reason, 0xff, sizeof(a.reason) - 1);
+	n = alert_format_json(&a, buf, sizeof(buf));
+	print_message("# worst-case hit alert: %d bytes of %d\n", n, ALERT_LINE_MAX);
+	assert_true(n > 0);
+	json_decref(strict_parse(buf, (size_t)n));
 }
 
 static void test_queue_order(void **state)
@@ -482,6 +572,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_json_hostile_bytes),
 		cmocka_unit_test(test_queue_order),
 		cmocka_unit_test(test_socket),
 		cmocka_unit_test(test_webhook),

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -327,7 +328,36 @@ static void test_load_file(void **state)
 	assert_non_null(strstr(err, path));
 	assert_non_null(strstr(err, "cannot open: No such file"));
 	assert_int_equal(anprd_config_load("/tmp", &cfg, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "/tmp: not a regular file"));
+	assert_non_null(strstr(err, "/tmp: is a directory, not a regular file"));
+}
+
+/*
+ * Issue 18, finding 17: a FIFO planted at the configuration path hung
+ * anprd and anprd-checkconf in open() (and a SIGHUP reload with it). It is
+ * refused at once, saying what it is. alarm(): on the old code this test
+ * fails by SIGALRM instead of hanging the suite.
+ */
+static void test_load_fifo_and_devices(void **state)
+{
+	struct anprd_config cfg;
+	char dir[] = "/tmp/anprd-fifo-XXXXXX", path[64], err[512], want[128];
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/anprd.conf", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(10);
+	assert_int_equal(anprd_config_load(path, &cfg, err, sizeof(err)), -1);
+	alarm(0);
+	snprintf(want, sizeof(want), "%s: is a FIFO, not a regular file", path);
+	assert_string_equal(err, want);
+	unlink(path);
+	rmdir(dir);
+	alarm(10);
+	assert_int_equal(anprd_config_load("/dev/zero", &cfg, err, sizeof(err)), -1);
+	assert_string_equal(err, "/dev/zero: is a character device, not a regular file");
+	assert_int_equal(anprd_config_load("/dev/tty", &cfg, err, sizeof(err)), -1);
+	alarm(0);
 }
 
 static void test_durations_sizes(void **state)
@@ -475,6 +505,7 @@ int main(void)
 		cmocka_unit_test(test_location_secret),
 		cmocka_unit_test(test_dump_roundtrip),
 		cmocka_unit_test(test_load_file),
+		cmocka_unit_test(test_load_fifo_and_devices),
 		cmocka_unit_test(test_durations_sizes),
 		cmocka_unit_test(test_roi_mask),
 		cmocka_unit_test(test_config_map),

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hotlist.h"
@@ -33,6 +34,8 @@ static const char good_csv[] =
 	"YK6*,PARTIAL,Witness saw YK6,6,inform\n"
 	"*77XYZ,PARTIAL,Last part only,7,inform\n"
 	"?X99XYZ,PARTIAL,First char unknown,7,inform\n";
+
+#define HDR "vrm,list,reason,priority,action\n"
 
 static struct hotlist *build(const char *name, const char *csv)
 {
@@ -61,7 +64,7 @@ static void test_vrm(void **state)
 	assert_int_equal(vrm_normalise("AB12?", out, sizeof(out), 1), 5);
 	assert_int_equal(vrm_normalise("AB.12", out, sizeof(out), 0), -1);
 	assert_int_equal(vrm_normalise("   ", out, sizeof(out), 0), -2);
-	assert_int_equal(vrm_normalise("ABCDEFGHIJKLMNOP", out, 11, 0), -2);
+	assert_int_equal(vrm_normalise("ABCDEFGHIJKLMNOP", out, 11, 0), VRM_TOO_LONG);
 	assert_int_equal(vrm_confusion_distance("AB12CDE", "A812CDE"), 1);
 	assert_int_equal(vrm_confusion_distance("SO51ABC", "5051A8C"), 3);
 	assert_int_equal(vrm_confusion_distance("AB12CDE", "AB12CDF"), -1);
@@ -162,12 +165,83 @@ static void test_wildcards(void **state)
 	hotlist_free(hl);
 }
 
+/*
+ * Issue 18, finding 18: reads of 11 to 16 characters (the reader reads up
+ * to 12, a record holds 16) matched no entry, exact or wildcard, because
+ * the hotlist stopped at 10. Every length up to the record format's limit
+ * matches, exactly, fuzzily and by pattern; one more is refused.
+ */
+static void test_long_marks(void **state)
+{
+	static const char full[] = "ABCDEFGHJKLMNPRT";	/* 16, no look-alikes */
+	char csv[4096], read[32], want[32];
+	struct hotlist *hl;
+	struct hotlist_hit h[8];
+	size_t off;
+	(void)state;
+
+	assert_int_equal(strlen(full), HOTLIST_VRM_MAX);
+	assert_int_equal(HOTLIST_VRM_MAX, 16);	/* docs/record-format.md */
+	off = (size_t)snprintf(csv, sizeof(csv), HDR);
+	for (int len = 11; len <= 16; len++)
+		off += (size_t)snprintf(csv + off, sizeof(csv) - off, "%.*s,EXACT,len %d,1,intercept\n",
+					len, full, len);
+	/* patterns as long as the longest mark, and ones that reach it */
+	off += (size_t)snprintf(csv + off, sizeof(csv) - off,
+				"ZZCDEFGHJKLMNPR?,WILD,q16,2,inform\n"
+				"?YCDEFGHJKLMNPRT,WILD,lead16,2,inform\n"
+				"XX1*,WILD,star,3,inform\n"
+				"*WW99,WILD,tail,3,inform\n");
+	hl = build("long.csv", csv);
+	assert_int_equal(hotlist_count(hl), 10);
+	for (int len = 11; len <= 16; len++) {
+		snprintf(read, sizeof(read), "%.*s", len, full);
+		assert_int_equal(hotlist_lookup(hl, read, 0, h, 8), 1);
+		assert_string_equal(h[0].entry.vrm, read);
+		snprintf(want, sizeof(want), "len %d", len);
+		assert_string_equal(h[0].entry.reason, want);
+		/* blanks and case, as read */
+		snprintf(read, sizeof(read), "%.4s %.*s", "abcd", len - 4, full + 4);
+		assert_int_equal(hotlist_lookup(hl, read, 0, h, 8), 1);
+	}
+	/* a look-alike swap in the 16th character */
+	assert_int_equal(hotlist_lookup(hl, "ABCDEFGHJKLMNPR7", 2, h, 8), 0);
+	assert_int_equal(hotlist_lookup(hl, "ABCDEFGHJKLMNP5T", 2, h, 8), 0);
+	assert_int_equal(hotlist_lookup(hl, "ABCDEFGHJKLMNPRT", 2, h, 8), 1);
+	hotlist_free(hl);
+	hl = build("lookalike.csv", HDR "ABCDEFGHJKLMNPRS,PNC,s,1,intercept\n");
+	assert_int_equal(hotlist_lookup(hl, "ABCDEFGHJKLMNPR5", 2, h, 8), 1);
+	assert_int_equal(h[0].distance, 1);
+	hotlist_free(hl);
+	hl = build("long.csv", csv);
+	/* wildcards over 11..16 character reads */
+	assert_int_equal(hotlist_lookup(hl, "ZZCDEFGHJKLMNPRX", 0, h, 8), 1);
+	assert_string_equal(h[0].entry.reason, "q16");
+	assert_int_equal(hotlist_lookup(hl, "QYCDEFGHJKLMNPRT", 0, h, 8), 1);
+	assert_string_equal(h[0].entry.reason, "lead16");
+	for (int len = 11; len <= 16; len++) {
+		memset(read, 'A', sizeof(read));
+		memcpy(read, "XX1", 3);
+		read[len] = '\0';
+		assert_int_equal(hotlist_lookup(hl, read, 0, h, 8), 1);
+		assert_string_equal(h[0].entry.reason, "star");
+		memset(read, 'C', sizeof(read));
+		memcpy(read + len - 4, "WW99", 5);
+		assert_int_equal(hotlist_lookup(hl, read, 0, h, 8), 1);
+		assert_string_equal(h[0].entry.reason, "tail");
+	}
+	/* 17 characters: no record holds it, so it is not a plausible read */
+	memset(read, 'C', 17);
+	memcpy(read + 13, "WW99", 5);
+	assert_int_equal(hotlist_lookup(hl, read, 0, h, 8), -1);
+	hotlist_free(hl);
+}
+
 struct bad_case {
 	const char *csv;
 	const char *expect;
 };
 
-#define HDR "vrm,list,reason,priority,action\n"
 static const struct bad_case bad_cases[] = {
 	{"", "bad.csv: empty (no header"},
 	{"# only a comment\n", "bad.csv: empty (no header"},
@@ -180,14 +254,40 @@ static const struct bad_case bad_cases[] = {
 	{HDR "AB12CDE,PNC,x\"y,1,intercept\n", "bad.csv:2: field 3: quote inside an unquoted field"},
 	{HDR "AB12.CDE,PNC,x,1,intercept\n", "bad.csv:2: vrm 'AB12.CDE' has a character other than"},
 	{HDR ",PNC,x,1,intercept\n", "bad.csv:2: vrm '' is empty"},
-	{HDR "AB12CDEFGHJ,PNC,x,1,intercept\n", "bad.csv:2: vrm 'AB12CDEFGHJ' is longer than 10"},
+	{HDR "AB12CDEFGHJKLMNPR,PNC,x,1,intercept\n",
+	 "bad.csv:2: vrm 'AB12CDEFGHJKLMNPR' is longer than 16 characters (the longest mark a record holds)"},
+	{HDR "AB12 CDEF GHJK LMNP R,PNC,x,1,intercept\n", "is longer than 16 characters"},
+	{HDR "AB12CDEFGHJKLMN?*,PNC,x,1,intercept\n", "vrm 'AB12CDEFGHJKLMN?*' is longer than 16"},
 	{HDR "AB*,PNC,x,1,intercept\n", "bad.csv:2: wildcard vrm 'AB*' has fewer than 3"},
 	{HDR "AB12CDE,P N C,x,1,intercept\n", "bad.csv:2: list name 'P N C' is not"},
 	{HDR "AB12CDE,,x,1,intercept\n", "bad.csv:2: list name '' is not"},
 	{HDR "AB12CDE,PNC,x,0,intercept\n", "bad.csv:2: priority 0 is out of range 1..9"},
 	{HDR "AB12CDE,PNC,x,high,intercept\n", "bad.csv:2: priority 'high' is not a whole number"},
 	{HDR "AB12CDE,PNC,x,1,arrest\n", "bad.csv:2: action 'arrest' is not intercept, inform or silent"},
-	{HDR "AB12CDE,PNC,x\x01y,1,intercept\n", "bad.csv:2: control character 0x01"},
+	{HDR "AB12CDE,PNC,x\x01y,1,intercept\n", "bad.csv:2: field 3 (reason): control character 0x01 at byte 2"},
+	/* issue 18, finding 8: Windows-1252 extracts, invalid UTF-8 of every
+	 * kind, control characters, named by file, line and field */
+	{HDR "AB12CDE,PNC,Stolen \xa3""5000 van,1,intercept\n",
+	 "bad.csv:2: field 3 (reason): not valid UTF-8 (byte 0xA3 at byte 8"},
+	{HDR "AB12CDE,PNC,\"Caf\xe9, Leeds\",1,intercept\n",
+	 "bad.csv:2: field 3 (reason): not valid UTF-8 (byte 0xE9 at byte 4"},
+	{HDR "AB12CDE,PNC,over\xc0\xaflong,1,intercept\n", "field 3 (reason): not valid UTF-8 (byte 0xC0"},
+	{HDR "AB12CDE,PNC,surrogate \xed\xa0\x80,1,intercept\n", "field 3 (reason): not valid UTF-8 (byte 0xED"},
+	{HDR "AB12CDE,PNC,big \xf4\x90\x80\x80,1,intercept\n", "field 3 (reason): not valid UTF-8 (byte 0xF4"},
+	{HDR "AB12CDE,PNC,cut \xe2\x82,1,intercept\n", "field 3 (reason): not valid UTF-8 (byte 0xE2"},
+	{HDR "AB12CDE,PNC,stray \x80,1,intercept\n", "field 3 (reason): not valid UTF-8 (byte 0x80"},
+	{HDR "AB12CDE,PNC,x\xff,1,intercept\n", "field 3 (reason): not valid UTF-8 (byte 0xFF"},
+	{HDR "AB12CDE,PNC,next line \xc2\x85 here,1,intercept\n",
+	 "bad.csv:2: field 3 (reason): control character U+0085 at byte 11"},
+	{HDR "AB12CDE,PNC,del\x7f,1,intercept\n", "field 3 (reason): control character 0x7F"},
+	{HDR "AB12CDE,PNC,\"esc\x1b[31m\",1,intercept\n", "field 3 (reason): control character 0x1B"},
+	{HDR "AB12CDE,PNC,\"cr\rlf\",1,intercept\n", "field 3 (reason): control character 0x0D"},
+	{HDR "AB12CDE,PNC,tab\there,1,intercept\n", "bad.csv:2: reason: control character 0x09 at byte 4"},
+	{HDR "AB12CDE,PN\xc3,x,1,intercept\n", "bad.csv:2: field 2 (list): not valid UTF-8"},
+	{HDR "AB12CD\xc9,PNC,x,1,intercept\n", "bad.csv:2: field 1 (vrm): not valid UTF-8"},
+	{HDR "AB12CDE,PNC,x,1,intercept\xa0\n", "bad.csv:2: field 5 (action): not valid UTF-8"},
+	{"# \xa3 comment\n" HDR, "bad.csv:1: not valid UTF-8 (byte 0xA3 at byte 3"},
+	{"vrm,list,reason,priority,action\x01\n", "bad.csv:1: control character 0x01"},
 	{HDR "\n# c\nAB12CDE,PNC,x,1,intercept\nXY12CDE,PNC,x,1,intercept\nab12 cde,PNC,y,2,inform\n",
 	 "bad.csv:6: AB12CDE is already in list PNC (bad.csv:4)"},
 	{HDR "AB12?DE,PNC,x,1,intercept\nAB12?DE,PNC,x,1,intercept\n",
@@ -203,8 +303,7 @@ static void test_bad_files(void **state)
 		struct hotlist_builder *b = hotlist_builder_new();
 		struct hotlist *hl = NULL;
 		char err[512] = "";
-		int rc = hotlist_parse_csv(b, "bad.csv", bad_cases[i].csv,
-					   strlen(bad_cases[i].csv), err,
+		int rc = hotlist_parse_csv(b, "bad.csv", bad_cases[i].csv, strlen(bad_cases[i].csv), err,
 					   sizeof(err));
 		if (rc == 0)
 			rc = hotlist_builder_finish(b, &hl, err, sizeof(err));
@@ -233,6 +332,10 @@ static void test_bad_files(void **state)
 	assert_int_equal(hotlist_parse_csv(b, "r.csv", big, strlen(big), err,
 					   sizeof(err)), -1);
 	assert_non_null(strstr(err, "r.csv:2: line longer than 1024 bytes"));
+	/* a NUL byte: not text */
+	static const char nul[] = HDR "AB12CDE,PNC,x\0y,1,intercept\n";
+	assert_int_equal(hotlist_parse_csv(b, "n.csv", nul, sizeof(nul) - 1, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "n.csv:2: control character 0x00 at byte 14"));
 	hotlist_builder_free(b);
 	free(big);
 	assert_int_equal(failures, 0);
@@ -288,7 +391,7 @@ static void test_load_files(void **state)
 
 struct back {
 	int n;
-	char vrm[8][16];
+	char vrm[8][HOTLIST_VRM_MAX + 1];
 	int dist[8];
 };
 
@@ -298,7 +401,7 @@ static int on_back(void *ctx, const struct recent_read *r,
 	struct back *bk = ctx;
 
 	if (bk->n < 8) {
-		snprintf(bk->vrm[bk->n], 16, "%s", r->vrm);
+		snprintf(bk->vrm[bk->n], sizeof(bk->vrm[0]), "%s", r->vrm);
 		bk->dist[bk->n] = hit->distance;
 	}
 	bk->n++;
@@ -388,6 +491,26 @@ static void test_recent_ring(void **state)
 	assert_int_equal(recent_search_back(&rc, added, 14000, 2, on_back,
 					    &bk), 1);
 	assert_string_equal(bk.vrm[0], "CC33CCC");
+	recent_free(&rc);
+	hotlist_free(added);
+}
+
+/* Search back over recent reads of up to 16 characters, too. */
+static void test_long_marks_search_back(void **state)
+{
+	struct recent rc;
+	struct hotlist *added = build("new.csv", HDR
+		"ABCDEFGHJKLMNPRT,PNC,sixteen,1,intercept\n"
+		"ABCDEFGHJKLM*,PNC,pattern,2,inform\n");
+	struct back bk = {0};
+	(void)state;
+
+	assert_int_equal(recent_init(&rc, 8, 10000), 0);
+	recent_add(&rc, "abcd efgh jklm nprt", 1000, 1);
+	recent_add(&rc, "ABCDEFGHJKLMX", 2000, 2);
+	assert_int_equal(recent_search_back(&rc, added, 5000, 0, on_back, &bk), 3);
+	assert_string_equal(bk.vrm[0], "ABCDEFGHJKLMNPRT");
+	assert_string_equal(bk.vrm[2], "ABCDEFGHJKLMX");
 	recent_free(&rc);
 	hotlist_free(added);
 }
@@ -552,12 +675,57 @@ static void test_holder_reload(void **state)
 	free(bad);
 }
 
+/*
+ * Issue 18, finding 17: a FIFO at a hotlist path hung the load, and a
+ * SIGHUP reload with it (the main loop that feeds the watchdog). It is
+ * refused at once and the list in force is kept; so is an over-large
+ * file. alarm(): on the old code this fails by SIGALRM, not by hanging.
+ */
+static void test_fifo_hotlist_keeps_list(void **state)
+{
+	char dir[] = "/tmp/anprd-hlfifo-XXXXXX", fifo[64], err[512], want[128];
+	char *good = write_tmp(HDR "AA11AAA,PNC,a,1,intercept\n");
+	struct hotlist_holder h;
+	struct hotlist *hl = NULL;
+	struct hotlist_hit hit[2];
+	int slot;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/pnc.csv", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	const char *pf[] = {good, fifo}, *pg[] = {good}, *pd[] = {dir};
+	alarm(10);
+	assert_int_equal(hotlist_load(pf, 2, &hl, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s: is a FIFO, not a regular file", fifo);
+	assert_string_equal(err, want);
+	assert_null(hl);
+	assert_int_equal(hotlist_load(pd, 1, &hl, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "is a directory, not a regular file"));
+	hotlist_holder_init(&h, NULL);
+	slot = hotlist_holder_register(&h);
+	assert_int_equal(hotlist_holder_reload(&h, pg, 1, NULL, err, sizeof(err)), 1);
+	assert_int_equal(hotlist_holder_reload(&h, pf, 2, NULL, err, sizeof(err)), -1);
+	alarm(0);
+	assert_string_equal(err, want);
+	const struct hotlist *cur = hotlist_holder_read_lock(&h, slot);
+	assert_int_equal(hotlist_lookup(cur, "AA11AAA", 0, hit, 2), 1);
+	hotlist_holder_read_unlock(&h, slot);
+	hotlist_holder_destroy(&h);
+	unlink(fifo);
+	rmdir(dir);
+	unlink(good);
+	free(good);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vrm),
 		cmocka_unit_test(test_exact_and_fuzzy),
 		cmocka_unit_test(test_wildcards),
+		cmocka_unit_test(test_long_marks),
+		cmocka_unit_test(test_long_marks_search_back),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_load_files),
 		cmocka_unit_test(test_added_and_search_back),
@@ -565,6 +733,7 @@ int main(void)
 		cmocka_unit_test(test_large),
 		cmocka_unit_test(test_holder_swap),
 		cmocka_unit_test(test_holder_reload),
+		cmocka_unit_test(test_fifo_hotlist_keeps_list),
 	};
 	return cmocka_run_group_tests_name("anprd hotlist", tests, NULL, NULL);
 }

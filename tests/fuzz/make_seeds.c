@@ -10,6 +10,7 @@
 
 #include <jpeglib.h>
 #include <png.h>
+#include <zlib.h>
 
 #include "anpr_image.h"
 
@@ -104,6 +105,63 @@ static void put_rgba_png(const char *dir, const char *leaf, int one_clear)
 	put(dir, leaf, m.p, m.n);
 }
 
+static void put_chunk(unsigned char *p, size_t *n, const char *type, const unsigned char *d,
+		      size_t len)
+{
+	uLong crc = crc32(0, (const Bytef *)type, 4);
+
+	if (len)
+		crc = crc32(crc, d, (uInt)len);
+	p[*n] = len >> 24; p[*n + 1] = len >> 16; p[*n + 2] = len >> 8; p[*n + 3] = len;
+	memcpy(p + *n + 4, type, 4);
+	if (len)
+		memcpy(p + *n + 8, d, len);
+	p[*n + 8 + len] = crc >> 24; p[*n + 9 + len] = crc >> 16;
+	p[*n + 10 + len] = crc >> 8; p[*n + 11 + len] = crc;
+	*n += 12 + len;
+}
+
+/*
+ * An 8x4 grey PNG whose zlib stream goes on past the last row (issue 18:
+ * the decoder must stop there) with `tail` bytes of zeros, or, with
+ * second, ends and is followed by a second stream: the fuzzer starts from
+ * the shape of the attack.
+ */
+static void put_tail_png(const char *dir, const char *leaf, size_t tail, int second)
+{
+	static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	static const unsigned char ihdr[13] = { 0, 0, 0, 8, 0, 0, 0, 4, 8, 0, 0, 0, 0 };
+	static unsigned char raw[4 * 9 + 8192], z[16384], out[20000];
+	size_t n = 8, zn;
+	z_stream zs;
+
+	memset(raw, 0, sizeof(raw));
+	for (int y = 0; y < 4; y++)
+		for (int x = 0; x < 8; x++)
+			raw[y * 9 + 1 + x] = (unsigned char)(x * 30 + y * 7);
+	memset(&zs, 0, sizeof(zs));
+	if (deflateInit(&zs, 9) != Z_OK)
+		exit(1);
+	zs.next_in = raw;
+	zs.avail_in = (uInt)(4 * 9 + (second ? 0 : tail));
+	zs.next_out = z;
+	zs.avail_out = sizeof(z);
+	deflate(&zs, Z_FINISH);
+	zn = sizeof(z) - zs.avail_out;
+	deflateEnd(&zs);
+	if (second) {
+		uLongf more = sizeof(z) - zn;
+
+		compress2(z + zn, &more, raw + 4 * 9, (uLong)tail, 9);
+		zn += more;
+	}
+	memcpy(out, sig, 8);
+	put_chunk(out, &n, "IHDR", ihdr, sizeof(ihdr));
+	put_chunk(out, &n, "IDAT", z, zn);
+	put_chunk(out, &n, "IEND", NULL, 0);
+	put(dir, leaf, out, n);
+}
+
 int main(int argc, char **argv)
 {
 	static const char pgm[] = "P5\n# seed\n4 3\n255\n0123456789ab";
@@ -137,6 +195,8 @@ int main(int argc, char **argv)
 	put(dir, "seed.png", png, sizeof(png));
 	put_rgba_png(dir, "rgba-opaque.png", 0);
 	put_rgba_png(dir, "rgba-one-clear.png", 1);
+	put_tail_png(dir, "zlib-tail.png", 8192, 0);
+	put_tail_png(dir, "second-stream.png", 4096, 1);
 	snprintf(dir, sizeof(dir), "%s/jpeg", argv[1]);
 	mkdir(dir, 0755);
 	if (anpr_image_alloc(&img, 24, 16))

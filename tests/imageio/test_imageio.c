@@ -21,6 +21,7 @@
 #include <zlib.h>
 
 #include "anpr_image.h"
+#include "image_internal.h"
 
 /* ---- helpers: build encoded inputs in memory ---------------------------- */
 
@@ -580,6 +581,247 @@ static void unreadable_paths(void **state)
 			    "unsupported image variant");
 }
 
+/* ---- issue 18, finding 19: PNG zlib tails, warnings --------------------- */
+
+static void put_chunk(struct buf *b, const char *type, const uint8_t *data, size_t n, int bad_crc)
+{
+	uint8_t hdr[8] = { n >> 24, n >> 16, n >> 8, n, type[0], type[1], type[2], type[3] };
+	uLong crc = crc32(0, hdr + 4, 4);	/* crc32(c, NULL, 0) would reset it */
+	uint8_t tail[4];
+
+	if (n)
+		crc = crc32(crc, data, (uInt)n);
+	tail[0] = crc >> 24; tail[1] = crc >> 16; tail[2] = crc >> 8; tail[3] = crc;
+	tail[3] ^= bad_crc ? 0x5a : 0;
+	b->p = realloc(b->p, b->n + 12 + n);
+	memcpy(b->p + b->n, hdr, 8);
+	if (n)
+		memcpy(b->p + b->n + 8, data, n);
+	memcpy(b->p + b->n + 8 + n, tail, 4);
+	b->n += 12 + n;
+}
+
+/* deflate n bytes (zeros when p is NULL) into z's output buffer o */
+static void deflate_more(z_stream *z, struct buf *o, const uint8_t *p, size_t n, int flush)
+{
+	static const uint8_t zeros[65536];
+
+	do {
+		size_t take = n > sizeof(zeros) ? sizeof(zeros) : n;
+		int last = take == n;
+
+		z->next_in = (Bytef *)(uintptr_t)(p ? p : zeros);
+		z->avail_in = (uInt)take;
+		do {
+			uint8_t out[65536];
+
+			z->next_out = out;
+			z->avail_out = sizeof(out);
+			assert_true(deflate(z, last ? flush : Z_NO_FLUSH) != Z_STREAM_ERROR);
+			o->p = realloc(o->p, o->n + sizeof(out) - z->avail_out);
+			memcpy(o->p + o->n, out, sizeof(out) - z->avail_out);
+			o->n += sizeof(out) - z->avail_out;
+		} while (z->avail_out == 0);
+		if (p)
+			p += take;
+		n -= take;
+	} while (n);
+}
+
+/*
+ * A w x h 8-bit grey PNG whose zlib stream carries `tail` bytes of zeros
+ * after the last row (the same stream, so inflating it yields output past
+ * the image), and `second` bytes of a second zlib stream in an IDAT of its
+ * own after the first stream ended. *rows_end: the file offset where the
+ * rows' compressed data ends (an upper bound).
+ */
+static struct buf make_png_with_tail(int w, int h, size_t tail, size_t second, size_t *rows_end)
+{
+	static const uint8_t sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	uint8_t ihdr[13] = { w >> 24, w >> 16, w >> 8, w, h >> 24, h >> 16, h >> 8, h, 8, 0, 0, 0, 0 };
+	struct buf b = { NULL, 0 }, z1 = { NULL, 0 }, z2 = { NULL, 0 };
+	size_t rows_z;
+	uint8_t *raw = malloc((size_t)(w + 1) * h);
+	z_stream z;
+
+	for (int y = 0; y < h; y++) {
+		raw[(size_t)y * (w + 1)] = 0;	/* filter: none */
+		for (int x = 0; x < w; x++)
+			raw[(size_t)y * (w + 1) + 1 + x] = (uint8_t)(x * 7 + y * 13);
+	}
+	memset(&z, 0, sizeof(z));
+	assert_int_equal(deflateInit(&z, 9), Z_OK);
+	deflate_more(&z, &z1, raw, (size_t)(w + 1) * h, tail ? Z_SYNC_FLUSH : Z_FINISH);
+	rows_z = z1.n;
+	if (tail)
+		deflate_more(&z, &z1, NULL, tail, Z_FINISH);
+	deflateEnd(&z);
+	if (second) {
+		memset(&z, 0, sizeof(z));
+		assert_int_equal(deflateInit(&z, 9), Z_OK);
+		deflate_more(&z, &z2, NULL, second, Z_FINISH);
+		deflateEnd(&z);
+	}
+	b.p = malloc(8);
+	memcpy(b.p, sig, 8);
+	b.n = 8;
+	put_chunk(&b, "IHDR", ihdr, sizeof(ihdr), 0);
+	/* IDATs of 8 KiB, as libpng writes them */
+	*rows_end = b.n + rows_z + 12 * (rows_z / 8192 + 1);
+	for (size_t off = 0; off < z1.n; off += 8192)
+		put_chunk(&b, "IDAT", z1.p + off, z1.n - off < 8192 ? z1.n - off : 8192, 0);
+	if (second)
+		put_chunk(&b, "IDAT", z2.p, z2.n, 0);
+	put_chunk(&b, "IEND", NULL, 0, 0);
+	free(raw);
+	free(z1.p);
+	free(z2.p);
+	return b;
+}
+
+/*
+ * A zlib stream that goes on after the last row (a 1 GB tail of zeros
+ * decoded "OK" after 3.7 s, the warning ignored): refused as corrupt, and
+ * found without inflating the tail: the decoder is handed the file 8 KiB
+ * at a time and stops at the first byte of output past the image, so it
+ * never sees most of the file. Counted, not timed.
+ */
+static void png_zlib_tail_refused_unread(void **state)
+{
+	size_t rows_end, fed = 0;
+	/* 48 MiB of zeros after 256 x 64 rows: ~48 KB, under the size cap */
+	struct buf t = make_png_with_tail(256, 64, 48u << 20, 0, &rows_end);
+	struct anpr_image img;
+	char err[512];
+	int rc;
+
+	(void)state;
+	rc = anpr_image_decode_png_fed(t.p, t.n, "tail.png", &img, &fed, err, sizeof(err));
+	print_message("# tail.png (%zu bytes, rows end by %zu): %s; %zu bytes handed to libpng\n",
+		      t.n, rows_end, err, fed);
+	assert_int_equal(rc, ANPR_IMG_ECORRUPT);
+	assert_null(img.data);
+	assert_non_null(strstr(err, "tail.png: corrupt PNG: "));
+	assert_non_null(strstr(err, "xtra compressed data"));
+	assert_true(t.n > rows_end + 4 * 8192);
+	assert_true(fed <= rows_end + 8192);	/* one feed past the rows at most */
+	expect_load_error("tail.png", t.p, t.n, ANPR_IMG_ECORRUPT, "xtra compressed data");
+	free(t.p);
+}
+
+/* More compressed data than any encoder writes for the image: refused
+ * from the chunk headers, before a row is inflated. */
+static void png_oversized_idat_refused(void **state)
+{
+	size_t rows_end, fed = 0;
+	/* 128 MiB of zeros after 64 x 16 rows: ~128 KB for an image of 1 KB */
+	struct buf t = make_png_with_tail(64, 16, 128u << 20, 0, &rows_end);
+	struct anpr_image img;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(anpr_image_decode_png_fed(t.p, t.n, "bomb.png", &img, &fed, err,
+						   sizeof(err)), ANPR_IMG_ELIMIT);
+	print_message("# bomb.png (%zu bytes): %s; %zu bytes handed to libpng\n", t.n, err, fed);
+	assert_null(img.data);
+	assert_non_null(strstr(err, "bomb.png: PNG holds "));
+	assert_non_null(strstr(err, "an image of 64x16 can need"));
+	assert_true(fed <= 8192);
+	free(t.p);
+	/* shorter than a signature (the fuzzer's find: the chunk walk read
+	 * past the end) */
+	assert_int_equal(anpr_image_decode_png_fed((const uint8_t *)"\x89PNG", 4, "short.png", &img,
+						   &fed, err, sizeof(err)), ANPR_IMG_ECORRUPT);
+}
+
+/* A second zlib stream after the image's, and extra IDAT bytes: refused. */
+static void png_second_stream_refused(void **state)
+{
+	size_t rows_end, fed = 0;
+	struct buf t = make_png_with_tail(256, 64, 0, 32u << 20, &rows_end);
+	struct anpr_image img;
+	char err[512];
+	int rc;
+
+	(void)state;
+	assert_int_equal(anpr_image_decode_png_fed(t.p, t.n, "two.png", &img, &fed, err,
+						   sizeof(err)), ANPR_IMG_ECORRUPT);
+	print_message("# two.png (%zu bytes): %s; %zu bytes handed to libpng\n", t.n, err, fed);
+	assert_non_null(strstr(err, "two.png: corrupt PNG: "));
+	assert_true(fed <= rows_end + 8192 && fed < t.n);
+	free(t.p);
+	/* the same image with no tail decodes, pixel for pixel */
+	t = make_png_with_tail(256, 64, 0, 0, &rows_end);
+	rc = anpr_image_decode(t.p, t.n, "ok.png", &img, err, sizeof(err));
+	if (rc)
+		fail_msg("%s", err);
+	assert_int_equal(img.data[63 * img.stride + 255], (uint8_t)(255 * 7 + 63 * 13));
+	anpr_image_free(&img);
+	free(t.p);
+}
+
+/* Insert chunk (type, data) before IEND of a PNG. */
+static void insert_before_iend(struct buf *b, const char *type, const void *data, size_t n,
+			       int bad_crc)
+{
+	struct buf c = { NULL, 0 };
+
+	put_chunk(&c, type, data, n, bad_crc);
+	b->p = realloc(b->p, b->n + c.n);
+	memmove(b->p + b->n - 12 + c.n, b->p + b->n - 12, 12);
+	memcpy(b->p + b->n - 12, c.p, c.n);
+	b->n += c.n;
+	free(c.p);
+}
+
+/*
+ * libpng warnings fail the decode, as libjpeg's do (damage is not patched
+ * up): a CRC error in an ancillary chunk decoded "OK" before. Ancillary
+ * chunks a grey decode does not use are skipped unread, so a broken
+ * colour profile or text chunk with a good CRC cannot fail a good image.
+ */
+static void png_warnings_fail(void **state)
+{
+	struct buf p = make_png(16, 8, PNG_COLOR_TYPE_GRAY, 8, 0, 0);
+	struct buf q = make_png(16, 8, PNG_COLOR_TYPE_RGB, 8, 0, 0);
+	static const char text[] = "Comment\0hello";
+	static const uint8_t iccp[] = "bad profile\0\0not zlib at all";
+	static const uint8_t gama[4] = { 0, 0, 0, 1 };	/* nonsense gamma */
+	struct anpr_image img;
+	char err[256];
+
+	(void)state;
+	insert_before_iend(&p, "tEXt", text, sizeof(text) - 1, 1);
+	expect_load_error("badcrc.png", p.p, p.n, ANPR_IMG_ECORRUPT, "CRC error");
+	insert_before_iend(&q, "iCCP", iccp, sizeof(iccp) - 1, 0);
+	insert_before_iend(&q, "tEXt", text, sizeof(text) - 1, 0);
+	insert_before_iend(&q, "gAMA", gama, sizeof(gama), 0);
+	insert_before_iend(&q, "prVt", "x", 1, 0);
+	assert_int_equal(anpr_image_decode(q.p, q.n, "chunks.png", &img, err, sizeof(err)), 0);
+	anpr_image_free(&img);
+	/* an unknown critical chunk is an error, not skipped */
+	insert_before_iend(&q, "CRIT", "x", 1, 0);
+	expect_load_error("crit.png", q.p, q.n, ANPR_IMG_ECORRUPT, "corrupt PNG");
+	free(p.p);
+	free(q.p);
+}
+
+/* A FIFO at an image path is refused at once, not waited on. */
+static void fifo_image_refused(void **state)
+{
+	char path[256], err[512];
+	struct anpr_image img;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/fifo.png", tmpdir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(10);
+	assert_int_equal(anpr_image_load(path, &img, err, sizeof(err)), ANPR_IMG_EIO);
+	alarm(0);
+	assert_non_null(strstr(err, "fifo.png: is a FIFO, not a regular file"));
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -600,6 +842,11 @@ int main(void)
 		cmocka_unit_test(opaque_alpha_accepted),
 		cmocka_unit_test(transparency_refused),
 		cmocka_unit_test(unreadable_paths),
+		cmocka_unit_test(png_zlib_tail_refused_unread),
+		cmocka_unit_test(png_oversized_idat_refused),
+		cmocka_unit_test(png_second_stream_refused),
+		cmocka_unit_test(png_warnings_fail),
+		cmocka_unit_test(fifo_image_refused),
 	};
 
 	return cmocka_run_group_tests_name("imageio", tests, setup_dir, teardown_dir);

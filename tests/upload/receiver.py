@@ -18,10 +18,24 @@ ways a network or back office fails:
   ack-lost  store the record, then close without answering (the client
             must send it again; the copy is a harmless duplicate)
   garbage   answer 200 with an acknowledgement for another record
+and, without storing the record, answer 200 with a body that names this
+record's id and SHA-256 but is not its acknowledgement (issue 18; a
+client that takes any of these for a receipt deletes a record the back
+office does not have):
+  echo        {"result":"rejected","request":{"record_id":..,"record_sha256":..}}
+  not-stored  {"error":"NOT STORED","stored":false,"record_id":..,"record_sha256":..}
+  extra       the acknowledgement plus "stored":false
+  dup-key     "record_id" twice (another id first)
+  trailing    the acknowledgement followed by junk
+  array       the acknowledgement inside an array
+  bad-utf8    the acknowledgement plus a member holding the byte 0xA3
 (refused connections: the test stops and restarts this process.)
+--always KIND answers every request with that fault (a hostile back
+office, tests/adversary/hostile-inputs.sh).
 
 usage: receiver.py --out DIR --ca CA.pem --cert SRV.pem --key SRV.key
                    [--port-file F] [--fault-rate P] [--seed S] [--hang S]
+                   [--always KIND]
 """
 import argparse
 import email.parser
@@ -39,6 +53,23 @@ import threading
 import time
 
 LOCK = threading.Lock()
+
+
+def _ack(rid, digest):
+    return '"record_id":%s,"record_sha256":%s' % (json.dumps(rid), json.dumps(digest))
+
+
+# Bodies that name the record but are not its acknowledgement (not stored).
+FAKE_ACKS = {
+    "echo": lambda r, d: ('{"result":"rejected","request":{%s}}' % _ack(r, d)).encode(),
+    "not-stored": lambda r, d: ('{"error":"NOT STORED","stored":false,%s}' % _ack(r, d)).encode(),
+    "extra": lambda r, d: ('{%s,"stored":false}' % _ack(r, d)).encode(),
+    "dup-key": lambda r, d: ('{"record_id":"%s-OTHER",%s}' % (r, _ack(r, d))).encode(),
+    "trailing": lambda r, d: ('{%s} and more' % _ack(r, d)).encode(),
+    "array": lambda r, d: ('[{%s}]' % _ack(r, d)).encode(),
+    "bad-utf8": lambda r, d: ('{%s,"note":"' % _ack(r, d)).encode() + b'\xa3"}',
+}
+FAULTS = ["5xx", "timeout", "drop", "ack-lost", "garbage"] + sorted(FAKE_ACKS)
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -61,7 +92,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 f.write(json.dumps(kw) + "\n")
 
     def answer(self, code, obj):
-        body = json.dumps(obj).encode()
+        self.answer_raw(code, json.dumps(obj).encode())
+
+    def answer_raw(self, code, body):
         self.send_response(code)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -77,8 +110,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         key = self.headers.get("Idempotency-Key", "")
         fault = None
         with LOCK:
-            if srv.rng.random() < srv.fault_rate:
-                fault = srv.rng.choice(["5xx", "timeout", "drop", "ack-lost", "garbage"])
+            if srv.always:
+                fault = srv.always
+            elif srv.rng.random() < srv.fault_rate:
+                fault = srv.rng.choice(FAULTS)
         if key in srv.reject:
             self.rfile.read(length)
             self.event("rejected", key=key)
@@ -110,6 +145,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if digest != self.headers.get("X-ANPR-Record-SHA256") or rid != key:
             self.event("bad", key=key)
             self.answer(400, {"error": "record does not match its headers"})
+            return
+        if fault in FAKE_ACKS:
+            self.event("fault", kind=fault, key=key)
+            self.answer_raw(200, FAKE_ACKS[fault](rid, digest))
             return
         with LOCK:
             dup = rid in srv.stored
@@ -162,6 +201,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--hang", type=float, default=3.0)
     ap.add_argument("--reject", action="append", default=[])
+    ap.add_argument("--always", choices=FAULTS)
     a = ap.parse_args()
     os.makedirs(os.path.join(a.out, "records"), exist_ok=True)
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
@@ -177,6 +217,7 @@ def main():
     srv.hang = a.hang
     srv.stored = set()
     srv.reject = set(a.reject)
+    srv.always = a.always
     ev = os.path.join(a.out, "events.jsonl")
     if os.path.exists(ev):                       # a restart keeps what it stored
         for line in open(ev):

@@ -64,6 +64,67 @@ static void acknowledgement_must_name_the_record(void **state)
 	assert_false(upload_ack_ok(ok, strlen(ok) + 1, &it));
 }
 
+/*
+ * Issue 18, finding 7: bodies that contain this record's id and hash
+ * somewhere, but are not its receipt, deleted records. Each must be "not
+ * a receipt" (retry), and say why.
+ */
+static void only_the_exact_acknowledgement_counts(void **state)
+{
+	struct upload_item it = item(12, 0);
+	const char *id = "\"record_id\":\"CAM-1-AB-12\"";
+	char sha[100], body[512], why[256];
+	struct {
+		const char *fmt;	/* %1$s: the id member, %2$s: the hash member */
+		const char *why;
+	} bad[] = {
+		/* a refusal that echoes the request */
+		{ "{\"result\":\"rejected\",\"request\":{%1$s,%2$s}}", "members" },
+		{ "{\"error\":\"NOT STORED\",\"stored\":false,%1$s,%2$s}", "4 members" },
+		/* nested, in an array, as strings */
+		{ "{\"ack\":{%1$s,%2$s}}", "members" },
+		{ "[{%1$s,%2$s}]", "not a JSON object" },
+		{ "\"{%1$s,%2$s}\"", "not JSON" },
+		/* one extra member, of any kind */
+		{ "{%1$s,%2$s,\"stored\":false}", "3 members" },
+		{ "{%1$s,%2$s,\"note\":null}", "3 members" },
+		/* duplicates: which one would count? */
+		{ "{%1$s,%1$s,%2$s}", "duplicate" },
+		{ "{\"record_id\":\"CAM-1-AB-99\",%1$s,%2$s}", "duplicate" },
+		{ "{%1$s,%2$s,\"record_sha256\":\"bbbb\"}", "duplicate" },
+		/* trailing garbage, a second object */
+		{ "{%1$s,%2$s} trailing", "not JSON" },
+		{ "{%1$s,%2$s}{\"record_id\":\"x\"}", "not JSON" },
+		/* wrong types */
+		{ "{\"record_id\":[\"CAM-1-AB-12\"],%2$s}", "record_id" },
+		{ "{%1$s,\"record_sha256\":null}", "record_sha256" },
+		/* a prefix or a longer string is not equal */
+		{ "{\"record_id\":\"CAM-1-AB-12 \",%2$s}", "record_id" },
+		{ "{\"record_id\":\"CAM-1-AB-1\",%2$s}", "record_id" },
+		/* a NUL escape would end a C string early */
+		{ "{\"record_id\":\"CAM-1-AB-12\\u0000x\",%2$s}", "not JSON" },
+		/* invalid UTF-8 (Windows-1252 pound sign), raw control character */
+		{ "{%1$s,%2$s,\"x\":\"\xa3\"}", "not JSON" },
+		{ "{%1$s,\"record_sha256\":\"\xa3" "aaaa\"}", "not JSON" },
+		{ "{\"record_id\":\"CAM-1-AB-12\n\",%2$s}", "not JSON" },
+	};
+
+	(void)state;
+	snprintf(sha, sizeof(sha), "\"record_sha256\":\"%s\"", it.sha256);
+	/* the exact acknowledgement, blanks and member order free */
+	snprintf(body, sizeof(body), " { %s , %s } \n", sha, id);
+	assert_true(upload_ack_check(body, strlen(body), &it, why, sizeof(why)));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(body, sizeof(body), bad[i].fmt, id, sha);
+		print_message("# %s\n", body);
+		assert_false(upload_ack_ok(body, strlen(body), &it));
+		why[0] = '\0';
+		assert_false(upload_ack_check(body, strlen(body), &it, why, sizeof(why)));
+		print_message("#   not a receipt: %s\n", why);
+		assert_non_null(strstr(why, bad[i].why));
+	}
+}
+
 static void backoff_doubles_to_the_cap_with_jitter(void **state)
 {
 	(void)state;
@@ -199,6 +260,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(hits_first_then_oldest),
 		cmocka_unit_test(acknowledgement_must_name_the_record),
+		cmocka_unit_test(only_the_exact_acknowledgement_counts),
 		cmocka_unit_test(backoff_doubles_to_the_cap_with_jitter),
 		cmocka_unit_test(https_only),
 		cmocka_unit_test(group_commit_deletes_after_the_ledger),
