@@ -27,8 +27,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <sodium.h>
-
 #include "evidence_spool.h"
 
 #define ROOT_SHARD UINT64_MAX	/* staged file goes into the spool root */
@@ -440,7 +438,7 @@ int ev_spool_stage_rotation(struct ev_spool *s, const struct ev_key *new_key,
 
 	if (rc)
 		return rc;
-	if (!new_key->has_secret ||
+	if (!ev_key_has_secret(new_key) ||
 	    memcmp(new_key->keynum, s->chain.key.keynum, EV_KEYNUM_LEN) == 0) {
 		snprintf(err, errlen, "%s: key rotation needs a new secret "
 			 "key (with another key id)", s->dir);
@@ -819,7 +817,7 @@ int ev_spool_open(struct ev_spool **sp, const struct ev_spool_config *cfg,
 	int rc;
 
 	*sp = NULL;
-	if (!cfg->dir || !cfg->key || !cfg->key->has_secret ||
+	if (!cfg->dir || !cfg->key || !ev_key_has_secret(cfg->key) ||
 	    ev_value_check(EV_K_TOKEN, cfg->site.camera_id) ||
 	    strlen(cfg->site.camera_id) > EV_CAMERA_ID_MAX) {
 		snprintf(err, errlen, "spool: needs a directory, a secret key "

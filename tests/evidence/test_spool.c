@@ -159,8 +159,7 @@ static size_t verify(const char *path, const struct ev_key *k,
 {
 	struct ev_key pub = *k;
 
-	pub.has_secret = false;
-	memset(pub.sk, 0, sizeof pub.sk);
+	pub.secret = NULL;	/* the public half only: no reference taken */
 	if (ev_verify_path(path, &pub, 1, rep, err, sizeof err) != 0)
 		fail_msg("verify could not run: %s", err);
 	return rep->nproblems;
