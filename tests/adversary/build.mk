@@ -4,5 +4,7 @@
 # verdict and exit status and prints TAP (tests/adversary/lib.sh).
 include daemon/evidence/build.mk
 ADVERSARY_PREREQS := $(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-verify $(EV_FILL)
+# camera-host.sh runs the daemons themselves (start-up, memory, core dumps)
+ADVERSARY_PREREQS += $(BUILD)/bin/anprd $(BUILD)/bin/anpr-upload
 SUITE_PREREQS += $(ADVERSARY_PREREQS)
 $(foreach s,$(sort $(wildcard tests/adversary/*.sh)),$(eval $(call add_suite,unit,adversary-$(basename $(notdir $(s))),$(s) $(BUILD))))
