@@ -3,15 +3,11 @@
  * anpr-keygen - make a camera signing key pair (minisign format), or show
  * the id and fingerprint of a public key. See man/anpr-keygen.1.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <sodium.h>
 
 #include "evidence.h"
 
@@ -37,6 +33,59 @@ static void show(const struct ev_key *k, const char *pubpath)
 	       pubpath, id, fp);
 }
 
+/* --owner USER, looked up before anything is written: a bad name must
+ * not cost the key pair that is there (issue 18). */
+static int lookup_owner(const char *name, struct ev_key_owner *o)
+{
+	struct passwd *pw = getpwnam(name);
+
+	if (!pw) {
+		fprintf(stderr, "anpr-keygen: --owner %s: no such user\n", name);
+		return -1;
+	}
+	o->uid = pw->pw_uid;
+	o->gid = pw->pw_gid;
+	return 0;
+}
+
+/* Make the pair and write it; the passphrase (when pfile) in secure
+ * memory. Returns the exit status. */
+static int make_pair(const char *pub, const char *sec, const char *pfile,
+		     bool force, const struct ev_key_owner *owner)
+{
+	enum { PASS_MAX = 1024 };
+	char err[512], *pass = NULL;
+	struct ev_key k;
+	int rc = 1;
+
+	if (pfile) {
+		pass = ev_secure_alloc(PASS_MAX);
+		if (!pass) {
+			fprintf(stderr, "anpr-keygen: out of memory\n");
+			return 1;
+		}
+		if (ev_read_passphrase(pfile, pass, PASS_MAX, err, sizeof err) != 0) {
+			fprintf(stderr, "anpr-keygen: %s\n", err);
+			ev_secure_free(pass);
+			return 1;
+		}
+	}
+	if (ev_key_generate(&k) != 0) {
+		fprintf(stderr, "anpr-keygen: key generation failed\n");
+	} else if (ev_key_save(&k, pub, sec, pass, force, owner, err,
+			       sizeof err) != 0) {
+		fprintf(stderr, "anpr-keygen: %s\n", err);
+	} else {
+		show(&k, pub);
+		printf("secret key:  %s (mode 0600%s)\n", sec,
+		       pfile ? ", scrypt-encrypted" : ", unencrypted");
+		rc = 0;
+	}
+	ev_key_free(&k);
+	ev_secure_free(pass);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -49,8 +98,9 @@ int main(int argc, char **argv)
 	};
 	const char *pub = NULL, *sec = NULL, *owner = NULL, *pfile = NULL;
 	const char *showp = NULL;
-	char err[512], pass[1024];
+	char err[512];
 	struct ev_key k;
+	struct ev_key_owner own;
 	bool force = false;
 	int c;
 
@@ -86,41 +136,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (pfile && ev_read_passphrase(pfile, pass, sizeof pass, err, sizeof err) != 0) {
-		fprintf(stderr, "anpr-keygen: %s\n", err);
+	if (owner && lookup_owner(owner, &own) != 0)
 		return 1;
-	}
-	if (ev_key_generate(&k) != 0) {
-		fprintf(stderr, "anpr-keygen: key generation failed\n");
-		return 1;
-	}
-	if (ev_key_save(&k, pub, sec, pfile ? pass : NULL, force, err,
-			sizeof err) != 0) {
-		fprintf(stderr, "anpr-keygen: %s\n", err);
-		return 1;
-	}
-	sodium_memzero(pass, sizeof pass);
-	if (owner) {
-		struct passwd *pw = getpwnam(owner);
-
-		if (!pw) {
-			fprintf(stderr, "anpr-keygen: --owner %s: no such "
-				"user\n", owner);
-			unlink(sec);
-			unlink(pub);
-			return 1;
-		}
-		if (chown(sec, pw->pw_uid, pw->pw_gid) != 0) {
-			fprintf(stderr, "anpr-keygen: %s: cannot give it to "
-				"%s: %s\n", sec, owner, strerror(errno));
-			unlink(sec);
-			unlink(pub);
-			return 1;
-		}
-	}
-	sodium_memzero(&k.sk, sizeof k.sk);
-	show(&k, pub);
-	printf("secret key:  %s (mode 0600%s)\n", sec,
-	       pfile ? ", scrypt-encrypted" : ", unencrypted");
-	return 0;
+	return make_pair(pub, sec, pfile, force, owner ? &own : NULL);
 }

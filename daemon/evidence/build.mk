@@ -5,7 +5,8 @@
 ifndef EVIDENCE_BUILD_MK
 EVIDENCE_BUILD_MK := 1
 EVIDENCE_SRCS := daemon/evidence/record.c daemon/evidence/minisig.c \
-	daemon/evidence/hash.c daemon/evidence/keyfile.c daemon/evidence/chain.c \
+	daemon/evidence/hash.c daemon/evidence/keyfile.c daemon/evidence/secmem.c \
+	daemon/evidence/chain.c \
 	daemon/evidence/spool.c daemon/evidence/recover.c daemon/evidence/writer.c \
 	daemon/evidence/verify.c daemon/evidence/verify_path.c daemon/evidence/verify_ledger.c \
 	daemon/evidence/verify_files.c daemon/evidence/verify_bundle.c \

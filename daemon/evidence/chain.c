@@ -18,7 +18,7 @@ int ev_chain_init(struct ev_chain *c, const struct ev_site *site,
 {
 	memset(c, 0, sizeof *c);
 	c->site = *site;
-	c->key = *key;
+	ev_key_copy(&c->key, key);
 	if (chain_id) {
 		if (ev_value_check(EV_K_HEX16, chain_id))
 			return EV_EINVAL;
@@ -39,7 +39,7 @@ void ev_chain_free(struct ev_chain *c)
 	free(c->leaves);
 	c->leaves = NULL;
 	c->nleaves = c->capleaves = 0;
-	sodium_memzero(&c->key, sizeof c->key);
+	ev_key_free(&c->key);
 }
 
 int ev_chain_add_leaf(struct ev_chain *c, const uint8_t h[EV_HASH_LEN])
@@ -63,10 +63,10 @@ int ev_chain_mark(const struct ev_chain *c, struct ev_chain_mark *m)
 	m->cp_first = c->cp_first;
 	memcpy(m->last_hash, c->last_hash, EV_HASH_LEN);
 	m->nleaves = c->nleaves;
-	m->key = c->key;
 	m->leaves = malloc(c->nleaves ? c->nleaves * EV_HASH_LEN : 1);
 	if (!m->leaves)
 		return EV_ENOMEM;
+	ev_key_copy(&m->key, &c->key);	/* a rotation may replace it */
 	if (c->nleaves)
 		memcpy(m->leaves, c->leaves, c->nleaves * EV_HASH_LEN);
 	return 0;
@@ -76,7 +76,7 @@ void ev_chain_mark_free(struct ev_chain_mark *m)
 {
 	free(m->leaves);
 	m->leaves = NULL;
-	sodium_memzero(&m->key, sizeof m->key);
+	ev_key_free(&m->key);
 }
 
 void ev_chain_rollback(struct ev_chain *c, struct ev_chain_mark *m)
@@ -88,7 +88,9 @@ void ev_chain_rollback(struct ev_chain *c, struct ev_chain_mark *m)
 	if (m->nleaves)
 		memcpy(c->leaves, m->leaves, m->nleaves * EV_HASH_LEN);
 	c->nleaves = m->nleaves;
-	c->key = m->key;
+	ev_key_free(&c->key);
+	c->key = m->key;	/* the mark's reference moves to the chain */
+	m->key.secret = NULL;
 	ev_chain_mark_free(m);
 }
 
@@ -215,7 +217,11 @@ int ev_chain_seal(struct ev_chain *c, struct ev_record *r,
 	}
 	c->last_seq = seq;
 	memcpy(c->last_hash, out->hash, EV_HASH_LEN);
-	if (r->type == EV_KEY_ROTATION)
-		c->key = *new_key;
+	if (r->type == EV_KEY_ROTATION) {
+		struct ev_key old = c->key;
+
+		ev_key_copy(&c->key, new_key);
+		ev_key_free(&old);
+	}
 	return 0;
 }

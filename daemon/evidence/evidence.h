@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "evidence_format.h"
@@ -33,7 +34,8 @@ enum ev_err {
 	EV_ESTATE = -7,		/* spool stopped after an earlier error */
 	EV_EINVAL = -8,		/* bad argument from the caller */
 	EV_ENOMEM = -9,
-	EV_EPERM = -10,		/* secret key permissions too loose */
+	EV_EPERM = -10,		/* a secret's file or the spool too open, a
+				 * link where none may be */
 };
 
 /* Library set-up: sodium_init(). Returns 0 or EV_EIO. Thread-safe. */
@@ -112,19 +114,46 @@ void ev_merkle_root(const uint8_t (*leaves)[EV_HASH_LEN], size_t n,
 
 /* -------------------------------------------------- minisign keys/sigs */
 
+/*
+ * A key. The secret half, when there is one, is not in the struct: it
+ * lives in memory from sodium_malloc (guard pages, mlock()ed, left out of
+ * core dumps; secmem.c), shared by reference between the copies of one
+ * key. So a key that holds a secret is copied with ev_key_copy (not by
+ * assignment) and every copy is released with ev_key_free, which wipes
+ * the secret with the last one. A public key (secret NULL) is plain data.
+ */
+struct ev_secret;
 struct ev_key {
 	uint8_t keynum[EV_KEYNUM_LEN];
 	uint8_t pk[EV_PK_LEN];
-	uint8_t sk[EV_SK_LEN];
-	bool has_secret;
+	struct ev_secret *secret;	/* NULL: public key only */
 };
+
+bool ev_key_has_secret(const struct ev_key *k);
+/* The Ed25519 secret key (seed || public key, EV_SK_LEN bytes), or NULL. */
+const uint8_t *ev_key_sk(const struct ev_key *k);
+/* dst = src, sharing src's secret (one more reference). */
+void ev_key_copy(struct ev_key *dst, const struct ev_key *src);
+/* Drop k's reference to its secret (wiped and freed with the last one);
+ * k keeps its public half. Harmless on a public key. */
+void ev_key_free(struct ev_key *k);
+
+/* Memory for other secrets (passphrases, key file text): sodium_malloc'd
+ * like a key's secret, NULL when out of memory; ev_secure_free wipes it
+ * (NULL is fine). */
+void *ev_secure_alloc(size_t n);
+void ev_secure_free(void *p);
+/* Overwrite the stack below the caller, where library functions that
+ * handled a secret left pieces of it (called after signing and after
+ * reading a key). */
+void ev_burn_stack(void);
 
 /* Key id as minisign prints it ("%016" PRIX64 of the little-endian keynum),
  * 17 bytes with the NUL. */
 void ev_key_id(const uint8_t keynum[EV_KEYNUM_LEN], char out[17]);
 /* Fingerprint: SHA-256 of the 32-byte Ed25519 public key, hex. */
 void ev_key_fingerprint(const struct ev_key *k, char out[EV_HASH_HEX + 1]);
-/* Fresh random key pair. */
+/* Fresh random key pair (k must not hold a secret: it is overwritten). */
 int ev_key_generate(struct ev_key *k);
 /* The base64 line of the public key (EV_MS_PUBKEY_B64_LEN + 1). */
 void ev_pubkey_b64(const struct ev_key *k, char *out, size_t cap);
@@ -139,6 +168,8 @@ int ev_pubkey_parse(const char *buf, size_t len, const char *name,
 /* Secret key file text; passphrase NULL = stored in clear (minisign -W). */
 int ev_seckey_encode(const struct ev_key *k, const char *passphrase,
 		     char *out, size_t cap, size_t *len);
+/* k is overwritten (it must not hold a secret); buf should itself be in
+ * ev_secure_alloc'd memory, as ev_key_load_secret reads it. */
 int ev_seckey_parse(const char *buf, size_t len, const char *name,
 		    const char *passphrase, struct ev_key *k,
 		    char *err, size_t errlen);
@@ -162,16 +193,33 @@ int ev_key_load_public(const char *path, struct ev_key *k,
 		       char *err, size_t errlen);
 int ev_key_load_secret(const char *path, const char *passphrase,
 		       struct ev_key *k, char *err, size_t errlen);
-/* Write both files (O_EXCL unless force; 0644 / 0600; fsync). */
+/* Who the secret key file is given to (anpr-keygen --owner). */
+struct ev_key_owner {
+	uid_t uid;
+	gid_t gid;
+};
+/* Write the pair (public 0644, secret 0600 and owner's, or the caller's
+ * when owner is NULL): both are written and synced as temporary files
+ * beside their targets, then renamed into place, the secret key last.
+ * Existing files are refused unless force. On any failure the files that
+ * were there are left as they were (docs/keys.md). */
 int ev_key_save(const struct ev_key *k, const char *pubpath,
 		const char *secpath, const char *passphrase, bool force,
-		char *err, size_t errlen);
+		const struct ev_key_owner *owner, char *err, size_t errlen);
 
 /* A passphrase file: its content less trailing newlines, into out (cap
- * bytes with the NUL); empty is an error naming the file. The file's copy
- * in memory is wiped. */
+ * bytes with the NUL; give it ev_secure_alloc'd memory); empty is an
+ * error naming the file. Like a secret key file it must be owned by the
+ * effective user and closed to group and others (mode 0600 or stricter),
+ * or it is refused with EV_EPERM, naming the file and its mode. */
 int ev_read_passphrase(const char *path, char *out, size_t cap, char *err,
 		       size_t errlen);
+/* The same from a systemd credential ($CREDENTIALS_DIRECTORY/NAME), whose
+ * owner and mode are not checked: systemd makes the directory private to
+ * the service, and may give the file to root with an ACL for the
+ * service's user (mode bits 0440), which the check above would refuse. */
+int ev_read_credential_passphrase(const char *path, char *out, size_t cap,
+				  char *err, size_t errlen);
 
 /* Whole small file into a malloc'd buffer (NUL-terminated, limit bytes). */
 int ev_read_file(const char *path, size_t limit, char **buf, size_t *len,

@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "evidence.h"
+#include "secmem.h"
 
 int ev_init(void)
 {
@@ -47,11 +48,18 @@ void ev_key_fingerprint(const struct ev_key *k, char out[EV_HASH_HEX + 1])
 
 int ev_key_generate(struct ev_key *k)
 {
+	uint8_t *sk;
+
 	memset(k, 0, sizeof *k);
 	randombytes_buf(k->keynum, sizeof k->keynum);
-	if (crypto_sign_keypair(k->pk, k->sk) != 0)
+	sk = ev_key_new_secret(k);
+	if (!sk)
+		return EV_ENOMEM;
+	if (crypto_sign_keypair(k->pk, sk) != 0) {
+		ev_key_free(k);
 		return EV_EIO;
-	k->has_secret = true;
+	}
+	ev_burn_stack();
 	return 0;
 }
 
@@ -192,81 +200,99 @@ static void seckey_chk(const struct ev_ms_seckey *s, uint8_t chk[32])
 	crypto_generichash_update(&st, s->keynum, sizeof s->keynum);
 	crypto_generichash_update(&st, s->sk, sizeof s->sk);
 	crypto_generichash_final(&st, chk, 32);
+	sodium_memzero(&st, sizeof st);
 }
 
-/* XOR keynum || sk || chk with scrypt(passphrase). */
+/* XOR keynum || sk || chk with scrypt(passphrase); the scrypt output is
+ * a key too, so it is made in secure memory. */
 static int seckey_crypt(struct ev_ms_seckey *s, const char *pass)
 {
-	uint8_t stream[EV_KEYNUM_LEN + EV_SK_LEN + 32];
+	enum { STREAM_LEN = EV_KEYNUM_LEN + EV_SK_LEN + 32 };
+	uint8_t *stream = ev_secure_alloc(STREAM_LEN);
 	uint8_t *p = s->keynum;
+	int rc = -1;
 
-	if (crypto_pwhash_scryptsalsa208sha256(
-		    stream, sizeof stream, pass, strlen(pass), s->kdf_salt,
+	if (stream &&
+	    crypto_pwhash_scryptsalsa208sha256(
+		    stream, STREAM_LEN, pass, strlen(pass), s->kdf_salt,
 		    le64_load(s->kdf_opslimit_le),
-		    (size_t)le64_load(s->kdf_memlimit_le)) != 0)
-		return -1;
-	for (size_t i = 0; i < sizeof stream; i++)
-		p[i] ^= stream[i];
-	sodium_memzero(stream, sizeof stream);
-	return 0;
+		    (size_t)le64_load(s->kdf_memlimit_le)) == 0) {
+		for (size_t i = 0; i < STREAM_LEN; i++)
+			p[i] ^= stream[i];
+		rc = 0;
+	}
+	ev_secure_free(stream);
+	return rc;
+}
+
+/* The file text of s (the key's whole secret) into out. */
+static int seckey_text(const struct ev_ms_seckey *s, bool encrypted,
+		       char *out, size_t cap, size_t *len)
+{
+	enum { B64_LEN = sodium_base64_ENCODED_LEN(
+		       sizeof(struct ev_ms_seckey),
+		       sodium_base64_VARIANT_ORIGINAL) };
+	char *b64 = ev_secure_alloc(B64_LEN);
+	int n, rc = 0;
+
+	if (!b64)
+		return EV_ENOMEM;
+	sodium_bin2base64(b64, B64_LEN, (const uint8_t *)s, sizeof *s,
+			  sodium_base64_VARIANT_ORIGINAL);
+	n = snprintf(out, cap, EV_MS_UNTRUSTED_PREFIX "minisign %s secret "
+		     "key\n%s\n", encrypted ? "encrypted" : "unencrypted", b64);
+	if (n < 0 || (size_t)n >= cap)
+		rc = EV_EINVAL;
+	else
+		*len = (size_t)n;
+	ev_secure_free(b64);
+	return rc;
 }
 
 int ev_seckey_encode(const struct ev_key *k, const char *passphrase,
 		     char *out, size_t cap, size_t *len)
 {
-	struct ev_ms_seckey s;
-	char b64[sodium_base64_ENCODED_LEN(sizeof(struct ev_ms_seckey),
-					   sodium_base64_VARIANT_ORIGINAL)];
-	int n, rc = 0;
+	struct ev_ms_seckey *s;
+	int rc = 0;
 
-	if (!k->has_secret)
+	if (!ev_key_has_secret(k))
 		return EV_EINVAL;
-	memset(&s, 0, sizeof s);
-	memcpy(s.sig_alg, EV_MS_SIGALG, 2);
-	memcpy(s.chk_alg, EV_MS_CHKALG, 2);
-	memcpy(s.keynum, k->keynum, EV_KEYNUM_LEN);
-	memcpy(s.sk, k->sk, EV_SK_LEN);
-	seckey_chk(&s, s.chk);
+	s = ev_secure_alloc(sizeof *s);
+	if (!s)
+		return EV_ENOMEM;
+	memset(s, 0, sizeof *s);
+	memcpy(s->sig_alg, EV_MS_SIGALG, 2);
+	memcpy(s->chk_alg, EV_MS_CHKALG, 2);
+	memcpy(s->keynum, k->keynum, EV_KEYNUM_LEN);
+	memcpy(s->sk, ev_key_sk(k), EV_SK_LEN);
+	seckey_chk(s, s->chk);
 	if (passphrase) {
-		memcpy(s.kdf_alg, EV_MS_KDF_SCRYPT, 2);
-		randombytes_buf(s.kdf_salt, sizeof s.kdf_salt);
-		le64_store(s.kdf_opslimit_le, EV_KDF_OPSLIMIT);
-		le64_store(s.kdf_memlimit_le, EV_KDF_MEMLIMIT);
-		if (seckey_crypt(&s, passphrase) != 0) {
+		memcpy(s->kdf_alg, EV_MS_KDF_SCRYPT, 2);
+		randombytes_buf(s->kdf_salt, sizeof s->kdf_salt);
+		le64_store(s->kdf_opslimit_le, EV_KDF_OPSLIMIT);
+		le64_store(s->kdf_memlimit_le, EV_KDF_MEMLIMIT);
+		if (seckey_crypt(s, passphrase) != 0)
 			rc = EV_ENOMEM;
-			goto out;
-		}
 	} else {
-		memcpy(s.kdf_alg, EV_MS_KDF_NONE, 2);
+		memcpy(s->kdf_alg, EV_MS_KDF_NONE, 2);
 	}
-	sodium_bin2base64(b64, sizeof b64, (const uint8_t *)&s, sizeof s,
-			  sodium_base64_VARIANT_ORIGINAL);
-	n = snprintf(out, cap, EV_MS_UNTRUSTED_PREFIX "minisign %s secret "
-		     "key\n%s\n", passphrase ? "encrypted" : "unencrypted",
-		     b64);
-	if (n < 0 || (size_t)n >= cap)
-		rc = EV_EINVAL;
-	else
-		*len = (size_t)n;
-out:
-	sodium_memzero(&s, sizeof s);
-	sodium_memzero(b64, sizeof b64);
+	if (!rc)
+		rc = seckey_text(s, passphrase != NULL, out, cap, len);
+	ev_secure_free(s);
+	ev_burn_stack();
 	return rc;
 }
 
-int ev_seckey_parse(const char *buf, size_t len, const char *name,
-		    const char *passphrase, struct ev_key *k, char *err,
-		    size_t errlen)
+/* The key line of a secret key file's text (*line, *ll bytes). */
+static int seckey_line(const char *buf, size_t len, const char *name,
+		       const char **line, size_t *ll, char *err,
+		       size_t errlen)
 {
-	struct ev_ms_seckey s;
 	const char *ls[2];
-	size_t ll[2];
-	uint8_t chk[32];
-	int rc = EV_EFORMAT;
+	size_t lens[2];
 
-	memset(k, 0, sizeof *k);
-	if (split_lines(buf, len, ls, ll, NULL, 2) < 2 ||
-	    ll[0] < strlen(EV_MS_UNTRUSTED_PREFIX) ||
+	if (split_lines(buf, len, ls, lens, NULL, 2) < 2 ||
+	    lens[0] < strlen(EV_MS_UNTRUSTED_PREFIX) ||
 	    memcmp(ls[0], EV_MS_UNTRUSTED_PREFIX,
 		   strlen(EV_MS_UNTRUSTED_PREFIX)) != 0) {
 		snprintf(err, errlen,
@@ -274,52 +300,100 @@ int ev_seckey_parse(const char *buf, size_t len, const char *name,
 			 "and key line expected)", name);
 		return EV_EFORMAT;
 	}
-	if (b64_decode(ls[1], ll[1], &s, sizeof s) != 0) {
+	*line = ls[1];
+	*ll = lens[1];
+	return 0;
+}
+
+/* The key line into s (secure memory). */
+static int seckey_decode(const char *line, size_t ll, const char *name,
+			 struct ev_ms_seckey *s, char *err, size_t errlen)
+{
+	if (b64_decode(line, ll, s, sizeof *s) != 0) {
 		snprintf(err, errlen,
 			 "%s: line 2: not a minisign secret key (bad base64 "
 			 "or length)", name);
 		return EV_EFORMAT;
 	}
-	if (memcmp(s.sig_alg, EV_MS_SIGALG, 2) != 0 ||
-	    memcmp(s.chk_alg, EV_MS_CHKALG, 2) != 0) {
+	if (memcmp(s->sig_alg, EV_MS_SIGALG, 2) != 0 ||
+	    memcmp(s->chk_alg, EV_MS_CHKALG, 2) != 0) {
 		snprintf(err, errlen, "%s: unsupported signature or checksum "
 			 "algorithm", name);
-		goto out;
+		return EV_EFORMAT;
 	}
-	if (memcmp(s.kdf_alg, EV_MS_KDF_SCRYPT, 2) == 0) {
+	return 0;
+}
+
+/* Decrypt s if it is encrypted, and check its checksum. */
+static int seckey_open(struct ev_ms_seckey *s, const char *name,
+		       const char *passphrase, char *err, size_t errlen)
+{
+	bool scrypt = memcmp(s->kdf_alg, EV_MS_KDF_SCRYPT, 2) == 0;
+	uint8_t chk[32];
+	int rc = 0;
+
+	if (scrypt) {
 		if (!passphrase) {
 			snprintf(err, errlen, "%s: the key is encrypted and "
 				 "no passphrase was given", name);
-			rc = EV_EKEY;
-			goto out;
+			return EV_EKEY;
 		}
-		if (le64_load(s.kdf_memlimit_le) > (1ULL << 31) ||
-		    seckey_crypt(&s, passphrase) != 0) {
+		if (le64_load(s->kdf_memlimit_le) > (1ULL << 31) ||
+		    seckey_crypt(s, passphrase) != 0) {
 			snprintf(err, errlen, "%s: scrypt parameters refused",
 				 name);
-			goto out;
+			return EV_EFORMAT;
 		}
-	} else if (memcmp(s.kdf_alg, EV_MS_KDF_NONE, 2) != 0) {
+	} else if (memcmp(s->kdf_alg, EV_MS_KDF_NONE, 2) != 0) {
 		snprintf(err, errlen, "%s: unsupported key derivation "
 			 "function", name);
-		goto out;
+		return EV_EFORMAT;
 	}
-	seckey_chk(&s, chk);
-	if (sodium_memcmp(chk, s.chk, sizeof chk) != 0) {
+	seckey_chk(s, chk);
+	if (sodium_memcmp(chk, s->chk, sizeof chk) != 0) {
 		snprintf(err, errlen, "%s: %s", name,
-			 passphrase && memcmp(s.kdf_alg, EV_MS_KDF_SCRYPT, 2) == 0
+			 passphrase && scrypt
 			 ? "wrong passphrase for this key"
 			 : "checksum mismatch (corrupted key file)");
 		rc = EV_EKEY;
-		goto out;
 	}
-	memcpy(k->keynum, s.keynum, EV_KEYNUM_LEN);
-	memcpy(k->sk, s.sk, EV_SK_LEN);
-	crypto_sign_ed25519_sk_to_pk(k->pk, k->sk);
-	k->has_secret = true;
-	rc = 0;
-out:
-	sodium_memzero(&s, sizeof s);
+	sodium_memzero(chk, sizeof chk);
+	return rc;
+}
+
+int ev_seckey_parse(const char *buf, size_t len, const char *name,
+		    const char *passphrase, struct ev_key *k, char *err,
+		    size_t errlen)
+{
+	struct ev_ms_seckey *s;
+	const char *line;
+	size_t ll;
+	uint8_t *sk = NULL;
+	int rc;
+
+	memset(k, 0, sizeof *k);
+	rc = seckey_line(buf, len, name, &line, &ll, err, errlen);
+	if (rc)
+		return rc;
+	/* the decoded (and decrypted) key is the secret itself */
+	s = ev_secure_alloc(sizeof *s);
+	if (!s) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		return EV_ENOMEM;
+	}
+	rc = seckey_decode(line, ll, name, s, err, errlen);
+	if (!rc)
+		rc = seckey_open(s, name, passphrase, err, errlen);
+	if (!rc && !(sk = ev_key_new_secret(k))) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		rc = EV_ENOMEM;
+	}
+	if (!rc) {
+		memcpy(k->keynum, s->keynum, EV_KEYNUM_LEN);
+		memcpy(sk, s->sk, EV_SK_LEN);
+		crypto_sign_ed25519_sk_to_pk(k->pk, sk);
+	}
+	ev_secure_free(s);
 	return rc;
 }
 
@@ -333,17 +407,18 @@ int ev_sign(const struct ev_key *k, const void *msg, size_t msglen,
 	size_t tcl = strlen(trusted_comment);
 	int n;
 
-	if (!k->has_secret || tcl >= EV_MS_TRUSTED_MAX ||
+	if (!ev_key_has_secret(k) || tcl >= EV_MS_TRUSTED_MAX ||
 	    strchr(trusted_comment, '\n'))
 		return EV_EINVAL;
 	memcpy(s.sig_alg, EV_MS_SIGALG_HASHED, 2);
 	memcpy(s.keynum, k->keynum, EV_KEYNUM_LEN);
 	crypto_generichash(h, sizeof h, msg, msglen, NULL, 0);
-	crypto_sign_detached(s.sig, NULL, h, sizeof h, k->sk);
+	crypto_sign_detached(s.sig, NULL, h, sizeof h, ev_key_sk(k));
 	memcpy(gbuf, s.sig, EV_SIG_LEN);
 	/* signed bytes, not a C string */
 	memcpy(gbuf + EV_SIG_LEN, trusted_comment, tcl); /* NOLINT(bugprone-not-null-terminated-result) */
-	crypto_sign_detached(gsig, NULL, gbuf, EV_SIG_LEN + tcl, k->sk);
+	crypto_sign_detached(gsig, NULL, gbuf, EV_SIG_LEN + tcl, ev_key_sk(k));
+	ev_burn_stack();	/* what Ed25519 left of the signing scalar */
 	sodium_bin2base64(sb64, sizeof sb64, (const uint8_t *)&s, sizeof s,
 			  sodium_base64_VARIANT_ORIGINAL);
 	sodium_bin2base64(gb64, sizeof gb64, gsig, sizeof gsig,

@@ -23,6 +23,8 @@ void ev_spool_set_recovered_(struct ev_spool *s, uint64_t seq,
 const char *ev_spool_dir_(const struct ev_spool *s);
 int ev_spool_recover(struct ev_spool *s, int dfd, int rfd, int tfd,
 		     char *err, size_t errlen);
+int ev_spool_dir_open_(int at, const char *name, const char *path,
+		       bool create, int *rc, char *err, size_t errlen);
 
 /* "%012llu" followed by suffix; returns the seq, or 0 if no match. */
 static uint64_t name_seq(const char *name, const char **suffix)
@@ -91,21 +93,24 @@ static int empty_tmp(const char *dir, int tfd, char *err, size_t errlen)
 static int scan_shard(const char *dir, int rfd, uint64_t shard,
 		      uint64_t *last, char *err, size_t errlen)
 {
-	char sn[24];
-	int fd;
+	char sn[24], path[4096];
+	int fd, rc;
 	DIR *d;
 	struct dirent *de;
 	const char *sfx;
 	uint64_t max = 0, seq;
 
 	snprintf(sn, sizeof sn, "%0*" PRIu64, EV_SHARD_DIGITS, shard);
-	fd = openat(rfd, sn, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	d = fd >= 0 ? fdopendir(fd) : NULL;
+	snprintf(path, sizeof path, "%s/%s/%s", dir, EV_SPOOL_RECORDS, sn);
+	/* leftovers are deleted in it: a link or a loose shard is refused */
+	fd = ev_spool_dir_open_(rfd, sn, path, false, &rc, err, errlen);
+	if (fd < 0)
+		return rc;
+	d = fdopendir(fd);
 	if (!d) {
-		snprintf(err, errlen, "%s/%s/%s: cannot list: %s", dir,
-			 EV_SPOOL_RECORDS, sn, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+		snprintf(err, errlen, "%s: cannot list: %s", path,
+			 strerror(errno));
+		close(fd);
 		return EV_EIO;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -309,7 +314,7 @@ static int put_file(const char *dir, int dfd, int tfd, const char *name,
 		    const char *data, size_t len, char *err, size_t errlen)
 {
 	char old[512];
-	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
+	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	ssize_t n;
 
 	if (fd >= 0) {
@@ -318,7 +323,8 @@ static int put_file(const char *dir, int dfd, int tfd, const char *name,
 		if (n == (ssize_t)len && memcmp(old, data, len) == 0)
 			return 0;
 	}
-	fd = openat(tfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = openat(tfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+		    O_NOFOLLOW, 0644);
 	if (fd < 0 || write(fd, data, len) != (ssize_t)len || fsync(fd) != 0 ||
 	    close(fd) != 0 || renameat(tfd, name, dfd, name) != 0 ||
 	    fsync(dfd) != 0) {
@@ -363,7 +369,7 @@ int ev_spool_recover(struct ev_spool *s, int dfd, int rfd, int tfd,
 		snprintf(err, errlen, "%s: out of memory", dir);
 		return EV_ENOMEM;
 	}
-	rc = empty_tmp(dir, tfd, err, errlen);
+	rc = empty_tmp(dir, tfd, err, errlen);	/* tfd: checked, no link */
 	if (!rc)
 		rc = find_last(dir, rfd, &last, err, errlen);
 	if (!rc)

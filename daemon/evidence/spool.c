@@ -27,11 +27,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <sodium.h>
-
 #include "evidence_spool.h"
 
 #define ROOT_SHARD UINT64_MAX	/* staged file goes into the spool root */
+
+/* shared with recover.c (same module, split for size) */
+int ev_spool_dir_open_(int at, const char *name, const char *path,
+		       bool create, int *rc, char *err, size_t errlen);
 
 struct staged {
 	char name[40];		/* in tmp/ and at its final place */
@@ -117,6 +119,92 @@ static int errno_rc(int e)
 static void shard_name(uint64_t shard, char *out, size_t cap)
 {
 	snprintf(out, cap, "%0*" PRIu64, EV_SHARD_DIGITS, shard);
+}
+
+/*
+ * Open one of the spool's directories (the root, records/, tmp/, a
+ * shard): path names it in messages; with create, it is made first (mode
+ * 0750). Start-up empties tmp/ and deletes leftovers in the shards, and
+ * the writer creates and renames files in them: a link planted in their
+ * place (tmp -> the key directory) would turn that onto someone else's
+ * files, so a link is refused, never followed. And a directory another
+ * user may write, or owns, could have such links planted at any time, so
+ * it is refused too. Returns the fd, or -1 with err set and *rc (EV_EPERM:
+ * a link, a loose mode or another owner; EV_EIO: anything else).
+ */
+static int dir_check(int fd, const char *path, char *err, size_t errlen);
+
+int ev_spool_dir_open_(int at, const char *name, const char *path,
+		       bool create, int *rc, char *err, size_t errlen)
+{
+	struct stat st;
+	int fd, e;
+
+	if (create && mkdirat(at, name, 0750) != 0 && errno != EEXIST) {
+		snprintf(err, errlen, "%s: cannot create spool directory: %s",
+			 path, strerror(errno));
+		*rc = EV_EIO;
+		return -1;
+	}
+	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		e = errno;
+		*rc = EV_EIO;
+		if ((e == ENOTDIR || e == ELOOP) &&
+		    fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			if (S_ISLNK(st.st_mode)) {
+				*rc = EV_EPERM;
+				snprintf(err, errlen, "%s: is a symbolic link, "
+					 "not a directory; refusing it (links "
+					 "in the spool are never followed: "
+					 "someone may have planted it)", path);
+			} else {
+				snprintf(err, errlen, "%s: not a directory; "
+					 "refusing it", path);
+			}
+		} else {
+			snprintf(err, errlen, "%s: cannot open spool "
+				 "directory: %s", path, strerror(e));
+		}
+		return -1;
+	}
+	*rc = dir_check(fd, path, err, errlen);
+	if (*rc) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Refuse a spool directory that anyone but this process's user may
+ * write (group or others), or that another user owns: either could plant
+ * links or files in it. Root is held to the same rule: a root process
+ * writing into the service's spool would leave files the service cannot
+ * remove, and a spool root does not own is not root's to trust. */
+static int dir_check(int fd, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0) {
+		snprintf(err, errlen, "%s: cannot stat: %s", path,
+			 strerror(errno));
+		return EV_EIO;
+	}
+	if (st.st_mode & 022) {
+		snprintf(err, errlen, "%s: spool directory permissions %04o "
+			 "are too open (group/other may write to it, and so "
+			 "plant links or files among the evidence); refusing "
+			 "it: run chmod 750 %s", path,
+			 (unsigned)(st.st_mode & 07777), path);
+		return EV_EPERM;
+	}
+	if (st.st_uid != geteuid()) {
+		snprintf(err, errlen, "%s: spool directory is owned by uid %u, "
+			 "not by this process's user (uid %u); refusing it",
+			 path, (unsigned)st.st_uid, (unsigned)geteuid());
+		return EV_EPERM;
+	}
+	return 0;
 }
 
 static int add_staged(struct batch *b, const char *name, uint64_t shard)
@@ -242,8 +330,9 @@ static int write_tmp(struct ev_spool *s, const char *name, const void *data,
 	if (add_staged(&s->cur, name, shard) != 0)
 		return fail(s, EV_ENOMEM, err, errlen, "%s: out of memory",
 			    s->dir);
-	fd = openat(s->tfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		    0640);
+	/* O_NOFOLLOW: never write through a link, should one appear */
+	fd = openat(s->tfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+		    O_NOFOLLOW, 0640);
 	if (fd < 0) {
 		e = errno;
 		return fail(s, errno_rc(e), err, errlen,
@@ -442,7 +531,7 @@ int ev_spool_stage_rotation(struct ev_spool *s, const struct ev_key *new_key,
 
 	if (rc)
 		return rc;
-	if (!new_key->has_secret ||
+	if (!ev_key_has_secret(new_key) ||
 	    memcmp(new_key->keynum, s->chain.key.keynum, EV_KEYNUM_LEN) == 0) {
 		snprintf(err, errlen, "%s: key rotation needs a new secret "
 			 "key (with another key id)", s->dir);
@@ -518,18 +607,24 @@ static int stage_head(struct ev_spool *s, char *err, size_t errlen)
 	return 0;
 }
 
-static int shard_fd(struct ev_spool *s, uint64_t shard, bool *created)
+/* The shard's directory (made if needed, *created then true); -1 with
+ * the reason in err, *rc the code. */
+static int shard_fd(struct ev_spool *s, uint64_t shard, bool *created,
+		    int *rc, char *err, size_t errlen)
 {
-	char sn[24];
-	int fd;
+	char sn[24], path[4096];
 
 	shard_name(shard, sn, sizeof sn);
+	snprintf(path, sizeof path, "%s/%s/%s", s->dir, EV_SPOOL_RECORDS, sn);
 	if (mkdirat(s->rfd, sn, 0750) == 0)
 		*created = true;
-	else if (errno != EEXIST)
+	else if (errno != EEXIST) {
+		*rc = errno_rc(errno);
+		snprintf(err, errlen, "%s/%s/%s: cannot make shard directory: "
+			 "%s", s->dir, EV_SPOOL_RECORDS, sn, strerror(errno));
 		return -1;
-	fd = openat(s->rfd, sn, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	return fd;
+	}
+	return ev_spool_dir_open_(s->rfd, sn, path, false, rc, err, errlen);
 }
 
 /* Phases 1 and 2 and the renames of one batch whose files are all in
@@ -569,16 +664,15 @@ static int commit_batch(struct ev_spool *s, struct batch *b, char *err,
 			if (f->shard != cur) {
 				if (sfd >= 0)
 					close(sfd);
-				sfd = shard_fd(s, f->shard, &created);
+				sfd = shard_fd(s, f->shard, &created, &rc,
+					       err, errlen);
 				if (sfd < 0) {
-					e = errno;
+					char why[512];
+
 					b->n = 0;
-					return fail(s, errno_rc(e), err, errlen,
-						    "%s/%s: cannot make shard "
-						    "directory: %s: intake "
-						    "stopped", s->dir,
-						    EV_SPOOL_RECORDS,
-						    strerror(e));
+					snprintf(why, sizeof why, "%s", err);
+					return fail(s, rc, err, errlen,
+						    "%s: intake stopped", why);
 				}
 				cur = f->shard;
 				if (ntouched < 4)
@@ -611,7 +705,7 @@ static int commit_batch(struct ev_spool *s, struct batch *b, char *err,
 
 			shard_name(touched[i], sn, sizeof sn);
 			fd = openat(s->rfd, sn, O_RDONLY | O_DIRECTORY |
-				    O_CLOEXEC);
+				    O_NOFOLLOW | O_CLOEXEC);
 			rc = fd < 0 ? -1 : s->io.sync(s->io.ctx, fd, 0);
 			if (fd >= 0)
 				close(fd);
@@ -822,6 +916,28 @@ void ev_spool_close(struct ev_spool *s)
 int ev_spool_recover(struct ev_spool *s, int dfd, int rfd, int tfd,
 		     char *err, size_t errlen);
 
+/* The root, records/ and tmp/, made if missing, each checked (links,
+ * modes, owner: ev_spool_dir_open_). */
+static int open_dirs(struct ev_spool *s, char *err, size_t errlen)
+{
+	char path[4096];
+	int rc;
+
+	s->dfd = ev_spool_dir_open_(AT_FDCWD, s->dir, s->dir, true, &rc, err,
+				    errlen);
+	if (s->dfd < 0)
+		return rc;
+	snprintf(path, sizeof path, "%s/%s", s->dir, EV_SPOOL_RECORDS);
+	s->rfd = ev_spool_dir_open_(s->dfd, EV_SPOOL_RECORDS, path, true, &rc,
+				    err, errlen);
+	if (s->rfd < 0)
+		return rc;
+	snprintf(path, sizeof path, "%s/%s", s->dir, EV_SPOOL_TMP);
+	s->tfd = ev_spool_dir_open_(s->dfd, EV_SPOOL_TMP, path, true, &rc, err,
+				    errlen);
+	return s->tfd < 0 ? rc : 0;
+}
+
 int ev_spool_open(struct ev_spool **sp, const struct ev_spool_config *cfg,
 		  char *err, size_t errlen)
 {
@@ -830,7 +946,7 @@ int ev_spool_open(struct ev_spool **sp, const struct ev_spool_config *cfg,
 	int rc;
 
 	*sp = NULL;
-	if (!cfg->dir || !cfg->key || !cfg->key->has_secret ||
+	if (!cfg->dir || !cfg->key || !ev_key_has_secret(cfg->key) ||
 	    ev_value_check(EV_K_TOKEN, cfg->site.camera_id) ||
 	    strlen(cfg->site.camera_id) > EV_CAMERA_ID_MAX) {
 		snprintf(err, errlen, "spool: needs a directory, a secret key "
@@ -864,37 +980,19 @@ int ev_spool_open(struct ev_spool **sp, const struct ev_spool_config *cfg,
 		snprintf(err, errlen, "%s: out of memory", cfg->dir);
 		return EV_ENOMEM;
 	}
+	/* "spool/" would make open() follow a link at spool (O_NOFOLLOW
+	 * only holds for a last component without a trailing slash) */
+	for (size_t n = strlen(s->dir); n > 1 && s->dir[n - 1] == '/'; n--)
+		s->dir[n - 1] = '\0';
 	s->dfd = s->rfd = s->tfd = -1;
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
 	s->io = cfg->io ? *cfg->io : real;
 	s->sync = cfg->sync;
 	s->checkpoint_every = cfg->checkpoint_every;
-	if (mkdir(cfg->dir, 0750) != 0 && errno != EEXIST) {
-		snprintf(err, errlen, "%s: cannot create spool directory: %s",
-			 cfg->dir, strerror(errno));
-		ev_spool_close(s);
-		return EV_EIO;
-	}
-	s->dfd = open(cfg->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (s->dfd < 0) {
-		snprintf(err, errlen, "%s: cannot open spool directory: %s",
-			 cfg->dir, strerror(errno));
-		ev_spool_close(s);
-		return EV_EIO;
-	}
-	if ((mkdirat(s->dfd, EV_SPOOL_RECORDS, 0750) != 0 && errno != EEXIST) ||
-	    (mkdirat(s->dfd, EV_SPOOL_TMP, 0750) != 0 && errno != EEXIST) ||
-	    (s->rfd = openat(s->dfd, EV_SPOOL_RECORDS, O_RDONLY | O_DIRECTORY |
-			     O_CLOEXEC)) < 0 ||
-	    (s->tfd = openat(s->dfd, EV_SPOOL_TMP, O_RDONLY | O_DIRECTORY |
-			     O_CLOEXEC)) < 0) {
-		snprintf(err, errlen, "%s: cannot set up records/ and tmp/: %s",
-			 cfg->dir, strerror(errno));
-		ev_spool_close(s);
-		return EV_EIO;
-	}
-	rc = ev_chain_init(&s->chain, &cfg->site, cfg->key, NULL);
+	rc = open_dirs(s, err, errlen);
+	if (!rc)
+		rc = ev_chain_init(&s->chain, &cfg->site, cfg->key, NULL);
 	if (!rc)
 		rc = ev_spool_recover(s, s->dfd, s->rfd, s->tfd, err, errlen);
 	if (rc) {

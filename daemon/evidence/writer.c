@@ -14,8 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "evidence_spool.h"
 
 enum item_kind { IT_READ, IT_HEARTBEAT, IT_ROTATE };
@@ -56,7 +54,7 @@ static void free_item(struct item *it)
 		free(it->rd.plate_jpg);
 		free(it->rd.overview_jpg);
 	}
-	sodium_memzero(&it->key, sizeof it->key);
+	ev_key_free(&it->key);	/* a rotation's new key: the chain has its own */
 }
 
 static int stage_heartbeat(struct ev_writer *w, const char *event,
@@ -337,14 +335,15 @@ int ev_writer_rotate_key(struct ev_writer *w, const struct ev_key *new_key)
 	struct item it;
 	int rc;
 
-	if (!new_key->has_secret)
+	if (!ev_key_has_secret(new_key))
 		return EV_EINVAL;
 	memset(&it, 0, sizeof it);
 	it.kind = IT_ROTATE;
-	it.key = *new_key;
+	ev_key_copy(&it.key, new_key);	/* the queue's reference */
 	now(w, &it.when);
 	rc = push(w, &it);
-	sodium_memzero(&it.key, sizeof it.key);
+	if (rc)
+		ev_key_free(&it.key);
 	return rc;
 }
 

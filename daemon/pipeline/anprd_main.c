@@ -20,16 +20,17 @@
  * once capturing, WATCHDOG=1 while the pipeline is alive.
  */
 #include <stdarg.h>
+#include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <sodium.h>
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-journal.h>
 
@@ -185,9 +186,10 @@ static void write_status(const char *path, const struct daemon_state *d, struct 
 
 /*
  * The signing key's passphrase, if the key is encrypted: from
- * --key-passphrase-file, else from the systemd credential
- * "signing-key.passphrase" (LoadCredential=), else none (an unencrypted
- * key for an unattended host, docs/keys.md). Trailing newlines dropped.
+ * --key-passphrase-file (which must be anprd's own, mode 0600 or
+ * stricter), else from the systemd credential "signing-key.passphrase"
+ * (LoadCredential=; systemd guards it), else none (an unencrypted key for
+ * an unattended host, docs/keys.md). Trailing newlines dropped.
  */
 static int key_passphrase(const char *file, char *out, size_t cap)
 {
@@ -195,16 +197,38 @@ static int key_passphrase(const char *file, char *out, size_t cap)
 	const char *dir = getenv("CREDENTIALS_DIRECTORY");
 
 	out[0] = '\0';
-	if (!file && dir) {
-		snprintf(path, sizeof(path), "%s/signing-key.passphrase", dir);
-		if (access(path, R_OK) == 0)
-			file = path;
+	if (file) {
+		if (ev_read_passphrase(file, out, cap, err, sizeof(err)))
+			die_ev(ANPRD_EV_KEY_PROBLEM, "%s", err);
+		return 1;
 	}
-	if (!file)
+	if (!dir)
 		return 0;
-	if (ev_read_passphrase(file, out, cap, err, sizeof(err)))
+	snprintf(path, sizeof(path), "%s/signing-key.passphrase", dir);
+	if (access(path, R_OK) != 0)
+		return 0;
+	if (ev_read_credential_passphrase(path, out, cap, err, sizeof(err)))
 		die_ev(ANPRD_EV_KEY_PROBLEM, "%s", err);
 	return 1;
+}
+
+/* The secret key (and its passphrase) in secure memory; exits naming the
+ * key file when it cannot be loaded. */
+static void load_signing_key(const struct daemon_state *d, const char *passphrase_file,
+			     struct ev_key *key)
+{
+	enum { PASS_MAX = 1024 };
+	char *pass = ev_secure_alloc(PASS_MAX), err[1024];
+	int have, krc;
+
+	if (!pass)
+		die_ev(ANPRD_EV_KEY_PROBLEM, "%s: out of memory", d->cfg.keys.signing_key);
+	have = key_passphrase(passphrase_file, pass, PASS_MAX);
+	krc = ev_key_load_secret(d->cfg.keys.signing_key, have ? pass : NULL, key, err,
+				 sizeof(err));
+	ev_secure_free(pass);
+	if (krc)
+		die_ev(ANPRD_EV_KEY_PROBLEM, "%s", err);
 }
 
 static void usage(FILE *f)
@@ -256,6 +280,15 @@ int main(int argc, char **argv)
 	struct anpr_gpsd *gpsd = NULL;
 	int rc = 0;
 
+	/*
+	 * No core dumps, and no ptrace by other processes of our user: this
+	 * process holds the camera's signing key, and a core (the watchdog's
+	 * SIGABRT, a crash) would carry it to wherever cores go. The key also
+	 * sits in memory marked MADV_DONTDUMP (anprevidence's secmem.c), and
+	 * the unit sets LimitCORE=0; each of the three holds alone.
+	 */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		fprintf(stderr, "anprd: cannot turn core dumps off: %s\n", strerror(errno));
 	memset(&d, 0, sizeof(d));
 	d.log = stdout;
 	anprd_log_init(&logger, stdout, stderr, getenv("JOURNAL_STREAM"), STDERR_FILENO);
@@ -295,16 +328,7 @@ int main(int argc, char **argv)
 	}
 	if (ev_init())
 		die("libsodium cannot be initialised");
-	{
-		char pass[1024];
-		int have = key_passphrase(passphrase_file, pass, sizeof(pass));
-		int krc = ev_key_load_secret(d.cfg.keys.signing_key, have ? pass : NULL, &key, err,
-					     sizeof(err));
-
-		sodium_memzero(pass, sizeof(pass));
-		if (krc)
-			die_ev(ANPRD_EV_KEY_PROBLEM, "%s", err);
-	}
+	load_signing_key(&d, passphrase_file, &key);
 	logger.camera = d.cfg.camera_id;
 	/* what it runs, never where: a fixed site's location stays in the records */
 	anprd_log(&logger, 6, ANPRD_EV_START, NULL, NULL,
@@ -348,6 +372,7 @@ int main(int argc, char **argv)
 	wc.cb_ctx = &d;
 	if (ev_writer_start(&writer, &wc, err, sizeof(err)))
 		die("%s", err);
+	ev_key_free(&key);	/* the writer's chain holds its own reference */
 
 	memset(&pc, 0, sizeof(pc));
 	pc.camera_id = d.cfg.camera_id;

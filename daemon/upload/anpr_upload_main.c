@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -171,6 +172,16 @@ int main(int argc, char **argv)
 	const char *status_path = NULL;
 	char status_buf[512], last_error[1024] = "";
 	struct sigaction sa;
+
+	/*
+	 * No core dumps, and no ptrace by other processes of our user: the
+	 * TLS client key that proves this camera to the back office is in
+	 * this process's memory (libcurl's TLS library), and a core (the
+	 * watchdog's SIGABRT, a crash) would carry it to wherever cores go.
+	 * The unit sets LimitCORE=0 too.
+	 */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		fprintf(stderr, "anpr-upload: cannot turn core dumps off: %s\n", strerror(errno));
 
 	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
 		switch (c) {

@@ -4,7 +4,7 @@
 # verdict and exit status and prints TAP (tests/adversary/lib.sh).
 include daemon/evidence/build.mk
 ADVERSARY_PREREQS := $(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-verify $(EV_FILL)
-# hostile-inputs.sh
+# hostile-inputs.sh and camera-host.sh run the daemons and tools themselves
 ADVERSARY_PREREQS += $(BUILD)/bin/anprd $(BUILD)/bin/anprd-checkconf $(BUILD)/bin/anpr-upload \
 	$(BUILD)/bin/anpr-read
 SUITE_PREREQS += $(ADVERSARY_PREREQS)

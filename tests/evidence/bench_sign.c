@@ -43,7 +43,7 @@ int main(void)
 		double r;
 
 		for (n = 0, t0 = now_s(); (t = now_s()) - t0 < 0.1; n++)
-			crypto_sign_detached(sig, NULL, msg, sizeof msg, k.sk);
+			crypto_sign_detached(sig, NULL, msg, sizeof msg, ev_key_sk(&k));
 		if ((r = (double)n / (t - t0)) > lib)
 			lib = r;
 		for (n = 0, t0 = now_s(); (t = now_s()) - t0 < 0.1; n++)

@@ -42,6 +42,12 @@ check "a secret key readable by others is refused, naming file and mode" \
 	has "$T/loose.out" "loose.key: secret key permissions 0644 are too open"
 
 echo 'correct horse battery staple' > "$T/pass"
+"$KEYGEN" --passphrase-file "$T/pass" -p "$T/enc.pub" -s "$T/enc.key" > "$T/open.out" 2>&1
+rc=$?
+check "a passphrase file others may read is refused, naming file and mode; no key written" \
+	bash -c "[ $rc -eq 1 ] && grep -q 'pass: passphrase file permissions 0644 are too open' '$T/open.out' &&
+		 [ ! -e '$T/enc.key' ] && [ ! -e '$T/enc.pub' ]"
+chmod 0600 "$T/pass"
 "$KEYGEN" --passphrase-file "$T/pass" -p "$T/enc.pub" -s "$T/enc.key" > "$T/enc.out" 2>&1
 check "anpr-keygen --passphrase-file writes a scrypt-encrypted key" \
 	bash -c "grep -q 'scrypt-encrypted' '$T/enc.out' && grep -q 'minisign encrypted secret key' '$T/enc.key'"
@@ -57,6 +63,15 @@ fi
 "$KEYGEN" --owner no-such-user-xyz -p "$T/nu.pub" -s "$T/nu.key" > "$T/nu.out" 2>&1
 check "--owner with an unknown user fails and leaves no key behind" \
 	bash -c "[ $? -ne 0 ] && grep -q 'no-such-user-xyz: no such user' '$T/nu.out' && [ ! -e '$T/nu.key' ]"
+# -f replaces a pair whole or not at all (issue 18)
+before=$(cat "$T/k3.pub" "$T/k3.key" | sha256sum)
+"$KEYGEN" -f --owner no-such-user-xyz -p "$T/k3.pub" -s "$T/k3.key" > /dev/null 2>&1
+rc1=$?
+"$KEYGEN" -f -p "$T/no-dir/k3.pub" -s "$T/k3.key" > "$T/nd.out" 2>&1
+rc2=$?
+check "anpr-keygen -f with a bad --owner or an unwritable -p fails and keeps the old pair" \
+	bash -c "[ $rc1 -eq 1 ] && [ $rc2 -eq 1 ] && grep -q 'no-dir/k3.pub: cannot create' '$T/nd.out' &&
+		 [ \"\$(cat '$T/k3.pub' '$T/k3.key' | sha256sum)\" = '$before' ]"
 
 # --- a spool: reads with images, heartbeats, checkpoints, a key rotation
 S=$T/spool

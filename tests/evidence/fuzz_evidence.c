@@ -121,6 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 2:
 		ev_seckey_parse(buf, len, "f.key", NULL, &k, err, sizeof err);
+		ev_key_free(&k);
 		break;
 	case 3:
 		ev_verify_sig(&key, "m", 1, buf, len, "f.minisig", NULL, 0,

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -300,7 +301,7 @@ static void test_sign_verify(void **state)
 	assert_int_equal(ev_pubkey_encode(&k, text, sizeof text, &tl), 0);
 	assert_int_equal(ev_pubkey_parse(text, tl, "k.pub", &pub, err,
 					 sizeof err), 0);
-	assert_false(pub.has_secret);
+	assert_false(ev_key_has_secret(&pub));
 	assert_int_equal(ev_verify_sig(&pub, msg, sizeof msg - 1, sig, sl,
 				       "m.minisig", tc, sizeof tc, err,
 				       sizeof err), 0);
@@ -357,9 +358,10 @@ static void test_seckey(void **state)
 	assert_int_equal(ev_seckey_encode(&k, NULL, text, sizeof text, &n), 0);
 	assert_int_equal(ev_seckey_parse(text, n, "k.key", NULL, &l, err,
 					 sizeof err), 0);
-	assert_memory_equal(k.sk, l.sk, 64);
+	assert_memory_equal(ev_key_sk(&k), ev_key_sk(&l), 64);
 	assert_memory_equal(k.pk, l.pk, 32);
 	assert_memory_equal(k.keynum, l.keynum, 8);
+	ev_key_free(&l);
 	/* encrypted with scrypt, as minisign does */
 	assert_int_equal(ev_seckey_encode(&k, "pass phrase", text, sizeof text,
 					  &n), 0);
@@ -371,7 +373,8 @@ static void test_seckey(void **state)
 	assert_non_null(strstr(err, "wrong passphrase"));
 	assert_int_equal(ev_seckey_parse(text, n, "e.key", "pass phrase", &l,
 					 err, sizeof err), 0);
-	assert_memory_equal(k.sk, l.sk, 64);
+	assert_memory_equal(ev_key_sk(&k), ev_key_sk(&l), 64);
+	ev_key_free(&l);
 	/* corrupted */
 	assert_int_equal(ev_seckey_parse("untrusted comment: x\nAAAA\n", 26,
 					 "c.key", NULL, &l, err, sizeof err),
@@ -393,16 +396,17 @@ static void test_keyfiles(void **state)
 	snprintf(pub, sizeof pub, "%s/cam.pub", dir);
 	snprintf(sec, sizeof sec, "%s/cam.key", dir);
 	assert_int_equal(ev_key_generate(&k), 0);
-	assert_int_equal(ev_key_save(&k, pub, sec, NULL, false, err,
+	assert_int_equal(ev_key_save(&k, pub, sec, NULL, false, NULL, err,
 				     sizeof err), 0);
 	assert_int_equal(stat(sec, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 	/* no overwrite without force */
-	assert_int_equal(ev_key_save(&k, pub, sec, NULL, false, err,
+	assert_int_equal(ev_key_save(&k, pub, sec, NULL, false, NULL, err,
 				     sizeof err), EV_EIO);
 	assert_non_null(strstr(err, "--force"));
 	assert_int_equal(ev_key_load_secret(sec, NULL, &l, err, sizeof err),
 			 0);
+	ev_key_free(&l);
 	assert_int_equal(ev_key_load_public(pub, &l, err, sizeof err), 0);
 	assert_memory_equal(k.pk, l.pk, 32);
 	/* looser permissions are refused, naming the file and the mode */
@@ -421,6 +425,203 @@ static void test_keyfiles(void **state)
 	rmdir(dir);
 }
 
+/* The VmFlags of the mapping of this process that holds p contain flag
+ * ("dd": MADV_DONTDUMP, left out of core dumps). */
+static bool mapping_has_flag(const void *p, const char *flag)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512];
+	unsigned long lo, hi, a = (unsigned long)p;
+	bool in = false, found = false;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof line, f)) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)	/* a mapping */
+			in = a >= lo && a < hi;
+		else if (in && strncmp(line, "VmFlags:", 8) == 0) {
+			char pat[8];
+
+			snprintf(pat, sizeof pat, " %s", flag);
+			found = strstr(line, pat) != NULL;
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* Issue 18: the secret key must never be in memory a core dump holds.
+ * A generated, a parsed and a loaded key keep theirs in don't-dump
+ * memory; copies share it; the last release frees it. */
+static void test_secret_memory(void **state)
+{
+	char dir[] = "/tmp/ev-test-secmem.XXXXXX", pub[128], sec[128];
+	struct ev_key k, c, l;
+	char sig[1024];
+	size_t sl;
+
+	(void)state;
+	assert_int_equal(ev_key_generate(&k), 0);
+	assert_non_null(ev_key_sk(&k));
+	assert_true(mapping_has_flag(ev_key_sk(&k), "dd"));
+	/* ... and the check can tell: the struct itself is on the stack */
+	assert_false(mapping_has_flag(&k, "dd"));
+	assert_memory_equal(ev_key_sk(&k) + 32, k.pk, 32);
+	ev_key_copy(&c, &k);
+	assert_ptr_equal(ev_key_sk(&c), ev_key_sk(&k));
+	ev_key_free(&k);
+	assert_false(ev_key_has_secret(&k));
+	assert_int_equal(ev_sign(&c, "m", 1, "tc", sig, sizeof sig, &sl), 0);
+	assert_int_equal(ev_verify_sig(&c, "m", 1, sig, sl, "m.minisig",
+				       NULL, 0, err, sizeof err), 0);
+	assert_non_null(mkdtemp(dir));
+	snprintf(pub, sizeof pub, "%s/k.pub", dir);
+	snprintf(sec, sizeof sec, "%s/k.key", dir);
+	assert_int_equal(ev_key_save(&c, pub, sec, NULL, false, NULL, err,
+				     sizeof err), 0);
+	assert_int_equal(ev_key_load_secret(sec, NULL, &l, err, sizeof err),
+			 0);
+	assert_true(mapping_has_flag(ev_key_sk(&l), "dd"));
+	assert_memory_equal(ev_key_sk(&l), ev_key_sk(&c), EV_SK_LEN);
+	ev_key_free(&l);
+	ev_key_free(&c);
+	ev_key_free(&c);	/* harmless twice: the pointer is cleared */
+	/* a key without a secret signs nothing */
+	assert_int_equal(ev_sign(&c, "m", 1, "tc", sig, sizeof sig, &sl),
+			 EV_EINVAL);
+	unlink(pub);
+	unlink(sec);
+	rmdir(dir);
+}
+
+static void write_text(const char *path, const char *text, mode_t mode)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+/* Issue 18: a passphrase file others may read or write is refused like
+ * a loose secret key, naming the file and the mode; a systemd
+ * credential (systemd guards its directory) is taken as it is. */
+static void test_passphrase_file(void **state)
+{
+	char dir[] = "/tmp/ev-test-pass.XXXXXX", p[128];
+	char *out = ev_secure_alloc(64);
+
+	(void)state;
+	assert_non_null(out);
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof p, "%s/pass", dir);
+	write_text(p, "correct horse\n", 0644);
+	assert_int_equal(ev_read_passphrase(p, out, 64, err, sizeof err),
+			 EV_EPERM);
+	assert_non_null(strstr(err, p));
+	assert_non_null(strstr(err, "passphrase file permissions 0644 are "
+				    "too open"));
+	assert_int_equal(chmod(p, 0620), 0);
+	assert_int_equal(ev_read_passphrase(p, out, 64, err, sizeof err),
+			 EV_EPERM);
+	assert_non_null(strstr(err, "0620 are too open (group/other may "
+				    "write it)"));
+	assert_int_equal(ev_read_credential_passphrase(p, out, 64, err,
+						       sizeof err), 0);
+	assert_string_equal(out, "correct horse");
+	assert_int_equal(chmod(p, 0600), 0);
+	memset(out, 0, 64);
+	assert_int_equal(ev_read_passphrase(p, out, 64, err, sizeof err), 0);
+	assert_string_equal(out, "correct horse");
+	assert_true(mapping_has_flag(out, "dd"));
+	/* longer than the caller's buffer: refused, not cut short */
+	assert_int_equal(ev_read_passphrase(p, out, 8, err, sizeof err),
+			 EV_EFORMAT);
+	unlink(p);
+	rmdir(dir);
+	ev_secure_free(out);
+}
+
+static int count_entries(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
+static void sha_of(const char *path, uint8_t out[32])
+{
+	assert_int_equal(ev_sha256_file(path, out, err, sizeof err), 0);
+}
+
+/* Issue 18: ev_key_save -f replaces the pair whole or not at all. */
+static void test_key_save_replaces_whole(void **state)
+{
+	char dir[] = "/tmp/ev-test-save.XXXXXX", pub[128], sec[128], bad[160];
+	uint8_t p0[32], s0[32], p1[32], s1[32];
+	struct ev_key k, n;
+	struct ev_key_owner nobody = { (uid_t)424242, (gid_t)424242 };
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(pub, sizeof pub, "%s/cam.pub", dir);
+	snprintf(sec, sizeof sec, "%s/cam.key", dir);
+	assert_int_equal(ev_key_generate(&k), 0);
+	assert_int_equal(ev_key_generate(&n), 0);
+	assert_int_equal(ev_key_save(&k, pub, sec, NULL, false, NULL, err,
+				     sizeof err), 0);
+	sha_of(pub, p0);
+	sha_of(sec, s0);
+	/* the public key's directory does not exist */
+	snprintf(bad, sizeof bad, "%s/missing/cam.pub", dir);
+	assert_int_equal(ev_key_save(&n, bad, sec, NULL, true, NULL, err,
+				     sizeof err), EV_EIO);
+	assert_non_null(strstr(err, bad));
+	/* the secret key's target is a directory */
+	snprintf(bad, sizeof bad, "%s/adir", dir);
+	assert_int_equal(mkdir(bad, 0700), 0);
+	assert_int_equal(ev_key_save(&n, pub, bad, NULL, true, NULL, err,
+				     sizeof err), EV_EINVAL);
+	assert_non_null(strstr(err, "not a regular file"));
+	rmdir(bad);
+	/* the owner cannot be set (not root), or is refused (root: works) */
+	if (geteuid() != 0) {
+		assert_int_equal(ev_key_save(&n, pub, sec, NULL, true, &nobody,
+					     err, sizeof err), EV_EIO);
+		assert_non_null(strstr(err, sec));
+	}
+	sha_of(pub, p1);
+	sha_of(sec, s1);
+	assert_memory_equal(p0, p1, 32);
+	assert_memory_equal(s0, s1, 32);
+	assert_int_equal(count_entries(dir), 2);	/* no temporary left */
+	/* without force, an existing secret key alone stops both */
+	unlink(pub);
+	assert_int_equal(ev_key_save(&n, pub, sec, NULL, false, NULL, err,
+				     sizeof err), EV_EIO);
+	assert_non_null(strstr(err, "File exists (use --force"));
+	assert_int_equal(access(pub, F_OK), -1);
+	/* and force replaces both */
+	assert_int_equal(ev_key_save(&n, pub, sec, NULL, true, NULL, err,
+				     sizeof err), 0);
+	sha_of(pub, p1);
+	sha_of(sec, s1);
+	assert_memory_not_equal(p0, p1, 32);
+	assert_memory_not_equal(s0, s1, 32);
+	ev_key_free(&k);
+	ev_key_free(&n);
+	unlink(pub);
+	unlink(sec);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -434,6 +635,9 @@ int main(void)
 		cmocka_unit_test(test_sign_verify),
 		cmocka_unit_test(test_seckey),
 		cmocka_unit_test(test_keyfiles),
+		cmocka_unit_test(test_secret_memory),
+		cmocka_unit_test(test_passphrase_file),
+		cmocka_unit_test(test_key_save_replaces_whole),
 	};
 
 	if (ev_init() != 0)

@@ -159,8 +159,7 @@ static size_t verify(const char *path, const struct ev_key *k,
 {
 	struct ev_key pub = *k;
 
-	pub.has_secret = false;
-	memset(pub.sk, 0, sizeof pub.sk);
+	pub.secret = NULL;	/* the public half only: no reference taken */
 	if (ev_verify_path(path, &pub, 1, rep, err, sizeof err) != 0)
 		fail_msg("verify could not run: %s", err);
 	return rep->nproblems;
@@ -826,6 +825,123 @@ static void test_fsync_failure(void **state)
 	}
 }
 
+/* The spool refuses to open (EV_EPERM or EV_EIO) with a message that
+ * contains want. */
+static void expect_refused(const char *dir, int rc, const char *want)
+{
+	struct ev_spool_config c;
+	struct ev_spool *s;
+
+	site(&c, dir);
+	c.sync = policy;
+	assert_int_equal(ev_spool_open(&s, &c, err, sizeof err), rc);
+	assert_null(s);
+	if (!strstr(err, want))
+		fail_msg("wanted \"%s\" in: %s", want, err);
+}
+
+static void touch(const char *path)
+{
+	int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+
+	assert_true(fd >= 0);
+	close(fd);
+}
+
+/* Issue 18: a link planted in the spool's place of tmp/, records/ or a
+ * shard, and a spool directory another user may write or owns, stop the
+ * open with the path named; what a link pointed at is not touched. */
+static void test_refuses_links_and_loose_dirs(void **state)
+{
+	char *d = mkdir_tmp(), *v = mkdir_tmp(), p[512], q[512], w[600];
+	struct ev_spool *s = open_spool(d, NULL, 0);
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(stage_read(s, 0), 0);
+	assert_int_equal(ev_spool_commit(s, err, sizeof err), 0);
+	ev_spool_close(s);
+	/* v: someone else's directory, with files named like ours */
+	snprintf(p, sizeof p, "%s/000000000007.rec.minisig", v);
+	touch(p);
+	snprintf(q, sizeof q, "%s/camera.key", v);
+	touch(q);
+
+	/* tmp -> v: emptying tmp/ used to delete v's files */
+	snprintf(w, sizeof w, "%s/tmp", d);
+	assert_int_equal(rmdir(w), 0);
+	assert_int_equal(symlink(v, w), 0);
+	expect_refused(d, EV_EPERM, "/tmp: is a symbolic link, not a "
+		       "directory");
+	assert_int_equal(stat(q, &st), 0);
+	assert_int_equal(unlink(w), 0);
+	assert_int_equal(mkdir(w, 0750), 0);
+
+	/* records -> v */
+	snprintf(w, sizeof w, "%s/records", d);
+	snprintf(p, sizeof p, "%s/records.real", d);
+	assert_int_equal(rename(w, p), 0);
+	assert_int_equal(symlink(v, w), 0);
+	expect_refused(d, EV_EPERM, "/records: is a symbolic link");
+	assert_int_equal(unlink(w), 0);
+	assert_int_equal(rename(p, w), 0);
+
+	/* a higher shard -> v: scanned first, its leftovers used to go */
+	snprintf(w, sizeof w, "%s/records/00000003", d);
+	assert_int_equal(symlink(v, w), 0);
+	expect_refused(d, EV_EPERM, "/records/00000003: is a symbolic link");
+	snprintf(p, sizeof p, "%s/000000000007.rec.minisig", v);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(unlink(w), 0);
+	touch(w);
+	expect_refused(d, EV_EIO, "/records/00000003: not a directory");
+	assert_int_equal(unlink(w), 0);
+
+	/* the spool root as a link, also when named with a trailing / */
+	snprintf(w, sizeof w, "%s.link", d);
+	assert_int_equal(symlink(d, w), 0);
+	expect_refused(w, EV_EPERM, ".link: is a symbolic link");
+	strcat(w, "/");
+	expect_refused(w, EV_EPERM, ".link: is a symbolic link");
+	w[strlen(w) - 1] = '\0';
+	assert_int_equal(unlink(w), 0);
+
+	/* modes: group or others may write */
+	assert_int_equal(chmod(d, 0777), 0);
+	expect_refused(d, EV_EPERM, "spool directory permissions 0777 are "
+		       "too open");
+	assert_int_equal(chmod(d, 0750), 0);
+	snprintf(w, sizeof w, "%s/records", d);
+	assert_int_equal(chmod(w, 0770), 0);
+	expect_refused(d, EV_EPERM, "/records: spool directory permissions "
+		       "0770 are too open");
+	assert_int_equal(chmod(w, 0750), 0);
+	snprintf(w, sizeof w, "%s/tmp", d);
+	assert_int_equal(chmod(w, 0702), 0);
+	expect_refused(d, EV_EPERM, "/tmp: spool directory permissions 0702 "
+		       "are too open");
+	assert_int_equal(chmod(w, 0750), 0);
+	snprintf(w, sizeof w, "%s/records/00000000", d);
+	assert_int_equal(chmod(w, 0757), 0);
+	expect_refused(d, EV_EPERM, "/records/00000000: spool directory "
+		       "permissions 0757 are too open");
+	assert_int_equal(chmod(w, 0750), 0);
+	/* another owner (needs root to make) */
+	if (geteuid() == 0) {
+		assert_int_equal(chown(d, 65534, 65534), 0);
+		expect_refused(d, EV_EPERM, "spool directory is owned by uid "
+			       "65534, not by this process's user (uid 0)");
+		assert_int_equal(chown(d, 0, 0), 0);
+	}
+	/* all put right: it opens, and the chain goes on */
+	s = open_spool(d, NULL, 0);
+	assert_int_equal(ev_spool_recovered(s), 1);
+	ev_spool_close(s);
+	expect_ok(d, 1);
+	rm_tree(d);
+	rm_tree(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -840,6 +956,7 @@ int main(void)
 		cmocka_unit_test(test_tamper),
 		cmocka_unit_test(test_resigned_record),
 		cmocka_unit_test(test_clock_report),
+		cmocka_unit_test(test_refuses_links_and_loose_dirs),
 		/* the same with per-file fsync (parallel) */
 		cmocka_unit_test_setup(test_commit_reopen, use_fsync),
 		cmocka_unit_test_setup(test_enospc_every_write, use_fsync),
