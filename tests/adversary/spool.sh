@@ -107,6 +107,8 @@ fresh tmplink; rmdir "$S/tmp" 2>/dev/null || rm -rf "$S/tmp"; ln -s /etc "$S/tmp
 verdict "tmp replaced by a link" 1 "FAILED unexpected-file 0" $K "$S"
 fresh fifo; rm "$(rp "$S" 15 .rec)"; mkfifo "$(rp "$S" 15 .rec)"
 verdict "a record replaced by a FIFO: named, no hang" 1 "FAILED unreadable 15" $K "$S"
+check "...its successor's link is not taken for a gap ('records 16..15', finding 20)" \
+	bash -c "! grep -q 'missing-records' '$OUT'"
 fresh shard; mv "$S/records/00000000" "$S/records/0000000x"
 verdict "a shard renamed out of the pattern" 1 "FAILED missing-records" $K "$S"
 
