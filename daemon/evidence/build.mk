@@ -28,6 +28,7 @@ $(EV_BENCH_SIGN): $(call obj_of,tests/evidence/bench_sign.c) $(call lib_of,anpre
 	$(CC) $(OPTFLAGS) -o $@ $^ $(LDFLAGS) -lsodium
 BENCH_PREREQS += $(BUILD)/bin/anpr-keygen $(EV_FILL) $(EV_BENCH_SIGN)
 $(eval $(call add_bench,evidence,tests/evidence/bench.sh $(BUILD)))
+$(eval $(call add_bench,evidence-ledger,tests/evidence/bench-ledger $(BUILD)))
 
 .PHONY: lint-evidence
 LINT_TARGETS += lint-evidence
