@@ -276,7 +276,7 @@ static int export_to(const struct ev_vreport *rep, const char *root,
 		     const char *out, size_t lo, size_t hi, uint64_t from,
 		     uint64_t to)
 {
-	char part[1100], err[1024], err2[1024];
+	char part[1100], err[1024] = "", err2[1024] = "";
 	struct ev_tar *t = NULL;
 	int rc;
 

@@ -44,7 +44,7 @@ void ev_safe_text(char *dst, size_t cap, const char *src)
 			esc[0] = (char)*p;
 			l = 1;
 		} else if (*p == '\\') {
-			memcpy(esc, "\\\\", 2);
+			esc[0] = esc[1] = '\\';
 			l = 2;
 		} else {
 			snprintf(esc, sizeof esc, "\\x%02x", *p);

@@ -34,7 +34,7 @@ static int parse_head(const char *text, struct anchor *a)
 	if (sscanf(text, "format=%31[^\n]\nchain_id=%31[^\n]\nchain_seq=%llu\n"
 		   "record_hash=%79[^\n]\nkey_id=%31[^\n]\n", fmt, chain, &seq,
 		   rh, kid) != 5 ||
-	    (strcmp(fmt, EV_HEAD_FORMAT) && strcmp(fmt, EV_HEAD_FORMAT_V1)) ||
+	    (strcmp(fmt, EV_HEAD_FORMAT) != 0 && strcmp(fmt, EV_HEAD_FORMAT_V1) != 0) ||
 	    ev_value_check(EV_K_HEX16, chain) || ev_value_check(EV_K_HEX16, kid) ||
 	    ev_value_check(EV_K_HASH, rh) || ev_unhex(rh, a->hash, EV_HASH_LEN))
 		return -1;

@@ -54,7 +54,8 @@ static int parse_manifest(struct vctx *c, const char *path, char *text,
 			goto bad;
 		*v++ = '\0';
 		if (n == 0) {
-			if (strcmp(line, "format") || strcmp(v, EV_BUNDLE_FORMAT))
+			if (strcmp(line, "format") != 0 ||
+			    strcmp(v, EV_BUNDLE_FORMAT) != 0)
 				goto bad;
 			continue;
 		}
@@ -110,7 +111,8 @@ static void check_manifest(struct vctx *c, const char *root)
 		return;
 	}
 	free(text);
-	if (strcmp(m.camera, r->camera_id) || strcmp(m.chain, r->chain_id))
+	if (strcmp(m.camera, r->camera_id) != 0 ||
+	    strcmp(m.chain, r->chain_id) != 0)
 		ev_v_problem(c, 0, EV_P_MANIFEST, path, "says camera %s chain "
 			     "%s, the records are camera %s chain %s", m.camera,
 			     m.chain, r->camera_id, r->chain_id);
@@ -165,7 +167,7 @@ static int cmp_listed(const void *a, const void *b)
 static void check_one_file(struct vctx *c, const char *root, const char *rel,
 			   struct listed *l, size_t nl)
 {
-	struct listed key, *hit;
+	struct listed key = { .found = false }, *hit;
 	char path[1100];
 
 	snprintf(key.name, sizeof key.name, "%s", rel);

@@ -193,7 +193,7 @@ static bool check_one_head(struct vctx *c, const char *root, uint64_t seq,
 			 "prev_head_seq=%llu\n", fmt, chain, hseq, rh, kid,
 			 pseq);
 	if (n < (v1 ? 5 : 6) || (!v1 && strcmp(fmt, EV_HEAD_FORMAT) != 0) ||
-	    hseq != seq || strlen(canon) != len || memcmp(canon, text, len) ||
+	    hseq != seq || strlen(canon) != len || memcmp(canon, text, len) != 0 ||
 	    ev_value_check(EV_K_HASH, rh) || ev_value_check(EV_K_HEX16, chain)) {
 		ev_v_problem(c, 0, EV_P_HEAD, path, "not a valid %s file",
 			     EV_HEAD_FORMAT);
