@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * anprstore.h - the back office's evidential store on PostgreSQL (libpq):
+ * the camera register, the records exactly as signed, per-chain holdings
+ * and the quarantine. docs/backoffice.md is the design; the schema is
+ * backoffice/sql/. One struct anpr_store is one database connection: not
+ * shared between threads (anpr-ingest keeps one per worker thread).
+ *
+ * Every function returns 0, or a negative ANPR_STORE_E* with err (errlen
+ * bytes) saying why in words that name the object (camera id, record id),
+ * never a VRM or a location.
+ */
+#ifndef ANPR_STORE_H
+#define ANPR_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ANPR_STORE_EIO		-1	/* database unreachable, query failed:
+					   transient, answer 503 */
+#define ANPR_STORE_ENOENT	-2	/* no such camera, record, ... */
+#define ANPR_STORE_EEXIST	-3	/* already there (see the function) */
+#define ANPR_STORE_EINVAL	-4	/* bad argument */
+#define ANPR_STORE_ENOMEM	-5
+
+struct anpr_store;
+
+/* conninfo: a libpq connection string ("host=127.0.0.1 port=5433
+ * dbname=anpr user=anpr_ingest"). */
+int anpr_store_open(struct anpr_store **st, const char *conninfo, char *err,
+		    size_t errlen);
+void anpr_store_close(struct anpr_store *st);
+
+/* Apply backoffice/sql/NNNN_*.sql files of dir in order, each in its own
+ * transaction, recording name and SHA-256 in schema_migrations; an applied
+ * file whose SHA-256 changed is ANPR_STORE_EINVAL. *applied: how many were
+ * applied now. */
+int anpr_store_migrate(struct anpr_store *st, const char *dir, int *applied,
+		       char *err, size_t errlen);
+
+/* ------------------------------------------------------ camera register */
+
+struct anpr_camera {
+	char camera_id[33];
+	bool mobile;			/* in a police vehicle; else fixed */
+	bool retired;
+	char site_id[65];		/* restricted: never logged */
+	double site_lat, site_lon;
+	int site_bearing_deg;
+};
+
+/* A public key of a camera: the minisign public key line (56 base64
+ * characters) and its key id (16 upper-case hex digits). */
+struct anpr_camera_key {
+	char key_id[17];
+	char public_key_b64[57];
+	bool revoked;
+};
+
+int anpr_store_camera_add(struct anpr_store *st, const struct anpr_camera *c,
+			  char *err, size_t errlen);
+int anpr_store_camera_get(struct anpr_store *st, const char *camera_id,
+			  struct anpr_camera *c, char *err, size_t errlen);
+/* EEXIST if the key is already registered for this camera. */
+int anpr_store_camera_key_add(struct anpr_store *st, const char *camera_id,
+			      const char *public_key_b64,
+			      const char *via_record_id /* rotation, or NULL */,
+			      char *err, size_t errlen);
+/* Up to cap keys of the camera (revoked ones too, flagged); *n found. */
+int anpr_store_camera_keys(struct anpr_store *st, const char *camera_id,
+			   struct anpr_camera_key *keys, size_t cap, size_t *n,
+			   char *err, size_t errlen);
+/* fingerprint: SHA-256 of the certificate's DER, 64 lower-case hex. */
+int anpr_store_cert_add(struct anpr_store *st, const char *camera_id,
+			const char *fingerprint, const char *subject,
+			int64_t not_after_unix, char *err, size_t errlen);
+int anpr_store_cert_revoke(struct anpr_store *st, const char *fingerprint,
+			   char *err, size_t errlen);
+/* The camera of an active certificate (not revoked, not expired at now,
+ * camera not retired): ENOENT otherwise. */
+int anpr_store_cert_camera(struct anpr_store *st, const char *fingerprint,
+			   int64_t now_unix, char camera_id[33], char *err,
+			   size_t errlen);
+
+/* ------------------------------------------------------------- records */
+
+enum anpr_link {
+	ANPR_LINK_PENDING = 0,		/* the previous record is not held */
+	ANPR_LINK_VERIFIED = 1,		/* it is, and prev_hash matches */
+};
+
+/* A record that passed every check of docs/backoffice.md ("Ingest"). The
+ * byte buffers are the files exactly as received (and signed). */
+struct anpr_stored_record {
+	const char *record_id, *camera_id, *chain_id;
+	uint64_t chain_seq;
+	const char *type;		/* read, heartbeat, checkpoint, ... */
+	int64_t time_utc_us;		/* microseconds since the epoch, UTC */
+	uint8_t sha256[32];
+	uint8_t prev_hash[32];
+	const void *rec;	size_t rec_len;
+	const void *sig;	size_t sig_len;
+	const void *newsig;	size_t newsig_len;	/* rotation, or 0 */
+	/* reads (NULL otherwise) */
+	const char *vrm, *vrm_key, *region, *hotlist, *hotlist_entry;
+	double confidence;
+	const uint8_t *plate_sha256, *overview_sha256;	/* or NULL */
+	const char *site_id;
+	/* checkpoints */
+	uint64_t cp_first, cp_last;
+	uint8_t merkle_root[32];
+	bool sig_ok;
+	const char *cert_fingerprint;
+};
+
+/* What the store holds under a record id, if anything. */
+struct anpr_held {
+	bool held;
+	uint8_t sha256[32];
+	char chain_id[17];
+	uint64_t chain_seq;
+};
+int anpr_store_record_held(struct anpr_store *st, const char *record_id,
+			   struct anpr_held *h, char *err, size_t errlen);
+/* The SHA-256 and prev_hash of the record at (chain_id, seq), if held. */
+int anpr_store_chain_record(struct anpr_store *st, const char *chain_id,
+			    uint64_t seq, bool *held, uint8_t sha256[32],
+			    uint8_t prev_hash[32], char *err, size_t errlen);
+
+/* Insert the record in one transaction, committed before return (the
+ * day's partition is made if needed): record_index, records, the chain's
+ * holdings, the link flag of this record and of its successor if held.
+ * EEXIST: the record id is already held (the caller compares hashes). */
+int anpr_store_record_put(struct anpr_store *st,
+			  const struct anpr_stored_record *r, char *err,
+			  size_t errlen);
+
+/* ---------------------------------------------------------- quarantine */
+
+struct anpr_quarantined {
+	const char *cert_fingerprint, *camera_id;	/* camera_id may be "" */
+	const char *record_id, *claimed_sha256_hex;	/* as claimed, or "" */
+	const char *reason;		/* a code of docs/backoffice.md */
+	const char *detail;		/* words; never a VRM or location */
+	const void *rec;	size_t rec_len;
+	const void *sig;	size_t sig_len;
+	const void *newsig;	size_t newsig_len;
+	const char *image_paths;	/* where the received images were kept */
+};
+int anpr_store_quarantine(struct anpr_store *st,
+			  const struct anpr_quarantined *q, char *err,
+			  size_t errlen);
+
+/* ---------------------------------------------------------------- gaps */
+
+struct anpr_gap {
+	char camera_id[33], chain_id[17];
+	uint64_t first_missing, last_missing;
+	int64_t open_since_unix;	/* when the record after it arrived */
+};
+/* Gaps open since before older_than_unix; up to cap, *n found. */
+int anpr_store_gaps(struct anpr_store *st, int64_t older_than_unix,
+		    struct anpr_gap *gaps, size_t cap, size_t *n, char *err,
+		    size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
