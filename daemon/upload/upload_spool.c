@@ -149,6 +149,16 @@ long upload_scan(const char *dir, struct upload_item **items, uint64_t *head,
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(sub, sizeof(sub), "%s/%s", recdir, e->d_name);
+		/* only the writer's shards (8 digits, real directories): a link
+		 * in their place would have records deleted elsewhere */
+		{
+			struct stat st;
+
+			if (strlen(e->d_name) != 8 ||
+			    strspn(e->d_name, "0123456789") != 8 ||
+			    lstat(sub, &st) || !S_ISDIR(st.st_mode))
+				continue;
+		}
 		sd = opendir(sub);
 		if (!sd)
 			continue;
@@ -249,9 +259,49 @@ static int write_line_sync(const char *path, int flags, const char *text, char *
 	return close(fd);
 }
 
+/* A marker line may name only a file of a record in a spool shard,
+ * .../records/NNNNNNNN/SSSSSSSSSSSS followed by .rec, .rec.minisig,
+ * .rec.new.minisig, .plate.jpg or .overview.jpg, in a shard and records/
+ * that are directories, not links: the marker lives in the state
+ * directory, and a line planted there (or a shard replaced by a link to
+ * the key directory) must not make anpr-upload delete anything else. */
+static int deletable(const char *path)
+{
+	static const char *const sfx[] = {
+		".rec", ".rec.minisig", ".rec.new.minisig", ".plate.jpg",
+		".overview.jpg",
+	};
+	const char *name = strrchr(path, '/'), *shard, *records;
+	char dir[1600];
+	struct stat st;
+	size_t i;
+
+	if (!name || name == path || strstr(path, "/../") || strstr(path, "/./"))
+		return 0;
+	for (shard = name - 1; shard > path && shard[-1] != '/'; shard--)
+		;
+	if (shard == path || name - shard != 8 ||
+	    strspn(shard, "0123456789") != 8 || shard - path < 9 ||
+	    strncmp(shard - 9, "/records/", 9) != 0 ||
+	    strspn(name + 1, "0123456789") != 12)
+		return 0;
+	for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++)
+		if (strcmp(name + 13, sfx[i]) == 0)
+			break;
+	if (i == sizeof(sfx) / sizeof(sfx[0]))
+		return 0;
+	records = shard - 1;
+	snprintf(dir, sizeof(dir), "%.*s", (int)(name - path), path);
+	if (lstat(dir, &st) || !S_ISDIR(st.st_mode))
+		return 0;
+	snprintf(dir, sizeof(dir), "%.*s", (int)(records - path), path);
+	return lstat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 /* Deletes the files listed in the marker (one path a line), syncs each
  * directory they were in (once per run of files in the same directory),
- * removes the marker. */
+ * removes the marker. A line that names anything but a record's file
+ * stops it before anything is deleted. */
 static int finish_delete(const char *marker, char *err, size_t errlen)
 {
 	char path[1600], last[1600] = "";
@@ -259,6 +309,18 @@ static int finish_delete(const char *marker, char *err, size_t errlen)
 
 	if (!f)
 		return errno == ENOENT ? 0 : -1;
+	while (fgets(path, sizeof(path), f)) {
+		path[strcspn(path, "\n")] = '\0';
+		if (path[0] && !deletable(path)) {
+			snprintf(err, errlen, "%s: names %.600s, which is not a file "
+				 "of a record in a spool shard (or is reached through a "
+				 "link): refusing to delete anything it lists", marker,
+				 path);
+			fclose(f);
+			return -1;
+		}
+	}
+	rewind(f);
 	while (fgets(path, sizeof(path), f)) {
 		path[strcspn(path, "\n")] = '\0';
 		if (!path[0])

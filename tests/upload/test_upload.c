@@ -201,16 +201,19 @@ static void group_commit_deletes_after_the_ledger(void **state)
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/records", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
 	for (int d = 0; d < 2; d++) {
-		snprintf(path, sizeof(path), "%s/d%d", dir, d);
+		snprintf(path, sizeof(path), "%s/records/%08d", dir, d);
 		assert_int_equal(mkdir(path, 0700), 0);
 	}
 	for (int i = 0; i < 5; i++) {
 		v[i] = item((uint64_t)i + 1, 0);
 		v[i].nfiles = 2;
-		snprintf(v[i].files[0], sizeof(v[i].files[0]), "%s/d%d/%d.rec", dir, i % 2, i);
-		snprintf(v[i].files[1], sizeof(v[i].files[1]), "%s/d%d/%d.rec.minisig", dir,
-			 i % 2, i);
+		snprintf(v[i].files[0], sizeof(v[i].files[0]), "%s/records/%08d/%012d.rec",
+			 dir, i % 2, i + 1);
+		snprintf(v[i].files[1], sizeof(v[i].files[1]),
+			 "%s/records/%08d/%012d.rec.minisig", dir, i % 2, i + 1);
 		touch(v[i].files[0]);
 		touch(v[i].files[1]);
 		batch[i] = &v[i];
@@ -238,6 +241,42 @@ static void group_commit_deletes_after_the_ledger(void **state)
 	assert_int_not_equal(stat(v[3].files[1], &st), 0);
 	assert_int_not_equal(stat(path, &st), 0);
 
+	/* a marker naming anything but a record's file (the key, a path
+	 * through a shard replaced by a link): nothing deleted, said */
+	{
+		char key[1600], link[1600], victim[1600];
+		const char *bad[3];
+
+		snprintf(key, sizeof(key), "%s/camera.key", dir);
+		touch(key);
+		snprintf(victim, sizeof(victim), "%s/elsewhere", dir);
+		assert_int_equal(mkdir(victim, 0700), 0);
+		snprintf(link, sizeof(link), "%s/records/00000009", dir);
+		assert_int_equal(symlink(victim, link), 0);
+		snprintf(victim + strlen(victim), sizeof(victim) - strlen(victim),
+			 "/000000000001.rec");
+		touch(victim);
+		snprintf(link + strlen(link), sizeof(link) - strlen(link),
+			 "/000000000001.rec");
+		bad[0] = key;
+		bad[1] = link;
+		bad[2] = "/etc/../tmp/records/00000000/000000000001.rec";
+		for (int i = 0; i < 3; i++) {
+			touch(v[0].files[0]);
+			f = fopen(path, "w");
+			assert_non_null(f);
+			fprintf(f, "%s\n%s\n", v[0].files[0], bad[i]);
+			fclose(f);
+			assert_int_equal(upload_recover(dir, err, sizeof(err)), -1);
+			assert_non_null(strstr(err, "refusing to delete anything"));
+			assert_int_equal(stat(v[0].files[0], &st), 0);
+		}
+		assert_int_equal(stat(key, &st), 0);
+		assert_int_equal(stat(victim, &st), 0);
+		unlink(path);
+		unlink(v[0].files[0]);
+	}
+
 	/* a state directory that cannot be written: nothing deleted */
 	touch(v[1].files[0]);
 	snprintf(path, sizeof(path), "%s/missing", dir);
@@ -249,9 +288,19 @@ static void group_commit_deletes_after_the_ledger(void **state)
 	snprintf(path, sizeof(path), "%s/%s", dir, UPLOAD_LEDGER);
 	unlink(path);
 	for (int d = 0; d < 2; d++) {
-		snprintf(path, sizeof(path), "%s/d%d", dir, d);
+		snprintf(path, sizeof(path), "%s/records/%08d", dir, d);
 		rmdir(path);
 	}
+	snprintf(path, sizeof(path), "%s/records/00000009", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/records", dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/camera.key", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/elsewhere/000000000001.rec", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/elsewhere", dir);
+	rmdir(path);
 	assert_int_equal(rmdir(dir), 0);
 }
 
