@@ -14,8 +14,9 @@ LINT_DIRS += backoffice/ingest
 # The daemon needs the store library, built on branch bo-store; until that
 # is merged (backoffice/store/build.mk), only the library above is built.
 ifneq ($(wildcard backoffice/store/build.mk),)
-INGEST_LDLIBS := -lmicrohttpd -lgnutls -lpq -lsodium -lpthread
-$(eval $(call add_prog,anpr-ingest,backoffice/ingest/anpr_ingest_main.c,anpringest anprstore anprevidence anprdcore,$(INGEST_LDLIBS)))
+include backoffice/store/build.mk
+INGEST_LDLIBS := $(ANPRSTORE_LDLIBS) -lmicrohttpd -lgnutls -lsystemd -lpthread
+$(eval $(call add_prog,anpr-ingest,backoffice/ingest/anpr_ingest_main.c,anpringest $(ANPRSTORE_LIBS),$(INGEST_LDLIBS)))
 
 .PHONY: install-ingest
 install-ingest: $(BUILD)/bin/anpr-ingest

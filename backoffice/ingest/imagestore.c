@@ -108,7 +108,7 @@ static bool same_bytes(int dir, const char *name, const void *data,
 			ssize_t n = read(fd, buf, sizeof buf);
 
 			if (n <= 0 || off + (size_t)n > len ||
-			    memcmp(buf, (const char *)data + off, (size_t)n))
+			    memcmp(buf, (const char *)data + off, (size_t)n) != 0)
 				same = false;
 			else
 				off += (size_t)n;
