@@ -99,6 +99,18 @@ int anpr_store_camera_keys(struct anpr_store *st, const char *camera_id,
 int anpr_store_cert_add(struct anpr_store *st, const char *camera_id,
 			const char *fingerprint, const char *subject,
 			int64_t not_after_unix, char *err, size_t errlen);
+/* A client certificate of a camera, as registered. */
+struct anpr_camera_cert {
+	char fingerprint[65];
+	char subject[256];		/* truncated if longer */
+	int64_t not_after_unix;
+	bool revoked;
+};
+/* Up to cap certificates of the camera (revoked ones too), oldest first;
+ * *n found. */
+int anpr_store_camera_certs(struct anpr_store *st, const char *camera_id,
+			    struct anpr_camera_cert *certs, size_t cap,
+			    size_t *n, char *err, size_t errlen);
 /* ENOENT if unknown, EEXIST if revoked already. */
 int anpr_store_cert_revoke(struct anpr_store *st, const char *fingerprint,
 			   char *err, size_t errlen);

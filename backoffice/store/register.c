@@ -343,6 +343,44 @@ int anpr_store_cert_add(struct anpr_store *st, const char *camera_id,
 	return rc;
 }
 
+int anpr_store_camera_certs(struct anpr_store *st, const char *camera_id,
+			    struct anpr_camera_cert *certs, size_t cap,
+			    size_t *n, char *err, size_t errlen)
+{
+	struct sparams p;
+	PGresult *r;
+	int rc;
+	size_t rows;
+
+	*n = 0;
+	CHECK_CAMERA(camera_id);
+	rc = st_ready(st, err, errlen);
+	if (rc)
+		return rc;
+	sp_init(&p);
+	sp_text(&p, camera_id);
+	r = st_exec(st, "reading camera certificates",
+		    "SELECT fingerprint_sha256, subject, "
+		    "extract(epoch FROM not_after)::bigint, revoked_at IS NOT NULL "
+		    "FROM anpr.camera_certs WHERE camera_id = $1 "
+		    "ORDER BY added_at, fingerprint_sha256", &p, &rc, err, errlen);
+	if (!r)
+		return rc;
+	rows = (size_t)PQntuples(r);
+	for (size_t i = 0; i < rows && i < cap; i++) {
+		memset(&certs[i], 0, sizeof certs[i]);
+		snprintf(certs[i].fingerprint, sizeof certs[i].fingerprint, "%s",
+			 PQgetvalue(r, (int)i, 0));
+		snprintf(certs[i].subject, sizeof certs[i].subject, "%s",
+			 PQgetvalue(r, (int)i, 1));
+		certs[i].not_after_unix = st_i64(r, (int)i, 2);
+		certs[i].revoked = PQgetvalue(r, (int)i, 3)[0] == 't';
+	}
+	*n = rows < cap ? rows : cap;
+	PQclear(r);
+	return 0;
+}
+
 int anpr_store_cert_revoke(struct anpr_store *st, const char *fingerprint,
 			   char *err, size_t errlen)
 {
