@@ -5,7 +5,7 @@ $(eval $(call add_suite,unit,systemd-units,tests/systemd/check-units))
 .PHONY: install-systemd
 install-systemd:
 	install -d $(DESTDIR)$(UNITDIR)
-	for u in anprd anpr-upload; do \
+	for u in anprd anpr-upload anpr-ingest; do \
 		sed 's|@BINDIR@|$(BINDIR)|g' systemd/$$u.service > $(DESTDIR)$(UNITDIR)/$$u.service; \
 		chmod 644 $(DESTDIR)$(UNITDIR)/$$u.service; \
 	done

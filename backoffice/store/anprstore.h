@@ -27,11 +27,20 @@ extern "C" {
 #define ANPR_STORE_EEXIST	-3	/* already there (see the function) */
 #define ANPR_STORE_EINVAL	-4	/* bad argument */
 #define ANPR_STORE_ENOMEM	-5
+#define ANPR_STORE_ECHAIN	-6	/* the record disagrees with what the
+					   store holds of its chain: prev_hash
+					   or the successor's prev_hash, the
+					   chain position held by another
+					   record, a checkpoint's Merkle root,
+					   the chain's camera. Nothing stored:
+					   quarantine it, answer 409 */
 
 struct anpr_store;
 
 /* conninfo: a libpq connection string ("host=127.0.0.1 port=5433
- * dbname=anpr user=anpr_ingest"). */
+ * dbname=anpr user=anpr_ingest"). A connection lost later (the database
+ * restarted) is re-made at the next call; the call that found it lost
+ * returns ANPR_STORE_EIO. */
 int anpr_store_open(struct anpr_store **st, const char *conninfo, char *err,
 		    size_t errlen);
 void anpr_store_close(struct anpr_store *st);
@@ -45,13 +54,16 @@ int anpr_store_migrate(struct anpr_store *st, const char *dir, int *applied,
 
 /* ------------------------------------------------------ camera register */
 
+/* A fixed camera has a site; a mobile one may. With site_id "" the
+ * position is not stored; camera_get gives NAN, NAN, -1 for a position or
+ * bearing not stored. */
 struct anpr_camera {
 	char camera_id[33];
 	bool mobile;			/* in a police vehicle; else fixed */
 	bool retired;
 	char site_id[65];		/* restricted: never logged */
 	double site_lat, site_lon;
-	int site_bearing_deg;
+	int site_bearing_deg;		/* 0-359, or -1: none */
 };
 
 /* A public key of a camera: the minisign public key line (56 base64
@@ -62,8 +74,13 @@ struct anpr_camera_key {
 	bool revoked;
 };
 
+/* EEXIST if the camera id is registered already. */
 int anpr_store_camera_add(struct anpr_store *st, const struct anpr_camera *c,
 			  char *err, size_t errlen);
+/* From now on its certificates no longer identify it (its records stay);
+ * ENOENT if unknown, EEXIST if retired already. */
+int anpr_store_camera_retire(struct anpr_store *st, const char *camera_id,
+			     char *err, size_t errlen);
 int anpr_store_camera_get(struct anpr_store *st, const char *camera_id,
 			  struct anpr_camera *c, char *err, size_t errlen);
 /* EEXIST if the key is already registered for this camera. */
@@ -71,6 +88,9 @@ int anpr_store_camera_key_add(struct anpr_store *st, const char *camera_id,
 			      const char *public_key_b64,
 			      const char *via_record_id /* rotation, or NULL */,
 			      char *err, size_t errlen);
+/* ENOENT if the camera has no such key, EEXIST if revoked already. */
+int anpr_store_camera_key_revoke(struct anpr_store *st, const char *camera_id,
+				 const char *key_id, char *err, size_t errlen);
 /* Up to cap keys of the camera (revoked ones too, flagged); *n found. */
 int anpr_store_camera_keys(struct anpr_store *st, const char *camera_id,
 			   struct anpr_camera_key *keys, size_t cap, size_t *n,
@@ -79,13 +99,39 @@ int anpr_store_camera_keys(struct anpr_store *st, const char *camera_id,
 int anpr_store_cert_add(struct anpr_store *st, const char *camera_id,
 			const char *fingerprint, const char *subject,
 			int64_t not_after_unix, char *err, size_t errlen);
+/* A client certificate of a camera, as registered. */
+struct anpr_camera_cert {
+	char fingerprint[65];
+	char subject[256];		/* truncated if longer */
+	int64_t not_after_unix;
+	bool revoked;
+};
+/* Up to cap certificates of the camera (revoked ones too), oldest first;
+ * *n found. */
+int anpr_store_camera_certs(struct anpr_store *st, const char *camera_id,
+			    struct anpr_camera_cert *certs, size_t cap,
+			    size_t *n, char *err, size_t errlen);
+/* ENOENT if unknown, EEXIST if revoked already. */
 int anpr_store_cert_revoke(struct anpr_store *st, const char *fingerprint,
 			   char *err, size_t errlen);
 /* The camera of an active certificate (not revoked, not expired at now,
- * camera not retired): ENOENT otherwise. */
+ * camera not retired): ENOENT otherwise, err saying which. */
 int anpr_store_cert_camera(struct anpr_store *st, const char *fingerprint,
 			   int64_t now_unix, char camera_id[33], char *err,
 			   size_t errlen);
+
+/* ------------------------------------------------------------ holdings */
+
+/* What the store holds of a chain (table chains). */
+struct anpr_chain_holding {
+	char camera_id[33];
+	uint64_t last_seq, held, contiguous_to, covered_to;
+	int64_t oldest_gap_since_unix;	/* 0: no gap */
+};
+/* ENOENT if no record of the chain is held. */
+int anpr_store_chain_holding(struct anpr_store *st, const char *chain_id,
+			     struct anpr_chain_holding *h, char *err,
+			     size_t errlen);
 
 /* ------------------------------------------------------------- records */
 
@@ -106,19 +152,23 @@ struct anpr_stored_record {
 	const void *rec;	size_t rec_len;
 	const void *sig;	size_t sig_len;
 	const void *newsig;	size_t newsig_len;	/* rotation, or 0 */
-	/* reads (NULL otherwise) */
+	/* reads (NULL otherwise). vrm as in the record; the store keeps it
+	 * normalised (daemon/anprd/vrm.c: upper case, no blanks) with its
+	 * look-alike key. vrm_key may be NULL (the store folds vrm); if
+	 * given it must be that fold (EINVAL otherwise). */
 	const char *vrm, *vrm_key, *region, *hotlist, *hotlist_entry;
 	double confidence;
 	const uint8_t *plate_sha256, *overview_sha256;	/* or NULL */
 	const char *site_id;
-	/* checkpoints */
+	/* checkpoints: first_seq, last_seq (< chain_seq), merkle_root */
 	uint64_t cp_first, cp_last;
 	uint8_t merkle_root[32];
 	bool sig_ok;
 	const char *cert_fingerprint;
 };
 
-/* What the store holds under a record id, if anything. */
+/* What the store holds under a record id, if anything (held false and
+ * return 0 if nothing). */
 struct anpr_held {
 	bool held;
 	uint8_t sha256[32];
@@ -127,15 +177,22 @@ struct anpr_held {
 };
 int anpr_store_record_held(struct anpr_store *st, const char *record_id,
 			   struct anpr_held *h, char *err, size_t errlen);
-/* The SHA-256 and prev_hash of the record at (chain_id, seq), if held. */
+/* The SHA-256 and prev_hash of the record at (chain_id, seq), if held
+ * (*held false and return 0 if not). */
 int anpr_store_chain_record(struct anpr_store *st, const char *chain_id,
 			    uint64_t seq, bool *held, uint8_t sha256[32],
 			    uint8_t prev_hash[32], char *err, size_t errlen);
 
 /* Insert the record in one transaction, committed before return (the
  * day's partition is made if needed): record_index, records, the chain's
- * holdings, the link flag of this record and of its successor if held.
- * EEXIST: the record id is already held (the caller compares hashes). */
+ * holdings, the link flag of this record and of its successor if held,
+ * the checkpoints this record completes (their records marked covered).
+ * Puts to one chain are serialised (a row lock on the chain), so two
+ * neighbours arriving at once still find each other.
+ * EEXIST: the record id is already held (the caller compares hashes).
+ * ECHAIN: see above; err names the record, chain and position.
+ * EIO: not stored, or (connection lost at COMMIT) perhaps stored: a retry
+ * then gets EEXIST with the same hash, which is the acknowledgement. */
 int anpr_store_record_put(struct anpr_store *st,
 			  const struct anpr_stored_record *r, char *err,
 			  size_t errlen);
@@ -163,7 +220,9 @@ struct anpr_gap {
 	uint64_t first_missing, last_missing;
 	int64_t open_since_unix;	/* when the record after it arrived */
 };
-/* Gaps open since before older_than_unix; up to cap, *n found. */
+/* Gaps open since before older_than_unix, oldest first; up to cap of
+ * them in gaps, *n of them given (a gap before the first record held
+ * counts: chains start at 1). */
 int anpr_store_gaps(struct anpr_store *st, int64_t older_than_unix,
 		    struct anpr_gap *gaps, size_t cap, size_t *n, char *err,
 		    size_t errlen);

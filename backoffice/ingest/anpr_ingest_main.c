@@ -1,0 +1,873 @@
+// SPDX-License-Identifier: MIT
+/*
+ * anpr-ingest - the back office's receiving daemon (issue 17): the server
+ * side of docs/upload-protocol.md, version 1, unchanged. HTTPS only, on
+ * libmicrohttpd with GnuTLS; the camera is known by its client
+ * certificate; each record is checked (ingest_check.c), its images made
+ * durable (imagestore.c), the record committed to PostgreSQL (anprstore),
+ * and only then acknowledged. Refusals go to the quarantine with the bytes
+ * received. No HTTP, TLS or multipart parsing is written here.
+ *
+ * Logs: one line per event on stderr (the journal under systemd); they
+ * name cameras, records, reasons, never a VRM or a location.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "anprstore.h"
+#include "evidence.h"
+#include "imagestore.h"
+#include "ingest_check.h"
+
+#define PATH_RECORDS	"/v1/records"
+#define MAX_THREADS	64
+
+static struct {
+	const char *conninfo;
+	struct imagestore images;
+	size_t image_max;
+	unsigned threads;
+} cfg;
+
+/* ------------------------------------------------ one store per thread */
+
+/* anprstore connections are not shared between threads (anprstore.h):
+ * each MHD worker opens its own on first use and keeps it in a
+ * thread-specific slot, whose destructor closes it when MHD_stop_daemon
+ * ends the worker; after a failure it is dropped, so that the next
+ * request reconnects (PostgreSQL restarted, a connection cut). */
+static pthread_key_t store_key;
+static pthread_once_t store_once = PTHREAD_ONCE_INIT;
+
+static void store_dtor(void *p)
+{
+	anpr_store_close(p);
+}
+
+static void store_key_make(void)
+{
+	if (pthread_key_create(&store_key, store_dtor) != 0)
+		abort();
+}
+
+static struct anpr_store *thread_store(char *err, size_t errlen)
+{
+	struct anpr_store *st;
+
+	pthread_once(&store_once, store_key_make);
+	st = pthread_getspecific(store_key);
+	if (st)
+		return st;
+	if (anpr_store_open(&st, cfg.conninfo, err, errlen) != 0)
+		return NULL;
+	pthread_setspecific(store_key, st);
+	return st;
+}
+
+static void thread_store_failed(void)
+{
+	struct anpr_store *st;
+
+	pthread_once(&store_once, store_key_make);
+	st = pthread_getspecific(store_key);
+	if (st) {
+		pthread_setspecific(store_key, NULL);
+		anpr_store_close(st);
+	}
+}
+
+/* ------------------------------------------------------------ logging */
+
+__attribute__((format(printf, 1, 2)))
+static void ilog(const char *fmt, ...)
+{
+	char line[1400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	/* one write per line, so that threads' lines do not interleave */
+	fprintf(stderr, "anpr-ingest: %s\n", line);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char line[512], safe[600];
+
+	(void)cls;
+	vsnprintf(line, sizeof line, fmt, ap);
+	line[strcspn(line, "\n")] = '\0';
+	ev_safe_text(safe, sizeof safe, line);
+	fprintf(stderr, "anpr-ingest: http: %s\n", safe);
+}
+
+/* ------------------------------------------------------------ requests */
+
+struct req {
+	char camera_id[33];
+	char fingerprint[EV_HASH_HEX + 1];
+	struct MHD_PostProcessor *pp;
+	uint8_t *buf[IP_COUNT];
+	size_t len[IP_COUNT];
+	size_t got[IP_COUNT];		/* bytes received, kept or not */
+	bool seen[IP_COUNT];
+	size_t total;
+	char malformed[256];
+};
+
+static void req_free(struct req *r)
+{
+	if (!r)
+		return;
+	if (r->pp)
+		MHD_destroy_post_processor(r->pp);
+	for (int i = 0; i < IP_COUNT; i++)
+		free(r->buf[i]);
+	free(r);
+}
+
+__attribute__((format(printf, 2, 3)))
+static void req_malformed(struct req *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->malformed[0])
+		return;			/* the first complaint is the one */
+	va_start(ap, fmt);
+	vsnprintf(r->malformed, sizeof r->malformed, fmt, ap);
+	va_end(ap);
+}
+
+static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind,
+			       const char *key, const char *filename,
+			       const char *content_type,
+			       const char *transfer_encoding, const char *data,
+			       uint64_t off, size_t size)
+{
+	struct req *r = cls;
+	enum ingest_part_id id = ingest_part_by_name(key);
+	size_t limit, keep;
+
+	(void)kind; (void)filename; (void)content_type; (void)transfer_encoding;
+	if (id == IP_COUNT) {
+		char safe[80];
+
+		ev_safe_text(safe, sizeof safe, key ? key : "");
+		req_malformed(r, "unknown part \"%s\"", safe);
+		return MHD_YES;		/* read on: answer once it is all in */
+	}
+	if (off == 0 && r->seen[id] && r->got[id] > 0 && size > 0) {
+		req_malformed(r, "part %s sent twice", ingest_part_names[id]);
+		return MHD_YES;
+	}
+	r->seen[id] = true;
+	r->got[id] += size;
+	limit = ingest_part_limit(id, cfg.image_max);
+	if (r->got[id] > limit) {
+		req_malformed(r, "part %s over its limit of %zu bytes",
+			      ingest_part_names[id], limit);
+		return MHD_YES;
+	}
+	if (!r->buf[id]) {
+		r->buf[id] = malloc(limit ? limit : 1);
+		if (!r->buf[id])
+			return MHD_NO;	/* out of memory: connection closed */
+	}
+	keep = size;
+	memcpy(r->buf[id] + r->len[id], data, keep);
+	r->len[id] += keep;
+	return MHD_YES;
+}
+
+static enum MHD_Result answer(struct MHD_Connection *c, int status,
+			      const char *body)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	resp = MHD_create_response_from_buffer(strlen(body), (void *)body,
+					       MHD_RESPMEM_MUST_COPY);
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+				"application/json");
+	ret = MHD_queue_response(c, (unsigned)status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result answer_error(struct MHD_Connection *c, int status,
+				    const char *code, const char *detail)
+{
+	char body[1600];
+
+	if (ingest_error_json(code, detail, body, sizeof body) < 0)
+		snprintf(body, sizeof body, "{\"error\": \"%s\"}", code);
+	return answer(c, status, body);
+}
+
+/* The camera of the connection's client certificate: 0, or the status to
+ * answer (403: no certificate, not verified, unknown; 503: the store). */
+static int identify(struct MHD_Connection *c, struct req *r, char *why,
+		    size_t whylen)
+{
+	const union MHD_ConnectionInfo *ci;
+	const gnutls_datum_t *peers;
+	gnutls_session_t s;
+	unsigned int status = 0, n = 0;
+	uint8_t fp[EV_HASH_LEN];
+	struct anpr_store *st;
+	char err[512];
+	int rc;
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (!ci || !ci->tls_session) {
+		snprintf(why, whylen, "no TLS session");
+		return 403;
+	}
+	s = (gnutls_session_t)ci->tls_session;
+	peers = gnutls_certificate_get_peers(s, &n);
+	if (!peers || n == 0) {
+		snprintf(why, whylen, "no client certificate");
+		return 403;
+	}
+	/* the chain to the camera CA (--client-ca), validity dates included */
+	rc = gnutls_certificate_verify_peers2(s, &status);
+	if (rc != GNUTLS_E_SUCCESS || status != 0) {
+		gnutls_datum_t out = { NULL, 0 };
+
+		if (rc == GNUTLS_E_SUCCESS &&
+		    gnutls_certificate_verification_status_print(
+			    status, GNUTLS_CRT_X509, &out, 0) == 0) {
+			snprintf(why, whylen, "client certificate not "
+				 "verified: %s", (const char *)out.data);
+			gnutls_free(out.data);
+		} else {
+			snprintf(why, whylen, "client certificate not "
+				 "verified: %s", gnutls_strerror(rc));
+		}
+		return 403;
+	}
+	ev_sha256(peers[0].data, peers[0].size, fp);
+	ev_hex(fp, EV_HASH_LEN, r->fingerprint);
+	st = thread_store(err, sizeof err);
+	if (!st) {
+		snprintf(why, whylen, "database: %s", err);
+		return 503;
+	}
+	rc = anpr_store_cert_camera(st, r->fingerprint, (int64_t)time(NULL),
+				    r->camera_id, err, sizeof err);
+	if (rc == ANPR_STORE_ENOENT) {
+		snprintf(why, whylen, "certificate %s is not an active camera "
+			 "certificate: %s", r->fingerprint, err);
+		return 403;
+	}
+	if (rc != 0) {
+		thread_store_failed();
+		snprintf(why, whylen, "certificate %s: database: %s",
+			 r->fingerprint, err);
+		return 503;
+	}
+	return 0;
+}
+
+/* ------------------------------------------- lookups for ingest_check */
+
+static int lk_held(void *ctx, const char *id, struct anpr_held *h, char *err,
+		   size_t errlen)
+{
+	int rc = anpr_store_record_held(ctx, id, h, err, errlen);
+
+	if (rc == ANPR_STORE_ENOENT) {
+		memset(h, 0, sizeof *h);
+		return 0;
+	}
+	return rc;
+}
+
+static int lk_keys(void *ctx, const char *cam, struct anpr_camera_key *k,
+		   size_t cap, size_t *n, char *err, size_t errlen)
+{
+	int rc = anpr_store_camera_keys(ctx, cam, k, cap, n, err, errlen);
+
+	if (rc == ANPR_STORE_ENOENT) {
+		*n = 0;
+		return 0;
+	}
+	return rc;
+}
+
+static int lk_chain(void *ctx, const char *chain, uint64_t seq, bool *held,
+		    uint8_t sha[32], uint8_t prev[32], char *err,
+		    size_t errlen)
+{
+	int rc = anpr_store_chain_record(ctx, chain, seq, held, sha, prev, err,
+					 errlen);
+
+	if (rc == ANPR_STORE_ENOENT) {
+		*held = false;
+		return 0;
+	}
+	return rc;
+}
+
+/* -------------------------------------------------------- the outcome */
+
+static void utc_day(char day[11])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(day, 11, "%Y-%m-%d", &tm);
+}
+
+/* What was refused goes to the quarantine with the bytes received (the
+ * images too, under quarantine/DAY). 0, or -1: the quarantine could not
+ * be written, and the caller answers 503 so that the camera sends it
+ * again (a refusal is never lost silently). */
+static int quarantine(struct anpr_store *st, const struct req *r,
+		      const struct ingest_request *rq,
+		      const struct ingest_verdict *v, const char *record_id)
+{
+	char area[32], day[11], paths[600] = "", rel[256], err[768];
+	struct anpr_quarantined q;
+	int damaged;
+
+	utc_day(day);
+	snprintf(area, sizeof area, "quarantine/%s", day);
+	for (int i = IP_PLATE; i <= IP_OVERVIEW; i++) {
+		size_t o = strlen(paths);
+
+		if (!rq->part[i].present)
+			continue;
+		if (imagestore_put(&cfg.images, area, rq->part[i].data,
+				   rq->part[i].len, rel, sizeof rel, &damaged,
+				   err, sizeof err) != 0) {
+			ilog("ERROR quarantine of record %s: %s", record_id,
+			     err);
+			return -1;
+		}
+		snprintf(paths + o, sizeof paths - o, "%s%s=%s",
+			 o ? " " : "", ingest_part_names[i], rel);
+	}
+	memset(&q, 0, sizeof q);
+	q.cert_fingerprint = r->fingerprint;
+	q.camera_id = r->camera_id;
+	q.record_id = record_id;
+	q.claimed_sha256_hex = rq->claimed_sha256 ? rq->claimed_sha256 : "";
+	q.reason = v->reason;
+	q.detail = v->detail;
+	q.rec = rq->part[IP_RECORD].data;
+	q.rec_len = rq->part[IP_RECORD].len;
+	q.sig = rq->part[IP_SIGNATURE].data;
+	q.sig_len = rq->part[IP_SIGNATURE].len;
+	q.newsig = rq->part[IP_NEW_SIGNATURE].data;
+	q.newsig_len = rq->part[IP_NEW_SIGNATURE].len;
+	q.image_paths = paths;
+	if (anpr_store_quarantine(st, &q, err, sizeof err) != 0) {
+		ilog("ERROR quarantine of record %s (camera %s, %s): %s",
+		     record_id, r->camera_id, v->reason, err);
+		thread_store_failed();
+		return -1;
+	}
+	return 0;
+}
+
+/* Images durable, then the record committed. 0, or the status to answer
+ * (503) with why filled in; *dup set when the store already held it. */
+static int store_record(struct anpr_store *st, const struct req *r,
+			const struct ingest_request *rq,
+			const struct ingest_verdict *v, char *why,
+			size_t whylen)
+{
+	const struct ev_record *e = &v->rec;
+	struct anpr_stored_record s;
+	uint8_t plate[32], over[32], root[32];
+	char day[11], rel[256], err[768];
+	int64_t us;
+	int damaged, rc;
+
+	if (ingest_time_us(e->v[EV_F_TIME], &us, day) != 0) {
+		snprintf(why, whylen, "record %s: time_utc unreadable",
+			 e->v[EV_F_RECORD_ID]);
+		return 503;
+	}
+	for (int i = IP_PLATE; i <= IP_OVERVIEW; i++) {
+		if (!rq->part[i].present)
+			continue;
+		rc = imagestore_put(&cfg.images, day, rq->part[i].data,
+				    rq->part[i].len, rel, sizeof rel, &damaged,
+				    err, sizeof err);
+		if (rc != 0) {
+			snprintf(why, whylen, "record %s: %s",
+				 e->v[EV_F_RECORD_ID], err);
+			return 503;
+		}
+		if (damaged)
+			ilog("WARNING record %s: %s", e->v[EV_F_RECORD_ID], err);
+	}
+	memset(&s, 0, sizeof s);
+	s.record_id = e->v[EV_F_RECORD_ID];
+	s.camera_id = e->v[EV_F_CAMERA_ID];
+	s.chain_id = e->v[EV_F_CHAIN_ID];
+	s.chain_seq = ev_record_u64(e, EV_F_CHAIN_SEQ);
+	s.type = ev_type_names[e->type];
+	s.time_utc_us = us;
+	memcpy(s.sha256, v->sha256, 32);
+	memcpy(s.prev_hash, v->prev_hash, 32);
+	s.rec = rq->part[IP_RECORD].data;
+	s.rec_len = rq->part[IP_RECORD].len;
+	s.sig = rq->part[IP_SIGNATURE].data;
+	s.sig_len = rq->part[IP_SIGNATURE].len;
+	if (v->newsig_checked) {
+		s.newsig = rq->part[IP_NEW_SIGNATURE].data;
+		s.newsig_len = rq->part[IP_NEW_SIGNATURE].len;
+	}
+	s.site_id = e->v[EV_F_SITE_ID];
+	if (e->type == EV_READ) {
+		s.vrm = e->v[EV_F_VRM];
+		s.vrm_key = NULL;	/* the store folds it (vrm.c's rule) */
+		s.region = e->v[EV_F_REGION];
+		s.hotlist = e->v[EV_F_HOTLIST];
+		s.hotlist_entry = e->v[EV_F_HOTLIST_ENTRY];
+		s.confidence = strtod(e->v[EV_F_CONFIDENCE], NULL);
+		if (strcmp(e->v[EV_F_PLATE_HASH], EV_NONE) != 0 &&
+		    ev_unhex(e->v[EV_F_PLATE_HASH], plate, 32) == 0)
+			s.plate_sha256 = plate;
+		if (strcmp(e->v[EV_F_OVERVIEW_HASH], EV_NONE) != 0 &&
+		    ev_unhex(e->v[EV_F_OVERVIEW_HASH], over, 32) == 0)
+			s.overview_sha256 = over;
+	}
+	if (e->type == EV_CHECKPOINT) {
+		s.cp_first = ev_record_u64(e, EV_F_FIRST_SEQ);
+		s.cp_last = ev_record_u64(e, EV_F_LAST_SEQ);
+		if (ev_unhex(e->v[EV_F_MERKLE_ROOT], root, 32) == 0)
+			memcpy(s.merkle_root, root, 32);
+	}
+	s.sig_ok = true;
+	s.cert_fingerprint = r->fingerprint;
+	/* a rotation's new key is registered first: if the record then
+	 * fails to commit, the camera sends it again and the key is there
+	 * (EEXIST); the other order could hold a rotation whose key is not
+	 * registered */
+	if (v->add_key) {
+		rc = anpr_store_camera_key_add(st, r->camera_id, v->new_key_b64,
+					       s.record_id, err, sizeof err);
+		if (rc != 0 && rc != ANPR_STORE_EEXIST) {
+			thread_store_failed();
+			snprintf(why, whylen, "record %s: new key: %s",
+				 s.record_id, err);
+			return 503;
+		}
+	}
+	rc = anpr_store_record_put(st, &s, err, sizeof err);
+	if (rc == ANPR_STORE_EEXIST)
+		return 1;		/* another upload of it won the race */
+#ifdef ANPR_STORE_ECHAIN	/* the store's extension of anprstore.h */
+	if (rc == ANPR_STORE_ECHAIN) {
+		/* the store, holding the chain's row lock, found what the
+		 * checks could not see yet (a neighbour stored meanwhile) */
+		snprintf(why, whylen, "%s", err);
+		return 409;
+	}
+#endif
+	if (rc != 0) {
+		thread_store_failed();
+		snprintf(why, whylen, "record %s: database: %s", s.record_id,
+			 err);
+		return 503;
+	}
+	return 0;
+}
+
+static enum MHD_Result finish(struct MHD_Connection *c, struct req *r)
+{
+	struct ingest_request rq;
+	struct ingest_verdict *v;
+	struct ingest_lookup lk = { NULL, lk_held, lk_keys, lk_chain };
+	struct anpr_store *st;
+	char err[768], why[1200], body[512], idsafe[160];
+	const char *record_id;
+	enum MHD_Result ret;
+	int rc;
+
+	memset(&rq, 0, sizeof rq);
+	rq.camera_id = r->camera_id;
+	rq.idempotency_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+							 "Idempotency-Key");
+	rq.claimed_sha256 = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+							"X-ANPR-Record-SHA256");
+	for (int i = 0; i < IP_COUNT; i++)
+		rq.part[i] = (struct ingest_part){ r->buf[i], r->len[i],
+						   r->seen[i] };
+	rq.malformed = r->malformed[0] ? r->malformed : NULL;
+	st = thread_store(err, sizeof err);
+	if (!st) {
+		ilog("UNAVAILABLE camera %s: database: %s", r->camera_id, err);
+		return answer_error(c, 503, "unavailable", "database unavailable");
+	}
+	v = malloc(sizeof *v);
+	if (!v)
+		return answer_error(c, 503, "unavailable", "out of memory");
+	lk.ctx = st;
+	ingest_check(&rq, &lk, v);
+	ev_safe_text(idsafe, sizeof idsafe,
+		     v->parsed ? v->rec.v[EV_F_RECORD_ID]
+			       : rq.idempotency_key ? rq.idempotency_key : "");
+	record_id = idsafe;
+	switch (v->outcome) {
+	case INGEST_OK:
+		rc = store_record(st, r, &rq, v, why, sizeof why);
+		if (rc == 1) {
+			/* held meanwhile: the same bytes or a conflict */
+			ingest_check(&rq, &lk, v);
+			if (v->outcome == INGEST_OK) {
+				snprintf(why, sizeof why, "record %s: held "
+					 "and not held at once", record_id);
+				rc = 503;
+			} else if (v->outcome != INGEST_DUPLICATE) {
+				goto refused;
+			} else {
+				goto duplicate;
+			}
+		}
+		if (rc == 409) {
+			v->outcome = INGEST_REFUSED;
+			v->status = 409;
+			v->reason = strstr(why, "Merkle") ? INGEST_R_CHECKPOINT
+							   : INGEST_R_CHAIN;
+			snprintf(v->detail, sizeof v->detail, "%.600s", why);
+			goto refused;
+		}
+		if (rc != 0) {
+			ilog("UNAVAILABLE camera %s: %s", r->camera_id, why);
+			ret = answer_error(c, 503, "unavailable", why);
+			break;
+		}
+		ingest_ack_json(v->rec.v[EV_F_RECORD_ID], v->sha256_hex, body,
+				sizeof body);
+		ilog("stored camera %s record %s (%s%s)", r->camera_id,
+		     record_id, ev_type_names[v->rec.type],
+		     v->link_verified ? ", linked" : ", link pending");
+		ret = answer(c, 201, body);
+		break;
+	case INGEST_DUPLICATE:
+duplicate:
+		ingest_ack_json(v->rec.v[EV_F_RECORD_ID], v->sha256_hex, body,
+				sizeof body);
+		ilog("duplicate camera %s record %s: acknowledged again",
+		     r->camera_id, record_id);
+		ret = answer(c, 200, body);
+		break;
+	case INGEST_REFUSED:
+refused:
+		if (quarantine(st, r, &rq, v, record_id) != 0) {
+			ret = answer_error(c, 503, "unavailable",
+					   "the refusal could not be recorded");
+			break;
+		}
+		ilog("REFUSED camera %s record %s: %s (%d): %s", r->camera_id,
+		     record_id, v->reason, v->status, v->detail);
+		ret = answer_error(c, v->status, v->reason, v->detail);
+		break;
+	default:
+		thread_store_failed();
+		ilog("UNAVAILABLE camera %s record %s: %s", r->camera_id,
+		     record_id, v->detail);
+		ret = answer_error(c, 503, "unavailable", v->detail);
+		break;
+	}
+	free(v);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
+				  const char *url, const char *method,
+				  const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
+{
+	struct req *r = *con_cls;
+
+	(void)cls; (void)version;
+	if (!r) {
+		const char *ct;
+		char why[700];
+		int status;
+
+		/* the headers: who, and what; the body is not read yet */
+		if (strcmp(url, PATH_RECORDS) != 0)
+			return answer_error(c, 404, "not-found", "no such endpoint");
+		if (strcmp(method, "POST") != 0)
+			return answer_error(c, 405, "method", "POST only");
+		r = calloc(1, sizeof *r);
+		if (!r)
+			return MHD_NO;
+		status = identify(c, r, why, sizeof why);
+		if (status) {
+			ilog("%s connection refused: %s",
+			     status == 403 ? "FORBIDDEN" : "UNAVAILABLE", why);
+			free(r);
+			return answer_error(c, status, status == 403
+					    ? "forbidden" : "unavailable",
+					    status == 403
+					    ? "client certificate not accepted"
+					    : "database unavailable");
+		}
+		ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						 MHD_HTTP_HEADER_CONTENT_TYPE);
+		if (ct && strncasecmp(ct, MHD_HTTP_POST_ENCODING_MULTIPART_FORMDATA,
+				      strlen(MHD_HTTP_POST_ENCODING_MULTIPART_FORMDATA)) == 0)
+			r->pp = MHD_create_post_processor(c, 16384, on_part, r);
+		if (!r->pp)
+			req_malformed(r, "the body is not multipart/form-data");
+		*con_cls = r;
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		size_t cap = 0;
+
+		for (int i = 0; i < IP_COUNT; i++)
+			cap += ingest_part_limit((enum ingest_part_id)i,
+						 cfg.image_max);
+		r->total += *upload_data_size;
+		if (r->total > cap + 65536) {
+			/* far more than any record: stop reading it at all */
+			ilog("REFUSED camera %s: request body over %zu bytes, "
+			     "connection closed", r->camera_id, cap + 65536);
+			return MHD_NO;
+		}
+		if (r->pp && MHD_post_process(r->pp, upload_data,
+					      *upload_data_size) != MHD_YES)
+			req_malformed(r, "the multipart body cannot be parsed");
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	return finish(c, r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)cls; (void)c; (void)toe;
+	req_free(*con_cls);
+	*con_cls = NULL;
+}
+
+/* ---------------------------------------------------------------- main */
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: anpr-ingest --cert PEM --key PEM --client-ca PEM "
+		"--db CONNINFO --images DIR\n"
+		"                   [--listen ADDR] [--port N] [--port-file F] "
+		"[--threads N] [--max-image BYTES]\n");
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	char *buf, err[512];
+
+	if (ev_read_file(path, 1 << 20, &buf, len, err, sizeof err) != 0) {
+		fprintf(stderr, "anpr-ingest: %s\n", err);
+		return NULL;
+	}
+	return buf;
+}
+
+static bool parse_size(const char *s, unsigned long long lo,
+		       unsigned long long hi, unsigned long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return !errno && end != s && !*end && *out >= lo && *out <= hi;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "cert", 1, NULL, 'c' }, { "key", 1, NULL, 'k' },
+		{ "client-ca", 1, NULL, 'a' }, { "db", 1, NULL, 'd' },
+		{ "images", 1, NULL, 'i' }, { "listen", 1, NULL, 'l' },
+		{ "port", 1, NULL, 'p' }, { "port-file", 1, NULL, 'P' },
+		{ "threads", 1, NULL, 't' }, { "max-image", 1, NULL, 'm' },
+		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 }
+	};
+	const char *certp = NULL, *keyp = NULL, *cap = NULL, *imagesp = NULL;
+	const char *listen_addr = "127.0.0.1", *port_file = NULL;
+	unsigned long long port = 8443, ull;
+	char *cert, *key, *ca, err[768];
+	size_t len;
+	struct sockaddr_storage ss;
+	struct MHD_Daemon *d;
+	sigset_t sigs;
+	int o, sig;
+
+	cfg.threads = 4;
+	cfg.image_max = 8u << 20;
+	cfg.conninfo = getenv("ANPR_INGEST_DB");
+	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'c': certp = optarg; break;
+		case 'k': keyp = optarg; break;
+		case 'a': cap = optarg; break;
+		case 'd': cfg.conninfo = optarg; break;
+		case 'i': imagesp = optarg; break;
+		case 'l': listen_addr = optarg; break;
+		case 'P': port_file = optarg; break;
+		case 'p':
+			if (!parse_size(optarg, 0, 65535, &port)) {
+				fprintf(stderr, "anpr-ingest: --port '%s': not "
+					"a port number from 0 to 65535\n", optarg);
+				return 2;
+			}
+			break;
+		case 't':
+			if (!parse_size(optarg, 1, MAX_THREADS, &ull)) {
+				fprintf(stderr, "anpr-ingest: --threads '%s': "
+					"not a number from 1 to %d\n", optarg,
+					MAX_THREADS);
+				return 2;
+			}
+			cfg.threads = (unsigned)ull;
+			break;
+		case 'm':
+			if (!parse_size(optarg, 1024, 256ull << 20, &ull)) {
+				fprintf(stderr, "anpr-ingest: --max-image '%s': "
+					"not a number of bytes from 1024 to "
+					"268435456\n", optarg);
+				return 2;
+			}
+			cfg.image_max = (size_t)ull;
+			break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (!certp || !keyp || !cap || !cfg.conninfo || !imagesp) {
+		fprintf(stderr, "anpr-ingest: --cert, --key, --client-ca, --db "
+			"(or ANPR_INGEST_DB) and --images are required\n");
+		usage(stderr);
+		return 2;
+	}
+	/* the process holds the TLS server key: no core dumps of it */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+		fprintf(stderr, "anpr-ingest: cannot turn core dumps off: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	if (ev_init() != 0) {
+		fprintf(stderr, "anpr-ingest: libsodium cannot be initialised\n");
+		return 1;
+	}
+	if (imagestore_open(&cfg.images, imagesp, err, sizeof err) != 0) {
+		fprintf(stderr, "anpr-ingest: %s\n", err);
+		return 1;
+	}
+	cert = slurp(certp, &len);
+	key = slurp(keyp, &len);
+	ca = slurp(cap, &len);
+	if (!cert || !key || !ca)
+		return 1;
+	memset(&ss, 0, sizeof ss);
+	{
+		struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
+
+		if (inet_pton(AF_INET, listen_addr, &a4->sin_addr) == 1) {
+			a4->sin_family = AF_INET;
+			a4->sin_port = htons((uint16_t)port);
+		} else if (inet_pton(AF_INET6, listen_addr, &a6->sin6_addr) == 1) {
+			a6->sin6_family = AF_INET6;
+			a6->sin6_port = htons((uint16_t)port);
+		} else {
+			fprintf(stderr, "anpr-ingest: --listen '%s': not an "
+				"IPv4 or IPv6 address\n", listen_addr);
+			return 2;
+		}
+	}
+	/* signals are taken by sigwait below, in this thread only */
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
+			     MHD_USE_TLS | MHD_USE_ERROR_LOG |
+			     (((struct sockaddr *)&ss)->sa_family == AF_INET6
+			      ? MHD_USE_IPv6 : 0),
+			     (uint16_t)port, NULL, NULL, on_request, NULL,
+			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+			     MHD_OPTION_HTTPS_MEM_CERT, cert,
+			     MHD_OPTION_HTTPS_MEM_KEY, key,
+			     MHD_OPTION_HTTPS_MEM_TRUST, ca,
+			     MHD_OPTION_HTTPS_PRIORITIES,
+			     "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
+			     MHD_OPTION_THREAD_POOL_SIZE, cfg.threads,
+			     MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+			     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+			     MHD_OPTION_END);
+	if (!d) {
+		fprintf(stderr, "anpr-ingest: cannot serve HTTPS on %s port "
+			"%llu (address in use, or the certificate, key or CA "
+			"refused by GnuTLS)\n", listen_addr, port);
+		return 1;
+	}
+	memset(key, 0, strlen(key));	/* MHD has its own copy by now */
+	free(key);
+	{
+		const union MHD_DaemonInfo *di =
+			MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+		unsigned bound = di ? di->port : (unsigned)port;
+
+		if (port_file) {
+			char tmp[4200];
+			FILE *f;
+
+			snprintf(tmp, sizeof tmp, "%s.tmp", port_file);
+			f = fopen(tmp, "w");
+			if (!f || fprintf(f, "%u\n", bound) < 0 || fclose(f) ||
+			    rename(tmp, port_file)) {
+				fprintf(stderr, "anpr-ingest: %s: %s\n",
+					port_file, strerror(errno));
+				MHD_stop_daemon(d);
+				return 1;
+			}
+		}
+		ilog("serving HTTPS on %s port %u, %u threads, images in %s",
+		     listen_addr, bound, cfg.threads, imagesp);
+	}
+	sd_notify(0, "READY=1");
+	do {
+		if (sigwait(&sigs, &sig) != 0)
+			sig = SIGTERM;
+	} while (sig != SIGINT && sig != SIGTERM);
+	sd_notify(0, "STOPPING=1");
+	ilog("stopping (signal %d)", sig);
+	MHD_stop_daemon(d);
+	imagestore_close(&cfg.images);
+	free(cert);
+	free(ca);
+	return 0;
+}

@@ -1,0 +1,27 @@
+# backoffice/ingest: anpr-ingest, the back office's receiving daemon (issue
+# 17, docs/backoffice.md). libanpringest is its pure checks and the image
+# store; the daemon adds libmicrohttpd (HTTPS, client certificates) and the
+# store (libanprstore, backoffice/store). tests/ingest/build.mk includes
+# this file; the guard makes a second inclusion harmless.
+ifndef INGEST_BUILD_MK
+INGEST_BUILD_MK := 1
+include daemon/evidence/build.mk
+INCLUDES += -Ibackoffice/ingest -Ibackoffice/store
+INGEST_SRCS := backoffice/ingest/ingest_check.c backoffice/ingest/imagestore.c
+$(eval $(call add_lib,anpringest,$(INGEST_SRCS)))
+LINT_DIRS += backoffice/ingest
+
+# The daemon needs the store library, built on branch bo-store; until that
+# is merged (backoffice/store/build.mk), only the library above is built.
+ifneq ($(wildcard backoffice/store/build.mk),)
+include backoffice/store/build.mk
+INGEST_LDLIBS := $(ANPRSTORE_LDLIBS) -lmicrohttpd -lgnutls -lsystemd -lpthread
+$(eval $(call add_prog,anpr-ingest,backoffice/ingest/anpr_ingest_main.c,anpringest $(ANPRSTORE_LIBS),$(INGEST_LDLIBS)))
+
+.PHONY: install-ingest
+install-ingest: $(BUILD)/bin/anpr-ingest
+	install -D -m 0755 $(BUILD)/bin/anpr-ingest $(DESTDIR)$(BINDIR)/anpr-ingest
+	install -D -m 0644 man/anpr-ingest.8 $(DESTDIR)$(MANDIR)/man8/anpr-ingest.8
+INSTALL_TARGETS += install-ingest
+endif
+endif

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * imagestore.h - the back office's image files, content-addressed:
+ * ROOT/AREA/ab/<sha256>.jpg, where AREA is the capture day (YYYY-MM-DD)
+ * or quarantine/YYYY-MM-DD (the day received), and ab the first two hex
+ * digits of the SHA-256. So `sha256sum` of a file prints its own name,
+ * which is the value in the signed record (docs/backoffice.md).
+ *
+ * A file is durable when imagestore_put returns 0: written to a temporary
+ * file beside its name, fsync'd, renamed into place, and the directory
+ * fsync'd (with every directory made for it). A file of that name already
+ * there is left, once its size and SHA-256 show it has these bytes.
+ */
+#ifndef ANPR_IMAGESTORE_H
+#define ANPR_IMAGESTORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define IMAGESTORE_EIO		-1	/* write, sync or rename failed */
+#define IMAGESTORE_ENOSPC	-2	/* disk (or quota) full */
+#define IMAGESTORE_EINVAL	-3	/* bad area name */
+
+struct imagestore {
+	int rootfd;			/* the root directory, O_PATH */
+	char root[4096];
+};
+
+/* Open ROOT (it must exist: the service's state directory). */
+int imagestore_open(struct imagestore *is, const char *root, char *err,
+		    size_t errlen);
+void imagestore_close(struct imagestore *is);
+
+/* Store data (len bytes) under area: "YYYY-MM-DD" or
+ * "quarantine/YYYY-MM-DD". rel (relcap bytes) gets the file's path
+ * relative to the root. A file already there with other bytes (damaged on
+ * disk: its name is its content's hash) is moved aside as NAME.damaged-T
+ * and replaced, and err says so with *damaged set. */
+int imagestore_put(const struct imagestore *is, const char *area,
+		   const void *data, size_t len, char *rel, size_t relcap,
+		   int *damaged, char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

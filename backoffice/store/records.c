@@ -1,0 +1,730 @@
+// SPDX-License-Identifier: MIT
+/*
+ * records.c - the records as signed, their chains' holdings and link
+ * flags, checkpoints, quarantine and gaps (docs/backoffice.md, "The
+ * records", "Gaps"). Errors name the record id, chain and position: a
+ * record id is CAMERA-CHAIN-SEQ, never a VRM or location.
+ */
+#include "store_int.h"
+
+#include "evidence.h"
+#include "vrm.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DAY_US 86400000000LL
+
+static const uint8_t zero_hash[32];
+
+static int token_ok(const char *s, size_t max)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n == 0 || n > max)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      (c >= '0' && c <= '9') || strchr("_.:+-", c)))
+			return 0;
+	}
+	return 1;
+}
+
+static int chain_id_ok(const char *s)
+{
+	return s && strlen(s) == 16 && strspn(s, "0123456789ABCDEF") == 16;
+}
+
+int anpr_store_record_held(struct anpr_store *st, const char *record_id,
+			   struct anpr_held *h, char *err, size_t errlen)
+{
+	struct sparams p;
+	PGresult *r;
+	int rc;
+
+	memset(h, 0, sizeof *h);
+	if (!token_ok(record_id, 64)) {
+		st_err(err, errlen, "record id: not 1-64 of [A-Za-z0-9_.:+-]");
+		return ANPR_STORE_EINVAL;
+	}
+	rc = st_ready(st, err, errlen);
+	if (rc)
+		return rc;
+	sp_init(&p);
+	sp_text(&p, record_id);
+	r = st_exec(st, "looking up a record",
+		    "SELECT encode(sha256, 'hex'), chain_id, chain_seq "
+		    "FROM anpr.record_index WHERE record_id = $1", &p, &rc, err,
+		    errlen);
+	if (!r)
+		return rc;
+	if (PQntuples(r) == 1) {
+		h->held = true;
+		st_hash(r, 0, 0, h->sha256);
+		snprintf(h->chain_id, sizeof h->chain_id, "%s", PQgetvalue(r, 0, 1));
+		h->chain_seq = (uint64_t)st_i64(r, 0, 2);
+	}
+	PQclear(r);
+	return 0;
+}
+
+int anpr_store_chain_record(struct anpr_store *st, const char *chain_id,
+			    uint64_t seq, bool *held, uint8_t sha256[32],
+			    uint8_t prev_hash[32], char *err, size_t errlen)
+{
+	struct sparams p;
+	PGresult *r;
+	int rc;
+
+	*held = false;
+	if (!chain_id_ok(chain_id) || seq < 1 || seq > INT64_MAX) {
+		st_err(err, errlen, "chain position: chain id not 16 upper-case hex "
+				    "digits, or sequence number not 1..2^63-1");
+		return ANPR_STORE_EINVAL;
+	}
+	rc = st_ready(st, err, errlen);
+	if (rc)
+		return rc;
+	sp_init(&p);
+	sp_text(&p, chain_id);
+	sp_u64(&p, seq);
+	r = st_exec(st, "looking up a chain position",
+		    "SELECT encode(sha256, 'hex'), encode(prev_hash, 'hex') "
+		    "FROM anpr.record_index WHERE chain_id = $1 AND chain_seq = $2::bigint",
+		    &p, &rc, err, errlen);
+	if (!r)
+		return rc;
+	if (PQntuples(r) == 1) {
+		*held = true;
+		st_hash(r, 0, 0, sha256);
+		st_hash(r, 0, 1, prev_hash);
+	}
+	PQclear(r);
+	return 0;
+}
+
+int anpr_store_chain_holding(struct anpr_store *st, const char *chain_id,
+			     struct anpr_chain_holding *h, char *err,
+			     size_t errlen)
+{
+	struct sparams p;
+	PGresult *r;
+	int rc;
+
+	memset(h, 0, sizeof *h);
+	if (!chain_id_ok(chain_id)) {
+		st_err(err, errlen, "chain id: not 16 upper-case hex digits");
+		return ANPR_STORE_EINVAL;
+	}
+	rc = st_ready(st, err, errlen);
+	if (rc)
+		return rc;
+	sp_init(&p);
+	sp_text(&p, chain_id);
+	r = st_exec(st, "reading a chain's holdings",
+		    "SELECT camera_id, last_seq, held, contiguous_to, covered_to, "
+		    "coalesce(extract(epoch FROM oldest_gap_since)::bigint, 0) "
+		    "FROM anpr.chains WHERE chain_id = $1", &p, &rc, err, errlen);
+	if (!r)
+		return rc;
+	if (PQntuples(r) != 1) {
+		st_err(err, errlen, "chain %s: nothing held", chain_id);
+		rc = ANPR_STORE_ENOENT;
+	} else {
+		snprintf(h->camera_id, sizeof h->camera_id, "%s", PQgetvalue(r, 0, 0));
+		h->last_seq = (uint64_t)st_i64(r, 0, 1);
+		h->held = (uint64_t)st_i64(r, 0, 2);
+		h->contiguous_to = (uint64_t)st_i64(r, 0, 3);
+		h->covered_to = (uint64_t)st_i64(r, 0, 4);
+		h->oldest_gap_since_unix = st_i64(r, 0, 5);
+	}
+	PQclear(r);
+	return rc;
+}
+
+/* ---------------------------------------------------------- record_put */
+
+/* The state of one put, so that its steps stay small functions. */
+struct put {
+	struct anpr_store *st;
+	const struct anpr_stored_record *r;
+	char *err;
+	size_t errlen;
+	int64_t day;			/* days since 1970-01-01 */
+	char vrm[EV_VRM_MAX + 1], vrm_key[EV_VRM_MAX + 1];
+	bool has_vrm;
+};
+
+static int put_check(struct put *u)
+{
+	const struct anpr_stored_record *r = u->r;
+	char *err = u->err;
+	size_t errlen = u->errlen;
+
+	if (!token_ok(r->record_id, 64)) {
+		st_err(err, errlen, "record id: not 1-64 of [A-Za-z0-9_.:+-]");
+		return ANPR_STORE_EINVAL;
+	}
+	if (!token_ok(r->camera_id, 32) || !chain_id_ok(r->chain_id) ||
+	    r->chain_seq < 1 || r->chain_seq > INT64_MAX || !token_ok(r->type, 32)) {
+		st_err(err, errlen, "record %s: camera id, chain id, sequence "
+				    "number or type malformed", r->record_id);
+		return ANPR_STORE_EINVAL;
+	}
+	if (!r->rec || !r->rec_len || !r->sig || !r->sig_len ||
+	    r->rec_len > INT32_MAX || r->sig_len > INT32_MAX ||
+	    r->newsig_len > INT32_MAX || (r->newsig_len && !r->newsig)) {
+		st_err(err, errlen, "record %s: record or signature bytes missing",
+		       r->record_id);
+		return ANPR_STORE_EINVAL;
+	}
+	if (r->time_utc_us < 0 || r->time_utc_us >= 2932897LL * DAY_US) {
+		st_err(err, errlen, "record %s: time out of range", r->record_id);
+		return ANPR_STORE_EINVAL;
+	}
+	u->day = r->time_utc_us / DAY_US;
+	if (r->vrm) {
+		int n = vrm_normalise(r->vrm, u->vrm, sizeof u->vrm, 0);
+
+		if (n < 0) {
+			st_err(err, errlen, "record %s: registration mark malformed",
+			       r->record_id);
+			return ANPR_STORE_EINVAL;
+		}
+		vrm_fold(u->vrm, (size_t)n, u->vrm_key);
+		if (r->vrm_key && strcmp(r->vrm_key, u->vrm_key) != 0) {
+			st_err(err, errlen, "record %s: vrm_key is not the look-alike "
+					    "fold of vrm (daemon/anprd/vrm.c)",
+			       r->record_id);
+			return ANPR_STORE_EINVAL;
+		}
+		u->has_vrm = true;
+	}
+	if (strcmp(r->type, "checkpoint") == 0 &&
+	    (r->cp_first < 1 || r->cp_last < r->cp_first ||
+	     r->cp_last >= r->chain_seq)) {
+		st_err(err, errlen, "record %s: checkpoint range %" PRIu64 "..%" PRIu64
+				    " not before it in its chain", r->record_id,
+		       r->cp_first, r->cp_last);
+		return ANPR_STORE_EINVAL;
+	}
+	return 0;
+}
+
+/* Run, expecting success; NULL with the error set in *rc. */
+#define X(what, sql, p) st_exec(u->st, (what), (sql), (p), rc, u->err, u->errlen)
+
+/* The chain's row, made if new and locked to the end of the transaction:
+ * puts to one chain are serialised, so that of two neighbours arriving at
+ * once the second sees the first (under READ COMMITTED each would
+ * otherwise miss the other and both stay "pending" for ever). */
+static int lock_chain(struct put *u, int64_t *contiguous_to)
+{
+	struct sparams p;
+	PGresult *res;
+	int rcv = 0, *rc = &rcv;
+
+	sp_init(&p);
+	sp_text(&p, u->r->chain_id);
+	sp_text(&p, u->r->camera_id);
+	res = X("record chain",
+		"INSERT INTO anpr.chains (chain_id, camera_id) VALUES ($1, $2) "
+		"ON CONFLICT (chain_id) DO NOTHING", &p);
+	if (!res)
+		goto fail;
+	PQclear(res);
+	sp_init(&p);
+	sp_text(&p, u->r->chain_id);
+	res = X("record chain", "SELECT camera_id, contiguous_to FROM anpr.chains "
+				"WHERE chain_id = $1 FOR UPDATE", &p);
+	if (!res)
+		goto fail;
+	if (strcmp(PQgetvalue(res, 0, 0), u->r->camera_id) != 0) {
+		st_err(u->err, u->errlen, "record %s: chain %s belongs to camera %s",
+		       u->r->record_id, u->r->chain_id, PQgetvalue(res, 0, 0));
+		PQclear(res);
+		return ANPR_STORE_ECHAIN;
+	}
+	*contiguous_to = st_i64(res, 0, 1);
+	PQclear(res);
+	return 0;
+fail:
+	if (rcv == ANPR_STORE_EINVAL) {
+		/* the camera is not in the register (foreign key) */
+		st_err(u->err, u->errlen, "record %s: camera %s not registered",
+		       u->r->record_id, u->r->camera_id);
+	}
+	return rcv;
+}
+
+/* The neighbours: this record's link flag, and the successor's link made
+ * verified if it is held. A mismatch either way is a broken chain. */
+static int links(struct put *u, const char **link)
+{
+	const struct anpr_stored_record *r = u->r;
+	struct sparams p;
+	PGresult *res;
+	int rcv = 0, *rc = &rcv;
+	uint8_t h[32];
+
+	*link = "pending";
+	if (r->chain_seq == 1) {
+		if (memcmp(r->prev_hash, zero_hash, 32) != 0) {
+			st_err(u->err, u->errlen, "record %s: first of chain %s but "
+				"its prev_hash is not zero", r->record_id, r->chain_id);
+			return ANPR_STORE_ECHAIN;
+		}
+		*link = "verified";
+	}
+	sp_init(&p);
+	sp_text(&p, r->chain_id);
+	sp_u64(&p, r->chain_seq);
+	res = X("record links",
+		"SELECT chain_seq - $2::bigint, record_id, capture_day - date '1970-01-01', "
+		"encode(sha256, 'hex'), encode(prev_hash, 'hex') FROM anpr.record_index "
+		"WHERE chain_id = $1 AND chain_seq IN ($2::bigint - 1, $2::bigint + 1)", &p);
+	if (!res)
+		return rcv;
+	for (int i = 0; i < PQntuples(res); i++) {
+		int64_t rel = st_i64(res, i, 0);
+
+		if (rel == -1) {
+			if (st_hash(res, i, 3, h) || memcmp(h, r->prev_hash, 32)) {
+				st_err(u->err, u->errlen, "record %s: prev_hash is not "
+				       "the hash of record %s held at %s/%" PRIu64,
+				       r->record_id, PQgetvalue(res, i, 1), r->chain_id,
+				       r->chain_seq - 1);
+				PQclear(res);
+				return ANPR_STORE_ECHAIN;
+			}
+			*link = "verified";
+			continue;
+		}
+		/* the successor, held already: its prev_hash names this one */
+		if (st_hash(res, i, 4, h) || memcmp(h, r->sha256, 32)) {
+			st_err(u->err, u->errlen, "record %s: the prev_hash of record %s "
+			       "held at %s/%" PRIu64 " is not this record's hash",
+			       r->record_id, PQgetvalue(res, i, 1), r->chain_id,
+			       r->chain_seq + 1);
+			PQclear(res);
+			return ANPR_STORE_ECHAIN;
+		}
+		{
+			struct sparams q;
+			PGresult *v;
+
+			sp_init(&q);
+			sp_text(&q, st_val(res, i, 2));
+			sp_text(&q, st_val(res, i, 1));
+			v = X("record link of the successor",
+			      "UPDATE anpr.records SET link = 'verified' WHERE "
+			      "capture_day = date '1970-01-01' + $1::int AND record_id = $2",
+			      &q);
+			if (!v) {
+				PQclear(res);
+				return rcv;
+			}
+			PQclear(v);
+		}
+	}
+	PQclear(res);
+	return 0;
+}
+
+static int insert_rows(struct put *u, const char *link)
+{
+	const struct anpr_stored_record *r = u->r;
+	struct sparams p;
+	PGresult *res;
+	int rcv = 0, *rc = &rcv;
+
+	sp_init(&p);
+	sp_text(&p, r->record_id);		/* 1 */
+	sp_text(&p, r->camera_id);
+	sp_text(&p, r->chain_id);
+	sp_u64(&p, r->chain_seq);
+	sp_text(&p, r->type);			/* 5 */
+	sp_i64(&p, u->day);
+	sp_bytes(&p, r->sha256, 32);
+	sp_bytes(&p, r->prev_hash, 32);
+	/* ON CONFLICT DO NOTHING: a held record id or chain position is an
+	 * answer (EEXIST, ECHAIN), not an error that aborts the transaction */
+	res = X("record index",
+		"INSERT INTO anpr.record_index (record_id, camera_id, chain_id, "
+		"chain_seq, type, capture_day, sha256, prev_hash) VALUES ($1, $2, $3, "
+		"$4::bigint, $5, date '1970-01-01' + $6::int, $7, $8) "
+		"ON CONFLICT DO NOTHING", &p);
+	if (!res)
+		return rcv;
+	if (atoi(PQcmdTuples(res)) != 1) {
+		PQclear(res);
+		sp_init(&p);
+		sp_text(&p, r->record_id);
+		res = X("record index", "SELECT 1 FROM anpr.record_index WHERE record_id = $1",
+			&p);
+		if (!res)
+			return rcv;
+		if (PQntuples(res) == 1) {
+			st_err(u->err, u->errlen, "record %s: already held", r->record_id);
+			rcv = ANPR_STORE_EEXIST;
+		} else {
+			st_err(u->err, u->errlen, "record %s: position %s/%" PRIu64
+			       " is held by another record", r->record_id, r->chain_id,
+			       r->chain_seq);
+			rcv = ANPR_STORE_ECHAIN;
+		}
+		PQclear(res);
+		return rcv;
+	}
+	PQclear(res);
+
+	sp_init(&p);
+	sp_i64(&p, u->day);			/* 1 */
+	sp_text(&p, r->record_id);
+	sp_text(&p, r->camera_id);
+	sp_text(&p, r->chain_id);
+	sp_u64(&p, r->chain_seq);		/* 5 */
+	sp_text(&p, r->type);
+	sp_i64(&p, r->time_utc_us);
+	sp_bytes(&p, r->sha256, 32);
+	sp_bytes(&p, r->prev_hash, 32);
+	sp_bytes(&p, r->rec, r->rec_len);	/* 10 */
+	sp_bytes(&p, r->sig, r->sig_len);
+	sp_bytes(&p, r->newsig_len ? r->newsig : NULL, r->newsig_len);
+	sp_text(&p, u->has_vrm ? u->vrm : NULL);
+	sp_text(&p, u->has_vrm ? u->vrm_key : NULL);
+	if (u->has_vrm)				/* 15 */
+		sp_f64(&p, r->confidence);
+	else
+		sp_text(&p, NULL);
+	sp_opt(&p, r->region);
+	sp_opt(&p, r->hotlist);
+	sp_opt(&p, r->hotlist_entry);
+	sp_bytes(&p, r->plate_sha256, 32);
+	sp_bytes(&p, r->overview_sha256, 32);	/* 20 */
+	sp_opt(&p, r->site_id);
+	sp_text(&p, r->sig_ok ? "t" : "f");
+	sp_text(&p, link);
+	sp_opt(&p, r->cert_fingerprint);
+	res = X("record",
+		"INSERT INTO anpr.records (capture_day, record_id, camera_id, chain_id, "
+		"chain_seq, type, time_utc, sha256, prev_hash, rec, sig, newsig, vrm, "
+		"vrm_key, confidence, region, hotlist, hotlist_entry, plate_sha256, "
+		"overview_sha256, site_id, sig_ok, link, cert_fingerprint) VALUES ("
+		"date '1970-01-01' + $1::int, $2, $3, $4, $5::bigint, $6, "
+		"timestamptz 'epoch' + $7::bigint * interval '1 microsecond', $8, $9, "
+		"$10, $11, $12, $13, $14, $15::real, $16, $17, $18, $19, $20, $21, "
+		"$22::bool, $23, $24)", &p);
+	if (!res)
+		return rcv;
+	PQclear(res);
+	return 0;
+}
+
+/* A checkpoint whose every covered record is held: its Merkle root over
+ * the held hashes must match (else ECHAIN, checkpoint-mismatch); then its
+ * records are covered. If some are missing it waits for them. */
+static int try_checkpoint(struct put *u, const char *cp_id, const char *chain,
+			  int64_t first, int64_t last, const uint8_t root[32])
+{
+	struct sparams p;
+	PGresult *res;
+	int rcv = 0, *rc = &rcv;
+	uint8_t (*leaves)[32], got[32];
+	int n;
+
+	sp_init(&p);
+	sp_text(&p, chain);
+	sp_i64(&p, first);
+	sp_i64(&p, last);
+	res = X("checkpoint", "SELECT encode(sha256, 'hex') FROM anpr.record_index "
+			      "WHERE chain_id = $1 AND chain_seq BETWEEN $2::bigint "
+			      "AND $3::bigint ORDER BY chain_seq", &p);
+	if (!res)
+		return rcv;
+	n = PQntuples(res);
+	if ((int64_t)n != last - first + 1) {
+		PQclear(res);
+		return 0;
+	}
+	leaves = malloc((size_t)n * sizeof *leaves);
+	if (!leaves) {
+		PQclear(res);
+		st_err(u->err, u->errlen, "checkpoint %s: out of memory", cp_id);
+		return ANPR_STORE_ENOMEM;
+	}
+	for (int i = 0; i < n; i++)
+		st_hash(res, i, 0, leaves[i]);
+	PQclear(res);
+	ev_merkle_root((const uint8_t (*)[32])leaves, (size_t)n, got);
+	free(leaves);
+	if (memcmp(got, root, 32) != 0) {
+		st_err(u->err, u->errlen, "record %s: checkpoint %s's Merkle root over "
+		       "%s/%" PRId64 "..%" PRId64 " does not match the records held",
+		       u->r->record_id, cp_id, chain, first, last);
+		return ANPR_STORE_ECHAIN;
+	}
+	sp_init(&p);
+	sp_text(&p, cp_id);
+	res = X("checkpoint", "UPDATE anpr.checkpoints SET verified_at = now() "
+			      "WHERE record_id = $1", &p);
+	if (!res)
+		return rcv;
+	PQclear(res);
+	sp_init(&p);
+	sp_text(&p, chain);
+	sp_i64(&p, first);
+	sp_i64(&p, last);
+	res = X("checkpoint coverage",
+		"UPDATE anpr.records r SET covered = true FROM anpr.record_index i "
+		"WHERE i.chain_id = $1 AND i.chain_seq BETWEEN $2::bigint AND $3::bigint "
+		"AND r.capture_day = i.capture_day AND r.record_id = i.record_id", &p);
+	if (!res)
+		return rcv;
+	PQclear(res);
+	return 0;
+}
+
+static int checkpoints(struct put *u)
+{
+	const struct anpr_stored_record *r = u->r;
+	struct sparams p;
+	PGresult *res;
+	int rcv = 0, *rc = &rcv;
+
+	if (strcmp(r->type, "checkpoint") == 0) {
+		sp_init(&p);
+		sp_text(&p, r->record_id);
+		sp_text(&p, r->chain_id);
+		sp_u64(&p, r->cp_first);
+		sp_u64(&p, r->cp_last);
+		sp_bytes(&p, r->merkle_root, 32);
+		res = X("checkpoint", "INSERT INTO anpr.checkpoints (record_id, chain_id, "
+				      "first_seq, last_seq, merkle_root) VALUES ($1, $2, "
+				      "$3::bigint, $4::bigint, $5)", &p);
+		if (!res)
+			return rcv;
+		PQclear(res);
+	}
+	/* the open checkpoints this record may complete (itself included) */
+	sp_init(&p);
+	sp_text(&p, r->chain_id);
+	sp_u64(&p, r->chain_seq);
+	sp_text(&p, r->record_id);
+	res = X("checkpoints", "SELECT record_id, first_seq, last_seq, "
+			       "encode(merkle_root, 'hex') FROM anpr.checkpoints "
+			       "WHERE chain_id = $1 AND verified_at IS NULL AND "
+			       "((first_seq <= $2::bigint AND last_seq >= $2::bigint) "
+			       "OR record_id = $3)", &p);
+	if (!res)
+		return rcv;
+	for (int i = 0; i < PQntuples(res) && !rcv; i++) {
+		uint8_t root[32];
+
+		st_hash(res, i, 3, root);
+		rcv = try_checkpoint(u, PQgetvalue(res, i, 0), r->chain_id,
+				     st_i64(res, i, 1), st_i64(res, i, 2), root);
+	}
+	PQclear(res);
+	return rcv;
+}
+
+/* held, last_seq; contiguous_to moved on over the run this record joins;
+ * covered_to over the verified checkpoints that follow it without a
+ * hole; oldest_gap_since: the earliest arrival among the records held
+ * beyond contiguous_to (they wait for a record before them). */
+static int holdings(struct put *u, int64_t contiguous_to)
+{
+	const struct anpr_stored_record *r = u->r;
+	struct sparams p;
+	PGresult *res;
+	int rcv = 0, *rc = &rcv;
+
+	sp_init(&p);
+	sp_text(&p, r->chain_id);
+	sp_u64(&p, r->chain_seq);
+	sp_i64(&p, contiguous_to);
+	sp_text(&p, (int64_t)r->chain_seq == contiguous_to + 1 ? "t" : "f");
+	res = X("chain holdings",
+		"WITH c AS (SELECT CASE WHEN $4::bool THEN (SELECT min(i.chain_seq) "
+		"  FROM anpr.record_index i WHERE i.chain_id = $1 "
+		"  AND i.chain_seq > $3::bigint AND NOT EXISTS (SELECT 1 FROM "
+		"  anpr.record_index j WHERE j.chain_id = $1 AND "
+		"  j.chain_seq = i.chain_seq + 1)) ELSE $3::bigint END AS to_) "
+		"UPDATE anpr.chains h SET held = held + 1, "
+		" last_seq = greatest(last_seq, $2::bigint), contiguous_to = c.to_, "
+		" oldest_gap_since = CASE "
+		"  WHEN greatest(last_seq, $2::bigint) = c.to_ THEN NULL "
+		"  WHEN c.to_ <> $3::bigint OR oldest_gap_since IS NULL THEN "
+		"   (SELECT min(received_at) FROM anpr.record_index i "
+		"    WHERE i.chain_id = $1 AND i.chain_seq > c.to_) "
+		"  ELSE oldest_gap_since END "
+		"FROM c WHERE h.chain_id = $1", &p);
+	if (!res)
+		return rcv;
+	PQclear(res);
+	/* covered_to: from the checkpoint that starts after it, while the
+	 * next verified one follows on */
+	sp_init(&p);
+	sp_text(&p, r->chain_id);
+	res = X("chain coverage",
+		"WITH RECURSIVE run AS ("
+		" SELECT k.last_seq FROM anpr.checkpoints k, anpr.chains h "
+		" WHERE h.chain_id = $1 AND k.chain_id = $1 AND k.verified_at IS NOT NULL "
+		" AND k.first_seq = h.covered_to + 1 "
+		" UNION ALL SELECT k.last_seq FROM anpr.checkpoints k JOIN run "
+		" ON k.first_seq = run.last_seq + 1 "
+		" WHERE k.chain_id = $1 AND k.verified_at IS NOT NULL) "
+		"UPDATE anpr.chains SET covered_to = (SELECT max(last_seq) FROM run) "
+		"WHERE chain_id = $1 AND EXISTS (SELECT 1 FROM run)", &p);
+	if (!res)
+		return rcv;
+	PQclear(res);
+	return 0;
+}
+
+#undef X
+
+int anpr_store_record_put(struct anpr_store *st,
+			  const struct anpr_stored_record *r, char *err,
+			  size_t errlen)
+{
+	struct put u = { .st = st, .r = r, .err = err, .errlen = errlen };
+	struct sparams p;
+	PGresult *res;
+	const char *link = NULL;
+	int64_t contiguous_to = 0;
+	char what[96];
+	int rc;
+
+	rc = put_check(&u);
+	if (rc)
+		return rc;
+	rc = st_ready(st, err, errlen);
+	if (rc)
+		return rc;
+	snprintf(what, sizeof what, "record %s", r->record_id);
+	rc = st_begin(st, what, err, errlen);
+	if (rc)
+		return rc;
+	/* the day's partition first, before any row lock: making it waits for
+	 * the inserts of others into anpr.records to end (its ATTACH lock),
+	 * and must not do so while holding a chain they wait for */
+	sp_init(&p);
+	sp_i64(&p, u.day);
+	res = st_exec(st, what, "SELECT anpr.day_partition(date '1970-01-01' + $1::int)",
+		      &p, &rc, err, errlen);
+	if (!res)
+		goto fail;
+	PQclear(res);
+	rc = lock_chain(&u, &contiguous_to);
+	if (!rc)
+		rc = links(&u, &link);
+	if (!rc)
+		rc = insert_rows(&u, link);
+	if (!rc)
+		rc = checkpoints(&u);
+	if (!rc)
+		rc = holdings(&u, contiguous_to);
+	if (rc)
+		goto fail;
+	return st_commit(st, what, err, errlen);
+fail:
+	st_rollback(st);
+	return rc;
+}
+
+/* ---------------------------------------------------------- quarantine */
+
+int anpr_store_quarantine(struct anpr_store *st,
+			  const struct anpr_quarantined *q, char *err,
+			  size_t errlen)
+{
+	struct sparams p;
+	PGresult *res;
+	int rc;
+
+	if (!q->reason || !*q->reason || q->rec_len > INT32_MAX ||
+	    q->sig_len > INT32_MAX || q->newsig_len > INT32_MAX) {
+		st_err(err, errlen, "quarantine: no reason, or bytes too long");
+		return ANPR_STORE_EINVAL;
+	}
+	rc = st_ready(st, err, errlen);
+	if (rc)
+		return rc;
+	sp_init(&p);
+	sp_opt(&p, q->cert_fingerprint);
+	sp_opt(&p, q->camera_id);
+	sp_opt(&p, q->record_id);
+	sp_opt(&p, q->claimed_sha256_hex);
+	sp_text(&p, q->reason);
+	sp_opt(&p, q->detail);
+	sp_bytes(&p, q->rec, q->rec_len);
+	sp_bytes(&p, q->sig, q->sig_len);
+	sp_bytes(&p, q->newsig, q->newsig_len);
+	sp_opt(&p, q->image_paths);
+	res = st_exec(st, "quarantine",
+		      "INSERT INTO anpr.quarantine (cert_fingerprint, camera_id, "
+		      "record_id, claimed_sha256, reason, detail, rec, sig, newsig, "
+		      "image_paths) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+		      &p, &rc, err, errlen);
+	if (!res)
+		return rc;
+	PQclear(res);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- gaps */
+
+int anpr_store_gaps(struct anpr_store *st, int64_t older_than_unix,
+		    struct anpr_gap *gaps, size_t cap, size_t *n, char *err,
+		    size_t errlen)
+{
+	struct sparams p;
+	PGresult *res;
+	int rc;
+	size_t rows;
+
+	*n = 0;
+	rc = st_ready(st, err, errlen);
+	if (rc)
+		return rc;
+	sp_init(&p);
+	sp_i64(&p, older_than_unix);
+	sp_u64(&p, cap);
+	/* only chains with a hole (contiguous_to < last_seq) are windowed;
+	 * lag() gives each held record the one held before it, 0 at the
+	 * start, and a difference above 1 is a missing range */
+	res = st_exec(st, "gaps",
+		      "SELECT camera_id, chain_id, prev + 1, chain_seq - 1, "
+		      "extract(epoch FROM received_at)::bigint FROM ("
+		      " SELECT i.camera_id, i.chain_id, i.chain_seq, i.received_at, "
+		      " lag(i.chain_seq, 1, 0::bigint) OVER (PARTITION BY i.chain_id "
+		      "  ORDER BY i.chain_seq) AS prev "
+		      " FROM anpr.record_index i JOIN anpr.chains h USING (chain_id) "
+		      " WHERE h.contiguous_to < h.last_seq) s "
+		      "WHERE chain_seq > prev + 1 AND received_at < to_timestamp($1::bigint) "
+		      "ORDER BY received_at, chain_id, chain_seq LIMIT $2::bigint",
+		      &p, &rc, err, errlen);
+	if (!res)
+		return rc;
+	rows = (size_t)PQntuples(res);
+	for (size_t i = 0; i < rows && i < cap; i++) {
+		struct anpr_gap *g = &gaps[i];
+
+		memset(g, 0, sizeof *g);
+		snprintf(g->camera_id, sizeof g->camera_id, "%s", PQgetvalue(res, (int)i, 0));
+		snprintf(g->chain_id, sizeof g->chain_id, "%s", PQgetvalue(res, (int)i, 1));
+		g->first_missing = (uint64_t)st_i64(res, (int)i, 2);
+		g->last_missing = (uint64_t)st_i64(res, (int)i, 3);
+		g->open_since_unix = st_i64(res, (int)i, 4);
+	}
+	*n = rows < cap ? rows : cap;
+	PQclear(res);
+	return 0;
+}

@@ -1,0 +1,463 @@
+// SPDX-License-Identifier: MIT
+/*
+ * register.c - the camera register: cameras, their minisign keys, their
+ * client certificates. Errors name the camera, key id or certificate
+ * fingerprint, never a site or position.
+ */
+#include "store_int.h"
+
+#include "evidence.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* camera ids are TOKENs (docs/record-format.md) of at most 32 characters
+ * here (struct anpr_camera); checked before they go into an error text */
+static int token_ok(const char *s, size_t max)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n == 0 || n > max)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      (c >= '0' && c <= '9') || strchr("_.:+-", c)))
+			return 0;
+	}
+	return 1;
+}
+
+static int hex64_ok(const char *s)
+{
+	if (!s || strlen(s) != 64)
+		return 0;
+	for (size_t i = 0; i < 64; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+#define CHECK_CAMERA(id)                                                      \
+	do {                                                                  \
+		if (!token_ok((id), 32)) {                                    \
+			st_err(err, errlen, "camera id: not 1-32 of "         \
+					    "[A-Za-z0-9_.:+-]");                \
+			return ANPR_STORE_EINVAL;                             \
+		}                                                             \
+	} while (0)
+
+#define CHECK_FPR(f)                                                          \
+	do {                                                                  \
+		if (!hex64_ok(f)) {                                           \
+			st_err(err, errlen, "certificate fingerprint: not "   \
+					    "64 lower-case hex digits");      \
+			return ANPR_STORE_EINVAL;                             \
+		}                                                             \
+	} while (0)
+
+/* Run a statement that changes one row or none: 0, ENOENT (none), or the
+ * statement's error. */
+static int one_row(struct anpr_store *st, const char *what, const char *sql,
+		   const struct sparams *p, int *changed, char *err,
+		   size_t errlen)
+{
+	int rc = st_ready(st, err, errlen);
+	PGresult *r;
+
+	if (rc)
+		return rc;
+	r = st_exec(st, what, sql, p, &rc, err, errlen);
+	if (!r)
+		return rc;
+	*changed = atoi(PQcmdTuples(r));
+	PQclear(r);
+	return 0;
+}
+
+int anpr_store_camera_add(struct anpr_store *st, const struct anpr_camera *c,
+			  char *err, size_t errlen)
+{
+	struct sparams p;
+	char what[80];
+	int rc, n = 0;
+	bool site = c->site_id[0] != '\0';
+
+	CHECK_CAMERA(c->camera_id);
+	if (!c->mobile && !site) {
+		st_err(err, errlen, "camera %s: a fixed camera needs a site",
+		       c->camera_id);
+		return ANPR_STORE_EINVAL;
+	}
+	if (site && (isnan(c->site_lat) || isnan(c->site_lon) ||
+		     fabs(c->site_lat) > 90 || fabs(c->site_lon) > 180 ||
+		     c->site_bearing_deg < -1 || c->site_bearing_deg > 359)) {
+		st_err(err, errlen,
+		       "camera %s: site position or bearing out of range",
+		       c->camera_id);
+		return ANPR_STORE_EINVAL;
+	}
+	snprintf(what, sizeof what, "adding camera %s", c->camera_id);
+	sp_init(&p);
+	sp_text(&p, c->camera_id);
+	sp_text(&p, c->mobile ? "mobile" : "fixed");
+	sp_opt(&p, c->site_id);
+	sp_f64(&p, site ? c->site_lat : NAN);
+	sp_f64(&p, site ? c->site_lon : NAN);
+	if (site && c->site_bearing_deg >= 0)
+		sp_i64(&p, c->site_bearing_deg);
+	else
+		sp_text(&p, NULL);
+	sp_text(&p, c->retired ? "t" : "f");
+	rc = one_row(st, what,
+		     "INSERT INTO anpr.cameras (camera_id, kind, site_id, site_lat, "
+		     "site_lon, site_bearing_deg, retired_at) VALUES ($1, $2, $3, "
+		     "$4::float8, $5::float8, $6::int, CASE WHEN $7::bool THEN now() END)",
+		     &p, &n, err, errlen);
+	if (rc == ANPR_STORE_EEXIST)
+		st_err(err, errlen, "camera %s: already registered", c->camera_id);
+	return rc;
+}
+
+int anpr_store_camera_retire(struct anpr_store *st, const char *camera_id,
+			     char *err, size_t errlen)
+{
+	struct sparams p;
+	struct anpr_camera c;
+	int rc, n = 0;
+
+	CHECK_CAMERA(camera_id);
+	rc = anpr_store_camera_get(st, camera_id, &c, err, errlen);
+	if (rc)
+		return rc;
+	if (c.retired) {
+		st_err(err, errlen, "camera %s: retired already", camera_id);
+		return ANPR_STORE_EEXIST;
+	}
+	sp_init(&p);
+	sp_text(&p, camera_id);
+	return one_row(st, "retiring a camera",
+		       "UPDATE anpr.cameras SET retired_at = now() "
+		       "WHERE camera_id = $1 AND retired_at IS NULL",
+		       &p, &n, err, errlen);
+}
+
+int anpr_store_camera_get(struct anpr_store *st, const char *camera_id,
+			  struct anpr_camera *c, char *err, size_t errlen)
+{
+	struct sparams p;
+	PGresult *r;
+	int rc;
+	const char *v;
+
+	CHECK_CAMERA(camera_id);
+	rc = st_ready(st, err, errlen);
+	if (rc)
+		return rc;
+	sp_init(&p);
+	sp_text(&p, camera_id);
+	r = st_exec(st, "reading the camera register",
+		    "SELECT kind, retired_at IS NOT NULL, site_id, site_lat, site_lon, "
+		    "site_bearing_deg FROM anpr.cameras WHERE camera_id = $1",
+		    &p, &rc, err, errlen);
+	if (!r)
+		return rc;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		st_err(err, errlen, "camera %s: not registered", camera_id);
+		return ANPR_STORE_ENOENT;
+	}
+	memset(c, 0, sizeof *c);
+	snprintf(c->camera_id, sizeof c->camera_id, "%s", camera_id);
+	c->mobile = strcmp(PQgetvalue(r, 0, 0), "mobile") == 0;
+	c->retired = PQgetvalue(r, 0, 1)[0] == 't';
+	snprintf(c->site_id, sizeof c->site_id, "%s",
+		 (v = st_val(r, 0, 2)) ? v : "");
+	c->site_lat = (v = st_val(r, 0, 3)) ? strtod(v, NULL) : NAN;
+	c->site_lon = (v = st_val(r, 0, 4)) ? strtod(v, NULL) : NAN;
+	c->site_bearing_deg = (v = st_val(r, 0, 5)) ? atoi(v) : -1;
+	PQclear(r);
+	return 0;
+}
+
+int anpr_store_camera_key_add(struct anpr_store *st, const char *camera_id,
+			      const char *public_key_b64,
+			      const char *via_record_id, char *err,
+			      size_t errlen)
+{
+	struct ev_key k;
+	struct sparams p;
+	char id[17], what[96];
+	int rc, n = 0;
+
+	CHECK_CAMERA(camera_id);
+	if (!public_key_b64 || strlen(public_key_b64) != 56 ||
+	    ev_pubkey_from_b64(public_key_b64, &k, "public key", err, errlen)) {
+		st_err(err, errlen,
+		       "camera %s: not a minisign Ed25519 public key line "
+		       "(56 base64 characters)", camera_id);
+		return ANPR_STORE_EINVAL;
+	}
+	if (via_record_id && !token_ok(via_record_id, 64)) {
+		st_err(err, errlen, "camera %s: rotation record id malformed",
+		       camera_id);
+		return ANPR_STORE_EINVAL;
+	}
+	ev_key_id(k.keynum, id);
+	snprintf(what, sizeof what, "camera %s: adding key %s", camera_id, id);
+	sp_init(&p);
+	sp_text(&p, camera_id);
+	sp_text(&p, id);
+	sp_text(&p, public_key_b64);
+	sp_text(&p, via_record_id);
+	rc = one_row(st, what,
+		     "INSERT INTO anpr.camera_keys (camera_id, key_id, public_key, "
+		     "via_record_id) SELECT $1, $2, $3, $4 "
+		     "WHERE EXISTS (SELECT 1 FROM anpr.cameras WHERE camera_id = $1)",
+		     &p, &n, err, errlen);
+	if (rc == ANPR_STORE_EEXIST) {
+		st_err(err, errlen, "camera %s: key %s already registered",
+		       camera_id, id);
+		return rc;
+	}
+	if (!rc && n == 0) {
+		st_err(err, errlen, "camera %s: not registered", camera_id);
+		return ANPR_STORE_ENOENT;
+	}
+	return rc;
+}
+
+int anpr_store_camera_key_revoke(struct anpr_store *st, const char *camera_id,
+				 const char *key_id, char *err, size_t errlen)
+{
+	struct sparams p;
+	PGresult *r;
+	int rc;
+
+	CHECK_CAMERA(camera_id);
+	if (!key_id || strlen(key_id) != 16 || strspn(key_id, "0123456789ABCDEF") != 16) {
+		st_err(err, errlen, "camera %s: key id not 16 upper-case hex digits",
+		       camera_id);
+		return ANPR_STORE_EINVAL;
+	}
+	rc = st_ready(st, err, errlen);
+	if (rc)
+		return rc;
+	sp_init(&p);
+	sp_text(&p, camera_id);
+	sp_text(&p, key_id);
+	/* one statement says which of the three it was: revoked now, revoked
+	 * before, or no such key */
+	r = st_exec(st, "revoking a camera key",
+		    "WITH k AS (SELECT revoked_at FROM anpr.camera_keys "
+		    " WHERE camera_id = $1 AND key_id = $2), "
+		    "u AS (UPDATE anpr.camera_keys SET revoked_at = now() "
+		    " WHERE camera_id = $1 AND key_id = $2 AND revoked_at IS NULL "
+		    " RETURNING 1) "
+		    "SELECT (SELECT count(*) FROM k), (SELECT count(*) FROM u)",
+		    &p, &rc, err, errlen);
+	if (!r)
+		return rc;
+	if (st_i64(r, 0, 0) == 0) {
+		st_err(err, errlen, "camera %s: no key %s", camera_id, key_id);
+		rc = ANPR_STORE_ENOENT;
+	} else if (st_i64(r, 0, 1) == 0) {
+		st_err(err, errlen, "camera %s: key %s revoked already",
+		       camera_id, key_id);
+		rc = ANPR_STORE_EEXIST;
+	}
+	PQclear(r);
+	return rc;
+}
+
+int anpr_store_camera_keys(struct anpr_store *st, const char *camera_id,
+			   struct anpr_camera_key *keys, size_t cap, size_t *n,
+			   char *err, size_t errlen)
+{
+	struct sparams p;
+	PGresult *r;
+	int rc;
+	size_t rows;
+
+	*n = 0;
+	CHECK_CAMERA(camera_id);
+	rc = st_ready(st, err, errlen);
+	if (rc)
+		return rc;
+	sp_init(&p);
+	sp_text(&p, camera_id);
+	r = st_exec(st, "reading camera keys",
+		    "SELECT key_id, public_key, revoked_at IS NOT NULL "
+		    "FROM anpr.camera_keys WHERE camera_id = $1 ORDER BY added_at, key_id",
+		    &p, &rc, err, errlen);
+	if (!r)
+		return rc;
+	rows = (size_t)PQntuples(r);
+	for (size_t i = 0; i < rows && i < cap; i++) {
+		memset(&keys[i], 0, sizeof keys[i]);
+		snprintf(keys[i].key_id, sizeof keys[i].key_id, "%s",
+			 PQgetvalue(r, (int)i, 0));
+		snprintf(keys[i].public_key_b64, sizeof keys[i].public_key_b64,
+			 "%s", PQgetvalue(r, (int)i, 1));
+		keys[i].revoked = PQgetvalue(r, (int)i, 2)[0] == 't';
+	}
+	*n = rows < cap ? rows : cap;
+	PQclear(r);
+	return 0;
+}
+
+int anpr_store_cert_add(struct anpr_store *st, const char *camera_id,
+			const char *fingerprint, const char *subject,
+			int64_t not_after_unix, char *err, size_t errlen)
+{
+	struct sparams p;
+	char what[128];
+	int rc, n = 0;
+
+	CHECK_CAMERA(camera_id);
+	CHECK_FPR(fingerprint);
+	snprintf(what, sizeof what, "camera %s: adding certificate %.16s...",
+		 camera_id, fingerprint);
+	sp_init(&p);
+	sp_text(&p, fingerprint);
+	sp_text(&p, camera_id);
+	sp_text(&p, subject ? subject : "");
+	sp_i64(&p, not_after_unix);
+	rc = one_row(st, what,
+		     "INSERT INTO anpr.camera_certs (fingerprint_sha256, camera_id, "
+		     "subject, not_after) SELECT $1, $2, $3, to_timestamp($4::bigint) "
+		     "WHERE EXISTS (SELECT 1 FROM anpr.cameras WHERE camera_id = $2)",
+		     &p, &n, err, errlen);
+	if (rc == ANPR_STORE_EEXIST) {
+		st_err(err, errlen, "certificate %.16s...: already registered",
+		       fingerprint);
+		return rc;
+	}
+	if (!rc && n == 0) {
+		st_err(err, errlen, "camera %s: not registered", camera_id);
+		return ANPR_STORE_ENOENT;
+	}
+	return rc;
+}
+
+int anpr_store_camera_certs(struct anpr_store *st, const char *camera_id,
+			    struct anpr_camera_cert *certs, size_t cap,
+			    size_t *n, char *err, size_t errlen)
+{
+	struct sparams p;
+	PGresult *r;
+	int rc;
+	size_t rows;
+
+	*n = 0;
+	CHECK_CAMERA(camera_id);
+	rc = st_ready(st, err, errlen);
+	if (rc)
+		return rc;
+	sp_init(&p);
+	sp_text(&p, camera_id);
+	r = st_exec(st, "reading camera certificates",
+		    "SELECT fingerprint_sha256, subject, "
+		    "extract(epoch FROM not_after)::bigint, revoked_at IS NOT NULL "
+		    "FROM anpr.camera_certs WHERE camera_id = $1 "
+		    "ORDER BY added_at, fingerprint_sha256", &p, &rc, err, errlen);
+	if (!r)
+		return rc;
+	rows = (size_t)PQntuples(r);
+	for (size_t i = 0; i < rows && i < cap; i++) {
+		memset(&certs[i], 0, sizeof certs[i]);
+		snprintf(certs[i].fingerprint, sizeof certs[i].fingerprint, "%s",
+			 PQgetvalue(r, (int)i, 0));
+		snprintf(certs[i].subject, sizeof certs[i].subject, "%s",
+			 PQgetvalue(r, (int)i, 1));
+		certs[i].not_after_unix = st_i64(r, (int)i, 2);
+		certs[i].revoked = PQgetvalue(r, (int)i, 3)[0] == 't';
+	}
+	*n = rows < cap ? rows : cap;
+	PQclear(r);
+	return 0;
+}
+
+int anpr_store_cert_revoke(struct anpr_store *st, const char *fingerprint,
+			   char *err, size_t errlen)
+{
+	struct sparams p;
+	PGresult *r;
+	int rc;
+
+	CHECK_FPR(fingerprint);
+	rc = st_ready(st, err, errlen);
+	if (rc)
+		return rc;
+	sp_init(&p);
+	sp_text(&p, fingerprint);
+	r = st_exec(st, "revoking a certificate",
+		    "WITH k AS (SELECT 1 FROM anpr.camera_certs WHERE fingerprint_sha256 = $1), "
+		    "u AS (UPDATE anpr.camera_certs SET revoked_at = now() "
+		    " WHERE fingerprint_sha256 = $1 AND revoked_at IS NULL RETURNING 1) "
+		    "SELECT (SELECT count(*) FROM k), (SELECT count(*) FROM u)",
+		    &p, &rc, err, errlen);
+	if (!r)
+		return rc;
+	if (st_i64(r, 0, 0) == 0) {
+		st_err(err, errlen, "certificate %.16s...: not registered",
+		       fingerprint);
+		rc = ANPR_STORE_ENOENT;
+	} else if (st_i64(r, 0, 1) == 0) {
+		st_err(err, errlen, "certificate %.16s...: revoked already",
+		       fingerprint);
+		rc = ANPR_STORE_EEXIST;
+	}
+	PQclear(r);
+	return rc;
+}
+
+int anpr_store_cert_camera(struct anpr_store *st, const char *fingerprint,
+			   int64_t now_unix, char camera_id[33], char *err,
+			   size_t errlen)
+{
+	struct sparams p;
+	PGresult *r;
+	int rc;
+
+	camera_id[0] = '\0';
+	CHECK_FPR(fingerprint);
+	rc = st_ready(st, err, errlen);
+	if (rc)
+		return rc;
+	sp_init(&p);
+	sp_text(&p, fingerprint);
+	sp_i64(&p, now_unix);
+	r = st_exec(st, "looking up a certificate",
+		    "SELECT k.camera_id, k.revoked_at IS NOT NULL, "
+		    "k.not_after <= to_timestamp($2::bigint), c.retired_at IS NOT NULL "
+		    "FROM anpr.camera_certs k JOIN anpr.cameras c USING (camera_id) "
+		    "WHERE k.fingerprint_sha256 = $1",
+		    &p, &rc, err, errlen);
+	if (!r)
+		return rc;
+	if (PQntuples(r) != 1) {
+		st_err(err, errlen, "certificate %.16s...: not registered",
+		       fingerprint);
+		rc = ANPR_STORE_ENOENT;
+	} else if (PQgetvalue(r, 0, 1)[0] == 't') {
+		st_err(err, errlen, "certificate %.16s... of camera %s: revoked",
+		       fingerprint, PQgetvalue(r, 0, 0));
+		rc = ANPR_STORE_ENOENT;
+	} else if (PQgetvalue(r, 0, 2)[0] == 't') {
+		st_err(err, errlen, "certificate %.16s... of camera %s: expired",
+		       fingerprint, PQgetvalue(r, 0, 0));
+		rc = ANPR_STORE_ENOENT;
+	} else if (PQgetvalue(r, 0, 3)[0] == 't') {
+		st_err(err, errlen, "certificate %.16s...: camera %s is retired",
+		       fingerprint, PQgetvalue(r, 0, 0));
+		rc = ANPR_STORE_ENOENT;
+	} else {
+		snprintf(camera_id, 33, "%s", PQgetvalue(r, 0, 0));
+	}
+	PQclear(r);
+	return rc;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * store_int.h - what the files of anprstore share: the connection, the
+ * parameter lists of PQexecParams, and running a statement with its error
+ * turned into an ANPR_STORE_E* and words.
+ */
+#ifndef ANPR_STORE_INT_H
+#define ANPR_STORE_INT_H
+
+#include "anprstore.h"
+
+#include <libpq-fe.h>
+
+struct anpr_store {
+	PGconn *pg;
+	char conninfo[];
+};
+
+/* Up to 24 parameters; text unless given as bytes (binary bytea). Numbers
+ * are written into buf, so a list lives as long as its statement. */
+#define SP_MAX 24
+struct sparams {
+	int n;
+	const char *v[SP_MAX];
+	int len[SP_MAX];
+	int fmt[SP_MAX];
+	char buf[SP_MAX][24];
+};
+
+void sp_init(struct sparams *p);
+void sp_text(struct sparams *p, const char *s);	/* NULL: SQL NULL */
+void sp_opt(struct sparams *p, const char *s);	/* NULL or "": SQL NULL */
+void sp_i64(struct sparams *p, int64_t x);
+void sp_u64(struct sparams *p, uint64_t x);
+void sp_f64(struct sparams *p, double x);	/* NAN: SQL NULL */
+void sp_bytes(struct sparams *p, const void *b, size_t n); /* NULL: NULL */
+
+void st_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Run sql; a result of status TUPLES_OK or COMMAND_OK is returned (PQclear
+ * it), NULL otherwise with *rc set and err "WHAT: the server's primary
+ * message". The message is the primary one only: PostgreSQL puts the
+ * values of a violated constraint in DETAIL, and those may be a VRM. */
+PGresult *st_exec(struct anpr_store *st, const char *what, const char *sql,
+		  const struct sparams *p, int *rc, char *err, size_t errlen);
+/* Re-make a lost connection; EIO if that fails. */
+int st_ready(struct anpr_store *st, char *err, size_t errlen);
+int st_begin(struct anpr_store *st, const char *what, char *err,
+	     size_t errlen);
+int st_commit(struct anpr_store *st, const char *what, char *err,
+	      size_t errlen);
+void st_rollback(struct anpr_store *st);
+
+/* Text column value (NULL for SQL NULL). */
+const char *st_val(const PGresult *r, int row, int col);
+int64_t st_i64(const PGresult *r, int row, int col);
+/* A 64-hex column into 32 bytes: 0, or -1 if malformed. */
+int st_hash(const PGresult *r, int row, int col, uint8_t out[32]);
+
+#endif

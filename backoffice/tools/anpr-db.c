@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: MIT
+/*
+ * anpr-db - the back office's database: applies the migrations and keeps
+ * the camera register (cameras, their minisign keys, their client
+ * certificates). man/anpr-db.8.
+ *
+ * Certificates are read with GnuTLS, the TLS library anpr-ingest runs on
+ * (libmicrohttpd): the fingerprint registered here and the one anpr-ingest
+ * computes of a client's certificate come from the same DER encoding by
+ * the same library, and the back office links one TLS library, not two.
+ */
+#include "anprstore.h"
+#include "evidence.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#ifndef ANPR_SQLDIR
+#define ANPR_SQLDIR "/usr/local/share/anpr/sql"
+#endif
+
+static const char usage_text[] =
+	"usage: anpr-db --db CONNINFO COMMAND ...\n"
+	"  migrate [--sql DIR]                       apply backoffice/sql migrations\n"
+	"  camera add ID --fixed --site SITE --lat LAT --lon LON [--bearing DEG]\n"
+	"  camera add ID --mobile\n"
+	"  camera key ID PUBKEYFILE                  register a minisign public key\n"
+	"  camera revoke-key ID KEYID\n"
+	"  camera cert ID CERT.pem                   register a client certificate\n"
+	"  camera revoke-cert FINGERPRINT\n"
+	"  camera retire ID\n"
+	"  camera show ID\n"
+	"CONNINFO may also come from ANPR_DB (a libpq connection string).\n";
+
+static int usage(void)
+{
+	fputs(usage_text, stderr);
+	return 2;
+}
+
+static int fail(const char *what, const char *err)
+{
+	fprintf(stderr, "anpr-db: %s: %s\n", what, err);
+	return 1;
+}
+
+static int parse_double(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	return errno || end == s || *end || isnan(*out) || *out < lo || *out > hi
+		       ? -1 : 0;
+}
+
+static int cmd_migrate(struct anpr_store *st, int argc, char **argv)
+{
+	const char *dir = ANPR_SQLDIR;
+	char err[512];
+	int applied = 0;
+
+	if (argc == 3 && strcmp(argv[1], "--sql") == 0)
+		dir = argv[2];
+	else if (argc != 1)
+		return usage();
+	if (anpr_store_migrate(st, dir, &applied, err, sizeof err))
+		return fail("migrate", err);
+	printf("anpr-db: %d migration%s applied\n", applied, applied == 1 ? "" : "s");
+	return 0;
+}
+
+static int cmd_add(struct anpr_store *st, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "fixed", no_argument, NULL, 'f' },
+		{ "mobile", no_argument, NULL, 'm' },
+		{ "site", required_argument, NULL, 's' },
+		{ "lat", required_argument, NULL, 'a' },
+		{ "lon", required_argument, NULL, 'o' },
+		{ "bearing", required_argument, NULL, 'b' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct anpr_camera c = { .site_lat = NAN, .site_lon = NAN,
+				 .site_bearing_deg = -1 };
+	int kind = 0, o;
+	double v;
+	char err[512];
+
+	if (argc < 2 || strlen(argv[1]) >= sizeof c.camera_id) {
+		fprintf(stderr, "anpr-db: camera add: camera id missing or longer than 32\n");
+		return 2;
+	}
+	snprintf(c.camera_id, sizeof c.camera_id, "%s", argv[1]);
+	optind = 2;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'f':
+		case 'm':
+			if (kind && kind != o) {
+				fprintf(stderr, "anpr-db: camera add: --fixed or --mobile, not both\n");
+				return 2;
+			}
+			kind = o;
+			break;
+		case 's':
+			if (strlen(optarg) >= sizeof c.site_id || !*optarg) {
+				fprintf(stderr, "anpr-db: camera add: --site: 1-64 characters\n");
+				return 2;
+			}
+			snprintf(c.site_id, sizeof c.site_id, "%s", optarg);
+			break;
+		case 'a':
+			if (parse_double(optarg, -90, 90, &c.site_lat)) {
+				fprintf(stderr, "anpr-db: camera add: --lat: a number -90..90\n");
+				return 2;
+			}
+			break;
+		case 'o':
+			if (parse_double(optarg, -180, 180, &c.site_lon)) {
+				fprintf(stderr, "anpr-db: camera add: --lon: a number -180..180\n");
+				return 2;
+			}
+			break;
+		case 'b':
+			if (parse_double(optarg, 0, 359, &v) || v != floor(v)) {
+				fprintf(stderr, "anpr-db: camera add: --bearing: whole degrees 0..359\n");
+				return 2;
+			}
+			c.site_bearing_deg = (int)v;
+			break;
+		default:
+			return usage();
+		}
+	}
+	if (optind != argc || !kind) {
+		fprintf(stderr, "anpr-db: camera add: say --fixed or --mobile\n");
+		return 2;
+	}
+	c.mobile = kind == 'm';
+	if (!c.mobile && !c.site_id[0]) {
+		fprintf(stderr, "anpr-db: camera add: a fixed camera needs --site, --lat, --lon\n");
+		return 2;
+	}
+	if (c.site_id[0] && (isnan(c.site_lat) || isnan(c.site_lon))) {
+		fprintf(stderr, "anpr-db: camera add: --site needs --lat and --lon\n");
+		return 2;
+	}
+	if (!c.site_id[0] && (!isnan(c.site_lat) || !isnan(c.site_lon) ||
+			      c.site_bearing_deg >= 0)) {
+		fprintf(stderr, "anpr-db: camera add: --lat, --lon, --bearing need --site\n");
+		return 2;
+	}
+	if (anpr_store_camera_add(st, &c, err, sizeof err))
+		return fail("camera add", err);
+	printf("anpr-db: camera %s added (%s)\n", c.camera_id, c.mobile ? "mobile" : "fixed");
+	return 0;
+}
+
+static int cmd_key(struct anpr_store *st, int argc, char **argv)
+{
+	struct ev_key k;
+	char err[512], b64[64], id[17];
+
+	if (argc != 3)
+		return usage();
+	if (ev_key_load_public(argv[2], &k, err, sizeof err))
+		return fail("camera key", err);
+	ev_pubkey_b64(&k, b64, sizeof b64);
+	ev_key_id(k.keynum, id);
+	if (anpr_store_camera_key_add(st, argv[1], b64, NULL, err, sizeof err))
+		return fail("camera key", err);
+	printf("anpr-db: camera %s: key %s added\n", argv[1], id);
+	return 0;
+}
+
+/* The certificate's fingerprint (SHA-256 of its DER), subject and
+ * notAfter, from a PEM file. */
+static int read_cert(const char *path, char fpr[65], char *subject,
+		     size_t subjcap, int64_t *not_after, char *err, size_t errlen)
+{
+	char *pem = NULL;
+	size_t len = 0;
+	gnutls_x509_crt_t crt = NULL;
+	gnutls_datum_t in, der = { NULL, 0 }, dn = { NULL, 0 };
+	uint8_t h[32];
+	int rc = -1, g;
+	time_t t;
+
+	if (ev_read_file(path, 1u << 20, &pem, &len, err, errlen))
+		return -1;
+	in.data = (unsigned char *)pem;
+	in.size = (unsigned int)len;
+	if ((g = gnutls_x509_crt_init(&crt)) < 0 ||
+	    (g = gnutls_x509_crt_import(crt, &in, GNUTLS_X509_FMT_PEM)) < 0) {
+		snprintf(err, errlen, "%s: not a PEM X.509 certificate (%s)", path,
+			 gnutls_strerror(g));
+		goto out;
+	}
+	if ((g = gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &der)) < 0 ||
+	    (g = gnutls_x509_crt_get_dn3(crt, &dn, 0)) < 0) {
+		snprintf(err, errlen, "%s: %s", path, gnutls_strerror(g));
+		goto out;
+	}
+	t = gnutls_x509_crt_get_expiration_time(crt);
+	if (t == (time_t)-1) {
+		snprintf(err, errlen, "%s: no readable notAfter", path);
+		goto out;
+	}
+	ev_sha256(der.data, der.size, h);
+	ev_hex(h, 32, fpr);
+	snprintf(subject, subjcap, "%.*s", (int)dn.size, (const char *)dn.data);
+	*not_after = (int64_t)t;
+	rc = 0;
+out:
+	gnutls_free(der.data);
+	gnutls_free(dn.data);
+	if (crt)
+		gnutls_x509_crt_deinit(crt);
+	free(pem);
+	return rc;
+}
+
+static int cmd_cert(struct anpr_store *st, int argc, char **argv)
+{
+	char err[512], fpr[65], subject[512], when[32];
+	int64_t not_after = 0;
+	time_t t;
+	struct tm tm;
+
+	if (argc != 3)
+		return usage();
+	if (read_cert(argv[2], fpr, subject, sizeof subject, &not_after, err, sizeof err))
+		return fail("camera cert", err);
+	if (not_after <= (int64_t)time(NULL)) {
+		fprintf(stderr, "anpr-db: camera cert: %s: expired already\n", argv[2]);
+		return 1;
+	}
+	if (anpr_store_cert_add(st, argv[1], fpr, subject, not_after, err, sizeof err))
+		return fail("camera cert", err);
+	t = (time_t)not_after;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	printf("anpr-db: camera %s: certificate %s added (%s, until %s)\n", argv[1],
+	       fpr, subject, when);
+	return 0;
+}
+
+static int cmd_show(struct anpr_store *st, int argc, char **argv)
+{
+	struct anpr_camera c;
+	struct anpr_camera_key keys[64];
+	struct anpr_camera_cert certs[64];
+	size_t nk = 0, nc = 0;
+	char err[512], when[32];
+
+	if (argc != 2)
+		return usage();
+	if (anpr_store_camera_get(st, argv[1], &c, err, sizeof err) ||
+	    anpr_store_camera_keys(st, argv[1], keys, 64, &nk, err, sizeof err) ||
+	    anpr_store_camera_certs(st, argv[1], certs, 64, &nc, err, sizeof err))
+		return fail("camera show", err);
+	printf("camera %s\nkind %s\nstatus %s\n", c.camera_id,
+	       c.mobile ? "mobile" : "fixed", c.retired ? "retired" : "active");
+	if (c.site_id[0]) {
+		printf("site %s\nposition %.6f %.6f\n", c.site_id, c.site_lat, c.site_lon);
+		if (c.site_bearing_deg >= 0)
+			printf("bearing %d\n", c.site_bearing_deg);
+	}
+	for (size_t i = 0; i < nk; i++)
+		printf("key %s %s%s\n", keys[i].key_id, keys[i].public_key_b64,
+		       keys[i].revoked ? " revoked" : "");
+	for (size_t i = 0; i < nc; i++) {
+		time_t t = (time_t)certs[i].not_after_unix;
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		printf("cert %s until %s%s%s subject %s\n", certs[i].fingerprint, when,
+		       certs[i].revoked ? " revoked" : "",
+		       certs[i].not_after_unix <= (int64_t)time(NULL) ? " expired" : "",
+		       certs[i].subject);
+	}
+	return 0;
+}
+
+static int cmd_camera(struct anpr_store *st, int argc, char **argv)
+{
+	char err[512];
+
+	if (argc < 2)
+		return usage();
+	if (strcmp(argv[1], "add") == 0)
+		return cmd_add(st, argc - 1, argv + 1);
+	if (strcmp(argv[1], "key") == 0)
+		return cmd_key(st, argc - 1, argv + 1);
+	if (strcmp(argv[1], "cert") == 0)
+		return cmd_cert(st, argc - 1, argv + 1);
+	if (strcmp(argv[1], "show") == 0)
+		return cmd_show(st, argc - 1, argv + 1);
+	if (strcmp(argv[1], "revoke-cert") == 0 && argc == 3) {
+		if (anpr_store_cert_revoke(st, argv[2], err, sizeof err))
+			return fail("camera revoke-cert", err);
+		printf("anpr-db: certificate %s revoked\n", argv[2]);
+		return 0;
+	}
+	if (strcmp(argv[1], "revoke-key") == 0 && argc == 4) {
+		if (anpr_store_camera_key_revoke(st, argv[2], argv[3], err, sizeof err))
+			return fail("camera revoke-key", err);
+		printf("anpr-db: camera %s: key %s revoked\n", argv[2], argv[3]);
+		return 0;
+	}
+	if (strcmp(argv[1], "retire") == 0 && argc == 3) {
+		if (anpr_store_camera_retire(st, argv[2], err, sizeof err))
+			return fail("camera retire", err);
+		printf("anpr-db: camera %s retired\n", argv[2]);
+		return 0;
+	}
+	return usage();
+}
+
+int main(int argc, char **argv)
+{
+	const char *db = getenv("ANPR_DB");
+	struct anpr_store *st = NULL;
+	char err[512];
+	int i = 1, rc;
+
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (argc > 2 && strcmp(argv[1], "--db") == 0) {
+		db = argv[2];
+		i = 3;
+	}
+	if (!db || i >= argc)
+		return usage();
+	if (gnutls_global_init() < 0) {
+		fprintf(stderr, "anpr-db: GnuTLS failed to initialise\n");
+		return 1;
+	}
+	if (anpr_store_open(&st, db, err, sizeof err)) {
+		gnutls_global_deinit();
+		return fail("database", err);
+	}
+	if (strcmp(argv[i], "migrate") == 0)
+		rc = cmd_migrate(st, argc - i, argv + i);
+	else if (strcmp(argv[i], "camera") == 0)
+		rc = cmd_camera(st, argc - i, argv + i);
+	else
+		rc = usage();
+	anpr_store_close(st);
+	gnutls_global_deinit();
+	return rc;
+}

@@ -1,0 +1,16 @@
+# backoffice/tools: anpr-db (migrations, camera register); GnuTLS reads
+# the camera certificates (see anpr-db.c for why GnuTLS). Included by
+# tests/backoffice/build.mk; the guard makes a second inclusion harmless.
+ifndef ANPR_BO_TOOLS_BUILD_MK
+ANPR_BO_TOOLS_BUILD_MK := 1
+include backoffice/store/build.mk
+ANPRDB_SRCS := backoffice/tools/anpr-db.c
+$(call obj_of,$(ANPRDB_SRCS)) $(call aobj_of,$(ANPRDB_SRCS)): CPPFLAGS += -DANPR_SQLDIR='"$(SQLDIR)"'
+$(eval $(call add_prog,anpr-db,$(ANPRDB_SRCS),$(ANPRSTORE_LIBS),$(ANPRSTORE_LDLIBS) -lgnutls -lm))
+
+.PHONY: install-anpr-db
+install-anpr-db: $(BUILD)/bin/anpr-db install-anprstore
+	install -D -m 0755 $(BUILD)/bin/anpr-db $(DESTDIR)$(BINDIR)/anpr-db
+	install -D -m 0644 man/anpr-db.8 $(DESTDIR)$(MANDIR)/man8/anpr-db.8
+INSTALL_TARGETS += install-anpr-db
+endif

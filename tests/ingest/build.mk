@@ -1,0 +1,16 @@
+# tests/ingest: anpr-ingest's checks on real signed records (cmocka), the
+# image store on a real filesystem (and a real full one).
+include backoffice/ingest/build.mk
+$(eval $(call add_test,ingest_check,tests/ingest/test_ingest_check.c,anpringest anprupload anprevidence,-lsodium -ljansson -lcurl))
+$(eval $(call add_test,ingest_imagestore,tests/ingest/test_imagestore.c,anpringest anprevidence,-lsodium))
+# End to end, once the store is built (backoffice/store): PostgreSQL, a
+# PKI, anpr-ingest, and the real anpr-upload emptying spools into it.
+ifdef ANPRSTORE_BUILD_MK
+INGEST_SETUP := $(BUILD)/ingest/ingest_setup
+$(INGEST_SETUP): $(call obj_of,tests/ingest/ingest_setup.c) $(call lib_of,$(ANPRSTORE_LIBS))
+	@mkdir -p $(@D)
+	$(CC) $(OPTFLAGS) -o $@ $^ $(LDFLAGS) $(ANPRSTORE_LDLIBS)
+SUITE_PREREQS += $(BUILD)/bin/anpr-ingest $(BUILD)/bin/anpr-upload $(BUILD)/bin/anpr-keygen \
+	$(EV_FILL) $(INGEST_SETUP)
+$(eval $(call add_suite,e2e,ingest-e2e,tests/ingest/ingest-e2e $(BUILD)))
+endif

@@ -1,0 +1,129 @@
+#!/bin/bash
+# pg.sh - sourced by test scripts: a private PostgreSQL 15 cluster for the
+# back office's tests (docs/backoffice.md, "Tests"), made from Debian's own
+# binaries in a temporary directory, listening on 127.0.0.1 only (a free
+# port) and on a unix socket in that directory, stopped and removed at
+# exit, even on failure.
+#
+#   pg_start    initdb + start; creates the roles and the database "anpr"
+#               and exports (libpq connection strings):
+#                 ANPR_TEST_PG         as anpr_owner (owns the schema, runs
+#                                      the migrations; CREATEDB, CREATEROLE)
+#                 ANPR_TEST_PG_INGEST  as anpr_ingest (what anpr-ingest is)
+#                 ANPR_TEST_PG_READER  as anpr_reader (what anpr-query is)
+#                 ANPR_TEST_PG_SUPER   as postgres (superuser: harness only)
+#               and ANPR_TEST_PG_CTL: a script taking stop-immediate,
+#               start or stop, for tests that take the database away.
+#   pg_stop     stop (immediate) and remove; also run at exit.
+#   pg_psql     psql as anpr_owner on anpr, quiet, stops at the first error.
+#
+# initdb refuses to run as root. When the caller is root, the cluster's
+# processes run as ANPR_PG_USER (default "nobody": it exists on every
+# Debian, needs no account to be made, owns nothing else that matters)
+# through setpriv; its files are in a directory only that user can read.
+# Clients (psql, the tests) connect over TCP as any user: the cluster
+# trusts loopback, which is fine for a throw-away test cluster and nothing
+# else. A caller that is not root runs the cluster as itself.
+#
+# A script with its own EXIT trap must call pg_stop from it. Whatever
+# happens (a trap overwritten, SIGKILL), a watchdog stops the cluster and
+# removes its directory within a second of the calling shell's end.
+#
+# C tests: tests/lib/with-pg CMD... runs CMD with the variables above set.
+PG_BIN=${ANPR_PG_BIN:-/usr/lib/postgresql/15/bin}
+_pg_dir=
+_pg_watch=
+
+_pg_as() {
+	if [ "$(id -u)" = 0 ]; then
+		local u=${ANPR_PG_USER:-nobody}
+		setpriv --reuid="$(id -u "$u")" --regid="$(id -g "$u")" --clear-groups -- "$@"
+	else
+		"$@"
+	fi
+}
+
+pg_stop() {
+	[ -n "$_pg_dir" ] || return 0
+	if [ -x "$_pg_dir/pgctl" ]; then "$_pg_dir/pgctl" stop-immediate >/dev/null 2>&1; fi
+	[ -n "$_pg_watch" ] && kill "$_pg_watch" 2>/dev/null && wait "$_pg_watch" 2>/dev/null
+	rm -rf "$_pg_dir"
+	_pg_dir=
+	_pg_watch=
+}
+
+pg_psql() {
+	psql -X -q -v ON_ERROR_STOP=1 -d "$ANPR_TEST_PG" "$@"
+}
+
+pg_start() {
+	local d port tries=0
+	[ -x "$PG_BIN/initdb" ] || { echo "pg.sh: no $PG_BIN/initdb (scripts/install-deps backoffice)" >&2; return 1; }
+	d=$(mktemp -d /tmp/anpr-pg-XXXXXX) || return 1
+	_pg_dir=$d
+	trap pg_stop EXIT
+	trap 'exit 130' INT TERM
+	if [ "$(id -u)" = 0 ]; then chown "${ANPR_PG_USER:-nobody}:" "$d" || return 1; fi
+	chmod 0700 "$d"
+	# --no-sync: a throw-away cluster; the commits of the tests themselves
+	# are fsynced as in production (fsync stays on).
+	if ! _pg_as "$PG_BIN/initdb" -D "$d/data" -U postgres -A trust -E UTF8 \
+		--locale=C.UTF-8 --no-sync >"$d/initdb.log" 2>&1; then
+		echo "pg.sh: initdb failed:" >&2; cat "$d/initdb.log" >&2; return 1
+	fi
+	_pg_as mkdir "$d/sock"
+	while :; do
+		# a port nobody listens on now; another process may still take
+		# it before the server binds it, hence the retries
+		port=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+		if ss -Hltn "sport = :$port" 2>/dev/null | grep -q .; then continue; fi
+		_pg_as sh -c "cat >> '$d/data/postgresql.conf'" <<-CONF
+		listen_addresses = '127.0.0.1'
+		port = $port
+		unix_socket_directories = '$d/sock'
+		max_connections = 50
+		shared_buffers = 32MB
+		synchronous_commit = on
+		log_min_messages = warning
+		CONF
+		cat > "$d/pgctl" <<-SH
+		#!/bin/bash
+		# $d/pgctl stop-immediate | start | stop (written by tests/lib/pg.sh)
+		$(declare -f _pg_as)
+		ANPR_PG_USER=${ANPR_PG_USER:-nobody}
+		case \$1 in
+		start) _pg_as "$PG_BIN/pg_ctl" -D "$d/data" -l "$d/server.log" -w -t 30 start ;;
+		stop) _pg_as "$PG_BIN/pg_ctl" -D "$d/data" -w -m fast stop ;;
+		stop-immediate) _pg_as "$PG_BIN/pg_ctl" -D "$d/data" -w -m immediate stop ;;
+		*) echo "usage: \$0 start|stop|stop-immediate" >&2; exit 2 ;;
+		esac
+		SH
+		chmod 0755 "$d/pgctl"
+		"$d/pgctl" start >/dev/null 2>&1 && break
+		tries=$((tries + 1))
+		if [ $tries -ge 5 ]; then
+			echo "pg.sh: postgres did not start:" >&2; cat "$d/server.log" >&2; return 1
+		fi
+	done
+	(
+		# the watchdog: stdio closed so that it holds no pipe of the caller
+		exec </dev/null >/dev/null 2>&1
+		while kill -0 $$ 2>/dev/null; do sleep 1; done
+		"$d/pgctl" stop-immediate; rm -rf "$d"
+	) &
+	_pg_watch=$!
+	local base="host=127.0.0.1 port=$port connect_timeout=10"
+	export ANPR_TEST_PG_PORT=$port ANPR_TEST_PG_DIR=$d ANPR_TEST_PG_CTL=$d/pgctl
+	export ANPR_TEST_PG_SUPER="$base dbname=postgres user=postgres"
+	export ANPR_TEST_PG="$base dbname=anpr user=anpr_owner"
+	export ANPR_TEST_PG_INGEST="$base dbname=anpr user=anpr_ingest"
+	export ANPR_TEST_PG_READER="$base dbname=anpr user=anpr_reader"
+	# The login roles as a deployment makes them; the migrations make the
+	# same names NOLOGIN where they are missing, and grant to them.
+	psql -X -q -v ON_ERROR_STOP=1 -d "$ANPR_TEST_PG_SUPER" >/dev/null <<-SQL || return 1
+	CREATE ROLE anpr_owner LOGIN CREATEDB CREATEROLE;
+	CREATE ROLE anpr_ingest LOGIN;
+	CREATE ROLE anpr_reader LOGIN;
+	CREATE DATABASE anpr OWNER anpr_owner;
+	SQL
+}
