@@ -101,10 +101,10 @@ int anpr_store_cert_add(struct anpr_store *st, const char *camera_id,
 			int64_t not_after_unix, char *err, size_t errlen);
 /* A client certificate of a camera, as registered. */
 struct anpr_camera_cert {
-	char fingerprint[65];
-	char subject[256];		/* truncated if longer */
 	int64_t not_after_unix;
 	bool revoked;
+	char fingerprint[65];
+	char subject[256];		/* truncated if longer */
 };
 /* Up to cap certificates of the camera (revoked ones too), oldest first;
  * *n found. */

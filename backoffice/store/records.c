@@ -294,7 +294,7 @@ static int links(struct put *u, const char **link)
 		int64_t rel = st_i64(res, i, 0);
 
 		if (rel == -1) {
-			if (st_hash(res, i, 3, h) || memcmp(h, r->prev_hash, 32)) {
+			if (st_hash(res, i, 3, h) || memcmp(h, r->prev_hash, 32) != 0) {
 				st_err(u->err, u->errlen, "record %s: prev_hash is not "
 				       "the hash of record %s held at %s/%" PRIu64,
 				       r->record_id, PQgetvalue(res, i, 1), r->chain_id,
@@ -306,7 +306,7 @@ static int links(struct put *u, const char **link)
 			continue;
 		}
 		/* the successor, held already: its prev_hash names this one */
-		if (st_hash(res, i, 4, h) || memcmp(h, r->sha256, 32)) {
+		if (st_hash(res, i, 4, h) || memcmp(h, r->sha256, 32) != 0) {
 			st_err(u->err, u->errlen, "record %s: the prev_hash of record %s "
 			       "held at %s/%" PRIu64 " is not this record's hash",
 			       r->record_id, PQgetvalue(res, i, 1), r->chain_id,

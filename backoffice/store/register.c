@@ -126,7 +126,7 @@ int anpr_store_camera_retire(struct anpr_store *st, const char *camera_id,
 			     char *err, size_t errlen)
 {
 	struct sparams p;
-	struct anpr_camera c;
+	struct anpr_camera c = { 0 };
 	int rc, n = 0;
 
 	CHECK_CAMERA(camera_id);
