@@ -43,8 +43,10 @@ static int usage_err(const char *fmt, const char *arg)
 }
 
 /* UTC ISO 8601: a date, or a date and time with an optional fraction
- * (up to microseconds) and Z (or +00:00). */
-static int parse_time(const char *s, int64_t *us)
+ * (up to microseconds) and Z (or +00:00). A date alone is its first
+ * microsecond, or with end set its last (--to 2026-12-06 takes in the
+ * whole day). */
+static int parse_time(const char *s, bool end, int64_t *us)
 {
 	struct tm tm;
 	unsigned y, mo, d, h = 0, mi = 0, sec = 0;
@@ -57,7 +59,12 @@ static int parse_time(const char *s, int64_t *us)
 	if (sscanf(s, "%4u-%2u-%2u%n", &y, &mo, &d, &n) != 3 || n != 10)
 		return -1;
 	p = s + n;
-	if (*p) {
+	if (!*p && end) {
+		h = 23;
+		mi = 59;
+		sec = 59;
+		frac = 999999;
+	} else if (*p) {
 		if (*p != 'T' || sscanf(p + 1, "%2u:%2u:%2u%n", &h, &mi, &sec, &n) != 3 ||
 		    n != 8)
 			return -1;
@@ -464,13 +471,13 @@ int main(int argc, char **argv)
 		case 'v': q.vrm = optarg; break;
 		case 'f': q.fuzzy = true; break;
 		case 'F':
-			if (parse_time(optarg, &q.from_us))
+			if (parse_time(optarg, false, &q.from_us))
 				return usage_err("--from %s: not a UTC ISO 8601 time "
 						 "(2026-12-06T13:00:00Z)", optarg);
 			q.has_from = true;
 			break;
 		case 'T':
-			if (parse_time(optarg, &q.to_us))
+			if (parse_time(optarg, true, &q.to_us))
 				return usage_err("--to %s: not a UTC ISO 8601 time "
 						 "(2026-12-06T13:00:00Z)", optarg);
 			q.has_to = true;

@@ -1,11 +1,12 @@
 #!/bin/bash
 # anpr-query against a private PostgreSQL (tests/lib/pg.sh) filled the way
-# the cameras fill it: records made by ev_fill (two cameras, images,
+# the cameras fill it: records made by ev_fill (three cameras, images,
 # checkpoints), sent by the real anpr-upload to the real anpr-ingest.
 # Then, as anpr_reader: exact and look-alike (O for 0) search, the time
 # window and camera filters, --movements in time order, --json parsed by
 # python3, export to bundles that anpr-verify and minisign accept (one per
-# chain when the reads span two), an existing OUT left untouched, and bad
+# chain when the reads span two), an existing OUT left untouched, an
+# export refused over a gap in the chain, and bad
 # arguments refused with status 2 and the reason.
 #   tests/backoffice/anpr-query.sh BUILD
 set -u
@@ -33,7 +34,7 @@ pg_start || { nok "pg_start"; tap_done; exit 1; }
 	cd "$t" || exit 1
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
 		-subj /CN=test-ca -keyout ca.key -out ca.pem 2>/dev/null
-	for who in server CAM-A CAM-B; do
+	for who in server CAM-A CAM-B CAM-C; do
 		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$who" \
 			-keyout "$who.key" -out "$who.csr" 2>/dev/null
 		printf 'subjectAltName=IP:127.0.0.1\n' > "$who.ext"
@@ -42,7 +43,7 @@ pg_start || { nok "pg_start"; tap_done; exit 1; }
 	done
 )
 fp() { openssl x509 -in "$1" -outform DER | sha256sum | cut -d' ' -f1; }
-for c in CAM-A CAM-B; do
+for c in CAM-A CAM-B CAM-C; do
 	"$bin/anpr-keygen" -p "$t/$c.pub" -s "$t/$c.sec" > /dev/null
 	"$setup" "$ANPR_TEST_PG" camera "$c" "$(sed -n 2p "$t/$c.pub")" "$(fp "$t/$c.pem")" ||
 		nok "register $c"
@@ -68,7 +69,6 @@ sleep 0.2
 upload CAM-A "$t/A" && upload CAM-B "$t/B"
 check "two cameras' records in the store through anpr-upload and anpr-ingest" \
 	test "$(psql -X -At -d "$ANPR_TEST_PG" -c "select count(*) from anpr.records where vrm = 'AB05CDE'")" = 2
-kill "$ipid"; wait "$ipid" 2>/dev/null; ipid=
 
 Q() { "$bin/anpr-query" --db "$ANPR_TEST_PG_READER" "$@" > "$t/out" 2> "$t/err"; }
 lines() { grep -c . "$t/out"; }
@@ -116,6 +116,9 @@ import json, sys
 a = json.load(open(sys.argv[1]))
 assert [r["camera_id"] for r in a] == ["CAM-A", "CAM-B"] and a[1]["since_previous_s"] >= 0
 assert a[0]["time_utc"] <= a[1]["time_utc"]' "$t/out"
+d=${ta%%T*}
+Q --vrm AB05CDE --from "$d" --to "$d"
+check "--from DAY --to DAY (dates alone) takes in the whole day" test "$(lines)" = 2
 Q --vrm AB05CDE --limit 1
 check "--limit 1: one read" test "$(lines)" = 1
 
@@ -156,6 +159,19 @@ for f in "$t"/both-*.tar; do
 done
 check "...each verifies with its camera's key" test $vb = 0
 check "no partial files left beside OUT" bash -c "! ls '$t' | grep -q partial"
+
+# ---- a gap in the span: camera C's record 14 (a read) held back
+"$fill" --spool "$t/C" --key "$t/CAM-C.sec" --n 30 --images --checkpoint 10 --camera CAM-C > /dev/null
+rm -f "$t"/C/records/*/000000000014.*
+upload CAM-C "$t/C"
+vc=$(psql -X -At -d "$ANPR_TEST_PG" -c "select vrm from anpr.records where camera_id = 'CAM-C' and chain_seq = 15 and type = 'read'")
+Q --vrm "$vc" --camera CAM-C
+check "camera C's read after the gap is found (link pending)" \
+	bash -c "test \"\$(grep -c . '$t/out')\" = 1 && grep -q 'link=pending covered=no' '$t/out'"
+Q --vrm "$vc" --camera CAM-C --images "$t/images" --export "$t/c.tar"
+check "its export is refused (status 3): the span has a record not held, named" \
+	bash -c "test $? = 3 && grep -q 'record 14 of the span' '$t/err' && ! test -e '$t/c.tar'"
+kill "$ipid"; wait "$ipid" 2>/dev/null; ipid=
 
 # ---- errors
 Q --vrm AB05CDE --from yesterday
