@@ -23,74 +23,6 @@
 int anpr_verify_export(const char *spool, const char *out, uint64_t from,
 		       uint64_t to, const struct ev_key *keys, size_t nkeys);
 
-static const char readme[] =
-"ANPR EVIDENCE BUNDLE\n"
-"====================\n"
-"\n"
-"This archive holds signed ANPR capture records exported from one camera's\n"
-"record chain (format anpr-record/1). Everything here can be re-checked\n"
-"with two standard tools, minisign and sha256sum (Debian packages minisign\n"
-"and coreutils), and a POSIX shell. No software from the camera supplier\n"
-"is needed.\n"
-"\n"
-"Files\n"
-"  records/NNNNNNNNNNNN.rec            one record (plain text, key=value)\n"
-"  records/NNNNNNNNNNNN.rec.minisig    its detached minisign signature\n"
-"  records/NNNNNNNNNNNN.rec.new.minisig  (key rotation only) the new key's\n"
-"  records/NNNNNNNNNNNN.plate.jpg      plate patch of a read\n"
-"  records/NNNNNNNNNNNN.overview.jpg   overview image of a read\n"
-"  public-KEYID.key                    the camera's public key(s)\n"
-"  head-NNNNNNNNNNNN (+ .minisig)      signed pointer to the chain's end\n"
-"                                      (present if the bundle reaches it)\n"
-"  SHA256SUMS                          checksums of every file above\n"
-"  MANIFEST.txt                        what was asked for and what is here\n"
-"\n"
-"0. The key. Obtain the camera's public key from the force's key register\n"
-"   (not from this bundle) and compare it with public-KEYID.key here:\n"
-"       cat public-*.key\n"
-"   Each record's key_id= line names the key that signed it.\n"
-"\n"
-"1. Integrity of the files:\n"
-"       sha256sum -c SHA256SUMS\n"
-"\n"
-"2. Every signature (records signed after a key rotation name the new\n"
-"   key in key_id=):\n"
-"       for f in records/*.rec; do\n"
-"         k=$(sed -n 's/^key_id=//p' \"$f\")\n"
-"         minisign -V -q -p public-$k.key -m \"$f\" || echo \"BAD $f\"\n"
-"       done\n"
-"   minisign prints the trusted comment, which names the record file, its\n"
-"   record id, its chain sequence number and its SHA-256.\n"
-"\n"
-"3. The chain: each record's prev_hash= is the SHA-256 of the record\n"
-"   before it, so nothing was removed, inserted or reordered:\n"
-"       prev=\n"
-"       for f in records/*.rec; do\n"
-"         h=$(sed -n 's/^prev_hash=//p' \"$f\")\n"
-"         [ -z \"$prev\" ] || [ \"$h\" = \"$prev\" ] || echo \"BREAK at $f\"\n"
-"         prev=$(sha256sum < \"$f\" | cut -d' ' -f1)\n"
-"       done\n"
-"\n"
-"4. The images: plate_image_sha256= and overview_image_sha256= in each\n"
-"   read record are the SHA-256 of the two JPEG files beside it:\n"
-"       sha256sum records/*.jpg\n"
-"\n"
-"5. Checkpoints (type=checkpoint) carry count= and merkle_root= over the\n"
-"   records first_seq..last_seq: the RFC 6962 tree hash of their SHA-256\n"
-"   values, leaf = SHA-256(0x00 || hash), node = SHA-256(0x01 || l || r).\n"
-"   The exporting tool (anpr-verify) recomputes them; the bundle holds\n"
-"   every record of each span it covers so anyone can.\n"
-"\n"
-"6. Clock: time_utc= is the camera's UTC clock at capture; clock_synced=1\n"
-"   means the kernel reported the clock NTP-synchronised at that moment,\n"
-"   with clock_esterror_us= / clock_maxerror_us= its estimated and maximum\n"
-"   error in microseconds (from adjtimex). Heartbeat records show the\n"
-"   camera was up between reads.\n"
-"\n"
-"Data protection: to prove continuity the bundle holds whole checkpoint\n"
-"spans, so it may include reads of vehicles not in issue; handle it as\n"
-"ANPR data under the force's retention and disclosure rules.\n";
-
 /* An error message names files the examiner did not choose the names of:
  * printed as safe text (ev_safe_text). */
 static void say_err2(const char *what, const char *err)
@@ -245,8 +177,8 @@ static int write_bundle(struct ev_tar *t, const struct ev_vreport *rep,
 				rep->keys[i].last_seq);
 	fclose(mf);
 	mf = NULL;
-	rc = add_text(t, EV_BUNDLE_README, readme, sizeof readme - 1, sf, err,
-		      errlen);
+	rc = add_text(t, EV_BUNDLE_README, ev_bundle_readme,
+		      strlen(ev_bundle_readme), sf, err, errlen);
 	if (!rc)
 		rc = add_text(t, EV_BUNDLE_MANIFEST, man, manl, sf, err,
 			      errlen);

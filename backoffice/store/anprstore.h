@@ -227,6 +227,62 @@ int anpr_store_gaps(struct anpr_store *st, int64_t older_than_unix,
 		    struct anpr_gap *gaps, size_t cap, size_t *n, char *err,
 		    size_t errlen);
 
+/* ------------------------------------------------------ search, export */
+
+/* A search of reads (anpr-query). vrm is as typed (normalised here: upper
+ * case, no blanks); fuzzy compares the look-alike fold (daemon/anprd/vrm.c,
+ * as the camera's hotlist matching) with vrm_key. vrm NULL: every read.
+ * from_us/to_us bound time_utc (microseconds, UTC, inclusive) when
+ * has_from/has_to; camera_id NULL: every camera; limit 0: no limit.
+ * Reads come in time order (then record id). */
+struct anpr_query {
+	const char *vrm;
+	bool fuzzy;
+	bool has_from, has_to;
+	int64_t from_us, to_us;
+	const char *camera_id;
+	size_t limit;
+};
+struct anpr_read {
+	char record_id[65], camera_id[33], chain_id[17];
+	uint64_t chain_seq;
+	int64_t time_utc_us;
+	char vrm[33], site_id[65];
+	double confidence;
+	bool sig_ok, link_verified, covered;
+};
+/* *reads: malloc'd array of *n (free() it); EINVAL for a malformed mark
+ * or camera id. */
+int anpr_store_search(struct anpr_store *st, const struct anpr_query *q,
+		      struct anpr_read **reads, size_t *n, char *err,
+		      size_t errlen);
+
+/* The span of chain_id to export around the records first..last (chain
+ * sequence numbers), as the camera's export chooses it: from the last
+ * checkpoint before first (else the first record held) to the first
+ * checkpoint at or after last (else the last record held). ENOENT if
+ * nothing is held; ECHAIN, err naming the first missing position, if the
+ * span has a gap. */
+int anpr_store_export_span(struct anpr_store *st, const char *chain_id,
+			   uint64_t first, uint64_t last, uint64_t *lo,
+			   uint64_t *hi, char *err, size_t errlen);
+
+/* One stored record with its bytes exactly as signed. */
+struct anpr_span_rec {
+	uint64_t chain_seq;
+	char record_id[65], type[33], capture_day[11];	/* YYYY-MM-DD */
+	void *rec, *sig, *newsig;	/* newsig NULL if none */
+	size_t rec_len, sig_len, newsig_len;
+	bool has_plate, has_overview;
+	uint8_t plate_sha256[32], overview_sha256[32];
+};
+/* The records lo..hi of chain_id in order (*n of them; free them with
+ * anpr_store_span_free). */
+int anpr_store_chain_span(struct anpr_store *st, const char *chain_id,
+			  uint64_t lo, uint64_t hi, struct anpr_span_rec **recs,
+			  size_t *n, char *err, size_t errlen);
+void anpr_store_span_free(struct anpr_span_rec *recs, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -122,6 +122,9 @@ void ev_vreport_free(struct ev_vreport *rep);
  * with the NUL; cut, never split an escape). For anything taken from the
  * files examined before it reaches a terminal or a log. */
 void ev_safe_text(char *dst, size_t cap, const char *src);
+/* README.txt of an evidence bundle, as anpr-verify --export and
+ * anpr-query --export write it. */
+extern const char ev_bundle_readme[];
 /* The problem with the lowest seq (the first bad record), or NULL. */
 const struct ev_problem *ev_vreport_first(const struct ev_vreport *rep);
 

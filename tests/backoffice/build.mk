@@ -10,3 +10,9 @@ $(eval $(call add_test,backoffice_store,tests/backoffice/test_store.c,$(ANPRSTOR
 # anpr-db's command line, a real key and real certificates
 SUITE_PREREQS += $(BUILD)/bin/anpr-db $(BUILD)/bin/anpr-keygen
 $(eval $(call add_suite,unit,backoffice-anpr-db,tests/backoffice/anpr-db.sh $(BUILD)))
+# anpr-query: records sent by the real anpr-upload to the real anpr-ingest
+# (ingest_setup from tests/ingest registers the cameras), then searched
+# and exported; the bundles checked with anpr-verify and minisign
+SUITE_PREREQS += $(BUILD)/bin/anpr-query $(BUILD)/bin/anpr-ingest $(BUILD)/bin/anpr-upload \
+	$(BUILD)/bin/anpr-verify $(BUILD)/bin/anpr-keygen $(EV_FILL) $(BUILD)/ingest/ingest_setup
+$(eval $(call add_suite,unit,backoffice-anpr-query,tests/backoffice/anpr-query.sh $(BUILD)))

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: MIT
+/*
+ * query.c - search of reads and the spans of chain an export takes
+ * (anpr-query, docs/backoffice.md "Search and export"). Parameterised
+ * queries only; a mark is normalised and folded here as record_put does.
+ */
+#include "store_int.h"
+
+#include "evidence.h"
+#include "vrm.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int camera_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 32)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			    "0123456789_.:+-", s[i]))
+			return 0;
+	return 1;
+}
+
+int anpr_store_search(struct anpr_store *st, const struct anpr_query *q,
+		      struct anpr_read **reads, size_t *n, char *err,
+		      size_t errlen)
+{
+	char vrm[EV_VRM_MAX + 1], key[EV_VRM_MAX + 1];
+	struct sparams p;
+	PGresult *r;
+	int rc, rows;
+
+	*reads = NULL;
+	*n = 0;
+	if (q->vrm) {
+		int len = vrm_normalise(q->vrm, vrm, sizeof vrm, 0);
+
+		if (len <= 0) {
+			st_err(err, errlen, "registration mark: not 1-%d of "
+			       "[A-Z0-9] (blanks ignored)", EV_VRM_MAX);
+			return ANPR_STORE_EINVAL;
+		}
+		vrm_fold(vrm, (size_t)len, key);
+	}
+	if (q->camera_id && !camera_ok(q->camera_id)) {
+		st_err(err, errlen, "camera id: not 1-32 of [A-Za-z0-9_.:+-]");
+		return ANPR_STORE_EINVAL;
+	}
+	rc = st_ready(st, err, errlen);
+	if (rc)
+		return rc;
+	sp_init(&p);
+	sp_text(&p, q->vrm && !q->fuzzy ? vrm : NULL);
+	sp_text(&p, q->vrm && q->fuzzy ? key : NULL);
+	if (q->has_from)
+		sp_i64(&p, q->from_us);
+	else
+		sp_text(&p, NULL);
+	if (q->has_to)
+		sp_i64(&p, q->to_us);
+	else
+		sp_text(&p, NULL);
+	sp_text(&p, q->camera_id);
+	if (q->limit)
+		sp_u64(&p, q->limit);
+	else
+		sp_text(&p, NULL);
+	r = st_exec(st, "searching reads",
+		    "SELECT record_id, camera_id, chain_id, chain_seq, "
+		    "((extract(epoch FROM time_utc) * 1000000)::numeric)::bigint, "
+		    "vrm, coalesce(site_id, ''), confidence, sig_ok, "
+		    "link = 'verified', covered FROM anpr.records "
+		    "WHERE vrm IS NOT NULL "
+		    "AND ($1::text IS NULL OR vrm = $1) "
+		    "AND ($2::text IS NULL OR vrm_key = $2) "
+		    "AND ($3::bigint IS NULL OR time_utc >= timestamptz 'epoch' + "
+		    "  $3::bigint * interval '1 microsecond') "
+		    "AND ($4::bigint IS NULL OR time_utc <= timestamptz 'epoch' + "
+		    "  $4::bigint * interval '1 microsecond') "
+		    "AND ($5::text IS NULL OR camera_id = $5) "
+		    "ORDER BY time_utc, record_id LIMIT $6::bigint",
+		    &p, &rc, err, errlen);
+	if (!r)
+		return rc;
+	rows = PQntuples(r);
+	if (rows > 0) {
+		*reads = calloc((size_t)rows, sizeof **reads);
+		if (!*reads) {
+			PQclear(r);
+			st_err(err, errlen, "searching reads: out of memory");
+			return ANPR_STORE_ENOMEM;
+		}
+	}
+	for (int i = 0; i < rows; i++) {
+		struct anpr_read *d = &(*reads)[i];
+		const char *c = st_val(r, i, 7);
+
+		snprintf(d->record_id, sizeof d->record_id, "%s", PQgetvalue(r, i, 0));
+		snprintf(d->camera_id, sizeof d->camera_id, "%s", PQgetvalue(r, i, 1));
+		snprintf(d->chain_id, sizeof d->chain_id, "%s", PQgetvalue(r, i, 2));
+		d->chain_seq = (uint64_t)st_i64(r, i, 3);
+		d->time_utc_us = st_i64(r, i, 4);
+		snprintf(d->vrm, sizeof d->vrm, "%s", PQgetvalue(r, i, 5));
+		snprintf(d->site_id, sizeof d->site_id, "%s", PQgetvalue(r, i, 6));
+		d->confidence = c ? strtod(c, NULL) : -1;
+		d->sig_ok = PQgetvalue(r, i, 8)[0] == 't';
+		d->link_verified = PQgetvalue(r, i, 9)[0] == 't';
+		d->covered = PQgetvalue(r, i, 10)[0] == 't';
+	}
+	*n = (size_t)rows;
+	PQclear(r);
+	return 0;
+}
+
+int anpr_store_export_span(struct anpr_store *st, const char *chain_id,
+			   uint64_t first, uint64_t last, uint64_t *lo,
+			   uint64_t *hi, char *err, size_t errlen)
+{
+	struct sparams p;
+	PGresult *r;
+	int rc;
+
+	*lo = *hi = 0;
+	if (first < 1 || last < first || last > INT64_MAX) {
+		st_err(err, errlen, "chain %s: bad span", chain_id);
+		return ANPR_STORE_EINVAL;
+	}
+	rc = st_ready(st, err, errlen);
+	if (rc)
+		return rc;
+	sp_init(&p);
+	sp_text(&p, chain_id);
+	sp_u64(&p, first);
+	sp_u64(&p, last);
+	r = st_exec(st, "choosing the span to export",
+		    "WITH b AS (SELECT "
+		    " coalesce((SELECT max(chain_seq) FROM anpr.record_index "
+		    "  WHERE chain_id = $1 AND type = 'checkpoint' AND chain_seq < $2::bigint), "
+		    "  (SELECT min(chain_seq) FROM anpr.record_index WHERE chain_id = $1)) AS lo, "
+		    " coalesce((SELECT min(chain_seq) FROM anpr.record_index "
+		    "  WHERE chain_id = $1 AND type = 'checkpoint' AND chain_seq >= $3::bigint), "
+		    "  (SELECT max(chain_seq) FROM anpr.record_index WHERE chain_id = $1)) AS hi) "
+		    "SELECT b.lo, b.hi, (SELECT count(*) FROM anpr.record_index "
+		    " WHERE chain_id = $1 AND chain_seq BETWEEN b.lo AND b.hi), "
+		    " (SELECT min(s) FROM generate_series(b.lo, b.hi) s WHERE NOT EXISTS "
+		    "  (SELECT 1 FROM anpr.record_index WHERE chain_id = $1 AND chain_seq = s)) "
+		    "FROM b", &p, &rc, err, errlen);
+	if (!r)
+		return rc;
+	if (PQntuples(r) != 1 || !st_val(r, 0, 0)) {
+		st_err(err, errlen, "chain %s: nothing held", chain_id);
+		rc = ANPR_STORE_ENOENT;
+	} else if (st_val(r, 0, 3)) {
+		st_err(err, errlen, "chain %s: record %" PRId64 " of the span %"
+		       PRId64 "..%" PRId64 " is not held (a gap): the chain "
+		       "cannot be shown whole", chain_id, st_i64(r, 0, 3),
+		       st_i64(r, 0, 0), st_i64(r, 0, 1));
+		rc = ANPR_STORE_ECHAIN;
+	} else {
+		*lo = (uint64_t)st_i64(r, 0, 0);
+		*hi = (uint64_t)st_i64(r, 0, 1);
+	}
+	PQclear(r);
+	return rc;
+}
+
+static void *unhex_dup(const char *hex, size_t *len)
+{
+	size_t n = strlen(hex) / 2;
+	uint8_t *b = malloc(n ? n : 1);
+
+	if (b && ev_unhex(hex, b, n) != 0) {
+		free(b);
+		b = NULL;
+	}
+	*len = n;
+	return b;
+}
+
+void anpr_store_span_free(struct anpr_span_rec *recs, size_t n)
+{
+	for (size_t i = 0; recs && i < n; i++) {
+		free(recs[i].rec);
+		free(recs[i].sig);
+		free(recs[i].newsig);
+	}
+	free(recs);
+}
+
+int anpr_store_chain_span(struct anpr_store *st, const char *chain_id,
+			  uint64_t lo, uint64_t hi, struct anpr_span_rec **recs,
+			  size_t *n, char *err, size_t errlen)
+{
+	struct sparams p;
+	PGresult *r;
+	int rc, rows;
+	struct anpr_span_rec *v;
+
+	*recs = NULL;
+	*n = 0;
+	rc = st_ready(st, err, errlen);
+	if (rc)
+		return rc;
+	sp_init(&p);
+	sp_text(&p, chain_id);
+	sp_u64(&p, lo);
+	sp_u64(&p, hi);
+	r = st_exec(st, "reading a span of chain",
+		    "SELECT chain_seq, record_id, type, to_char(capture_day, 'YYYY-MM-DD'), "
+		    "encode(rec, 'hex'), encode(sig, 'hex'), encode(newsig, 'hex'), "
+		    "encode(plate_sha256, 'hex'), encode(overview_sha256, 'hex') "
+		    "FROM anpr.records WHERE chain_id = $1 AND chain_seq BETWEEN "
+		    "$2::bigint AND $3::bigint ORDER BY chain_seq", &p, &rc, err,
+		    errlen);
+	if (!r)
+		return rc;
+	rows = PQntuples(r);
+	v = calloc(rows > 0 ? (size_t)rows : 1, sizeof *v);
+	if (!v) {
+		PQclear(r);
+		st_err(err, errlen, "chain %s: out of memory", chain_id);
+		return ANPR_STORE_ENOMEM;
+	}
+	for (int i = 0; i < rows; i++) {
+		struct anpr_span_rec *d = &v[i];
+		const char *ns = st_val(r, i, 6);
+
+		d->chain_seq = (uint64_t)st_i64(r, i, 0);
+		snprintf(d->record_id, sizeof d->record_id, "%s", PQgetvalue(r, i, 1));
+		snprintf(d->type, sizeof d->type, "%s", PQgetvalue(r, i, 2));
+		snprintf(d->capture_day, sizeof d->capture_day, "%s", PQgetvalue(r, i, 3));
+		d->rec = unhex_dup(PQgetvalue(r, i, 4), &d->rec_len);
+		d->sig = unhex_dup(PQgetvalue(r, i, 5), &d->sig_len);
+		if (ns)
+			d->newsig = unhex_dup(ns, &d->newsig_len);
+		d->has_plate = st_hash(r, i, 7, d->plate_sha256) == 0;
+		d->has_overview = st_hash(r, i, 8, d->overview_sha256) == 0;
+		if (!d->rec || !d->sig || (ns && !d->newsig)) {
+			PQclear(r);
+			anpr_store_span_free(v, (size_t)rows);
+			st_err(err, errlen, "chain %s: out of memory", chain_id);
+			return ANPR_STORE_ENOMEM;
+		}
+	}
+	PQclear(r);
+	*recs = v;
+	*n = (size_t)rows;
+	return 0;
+}

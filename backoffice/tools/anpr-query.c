@@ -1,0 +1,556 @@
+// SPDX-License-Identifier: MIT
+/*
+ * anpr-query - search the back office's store for the reads of a vehicle
+ * (exact mark, or its look-alike fold as the camera's hotlist matching),
+ * list its movements, and export the reads with the chain around them as
+ * evidence bundles in the camera export's format (docs/record-format.md,
+ * "Evidence bundle"), from the bytes exactly as stored. docs/backoffice.md
+ * ("Search and export") is the design; man/anpr-query.1 the usage.
+ */
+#include "anprstore.h"
+#include "evidence.h"
+#include "evidence_format.h"
+#include "evidence_spool.h"
+#include "evidence_verify.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFAULT_LIMIT 1000
+
+static const char usage_text[] =
+	"usage: anpr-query --db CONNINFO --vrm MARK [--fuzzy] [--from TIME] [--to TIME]\n"
+	"                  [--camera ID] [--movements] [--json] [--limit N]\n"
+	"       anpr-query --db CONNINFO --images DIR --export OUT.tar (selection as above)\n"
+	"TIME: UTC ISO 8601, YYYY-MM-DDTHH:MM:SS[.ffffff]Z or YYYY-MM-DD.\n"
+	"CONNINFO may also come from ANPR_DB (a libpq connection string).\n";
+
+static int usage_err(const char *fmt, const char *arg)
+{
+	fputs("anpr-query: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	fputs(usage_text, stderr);
+	return 2;
+}
+
+/* UTC ISO 8601: a date, or a date and time with an optional fraction
+ * (up to microseconds) and Z (or +00:00). A date alone is its first
+ * microsecond, or with end set its last (--to 2026-12-06 takes in the
+ * whole day). */
+static int parse_time(const char *s, bool end, int64_t *us)
+{
+	struct tm tm;
+	unsigned y, mo, d, h = 0, mi = 0, sec = 0;
+	long frac = 0;
+	int n = 0, fd = 0;
+	const char *p;
+	time_t t;
+
+	memset(&tm, 0, sizeof tm);
+	if (sscanf(s, "%4u-%2u-%2u%n", &y, &mo, &d, &n) != 3 || n != 10)
+		return -1;
+	p = s + n;
+	if (!*p && end) {
+		h = 23;
+		mi = 59;
+		sec = 59;
+		frac = 999999;
+	} else if (*p) {
+		if (*p != 'T' || sscanf(p + 1, "%2u:%2u:%2u%n", &h, &mi, &sec, &n) != 3 ||
+		    n != 8)
+			return -1;
+		p += 1 + n;
+		if (*p == '.') {
+			p++;
+			while (*p >= '0' && *p <= '9') {
+				if (fd == 6)
+					return -1;
+				frac = frac * 10 + (*p++ - '0');
+				fd++;
+			}
+			if (!fd)
+				return -1;
+			for (; fd < 6; fd++)
+				frac *= 10;
+		}
+		if (strcmp(p, "Z") != 0 && strcmp(p, "+00:00") != 0)
+			return -1;
+	}
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
+	    mi > 59 || sec > 60)
+		return -1;
+	tm.tm_year = (int)y - 1900;
+	tm.tm_mon = (int)mo - 1;
+	tm.tm_mday = (int)d;
+	tm.tm_hour = (int)h;
+	tm.tm_min = (int)mi;
+	tm.tm_sec = (int)sec;
+	t = timegm(&tm);
+	if (t == (time_t)-1 || tm.tm_mday != (int)d)	/* 31 April */
+		return -1;
+	*us = (int64_t)t * 1000000 + frac;
+	return 0;
+}
+
+static void format_time(int64_t us, char out[32])
+{
+	time_t t = (time_t)(us / 1000000);
+	struct tm tm;
+	char s[24];
+
+	gmtime_r(&t, &tm);
+	strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out, 32, "%.19s.%06ldZ", s, (long)(us % 1000000));
+}
+
+/* ------------------------------------------------------------ search */
+
+static void print_human(const struct anpr_read *r, size_t n, bool movements)
+{
+	for (size_t i = 0; i < n; i++) {
+		char when[32], site[200];
+
+		format_time(r[i].time_utc_us, when);
+		ev_safe_text(site, sizeof site, r[i].site_id[0] ? r[i].site_id : "-");
+		if (movements) {
+			if (i == 0)
+				printf("%4zu %12s  ", i + 1, "first");
+			else
+				printf("%4zu %+11.0fs  ", i + 1,
+				       (double)(r[i].time_utc_us - r[i - 1].time_utc_us) / 1e6);
+		}
+		printf("%s  %s  %s  %s  %.3f  %s  signature=%s link=%s covered=%s\n",
+		       when, r[i].camera_id, site, r[i].vrm, r[i].confidence,
+		       r[i].record_id, r[i].sig_ok ? "ok" : "BAD",
+		       r[i].link_verified ? "verified" : "pending",
+		       r[i].covered ? "yes" : "no");
+	}
+}
+
+static int print_json(const struct anpr_read *r, size_t n, bool movements)
+{
+	json_t *a = json_array();
+	int rc = 0;
+
+	for (size_t i = 0; a && i < n; i++) {
+		char when[32];
+		json_t *o;
+
+		format_time(r[i].time_utc_us, when);
+		o = json_pack("{s:s, s:s, s:s, s:s, s:f, s:s, s:s, s:I, s:b, s:s, s:b}",
+			      "time_utc", when, "camera_id", r[i].camera_id,
+			      "site_id", r[i].site_id, "vrm", r[i].vrm,
+			      "confidence", r[i].confidence,
+			      "record_id", r[i].record_id, "chain_id", r[i].chain_id,
+			      "chain_seq", (json_int_t)r[i].chain_seq,
+			      "signature_ok", (int)r[i].sig_ok,
+			      "link", r[i].link_verified ? "verified" : "pending",
+			      "covered", (int)r[i].covered);
+		if (o && movements && i > 0)
+			json_object_set_new(o, "since_previous_s",
+					    json_real((double)(r[i].time_utc_us -
+							       r[i - 1].time_utc_us) / 1e6));
+		if (!o || json_array_append_new(a, o)) {
+			rc = -1;
+			break;
+		}
+	}
+	if (!a || rc || json_dumpf(a, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(6)) != 0) {
+		fprintf(stderr, "anpr-query: --json: out of memory\n");
+		rc = 1;
+	} else {
+		putchar('\n');
+	}
+	json_decref(a);
+	return rc;
+}
+
+/* ------------------------------------------------------------ export */
+
+struct bundle {
+	struct ev_tar *t;
+	FILE *sums;
+	char *err;
+	size_t errlen;
+};
+
+static int add_member(struct bundle *b, const char *name, const void *data,
+		      size_t len)
+{
+	char member[200], hex[EV_HASH_HEX + 1];
+	uint8_t h[EV_HASH_LEN];
+
+	snprintf(member, sizeof member, "%s/%s", EV_BUNDLE_DIR, name);
+	ev_sha256(data, len, h);
+	ev_hex(h, EV_HASH_LEN, hex);
+	if (b->sums)
+		fprintf(b->sums, "%s  %s\n", hex, name);
+	return ev_tar_add(b->t, member, data, len, 0644, b->err, b->errlen);
+}
+
+/* An image from the content-addressed store: ROOT/DAY/ab/HASH.jpg
+ * (backoffice/ingest/imagestore.h), checked against its name. */
+static int add_image(struct bundle *b, const char *images,
+		     const struct anpr_span_rec *r, const uint8_t want[32],
+		     const char *sfx)
+{
+	char hex[EV_HASH_HEX + 1], src[4200], name[48], member[200];
+	uint8_t h[EV_HASH_LEN];
+	int rc;
+
+	ev_hex(want, EV_HASH_LEN, hex);
+	snprintf(src, sizeof src, "%s/%s/%.2s/%s.jpg", images, r->capture_day,
+		 hex, hex);
+	rc = ev_sha256_file(src, h, b->err, b->errlen);
+	if (rc)
+		return rc;
+	if (memcmp(h, want, EV_HASH_LEN) != 0) {
+		snprintf(b->err, b->errlen, "record %s: image %s does not hold the "
+			 "bytes its name says (damaged)", r->record_id, src);
+		return EV_EIO;
+	}
+	ev_rec_name(r->chain_seq, sfx, name, sizeof name);
+	snprintf(member, sizeof member, "%s/%s/%s", EV_BUNDLE_DIR,
+		 EV_SPOOL_RECORDS, name);
+	fprintf(b->sums, "%s  %s/%s\n", hex, EV_SPOOL_RECORDS, name);
+	return ev_tar_add_file(b->t, member, src, b->err, b->errlen);
+}
+
+static int add_record(struct bundle *b, const char *images,
+		      const struct anpr_span_rec *r)
+{
+	char name[48], path[80];
+	int rc;
+
+	ev_rec_name(r->chain_seq, EV_SUFFIX_REC, name, sizeof name);
+	snprintf(path, sizeof path, "%s/%s", EV_SPOOL_RECORDS, name);
+	rc = add_member(b, path, r->rec, r->rec_len);
+	ev_rec_name(r->chain_seq, EV_SUFFIX_REC EV_SUFFIX_SIG, name, sizeof name);
+	snprintf(path, sizeof path, "%s/%s", EV_SPOOL_RECORDS, name);
+	if (!rc)
+		rc = add_member(b, path, r->sig, r->sig_len);
+	if (!rc && r->newsig) {
+		ev_rec_name(r->chain_seq, EV_SUFFIX_REC EV_SUFFIX_NEWSIG, name,
+			    sizeof name);
+		snprintf(path, sizeof path, "%s/%s", EV_SPOOL_RECORDS, name);
+		rc = add_member(b, path, r->newsig, r->newsig_len);
+	}
+	if (!rc && r->has_plate)
+		rc = add_image(b, images, r, r->plate_sha256, EV_SUFFIX_PLATE);
+	if (!rc && r->has_overview)
+		rc = add_image(b, images, r, r->overview_sha256, EV_SUFFIX_OVERVIEW);
+	return rc;
+}
+
+struct chain_sel {
+	char chain_id[17], camera_id[33];
+	uint64_t first, last;		/* the selected reads' positions */
+};
+
+static int write_bundle(struct anpr_store *st, struct bundle *b,
+			const char *images, const struct chain_sel *c,
+			uint64_t lo, uint64_t hi)
+{
+	struct anpr_camera_key keys[32];
+	struct anpr_span_rec *recs = NULL;
+	size_t n = 0, nkeys = 0, sumsl = 0, manl = 0;
+	char *sums = NULL, *man = NULL;
+	FILE *mf = NULL;
+	int rc;
+
+	b->sums = open_memstream(&sums, &sumsl);
+	mf = open_memstream(&man, &manl);
+	if (!b->sums || !mf) {
+		snprintf(b->err, b->errlen, "out of memory");
+		rc = -1;
+		goto out;
+	}
+	rc = anpr_store_chain_span(st, c->chain_id, lo, hi, &recs, &n, b->err,
+				   b->errlen);
+	if (!rc && n != hi - lo + 1) {
+		snprintf(b->err, b->errlen, "chain %s: %zu records held of %" PRIu64
+			 "..%" PRIu64, c->chain_id, n, lo, hi);
+		rc = -1;
+	}
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = add_record(b, images, &recs[i]);
+	if (!rc)
+		rc = anpr_store_camera_keys(st, c->camera_id, keys,
+					    sizeof keys / sizeof keys[0], &nkeys,
+					    b->err, b->errlen);
+	if (rc)
+		goto out;
+	fprintf(mf, "format=%s\ncamera_id=%s\nchain_id=%s\nrequested=%" PRIu64
+		"..%" PRIu64 "\nincluded=%" PRIu64 "..%" PRIu64 "\nhead=-\n",
+		EV_BUNDLE_FORMAT, c->camera_id, c->chain_id, c->first, c->last,
+		lo, hi);
+	/* the public keys from the register (not from any camera's files) */
+	for (size_t i = 0; !rc && i < nkeys && i < sizeof keys / sizeof keys[0]; i++) {
+		struct ev_key k;
+		char text[512], name[64], fp[EV_HASH_HEX + 1];
+		size_t len;
+
+		memset(&k, 0, sizeof k);
+		rc = ev_pubkey_from_b64(keys[i].public_key_b64, &k, keys[i].key_id,
+					b->err, b->errlen);
+		if (!rc)
+			rc = ev_pubkey_encode(&k, text, sizeof text, &len);
+		if (rc)
+			break;
+		ev_key_fingerprint(&k, fp);
+		snprintf(name, sizeof name, "public-%.16s.key", keys[i].key_id);
+		rc = add_member(b, name, text, len);
+		fprintf(mf, "key=%s sha256:%s register%s\n", keys[i].key_id, fp,
+			keys[i].revoked ? " revoked" : "");
+	}
+	fclose(mf);
+	mf = NULL;
+	if (!rc)
+		rc = add_member(b, EV_BUNDLE_README, ev_bundle_readme,
+				strlen(ev_bundle_readme));
+	if (!rc)
+		rc = add_member(b, EV_BUNDLE_MANIFEST, man, manl);
+	fclose(b->sums);
+	b->sums = NULL;
+	if (!rc)
+		rc = add_member(b, EV_BUNDLE_SUMS, sums, sumsl);
+out:
+	if (b->sums)
+		fclose(b->sums);
+	b->sums = NULL;
+	if (mf)
+		fclose(mf);
+	free(sums);
+	free(man);
+	anpr_store_span_free(recs, n);
+	return rc;
+}
+
+/* Written beside out and link()ed into place: an existing file is never
+ * touched, a failure leaves nothing. */
+static int export_one(struct anpr_store *st, const char *images,
+		      const struct chain_sel *c, const char *out)
+{
+	char part[4200], err[1024] = "", err2[1024] = "", safe[1100];
+	struct bundle b = { .err = err, .errlen = sizeof err };
+	uint64_t lo, hi;
+	int rc;
+
+	rc = anpr_store_export_span(st, c->chain_id, c->first, c->last, &lo, &hi,
+				    err, sizeof err);
+	if (rc) {
+		fprintf(stderr, "anpr-query: export of chain %s refused: %s\n",
+			c->chain_id, err);
+		return rc == ANPR_STORE_EIO ? 1 : 3;
+	}
+	snprintf(part, sizeof part, "%s.partial-%ld", out, (long)getpid());
+	rc = ev_tar_open(&b.t, part, err, sizeof err);
+	if (!rc)
+		rc = write_bundle(st, &b, images, c, lo, hi);
+	if (b.t && ev_tar_close(b.t, rc ? err2 : err, sizeof err) != 0 && !rc)
+		rc = -1;
+	if (!rc && link(part, out) != 0) {
+		snprintf(err, sizeof err, "%s: cannot create: %s%s", out,
+			 strerror(errno), errno == EEXIST ? " (not overwritten)" : "");
+		rc = -1;
+	}
+	if (b.t || !rc)
+		unlink(part);	/* ours: made with O_EXCL */
+	if (rc) {
+		ev_safe_text(safe, sizeof safe, err);
+		fprintf(stderr, "anpr-query: export failed: %s\n", safe);
+		return 1;
+	}
+	printf("anpr-query: wrote %s: camera %s chain %s records %" PRIu64 "..%"
+	       PRIu64 " (reads %" PRIu64 "..%" PRIu64 ")\n", out, c->camera_id,
+	       c->chain_id, lo, hi, c->first, c->last);
+	return 0;
+}
+
+/* One bundle per chain: OUT itself if the reads are of one chain, else
+ * OUT-CHAINID.tar for each (OUT's .tar taken off first). Every name is
+ * checked free before anything is written. */
+static int export_all(struct anpr_store *st, const char *images,
+		      const char *out, const struct anpr_read *r, size_t n)
+{
+	struct chain_sel *cs = calloc(n ? n : 1, sizeof *cs);
+	size_t nc = 0, ol = strlen(out);
+	char (*names)[4200] = NULL;
+	struct stat sb;
+	int rc = 0;
+
+	if (!cs)
+		return 1;
+	for (size_t i = 0; i < n; i++) {
+		size_t j;
+
+		for (j = 0; j < nc; j++)
+			if (strcmp(cs[j].chain_id, r[i].chain_id) == 0)
+				break;
+		if (j == nc) {
+			snprintf(cs[j].chain_id, sizeof cs[j].chain_id, "%s", r[i].chain_id);
+			snprintf(cs[j].camera_id, sizeof cs[j].camera_id, "%s", r[i].camera_id);
+			cs[j].first = cs[j].last = r[i].chain_seq;
+			nc++;
+		}
+		if (r[i].chain_seq < cs[j].first)
+			cs[j].first = r[i].chain_seq;
+		if (r[i].chain_seq > cs[j].last)
+			cs[j].last = r[i].chain_seq;
+	}
+	names = calloc(nc ? nc : 1, sizeof *names);
+	if (!names) {
+		free(cs);
+		return 1;
+	}
+	if (ol > 4 && strcmp(out + ol - 4, ".tar") == 0)
+		ol -= 4;
+	for (size_t j = 0; j < nc; j++) {
+		if (nc == 1)
+			snprintf(names[j], sizeof names[j], "%s", out);
+		else
+			snprintf(names[j], sizeof names[j], "%.*s-%s.tar", (int)ol,
+				 out, cs[j].chain_id);
+		if (lstat(names[j], &sb) == 0) {
+			fprintf(stderr, "anpr-query: %s: already exists, not "
+				"overwritten; nothing exported\n", names[j]);
+			rc = 2;
+		}
+	}
+	if (nc > 1 && !rc)
+		printf("anpr-query: the reads are in %zu chains: one bundle each\n", nc);
+	for (size_t j = 0; !rc && j < nc; j++)
+		rc = export_one(st, images, &cs[j], names[j]);
+	free(names);
+	free(cs);
+	return rc;
+}
+
+/* -------------------------------------------------------------- main */
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "vrm", required_argument, NULL, 'v' },
+		{ "fuzzy", no_argument, NULL, 'f' },
+		{ "from", required_argument, NULL, 'F' },
+		{ "to", required_argument, NULL, 'T' },
+		{ "camera", required_argument, NULL, 'c' },
+		{ "movements", no_argument, NULL, 'm' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ "images", required_argument, NULL, 'i' },
+		{ "export", required_argument, NULL, 'e' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct anpr_query q = { 0 };
+	const char *db = getenv("ANPR_DB"), *images = NULL, *out = NULL;
+	bool json = false, movements = false, has_limit = false;
+	struct anpr_store *st = NULL;
+	struct anpr_read *reads = NULL;
+	char err[1024], safe[1100];
+	size_t n = 0;
+	int o, rc;
+
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		char *end;
+
+		switch (o) {
+		case 'd': db = optarg; break;
+		case 'v': q.vrm = optarg; break;
+		case 'f': q.fuzzy = true; break;
+		case 'F':
+			if (parse_time(optarg, false, &q.from_us))
+				return usage_err("--from %s: not a UTC ISO 8601 time "
+						 "(2026-12-06T13:00:00Z)", optarg);
+			q.has_from = true;
+			break;
+		case 'T':
+			if (parse_time(optarg, true, &q.to_us))
+				return usage_err("--to %s: not a UTC ISO 8601 time "
+						 "(2026-12-06T13:00:00Z)", optarg);
+			q.has_to = true;
+			break;
+		case 'c': q.camera_id = optarg; break;
+		case 'm': movements = true; break;
+		case 'j': json = true; break;
+		case 'l':
+			errno = 0;
+			q.limit = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || !q.limit ||
+			    q.limit > 10000000 || optarg[0] == '-')
+				return usage_err("--limit %s: a whole number 1..10000000",
+						 optarg);
+			has_limit = true;
+			break;
+		case 'i': images = optarg; break;
+		case 'e': out = optarg; break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		default:
+			fputs(usage_text, stderr);
+			return 2;
+		}
+	}
+	if (optind != argc)
+		return usage_err("unexpected argument %s", argv[optind]);
+	if (!db || !*db)
+		return usage_err("%sno database: give --db CONNINFO or set ANPR_DB", "");
+	if (!q.vrm)
+		return usage_err("%s--vrm MARK is required", "");
+	if (q.has_from && q.has_to && q.from_us > q.to_us)
+		return usage_err("%s--from is after --to", "");
+	if (out && !images)
+		return usage_err("%s--export needs --images DIR (the image store)", "");
+	if (!out && images)
+		return usage_err("%s--images is for --export", "");
+	if (out && json)
+		return usage_err("%s--json is for a search, not --export", "");
+	if (!has_limit)
+		q.limit = movements || out ? 0 : DEFAULT_LIMIT;
+
+	if (anpr_store_open(&st, db, err, sizeof err) != 0) {
+		ev_safe_text(safe, sizeof safe, err);
+		fprintf(stderr, "anpr-query: database: %s\n", safe);
+		return 1;
+	}
+	rc = anpr_store_search(st, &q, &reads, &n, err, sizeof err);
+	if (rc) {
+		ev_safe_text(safe, sizeof safe, err);
+		fprintf(stderr, "anpr-query: search: %s\n", safe);
+		anpr_store_close(st);
+		return rc == ANPR_STORE_EINVAL ? 2 : 1;
+	}
+	if (out) {
+		if (!n) {
+			fprintf(stderr, "anpr-query: no reads match: nothing exported\n");
+			rc = 3;
+		} else {
+			rc = export_all(st, images, out, reads, n);
+		}
+	} else if (json) {
+		rc = print_json(reads, n, movements);
+	} else {
+		print_human(reads, n, movements);
+		if (!n)
+			fprintf(stderr, "anpr-query: no reads match\n");
+		if (!has_limit && !movements && n == DEFAULT_LIMIT)
+			fprintf(stderr, "anpr-query: the first %d reads shown: "
+				"narrow the search or give --limit\n", DEFAULT_LIMIT);
+	}
+	free(reads);
+	anpr_store_close(st);
+	return rc;
+}

@@ -1,0 +1,194 @@
+#!/bin/bash
+# anpr-query against a private PostgreSQL (tests/lib/pg.sh) filled the way
+# the cameras fill it: records made by ev_fill (three cameras, images,
+# checkpoints), sent by the real anpr-upload to the real anpr-ingest.
+# Then, as anpr_reader: exact and look-alike (O for 0) search, the time
+# window and camera filters, --movements in time order, --json parsed by
+# python3, export to bundles that anpr-verify and minisign accept (one per
+# chain when the reads span two), an existing OUT left untouched, an
+# export refused over a gap in the chain, and bad
+# arguments refused with status 2 and the reason.
+#   tests/backoffice/anpr-query.sh BUILD
+set -u
+cd "$(dirname "$0")/../.."
+build=${1:-build}
+bin=$PWD/$build/bin
+setup=$PWD/$build/ingest/ingest_setup
+fill=$PWD/$build/evidence/ev_fill
+. tests/lib/tap.sh
+. tests/lib/pg.sh
+t=$(mktemp -d /tmp/anpr-query-XXXXXX)
+ipid=
+cleanup() {
+	[ -n "$ipid" ] && kill -9 "$ipid" 2>/dev/null
+	wait 2>/dev/null
+	pg_stop
+	rm -rf "$t"
+}
+trap cleanup EXIT
+pg_start || { nok "pg_start"; tap_done; exit 1; }
+"$setup" "$ANPR_TEST_PG" migrate backoffice/sql || nok "migrations"
+
+# ---- a PKI, two cameras registered, anpr-ingest
+(
+	cd "$t" || exit 1
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+		-subj /CN=test-ca -keyout ca.key -out ca.pem 2>/dev/null
+	for who in server CAM-A CAM-B CAM-C; do
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$who" \
+			-keyout "$who.key" -out "$who.csr" 2>/dev/null
+		printf 'subjectAltName=IP:127.0.0.1\n' > "$who.ext"
+		openssl x509 -req -in "$who.csr" -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+			-extfile "$who.ext" -out "$who.pem" 2>/dev/null
+	done
+)
+fp() { openssl x509 -in "$1" -outform DER | sha256sum | cut -d' ' -f1; }
+for c in CAM-A CAM-B CAM-C; do
+	"$bin/anpr-keygen" -p "$t/$c.pub" -s "$t/$c.sec" > /dev/null
+	"$setup" "$ANPR_TEST_PG" camera "$c" "$(sed -n 2p "$t/$c.pub")" "$(fp "$t/$c.pem")" ||
+		nok "register $c"
+done
+mkdir "$t/images"
+"$bin/anpr-ingest" --cert "$t/server.pem" --key "$t/server.key" --client-ca "$t/ca.pem" \
+	--db "$ANPR_TEST_PG_INGEST" --images "$t/images" --port 0 \
+	--port-file "$t/port" --threads 2 2>> "$t/ingest.err" &
+ipid=$!
+for _ in $(seq 100); do [ -s "$t/port" ] && break; sleep 0.05; done
+port=$(cat "$t/port" 2>/dev/null)
+upload() {	# upload CAMERA SPOOL
+	{ demo/make-conf "$t" "$PWD/demo/hotlist.csv" "$2" "$t/$1.sec" "$t/alerts.sock"
+	  printf '\n[upload]\nurl = https://127.0.0.1:%s\nclient_cert = %s\nclient_key = %s\nca_file = %s\ntimeout = 5s\n' \
+		"$port" "$t/$1.pem" "$t/$1.key" "$t/ca.pem"; } > "$t/$1.conf"
+	"$bin/anpr-upload" --config "$t/$1.conf" --state "$t/s$1" --once --max-backoff-ms 50 \
+		>> "$t/$1.out" 2>> "$t/$1.err"
+}
+# A: 60 records, a checkpoint every 20; B: 30 records, after A's
+"$fill" --spool "$t/A" --key "$t/CAM-A.sec" --n 60 --images --checkpoint 20 --camera CAM-A > /dev/null
+sleep 0.2
+"$fill" --spool "$t/B" --key "$t/CAM-B.sec" --n 30 --images --checkpoint 10 --camera CAM-B > /dev/null
+upload CAM-A "$t/A" && upload CAM-B "$t/B"
+check "two cameras' records in the store through anpr-upload and anpr-ingest" \
+	test "$(psql -X -At -d "$ANPR_TEST_PG" -c "select count(*) from anpr.records where vrm = 'AB05CDE'")" = 2
+
+Q() { "$bin/anpr-query" --db "$ANPR_TEST_PG_READER" "$@" > "$t/out" 2> "$t/err"; }
+lines() { grep -c . "$t/out"; }
+
+# ---- search
+Q --vrm 'AB05 CDE'; cp "$t/out" "$t/first.out"
+check "exact search: one read per camera of AB05CDE" test $? = 0 -a "$(lines)" = 2
+check "...a line names time, camera, site, mark, confidence, record id, evidence state" \
+	grep -Eq '^20[0-9-]+T[0-9:.]+Z  CAM-A  SITE-[A-Z0-9-]+  AB05CDE  [0-9.]+  CAM-A-[0-9A-F]{16}-[0-9]+  signature=ok link=verified covered=(yes|no)$' "$t/out"
+Q --vrm ABO5CDE
+check "exact search for ABO5CDE (letter O) finds nothing" test "$(lines)" = 0
+Q --vrm ABO5CDE --fuzzy
+check "--fuzzy ABO5CDE finds the AB05CDE reads (look-alike fold)" \
+	test "$(lines)" = 2 -a "$(grep -c ' AB05CDE ' "$t/out")" = 2
+Q --vrm AB05CDE --camera CAM-B
+check "--camera CAM-B: only camera B's read" \
+	test "$(lines)" = 1 -a "$(grep -c '  CAM-B  ' "$t/out")" = 1
+Q --vrm AB05CDE --json; cp "$t/out" "$t/json.out"
+check "--json parses, the same fields" python3 -c '
+import json, sys
+a = json.load(open(sys.argv[1]))
+assert len(a) == 2, a
+for r in a:
+    assert r["vrm"] == "AB05CDE" and r["signature_ok"] is True
+    assert r["link"] in ("verified", "pending") and isinstance(r["covered"], bool)
+    assert r["camera_id"] in ("CAM-A", "CAM-B") and r["site_id"].startswith("SITE-")
+    assert r["record_id"].startswith(r["camera_id"] + "-") and 0 < r["confidence"] <= 1
+' "$t/out"
+ta=$(python3 -c 'import json,sys; print([r for r in json.load(open(sys.argv[1])) if r["camera_id"] == "CAM-A"][0]["time_utc"])' "$t/out")
+tb=$(python3 -c 'import json,sys; print([r for r in json.load(open(sys.argv[1])) if r["camera_id"] == "CAM-B"][0]["time_utc"])' "$t/out")
+Q --vrm AB05CDE --from "$ta" --to "$ta"
+check "time window [A's read, A's read]: only A's read" \
+	test "$(lines)" = 1 -a "$(grep -c '  CAM-A  ' "$t/out")" = 1
+Q --vrm AB05CDE --from "$tb"
+check "--from B's read: only B's read" test "$(lines)" = 1 -a "$(grep -c '  CAM-B  ' "$t/out")" = 1
+Q --vrm AB05CDE --from 2000-01-01 --to 2000-01-02T00:00:00Z
+check "a window with no reads: nothing, and it says so" \
+	test "$(lines)" = 0 -a "$(grep -c 'no reads match' "$t/err")" = 1
+Q --vrm AB05CDE --movements
+check "--movements: every read in time order, A then B" \
+	bash -c "sed -n 1p '$t/out' | grep -q 'first.*CAM-A' && sed -n 2p '$t/out' | grep -q '+[0-9]*s.*CAM-B'"
+Q --vrm AB05CDE --movements --json
+check "--movements --json: ordered by time" python3 -c '
+import json, sys
+a = json.load(open(sys.argv[1]))
+assert [r["camera_id"] for r in a] == ["CAM-A", "CAM-B"] and a[1]["since_previous_s"] >= 0
+assert a[0]["time_utc"] <= a[1]["time_utc"]' "$t/out"
+d=${ta%%T*}
+Q --vrm AB05CDE --from "$d" --to "$d"
+check "--from DAY --to DAY (dates alone) takes in the whole day" test "$(lines)" = 2
+Q --vrm AB05CDE --limit 1
+check "--limit 1: one read" test "$(lines)" = 1
+
+# ---- export
+Q --vrm AB05CDE --camera CAM-A --images "$t/images" --export "$t/a.tar"
+check "export of camera A's read written (one chain: OUT itself)" test $? = 0 -a -s "$t/a.tar"
+check "...and anpr-verify accepts it with camera A's key" \
+	bash -c "'$bin/anpr-verify' --key '$t/CAM-A.pub' '$t/a.tar' > '$t/v.out' 2>&1"
+mkdir "$t/x"
+tar -xf "$t/a.tar" -C "$t/x"
+sigbad=0 nrec=0
+for f in "$t"/x/anpr-evidence/records/*.rec; do
+	nrec=$((nrec + 1))
+	minisign -V -q -p "$t/CAM-A.pub" -m "$f" || sigbad=$((sigbad + 1))
+done
+check "...minisign -V accepts each of its $nrec records" test $nrec -gt 1 -a $sigbad = 0
+check "...sha256sum -c SHA256SUMS passes, images included" \
+	bash -c "cd '$t/x/anpr-evidence' && sha256sum -c --quiet SHA256SUMS && ls records | grep -q plate.jpg"
+check "...MANIFEST: anpr-bundle/1, camera A, head=-" \
+	bash -c "grep -qx 'format=anpr-bundle/1' '$t/x/anpr-evidence/MANIFEST.txt' &&
+		grep -qx 'camera_id=CAM-A' '$t/x/anpr-evidence/MANIFEST.txt' &&
+		grep -qx 'head=-' '$t/x/anpr-evidence/MANIFEST.txt'"
+check "...records are the stored bytes (the upload spool's own files)" \
+	bash -c "for f in '$t'/x/anpr-evidence/records/*.rec; do
+		h=\$(sha256sum < \"\$f\" | cut -d' ' -f1)
+		test \"\$(psql -X -At -d '$ANPR_TEST_PG' -c \"select count(*) from anpr.records where encode(sha256, 'hex') = '\$h'\")\" = 1 || exit 1; done"
+cp "$t/a.tar" "$t/a.keep"
+Q --vrm AB05CDE --camera CAM-A --images "$t/images" --export "$t/a.tar"
+check "an existing OUT is refused (status 2) and left untouched" \
+	bash -c "test $? = 2 && grep -q 'already exists' '$t/err' && cmp -s '$t/a.tar' '$t/a.keep'"
+Q --vrm AB05CDE --images "$t/images" --export "$t/both.tar"
+check "reads in two chains: one bundle per chain, OUT-CHAINID.tar" \
+	test "$(ls "$t"/both-*.tar 2>/dev/null | wc -l)" = 2 -a ! -e "$t/both.tar"
+vb=0
+for f in "$t"/both-*.tar; do
+	cam=$(tar -xOf "$f" anpr-evidence/MANIFEST.txt | sed -n 's/^camera_id=//p')
+	"$bin/anpr-verify" --key "$t/$cam.pub" "$f" > /dev/null 2>&1 || vb=$((vb + 1))
+done
+check "...each verifies with its camera's key" test $vb = 0
+check "no partial files left beside OUT" bash -c "! ls '$t' | grep -q partial"
+
+# ---- a gap in the span: camera C's record 14 (a read) held back
+"$fill" --spool "$t/C" --key "$t/CAM-C.sec" --n 30 --images --checkpoint 10 --camera CAM-C > /dev/null
+rm -f "$t"/C/records/*/000000000014.*
+upload CAM-C "$t/C"
+vc=$(psql -X -At -d "$ANPR_TEST_PG" -c "select vrm from anpr.records where camera_id = 'CAM-C' and chain_seq = 15 and type = 'read'")
+Q --vrm "$vc" --camera CAM-C
+check "camera C's read after the gap is found (link pending)" \
+	bash -c "test \"\$(grep -c . '$t/out')\" = 1 && grep -q 'link=pending covered=no' '$t/out'"
+Q --vrm "$vc" --camera CAM-C --images "$t/images" --export "$t/c.tar"
+check "its export is refused (status 3): the span has a record not held, named" \
+	bash -c "test $? = 3 && grep -q 'record 14 of the span' '$t/err' && ! test -e '$t/c.tar'"
+kill "$ipid"; wait "$ipid" 2>/dev/null; ipid=
+
+# ---- errors
+Q --vrm AB05CDE --from yesterday
+check "a bad time: status 2, named" bash -c "test $? = 2 && grep -q -- '--from yesterday: not a UTC ISO 8601 time' '$t/err'"
+Q --vrm AB05CDE --to 2026-13-01
+check "a bad month: status 2" test $? = 2
+Q --fuzzy
+check "no --vrm: status 2, named" bash -c "test $? = 2 && grep -q -- '--vrm MARK is required' '$t/err'"
+Q --vrm 'AB!5'
+check "a malformed mark: status 2, named" bash -c "test $? = 2 && grep -q 'registration mark' '$t/err'"
+Q --vrm AB05CDE --limit 0
+check "--limit 0: status 2" test $? = 2
+Q --vrm AB05CDE --export "$t/z.tar"
+check "--export without --images: status 2, named" bash -c "test $? = 2 && grep -q -- '--images' '$t/err'"
+env -u ANPR_DB "$bin/anpr-query" --vrm AB05CDE > "$t/out" 2> "$t/err"
+check "no database given: status 2, named" bash -c "test $? = 2 && grep -q 'no database' '$t/err'"
+"$bin/anpr-query" --db "host=127.0.0.1 port=1 dbname=x connect_timeout=2" --vrm AB05CDE > "$t/out" 2> "$t/err"
+check "database unreachable: status 1, 'database:' named" bash -c "test $? = 1 && grep -q '^anpr-query: database: ' '$t/err'"
+[ -n "${VERBOSE:-}" ] && sed 's/^/# /' "$t/err" "$t/v.out" "$t/first.out" "$t/json.out"
+tap_done
