@@ -14,19 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int camera_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 32)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-			    "0123456789_.:+-", s[i]))
-			return 0;
-	return 1;
-}
-
 int anpr_store_search(struct anpr_store *st, const struct anpr_query *q,
 		      struct anpr_read **reads, size_t *n, char *err,
 		      size_t errlen)
@@ -48,7 +35,7 @@ int anpr_store_search(struct anpr_store *st, const struct anpr_query *q,
 		}
 		vrm_fold(vrm, (size_t)len, key);
 	}
-	if (q->camera_id && !camera_ok(q->camera_id)) {
+	if (q->camera_id && !st_token_ok(q->camera_id, 32)) {
 		st_err(err, errlen, "camera id: not 1-32 of [A-Za-z0-9_.:+-]");
 		return ANPR_STORE_EINVAL;
 	}

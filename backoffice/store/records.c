@@ -19,27 +19,6 @@
 
 static const uint8_t zero_hash[32];
 
-static int token_ok(const char *s, size_t max)
-{
-	size_t n = s ? strlen(s) : 0;
-
-	if (n == 0 || n > max)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		      (c >= '0' && c <= '9') || strchr("_.:+-", c)))
-			return 0;
-	}
-	return 1;
-}
-
-static int chain_id_ok(const char *s)
-{
-	return s && strlen(s) == 16 && strspn(s, "0123456789ABCDEF") == 16;
-}
-
 int anpr_store_record_held(struct anpr_store *st, const char *record_id,
 			   struct anpr_held *h, char *err, size_t errlen)
 {
@@ -48,7 +27,7 @@ int anpr_store_record_held(struct anpr_store *st, const char *record_id,
 	int rc;
 
 	memset(h, 0, sizeof *h);
-	if (!token_ok(record_id, 64)) {
+	if (!st_token_ok(record_id, 64)) {
 		st_err(err, errlen, "record id: not 1-64 of [A-Za-z0-9_.:+-]");
 		return ANPR_STORE_EINVAL;
 	}
@@ -82,7 +61,7 @@ int anpr_store_chain_record(struct anpr_store *st, const char *chain_id,
 	int rc;
 
 	*held = false;
-	if (!chain_id_ok(chain_id) || seq < 1 || seq > INT64_MAX) {
+	if (!st_chain_id_ok(chain_id) || seq < 1 || seq > INT64_MAX) {
 		st_err(err, errlen, "chain position: chain id not 16 upper-case hex "
 				    "digits, or sequence number not 1..2^63-1");
 		return ANPR_STORE_EINVAL;
@@ -117,7 +96,7 @@ int anpr_store_chain_holding(struct anpr_store *st, const char *chain_id,
 	int rc;
 
 	memset(h, 0, sizeof *h);
-	if (!chain_id_ok(chain_id)) {
+	if (!st_chain_id_ok(chain_id)) {
 		st_err(err, errlen, "chain id: not 16 upper-case hex digits");
 		return ANPR_STORE_EINVAL;
 	}
@@ -166,12 +145,12 @@ static int put_check(struct put *u)
 	char *err = u->err;
 	size_t errlen = u->errlen;
 
-	if (!token_ok(r->record_id, 64)) {
+	if (!st_token_ok(r->record_id, 64)) {
 		st_err(err, errlen, "record id: not 1-64 of [A-Za-z0-9_.:+-]");
 		return ANPR_STORE_EINVAL;
 	}
-	if (!token_ok(r->camera_id, 32) || !chain_id_ok(r->chain_id) ||
-	    r->chain_seq < 1 || r->chain_seq > INT64_MAX || !token_ok(r->type, 32)) {
+	if (!st_token_ok(r->camera_id, 32) || !st_chain_id_ok(r->chain_id) ||
+	    r->chain_seq < 1 || r->chain_seq > INT64_MAX || !st_token_ok(r->type, 32)) {
 		st_err(err, errlen, "record %s: camera id, chain id, sequence "
 				    "number or type malformed", r->record_id);
 		return ANPR_STORE_EINVAL;

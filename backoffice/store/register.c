@@ -13,37 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* camera ids are TOKENs (docs/record-format.md) of at most 32 characters
- * here (struct anpr_camera); checked before they go into an error text */
-static int token_ok(const char *s, size_t max)
-{
-	size_t n = s ? strlen(s) : 0;
-
-	if (n == 0 || n > max)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		      (c >= '0' && c <= '9') || strchr("_.:+-", c)))
-			return 0;
-	}
-	return 1;
-}
-
-static int hex64_ok(const char *s)
-{
-	if (!s || strlen(s) != 64)
-		return 0;
-	for (size_t i = 0; i < 64; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return 1;
-}
-
 #define CHECK_CAMERA(id)                                                      \
 	do {                                                                  \
-		if (!token_ok((id), 32)) {                                    \
+		if (!st_token_ok((id), 32)) {                                 \
 			st_err(err, errlen, "camera id: not 1-32 of "         \
 					    "[A-Za-z0-9_.:+-]");                \
 			return ANPR_STORE_EINVAL;                             \
@@ -52,7 +24,7 @@ static int hex64_ok(const char *s)
 
 #define CHECK_FPR(f)                                                          \
 	do {                                                                  \
-		if (!hex64_ok(f)) {                                           \
+		if (!st_hash_hex_ok(f)) {                                     \
 			st_err(err, errlen, "certificate fingerprint: not "   \
 					    "64 lower-case hex digits");      \
 			return ANPR_STORE_EINVAL;                             \
@@ -201,7 +173,7 @@ int anpr_store_camera_key_add(struct anpr_store *st, const char *camera_id,
 		       "(56 base64 characters)", camera_id);
 		return ANPR_STORE_EINVAL;
 	}
-	if (via_record_id && !token_ok(via_record_id, 64)) {
+	if (via_record_id && !st_token_ok(via_record_id, 64)) {
 		st_err(err, errlen, "camera %s: rotation record id malformed",
 		       camera_id);
 		return ANPR_STORE_EINVAL;

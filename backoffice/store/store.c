@@ -570,3 +570,18 @@ int anpr_store_migrate(struct anpr_store *st, const char *dir, int *applied,
 		*applied = n;
 	return rc;
 }
+
+int st_token_ok(const char *s, size_t max)
+{
+	return s && strlen(s) <= max && ev_value_check(EV_K_TOKEN, s) == 0;
+}
+
+int st_chain_id_ok(const char *s)
+{
+	return s && ev_value_check(EV_K_HEX16, s) == 0;
+}
+
+int st_hash_hex_ok(const char *s)
+{
+	return s && ev_value_check(EV_K_HASH, s) == 0;
+}

@@ -58,4 +58,11 @@ int64_t st_i64(const PGresult *r, int row, int col);
 /* A 64-hex column into 32 bytes: 0, or -1 if malformed. */
 int st_hash(const PGresult *r, int row, int col, uint8_t out[32]);
 
+/* Value syntax of docs/record-format.md, by the evidence library's own
+ * check (ev_value_check): a TOKEN of at most max bytes, a chain id
+ * (HEX16), a SHA-256 in lower-case hex (HASH). NULL is never valid. */
+int st_token_ok(const char *s, size_t max);
+int st_chain_id_ok(const char *s);
+int st_hash_hex_ok(const char *s);
+
 #endif
