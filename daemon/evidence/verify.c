@@ -187,6 +187,26 @@ const struct ev_key *ev_v_given_key(struct vctx *c, const char *id)
 	return NULL;
 }
 
+/* The key named kid among those the chain can be checked with: the one in
+ * force, one the chain was signed with (an older head or an anchor may be
+ * signed by a retired key), or a trusted one (--key). */
+const struct ev_key *ev_v_chain_key(struct vctx *c, const char *kid)
+{
+	char id[17];
+
+	if (c->have_cur) {
+		ev_key_id(c->cur.keynum, id);
+		if (strcmp(kid, id) == 0)
+			return &c->cur;
+	}
+	for (size_t i = 0; i < c->nseen; i++) {
+		ev_key_id(c->seen[i].keynum, id);
+		if (strcmp(kid, id) == 0)
+			return &c->seen[i];
+	}
+	return ev_v_given_key(c, kid);
+}
+
 static void key_used(struct vctx *c, const struct ev_key *k, uint64_t seq)
 {
 	struct ev_vreport *r = c->rep;

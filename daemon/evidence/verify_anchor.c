@@ -25,35 +25,19 @@ struct anchor {
 	char chain[17], key_id[17];
 };
 
-/* A head file: "format=anpr-head/N ... chain_seq= record_hash= key_id=". */
-static int parse_head(const char *text, struct anchor *a)
+/* A head file, as the spool's heads are read. */
+static int parse_head(const char *text, size_t len, struct anchor *a)
 {
-	char fmt[32], chain[32], rh[80], kid[32];
-	unsigned long long seq;
+	struct ev_v_head h;
 
-	if (sscanf(text, "format=%31[^\n]\nchain_id=%31[^\n]\nchain_seq=%llu\n"
-		   "record_hash=%79[^\n]\nkey_id=%31[^\n]\n", fmt, chain, &seq,
-		   rh, kid) != 5 ||
-	    (strcmp(fmt, EV_HEAD_FORMAT) != 0 && strcmp(fmt, EV_HEAD_FORMAT_V1) != 0) ||
-	    ev_value_check(EV_K_HEX16, chain) || ev_value_check(EV_K_HEX16, kid) ||
-	    ev_value_check(EV_K_HASH, rh) || ev_unhex(rh, a->hash, EV_HASH_LEN))
+	if (ev_v_parse_head(text, len, &h) != 0 ||
+	    ev_value_check(EV_K_HEX16, h.key_id) != 0 ||
+	    ev_unhex(h.record_hash, a->hash, EV_HASH_LEN) != 0)
 		return -1;
-	a->seq = seq;
-	snprintf(a->chain, sizeof a->chain, "%s", chain);
-	snprintf(a->key_id, sizeof a->key_id, "%s", kid);
+	a->seq = h.seq;
+	snprintf(a->chain, sizeof a->chain, "%s", h.chain_id);
+	snprintf(a->key_id, sizeof a->key_id, "%s", h.key_id);
 	return 0;
-}
-
-static const struct ev_key *known_key(struct vctx *c, const char *kid)
-{
-	char id[17];
-
-	for (size_t i = 0; i < c->nseen; i++) {
-		ev_key_id(c->seen[i].keynum, id);
-		if (strcmp(kid, id) == 0)
-			return &c->seen[i];
-	}
-	return ev_v_given_key(c, kid);
 }
 
 void ev_v_check_anchor(struct vctx *c)
@@ -73,7 +57,7 @@ void ev_v_check_anchor(struct vctx *c)
 		return;
 	}
 	head = strncmp(text, "format=anpr-head/", 17) == 0;
-	if (head ? parse_head(text, &a) != 0
+	if (head ? parse_head(text, len, &a) != 0
 		 : ev_record_parse(text, len, c->anchor, &c->r, err,
 				   sizeof err) != 0) {
 		ev_v_problem(c, 0, EV_P_ANCHOR, c->anchor, "%s", head
@@ -87,7 +71,7 @@ void ev_v_check_anchor(struct vctx *c)
 		snprintf(a.key_id, sizeof a.key_id, "%s", c->r.v[EV_F_KEY_ID]);
 		ev_sha256(text, len, a.hash);
 	}
-	k = known_key(c, a.key_id);
+	k = ev_v_chain_key(c, a.key_id);
 	snprintf(sig, sizeof sig, "%s%s", c->anchor, EV_SUFFIX_SIG);
 	if (!k) {
 		ev_v_problem(c, 0, EV_P_ANCHOR, c->anchor, "signed with key %s, "

@@ -64,6 +64,16 @@ void ev_v_path_of(const struct vctx *c, const struct entry *e,
 		  const char *sfx, char *out,
 		  size_t cap);
 const struct ev_key *ev_v_given_key(struct vctx *c, const char *id);
+const struct ev_key *ev_v_chain_key(struct vctx *c, const char *kid);
+/* A signed head's fields (verify_path.c). */
+struct ev_v_head {
+	bool v1;			/* anpr-head/1: no prev_head_seq */
+	char chain_id[17], key_id[17];
+	char record_hash[EV_HASH_HEX + 1];
+	uint64_t seq;
+	uint64_t prev_head_seq;		/* UINT64_MAX for anpr-head/1 */
+};
+int ev_v_parse_head(const char *text, size_t len, struct ev_v_head *h);
 bool ev_v_check_sig(struct vctx *c, uint64_t seq, const char *file,
 		    const char *text, size_t len, const struct ev_key *k,
 		    const char *sigpath, const char *want_tc);

@@ -135,23 +135,40 @@ struct head_file {
 	bool text, sig;
 };
 
-/* The key a head names: the one in force, a trusted one, or one the chain
- * handed over to (an older head may be signed by a retired key). */
-static const struct ev_key *head_key(struct vctx *c, const char *kid)
+/* A head file's text, canonical (exactly the lines of docs/record-format.md
+ * "The signed head"), in either format; anchor files are read with it too.
+ * 0, or -1 when it is not a head. */
+int ev_v_parse_head(const char *text, size_t len, struct ev_v_head *h)
 {
-	char id[17];
+	char chain[32] = "", rh[80] = "", kid[32] = "", fmt[32] = "";
+	char canon[512];
+	unsigned long long hseq = 0, pseq = 0;
+	int n;
 
-	if (c->have_cur) {
-		ev_key_id(c->cur.keynum, id);
-		if (strcmp(kid, id) == 0)
-			return &c->cur;
-	}
-	for (size_t i = 0; i < c->nseen; i++) {
-		ev_key_id(c->seen[i].keynum, id);
-		if (strcmp(kid, id) == 0)
-			return &c->seen[i];
-	}
-	return ev_v_given_key(c, kid);
+	memset(h, 0, sizeof *h);
+	n = sscanf(text, "format=%31[^\n]\nchain_id=%31[^\n]\nchain_seq=%llu\n"
+		   "record_hash=%79[^\n]\nkey_id=%31[^\n]\nprev_head_seq=%llu\n",
+		   fmt, chain, &hseq, rh, kid, &pseq);
+	h->v1 = strcmp(fmt, EV_HEAD_FORMAT_V1) == 0;
+	if (h->v1 && n >= 5)
+		snprintf(canon, sizeof canon, "format=%s\nchain_id=%s\n"
+			 "chain_seq=%llu\nrecord_hash=%s\nkey_id=%s\n", fmt,
+			 chain, hseq, rh, kid);
+	else
+		snprintf(canon, sizeof canon, "format=%s\nchain_id=%s\n"
+			 "chain_seq=%llu\nrecord_hash=%s\nkey_id=%s\n"
+			 "prev_head_seq=%llu\n", fmt, chain, hseq, rh, kid,
+			 pseq);
+	if (n < (h->v1 ? 5 : 6) || (!h->v1 && strcmp(fmt, EV_HEAD_FORMAT) != 0) ||
+	    strlen(canon) != len || memcmp(canon, text, len) != 0 ||
+	    ev_value_check(EV_K_HASH, rh) || ev_value_check(EV_K_HEX16, chain))
+		return -1;
+	snprintf(h->chain_id, sizeof h->chain_id, "%s", chain);
+	snprintf(h->record_hash, sizeof h->record_hash, "%s", rh);
+	snprintf(h->key_id, sizeof h->key_id, "%s", kid);
+	h->seq = hseq;
+	h->prev_head_seq = h->v1 ? UINT64_MAX : pseq;
+	return 0;
 }
 
 /* One signed head pair: canonical text, signature (trusted comment too),
@@ -161,14 +178,11 @@ static bool check_one_head(struct vctx *c, const char *root, uint64_t seq,
 			   uint64_t *prev)
 {
 	char path[1100], sigpath[1200], *text, err[768], hex[EV_HASH_HEX + 1];
-	char chain[32] = "", rh[80] = "", kid[32] = "", fmt[32] = "";
-	char canon[512], tc[512], name[48];
-	unsigned long long hseq = 0, pseq = 0;
+	char tc[512], name[48];
+	struct ev_v_head h;
 	const struct ev_key *k;
 	struct entry *e;
 	size_t len;
-	bool v1;
-	int n;
 
 	*prev = UINT64_MAX;
 	snprintf(name, sizeof name, "%s%0*" PRIu64, EV_SPOOL_HEAD,
@@ -179,52 +193,38 @@ static bool check_one_head(struct vctx *c, const char *root, uint64_t seq,
 		ev_v_problem(c, 0, EV_P_HEAD, path, "%s", err);
 		return false;
 	}
-	n = sscanf(text, "format=%31[^\n]\nchain_id=%31[^\n]\nchain_seq=%llu\n"
-		   "record_hash=%79[^\n]\nkey_id=%31[^\n]\nprev_head_seq=%llu\n",
-		   fmt, chain, &hseq, rh, kid, &pseq);
-	v1 = strcmp(fmt, EV_HEAD_FORMAT_V1) == 0;
-	if (v1 && n >= 5)
-		snprintf(canon, sizeof canon, "format=%s\nchain_id=%s\n"
-			 "chain_seq=%llu\nrecord_hash=%s\nkey_id=%s\n", fmt,
-			 chain, hseq, rh, kid);
-	else
-		snprintf(canon, sizeof canon, "format=%s\nchain_id=%s\n"
-			 "chain_seq=%llu\nrecord_hash=%s\nkey_id=%s\n"
-			 "prev_head_seq=%llu\n", fmt, chain, hseq, rh, kid,
-			 pseq);
-	if (n < (v1 ? 5 : 6) || (!v1 && strcmp(fmt, EV_HEAD_FORMAT) != 0) ||
-	    hseq != seq || strlen(canon) != len || memcmp(canon, text, len) != 0 ||
-	    ev_value_check(EV_K_HASH, rh) || ev_value_check(EV_K_HEX16, chain)) {
+	if (ev_v_parse_head(text, len, &h) != 0 || h.seq != seq) {
 		ev_v_problem(c, 0, EV_P_HEAD, path, "not a valid %s file",
 			     EV_HEAD_FORMAT);
 		free(text);
 		return false;
 	}
-	k = head_key(c, kid);
+	k = ev_v_chain_key(c, h.key_id);
 	if (!k) {
 		if (seq > c->rep->last_seq)
 			ev_v_problem(c, c->rep->last_seq + 1, EV_P_TRUNCATED,
 				path, "a head says the chain reached record "
-				"%llu, the last record present is %" PRIu64
+				"%" PRIu64 ", the last record present is %" PRIu64
 				"; it is signed by key %s, which no record "
 				"present introduces: the tail that rotated to "
-				"it is missing", hseq, c->rep->last_seq, kid);
+				"it is missing", h.seq, c->rep->last_seq, h.key_id);
 		else
 			ev_v_problem(c, 0, EV_P_WRONG_KEY, path, "head signed "
-				     "with key %s, which is not trusted", kid);
+				     "with key %s, which is not trusted", h.key_id);
 		free(text);
 		return false;
 	}
-	snprintf(tc, sizeof tc, "%s file:%s chain_seq:%llu record_hash:%s",
-		 fmt, name, hseq, rh);
+	snprintf(tc, sizeof tc, "%s file:%s chain_seq:%" PRIu64
+		 " record_hash:%s", h.v1 ? EV_HEAD_FORMAT_V1 : EV_HEAD_FORMAT,
+		 name, h.seq, h.record_hash);
 	if (!ev_v_check_sig(c, 0, path, text, len, k, sigpath, tc)) {
 		free(text);
 		return false;
 	}
 	free(text);
-	if (c->rep->chain_id[0] && strcmp(chain, c->rep->chain_id) != 0) {
+	if (c->rep->chain_id[0] && strcmp(h.chain_id, c->rep->chain_id) != 0) {
 		ev_v_problem(c, 0, EV_P_HEAD, path, "head is for chain %s, the "
-			"records for chain %s", chain, c->rep->chain_id);
+			"records for chain %s", h.chain_id, c->rep->chain_id);
 		return false;
 	}
 	if (seq > c->rep->last_seq) {
@@ -238,15 +238,14 @@ static bool check_one_head(struct vctx *c, const char *root, uint64_t seq,
 	e = ev_v_find(c, seq);
 	if (e && e->hashed) {
 		ev_hex(e->hash, EV_HASH_LEN, hex);
-		if (strcmp(hex, rh) != 0) {
+		if (strcmp(hex, h.record_hash) != 0) {
 			ev_v_problem(c, seq, EV_P_HEAD, path, "record %" PRIu64
 				" has SHA-256 %s, the signed head says %s",
-				seq, hex, rh);
+				seq, hex, h.record_hash);
 			return false;
 		}
 	}
-	if (!v1)
-		*prev = pseq;
+	*prev = h.prev_head_seq;
 	return true;
 }
 
