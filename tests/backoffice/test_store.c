@@ -511,7 +511,7 @@ static void test_checkpoint(void **state)
 
 	(void)state;
 	camera("CAM-K");
-	c = chain_make("CAM-K", "00000000000000E1", 4, now_us());
+	c = chain_make("CAM-K", "00000000000000E1", 6, now_us());
 	for (int i = 0; i < 3; i++)
 		memcpy(leaves[i], c[i].sha, 32);
 	ev_merkle_root((const uint8_t (*)[32])leaves, 3, root);
@@ -531,8 +531,21 @@ static void test_checkpoint(void **state)
 			      "'00000000000000E1' AND covered"), "3");
 	assert_int_equal(anpr_store_chain_holding(ingest, "00000000000000E1", &h, err,
 						  sizeof err), 0);
-	assert_int_equal(h.covered_to, 3);
+	/* the checkpoint itself counts in, as in anpr-verify */
+	assert_int_equal(h.covered_to, 4);
 	assert_int_equal(h.contiguous_to, 4);
+	/* the next span starts after the checkpoint: coverage runs on
+	 * (it stopped at the first checkpoint's last record before) */
+	snprintf(c[5].type, sizeof c[5].type, "checkpoint");
+	c[5].s.cp_first = 5;
+	c[5].s.cp_last = 5;
+	ev_merkle_root((const uint8_t (*)[32])&c[4].sha, 1, c[5].s.merkle_root);
+	c[5].s.vrm = NULL;
+	assert_int_equal(put(&c[4]), 0);
+	assert_int_equal(put(&c[5]), 0);
+	assert_int_equal(anpr_store_chain_holding(ingest, "00000000000000E1", &h, err,
+						  sizeof err), 0);
+	assert_int_equal(h.covered_to, 6);
 	free(c);
 
 	/* a root that does not match what is held: refused, nothing stored */
