@@ -13,4 +13,9 @@ $(INGEST_SETUP): $(call obj_of,tests/ingest/ingest_setup.c) $(call lib_of,$(ANPR
 SUITE_PREREQS += $(BUILD)/bin/anpr-ingest $(BUILD)/bin/anpr-upload $(BUILD)/bin/anpr-keygen \
 	$(EV_FILL) $(INGEST_SETUP)
 $(eval $(call add_suite,e2e,ingest-e2e,tests/ingest/ingest-e2e $(BUILD)))
+# The upload fault suite against anpr-ingest, and its crash safety: 1,000
+# records through a TCP fault proxy, SIGKILLs of anpr-upload and
+# anpr-ingest, immediate shutdowns of PostgreSQL.
+SUITE_PREREQS += $(BUILD)/bin/anpr-query $(BUILD)/bin/anpr-verify
+$(eval $(call add_suite,e2e,ingest-faults,tests/ingest/ingest-faults $(BUILD) 1000))
 endif
