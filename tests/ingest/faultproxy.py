@@ -119,7 +119,7 @@ def main():
                 c.spoke = False
                 if c.fault is None and rng.random() < a.fault_rate:
                     kind = rng.choices(["drop", "stall", "ack-lost"],
-                                       weights=[2, 1, 2])[0]
+                                       weights=[2, 2, 2])[0]
                     c.fault = (kind, max(a.min_bytes,
                                          c.sent + rng.randint(200, a.max_bytes)))
             if c.fault and c.sent + len(data) >= c.fault[1]:
