@@ -3,22 +3,24 @@
 """faultproxy.py - a TCP fault injector between anpr-upload and anpr-ingest
 (tests/ingest/ingest-faults). It forwards bytes and nothing else: it does
 not parse or terminate TLS (it cannot read a request), so it places its
-faults by byte counts and by the direction of the traffic:
+faults by byte counts and by the direction of the traffic. A request
+starts when the client speaks after the server did (HTTP/1.1, one request
+at a time on a connection, as anpr-upload sends); with probability
+--fault-rate a fault is chosen for it, to fire THRESHOLD bytes into it
+(200 to --max-bytes; never before --min-bytes of the connection, so never
+inside the TLS handshake):
 
-  drop     close both sides once the client has sent THRESHOLD bytes on
-           the connection (the TLS handshake is done by then, so this is in
-           the middle of a request: its body is cut off)
-  stall    from THRESHOLD on, forward nothing either way and hold both
-           sides open until the client gives up (anpr-upload's timeout)
-  ack-lost from THRESHOLD on, forward the client's bytes to the end of the
-           request; the server's next bytes (its answer, sent only after
-           it stored the record) are thrown away and both sides closed
+  drop     forward up to THRESHOLD, then close both sides: the request's
+           body is cut off
+  stall    forward up to THRESHOLD, then nothing either way, both sides
+           held open until the client gives up (anpr-upload's timeout)
+  ack-lost forward the request whole; the server's next bytes (its answer,
+           sent only after it stored the record) are thrown away and both
+           sides closed
 
-A fault is chosen for a connection with probability --fault-rate, and
-THRESHOLD uniformly in [--min-bytes, --max-bytes]; anpr-upload keeps its
-connection alive across requests, so a connection carries requests until
-its fault fires. SIGUSR1 closes the listening socket (connections are
-refused), SIGUSR2 listens again on the same port.
+SIGUSR1: the back office goes away (the listening socket is closed, so
+connections are refused, and the open ones are cut); SIGUSR2: it listens
+again on the same port. SIGTERM: exit.
 
 Each fault that fired is one JSON line in --events. For an ack-lost fault
 the line also names the last record anpr-ingest logged (--server-log) as
@@ -50,7 +52,7 @@ def main():
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--events", required=True)
     ap.add_argument("--server-log")
-    ap.add_argument("--fault-rate", type=float, default=0.3)
+    ap.add_argument("--fault-rate", type=float, default=0.05)
     ap.add_argument("--min-bytes", type=int, default=4000)
     ap.add_argument("--max-bytes", type=int, default=30000)
     ap.add_argument("--seed", type=int, default=1)
