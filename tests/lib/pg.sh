@@ -25,7 +25,8 @@
 # trusts loopback, which is fine for a throw-away test cluster and nothing
 # else. A caller that is not root runs the cluster as itself.
 #
-# A script with its own EXIT trap must call pg_stop from it. Whatever
+# A script with its own EXIT trap must call pg_stop from it; pg_start
+# keeps a trap set before it, and sets "pg_stop" where none is. Whatever
 # happens (a trap overwritten, SIGKILL), a watchdog stops the cluster and
 # removes its directory within a second of the calling shell's end.
 #
@@ -61,7 +62,10 @@ pg_start() {
 	[ -x "$PG_BIN/initdb" ] || { echo "pg.sh: no $PG_BIN/initdb (scripts/install-deps backoffice)" >&2; return 1; }
 	d=$(mktemp -d /tmp/anpr-pg-XXXXXX) || return 1
 	_pg_dir=$d
-	trap pg_stop EXIT
+	# the caller's own EXIT trap (its cleanup, which calls pg_stop) is
+	# kept; before, this replaced it, and ingest-e2e, anpr-query.sh and
+	# anpr-db.sh left their temporary directories behind
+	[ -n "$(trap -p EXIT)" ] || trap pg_stop EXIT
 	trap 'exit 130' INT TERM
 	if [ "$(id -u)" = 0 ]; then chown "${ANPR_PG_USER:-nobody}:" "$d" || return 1; fi
 	chmod 0700 "$d"
@@ -112,6 +116,9 @@ pg_start() {
 		"$d/pgctl" stop-immediate; rm -rf "$d"
 	) &
 	_pg_watch=$!
+	# not a job of the caller: a cleanup's bare "wait" must not wait for
+	# it (it runs until the caller's shell ends)
+	disown "$_pg_watch"
 	local base="host=127.0.0.1 port=$port connect_timeout=10"
 	export ANPR_TEST_PG_PORT=$port ANPR_TEST_PG_DIR=$d ANPR_TEST_PG_CTL=$d/pgctl
 	export ANPR_TEST_PG_SUPER="$base dbname=postgres user=postgres"
