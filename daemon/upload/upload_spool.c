@@ -181,6 +181,19 @@ long upload_scan(const char *dir, struct upload_item **items, uint64_t *head,
 			if (parse_record(it.files[0], &it, plate, overview, sizeof(plate)) ||
 			    sha256_file(it.files[0], it.sha256))
 				continue;	/* vanished or not ours: anpr-verify's concern */
+			/* a key rotation's second signature, by the new key
+			 * (docs/upload-protocol.md: without it the back office
+			 * cannot show the new key's hand-over in an export) */
+			{
+				struct stat st;
+
+				snprintf(it.files[it.nfiles], sizeof(it.files[0]),
+					 "%s/%s.new.minisig", sub, r->d_name);
+				if (lstat(it.files[it.nfiles], &st) == 0 &&
+				    S_ISREG(st.st_mode))
+					snprintf(it.names[it.nfiles++],
+						 sizeof(it.names[0]), "new_signature");
+			}
 			if (plain_name(plate)) {
 				snprintf(it.files[it.nfiles], sizeof(it.files[0]), "%s/%s", sub, plate);
 				snprintf(it.names[it.nfiles++], sizeof(it.names[0]), "plate_image");
