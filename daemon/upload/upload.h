@@ -27,6 +27,10 @@ struct upload_item {
 	uint64_t seq;
 	int hit;			/* carries a hotlist hit: goes first */
 	int checkpoint;			/* a type=checkpoint record */
+	int rotation;			/* a type=key-rotation record: goes
+					   before everything, hits too, so
+					   that the back office knows the
+					   new key before a record it signed */
 	char record_id[UPLOAD_ID_MAX + 1];
 	char sha256[65];		/* of the record file */
 	int nfiles;			/* [0] record, [1] signature, then
