@@ -196,7 +196,8 @@ long upload_scan(const char *dir, struct upload_item **items, uint64_t *head,
 
 				snprintf(it.files[it.nfiles], sizeof(it.files[0]),
 					 "%s/%s.new.minisig", sub, r->d_name);
-				if (lstat(it.files[it.nfiles], &st) == 0 &&
+				if (it.rotation &&
+				    lstat(it.files[it.nfiles], &st) == 0 &&
 				    S_ISREG(st.st_mode))
 					snprintf(it.names[it.nfiles++],
 						 sizeof(it.names[0]), "new_signature");
