@@ -89,6 +89,7 @@ int main(int argc, char **argv)
 		{ "weights", required_argument, NULL, 'w' },
 		{ "line-weights", required_argument, NULL, 'l' },
 		{ "line-reread", required_argument, NULL, 'n' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -137,6 +138,9 @@ int main(int argc, char **argv)
 			cfg.line_reread = (int)n;
 			break;
 		}
+		case 'V':
+			printf("%s %s\n", "anpr-read", ANPR_VERSION);
+			return 0;
 		case 'h':
 			usage(stdout);
 			return 0;

@@ -189,6 +189,7 @@ int main(int argc, char **argv)
 		{ "to", required_argument, NULL, 't' },
 		{ "uploaded", required_argument, NULL, 'u' },
 		{ "anchor", required_argument, NULL, 'a' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -243,6 +244,9 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'V':
+			printf("%s %s\n", "anpr-verify", ANPR_VERSION);
+			return 0;
 		case 'h':
 			usage(stdout);
 			return 0;

@@ -916,6 +916,7 @@ int main(int argc, char **argv)
 		{ "health-file", 1, NULL, 'H' },
 		{ "health-interval", 1, NULL, 'I' },
 		{ "gap-alarm", 1, NULL, 'G' },
+		{ "version", 0, NULL, 'V' },
 		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 }
 	};
 	const char *certp = NULL, *keyp = NULL, *cap = NULL, *imagesp = NULL;
@@ -985,6 +986,9 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'V':
+			printf("%s %s\n", "anpr-ingest", ANPR_VERSION);
+			return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

@@ -31,6 +31,7 @@ int main(int argc, char **argv)
 		{"config", required_argument, NULL, 'c'},
 		{"hotlists", no_argument, NULL, 'H'},
 		{"print", no_argument, NULL, 'p'},
+		{ "version", no_argument, NULL, 'V' },
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -44,6 +45,9 @@ int main(int argc, char **argv)
 		case 'c': path = optarg; break;
 		case 'H': hot = 1; break;
 		case 'p': print = 1; break;
+		case 'V':
+			printf("%s %s\n", "anprd-checkconf", ANPR_VERSION);
+			return 0;
 		case 'h': usage(stdout); free(cfg); return 0;
 		default: usage(stderr); free(cfg); return 2;
 		}

@@ -254,6 +254,7 @@ int main(int argc, char **argv)
 		{ "status-file", required_argument, NULL, 's' },
 		{ "log-reads", no_argument, NULL, 'L' },
 		{ "key-passphrase-file", required_argument, NULL, 'P' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -304,6 +305,9 @@ int main(int argc, char **argv)
 		case 's': status_path = optarg; break;
 		case 'L': log_reads = 1; break;
 		case 'P': passphrase_file = optarg; break;
+		case 'V':
+			printf("%s %s\n", "anprd", ANPR_VERSION);
+			return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
