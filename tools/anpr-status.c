@@ -87,6 +87,9 @@ static double age_of(const char *path)
 	return stat(path, &st) == 0 ? difftime(time(NULL), st.st_mtime) : -1;
 }
 
+/* the plural's s, for counts in sentences */
+#define PL(n) ((n) == 1 ? "" : "s")
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -151,8 +154,9 @@ int main(int argc, char **argv)
 	       num(d, "queue", 0));
 	if (num(d, "source", 0) + num(d, "queue", 0) > 0)
 		WARN("frames were dropped: readers cannot keep up, or the sensor lost frames\n");
-	fprintf(out, "  reads    %.0f plates, %.0f vehicles recorded, %.0f hotlist alerts\n",
-	       num(d, "reads", 0), num(d, "vehicles", 0), num(d, "hits", 0));
+	fprintf(out, "  reads    %.0f plate%s, %.0f vehicle%s recorded, %.0f hotlist alert%s\n",
+	       num(d, "reads", 0), PL(num(d, "reads", 0)), num(d, "vehicles", 0),
+	       PL(num(d, "vehicles", 0)), num(d, "hits", 0), PL(num(d, "hits", 0)));
 	fprintf(out, "  spool    durable up to record %.0f", num(d, "acked_seq", 0));
 	if (num(d, "refused", 0) > 0 || num(d, "writer_dropped", 0) > 0) {
 		fprintf(out, ", %.0f RECORDS REFUSED", num(d, "refused", 0) + num(d, "writer_dropped", 0));

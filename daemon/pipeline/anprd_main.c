@@ -486,12 +486,13 @@ int main(int argc, char **argv)
 		snprintf(ve, sizeof(ve), "ANPR_VEHICLES=%llu", (unsigned long long)tot.vehicles);
 		anprd_log(&logger, 6, ANPRD_EV_STOPPED, NULL, extra,
 			  "anprd: %llu frames, %llu dropped (source %llu, queue %llu), "
-			  "%llu plate reads, %llu vehicles recorded, %llu hotlist alerts%s",
+			  "%llu plate read%s, %llu vehicle%s recorded, %llu hotlist alert%s%s",
 			  (unsigned long long)tot.frames,
 			  (unsigned long long)tot.drops_source + (unsigned long long)tot.drops_queue,
 			  (unsigned long long)tot.drops_source, (unsigned long long)tot.drops_queue,
-			  (unsigned long long)tot.reads, (unsigned long long)tot.vehicles,
-			  (unsigned long long)tot.hits,
+			  (unsigned long long)tot.reads, tot.reads == 1 ? "" : "s",
+			  (unsigned long long)tot.vehicles, tot.vehicles == 1 ? "" : "s",
+			  (unsigned long long)tot.hits, tot.hits == 1 ? "" : "s",
 			  tot.writer_refused ? ", RECORDS REFUSED BY THE SPOOL" : "");
 	}
 	if (tot.latency_n)
