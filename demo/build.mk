@@ -1,7 +1,11 @@
-# make demo: the README's first command (see demo/run-demo).
+# make demo: the README's first command (see demo/run-demo): the camera's
+# programs, then the back office's (backoffice/*/build.mk) into a private
+# PostgreSQL under build/demo.
+DEMO_PREREQS := $(BUILD)/bin/anprd $(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-verify \
+	$(BUILD)/bin/anpr-upload $(BUILD)/bin/anpr-ingest $(BUILD)/bin/anpr-db $(BUILD)/bin/anpr-query
 .PHONY: demo
 demo: deps
-	@$(MAKE) --no-print-directory $(BUILD)/bin/anprd $(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-verify
+	@$(MAKE) --no-print-directory $(DEMO_PREREQS)
 	@demo/run-demo
 
 # The same chain through the kernel driver, inside the test VM: a plug-in

@@ -5,7 +5,8 @@
 #   make check-vm      build everything and run the VM suite (also part of make check)
 #   make lint-kmod     sparse (C=2) + checkpatch.pl --strict (from linux-source)
 #   make kmod-compat   build against any other installed Debian kernel headers (e.g. 6.12)
-#   make dkms-install  register, build and install the driver with DKMS for $(KVER)
+#   make dkms-install  register, build and install the driver with DKMS for the host's
+#                      running kernel (DKMS_KVER=... for another), and on kernel upgrades
 #   make dkms-uninstall  undo dkms-install
 #   make install-kmod  DKMS source tree, udev rules, sysusers.d, uapi header (DESTDIR/PREFIX)
 
@@ -116,13 +117,17 @@ $(DKMS_STAGE): Kbuild dkms.conf $(KMOD_SOURCES) kmod/Kbuild
 SUITE_PREREQS += $(DKMS_STAGE)
 $(eval $(call add_suite,e2e,kmod-dkms,tests/vm/dkms-check.sh $(DKMS_STAGE) $(KVER) $(BUILD)/dkms-check))
 
+# The host's own kernel, not the one pinned for the tests (KVER): this
+# installs the driver where it will run. dkms.conf's AUTOINSTALL builds it
+# again for each kernel installed later.
+DKMS_KVER ?= $(shell uname -r)
 dkms-install: $(DKMS_STAGE)
 	-dkms remove anprcap/$(DKMS_VERSION) --all >/dev/null 2>&1
 	rm -rf /usr/src/anprcap-$(DKMS_VERSION)
 	cp -r $(DKMS_STAGE) /usr/src/anprcap-$(DKMS_VERSION)
 	dkms add anprcap/$(DKMS_VERSION)
-	dkms build anprcap/$(DKMS_VERSION) -k $(KVER)
-	dkms install anprcap/$(DKMS_VERSION) -k $(KVER)
+	dkms build anprcap/$(DKMS_VERSION) -k $(DKMS_KVER)
+	dkms install anprcap/$(DKMS_VERSION) -k $(DKMS_KVER)
 	dkms status anprcap
 
 dkms-uninstall:

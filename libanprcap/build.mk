@@ -2,7 +2,8 @@
 # recorded files. Public header: libanprcap/include/anprcap.h.
 #   build/lib/libanprcap.a            static, in-tree users link "anprcap anprimageio"
 #   build/lib/libanprcap.so.0         shared (soname libanprcap.so.0), public symbols only
-#   build/lib/pkgconfig/anprcap.pc    for integrators (make install)
+#   build/lib/pkgconfig/libanprcap.pc for integrators (make install;
+#                                     anprcap.pc: its old name)
 #   build/bin/anpr-capture            the tool
 INCLUDES += -Ilibanprcap/include
 
@@ -10,7 +11,12 @@ ANPRCAP_SOVER   := 0
 ANPRCAP_SRCS    := libanprcap/src/core.c libanprcap/src/pace.c libanprcap/src/y4m.c \
                    libanprcap/src/file.c
 ANPRCAP_DEFS    :=
-ANPRCAP_REQS    :=
+# What a static link needs besides the archive, in the .pc's Libs.private:
+# plain -l flags, not Requires.private, since pkg-config reads the modules
+# of Requires.private even for --cflags, so a consumer without libusb's or
+# libcamera's .pc could not build against the shared library, whose
+# public header needs neither.
+ANPRCAP_PRIV    :=
 # Users of the static library link: anprcap anprimageio + $(ANPRCAP_LDLIBS)
 ANPRCAP_LDLIBS  := -ljpeg -lpng -lz
 
@@ -25,7 +31,7 @@ ifeq ($(shell pkg-config --exists libusb-1.0 && echo y),y)
 ANPRCAP_SRCS    += libanprcap/src/usbproto.c libanprcap/src/usb.c
 ANPRCAP_DEFS    += -DANPRCAP_HAVE_USB
 ANPRCAP_LDLIBS  += $(shell pkg-config --libs libusb-1.0)
-ANPRCAP_REQS    += libusb-1.0
+ANPRCAP_PRIV    += $(shell pkg-config --libs libusb-1.0)
 # global, so that make lint sees libusb.h too (the directory holds only it)
 INCLUDES        += $(shell pkg-config --cflags-only-I libusb-1.0)
 endif
@@ -36,8 +42,7 @@ ifeq ($(shell pkg-config --exists libcamera && echo y),y)
 ANPRCAP_SRCS    += libanprcap/src/libcamera.cc
 ANPRCAP_DEFS    += -DANPRCAP_HAVE_LIBCAMERA
 ANPRCAP_LDLIBS  += $(shell pkg-config --libs libcamera) -lstdc++
-ANPRCAP_REQS    += libcamera
-ANPRCAP_PRIV    := -lstdc++
+ANPRCAP_PRIV    += $(shell pkg-config --libs libcamera) -lstdc++
 $(call obj_of,libanprcap/src/libcamera.cc) $(call aobj_of,libanprcap/src/libcamera.cc): \
 	CXXFLAGS += $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libcamera))
 endif
@@ -58,7 +63,7 @@ $(eval $(call add_lib,anprcap,$(ANPRCAP_SRCS)))
 # Shared library: our objects + imageio's, exporting anprcap_* only.
 ANPRCAP_SO := $(BUILD)/lib/libanprcap.so.$(ANPRCAP_SOVER)
 ANPRCAP_REAL := $(BUILD)/lib/libanprcap.so.$(VERSION)
-ALL_LIBS += $(ANPRCAP_SO) $(BUILD)/lib/libanprcap.so $(BUILD)/lib/pkgconfig/anprcap.pc
+ALL_LIBS += $(ANPRCAP_SO) $(BUILD)/lib/libanprcap.so $(BUILD)/lib/pkgconfig/libanprcap.pc
 $(ANPRCAP_REAL): $(call obj_of,$(ANPRCAP_SRCS)) $(BUILD)/lib/libanprimageio.a \
 		libanprcap/anprcap.map
 	@mkdir -p $(@D)
@@ -80,18 +85,26 @@ prefix=$(PREFIX)
 libdir=$(LIBDIR)
 includedir=$(INCLUDEDIR)
 
-Name: anprcap
+Name: libanprcap
 Description: ANPR capture library: V4L2, USB sensors, libcamera and recorded files
 Version: $(VERSION)
-$(if $(ANPRCAP_REQS),Requires.private: $(ANPRCAP_REQS))
 Libs: -L$${libdir} -lanprcap
 Libs.private: -ljpeg -lpng -lz $(ANPRCAP_PRIV)
 Cflags: -I$${includedir}
 endef
 export ANPRCAP_PC
-$(BUILD)/lib/pkgconfig/anprcap.pc: libanprcap/build.mk mk/config.mk $(ANPRCAP_STAMP)
+# The module's first name, kept so that builds that use it go on working.
+define ANPRCAP_ALIAS_PC
+Name: anprcap
+Description: the old name of libanprcap (use libanprcap)
+Version: $(VERSION)
+Requires: libanprcap = $(VERSION)
+endef
+export ANPRCAP_ALIAS_PC
+$(BUILD)/lib/pkgconfig/libanprcap.pc: libanprcap/build.mk mk/config.mk $(ANPRCAP_STAMP)
 	@mkdir -p $(@D)
 	printf '%s\n' "$$ANPRCAP_PC" > $@
+	printf '%s\n' "$$ANPRCAP_ALIAS_PC" > $(@D)/anprcap.pc
 
 # The tool.
 ifneq ($(wildcard tools/anpr-capture.c),)
@@ -100,7 +113,7 @@ endif
 
 .PHONY: install-anprcap
 INSTALL_TARGETS += install-anprcap
-install-anprcap: $(ANPRCAP_SO) $(BUILD)/lib/dist/libanprcap.a $(BUILD)/lib/pkgconfig/anprcap.pc \
+install-anprcap: $(ANPRCAP_SO) $(BUILD)/lib/dist/libanprcap.a $(BUILD)/lib/pkgconfig/libanprcap.pc \
 		$(BUILD)/bin/anpr-capture
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(BINDIR) \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3
@@ -109,7 +122,8 @@ install-anprcap: $(ANPRCAP_SO) $(BUILD)/lib/dist/libanprcap.a $(BUILD)/lib/pkgco
 	ln -sf libanprcap.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libanprcap.so.$(ANPRCAP_SOVER)
 	ln -sf libanprcap.so.$(ANPRCAP_SOVER) $(DESTDIR)$(LIBDIR)/libanprcap.so
 	install -m 644 $(BUILD)/lib/dist/libanprcap.a $(DESTDIR)$(LIBDIR)/libanprcap.a
-	printf '%s\n' "$$ANPRCAP_PC" > $(DESTDIR)$(LIBDIR)/pkgconfig/anprcap.pc
+	printf '%s\n' "$$ANPRCAP_PC" > $(DESTDIR)$(LIBDIR)/pkgconfig/libanprcap.pc
+	printf '%s\n' "$$ANPRCAP_ALIAS_PC" > $(DESTDIR)$(LIBDIR)/pkgconfig/anprcap.pc
 	install -m 755 $(BUILD)/bin/anpr-capture $(DESTDIR)$(BINDIR)/anpr-capture
 	install -m 644 man/anprcap.3 $(DESTDIR)$(MANDIR)/man3/anprcap.3
 	install -m 644 man/anpr-capture.1 $(DESTDIR)$(MANDIR)/man1/anpr-capture.1

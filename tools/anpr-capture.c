@@ -142,6 +142,7 @@ int main(int argc, char **argv)
 		{ "dmabuf", no_argument, NULL, O_DMABUF },
 		{ "hold", required_argument, NULL, O_HOLD },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -214,6 +215,9 @@ int main(int argc, char **argv)
 		case O_LOOP: loop = 1; break;
 		case O_DMABUF: dmabuf = 1; break;
 		case 'q': quiet = 1; break;
+		case 'V':
+			printf("%s %s\n", "anpr-capture", ANPR_VERSION);
+			return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

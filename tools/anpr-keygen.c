@@ -93,6 +93,7 @@ int main(int argc, char **argv)
 		{ "owner", required_argument, NULL, 'o' },
 		{ "passphrase-file", required_argument, NULL, 'P' },
 		{ "show", required_argument, NULL, 'S' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -112,6 +113,9 @@ int main(int argc, char **argv)
 		case 'o': owner = optarg; break;
 		case 'P': pfile = optarg; break;
 		case 'S': showp = optarg; break;
+		case 'V':
+			printf("%s %s\n", "anpr-keygen", ANPR_VERSION);
+			return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

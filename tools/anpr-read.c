@@ -4,8 +4,12 @@
  *
  *   anpr-read [--json] [--region gb|eu|us|br|auto] [--simd LEVEL]
  *             [--weights FILE] [--line-weights FILE] [--line-reread N]
- *             IMAGE...
+ *             IMAGE|DIR|-...
  *
+ * An argument may be an image file, a directory (its images, by name
+ * order: files ending .jpg, .jpeg, .png, .pgm, .ppm or .pnm, in any case;
+ * not its subdirectories) or "-" (one image on standard input, named "-"
+ * in the output).
  * Plain output: one line per image, "FILE: TEXT (confidence, region) ...",
  * best plate first. With --json, one object per image per line:
  *   {"file":..., "ms":..., "plates":[{"text":..., "confidence":...,
@@ -17,10 +21,14 @@
  * that cannot be read gets a message on stderr naming it and the reason;
  * the others are still read, and the exit status is 1 at the end.
  */
+#include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #include "anpr_image.h"
 #include "anpr_kern.h"
@@ -30,7 +38,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: anpr-read [--json] [--region gb|eu|us|br|auto] "
 		"[--simd scalar|sse4.1|avx2|neon] [--weights FILE]\n"
-		"                 [--line-weights FILE] [--line-reread N] IMAGE...\n");
+		"                 [--line-weights FILE] [--line-reread N] IMAGE|DIR|-...\n");
 }
 
 static void json_str(const char *s)
@@ -80,6 +88,143 @@ static void print_plain(const char *file, const struct anpr_read *rd)
 	printf("  [%.1f ms]\n", (double)rd->ns / 1e6);
 }
 
+/* The largest image read from standard input. */
+#define STDIN_MAX	(64u << 20)
+
+/* One image into img: a file, or "-" for standard input. 0, or -1 with
+ * err naming it and the reason. */
+static int load_image(const char *path, struct anpr_image *img, char *err,
+		      size_t errlen)
+{
+	size_t len = 0, cap = 1 << 16;
+	unsigned char *buf;
+	int rc;
+
+	if (strcmp(path, "-") != 0)
+		return anpr_image_load(path, img, err, errlen);
+	buf = malloc(cap);
+	while (buf) {
+		size_t n = fread(buf + len, 1, cap - len, stdin);
+
+		len += n;
+		if (len < cap) {
+			if (ferror(stdin)) {
+				snprintf(err, errlen, "-: standard input: %s",
+					 strerror(errno));
+				free(buf);
+				return -1;
+			}
+			break;
+		}
+		if (cap >= STDIN_MAX) {
+			snprintf(err, errlen, "-: standard input: more than %u "
+				 "bytes, not one image", STDIN_MAX);
+			free(buf);
+			return -1;
+		}
+		{
+			unsigned char *nb = realloc(buf, cap * 2);
+
+			if (!nb) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	if (!buf) {
+		snprintf(err, errlen, "-: standard input: out of memory");
+		return -1;
+	}
+	rc = anpr_image_decode(buf, len, "-", img, err, errlen);
+	free(buf);
+	return rc;
+}
+
+static int is_image_name(const struct dirent *e)
+{
+	static const char *const ext[] = { ".jpg", ".jpeg", ".png", ".pgm",
+					   ".ppm", ".pnm" };
+	const char *dot = strrchr(e->d_name, '.');
+
+	if (e->d_name[0] == '.' || !dot)
+		return 0;
+	for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++)
+		if (strcasecmp(dot, ext[i]) == 0)
+			return 1;
+	return 0;
+}
+
+struct reading {
+	struct anpr_reader *r;
+	int json;
+	int failed;
+};
+
+static void read_one(struct reading *rg, const char *path)
+{
+	struct anpr_image img = { 0 };
+	struct anpr_read rd;
+	char err[512];
+
+	if (load_image(path, &img, err, sizeof(err))) {
+		fprintf(stderr, "anpr-read: %s\n", err);
+		rg->failed = 1;
+		return;
+	}
+	if (anpr_reader_read(rg->r, img.data, img.width, img.height, img.stride,
+			     &rd)) {
+		fprintf(stderr, "anpr-read: %s: the reader failed (out of "
+			"memory)\n", path);
+		rg->failed = 1;
+	} else if (rg->json) {
+		print_json(path, &rd);
+	} else {
+		print_plain(path, &rd);
+	}
+	anpr_image_free(&img);
+	fflush(stdout);
+}
+
+/* An argument: a directory's images in name order, or one image. */
+static void read_arg(struct reading *rg, const char *arg)
+{
+	struct dirent **names;
+	struct stat st;
+	int n;
+
+	if (strcmp(arg, "-") == 0 || stat(arg, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		read_one(rg, arg);	/* a missing file is named there */
+		return;
+	}
+	n = scandir(arg, &names, is_image_name, alphasort);
+	if (n < 0) {
+		fprintf(stderr, "anpr-read: %s: cannot list the directory: %s\n",
+			arg, strerror(errno));
+		rg->failed = 1;
+		return;
+	}
+	if (n == 0) {
+		fprintf(stderr, "anpr-read: %s: no image files (.jpg, .jpeg, "
+			".png, .pgm, .ppm, .pnm) in the directory\n", arg);
+		rg->failed = 1;
+	}
+	for (int i = 0; i < n; i++) {
+		char path[4096];
+		struct stat fst;
+
+		snprintf(path, sizeof path, "%s%s%s", arg,
+			 arg[strlen(arg) - 1] == '/' ? "" : "/", names[i]->d_name);
+		/* a subdirectory named like an image is not read into */
+		if (stat(path, &fst) == 0 && S_ISREG(fst.st_mode))
+			read_one(rg, path);
+		free(names[i]);
+	}
+	free(names);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -89,6 +234,7 @@ int main(int argc, char **argv)
 		{ "weights", required_argument, NULL, 'w' },
 		{ "line-weights", required_argument, NULL, 'l' },
 		{ "line-reread", required_argument, NULL, 'n' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -137,6 +283,9 @@ int main(int argc, char **argv)
 			cfg.line_reread = (int)n;
 			break;
 		}
+		case 'V':
+			printf("%s %s\n", "anpr-read", ANPR_VERSION);
+			return 0;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -154,27 +303,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "anpr-read: %s\n", err);
 		return 1;
 	}
-	for (int i = optind; i < argc; i++) {
-		struct anpr_image img = { 0 };
-		struct anpr_read rd;
+	{
+		struct reading rg = { r, json, 0 };
 
-		if (anpr_image_load(argv[i], &img, err, sizeof(err))) {
-			fprintf(stderr, "anpr-read: %s\n", err);
-			failed = 1;
-			continue;
-		}
-		if (anpr_reader_read(r, img.data, img.width, img.height, img.stride,
-				     &rd)) {
-			fprintf(stderr, "anpr-read: %s: the reader failed (out of "
-				"memory)\n", argv[i]);
-			failed = 1;
-		} else if (json) {
-			print_json(argv[i], &rd);
-		} else {
-			print_plain(argv[i], &rd);
-		}
-		anpr_image_free(&img);
-		fflush(stdout);
+		for (int i = optind; i < argc; i++)
+			read_arg(&rg, argv[i]);
+		failed = rg.failed;
 	}
 	anpr_reader_destroy(r);
 	return failed;

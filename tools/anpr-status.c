@@ -87,11 +87,15 @@ static double age_of(const char *path)
 	return stat(path, &st) == 0 ? difftime(time(NULL), st.st_mtime) : -1;
 }
 
+/* the plural's s, for counts in sentences */
+#define PL(n) ((n) == 1 ? "" : "s")
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "dir", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -99,6 +103,7 @@ int main(int argc, char **argv)
 	char path_d[512], path_u[512], camera[64], last_error[1024], warn[4096] = "";
 	char *d, *u;
 	int json = 0, c, nwarn = 0;
+	FILE *out;
 	double age_d, age_u;
 	const char *src;
 
@@ -106,6 +111,9 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case 'j': json = 1; break;
+		case 'V':
+			printf("%s %s\n", "anpr-status", ANPR_VERSION);
+			return 0;
 		default:
 			fprintf(c == 'h' ? stdout : stderr, "usage: anpr-status [--dir DIR] [--json]\n");
 			return c == 'h' ? 0 : 2;
@@ -120,46 +128,45 @@ int main(int argc, char **argv)
 		free(u);
 		return 2;
 	}
-	if (json) {
-		/* both documents, as they are, in one object */
-		d[strcspn(d, "\n")] = '\0';
-		if (u)
-			u[strcspn(u, "\n")] = '\0';
-		printf("{\"anprd\":%s,\"upload\":%s,\"anprd_age_s\":%.0f}\n", d, u ? u : "null",
-		       age_of(path_d));
-		free(d);
-		free(u);
-		return 0;
-	}
 #define WARN(...) do {								\
 		size_t l = strlen(warn);					\
 		snprintf(warn + l, sizeof(warn) - l, "  ! " __VA_ARGS__);	\
 		nwarn++;							\
 	} while (0)
 
+	/* the same checks in both modes; in --json mode the text goes
+	 * nowhere and only the verdict (and exit status) is kept */
+	out = json ? fopen("/dev/null", "w") : stdout;
+	if (!out) {
+		fprintf(stderr, "anpr-status: /dev/null: %s\n", strerror(errno));
+		free(d);
+		free(u);
+		return 2;
+	}
 	age_d = age_of(path_d);
 	str(d, "camera", camera, sizeof(camera));
-	printf("anpr status: camera %s, up %.0f s (status %.0f s old)\n", camera,
+	fprintf(out, "anpr status: camera %s, up %.0f s (status %.0f s old)\n", camera,
 	       num(d, "uptime_s", 0), age_d);
 	if (age_d > STALE_S)
 		WARN("anprd's status is %.0f s old: the daemon is stuck or stopped\n", age_d);
-	printf("  frames   %.0f captured, %.0f dropped (sensor/driver %.0f, pipeline %.0f)\n",
+	fprintf(out, "  frames   %.0f captured, %.0f dropped (sensor/driver %.0f, pipeline %.0f)\n",
 	       num(d, "frames", 0), num(d, "source", 0) + num(d, "queue", 0), num(d, "source", 0),
 	       num(d, "queue", 0));
 	if (num(d, "source", 0) + num(d, "queue", 0) > 0)
 		WARN("frames were dropped: readers cannot keep up, or the sensor lost frames\n");
-	printf("  reads    %.0f plates, %.0f vehicles recorded, %.0f hotlist alerts\n",
-	       num(d, "reads", 0), num(d, "vehicles", 0), num(d, "hits", 0));
-	printf("  spool    durable up to record %.0f", num(d, "acked_seq", 0));
+	fprintf(out, "  reads    %.0f plate%s, %.0f vehicle%s recorded, %.0f hotlist alert%s\n",
+	       num(d, "reads", 0), PL(num(d, "reads", 0)), num(d, "vehicles", 0),
+	       PL(num(d, "vehicles", 0)), num(d, "hits", 0), PL(num(d, "hits", 0)));
+	fprintf(out, "  spool    durable up to record %.0f", num(d, "acked_seq", 0));
 	if (num(d, "refused", 0) > 0 || num(d, "writer_dropped", 0) > 0) {
-		printf(", %.0f RECORDS REFUSED", num(d, "refused", 0) + num(d, "writer_dropped", 0));
+		fprintf(out, ", %.0f RECORDS REFUSED", num(d, "refused", 0) + num(d, "writer_dropped", 0));
 		WARN("the spool refused records: disk full or I/O error (see the journal)\n");
 	}
-	printf("\n");
+	fprintf(out, "\n");
 	if (u) {
 		age_u = age_of(path_u);
 		str(u, "last_error", last_error, sizeof(last_error));
-		printf("  upload   %.0f acknowledged; backlog %.0f records, oldest %.0f s (upload lag)\n",
+		fprintf(out, "  upload   %.0f acknowledged; backlog %.0f records, oldest %.0f s (upload lag)\n",
 		       num(u, "acked", 0), num(u, "pending", 0), num(u, "oldest_pending_age_s", 0));
 		if (num(u, "consecutive_failures", 0) > 0)
 			WARN("upload failing (%.0f in a row): %s\n", num(u, "consecutive_failures", 0),
@@ -167,13 +174,13 @@ int main(int argc, char **argv)
 		if (age_u > 120)
 			WARN("anpr-upload's status is %.0f s old: is it running?\n", age_u);
 	} else {
-		printf("  upload   no status (anpr-upload not running, or no [upload] url)\n");
+		fprintf(out, "  upload   no status (anpr-upload not running, or no [upload] url)\n");
 	}
 	if (boolean(d, "synced"))
-		printf("  clock    synchronised (estimated error %.1f ms)\n",
+		fprintf(out, "  clock    synchronised (estimated error %.1f ms)\n",
 		       num(d, "esterror_us", 0) / 1000.0);
 	else {
-		printf("  clock    NOT synchronised (maximum error %.1f s)\n",
+		fprintf(out, "  clock    NOT synchronised (maximum error %.1f s)\n",
 		       num(d, "maxerror_us", 0) / 1e6);
 		WARN("the clock is not synchronised: record times carry a large error\n");
 	}
@@ -191,13 +198,24 @@ int main(int argc, char **argv)
 					health[n++] = *h == ',' ? ' ' : *h;
 			health[n] = '\0';
 		}
-		printf("  camera   %s: %s\n", name, health[0] ? health : "view OK");
+		fprintf(out, "  camera   %s: %s\n", name, health[0] ? health : "view OK");
 		if (health[0])
 			WARN("camera %s view: %s\n", name, health);
 		src++;
 	}
-	if (nwarn)
+	if (json) {
+		/* both documents, as they are, in one object, and what needs
+		 * attention: the exit status is the text mode's */
+		d[strcspn(d, "\n")] = '\0';
+		if (u)
+			u[strcspn(u, "\n")] = '\0';
+		printf("{\"anprd\":%s,\"upload\":%s,\"anprd_age_s\":%.0f,\"needs_attention\":%d}\n",
+		       d, u ? u : "null", age_d, nwarn);
+	} else if (nwarn) {
 		printf("needs attention:\n%s", warn);
+	}
+	if (out != stdout)
+		fclose(out);
 	free(d);
 	free(u);
 	return nwarn ? 1 : 0;

@@ -123,6 +123,9 @@ static void print_json(const struct ev_vreport *r, bool first)
 	printf("]}");
 }
 
+/* the plural's s, for counts in sentences */
+#define S(n) ((n) == 1 ? "" : "s")
+
 static void print_human(const struct ev_vreport *r)
 {
 	const struct ev_problem *fb = ev_vreport_first(r);
@@ -133,14 +136,17 @@ static void print_human(const struct ev_vreport *r)
 	printf("anpr-verify: %s %s\n", r->kind, path);
 	if (r->camera_id[0])
 		printf("  camera %s, chain %s\n", r->camera_id, r->chain_id);
-	printf("  records %" PRIu64 "..%" PRIu64 ": %zu records read: %zu reads, %zu "
-	       "heartbeats, %zu checkpoints, %zu key rotations; %zu images "
-	       "hashed\n", r->first_seq, r->last_seq, r->records, r->reads,
-	       r->heartbeats, r->checkpoints, r->rotations, r->images);
+	printf("  records %" PRIu64 "..%" PRIu64 ": %zu record%s read: %zu read%s, "
+	       "%zu heartbeat%s, %zu checkpoint%s, %zu key rotation%s; %zu "
+	       "image%s hashed\n", r->first_seq, r->last_seq,
+	       r->records, S(r->records), r->reads, S(r->reads),
+	       r->heartbeats, S(r->heartbeats), r->checkpoints,
+	       S(r->checkpoints), r->rotations, S(r->rotations), r->images,
+	       S(r->images));
 	if (r->uploaded)
-		printf("  %zu records uploaded and deleted (%" PRIu64 "..%" PRIu64 "): "
+		printf("  %zu record%s uploaded and deleted (%" PRIu64 "..%" PRIu64 "): "
 		       "their ledger hashes rebuild the signed checkpoints\n",
-		       r->uploaded, r->uploaded_first, r->uploaded_last);
+		       r->uploaded, S(r->uploaded), r->uploaded_first, r->uploaded_last);
 	if (r->uploaded_unconfirmed)
 		printf("  %zu deleted records known from the upload ledger alone "
 		       "(no checkpoint present covers them)\n",
@@ -165,8 +171,12 @@ static void print_human(const struct ev_vreport *r)
 	for (size_t i = 0; i < r->nnotes; i++)
 		printf("  note: %s\n", r->notes[i]);
 	if (!fb) {
-		printf("RESULT: OK - every signature, chain link, checkpoint, "
-		       "image hash and the head verify\n");
+		/* say what was verified, no more: a bundle may have no head */
+		printf("RESULT: OK - every signature, chain link, checkpoint%s "
+		       "and image hash verify%s\n",
+		       r->head_seq ? ", the signed head" : "",
+		       r->head_seq ? "" : " (no signed head: the chain's end "
+		       "is not shown)");
 		return;
 	}
 	printf("RESULT: FAILED - %zu problem%s; first bad record: %" PRIu64
@@ -189,6 +199,7 @@ int main(int argc, char **argv)
 		{ "to", required_argument, NULL, 't' },
 		{ "uploaded", required_argument, NULL, 'u' },
 		{ "anchor", required_argument, NULL, 'a' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -243,6 +254,9 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'V':
+			printf("%s %s\n", "anpr-verify", ANPR_VERSION);
+			return 0;
 		case 'h':
 			usage(stdout);
 			return 0;

@@ -35,6 +35,7 @@
 #include "evidence.h"
 #include "imagestore.h"
 #include "ingest_check.h"
+#include "ingest_health.h"
 
 #define PATH_RECORDS	"/v1/records"
 #define MAX_THREADS	64
@@ -45,6 +46,12 @@ static struct {
 	size_t image_max;
 	unsigned threads;
 } cfg;
+
+/* What was answered since the start, for the health report: counted
+ * where each answer is decided (relaxed atomics: totals, not an order). */
+static struct ingest_tally tally;
+
+#define COUNT(field) __atomic_fetch_add(&tally.field, 1, __ATOMIC_RELAXED)
 
 /* ------------------------------------------------ one store per thread */
 
@@ -523,11 +530,14 @@ static enum MHD_Result finish(struct MHD_Connection *c, struct req *r)
 	st = thread_store(err, sizeof err);
 	if (!st) {
 		ilog("UNAVAILABLE camera %s: database: %s", r->camera_id, err);
+		COUNT(unavailable);
 		return answer_error(c, 503, "unavailable", "database unavailable");
 	}
 	v = malloc(sizeof *v);
-	if (!v)
+	if (!v) {
+		COUNT(unavailable);
 		return answer_error(c, 503, "unavailable", "out of memory");
+	}
 	lk.ctx = st;
 	ingest_check(&rq, &lk, v);
 	ev_safe_text(idsafe, sizeof idsafe,
@@ -560,6 +570,7 @@ static enum MHD_Result finish(struct MHD_Connection *c, struct req *r)
 		}
 		if (rc != 0) {
 			ilog("UNAVAILABLE camera %s: %s", r->camera_id, why);
+			COUNT(unavailable);
 			ret = answer_error(c, 503, "unavailable", why);
 			break;
 		}
@@ -568,6 +579,7 @@ static enum MHD_Result finish(struct MHD_Connection *c, struct req *r)
 		ilog("stored camera %s record %s (%s%s)", r->camera_id,
 		     record_id, ev_type_names[v->rec.type],
 		     v->link_verified ? ", linked" : ", link pending");
+		COUNT(stored);
 		ret = answer(c, 201, body);
 		break;
 	case INGEST_DUPLICATE:
@@ -576,23 +588,27 @@ duplicate:
 				sizeof body);
 		ilog("duplicate camera %s record %s: acknowledged again",
 		     r->camera_id, record_id);
+		COUNT(duplicates);
 		ret = answer(c, 200, body);
 		break;
 	case INGEST_REFUSED:
 refused:
 		if (quarantine(st, r, &rq, v, record_id) != 0) {
+			COUNT(unavailable);
 			ret = answer_error(c, 503, "unavailable",
 					   "the refusal could not be recorded");
 			break;
 		}
 		ilog("REFUSED camera %s record %s: %s (%d): %s", r->camera_id,
 		     record_id, v->reason, v->status, v->detail);
+		COUNT(refused);
 		ret = answer_error(c, v->status, v->reason, v->detail);
 		break;
 	default:
 		thread_store_failed();
 		ilog("UNAVAILABLE camera %s record %s: %s", r->camera_id,
 		     record_id, v->detail);
+		COUNT(unavailable);
 		ret = answer_error(c, 503, "unavailable", v->detail);
 		break;
 	}
@@ -625,6 +641,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		if (status) {
 			ilog("%s connection refused: %s",
 			     status == 403 ? "FORBIDDEN" : "UNAVAILABLE", why);
+			if (status == 403)
+				COUNT(forbidden);
+			else
+				COUNT(unavailable);
 			free(r);
 			return answer_error(c, status, status == 403
 					    ? "forbidden" : "unavailable",
@@ -672,6 +692,186 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	*con_cls = NULL;
 }
 
+/* -------------------------------------------------------------- health */
+
+/* The health report (docs/backoffice.md, "Health"): every interval a
+ * thread of its own, on a store connection of its own, asks the store for
+ * the open gaps and the quarantine's counts, writes the JSON document to
+ * the health file (replaced whole: a reader never sees half of one), logs
+ * each problem once when it appears and once when it is resolved, and
+ * puts a one-line summary in systemd's status. The logic is
+ * ingest_health.c. */
+#define HEALTH_GAPS_MAX		256
+#define HEALTH_QUARANTINE_MAX	256
+#define HEALTH_PROBLEMS_MAX	64
+#define REFUSAL_WINDOW_S	86400
+
+static struct {
+	const char *file;		/* --health-file, or NULL */
+	int64_t interval_s;		/* --health-interval */
+	int64_t gap_alarm_s;		/* --gap-alarm */
+	time_t started;
+	pthread_t thread;
+	pthread_mutex_t lock;		/* guards stop */
+	pthread_cond_t wake;		/* signalled when stop is set */
+	bool stop;
+} health = {
+	.interval_s = 60,
+	.gap_alarm_s = 86400,
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.wake = PTHREAD_COND_INITIALIZER,
+};
+
+static void health_log_new(const char *line, void *ctx)
+{
+	(void)ctx;
+	ilog("health: PROBLEM %s", line);
+}
+
+static void health_log_gone(const char *line, void *ctx)
+{
+	(void)ctx;
+	ilog("health: resolved: %s", line);
+}
+
+static void health_write(const char *doc)
+{
+	char tmp[4200];
+	FILE *f;
+
+	snprintf(tmp, sizeof tmp, "%s.tmp", health.file);
+	f = fopen(tmp, "w");
+	if (!f || fputs(doc, f) == EOF || fputc('\n', f) == EOF ||
+	    fclose(f) != 0 || rename(tmp, health.file) != 0) {
+		ilog("WARNING health file %s: %s", health.file, strerror(errno));
+		unlink(tmp);
+	}
+}
+
+struct health_state {
+	struct anpr_store *st;
+	struct anpr_gap gaps[HEALTH_GAPS_MAX + 1];
+	struct anpr_quarantine_count quarantine[HEALTH_QUARANTINE_MAX];
+	char prev[HEALTH_PROBLEMS_MAX][INGEST_PROBLEM_LEN];
+	char cur[HEALTH_PROBLEMS_MAX][INGEST_PROBLEM_LEN];
+	size_t nprev;
+};
+
+static void health_pass(struct health_state *hs)
+{
+	struct ingest_health_input in;
+	char err[768], safe[800], status[300];
+	size_t nprob, ngaps = 0, nq = 0;
+	char *doc;
+	int rc = 0;
+
+	memset(&in, 0, sizeof in);
+	in.now_unix = time(NULL);
+	in.started_unix = health.started;
+	in.gap_alarm_s = health.gap_alarm_s;
+	in.refusal_window_s = REFUSAL_WINDOW_S;
+	in.tally.stored = __atomic_load_n(&tally.stored, __ATOMIC_RELAXED);
+	in.tally.duplicates = __atomic_load_n(&tally.duplicates, __ATOMIC_RELAXED);
+	in.tally.refused = __atomic_load_n(&tally.refused, __ATOMIC_RELAXED);
+	in.tally.forbidden = __atomic_load_n(&tally.forbidden, __ATOMIC_RELAXED);
+	in.tally.unavailable = __atomic_load_n(&tally.unavailable, __ATOMIC_RELAXED);
+	if (!hs->st)
+		rc = anpr_store_open(&hs->st, cfg.conninfo, err, sizeof err);
+	if (rc == 0)
+		rc = anpr_store_gaps(hs->st, in.now_unix + 1, hs->gaps,
+				     HEALTH_GAPS_MAX + 1, &ngaps, err,
+				     sizeof err);
+	if (rc == 0)
+		rc = anpr_store_quarantine_counts(hs->st, in.now_unix -
+						  REFUSAL_WINDOW_S,
+						  hs->quarantine,
+						  HEALTH_QUARANTINE_MAX, &nq,
+						  err, sizeof err);
+	if (rc != 0) {
+		if (hs->st)
+			anpr_store_close(hs->st);
+		hs->st = NULL;	/* re-made at the next pass */
+		ev_safe_text(safe, sizeof safe, err);
+		in.db_error = safe;
+	} else {
+		in.db_ok = true;
+		in.gaps = hs->gaps;
+		in.gaps_truncated = ngaps > HEALTH_GAPS_MAX;
+		in.ngaps = in.gaps_truncated ? HEALTH_GAPS_MAX : ngaps;
+		in.quarantine = hs->quarantine;
+		in.nquarantine = nq;
+	}
+	nprob = ingest_health_problems(&in, hs->cur, HEALTH_PROBLEMS_MAX);
+	if (nprob > HEALTH_PROBLEMS_MAX)
+		nprob = HEALTH_PROBLEMS_MAX;
+	ingest_health_diff(hs->prev, hs->nprev, hs->cur, nprob,
+			   health_log_new, health_log_gone, NULL);
+	memcpy(hs->prev, hs->cur, nprob * sizeof hs->cur[0]);
+	hs->nprev = nprob;
+	if (health.file) {
+		doc = ingest_health_json(&in);
+		if (doc)
+			health_write(doc);
+		else
+			ilog("WARNING health report: out of memory");
+		free(doc);
+	}
+	if (nprob)
+		snprintf(status, sizeof status, "%zu problem%s: %s", nprob,
+			 nprob == 1 ? "" : "s", hs->cur[0]);
+	else
+		snprintf(status, sizeof status, "healthy; since the start "
+			 "%" PRIu64 " records stored, %" PRIu64 " refused",
+			 in.tally.stored, in.tally.refused);
+	sd_notifyf(0, "STATUS=%s", status);
+}
+
+static void *health_main(void *arg)
+{
+	struct health_state *hs = arg;
+	struct timespec until;
+	bool stop = false;
+
+	while (!stop) {
+		health_pass(hs);
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += health.interval_s;
+		pthread_mutex_lock(&health.lock);
+		while (!health.stop &&
+		       pthread_cond_timedwait(&health.wake, &health.lock,
+					      &until) == 0)
+			;
+		stop = health.stop;
+		pthread_mutex_unlock(&health.lock);
+	}
+	if (hs->st)
+		anpr_store_close(hs->st);
+	free(hs);
+	return NULL;
+}
+
+static int health_start(void)
+{
+	struct health_state *hs = calloc(1, sizeof *hs);
+
+	health.started = time(NULL);
+	if (!hs || pthread_create(&health.thread, NULL, health_main, hs) != 0) {
+		free(hs);
+		fprintf(stderr, "anpr-ingest: cannot start the health report\n");
+		return -1;
+	}
+	return 0;
+}
+
+static void health_stop(void)
+{
+	pthread_mutex_lock(&health.lock);
+	health.stop = true;
+	pthread_cond_signal(&health.wake);
+	pthread_mutex_unlock(&health.lock);
+	pthread_join(health.thread, NULL);
+}
+
 /* ---------------------------------------------------------------- main */
 
 static void usage(FILE *f)
@@ -679,7 +879,9 @@ static void usage(FILE *f)
 	fprintf(f, "usage: anpr-ingest --cert PEM --key PEM --client-ca PEM "
 		"--db CONNINFO --images DIR\n"
 		"                   [--listen ADDR] [--port N] [--port-file F] "
-		"[--threads N] [--max-image BYTES]\n");
+		"[--threads N] [--max-image BYTES]\n"
+		"                   [--health-file F] [--health-interval DURATION] "
+		"[--gap-alarm DURATION]\n");
 }
 
 static char *slurp(const char *path, size_t *len)
@@ -711,6 +913,10 @@ int main(int argc, char **argv)
 		{ "images", 1, NULL, 'i' }, { "listen", 1, NULL, 'l' },
 		{ "port", 1, NULL, 'p' }, { "port-file", 1, NULL, 'P' },
 		{ "threads", 1, NULL, 't' }, { "max-image", 1, NULL, 'm' },
+		{ "health-file", 1, NULL, 'H' },
+		{ "health-interval", 1, NULL, 'I' },
+		{ "gap-alarm", 1, NULL, 'G' },
+		{ "version", 0, NULL, 'V' },
 		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 }
 	};
 	const char *certp = NULL, *keyp = NULL, *cap = NULL, *imagesp = NULL;
@@ -760,6 +966,29 @@ int main(int argc, char **argv)
 			}
 			cfg.image_max = (size_t)ull;
 			break;
+		case 'H': health.file = optarg; break;
+		case 'I':
+			if (ingest_parse_duration_s(optarg, &health.interval_s) ||
+			    health.interval_s < 1 || health.interval_s > 86400) {
+				fprintf(stderr, "anpr-ingest: --health-interval "
+					"'%s': not a duration from 1s to 1d "
+					"(e.g. 60s, 5m)\n", optarg);
+				return 2;
+			}
+			break;
+		case 'G':
+			if (ingest_parse_duration_s(optarg, &health.gap_alarm_s) ||
+			    health.gap_alarm_s < 1 ||
+			    health.gap_alarm_s > 400 * 86400) {
+				fprintf(stderr, "anpr-ingest: --gap-alarm '%s': "
+					"not a duration from 1s to 400d (e.g. "
+					"24h, 90m)\n", optarg);
+				return 2;
+			}
+			break;
+		case 'V':
+			printf("%s %s\n", "anpr-ingest", ANPR_VERSION);
+			return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -858,6 +1087,10 @@ int main(int argc, char **argv)
 		ilog("serving HTTPS on %s port %u, %u threads, images in %s",
 		     listen_addr, bound, cfg.threads, imagesp);
 	}
+	if (health_start() != 0) {
+		MHD_stop_daemon(d);
+		return 1;
+	}
 	sd_notify(0, "READY=1");
 	do {
 		if (sigwait(&sigs, &sig) != 0)
@@ -865,6 +1098,7 @@ int main(int argc, char **argv)
 	} while (sig != SIGINT && sig != SIGTERM);
 	sd_notify(0, "STOPPING=1");
 	ilog("stopping (signal %d)", sig);
+	health_stop();
 	MHD_stop_daemon(d);
 	imagestore_close(&cfg.images);
 	free(cert);

@@ -7,7 +7,8 @@ ifndef INGEST_BUILD_MK
 INGEST_BUILD_MK := 1
 include daemon/evidence/build.mk
 INCLUDES += -Ibackoffice/ingest -Ibackoffice/store
-INGEST_SRCS := backoffice/ingest/ingest_check.c backoffice/ingest/imagestore.c
+INGEST_SRCS := backoffice/ingest/ingest_check.c backoffice/ingest/imagestore.c \
+	backoffice/ingest/ingest_health.c
 $(eval $(call add_lib,anpringest,$(INGEST_SRCS)))
 LINT_DIRS += backoffice/ingest
 
@@ -15,7 +16,7 @@ LINT_DIRS += backoffice/ingest
 # is merged (backoffice/store/build.mk), only the library above is built.
 ifneq ($(wildcard backoffice/store/build.mk),)
 include backoffice/store/build.mk
-INGEST_LDLIBS := $(ANPRSTORE_LDLIBS) -lmicrohttpd -lgnutls -lsystemd -lpthread
+INGEST_LDLIBS := $(ANPRSTORE_LDLIBS) -lmicrohttpd -lgnutls -lsystemd -ljansson -lpthread
 $(eval $(call add_prog,anpr-ingest,backoffice/ingest/anpr_ingest_main.c,anpringest $(ANPRSTORE_LIBS),$(INGEST_LDLIBS)))
 
 .PHONY: install-ingest

@@ -213,6 +213,20 @@ int anpr_store_quarantine(struct anpr_store *st,
 			  const struct anpr_quarantined *q, char *err,
 			  size_t errlen);
 
+/* What the quarantine holds, per camera and reason (camera_id "" for a
+ * refusal before the camera was known): how many, how many received since
+ * recent_since_unix, and when the last was. Up to cap rows, ordered by
+ * camera and reason; *n given. */
+struct anpr_quarantine_count {
+	char camera_id[33], reason[33];
+	uint64_t total, recent;
+	int64_t last_unix;
+};
+int anpr_store_quarantine_counts(struct anpr_store *st,
+				 int64_t recent_since_unix,
+				 struct anpr_quarantine_count *c, size_t cap,
+				 size_t *n, char *err, size_t errlen);
+
 /* ---------------------------------------------------------------- gaps */
 
 struct anpr_gap {

@@ -666,6 +666,52 @@ int anpr_store_quarantine(struct anpr_store *st,
 	return 0;
 }
 
+int anpr_store_quarantine_counts(struct anpr_store *st,
+				 int64_t recent_since_unix,
+				 struct anpr_quarantine_count *c, size_t cap,
+				 size_t *n, char *err, size_t errlen)
+{
+	struct sparams p;
+	PGresult *res;
+	int rc;
+	size_t rows;
+
+	*n = 0;
+	rc = st_ready(st, err, errlen);
+	if (rc)
+		return rc;
+	sp_init(&p);
+	sp_i64(&p, recent_since_unix);
+	sp_u64(&p, cap);
+	/* counts only: the bytes and details stay where they are; the index
+	 * quarantine_camera (camera_id, reason) serves the grouping */
+	res = st_exec(st, "quarantine counts",
+		      "SELECT coalesce(camera_id, ''), reason, count(*), "
+		      "count(*) FILTER (WHERE received_at >= to_timestamp($1::bigint)), "
+		      "extract(epoch FROM max(received_at))::bigint "
+		      "FROM anpr.quarantine GROUP BY 1, 2 ORDER BY 1, 2 "
+		      "LIMIT $2::bigint",
+		      &p, &rc, err, errlen);
+	if (!res)
+		return rc;
+	rows = (size_t)PQntuples(res);
+	for (size_t i = 0; i < rows && i < cap; i++) {
+		struct anpr_quarantine_count *q = &c[i];
+
+		memset(q, 0, sizeof *q);
+		snprintf(q->camera_id, sizeof q->camera_id, "%s",
+			 PQgetvalue(res, (int)i, 0));
+		snprintf(q->reason, sizeof q->reason, "%s",
+			 PQgetvalue(res, (int)i, 1));
+		q->total = (uint64_t)st_i64(res, (int)i, 2);
+		q->recent = (uint64_t)st_i64(res, (int)i, 3);
+		q->last_unix = st_i64(res, (int)i, 4);
+	}
+	*n = rows < cap ? rows : cap;
+	PQclear(res);
+	return 0;
+}
+
 /* ---------------------------------------------------------------- gaps */
 
 int anpr_store_gaps(struct anpr_store *st, int64_t older_than_unix,

@@ -337,6 +337,10 @@ int main(int argc, char **argv)
 		fputs(usage_text, stdout);
 		return 0;
 	}
+	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
+		printf("anpr-db %s\n", ANPR_VERSION);
+		return 0;
+	}
 	if (argc > 2 && strcmp(argv[1], "--db") == 0) {
 		db = argv[2];
 		i = 3;

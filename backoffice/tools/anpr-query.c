@@ -451,6 +451,7 @@ int main(int argc, char **argv)
 		{ "limit", required_argument, NULL, 'l' },
 		{ "images", required_argument, NULL, 'i' },
 		{ "export", required_argument, NULL, 'e' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -496,6 +497,9 @@ int main(int argc, char **argv)
 			break;
 		case 'i': images = optarg; break;
 		case 'e': out = optarg; break;
+		case 'V':
+			printf("%s %s\n", "anpr-query", ANPR_VERSION);
+			return 0;
 		case 'h':
 			fputs(usage_text, stdout);
 			return 0;

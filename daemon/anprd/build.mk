@@ -19,7 +19,8 @@ ANPRDCORE_SRCS := daemon/anprd/ini.c daemon/anprd/config.c daemon/anprd/roi.c \
 $(eval $(call add_lib,anprdcore,$(ANPRDCORE_SRCS)))
 
 # anprd-checkconf: validate anprd.conf and the hotlists it names.
-$(eval $(call add_prog,anprd-checkconf,daemon/anprd/anprd_checkconf.c,anprdcore,-lm))
+# Its checks are anprd's own (daemon/pipeline/preflight.c).
+$(eval $(call add_prog,anprd-checkconf,daemon/anprd/anprd_checkconf.c,anprpipeline anprdcore anprevidence,-lsodium -lm))
 
 .PHONY: install-anprdcore
 install-anprdcore: $(BUILD)/bin/anprd-checkconf

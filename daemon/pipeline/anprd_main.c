@@ -43,6 +43,7 @@
 #include "config.h"
 #include "hotlist.h"
 #include "pipeline.h"
+#include "preflight.h"
 #include "readfile.h"
 
 struct daemon_state {
@@ -71,16 +72,6 @@ static void die_ev(enum anprd_event ev, const char *fmt, ...)
 	exit(2);
 }
 #define die(...) die_ev(ANPRD_EV_NONE, __VA_ARGS__)
-
-static int load_hotlists(const struct anprd_config *cfg, struct hotlist **out, char *err,
-			 size_t errlen)
-{
-	const char *paths[ANPRD_MAX_HOTLISTS];
-
-	for (int i = 0; i < cfg->hotlists.nfiles; i++)
-		paths[i] = cfg->hotlists.files[i];
-	return hotlist_load(paths, cfg->hotlists.nfiles, out, err, errlen);
-}
 
 /* Messages of the alert outputs (a webhook down, a client dropped). */
 static void alert_log(void *ctx, int prio, const char *msg)
@@ -184,50 +175,15 @@ static void write_status(const char *path, const struct daemon_state *d, struct 
 		unlink(tmp);
 }
 
-/*
- * The signing key's passphrase, if the key is encrypted: from
- * --key-passphrase-file (which must be anprd's own, mode 0600 or
- * stricter), else from the systemd credential "signing-key.passphrase"
- * (LoadCredential=; systemd guards it), else none (an unencrypted key for
- * an unattended host, docs/keys.md). Trailing newlines dropped.
- */
-static int key_passphrase(const char *file, char *out, size_t cap)
-{
-	char path[512], err[512];
-	const char *dir = getenv("CREDENTIALS_DIRECTORY");
-
-	out[0] = '\0';
-	if (file) {
-		if (ev_read_passphrase(file, out, cap, err, sizeof(err)))
-			die_ev(ANPRD_EV_KEY_PROBLEM, "%s", err);
-		return 1;
-	}
-	if (!dir)
-		return 0;
-	snprintf(path, sizeof(path), "%s/signing-key.passphrase", dir);
-	if (access(path, R_OK) != 0)
-		return 0;
-	if (ev_read_credential_passphrase(path, out, cap, err, sizeof(err)))
-		die_ev(ANPRD_EV_KEY_PROBLEM, "%s", err);
-	return 1;
-}
-
 /* The secret key (and its passphrase) in secure memory; exits naming the
  * key file when it cannot be loaded. */
 static void load_signing_key(const struct daemon_state *d, const char *passphrase_file,
 			     struct ev_key *key)
 {
-	enum { PASS_MAX = 1024 };
-	char *pass = ev_secure_alloc(PASS_MAX), err[1024];
-	int have, krc;
+	char err[1024];
 
-	if (!pass)
-		die_ev(ANPRD_EV_KEY_PROBLEM, "%s: out of memory", d->cfg.keys.signing_key);
-	have = key_passphrase(passphrase_file, pass, PASS_MAX);
-	krc = ev_key_load_secret(d->cfg.keys.signing_key, have ? pass : NULL, key, err,
-				 sizeof(err));
-	ev_secure_free(pass);
-	if (krc)
+	if (anprd_load_signing_key(d->cfg.keys.signing_key, passphrase_file, key, err,
+				   sizeof(err)))
 		die_ev(ANPRD_EV_KEY_PROBLEM, "%s", err);
 }
 
@@ -254,6 +210,7 @@ int main(int argc, char **argv)
 		{ "status-file", required_argument, NULL, 's' },
 		{ "log-reads", no_argument, NULL, 'L' },
 		{ "key-passphrase-file", required_argument, NULL, 'P' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -304,6 +261,9 @@ int main(int argc, char **argv)
 		case 's': status_path = optarg; break;
 		case 'L': log_reads = 1; break;
 		case 'P': passphrase_file = optarg; break;
+		case 'V':
+			printf("%s %s\n", "anprd", ANPR_VERSION);
+			return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -317,15 +277,18 @@ int main(int argc, char **argv)
 			    sizeof(err)) ||
 	    anprd_config_parse(d.config_path, config_text, config_len, &d.cfg, err, sizeof(err)))
 		die("%s", err);
-	if (load_hotlists(&d.cfg, &hl, err, sizeof(err)))
-		die("%s", err);
 	if (check_only) {
-		printf("%s: configuration valid; %zu hotlist entries\n", d.config_path,
-		       hotlist_count(hl));
-		hotlist_free(hl);
+		/* the checks anprd-checkconf makes too (preflight.c) */
+		int fails;
+
+		printf("%s:\n", d.config_path);
+		fails = anprd_preflight(&d.cfg, passphrase_file, stdout);
+		printf("%s: %s\n", d.config_path, fails ? "anprd would NOT start" : "ok");
 		free(config_text);
-		return 0;
+		return fails ? 2 : 0;
 	}
+	if (anprd_load_hotlists(&d.cfg, &hl, err, sizeof(err)))
+		die("%s", err);
 	if (ev_init())
 		die("libsodium cannot be initialised");
 	load_signing_key(&d, passphrase_file, &key);
@@ -523,12 +486,13 @@ int main(int argc, char **argv)
 		snprintf(ve, sizeof(ve), "ANPR_VEHICLES=%llu", (unsigned long long)tot.vehicles);
 		anprd_log(&logger, 6, ANPRD_EV_STOPPED, NULL, extra,
 			  "anprd: %llu frames, %llu dropped (source %llu, queue %llu), "
-			  "%llu plate reads, %llu vehicles recorded, %llu hotlist alerts%s",
+			  "%llu plate read%s, %llu vehicle%s recorded, %llu hotlist alert%s%s",
 			  (unsigned long long)tot.frames,
 			  (unsigned long long)tot.drops_source + (unsigned long long)tot.drops_queue,
 			  (unsigned long long)tot.drops_source, (unsigned long long)tot.drops_queue,
-			  (unsigned long long)tot.reads, (unsigned long long)tot.vehicles,
-			  (unsigned long long)tot.hits,
+			  (unsigned long long)tot.reads, tot.reads == 1 ? "" : "s",
+			  (unsigned long long)tot.vehicles, tot.vehicles == 1 ? "" : "s",
+			  (unsigned long long)tot.hits, tot.hits == 1 ? "" : "s",
 			  tot.writer_refused ? ", RECORDS REFUSED BY THE SPOOL" : "");
 	}
 	if (tot.latency_n)

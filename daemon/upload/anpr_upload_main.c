@@ -5,14 +5,18 @@
  * back office acknowledged it (docs/upload-protocol.md).
  *
  *   anpr-upload --config /etc/anpr/anprd.conf [--state DIR] [--once]
- *               [--poll-ms N] [--max-backoff-ms N] [--batch N]
+ *               [--give-up-after DURATION] [--poll-ms N]
+ *               [--max-backoff-ms N] [--batch N]
  *
  * --batch N: acknowledged records are committed (ledger fsync, deletion,
  * directory fsync) in groups of up to N (default 64; 1: one by one), and
  * always before a back-off, a rescan or the exit.
  *
  * --once: send until nothing is left, then exit (0; 1 if the back office
- * rejected a record, which stays in the spool).
+ * rejected a record, which stays in the spool); and give up (75,
+ * EX_TEMPFAIL: try again later) when no record has been acknowledged for
+ * --give-up-after (default 5 minutes) because the back office cannot be
+ * reached or keeps failing: a run from a timer must end.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -69,6 +74,14 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void sleep_ms(long ms)
@@ -153,6 +166,8 @@ int main(int argc, char **argv)
 		{ "max-backoff-ms", required_argument, NULL, 'b' },
 		{ "status-file", required_argument, NULL, 'S' },
 		{ "batch", required_argument, NULL, 'B' },
+		{ "give-up-after", required_argument, NULL, 'G' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -168,7 +183,8 @@ int main(int argc, char **argv)
 	char *end;
 	unsigned failures = 0;
 	uint64_t acked = 0;
-	int once = 0, rejected = 0, c;
+	int64_t give_up_ms = 300000, progress_at;
+	int once = 0, rejected = 0, gave_up = 0, c;
 	const char *status_path = NULL;
 	char status_buf[512], last_error[1024] = "";
 	struct sigaction sa;
@@ -199,12 +215,23 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'G':
+			if (anprd_parse_duration_ms(optarg, &give_up_ms) || give_up_ms < 1000) {
+				fprintf(stderr, "anpr-upload: --give-up-after '%s': not a duration "
+					"of 1s or more (a number and a unit: s, m, h or d, "
+					"e.g. 5m)\n", optarg);
+				return 2;
+			}
+			break;
+		case 'V':
+			printf("anpr-upload %s\n", ANPR_VERSION);
+			return 0;
 		case 'h':
 		default:
 			fprintf(c == 'h' ? stdout : stderr,
 				"usage: anpr-upload --config FILE [--state DIR] [--once] "
-				"[--poll-ms N] [--max-backoff-ms N] [--status-file PATH] "
-				"[--batch N]\n");
+				"[--give-up-after DURATION] [--poll-ms N] [--max-backoff-ms N] "
+				"[--status-file PATH] [--batch N] [--version]\n");
 			return c == 'h' ? 0 : 2;
 		}
 	}
@@ -263,6 +290,7 @@ int main(int argc, char **argv)
 	}
 	sd_notify(0, "READY=1");
 
+	progress_at = mono_ms();
 	while (!stop) {
 		struct upload_item *items;
 		uint64_t head;
@@ -305,6 +333,7 @@ int main(int argc, char **argv)
 					failures = 0;
 					acked++;
 					progressed = 1;
+					progress_at = mono_ms();
 				}
 			}
 			if (r == UPLOAD_ACKED) {
@@ -342,8 +371,15 @@ int main(int argc, char **argv)
 		sd_notifyf(0, "STATUS=%llu records acknowledged, %ld pending, %u consecutive failures",
 			   (unsigned long long)acked, pending, failures);
 		if (failed) {
-			sleep_ms(upload_backoff_ms(failures++, max_backoff_ms,
-						   (double)rand() / RAND_MAX));
+			long wait = upload_backoff_ms(failures++, max_backoff_ms,
+						      (double)rand() / RAND_MAX);
+			int64_t left = progress_at + give_up_ms - mono_ms();
+
+			if (once && left <= 0) {
+				gave_up = 1;
+				break;
+			}
+			sleep_ms(once && wait > left ? (long)left : wait);
 			continue;
 		}
 		if (once && !progressed)
@@ -353,9 +389,15 @@ int main(int argc, char **argv)
 	}
 	printf("anpr-upload: %llu records acknowledged%s\n", (unsigned long long)acked,
 	       rejected ? ", some REJECTED (kept in the spool)" : "");
+	if (gave_up)
+		fprintf(stderr, "anpr-upload: giving up: no record acknowledged for %.0f s "
+			"(--give-up-after); last error: %s. Nothing unacknowledged was "
+			"deleted; run again later\n", give_up_ms / 1000.0, last_error);
 	upload_http_free(http);
 	free(skips.seq);
 	free(waiting.seq);
 	free(batch);
+	if (gave_up)
+		return EX_TEMPFAIL;
 	return rejected ? 1 : 0;
 }

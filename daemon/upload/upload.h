@@ -17,7 +17,8 @@
 #include <stdint.h>
 
 #define UPLOAD_PATH		"/v1/records"
-#define UPLOAD_MAX_FILES	4	/* record, signature, two images */
+#define UPLOAD_MAX_FILES	5	/* record, signature, a rotation's
+					   second signature, two images */
 #define UPLOAD_ID_MAX		128
 #define UPLOAD_LEDGER		"uploaded.log"
 
@@ -26,9 +27,14 @@ struct upload_item {
 	uint64_t seq;
 	int hit;			/* carries a hotlist hit: goes first */
 	int checkpoint;			/* a type=checkpoint record */
+	int rotation;			/* a type=key-rotation record: goes
+					   before everything, hits too, so
+					   that the back office knows the
+					   new key before a record it signed */
 	char record_id[UPLOAD_ID_MAX + 1];
 	char sha256[65];		/* of the record file */
-	int nfiles;			/* [0] record, [1] signature, images */
+	int nfiles;			/* [0] record, [1] signature, then
+					   new_signature, images */
 	char files[UPLOAD_MAX_FILES][1536];	/* absolute paths */
 	char names[UPLOAD_MAX_FILES][64];	/* part names */
 };

@@ -77,16 +77,18 @@ static int parse_record(const char *path, struct upload_item *it, char *plate, c
 			continue;
 		*v++ = '\0';
 		v[strcspn(v, "\n")] = '\0';
-		if (strcmp(line, "record_id") == 0)
+		if (strcmp(line, "record_id") == 0) {
 			snprintf(it->record_id, sizeof(it->record_id), "%s", v);
-		else if (strcmp(line, "hotlist") == 0)
+		} else if (strcmp(line, "hotlist") == 0) {
 			it->hit = strcmp(v, "-") != 0 && v[0];
-		else if (strcmp(line, "type") == 0)
+		} else if (strcmp(line, "type") == 0) {
 			it->checkpoint = strcmp(v, "checkpoint") == 0;
-		else if (strcmp(line, "plate_image") == 0 && strcmp(v, "-") != 0)
+			it->rotation = strcmp(v, "key-rotation") == 0;
+		} else if (strcmp(line, "plate_image") == 0 && strcmp(v, "-") != 0) {
 			snprintf(plate, cap, "%s", v);
-		else if (strcmp(line, "overview_image") == 0 && strcmp(v, "-") != 0)
+		} else if (strcmp(line, "overview_image") == 0 && strcmp(v, "-") != 0) {
 			snprintf(overview, cap, "%s", v);
+		}
 	}
 	fclose(f);
 	return it->record_id[0] ? 0 : -1;
@@ -96,6 +98,11 @@ static int cmp_items(const void *a, const void *b)
 {
 	const struct upload_item *x = a, *y = b;
 
+	/* key rotations first (oldest first among them: each is signed by
+	 * the key the one before it handed over to), then hits, then the
+	 * rest, oldest first */
+	if (x->rotation != y->rotation)
+		return y->rotation - x->rotation;
 	if (x->hit != y->hit)
 		return y->hit - x->hit;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
@@ -181,6 +188,20 @@ long upload_scan(const char *dir, struct upload_item **items, uint64_t *head,
 			if (parse_record(it.files[0], &it, plate, overview, sizeof(plate)) ||
 			    sha256_file(it.files[0], it.sha256))
 				continue;	/* vanished or not ours: anpr-verify's concern */
+			/* a key rotation's second signature, by the new key
+			 * (docs/upload-protocol.md: without it the back office
+			 * cannot show the new key's hand-over in an export) */
+			{
+				struct stat st;
+
+				snprintf(it.files[it.nfiles], sizeof(it.files[0]),
+					 "%s/%s.new.minisig", sub, r->d_name);
+				if (it.rotation &&
+				    lstat(it.files[it.nfiles], &st) == 0 &&
+				    S_ISREG(st.st_mode))
+					snprintf(it.names[it.nfiles++],
+						 sizeof(it.names[0]), "new_signature");
+			}
 			if (plain_name(plate)) {
 				snprintf(it.files[it.nfiles], sizeof(it.files[0]), "%s/%s", sub, plate);
 				snprintf(it.names[it.nfiles++], sizeof(it.names[0]), "plate_image");

@@ -110,32 +110,32 @@ hot() {	# hot NAME CSV-BODY: a hotlist file and a config naming it
 }
 checkconf() { timeout 10 "$bin/anprd-checkconf" -c "$T/$1.conf" --hotlists; }
 hot w1252 'XY12ABC,PNC,Stolen \xa35000 van,1,intercept\n'
-expect "Windows-1252 pound sign: refused naming file, line and field" 1 \
+expect "Windows-1252 pound sign: refused naming file, line and field" 2 \
 	"$T/w1252.csv:3: field 3 \(reason\): not valid UTF-8 \(byte 0xA3 at byte 8" checkconf w1252
 hot eacute 'XY12ABC,PNC,"Caf\xe9, Leeds",1,intercept\n'
-expect "Windows-1252 e-acute: refused" 1 \
+expect "Windows-1252 e-acute: refused" 2 \
 	"$T/eacute.csv:3: field 3 \(reason\): not valid UTF-8 \(byte 0xE9 at byte 4" checkconf eacute
 hot overlong 'XY12ABC,PNC,a\xc0\xafb,1,intercept\n'
-expect "overlong UTF-8 ('/' in two bytes): refused" 1 \
+expect "overlong UTF-8 ('/' in two bytes): refused" 2 \
 	"$T/overlong.csv:3: field 3 \(reason\): not valid UTF-8 \(byte 0xC0" checkconf overlong
 hot esc 'XY12ABC,PNC,"\x1b[2Jcleared",1,intercept\n'
-expect "terminal escape in a reason: refused" 1 \
+expect "terminal escape in a reason: refused" 2 \
 	"$T/esc.csv:3: field 3 \(reason\): control character 0x1B at byte 1" checkconf esc
 hot c1 'XY12ABC,PNC,next\xc2\x85line,1,intercept\n'
-expect "C1 control (U+0085) in a reason: refused" 1 \
+expect "C1 control (U+0085) in a reason: refused" 2 \
 	"$T/c1.csv:3: field 3 \(reason\): control character U\+0085 at byte 5" checkconf c1
 hot vrm 'XY12\xa3BC,PNC,x,1,intercept\n'
-expect "invalid UTF-8 in a mark: refused naming the vrm field" 1 \
+expect "invalid UTF-8 in a mark: refused naming the vrm field" 2 \
 	"$T/vrm.csv:3: field 1 \(vrm\): not valid UTF-8" checkconf vrm
 hot long 'ABCDEFGHJKLMNPRST,PNC,seventeen,1,intercept\n'
-expect "a 17-character mark: refused, no record could hold it" 1 \
+expect "a 17-character mark: refused, no record could hold it" 2 \
 	"$T/long.csv:3: vrm 'ABCDEFGHJKLMNPRST' is longer than 16 characters \(the longest mark a record holds\)" \
 	checkconf long
 hot longwild 'ABCDEFGHJKLMNPR?*,PNC,pattern,1,intercept\n'
-expect "a 17-character pattern: refused" 1 "$T/longwild.csv:3: vrm .* is longer than 16" checkconf longwild
+expect "a 17-character pattern: refused" 2 "$T/longwild.csv:3: vrm .* is longer than 16" checkconf longwild
 hot max 'ABCDEFGHJKLMNPRT,PNC,sixteen,1,intercept\nAB12CDEFGHJK,PNC,twelve,2,inform\nAB12CDEFG*,WILD,prefix,3,inform\nCaf,PNC,"Caf\xc3\xa9 \xc2\xa3""5",4,inform\n'
 expect "marks of 12 and 16 characters, a long pattern and UTF-8 text load" 0 \
-	"hotlists: ok \(5 entries, 1 wildcards\)" checkconf max
+	"ok   hotlists: 1 file, 5 entries \(1 wildcard\)" checkconf max
 expect "anprd refuses to start on the Windows-1252 list, naming it (exit 2)" 2 \
 	"$T/w1252.csv:3: field 3 \(reason\): not valid UTF-8" \
 	timeout 10 "$bin/anprd" --config "$T/w1252.conf" --exit-at-eof --replay-fast
@@ -145,9 +145,9 @@ mkfifo "$T/fifo.conf" "$T/fifo.csv" "$T/fifo.png"
 mkfifo -m 0600 "$T/fifo.key"
 conf "$T/fifo.csv" "$T/spool-fifo" > "$T/fifohl.conf"
 conf "$T/good.csv" "$T/spool-fifokey" "$T/fifo.key" > "$T/fifokey.conf"
-expect "anprd-checkconf: FIFO at the configuration path, refused at once" 1 \
+expect "anprd-checkconf: FIFO at the configuration path, refused at once" 2 \
 	"$T/fifo.conf: is a FIFO, not a regular file" timeout 10 "$bin/anprd-checkconf" -c "$T/fifo.conf"
-expect "anprd-checkconf: FIFO at a hotlist path, refused at once" 1 \
+expect "anprd-checkconf: FIFO at a hotlist path, refused at once" 2 \
 	"$T/fifo.csv: is a FIFO, not a regular file" \
 	timeout 10 "$bin/anprd-checkconf" -c "$T/fifohl.conf" --hotlists
 expect "anprd: FIFO at the configuration path (exit 2)" 2 \

@@ -9,7 +9,7 @@ $(eval $(call add_test,anprd_alert_journal,tests/anprd/test_alert_journal.c,anpr
 $(eval $(call add_test,anprd_health,tests/anprd/test_health.c,anprdcore,))
 
 # anprd-checkconf end to end on real files.
-SUITE_PREREQS += $(BUILD)/bin/anprd-checkconf
+SUITE_PREREQS += $(BUILD)/bin/anprd-checkconf $(BUILD)/bin/anprd $(BUILD)/bin/anpr-keygen
 $(eval $(call add_suite,unit,anprd-checkconf,tests/anprd/checkconf-suite $(BUILD)))
 
 # Benchmarks (release build).

@@ -24,7 +24,13 @@ check "make install-anprcap honours DESTDIR and PREFIX" test -f "$tmp/root/opt/a
 	-L "$tmp/root/opt/anpr/lib/libanprcap.so.0" -a -f "$tmp/root/opt/anpr/lib/libanprcap.a" -a \
 	-f "$tmp/root/opt/anpr/share/man/man3/anprcap.3" -a -x "$tmp/root/opt/anpr/bin/anpr-capture"
 pc=$tmp/root/opt/anpr/lib/pkgconfig
-check "anprcap.pc carries the PREFIX" grep -q '^prefix=/opt/anpr$' "$pc/anprcap.pc"
+check "libanprcap.pc carries the PREFIX" grep -q '^prefix=/opt/anpr$' "$pc/libanprcap.pc"
+check "the module is named after the library (libanprcap), the old name anprcap an alias of it" \
+	test "$(PKG_CONFIG_PATH=$pc pkg-config --modversion libanprcap)" = "$(PKG_CONFIG_PATH=$pc pkg-config --modversion anprcap)" -a \
+	"$(PKG_CONFIG_PATH=$pc pkg-config --libs anprcap)" = "$(PKG_CONFIG_PATH=$pc pkg-config --libs libanprcap)"
+check "--cflags and --libs need no other module's .pc (libusb, libcamera absent)" \
+	bash -c "PKG_CONFIG_LIBDIR='$pc' pkg-config --cflags --libs libanprcap > /dev/null &&
+		 PKG_CONFIG_LIBDIR='$pc' pkg-config --static --libs libanprcap | grep -q -- -ljpeg"
 
 cat > "$tmp/consumer.c" <<'C'
 #include <stdio.h>
@@ -53,7 +59,7 @@ int main(int argc, char **argv)
 C
 { printf 'YUV4MPEG2 W4 H2 F25:1 Cmono\n'; printf 'FRAME\nAAAAAAAA'; printf 'FRAME\nBBBBBBBB'; } > "$tmp/t.y4m"
 # Build against the staged tree as if it were installed (sysroot-style paths).
-flags() { PKG_CONFIG_PATH=$pc PKG_CONFIG_SYSROOT_DIR=$tmp/root pkg-config "$@" anprcap; }
+flags() { PKG_CONFIG_PATH=$pc PKG_CONFIG_SYSROOT_DIR=$tmp/root pkg-config "$@" libanprcap; }
 gcc -Wall -Werror -o "$tmp/c-shared" "$tmp/consumer.c" $(flags --cflags --libs) 2> "$tmp/cc.log"
 check "consumer builds with pkg-config (shared)" test -x "$tmp/c-shared"
 check "consumer (shared) reads a file: source" \

@@ -82,8 +82,10 @@ check "ev_fill wrote the spool" grep -q '^ack ' "$T/fill.out"
 "$VERIFY" --key "$T/k1.pub" "$S" > "$T/v.out" 2>&1
 check "anpr-verify passes a clean spool (exit 0)" \
 	bash -c "[ $? -eq 0 ] && grep -q 'RESULT: OK' '$T/v.out'"
-check "report names both keys and the rotation" \
-	bash -c "grep -q '1 key rotations' '$T/v.out' && [ \$(grep -c '^  key ' '$T/v.out') -eq 2 ]"
+check "report names both keys and the rotation (singular: '1 key rotation;')" \
+	bash -c "grep -q ', 1 key rotation;' '$T/v.out' && [ \$(grep -c '^  key ' '$T/v.out') -eq 2 ]"
+check "...and its RESULT names the signed head it verified" \
+	grep -q '^RESULT: OK - every signature, chain link, checkpoint, the signed head and image hash verify$' "$T/v.out"
 nrec=$(find "$S/records" -name '*.rec' | wc -l)
 # a second chain made with the same camera key (e.g. after a spool wipe)
 S2=$T/spool2

@@ -2,6 +2,7 @@
 # image store on a real filesystem (and a real full one).
 include backoffice/ingest/build.mk
 $(eval $(call add_test,ingest_check,tests/ingest/test_ingest_check.c,anpringest anprupload anprevidence,-lsodium -ljansson -lcurl))
+$(eval $(call add_test,ingest_health,tests/ingest/test_ingest_health.c,anpringest,-ljansson))
 $(eval $(call add_test,ingest_imagestore,tests/ingest/test_imagestore.c,anpringest anprevidence,-lsodium))
 # End to end, once the store is built (backoffice/store): PostgreSQL, a
 # PKI, anpr-ingest, and the real anpr-upload emptying spools into it.
@@ -11,7 +12,7 @@ $(INGEST_SETUP): $(call obj_of,tests/ingest/ingest_setup.c) $(call lib_of,$(ANPR
 	@mkdir -p $(@D)
 	$(CC) $(OPTFLAGS) -o $@ $^ $(LDFLAGS) $(ANPRSTORE_LDLIBS)
 SUITE_PREREQS += $(BUILD)/bin/anpr-ingest $(BUILD)/bin/anpr-upload $(BUILD)/bin/anpr-keygen \
-	$(EV_FILL) $(INGEST_SETUP)
+	$(EV_FILL) $(INGEST_SETUP) $(BUILD)/bin/anpr-db $(BUILD)/bin/anpr-query $(BUILD)/bin/anpr-verify
 $(eval $(call add_suite,e2e,ingest-e2e,tests/ingest/ingest-e2e $(BUILD)))
 # The upload fault suite against anpr-ingest, and its crash safety: 1,000
 # records through a TCP fault proxy, SIGKILLs of anpr-upload and

@@ -5,7 +5,8 @@
 # port) and on a unix socket in that directory, stopped and removed at
 # exit, even on failure.
 #
-#   pg_start    initdb + start; creates the roles and the database "anpr"
+#   pg_start [DIR]
+#               initdb + start; creates the roles and the database "anpr"
 #               and exports (libpq connection strings):
 #                 ANPR_TEST_PG         as anpr_owner (owns the schema, runs
 #                                      the migrations; CREATEDB, CREATEROLE)
@@ -14,6 +15,10 @@
 #                 ANPR_TEST_PG_SUPER   as postgres (superuser: harness only)
 #               and ANPR_TEST_PG_CTL: a script taking stop-immediate,
 #               start or stop, for tests that take the database away.
+#               The cluster lives in a new directory under /tmp, or in DIR
+#               (make demo: build/demo/pg), which must not exist yet and
+#               whose parent the cluster's user can reach; it is removed
+#               as the temporary one is.
 #   pg_stop     stop (immediate) and remove; also run at exit.
 #   pg_psql     psql as anpr_owner on anpr, quiet, stops at the first error.
 #
@@ -60,7 +65,11 @@ pg_psql() {
 pg_start() {
 	local d port tries=0
 	[ -x "$PG_BIN/initdb" ] || { echo "pg.sh: no $PG_BIN/initdb (scripts/install-deps backoffice)" >&2; return 1; }
-	d=$(mktemp -d /tmp/anpr-pg-XXXXXX) || return 1
+	if [ -n "${1:-}" ]; then
+		d=$(realpath -m -- "$1") && mkdir -- "$d" || return 1
+	else
+		d=$(mktemp -d /tmp/anpr-pg-XXXXXX) || return 1
+	fi
 	_pg_dir=$d
 	# the caller's own EXIT trap (its cleanup, which calls pg_stop) is
 	# kept; before, this replaced it, and ingest-e2e, anpr-query.sh and
@@ -69,6 +78,10 @@ pg_start() {
 	trap 'exit 130' INT TERM
 	if [ "$(id -u)" = 0 ]; then chown "${ANPR_PG_USER:-nobody}:" "$d" || return 1; fi
 	chmod 0700 "$d"
+	if ! _pg_as test -w "$d"; then
+		echo "pg.sh: ${ANPR_PG_USER:-nobody} cannot reach $d (a parent directory closed to it)" >&2
+		return 1
+	fi
 	# --no-sync: a throw-away cluster; the commits of the tests themselves
 	# are fsynced as in production (fsync stays on).
 	if ! _pg_as "$PG_BIN/initdb" -D "$d/data" -U postgres -A trust -E UTF8 \

@@ -46,6 +46,28 @@ done
 check "missing file: reason" grep -q "missing.png: .*No such file" "$tmp/err"
 check "stdout has no line for bad images" test "$(wc -l <"$tmp/out")" -eq 2
 
+# "-": one image on standard input; a directory: its images in name order
+out=$("$bin" --json - < "$data/br-ABC1234.png" 2>"$tmp/err")
+check "'-' reads an image from standard input, named '-'" \
+	grep -q '^{"file":"-","ms":[0-9.]*,"plates":\[{"text":"ABC1234"' <<<"$out"
+printf 'not an image' | "$bin" - >/dev/null 2>"$tmp/err"
+rc=$?
+check "'-' with no image on standard input: status 1, named '-' with a reason" \
+	bash -c "test $rc -eq 1 && grep -qE '^anpr-read: -: .{8,}' '$tmp/err'"
+mkdir -p "$tmp/dir/sub.png" "$tmp/empty"
+cp "$data/gb-ir-AB12CDE.png" "$tmp/dir/b.PNG"
+cp "$data/br-ABC1234.png" "$tmp/dir/a.png"
+printf 'notes\n' > "$tmp/dir/notes.txt"
+"$bin" "$tmp/dir" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "a directory: its images in name order, other files and subdirectories left (status $rc)" \
+	bash -c "test $rc -eq 0 && test \"\$(cut -d: -f1 '$tmp/out' | tr '\n' ' ')\" = '$tmp/dir/a.png $tmp/dir/b.PNG ' &&
+		grep -q ABC1234 '$tmp/out' && test ! -s '$tmp/err'"
+"$bin" "$tmp/empty" >/dev/null 2>"$tmp/err"
+rc=$?
+check "a directory without images: status 1, and says so" \
+	bash -c "test $rc -eq 1 && grep -q 'no image files' '$tmp/err'"
+
 "$bin" --region xx "$data/br-ABC1234.png" >/dev/null 2>"$tmp/err"
 rc=$?
 check "unknown region: status 2 and message" test "$rc" -eq 2

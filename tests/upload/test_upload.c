@@ -38,6 +38,23 @@ static void hits_first_then_oldest(void **state)
 		assert_int_equal(v[i].seq, want[i]);
 }
 
+/* A key rotation goes before the hits signed by its new key, so that the
+ * back office has the hand-over before it meets the new key; two
+ * rotations in the order they were made. */
+static void rotations_before_hits(void **state)
+{
+	struct upload_item v[6] = { item(5, 0), item(9, 1), item(8, 0), item(1, 0),
+				    item(4, 0), item(7, 1) };
+	const uint64_t want[6] = { 4, 8, 7, 9, 1, 5 };
+
+	(void)state;
+	v[2].rotation = 1;	/* seq 8 */
+	v[4].rotation = 1;	/* seq 4 */
+	upload_order(v, 6);
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(v[i].seq, want[i]);
+}
+
 static void acknowledgement_must_name_the_record(void **state)
 {
 	struct upload_item it = item(12, 0);
@@ -308,6 +325,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(hits_first_then_oldest),
+		cmocka_unit_test(rotations_before_hits),
 		cmocka_unit_test(acknowledgement_must_name_the_record),
 		cmocka_unit_test(only_the_exact_acknowledgement_counts),
 		cmocka_unit_test(backoff_doubles_to_the_cap_with_jitter),
