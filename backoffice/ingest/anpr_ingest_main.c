@@ -1013,6 +1013,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "anpr-ingest: %s\n", err);
 		return 1;
 	}
+	{
+		/* what a writer killed between write and rename left; nothing
+		 * refers to a temporary file, and a live writer's is younger */
+		size_t swept = 0;
+
+		if (imagestore_sweep_temp(&cfg.images, time(NULL) - 3600, &swept, err,
+					  sizeof err) != 0)
+			fprintf(stderr, "anpr-ingest: WARNING %s\n", err);
+		if (swept)
+			fprintf(stderr, "anpr-ingest: removed %zu temporary image "
+				"file%s left by a stopped writer\n", swept,
+				swept == 1 ? "" : "s");
+	}
 	cert = slurp(certp, &len);
 	key = slurp(keyp, &len);
 	ca = slurp(cap, &len);
@@ -1046,6 +1059,9 @@ int main(int argc, char **argv)
 			     (((struct sockaddr *)&ss)->sa_family == AF_INET6
 			      ? MHD_USE_IPv6 : 0),
 			     (uint16_t)port, NULL, NULL, on_request, NULL,
+			     /* first, so that the other options' complaints
+			      * go through it too */
+			     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 			     MHD_OPTION_HTTPS_MEM_CERT, cert,
 			     MHD_OPTION_HTTPS_MEM_KEY, key,
@@ -1055,7 +1071,6 @@ int main(int argc, char **argv)
 			     MHD_OPTION_THREAD_POOL_SIZE, cfg.threads,
 			     MHD_OPTION_CONNECTION_TIMEOUT, 30u,
 			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-			     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 			     MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "anpr-ingest: cannot serve HTTPS on %s port "

@@ -7,6 +7,7 @@
  */
 #include "imagestore.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
@@ -37,6 +38,74 @@ void imagestore_close(struct imagestore *is)
 	if (is->rootfd >= 0)
 		close(is->rootfd);
 	is->rootfd = -1;
+}
+
+static bool is_day(const char *s);
+
+/* In the directory dirfd (path for messages): remove old ".tmp-*" files
+ * (depth 0), or go into the subdirectories that may hold them (depth > 0:
+ * days, then two-hex-digit directories; "quarantine" at the top). */
+static int sweep(int dirfd, const char *path, int depth, time_t older_than,
+		 size_t *removed, char *err, size_t errlen)
+{
+	struct dirent *e;
+	DIR *d;
+	int rc = 0;
+
+	d = fdopendir(dirfd);
+	if (!d) {
+		snprintf(err, errlen, "image store %s: %s", path, strerror(errno));
+		close(dirfd);
+		return IMAGESTORE_EIO;
+	}
+	while ((e = readdir(d))) {
+		struct stat st;
+		char sub[4200];
+		int fd;
+
+		if (e->d_name[0] == '.' && strncmp(e->d_name, ".tmp-", 5) != 0)
+			continue;
+		if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		if (depth == 0) {
+			if (strncmp(e->d_name, ".tmp-", 5) == 0 && S_ISREG(st.st_mode) &&
+			    st.st_mtime < older_than && unlinkat(dirfd, e->d_name, 0) == 0)
+				(*removed)++;
+			continue;
+		}
+		if (!S_ISDIR(st.st_mode))
+			continue;
+		if (!(depth == 2 && (is_day(e->d_name) || strcmp(e->d_name, "quarantine") == 0)) &&
+		    !(depth == 1 && strlen(e->d_name) == 2) &&
+		    !(depth == 3 && is_day(e->d_name)))
+			continue;
+		fd = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+		if (fd < 0) {
+			snprintf(err, errlen, "image store %s: %s", sub, strerror(errno));
+			rc = IMAGESTORE_EIO;
+			continue;
+		}
+		/* quarantine/DAY/ab: one level more than DAY/ab */
+		if (sweep(fd, sub, strcmp(e->d_name, "quarantine") == 0 ? 3 :
+			  depth == 3 ? 1 : depth - 1, older_than, removed, err, errlen))
+			rc = IMAGESTORE_EIO;
+	}
+	closedir(d);
+	return rc;
+}
+
+int imagestore_sweep_temp(struct imagestore *is, time_t older_than,
+			  size_t *removed, char *err, size_t errlen)
+{
+	int fd = openat(is->rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	*removed = 0;
+	if (fd < 0) {
+		snprintf(err, errlen, "image store %s: %s", is->root, strerror(errno));
+		return IMAGESTORE_EIO;
+	}
+	return sweep(fd, is->root, 2, older_than, removed, err, errlen);
 }
 
 static int io_code(int e)

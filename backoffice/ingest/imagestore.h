@@ -15,6 +15,7 @@
 #define ANPR_IMAGESTORE_H
 
 #include <stddef.h>
+#include <time.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -34,6 +35,16 @@ struct imagestore {
 int imagestore_open(struct imagestore *is, const char *root, char *err,
 		    size_t errlen);
 void imagestore_close(struct imagestore *is);
+
+/* Remove the temporary files (".tmp-*") a writer killed between writing
+ * and renaming left in the day directories (DAY/ab/ and
+ * quarantine/DAY/ab/), if last modified before older_than (seconds since
+ * the epoch): a writer alive, of this process or another sharing the
+ * store, finishes its file within a second. Nothing else is touched.
+ * *removed: how many. 0, or IMAGESTORE_EIO with err (a directory that
+ * cannot be read; what could be swept was). */
+int imagestore_sweep_temp(struct imagestore *is, time_t older_than,
+			  size_t *removed, char *err, size_t errlen);
 
 /* Store data (len bytes) under area: "YYYY-MM-DD" or
  * "quarantine/YYYY-MM-DD". rel (relcap bytes) gets the file's path

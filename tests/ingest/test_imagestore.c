@@ -225,6 +225,49 @@ static void test_full_disk(void **state)
 	free(mnt);
 }
 
+/* A writer killed between write and rename leaves ".tmp-*": swept when
+ * older than the cut, in day and quarantine directories alike; a fresh
+ * one (a writer alive) and the images stay. */
+static void test_sweep_temp(void **state)
+{
+	char *root = tmpdir(), rel[256], old1[600], old2[600], fresh[600];
+	uint8_t data[100] = { 1, 2, 3 };
+	struct imagestore is;
+	struct timespec ts[2] = { { 1000, 0 }, { 1000, 0 } };
+	size_t removed = 9;
+	int damaged, fd;
+
+	(void)state;
+	assert_int_equal(imagestore_open(&is, root, err, sizeof err), 0);
+	assert_int_equal(imagestore_put(&is, "2026-11-24", data, sizeof data, rel,
+					sizeof rel, &damaged, err, sizeof err), 0);
+	snprintf(old1, sizeof old1, "%s/%.13s/.tmp-killed-1", root, rel);
+	assert_int_equal(imagestore_put(&is, "quarantine/2026-11-25", data, 10, rel,
+					sizeof rel, &damaged, err, sizeof err), 0);
+	snprintf(old2, sizeof old2, "%s/%.24s/.tmp-killed-2", root, rel);
+	snprintf(fresh, sizeof fresh, "%s/%.24s/.tmp-alive-3", root, rel);
+	for (int i = 0; i < 3; i++) {
+		const char *p = i == 0 ? old1 : i == 1 ? old2 : fresh;
+
+		fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0640);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, "x", 1), 1);
+		if (i < 2)
+			assert_int_equal(futimens(fd, ts), 0);
+		close(fd);
+	}
+	assert_int_equal(count_files(root), 5);
+	assert_int_equal(imagestore_sweep_temp(&is, time(NULL) - 60, &removed, err,
+					       sizeof err), 0);
+	assert_int_equal(removed, 2);
+	assert_int_equal(access(old1, F_OK), -1);
+	assert_int_equal(access(old2, F_OK), -1);
+	assert_int_equal(access(fresh, F_OK), 0);
+	assert_int_equal(count_files(root), 3);	/* two images, the fresh one */
+	imagestore_close(&is);
+	rm_tree(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -232,6 +275,7 @@ int main(void)
 		cmocka_unit_test(test_damaged_file_replaced),
 		cmocka_unit_test(test_bad_area_and_links),
 		cmocka_unit_test(test_full_disk),
+		cmocka_unit_test(test_sweep_temp),
 	};
 
 	if (ev_init() != 0)
