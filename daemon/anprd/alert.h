@@ -29,9 +29,17 @@ struct alert {
 	int action;			/* enum hotlist_action */
 	int distance;			/* look-alike swaps; 0 = exact */
 	int wildcard;
-	uint64_t record_id;		/* signed record of the read */
+	/* the signed record that proves the hit: its record_id, or "" (JSON
+	 * null) when it is not written yet (record_pending: a live hit, whose
+	 * record is written when the vehicle's track ends) or could not be
+	 * (a hit-record alert then says why in detail) */
+	char record[ALERT_RECORD_MAX + 1];
+	int record_pending;
+	uint64_t vehicle;		/* anprd's number for the vehicle (track),
+					   rising from 1 in each run */
+	uint64_t hit_seq;		/* hit-record: the seq of the hit it follows */
 	float confidence;
-	/* health and info */
+	/* health and info; hit-record: why no record (else "") */
 	char state[32];			/* "frozen", "black", ... */
 	int active;			/* condition raised (1) or cleared (0) */
 	char detail[256];
@@ -50,8 +58,8 @@ int alert_format_json(const struct alert *a, char *buf, size_t len);
 /* ---- priority queue -------------------------------------------------- */
 
 /*
- * Order: live hits, then search-back hits, then health, then info; hits
- * by their entry's priority; then first come first served. When full, a
+ * Order: live hits, then hit-records, then search-back hits, then health,
+ * then info; hits of each kind by their entry's priority; then first come first served. When full, a
  * new alert evicts the lowest-ranked queued one if it outranks it, else it
  * is dropped; either way the drop is counted.
  */

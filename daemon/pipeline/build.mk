@@ -1,7 +1,8 @@
 # anprd: the pipeline that joins capture, reader, tracker, hotlists, alerts
 # and the evidence writer, and the daemon's main program.
 INCLUDES += -Idaemon/pipeline
-PIPELINE_SRCS := daemon/pipeline/pipeline.c daemon/pipeline/snapshot.c daemon/pipeline/anprd_log.c
+PIPELINE_SRCS := daemon/pipeline/pipeline.c daemon/pipeline/snapshot.c daemon/pipeline/anprd_log.c \
+	daemon/pipeline/pipeline_config.c
 $(eval $(call add_lib,anprpipeline,$(PIPELINE_SRCS)))
 ANPRD_LIBS := anprpipeline anprdcore anprevidence anprreader anprcap anprimageio anprlocation
 ANPRD_LDLIBS := $(ANPRCAP_LDLIBS) -lsodium -lcurl -lgps -lsystemd -lm -lpthread
