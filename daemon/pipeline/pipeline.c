@@ -600,27 +600,23 @@ static void resolve_hits(struct pipeline *p, uint64_t vid, const char *id, const
 /* A live hit was sent as a (with its seq): follow it until its record. */
 static void pending_add(struct pipeline *p, const struct alert *a)
 {
-	struct alert oldest;
-	int evicted = 0;
+	for (;;) {
+		uint64_t oldest;
 
-	pthread_mutex_lock(&p->hits_lock);
-	if (p->npending == PENDING_HITS) {
-		oldest = p->pending[0].a;
-		evicted = 1;
-	}
-	if (!evicted) {
-		memset(&p->pending[p->npending], 0, sizeof(p->pending[0]));
-		p->pending[p->npending++].a = *a;
-	}
-	pthread_mutex_unlock(&p->hits_lock);
-	if (evicted) {
+		pthread_mutex_lock(&p->hits_lock);
+		if (p->npending < PENDING_HITS) {
+			memset(&p->pending[p->npending], 0, sizeof(p->pending[0]));
+			p->pending[p->npending++].a = *a;
+			pthread_mutex_unlock(&p->hits_lock);
+			return;
+		}
+		oldest = p->pending[0].a.vehicle;
+		pthread_mutex_unlock(&p->hits_lock);
 		/* more hits awaiting records than are followed: say so of the
 		 * oldest rather than leave it silently pending */
-		resolve_hits(p, oldest.vehicle, NULL,
+		resolve_hits(p, oldest, NULL,
 			     "too many hits awaiting records: this one is not followed; "
-			     "the record of the vehicle is the one with this vehicle's "
-			     "mark and time");
-		pending_add(p, a);
+			     "the vehicle's record is the read record with its mark and time");
 	}
 }
 
