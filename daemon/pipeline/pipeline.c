@@ -794,11 +794,6 @@ static void decide(struct pipeline *p, struct pl_done *d)
 		struct hotlist_hit hit;
 		uint64_t vid;
 
-		if (!p->cfg.sources[d->source].replay_fast) {
-			int64_t ms = (mono_us() - d->t_us) / 1000;
-
-			p->latency_hist[ms < 0 ? 0 : ms >= LATENCY_BUCKETS ? LATENCY_BUCKETS - 1 : ms]++;
-		}
 		memset(&r, 0, sizeof(r));
 		snprintf(r.text, sizeof(r.text), "%s", pl->text);
 		r.conf = pl->confidence;
@@ -818,6 +813,11 @@ static void decide(struct pipeline *p, struct pl_done *d)
 		vid = tracker_add(p->tracker, &r);	/* the vehicle the read belongs to */
 		if (lookup(p, pl->text, &hit))
 			raise_hit(p, d, pl, &hit, vid);	/* at once, before any record */
+		if (!p->cfg.sources[d->source].replay_fast) {
+			int64_t ms = (mono_us() - d->t_us) / 1000;
+
+			p->latency_hist[ms < 0 ? 0 : ms >= LATENCY_BUCKETS ? LATENCY_BUCKETS - 1 : ms]++;
+		}
 	}
 	tracker_tick(p->tracker, p->now_us);
 	if (p->writer && p->cfg.heartbeat_ms > 0 &&
