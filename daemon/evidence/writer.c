@@ -223,7 +223,8 @@ static void told_push(struct ev_writer *w, uint64_t tag, uint64_t seq)
 	}
 	pthread_mutex_unlock(&w->tmu);
 	if (full)	/* cannot happen: two batches at most are staged */
-		tell(w, tag, NULL, "record written, its id not kept");
+		tell(w, tag, NULL, "record staged, but its id could not be "
+		     "kept to be told");
 }
 
 /* Stage one item; a tagged read is told at once if it is not staged, or
