@@ -18,6 +18,7 @@ const char *alert_kind_name(int kind)
 	case ALERT_HIT_SEARCHBACK: return "hit-searchback";
 	case ALERT_HEALTH: return "health";
 	case ALERT_INFO: return "info";
+	case ALERT_HIT_RECORD: return "hit-record";
 	default: return "unknown";
 	}
 }
@@ -112,7 +113,7 @@ int alert_format_json(const struct alert *a, char *out, size_t len)
 	put_str(&b, a->camera);
 	put(&b, ",\"source\":");
 	put_str(&b, a->source);
-	if (a->kind == ALERT_HIT || a->kind == ALERT_HIT_SEARCHBACK) {
+	if (ALERT_IS_HIT(a->kind)) {
 		put(&b, ",\"vrm\":");
 		put_str(&b, a->vrm);
 		put(&b, ",\"match\":{\"vrm\":");
@@ -122,12 +123,23 @@ int alert_format_json(const struct alert *a, char *out, size_t len)
 		put(&b, ",\"reason\":");
 		put_str(&b, a->reason);
 		put(&b, ",\"priority\":%d,\"action\":\"%s\",\"distance\":%d,"
-		    "\"fuzzy\":%s,\"wildcard\":%s},\"record\":%llu,"
-		    "\"confidence\":%.3f", a->priority,
-		    alert_action_name(a->action), a->distance,
+		    "\"fuzzy\":%s,\"wildcard\":%s},\"vehicle\":%llu,\"record\":",
+		    a->priority, alert_action_name(a->action), a->distance,
 		    a->distance ? "true" : "false",
 		    a->wildcard ? "true" : "false",
-		    (unsigned long long)a->record_id, (double)a->confidence);
+		    (unsigned long long)a->vehicle);
+		if (a->record[0])
+			put_str(&b, a->record);
+		else
+			put(&b, "null");
+		put(&b, ",\"record_pending\":%s,\"confidence\":%.3f",
+		    a->record_pending && !a->record[0] ? "true" : "false",
+		    (double)a->confidence);
+		if (a->kind == ALERT_HIT_RECORD) {
+			put(&b, ",\"hit_seq\":%llu,\"detail\":",
+			    (unsigned long long)a->hit_seq);
+			put_str(&b, a->detail);
+		}
 	} else {
 		if (a->kind == ALERT_HEALTH) {
 			put(&b, ",\"state\":");
@@ -147,9 +159,10 @@ static int kind_rank(int kind)
 {
 	switch (kind) {
 	case ALERT_HIT: return 0;
-	case ALERT_HIT_SEARCHBACK: return 1;
-	case ALERT_HEALTH: return 2;
-	default: return 3;
+	case ALERT_HIT_RECORD: return 1;
+	case ALERT_HIT_SEARCHBACK: return 2;
+	case ALERT_HEALTH: return 3;
+	default: return 4;
 	}
 }
 
@@ -159,7 +172,7 @@ int alert_rank_cmp(const struct alert *a, const struct alert *b)
 
 	if (ka != kb)
 		return ka - kb;
-	if (ka <= 1 && a->priority != b->priority)
+	if (ALERT_IS_HIT(a->kind) && a->priority != b->priority)
 		return a->priority - b->priority;
 	return (a->seq > b->seq) - (a->seq < b->seq);
 }

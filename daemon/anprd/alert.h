@@ -15,9 +15,22 @@
 #include "anprd_formats.h"
 
 struct alert {
-	int kind;			/* enum alert_kind */
+	/* (8-byte fields first, then 4-byte, then text: no padding waste) */
 	uint64_t seq;			/* rising; 0 = let the queue number it */
 	int64_t time_us;		/* capture / event time, UNIX epoch */
+	uint64_t vehicle;		/* hits: anprd's number for the vehicle
+					   (track), rising from 1 in each run */
+	uint64_t hit_seq;		/* hit-record: the seq of the hit it follows */
+	int kind;			/* enum alert_kind */
+	/* hits */
+	int priority;
+	int action;			/* enum hotlist_action */
+	int distance;			/* look-alike swaps; 0 = exact */
+	int wildcard;
+	int record_pending;		/* record "" because not written yet */
+	float confidence;
+	/* health */
+	int active;			/* condition raised (1) or cleared (0) */
 	char camera[ANPRD_ID_MAX + 1];
 	char source[ANPRD_ID_MAX + 1];
 	/* hits */
@@ -25,16 +38,14 @@ struct alert {
 	char entry_vrm[HOTLIST_PATTERN_MAX + 1];	/* as listed */
 	char list[HOTLIST_LIST_MAX + 1];
 	char reason[HOTLIST_REASON_MAX + 1];
-	int priority;
-	int action;			/* enum hotlist_action */
-	int distance;			/* look-alike swaps; 0 = exact */
-	int wildcard;
-	uint64_t record_id;		/* signed record of the read */
-	float confidence;
-	/* health and info */
-	char state[32];			/* "frozen", "black", ... */
-	int active;			/* condition raised (1) or cleared (0) */
-	char detail[256];
+	/* the signed record that proves the hit: its record_id, or "" (JSON
+	 * null) when it is not written yet (record_pending: a live hit, whose
+	 * record is written when the vehicle's track ends) or could not be
+	 * (a hit-record alert then says why in detail) */
+	char record[ALERT_RECORD_MAX + 1];
+	char state[32];			/* health: "frozen", "black", ... */
+	char detail[256];		/* health, info; hit-record: why there
+					   is no record (else "") */
 };
 
 /* The alert kind's name in JSON and the journal ("hit", ...). */
@@ -50,8 +61,8 @@ int alert_format_json(const struct alert *a, char *buf, size_t len);
 /* ---- priority queue -------------------------------------------------- */
 
 /*
- * Order: live hits, then search-back hits, then health, then info; hits
- * by their entry's priority; then first come first served. When full, a
+ * Order: live hits, then hit-records, then search-back hits, then health,
+ * then info; hits of each kind by their entry's priority; then first come first served. When full, a
  * new alert evicts the lowest-ranked queued one if it outranks it, else it
  * is dropped; either way the drop is counted.
  */

@@ -170,7 +170,7 @@ fail:
 	return NULL;
 }
 
-void alert_dispatch_push(struct alert_dispatch *d, const struct alert *a)
+uint64_t alert_dispatch_push(struct alert_dispatch *d, const struct alert *a)
 {
 	struct alert c = *a;
 	int dropped = 0;
@@ -178,11 +178,10 @@ void alert_dispatch_push(struct alert_dispatch *d, const struct alert *a)
 	pthread_mutex_lock(&d->mu);
 	c.seq = ++d->seq;
 	d->st.pushed++;
-	if ((c.kind == ALERT_HIT || c.kind == ALERT_HIT_SEARCHBACK) &&
-	    c.action == HOTLIST_ACT_SILENT) {
+	if (ALERT_IS_HIT(c.kind) && c.action == HOTLIST_ACT_SILENT) {
 		d->st.silent++;
 		pthread_mutex_unlock(&d->mu);
-		return;
+		return 0;
 	}
 	pthread_mutex_unlock(&d->mu);
 	if (d->have_local)
@@ -191,6 +190,7 @@ void alert_dispatch_push(struct alert_dispatch *d, const struct alert *a)
 		dropped |= alert_queue_push(&d->qhook, &c) < 0;
 	if (dropped)
 		count(d, &d->st.queue_dropped);
+	return c.seq;
 }
 
 void alert_dispatch_stats(struct alert_dispatch *d,

@@ -45,8 +45,9 @@ struct alert_dispatch *alert_dispatch_start(const struct alert_dispatch_cfg *c,
 					    alert_log_fn log, void *ctx,
 					    char *err, size_t errlen);
 
-/* alert_dispatch_push - number the alert and queue it for every output. */
-void alert_dispatch_push(struct alert_dispatch *d, const struct alert *a);
+/* alert_dispatch_push - number the alert and queue it for every output.
+ * Returns its seq (0: a silent hit, sent nowhere). Thread-safe. */
+uint64_t alert_dispatch_push(struct alert_dispatch *d, const struct alert *a);
 
 void alert_dispatch_stats(struct alert_dispatch *d,
 			  struct alert_dispatch_stats *st);

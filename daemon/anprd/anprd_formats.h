@@ -65,11 +65,14 @@ enum hotlist_action {
 
 /*
  * One JSON object plus '\n'. Room for every field at its limit even when
- * each byte becomes a 6-byte escape (\u00XX, \ufffd): a hit about 2.4 KB,
- * a health alert about 2.3 KB; an alert that does not fit is never sent.
+ * each byte becomes a 6-byte escape (\u00XX, \ufffd): a hit-record about
+ * 4.4 KB, a hit about 2.8 KB, a health alert about 2.3 KB; an alert that
+ * does not fit is never sent.
  */
-#define ALERT_LINE_MAX		4096
-#define ALERT_SCHEMA		"anpr-alert/1"
+#define ALERT_LINE_MAX		8192
+#define ALERT_SCHEMA		"anpr-alert/2"
+/* A record id, CAMERA-CHAINID-SEQ (docs/record-format.md), in characters. */
+#define ALERT_RECORD_MAX	(EV_CAMERA_ID_MAX + 1 + 16 + 1 + 20)
 #define ALERT_SOCK_PATH		"/run/anpr/alerts.sock"
 #define ALERT_SOCK_MAX_CLIENTS	32
 #define ALERT_SOCK_CLIENT_BUF	(64 * 1024)	/* queued bytes per client */
@@ -80,6 +83,12 @@ enum alert_kind {
 	ALERT_HIT_SEARCHBACK = 1,	/* a past read matches a new entry */
 	ALERT_HEALTH = 2,		/* camera health changed */
 	ALERT_INFO = 3,			/* anything else (reload, start) */
+	ALERT_HIT_RECORD = 4,		/* a live hit's record, once written
+					   (or why none could be) */
 };
+
+/* A hit of any kind: carries the match, the vehicle and its record. */
+#define ALERT_IS_HIT(kind) ((kind) == ALERT_HIT || (kind) == ALERT_HIT_SEARCHBACK || \
+			    (kind) == ALERT_HIT_RECORD)
 
 #endif /* ANPRD_FORMATS_H */

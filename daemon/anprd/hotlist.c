@@ -693,7 +693,7 @@ size_t hotlist_search_back(const struct hotlist *added,
 	for (size_t i = 0; i < n; i++) {
 		int nh;
 		if (reads[i].time_ms < now_ms - window_ms ||
-		    reads[i].time_ms > now_ms)
+		    reads[i].time_ms > now_ms || !reads[i].record[0])
 			continue;
 		nh = hotlist_lookup(added, reads[i].vrm, max_fuzzy, hits,
 				    HOTLIST_MAX_HITS);

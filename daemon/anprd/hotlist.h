@@ -111,7 +111,11 @@ struct hotlist *hotlist_added(const struct hotlist *before,
 struct recent_read {
 	char vrm[HOTLIST_VRM_MAX + 1];	/* as read, normalised */
 	int64_t time_ms;		/* capture time */
-	uint64_t record_id;		/* the signed record it went into */
+	uint64_t vehicle;		/* anprd's vehicle (track) number */
+	char source[ANPRD_ID_MAX + 1];	/* [source NAME] it was read by */
+	float confidence;		/* the tracker's, 0..1 */
+	char record[ALERT_RECORD_MAX + 1];	/* record_id of its signed
+					   record; "" = not written (yet) */
 };
 
 /* Called once per (read, hit); return non-zero to stop. */
@@ -120,7 +124,8 @@ typedef int (*hotlist_backhit_fn)(void *ctx, const struct recent_read *r,
 
 /*
  * hotlist_search_back - report which of reads[0..n) with
- * time_ms >= now_ms - window_ms hit an entry of `added`. Returns the
+ * time_ms >= now_ms - window_ms and a written record hit an entry of
+ * `added` (a read without a record has no evidence to show for it). Returns the
  * number of (read, hit) pairs reported.
  */
 size_t hotlist_search_back(const struct hotlist *added,

@@ -2,6 +2,7 @@
 /* recent.c - ring of recent reads for searching back; see recent.h. */
 #include "recent.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,7 +24,7 @@ void recent_free(struct recent *rc)
 }
 
 void recent_add(struct recent *rc, const char *vrm, int64_t time_ms,
-		uint64_t record_id)
+		uint64_t vehicle, const char *source, float confidence)
 {
 	struct recent_read *slot = &rc->r[rc->head];
 
@@ -36,8 +37,26 @@ void recent_add(struct recent *rc, const char *vrm, int64_t time_ms,
 	if (vrm_normalise(vrm, slot->vrm, sizeof(slot->vrm), 0) < 0)
 		slot->vrm[0] = '\0';	/* matches nothing */
 	slot->time_ms = time_ms;
-	slot->record_id = record_id;
+	slot->vehicle = vehicle;
+	snprintf(slot->source, sizeof(slot->source), "%s", source ? source : "");
+	slot->confidence = confidence;
+	slot->record[0] = '\0';
 	rc->head = (rc->head + 1) % rc->cap;
+}
+
+int recent_set_record(struct recent *rc, uint64_t vehicle,
+		      const char *record_id)
+{
+	/* newest first: a record is written moments after its vehicle ends */
+	for (size_t k = 1; k <= rc->n; k++) {
+		struct recent_read *r = &rc->r[(rc->head + rc->cap - k) % rc->cap];
+
+		if (r->vehicle == vehicle) {
+			snprintf(r->record, sizeof(r->record), "%s", record_id);
+			return 0;
+		}
+	}
+	return -1;
 }
 
 size_t recent_search_back(const struct recent *rc,

@@ -10,6 +10,7 @@
 
 struct track {
 	int used;
+	uint64_t id;
 	int source;
 	int nreads;		/* all reads joined */
 	int nstored;		/* kept in reads[] for the vote */
@@ -22,8 +23,10 @@ struct track {
 struct tracker {
 	struct tracker_params p;
 	trk_emit_fn emit;
+	trk_drop_fn drop;
 	void *ctx;
 	uint64_t dropped;
+	uint64_t last_id;
 	struct track tracks[TRK_MAX_TRACKS];
 };
 
@@ -48,6 +51,11 @@ struct tracker *tracker_new(const struct tracker_params *p, trk_emit_fn emit,
 	t->emit = emit;
 	t->ctx = ctx;
 	return t;
+}
+
+void tracker_on_drop(struct tracker *t, trk_drop_fn drop)
+{
+	t->drop = drop;
 }
 
 void tracker_free(struct tracker *t)
@@ -188,9 +196,12 @@ static void finish(struct tracker *t, struct track *tr, enum trk_end end)
 	tr->used = 0;
 	if (tr->nreads < t->p.min_reads) {
 		t->dropped++;
+		if (t->drop)
+			t->drop(t->ctx, tr->id);
 		return;
 	}
 	memset(&v, 0, sizeof(v));
+	v.id = tr->id;
 	trk_vote(tr->reads, tr->nstored, &v);
 	v.nreads = tr->nreads;
 	v.source = tr->source;
@@ -287,7 +298,7 @@ static void store_read(struct track *tr, const struct trk_read *r)
 		tr->reads[lo] = *r;
 }
 
-void tracker_add(struct tracker *t, const struct trk_read *r)
+uint64_t tracker_add(struct tracker *t, const struct trk_read *r)
 {
 	struct track *best = NULL, *tr;
 	double best_cost = 0;
@@ -309,7 +320,7 @@ void tracker_add(struct tracker *t, const struct trk_read *r)
 		best->last = *r;
 		best->nreads++;
 		store_read(best, r);
-		return;
+		return best->id;
 	}
 	tr = NULL;
 	for (int i = 0; i < TRK_MAX_TRACKS && !tr; i++)
@@ -324,12 +335,14 @@ void tracker_add(struct tracker *t, const struct trk_read *r)
 	}
 	memset(tr, 0, offsetof(struct track, reads));
 	tr->used = 1;
+	tr->id = ++t->last_id;
 	tr->source = r->source;
 	tr->first_us = r->t_us;
 	tr->last = *r;
 	tr->nreads = 1;
 	tr->reads[0] = *r;
 	tr->nstored = 1;
+	return tr->id;
 }
 
 /* The plate was last seen at an edge of the view, moving out of it. */

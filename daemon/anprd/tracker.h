@@ -50,6 +50,7 @@ enum trk_end {
 };
 
 struct trk_vehicle {
+	uint64_t id;		/* the track's number (tracker_add's) */
 	char vrm[TRK_TEXT_MAX + 1];	/* the voted mark */
 	float conf;		/* mean confidence of the reads voting */
 	float agreement;	/* lowest share of the winning character's
@@ -77,6 +78,8 @@ struct tracker_params {
 
 /* Called for each finished vehicle; the pointer is valid during the call. */
 typedef void (*trk_emit_fn)(void *ctx, const struct trk_vehicle *v);
+/* Called for each track dropped for having fewer than min_reads reads. */
+typedef void (*trk_drop_fn)(void *ctx, uint64_t id);
 
 struct tracker;
 
@@ -87,8 +90,13 @@ struct tracker *tracker_new(const struct tracker_params *p, trk_emit_fn emit,
 			    void *ctx);
 void tracker_free(struct tracker *t);
 
-/* tracker_add - feed one read; reads of a source come in time order. */
-void tracker_add(struct tracker *t, const struct trk_read *r);
+/* tracker_on_drop - also tell ctx (tracker_new's) of dropped tracks. */
+void tracker_on_drop(struct tracker *t, trk_drop_fn drop);
+
+/* tracker_add - feed one read; reads of a source come in time order.
+ * Returns the number of the track it joined or opened: rising from 1,
+ * never reused (trk_vehicle.id when that track is emitted). */
+uint64_t tracker_add(struct tracker *t, const struct trk_read *r);
 
 /* tracker_tick - finish the tracks due at `now_us`. */
 void tracker_tick(struct tracker *t, int64_t now_us);

@@ -170,6 +170,10 @@ struct ev_read_in {
 	size_t plate_len;		/* submitted successfully */
 	void *overview_jpg;
 	size_t overview_len;
+	/* the caller's number for this read (0: none): with a read callback
+	 * (ev_writer_on_read), the writer says under it which record the read
+	 * became, or why it became none */
+	uint64_t tag;
 };
 
 struct ev_heartbeat_in {
@@ -200,6 +204,21 @@ int ev_writer_submit_read(struct ev_writer *w, struct ev_read_in *in);
 int ev_writer_submit_heartbeat(struct ev_writer *w,
 			       const struct ev_heartbeat_in *hb);
 int ev_writer_rotate_key(struct ev_writer *w, const struct ev_key *new_key);
+/*
+ * The fate of a read submitted (accepted) with a tag: record_id is its
+ * record's id once that record is durable (committed), or NULL with the
+ * reason when it never will be (the record refused, intake stopped).
+ * Called once per tagged read, from the writer's or the spool's committer
+ * thread, never with a writer lock held.
+ */
+typedef void (*ev_read_fn)(void *ctx, uint64_t tag, const char *record_id,
+			   const char *why);
+/*
+ * ev_writer_on_read - set (fn non-NULL) or clear the read callback. After
+ * it returns, the previous callback is not running and is not called
+ * again; tagged reads whose fate is told while none is set go untold.
+ */
+void ev_writer_on_read(struct ev_writer *w, ev_read_fn fn, void *ctx);
 /* Highest chain_seq known durable. */
 uint64_t ev_writer_acked(struct ev_writer *w);
 uint64_t ev_writer_dropped(struct ev_writer *w);

@@ -26,6 +26,12 @@ struct item {
 	struct ev_key key;
 };
 
+/* A tagged read staged, awaiting its commit to be told (ev_read_fn). */
+struct told {
+	uint64_t tag, seq;
+	char id[EV_VALUE_MAX];
+};
+
 struct ev_writer {
 	struct ev_writer_config cfg;
 	struct ev_spool *sp;
@@ -41,7 +47,53 @@ struct ev_writer {
 	atomic_uint_fast64_t acked, dropped;
 	uint64_t start_mono;
 	struct ev_record *rec;	/* scratch, writer thread only */
+	pthread_mutex_t cbmu;	/* protects: on_read, on_read_ctx; held
+				   while the callback runs */
+	ev_read_fn on_read;
+	void *on_read_ctx;
+	pthread_mutex_t tmu;	/* protects: the told ring */
+	struct told *t;		/* staged tagged reads, in seq order */
+	unsigned tcap, thead, tlen;
 };
+
+static void tell(struct ev_writer *w, uint64_t tag, const char *id,
+		 const char *why)
+{
+	pthread_mutex_lock(&w->cbmu);
+	if (w->on_read)
+		w->on_read(w->on_read_ctx, tag, id, why);
+	pthread_mutex_unlock(&w->cbmu);
+}
+
+/* Tell the staged tagged reads up to seq: durable (ok), or never. */
+static void tell_staged(struct ev_writer *w, uint64_t upto, const char *why)
+{
+	for (;;) {
+		struct told t;
+		bool have = false;
+
+		pthread_mutex_lock(&w->tmu);
+		if (w->tlen && w->t[w->thead].seq <= upto) {
+			t = w->t[w->thead];
+			w->thead = (w->thead + 1) % w->tcap;
+			w->tlen--;
+			have = true;
+		}
+		pthread_mutex_unlock(&w->tmu);
+		if (!have)
+			return;
+		tell(w, t.tag, why ? NULL : t.id, why);
+	}
+}
+
+/* Why nothing more is written, once intake has stopped. */
+static void stopped_why(struct ev_writer *w, char *out, size_t cap)
+{
+	pthread_mutex_lock(&w->emu);
+	snprintf(out, cap, "record intake stopped: %s",
+		 w->failmsg[0] ? w->failmsg : "the writer is stopping");
+	pthread_mutex_unlock(&w->emu);
+}
 
 static void now(struct ev_writer *w, struct ev_when *out)
 {
@@ -82,7 +134,7 @@ static int stage_heartbeat(struct ev_writer *w, const char *event,
 }
 
 static int stage_read(struct ev_writer *w, const struct ev_read_in *in,
-		      char *err, size_t errlen)
+		      uint64_t *seq, char *err, size_t errlen)
 {
 	struct ev_record *r = w->rec;
 	struct ev_image plate = { in->plate_jpg, in->plate_len };
@@ -111,7 +163,7 @@ static int stage_read(struct ev_writer *w, const struct ev_read_in *in,
 			      llabs(w->cfg.spool.site.lon_e6) / 1000000, llabs(w->cfg.spool.site.lon_e6) % 1000000);
 	return ev_spool_stage(w->sp, r, &in->when,
 			      in->plate_jpg ? &plate : NULL,
-			      in->overview_jpg ? &over : NULL, NULL, err,
+			      in->overview_jpg ? &over : NULL, seq, err,
 			      errlen);
 }
 
@@ -125,6 +177,12 @@ static void stop_intake(struct ev_writer *w, int rc, const char *msg)
 	snprintf(w->failmsg, sizeof w->failmsg, "%s", msg);
 	atomic_store(&w->failed, rc);
 	pthread_mutex_unlock(&w->emu);
+	{
+		char why[600];
+
+		stopped_why(w, why, sizeof why);
+		tell_staged(w, UINT64_MAX, why);
+	}
 	if (w->cfg.on_error)
 		w->cfg.on_error(w->cfg.cb_ctx, rc, w->failmsg);
 	else
@@ -138,6 +196,7 @@ static void spool_committed(void *ctx, uint64_t seq)
 	struct ev_writer *w = ctx;
 
 	atomic_store(&w->acked, seq);
+	tell_staged(w, seq, NULL);
 	if (w->cfg.on_commit)
 		w->cfg.on_commit(w->cfg.cb_ctx, seq);
 }
@@ -145,6 +204,67 @@ static void spool_committed(void *ctx, uint64_t seq)
 static void spool_failed(void *ctx, int rc, const char *msg)
 {
 	stop_intake(ctx, rc, msg);
+}
+
+/* The read just staged as seq, with the record id w->rec now holds. */
+static void told_push(struct ev_writer *w, uint64_t tag, uint64_t seq)
+{
+	bool full;
+
+	pthread_mutex_lock(&w->tmu);
+	full = w->tlen == w->tcap;
+	if (!full) {
+		struct told *t = &w->t[(w->thead + w->tlen) % w->tcap];
+
+		t->tag = tag;
+		t->seq = seq;
+		snprintf(t->id, sizeof t->id, "%s", w->rec->v[EV_F_RECORD_ID]);
+		w->tlen++;
+	}
+	pthread_mutex_unlock(&w->tmu);
+	if (full)	/* cannot happen: two batches at most are staged */
+		tell(w, tag, NULL, "record staged, but its id could not be "
+		     "kept to be told");
+}
+
+/* Stage one item; a tagged read is told at once if it is not staged, or
+ * kept to be told when its batch is committed. 0, or an error that stops
+ * intake (a refused record is counted and is not one). */
+static int stage_item(struct ev_writer *w, struct item *it, char *err,
+		      size_t errlen)
+{
+	uint64_t seq = 0;
+	char why[600];
+	int rc;
+
+	if (it->kind == IT_READ)
+		rc = stage_read(w, &it->rd, &seq, err, errlen);
+	else if (it->kind == IT_HEARTBEAT)
+		rc = stage_heartbeat(w, EV_EVENT_PERIODIC, &it->hb, &it->when,
+				     err, errlen);
+	else
+		rc = ev_spool_stage_rotation(w->sp, &it->key, &it->when, err,
+					     errlen);
+	if (rc == EV_EINVAL || rc == EV_EFORMAT) {
+		/* the caller's bad record only */
+		fprintf(stderr, "anpr evidence writer: record refused: %s\n",
+			err);
+		atomic_fetch_add(&w->dropped, 1);
+	}
+	if (it->kind != IT_READ || !it->rd.tag)
+		return rc == EV_EINVAL || rc == EV_EFORMAT ? 0 : rc;
+	if (!rc) {
+		told_push(w, it->rd.tag, seq);
+		return 0;
+	}
+	if (rc == EV_EINVAL || rc == EV_EFORMAT) {
+		snprintf(why, sizeof why, "record refused: %s", err);
+		rc = 0;
+	} else {
+		snprintf(why, sizeof why, "record intake stopped: %s", err);
+	}
+	tell(w, it->rd.tag, NULL, why);
+	return rc;
 }
 
 static void *thread_main(void *arg)
@@ -177,30 +297,23 @@ static void *thread_main(void *arg)
 			struct item *it = &batch[i];
 
 			if (!rc && !atomic_load(&w->failed)) {
-				if (it->kind == IT_READ)
-					rc = stage_read(w, &it->rd, err,
-							sizeof err);
-				else if (it->kind == IT_HEARTBEAT)
-					rc = stage_heartbeat(w,
-						EV_EVENT_PERIODIC, &it->hb,
-						&it->when, err, sizeof err);
-				else
-					rc = ev_spool_stage_rotation(w->sp,
-						&it->key, &it->when, err,
-						sizeof err);
-				if (rc == EV_EINVAL || rc == EV_EFORMAT) {
-					/* the caller's bad record only */
-					fprintf(stderr, "anpr evidence writer:"
-						" record refused: %s\n", err);
-					atomic_fetch_add(&w->dropped, 1);
-					rc = 0;
-				}
+				rc = stage_item(w, it, err, sizeof err);
 				if (!rc && ev_spool_checkpoint_due(w->sp)) {
 					struct ev_when t;
 					now(w, &t);
 					rc = ev_spool_stage_checkpoint(w->sp,
 						&t, err, sizeof err);
 				}
+			} else if (it->kind == IT_READ && it->rd.tag) {
+				/* not staged: this batch or intake failed */
+				char why[600];
+
+				if (rc)
+					snprintf(why, sizeof why, "record "
+						 "intake stopped: %s", err);
+				else
+					stopped_why(w, why, sizeof why);
+				tell(w, it->rd.tag, NULL, why);
 			}
 			free_item(it);
 		}
@@ -209,6 +322,13 @@ static void *thread_main(void *arg)
 			rc = ev_spool_commit_async(w->sp, err, sizeof err);
 		if (rc)
 			stop_intake(w, rc, err);
+		if (atomic_load(&w->failed)) {
+			/* staged after a failure was told: never committed */
+			char why[600];
+
+			stopped_why(w, why, sizeof why);
+			tell_staged(w, UINT64_MAX, why);
+		}
 		if (stopping)
 			break;
 	}
@@ -239,12 +359,17 @@ int ev_writer_start(struct ev_writer **wp, const struct ev_writer_config *cfg,
 	w->qcap = w->cfg.queue_len;
 	w->q = calloc(w->qcap, sizeof *w->q);
 	w->rec = malloc(sizeof *w->rec);
-	if (!w->q || !w->rec) {
+	/* staged and not yet told: the batch in flight and the next one */
+	w->tcap = 2 * w->cfg.batch_max;
+	w->t = calloc(w->tcap, sizeof *w->t);
+	if (!w->q || !w->rec || !w->t) {
 		snprintf(err, errlen, "writer: out of memory");
 		rc = EV_ENOMEM;
 		goto fail;
 	}
 	pthread_mutex_init(&w->emu, NULL);
+	pthread_mutex_init(&w->cbmu, NULL);
+	pthread_mutex_init(&w->tmu, NULL);
 	rc = ev_spool_open(&w->sp, &cfg->spool, err, errlen);
 	if (rc)
 		goto fail;
@@ -270,8 +395,17 @@ fail:
 	ev_spool_close(w->sp);
 	free(w->q);
 	free(w->rec);
+	free(w->t);
 	free(w);
 	return rc;
+}
+
+void ev_writer_on_read(struct ev_writer *w, ev_read_fn fn, void *ctx)
+{
+	pthread_mutex_lock(&w->cbmu);	/* waits out a call in progress */
+	w->on_read = fn;
+	w->on_read_ctx = ctx;
+	pthread_mutex_unlock(&w->cbmu);
 }
 
 static int push(struct ev_writer *w, const struct item *it)
@@ -384,17 +518,30 @@ int ev_writer_stop(struct ev_writer *w, char *err, size_t errlen)
 		if (!rc)
 			rc = ev_spool_commit(w->sp, err, errlen);
 	}
-	while (w->qlen) {	/* only left after a failure */
-		free_item(&w->q[w->qhead]);
-		w->qhead = (w->qhead + 1) % w->qcap;
-		w->qlen--;
+	{
+		char why[600];
+
+		stopped_why(w, why, sizeof why);
+		tell_staged(w, UINT64_MAX, why);	/* after a failure */
+		while (w->qlen) {	/* only left after a failure */
+			struct item *it = &w->q[w->qhead];
+
+			if (it->kind == IT_READ && it->rd.tag)
+				tell(w, it->rd.tag, NULL, why);
+			free_item(it);
+			w->qhead = (w->qhead + 1) % w->qcap;
+			w->qlen--;
+		}
 	}
 	ev_spool_close(w->sp);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
 	pthread_mutex_destroy(&w->emu);
+	pthread_mutex_destroy(&w->cbmu);
+	pthread_mutex_destroy(&w->tmu);
 	free(w->q);
 	free(w->rec);
+	free(w->t);
 	free(w);
 	return rc;
 }

@@ -41,6 +41,7 @@
 #include "alert_dispatch.h"
 #include "anprd_log.h"
 #include "config.h"
+#include "config_map.h"
 #include "hotlist.h"
 #include "pipeline.h"
 #include "preflight.h"
@@ -80,9 +81,9 @@ static void alert_log(void *ctx, int prio, const char *msg)
 	anprd_log(&logger, prio, ANPRD_EV_NONE, NULL, NULL, "anprd: alerts: %s", msg);
 }
 
-static void to_dispatch(void *ctx, const struct alert *a)
+static uint64_t to_dispatch(void *ctx, const struct alert *a)
 {
-	alert_dispatch_push(ctx, a);
+	return alert_dispatch_push(ctx, a);
 }
 
 static void site_from_config(const struct anprd_config *cfg, const char *config_text,
@@ -309,14 +310,10 @@ int main(int argc, char **argv)
 
 	hotlist_holder_init(&d.hotlists, hl);
 	{
-		struct alert_dispatch_cfg ac = {
-			.socket_path = d.cfg.alerts.socket,
-			.webhook_url = d.cfg.alerts.webhook,
-			.webhook_timeout_ms = d.cfg.alerts.webhook_timeout_ms,
-			.webhook_tries = 3,
-			.journal = d.journal,
-		};
+		struct alert_dispatch_cfg ac;
 
+		anprd_alert_cfg(&d.cfg, &ac);
+		ac.journal = d.journal;	/* only under systemd */
 		d.alerts = alert_dispatch_start(&ac, alert_log, &d, err, sizeof(err));
 		if (!d.alerts)
 			die("%s", err);
@@ -337,36 +334,14 @@ int main(int argc, char **argv)
 		die("%s", err);
 	ev_key_free(&key);	/* the writer's chain holds its own reference */
 
-	memset(&pc, 0, sizeof(pc));
-	pc.camera_id = d.cfg.camera_id;
-	pc.nsources = d.cfg.nsources;
-	for (int i = 0; i < d.cfg.nsources && i < PL_MAX_SOURCES; i++) {
-		pc.sources[i].name = d.cfg.sources[i].name;
-		pc.sources[i].uri = d.cfg.sources[i].uri;
-		pc.sources[i].fps = d.cfg.sources[i].fps;
+	pipeline_config_from(&d.cfg, &pc);
+	for (int i = 0; i < pc.nsources; i++) {
 		pc.sources[i].replay_fast = replay_fast;
 		pc.sources[i].replay_loop = replay_loop;
-		pc.sources[i].roi = d.cfg.sources[i].has_roi ? &d.cfg.sources[i].roi : NULL;
 	}
-	pc.workers = workers >= 0 ? workers : d.cfg.reader.workers;
-	anpr_reader_config_default(&pc.reader);
-	pc.reader.region = strcmp(d.cfg.reader.country, "uk") == 0 ? ANPR_REGION_GB
-								   : ANPR_REGION_AUTO;
-	pc.reader.min_confidence = (float)d.cfg.reader.min_confidence;
-	pc.reader.line_reread = d.cfg.reader.line_reread;
-	tracker_params_default(&pc.tracker);
-	pc.tracker.max_gap_us = d.cfg.tracker.max_gap_ms * 1000;
-	pc.tracker.timeout_us = d.cfg.tracker.timeout_ms * 1000;
-	pc.tracker.leave_grace_us = d.cfg.tracker.leave_grace_ms * 1000;
-	pc.tracker.gate = d.cfg.tracker.gate;
-	pc.tracker.min_reads = d.cfg.tracker.min_reads;
-	pc.max_fuzzy = d.cfg.hotlists.max_fuzzy;
-	pc.alert_dedup_ms = 60000;
-	pc.heartbeat_ms = d.cfg.health.heartbeat_ms;
+	if (workers >= 0)
+		pc.workers = workers;
 	pc.exit_at_eof = exit_at_eof;
-	pc.search_back_ms = d.cfg.hotlists.search_back_ms;
-	pc.fixed_lat = d.cfg.location.latitude;
-	pc.fixed_lon = d.cfg.location.longitude;
 	if (d.cfg.location.mode == ANPRD_LOC_GPSD) {
 		char port[16];
 
@@ -378,12 +353,6 @@ int main(int argc, char **argv)
 			die("%s", err);
 		pc.gps = &gps_tracker;
 	}
-	health_params_default(&pc.health);
-	pc.health.black_level = d.cfg.health.black_level;
-	pc.health.saturated_fraction = d.cfg.health.saturated_fraction;
-	pc.health.blur_min = d.cfg.health.blur_min;
-	pc.health.frozen_after_us = d.cfg.health.frozen_after_ms * 1000;
-	pc.health_every_ms = 1000;
 	pc.logger = &logger;
 	pc.log = d.log;
 	pc.log_reads = log_reads;

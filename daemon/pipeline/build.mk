@@ -2,7 +2,7 @@
 # and the evidence writer, and the daemon's main program.
 INCLUDES += -Idaemon/pipeline
 PIPELINE_SRCS := daemon/pipeline/pipeline.c daemon/pipeline/snapshot.c daemon/pipeline/anprd_log.c \
-	daemon/pipeline/preflight.c
+	daemon/pipeline/preflight.c daemon/pipeline/pipeline_config.c
 $(eval $(call add_lib,anprpipeline,$(PIPELINE_SRCS)))
 ANPRD_LIBS := anprpipeline anprdcore anprevidence anprreader anprcap anprimageio anprlocation
 ANPRD_LDLIBS := $(ANPRCAP_LDLIBS) -lsodium -lcurl -lgps -lsystemd -lm -lpthread

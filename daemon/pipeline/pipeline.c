@@ -28,6 +28,8 @@ _Static_assert(TRK_TEXT_MAX <= EV_VRM_MAX, "tracked marks must fit a record");
 #define SNAPSHOTS		256	/* reads whose images are kept */
 #define DEDUP_SLOTS		256
 #define RECENT_VEHICLES		65536	/* vehicles kept for search back */
+#define PENDING_HITS		256	/* live hits awaiting their record */
+#define RECORD_WAIT_S		30	/* pipeline_stop: for the last records */
 #define CAPTURE_POLL_MS		20
 #define LATENCY_BUCKETS		1001	/* 0..999 ms, then 1 s or more */
 
@@ -74,6 +76,15 @@ struct pl_source {
 	int roi_w, roi_h;
 };
 
+/* A live hit sent before its vehicle's record exists (docs/alerts.md). */
+struct pending_hit {
+	struct alert a;			/* as sent, with its seq */
+	int ended;			/* the vehicle's track has ended: */
+	char vrm[HOTLIST_VRM_MAX + 1];	/* its mark, time and confidence */
+	int64_t time_us;		/* as the record has them */
+	float conf;
+};
+
 struct dedup_slot {
 	char key[HOTLIST_PATTERN_MAX + HOTLIST_LIST_MAX + 2];
 	int source;
@@ -87,6 +98,11 @@ struct pipeline {
 	struct ev_writer *writer;
 	pthread_mutex_t recent_lock;	/* protects: recent */
 	struct recent recent;		/* vehicles recorded, for search back */
+	pthread_mutex_t hits_lock;	/* protects: pending, npending, awaiting */
+	pthread_cond_t hits_cond;	/* awaiting fell */
+	struct pending_hit *pending;	/* [PENDING_HITS], oldest first */
+	int npending;
+	uint64_t awaiting;		/* tagged reads whose fate is untold */
 	int nworkers;
 
 	atomic_int stop;
@@ -523,17 +539,134 @@ static void hit_alert(const struct pipeline *p, struct alert *a, int kind, const
 	a->wildcard = hit->entry.wildcard;
 }
 
-static void send_alert(struct pipeline *p, const struct alert *a)
+static uint64_t send_alert(struct pipeline *p, const struct alert *a)
 {
-	atomic_fetch_add(&p->stats.hits, 1);
-	if (p->cfg.alert)
-		p->cfg.alert(p->cfg.alert_ctx, a);
+	if (ALERT_IS_HIT(a->kind) && a->kind != ALERT_HIT_RECORD)
+		atomic_fetch_add(&p->stats.hits, 1);
+	return p->cfg.alert ? p->cfg.alert(p->cfg.alert_ctx, a) : 0;
+}
+
+/*
+ * The fate of vehicle vid's record, for the live hits sent on it: one
+ * hit-record alert per hit, naming the record (id) or saying why there is
+ * none (why). Any thread.
+ */
+static void resolve_hits(struct pipeline *p, uint64_t vid, const char *id, const char *why)
+{
+	for (;;) {
+		struct alert a;
+		int found = 0;
+
+		pthread_mutex_lock(&p->hits_lock);
+		for (int i = 0; i < p->npending && !found; i++) {
+			struct pending_hit *h = &p->pending[i];
+
+			if (h->a.vehicle != vid && vid)
+				continue;
+			a = h->a;
+			if (h->ended) {
+				snprintf(a.vrm, sizeof(a.vrm), "%s", h->vrm);
+				a.time_us = h->time_us;
+				a.confidence = h->conf;
+			}
+			memmove(h, h + 1, (size_t)(p->npending - i - 1) * sizeof(*h));
+			p->npending--;
+			found = 1;
+		}
+		pthread_mutex_unlock(&p->hits_lock);
+		if (!found)
+			return;
+		a.kind = ALERT_HIT_RECORD;
+		a.hit_seq = a.seq;
+		a.seq = 0;
+		a.record_pending = 0;
+		snprintf(a.record, sizeof(a.record), "%s", id ? id : "");
+		snprintf(a.detail, sizeof(a.detail), "%s", id ? "" : why);
+		send_alert(p, &a);
+		if (p->cfg.log && p->cfg.log_reads) {
+			if (id)
+				fprintf(p->cfg.log, "%sHITREC %-8s vehicle %llu: record %s (alert %llu)\n",
+					P(5), a.vrm, (unsigned long long)a.vehicle, id,
+					(unsigned long long)a.hit_seq);
+			else
+				fprintf(p->cfg.log, "%sHITREC %-8s vehicle %llu: NO RECORD: %s (alert %llu)\n",
+					P(3), a.vrm, (unsigned long long)a.vehicle, why,
+					(unsigned long long)a.hit_seq);
+			fflush(p->cfg.log);
+		}
+	}
+}
+
+/* A live hit was sent as a (with its seq): follow it until its record. */
+static void pending_add(struct pipeline *p, const struct alert *a)
+{
+	for (;;) {
+		uint64_t oldest;
+
+		pthread_mutex_lock(&p->hits_lock);
+		if (p->npending < PENDING_HITS) {
+			memset(&p->pending[p->npending], 0, sizeof(p->pending[0]));
+			p->pending[p->npending++].a = *a;
+			pthread_mutex_unlock(&p->hits_lock);
+			return;
+		}
+		oldest = p->pending[0].a.vehicle;
+		pthread_mutex_unlock(&p->hits_lock);
+		/* more hits awaiting records than are followed: say so of the
+		 * oldest rather than leave it silently pending */
+		resolve_hits(p, oldest, NULL,
+			     "too many hits awaiting records: this one is not followed; "
+			     "the vehicle's record is the read record with its mark and time");
+	}
+}
+
+/* The vehicle's track ended: its hits take the record's mark and time. */
+static void pending_ended(struct pipeline *p, const struct trk_vehicle *v, int64_t time_us)
+{
+	pthread_mutex_lock(&p->hits_lock);
+	for (int i = 0; i < p->npending; i++) {
+		struct pending_hit *h = &p->pending[i];
+
+		if (h->a.vehicle != v->id)
+			continue;
+		h->ended = 1;
+		snprintf(h->vrm, sizeof(h->vrm), "%s", v->vrm);
+		h->time_us = time_us;
+		h->conf = v->conf;
+	}
+	pthread_mutex_unlock(&p->hits_lock);
+}
+
+/* The writer's word on a tagged read (ev_read_fn): its record, or none. */
+static void on_record(void *ctx, uint64_t vid, const char *record_id, const char *why)
+{
+	struct pipeline *p = ctx;
+
+	if (record_id) {
+		pthread_mutex_lock(&p->recent_lock);
+		recent_set_record(&p->recent, vid, record_id);
+		pthread_mutex_unlock(&p->recent_lock);
+	}
+	resolve_hits(p, vid, record_id, why);
+	pthread_mutex_lock(&p->hits_lock);
+	if (p->awaiting)
+		p->awaiting--;
+	pthread_cond_broadcast(&p->hits_cond);
+	pthread_mutex_unlock(&p->hits_lock);
+}
+
+/* The tracker dropped a track (fewer than min_reads reads): no record. */
+static void on_dropped(void *ctx, uint64_t vid)
+{
+	resolve_hits(ctx, vid, NULL, "the vehicle was read fewer times than "
+		     "[tracker] min_reads, so it was not recorded");
 }
 
 static void raise_hit(struct pipeline *p, const struct pl_done *d, const struct anpr_plate *pl,
-		      const struct hotlist_hit *hit)
+		      const struct hotlist_hit *hit, uint64_t vid)
 {
 	struct alert a;
+	uint64_t seq;
 	char key[sizeof(p->dedup[0].key)];
 
 	/* covert lists: the hit goes into the signed record only */
@@ -546,18 +679,26 @@ static void raise_hit(struct pipeline *p, const struct pl_done *d, const struct 
 		  (int64_t)d->when.utc.tv_sec * 1000000 + d->when.utc.tv_nsec / 1000);
 	snprintf(a.source, sizeof(a.source), "%s", p->cfg.sources[d->source].name);
 	a.confidence = pl->confidence;
-	send_alert(p, &a);
+	a.vehicle = vid;
+	a.record_pending = 1;	/* written when the vehicle's track ends */
+	seq = send_alert(p, &a);
+	if (seq) {
+		a.seq = seq;
+		pending_add(p, &a);
+	}
 	if (p->cfg.log && p->cfg.log_reads) {
-		fprintf(p->cfg.log, "%sALERT  %-8s hotlist %s (%s)%s, source %s", P(4),
-			pl->text, hit->entry.list, hit->entry.reason,
+		flockfile(p->cfg.log);	/* one line, whatever other threads print */
+		fprintf(p->cfg.log, "%sALERT  %-8s hotlist %s (%s)%s, source %s, vehicle %llu",
+			P(4), pl->text, hit->entry.list, hit->entry.reason,
 			hit->distance ? " [look-alike match]" : "",
-			p->cfg.sources[d->source].name);
+			p->cfg.sources[d->source].name, (unsigned long long)vid);
 		/* replayed as fast as possible, frame times are not wall time */
 		if (!p->cfg.sources[d->source].replay_fast)
 			fprintf(p->cfg.log, ", %.1f ms after capture",
 				(mono_us() - d->t_us) / 1000.0);
 		fputc('\n', p->cfg.log);
 		fflush(p->cfg.log);
+		funlockfile(p->cfg.log);
 	}
 }
 
@@ -569,7 +710,7 @@ static void on_vehicle(void *ctx, const struct trk_vehicle *v)
 					      v->best.x, v->best.y);
 	struct ev_read_in in;
 	struct hotlist_hit hit;
-	int is_hit = lookup(p, v->vrm, &hit);
+	int is_hit = lookup(p, v->vrm, &hit), rc;
 
 	memset(&in, 0, sizeof(in));
 	if (snap) {
@@ -606,23 +747,41 @@ static void on_vehicle(void *ctx, const struct trk_vehicle *v)
 		in.overview_jpg = snap->overview;
 		in.overview_len = snap->overview_len;
 	}
+	in.lane = p->cfg.lane;
+	in.tag = v->id;
 	atomic_fetch_add(&p->stats.vehicles, 1);
+	/* searched back once its record is written (on_record) */
 	pthread_mutex_lock(&p->recent_lock);
 	recent_add(&p->recent, v->vrm, (int64_t)in.when.utc.tv_sec * 1000 +
 				       in.when.utc.tv_nsec / 1000000,
-		   atomic_load(&p->stats.vehicles));
+		   v->id, p->cfg.sources[v->source].name, v->conf);
 	pthread_mutex_unlock(&p->recent_lock);
+	pending_ended(p, v, (int64_t)in.when.utc.tv_sec * 1000000 + in.when.utc.tv_nsec / 1000);
 	if (p->cfg.log && p->cfg.log_reads) {
 		fprintf(p->cfg.log, "%sREAD   %-8s conf %.2f, %d reads, %s%s\n", P(6), v->vrm, v->conf,
 			v->nreads, p->cfg.sources[v->source].name, is_hit ? ", HOTLIST HIT" : "");
 		fflush(p->cfg.log);
 	}
-	if (p->writer && ev_writer_submit_read(p->writer, &in) == 0) {
+	if (!p->writer) {
+		resolve_hits(p, v->id, NULL, "anprd runs without an evidence writer");
+		return;
+	}
+	pthread_mutex_lock(&p->hits_lock);
+	p->awaiting++;
+	pthread_mutex_unlock(&p->hits_lock);
+	rc = ev_writer_submit_read(p->writer, &in);
+	if (rc == 0) {
 		if (snap)
 			snapshot_disown(snap);	/* the writer owns the JPEGs now */
-	} else if (p->writer) {
-		atomic_fetch_add(&p->stats.writer_refused, 1);
+		return;
 	}
+	atomic_fetch_add(&p->stats.writer_refused, 1);
+	pthread_mutex_lock(&p->hits_lock);
+	p->awaiting--;
+	pthread_mutex_unlock(&p->hits_lock);
+	resolve_hits(p, v->id, NULL, rc == EV_EFULL ? "the evidence writer's queue was "
+		     "full" : rc == EV_EINVAL ? "the read was refused by the evidence "
+		     "writer" : "record intake has stopped");
 }
 
 static void decide(struct pipeline *p, struct pl_done *d)
@@ -633,14 +792,8 @@ static void decide(struct pipeline *p, struct pl_done *d)
 		const struct anpr_plate *pl = &d->plates[i];
 		struct trk_read r;
 		struct hotlist_hit hit;
+		uint64_t vid;
 
-		if (lookup(p, pl->text, &hit))
-			raise_hit(p, d, pl, &hit);	/* at once, before any record */
-		if (!p->cfg.sources[d->source].replay_fast) {
-			int64_t ms = (mono_us() - d->t_us) / 1000;
-
-			p->latency_hist[ms < 0 ? 0 : ms >= LATENCY_BUCKETS ? LATENCY_BUCKETS - 1 : ms]++;
-		}
 		memset(&r, 0, sizeof(r));
 		snprintf(r.text, sizeof(r.text), "%s", pl->text);
 		r.conf = pl->confidence;
@@ -657,7 +810,14 @@ static void decide(struct pipeline *p, struct pl_done *d)
 		r.frame_h = d->height;
 		snapshot_keep(&p->snaps, &d->snaps[i], d->source, d->frame_seq, r.x, r.y,
 			      &d->when, anpr_region_name(pl->region));
-		tracker_add(p->tracker, &r);
+		vid = tracker_add(p->tracker, &r);	/* the vehicle the read belongs to */
+		if (lookup(p, pl->text, &hit))
+			raise_hit(p, d, pl, &hit, vid);	/* at once, before any record */
+		if (!p->cfg.sources[d->source].replay_fast) {
+			int64_t ms = (mono_us() - d->t_us) / 1000;
+
+			p->latency_hist[ms < 0 ? 0 : ms >= LATENCY_BUCKETS ? LATENCY_BUCKETS - 1 : ms]++;
+		}
 	}
 	tracker_tick(p->tracker, p->now_us);
 	if (p->writer && p->cfg.heartbeat_ms > 0 &&
@@ -777,7 +937,8 @@ int pipeline_start(struct pipeline **out, const struct pl_config *cfg,
 	p->pool = calloc((size_t)p->jobs_cap + (size_t)p->nworkers + 2, sizeof(struct pl_job *));
 	p->hl_slot = hotlists ? hotlist_holder_register(hotlists) : -1;
 	p->tracker = tracker_new(&cfg->tracker, on_vehicle, p);
-	if (!p->jobs || !p->pool || !p->tracker ||
+	p->pending = calloc(PENDING_HITS, sizeof(*p->pending));
+	if (!p->jobs || !p->pool || !p->tracker || !p->pending ||
 	    snapshot_store_init(&p->snaps, SNAPSHOTS) ||
 	    recent_init(&p->recent, RECENT_VEHICLES,
 			cfg->search_back_ms > 0 ? cfg->search_back_ms : 1)) {
@@ -786,6 +947,8 @@ int pipeline_start(struct pipeline **out, const struct pl_config *cfg,
 	}
 	pthread_mutex_init(&p->state_lock, NULL);
 	pthread_mutex_init(&p->recent_lock, NULL);
+	pthread_mutex_init(&p->hits_lock, NULL);
+	pthread_cond_init(&p->hits_cond, NULL);
 	pthread_cond_init(&p->state_cond, NULL);
 	pthread_mutex_init(&p->job_lock, NULL);
 	pthread_cond_init(&p->job_cond, NULL);
@@ -795,6 +958,9 @@ int pipeline_start(struct pipeline **out, const struct pl_config *cfg,
 	for (i = 0; i < cfg->nsources; i++)
 		if (open_source(p, i, err, errlen))
 			goto fail_sources;
+	tracker_on_drop(p->tracker, on_dropped);
+	if (writer)
+		ev_writer_on_read(writer, on_record, p);
 	pthread_create(&p->decision, NULL, decision_thread, p);
 	for (i = 0; i < p->nworkers; i++)
 		pthread_create(&p->workers[i], NULL, worker_thread, p);
@@ -811,6 +977,7 @@ fail:
 	tracker_free(p->tracker);
 	snapshot_store_free(&p->snaps);
 	recent_free(&p->recent);
+	free(p->pending);
 	free(p->jobs);
 	free(p->pool);
 	free(p);
@@ -896,6 +1063,22 @@ void pipeline_stop(struct pipeline *p, struct pl_totals *final)
 	pthread_cond_broadcast(&p->done_cond);
 	pthread_mutex_unlock(&p->done_lock);
 	pthread_join(p->decision, NULL);
+	/* every vehicle is with the writer: wait for its word on each, so
+	 * that each hit sent is followed by its record (or why none) */
+	if (p->writer) {
+		struct timespec dl;
+
+		clock_gettime(CLOCK_REALTIME, &dl);
+		dl.tv_sec += RECORD_WAIT_S;
+		pthread_mutex_lock(&p->hits_lock);
+		while (p->awaiting &&
+		       pthread_cond_timedwait(&p->hits_cond, &p->hits_lock, &dl) != ETIMEDOUT)
+			;
+		pthread_mutex_unlock(&p->hits_lock);
+		ev_writer_on_read(p->writer, NULL, NULL);
+	}
+	resolve_hits(p, 0, NULL, "anprd stopped before the evidence writer confirmed "
+		     "the record");
 	if (final) {
 		pipeline_totals(p, final);
 		final_latency(p, final);
@@ -922,6 +1105,9 @@ void pipeline_stop(struct pipeline *p, struct pl_totals *final)
 	tracker_free(p->tracker);
 	snapshot_store_free(&p->snaps);
 	recent_free(&p->recent);
+	free(p->pending);
+	pthread_mutex_destroy(&p->hits_lock);
+	pthread_cond_destroy(&p->hits_cond);
 	free(p->jobs);
 	free(p->pool);
 	free(p);
@@ -941,13 +1127,17 @@ static int on_backhit(void *ctx, const struct recent_read *r, const struct hotli
 	if (hit->entry.action == HOTLIST_ACT_SILENT)
 		return 0;
 	hit_alert(p, &a, ALERT_HIT_SEARCHBACK, r->vrm, hit, r->time_ms * 1000);
-	a.record_id = r->record_id;
+	snprintf(a.source, sizeof(a.source), "%s", r->source);
+	snprintf(a.record, sizeof(a.record), "%s", r->record);
+	a.vehicle = r->vehicle;
+	a.confidence = r->confidence;
 	send_alert(p, &a);
 	if (p->cfg.log && p->cfg.log_reads) {
-		fprintf(p->cfg.log, "%sALERT  %-8s hotlist %s (%s), search back: passed %.0f s ago\n",
-			P(4),
+		fprintf(p->cfg.log, "%sALERT  %-8s hotlist %s (%s), search back: passed %.0f s ago, "
+			"source %s, vehicle %llu, record %s\n", P(4),
 			r->vrm, hit->entry.list, hit->entry.reason,
-			(double)(time(NULL) * 1000LL - r->time_ms) / 1000.0);
+			(double)(time(NULL) * 1000LL - r->time_ms) / 1000.0, r->source,
+			(unsigned long long)r->vehicle, r->record);
 		fflush(p->cfg.log);
 	}
 	b->raised++;

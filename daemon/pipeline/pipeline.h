@@ -10,11 +10,15 @@
  *   reader workers (one per core by default)
  *     read plates, encode the plate patch and an overview JPEG per read.
  *   decision thread
- *     puts the workers' results back in frame order per source, checks
- *     every read against the hotlists at once (alert, deduplicated per
- *     listed entry and source), feeds the tracker, and hands each vehicle
- *     the tracker emits to the evidence writer (never blocks), plus a
- *     heartbeat every interval.
+ *     puts the workers' results back in frame order per source, feeds the
+ *     tracker, checks every read against the hotlists at once (alert,
+ *     deduplicated per listed entry and source, naming the vehicle: its
+ *     track), and hands each vehicle the tracker emits to the evidence
+ *     writer (never blocks), plus a heartbeat every interval.
+ *   the evidence writer's word on each vehicle's record (ev_read_fn)
+ *     turns each live hit on that vehicle into a hit-record alert naming
+ *     the record's id, or saying why there is none; the vehicle can be
+ *     searched back from then on (docs/alerts.md).
  *
  * Every frame is accounted for: read, dropped by the sensor/driver (the
  * library's drop count), or dropped by this pipeline (queue full).
@@ -65,6 +69,8 @@ struct pl_config {
 	int exit_at_eof;		/* stop when every source has ended */
 	int jpeg_quality;
 	int64_t search_back_ms;		/* recent vehicles kept for search back */
+	unsigned lane;			/* [location] lane, in every read record
+					   (0 = not stated) */
 	/* where reads are made: a gpsd-fed tracker (in-vehicle cameras), or
 	 * NULL for a fixed site at fixed_lat/fixed_lon */
 	struct anpr_loc_tracker *gps;
@@ -81,9 +87,11 @@ struct pl_config {
 					   VRMs are personal data, so off unless asked
 					   (demos, tests); records and alert outputs
 					   are where reads belong */
-	/* where alerts go (e.g. alert_dispatch_push); called from the
-	 * decision thread, or from pipeline_search_back's caller */
-	void (*alert)(void *ctx, const struct alert *a);
+	/* where alerts go (e.g. alert_dispatch_push): returns the alert's
+	 * seq (0: not sent). Called from the decision thread, the evidence
+	 * writer's threads (hit-record alerts), pipeline_search_back's and
+	 * pipeline_stop's caller: it must be thread-safe. */
+	uint64_t (*alert)(void *ctx, const struct alert *a);
 	void *alert_ctx;
 };
 
@@ -115,6 +123,16 @@ struct pl_totals {
 };
 
 struct pipeline;
+struct anprd_config;
+
+/*
+ * pipeline_config_from - *pc as anprd.conf sets it: sources, reader,
+ * tracker, hotlist matching, heartbeat, search back, fixed site, lane,
+ * camera health (the one mapping from the file to the pipeline). The run's
+ * options (replay, logging, alert output, GPS) are left 0 for the caller;
+ * strings point into cfg.
+ */
+void pipeline_config_from(const struct anprd_config *cfg, struct pl_config *pc);
 
 /*
  * pipeline_start - open the sources and start every thread. The hotlist
@@ -137,8 +155,10 @@ unsigned pipeline_health(const struct pipeline *p, int source);
 /* pipeline_totals - the counters now. */
 void pipeline_totals(const struct pipeline *p, struct pl_totals *out);
 /* pipeline_stop - stop capture, drain the workers and the tracker (every
- * open vehicle is emitted), join every thread, free everything; the final
- * counters go to *final if not NULL. */
+ * open vehicle is emitted), wait (up to 30 s) for the writer's word on
+ * every vehicle's record so each live hit gets its hit-record alert, join
+ * every thread, free everything; the final counters go to *final if not
+ * NULL. */
 void pipeline_stop(struct pipeline *p, struct pl_totals *final);
 
 #endif

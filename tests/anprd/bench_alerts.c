@@ -76,7 +76,7 @@ int main(void)
 	for (int i = 0; i < N; i++) {
 		struct alert h;
 		a.kind = ALERT_HIT;
-		a.record_id = (uint64_t)mono_ns();	/* the push time */
+		a.vehicle = (uint64_t)mono_ns();	/* the push time */
 		alert_dispatch_push(d, &a);
 		memset(&h, 0, sizeof(h));
 		h.kind = ALERT_HEALTH;
@@ -99,10 +99,10 @@ int main(void)
 			have += (size_t)n;
 			char *nl;
 			while ((nl = memchr(buf, '\n', have))) {
-				char *r = strstr(buf, "\"record\":");
+				char *r = strstr(buf, "\"vehicle\":");
 				if (r && r < nl && got < N)
 					lat[got++] = now -
-						strtoll(r + 9, NULL, 10);
+						strtoll(r + 10, NULL, 10);
 				have -= (size_t)(nl + 1 - buf);
 				memmove(buf, nl + 1, have);
 			}

@@ -122,7 +122,8 @@ static void test_hit_entry(void **state)
 	a.priority = 1;
 	a.action = HOTLIST_ACT_INTERCEPT;
 	a.distance = 1;
-	a.record_id = 77;
+	a.vehicle = 4;
+	strcpy(a.record, "CAM-0001-0123456789ABCDEF-77");
 	assert_int_equal(alert_journal_send(&a, err, sizeof(err)), 0);
 	assert_int_equal(receive(), 0);
 	assert_string_equal(field("MESSAGE", v, sizeof(v)),
@@ -136,10 +137,53 @@ static void test_hit_entry(void **state)
 	assert_string_equal(field("ANPR_MATCH_VRM", v, sizeof(v)), "AB12CDE");
 	assert_string_equal(field("ANPR_LIST", v, sizeof(v)), "PNC");
 	assert_string_equal(field("ANPR_DISTANCE", v, sizeof(v)), "1");
-	assert_string_equal(field("ANPR_RECORD", v, sizeof(v)), "77");
+	assert_string_equal(field("ANPR_RECORD", v, sizeof(v)), "CAM-0001-0123456789ABCDEF-77");
+	assert_string_equal(field("ANPR_VEHICLE", v, sizeof(v)), "4");
 	/* no location field of any kind */
 	assert_null(strstr(msg, "LAT"));
 	assert_null(strstr(msg, "LON"));
+}
+
+/* A live hit's follow-up: the record that proves it, or why there is none
+ * (an error: the officer must hear that the evidence failed). */
+static void test_hit_record_entry(void **state)
+{
+	struct alert a;
+	char err[256], v[512];
+	(void)state;
+
+	if (jfd < 0)
+		skip();
+	memset(&a, 0, sizeof(a));
+	a.kind = ALERT_HIT_RECORD;
+	a.seq = 13;
+	a.hit_seq = 12;
+	a.vehicle = 4;
+	strcpy(a.camera, "CAM-0001");
+	strcpy(a.source, "front");
+	strcpy(a.vrm, "AB12CDE");
+	strcpy(a.entry_vrm, "AB12CDE");
+	strcpy(a.list, "PNC");
+	a.action = HOTLIST_ACT_INTERCEPT;
+	strcpy(a.record, "CAM-0001-0123456789ABCDEF-77");
+	assert_int_equal(alert_journal_priority(&a), 5);
+	assert_int_equal(alert_journal_send(&a, err, sizeof(err)), 0);
+	assert_int_equal(receive(), 0);
+	assert_string_equal(field("MESSAGE", v, sizeof(v)),
+			    "ANPR hit-record: alert 12 (AB12CDE, vehicle 4): "
+			    "record CAM-0001-0123456789ABCDEF-77");
+	assert_string_equal(field("ANPR_ALERT", v, sizeof(v)), "hit-record");
+	assert_string_equal(field("ANPR_HIT_SEQ", v, sizeof(v)), "12");
+	assert_string_equal(field("ANPR_RECORD", v, sizeof(v)), "CAM-0001-0123456789ABCDEF-77");
+	assert_string_equal(field("PRIORITY", v, sizeof(v)), "5");
+	a.record[0] = '\0';
+	strcpy(a.detail, "the evidence writer's queue was full");
+	assert_int_equal(alert_journal_send(&a, err, sizeof(err)), 0);
+	assert_int_equal(receive(), 0);
+	assert_string_equal(field("MESSAGE", v, sizeof(v)),
+			    "ANPR hit-record: alert 12 (AB12CDE, vehicle 4): NO RECORD: "
+			    "the evidence writer's queue was full");
+	assert_string_equal(field("PRIORITY", v, sizeof(v)), "3");
 }
 
 static void test_health_entry(void **state)
@@ -192,6 +236,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hit_entry),
+		cmocka_unit_test(test_hit_record_entry),
 		cmocka_unit_test(test_health_entry),
 		cmocka_unit_test(test_no_journal),
 	};

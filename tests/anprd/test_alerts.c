@@ -45,7 +45,8 @@ static struct alert hit(const char *vrm, int prio, int action, int distance)
 	a.priority = prio;
 	a.action = action;
 	a.distance = distance;
-	a.record_id = 4242;
+	a.vehicle = 12;
+	a.record_pending = 1;	/* a live hit: its record is not written yet */
 	a.confidence = 0.93f;
 	return a;
 }
@@ -76,20 +77,64 @@ static void test_json(void **state)
 	n = alert_format_json(&a, buf, sizeof(buf));
 	assert_true(n > 0);
 	assert_string_equal(buf,
-		"{\"schema\":\"anpr-alert/1\",\"seq\":7,\"kind\":\"hit\","
+		"{\"schema\":\"anpr-alert/2\",\"seq\":7,\"kind\":\"hit\","
 		"\"time\":\"2026-11-24T09:56:23.123456Z\",\"camera\":\"CAM-0001\","
 		"\"source\":\"front\",\"vrm\":\"A812CDE\",\"match\":{\"vrm\":"
 		"\"AB12CDE\",\"list\":\"PNC\",\"reason\":\"Stolen \\\"quickly\\\""
 		"\\\\\\n\",\"priority\":1,\"action\":\"intercept\",\"distance\":1,"
-		"\"fuzzy\":true,\"wildcard\":false},\"record\":4242,"
-		"\"confidence\":0.930}\n");
+		"\"fuzzy\":true,\"wildcard\":false},\"vehicle\":12,\"record\":null,"
+		"\"record_pending\":true,\"confidence\":0.930}\n");
 	assert_int_equal(n, (int)strlen(buf));
+
+	/* its follow-up names the record that proves it */
+	a.kind = ALERT_HIT_RECORD;
+	a.seq = 9;
+	a.hit_seq = 7;
+	a.record_pending = 0;
+	snprintf(a.record, sizeof(a.record), "CAM-0001-0123456789ABCDEF-42");
+	n = alert_format_json(&a, buf, sizeof(buf));
+	assert_string_equal(buf,
+		"{\"schema\":\"anpr-alert/2\",\"seq\":9,\"kind\":\"hit-record\","
+		"\"time\":\"2026-11-24T09:56:23.123456Z\",\"camera\":\"CAM-0001\","
+		"\"source\":\"front\",\"vrm\":\"A812CDE\",\"match\":{\"vrm\":"
+		"\"AB12CDE\",\"list\":\"PNC\",\"reason\":\"Stolen \\\"quickly\\\""
+		"\\\\\\n\",\"priority\":1,\"action\":\"intercept\",\"distance\":1,"
+		"\"fuzzy\":true,\"wildcard\":false},\"vehicle\":12,"
+		"\"record\":\"CAM-0001-0123456789ABCDEF-42\",\"record_pending\":false,"
+		"\"confidence\":0.930,\"hit_seq\":7,\"detail\":\"\"}\n");
+	/* or says why there is none: null, not pending, a reason */
+	a.record[0] = '\0';
+	snprintf(a.detail, sizeof(a.detail), "record intake stopped: disk full");
+	n = alert_format_json(&a, buf, sizeof(buf));
+	assert_true(n > 0);
+	{
+		json_t *j = json_loadb(buf, (size_t)n, JSON_REJECT_DUPLICATES, NULL);
+
+		assert_non_null(j);
+		assert_true(json_is_null(json_object_get(j, "record")));
+		assert_true(json_is_false(json_object_get(j, "record_pending")));
+		assert_int_equal(json_integer_value(json_object_get(j, "hit_seq")), 7);
+		assert_string_equal(json_string_value(json_object_get(j, "detail")),
+				    "record intake stopped: disk full");
+		json_decref(j);
+	}
+	/* a search-back hit names its record, source and confidence */
+	a = hit("A812CDE", 1, HOTLIST_ACT_INTERCEPT, 0);
+	a.kind = ALERT_HIT_SEARCHBACK;
+	a.record_pending = 0;
+	snprintf(a.record, sizeof(a.record), "CAM-0001-0123456789ABCDEF-43");
+	n = alert_format_json(&a, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "\"kind\":\"hit-searchback\""));
+	assert_non_null(strstr(buf, "\"source\":\"front\""));
+	assert_non_null(strstr(buf, "\"vehicle\":12,\"record\":\"CAM-0001-0123456789ABCDEF-43\","
+				    "\"record_pending\":false,\"confidence\":0.930}"));
+	assert_null(strstr(buf, "hit_seq"));
 
 	a = health("black", 1);
 	a.seq = 8;
 	n = alert_format_json(&a, buf, sizeof(buf));
 	assert_string_equal(buf,
-		"{\"schema\":\"anpr-alert/1\",\"seq\":8,\"kind\":\"health\","
+		"{\"schema\":\"anpr-alert/2\",\"seq\":8,\"kind\":\"health\","
 		"\"time\":\"2026-11-24T09:56:23.000000Z\",\"camera\":\"CAM-0001\","
 		"\"source\":\"front\",\"state\":\"black\",\"active\":true,"
 		"\"detail\":\"mean grey 2.1\\u0001\"}\n");
@@ -170,8 +215,15 @@ static void test_json_hostile_bytes(void **state)
 	n = alert_format_json(&a, buf, sizeof(buf));
 	assert_true(n > 0);
 	j = strict_parse(buf, (size_t)n);
-	assert_int_equal(json_integer_value(json_object_get(j, "record")), 4242);
+	assert_true(json_is_null(json_object_get(j, "record")));
 	json_decref(j);
+	/* a hit-record with its record id and detail hostile too */
+	a.kind = ALERT_HIT_RECORD;
+	hostile(a.record, sizeof(a.record));
+	hostile(a.detail, sizeof(a.detail));
+	n = alert_format_json(&a, buf, sizeof(buf));
+	assert_true(n > 0);
+	json_decref(strict_parse(buf, (size_t)n));
 	a = health("frozen", 1);
 	hostile(a.camera, sizeof(a.camera));
 	hostile(a.source, sizeof(a.source));
@@ -190,6 +242,16 @@ static void test_json_hostile_bytes(void **state)
 	memset(a.reason, 0xff, sizeof(a.reason) - 1);
 	n = alert_format_json(&a, buf, sizeof(buf));
 	print_message("# worst-case hit alert: %d bytes of %d\n", n, ALERT_LINE_MAX);
+	assert_true(n > 0);
+	json_decref(strict_parse(buf, (size_t)n));
+	a.kind = ALERT_HIT_RECORD;
+	a.hit_seq = INT64_MAX;	/* jansson holds up to int64 */
+	a.vehicle = INT64_MAX;
+	a.seq = INT64_MAX;
+	memset(a.record, 0xff, sizeof(a.record) - 1);
+	memset(a.detail, 0xff, sizeof(a.detail) - 1);
+	n = alert_format_json(&a, buf, sizeof(buf));
+	print_message("# worst-case hit-record alert: %d bytes of %d\n", n, ALERT_LINE_MAX);
 	assert_true(n > 0);
 	json_decref(strict_parse(buf, (size_t)n));
 }
@@ -215,10 +277,16 @@ static void test_queue_order(void **state)
 	alert_queue_push(&q, &a);
 	a = hit("P5BBBBB", 5, 1, 0);
 	alert_queue_push(&q, &a);
-	assert_int_equal(alert_queue_len(&q), 6);
+	a = hit("HR5AAAA", 5, 1, 0);	/* a live hit's record: after live hits */
+	a.kind = ALERT_HIT_RECORD;
+	alert_queue_push(&q, &a);
+	a = hit("HR1AAAA", 1, 0, 0);
+	a.kind = ALERT_HIT_RECORD;
+	alert_queue_push(&q, &a);
+	assert_int_equal(alert_queue_len(&q), 8);
 
-	const char *want[] = {"P1AAAAA", "P5AAAAA", "P5BBBBB", "SB1AAAA"};
-	for (int i = 0; i < 4; i++) {
+	const char *want[] = {"P1AAAAA", "P5AAAAA", "P5BBBBB", "HR1AAAA", "HR5AAAA", "SB1AAAA"};
+	for (int i = 0; i < 6; i++) {
 		assert_int_equal(alert_queue_pop(&q, &a, 0), 1);
 		assert_string_equal(a.vrm, want[i]);
 	}

@@ -393,6 +393,10 @@ struct back {
 	int n;
 	char vrm[8][HOTLIST_VRM_MAX + 1];
 	int dist[8];
+	uint64_t vehicle[8];
+	char source[8][ANPRD_ID_MAX + 1];
+	char record[8][ALERT_RECORD_MAX + 1];
+	float conf[8];
 };
 
 static int on_back(void *ctx, const struct recent_read *r,
@@ -403,6 +407,10 @@ static int on_back(void *ctx, const struct recent_read *r,
 	if (bk->n < 8) {
 		snprintf(bk->vrm[bk->n], sizeof(bk->vrm[0]), "%s", r->vrm);
 		bk->dist[bk->n] = hit->distance;
+		bk->vehicle[bk->n] = r->vehicle;
+		snprintf(bk->source[bk->n], sizeof(bk->source[0]), "%s", r->source);
+		snprintf(bk->record[bk->n], sizeof(bk->record[0]), "%s", r->record);
+		bk->conf[bk->n] = r->confidence;
 	}
 	bk->n++;
 	return 0;
@@ -421,14 +429,15 @@ static void test_added_and_search_back(void **state)
 	struct hotlist *added = hotlist_added(before, now);
 	struct hotlist_hit h[4];
 	const struct recent_read reads[] = {
-		{"AA11AAA", 1000, 1},	/* only in the old list */
-		{"CC33CCC", 500, 2},	/* too old for the window */
-		{"CC33CCC", 9000, 3},
-		{"CC33CCC", 10001, 4},	/* in the future: ignored */
-		{"DD45XYZ", 9500, 5},
-		{"BB22BBB", 9600, 6},	/* new on LOCAL */
-		{"CC33C0C", 9700, 7},	/* not a look-alike: O vs C no */
-		{"CC33CCC", 2000, 8},	/* exactly at the window's edge */
+		{"AA11AAA", 1000, 1, "s", 0.9f, "C-1"},	/* only in the old list */
+		{"CC33CCC", 500, 2, "s", 0.9f, "C-2"},	/* too old for the window */
+		{"CC33CCC", 9000, 3, "s", 0.9f, "C-3"},
+		{"CC33CCC", 10001, 4, "s", 0.9f, "C-4"},	/* in the future: ignored */
+		{"DD45XYZ", 9500, 5, "s", 0.9f, "C-5"},
+		{"BB22BBB", 9600, 6, "s", 0.9f, "C-6"},	/* new on LOCAL */
+		{"CC33C0C", 9700, 7, "s", 0.9f, "C-7"},	/* not a look-alike: O vs C no */
+		{"CC33CCC", 2000, 8, "s", 0.9f, "C-8"},	/* exactly at the window's edge */
+		{"CC33CCC", 9800, 9, "s", 0.9f, ""},	/* no record (yet): skipped */
 	};
 	struct back bk = {0};
 	(void)state;
@@ -438,7 +447,7 @@ static void test_added_and_search_back(void **state)
 	assert_int_equal(hotlist_lookup(added, "BB22BBB", 0, h, 4), 1);
 	assert_string_equal(h[0].entry.list, "LOCAL");
 	assert_int_equal(hotlist_lookup(added, "AA11AAA", 0, h, 4), 0);
-	size_t n = hotlist_search_back(added, reads, 8, 10000, 8000, 2,
+	size_t n = hotlist_search_back(added, reads, 9, 10000, 8000, 2,
 				       on_back, &bk);
 	assert_int_equal(n, 4);
 	assert_int_equal(bk.n, 4);
@@ -473,19 +482,31 @@ static void test_recent_ring(void **state)
 	(void)state;
 
 	assert_int_equal(recent_init(&rc, 4, 10000), 0);
-	recent_add(&rc, "cc33 ccc", 1000, 1);	/* overwritten, in window */
-	recent_add(&rc, "AA11AAA", 2000, 2);
-	recent_add(&rc, "DD45XYZ", 3000, 3);
-	recent_add(&rc, "not a mark!", 4000, 4);
+	recent_add(&rc, "cc33 ccc", 1000, 1, "front", 0.9f);	/* overwritten, in window */
+	recent_add(&rc, "AA11AAA", 2000, 2, "front", 0.9f);
+	recent_add(&rc, "DD45XYZ", 3000, 3, "front", 0.9f);
+	recent_add(&rc, "not a mark!", 4000, 4, "front", 0.9f);
 	assert_int_equal(rc.overwritten, 0);
-	recent_add(&rc, "CC33CCC", 5000, 5);
-	recent_add(&rc, "CC33C0C", 6000, 6);	/* not a look-alike */
+	recent_add(&rc, "CC33CCC", 5000, 5, "rear", 0.871f);
+	recent_add(&rc, "CC33C0C", 6000, 6, "rear", 0.9f);	/* not a look-alike */
 	assert_int_equal(rc.overwritten, 2);
 	assert_int_equal(rc.n, 4);
+	/* nothing is searched before its record is written */
+	assert_int_equal(recent_search_back(&rc, added, 12000, 2, on_back, &bk), 0);
+	assert_int_equal(recent_set_record(&rc, 3, "CAM-0123456789ABCDEF-3"), 0);
+	assert_int_equal(recent_set_record(&rc, 5, "CAM-0123456789ABCDEF-5"), 0);
+	assert_int_equal(recent_set_record(&rc, 1, "CAM-0123456789ABCDEF-1"), -1);	/* gone */
+	bk.n = 0;
 	size_t n = recent_search_back(&rc, added, 12000, 2, on_back, &bk);
 	assert_int_equal(n, 2);
 	assert_string_equal(bk.vrm[0], "DD45XYZ");
 	assert_string_equal(bk.vrm[1], "CC33CCC");
+	/* each names its vehicle, source, confidence and record */
+	assert_int_equal(bk.vehicle[1], 5);
+	assert_string_equal(bk.source[1], "rear");
+	assert_true(bk.conf[1] > 0.870f && bk.conf[1] < 0.872f);
+	assert_string_equal(bk.record[1], "CAM-0123456789ABCDEF-5");
+	assert_string_equal(bk.record[0], "CAM-0123456789ABCDEF-3");
 	/* later: the DD read has left the window */
 	bk.n = 0;
 	assert_int_equal(recent_search_back(&rc, added, 14000, 2, on_back,
@@ -506,8 +527,10 @@ static void test_long_marks_search_back(void **state)
 	(void)state;
 
 	assert_int_equal(recent_init(&rc, 8, 10000), 0);
-	recent_add(&rc, "abcd efgh jklm nprt", 1000, 1);
-	recent_add(&rc, "ABCDEFGHJKLMX", 2000, 2);
+	recent_add(&rc, "abcd efgh jklm nprt", 1000, 1, "s", 0.9f);
+	recent_add(&rc, "ABCDEFGHJKLMX", 2000, 2, "s", 0.9f);
+	recent_set_record(&rc, 1, "C-1");
+	recent_set_record(&rc, 2, "C-2");
 	assert_int_equal(recent_search_back(&rc, added, 5000, 0, on_back, &bk), 3);
 	assert_string_equal(bk.vrm[0], "ABCDEFGHJKLMNPRT");
 	assert_string_equal(bk.vrm[2], "ABCDEFGHJKLMX");

@@ -21,7 +21,13 @@ struct out {
 	long reads;		/* nreads summed over every emitted vehicle */
 	int bad_text;		/* voted marks with other than A-Z 0-9 */
 	struct trk_vehicle v[TRK_MAX_TRACKS * 2];
+	uint64_t dropped_id;	/* the last track dropped (tracker_on_drop) */
 };
+
+static void on_drop(void *ctx, uint64_t id)
+{
+	((struct out *)ctx)->dropped_id = id;
+}
 
 static void emit(void *ctx, const struct trk_vehicle *v)
 {
@@ -364,21 +370,29 @@ static void test_min_reads_and_sources(void **state)
 	tracker_params_default(&p);
 	p.min_reads = 3;
 	t = mk(&o, &p);
-	/* same place, same frame numbers, two sources: two tracks */
+	tracker_on_drop(t, on_drop);
+	/* same place, same frame numbers, two sources: two tracks, each read
+	 * told the number of the track (vehicle) it joined */
 	for (int f = 0; f < 4; f++) {
 		struct trk_read a = rd("AB12CDE", 0, f, 800, 300, 20, 0.9f);
 		struct trk_read b = rd("AB12CDE", 1, f, 800, 300, 20, 0.9f);
-		tracker_add(t, &a);
-		tracker_add(t, &b);
+		assert_int_equal(tracker_add(t, &a), 1);
+		assert_int_equal(tracker_add(t, &b), 2);
 	}
-	/* a lone read: dropped at the end */
+	/* a lone read: dropped at the end, and said so */
 	struct trk_read c = rd("ZZ99ZZZ", 0, 5, 100, 100, 0, 0.6f);
-	tracker_add(t, &c);
+	assert_int_equal(tracker_add(t, &c), 3);
 	assert_int_equal(tracker_open(t), 3);
 	tracker_flush(t);
 	assert_int_equal(o.n, 2);
 	assert_int_equal(o.v[0].source + o.v[1].source, 1);
+	/* each vehicle emitted carries its track's number */
+	assert_int_equal(o.v[0].id, (uint64_t)o.v[0].source + 1);
+	assert_int_equal(o.v[1].id, (uint64_t)o.v[1].source + 1);
 	assert_int_equal(tracker_dropped(t), 1);
+	assert_int_equal(o.dropped_id, 3);
+	/* numbers are never reused */
+	assert_int_equal(tracker_add(t, &c), 4);
 	tracker_free(t);
 }
 

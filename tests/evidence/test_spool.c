@@ -581,6 +581,152 @@ static void test_writer_queue_full_and_disk_full(void **state)
 	rm_tree(d);
 }
 
+/* What a writer's read callback was told (ev_read_fn), tag by tag. */
+struct told {
+	pthread_mutex_t mu;
+	int n, dup;
+	char id[64][96];	/* by tag: the record id, or "-" + why */
+};
+
+static void on_read(void *ctx, uint64_t tag, const char *id, const char *why)
+{
+	struct told *t = ctx;
+
+	pthread_mutex_lock(&t->mu);
+	t->n++;
+	if (tag < 64) {
+		if (t->id[tag][0])
+			t->dup++;
+		if (id)
+			snprintf(t->id[tag], sizeof t->id[tag], "%s", id);
+		else
+			snprintf(t->id[tag], sizeof t->id[tag], "-%s", why);
+	}
+	pthread_mutex_unlock(&t->mu);
+}
+
+/* The record file that id (CAMERA-CHAINID-SEQ) names, read whole. */
+static void record_named(const char *d, const char *id, char *out, size_t cap)
+{
+	const char *dash = strrchr(id, '-');
+	char path[512];
+	FILE *f;
+	size_t n;
+
+	assert_non_null(dash);
+	shard_path(d, strtoull(dash + 1, NULL, 10), ".rec", path, sizeof path);
+	f = fopen(path, "r");
+	if (!f)
+		fail_msg("record %s: no file %s", id, path);
+	n = fread(out, 1, cap - 1, f);
+	out[n] = '\0';
+	fclose(f);
+}
+
+/*
+ * Each tagged read is told once: the id of the record it became, once
+ * that record is durable (the file holds that record_id and that read),
+ * or why it became none; untagged reads are not told, nor anything once
+ * the callback is cleared.
+ */
+static void test_writer_tells_reads(void **state)
+{
+	char *d = mkdir_tmp();
+	struct ev_writer_config cfg;
+	struct ev_writer *w;
+	struct ev_read_in in;
+	struct cb cb = { 0 };
+	struct told t = { .mu = PTHREAD_MUTEX_INITIALIZER };
+	char rec[EV_RECORD_MAX + 1], want[128];
+
+	(void)state;
+	writer_cfg(&cfg, d, &cb);
+	cfg.batch_max = 4;	/* several group commits */
+	assert_int_equal(ev_writer_start(&w, &cfg, err, sizeof err), 0);
+	ev_writer_on_read(w, on_read, &t);
+	for (int i = 1; i <= 20; i++) {
+		read_in(&in, i, i % 2);
+		in.tag = i % 10 == 0 ? 0 : (uint64_t)i;	/* 10, 20: untagged */
+		assert_int_equal(ev_writer_submit_read(w, &in), 0);
+	}
+	assert_int_equal(ev_writer_stop(w, err, sizeof err), 0);
+	assert_int_equal(t.n, 18);
+	assert_int_equal(t.dup, 0);
+	for (int i = 1; i <= 20; i++) {
+		if (i % 10 == 0) {
+			assert_int_equal(t.id[i][0], '\0');
+			continue;
+		}
+		assert_true(t.id[i][0] && t.id[i][0] != '-');
+		record_named(d, t.id[i], rec, sizeof rec);
+		snprintf(want, sizeof want, "\nrecord_id=%s\n", t.id[i]);
+		assert_non_null(strstr(rec, want));
+		snprintf(want, sizeof want, "\nframe_seq=%d\n", i);
+		assert_non_null(strstr(rec, want));
+		assert_non_null(strstr(rec, "\nlane=2\n"));
+	}
+	expect_ok(d, cb.acked);
+	rm_tree(d);
+
+	/* the disk fills: every read accepted is still told, as none */
+	{
+		struct fault f = { 0 };
+		struct ev_io io = { f_write, f_sync, &f };
+		int accepted = 0, told_none = 0;
+
+		d = mkdir_tmp();
+		memset(&t, 0, sizeof t);
+		pthread_mutex_init(&t.mu, NULL);
+		memset(&cb, 0, sizeof cb);
+		writer_cfg(&cfg, d, &cb);
+		cfg.spool.io = &io;
+		cfg.batch_max = 2;
+		assert_int_equal(ev_writer_start(&w, &cfg, err, sizeof err), 0);
+		ev_writer_on_read(w, on_read, &t);
+		__atomic_store_n(&f.write_calls, 0, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&f.fail_write_at, 7, __ATOMIC_SEQ_CST);
+		for (int i = 1; i <= 30; i++) {
+			read_in(&in, i, true);
+			in.tag = (uint64_t)i;
+			if (ev_writer_submit_read(w, &in) == 0) {
+				accepted++;
+			} else {
+				free(in.plate_jpg);
+				free(in.overview_jpg);
+			}
+		}
+		assert_int_not_equal(ev_writer_stop(w, err, sizeof err), 0);
+		assert_int_equal(t.n, accepted);
+		assert_int_equal(t.dup, 0);
+		for (int i = 1; i <= accepted; i++) {
+			assert_true(t.id[i][0] != '\0');
+			if (t.id[i][0] == '-') {
+				told_none++;
+				assert_non_null(strstr(t.id[i], "intake stopped"));
+			} else {	/* written before the disk filled */
+				record_named(d, t.id[i], rec, sizeof rec);
+			}
+		}
+		assert_true(told_none > 0);
+		rm_tree(d);
+	}
+
+	/* cleared: nothing is told */
+	d = mkdir_tmp();
+	memset(&t, 0, sizeof t);
+	pthread_mutex_init(&t.mu, NULL);
+	writer_cfg(&cfg, d, &cb);
+	assert_int_equal(ev_writer_start(&w, &cfg, err, sizeof err), 0);
+	ev_writer_on_read(w, on_read, &t);
+	ev_writer_on_read(w, NULL, NULL);
+	read_in(&in, 1, false);
+	in.tag = 1;
+	assert_int_equal(ev_writer_submit_read(w, &in), 0);
+	assert_int_equal(ev_writer_stop(w, err, sizeof err), 0);
+	assert_int_equal(t.n, 0);
+	rm_tree(d);
+}
+
 /* The verifier names each kind of tampering. */
 static void tamper_case(const char *what, void (*mutate)(const char *),
 			const char *code)
@@ -953,6 +1099,7 @@ int main(void)
 		cmocka_unit_test(test_checkpoints_across_restart),
 		cmocka_unit_test(test_writer_rotation),
 		cmocka_unit_test(test_writer_queue_full_and_disk_full),
+		cmocka_unit_test(test_writer_tells_reads),
 		cmocka_unit_test(test_tamper),
 		cmocka_unit_test(test_resigned_record),
 		cmocka_unit_test(test_clock_report),

@@ -2,3 +2,4 @@
 # not included here: read in the top Makefile's */*/build.mk pass, after
 # daemon/reader's, it sees READER_WEIGHTS.
 $(eval $(call add_test,anprd_log,tests/pipeline/test_anprd_log.c,anprpipeline,-lsystemd))
+$(eval $(call add_test,pipeline_config,tests/pipeline/test_pipeline_config.c,anprpipeline anprdcore anprreader anprimageio,-lm -lpthread))
