@@ -300,7 +300,7 @@ static int gen(const char *db, const struct shape *s, bool sign)
 	sql(ca, "BEGIN");
 	for (uint64_t i = 0; i < s->cameras; i++) {
 		struct cam *c = &cams[i];
-		char b64[64];
+		char b64[64], lat[32], lon[32], br[8];
 		const char *pv[7];
 
 		snprintf(c->id, sizeof c->id, "BENCH-%04" PRIu64, i + 1);
@@ -315,15 +315,11 @@ static int gen(const char *db, const struct shape *s, bool sign)
 			die("key generation failed");
 		ev_key_id(c->key.keynum, c->key_id);
 		ev_pubkey_b64(&c->key, b64, sizeof b64);
-		{
-			char lat[32], lon[32], br[8];
-
-			snprintf(lat, sizeof lat, "%.6f", c->lat);
-			snprintf(lon, sizeof lon, "%.6f", c->lon);
-			snprintf(br, sizeof br, "%d", c->bearing);
-			pv[0] = c->id; pv[1] = c->site; pv[2] = lat; pv[3] = lon;
-			pv[4] = br; pv[5] = b64;
-		}
+		snprintf(lat, sizeof lat, "%.6f", c->lat);
+		snprintf(lon, sizeof lon, "%.6f", c->lon);
+		snprintf(br, sizeof br, "%d", c->bearing);
+		pv[0] = c->id; pv[1] = c->site; pv[2] = lat; pv[3] = lon;
+		pv[4] = br; pv[5] = b64;
 		PGresult *r = PQexecParams(ca,
 			"WITH c AS (INSERT INTO anpr.cameras (camera_id, kind, site_id, "
 			"site_lat, site_lon, site_bearing_deg, note) VALUES ($1, 'fixed', $2, "
