@@ -171,6 +171,16 @@ int main(int argc, char **argv)
 			in.plate_len = plate_b;
 			in.overview_jpg = fake_jpeg(over_b, i + salt + 7);
 			in.overview_len = over_b;
+			/* the pattern repeats every 2048 values of its salt:
+			 * with --image-salt, the record's own number and the
+			 * salt make each image unique */
+			if (salt && in.plate_jpg && in.overview_jpg &&
+			    plate_b >= 24 && over_b >= 24) {
+				uint64_t u[2] = { i, salt };
+
+				memcpy((uint8_t *)in.plate_jpg + 4, u, sizeof u);
+				memcpy((uint8_t *)in.overview_jpg + 4, u, sizeof u);
+			}
 		}
 		while ((rc = ev_writer_submit_read(w, &in)) == EV_EFULL)
 			usleep(200);
