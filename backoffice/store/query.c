@@ -59,19 +59,31 @@ int anpr_store_search(struct anpr_store *st, const struct anpr_query *q,
 	else
 		sp_text(&p, NULL);
 	r = st_exec(st, "searching reads",
-		    "SELECT record_id, camera_id, chain_id, chain_seq, "
-		    "((extract(epoch FROM time_utc) * 1000000)::numeric)::bigint, "
-		    "vrm, coalesce(site_id, ''), confidence, sig_ok, "
-		    "link = 'verified', covered FROM anpr.records "
-		    "WHERE vrm IS NOT NULL "
-		    "AND ($1::text IS NULL OR vrm = $1) "
-		    "AND ($2::text IS NULL OR vrm_key = $2) "
-		    "AND ($3::bigint IS NULL OR time_utc >= timestamptz 'epoch' + "
+		    /* record_index, not the day partitions of anpr.records:
+		     * see 0004_search_index.sql. link and covered by the
+		     * rule record_put keeps them by in anpr.records: the
+		     * first of its chain, or the previous record held (its
+		     * hash is then prev_hash: a mismatch is never stored);
+		     * a verified checkpoint over the position. */
+		    "SELECT i.record_id, i.camera_id, i.chain_id, i.chain_seq, "
+		    "((extract(epoch FROM i.time_utc) * 1000000)::numeric)::bigint, "
+		    "i.vrm, coalesce(i.site_id, ''), i.confidence, i.sig_ok, "
+		    "i.chain_seq = 1 OR EXISTS (SELECT 1 FROM anpr.record_index p "
+		    " WHERE p.chain_id = i.chain_id AND p.chain_seq = i.chain_seq - 1 "
+		    " AND p.sha256 = i.prev_hash), "
+		    "EXISTS (SELECT 1 FROM anpr.checkpoints k WHERE k.chain_id = i.chain_id "
+		    " AND k.verified_at IS NOT NULL AND k.first_seq <= i.chain_seq "
+		    " AND k.last_seq >= i.chain_seq) "
+		    "FROM anpr.record_index i "
+		    "WHERE i.vrm IS NOT NULL "
+		    "AND ($1::text IS NULL OR i.vrm = $1) "
+		    "AND ($2::text IS NULL OR i.vrm_key = $2) "
+		    "AND ($3::bigint IS NULL OR i.time_utc >= timestamptz 'epoch' + "
 		    "  $3::bigint * interval '1 microsecond') "
-		    "AND ($4::bigint IS NULL OR time_utc <= timestamptz 'epoch' + "
+		    "AND ($4::bigint IS NULL OR i.time_utc <= timestamptz 'epoch' + "
 		    "  $4::bigint * interval '1 microsecond') "
-		    "AND ($5::text IS NULL OR camera_id = $5) "
-		    "ORDER BY time_utc, record_id LIMIT $6::bigint",
+		    "AND ($5::text IS NULL OR i.camera_id = $5) "
+		    "ORDER BY i.time_utc, i.record_id LIMIT $6::bigint",
 		    &p, &rc, err, errlen);
 	if (!r)
 		return rc;

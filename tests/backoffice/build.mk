@@ -16,3 +16,14 @@ $(eval $(call add_suite,unit,backoffice-anpr-db,tests/backoffice/anpr-db.sh $(BU
 SUITE_PREREQS += $(BUILD)/bin/anpr-query $(BUILD)/bin/anpr-ingest $(BUILD)/bin/anpr-upload \
 	$(BUILD)/bin/anpr-verify $(BUILD)/bin/anpr-keygen $(EV_FILL) $(BUILD)/ingest/ingest_setup
 $(eval $(call add_suite,unit,backoffice-anpr-query,tests/backoffice/anpr-query.sh $(BUILD)))
+# anpr-store-bench: generated reads in a store (gen), the VRM search over
+# them (search, make bench store-search), and a check of what gen makes
+# (verify, the suite backoffice-store-gen on 2,000 reads, signed).
+$(call obj_of,tests/backoffice/store_bench.c): CFLAGS += $(PQ_CFLAGS)
+$(eval $(call add_prog,anpr-store-bench,tests/backoffice/store_bench.c,$(ANPRSTORE_LIBS),$(ANPRSTORE_LDLIBS) -lm))
+SUITE_PREREQS += $(BUILD)/bin/anpr-store-bench $(BUILD)/bin/anpr-db
+$(eval $(call add_suite,unit,backoffice-store-gen,tests/backoffice/store-gen.sh $(BUILD)))
+# make bench: VRM search p50/p99 over 10 million generated reads (cached
+# under build/bench/; ANPR_BENCH_STORE_N for fewer)
+BENCH_PREREQS += $(BUILD)/bin/anpr-store-bench $(BUILD)/bin/anpr-db
+$(eval $(call add_bench,store-search,tests/backoffice/bench-store-search $(BUILD)))

@@ -159,7 +159,7 @@ static void test_migrate(void **state)
 	assert_int_equal(anpr_store_migrate(owner, SQLDIR, &applied, err,
 					    sizeof err), 0);
 	assert_int_equal(applied, 0);	/* setup applied them all */
-	assert_string_equal(q("SELECT count(*) FROM anpr.schema_migrations"), "3");
+	assert_string_equal(q("SELECT count(*) FROM anpr.schema_migrations"), "4");
 }
 
 static void test_migrate_changed(void **state)
@@ -177,7 +177,7 @@ static void test_migrate_changed(void **state)
 	assert_int_equal(system(cmd), 0);
 	assert_int_equal(anpr_store_open(&st, ci, err, sizeof err), 0);
 	assert_int_equal(anpr_store_migrate(st, dir, &applied, err, sizeof err), 0);
-	assert_int_equal(applied, 3);
+	assert_int_equal(applied, 4);
 	snprintf(cmd, sizeof cmd, "%s/0002_records.sql", dir);
 	f = fopen(cmd, "a");
 	assert_non_null(f);
@@ -672,7 +672,7 @@ static int setup(void **state)
 	(void)state;
 	if (anpr_store_open(&owner, env("ANPR_TEST_PG"), err, sizeof err) ||
 	    anpr_store_migrate(owner, SQLDIR, &applied, err, sizeof err) ||
-	    applied != 3 ||
+	    applied != 4 ||
 	    anpr_store_open(&ingest, env("ANPR_TEST_PG_INGEST"), err, sizeof err)) {
 		fprintf(stderr, "setup: %s (applied %d)\n", err, applied);
 		return -1;

@@ -8,7 +8,10 @@
  *   ev_fill --spool DIR --key SECKEY [--n N] [--camera ID] [--images]
  *           [--sync syncfs|fsync] [--checkpoint K] [--batch B]
  *           [--heartbeat-every M] [--rotate-to SECKEY --rotate-at I]
- *           [--plate-bytes N] [--overview-bytes N] [--bench] [--no-stop]
+ *           [--plate-bytes N] [--overview-bytes N] [--image-salt S]
+ *           [--bench] [--no-stop]
+ * --image-salt: image bytes differ with S (several spools whose images
+ * must not be the same files in a content-addressed store).
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -70,6 +73,7 @@ int main(int argc, char **argv)
 		{ "rotate-to", 1, NULL, 'r' }, { "rotate-at", 1, NULL, 'a' },
 		{ "plate-bytes", 1, NULL, 'P' },
 		{ "overview-bytes", 1, NULL, 'O' },
+		{ "image-salt", 1, NULL, 'X' },
 		{ "bench", 0, NULL, 'B' }, { "no-stop", 0, NULL, 'S' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -77,7 +81,7 @@ int main(int argc, char **argv)
 	struct ev_writer *w;
 	struct ev_key key, key2;
 	const char *keyp = NULL, *rot = NULL;
-	unsigned long n = 100, hb_every = 0, rot_at = 0;
+	unsigned long n = 100, hb_every = 0, rot_at = 0, salt = 0;
 	size_t plate_b = 3000, over_b = 30000;
 	bool images = false, bench = false, nostop = false;
 	char err[1024];
@@ -121,6 +125,7 @@ int main(int argc, char **argv)
 		case 'a': rot_at = strtoul(optarg, NULL, 10); break;
 		case 'P': plate_b = strtoul(optarg, NULL, 10); break;
 		case 'O': over_b = strtoul(optarg, NULL, 10); break;
+		case 'X': salt = strtoul(optarg, NULL, 10) * 1000003UL; break;
 		case 'B': bench = true; quiet_acks = true; break;
 		case 'S': nostop = true; break;
 		default: return 2;
@@ -162,10 +167,20 @@ int main(int argc, char **argv)
 				 "E%lu", i);
 		}
 		if (images) {
-			in.plate_jpg = fake_jpeg(plate_b, i);
+			in.plate_jpg = fake_jpeg(plate_b, i + salt);
 			in.plate_len = plate_b;
-			in.overview_jpg = fake_jpeg(over_b, i + 7);
+			in.overview_jpg = fake_jpeg(over_b, i + salt + 7);
 			in.overview_len = over_b;
+			/* the pattern repeats every 2048 values of its salt:
+			 * with --image-salt, the record's own number and the
+			 * salt make each image unique */
+			if (salt && in.plate_jpg && in.overview_jpg &&
+			    plate_b >= 24 && over_b >= 24) {
+				uint64_t u[2] = { i, salt };
+
+				memcpy((uint8_t *)in.plate_jpg + 4, u, sizeof u);
+				memcpy((uint8_t *)in.overview_jpg + 4, u, sizeof u);
+			}
 		}
 		while ((rc = ev_writer_submit_read(w, &in)) == EV_EFULL)
 			usleep(200);

@@ -19,4 +19,9 @@ $(eval $(call add_suite,e2e,ingest-e2e,tests/ingest/ingest-e2e $(BUILD)))
 # anpr-ingest, immediate shutdowns of PostgreSQL.
 SUITE_PREREQS += $(BUILD)/bin/anpr-query $(BUILD)/bin/anpr-verify
 $(eval $(call add_suite,e2e,ingest-faults,tests/ingest/ingest-faults $(BUILD) 1000))
+# make bench: verified records/s from 8 concurrent anpr-upload --once into
+# anpr-ingest and a private PostgreSQL, with images (target >= 2,000/s)
+BENCH_PREREQS += $(BUILD)/bin/anpr-ingest $(BUILD)/bin/anpr-upload $(BUILD)/bin/anpr-keygen \
+	$(EV_FILL) $(INGEST_SETUP)
+$(eval $(call add_bench,ingest,tests/ingest/bench-ingest $(BUILD)))
 endif
