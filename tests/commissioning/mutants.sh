@@ -69,6 +69,10 @@ mutant "anprd.service: another --config" 'config' \
 	"sed -i 's|--config /etc/anpr/anprd.conf|--config /etc/anpr/camera.conf|' systemd/anprd.service"
 mutant "anpr-upload.service: credentials from another directory" 'client.crt' \
 	"sed -i 's|client.key:/etc/anpr/upload/client.key|client.key:/etc/anpr/tls/client.key|' systemd/anpr-upload.service"
+mutant "anpr-upload.service: no runtime directory (its status where anpr-status never looks)" 'RuntimeDirectory= is anprd' \
+	"sed -i '/^RuntimeDirectory/d' systemd/anpr-upload.service"
+mutant "anprd.service: /run/anpr removed when anprd stops" 'RuntimeDirectoryPreserve' \
+	"sed -i '/^RuntimeDirectoryPreserve/d' systemd/anprd.service"
 mutant "sysusers: the user renamed anprd" 'User= is the sysusers user' \
 	"sed -i 's/^u anpr /u anprd /' systemd/anpr.sysusers"
 mutant "anprd.service: Documentation= a file not installed" 'anprd.service: Documentation' \

@@ -71,6 +71,10 @@ state=/var/lib/$(unitkey anprd.service StateDirectory | awk '{ print $1 }')
 same "anpr-upload.service StateDirectory= is anprd.service's" "$state" \
 	"/var/lib/$(unitkey anpr-upload.service StateDirectory | awk '{ print $1 }')"
 runtime=/run/$(unitkey anprd.service RuntimeDirectory | awk '{ print $1 }')
+same "anpr-upload.service RuntimeDirectory= is anprd.service's (anpr-status reads both status files there)" \
+	"$runtime" "/run/$(unitkey anpr-upload.service RuntimeDirectory | awk '{ print $1 }')"
+same "both units keep the shared $runtime when they stop (RuntimeDirectoryPreserve=)" "yes yes" \
+	"$(unitkey anprd.service RuntimeDirectoryPreserve) $(unitkey anpr-upload.service RuntimeDirectoryPreserve)"
 # tmpfiles: the d lines, as "path mode owner"
 tmpd() { awk -v re="$1" '$1 == "d" && $2 ~ re { print $2, $3, $4 }' systemd/anpr.tmpfiles; }
 read -r spool spool_mode spool_owner <<<"$(tmpd '/spool$')"
