@@ -7,6 +7,7 @@ BINDIR      ?= $(PREFIX)/bin
 LIBDIR      ?= $(PREFIX)/lib
 INCLUDEDIR  ?= $(PREFIX)/include
 MANDIR      ?= $(PREFIX)/share/man
+DOCDIR      ?= $(PREFIX)/share/doc/anpr
 SYSCONFDIR  ?= /etc
 UDEVDIR     ?= /usr/lib/udev/rules.d
 UNITDIR     ?= /usr/lib/systemd/system

@@ -6,7 +6,7 @@ $(eval $(call add_suite,unit,systemd-units,tests/systemd/check-units))
 install-systemd:
 	install -d $(DESTDIR)$(UNITDIR)
 	for u in anprd anpr-upload anpr-ingest; do \
-		sed 's|@BINDIR@|$(BINDIR)|g' systemd/$$u.service > $(DESTDIR)$(UNITDIR)/$$u.service; \
+		sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' systemd/$$u.service > $(DESTDIR)$(UNITDIR)/$$u.service; \
 		chmod 644 $(DESTDIR)$(UNITDIR)/$$u.service; \
 	done
 	install -D -m 644 systemd/anpr.sysusers $(DESTDIR)/usr/lib/sysusers.d/anpr.conf
