@@ -80,9 +80,9 @@ mutant "anprd.service: Documentation= a file not installed" 'anprd.service: Docu
 mutant "anpr-upload.service: Documentation= a man page that does not exist" 'anpr-upload.service: Documentation' \
 	"sed -i 's|man:anpr-upload(8)|man:anpr-uploader(8)|' systemd/anpr-upload.service"
 # the configurations must load
-mutant "fixed-site example: an option anprd does not know" 'fixed-site: anprd-checkconf accepts' \
+mutant "fixed-site example: an option anprd does not know" 'fixed-site: anprd-checkconf parses it' \
 	"sed -i 's|^\[spool\]|&\nkeep = forever|' examples/anprd.conf.fixed-site"
-mutant "in-vehicle example: latitude with gpsd" 'in-vehicle: anprd-checkconf accepts' \
+mutant "in-vehicle example: latitude with gpsd" 'in-vehicle: anprd-checkconf parses it' \
 	"sed -i 's|^mode = gpsd|&\nlatitude = 51.5|' examples/anprd.conf.in-vehicle"
 mutant "the example hotlist: a bad priority" 'anprd-checkconf --hotlists|check-config' \
 	"sed -i 's/,9,inform/,0,inform/' examples/hotlist.csv"

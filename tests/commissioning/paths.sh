@@ -16,7 +16,7 @@
 #    /v1/records); each loads with anprd-checkconf, and, with its hotlist
 #    paths rewritten into a scratch directory holding examples/hotlist.csv
 #    (the real ones do not exist on a build host), with
-#    anprd-checkconf --hotlists and anprd --check-config;
+#    anprd-checkconf and anprd --check-config (key, recordings, spool there too);
 #  - the documents: no path of the old, disagreeing ones (/var/spool/anpr,
 #    /etc/anpr/camera.key, /etc/anpr/keys, --owner anprd, a url ending in
 #    /v1/records), every /etc/anpr, /var/lib/anpr and /run/anpr path one
@@ -127,12 +127,23 @@ for c in "${confs[@]}"; do
 		eval '[ -z "$bad" ] && [ -n "$(ini "$c" hotlists file)" ]'
 	s=$(ini "$c" alerts socket)
 	check "$name: [alerts] socket ${s:-(default)} in $runtime" eval '[ -z "$s" ] || under "$runtime" "$s"'
+	# as it stands it parses; what it names exists only on a camera host
+	# (the key, the hotlists, the devices, the spool): anprd's start-up
+	# checks (preflight.c) fail those, and only those
 	out=$("$build/bin/anprd-checkconf" -c "$c" 2>&1)
-	check "$name: anprd-checkconf accepts it ($out)" test $? -eq 0
-	# the same with its hotlists, which exist only on a camera host: a copy
-	# whose hotlist directory is a scratch one holding examples/hotlist.csv
+	check "$name: anprd-checkconf parses it; only files of the camera host are missing ($(echo "$out" | grep -c FAIL) FAIL)" \
+		eval '[ -z "$(echo "$out" | grep FAIL | grep -Ev "FAIL (hotlists|signing key|source [a-z]+|spool): ")" ] &&
+			echo "$out" | grep -q "^  ok   upload: https://"'
+	# the same on a copy whose host paths are a scratch directory: the
+	# hotlists (examples/hotlist.csv), a real key, recordings for the
+	# cameras, a spool; then anprd would start
 	w=$T/$(basename "$c").rewritten
-	sed "s|^\(file[[:space:]]*=[[:space:]]*\)$hotlists/|\1$T/hot/|" "$c" > "$w"
+	mkdir -p "$T/frames" "$T/keys"
+	[ -f "$T/keys/camera.key" ] || "$build/bin/anpr-keygen" -p "$T/keys/camera.pub" -s "$T/keys/camera.key" > /dev/null
+	sed -e "s|^\(file[[:space:]]*=[[:space:]]*\)$hotlists/|\1$T/hot/|" \
+		-e "s|^\(signing_key[[:space:]]*=[[:space:]]*\).*|\1$T/keys/camera.key|" \
+		-e "s|^\(uri[[:space:]]*=[[:space:]]*\)v4l2:.*|\1file:$T/frames|" \
+		-e "s|^\(dir[[:space:]]*=[[:space:]]*\)$spool\$|\1$T/spool|" "$c" > "$w"
 	# (the first file is the example, the others its header alone: one
 	# mark on two lists is an error)
 	first=1
@@ -140,9 +151,9 @@ for c in "${confs[@]}"; do
 		if [ $first = 1 ]; then cp examples/hotlist.csv "$h"; else grep -m1 '^vrm,' examples/hotlist.csv > "$h"; fi
 		first=0
 	done
-	out=$("$build/bin/anprd-checkconf" -c "$w" --hotlists 2>&1 | tr '\n' ' ')
-	check "$name: anprd-checkconf --hotlists accepts it, hotlists in a scratch directory ($out)" \
-		eval '[[ $out == *"hotlists: ok"* ]] && [ $first = 0 ]'
+	out=$("$build/bin/anprd-checkconf" -c "$w" 2>&1 | tr '\n' ' ')
+	check "$name: anprd-checkconf says ok with the files of the host in a scratch directory ($out)" \
+		eval '[[ $out == *"ok   hotlists:"* ]] && [[ $out == *"$w: ok"* ]] && [ $first = 0 ]'
 	out=$("$build/bin/anprd" --config "$w" --check-config 2>&1)
 	check "$name: anprd --check-config accepts it ($out)" test $? -eq 0
 done
