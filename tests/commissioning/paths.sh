@@ -197,7 +197,7 @@ names() {
 	check "$f names$(printf " '%s'" "$@" | cut -c1-200)${miss:+ - missing:$miss}" test -z "$miss"
 }
 names docs/commissioning.md "$conf" "$spool" "$key" "$keys/camera.pub" "$hotlists/" "$crt_src" "$key_src" \
-	"$ca" "$upstate/uploaded.log" "--owner $user" "anprd-checkconf -c $conf --hotlists" \
+	"$ca" "$upstate/uploaded.log" "--owner $user" "anprd-checkconf -c $conf" \
 	"anprd --config $conf --check-config" "systemctl enable --now anprd anpr-upload" \
 	"anpr-status" "anpr-verify --key $keys/camera.pub" "anpr-query" "health.json" "mode = fixed" "mode = gpsd"
 names docs/keys.md "--owner $user" "$key"
