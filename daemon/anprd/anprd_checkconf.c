@@ -55,7 +55,6 @@ int main(int argc, char **argv)
 		case 'p': print = 1; break;
 		case 'V':
 			printf("%s %s\n", "anprd-checkconf", ANPR_VERSION);
-			free(cfg);
 			return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
