@@ -734,18 +734,41 @@ static void health_log_gone(const char *line, void *ctx)
 	ilog("health: resolved: %s", line);
 }
 
-static void health_write(const char *doc)
+/* path's contents replaced whole by text and a newline: written beside
+ * it and renamed over it, so a reader sees the old file or the new one.
+ * 0, or -1 with errno. (The port file and the health file.) */
+static int replace_file(const char *path, const char *text)
 {
 	char tmp[4200];
 	FILE *f;
+	int bad, e;
 
-	snprintf(tmp, sizeof tmp, "%s.tmp", health.file);
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
 	f = fopen(tmp, "w");
-	if (!f || fputs(doc, f) == EOF || fputc('\n', f) == EOF ||
-	    fclose(f) != 0 || rename(tmp, health.file) != 0) {
-		ilog("WARNING health file %s: %s", health.file, strerror(errno));
-		unlink(tmp);
+	if (!f)
+		return -1;
+	bad = fputs(text, f) == EOF || fputc('\n', f) == EOF;
+	e = errno;
+	if (fclose(f) != 0 && !bad) {
+		bad = 1;
+		e = errno;
 	}
+	if (!bad && rename(tmp, path) != 0) {
+		bad = 1;
+		e = errno;
+	}
+	if (bad) {
+		unlink(tmp);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+static void health_write(const char *doc)
+{
+	if (replace_file(health.file, doc) != 0)
+		ilog("WARNING health file %s: %s", health.file, strerror(errno));
 }
 
 struct health_state {
@@ -1086,13 +1109,10 @@ int main(int argc, char **argv)
 		unsigned bound = di ? di->port : (unsigned)port;
 
 		if (port_file) {
-			char tmp[4200];
-			FILE *f;
+			char text[16];
 
-			snprintf(tmp, sizeof tmp, "%s.tmp", port_file);
-			f = fopen(tmp, "w");
-			if (!f || fprintf(f, "%u\n", bound) < 0 || fclose(f) ||
-			    rename(tmp, port_file)) {
+			snprintf(text, sizeof text, "%u", bound);
+			if (replace_file(port_file, text) != 0) {
 				fprintf(stderr, "anpr-ingest: %s: %s\n",
 					port_file, strerror(errno));
 				MHD_stop_daemon(d);
