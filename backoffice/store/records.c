@@ -36,7 +36,7 @@ int anpr_store_record_held(struct anpr_store *st, const char *record_id,
 		return rc;
 	sp_init(&p);
 	sp_text(&p, record_id);
-	r = st_exec(st, "looking up a record",
+	r = st_exec_ps(st, "looking up a record",
 		    "SELECT encode(sha256, 'hex'), chain_id, chain_seq "
 		    "FROM anpr.record_index WHERE record_id = $1", &p, &rc, err,
 		    errlen);
@@ -72,7 +72,7 @@ int anpr_store_chain_record(struct anpr_store *st, const char *chain_id,
 	sp_init(&p);
 	sp_text(&p, chain_id);
 	sp_u64(&p, seq);
-	r = st_exec(st, "looking up a chain position",
+	r = st_exec_ps(st, "looking up a chain position",
 		    "SELECT encode(sha256, 'hex'), encode(prev_hash, 'hex') "
 		    "FROM anpr.record_index WHERE chain_id = $1 AND chain_seq = $2::bigint",
 		    &p, &rc, err, errlen);
@@ -137,6 +137,8 @@ struct put {
 	int64_t day;			/* days since 1970-01-01 */
 	char vrm[EV_VRM_MAX + 1], vrm_key[EV_VRM_MAX + 1];
 	bool has_vrm;
+	bool cp_verified;		/* a checkpoint was verified: covered_to
+					   may move */
 };
 
 static int put_check(struct put *u)
@@ -196,7 +198,7 @@ static int put_check(struct put *u)
 }
 
 /* Run, expecting success; NULL with the error set in *rc. */
-#define X(what, sql, p) st_exec(u->st, (what), (sql), (p), rc, u->err, u->errlen)
+#define X(what, sql, p) st_exec_ps(u->st, (what), (sql), (p), rc, u->err, u->errlen)
 
 /* The chain's row, made if new and locked to the end of the transaction:
  * puts to one chain are serialised, so that of two neighbours arriving at
@@ -208,19 +210,16 @@ static int lock_chain(struct put *u, int64_t *contiguous_to)
 	PGresult *res;
 	int rcv = 0, *rc = &rcv;
 
+	/* one statement: made if new, else "updated" to itself (a column no
+	 * index holds, so a HOT update), which locks the row as SELECT ...
+	 * FOR UPDATE did, and either way returns it */
 	sp_init(&p);
 	sp_text(&p, u->r->chain_id);
 	sp_text(&p, u->r->camera_id);
 	res = X("record chain",
 		"INSERT INTO anpr.chains (chain_id, camera_id) VALUES ($1, $2) "
-		"ON CONFLICT (chain_id) DO NOTHING", &p);
-	if (!res)
-		goto fail;
-	PQclear(res);
-	sp_init(&p);
-	sp_text(&p, u->r->chain_id);
-	res = X("record chain", "SELECT camera_id, contiguous_to FROM anpr.chains "
-				"WHERE chain_id = $1 FOR UPDATE", &p);
+		"ON CONFLICT (chain_id) DO UPDATE SET last_seq = anpr.chains.last_seq "
+		"RETURNING camera_id, contiguous_to", &p);
 	if (!res)
 		goto fail;
 	if (strcmp(PQgetvalue(res, 0, 0), u->r->camera_id) != 0) {
@@ -315,6 +314,11 @@ static int links(struct put *u, const char **link)
 	return 0;
 }
 
+/* The record_index row and the records row, in one statement: the second
+ * is inserted only if the first was (ON CONFLICT DO NOTHING: a held record
+ * id or chain position is an answer, EEXIST or ECHAIN, not an error that
+ * aborts the transaction). The search columns of record_index
+ * (0004_search_index.sql) are the records row's own values. */
 static int insert_rows(struct put *u, const char *link)
 {
 	const struct anpr_stored_record *r = u->r;
@@ -331,8 +335,6 @@ static int insert_rows(struct put *u, const char *link)
 	sp_i64(&p, u->day);
 	sp_bytes(&p, r->sha256, 32);
 	sp_bytes(&p, r->prev_hash, 32);
-	/* what a search selects and shows (0004_search_index.sql): the same
-	 * values as the records row below */
 	sp_i64(&p, r->time_utc_us);
 	sp_text(&p, u->has_vrm ? u->vrm : NULL);	/* 10 */
 	sp_text(&p, u->has_vrm ? u->vrm_key : NULL);
@@ -342,16 +344,31 @@ static int insert_rows(struct put *u, const char *link)
 		sp_text(&p, NULL);
 	sp_opt(&p, r->site_id);
 	sp_text(&p, r->sig_ok ? "t" : "f");
-	/* ON CONFLICT DO NOTHING: a held record id or chain position is an
-	 * answer (EEXIST, ECHAIN), not an error that aborts the transaction */
-	res = X("record index",
-		"INSERT INTO anpr.record_index (record_id, camera_id, chain_id, "
-		"chain_seq, type, capture_day, sha256, prev_hash, time_utc, vrm, "
-		"vrm_key, confidence, site_id, sig_ok) VALUES ($1, $2, $3, "
+	sp_bytes(&p, r->rec, r->rec_len);	/* 15 */
+	sp_bytes(&p, r->sig, r->sig_len);
+	sp_bytes(&p, r->newsig_len ? r->newsig : NULL, r->newsig_len);
+	sp_opt(&p, r->region);
+	sp_opt(&p, r->hotlist);
+	sp_opt(&p, r->hotlist_entry);		/* 20 */
+	sp_bytes(&p, r->plate_sha256, 32);
+	sp_bytes(&p, r->overview_sha256, 32);
+	sp_text(&p, link);
+	sp_opt(&p, r->cert_fingerprint);
+	res = X("record",
+		"WITH i AS (INSERT INTO anpr.record_index (record_id, camera_id, "
+		"chain_id, chain_seq, type, capture_day, sha256, prev_hash, time_utc, "
+		"vrm, vrm_key, confidence, site_id, sig_ok) VALUES ($1, $2, $3, "
 		"$4::bigint, $5, date '1970-01-01' + $6::int, $7, $8, "
 		"timestamptz 'epoch' + $9::bigint * interval '1 microsecond', $10, "
-		"$11, $12::real, $13, $14::bool) "
-		"ON CONFLICT DO NOTHING", &p);
+		"$11, $12::real, $13, $14::bool) ON CONFLICT DO NOTHING "
+		"RETURNING capture_day, time_utc) "
+		"INSERT INTO anpr.records (capture_day, record_id, camera_id, chain_id, "
+		"chain_seq, type, time_utc, sha256, prev_hash, rec, sig, newsig, vrm, "
+		"vrm_key, confidence, region, hotlist, hotlist_entry, plate_sha256, "
+		"overview_sha256, site_id, sig_ok, link, cert_fingerprint) "
+		"SELECT i.capture_day, $1, $2, $3, $4::bigint, $5, i.time_utc, $7, $8, "
+		"$15, $16, $17, $10, $11, $12::real, $18, $19, $20, $21, $22, $13, "
+		"$14::bool, $23, $24 FROM i", &p);
 	if (!res)
 		return rcv;
 	if (atoi(PQcmdTuples(res)) != 1) {
@@ -374,47 +391,6 @@ static int insert_rows(struct put *u, const char *link)
 		PQclear(res);
 		return rcv;
 	}
-	PQclear(res);
-
-	sp_init(&p);
-	sp_i64(&p, u->day);			/* 1 */
-	sp_text(&p, r->record_id);
-	sp_text(&p, r->camera_id);
-	sp_text(&p, r->chain_id);
-	sp_u64(&p, r->chain_seq);		/* 5 */
-	sp_text(&p, r->type);
-	sp_i64(&p, r->time_utc_us);
-	sp_bytes(&p, r->sha256, 32);
-	sp_bytes(&p, r->prev_hash, 32);
-	sp_bytes(&p, r->rec, r->rec_len);	/* 10 */
-	sp_bytes(&p, r->sig, r->sig_len);
-	sp_bytes(&p, r->newsig_len ? r->newsig : NULL, r->newsig_len);
-	sp_text(&p, u->has_vrm ? u->vrm : NULL);
-	sp_text(&p, u->has_vrm ? u->vrm_key : NULL);
-	if (u->has_vrm)				/* 15 */
-		sp_f64(&p, r->confidence);
-	else
-		sp_text(&p, NULL);
-	sp_opt(&p, r->region);
-	sp_opt(&p, r->hotlist);
-	sp_opt(&p, r->hotlist_entry);
-	sp_bytes(&p, r->plate_sha256, 32);
-	sp_bytes(&p, r->overview_sha256, 32);	/* 20 */
-	sp_opt(&p, r->site_id);
-	sp_text(&p, r->sig_ok ? "t" : "f");
-	sp_text(&p, link);
-	sp_opt(&p, r->cert_fingerprint);
-	res = X("record",
-		"INSERT INTO anpr.records (capture_day, record_id, camera_id, chain_id, "
-		"chain_seq, type, time_utc, sha256, prev_hash, rec, sig, newsig, vrm, "
-		"vrm_key, confidence, region, hotlist, hotlist_entry, plate_sha256, "
-		"overview_sha256, site_id, sig_ok, link, cert_fingerprint) VALUES ("
-		"date '1970-01-01' + $1::int, $2, $3, $4, $5::bigint, $6, "
-		"timestamptz 'epoch' + $7::bigint * interval '1 microsecond', $8, $9, "
-		"$10, $11, $12, $13, $14, $15::real, $16, $17, $18, $19, $20, $21, "
-		"$22::bool, $23, $24)", &p);
-	if (!res)
-		return rcv;
 	PQclear(res);
 	return 0;
 }
@@ -469,6 +445,7 @@ static int try_checkpoint(struct put *u, const char *cp_id, const char *chain,
 	if (!res)
 		return rcv;
 	PQclear(res);
+	u->cp_verified = true;
 	/* the days of the covered records first, given to the UPDATE as a
 	 * constant: without it the join below is planned over every day's
 	 * partition of anpr.records (730 over two years: 1-4.6 s of
@@ -565,12 +542,18 @@ static int holdings(struct put *u, int64_t contiguous_to)
 	sp_u64(&p, r->chain_seq);
 	sp_i64(&p, contiguous_to);
 	sp_text(&p, (int64_t)r->chain_seq == contiguous_to + 1 ? "t" : "f");
+	/* the run walked one position at a time, each an equality lookup on
+	 * (chain_id, chain_seq) in a scalar subquery, which the planner
+	 * cannot turn into a join: the NOT EXISTS form this replaces was
+	 * planned, as a prepared statement, as an anti join that read the
+	 * whole chain for each record (2.5 of 3.6 s of the bench's
+	 * statements, pg_stat_statements) */
 	res = X("chain holdings",
-		"WITH c AS (SELECT CASE WHEN $4::bool THEN (SELECT min(i.chain_seq) "
-		"  FROM anpr.record_index i WHERE i.chain_id = $1 "
-		"  AND i.chain_seq > $3::bigint AND NOT EXISTS (SELECT 1 FROM "
-		"  anpr.record_index j WHERE j.chain_id = $1 AND "
-		"  j.chain_seq = i.chain_seq + 1)) ELSE $3::bigint END AS to_) "
+		"WITH RECURSIVE run(seq) AS (SELECT $3::bigint + 1 WHERE $4::bool "
+		" UNION ALL SELECT run.seq + 1 FROM run WHERE (SELECT true FROM "
+		" anpr.record_index j WHERE j.chain_id = $1 AND "
+		" j.chain_seq = run.seq + 1)), "
+		"c AS (SELECT coalesce((SELECT max(seq) FROM run), $3::bigint) AS to_) "
 		"UPDATE anpr.chains h SET held = held + 1, "
 		" last_seq = greatest(last_seq, $2::bigint), contiguous_to = c.to_, "
 		" oldest_gap_since = CASE "
@@ -583,6 +566,8 @@ static int holdings(struct put *u, int64_t contiguous_to)
 	if (!res)
 		return rcv;
 	PQclear(res);
+	if (!u->cp_verified)
+		return 0;	/* only a newly verified checkpoint moves it */
 	/* covered_to: from the checkpoint that starts after it, while the
 	 * next verified one follows on. A verified checkpoint right after
 	 * its span counts itself in (as anpr-verify's covered_to does): the
@@ -638,13 +623,15 @@ int anpr_store_record_put(struct anpr_store *st,
 	/* the day's partition first, before any row lock: making it waits for
 	 * the inserts of others into anpr.records to end (its ATTACH lock),
 	 * and must not do so while holding a chain they wait for */
-	sp_init(&p);
-	sp_i64(&p, u.day);
-	res = st_exec(st, what, "SELECT anpr.day_partition(date '1970-01-01' + $1::int)",
-		      &p, &rc, err, errlen);
-	if (!res)
-		goto fail;
-	PQclear(res);
+	if (!st_day_known(st, u.day)) {
+		sp_init(&p);
+		sp_i64(&p, u.day);
+		res = st_exec_ps(st, what, "SELECT anpr.day_partition(date '1970-01-01' + $1::int)",
+				 &p, &rc, err, errlen);
+		if (!res)
+			goto fail;
+		PQclear(res);
+	}
 	rc = lock_chain(&u, &contiguous_to);
 	if (!rc)
 		rc = links(&u, &link);
@@ -656,9 +643,17 @@ int anpr_store_record_put(struct anpr_store *st,
 		rc = holdings(&u, contiguous_to);
 	if (rc)
 		goto fail;
-	return st_commit(st, what, err, errlen);
+	rc = st_commit(st, what, err, errlen);
+	if (!rc)
+		st_day_note(st, u.day);
+	else
+		st_days_forget(st);
+	return rc;
 fail:
 	st_rollback(st);
+	/* the partition may have gone meanwhile (retention drops days): the
+	 * next put asks again */
+	st_days_forget(st);
 	return rc;
 }
 

@@ -261,7 +261,7 @@ int anpr_store_camera_keys(struct anpr_store *st, const char *camera_id,
 		return rc;
 	sp_init(&p);
 	sp_text(&p, camera_id);
-	r = st_exec(st, "reading camera keys",
+	r = st_exec_ps(st, "reading camera keys",
 		    "SELECT key_id, public_key, revoked_at IS NOT NULL "
 		    "FROM anpr.camera_keys WHERE camera_id = $1 ORDER BY added_at, key_id",
 		    &p, &rc, err, errlen);
@@ -403,7 +403,7 @@ int anpr_store_cert_camera(struct anpr_store *st, const char *fingerprint,
 	sp_init(&p);
 	sp_text(&p, fingerprint);
 	sp_i64(&p, now_unix);
-	r = st_exec(st, "looking up a certificate",
+	r = st_exec_ps(st, "looking up a certificate",
 		    "SELECT k.camera_id, k.revoked_at IS NOT NULL, "
 		    "k.not_after <= to_timestamp($2::bigint), c.retired_at IS NOT NULL "
 		    "FROM anpr.camera_certs k JOIN anpr.cameras c USING (camera_id) "

@@ -113,19 +113,43 @@ static PGresult *st_exec_fail(struct anpr_store *st, const char *what,
 			      PGresult *r, int *rc, char *err, size_t errlen);
 static int session_setup(struct anpr_store *st, char *err, size_t errlen);
 
-PGresult *st_exec(struct anpr_store *st, const char *what, const char *sql,
-		  const struct sparams *p, int *rc, char *err, size_t errlen)
+/* Run sql once, prepared (its name: its place in st->prepared) or not. */
+static PGresult *run_once(struct anpr_store *st, const char *sql,
+			  const struct sparams *p, bool prepare)
+{
+	int n = p ? p->n : 0, i;
+	char name[16];
+
+	if (!prepare)
+		return PQexecParams(st->pg, sql, n, NULL, n ? p->v : NULL,
+				    n ? p->len : NULL, n ? p->fmt : NULL, 0);
+	for (i = 0; i < st->nprepared && st->prepared[i] != sql; i++)
+		;
+	if (i == ST_PREPARED_MAX)	/* full: a statement too many, run it plain */
+		return run_once(st, sql, p, false);
+	snprintf(name, sizeof name, "anpr_s%d", i);
+	if (i == st->nprepared) {
+		PGresult *r = PQprepare(st->pg, name, sql, n, NULL);
+
+		if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
+			return r;	/* the error, as executing it would give */
+		PQclear(r);
+		st->prepared[st->nprepared++] = sql;
+	}
+	return PQexecPrepared(st->pg, name, n, n ? p->v : NULL,
+			      n ? p->len : NULL, n ? p->fmt : NULL, 0);
+}
+
+static PGresult *exec(struct anpr_store *st, const char *what, const char *sql,
+		      const struct sparams *p, bool prepare, int *rc, char *err,
+		      size_t errlen)
 {
 	PGresult *r;
 	ExecStatusType s;
 	bool idle = PQtransactionStatus(st->pg) == PQTRANS_IDLE;
 
 	for (int attempt = 0;; attempt++) {
-		if (p && p->n > 0)
-			r = PQexecParams(st->pg, sql, p->n, NULL, p->v, p->len,
-					 p->fmt, 0);
-		else
-			r = PQexecParams(st->pg, sql, 0, NULL, NULL, NULL, NULL, 0);
+		r = run_once(st, sql, p, prepare);
 		s = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
 		if (s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK)
 			return r;
@@ -147,6 +171,18 @@ PGresult *st_exec(struct anpr_store *st, const char *what, const char *sql,
 		}
 	}
 	return st_exec_fail(st, what, r, rc, err, errlen);
+}
+
+PGresult *st_exec(struct anpr_store *st, const char *what, const char *sql,
+		  const struct sparams *p, int *rc, char *err, size_t errlen)
+{
+	return exec(st, what, sql, p, false, rc, err, errlen);
+}
+
+PGresult *st_exec_ps(struct anpr_store *st, const char *what, const char *sql,
+		     const struct sparams *p, int *rc, char *err, size_t errlen)
+{
+	return exec(st, what, sql, p, true, rc, err, errlen);
 }
 
 static PGresult *st_exec_fail(struct anpr_store *st, const char *what,
@@ -233,8 +269,33 @@ static void quiet(void *arg, const char *msg)
 	(void)msg;
 }
 
+bool st_day_known(const struct anpr_store *st, int64_t day)
+{
+	for (int i = 0; i < ST_DAYS_KNOWN; i++)
+		if (st->days_known[i] == day + 1)
+			return true;
+	return false;
+}
+
+void st_day_note(struct anpr_store *st, int64_t day)
+{
+	if (st_day_known(st, day))
+		return;
+	/* the oldest out: the newest first */
+	memmove(st->days_known + 1, st->days_known,
+		(ST_DAYS_KNOWN - 1) * sizeof st->days_known[0]);
+	st->days_known[0] = day + 1;
+}
+
+void st_days_forget(struct anpr_store *st)
+{
+	memset(st->days_known, 0, sizeof st->days_known);
+}
+
 static int session_setup(struct anpr_store *st, char *err, size_t errlen)
 {
+	st_days_forget(st);
+	st->nprepared = 0;	/* a new session: nothing prepared in it */
 	PQsetNoticeProcessor(st->pg, quiet, NULL);
 	/* an acknowledgement follows a durable commit (docs/backoffice.md),
 	 * whatever the server's default; UTC so that dates are the days of

@@ -11,8 +11,24 @@
 
 #include <libpq-fe.h>
 
+/* The statements prepared on this connection (st_exec_ps), known by the
+ * address of their SQL text: the ingest path's dozen statements are
+ * parsed and planned once per connection instead of once per record
+ * (docs/backoffice.md, "What limits ingest"). Emptied whenever the
+ * connection is made again (a new session has none). */
+#define ST_PREPARED_MAX 48
+
+#define ST_DAYS_KNOWN 4
+
 struct anpr_store {
 	PGconn *pg;
+	/* capture days whose partition this connection saw committed (days
+	 * since 1970 + 1; 0 = none): a put for one of them skips
+	 * anpr.day_partition. Forgotten after any failed put, as a day may
+	 * be dropped by retention. */
+	int64_t days_known[ST_DAYS_KNOWN];
+	int nprepared;
+	const char *prepared[ST_PREPARED_MAX];
 	char conninfo[];
 };
 
@@ -44,6 +60,15 @@ void st_err(char *err, size_t errlen, const char *fmt, ...)
  * values of a violated constraint in DETAIL, and those may be a VRM. */
 PGresult *st_exec(struct anpr_store *st, const char *what, const char *sql,
 		  const struct sparams *p, int *rc, char *err, size_t errlen);
+/* st_exec for a statement run often: sql must be a string literal (it is
+ * known by its address), prepared on first use on this connection and
+ * executed as such from then on; the same results and errors. */
+PGresult *st_exec_ps(struct anpr_store *st, const char *what, const char *sql,
+		     const struct sparams *p, int *rc, char *err, size_t errlen);
+/* The day's partition is known to exist; note it; forget them all. */
+bool st_day_known(const struct anpr_store *st, int64_t day);
+void st_day_note(struct anpr_store *st, int64_t day);
+void st_days_forget(struct anpr_store *st);
 /* Re-make a lost connection; EIO if that fails. */
 int st_ready(struct anpr_store *st, char *err, size_t errlen);
 int st_begin(struct anpr_store *st, const char *what, char *err,

@@ -35,6 +35,9 @@
 # happens (a trap overwritten, SIGKILL), a watchdog stops the cluster and
 # removes its directory within a second of the calling shell's end.
 #
+# ANPR_TEST_PG_CONF: lines added to the cluster's postgresql.conf (the
+# ingest bench: max_connections for its many worker threads).
+#
 # C tests: tests/lib/with-pg CMD... runs CMD with the variables above set.
 PG_BIN=${ANPR_PG_BIN:-/usr/lib/postgresql/15/bin}
 _pg_dir=
@@ -102,6 +105,7 @@ pg_start() {
 		shared_buffers = 32MB
 		synchronous_commit = on
 		log_min_messages = warning
+		${ANPR_TEST_PG_CONF:-}
 		CONF
 		cat > "$d/pgctl" <<-SH
 		#!/bin/bash
