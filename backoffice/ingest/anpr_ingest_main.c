@@ -134,6 +134,7 @@ struct req {
 	struct MHD_PostProcessor *pp;
 	uint8_t *buf[IP_COUNT];
 	size_t len[IP_COUNT];
+	size_t cap[IP_COUNT];		/* of buf */
 	size_t got[IP_COUNT];		/* bytes received, kept or not */
 	bool seen[IP_COUNT];
 	size_t total;
@@ -193,10 +194,22 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind,
 			      ingest_part_names[id], limit);
 		return MHD_YES;
 	}
-	if (!r->buf[id]) {
-		r->buf[id] = malloc(limit ? limit : 1);
-		if (!r->buf[id])
+	if (r->len[id] + size > r->cap[id]) {
+		/* grown as the part arrives, not made at its limit at once: an
+		 * 8 MiB buffer per image was an mmap and an munmap per request
+		 * (and the TLB shootdowns of the munmap on every CPU) */
+		size_t cap = r->cap[id] ? r->cap[id] : 65536;
+		uint8_t *b;
+
+		while (cap < r->len[id] + size)
+			cap *= 2;
+		if (cap > limit)
+			cap = limit ? limit : 1;
+		b = realloc(r->buf[id], cap);
+		if (!b)
 			return MHD_NO;	/* out of memory: connection closed */
+		r->buf[id] = b;
+		r->cap[id] = cap;
 	}
 	keep = size;
 	memcpy(r->buf[id] + r->len[id], data, keep);
@@ -231,6 +244,29 @@ static enum MHD_Result answer_error(struct MHD_Connection *c, int status,
 	return answer(c, status, body);
 }
 
+/* What a connection keeps between its requests (MHD's socket context):
+ * the client certificate's verification. Its chain is verified again
+ * after TLS_REVERIFY_S, so that a certificate expiring during a long
+ * keep-alive connection is not used past its date for longer. */
+#define TLS_REVERIFY_S	60
+
+struct tls_conn {
+	time_t verified_at;		/* 0: not yet */
+	char fingerprint[EV_HASH_HEX + 1];
+};
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	(void)cls; (void)c;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		*socket_context = calloc(1, sizeof(struct tls_conn));
+	} else {
+		free(*socket_context);
+		*socket_context = NULL;
+	}
+}
+
 /* The camera of the connection's client certificate: 0, or the status to
  * answer (403: no certificate, not verified, unknown; 503: the store). */
 static int identify(struct MHD_Connection *c, struct req *r, char *why,
@@ -241,10 +277,21 @@ static int identify(struct MHD_Connection *c, struct req *r, char *why,
 	gnutls_session_t s;
 	unsigned int status = 0, n = 0;
 	uint8_t fp[EV_HASH_LEN];
+	struct tls_conn *tc;
 	struct anpr_store *st;
 	char err[512];
 	int rc;
 
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	tc = ci ? ci->socket_context : NULL;
+	if (tc && tc->verified_at && time(NULL) - tc->verified_at < TLS_REVERIFY_S) {
+		/* this TLS session's certificate chain was verified already:
+		 * it cannot change within the session (the register is still
+		 * asked below, for every request: a revocation stops the next
+		 * one) */
+		memcpy(r->fingerprint, tc->fingerprint, sizeof r->fingerprint);
+		goto known;
+	}
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
 	if (!ci || !ci->tls_session) {
 		snprintf(why, whylen, "no TLS session");
@@ -275,6 +322,11 @@ static int identify(struct MHD_Connection *c, struct req *r, char *why,
 	}
 	ev_sha256(peers[0].data, peers[0].size, fp);
 	ev_hex(fp, EV_HASH_LEN, r->fingerprint);
+	if (tc) {
+		memcpy(tc->fingerprint, r->fingerprint, sizeof tc->fingerprint);
+		tc->verified_at = time(NULL);
+	}
+known:
 	st = thread_store(err, sizeof err);
 	if (!st) {
 		snprintf(why, whylen, "database: %s", err);
@@ -419,11 +471,22 @@ static int store_record(struct anpr_store *st, const struct req *r,
 		return 503;
 	}
 	for (int i = IP_PLATE; i <= IP_OVERVIEW; i++) {
+		uint8_t h[32];
+
 		if (!rq->part[i].present)
 			continue;
-		rc = imagestore_put(&cfg.images, day, rq->part[i].data,
-				    rq->part[i].len, rel, sizeof rel, &damaged,
-				    err, sizeof err);
+		/* ingest_check hashed these bytes and found the hash the
+		 * signed record names: named by it without hashing again */
+		if (e->type != EV_READ ||
+		    ev_unhex(e->v[i == IP_PLATE ? EV_F_PLATE_HASH : EV_F_OVERVIEW_HASH],
+			     h, 32) != 0) {
+			snprintf(why, whylen, "record %s: an image the record does "
+				 "not name", e->v[EV_F_RECORD_ID]);
+			return 503;
+		}
+		rc = imagestore_put_hashed(&cfg.images, day, rq->part[i].data,
+					   rq->part[i].len, h, rel, sizeof rel,
+					   &damaged, err, sizeof err);
 		if (rc != 0) {
 			snprintf(why, whylen, "record %s: %s",
 				 e->v[EV_F_RECORD_ID], err);
@@ -1094,6 +1157,7 @@ int main(int argc, char **argv)
 			     MHD_OPTION_THREAD_POOL_SIZE, cfg.threads,
 			     MHD_OPTION_CONNECTION_TIMEOUT, 30u,
 			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+			     MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 			     MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "anpr-ingest: cannot serve HTTPS on %s port "

@@ -208,8 +208,19 @@ int imagestore_put(const struct imagestore *is, const char *area,
 		   const void *data, size_t len, char *rel, size_t relcap,
 		   int *damaged, char *err, size_t errlen)
 {
-	static atomic_uint counter;
 	uint8_t h[EV_HASH_LEN];
+
+	ev_sha256(data, len, h);
+	return imagestore_put_hashed(is, area, data, len, h, rel, relcap, damaged, err,
+				     errlen);
+}
+
+int imagestore_put_hashed(const struct imagestore *is, const char *area,
+			  const void *data, size_t len, const uint8_t h[32],
+			  char *rel, size_t relcap, int *damaged, char *err,
+			  size_t errlen)
+{
+	static atomic_uint counter;
 	char hex[EV_HASH_HEX + 1], name[EV_HASH_HEX + 8], tmp[128], ab[3];
 	char path[256];
 	const char *day = area;
@@ -223,7 +234,6 @@ int imagestore_put(const struct imagestore *is, const char *area,
 			 "YYYY-MM-DD or quarantine/YYYY-MM-DD", area);
 		return IMAGESTORE_EINVAL;
 	}
-	ev_sha256(data, len, h);
 	ev_hex(h, EV_HASH_LEN, hex);
 	snprintf(ab, sizeof ab, "%.2s", hex);
 	snprintf(name, sizeof name, "%s.jpg", hex);

@@ -54,6 +54,14 @@ int imagestore_sweep_temp(struct imagestore *is, time_t older_than,
 int imagestore_put(const struct imagestore *is, const char *area,
 		   const void *data, size_t len, char *rel, size_t relcap,
 		   int *damaged, char *err, size_t errlen);
+/* The same, for data whose SHA-256 h the caller has just computed from
+ * these very bytes (anpr-ingest: the check that they are the images the
+ * signed record names); the file is named by h, so a wrong h would store
+ * bytes under a name that is not their hash. */
+int imagestore_put_hashed(const struct imagestore *is, const char *area,
+			  const void *data, size_t len, const uint8_t h[32],
+			  char *rel, size_t relcap, int *damaged, char *err,
+			  size_t errlen);
 
 #ifdef __cplusplus
 }

@@ -87,6 +87,7 @@ struct anprd_config {
 		char client_key[ANPRD_PATH_MAX + 1];
 		char ca_file[ANPRD_PATH_MAX + 1];
 		int64_t timeout_ms;
+		int connections;	/* records in flight at once */
 	} upload;
 
 	struct {

@@ -174,7 +174,7 @@ int main(int argc, char **argv)
 	const char *config_path = NULL, *state = "/var/lib/anpr/upload";
 	struct anprd_config cfg;
 	struct upload_http_cfg hc;
-	struct upload_http *http;
+	struct upload_window *window;
 	struct skip skips = { 0 }, waiting = { 0 };
 	char err[1024], certbuf[512], keybuf[512];
 	long poll_ms = 2000, max_backoff_ms = 60000, batch_max = 64;
@@ -268,8 +268,8 @@ int main(int argc, char **argv)
 	hc.ca_file = cfg.upload.ca_file[0] ? cfg.upload.ca_file : NULL;
 	hc.camera_id = cfg.camera_id;
 	hc.timeout_ms = (long)cfg.upload.timeout_ms;
-	http = upload_http_new(&hc, err, sizeof(err));
-	if (!http) {
+	window = upload_window_new(&hc, (unsigned)cfg.upload.connections, err, sizeof(err));
+	if (!window) {
 		fprintf(stderr, "anpr-upload: %s: %s\n", config_path, err);
 		return 2;
 	}
@@ -293,6 +293,7 @@ int main(int argc, char **argv)
 	progress_at = mono_ms();
 	while (!stop) {
 		struct upload_item *items;
+		unsigned char *sendable = NULL;
 		uint64_t head;
 		long n = upload_scan(cfg.spool.dir, &items, &head, err, sizeof(err));
 		uint64_t keep_from = n > 0 ? upload_keep_from(items, (size_t)n, head) : 1;
@@ -316,6 +317,20 @@ int main(int argc, char **argv)
 			    difftime(time(NULL), st.st_mtime) > oldest)
 				oldest = difftime(time(NULL), st.st_mtime);
 		}
+		/* what this pass sends: the window's senders run ahead of the
+		 * loop below, which takes their answers in this order */
+		sendable = calloc((size_t)n + 1, 1);
+		for (long i = 0; sendable && i < n; i++)
+			sendable[i] = !skipped(&skips, items[i].seq) &&
+				      !skipped(&waiting, items[i].seq);
+		if (!sendable || upload_window_begin(window, items, sendable, n, err,
+						     sizeof(err)) != 0) {
+			fprintf(stderr, "anpr-upload: %s\n", sendable ? err : "out of memory");
+			free(sendable);
+			free(items);
+			sleep_ms(poll_ms);
+			continue;
+		}
 		for (long i = 0; i < n && !stop; i++) {
 			const struct upload_item *it = &items[i];
 			enum upload_result r;
@@ -328,7 +343,7 @@ int main(int argc, char **argv)
 				skip_del(&waiting, it->seq);
 				r = UPLOAD_ACKED;	/* acknowledged before: commit */
 			} else {
-				r = upload_http_send(http, it, err, sizeof(err));
+				r = upload_window_result(window, i, err, sizeof(err));
 				if (r == UPLOAD_ACKED) {
 					failures = 0;
 					acked++;
@@ -362,6 +377,9 @@ int main(int argc, char **argv)
 			failed = 1;
 			break;	/* back off, then rescan: new hits go first */
 		}
+		/* answers still in flight are dropped: sent again next pass */
+		upload_window_end(window);
+		free(sendable);
 		/* the rest of the group, before back-off, rescan or exit (items
 		 * are freed next) */
 		if (commit(state, batch, &nbatch))
@@ -393,7 +411,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "anpr-upload: giving up: no record acknowledged for %.0f s "
 			"(--give-up-after); last error: %s. Nothing unacknowledged was "
 			"deleted; run again later\n", give_up_ms / 1000.0, last_error);
-	upload_http_free(http);
+	upload_window_free(window);
 	free(skips.seq);
 	free(waiting.seq);
 	free(batch);

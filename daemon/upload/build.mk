@@ -1,7 +1,8 @@
 # anpr-upload: spooled records to the back office over HTTPS (libcurl).
 INCLUDES += -Idaemon/upload
-UPLOAD_SRCS := daemon/upload/upload_spool.c daemon/upload/upload_http.c
-UPLOAD_LDLIBS := -lcurl -lsodium -ljansson
+UPLOAD_SRCS := daemon/upload/upload_spool.c daemon/upload/upload_http.c \
+	daemon/upload/upload_window.c
+UPLOAD_LDLIBS := -lcurl -lsodium -ljansson -lpthread
 $(eval $(call add_lib,anprupload,$(UPLOAD_SRCS)))
 $(eval $(call add_prog,anpr-upload,daemon/upload/anpr_upload_main.c,anprupload anprdcore,$(UPLOAD_LDLIBS) -lsystemd -lm -lpthread))
 

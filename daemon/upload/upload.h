@@ -126,4 +126,38 @@ int upload_ack_ok(const char *body, size_t len, const struct upload_item *it);
  * 500 ms doubling to max_ms, with +-20 % jitter from rnd (0..1). */
 long upload_backoff_ms(unsigned n, long max_ms, double rnd);
 
+/* ---- several records in flight (upload_window.c) ------------------- */
+
+#define UPLOAD_WINDOW_MAX	32	/* [upload] connections, at most */
+
+/*
+ * upload_window_next - the item a free sender takes next, or -1 for none
+ * yet (pure; exposed for tests): the first sendable item from taken on,
+ * if it is less than k items after cursor (the item the caller waits
+ * for), no key rotation before it is unanswered, it is a rotation only
+ * when it is the cursor itself, and no hit before it is unanswered
+ * unless it is a hit too. items are in the order of
+ * upload_order (rotations first).
+ */
+long upload_window_next(const struct upload_item *items, const unsigned char *sendable,
+			long n, long taken, long cursor, unsigned k);
+
+struct upload_window;
+
+/* k senders, each with a connection of its own (upload_http_new). */
+struct upload_window *upload_window_new(const struct upload_http_cfg *cfg, unsigned k,
+					char *err, size_t errlen);
+/* Start a pass over n items (sendable[i]: send it; else it is not sent
+ * and its result is never asked for). items and sendable must live until
+ * upload_window_end. */
+int upload_window_begin(struct upload_window *w, const struct upload_item *items,
+			const unsigned char *sendable, long n, char *err, size_t errlen);
+/* The answer for sendable item i, waiting for it; the caller asks for
+ * them in increasing i. */
+enum upload_result upload_window_result(struct upload_window *w, long i, char *err,
+					size_t errlen);
+/* End the pass: answers not asked for are dropped (sent again later). */
+void upload_window_end(struct upload_window *w);
+void upload_window_free(struct upload_window *w);
+
 #endif

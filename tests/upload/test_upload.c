@@ -55,6 +55,45 @@ static void rotations_before_hits(void **state)
 		assert_int_equal(v[i].seq, want[i]);
 }
 
+/* Several in flight (upload_window_next): at most k ahead of the record
+ * the caller waits for, records not sent this pass passed over, a key
+ * rotation alone, and no other record while a hit is unanswered. */
+static void window_runs_ahead_within_its_rules(void **state)
+{
+	/* after upload_order: rotations 1, 2; hits 3, 4; others 5..9 */
+	struct upload_item v[9] = { item(1, 0), item(2, 0), item(3, 1), item(4, 1),
+				    item(5, 0), item(6, 0), item(7, 0), item(8, 0),
+				    item(9, 0) };
+	unsigned char send[9] = { 1, 1, 1, 1, 1, 0, 1, 1, 1 };
+
+	(void)state;
+	v[0].rotation = v[1].rotation = 1;
+	/* the first rotation, alone; the second only once it is the cursor */
+	assert_int_equal(upload_window_next(v, send, 9, 0, 0, 4), 0);
+	assert_int_equal(upload_window_next(v, send, 9, 1, 0, 4), -1);
+	assert_int_equal(upload_window_next(v, send, 9, 1, 1, 4), 1);
+	/* nothing after a rotation before its answer */
+	assert_int_equal(upload_window_next(v, send, 9, 2, 1, 4), -1);
+	/* the hits together; the first other record waits for the last hit */
+	assert_int_equal(upload_window_next(v, send, 9, 2, 2, 4), 2);
+	assert_int_equal(upload_window_next(v, send, 9, 3, 2, 4), 3);
+	assert_int_equal(upload_window_next(v, send, 9, 4, 2, 4), -1);
+	assert_int_equal(upload_window_next(v, send, 9, 4, 3, 4), -1);
+	assert_int_equal(upload_window_next(v, send, 9, 4, 4, 4), 4);
+	/* 5 (index 5) is not sent this pass: passed over */
+	assert_int_equal(upload_window_next(v, send, 9, 5, 4, 4), 6);
+	assert_int_equal(upload_window_next(v, send, 9, 7, 4, 4), 7);
+	assert_int_equal(upload_window_next(v, send, 9, 8, 4, 4), -1);	/* k = 4 ahead */
+	assert_int_equal(upload_window_next(v, send, 9, 8, 5, 4), 8);
+	assert_int_equal(upload_window_next(v, send, 9, 9, 6, 4), -1);	/* all taken */
+	/* one at a time: k = 1 */
+	assert_int_equal(upload_window_next(v, send, 9, 7, 6, 1), -1);
+	assert_int_equal(upload_window_next(v, send, 9, 7, 7, 1), 7);
+	/* nothing left to send after the last taken */
+	send[8] = 0;
+	assert_int_equal(upload_window_next(v, send, 9, 8, 8, 4), -1);
+}
+
 static void acknowledgement_must_name_the_record(void **state)
 {
 	struct upload_item it = item(12, 0);
@@ -326,6 +365,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(hits_first_then_oldest),
 		cmocka_unit_test(rotations_before_hits),
+		cmocka_unit_test(window_runs_ahead_within_its_rules),
 		cmocka_unit_test(acknowledgement_must_name_the_record),
 		cmocka_unit_test(only_the_exact_acknowledgement_counts),
 		cmocka_unit_test(backoff_doubles_to_the_cap_with_jitter),
