@@ -34,6 +34,7 @@
 #include "anprstore.h"
 #include "evidence.h"
 #include "imagestore.h"
+#include "ingest_commit.h"
 #include "ingest_check.h"
 #include "ingest_health.h"
 
@@ -45,6 +46,7 @@ static struct {
 	struct imagestore images;
 	size_t image_max;
 	unsigned threads;
+	unsigned committers;	/* group-commit threads (ingest_commit.c) */
 } cfg;
 
 /* What was answered since the start, for the health report: counted
@@ -374,20 +376,6 @@ static int lk_keys(void *ctx, const char *cam, struct anpr_camera_key *k,
 	return rc;
 }
 
-static int lk_chain(void *ctx, const char *chain, uint64_t seq, bool *held,
-		    uint8_t sha[32], uint8_t prev[32], char *err,
-		    size_t errlen)
-{
-	int rc = anpr_store_chain_record(ctx, chain, seq, held, sha, prev, err,
-					 errlen);
-
-	if (rc == ANPR_STORE_ENOENT) {
-		*held = false;
-		return 0;
-	}
-	return rc;
-}
-
 /* -------------------------------------------------------- the outcome */
 
 static void utc_day(char day[11])
@@ -549,7 +537,8 @@ static int store_record(struct anpr_store *st, const struct req *r,
 			return 503;
 		}
 	}
-	rc = anpr_store_record_put(st, &s, err, sizeof err);
+	/* with the others queued meanwhile, in one transaction */
+	rc = ingest_commit_put(&s, err, sizeof err);
 	if (rc == ANPR_STORE_EEXIST)
 		return 1;		/* another upload of it won the race */
 #ifdef ANPR_STORE_ECHAIN	/* the store's extension of anprstore.h */
@@ -561,7 +550,7 @@ static int store_record(struct anpr_store *st, const struct req *r,
 	}
 #endif
 	if (rc != 0) {
-		thread_store_failed();
+		/* the committer's connection failed, not this thread's */
 		snprintf(why, whylen, "record %s: database: %s", s.record_id,
 			 err);
 		return 503;
@@ -573,7 +562,9 @@ static enum MHD_Result finish(struct MHD_Connection *c, struct req *r)
 {
 	struct ingest_request rq;
 	struct ingest_verdict *v;
-	struct ingest_lookup lk = { NULL, lk_held, lk_keys, lk_chain };
+	/* no chain lookups: the store checks the links and a checkpoint's
+	 * Merkle root under the chain's lock, one query each (ECHAIN, 409) */
+	struct ingest_lookup lk = { NULL, lk_held, lk_keys, NULL };
 	struct anpr_store *st;
 	char err[768], why[1200], body[512], idsafe[160];
 	const char *record_id;
@@ -639,9 +630,8 @@ static enum MHD_Result finish(struct MHD_Connection *c, struct req *r)
 		}
 		ingest_ack_json(v->rec.v[EV_F_RECORD_ID], v->sha256_hex, body,
 				sizeof body);
-		ilog("stored camera %s record %s (%s%s)", r->camera_id,
-		     record_id, ev_type_names[v->rec.type],
-		     v->link_verified ? ", linked" : ", link pending");
+		ilog("stored camera %s record %s (%s)", r->camera_id,
+		     record_id, ev_type_names[v->rec.type]);
 		COUNT(stored);
 		ret = answer(c, 201, body);
 		break;
@@ -965,7 +955,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: anpr-ingest --cert PEM --key PEM --client-ca PEM "
 		"--db CONNINFO --images DIR\n"
 		"                   [--listen ADDR] [--port N] [--port-file F] "
-		"[--threads N] [--max-image BYTES]\n"
+		"[--threads N] [--committers N] [--max-image BYTES]\n"
 		"                   [--health-file F] [--health-interval DURATION] "
 		"[--gap-alarm DURATION]\n");
 }
@@ -999,6 +989,7 @@ int main(int argc, char **argv)
 		{ "images", 1, NULL, 'i' }, { "listen", 1, NULL, 'l' },
 		{ "port", 1, NULL, 'p' }, { "port-file", 1, NULL, 'P' },
 		{ "threads", 1, NULL, 't' }, { "max-image", 1, NULL, 'm' },
+		{ "committers", 1, NULL, 'C' },
 		{ "health-file", 1, NULL, 'H' },
 		{ "health-interval", 1, NULL, 'I' },
 		{ "gap-alarm", 1, NULL, 'G' },
@@ -1016,6 +1007,7 @@ int main(int argc, char **argv)
 	int o, sig;
 
 	cfg.threads = 4;
+	cfg.committers = 2;
 	cfg.image_max = 8u << 20;
 	cfg.conninfo = getenv("ANPR_INGEST_DB");
 	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -1042,6 +1034,14 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			cfg.threads = (unsigned)ull;
+			break;
+		case 'C':
+			if (!parse_size(optarg, 1, 16, &ull)) {
+				fprintf(stderr, "anpr-ingest: --committers '%s': "
+					"not a number from 1 to 16\n", optarg);
+				return 2;
+			}
+			cfg.committers = (unsigned)ull;
 			break;
 		case 'm':
 			if (!parse_size(optarg, 1024, 256ull << 20, &ull)) {
@@ -1140,6 +1140,15 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	{
+		char cerr[256];
+
+		if (ingest_commit_start(cfg.conninfo, cfg.committers, cerr,
+					sizeof cerr) != 0) {
+			fprintf(stderr, "anpr-ingest: %s\n", cerr);
+			return 1;
+		}
+	}
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
 			     MHD_USE_TLS | MHD_USE_ERROR_LOG |
 			     (((struct sockaddr *)&ss)->sa_family == AF_INET6
@@ -1160,6 +1169,7 @@ int main(int argc, char **argv)
 			     MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 			     MHD_OPTION_END);
 	if (!d) {
+		ingest_commit_stop();
 		fprintf(stderr, "anpr-ingest: cannot serve HTTPS on %s port "
 			"%llu (address in use, or the certificate, key or CA "
 			"refused by GnuTLS)\n", listen_addr, port);
@@ -1180,6 +1190,7 @@ int main(int argc, char **argv)
 				fprintf(stderr, "anpr-ingest: %s: %s\n",
 					port_file, strerror(errno));
 				MHD_stop_daemon(d);
+				ingest_commit_stop();
 				return 1;
 			}
 		}
@@ -1188,6 +1199,7 @@ int main(int argc, char **argv)
 	}
 	if (health_start() != 0) {
 		MHD_stop_daemon(d);
+		ingest_commit_stop();
 		return 1;
 	}
 	sd_notify(0, "READY=1");
@@ -1199,6 +1211,7 @@ int main(int argc, char **argv)
 	ilog("stopping (signal %d)", sig);
 	health_stop();
 	MHD_stop_daemon(d);
+	ingest_commit_stop();	/* after the requests: none is left waiting */
 	imagestore_close(&cfg.images);
 	free(cert);
 	free(ca);

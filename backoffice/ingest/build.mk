@@ -1,7 +1,8 @@
 # backoffice/ingest: anpr-ingest, the back office's receiving daemon (issue
 # 17, docs/backoffice.md). libanpringest is its pure checks and the image
 # store; the daemon adds libmicrohttpd (HTTPS, client certificates) and the
-# store (libanprstore, backoffice/store). tests/ingest/build.mk includes
+# store (libanprstore, backoffice/store) and its group commit
+# (ingest_commit.c). tests/ingest/build.mk includes
 # this file; the guard makes a second inclusion harmless.
 ifndef INGEST_BUILD_MK
 INGEST_BUILD_MK := 1
@@ -17,7 +18,7 @@ LINT_DIRS += backoffice/ingest
 ifneq ($(wildcard backoffice/store/build.mk),)
 include backoffice/store/build.mk
 INGEST_LDLIBS := $(ANPRSTORE_LDLIBS) -lmicrohttpd -lgnutls -lsystemd -ljansson -lpthread
-$(eval $(call add_prog,anpr-ingest,backoffice/ingest/anpr_ingest_main.c,anpringest $(ANPRSTORE_LIBS),$(INGEST_LDLIBS)))
+$(eval $(call add_prog,anpr-ingest,backoffice/ingest/anpr_ingest_main.c backoffice/ingest/ingest_commit.c,anpringest $(ANPRSTORE_LIBS),$(INGEST_LDLIBS)))
 
 .PHONY: install-ingest
 install-ingest: $(BUILD)/bin/anpr-ingest

@@ -72,6 +72,13 @@ struct ingest_lookup {
 	int (*camera_keys)(void *ctx, const char *camera_id,
 			   struct anpr_camera_key *keys, size_t cap,
 			   size_t *n, char *err, size_t errlen);
+	/* NULL: the links to the neighbours and a checkpoint's Merkle root
+	 * are left to the store, which checks both again under the chain's
+	 * lock in any case (anpr_store_record_put: one query each, where
+	 * these lookups cost one statement per neighbour and one per record
+	 * a checkpoint covers); anpr-ingest does so. A chain's first record
+	 * must still have a zero prev_hash, and a checkpoint's range and
+	 * count still agree, whatever is given. */
 	int (*chain_record)(void *ctx, const char *chain_id, uint64_t seq,
 			    bool *held, uint8_t sha256[32],
 			    uint8_t prev_hash[32], char *err, size_t errlen);

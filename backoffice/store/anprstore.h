@@ -197,6 +197,18 @@ int anpr_store_record_put(struct anpr_store *st,
 			  const struct anpr_stored_record *r, char *err,
 			  size_t errlen);
 
+/* Several records put at once (group commit): each ends exactly as
+ * anpr_store_record_put would have left it, in the order given, its
+ * outcome in rc[i] (0, or ANPR_STORE_E*) with words in the errcap bytes
+ * at err + i * errcap. They are put in one transaction, one commit and
+ * one WAL flush for all; if any of them fails, that transaction is rolled
+ * back and each is put again in a transaction of its own (so one bad
+ * record costs the others nothing but time). Returns 0, or EIO when the
+ * database could not be reached (every rc[i] says so too). */
+int anpr_store_records_put(struct anpr_store *st,
+			   const struct anpr_stored_record *const *r, size_t n,
+			   int *rc, char *err, size_t errcap);
+
 /* ---------------------------------------------------------- quarantine */
 
 struct anpr_quarantined {

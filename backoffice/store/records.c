@@ -598,15 +598,145 @@ static int holdings(struct put *u, int64_t contiguous_to)
 
 #undef X
 
+/* The steps of one put inside the caller's transaction (after the day's
+ * partition was made): 0, or the first step's error. */
+static int put_steps(struct put *u)
+{
+	const char *link = NULL;
+	int64_t contiguous_to = 0;
+	int rc;
+
+	rc = lock_chain(u, &contiguous_to);
+	if (!rc)
+		rc = links(u, &link);
+	if (!rc)
+		rc = insert_rows(u, link);
+	if (!rc)
+		rc = checkpoints(u);
+	if (!rc)
+		rc = holdings(u, contiguous_to);
+	return rc;
+}
+
+static int ensure_day(struct anpr_store *st, int64_t day, const char *what,
+		      char *err, size_t errlen)
+{
+	struct sparams p;
+	PGresult *res;
+	int rc = 0;
+
+	if (st_day_known(st, day))
+		return 0;
+	sp_init(&p);
+	sp_i64(&p, day);
+	res = st_exec_ps(st, what, "SELECT anpr.day_partition(date '1970-01-01' + $1::int)",
+			 &p, &rc, err, errlen);
+	if (!res)
+		return rc;
+	PQclear(res);
+	return 0;
+}
+
+#define BATCH_MAX 256
+
+int anpr_store_records_put(struct anpr_store *st,
+			   const struct anpr_stored_record *const *r, size_t n,
+			   int *rc, char *err, size_t errcap)
+{
+	struct put u[BATCH_MAX];
+	char what[64], berr[512];
+	int brc = 0;
+	size_t i, valid = 0, failed = n;
+
+	if (n > BATCH_MAX) {
+		for (i = 0; i < n; i++) {
+			rc[i] = ANPR_STORE_EINVAL;
+			st_err(err + i * errcap, errcap, "a batch of %zu records: "
+			       "at most %d at once", n, BATCH_MAX);
+		}
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		u[i] = (struct put){ .st = st, .r = r[i], .err = err + i * errcap,
+				     .errlen = errcap };
+		u[i].err[0] = '\0';
+		rc[i] = put_check(&u[i]);
+		valid += rc[i] == 0;
+	}
+	if (valid == 0)
+		return 0;
+	if (valid == 1)
+		goto one_by_one;
+	snprintf(what, sizeof what, "a group of %zu records", valid);
+	brc = st_ready(st, berr, sizeof berr);
+	if (!brc)
+		brc = st_begin(st, what, berr, sizeof berr);
+	if (brc)
+		goto unreachable;
+	/* every day's partition first, before any chain's row lock (as in
+	 * anpr_store_record_put) */
+	for (i = 0; i < n && !brc; i++) {
+		if (rc[i] != 0)
+			continue;
+		brc = ensure_day(st, u[i].day, what, u[i].err, errcap);
+		if (brc)
+			failed = i;
+	}
+	for (i = 0; i < n && !brc; i++) {
+		if (rc[i] != 0)
+			continue;
+		brc = put_steps(&u[i]);
+		if (brc)
+			failed = i;
+	}
+	if (brc) {
+		st_rollback(st);
+		st_days_forget(st);
+		if (PQstatus(st->pg) != CONNECTION_OK) {
+			snprintf(berr, sizeof berr, "%s", failed < n ? u[failed].err
+							: "database connection lost");
+			goto unreachable;
+		}
+		goto one_by_one;	/* rc[failed] is found again below */
+	}
+	brc = st_commit(st, what, berr, sizeof berr);
+	if (brc) {
+		/* perhaps committed (connection lost at COMMIT): each is put
+		 * again on its own, and one stored finds EEXIST */
+		st_days_forget(st);
+		if (PQstatus(st->pg) != CONNECTION_OK && st_ready(st, berr, sizeof berr))
+			goto unreachable;
+		goto one_by_one;
+	}
+	for (i = 0; i < n; i++)
+		if (rc[i] == 0)
+			st_day_note(st, u[i].day);
+	return 0;
+one_by_one:
+	brc = 0;
+	for (i = 0; i < n; i++) {
+		if (rc[i] != 0)
+			continue;
+		rc[i] = anpr_store_record_put(st, r[i], u[i].err, errcap);
+		if (rc[i] == ANPR_STORE_EIO && PQstatus(st->pg) != CONNECTION_OK)
+			brc = ANPR_STORE_EIO;
+	}
+	return brc;
+unreachable:
+	for (i = 0; i < n; i++) {
+		if (rc[i] != 0)
+			continue;
+		rc[i] = ANPR_STORE_EIO;
+		snprintf(u[i].err, errcap, "%s", berr);
+	}
+	return ANPR_STORE_EIO;
+}
+
 int anpr_store_record_put(struct anpr_store *st,
 			  const struct anpr_stored_record *r, char *err,
 			  size_t errlen)
 {
 	struct put u = { .st = st, .r = r, .err = err, .errlen = errlen };
-	struct sparams p;
-	PGresult *res;
-	const char *link = NULL;
-	int64_t contiguous_to = 0;
 	char what[96];
 	int rc;
 
@@ -623,24 +753,9 @@ int anpr_store_record_put(struct anpr_store *st,
 	/* the day's partition first, before any row lock: making it waits for
 	 * the inserts of others into anpr.records to end (its ATTACH lock),
 	 * and must not do so while holding a chain they wait for */
-	if (!st_day_known(st, u.day)) {
-		sp_init(&p);
-		sp_i64(&p, u.day);
-		res = st_exec_ps(st, what, "SELECT anpr.day_partition(date '1970-01-01' + $1::int)",
-				 &p, &rc, err, errlen);
-		if (!res)
-			goto fail;
-		PQclear(res);
-	}
-	rc = lock_chain(&u, &contiguous_to);
+	rc = ensure_day(st, u.day, what, err, errlen);
 	if (!rc)
-		rc = links(&u, &link);
-	if (!rc)
-		rc = insert_rows(&u, link);
-	if (!rc)
-		rc = checkpoints(&u);
-	if (!rc)
-		rc = holdings(&u, contiguous_to);
+		rc = put_steps(&u);
 	if (rc)
 		goto fail;
 	rc = st_commit(st, what, err, errlen);

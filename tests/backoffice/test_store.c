@@ -427,6 +427,60 @@ static void test_out_of_order(void **state)
 	free(c);
 }
 
+/* A group (anpr_store_records_put): out of order within the group, a copy
+ * of one of them and a record whose link is broken: each ends as a put of
+ * its own would have left it, the good ones stored. */
+static void test_group(void **state)
+{
+	struct trec *c, x;
+	const struct anpr_stored_record *g[6];
+	int rc[6];
+	char errs[6][512];
+	uint8_t bad[32];
+	struct anpr_chain_holding h;
+
+	(void)state;
+	camera("CAM-G");
+	c = chain_make("CAM-G", "00000000000000C7", 5, now_us());
+	/* all good, out of order: one transaction */
+	g[0] = &c[1].s; g[1] = &c[0].s; g[2] = &c[2].s;
+	assert_int_equal(anpr_store_records_put(ingest, g, 3, rc, &errs[0][0],
+						sizeof errs[0]), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(rc[i], 0);
+	assert_string_equal(link_of(c[0].id), "verified");
+	assert_string_equal(link_of(c[1].id), "verified");
+	assert_string_equal(link_of(c[2].id), "verified");
+	/* a held one again, a broken link, a new one twice, a malformed one */
+	memset(bad, 0x55, sizeof bad);
+	trec_make(&x, "CAM-G", "00000000000000C7", 5, bad, now_us());
+	g[0] = &c[3].s; g[1] = &c[1].s; g[2] = &x.s; g[3] = &c[3].s;
+	g[4] = &c[4].s;
+	{
+		struct anpr_stored_record m = c[4].s;
+
+		m.record_id = "not a token";
+		g[5] = &m;
+		assert_int_equal(anpr_store_records_put(ingest, g, 6, rc, &errs[0][0],
+							sizeof errs[0]), 0);
+	}
+	assert_int_equal(rc[0], 0);
+	assert_int_equal(rc[1], ANPR_STORE_EEXIST);
+	assert_int_equal(rc[2], ANPR_STORE_ECHAIN);	/* seq 5, another prev_hash */
+	assert_non_null(strstr(errs[2], "prev_hash"));
+	assert_int_equal(rc[3], ANPR_STORE_EEXIST);	/* stored just before */
+	/* the real seq 5 came after the broken one was refused */
+	if (rc[4] != 0)
+		fail_msg("%d %s", rc[4], errs[4]);
+	assert_int_equal(rc[5], ANPR_STORE_EINVAL);
+	assert_int_equal(anpr_store_chain_holding(ingest, "00000000000000C7", &h, err,
+						  sizeof err), 0);
+	assert_int_equal(h.held, 5);
+	assert_int_equal(h.contiguous_to, 5);
+	assert_string_equal(link_of(c[4].id), "verified");
+	free(c);
+}
+
 static void test_gaps(void **state)
 {
 	struct trec *c;
@@ -701,6 +755,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_partitions),
 		cmocka_unit_test(test_checkpoint),
 		cmocka_unit_test(test_quarantine),
+		cmocka_unit_test(test_group),
 		cmocka_unit_test(test_concurrent),
 		cmocka_unit_test(test_crash),
 	};

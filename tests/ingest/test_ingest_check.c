@@ -563,6 +563,45 @@ static void test_checkpoint(void **state)
 	ev_chain_free(&c);
 }
 
+/* Without chain lookups (anpr-ingest: the store checks links and Merkle
+ * roots under the chain's lock), what the held records would refuse
+ * passes to the store; what needs no lookup is still refused. */
+static void test_links_left_to_the_store(void **state)
+{
+	static const struct ingest_lookup no_chain = { NULL, f_held, f_keys, NULL };
+	struct ev_chain c, c2;
+	struct sealed_read r[3], alt;
+	struct ev_sealed cp;
+	char cpid[80];
+	struct ingest_request rq;
+
+	(void)state;
+	init_chain(&c, "CAM-A", &ka, "9999999999999999");
+	for (int i = 0; i < 3; i++)
+		seal_read(&c, &r[i], false);
+	init_chain(&c2, "CAM-A", &ka, "9999999999999999");
+	seal_read(&c2, &alt, false);
+	hold(&alt.s, alt.id);		/* another record 1 */
+	request(&rq, "CAM-A", &r[1].s, r[1].id);
+	ingest_check(&rq, &no_chain, &v);
+	assert_int_equal(v.outcome, INGEST_OK);
+	assert_false(v.link_verified);
+	/* a checkpoint over records held with other hashes: the store's */
+	seal_other(&c, EV_CHECKPOINT, NULL, &cp, cpid);
+	request(&rq, "CAM-A", &cp, cpid);
+	ingest_check(&rq, &no_chain, &v);
+	assert_int_equal(v.outcome, INGEST_OK);
+	/* a chain's first record (zero prev_hash) is linked without a lookup */
+	memset(&db.held, 0, sizeof db.held);
+	db.nheld = 0;
+	request(&rq, "CAM-A", &r[0].s, r[0].id);
+	ingest_check(&rq, &no_chain, &v);
+	assert_int_equal(v.outcome, INGEST_OK);
+	assert_true(v.link_verified);
+	ev_chain_free(&c);
+	ev_chain_free(&c2);
+}
+
 static void test_key_rotation(void **state)
 {
 	struct ev_chain c;
@@ -712,6 +751,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_read_accepted_and_linked, setup),
+		cmocka_unit_test_setup(test_links_left_to_the_store, setup),
 		cmocka_unit_test_setup(test_duplicate_and_conflict, setup),
 		cmocka_unit_test_setup(test_malformed_requests, setup),
 		cmocka_unit_test_setup(test_sha256_mismatch, setup),

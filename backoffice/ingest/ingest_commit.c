@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ingest_commit.c - group commit: anpr-ingest's request threads hand their
+ * checked records to a few committer threads, each of which puts whatever
+ * has queued up meanwhile in one transaction (anpr_store_records_put) and
+ * then answers every waiting thread (docs/backoffice.md, "What limits
+ * ingest").
+ *
+ * Why: one transaction per record cost a commit, a WAL flush and the
+ * chain's row lock held across both, per record; with several records of
+ * one camera in flight at once (anpr-upload's [upload] connections) their
+ * puts queued on that lock one flush at a time. A committer takes the
+ * lock once per group and flushes once per group. Nothing is answered
+ * before its group committed: the acknowledgement still follows the
+ * durable commit.
+ *
+ * A chain always goes to the same committer (by a hash of its id), so two
+ * committers never wait for each other's chain locks.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "anprstore.h"
+#include "ingest_commit.h"
+
+#define GROUP_MAX	64	/* records per transaction, at most */
+
+struct job {
+	const struct anpr_stored_record *r;
+	int rc;
+	char err[INGEST_COMMIT_ERR];
+	int done;
+	struct job *next;
+};
+
+struct committer {
+	pthread_mutex_t mu;		/* guards the queue, the jobs' done and
+					   results, stop */
+	pthread_cond_t queued;		/* a job queued, or stop */
+	pthread_cond_t answered;	/* a group's jobs are done */
+	struct job *head, *tail;
+	int stop;
+	pthread_t thread;
+	struct anpr_store *st;		/* the committer's own connection;
+					   only its thread uses it */
+};
+
+static struct {
+	char *conninfo;
+	unsigned n;
+	struct committer *c;
+} g;
+
+static unsigned shard(const char *chain_id)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	for (const unsigned char *p = (const unsigned char *)chain_id; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h % g.n;
+}
+
+static void put_group(struct committer *c, struct job **jobs, size_t n)
+{
+	const struct anpr_stored_record *r[GROUP_MAX];
+	int rc[GROUP_MAX];
+	char err[GROUP_MAX][INGEST_COMMIT_ERR];
+	char oerr[INGEST_COMMIT_ERR];
+
+	for (size_t i = 0; i < n; i++)
+		r[i] = jobs[i]->r;
+	if (!c->st && anpr_store_open(&c->st, g.conninfo, oerr, sizeof oerr) != 0) {
+		for (size_t i = 0; i < n; i++) {
+			rc[i] = ANPR_STORE_EIO;
+			snprintf(err[i], sizeof err[i], "%s", oerr);
+		}
+	} else if (anpr_store_records_put(c->st, r, n, rc, &err[0][0], sizeof err[0]) ==
+		   ANPR_STORE_EIO) {
+		/* made again for the next group (PostgreSQL restarted) */
+		anpr_store_close(c->st);
+		c->st = NULL;
+	}
+	pthread_mutex_lock(&c->mu);
+	for (size_t i = 0; i < n; i++) {
+		jobs[i]->rc = rc[i];
+		memcpy(jobs[i]->err, err[i], sizeof jobs[i]->err);
+		jobs[i]->done = 1;
+	}
+	pthread_cond_broadcast(&c->answered);
+	pthread_mutex_unlock(&c->mu);
+}
+
+static void *committer_main(void *p)
+{
+	struct committer *c = p;
+	struct job *jobs[GROUP_MAX];
+
+	pthread_mutex_lock(&c->mu);
+	for (;;) {
+		size_t n = 0;
+
+		while (!c->stop && !c->head)
+			pthread_cond_wait(&c->queued, &c->mu);
+		if (!c->head)
+			break;		/* stopping, and nothing is waiting */
+		while (c->head && n < GROUP_MAX) {
+			jobs[n++] = c->head;
+			c->head = c->head->next;
+		}
+		if (!c->head)
+			c->tail = NULL;
+		pthread_mutex_unlock(&c->mu);
+		put_group(c, jobs, n);
+		pthread_mutex_lock(&c->mu);
+	}
+	pthread_mutex_unlock(&c->mu);
+	anpr_store_close(c->st);
+	c->st = NULL;
+	return NULL;
+}
+
+int ingest_commit_start(const char *conninfo, unsigned n, char *err, size_t errlen)
+{
+	if (n < 1 || n > 16) {
+		snprintf(err, errlen, "committers: %u is not 1 to 16", n);
+		return -1;
+	}
+	g.conninfo = strdup(conninfo);
+	g.c = calloc(n, sizeof(*g.c));
+	if (!g.conninfo || !g.c) {
+		snprintf(err, errlen, "out of memory");
+		free(g.conninfo);
+		free(g.c);
+		return -1;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		struct committer *c = &g.c[i];
+
+		pthread_mutex_init(&c->mu, NULL);
+		pthread_cond_init(&c->queued, NULL);
+		pthread_cond_init(&c->answered, NULL);
+		if (pthread_create(&c->thread, NULL, committer_main, c) != 0) {
+			snprintf(err, errlen, "cannot start a committer thread");
+			g.n = i;
+			ingest_commit_stop();
+			return -1;
+		}
+		g.n = i + 1;
+	}
+	return 0;
+}
+
+int ingest_commit_put(const struct anpr_stored_record *r, char *err, size_t errlen)
+{
+	struct committer *c = &g.c[shard(r->chain_id)];
+	struct job job = { .r = r };
+
+	pthread_mutex_lock(&c->mu);
+	if (c->tail)
+		c->tail->next = &job;
+	else
+		c->head = &job;
+	c->tail = &job;
+	pthread_cond_signal(&c->queued);
+	while (!job.done)
+		pthread_cond_wait(&c->answered, &c->mu);
+	pthread_mutex_unlock(&c->mu);
+	snprintf(err, errlen, "%s", job.err);
+	return job.rc;
+}
+
+void ingest_commit_stop(void)
+{
+	for (unsigned i = 0; i < g.n; i++) {
+		struct committer *c = &g.c[i];
+
+		pthread_mutex_lock(&c->mu);
+		c->stop = 1;
+		pthread_cond_signal(&c->queued);
+		pthread_mutex_unlock(&c->mu);
+		pthread_join(c->thread, NULL);
+		pthread_mutex_destroy(&c->mu);
+		pthread_cond_destroy(&c->queued);
+		pthread_cond_destroy(&c->answered);
+	}
+	free(g.c);
+	free(g.conninfo);
+	memset(&g, 0, sizeof g);
+}
