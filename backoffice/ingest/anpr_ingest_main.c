@@ -130,6 +130,8 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* ------------------------------------------------------------ requests */
 
+#define KEYS_MAX 32	/* as many as ingest_check asks for */
+
 struct req {
 	char camera_id[33];
 	char fingerprint[EV_HASH_HEX + 1];
@@ -141,6 +143,10 @@ struct req {
 	bool seen[IP_COUNT];
 	size_t total;
 	char malformed[256];
+	/* the camera's keys, read with the certificate's register entry */
+	bool keys_known;
+	size_t nkeys;
+	struct anpr_camera_key keys[KEYS_MAX];
 };
 
 static void req_free(struct req *r)
@@ -334,8 +340,12 @@ known:
 		snprintf(why, whylen, "database: %s", err);
 		return 503;
 	}
-	rc = anpr_store_cert_camera(st, r->fingerprint, (int64_t)time(NULL),
-				    r->camera_id, err, sizeof err);
+	/* the register's answer and the camera's keys in one statement:
+	 * ingest_check takes the keys from here (lk_keys) */
+	rc = anpr_store_cert_camera_keys(st, r->fingerprint, (int64_t)time(NULL),
+					 r->camera_id, r->keys, KEYS_MAX,
+					 &r->nkeys, err, sizeof err);
+	r->keys_known = rc == 0;
 	if (rc == ANPR_STORE_ENOENT) {
 		snprintf(why, whylen, "certificate %s is not an active camera "
 			 "certificate: %s", r->fingerprint, err);
@@ -352,10 +362,18 @@ known:
 
 /* ------------------------------------------- lookups for ingest_check */
 
+/* What the lookups see: the thread's store, and the request (whose
+ * camera's keys were read with its certificate). */
+struct lookup_ctx {
+	struct anpr_store *st;
+	const struct req *r;
+};
+
 static int lk_held(void *ctx, const char *id, struct anpr_held *h, char *err,
 		   size_t errlen)
 {
-	int rc = anpr_store_record_held(ctx, id, h, err, errlen);
+	const struct lookup_ctx *x = ctx;
+	int rc = anpr_store_record_held(x->st, id, h, err, errlen);
 
 	if (rc == ANPR_STORE_ENOENT) {
 		memset(h, 0, sizeof *h);
@@ -367,8 +385,15 @@ static int lk_held(void *ctx, const char *id, struct anpr_held *h, char *err,
 static int lk_keys(void *ctx, const char *cam, struct anpr_camera_key *k,
 		   size_t cap, size_t *n, char *err, size_t errlen)
 {
-	int rc = anpr_store_camera_keys(ctx, cam, k, cap, n, err, errlen);
+	const struct lookup_ctx *x = ctx;
+	int rc;
 
+	if (x->r->keys_known && strcmp(cam, x->r->camera_id) == 0) {
+		*n = x->r->nkeys < cap ? x->r->nkeys : cap;
+		memcpy(k, x->r->keys, *n * sizeof *k);
+		return 0;
+	}
+	rc = anpr_store_camera_keys(x->st, cam, k, cap, n, err, errlen);
 	if (rc == ANPR_STORE_ENOENT) {
 		*n = 0;
 		return 0;
@@ -565,6 +590,7 @@ static enum MHD_Result finish(struct MHD_Connection *c, struct req *r)
 	/* no chain lookups: the store checks the links and a checkpoint's
 	 * Merkle root under the chain's lock, one query each (ECHAIN, 409) */
 	struct ingest_lookup lk = { NULL, lk_held, lk_keys, NULL };
+	struct lookup_ctx lctx;
 	struct anpr_store *st;
 	char err[768], why[1200], body[512], idsafe[160];
 	const char *record_id;
@@ -592,7 +618,8 @@ static enum MHD_Result finish(struct MHD_Connection *c, struct req *r)
 		COUNT(unavailable);
 		return answer_error(c, 503, "unavailable", "out of memory");
 	}
-	lk.ctx = st;
+	lctx = (struct lookup_ctx){ st, r };
+	lk.ctx = &lctx;
 	ingest_check(&rq, &lk, v);
 	ev_safe_text(idsafe, sizeof idsafe,
 		     v->parsed ? v->rec.v[EV_F_RECORD_ID]

@@ -119,6 +119,12 @@ int anpr_store_cert_revoke(struct anpr_store *st, const char *fingerprint,
 int anpr_store_cert_camera(struct anpr_store *st, const char *fingerprint,
 			   int64_t now_unix, char camera_id[33], char *err,
 			   size_t errlen);
+/* The same, and the camera's keys (as anpr_store_camera_keys, up to cap)
+ * read in the same statement: anpr-ingest's one lookup per request. */
+int anpr_store_cert_camera_keys(struct anpr_store *st, const char *fingerprint,
+				int64_t now_unix, char camera_id[33],
+				struct anpr_camera_key *keys, size_t cap,
+				size_t *n, char *err, size_t errlen);
 
 /* ------------------------------------------------------------ holdings */
 

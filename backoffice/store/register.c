@@ -391,11 +391,23 @@ int anpr_store_cert_camera(struct anpr_store *st, const char *fingerprint,
 			   int64_t now_unix, char camera_id[33], char *err,
 			   size_t errlen)
 {
+	size_t n;
+
+	return anpr_store_cert_camera_keys(st, fingerprint, now_unix, camera_id,
+					   NULL, 0, &n, err, errlen);
+}
+
+int anpr_store_cert_camera_keys(struct anpr_store *st, const char *fingerprint,
+				int64_t now_unix, char camera_id[33],
+				struct anpr_camera_key *keys, size_t cap,
+				size_t *n, char *err, size_t errlen)
+{
 	struct sparams p;
 	PGresult *r;
-	int rc;
+	int rc, rows;
 
 	camera_id[0] = '\0';
+	*n = 0;
 	CHECK_FPR(fingerprint);
 	rc = st_ready(st, err, errlen);
 	if (rc)
@@ -403,15 +415,20 @@ int anpr_store_cert_camera(struct anpr_store *st, const char *fingerprint,
 	sp_init(&p);
 	sp_text(&p, fingerprint);
 	sp_i64(&p, now_unix);
+	/* one row per key of the camera (one with NULL key columns if it has
+	 * none): the register's answer and the keys in one statement */
 	r = st_exec_ps(st, "looking up a certificate",
 		    "SELECT k.camera_id, k.revoked_at IS NOT NULL, "
-		    "k.not_after <= to_timestamp($2::bigint), c.retired_at IS NOT NULL "
+		    "k.not_after <= to_timestamp($2::bigint), c.retired_at IS NOT NULL, "
+		    "ck.key_id, ck.public_key, ck.revoked_at IS NOT NULL "
 		    "FROM anpr.camera_certs k JOIN anpr.cameras c USING (camera_id) "
-		    "WHERE k.fingerprint_sha256 = $1",
+		    "LEFT JOIN anpr.camera_keys ck ON ck.camera_id = k.camera_id "
+		    "WHERE k.fingerprint_sha256 = $1 ORDER BY ck.added_at, ck.key_id",
 		    &p, &rc, err, errlen);
 	if (!r)
 		return rc;
-	if (PQntuples(r) != 1) {
+	rows = PQntuples(r);
+	if (rows < 1) {
 		st_err(err, errlen, "certificate %.16s...: not registered",
 		       fingerprint);
 		rc = ANPR_STORE_ENOENT;
@@ -429,6 +446,18 @@ int anpr_store_cert_camera(struct anpr_store *st, const char *fingerprint,
 		rc = ANPR_STORE_ENOENT;
 	} else {
 		snprintf(camera_id, 33, "%s", PQgetvalue(r, 0, 0));
+		for (int i = 0; keys && i < rows && *n < cap; i++) {
+			if (PQgetisnull(r, i, 4))
+				continue;
+			memset(&keys[*n], 0, sizeof keys[*n]);
+			snprintf(keys[*n].key_id, sizeof keys[*n].key_id, "%s",
+				 PQgetvalue(r, i, 4));
+			snprintf(keys[*n].public_key_b64,
+				 sizeof keys[*n].public_key_b64, "%s",
+				 PQgetvalue(r, i, 5));
+			keys[*n].revoked = PQgetvalue(r, i, 6)[0] == 't';
+			(*n)++;
+		}
 	}
 	PQclear(r);
 	return rc;
