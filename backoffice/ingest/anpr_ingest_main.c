@@ -1033,7 +1033,7 @@ int main(int argc, char **argv)
 	sigset_t sigs;
 	int o, sig;
 
-	cfg.threads = 4;
+	cfg.threads = 16;
 	cfg.committers = 2;
 	cfg.image_max = 8u << 20;
 	cfg.conninfo = getenv("ANPR_INGEST_DB");
