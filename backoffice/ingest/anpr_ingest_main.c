@@ -47,7 +47,14 @@ static struct {
 	size_t image_max;
 	unsigned threads;
 	unsigned committers;	/* group-commit threads (ingest_commit.c) */
+	bool image_group_sync;	/* --image-sync group: one syncfs a group */
 } cfg;
+
+/* The committers' hook: the group's images durable (--image-sync group). */
+static int sync_images(void *ctx, char *err, size_t errlen)
+{
+	return imagestore_sync(ctx, err, errlen) != 0 ? -1 : 0;
+}
 
 /* What was answered since the start, for the health report: counted
  * where each answer is decided (relaxed atomics: totals, not an order). */
@@ -498,8 +505,9 @@ static int store_record(struct anpr_store *st, const struct req *r,
 			return 503;
 		}
 		rc = imagestore_put_hashed(&cfg.images, day, rq->part[i].data,
-					   rq->part[i].len, h, rel, sizeof rel,
-					   &damaged, err, sizeof err);
+					   rq->part[i].len, h,
+					   cfg.image_group_sync ? IMAGESTORE_DEFER_SYNC : 0,
+					   rel, sizeof rel, &damaged, err, sizeof err);
 		if (rc != 0) {
 			snprintf(why, whylen, "record %s: %s",
 				 e->v[EV_F_RECORD_ID], err);
@@ -982,7 +990,8 @@ static void usage(FILE *f)
 	fprintf(f, "usage: anpr-ingest --cert PEM --key PEM --client-ca PEM "
 		"--db CONNINFO --images DIR\n"
 		"                   [--listen ADDR] [--port N] [--port-file F] "
-		"[--threads N] [--committers N] [--max-image BYTES]\n"
+		"[--threads N] [--committers N] [--image-sync group|file]\n"
+		"                   [--max-image BYTES]\n"
 		"                   [--health-file F] [--health-interval DURATION] "
 		"[--gap-alarm DURATION]\n");
 }
@@ -1016,7 +1025,7 @@ int main(int argc, char **argv)
 		{ "images", 1, NULL, 'i' }, { "listen", 1, NULL, 'l' },
 		{ "port", 1, NULL, 'p' }, { "port-file", 1, NULL, 'P' },
 		{ "threads", 1, NULL, 't' }, { "max-image", 1, NULL, 'm' },
-		{ "committers", 1, NULL, 'C' },
+		{ "committers", 1, NULL, 'C' }, { "image-sync", 1, NULL, 'Y' },
 		{ "health-file", 1, NULL, 'H' },
 		{ "health-interval", 1, NULL, 'I' },
 		{ "gap-alarm", 1, NULL, 'G' },
@@ -1035,6 +1044,7 @@ int main(int argc, char **argv)
 
 	cfg.threads = 16;
 	cfg.committers = 2;
+	cfg.image_group_sync = true;
 	cfg.image_max = 8u << 20;
 	cfg.conninfo = getenv("ANPR_INGEST_DB");
 	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -1069,6 +1079,17 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			cfg.committers = (unsigned)ull;
+			break;
+		case 'Y':
+			if (strcmp(optarg, "group") == 0) {
+				cfg.image_group_sync = true;
+			} else if (strcmp(optarg, "file") == 0) {
+				cfg.image_group_sync = false;
+			} else {
+				fprintf(stderr, "anpr-ingest: --image-sync '%s': "
+					"not group or file\n", optarg);
+				return 2;
+			}
 			break;
 		case 'm':
 			if (!parse_size(optarg, 1024, 256ull << 20, &ull)) {
@@ -1170,8 +1191,9 @@ int main(int argc, char **argv)
 	{
 		char cerr[256];
 
-		if (ingest_commit_start(cfg.conninfo, cfg.committers, cerr,
-					sizeof cerr) != 0) {
+		if (ingest_commit_start(cfg.conninfo, cfg.committers,
+					cfg.image_group_sync ? sync_images : NULL,
+					&cfg.images, cerr, sizeof cerr) != 0) {
 			fprintf(stderr, "anpr-ingest: %s\n", cerr);
 			return 1;
 		}

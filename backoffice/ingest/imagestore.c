@@ -125,13 +125,13 @@ static bool is_day(const char *s)
 
 /* Open (making it if needed) the directory name under parent. A directory
  * made here is only durable once its parent is synced: done at once. */
-static int subdir(int parent, const char *name, const char *path, char *err,
-		  size_t errlen)
+static int subdir(int parent, const char *name, const char *path, bool sync,
+		  char *err, size_t errlen)
 {
 	int fd;
 
 	if (mkdirat(parent, name, 0755) == 0) {
-		if (fsync(parent) != 0) {
+		if (sync && fsync(parent) != 0) {
 			int e = errno;
 
 			snprintf(err, errlen, "image store: sync of the "
@@ -211,15 +211,28 @@ int imagestore_put(const struct imagestore *is, const char *area,
 	uint8_t h[EV_HASH_LEN];
 
 	ev_sha256(data, len, h);
-	return imagestore_put_hashed(is, area, data, len, h, rel, relcap, damaged, err,
-				     errlen);
+	return imagestore_put_hashed(is, area, data, len, h, 0, rel, relcap, damaged,
+				     err, errlen);
+}
+
+int imagestore_sync(const struct imagestore *is, char *err, size_t errlen)
+{
+	if (syncfs(is->rootfd) != 0) {
+		int e = errno;
+
+		snprintf(err, errlen, "image store %s: sync of its file system: %s",
+			 is->root, strerror(e));
+		return io_code(e);
+	}
+	return 0;
 }
 
 int imagestore_put_hashed(const struct imagestore *is, const char *area,
 			  const void *data, size_t len, const uint8_t h[32],
-			  char *rel, size_t relcap, int *damaged, char *err,
-			  size_t errlen)
+			  unsigned flags, char *rel, size_t relcap, int *damaged,
+			  char *err, size_t errlen)
 {
+	bool sync = !(flags & IMAGESTORE_DEFER_SYNC);
 	static atomic_uint counter;
 	char hex[EV_HASH_HEX + 1], name[EV_HASH_HEX + 8], tmp[128], ab[3];
 	char path[256];
@@ -242,18 +255,18 @@ int imagestore_put_hashed(const struct imagestore *is, const char *area,
 	/* root / [quarantine /] day / ab */
 	dir = is->rootfd;
 	if (day != area) {
-		fds[nfd] = subdir(dir, "quarantine", "quarantine", err, errlen);
+		fds[nfd] = subdir(dir, "quarantine", "quarantine", sync, err, errlen);
 		if (fds[nfd] < 0)
 			return fds[nfd];
 		dir = fds[nfd++];
 	}
-	fds[nfd] = subdir(dir, day, area, err, errlen);
+	fds[nfd] = subdir(dir, day, area, sync, err, errlen);
 	if (fds[nfd] < 0) {
 		rc = fds[nfd];
 		goto out;
 	}
 	dir = fds[nfd++];
-	fds[nfd] = subdir(dir, ab, path, err, errlen);
+	fds[nfd] = subdir(dir, ab, path, sync, err, errlen);
 	if (fds[nfd] < 0) {
 		rc = fds[nfd];
 		goto out;
@@ -264,7 +277,7 @@ int imagestore_put_hashed(const struct imagestore *is, const char *area,
 		if (same_bytes(dir, name, data, len)) {
 			/* a put that crashed after its rename may not have
 			 * synced the directory: sync it now */
-			if (fsync(dir) != 0) {
+			if (sync && fsync(dir) != 0) {
 				e = errno;
 				snprintf(err, errlen, "image store: sync of "
 					 "the directory of %s: %s", path,
@@ -298,7 +311,7 @@ int imagestore_put_hashed(const struct imagestore *is, const char *area,
 		rc = io_code(e);
 		goto out;
 	}
-	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+	if (write_all(fd, data, len) != 0 || (sync && fsync(fd) != 0)) {
 		e = errno;
 		snprintf(err, errlen, "image store: cannot write %s (%zu "
 			 "bytes): %s", path, len, strerror(e));
@@ -321,7 +334,7 @@ int imagestore_put_hashed(const struct imagestore *is, const char *area,
 		rc = io_code(e);
 		goto fail_tmp;
 	}
-	if (fsync(dir) != 0) {
+	if (sync && fsync(dir) != 0) {
 		e = errno;
 		snprintf(err, errlen, "image store: sync of the directory of "
 			 "%s: %s", path, strerror(e));

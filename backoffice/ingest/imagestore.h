@@ -8,7 +8,8 @@
  *
  * A file is durable when imagestore_put returns 0: written to a temporary
  * file beside its name, fsync'd, renamed into place, and the directory
- * fsync'd (with every directory made for it). A file of that name already
+ * fsync'd (with every directory made for it); or, put with
+ * IMAGESTORE_DEFER_SYNC, once imagestore_sync returned 0 after it. A file of that name already
  * there is left, once its size and SHA-256 show it has these bytes.
  */
 #ifndef ANPR_IMAGESTORE_H
@@ -60,8 +61,21 @@ int imagestore_put(const struct imagestore *is, const char *area,
  * bytes under a name that is not their hash. */
 int imagestore_put_hashed(const struct imagestore *is, const char *area,
 			  const void *data, size_t len, const uint8_t h[32],
-			  char *rel, size_t relcap, int *damaged, char *err,
-			  size_t errlen);
+			  unsigned flags, char *rel, size_t relcap, int *damaged,
+			  char *err, size_t errlen);
+/* flags: IMAGESTORE_DEFER_SYNC: written and renamed into place but not
+ * synced (no fsync of the file, its directory or a directory made for
+ * it): durable only once imagestore_sync returned 0 after it. anpr-ingest
+ * syncs once per group of records before their commit. */
+#define IMAGESTORE_DEFER_SYNC	1u
+
+/* Make everything written to the image store's file system so far
+ * durable (syncfs(2): one flush for all the files and directories of a
+ * group, where each file's and directory's own fsync is a flush each; it
+ * also writes out whatever else is dirty on that file system, so the
+ * store is best a file system of its own). 0, or IMAGESTORE_EIO/ENOSPC
+ * with err (a write-back error since the last call). */
+int imagestore_sync(const struct imagestore *is, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

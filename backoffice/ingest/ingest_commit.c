@@ -16,6 +16,10 @@
  *
  * A chain always goes to the same committer (by a hash of its id), so two
  * committers never wait for each other's chain locks.
+ *
+ * The images: put by the request threads without a sync of their own
+ * (IMAGESTORE_DEFER_SYNC, anpr-ingest --image-sync group), made durable by
+ * the committer's one imagestore_sync before the group's transaction.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -49,6 +53,8 @@ struct committer {
 
 static struct {
 	char *conninfo;
+	ingest_before_commit before;
+	void *before_ctx;
 	unsigned n;
 	struct committer *c;
 } g;
@@ -71,7 +77,9 @@ static void put_group(struct committer *c, struct job **jobs, size_t n)
 
 	for (size_t i = 0; i < n; i++)
 		r[i] = jobs[i]->r;
-	if (!c->st && anpr_store_open(&c->st, g.conninfo, oerr, sizeof oerr) != 0) {
+	/* the group's images durable before any of its records commits */
+	if ((g.before && g.before(g.before_ctx, oerr, sizeof oerr) != 0) ||
+	    (!c->st && anpr_store_open(&c->st, g.conninfo, oerr, sizeof oerr) != 0)) {
 		for (size_t i = 0; i < n; i++) {
 			rc[i] = ANPR_STORE_EIO;
 			snprintf(err[i], sizeof err[i], "%s", oerr);
@@ -121,12 +129,15 @@ static void *committer_main(void *p)
 	return NULL;
 }
 
-int ingest_commit_start(const char *conninfo, unsigned n, char *err, size_t errlen)
+int ingest_commit_start(const char *conninfo, unsigned n, ingest_before_commit before,
+			void *before_ctx, char *err, size_t errlen)
 {
 	if (n < 1 || n > 16) {
 		snprintf(err, errlen, "committers: %u is not 1 to 16", n);
 		return -1;
 	}
+	g.before = before;
+	g.before_ctx = before_ctx;
 	g.conninfo = strdup(conninfo);
 	g.c = calloc(n, sizeof(*g.c));
 	if (!g.conninfo || !g.c) {

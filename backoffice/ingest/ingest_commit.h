@@ -13,7 +13,13 @@
 
 /* n committer threads, each with its own connection to conninfo (made on
  * first use, made again after a failure). 0, or -1 with err. */
-int ingest_commit_start(const char *conninfo, unsigned n, char *err, size_t errlen);
+/* before_commit (NULL: none) runs in the committer before each group's
+ * transaction (anpr-ingest: the image store's sync, for images put with
+ * IMAGESTORE_DEFER_SYNC); if it fails (not 0, err filled in) the group is
+ * not put and every record of it gets ANPR_STORE_EIO with those words. */
+typedef int (*ingest_before_commit)(void *ctx, char *err, size_t errlen);
+int ingest_commit_start(const char *conninfo, unsigned n, ingest_before_commit before,
+			void *before_ctx, char *err, size_t errlen);
 /* Put r with whatever else is queued for its committer; returns once the
  * group it went in was committed (or failed): anpr_store_record_put's
  * outcome for r, err filled in when not 0. r must live until then. */

@@ -17,7 +17,8 @@ pg_start || { nok "pg_start"; tap_done; exit 1; }
 A() { "$db" --db "$ANPR_TEST_PG" "$@" >"$t/out" 2>"$t/err"; }
 has() { grep -q -- "$1" "$t/$2"; }
 
-check "migrate applies 4" bash -c "$(declare -f A); db=$db t=$t; A migrate --sql backoffice/sql && grep -q '4 migrations applied' $t/out"
+nmig=$(find backoffice/sql -name '[0-9][0-9][0-9][0-9]_*.sql' | wc -l)
+check "migrate applies $nmig" bash -c "$(declare -f A); db=$db t=$t; A migrate --sql backoffice/sql && grep -q '$nmig migrations applied' $t/out"
 A migrate --sql backoffice/sql
 check "migrate again applies none" has "0 migrations applied" out
 A migrate --sql /nonexistent

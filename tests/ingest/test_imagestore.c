@@ -106,6 +106,40 @@ static void test_put_names_and_bytes(void **state)
 	rm_tree(root);
 }
 
+/* Put without a sync of its own (anpr-ingest --image-sync group): the
+ * same file, named by the hash given; made durable by imagestore_sync. */
+static void test_deferred_sync(void **state)
+{
+	char *root = tmpdir(), rel[256], path[600], hex[65];
+	uint8_t data[3000], h[32], got[32];
+	struct imagestore is;
+	int damaged;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof data; i++)
+		data[i] = (uint8_t)(i * 7 + 3);
+	ev_sha256(data, sizeof data, h);
+	ev_hex(h, 32, hex);
+	assert_int_equal(imagestore_open(&is, root, err, sizeof err), 0);
+	assert_int_equal(imagestore_put_hashed(&is, "2026-12-06", data, sizeof data, h,
+					       IMAGESTORE_DEFER_SYNC, rel, sizeof rel,
+					       &damaged, err, sizeof err), 0);
+	snprintf(path, sizeof path, "2026-12-06/%.2s/%s.jpg", hex, hex);
+	assert_string_equal(rel, path);
+	assert_int_equal(imagestore_sync(&is, err, sizeof err), 0);
+	snprintf(path, sizeof path, "%s/%s", root, rel);
+	assert_int_equal(ev_sha256_file(path, got, err, sizeof err), 0);
+	assert_memory_equal(got, h, 32);
+	/* a second put of it finds it there; no temporary file is left */
+	assert_int_equal(imagestore_put_hashed(&is, "2026-12-06", data, sizeof data, h,
+					       IMAGESTORE_DEFER_SYNC, rel, sizeof rel,
+					       &damaged, err, sizeof err), 0);
+	assert_int_equal(damaged, 0);
+	assert_int_equal(count_files(root), 1);
+	imagestore_close(&is);
+	rm_tree(root);
+}
+
 static void test_damaged_file_replaced(void **state)
 {
 	char *root = tmpdir(), rel[256], path[600];
@@ -272,6 +306,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_put_names_and_bytes),
+		cmocka_unit_test(test_deferred_sync),
 		cmocka_unit_test(test_damaged_file_replaced),
 		cmocka_unit_test(test_bad_area_and_links),
 		cmocka_unit_test(test_full_disk),
