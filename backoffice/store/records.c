@@ -210,18 +210,32 @@ static int lock_chain(struct put *u, int64_t *contiguous_to)
 	PGresult *res;
 	int rcv = 0, *rc = &rcv;
 
-	/* one statement: made if new, else "updated" to itself (a column no
-	 * index holds, so a HOT update), which locks the row as SELECT ...
-	 * FOR UPDATE did, and either way returns it */
+	/* a known chain: one statement, a row lock and no new row version
+	 * (an "update to itself" made one per record, and a group's puts to
+	 * one chain then walked a chain of versions); a new one: made, then
+	 * locked */
 	sp_init(&p);
 	sp_text(&p, u->r->chain_id);
-	sp_text(&p, u->r->camera_id);
-	res = X("record chain",
-		"INSERT INTO anpr.chains (chain_id, camera_id) VALUES ($1, $2) "
-		"ON CONFLICT (chain_id) DO UPDATE SET last_seq = anpr.chains.last_seq "
-		"RETURNING camera_id, contiguous_to", &p);
+	res = X("record chain", "SELECT camera_id, contiguous_to FROM anpr.chains "
+				"WHERE chain_id = $1 FOR UPDATE", &p);
 	if (!res)
 		goto fail;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		sp_text(&p, u->r->camera_id);
+		res = X("record chain",
+			"INSERT INTO anpr.chains (chain_id, camera_id) VALUES ($1, $2) "
+			"ON CONFLICT (chain_id) DO NOTHING", &p);
+		if (!res)
+			goto fail;
+		PQclear(res);
+		sp_init(&p);
+		sp_text(&p, u->r->chain_id);
+		res = X("record chain", "SELECT camera_id, contiguous_to FROM anpr.chains "
+					"WHERE chain_id = $1 FOR UPDATE", &p);
+		if (!res)
+			goto fail;
+	}
 	if (strcmp(PQgetvalue(res, 0, 0), u->r->camera_id) != 0) {
 		st_err(u->err, u->errlen, "record %s: chain %s belongs to camera %s",
 		       u->r->record_id, u->r->chain_id, PQgetvalue(res, 0, 0));
