@@ -11,7 +11,10 @@
  * not its subdirectories) or "-" (one image on standard input, named "-"
  * in the output).
  * Plain output: one line per image, "FILE: TEXT (confidence, region) ...",
- * best plate first. With --json, one object per image per line:
+ * best plate first: in the reader's rank order (docs/reader.md, ranking),
+ * which is anprd's; the rank adds to the confidence what makes a reading
+ * plate-like, so a less confident reading may come first. With --json,
+ * one object per image per line:
  *   {"file":..., "ms":..., "plates":[{"text":..., "confidence":...,
  *    "region":..., "format":..., "reader":"chars"|"line",
  *    "box":[x,y,w,h]}]}

@@ -108,7 +108,9 @@ struct anpr_plate {
 
 /**
  * struct anpr_read - the result of one anpr_reader_read call.
- * @nplates: plates found, best first.
+ * @nplates: plates found, best first: by the reader's rank (rank.c,
+ *	docs/reader.md), which adds to the confidence what makes a reading
+ *	plate-like; not by @confidence alone.
  * @plates: the plates.
  * @ns: time spent in the call (clock of the config).
  * @candidates: plate candidates examined (diagnostics).
