@@ -124,7 +124,7 @@ struct upload_window *upload_window_new(const struct upload_http_cfg *cfg, unsig
 	if (!w)
 		goto oom;
 	w->k = k;
-	w->http = calloc(k, sizeof(*w->http));
+	w->http = calloc(k, sizeof(struct upload_http *));
 	w->threads = calloc(k, sizeof(*w->threads));
 	w->args = calloc(k, sizeof(*w->args));
 	if (!w->http || !w->threads || !w->args)
