@@ -17,6 +17,15 @@ const char *const policy_purpose_names[POLICY_PURPOSES] = {
 	[POLICY_COUNTER_TERRORISM] = "counter-terrorism",
 };
 
+const char *const policy_verdict_names[] = {
+	[POLICY_ALLOWED] = "allowed",
+	[POLICY_WRONG_PURPOSE] = "wrong-purpose",
+	[POLICY_NEEDS_AUTHORISATION] = "needs-authorisation",
+	[POLICY_AUTHORISATION_NOT_IN_FORCE] = "authorisation-not-in-force",
+	[POLICY_AUTHORISATION_OUT_OF_SCOPE] = "authorisation-out-of-scope",
+	[POLICY_DUE_FOR_DELETION] = "due-for-deletion",
+};
+
 static const struct policy_tier default_tiers[] = {
 	{ 1, 0, 90,
 	  BIT(POLICY_ROLE_RELEVANT) | BIT(POLICY_SERIOUS_CRIME) |

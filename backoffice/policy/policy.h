@@ -70,6 +70,10 @@ enum policy_verdict {
 	POLICY_DUE_FOR_DELETION,	/* older than the last tier */
 };
 
+/* The verdicts' names, as anpr.policy_decide (0006_access_policy.sql)
+ * returns them. */
+extern const char *const policy_verdict_names[];
+
 struct policy_decision {
 	enum policy_verdict verdict;
 	int tier;			/* 1.., or 0 when due for deletion */

@@ -4,8 +4,8 @@ include backoffice/store/build.mk
 include backoffice/tools/build.mk
 include backoffice/policy/build.mk
 # the access tiers at their bounds, and their calendar against PostgreSQL's
-$(call aobj_of,tests/backoffice/test_policy.c): CFLAGS += $(PQ_CFLAGS)
-$(eval $(call add_test,backoffice_policy,tests/backoffice/test_policy.c,anprpolicy,-lpq))
+$(call aobj_of,tests/backoffice/test_policy.c): CFLAGS += $(PQ_CFLAGS) -DSQLDIR='"backoffice/sql"'
+$(eval $(call add_test,backoffice_policy,tests/backoffice/test_policy.c,anprpolicy $(ANPRSTORE_LIBS),$(ANPRSTORE_LDLIBS) -lm))
 $(eval $(call add_suite,unit,backoffice-pg-harness,tests/backoffice/pg-harness.sh))
 # anprstore against a private PostgreSQL: the test re-runs itself under
 # tests/lib/with-pg (make check runs it from the top of the tree)

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 #include <libpq-fe.h>
 
+#include "anprstore.h"
 #include "policy.h"
 
 #define S 1000000LL			/* microseconds per second */
@@ -203,6 +204,124 @@ static void test_same_as_postgresql(void **state)
 	assert_int_equal(mismatches, 0);
 }
 
+/* The database's decision (anpr.policy_decide, 0006_access_policy.sql)
+ * and the C module's, for every purpose and state of authorisation, a
+ * microsecond either side of every tier's bound, for reads at month ends,
+ * a leap day and either side of midnight. */
+static void test_sql_decides_alike(void **state)
+{
+	static const int64_t reads[] = {
+		1767830399900000LL,	/* 2026-01-07 23:59:59.9 */
+		1767830400100000LL,	/* 2026-01-08 00:00:00.1 */
+		1832767200000000LL,	/* 2028-01-29 14:00: its tier 3 begins
+					   after authorisation 1's revocation */
+		1838030400000000LL,	/* 2028-03-30 12:00 */
+		1835438400000000LL,	/* 2028-02-29 12:00, a leap day */
+	};
+	struct anpr_store *st;
+	PGconn *pg;
+	char err[512], sql[512];
+	int applied, mismatches = 0, n = 0;
+	int64_t auth_id[4];
+
+	(void)state;
+	assert_int_equal(anpr_store_open(&st, getenv("ANPR_TEST_PG"), err, sizeof err), 0);
+	if (anpr_store_migrate(st, SQLDIR, &applied, err, sizeof err) != 0)
+		fail_msg("%s", err);
+	anpr_store_close(st);
+	pg = PQconnectdb(getenv("ANPR_TEST_PG"));
+	assert_int_equal(PQstatus(pg), CONNECTION_OK);
+	/* authorisations: major crime in force over 2026-2031; the same
+	 * revoked from 2029-01-14 14:00; not yet in force (from 2031);
+	 * counter terrorism (times as in the C structures below) */
+	{
+		static const char *const ins[4] = {
+			"('Det Supt A Example', 'major-crime', '{AB12CDE}', NULL, "
+			"'2026-01-01Z', '2031-01-01Z', NULL)",
+			"('Det Supt A Example', 'major-crime', NULL, 'OP-KESTREL', "
+			"'2026-01-01Z', '2031-01-01Z', '2029-01-14T14:00:00Z')",
+			"('Det Supt A Example', 'major-crime', NULL, 'OP-KESTREL', "
+			"'2031-01-01Z', '2032-01-01Z', NULL)",
+			"('Det Supt B Example', 'counter-terrorism', NULL, 'OP-HERON', "
+			"'2026-01-01Z', '2031-01-01Z', NULL)",
+		};
+		for (int i = 0; i < 4; i++) {
+			PGresult *r;
+
+			snprintf(sql, sizeof sql, "INSERT INTO anpr.authorisations (officer, "
+				 "purpose, scope_vrm_keys, scope_case, valid_from, expires_at, "
+				 "revoked_at) VALUES %s RETURNING id", ins[i]);
+			r = PQexec(pg, sql);
+			if (PQresultStatus(r) != PGRES_TUPLES_OK)
+				fail_msg("%s", PQresultErrorMessage(r));
+			auth_id[i] = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+			PQclear(r);
+		}
+	}
+	for (size_t ri = 0; ri < sizeof reads / sizeof reads[0]; ri++) {
+		int64_t rd = reads[ri], bounds[3];
+
+		bounds[0] = policy_age_bound_us(rd, 0, 90);
+		bounds[1] = policy_age_bound_us(rd, 12, 0);
+		bounds[2] = policy_age_bound_us(rd, 24, 0);
+		for (int b = 0; b < 3; b++)
+		for (int e = -1; e <= 0; e++)
+		for (int p = 0; p < POLICY_PURPOSES; p++)
+		for (int a = -1; a < 4; a++)
+		for (int cover = 0; cover <= 1; cover++) {
+			int64_t now = bounds[b] + e;
+			struct policy_authorisation au;
+			struct policy_decision d;
+			PGresult *r;
+			char vals[5][32];
+			const char *v[5];
+
+			if (a >= 0) {
+				static const int64_t from[4] = { 1767225600000000LL,
+					1767225600000000LL, 1924992000000000LL,
+					1767225600000000LL };
+				static const int64_t to[4] = { 1924992000000000LL,
+					1924992000000000LL, 1956528000000000LL,
+					1924992000000000LL };
+				static const int64_t rev[4] = { 0, 1863093600000000LL, 0, 0 };
+				static const enum policy_purpose pp[4] = {
+					POLICY_MAJOR_CRIME, POLICY_MAJOR_CRIME,
+					POLICY_MAJOR_CRIME, POLICY_COUNTER_TERRORISM };
+
+				au = (struct policy_authorisation){ pp[a], from[a], to[a],
+								    rev[a], cover };
+			}
+			policy_decide(&policy_default, (enum policy_purpose)p,
+				      a >= 0 ? &au : NULL, rd, now, &d);
+			snprintf(vals[0], 32, "%s", policy_purpose_names[p]);
+			snprintf(vals[1], 32, "%lld", a >= 0 ? (long long)auth_id[a] : 0LL);
+			snprintf(vals[2], 32, "%s", cover ? "t" : "f");
+			snprintf(vals[3], 32, "%lld", (long long)rd);
+			snprintf(vals[4], 32, "%lld", (long long)now);
+			for (int i = 0; i < 5; i++)
+				v[i] = vals[i];
+			if (a < 0)
+				v[1] = NULL;
+			r = PQexecParams(pg, "SELECT anpr.policy_decide($1, $2::bigint, $3::bool, "
+					 "timestamptz 'epoch' + $4::bigint * interval '1 microsecond', "
+					 "timestamptz 'epoch' + $5::bigint * interval '1 microsecond')",
+					 5, NULL, v, NULL, NULL, 0);
+			if (PQresultStatus(r) != PGRES_TUPLES_OK)
+				fail_msg("%s", PQresultErrorMessage(r));
+			n++;
+			if (strcmp(PQgetvalue(r, 0, 0), policy_verdict_names[d.verdict]) != 0 &&
+			    mismatches++ < 5)
+				print_error("read %lld now %lld %s auth %d cover %d: SQL %s, C %s\n",
+					    (long long)rd, (long long)now, vals[0], a, cover,
+					    PQgetvalue(r, 0, 0), policy_verdict_names[d.verdict]);
+			PQclear(r);
+		}
+	}
+	PQfinish(pg);
+	assert_int_equal(n, 5 * 3 * 2 * 4 * 5 * 2);
+	assert_int_equal(mismatches, 0);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +330,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_leap_days_and_midnight),
 		cmocka_unit_test(test_purpose_names),
 		cmocka_unit_test(test_same_as_postgresql),
+		cmocka_unit_test(test_sql_decides_alike),
 	};
 
 	(void)argc;
