@@ -14,6 +14,9 @@ $(eval $(call add_test,backoffice_store,tests/backoffice/test_store.c,$(ANPRSTOR
 # anpr-db's command line, a real key and real certificates
 SUITE_PREREQS += $(BUILD)/bin/anpr-db $(BUILD)/bin/anpr-keygen
 $(eval $(call add_suite,unit,backoffice-anpr-db,tests/backoffice/anpr-db.sh $(BUILD)))
+# the access policy through the database: anpr.search_reads as people in
+# each group role, what a direct SELECT gets, the audit chain (issue 20)
+$(eval $(call add_suite,unit,backoffice-access,tests/backoffice/access.sh $(BUILD)))
 # anpr-query: records sent by the real anpr-upload to the real anpr-ingest
 # (ingest_setup from tests/ingest registers the cameras), then searched
 # and exported; the bundles checked with anpr-verify and minisign

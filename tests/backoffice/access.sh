@@ -1,0 +1,116 @@
+#!/bin/bash
+# The access policy through the database (issue 20, docs/access.md): a
+# private PostgreSQL (tests/lib/pg.sh), the migrations, reads of every age
+# (10 days, 100 days, 13 months, 25 months), people as login roles in the
+# group roles, and anpr.search_reads called as each of them: what comes
+# back and what is withheld, by purpose and authorisation; what a direct
+# SELECT gets; and the audit entry of every call, hash-chained.
+#   tests/backoffice/access.sh BUILD
+set -u
+cd "$(dirname "$0")/../.."
+build=${1:-build}
+. tests/lib/tap.sh
+. tests/lib/pg.sh
+t=$(mktemp -d /tmp/anpr-access-XXXXXX)
+trap 'pg_stop; rm -rf "$t"' EXIT
+pg_start || { nok "pg_start"; tap_done; exit 1; }
+base="host=127.0.0.1 port=$ANPR_TEST_PG_PORT dbname=anpr"
+O() { psql -X -At -v ON_ERROR_STOP=1 -d "$ANPR_TEST_PG" -c "$1" 2>&1; }	# the owner
+S() { psql -X -At -v ON_ERROR_STOP=1 -d "$ANPR_TEST_PG_SUPER dbname=anpr" -c "$1" 2>&1; }
+as() { local who=$1; shift; psql -X -At -F '|' -v ON_ERROR_STOP=1 -d "$base user=$who" -c "$1" 2>&1; }
+
+"$build/bin/anpr-db" --db "$ANPR_TEST_PG" migrate --sql backoffice/sql > /dev/null ||
+	{ nok "migrations"; tap_done; exit 1; }
+psql -X -q -v ON_ERROR_STOP=1 -d "$ANPR_TEST_PG_SUPER" > /dev/null <<'SQL' || { nok "roles"; tap_done; exit 1; }
+CREATE ROLE pc_smith LOGIN IN ROLE anpr_analyst;
+CREATE ROLE dc_jones LOGIN IN ROLE anpr_analyst, anpr_location;
+CREATE ROLE dpo_brown LOGIN IN ROLE anpr_auditor;
+SQL
+# one camera at a site; the mark AB12CDE read 10 days, 100 days, 13 months
+# and 25 months ago, and another mark 10 days ago
+O "INSERT INTO anpr.cameras (camera_id, kind, site_id, site_lat, site_lon)
+   VALUES ('CAM-1', 'fixed', 'SITE-NORTH', 52.1, -1.5)" > /dev/null
+k=0	# (n is tap.sh's)
+for age in '10 days' '100 days' '13 months' '25 months' 'x'; do
+	k=$((k + 1))
+	vrm=AB12CDE; [ "$age" = x ] && { vrm=XY99ZZZ; age='10 days'; }
+	O "INSERT INTO anpr.record_index (record_id, camera_id, chain_id, chain_seq, type,
+	   capture_day, sha256, prev_hash, time_utc, vrm, vrm_key, confidence, site_id, sig_ok)
+	   SELECT 'CAM-1-00000000000000A1-$k', 'CAM-1', '00000000000000A1', $k, 'read',
+	   (now() - interval '$age')::date, sha256('$k'), sha256('p$k'), now() - interval '$age',
+	   '$vrm', '$vrm', 0.95, 'SITE-NORTH', true" > /dev/null || nok "insert read $k"
+done
+Q() {	# Q WHO PURPOSE CASE [AUTH]: the search for AB12CDE
+	as "$1" "SELECT coalesce(record_id, ''), coalesce(site_id, ''), coalesce(tier::text, ''),
+		coalesce(withheld_reason, ''), coalesce(withheld_count::text, ''), coalesce(needs, '')
+		FROM anpr.search_reads('AB12CDE', NULL, NULL, NULL, NULL, '$2', '$3', ${4:-NULL})"
+}
+Q pc_smith role-relevant INC-1001 > "$t/q1"
+check "role-relevant: only the read under 90 days comes back" \
+	test "$(grep -c '^CAM-1' "$t/q1")" = 1 -a "$(grep '^CAM-1' "$t/q1" | cut -d'|' -f1)" = CAM-1-00000000000000A1-1
+check "...the two between 90 days and 24 months are withheld as the wrong purpose, and said what they need" \
+	grep -q '^||2|wrong-purpose|2|a serious crime, major crime or counter terrorism investigation$' "$t/q1"
+check "...the one over 24 months is withheld as due for deletion" \
+	grep -q '|due-for-deletion|1|' "$t/q1"
+check "...and the site is not named to someone not in anpr_location" \
+	test "$(grep '^CAM-1' "$t/q1" | cut -d'|' -f2)" = ""
+Q dc_jones role-relevant INC-1001 > "$t/q1b"
+check "the site is named to a member of anpr_location" \
+	test "$(grep '^CAM-1' "$t/q1b" | cut -d'|' -f2)" = SITE-NORTH
+Q pc_smith serious-crime OP-1 > "$t/q2"
+check "serious crime: the reads under 12 months; the 13-month one needs major crime with an authorisation" \
+	test "$(grep -c '^CAM-1' "$t/q2")" = 2 -a -n "$(grep '|3|wrong-purpose|1|a senior officer' "$t/q2")"
+Q pc_smith major-crime OP-KESTREL > "$t/q3"
+check "major crime without an authorisation: the 13-month read is withheld, needing one" \
+	grep -q '|3|needs-authorisation|1|' "$t/q3"
+auth=$(O "INSERT INTO anpr.authorisations (officer, purpose, scope_case, valid_from, expires_at)
+	  VALUES ('Det Supt A Example', 'major-crime', 'OP-KESTREL', now() - interval '1 day',
+	  now() + interval '30 days') RETURNING id" | head -1)
+Q pc_smith major-crime OP-KESTREL "$auth" > "$t/q4"
+check "with a senior officer's authorisation for the case: the 13-month read too (3 reads)" \
+	test "$(grep -c '^CAM-1' "$t/q4")" = 3
+Q pc_smith major-crime OP-OTHER "$auth" > "$t/q5"
+check "...not under another case (out of scope)" \
+	grep -q '|authorisation-out-of-scope|1|' "$t/q5"
+O "UPDATE anpr.authorisations SET expires_at = now() - interval '1 second',
+   valid_from = now() - interval '2 days' WHERE id = $auth" > /dev/null
+Q pc_smith major-crime OP-KESTREL "$auth" > "$t/q6"
+check "...nor once it has expired" grep -q '|authorisation-not-in-force|1|' "$t/q6"
+Q pc_smith nosy INC-1 > "$t/q7"
+check "a purpose not on the list is refused, saying why" grep -q '|refused|0|no such purpose$' "$t/q7"
+Q pc_smith role-relevant "" > "$t/q8"
+check "a search without a case reference is refused" grep -q '|refused|0|a case reference' "$t/q8"
+as pc_smith "SELECT * FROM anpr.search_reads(NULL, NULL, NULL, NULL, NULL, 'role-relevant', 'INC-1', NULL)" > "$t/q9"
+check "a search that names nothing (a trawl) is refused" grep -q '|refused|0|a search names' "$t/q9"
+# ---- no way round the functions
+for sql in "SELECT count(*) FROM anpr.record_index" "SELECT count(*) FROM anpr.records" \
+	   "SELECT site_lat FROM anpr.cameras" "SELECT count(*) FROM audit.entries" \
+	   "SELECT count(*) FROM anpr.search_reads_at(now() + interval '10 years', 'AB12CDE', NULL, NULL, NULL, NULL, 'role-relevant', 'INC-1', NULL)" \
+	   "SELECT audit.append('search', NULL, NULL, NULL, '{}', 0, '{}')" \
+	   "INSERT INTO anpr.authorisations (officer, purpose, scope_case, valid_from, expires_at) VALUES ('Me Myself', 'major-crime', 'OP-X', now(), now() + interval '1 day')"; do
+	as pc_smith "$sql" > "$t/direct" 2>&1
+	check "an analyst's direct '${sql:0:60}...' is refused" grep -q 'permission denied' "$t/direct"
+done
+# ---- the audit: an entry per call, chained
+calls=10	# q1 q1b q2-q9 (a call refused by the privileges leaves none)
+check "every call left an audit entry ($calls), naming who asked, refusals too" \
+	test "$(as dpo_brown "SELECT count(*) FROM audit.entries")" = $calls -a \
+	     "$(as dpo_brown "SELECT count(*) FROM audit.entries WHERE action = 'refused' AND who = 'pc_smith'")" = 3
+check "...the entry of the first search: its purpose, case, question, results and what was withheld" \
+	test "$(as dpo_brown "SELECT purpose || ' ' || case_ref || ' ' || (question->>'vrm') || ' ' || results || ' ' || (withheld->>'wrong-purpose') FROM audit.entries WHERE seq = 1")" = "role-relevant INC-1001 AB12CDE 1 2"
+chain_ok() { as dpo_brown "SELECT count(*) FROM (SELECT seq, hash, prev_hash,
+	sha256(prev_hash || convert_to(audit.canonical(e), 'UTF8')) AS h,
+	lag(hash, 1, '\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea)
+	  OVER (ORDER BY seq) AS before, seq - lag(seq, 1, 0::bigint) OVER (ORDER BY seq) AS step
+	FROM audit.entries e) c WHERE hash <> h OR prev_hash <> before OR step <> 1"; }
+check "the chain holds: every hash is SHA-256(prev_hash || canonical text), every prev_hash the one before" \
+	test "$(chain_ok)" = 0
+S "UPDATE audit.entries SET results = 0 WHERE seq = 4" > /dev/null
+check "an entry the superuser edits breaks the chain there" test "$(chain_ok)" = 1
+S "UPDATE audit.entries SET results = 2 WHERE seq = 4" > /dev/null
+check "...and restored, holds again" test "$(chain_ok)" = 0
+S "DELETE FROM audit.entries WHERE seq = 6" > /dev/null
+check "an entry the superuser deletes breaks the chain after it" test "$(chain_ok)" -ge 1
+check "no role but the owner may write the audit" \
+	bash -c "psql -X -At -d '$base user=dpo_brown' -c 'DELETE FROM audit.entries' 2>&1 | grep -q 'permission denied'"
+tap_done
