@@ -318,4 +318,34 @@ void anpr_store_span_free(struct anpr_span_rec *recs, size_t n);
 #ifdef __cplusplus
 }
 #endif
+/* ------------------------------------------------ the audit (issue 20) */
+
+/* An audit entry's columns as the database prints them (audit.entries,
+ * 0007; NULL where absent). */
+struct anpr_audit_row {
+	long long seq;
+	char *at, *who, *action, *purpose, *case_ref, *authorisation;
+	char *question, *withheld;
+	long long results;
+	uint8_t prev_hash[32], hash[32];
+};
+/* Every entry, in seq order (as the auditor or the owner). */
+int anpr_store_audit_read(struct anpr_store *st, struct anpr_audit_row **rows,
+			  size_t *n, char *err, size_t errlen);
+void anpr_store_audit_free(struct anpr_audit_row *rows, size_t n);
+/* The newest entry's seq and hash; ENOENT when there is none. */
+int anpr_store_audit_head(struct anpr_store *st, long long *seq, uint8_t hash[32],
+			  char *err, size_t errlen);
+
+/* A seal (audit.seals, 0008): the signed message and its signature. */
+struct anpr_audit_seal {
+	long long seq;
+	char *sealed_at, *message, *signature;
+};
+int anpr_store_audit_seals(struct anpr_store *st, struct anpr_audit_seal **seals,
+			   size_t *n, char *err, size_t errlen);
+void anpr_store_audit_seals_free(struct anpr_audit_seal *s, size_t n);
+int anpr_store_audit_seal_add(struct anpr_store *st, long long seq, const char *message,
+			      const char *signature, char *err, size_t errlen);
+
 #endif

@@ -98,6 +98,17 @@ check "every call left an audit entry ($calls), naming who asked, refusals too" 
 	     "$(as dpo_brown "SELECT count(*) FROM audit.entries WHERE action = 'refused' AND who = 'pc_smith'")" = 3
 check "...the entry of the first search: its purpose, case, question, results and what was withheld" \
 	test "$(as dpo_brown "SELECT purpose || ' ' || case_ref || ' ' || (question->>'vrm') || ' ' || results || ' ' || (withheld->>'wrong-purpose') FROM audit.entries WHERE seq = 1")" = "role-relevant INC-1001 AB12CDE 1 2"
+# ---- anpr-audit: the chain checked outside the database, and sealed
+audit=$PWD/$build/bin/anpr-audit
+"$build/bin/anpr-keygen" -p "$t/bo.pub" -s "$t/bo.sec" > /dev/null || nok "anpr-keygen"
+S "CREATE ROLE sealer LOGIN IN ROLE anpr_sealer" > /dev/null
+"$audit" --db "$base user=sealer" seal --key "$t/bo.sec" > "$t/seal.out" 2>&1
+check "anpr-audit seal signs the head (entry $calls)" grep -q "^sealed entry $calls$" "$t/seal.out"
+as pc_smith "SELECT count(*) FROM anpr.search_reads('AB12CDE', NULL, NULL, NULL, NULL, 'role-relevant', 'INC-2', NULL)" > /dev/null
+calls=$((calls + 1))
+"$audit" --db "$base user=dpo_brown" verify --pub "$t/bo.pub" > "$t/v1" 2>&1; vrc=$?
+check "anpr-audit verify: intact, $((calls - 1)) entries under a seal whose signature verifies, 1 after it (status $vrc)" \
+	bash -c "[ $vrc -eq 0 ] && grep -q 'audit chain intact: $calls entries; entries 1 to $((calls - 1)) under a seal whose signature verifies, 1 after it' '$t/v1'"
 chain_ok() { as dpo_brown "SELECT count(*) FROM (SELECT seq, hash, prev_hash,
 	sha256(prev_hash || convert_to(audit.canonical(e), 'UTF8')) AS h,
 	lag(hash, 1, '\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea)
@@ -107,10 +118,56 @@ check "the chain holds: every hash is SHA-256(prev_hash || canonical text), ever
 	test "$(chain_ok)" = 0
 S "UPDATE audit.entries SET results = 0 WHERE seq = 4" > /dev/null
 check "an entry the superuser edits breaks the chain there" test "$(chain_ok)" = 1
+"$audit" --db "$base user=dpo_brown" verify --pub "$t/bo.pub" > "$t/v2" 2>&1; vrc=$?
+check "...anpr-audit names it (status $vrc): entry 4 edited, 1 to 3 still hold" \
+	bash -c "[ $vrc -eq 1 ] && grep -q 'BROKEN at entry 4: its hash is not that of its contents' '$t/v2' && grep -q 'entries 1 to 3 hold' '$t/v2'"
+check "...and that the seal after the break proves nothing before it" \
+	grep -q 'entries 1 to 3 hold (none of them under a seal)' "$t/v2"
 S "UPDATE audit.entries SET results = 2 WHERE seq = 4" > /dev/null
 check "...and restored, holds again" test "$(chain_ok)" = 0
+# the whole chain rewritten from entry 4 on, every hash made right again:
+# only the seal can tell
+psql -X -q -v ON_ERROR_STOP=1 -d "$ANPR_TEST_PG_SUPER dbname=anpr" > /dev/null <<'SQL'
+UPDATE audit.entries SET results = 0 WHERE seq = 4;
+DO $$
+DECLARE r audit.entries; prev bytea;
+BEGIN
+	FOR r IN SELECT * FROM audit.entries WHERE seq >= 4 ORDER BY seq LOOP
+		SELECT hash INTO prev FROM audit.entries WHERE seq = r.seq - 1;
+		r.prev_hash := prev;
+		UPDATE audit.entries SET prev_hash = prev,
+		       hash = sha256(prev || convert_to(audit.canonical(r), 'UTF8'))
+		WHERE seq = r.seq;
+	END LOOP;
+END
+$$;
+SQL
+check "a chain rewritten from entry 4 with every hash made right holds as a chain" test "$(chain_ok)" = 0
+"$audit" --db "$base user=dpo_brown" verify --pub "$t/bo.pub" > "$t/v2b" 2>&1; vrc=$?
+check "...but anpr-audit finds the seal's entry changed (status $vrc)" \
+	bash -c "[ $vrc -eq 1 ] && grep -q 'seal of entry $((calls - 1)) .*no longer has the hash sealed' '$t/v2b'"
 S "DELETE FROM audit.entries WHERE seq = 6" > /dev/null
 check "an entry the superuser deletes breaks the chain after it" test "$(chain_ok)" -ge 1
+"$audit" --db "$base user=dpo_brown" verify --pub "$t/bo.pub" > "$t/v3" 2>&1
+check "...anpr-audit names the removal (entry 6 missing)" \
+	grep -q 'BROKEN at entry 7: entries 6 to 6 are missing (removed)' "$t/v3"
+# an entry forged in its place, its hash recomputed by whoever forged it:
+# the entry after it no longer follows
+S "INSERT INTO audit.entries SELECT 6, at, 'someone_else', action, purpose, case_ref,
+   authorisation, question, results, withheld, prev_hash, hash FROM audit.entries WHERE seq = 5" > /dev/null
+S "UPDATE audit.entries e SET prev_hash = p.hash FROM audit.entries p WHERE p.seq = 5 AND e.seq = 6" > /dev/null
+S "UPDATE audit.entries e SET hash = sha256(e.prev_hash || convert_to(audit.canonical(e), 'UTF8')) WHERE e.seq = 6" > /dev/null
+"$audit" --db "$base user=dpo_brown" verify --pub "$t/bo.pub" > "$t/v4" 2>&1
+check "an entry forged in a gap, with its own hash made right, is caught at the next one" \
+	grep -q 'BROKEN at entry 7: it does not follow entry 6' "$t/v4"
+# a seal signed by another key
+"$build/bin/anpr-keygen" -p "$t/other.pub" -s "$t/other.sec" > /dev/null
+"$audit" --db "$base user=sealer" seal --key "$t/other.sec" > /dev/null 2>&1
+"$audit" --db "$base user=dpo_brown" verify --pub "$t/bo.pub" > "$t/v5" 2>&1
+check "a seal not signed by the back office's key is named" \
+	grep -q "seal of entry $calls .*signature not valid with" "$t/v5"
+check "anpr-audit as a role that may not read the audit: status 2, the reason" \
+	bash -c "'$audit' --db '$base user=pc_smith' verify > '$t/v6' 2>&1; [ \$? -eq 2 ] && grep -q 'permission denied' '$t/v6'"
 check "no role but the owner may write the audit" \
 	bash -c "psql -X -At -d '$base user=dpo_brown' -c 'DELETE FROM audit.entries' 2>&1 | grep -q 'permission denied'"
 tap_done

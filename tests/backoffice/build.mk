@@ -3,6 +3,7 @@
 include backoffice/store/build.mk
 include backoffice/tools/build.mk
 include backoffice/policy/build.mk
+include backoffice/audit/build.mk
 # the access tiers at their bounds, and their calendar against PostgreSQL's
 $(call aobj_of,tests/backoffice/test_policy.c): CFLAGS += $(PQ_CFLAGS) -DSQLDIR='"backoffice/sql"'
 $(eval $(call add_test,backoffice_policy,tests/backoffice/test_policy.c,anprpolicy $(ANPRSTORE_LIBS),$(ANPRSTORE_LDLIBS) -lm))
@@ -16,6 +17,7 @@ SUITE_PREREQS += $(BUILD)/bin/anpr-db $(BUILD)/bin/anpr-keygen
 $(eval $(call add_suite,unit,backoffice-anpr-db,tests/backoffice/anpr-db.sh $(BUILD)))
 # the access policy through the database: anpr.search_reads as people in
 # each group role, what a direct SELECT gets, the audit chain (issue 20)
+SUITE_PREREQS += $(BUILD)/bin/anpr-audit
 $(eval $(call add_suite,unit,backoffice-access,tests/backoffice/access.sh $(BUILD)))
 # anpr-query: records sent by the real anpr-upload to the real anpr-ingest
 # (ingest_setup from tests/ingest registers the cameras), then searched

@@ -10,7 +10,7 @@ build=$1
 want=$(sed -n 's/^VERSION[[:space:]]*:=[[:space:]]*//p' mk/config.mk | head -1)
 check "the Makefile names a version ($want)" test -n "$want"
 for p in anprd anprd-checkconf anpr-upload anpr-verify anpr-keygen anpr-status anpr-read \
-	anpr-capture anpr-ingest anpr-db anpr-query; do
+	anpr-capture anpr-ingest anpr-db anpr-query anpr-audit; do
 	out=$("$build/bin/$p" --version 2>/dev/null)
 	rc=$?
 	check "$p --version: '$out' (status $rc)" test $rc -eq 0 -a "$out" = "$p $want"
