@@ -93,7 +93,7 @@ static int verify(struct anpr_store *st, const char *pubpath)
 			rc = 1;
 			continue;
 		}
-		if (seq > (long long)n || e[seq - 1].seq != seq || memcmp(e[seq - 1].hash, h, 32)) {
+		if (seq > (long long)n || e[seq - 1].seq != seq || memcmp(e[seq - 1].hash, h, 32) != 0) {
 			printf("seal of entry %lld (%s): that entry is gone or no longer has the "
 			       "hash sealed: the chain was rewritten up to it\n", seq,
 			       seals[i].sealed_at);
