@@ -348,4 +348,26 @@ void anpr_store_audit_seals_free(struct anpr_audit_seal *s, size_t n);
 int anpr_store_audit_seal_add(struct anpr_store *st, long long seq, const char *message,
 			      const char *signature, char *err, size_t errlen);
 
+/* ---------------------------------------------- retention (issue 20) */
+
+/* A day the purge deleted reads of (0009_retention.sql, anpr.purge_at). */
+struct anpr_purged_day {
+	char day[11];			/* YYYY-MM-DD */
+	int64_t deleted, kept;		/* kept: held reads and what proves them */
+	char list_sha256[65];		/* of the deleted records' list */
+};
+/* Purge at now_us (microseconds since the epoch; -1: the database's now)
+ * as the owner: every read past the policy's last tier that no legal hold
+ * covers; audited; idempotent. The days purged in *days (free()). */
+int anpr_store_purge(struct anpr_store *st, int64_t now_us, struct anpr_purged_day **days,
+		     size_t *n, char *err, size_t errlen);
+/* The image paths the purge listed for removal ("DAY/" or
+ * "DAY/ab/HASH.jpg", under the image store's root), and the removal of one
+ * from the list once it is gone from the disk. */
+int anpr_store_retention_files(struct anpr_store *st, char ***paths, size_t *n, char *err,
+			       size_t errlen);
+int anpr_store_retention_file_done(struct anpr_store *st, const char *path, char *err,
+				   size_t errlen);
+void anpr_store_strings_free(char **v, size_t n);
+
 #endif

@@ -63,14 +63,17 @@ int anpr_store_search(struct anpr_store *st, const struct anpr_query *q,
 		     * see 0004_search_index.sql. link and covered by the
 		     * rule record_put keeps them by in anpr.records: the
 		     * first of its chain, or the previous record held (its
-		     * hash is then prev_hash: a mismatch is never stored);
+		     * hash is then prev_hash: a mismatch is never stored) or
+		     * deleted by retention with that hash (0009);
 		     * a verified checkpoint over the position. */
 		    "SELECT i.record_id, i.camera_id, i.chain_id, i.chain_seq, "
 		    "((extract(epoch FROM i.time_utc) * 1000000)::numeric)::bigint, "
 		    "i.vrm, coalesce(i.site_id, ''), i.confidence, i.sig_ok, "
 		    "i.chain_seq = 1 OR EXISTS (SELECT 1 FROM anpr.record_index p "
 		    " WHERE p.chain_id = i.chain_id AND p.chain_seq = i.chain_seq - 1 "
-		    " AND p.sha256 = i.prev_hash), "
+		    " AND p.sha256 = i.prev_hash) OR EXISTS (SELECT 1 FROM "
+		    " anpr.retention_deleted d WHERE d.chain_id = i.chain_id AND "
+		    " d.last_seq = i.chain_seq - 1 AND d.last_sha256 = i.prev_hash), "
 		    "EXISTS (SELECT 1 FROM anpr.checkpoints k WHERE k.chain_id = i.chain_id "
 		    " AND k.verified_at IS NOT NULL AND k.first_seq <= i.chain_seq "
 		    " AND k.last_seq >= i.chain_seq) "

@@ -891,18 +891,24 @@ int anpr_store_gaps(struct anpr_store *st, int64_t older_than_unix,
 	sp_i64(&p, older_than_unix);
 	sp_u64(&p, cap);
 	/* only chains with a hole (contiguous_to < last_seq) are windowed;
-	 * lag() gives each held record the one held before it, 0 at the
-	 * start, and a difference above 1 is a missing range */
+	 * what is held is each record (lo = hi = its position) and each span
+	 * deleted by retention (0009: not missing); lag() gives each the
+	 * highest position held before it, 0 at the start, and a distance
+	 * above 1 is a missing range */
 	res = st_exec(st, "gaps",
-		      "SELECT camera_id, chain_id, prev + 1, chain_seq - 1, "
+		      "SELECT camera_id, chain_id, prev + 1, lo - 1, "
 		      "extract(epoch FROM received_at)::bigint FROM ("
-		      " SELECT i.camera_id, i.chain_id, i.chain_seq, i.received_at, "
-		      " lag(i.chain_seq, 1, 0::bigint) OVER (PARTITION BY i.chain_id "
-		      "  ORDER BY i.chain_seq) AS prev "
-		      " FROM anpr.record_index i JOIN anpr.chains h USING (chain_id) "
-		      " WHERE h.contiguous_to < h.last_seq) s "
-		      "WHERE chain_seq > prev + 1 AND received_at < to_timestamp($1::bigint) "
-		      "ORDER BY received_at, chain_id, chain_seq LIMIT $2::bigint",
+		      " SELECT u.camera_id, u.chain_id, u.lo, u.received_at, "
+		      " lag(u.hi, 1, 0::bigint) OVER (PARTITION BY u.chain_id "
+		      "  ORDER BY u.lo) AS prev FROM ("
+		      "  SELECT i.camera_id, i.chain_id, i.chain_seq AS lo, i.chain_seq AS hi, "
+		      "  i.received_at FROM anpr.record_index i JOIN anpr.chains h "
+		      "  USING (chain_id) WHERE h.contiguous_to < h.last_seq "
+		      "  UNION ALL SELECT h.camera_id, d.chain_id, d.first_seq, d.last_seq, "
+		      "  d.purged_at FROM anpr.retention_deleted d JOIN anpr.chains h "
+		      "  USING (chain_id) WHERE h.contiguous_to < h.last_seq) u) s "
+		      "WHERE lo > prev + 1 AND received_at < to_timestamp($1::bigint) "
+		      "ORDER BY received_at, chain_id, lo LIMIT $2::bigint",
 		      &p, &rc, err, errlen);
 	if (!res)
 		return rc;

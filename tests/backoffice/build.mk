@@ -19,6 +19,9 @@ $(eval $(call add_suite,unit,backoffice-anpr-db,tests/backoffice/anpr-db.sh $(BU
 # each group role, what a direct SELECT gets, the audit chain (issue 20)
 SUITE_PREREQS += $(BUILD)/bin/anpr-audit
 $(eval $(call add_suite,unit,backoffice-access,tests/backoffice/access.sh $(BUILD)))
+# retention: anpr-db purge at a fixed time over four days, a legal hold
+SUITE_PREREQS += $(BUILD)/bin/anpr-db $(BUILD)/bin/anpr-query
+$(eval $(call add_suite,unit,backoffice-retention,tests/backoffice/retention.sh $(BUILD)))
 # anpr-query: records sent by the real anpr-upload to the real anpr-ingest
 # (ingest_setup from tests/ingest registers the cameras), then searched
 # and exported; the bundles checked with anpr-verify and minisign

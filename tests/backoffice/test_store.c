@@ -533,6 +533,21 @@ static void test_gaps(void **state)
 	assert_int_equal(anpr_store_gaps(ingest, time(NULL) - 60, g, 16, &n, err,
 					 sizeof err), 0);
 	assert_int_equal(n, 0);
+	/* a span deleted by retention (0009) is not missing: 4-5 recorded as
+	 * purged leaves 1 and 8-9 */
+	q("INSERT INTO anpr.retention_deleted (chain_id, first_seq, last_seq, capture_day, "
+	  "records, last_sha256) VALUES ('00000000000000C1', 4, 5, current_date, 2, "
+	  "sha256('x'))");
+	assert_int_equal(anpr_store_gaps(ingest, time(NULL) + 60, g, 16, &n, err,
+					 sizeof err), 0);
+	mine = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(g[i].chain_id, "00000000000000C1") == 0) {
+			assert_true(g[i].first_missing != 4);
+			mine++;
+		}
+	assert_int_equal(mine, 2);
+	q("DELETE FROM anpr.retention_deleted WHERE chain_id = '00000000000000C1'");
 	assert_int_equal(anpr_store_chain_holding(ingest, "00000000000000C1", &h, err,
 						  sizeof err), 0);
 	assert_int_equal(h.held, 5);
