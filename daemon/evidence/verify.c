@@ -611,6 +611,16 @@ static void check_present_record(struct vctx *c, struct entry *e)
 		return;
 	}
 	vr.type = r->type;
+	e->version = r->version;
+	/* the format's version never goes back along a chain: newer software
+	 * continues an older one's chain (anpr-record/1 then /2), never the
+	 * other way */
+	prev = ev_v_find(c, e->seq - 1);
+	if (e->seq > 1 && prev && prev->version > r->version)
+		ev_v_problem(c, e->seq, EV_P_MALFORMED, file, "%s after "
+			"record %" PRIu64 " in " EV_FORMAT_PREFIX "%u: a "
+			"chain's format version never goes back",
+			r->v[EV_F_FORMAT], e->seq - 1, prev->version);
 	/* which key: the one in force, or a trusted one at the start */
 	if (!c->have_cur) {
 		k = ev_v_given_key(c, r->v[EV_F_KEY_ID]);
@@ -637,7 +647,7 @@ static void check_present_record(struct vctx *c, struct entry *e)
 	 * signature) is reported as out of place below, not as a bad sig */
 	ev_rec_name(ev_record_u64(r, EV_F_CHAIN_SEQ), EV_SUFFIX_REC, name,
 		    sizeof name);
-	ev_trusted_comment(name, r->v[EV_F_RECORD_ID],
+	ev_trusted_comment(r->v[EV_F_FORMAT], name, r->v[EV_F_RECORD_ID],
 			   ev_record_u64(r, EV_F_CHAIN_SEQ), e->hash, tc,
 			   sizeof tc);
 	if (ev_v_check_sig(c, e->seq, file, text, len, &c->cur, sigpath, tc))
