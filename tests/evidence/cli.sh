@@ -272,8 +272,9 @@ check "a spool written in anpr-record/1 (before /2) verifies" \
 "$FILL" --spool "$V1" --key "$T/v1.key" --n 3 --images --camera CAM-V1 > "$T/v1f.out" 2>&1
 n2=$(grep -lx 'format=anpr-record/2' "$V1"/records/*/*.rec | wc -l)
 "$VERIFY" --key "$FX/test-only.pub" "$V1" > "$T/v12.out" 2>&1
-check "today's writer continues a /1 chain in /2, and the mixed chain verifies" \
+check "today's writer continues a /1 chain in /2, and the mixed chain verifies, noting where the format changed" \
 	bash -c "[ $? -eq 0 ] && grep -q 'RESULT: OK' '$T/v12.out' && [ $n2 -ge 4 ] &&
+		 grep -q 'note: record 10: anpr-record/2 from here on (record 9 and before: anpr-record/1; ' '$T/v12.out' &&
 		 [ \$(grep -lx 'format=anpr-record/1' '$V1'/records/*/*.rec | wc -l) -eq 9 ] &&
 		 grep -q 'records 1\.\.$((9 + n2)):' '$T/v12.out'"
 bad=0
