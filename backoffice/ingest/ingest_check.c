@@ -483,8 +483,8 @@ void ingest_check(const struct ingest_request *rq,
 	/* signed by a key of the camera, over exactly these bytes, with the
 	 * trusted comment the camera writes (anpr-verify's check) */
 	ev_rec_name(seq, EV_SUFFIX_REC, name, sizeof name);
-	ev_trusted_comment(name, r->v[EV_F_RECORD_ID], seq, v->sha256, tc,
-			   sizeof tc);
+	ev_trusted_comment(r->v[EV_F_FORMAT], name, r->v[EV_F_RECORD_ID], seq,
+			   v->sha256, tc, sizeof tc);
 	if (!check_signature(rq, lk, v, tc))
 		return;
 	/* the images it names, and no others */

@@ -63,6 +63,7 @@ struct hotlist {
 	char *arena;
 	char **files;
 	size_t nfiles;
+	char set_sha256[HOTLIST_SET_HEX + 1];	/* "" = none set */
 };
 
 static uint64_t hash_bytes(const char *s, size_t n)
@@ -477,6 +478,16 @@ void hotlist_free(struct hotlist *hl)
 		free(hl->files[i]);
 	free(hl->files);
 	free(hl);
+}
+
+const char *hotlist_set_sha256(const struct hotlist *hl)
+{
+	return hl && hl->set_sha256[0] ? hl->set_sha256 : HOTLIST_SET_NONE;
+}
+
+void hotlist_set_digest(struct hotlist *hl, const char *hex)
+{
+	snprintf(hl->set_sha256, sizeof(hl->set_sha256), "%s", hex);
 }
 
 size_t hotlist_count(const struct hotlist *hl)

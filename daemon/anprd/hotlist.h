@@ -83,7 +83,25 @@ int hotlist_load(const char *const *paths, int npaths, struct hotlist **out,
 
 void hotlist_free(struct hotlist *hl);
 
+/*
+ * The hotlist set's digest, which every read record carries as
+ * hotlist_set_sha256 (docs/record-format.md): the SHA-256 of each file's
+ * bytes as loaded, as 64 lower-case hex digits and an LF, these lines
+ * sorted bytewise, then the SHA-256 of that text; anyone holding the files
+ * recomputes it with
+ *   sha256sum FILE... | cut -c1-64 | LC_ALL=C sort | sha256sum
+ * hotlist_load sets it from the very bytes it parsed.
+ */
+#define HOTLIST_SET_HEX		EV_HASH_HEX
+#define HOTLIST_SET_NONE	EV_HOTLIST_SET_NONE	/* SHA-256 of nothing */
+
 /* ---- using ---------------------------------------------------------- */
+
+/* The digest of the files hl was loaded from (HOTLIST_SET_NONE for none,
+ * for a list built otherwise, and for hl NULL: no hotlist). */
+const char *hotlist_set_sha256(const struct hotlist *hl);
+/* For hotlist_load: set the digest (64 hex digits) before publishing. */
+void hotlist_set_digest(struct hotlist *hl, const char *hex);
 
 size_t hotlist_count(const struct hotlist *hl);
 size_t hotlist_wildcard_count(const struct hotlist *hl);

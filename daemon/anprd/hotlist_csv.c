@@ -5,6 +5,7 @@
 #include "utf8.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,30 +222,64 @@ int hotlist_parse_csv(struct hotlist_builder *b, const char *name,
 	return 0;
 }
 
+static int cmp_line(const void *a, const void *b)
+{
+	return memcmp(a, b, HOTLIST_SET_HEX + 1);
+}
+
+/* lines: n lines of 64 hex digits and LF, sorted here; out: 65 bytes */
+static void set_digest(char (*lines)[HOTLIST_SET_HEX + 1], size_t n, char *out)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+
+	qsort(lines, n, sizeof(*lines), cmp_line);
+	crypto_hash_sha256(h, (const unsigned char *)lines, n * sizeof(*lines));
+	sodium_bin2hex(out, HOTLIST_SET_HEX + 1, h, sizeof(h));
+}
+
 int hotlist_load(const char *const *paths, int npaths, struct hotlist **out,
 		 char *err, size_t errlen)
 {
 	struct hotlist_builder *b = hotlist_builder_new();
+	/* "hex\n" per file (no NUL: the lines are hashed as one text) */
+	char (*lines)[HOTLIST_SET_HEX + 1] = calloc(npaths > 0 ? (size_t)npaths : 1,
+						    sizeof(*lines));
+	char digest[HOTLIST_SET_HEX + 1];
 
-	if (!b) {
+	if (!b || !lines) {
+		hotlist_builder_free(b);
+		free(lines);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	for (int i = 0; i < npaths; i++) {
+		unsigned char h[crypto_hash_sha256_BYTES];
 		char *buf;
 		size_t len;
 		int rc;
 
 		if (anprd_read_file(paths[i], HOTLIST_MAX_FILE, &buf, &len, err, errlen)) {
 			hotlist_builder_free(b);
+			free(lines);
 			return -1;
 		}
+		/* the digest is of the bytes parsed, not of a second read */
+		crypto_hash_sha256(h, (const unsigned char *)buf, len);
+		sodium_bin2hex(digest, sizeof(digest), h, sizeof(h));
+		memcpy(lines[i], digest, HOTLIST_SET_HEX);
+		lines[i][HOTLIST_SET_HEX] = '\n';
 		rc = hotlist_parse_csv(b, paths[i], buf, len, err, errlen);
 		free(buf);
 		if (rc) {
 			hotlist_builder_free(b);
+			free(lines);
 			return -1;
 		}
 	}
-	return hotlist_builder_finish(b, out, err, errlen);
+	set_digest(lines, (size_t)(npaths > 0 ? npaths : 0), digest);
+	free(lines);
+	if (hotlist_builder_finish(b, out, err, errlen))
+		return -1;
+	hotlist_set_digest(*out, digest);
+	return 0;
 }

@@ -126,7 +126,8 @@ void ev_rec_name(uint64_t seq, const char *suffix, char *out, size_t cap)
 	snprintf(out, cap, "%0*" PRIu64 "%s", EV_SEQ_DIGITS, seq, suffix);
 }
 
-void ev_trusted_comment(const char *file, const char *record_id,
+void ev_trusted_comment(const char *format, const char *file,
+			const char *record_id,
 			uint64_t seq, const uint8_t hash[EV_HASH_LEN],
 			char *out, size_t cap)
 {
@@ -134,7 +135,7 @@ void ev_trusted_comment(const char *file, const char *record_id,
 
 	ev_hex(hash, EV_HASH_LEN, hex);
 	snprintf(out, cap, "%s file:%s record_id:%s chain_seq:%" PRIu64
-		 " sha256:%s", EV_FORMAT_NAME, file, record_id, seq, hex);
+		 " sha256:%s", format, file, record_id, seq, hex);
 }
 
 static void fix6(char *out, size_t cap, int64_t v)
@@ -196,8 +197,8 @@ int ev_chain_seal(struct ev_chain *c, struct ev_record *r,
 	out->seq = seq;
 	ev_sha256(out->rec, out->rec_len, out->hash);
 	ev_rec_name(seq, EV_SUFFIX_REC, name, sizeof name);
-	ev_trusted_comment(name, r->v[EV_F_RECORD_ID], seq, out->hash, tc,
-			   sizeof tc);
+	ev_trusted_comment(r->v[EV_F_FORMAT], name, r->v[EV_F_RECORD_ID], seq,
+			   out->hash, tc, sizeof tc);
 	rc = ev_sign(&c->key, out->rec, out->rec_len, tc, out->sig,
 		     sizeof out->sig, &out->sig_len);
 	out->sig2_len = 0;

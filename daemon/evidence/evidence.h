@@ -50,15 +50,26 @@ struct ev_field_info {
 extern const struct ev_field_info ev_fields[EV_F_COUNT];
 extern const char *const ev_type_names[EV_TYPE_COUNT];
 
-/* The fields of a record type, in file order (common fields first). */
-size_t ev_type_fields(enum ev_type type, const enum ev_field **fields);
+/* The fields of a record type in format version `version`, in file order
+ * (common fields first); 0 (and NULL) for an unknown type or version. */
+size_t ev_type_fields(unsigned version, enum ev_type type,
+		      const enum ev_field **fields);
 
 struct ev_record {
 	enum ev_type type;
-	char v[EV_F_COUNT][EV_VALUE_MAX];	/* values, NUL-terminated */
+	unsigned version;			/* format: anpr-record/<version> */
+	char v[EV_F_COUNT][EV_VALUE_MAX];	/* values, NUL-terminated;
+						   fields not in the version's
+						   table stay "" */
 };
 
+/* A record of the current version (EV_FORMAT_NAME), all values "". */
 void ev_record_init(struct ev_record *r, enum ev_type type);
+/* The same in an older version (EV_FORMAT_MIN..EV_FORMAT_VERSION):
+ * for tests and fixtures only; the writer writes the current version.
+ * EV_EINVAL for a version not read. */
+int ev_record_init_version(struct ev_record *r, enum ev_type type,
+			   unsigned version);
 /* printf into field f; EV_EINVAL if it does not fit. */
 int ev_record_set(struct ev_record *r, enum ev_field f, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

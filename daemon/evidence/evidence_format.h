@@ -21,15 +21,31 @@
  * A record is a text file of "key=value" lines, ASCII only, each line ended
  * by one LF (no CR, no blank line, no trailing space). The fields and their
  * order are fixed per record type (tables below); every field is present
- * exactly once. The first line is always "format=anpr-record/1". A record
+ * exactly once. The first line is "format=anpr-record/N", N the format's
+ * version, which decides the tables; the second is "type=...". A record
  * is canonical: decoding it and encoding it again gives the same bytes, and
  * verifiers reject anything else.
  *
  * The record's hash is the SHA-256 of the whole file (what sha256sum
  * prints); the next record in the chain carries it as prev_hash.
+ *
+ * Versions. The writer writes only EV_FORMAT_NAME; verifiers read every
+ * version, for ever (records already held are evidence):
+ *  anpr-record/1  the first format.
+ *  anpr-record/2  every type as in /1 but for line 1; a read also says
+ *                 which source saw the vehicle (source), whether its frames
+ *                 were live or replayed from a recording (input), and which
+ *                 hotlist set was in force at the decision (hotlist_set_
+ *                 sha256, defined below). A chain written by
+ *                 older software and continued by newer holds /1 records
+ *                 then /2 records; a /1 record after a /2 record in one
+ *                 chain is refused (a version never goes back).
  */
-#define EV_FORMAT_NAME		"anpr-record/1"
-#define EV_FORMAT_VERSION	1
+#define EV_FORMAT_NAME		"anpr-record/2"
+#define EV_FORMAT_VERSION	2
+#define EV_FORMAT_PREFIX	"anpr-record/"	/* + version */
+#define EV_FORMAT_NAME_V1	"anpr-record/1"
+#define EV_FORMAT_MIN		1		/* oldest version still read */
 #define EV_RECORD_MAX		4096		/* bytes in one record file */
 #define EV_VALUE_MAX		256		/* bytes in one value */
 #define EV_KEY_MAX		32		/* bytes in one key */
@@ -73,13 +89,14 @@ enum ev_type {
  *  FILE    a plain file name [A-Za-z0-9_.-], or "-" for none
  *  HASHN   HASH, or "-" for none (paired with a FILE of "-")
  *  B64     a minisign public key line (56 base64 characters)
- *  FORMAT  the literal EV_FORMAT_NAME
+ *  FORMAT  "anpr-record/1" or "anpr-record/2" (EV_FORMAT_MIN..VERSION)
  *  TYPE    one of the EV_TYPE_* names
+ *  INPUT   EV_INPUT_LIVE or EV_INPUT_REPLAY                (since /2)
  */
 enum ev_kind {
 	EV_K_UINT, EV_K_SINT, EV_K_FIX6, EV_K_FIX3, EV_K_BOOL, EV_K_HASH,
 	EV_K_HEX16, EV_K_TOKEN, EV_K_TEXT, EV_K_VRM, EV_K_TIME, EV_K_FILE,
-	EV_K_HASHN, EV_K_B64, EV_K_FORMAT, EV_K_TYPE
+	EV_K_HASHN, EV_K_B64, EV_K_FORMAT, EV_K_TYPE, EV_K_INPUT
 };
 
 /*
@@ -108,7 +125,8 @@ enum ev_kind {
 	X(MODEL_HASH,      "reader_model_sha256", EV_K_HASH)   \
 	X(CONFIG_HASH,     "config_sha256",       EV_K_HASH)
 
-/* type=read: one vehicle pass. */
+/* type=read: one vehicle pass. In anpr-record/1 these fields, in this
+ * order; anpr-record/2 adds EV_FIELDS_READ_V2's (order: EV_READ_V2_ORDER). */
 #define EV_FIELDS_READ(X) \
 	X(LANE,            "lane",                EV_K_UINT)   \
 	X(FRAME_SEQ,       "frame_seq",           EV_K_UINT)   \
@@ -122,6 +140,60 @@ enum ev_kind {
 	X(PLATE_HASH,      "plate_image_sha256",  EV_K_HASHN)  \
 	X(OVERVIEW_FILE,   "overview_image",      EV_K_FILE)   \
 	X(OVERVIEW_HASH,   "overview_image_sha256", EV_K_HASHN)
+
+/*
+ * Added to type=read by anpr-record/2. Their identifiers come after every
+ * /1 field's (EV_F_* of /1 fields keep their values); their place in the
+ * file is given by EV_READ_V2_ORDER.
+ *  source               the [source NAME] of anprd.conf whose frames the
+ *                       vehicle was read in (a name, never the URI: a URI
+ *                       may hold a password)
+ *  input                live: frames from a camera or sensor as they were
+ *                       captured; replay: frames replayed from a
+ *                       recording (a file: source), whose capture times
+ *                       are the replay's, not the recording's
+ *  hotlist_set_sha256   the hotlist set in force when the read was checked
+ *                       (how it is computed: below)
+ */
+#define EV_FIELDS_READ_V2(X) \
+	X(SOURCE,          "source",              EV_K_TOKEN)  \
+	X(INPUT,           "input",               EV_K_INPUT)  \
+	X(HOTLIST_SET_HASH, "hotlist_set_sha256", EV_K_HASH)
+
+/* The read fields of anpr-record/2, in file order after the common ones
+ * (names and classes as defined above). X(identifier) */
+#define EV_READ_V2_ORDER(X) \
+	X(LANE) \
+	X(SOURCE) \
+	X(INPUT) \
+	X(FRAME_SEQ) \
+	X(VRM) \
+	X(REGION) \
+	X(CONFIDENCE) \
+	X(HOTLIST) \
+	X(HOTLIST_ENTRY) \
+	X(HOTLIST_SET_HASH) \
+	X(POSITION) \
+	X(PLATE_FILE) \
+	X(PLATE_HASH) \
+	X(OVERVIEW_FILE) \
+	X(OVERVIEW_HASH)
+
+/* input values (anpr-record/2) */
+#define EV_INPUT_LIVE		"live"
+#define EV_INPUT_REPLAY		"replay"
+
+/*
+ * hotlist_set_sha256: one digest over the hotlist files loaded, so that
+ * anyone holding the files can recompute it with coreutils alone:
+ *   the SHA-256 of each file's bytes as loaded, as 64 lower-case hex
+ *   digits and an LF, these lines sorted (bytewise ascending: the order
+ *   of the files in anprd.conf does not matter), then SHA-256 of that text.
+ *     sha256sum FILE... | cut -c1-64 | LC_ALL=C sort | sha256sum
+ * No hotlist loaded: the SHA-256 of nothing, EV_HOTLIST_SET_NONE.
+ */
+#define EV_HOTLIST_SET_NONE \
+	"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 /* type=heartbeat: the camera is up; counters since the writer started. */
 #define EV_FIELDS_HEARTBEAT(X) \
@@ -161,6 +233,7 @@ enum ev_field {
 	EV_FIELDS_HEARTBEAT(EV_X_ENUM)
 	EV_FIELDS_CHECKPOINT(EV_X_ENUM)
 	EV_FIELDS_KEY_ROTATION(EV_X_ENUM)
+	EV_FIELDS_READ_V2(EV_X_ENUM)
 	EV_F_COUNT
 };
 #undef EV_X_ENUM
@@ -242,8 +315,10 @@ _Static_assert(sizeof(struct ev_ms_seckey) == 158, "seckey layout");
 _Static_assert(sizeof(struct ev_ms_sig) == 74, "sig layout");
 
 /* The trusted comment of a record signature:
- *   "anpr-record/1 file:<name> record_id:<id> chain_seq:<n> sha256:<hash>"
- * so `minisign -V` alone shows which record and which hash it covers. */
+ *   "<format> file:<name> record_id:<id> chain_seq:<n> sha256:<hash>"
+ * <format> the record's own format line value ("anpr-record/2"; records
+ * of /1 say "anpr-record/1"), so `minisign -V` alone shows which record
+ * and which hash it covers. */
 
 /* scrypt parameters written by anpr-keygen --passphrase-file (libsodium's
  * "interactive" limits: ~16 MiB, well under a second). */

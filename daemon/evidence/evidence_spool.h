@@ -79,9 +79,11 @@ void ev_chain_fill_rotation(const struct ev_chain *c,
 int ev_chain_seal(struct ev_chain *c, struct ev_record *r,
 		  const struct ev_when *when, const struct ev_key *new_key,
 		  struct ev_sealed *out, char *err, size_t errlen);
-/* Record file name for seq ("%012llu.rec"), and the trusted comment. */
+/* Record file name for seq ("%012llu.rec"), and the trusted comment;
+ * format: the record's format value ("anpr-record/2"). */
 void ev_rec_name(uint64_t seq, const char *suffix, char *out, size_t cap);
-void ev_trusted_comment(const char *file, const char *record_id,
+void ev_trusted_comment(const char *format, const char *file,
+			const char *record_id,
 			uint64_t seq, const uint8_t hash[EV_HASH_LEN],
 			char *out, size_t cap);
 
@@ -156,6 +158,11 @@ int ev_spool_error(const struct ev_spool *s, const char **msg);
 struct ev_read_in {
 	struct ev_when when;		/* stamped by the capture path */
 	unsigned lane;
+	char source[65];		/* the source's name (TOKEN), required */
+	bool replay;			/* frames replayed from a recording */
+	char hotlist_set_sha256[EV_HASH_HEX + 1];	/* the hotlist set in
+					   force at the decision (HASH, see
+					   evidence_format.h), required */
 	uint64_t frame_seq;
 	char vrm[EV_VRM_MAX + 1];
 	char region[17];

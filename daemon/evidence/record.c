@@ -17,6 +17,7 @@ const struct ev_field_info ev_fields[EV_F_COUNT] = {
 	EV_FIELDS_HEARTBEAT(EV_X_INFO)
 	EV_FIELDS_CHECKPOINT(EV_X_INFO)
 	EV_FIELDS_KEY_ROTATION(EV_X_INFO)
+	EV_FIELDS_READ_V2(EV_X_INFO)
 };
 #undef EV_X_INFO
 
@@ -28,9 +29,14 @@ const char *const ev_type_names[EV_TYPE_COUNT] = {
 };
 
 #define EV_X_ID(id, name, kind) EV_F_##id,
-static const enum ev_field f_read[] = {
+static const enum ev_field f_read[] = {		/* anpr-record/1 */
 	EV_FIELDS_COMMON(EV_X_ID) EV_FIELDS_READ(EV_X_ID)
 };
+#define EV_X_ID1(id) EV_F_##id,
+static const enum ev_field f_read2[] = {	/* anpr-record/2 */
+	EV_FIELDS_COMMON(EV_X_ID) EV_READ_V2_ORDER(EV_X_ID1)
+};
+#undef EV_X_ID1
 static const enum ev_field f_heartbeat[] = {
 	EV_FIELDS_COMMON(EV_X_ID) EV_FIELDS_HEARTBEAT(EV_X_ID)
 };
@@ -42,10 +48,23 @@ static const enum ev_field f_rotation[] = {
 };
 #undef EV_X_ID
 
-size_t ev_type_fields(enum ev_type type, const enum ev_field **fields)
+_Static_assert(sizeof f_read2 / sizeof f_read2[0] ==
+	       sizeof f_read / sizeof f_read[0] + 3,
+	       "anpr-record/2 reads: the /1 fields and the 3 of EV_FIELDS_READ_V2");
+
+size_t ev_type_fields(unsigned version, enum ev_type type,
+		      const enum ev_field **fields)
 {
+	if (version < EV_FORMAT_MIN || version > EV_FORMAT_VERSION) {
+		*fields = NULL;
+		return 0;
+	}
 	switch (type) {
 	case EV_READ:
+		if (version >= 2) {
+			*fields = f_read2;
+			return sizeof f_read2 / sizeof f_read2[0];
+		}
 		*fields = f_read;
 		return sizeof f_read / sizeof f_read[0];
 	case EV_HEARTBEAT:
@@ -65,10 +84,35 @@ size_t ev_type_fields(enum ev_type type, const enum ev_field **fields)
 
 void ev_record_init(struct ev_record *r, enum ev_type type)
 {
+	ev_record_init_version(r, type, EV_FORMAT_VERSION);
+}
+
+int ev_record_init_version(struct ev_record *r, enum ev_type type,
+			   unsigned version)
+{
 	memset(r, 0, sizeof *r);
 	r->type = type;
-	snprintf(r->v[EV_F_FORMAT], EV_VALUE_MAX, "%s", EV_FORMAT_NAME);
+	if (version < EV_FORMAT_MIN || version > EV_FORMAT_VERSION)
+		return EV_EINVAL;
+	r->version = version;
+	snprintf(r->v[EV_F_FORMAT], EV_VALUE_MAX, EV_FORMAT_PREFIX "%u",
+		 version);
 	snprintf(r->v[EV_F_TYPE], EV_VALUE_MAX, "%s", ev_type_names[type]);
+	return 0;
+}
+
+/* The version a format value names: 1..EV_FORMAT_VERSION, or 0. */
+static unsigned format_version(const char *v)
+{
+	size_t pl = sizeof EV_FORMAT_PREFIX - 1;
+
+	if (strncmp(v, EV_FORMAT_PREFIX, pl) != 0 || v[pl] < '1' ||
+	    v[pl] > '9' || v[pl + 1] != '\0')
+		return 0;
+	if ((unsigned)(v[pl] - '0') < EV_FORMAT_MIN ||
+	    (unsigned)(v[pl] - '0') > EV_FORMAT_VERSION)
+		return 0;
+	return (unsigned)(v[pl] - '0');
 }
 
 int ev_record_set(struct ev_record *r, enum ev_field f, const char *fmt, ...)
@@ -256,7 +300,10 @@ int ev_value_check(enum ev_kind kind, const char *v)
 			      EV_MS_PUBKEY_B64_LEN))
 			return EV_EFORMAT;
 		return 0;
-	case EV_K_FORMAT: return strcmp(v, EV_FORMAT_NAME) == 0 ? 0 : EV_EFORMAT;
+	case EV_K_FORMAT: return format_version(v) ? 0 : EV_EFORMAT;
+	case EV_K_INPUT:
+		return (strcmp(v, EV_INPUT_LIVE) == 0 ||
+			strcmp(v, EV_INPUT_REPLAY) == 0) ? 0 : EV_EFORMAT;
 	case EV_K_TYPE:
 		for (int t = 0; t < EV_TYPE_COUNT; t++)
 			if (strcmp(v, ev_type_names[t]) == 0)
@@ -283,20 +330,46 @@ static const char *kind_desc(enum ev_kind k)
 	case EV_K_FILE:  return "a file name or \"-\"";
 	case EV_K_HASHN: return "64 lower-case hex digits or \"-\"";
 	case EV_K_B64:   return "a minisign public key (56 base64 characters)";
-	case EV_K_FORMAT: return "\"" EV_FORMAT_NAME "\"";
+	case EV_K_FORMAT: return "\"" EV_FORMAT_NAME_V1 "\" or \""
+				  EV_FORMAT_NAME "\"";
 	case EV_K_TYPE:  return "a record type";
+	case EV_K_INPUT: return "\"" EV_INPUT_LIVE "\" or \"" EV_INPUT_REPLAY "\"";
 	}
 	return "?";
+}
+
+/* The first format after `version` that has a field named key[0..kl) that
+ * `version` lacks ("anpr-record/2"), or NULL. */
+static const char *later_field(unsigned version, const char *key, size_t kl)
+{
+	static const struct { unsigned since; enum ev_field f; } added[] = {
+#define EV_X_ADDED(id, name, kind) { 2, EV_F_##id },
+		EV_FIELDS_READ_V2(EV_X_ADDED)
+#undef EV_X_ADDED
+	};
+
+	for (size_t i = 0; i < sizeof added / sizeof added[0]; i++)
+		if (added[i].since > version &&
+		    kl == strlen(ev_fields[added[i].f].name) &&
+		    memcmp(key, ev_fields[added[i].f].name, kl) == 0)
+			return EV_FORMAT_NAME;
+	return NULL;
 }
 
 int ev_record_encode(const struct ev_record *r, char *out, size_t cap,
 		     size_t *len, char *err, size_t errlen)
 {
 	const enum ev_field *fl;
-	size_t n = ev_type_fields(r->type, &fl), off = 0;
+	size_t n = ev_type_fields(r->version, r->type, &fl), off = 0;
 
 	if (!n) {
-		snprintf(err, errlen, "record: unknown type %d", (int)r->type);
+		snprintf(err, errlen, "record: unknown type %d or version %u",
+			 (int)r->type, r->version);
+		return EV_EINVAL;
+	}
+	if (format_version(r->v[EV_F_FORMAT]) != r->version) {
+		snprintf(err, errlen, "record: format \"%.64s\" is not "
+			 EV_FORMAT_PREFIX "%u", r->v[EV_F_FORMAT], r->version);
 		return EV_EINVAL;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -379,7 +452,8 @@ int ev_record_parse(const char *buf, size_t len, const char *name,
 				if (vl == strlen(ev_type_names[t]) &&
 				    memcmp(eq + 1, ev_type_names[t], vl) == 0) {
 					r->type = (enum ev_type)t;
-					nf = ev_type_fields(r->type, &fl);
+					nf = ev_type_fields(r->version,
+							    r->type, &fl);
 				}
 			if (!nf) {
 				snprintf(err, errlen,
@@ -401,10 +475,24 @@ int ev_record_parse(const char *buf, size_t len, const char *name,
 		f = fl[idx];
 		if (kl != strlen(ev_fields[f].name) ||
 		    memcmp(l, ev_fields[f].name, kl) != 0) {
-			snprintf(err, errlen,
-				 "%s: line %u: expected field \"%s\", found "
-				 "\"%.*s\"", name, line, ev_fields[f].name,
-				 (int)(kl > 32 ? 32 : kl), l);
+			const char *later = later_field(r->version, l, kl);
+
+			if (later)
+				snprintf(err, errlen,
+					 "%s: line %u: expected field \"%s\", "
+					 "found \"%.*s\": a field of %s, not "
+					 "of the %s this record says it is",
+					 name, line, ev_fields[f].name,
+					 (int)kl, l, later, r->v[EV_F_FORMAT]);
+			else
+				snprintf(err, errlen,
+					 "%s: line %u: expected field \"%s\", "
+					 "found \"%.*s\"%s%s%s", name, line,
+					 ev_fields[f].name,
+					 (int)(kl > 32 ? 32 : kl), l,
+					 line > 2 ? " (" : "",
+					 line > 2 ? r->v[EV_F_FORMAT] : "",
+					 line > 2 ? ")" : "");
 			return EV_EFORMAT;
 		}
 		if (vl >= EV_VALUE_MAX) {
@@ -422,8 +510,10 @@ int ev_record_parse(const char *buf, size_t len, const char *name,
 			return EV_EFORMAT;
 		}
 		idx++;
-		if (line == 1)
+		if (line == 1) {
 			nf = 2;
+			r->version = format_version(r->v[EV_F_FORMAT]);
+		}
 	}
 	if (idx < nf || line < 2) {
 		snprintf(err, errlen,

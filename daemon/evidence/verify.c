@@ -394,7 +394,8 @@ static void check_checkpoint(struct vctx *c, const struct entry *e,
 		     "recomputed", e->seq, first, last);
 		return;
 	}
-	if (last + 1 != e->seq || first > last || count != last - first + 1) {
+	if (last + 1 != e->seq || first > last || count == 0 ||
+	    count != last - first + 1) {
 		ev_v_problem(c, e->seq, EV_P_CHECKPOINT, file, "covers %" PRIu64
 			"..%" PRIu64 " (count %" PRIu64 ") but must end just "
 			"before itself with count = last - first + 1",
@@ -611,6 +612,22 @@ static void check_present_record(struct vctx *c, struct entry *e)
 		return;
 	}
 	vr.type = r->type;
+	e->version = r->version;
+	/* the format's version never goes back along a chain: newer software
+	 * continues an older one's chain (anpr-record/1 then /2), never the
+	 * other way */
+	prev = ev_v_find(c, e->seq - 1);
+	if (e->seq > 1 && prev && prev->version > r->version)
+		ev_v_problem(c, e->seq, EV_P_MALFORMED, file, "%s after "
+			"record %" PRIu64 " in " EV_FORMAT_PREFIX "%u: a "
+			"chain's format version never goes back",
+			r->v[EV_F_FORMAT], e->seq - 1, prev->version);
+	else if (e->seq > 1 && prev && prev->version &&
+		 prev->version < r->version)
+		ev_v_note(c, "record %" PRIu64 ": %s from here on (record %"
+			  PRIu64 " and before: " EV_FORMAT_PREFIX "%u; the "
+			  "camera's software was upgraded)", e->seq,
+			  r->v[EV_F_FORMAT], e->seq - 1, prev->version);
 	/* which key: the one in force, or a trusted one at the start */
 	if (!c->have_cur) {
 		k = ev_v_given_key(c, r->v[EV_F_KEY_ID]);
@@ -637,7 +654,7 @@ static void check_present_record(struct vctx *c, struct entry *e)
 	 * signature) is reported as out of place below, not as a bad sig */
 	ev_rec_name(ev_record_u64(r, EV_F_CHAIN_SEQ), EV_SUFFIX_REC, name,
 		    sizeof name);
-	ev_trusted_comment(name, r->v[EV_F_RECORD_ID],
+	ev_trusted_comment(r->v[EV_F_FORMAT], name, r->v[EV_F_RECORD_ID],
 			   ev_record_u64(r, EV_F_CHAIN_SEQ), e->hash, tc,
 			   sizeof tc);
 	if (ev_v_check_sig(c, e->seq, file, text, len, &c->cur, sigpath, tc))

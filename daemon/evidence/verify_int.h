@@ -18,6 +18,7 @@ struct entry {
 	bool confirmed;			/* uploaded, and a present checkpoint's
 					   Merkle root rebuilt from its hash */
 	int type;			/* enum ev_type, -1 unknown / absent */
+	unsigned version;		/* anpr-record/N of its file, 0 unknown */
 	bool plate, overview, newsig;	/* files its signed record names */
 };
 

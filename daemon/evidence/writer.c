@@ -142,6 +142,10 @@ static int stage_read(struct ev_writer *w, const struct ev_read_in *in,
 
 	ev_record_init(r, EV_READ);
 	ev_record_set(r, EV_F_LANE, "%u", in->lane);
+	ev_record_set(r, EV_F_SOURCE, "%s", in->source);
+	ev_record_set(r, EV_F_INPUT, "%s",
+		      in->replay ? EV_INPUT_REPLAY : EV_INPUT_LIVE);
+	ev_record_set(r, EV_F_HOTLIST_SET_HASH, "%s", in->hotlist_set_sha256);
 	ev_record_set(r, EV_F_FRAME_SEQ, "%llu",
 		      (unsigned long long)in->frame_seq);
 	ev_record_set(r, EV_F_VRM, "%s", in->vrm);
@@ -439,6 +443,9 @@ int ev_writer_submit_read(struct ev_writer *w, struct ev_read_in *in)
 		 in->confidence_permille % 1000);
 	if (ev_value_check(EV_K_VRM, in->vrm) ||
 	    ev_value_check(EV_K_TOKEN, in->region) ||
+	    ev_value_check(ev_fields[EV_F_SOURCE].kind, in->source) ||
+	    ev_value_check(ev_fields[EV_F_HOTLIST_SET_HASH].kind,
+			   in->hotlist_set_sha256) ||
 	    in->confidence_permille > 1000 ||
 	    (in->hotlist[0] &&
 	     ev_value_check(ev_fields[EV_F_HOTLIST].kind, in->hotlist)) ||

@@ -296,9 +296,10 @@ int main(int argc, char **argv)
 	logger.camera = d.cfg.camera_id;
 	/* what it runs, never where: a fixed site's location stays in the records */
 	anprd_log(&logger, 6, ANPRD_EV_START, NULL, NULL,
-		  "anprd %s starting: camera %s, %d source%s, %zu hotlist entries", ANPR_VERSION,
+		  "anprd %s starting: camera %s, %d source%s, %zu hotlist entries "
+		  "(set sha256:%s, as read records name it)", ANPR_VERSION,
 		  d.cfg.camera_id, d.cfg.nsources, d.cfg.nsources == 1 ? "" : "s",
-		  hotlist_count(hl));
+		  hotlist_count(hl), hotlist_set_sha256(hl));
 	d.journal = d.cfg.alerts.journal && getenv("JOURNAL_STREAM") != NULL;
 
 	/* signals go to the main thread only: block them before any thread */
@@ -410,14 +411,19 @@ int main(int argc, char **argv)
 				continue;
 			}
 			{
-				char entries[48], fresh_n[48];
-				const char *extra[] = { entries, fresh_n, NULL };
+				char entries[48], fresh_n[48], set[96];
+				const char *extra[] = { entries, fresh_n, set, NULL };
 				size_t nadded = added ? hotlist_count(added) : 0;
+				/* the set now in force: only this thread swaps it, so
+				 * it stays valid here without a read section */
+				const char *digest = hotlist_set_sha256(atomic_load(&d.hotlists.cur));
 
 				snprintf(entries, sizeof(entries), "ANPR_HOTLIST_ENTRIES=%ld", n);
 				snprintf(fresh_n, sizeof(fresh_n), "ANPR_HOTLIST_NEW=%zu", nadded);
+				snprintf(set, sizeof(set), "ANPR_HOTLIST_SET_SHA256=%s", digest);
 				anprd_log(&logger, 5, ANPRD_EV_RELOAD_OK, NULL, extra,
-					  "hotlists reloaded: %ld entries, %zu new", n, nadded);
+					  "hotlists reloaded: %ld entries, %zu new, set sha256:%s",
+					  n, nadded, digest);
 			}
 			pipeline_search_back(p, added);
 			hotlist_free(added);

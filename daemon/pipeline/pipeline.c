@@ -74,6 +74,9 @@ struct pl_source {
 	int64_t health_checked_us;
 	uint8_t *roi_mask;		/* capture thread: 255 inside, 0 outside */
 	int roi_w, roi_h;
+	int replay;			/* a recording (the library's file
+					   backend), not a live camera; set
+					   before the threads start */
 };
 
 /* A live hit sent before its vehicle's record exists (docs/alerts.md). */
@@ -494,14 +497,21 @@ static int dedup_should_alert(struct pipeline *p, const char *key, int source, i
 	return 1;
 }
 
-static int lookup(struct pipeline *p, const char *text, struct hotlist_hit *hit)
+/* Check text against the hotlists in force; set_sha256 (may be NULL): the
+ * digest of that very set (HOTLIST_SET_NONE with none), for the record. */
+static int lookup(struct pipeline *p, const char *text, struct hotlist_hit *hit,
+		  char set_sha256[HOTLIST_SET_HEX + 1])
 {
 	const struct hotlist *hl;
 	int n = 0;
 
+	if (set_sha256)
+		snprintf(set_sha256, HOTLIST_SET_HEX + 1, "%s", HOTLIST_SET_NONE);
 	if (!p->hotlists || p->hl_slot < 0)
 		return 0;
 	hl = hotlist_holder_read_lock(p->hotlists, p->hl_slot);
+	if (hl && set_sha256)
+		snprintf(set_sha256, HOTLIST_SET_HEX + 1, "%s", hotlist_set_sha256(hl));
 	if (hl)
 		n = hotlist_lookup(hl, text, p->cfg.max_fuzzy, hit, 1);
 	if (n > 0) {
@@ -710,9 +720,11 @@ static void on_vehicle(void *ctx, const struct trk_vehicle *v)
 					      v->best.x, v->best.y);
 	struct ev_read_in in;
 	struct hotlist_hit hit;
-	int is_hit = lookup(p, v->vrm, &hit), rc;
+	int is_hit, rc;
 
 	memset(&in, 0, sizeof(in));
+	/* the record says which hotlist set decided it: the one looked up */
+	is_hit = lookup(p, v->vrm, &hit, in.hotlist_set_sha256);
 	if (snap) {
 		in.when = snap->when;
 	} else {
@@ -748,6 +760,9 @@ static void on_vehicle(void *ctx, const struct trk_vehicle *v)
 		in.overview_len = snap->overview_len;
 	}
 	in.lane = p->cfg.lane;
+	/* the source's name, never its URI (which may hold a password) */
+	snprintf(in.source, sizeof(in.source), "%s", p->cfg.sources[v->source].name);
+	in.replay = p->sources[v->source].replay;
 	in.tag = v->id;
 	atomic_fetch_add(&p->stats.vehicles, 1);
 	/* searched back once its record is written (on_record) */
@@ -811,7 +826,7 @@ static void decide(struct pipeline *p, struct pl_done *d)
 		snapshot_keep(&p->snaps, &d->snaps[i], d->source, d->frame_seq, r.x, r.y,
 			      &d->when, anpr_region_name(pl->region));
 		vid = tracker_add(p->tracker, &r);	/* the vehicle the read belongs to */
-		if (lookup(p, pl->text, &hit))
+		if (lookup(p, pl->text, &hit, NULL))
 			raise_hit(p, d, pl, &hit, vid);	/* at once, before any record */
 		if (!p->cfg.sources[d->source].replay_fast) {
 			int64_t ms = (mono_us() - d->t_us) / 1000;
@@ -886,6 +901,8 @@ static int open_source(struct pipeline *p, int i, char *err, size_t errlen)
 	rc = anprcap_open(sc->uri, &s->cap);
 	if (rc)
 		goto fail;
+	/* live or replayed, as the library opened it (records say which) */
+	s->replay = strcmp(anprcap_backend(s->cap), "file") == 0;
 	if (sc->fps > 0)
 		anprcap_configure(s->cap, ANPRCAP_FMT_ANY, 0, 0, (uint32_t)sc->fps, 1);
 	if (sc->replay_fast)

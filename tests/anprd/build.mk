@@ -2,7 +2,7 @@
 # directory (test_config reads docs/anprd-conf.md).
 include daemon/anprd/build.mk
 $(eval $(call add_test,anprd_config,tests/anprd/test_config.c,anprdcore,-lm))
-$(eval $(call add_test,anprd_hotlist,tests/anprd/test_hotlist.c,anprdcore,-lpthread -lm))
+$(eval $(call add_test,anprd_hotlist,tests/anprd/test_hotlist.c,anprdcore,-lsodium -lpthread -lm))
 $(eval $(call add_test,anprd_tracker,tests/anprd/test_tracker.c,anprdcore,-lm))
 $(eval $(call add_test,anprd_alerts,tests/anprd/test_alerts.c tests/anprd/loopback_http.c,anprdcore,-lcurl -lsystemd -lpthread -ljansson))
 $(eval $(call add_test,anprd_alert_journal,tests/anprd/test_alert_journal.c,anprdcore,-lsystemd))
@@ -13,7 +13,7 @@ SUITE_PREREQS += $(BUILD)/bin/anprd-checkconf $(BUILD)/bin/anprd $(BUILD)/bin/an
 $(eval $(call add_suite,unit,anprd-checkconf,tests/anprd/checkconf-suite $(BUILD)))
 
 # Benchmarks (release build).
-$(eval $(call add_prog,anprd_bench_hotlist,tests/anprd/bench_hotlist.c,anprdcore,-lpthread -lm))
+$(eval $(call add_prog,anprd_bench_hotlist,tests/anprd/bench_hotlist.c,anprdcore,-lsodium -lpthread -lm))
 BENCH_PREREQS += $(BUILD)/bin/anprd_bench_hotlist
 $(eval $(call add_bench,anprd_hotlist,$(BUILD)/bin/anprd_bench_hotlist))
 
@@ -34,7 +34,7 @@ define anprd_fuzzer
 $(BUILD)/fuzz/fuzz_anprd_$(1): tests/anprd/fuzz_anprd.c $(ANPRD_FUZZ_$(1)) $(wildcard daemon/anprd/*.h)
 	@mkdir -p $$(@D)
 	$(CLANG) $(ANPRD_FUZZ_FLAGS) -D$(ANPRD_FUZZ_DEF_$(1)) -o $$@ \
-		tests/anprd/fuzz_anprd.c $(ANPRD_FUZZ_$(1)) -lm
+		tests/anprd/fuzz_anprd.c $(ANPRD_FUZZ_$(1)) -lsodium -lm
 endef
 $(foreach t,conf hotlist,$(eval $(call anprd_fuzzer,$(t))))
 

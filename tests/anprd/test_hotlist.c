@@ -389,6 +389,75 @@ static void test_load_files(void **state)
 	free(c);
 }
 
+/* What docs/record-format.md tells a defence expert to run. */
+static void coreutils_digest(const char *files, char out[65])
+{
+	char cmd[1024];
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd),
+		 "sha256sum %s | cut -c1-64 | LC_ALL=C sort | sha256sum", files);
+	f = popen(cmd, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(out, 65, f));
+	assert_int_equal(strlen(out), 64);
+	assert_int_equal(pclose(f), 0);
+}
+
+/*
+ * The hotlist set's digest (every read record's hotlist_set_sha256) is
+ * what coreutils computes from the files, whatever their order in the
+ * configuration; any byte changed changes it; no file, the SHA-256 of
+ * nothing; a reload carries the new set's.
+ */
+static void test_set_digest(void **state)
+{
+	char *a = write_tmp(HDR "AB12CDE,PNC,x,1,intercept\n");
+	char *b = write_tmp(HDR "XY12CDE,LOCAL,y,2,inform\n");
+	char *b2 = write_tmp(HDR "XY12CDE,LOCAL,z,2,inform\n");
+	struct hotlist *h1, *h2, *h3, *h0;
+	struct hotlist_holder hh;
+	char err[512], want[65], files[512];
+	int slot;
+	(void)state;
+
+	const char *ab[] = {a, b}, *ba[] = {b, a}, *ab2[] = {a, b2};
+	assert_int_equal(hotlist_load(ab, 2, &h1, err, sizeof(err)), 0);
+	assert_int_equal(hotlist_load(ba, 2, &h2, err, sizeof(err)), 0);
+	assert_int_equal(hotlist_load(ab2, 2, &h3, err, sizeof(err)), 0);
+	assert_int_equal(hotlist_load(NULL, 0, &h0, err, sizeof(err)), 0);
+	snprintf(files, sizeof(files), "%s %s", a, b);
+	coreutils_digest(files, want);
+	assert_string_equal(hotlist_set_sha256(h1), want);
+	assert_string_equal(hotlist_set_sha256(h2), want);
+	assert_string_not_equal(hotlist_set_sha256(h3), want);
+	snprintf(files, sizeof(files), "%s %s", b2, a);
+	coreutils_digest(files, want);
+	assert_string_equal(hotlist_set_sha256(h3), want);
+	/* no file: the SHA-256 of nothing (printf '' | sha256sum) */
+	assert_string_equal(hotlist_set_sha256(h0),
+			    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	assert_string_equal(hotlist_set_sha256(NULL), hotlist_set_sha256(h0));
+	hotlist_free(h2);
+	hotlist_free(h3);
+	hotlist_free(h0);
+	/* the holder's list in force carries its own digest */
+	hotlist_holder_init(&hh, h1);
+	slot = hotlist_holder_register(&hh);
+	assert_int_equal(hotlist_holder_reload(&hh, ab2, 2, NULL, err, sizeof(err)), 2);
+	snprintf(files, sizeof(files), "%s %s", a, b2);
+	coreutils_digest(files, want);
+	assert_string_equal(hotlist_set_sha256(hotlist_holder_read_lock(&hh, slot)), want);
+	hotlist_holder_read_unlock(&hh, slot);
+	hotlist_holder_destroy(&hh);
+	unlink(a);
+	unlink(b);
+	unlink(b2);
+	free(a);
+	free(b);
+	free(b2);
+}
+
 struct back {
 	int n;
 	char vrm[8][HOTLIST_VRM_MAX + 1];
@@ -751,6 +820,7 @@ int main(void)
 		cmocka_unit_test(test_long_marks_search_back),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_load_files),
+		cmocka_unit_test(test_set_digest),
 		cmocka_unit_test(test_added_and_search_back),
 		cmocka_unit_test(test_recent_ring),
 		cmocka_unit_test(test_large),

@@ -13,7 +13,7 @@
  * numbers in time order, prev_hash the SHA-256 of the previous record),
  * spread evenly over the D days ending on --end (a partition per day,
  * made by anpr.day_partition as ingest makes them), in the record format
- * of docs/record-format.md (anpr-record/1, ~1 KiB like a camera's read).
+ * of docs/record-format.md (anpr-record/2, ~1 KiB like a camera's read).
  * Vehicles: 20% of reads from N/2000 frequent vehicles (~400 reads each),
  * 30% from N/100 (~30 each), 50% from N/3 (~1.5 each); UK marks
  * "AB12 CDE" from 23 letters (no I, Q, Z), so marks with Q are absent.
@@ -412,8 +412,10 @@ static int gen(const char *db, const struct shape *s, bool sign)
 				"monotonic_ns=%" PRIu64 "\nsite_id=%s\nsite_lat=%.6f\n"
 				"site_lon=%.6f\nsite_bearing_deg=%d\nsoftware_version=anpr-%s\n"
 				"reader_model_sha256=%.64s\nconfig_sha256=%.64s\nlane=%d\n"
+				"source=front\ninput=live\n"
 				"frame_seq=%" PRIu64 "\nvrm=%s\nregion=GB\nconfidence=%s\n"
 				"hotlist=%s\nhotlist_entry=%s\n"
+				"hotlist_set_sha256=%.64s\n"
 				"position=status=fixed-site lat=%.6f lon=%.6f\n"
 				"plate_image=%012" PRIu64 ".plate.jpg\nplate_image_sha256=%s\n"
 				"overview_image=%012" PRIu64 ".overview.jpg\n"
@@ -424,14 +426,17 @@ static int gen(const char *db, const struct shape *s, bool sign)
 				"a4f1c2d3e4b5a6978877665544332211a4f1c2d3e4b5a6978877665544332211",
 				"c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00",
 				1 + (int)(rnd() % 3), c->frame, vrm, conf,
-				hl[0] ? hl : EV_NONE, hle[0] ? hle : EV_NONE, c->lat, c->lon,
+				hl[0] ? hl : EV_NONE, hle[0] ? hle : EV_NONE,
+				"5d0c1f9e2b3a4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5",
+				c->lat, c->lon,
 				c->seq, ph, c->seq, oh);
 			if (rl <= 0 || (size_t)rl >= sizeof rec)
 				die("record too long");
 			ev_sha256(rec, (size_t)rl, h);
 			ev_hex(h, 32, hash_hex);
 			snprintf(name, sizeof name, "%012" PRIu64 ".rec", c->seq);
-			ev_trusted_comment(name, rid, c->seq, h, tc, sizeof tc);
+			ev_trusted_comment(EV_FORMAT_NAME, name, rid, c->seq, h, tc,
+					   sizeof tc);
 			if (sign) {
 				double ts = now_s();
 
@@ -749,7 +754,7 @@ static int verify(const char *db, const struct shape *s, bool signed_)
 	}
 	ok(bad_fold == 0, "vrm_key is the fold of vrm (daemon/anprd/vrm.c): %" PRIu64 " differ",
 	   bad_fold);
-	ok(bad_hash == 0, "each rec parses as anpr-record/1 and sha256 is its hash: %"
+	ok(bad_hash == 0, "each rec parses as " EV_FORMAT_NAME " and sha256 is its hash: %"
 	   PRIu64 " bad", bad_hash);
 	ok(bad_link == 0, "each prev_hash is the previous record's hash (1 starts a chain): %"
 	   PRIu64 " bad", bad_link);

@@ -101,7 +101,7 @@ static void trec_make(struct trec *t, const char *cam, const char *chain,
 	t->seq = seq;
 	t->t_us = t_us;
 	memcpy(t->prev, prev, 32);
-	snprintf(t->rec, sizeof t->rec, "format=anpr-record/1\ntype=read\n"
+	snprintf(t->rec, sizeof t->rec, "format=anpr-record/2\ntype=read\n"
 		 "record_id=%s\nseq=%" PRIu64 "\nt=%" PRId64 "\n", t->id, seq, t_us);
 	snprintf(t->sig, sizeof t->sig, "untrusted comment: sig\n");
 	ev_sha256(t->rec, strlen(t->rec), t->sha);

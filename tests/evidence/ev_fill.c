@@ -157,6 +157,9 @@ int main(int argc, char **argv)
 		memset(&in, 0, sizeof in);
 		ev_now_system(NULL, &in.when);
 		in.lane = 1 + i % 3;
+		snprintf(in.source, sizeof in.source, "front");
+		snprintf(in.hotlist_set_sha256, sizeof in.hotlist_set_sha256,
+			 "%s", EV_HOTLIST_SET_NONE);
 		in.frame_seq = 1000 + i * 3;
 		snprintf(in.vrm, sizeof in.vrm, "AB%02lu CDE", i % 100);
 		snprintf(in.region, sizeof in.region, "GB");

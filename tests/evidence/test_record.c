@@ -24,7 +24,8 @@
 
 static char err[1024];
 
-static void fill_read(struct ev_record *r)
+/* A valid read of format version v (1 or 2). */
+static void fill_read_v(struct ev_record *r, unsigned v)
 {
 	static const struct { enum ev_field f; const char *v; } vals[] = {
 		{ EV_F_RECORD_ID, "CAM1-0011223344556677-5" },
@@ -58,10 +59,20 @@ static void fill_read(struct ev_record *r)
 		{ EV_F_OVERVIEW_FILE, "-" },
 		{ EV_F_OVERVIEW_HASH, "-" },
 	};
-	ev_record_init(r, EV_READ);
+	assert_int_equal(ev_record_init_version(r, EV_READ, v), 0);
 	for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
 		assert_int_equal(ev_record_set(r, vals[i].f, "%s", vals[i].v),
 				 0);
+	if (v >= 2) {
+		ev_record_set(r, EV_F_SOURCE, "front");
+		ev_record_set(r, EV_F_INPUT, "replay");
+		ev_record_set(r, EV_F_HOTLIST_SET_HASH, "%064x", 0x5eed);
+	}
+}
+
+static void fill_read(struct ev_record *r)
+{
+	fill_read_v(r, EV_FORMAT_VERSION);
 }
 
 static void test_roundtrip(void **state)
@@ -75,10 +86,18 @@ static void test_roundtrip(void **state)
 	assert_int_equal(ev_record_encode(&r, buf, sizeof buf, &n, err,
 					  sizeof err), 0);
 	assert_true(n > 100);
-	assert_memory_equal(buf, "format=anpr-record/1\ntype=read\n", 31);
+	assert_memory_equal(buf, "format=anpr-record/2\ntype=read\n", 31);
+	assert_non_null(strstr(buf, "\nlane=2\nsource=front\ninput=replay\n"
+				    "frame_seq=77\n"));
+	assert_non_null(strstr(buf, "\nhotlist_entry=-\nhotlist_set_sha256="
+				    "0000000000000000000000000000000000000000"
+				    "000000000000000000005eed\nposition="));
 	assert_int_equal(ev_record_parse(buf, n, "x.rec", &p, err, sizeof err),
 			 0);
 	assert_int_equal(p.type, EV_READ);
+	assert_int_equal(p.version, 2);
+	assert_string_equal(p.v[EV_F_SOURCE], "front");
+	assert_string_equal(p.v[EV_F_INPUT], "replay");
 	assert_string_equal(p.v[EV_F_VRM], "AB12 CDE");
 	assert_int_equal(ev_record_u64(&p, EV_F_CHAIN_SEQ), 5);
 	/* canonical: decode then encode gives the same bytes */
@@ -88,16 +107,17 @@ static void test_roundtrip(void **state)
 	assert_memory_equal(buf, buf2, n);
 }
 
-/* Apply an edit to a valid record's text, expect a refusal naming the
- * file and containing `why`. */
-static void expect_bad(const char *from, const char *to, const char *why)
+/* Apply an edit to a valid read's text (format version v), expect a
+ * refusal naming the file and containing `why`. */
+static void expect_bad_v(unsigned v, const char *from, const char *to,
+			 const char *why)
 {
 	struct ev_record r, p;
 	char buf[EV_RECORD_MAX], out[EV_RECORD_MAX + 64];
 	size_t n;
 	char *at;
 
-	fill_read(&r);
+	fill_read_v(&r, v);
 	assert_int_equal(ev_record_encode(&r, buf, sizeof buf, &n, err,
 					  sizeof err), 0);
 	buf[n] = '\0';
@@ -113,12 +133,21 @@ static void expect_bad(const char *from, const char *to, const char *why)
 		fail_msg("message \"%s\" lacks \"%s\"", err, why);
 }
 
+static void expect_bad(const char *from, const char *to, const char *why)
+{
+	expect_bad_v(EV_FORMAT_VERSION, from, to, why);
+}
+
 static void test_malformed(void **state)
 {
 	(void)state;
 	expect_bad("type=read\n", "type=read\r\n", "unknown record type");
 	expect_bad("type=read", "type=bogus", "unknown record type");
-	expect_bad("format=anpr-record/1", "format=anpr-record/2", "format");
+	expect_bad("format=anpr-record/2", "format=anpr-record/3", "format");
+	expect_bad("format=anpr-record/2", "format=anpr-record/0", "format");
+	expect_bad("format=anpr-record/2", "format=anpr-record/02", "format");
+	expect_bad("format=anpr-record/2", "format=anpr-record/20", "format");
+	expect_bad("format=anpr-record/2", "format=anpr-record/", "format");
 	expect_bad("lane=2\n", "", "expected field \"lane\"");
 	expect_bad("lane=2\n", "lane=2\nlane=2\n", "expected field");
 	expect_bad("vrm=AB12 CDE", "vrm=ab12 cde", "vrm");
@@ -147,6 +176,137 @@ static void test_malformed(void **state)
 	expect_bad("position=status", "position= status", "printable ASCII");
 	expect_bad("position=status=fixed-site lat=51.507351 lon=-0.127758\n", "",
 		   "expected field \"position\"");
+}
+
+/* The bytes of a file, NUL-terminated; *n its length. */
+static char *slurp(const char *path, size_t *n)
+{
+	static char buf[EV_RECORD_MAX + 1];
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		fail_msg("%s: cannot open (run from the top of the tree)", path);
+	*n = fread(buf, 1, sizeof buf - 1, f);
+	buf[*n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+#define V1_FIXTURE "tests/evidence/fixtures/v1/spool/records/00000000/"
+
+/*
+ * anpr-record/1 and /2 side by side: /1 records (real ones, written by the
+ * writer before /2) still parse and are canonical; /2 reads must carry
+ * source, input and hotlist_set_sha256, well formed; a /1 record may not
+ * carry /2 fields, nor a /2 read lack them.
+ */
+static void test_versions(void **state)
+{
+	struct ev_record r, p;
+	char buf[EV_RECORD_MAX], *t;
+	const enum ev_field *f1, *f2;
+	size_t n, n1, n2, len;
+
+	(void)state;
+	/* a real /1 read and a real /1 heartbeat */
+	t = slurp(V1_FIXTURE "000000000002.rec", &len);
+	assert_int_equal(ev_record_parse(t, len, "000000000002.rec", &p, err,
+					 sizeof err), 0);
+	assert_int_equal(p.version, 1);
+	assert_int_equal(p.type, EV_READ);
+	assert_string_equal(p.v[EV_F_FORMAT], "anpr-record/1");
+	assert_string_equal(p.v[EV_F_SOURCE], "");	/* not in /1 */
+	assert_int_equal(ev_record_encode(&p, buf, sizeof buf, &n, err,
+					  sizeof err), 0);
+	assert_int_equal(n, len);
+	assert_memory_equal(buf, t, n);
+	t = slurp(V1_FIXTURE "000000000001.rec", &len);
+	assert_int_equal(ev_record_parse(t, len, "000000000001.rec", &p, err,
+					 sizeof err), 0);
+	assert_int_equal(p.version, 1);
+	assert_int_equal(p.type, EV_HEARTBEAT);
+
+	/* /1 round trip from the library */
+	fill_read_v(&r, 1);
+	assert_int_equal(ev_record_encode(&r, buf, sizeof buf, &n, err,
+					  sizeof err), 0);
+	assert_memory_equal(buf, "format=anpr-record/1\ntype=read\n", 31);
+	assert_null(strstr(buf, "source="));
+	assert_int_equal(ev_record_parse(buf, n, "v1.rec", &p, err, sizeof err),
+			 0);
+	assert_int_equal(p.version, 1);
+	/* a record's format line and its version agree, or no encoding */
+	fill_read_v(&r, 2);
+	r.version = 1;
+	assert_int_equal(ev_record_encode(&r, buf, sizeof buf, &n, err,
+					  sizeof err), EV_EINVAL);
+	assert_non_null(strstr(err, "format"));
+	assert_int_equal(ev_record_init_version(&r, EV_READ, 3), EV_EINVAL);
+	assert_int_equal(ev_record_init_version(&r, EV_READ, 0), EV_EINVAL);
+
+	/* the /2 read table is /1's with the three fields added, in place */
+	n1 = ev_type_fields(1, EV_READ, &f1);
+	n2 = ev_type_fields(2, EV_READ, &f2);
+	assert_int_equal(n2, n1 + 3);
+	for (size_t i = 0, j = 0; i < n2; i++) {
+		if (f2[i] == EV_F_SOURCE || f2[i] == EV_F_INPUT ||
+		    f2[i] == EV_F_HOTLIST_SET_HASH)
+			continue;
+		assert_int_equal(f2[i], f1[j++]);
+	}
+	for (size_t i = 1; i < n2; i++) {
+		if (f2[i] == EV_F_SOURCE)
+			assert_int_equal(f2[i - 1], EV_F_LANE);
+		if (f2[i] == EV_F_INPUT)
+			assert_int_equal(f2[i - 1], EV_F_SOURCE);
+		if (f2[i] == EV_F_HOTLIST_SET_HASH)
+			assert_int_equal(f2[i - 1], EV_F_HOTLIST_ENTRY);
+	}
+	/* other types: the same fields in both versions */
+	for (int ty = EV_HEARTBEAT; ty < EV_TYPE_COUNT; ty++) {
+		n1 = ev_type_fields(1, (enum ev_type)ty, &f1);
+		n2 = ev_type_fields(2, (enum ev_type)ty, &f2);
+		assert_true(n1 > 0);
+		assert_int_equal(n1, n2);
+		assert_memory_equal(f1, f2, n1 * sizeof *f1);
+	}
+	assert_int_equal(ev_type_fields(3, EV_READ, &f1), 0);
+	assert_int_equal(ev_type_fields(0, EV_READ, &f1), 0);
+
+	/* malformed under /2 */
+	expect_bad("source=front\n", "", "expected field \"source\"");
+	expect_bad("source=front\n", "source=\n", "source");
+	expect_bad("source=front\n", "source=rtsp://admin:pw@10.0.0.9/1\n",
+		   "[A-Za-z0-9_.:+-]");
+	expect_bad("input=replay\n", "", "expected field \"input\"");
+	expect_bad("input=replay", "input=recorded", "\"live\" or \"replay\"");
+	expect_bad("input=replay", "input=Live", "\"live\" or \"replay\"");
+	expect_bad("input=replay", "input=1", "\"live\" or \"replay\"");
+	expect_bad("hotlist_set_sha256=", "hotlist_set_sha256=-\nx=", "64 lower-case hex");
+	expect_bad("hotlist_set_sha256=0000", "hotlist_set_sha256=000", "64 lower-case hex");
+	expect_bad("hotlist_set_sha256=0000", "hotlist_set_sha256=A000", "64 lower-case hex");
+	expect_bad("hotlist_set_sha256=", "x=", "expected field \"hotlist_set_sha256\"");
+	/* out of order: input before source */
+	expect_bad("source=front\ninput=replay\n", "input=replay\nsource=front\n",
+		   "expected field \"source\"");
+	/* a /1 record that carries /2 fields */
+	expect_bad("format=anpr-record/2", "format=anpr-record/1",
+		   "found \"source\": a field of anpr-record/2, not of the "
+		   "anpr-record/1 this record says it is");
+	expect_bad_v(1, "lane=2\n", "lane=2\ninput=live\n",
+		     "a field of anpr-record/2");
+	/* a /2 read laid out as /1 */
+	expect_bad_v(1, "format=anpr-record/1", "format=anpr-record/2",
+		     "expected field \"source\", found \"frame_seq\" "
+		     "(anpr-record/2)");
+	/* and the real /1 record relabelled /2 */
+	t = slurp(V1_FIXTURE "000000000002.rec", &len);
+	assert_int_equal(t[19], '1');
+	t[19] = '2';
+	assert_int_equal(ev_record_parse(t, len, "relabelled.rec", &p, err,
+					 sizeof err), EV_EFORMAT);
+	assert_non_null(strstr(err, "relabelled.rec: line 22: expected field "
+				    "\"source\""));
 }
 
 static void test_limits(void **state)
@@ -196,6 +356,14 @@ static void test_values(void **state)
 	assert_int_not_equal(ev_value_check(EV_K_FILE, "a/b"), 0);
 	assert_int_equal(ev_value_check(EV_K_TYPE, "checkpoint"), 0);
 	assert_int_not_equal(ev_value_check(EV_K_TYPE, "read "), 0);
+	assert_int_equal(ev_value_check(EV_K_INPUT, "live"), 0);
+	assert_int_equal(ev_value_check(EV_K_INPUT, "replay"), 0);
+	assert_int_not_equal(ev_value_check(EV_K_INPUT, "-"), 0);
+	assert_int_not_equal(ev_value_check(EV_K_INPUT, "live "), 0);
+	assert_int_equal(ev_value_check(EV_K_FORMAT, "anpr-record/1"), 0);
+	assert_int_equal(ev_value_check(EV_K_FORMAT, "anpr-record/2"), 0);
+	assert_int_not_equal(ev_value_check(EV_K_FORMAT, "anpr-record/3"), 0);
+	assert_int_not_equal(ev_value_check(EV_K_FORMAT, "anpr-head/2"), 0);
 }
 
 static void test_time_format(void **state)
@@ -627,6 +795,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_versions),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_time_format),

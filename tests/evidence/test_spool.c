@@ -126,6 +126,9 @@ static int stage_read(struct ev_spool *s, int i)
 	fixed_now(NULL, &w);
 	ev_record_init(&r, EV_READ);
 	ev_record_set(&r, EV_F_LANE, "1");
+	ev_record_set(&r, EV_F_SOURCE, "front");
+	ev_record_set(&r, EV_F_INPUT, "live");
+	ev_record_set(&r, EV_F_HOTLIST_SET_HASH, EV_HOTLIST_SET_NONE);
 	ev_record_set(&r, EV_F_FRAME_SEQ, "%d", 100 + i);
 	ev_record_set(&r, EV_F_VRM, "AB%02d CDE", i % 100);
 	ev_record_set(&r, EV_F_REGION, "GB");
@@ -458,6 +461,10 @@ static void read_in(struct ev_read_in *in, int i, bool images)
 	memset(in, 0, sizeof *in);
 	fixed_now(NULL, &in->when);
 	in->lane = 2;
+	snprintf(in->source, sizeof in->source, "rear-%d", i % 2);
+	in->replay = i % 3 == 0;
+	snprintf(in->hotlist_set_sha256, sizeof in->hotlist_set_sha256,
+		 "%064x", i);
 	in->frame_seq = (uint64_t)i;
 	snprintf(in->vrm, sizeof in->vrm, "XY%02d ABC", i % 100);
 	snprintf(in->region, sizeof in->region, "GB");
@@ -500,6 +507,19 @@ static void test_writer_rotation(void **state)
 	read_in(&in, 0, false);
 	snprintf(in.vrm, sizeof in.vrm, "bad vrm");
 	assert_int_equal(ev_writer_submit_read(w, &in), EV_EINVAL);
+	read_in(&in, 0, false);		/* anpr-record/2: no source */
+	in.source[0] = '\0';
+	assert_int_equal(ev_writer_submit_read(w, &in), EV_EINVAL);
+	read_in(&in, 0, false);		/* a URI is not a source's name */
+	snprintf(in.source, sizeof in.source, "rtsp://u:pw@cam/1");
+	assert_int_equal(ev_writer_submit_read(w, &in), EV_EINVAL);
+	read_in(&in, 0, false);		/* no hotlist set named */
+	in.hotlist_set_sha256[0] = '\0';
+	assert_int_equal(ev_writer_submit_read(w, &in), EV_EINVAL);
+	read_in(&in, 0, false);
+	snprintf(in.hotlist_set_sha256, sizeof in.hotlist_set_sha256, "%064X",
+		 0xABCu);
+	assert_int_equal(ev_writer_submit_read(w, &in), EV_EINVAL);
 	assert_int_equal(ev_writer_stop(w, err, sizeof err), 0);
 	assert_int_equal(cb.errors, 0);
 	/* the old key is the trust anchor; the rotation hands over */
@@ -508,6 +528,40 @@ static void test_writer_rotation(void **state)
 	assert_int_equal(rep.nkeys, 2);
 	assert_int_equal(rep.reads, 12);
 	assert_int_equal(rep.covered_to, rep.last_seq);
+	/* anpr-record/2: each read says its source, live or replay, and the
+	 * hotlist set it was given */
+	{
+		int seen = 0;
+
+		for (uint64_t s = 1; s <= rep.last_seq; s++) {
+			char path[512], buf[EV_RECORD_MAX + 1], want[80];
+			struct ev_record r;
+			FILE *f;
+			size_t n;
+			int i;
+
+			shard_path(d, s, ".rec", path, sizeof path);
+			f = fopen(path, "r");
+			assert_non_null(f);
+			n = fread(buf, 1, sizeof buf - 1, f);
+			fclose(f);
+			assert_int_equal(ev_record_parse(buf, n, path, &r, err,
+							 sizeof err), 0);
+			assert_int_equal(r.version, 2);
+			assert_string_equal(r.v[EV_F_FORMAT], "anpr-record/2");
+			if (r.type != EV_READ)
+				continue;
+			i = (int)ev_record_u64(&r, EV_F_FRAME_SEQ);
+			snprintf(want, sizeof want, "rear-%d", i % 2);
+			assert_string_equal(r.v[EV_F_SOURCE], want);
+			assert_string_equal(r.v[EV_F_INPUT],
+					    i % 3 == 0 ? "replay" : "live");
+			snprintf(want, sizeof want, "%064x", i);
+			assert_string_equal(r.v[EV_F_HOTLIST_SET_HASH], want);
+			seen++;
+		}
+		assert_int_equal(seen, 12);
+	}
 	ev_vreport_free(&rep);
 	/* with only the new key, the first records are not trusted */
 	assert_true(verify(d, &key2, &rep) > 0);
@@ -831,7 +885,8 @@ static void m_resign(const char *d)
 	assert_int_equal(ev_record_parse(buf, len, p, &r, err, sizeof err), 0);
 	ev_sha256(buf, len, h);
 	ev_rec_name(3, ".rec", name, sizeof name);
-	ev_trusted_comment(name, r.v[EV_F_RECORD_ID], 3, h, tc, sizeof tc);
+	ev_trusted_comment(r.v[EV_F_FORMAT], name, r.v[EV_F_RECORD_ID], 3, h,
+			   tc, sizeof tc);
 	assert_int_equal(ev_sign(&key, buf, len, tc, sig, sizeof sig, &sl), 0);
 	f = fopen(p, "w");
 	fwrite(buf, 1, len, f);

@@ -145,6 +145,9 @@ static void init_chain(struct ev_chain *c, const char *cam,
 }
 
 static const char VRM[] = "QZ57 XKV";
+/* the format the records below are made in: the writer's, or an older
+ * one, as a camera not yet upgraded (or its spool's backlog) sends */
+static unsigned seal_version = EV_FORMAT_VERSION;
 
 static void seal_read(struct ev_chain *c, struct sealed_read *o, bool images)
 {
@@ -159,8 +162,11 @@ static void seal_read(struct ev_chain *c, struct sealed_read *o, bool images)
 	for (size_t i = 0; i < sizeof o->overview; i++)
 		o->overview[i] = (uint8_t)(i * 13 + c->last_seq);
 	fixed_now(NULL, &w);
-	ev_record_init(&r, EV_READ);
+	ev_record_init_version(&r, EV_READ, seal_version);
 	ev_record_set(&r, EV_F_LANE, "1");
+	ev_record_set(&r, EV_F_SOURCE, "front");
+	ev_record_set(&r, EV_F_INPUT, "live");
+	ev_record_set(&r, EV_F_HOTLIST_SET_HASH, "%s", EV_HOTLIST_SET_NONE);
 	ev_record_set(&r, EV_F_FRAME_SEQ, "%" PRIu64, c->last_seq + 100);
 	ev_record_set(&r, EV_F_VRM, "%s", VRM);
 	ev_record_set(&r, EV_F_REGION, "GB");
@@ -199,7 +205,7 @@ static void seal_other(struct ev_chain *c, enum ev_type t,
 	char err[256];
 
 	fixed_now(NULL, &w);
-	ev_record_init(&r, t);
+	ev_record_init_version(&r, t, seal_version);
 	if (t == EV_HEARTBEAT) {
 		ev_record_set(&r, EV_F_EVENT, "periodic");
 		ev_record_set(&r, EV_F_INTERVAL, "60");
@@ -284,6 +290,68 @@ static int setup(void **state)
 }
 
 /* ------------------------------------------------------------- tests */
+
+/*
+ * Both record formats are accepted: a chain begun in anpr-record/1 and
+ * continued in /2 after an upgrade links across the change; a /2 read
+ * that lacks /2's fields, or a /1 read that carries them, is malformed
+ * (and refused before its signature is even looked at).
+ */
+static void test_format_versions(void **state)
+{
+	struct ev_chain c;
+	struct sealed_read r1, r3, bad;
+	struct ev_sealed hb;
+	char hb_id[80], *p;
+	struct ingest_request rq;
+
+	(void)state;
+	init_chain(&c, "CAM-A", &ka, "2222222222222222");
+	seal_version = 1;
+	seal_read(&c, &r1, true);
+	seal_other(&c, EV_HEARTBEAT, NULL, &hb, hb_id);
+	seal_version = 2;
+	seal_read(&c, &r3, true);
+	seal_version = EV_FORMAT_VERSION;
+	assert_memory_equal(r1.s.rec, "format=anpr-record/1\n", 21);
+	assert_memory_equal(hb.rec, "format=anpr-record/1\n", 21);
+	assert_memory_equal(r3.s.rec, "format=anpr-record/2\n", 21);
+	assert_non_null(strstr(r3.s.rec, "\nsource=front\ninput=live\n"));
+
+	request_read(&rq, "CAM-A", &r1);
+	expect(&rq, INGEST_OK, 201, NULL);
+	assert_int_equal(v.rec.version, 1);
+	hold(&r1.s, r1.id);
+	request(&rq, "CAM-A", &hb, hb_id);
+	expect(&rq, INGEST_OK, 201, NULL);
+	assert_true(v.link_verified);
+	hold(&hb, hb_id);
+	request_read(&rq, "CAM-A", &r3);
+	expect(&rq, INGEST_OK, 201, NULL);
+	assert_int_equal(v.rec.version, 2);
+	assert_true(v.link_verified);		/* /2 names the /1 before it */
+	assert_string_equal(v.rec.v[EV_F_SOURCE], "front");
+	hold(&r3.s, r3.id);
+
+	/* a /2 read without source: malformed, whatever its signature */
+	bad = r3;
+	p = strstr(bad.s.rec, "source=front\n");
+	assert_non_null(p);
+	memmove(p, p + 13, bad.s.rec_len - (size_t)(p + 13 - bad.s.rec));
+	bad.s.rec_len -= 13;
+	ev_sha256(bad.s.rec, bad.s.rec_len, bad.s.hash);
+	request_read(&rq, "CAM-A", &bad);
+	expect(&rq, INGEST_REFUSED, 400, INGEST_R_MALFORMED);
+	assert_non_null(strstr(v.detail, "record: line 22: expected field"));
+	/* a /1 read that carries /2 fields */
+	bad = r3;
+	bad.s.rec[19] = '1';
+	ev_sha256(bad.s.rec, bad.s.rec_len, bad.s.hash);
+	request_read(&rq, "CAM-A", &bad);
+	expect(&rq, INGEST_REFUSED, 400, INGEST_R_MALFORMED);
+	assert_non_null(strstr(v.detail, "a field of anpr-record/2"));
+	ev_chain_free(&c);
+}
 
 static void test_read_accepted_and_linked(void **state)
 {
@@ -763,6 +831,7 @@ int main(void)
 		cmocka_unit_test_setup(test_key_rotation, setup),
 		cmocka_unit_test_setup(test_store_down, setup),
 		cmocka_unit_test_setup(test_heartbeat_and_no_images, setup),
+		cmocka_unit_test_setup(test_format_versions, setup),
 		cmocka_unit_test(test_bodies),
 		cmocka_unit_test(test_time_and_parts),
 	};
