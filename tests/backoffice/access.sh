@@ -170,4 +170,25 @@ check "anpr-audit as a role that may not read the audit: status 2, the reason" \
 	bash -c "'$audit' --db '$base user=pc_smith' verify > '$t/v6' 2>&1; [ \$? -eq 2 ] && grep -q 'permission denied' '$t/v6'"
 check "no role but the owner may write the audit" \
 	bash -c "psql -X -At -d '$base user=dpo_brown' -c 'DELETE FROM audit.entries' 2>&1 | grep -q 'permission denied'"
+# ---- authorisations through the senior officers' functions, audited
+S "CREATE ROLE dsupt_white LOGIN IN ROLE anpr_senior" > /dev/null
+as pc_smith "SELECT anpr.authorise('Me Myself', 'major-crime', NULL, 'OP-X', now(), now() + interval '1 day', NULL)" > "$t/a0"
+check "an analyst cannot authorise" grep -q 'permission denied' "$t/a0"
+a2=$(as dsupt_white "SELECT anpr.authorise('Det Supt C White', 'major-crime', ARRAY['AB12CDE'], NULL,
+	now() - interval '1 hour', now() + interval '7 days', 'tasking 14')")
+check "a senior officer authorises (id $a2) for a mark" test -n "$a2" -a "$a2" -gt 0 2>/dev/null
+Q pc_smith major-crime OP-ANY "$a2" > "$t/a1"
+check "...and the analyst's major crime search of that mark under it gets the 13-month read" \
+	test "$(grep -c '^CAM-1' "$t/a1")" = 3
+as dsupt_white "SELECT anpr.authorise('Det Supt C White', 'serious-crime', NULL, 'OP-Y', now(), now() + interval '1 day', NULL)" > "$t/a3"
+check "an authorisation for a purpose that needs none is refused, naming it" \
+	grep -q 'serious-crime is not a purpose an authorisation is for' "$t/a3"
+as dsupt_white "SELECT anpr.authorise('Det Supt C White', 'major-crime', NULL, 'OP-Y', now(), now() + interval '2 years', NULL)" > "$t/a4"
+check "...and one for more than a year" grep -q 'at most a year' "$t/a4"
+as dsupt_white "SELECT anpr.revoke_authorisation($a2, 'tasking ended')" > /dev/null
+Q pc_smith major-crime OP-ANY "$a2" > "$t/a5"
+check "once revoked it allows nothing more" grep -q '|authorisation-not-in-force|1|' "$t/a5"
+check "the authorisation and its revocation are audited, naming the senior officer" \
+	test "$(as dpo_brown "SELECT string_agg(action || ':' || who, ',' ORDER BY seq) FROM audit.entries
+		WHERE action IN ('authorise', 'revoke-authorisation')")" = "authorise:dsupt_white,revoke-authorisation:dsupt_white"
 tap_done

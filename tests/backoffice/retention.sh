@@ -51,8 +51,11 @@ for spec in 2027-02-10:AB11AAA 2027-02-10:HELD1 2027-02-10:AB13AAA 2027-02-10:AB
 	prev=$sha
 done
 O "UPDATE anpr.chains SET held = 10, last_seq = 10, contiguous_to = 10" > /dev/null
-O "INSERT INTO anpr.legal_holds (case_ref, vrm_keys, expires_at)
-   VALUES ('OP-HOLD', '{HELD1}', '2030-01-01Z')" > /dev/null
+psql -X -q -d "$ANPR_TEST_PG_SUPER" -c "CREATE ROLE dsupt_white LOGIN IN ROLE anpr_senior" > /dev/null
+senior="host=127.0.0.1 port=$ANPR_TEST_PG_PORT dbname=anpr user=dsupt_white"
+hold=$(psql -X -At -d "$senior" -c "SELECT anpr.hold('OP-HOLD', '{HELD1}', NULL, NULL, NULL, '2030-01-01Z')")
+check "a senior officer places a legal hold (id $hold), audited" \
+	test -n "$hold" -a "$(O "select who from audit.entries where action = 'hold'")" = dsupt_white
 now=$(date -u -d '2029-03-15T12:00:00Z' +%s)
 "$db" --db "$ANPR_TEST_PG" purge --images "$t/images" --now "$now" > "$t/p1" 2> "$t/p1.err"; rc=$?
 check "anpr-db purge (status $rc) purged two days: 2027-02-10 read by read (3 deleted, 1 kept), 2027-03-14 whole (3)" \
@@ -94,7 +97,7 @@ check "the first record after the purged span (seq 8) still shows its link verif
 "$build/bin/anpr-query" --db "$ANPR_TEST_PG_READER" --vrm HELD1 > "$t/q2" 2>&1
 check "the held read is still there to search" grep -q 'VAN-1-2' "$t/q2"
 # the hold released: the next purge takes it
-O "UPDATE anpr.legal_holds SET released_at = '2029-03-01Z'" > /dev/null
+psql -X -At -d "$senior" -c "SELECT anpr.release_hold($hold, 'case closed')" > /dev/null
 "$db" --db "$ANPR_TEST_PG" purge --images "$t/images" --now "$now" > "$t/p3" 2>&1
 check "once the hold is released the day goes whole, image directory and all" \
 	bash -c "grep -q '^anpr-db: purged 2027-02-10: 1 records deleted, 0 kept' '$t/p3' && [ ! -e '$t/images/2027-02-10' ]"
