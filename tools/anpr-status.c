@@ -17,67 +17,65 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
 
 #define STALE_S		10	/* a status older than this: the daemon is stuck */
 
-static char *slurp(const char *path)
+/* A status document, parsed (jansson): NULL with *missing set when there
+ * is no file, NULL with why filled in when it is not one JSON object. */
+static json_t *load(const char *path, int *missing, char *why, size_t whylen)
 {
-	FILE *f = fopen(path, "r");
-	char *buf;
-	size_t n;
+	json_error_t e;
+	json_t *j;
 
-	if (!f)
-		return NULL;
-	buf = malloc(65536);
-	if (!buf) {
-		fclose(f);
+	*missing = 0;
+	j = json_load_file(path, JSON_REJECT_DUPLICATES, &e);
+	if (!j) {
+		*missing = access(path, F_OK) != 0;
+		snprintf(why, whylen, "%s: %s", path, *missing ? strerror(ENOENT) : e.text);
 		return NULL;
 	}
-	n = fread(buf, 1, 65535, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
-/* The text right after "key": in a JSON object we wrote ourselves. */
-static const char *after_key(const char *json, const char *key)
-{
-	char pat[64];
-	const char *p;
-
-	snprintf(pat, sizeof(pat), "\"%s\":", key);
-	p = json ? strstr(json, pat) : NULL;
-	return p ? p + strlen(pat) : NULL;
-}
-
-static double num(const char *json, const char *key, double dflt)
-{
-	const char *p = after_key(json, key);
-
-	return p ? strtod(p, NULL) : dflt;
-}
-
-static int boolean(const char *json, const char *key)
-{
-	const char *p = after_key(json, key);
-
-	return p && strncmp(p, "true", 4) == 0;
-}
-
-static void str(const char *json, const char *key, char *out, size_t cap)
-{
-	const char *p = after_key(json, key);
-	size_t n = 0;
-
-	out[0] = '\0';
-	if (!p || *p != '"')
-		return;
-	for (p++; *p && *p != '"' && n + 1 < cap; p++) {
-		if (*p == '\\' && p[1])
-			p++;
-		out[n++] = *p;
+	if (!json_is_object(j)) {
+		snprintf(why, whylen, "%s: not a JSON object", path);
+		json_decref(j);
+		return NULL;
 	}
-	out[n] = '\0';
+	return j;
+}
+
+/* The member at a dotted path ("drops.source"), or NULL. */
+static json_t *at(json_t *root, const char *path)
+{
+	char key[64];
+	const char *dot;
+
+	while (root && (dot = strchr(path, '.'))) {
+		snprintf(key, sizeof(key), "%.*s", (int)(dot - path), path);
+		root = json_object_get(root, key);
+		path = dot + 1;
+	}
+	return root ? json_object_get(root, path) : NULL;
+}
+
+static double num(json_t *root, const char *path, double dflt)
+{
+	json_t *v = at(root, path);
+
+	return json_is_number(v) ? json_number_value(v) : dflt;
+}
+
+static int boolean(json_t *root, const char *path)
+{
+	return json_is_true(at(root, path));
+}
+
+static void str(json_t *root, const char *path, char *out, size_t cap)
+{
+	json_t *v = at(root, path);
+
+	snprintf(out, cap, "%s", json_is_string(v) ? json_string_value(v) : "");
 }
 
 static double age_of(const char *path)
@@ -101,11 +99,12 @@ int main(int argc, char **argv)
 	};
 	const char *dir = getenv("RUNTIME_DIRECTORY") ? getenv("RUNTIME_DIRECTORY") : "/run/anpr";
 	char path_d[512], path_u[512], camera[64], last_error[1024], warn[4096] = "";
-	char *d, *u;
-	int json = 0, c, nwarn = 0;
+	char why[1024];
+	json_t *d, *u, *srcs;
+	int json = 0, c, nwarn = 0, missing;
 	FILE *out;
 	double age_d, age_u;
-	const char *src;
+	size_t i;
 
 	while ((c = getopt_long(argc, argv, "d:jh", opts, NULL)) != -1) {
 		switch (c) {
@@ -121,13 +120,14 @@ int main(int argc, char **argv)
 	}
 	snprintf(path_d, sizeof(path_d), "%s/status.json", dir);
 	snprintf(path_u, sizeof(path_u), "%s/upload-status.json", dir);
-	d = slurp(path_d);
-	u = slurp(path_u);
+	d = load(path_d, &missing, why, sizeof(why));
 	if (!d) {
-		fprintf(stderr, "anpr-status: %s: %s (is anprd running?)\n", path_d, strerror(errno));
-		free(u);
+		fprintf(stderr, "anpr-status: %s%s\n", why, missing ? " (is anprd running?)" : "");
 		return 2;
 	}
+	u = load(path_u, &missing, why, sizeof(why));
+	if (!u && !missing)
+		fprintf(stderr, "anpr-status: %s (anpr-upload's status ignored)\n", why);
 #define WARN(...) do {								\
 		size_t l = strlen(warn);					\
 		snprintf(warn + l, sizeof(warn) - l, "  ! " __VA_ARGS__);	\
@@ -139,8 +139,8 @@ int main(int argc, char **argv)
 	out = json ? fopen("/dev/null", "w") : stdout;
 	if (!out) {
 		fprintf(stderr, "anpr-status: /dev/null: %s\n", strerror(errno));
-		free(d);
-		free(u);
+		json_decref(d);
+		json_decref(u);
 		return 2;
 	}
 	age_d = age_of(path_d);
@@ -150,16 +150,16 @@ int main(int argc, char **argv)
 	if (age_d > STALE_S)
 		WARN("anprd's status is %.0f s old: the daemon is stuck or stopped\n", age_d);
 	fprintf(out, "  frames   %.0f captured, %.0f dropped (sensor/driver %.0f, pipeline %.0f)\n",
-	       num(d, "frames", 0), num(d, "source", 0) + num(d, "queue", 0), num(d, "source", 0),
-	       num(d, "queue", 0));
-	if (num(d, "source", 0) + num(d, "queue", 0) > 0)
+	       num(d, "frames", 0), num(d, "drops.source", 0) + num(d, "drops.queue", 0), num(d, "drops.source", 0),
+	       num(d, "drops.queue", 0));
+	if (num(d, "drops.source", 0) + num(d, "drops.queue", 0) > 0)
 		WARN("frames were dropped: readers cannot keep up, or the sensor lost frames\n");
 	fprintf(out, "  reads    %.0f plate%s, %.0f vehicle%s recorded, %.0f hotlist alert%s\n",
 	       num(d, "reads", 0), PL(num(d, "reads", 0)), num(d, "vehicles", 0),
 	       PL(num(d, "vehicles", 0)), num(d, "hits", 0), PL(num(d, "hits", 0)));
-	fprintf(out, "  spool    durable up to record %.0f", num(d, "acked_seq", 0));
-	if (num(d, "refused", 0) > 0 || num(d, "writer_dropped", 0) > 0) {
-		fprintf(out, ", %.0f RECORDS REFUSED", num(d, "refused", 0) + num(d, "writer_dropped", 0));
+	fprintf(out, "  spool    durable up to record %.0f", num(d, "spool.acked_seq", 0));
+	if (num(d, "spool.refused", 0) > 0 || num(d, "spool.writer_dropped", 0) > 0) {
+		fprintf(out, ", %.0f RECORDS REFUSED", num(d, "spool.refused", 0) + num(d, "spool.writer_dropped", 0));
 		WARN("the spool refused records: disk full or I/O error (see the journal)\n");
 	}
 	fprintf(out, "\n");
@@ -176,47 +176,54 @@ int main(int argc, char **argv)
 	} else {
 		fprintf(out, "  upload   no status (anpr-upload not running, or no [upload] url)\n");
 	}
-	if (boolean(d, "synced"))
+	if (boolean(d, "clock.synced"))
 		fprintf(out, "  clock    synchronised (estimated error %.1f ms)\n",
-		       num(d, "esterror_us", 0) / 1000.0);
+		       num(d, "clock.esterror_us", 0) / 1000.0);
 	else {
 		fprintf(out, "  clock    NOT synchronised (maximum error %.1f s)\n",
-		       num(d, "maxerror_us", 0) / 1e6);
+		       num(d, "clock.maxerror_us", 0) / 1e6);
 		WARN("the clock is not synchronised: record times carry a large error\n");
 	}
-	src = after_key(d, "sources");
-	while (src && (src = strstr(src, "{\"name\":"))) {
-		char name[64], health[256];
-		const char *h = strstr(src, "\"health\":[");
-		size_t n = 0;
+	srcs = json_object_get(d, "sources");
+	for (i = 0; i < json_array_size(srcs); i++) {
+		json_t *src = json_array_get(srcs, i), *hl = json_object_get(src, "health");
+		char name[64], health[256] = "";
+		size_t k;
 
 		str(src, "name", name, sizeof(name));
-		health[0] = '\0';
-		if (h) {
-			for (h += 10; *h && *h != ']' && n + 1 < sizeof(health); h++)
-				if (*h != '"')
-					health[n++] = *h == ',' ? ' ' : *h;
-			health[n] = '\0';
+		for (k = 0; k < json_array_size(hl); k++) {
+			size_t l = strlen(health);
+
+			snprintf(health + l, sizeof(health) - l, "%s%s", k ? " " : "",
+				 json_is_string(json_array_get(hl, k))
+				 ? json_string_value(json_array_get(hl, k)) : "?");
 		}
 		fprintf(out, "  camera   %s: %s\n", name, health[0] ? health : "view OK");
 		if (health[0])
 			WARN("camera %s view: %s\n", name, health);
-		src++;
 	}
 	if (json) {
-		/* both documents, as they are, in one object, and what needs
-		 * attention: the exit status is the text mode's */
-		d[strcspn(d, "\n")] = '\0';
-		if (u)
-			u[strcspn(u, "\n")] = '\0';
-		printf("{\"anprd\":%s,\"upload\":%s,\"anprd_age_s\":%.0f,\"needs_attention\":%d}\n",
-		       d, u ? u : "null", age_d, nwarn);
+		/* both documents in one object, and what needs attention: the
+		 * exit status is the text mode's */
+		json_t *o = json_pack("{s:O, s:O, s:f, s:i}", "anprd", d, "upload",
+				      u ? u : json_null(), "anprd_age_s", age_d,
+				      "needs_attention", nwarn);
+		char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+
+		if (!text) {
+			fprintf(stderr, "anpr-status: out of memory\n");
+			nwarn = nwarn ? nwarn : 1;
+		} else {
+			printf("%s\n", text);
+		}
+		free(text);
+		json_decref(o);
 	} else if (nwarn) {
 		printf("needs attention:\n%s", warn);
 	}
 	if (out != stdout)
 		fclose(out);
-	free(d);
-	free(u);
+	json_decref(d);
+	json_decref(u);
 	return nwarn ? 1 : 0;
 }

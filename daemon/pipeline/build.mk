@@ -22,7 +22,7 @@ install-anprd: $(BUILD)/bin/anprd
 INSTALL_TARGETS += install-anprd
 
 # anpr-status: the operator's one-screen view of anprd and anpr-upload.
-$(eval $(call add_prog,anpr-status,tools/anpr-status.c,,))
+$(eval $(call add_prog,anpr-status,tools/anpr-status.c,,-ljansson))
 .PHONY: install-anpr-status
 install-anpr-status: $(BUILD)/bin/anpr-status
 	install -D -m 0755 $(BUILD)/bin/anpr-status $(DESTDIR)$(BINDIR)/anpr-status
