@@ -91,6 +91,14 @@ for sql in "SELECT count(*) FROM anpr.record_index" "SELECT count(*) FROM anpr.r
 	as pc_smith "$sql" > "$t/direct" 2>&1
 	check "an analyst's direct '${sql:0:60}...' is refused" grep -q 'permission denied' "$t/direct"
 done
+# ---- the ingest service stores marks but cannot read them back (0011)
+for sql in "SELECT vrm FROM anpr.record_index" "SELECT vrm_key FROM anpr.record_index" \
+	   "SELECT site_id FROM anpr.record_index" "SELECT rec FROM anpr.records" "SELECT vrm FROM anpr.records"; do
+	psql -X -At -d "$ANPR_TEST_PG_INGEST" -c "$sql" > "$t/ing" 2>&1
+	check "anpr_ingest's '$sql' is refused" grep -q 'permission denied' "$t/ing"
+done
+check "...while what storing reads stays readable to it" \
+	test "$(psql -X -At -d "$ANPR_TEST_PG_INGEST" -c "SELECT count(sha256) FROM anpr.record_index")" = 5
 # ---- the audit: an entry per call, chained
 calls=10	# q1 q1b q2-q9 (a call refused by the privileges leaves none)
 check "every call left an audit entry ($calls), naming who asked, refusals too" \
