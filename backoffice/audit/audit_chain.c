@@ -6,6 +6,7 @@
 #include "audit_chain.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,10 +67,18 @@ long audit_chain_check(const struct audit_entry *e, size_t n, char *why, size_t 
 			return (long)i;
 		}
 		if (memcmp(e[i].prev_hash, before, 32) != 0) {
-			if (i > 0 && e[i].seq != e[i - 1].seq + 1)
+			long long want = i ? e[i - 1].seq + 1 : 1;
+			bool later = false;
+
+			for (size_t j = i + 1; j < n && !later; j++)
+				later = e[j].seq >= want && e[j].seq < e[i].seq;
+			if (i > 0 && e[i].seq != want && later)
+				snprintf(why, whylen, "entry %lld: out of order: an entry it "
+					 "follows (%lld) comes after it (reordered)", e[i].seq,
+					 want);
+			else if (i > 0 && e[i].seq != want)
 				snprintf(why, whylen, "entry %lld: entries %lld to %lld are "
-					 "missing (removed)", e[i].seq, e[i - 1].seq + 1,
-					 e[i].seq - 1);
+					 "missing (removed)", e[i].seq, want, e[i].seq - 1);
 			else
 				snprintf(why, whylen, "entry %lld: it does not follow entry "
 					 "%lld (an entry inserted, removed or reordered before it)",
