@@ -41,3 +41,6 @@ $(eval $(call add_suite,unit,backoffice-store-gen,tests/backoffice/store-gen.sh 
 # under build/bench/; ANPR_BENCH_STORE_N for fewer)
 BENCH_PREREQS += $(BUILD)/bin/anpr-store-bench $(BUILD)/bin/anpr-db
 $(eval $(call add_bench,store-search,tests/backoffice/bench-store-search $(BUILD)))
+# make bench: the retention purge of one day of a million reads (issue 20)
+BENCH_PREREQS += $(BUILD)/bin/anpr-db
+$(eval $(call add_bench,purge,tests/backoffice/bench-purge $(BUILD)))
