@@ -289,6 +289,26 @@ int anpr_store_search(struct anpr_store *st, const struct anpr_query *q,
 		      struct anpr_read **reads, size_t *n, char *err,
 		      size_t errlen);
 
+/* The search under the access policy (docs/access.md): anpr.search_reads
+ * as the connected person, for purpose (one of the list), case_ref, and a
+ * senior officer's authorisation id (0: none). The reads the policy
+ * allows in *reads (chain_id, chain_seq, link_verified, covered not
+ * filled; site_id empty unless the person may see sites), and one
+ * anpr_withheld per reason reads were withheld, or, for a question
+ * refused before any search, one with reason "refused" and needs saying
+ * why. Audited by the database, whatever it returns. */
+struct anpr_withheld {
+	char reason[40];
+	int tier;			/* 0: refused, or due for deletion */
+	int64_t count;
+	char needs[200];
+};
+int anpr_store_search_policy(struct anpr_store *st, const struct anpr_query *q,
+			     const char *purpose, const char *case_ref,
+			     int64_t authorisation, struct anpr_read **reads, size_t *n,
+			     struct anpr_withheld **withheld, size_t *nw, char *err,
+			     size_t errlen);
+
 /* The span of chain_id to export around the records first..last (chain
  * sequence numbers), as the camera's export chooses it: from the last
  * checkpoint before first (else the first record held) to the first

@@ -14,6 +14,101 @@
 #include <stdlib.h>
 #include <string.h>
 
+int anpr_store_search_policy(struct anpr_store *st, const struct anpr_query *q,
+			     const char *purpose, const char *case_ref,
+			     int64_t authorisation, struct anpr_read **reads, size_t *n,
+			     struct anpr_withheld **withheld, size_t *nw, char *err,
+			     size_t errlen)
+{
+	char vrm[EV_VRM_MAX + 1], key[EV_VRM_MAX + 1];
+	struct sparams p;
+	PGresult *r;
+	int rc, rows;
+	size_t nr = 0, nh = 0;
+
+	*reads = NULL;
+	*withheld = NULL;
+	*n = *nw = 0;
+	if (q->vrm) {
+		int len = vrm_normalise(q->vrm, vrm, sizeof vrm, 0);
+
+		if (len <= 0) {
+			st_err(err, errlen, "registration mark: not 1-%d of "
+			       "[A-Z0-9] (blanks ignored)", EV_VRM_MAX);
+			return ANPR_STORE_EINVAL;
+		}
+		vrm_fold(vrm, (size_t)len, key);
+	}
+	rc = st_ready(st, err, errlen);
+	if (rc)
+		return rc;
+	sp_init(&p);
+	sp_text(&p, q->vrm && !q->fuzzy ? vrm : NULL);
+	sp_text(&p, q->vrm && q->fuzzy ? key : NULL);
+	if (q->has_from)
+		sp_i64(&p, q->from_us);
+	else
+		sp_text(&p, NULL);
+	if (q->has_to)
+		sp_i64(&p, q->to_us);
+	else
+		sp_text(&p, NULL);
+	sp_text(&p, q->camera_id);
+	sp_text(&p, purpose);
+	sp_text(&p, case_ref);
+	if (authorisation > 0)
+		sp_i64(&p, authorisation);
+	else
+		sp_text(&p, NULL);
+	r = st_exec(st, "searching reads under the access policy",
+		    "SELECT record_id, camera_id, "
+		    "((extract(epoch FROM time_utc) * 1000000)::numeric)::bigint, vrm, "
+		    "coalesce(site_id, ''), confidence, sig_ok, coalesce(tier, 0), "
+		    "withheld_reason, withheld_count, coalesce(needs, '') "
+		    "FROM anpr.search_reads($1, $2, "
+		    "timestamptz 'epoch' + $3::bigint * interval '1 microsecond', "
+		    "timestamptz 'epoch' + $4::bigint * interval '1 microsecond', "
+		    "$5, $6, $7, $8::bigint)", &p, &rc, err, errlen);
+	if (!r)
+		return rc;
+	rows = PQntuples(r);
+	*reads = calloc(rows > 0 ? (size_t)rows : 1, sizeof **reads);
+	*withheld = calloc(rows > 0 ? (size_t)rows : 1, sizeof **withheld);
+	if (!*reads || !*withheld) {
+		PQclear(r);
+		free(*reads);
+		free(*withheld);
+		*reads = NULL;
+		*withheld = NULL;
+		st_err(err, errlen, "searching reads: out of memory");
+		return ANPR_STORE_ENOMEM;
+	}
+	for (int i = 0; i < rows; i++) {
+		if (PQgetisnull(r, i, 0)) {
+			struct anpr_withheld *w = &(*withheld)[nh++];
+
+			snprintf(w->reason, sizeof w->reason, "%s", PQgetvalue(r, i, 8));
+			w->tier = (int)st_i64(r, i, 7);
+			w->count = st_i64(r, i, 9);
+			snprintf(w->needs, sizeof w->needs, "%s", PQgetvalue(r, i, 10));
+		} else {
+			struct anpr_read *d = &(*reads)[nr++];
+
+			snprintf(d->record_id, sizeof d->record_id, "%s", PQgetvalue(r, i, 0));
+			snprintf(d->camera_id, sizeof d->camera_id, "%s", PQgetvalue(r, i, 1));
+			d->time_utc_us = st_i64(r, i, 2);
+			snprintf(d->vrm, sizeof d->vrm, "%s", PQgetvalue(r, i, 3));
+			snprintf(d->site_id, sizeof d->site_id, "%s", PQgetvalue(r, i, 4));
+			d->confidence = strtod(PQgetvalue(r, i, 5), NULL);
+			d->sig_ok = PQgetvalue(r, i, 6)[0] == 't';
+		}
+	}
+	PQclear(r);
+	*n = nr;
+	*nw = nh;
+	return 0;
+}
+
 int anpr_store_search(struct anpr_store *st, const struct anpr_query *q,
 		      struct anpr_read **reads, size_t *n, char *err,
 		      size_t errlen)

@@ -30,6 +30,10 @@ static const char usage_text[] =
 	"usage: anpr-query --db CONNINFO --vrm MARK [--fuzzy] [--from TIME] [--to TIME]\n"
 	"                  [--camera ID] [--movements] [--json] [--limit N]\n"
 	"       anpr-query --db CONNINFO --images DIR --export OUT.tar (selection as above)\n"
+	"  under the access policy (docs/access.md), as the person connected:\n"
+	"       anpr-query --db CONNINFO --purpose PURPOSE --case REF [--authorisation ID]\n"
+	"                  --vrm MARK [--fuzzy] [--from TIME] [--to TIME] [--camera ID] [--json]\n"
+	"PURPOSE: role-relevant, serious-crime, major-crime or counter-terrorism.\n"
 	"TIME: UTC ISO 8601, YYYY-MM-DDTHH:MM:SS[.ffffff]Z or YYYY-MM-DD.\n"
 	"CONNINFO may also come from ANPR_DB (a libpq connection string).\n";
 
@@ -437,6 +441,62 @@ static int export_all(struct anpr_store *st, const char *images,
 
 /* -------------------------------------------------------------- main */
 
+/* The search under the access policy: what comes back, then what was
+ * withheld and what would allow it. 0, or 1 if the question was refused
+ * (the refusal says why; it is audited like any search). */
+static int print_policy(const struct anpr_read *r, size_t n, const struct anpr_withheld *w,
+			size_t nw, bool json)
+{
+	int refused = nw == 1 && strcmp(w[0].reason, "refused") == 0;
+
+	if (json) {
+		json_t *o = json_pack("{s:[], s:[]}", "reads", "withheld");
+		json_t *a = json_object_get(o, "reads"), *b = json_object_get(o, "withheld");
+
+		for (size_t i = 0; o && i < n; i++) {
+			char when[32];
+
+			format_time(r[i].time_utc_us, when);
+			json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:f, s:s, s:b}",
+				"time_utc", when, "camera_id", r[i].camera_id,
+				"site_id", r[i].site_id, "vrm", r[i].vrm,
+				"confidence", r[i].confidence, "record_id", r[i].record_id,
+				"signature_ok", (int)r[i].sig_ok));
+		}
+		for (size_t i = 0; o && i < nw; i++)
+			json_array_append_new(b, json_pack("{s:s, s:i, s:I, s:s}",
+				"reason", w[i].reason, "tier", w[i].tier,
+				"count", (json_int_t)w[i].count, "needs", w[i].needs));
+		if (!o || json_dumpf(o, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(6)) != 0) {
+			fprintf(stderr, "anpr-query: --json: out of memory\n");
+			json_decref(o);
+			return 1;
+		}
+		putchar('\n');
+		json_decref(o);
+		return refused;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char when[32], site[200];
+
+		format_time(r[i].time_utc_us, when);
+		ev_safe_text(site, sizeof site, r[i].site_id[0] ? r[i].site_id : "-");
+		printf("%s  %s  %s  %s  %.3f  %s  signature=%s\n", when, r[i].camera_id, site,
+		       r[i].vrm, r[i].confidence, r[i].record_id, r[i].sig_ok ? "ok" : "BAD");
+	}
+	for (size_t i = 0; i < nw; i++) {
+		if (strcmp(w[i].reason, "refused") == 0)
+			fprintf(stderr, "anpr-query: search refused: %s\n", w[i].needs);
+		else
+			printf("withheld: %lld read%s (%s%s%.0d): needs %s\n", (long long)w[i].count,
+			       w[i].count == 1 ? "" : "s", w[i].reason, w[i].tier ? ", tier " : "",
+			       w[i].tier, w[i].needs);
+	}
+	if (!n && !refused)
+		fprintf(stderr, "anpr-query: no reads the policy allows match\n");
+	return refused;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -451,12 +511,17 @@ int main(int argc, char **argv)
 		{ "limit", required_argument, NULL, 'l' },
 		{ "images", required_argument, NULL, 'i' },
 		{ "export", required_argument, NULL, 'e' },
+		{ "purpose", required_argument, NULL, 'p' },
+		{ "case", required_argument, NULL, 'k' },
+		{ "authorisation", required_argument, NULL, 'a' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct anpr_query q = { 0 };
-	const char *db = getenv("ANPR_DB"), *images = NULL, *out = NULL;
+	const char *db = getenv("ANPR_DB"), *images = NULL, *out = NULL, *purpose = NULL;
+	const char *case_ref = NULL;
+	long long auth = 0;
 	bool json = false, movements = false, has_limit = false;
 	struct anpr_store *st = NULL;
 	struct anpr_read *reads = NULL;
@@ -497,6 +562,15 @@ int main(int argc, char **argv)
 			break;
 		case 'i': images = optarg; break;
 		case 'e': out = optarg; break;
+		case 'p': purpose = optarg; break;
+		case 'k': case_ref = optarg; break;
+		case 'a':
+			errno = 0;
+			auth = strtoll(optarg, &end, 10);
+			if (errno || end == optarg || *end || auth < 1)
+				return usage_err("--authorisation %s: an authorisation's number",
+						 optarg);
+			break;
 		case 'V':
 			printf("%s %s\n", "anpr-query", ANPR_VERSION);
 			return 0;
@@ -525,10 +599,32 @@ int main(int argc, char **argv)
 	if (!has_limit)
 		q.limit = movements || out ? 0 : DEFAULT_LIMIT;
 
+	if ((case_ref || auth) && !purpose)
+		return usage_err("%s--case and --authorisation go with --purpose", "");
+	if (purpose && (out || movements))
+		return usage_err("%s--export and --movements are not yet through the access "
+				 "policy: search with --purpose", "");
 	if (anpr_store_open(&st, db, err, sizeof err) != 0) {
 		ev_safe_text(safe, sizeof safe, err);
 		fprintf(stderr, "anpr-query: database: %s\n", safe);
 		return 1;
+	}
+	if (purpose) {
+		struct anpr_withheld *w = NULL;
+		size_t nw = 0;
+
+		rc = anpr_store_search_policy(st, &q, purpose, case_ref, auth, &reads, &n, &w,
+					      &nw, err, sizeof err);
+		if (rc) {
+			ev_safe_text(safe, sizeof safe, err);
+			fprintf(stderr, "anpr-query: search: %s\n", safe);
+		} else {
+			rc = print_policy(reads, n, w, nw, json);
+		}
+		free(w);
+		free(reads);
+		anpr_store_close(st);
+		return rc == ANPR_STORE_EINVAL ? 2 : rc ? 1 : 0;
 	}
 	rc = anpr_store_search(st, &q, &reads, &n, err, sizeof err);
 	if (rc) {

@@ -199,4 +199,20 @@ check "once revoked it allows nothing more" grep -q '|authorisation-not-in-force
 check "the authorisation and its revocation are audited, naming the senior officer" \
 	test "$(as dpo_brown "SELECT string_agg(action || ':' || who, ',' ORDER BY seq) FROM audit.entries
 		WHERE action IN ('authorise', 'revoke-authorisation')")" = "authorise:dsupt_white,revoke-authorisation:dsupt_white"
+# ---- anpr-query through the policy, as the person connected
+qry=$PWD/$build/bin/anpr-query
+"$qry" --db "$base user=pc_smith" --purpose role-relevant --case INC-3 --vrm 'ab12 cde' > "$t/aq1" 2> "$t/aq1.err"; rc=$?
+check "anpr-query --purpose: the read the tier allows, and what was withheld with what it needs (status $rc)" \
+	bash -c "[ $rc -eq 0 ] && [ \$(grep -c 'CAM-1-00000000000000A1-1  signature=ok' '$t/aq1') -eq 1 ] &&
+		 grep -q '^withheld: 2 reads (wrong-purpose, tier 2): needs a serious crime' '$t/aq1' &&
+		 grep -q '^withheld: 1 read (due-for-deletion): needs nothing: due for deletion' '$t/aq1'"
+"$qry" --db "$base user=pc_smith" --purpose role-relevant --case INC-3 --vrm AB12CDE --json > "$t/aq2"
+check "...--json: the reads and the withheld counts in one document" \
+	python3 -c "import json,sys; d=json.load(open('$t/aq2')); sys.exit(0 if len(d['reads']) == 1 and sum(w['count'] for w in d['withheld']) == 3 and d['reads'][0]['site_id'] == '' else 1)"
+"$qry" --db "$base user=pc_smith" --purpose role-relevant --case x --vrm AB12CDE > "$t/aq3" 2>&1; rc=$?
+check "...a refused question: status 1, saying why" \
+	bash -c "[ $rc -eq 1 ] && grep -q 'search refused: a case reference' '$t/aq3'"
+"$qry" --db "$base user=pc_smith" --vrm AB12CDE > "$t/aq4" 2>&1; rc=$?
+check "...and without --purpose an analyst gets nothing (the tables are not theirs)" \
+	bash -c "[ $rc -ne 0 ] && grep -q 'permission denied' '$t/aq4'"
 tap_done
