@@ -445,7 +445,7 @@ static int export_all(struct anpr_store *st, const char *images,
  * withheld and what would allow it. 0, or 1 if the question was refused
  * (the refusal says why; it is audited like any search). */
 static int print_policy(const struct anpr_read *r, size_t n, const struct anpr_withheld *w,
-			size_t nw, bool json)
+			size_t nw, bool json, bool movements)
 {
 	int refused = nw == 1 && strcmp(w[0].reason, "refused") == 0;
 
@@ -481,6 +481,11 @@ static int print_policy(const struct anpr_read *r, size_t n, const struct anpr_w
 
 		format_time(r[i].time_utc_us, when);
 		ev_safe_text(site, sizeof site, r[i].site_id[0] ? r[i].site_id : "-");
+		if (movements && i == 0)
+			printf("%4zu %12s  ", i + 1, "first");
+		else if (movements)
+			printf("%4zu %+11.0fs  ", i + 1,
+			       (double)(r[i].time_utc_us - r[i - 1].time_utc_us) / 1e6);
 		printf("%s  %s  %s  %s  %.3f  %s  signature=%s\n", when, r[i].camera_id, site,
 		       r[i].vrm, r[i].confidence, r[i].record_id, r[i].sig_ok ? "ok" : "BAD");
 	}
@@ -601,9 +606,8 @@ int main(int argc, char **argv)
 
 	if ((case_ref || auth) && !purpose)
 		return usage_err("%s--case and --authorisation go with --purpose", "");
-	if (purpose && (out || movements))
-		return usage_err("%s--export and --movements are not yet through the access "
-				 "policy: search with --purpose", "");
+	if (purpose && out)
+		return usage_err("%s--export does not yet go through the access policy", "");
 	if (anpr_store_open(&st, db, err, sizeof err) != 0) {
 		ev_safe_text(safe, sizeof safe, err);
 		fprintf(stderr, "anpr-query: database: %s\n", safe);
@@ -619,7 +623,7 @@ int main(int argc, char **argv)
 			ev_safe_text(safe, sizeof safe, err);
 			fprintf(stderr, "anpr-query: search: %s\n", safe);
 		} else {
-			rc = print_policy(reads, n, w, nw, json);
+			rc = print_policy(reads, n, w, nw, json, movements);
 		}
 		free(w);
 		free(reads);

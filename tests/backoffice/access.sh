@@ -215,4 +215,11 @@ check "...a refused question: status 1, saying why" \
 "$qry" --db "$base user=pc_smith" --vrm AB12CDE > "$t/aq4" 2>&1; rc=$?
 check "...and without --purpose an analyst gets nothing (the tables are not theirs)" \
 	bash -c "[ $rc -ne 0 ] && grep -q 'permission denied' '$t/aq4'"
+as dsupt_white "SELECT anpr.authorise('Det Supt C White', 'major-crime', NULL, 'OP-MOVE',
+	now() - interval '1 hour', now() + interval '1 day', NULL)" > "$t/amv"
+"$qry" --db "$base user=dc_jones" --purpose major-crime --case OP-MOVE --authorisation "$(cat "$t/amv")" \
+	--vrm AB12CDE --movements > "$t/aq5" 2>&1
+check "--movements under an authorisation: the three reads in time order with the times between, sites shown to anpr_location" \
+	bash -c "[ \$(grep -c 'SITE-NORTH' '$t/aq5') -eq 3 ] && grep -q '^   1        first  ' '$t/aq5' &&
+		 grep -q '^   3 ' '$t/aq5' && grep -q '^withheld: 1 read (due-for-deletion)' '$t/aq5'"
 tap_done
