@@ -1,0 +1,101 @@
+#!/bin/bash
+# Runs inside the clean Debian 12 root (tests/deb/check.sh chroots into a
+# copy of it): installs the packages in /tmp/debs as a force's engineer
+# would, with dpkg, and commissions a camera from them as far as a host
+# without a camera and a back office allows. TAP on standard output.
+#   /tmp/in-root.sh VERSION KVER
+# /tmp/frames holds rendered demo frames: three vehicles, one of them the
+# example hotlist's commissioning test vehicle ZZ99TST (the guide's
+# "Knowing it works").
+set -u
+version=$1; kver=$2
+. /tmp/tap.sh
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C.UTF-8
+log=/tmp/dpkg.log
+
+# ---- install
+debs=$(ls /tmp/debs/*.deb)
+dpkg -i $debs > $log 2>&1
+check "dpkg -i $(cd /tmp/debs && echo *.deb | sed 's/_[^ ]*\.deb//g') (log: root's $log)" test $? -eq 0
+sed -n '/Building for\|Building initial\|Error\|error:/p' $log | head -5 | sed 's/^/# /'
+
+# ---- the driver: DKMS built it for the kernel this host has (the
+# headers of $kver; the root has no other), at installation
+st=$(dkms status anprcap 2>&1)
+check "dkms status: anprcap/$version installed for $kver ($st)" \
+	grep -q "^anprcap/$version, $kver, [^:]*: installed" <<<"$st"
+ko=/lib/modules/$kver/updates/dkms/anprcap.ko
+[ -f "$ko" ] || ko=$ko.xz
+vm=$(modinfo -F vermagic "$ko" 2>&1)
+check "$ko built for $kver (vermagic: $vm)" eval '[[ $vm == "$kver "* ]]'
+check "the module's dependencies known to modprobe (depmod ran)" \
+	grep -q "updates/dkms/anprcap.ko" "/lib/modules/$kver/modules.dep"
+
+# ---- users, directories, the configuration
+check "user anpr (home /var/lib/anpr, no login shell) and group anpr made by the sysusers snippets" \
+	eval '[ "$(getent passwd anpr | cut -d: -f6,7)" = /var/lib/anpr:/usr/sbin/nologin ] && getent group anpr > /dev/null'
+mode() { stat -c '%a %U %G' "$1" 2>&1; }
+for want in "/var/lib/anpr 750 anpr anpr" "/var/lib/anpr/spool 750 anpr anpr" \
+	"/var/lib/anpr/keys 700 anpr anpr" "/etc/anpr 750 root anpr" \
+	"/etc/anpr/upload 750 root anpr" "/etc/anpr/hotlists 750 root anpr" \
+	"/etc/anpr/anprd.conf 640 root anpr"; do
+	set -- $want
+	got=$(mode "$1")
+	check "$1: $2 $3:$4 (found $got)" test "$got" = "$2 $3 $4"
+done
+for u in anprd anpr-upload anpr-ingest; do
+	st=$(systemctl is-enabled "$u.service" 2>&1)
+	check "$u.service installed and not enabled (is-enabled: $st)" test "$st" = disabled
+done
+check "udev rules in place for the camera nodes" test -f /lib/udev/rules.d/60-anprcap.rules
+
+# ---- the programs
+for p in anprd anprd-checkconf anpr-upload anpr-status anpr-keygen anpr-verify anpr-read \
+	anpr-capture anpr-ingest anpr-db anpr-query; do
+	v=$("$p" --version 2>&1)
+	check "$p --version: $v" test "$v" = "$p $version"
+done
+
+# ---- commissioning, the guide's steps 2, 3, 5, 6
+out=$(anpr-keygen --owner anpr -p /var/lib/anpr/keys/camera.pub -s /var/lib/anpr/keys/camera.key 2>&1)
+check "anpr-keygen --owner anpr: the key anpr's, 0600 ($(mode /var/lib/anpr/keys/camera.key))" \
+	test "$(mode /var/lib/anpr/keys/camera.key)" = "600 anpr anpr"
+conf=/etc/anpr/anprd.conf
+out=$(runuser -u anpr -- anprd-checkconf -c $conf 2>&1)
+rc=$?
+check "the installed $conf is refused until the camera's identity is set (exit $rc: $(echo $out))" \
+	eval '[ $rc -eq 2 ] && [[ $out == *"[camera] id is required"* ]]'
+# the engineer's edits: identity and position, the hotlists, a camera
+sed -i -e 's/^#\(id\|site\|latitude\|longitude\) = /\1 = /' \
+	-e 's|^uri = v4l2:/dev/anpr/cam0|uri = file:/var/lib/anpr/frames|' $conf
+cp /usr/share/doc/anpr/examples/hotlist.csv /etc/anpr/hotlists/pnc.csv
+grep -m1 '^vrm,' /usr/share/doc/anpr/examples/hotlist.csv > /etc/anpr/hotlists/local.csv
+chgrp anpr /etc/anpr/hotlists/*.csv && chmod 0640 /etc/anpr/hotlists/*.csv
+cp -r /tmp/frames /var/lib/anpr/frames && chown -R anpr:anpr /var/lib/anpr/frames
+out=$(runuser -u anpr -- anprd-checkconf -c $conf 2>&1)
+rc=$?
+check "anprd-checkconf, as anpr, on the edited $conf: ok (exit $rc)" \
+	eval '[ $rc -eq 0 ] && [[ $out == *"$conf: ok"* ]]'
+[ $rc -eq 0 ] || echo "$out" | sed 's/^/# /'
+
+# ---- the demo's camera half from the installed programs: anprd on the
+# frames, the alert, anpr-verify on the spool
+install -d -o anpr -g anpr -m 0750 /run/anpr
+out=$(timeout 120 runuser -u anpr -- anprd --config $conf --log-reads --exit-at-eof 2>&1)
+rc=$?
+echo "$out" | grep -E 'read|ALERT|alert' | head -8 | sed 's/^/# /'
+check "anprd (as anpr, the installed configuration) runs the frames to their end (exit $rc)" test $rc -eq 0
+check "anprd's hotlist alert for the commissioning test vehicle ZZ99TST" grep -q 'ZZ99TST' <<<"$(grep -i alert <<<"$out")"
+nrec=$(find /var/lib/anpr/spool -name '*.rec' | wc -l)
+out=$(anpr-verify --key /var/lib/anpr/keys/camera.pub /var/lib/anpr/spool 2>&1)
+rc=$?
+check "anpr-verify on the spool ($nrec records): exit $rc, $(echo "$out" | grep -m1 RESULT)" test $rc -eq 0
+
+# ---- removal: the evidence and the key stay; the module goes
+dpkg --purge anprd > $log 2>&1
+check "dpkg --purge anprd: the key and the $nrec records stay (evidence is never removed with a package)" \
+	eval '[ -f /var/lib/anpr/keys/camera.key ] && [ "$(find /var/lib/anpr/spool -name "*.rec" | wc -l)" -eq $nrec ]'
+dpkg --purge anprcap-dkms > $log 2>&1
+check "dpkg --purge anprcap-dkms: DKMS forgets it and the module is gone" \
+	eval '[ -z "$(dkms status anprcap 2>&1)" ] && [ ! -e /lib/modules/$kver/updates/dkms/anprcap.ko ]'
+tap_done
