@@ -165,7 +165,9 @@ deps=$(for p in anprcap-dkms libanprcap0 anprd anpr-backoffice anpr-doc; do dpkg
 	tr ',' '\n' | sed 's/|.*//; s/(.*//; s/[[:space:]]//g' | grep -vxE "|anprcap-dkms|libanprcap0|anprd|anpr-backoffice|anpr-doc" | sort -u)
 # the kernel whose headers DKMS finds there: the one the VM suites boot
 start=$(date +%s)
-base=$(tests/deb/mkroot.sh "$build/deb-root" $deps "linux-headers-$kver" 2> "$T/mkroot.err")
+# (udev, which systemd only recommends, is on every Debian host; v4l-utils
+# is an engineer's tool to look at cameras; the VM suite uses both)
+base=$(tests/deb/mkroot.sh "$build/deb-root" $deps "linux-headers-$kver" udev v4l-utils 2> "$T/mkroot.err")
 rc=$?
 check "a clean Debian 12 root (mmdebstrap, cached: ${base:-none}; $(( $(date +%s) - start )) s)" test $rc -eq 0 -a -d "$base"
 if [ $rc -ne 0 ]; then sed 's/^/# /' "$T/mkroot.err"; tap_done; exit 1; fi
@@ -176,20 +178,31 @@ for p in anprcap-dkms libanprcap0 anprd anpr-backoffice anpr-doc; do cp "$(deb "
 cp tests/deb/in-root.sh tests/lib/tap.sh "$root/tmp/"
 /usr/bin/python3 demo/render_frames.py --out "$root/tmp/frames" --width 640 --height 480 \
 	--frames-per-vehicle 8 --gap 4 --plates VV21TOU,ZZ99TST,CD74KDP > /dev/null
-# the root's own /proc, /sys and /dev, in a private mount namespace (gone
-# with it); the numbering of its TAP lines continues this one's
-unshare --mount --propagation private bash -c '
-	r=$1; shift
-	mount -t proc proc "$r/proc" && mount -t sysfs sysfs "$r/sys" && mount --rbind /dev "$r/dev" &&
-	exec chroot "$r" /bin/bash /tmp/in-root.sh "$@"' - "$root" "$version" "$kver" > "$T/in-root.tap" 2>&1
-rc=$?
-while IFS= read -r l; do
-	case $l in
-	"ok "*) ok "root: ${l#ok * - }" ;;
-	"not ok "*) nok "root: ${l#not ok * - }" ;;
-	1..*) ;;
-	*) echo "# $l" ;;
-	esac
-done < "$T/in-root.tap"
-check "the checks in the root ran to their end (exit $rc)" eval '[ $rc -eq 0 ] && grep -q "^1\.\." "$T/in-root.tap"'
+# in_root PHASE: tests/deb/in-root.sh in the root, with the root's own
+# /proc, /sys and /dev in a private mount namespace (gone with it); its
+# TAP lines are numbered on with this script's
+in_root() {
+	local rc l
+	unshare --mount --propagation private bash -c '
+		r=$1; shift
+		mount -t proc proc "$r/proc" && mount -t sysfs sysfs "$r/sys" && mount --rbind /dev "$r/dev" &&
+		exec chroot "$r" /bin/bash /tmp/in-root.sh "$@"' - "$root" "$version" "$kver" "$1" > "$T/in-root.tap" 2>&1
+	rc=$?
+	while IFS= read -r l; do
+		case $l in
+		"ok "*) ok "root: ${l#ok * - }" ;;
+		"not ok "*) nok "root: ${l#not ok * - }" ;;
+		1..*) ;;
+		*) echo "# $l" ;;
+		esac
+	done < "$T/in-root.tap"
+	check "the $1 checks in the root ran to their end (exit $rc)" eval '[ $rc -eq 0 ] && grep -q "^1\.\." "$T/in-root.tap"'
+}
+in_root install
+# the installed, commissioned root for the VM suite (deb-vm): a snapshot
+# of hard links (the purge below unlinks and renames, never writes in
+# place what the VM reads; the VM writes only to its tmpfs overlay)
+vmroot=$build/deb-vm/root
+rm -rf "$vmroot" && mkdir -p "${vmroot%/*}" && cp -al "$root" "$vmroot"
+in_root purge
 tap_done

@@ -3,15 +3,29 @@
 # copy of it): installs the packages in /tmp/debs as a force's engineer
 # would, with dpkg, and commissions a camera from them as far as a host
 # without a camera and a back office allows. TAP on standard output.
-#   /tmp/in-root.sh VERSION KVER
+#   /tmp/in-root.sh VERSION KVER install|purge
+# install: everything up to anpr-verify on the spool (the state the VM
+# suite boots); purge: the packages' removal, afterwards.
 # /tmp/frames holds rendered demo frames: three vehicles, one of them the
 # example hotlist's commissioning test vehicle ZZ99TST (the guide's
 # "Knowing it works").
 set -u
-version=$1; kver=$2
+version=$1; kver=$2; phase=$3
 . /tmp/tap.sh
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C.UTF-8
 log=/tmp/dpkg.log
+if [ "$phase" = purge ]; then
+	nrec=$(find /var/lib/anpr/spool -name '*.rec' | wc -l)
+	dpkg --purge anprd > $log 2>&1
+	check "dpkg --purge anprd: the key and the $nrec records stay (evidence is never removed with a package)" \
+		eval '[ -f /var/lib/anpr/keys/camera.key ] && [ $nrec -gt 0 ] &&
+			[ "$(find /var/lib/anpr/spool -name "*.rec" | wc -l)" -eq $nrec ]'
+	dpkg --purge anprcap-dkms > $log 2>&1
+	check "dpkg --purge anprcap-dkms: DKMS forgets it and the module is gone" \
+		eval '[ -z "$(dkms status anprcap 2>&1)" ] && [ ! -e /lib/modules/$kver/updates/dkms/anprcap.ko ]'
+	tap_done
+	exit
+fi
 
 # ---- install
 debs=$(ls /tmp/debs/*.deb)
@@ -91,11 +105,4 @@ out=$(anpr-verify --key /var/lib/anpr/keys/camera.pub /var/lib/anpr/spool 2>&1)
 rc=$?
 check "anpr-verify on the spool ($nrec records): exit $rc, $(echo "$out" | grep -m1 RESULT)" test $rc -eq 0
 
-# ---- removal: the evidence and the key stay; the module goes
-dpkg --purge anprd > $log 2>&1
-check "dpkg --purge anprd: the key and the $nrec records stay (evidence is never removed with a package)" \
-	eval '[ -f /var/lib/anpr/keys/camera.key ] && [ "$(find /var/lib/anpr/spool -name "*.rec" | wc -l)" -eq $nrec ]'
-dpkg --purge anprcap-dkms > $log 2>&1
-check "dpkg --purge anprcap-dkms: DKMS forgets it and the module is gone" \
-	eval '[ -z "$(dkms status anprcap 2>&1)" ] && [ ! -e /lib/modules/$kver/updates/dkms/anprcap.ko ]'
 tap_done
