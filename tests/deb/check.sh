@@ -37,6 +37,9 @@ cleanup() {
 trap cleanup EXIT
 
 # ---- 1. build
+# no root of an earlier run for deb-vm to boot: this run makes it or none
+vmroot=$build/deb-vm/root
+rm -rf "$vmroot"
 start=$(date +%s)
 if ! tests/deb/build-debs.sh "$out" "$version" > "$T/build.out" 2>&1; then
 	sed 's/^/# /' "$T/build.out"
@@ -202,7 +205,6 @@ in_root install
 # the installed, commissioned root for the VM suite (deb-vm): a snapshot
 # of hard links (the purge below unlinks and renames, never writes in
 # place what the VM reads; the VM writes only to its tmpfs overlay)
-vmroot=$build/deb-vm/root
-rm -rf "$vmroot" && mkdir -p "${vmroot%/*}" && cp -al "$root" "$vmroot"
+mkdir -p "${vmroot%/*}" && cp -al "$root" "$vmroot"
 in_root purge
 tap_done

@@ -53,7 +53,7 @@ out=$(runuser -u anpr -- anprd-checkconf -c $conf 2>&1)
 check "anprd-checkconf on the camera's configuration: ok" grep -q "$conf: ok" <<<"$out" ||
 	sed 's/^/# /' <<<"$out"
 v4l2-ctl -d /dev/anpr/cam0 --set-fmt-video=width=640,height=480,pixelformat=GREY --set-parm=5 > /dev/null 2>&1
-hits() { grep -l ZZ99TST $(find /var/lib/anpr/spool -name '*.rec') 2>/dev/null | wc -l; }
+hits() { find /var/lib/anpr/spool -name '*.rec' -exec grep -l ZZ99TST {} + 2>/dev/null | wc -l; }
 before=$(hits)
 at "systemctl start anprd"
 systemctl start anprd.service

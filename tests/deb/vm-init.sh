@@ -3,13 +3,12 @@
 # into which tests/deb/check.sh installed the packages with dpkg (DKMS
 # built anprcap there for this kernel), read-only over virtio-9p (the
 # host's /, tag "hostroot") under a tmpfs overlay, so nothing the guest
-# writes reaches the host. The kernel's own modules come from the
-# unpacked linux-image of the same ABI (a host would have the package
-# installed); depmod indexes them with the DKMS module, then systemd
-# takes over as PID 1 and boots into anpr-debvm.service. Kernel arguments:
+# writes reaches the host (tests/deb/vm.sh put the kernel's own modules
+# beside the DKMS one there first). systemd takes over as PID 1 and boots
+# into anpr-debvm.service. Kernel arguments:
 #   anpr.tree=DIR   the work tree (same path on host and guest)
 #   anpr.root=DIR   the installed Debian root
-#   anpr.kver=KVER  the kernel (DIR/build/kroot/lib/modules/KVER)
+#   anpr.kver=KVER  the kernel (its modules for the initramfs' own mounts)
 /bin/busybox --install -s /bin
 export PATH=/bin
 mount -t proc proc /proc
@@ -35,14 +34,6 @@ mount -t overlay -o "lowerdir=/host$root,upperdir=/rw/upper,workdir=/rw/work" ov
 	fail "overlay over the Debian root"
 mount -t tmpfs -o mode=1777 tmpfs /newroot/tmp || fail "tmpfs /tmp"
 mkdir -p "/newroot$tree" && mount --bind "/host$tree" "/newroot$tree" || fail "work tree $tree"
-# the kernel's modules beside the DKMS one, indexed together
-mkdir -p "/newroot/lib/modules/$kver/kernel"
-mount --bind "/host$tree/build/kroot/lib/modules/$kver/kernel" "/newroot/lib/modules/$kver/kernel" ||
-	fail "kernel modules"
-for f in modules.order modules.builtin modules.builtin.modinfo; do
-	cp "/host$tree/build/kroot/lib/modules/$kver/$f" "/newroot/lib/modules/$kver/" || fail "$f"
-done
-chroot /newroot /sbin/depmod -a "$kver" || fail "depmod in the Debian root"
 # what the checks do not need, masked: TCG makes every unit slow to start
 for u in systemd-timesyncd.service systemd-pstore.service systemd-update-utmp.service \
 	systemd-random-seed.service systemd-binfmt.service proc-sys-fs-binfmt_misc.automount \

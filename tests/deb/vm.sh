@@ -19,6 +19,19 @@ if [ ! -f "$ROOT/var/lib/dpkg/info/anprd.list" ]; then
 fi
 [ -s "$FRAMES" ] || { echo "not ok - no frames at $FRAMES"; exit 1; }
 ROOT=$(realpath "$ROOT")
+# the kernel's own modules beside the DKMS one, indexed together, as on a
+# host with the linux-image package installed (here: the unpacked package
+# of the same ABI, hard-linked in; depmod on the host, not over 9p in TCG)
+mods=$ROOT/lib/modules/$KVER
+if [ ! -d "$mods/kernel" ]; then
+	cp -al "$KROOT/lib/modules/$KVER/kernel" "$mods/kernel" 2>/dev/null ||
+		cp -a "$KROOT/lib/modules/$KVER/kernel" "$mods/kernel" ||
+		{ echo "not ok - the kernel's modules into $mods"; exit 1; }
+fi
+for f in modules.order modules.builtin modules.builtin.modinfo; do
+	cp "$KROOT/lib/modules/$KVER/$f" "$mods/" || { echo "not ok - $f into $mods"; exit 1; }
+done
+depmod -b "$ROOT" "$KVER" || { echo "not ok - depmod -b $ROOT $KVER"; exit 1; }
 TREE=$(realpath .)
 mkdir -p "$OUT"
 CON=$(mktemp "$OUT/console.XXXXXX")
