@@ -13,8 +13,9 @@
 #     under BUILD/deb-root), they work there (tests/deb/in-root.sh: DKMS
 #     builds the driver for the root's kernel, users, directories, units
 #     not enabled, every program's --version, a camera commissioned from
-#     the installed configuration, anprd on demo frames, anpr-verify,
-#     purge).
+#     the installed configuration, anprd on demo frames, anpr-verify;
+#     the back office half with the installed programs against a private
+#     PostgreSQL on the host's loopback; purge).
 #   tests/deb/check.sh BUILD
 # The checks written as eval '...' are expanded by eval, inside check.
 # shellcheck disable=SC2016,SC2034
@@ -34,7 +35,7 @@ cleanup() {
 	[ -n "$root" ] && rm -rf "$root"
 	rm -rf "$T"
 }
-trap cleanup EXIT
+trap 'pg_stop 2>/dev/null; cleanup' EXIT
 
 # ---- 1. build
 # no root of an earlier run for deb-vm to boot: this run makes it or none
@@ -202,6 +203,17 @@ in_root() {
 	check "the $1 checks in the root ran to their end (exit $rc)" eval '[ $rc -eq 0 ] && grep -q "^1\.\." "$T/in-root.tap"'
 }
 in_root install
+# the back office half: the installed programs against a PostgreSQL on
+# the host's loopback (the root shares its network), with a demo PKI
+. tests/lib/pg.sh
+pg_start > "$T/pg.log" 2>&1
+check "a private PostgreSQL for the back office half (tests/lib/pg.sh)" test -n "${ANPR_TEST_PG:-}" ||
+	sed 's/^/# /' "$T/pg.log"
+demo/make-pki "$root/tmp/pki" CAM-0001
+printf 'ANPR_TEST_PG=%q\nANPR_TEST_PG_INGEST=%q\nANPR_TEST_PG_READER=%q\n' \
+	"${ANPR_TEST_PG:-}" "${ANPR_TEST_PG_INGEST:-}" "${ANPR_TEST_PG_READER:-}" > "$root/tmp/bo.env"
+in_root backoffice
+pg_stop
 # the installed, commissioned root for the VM suite (deb-vm): a snapshot
 # of hard links (the purge below unlinks and renames, never writes in
 # place what the VM reads; the VM writes only to its tmpfs overlay)

@@ -3,9 +3,10 @@
 # copy of it): installs the packages in /tmp/debs as a force's engineer
 # would, with dpkg, and commissions a camera from them as far as a host
 # without a camera and a back office allows. TAP on standard output.
-#   /tmp/in-root.sh VERSION KVER install|purge
-# install: everything up to anpr-verify on the spool (the state the VM
-# suite boots); purge: the packages' removal, afterwards.
+#   /tmp/in-root.sh VERSION KVER install|backoffice|purge
+# install: everything up to anpr-verify on the spool; backoffice: the
+# demo's back office half from the installed programs (the state the VM
+# suite boots follows); purge: the packages' removal, afterwards.
 # /tmp/frames holds rendered demo frames: three vehicles, one of them the
 # example hotlist's commissioning test vehicle ZZ99TST (the guide's
 # "Knowing it works").
@@ -14,6 +15,70 @@ version=$1; kver=$2; phase=$3
 . /tmp/tap.sh
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C.UTF-8
 log=/tmp/dpkg.log
+if [ "$phase" = backoffice ]; then
+	# The back office half of the demo with the installed anpr-db,
+	# anpr-ingest, anpr-upload, anpr-query and anpr-verify: a PostgreSQL
+	# on the host's loopback (tests/lib/pg.sh; /tmp/bo.env: its connection
+	# strings), a demo PKI in /tmp/pki (demo/make-pki, CN CAM-0001).
+	. /tmp/bo.env
+	bo=/tmp/bo
+	mkdir -p $bo/images
+	r1=$(find /var/lib/anpr/spool -name '*.rec' | sort | head -1)
+	field() { sed -n "s/^$1=//p" "$2"; }
+	out=$(anpr-db --db "$ANPR_TEST_PG" migrate 2>&1)
+	rc=$?
+	check "anpr-db migrate, with the packaged migrations (its default: /usr/share/anpr/sql; exit $rc)" test $rc -eq 0
+	[ -n "$out" ] && sed 's/^/# /' <<<"$out" | head -5
+	anpr-db --db "$ANPR_TEST_PG" camera add CAM-0001 --fixed --site "$(field site_id "$r1")" \
+		--lat "$(field site_lat "$r1")" --lon "$(field site_lon "$r1")" \
+		--bearing "$(field site_bearing_deg "$r1")" > $bo/db.log 2>&1 &&
+	anpr-db --db "$ANPR_TEST_PG" camera key CAM-0001 /var/lib/anpr/keys/camera.pub >> $bo/db.log 2>&1 &&
+	anpr-db --db "$ANPR_TEST_PG" camera cert CAM-0001 /tmp/pki/client.pem >> $bo/db.log 2>&1
+	rc=$?
+	check "anpr-db camera add, key, cert: the camera registered (exit $rc)" test $rc -eq 0 || sed 's/^/# /' $bo/db.log
+	anpr-ingest --cert /tmp/pki/server.pem --key /tmp/pki/server.key --client-ca /tmp/pki/ca.pem \
+		--db "$ANPR_TEST_PG_INGEST" --images $bo/images --listen 127.0.0.1 --port 0 \
+		--port-file $bo/port --threads 2 2> $bo/ingest.log &
+	ipid=$!
+	for _ in $(seq 100); do [ -s $bo/port ] && break; sleep 0.05; done
+	check "anpr-ingest listens (port $(cat $bo/port 2>/dev/null))" test -s $bo/port
+	{ sed '/^\[upload\]/,$d' /etc/anpr/anprd.conf
+	  printf '[upload]\nurl = https://127.0.0.1:%s\nclient_cert = /tmp/pki/client.pem\nclient_key = /tmp/pki/client.key\nca_file = /tmp/pki/ca.pem\ntimeout = 5s\n' "$(cat $bo/port)"
+	} > $bo/upload.conf
+	nrec=$(find /var/lib/anpr/spool -name '*.rec' | wc -l)
+	# as the service would: user anpr, its state in /var/lib/anpr/upload
+	# (the ledger), the client key readable by it (here a file, there a
+	# credential)
+	chgrp anpr /tmp/pki/client.key && chmod 0640 /tmp/pki/client.key
+	runuser -u anpr -- anpr-upload --config $bo/upload.conf --once --max-backoff-ms 200 \
+		--status-file /run/anpr/upload-status.json > $bo/upload.log 2>&1
+	rc=$?
+	stored=$(grep -c 'stored camera CAM-0001 record' $bo/ingest.log)
+	check "anpr-upload --once sends the spool's records, anpr-ingest stores them (exit $rc; $stored of $nrec stored)" \
+		eval '[ $rc -eq 0 ] && [ "$stored" -gt 0 ]'
+	[ $rc -eq 0 ] || sed 's/^/# /' $bo/upload.log | tail -5
+	ledger=/var/lib/anpr/upload/uploaded.log
+	left=$(find /var/lib/anpr/spool -name '*.rec' | wc -l)
+	out=$(anpr-verify --key /var/lib/anpr/keys/camera.pub --uploaded $ledger /var/lib/anpr/spool 2>&1)
+	rc=$?
+	# the ledger names each record deleted from the spool (all but its
+	# open span, which stays for anprd to resume its chain)
+	check "anpr-verify --uploaded $ledger ($(wc -l < $ledger) records, $left left in the spool; the guide's step 8; exit $rc): $(grep -m1 RESULT <<<"$out")" \
+		eval '[ $rc -eq 0 ] && [ "$(wc -l < $ledger)" -eq $((nrec - left)) ] && [ $left -lt $nrec ]'
+	out=$(anpr-query --db "$ANPR_TEST_PG_READER" --vrm ZZ99TST 2>&1)
+	check "anpr-query --vrm ZZ99TST finds the test vehicle's read in the store" grep -q ZZ99TST <<<"$out"
+	sed 's/^/# /' <<<"$out" | head -3
+	anpr-query --db "$ANPR_TEST_PG_READER" --vrm ZZ99TST --images $bo/images --export $bo/evidence.tar > $bo/export.log 2>&1
+	out=$(anpr-verify --key /var/lib/anpr/keys/camera.pub $bo/evidence.tar 2>&1)
+	rc=$?
+	check "anpr-query --export, then anpr-verify on the bundle (exit $rc): $(grep -m1 RESULT <<<"$out")" \
+		eval '[ $rc -eq 0 ] && [ -s $bo/evidence.tar ]'
+	kill -TERM $ipid; wait $ipid
+	rc=$?
+	check "anpr-ingest stops cleanly on SIGTERM (exit $rc)" test $rc -eq 0
+	tap_done
+	exit
+fi
 if [ "$phase" = purge ]; then
 	nrec=$(find /var/lib/anpr/spool -name '*.rec' | wc -l)
 	dpkg --purge anprd > $log 2>&1
