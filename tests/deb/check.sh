@@ -186,11 +186,12 @@ cp tests/deb/in-root.sh tests/lib/tap.sh "$root/tmp/"
 # /proc, /sys and /dev in a private mount namespace (gone with it); its
 # TAP lines are numbered on with this script's
 in_root() {
-	local rc l
+	local rc l t0=$SECONDS
 	unshare --mount --propagation private bash -c '
-		r=$1; shift
+		r=$1; a=$2; shift 2
 		mount -t proc proc "$r/proc" && mount -t sysfs sysfs "$r/sys" && mount --rbind /dev "$r/dev" &&
-		exec chroot "$r" /bin/bash /tmp/in-root.sh "$@"' - "$root" "$version" "$kver" "$1" > "$T/in-root.tap" 2>&1
+		mount --bind "$a" "$r/var/cache/apt/archives" &&
+		exec chroot "$r" /bin/bash /tmp/in-root.sh "$@"' - "$root" "$archives" "$version" "$kver" "$1" > "$T/in-root.tap" 2>&1
 	rc=$?
 	while IFS= read -r l; do
 		case $l in
@@ -200,8 +201,12 @@ in_root() {
 		*) echo "# $l" ;;
 		esac
 	done < "$T/in-root.tap"
-	check "the $1 checks in the root ran to their end (exit $rc)" eval '[ $rc -eq 0 ] && grep -q "^1\.\." "$T/in-root.tap"'
+	check "the $1 checks in the root ran to their end (exit $rc, $((SECONDS - t0)) s)" eval '[ $rc -eq 0 ] && grep -q "^1\.\." "$T/in-root.tap"'
 }
+# apt's downloads in the root (the upgrade phase's kernel headers) kept
+# across runs beside the cached roots
+archives=$build/deb-root/archives
+mkdir -p "$archives/partial"
 in_root install
 # the back office half: the installed programs against a PostgreSQL on
 # the host's loopback (the root shares its network), with a demo PKI
@@ -218,5 +223,6 @@ pg_stop
 # of hard links (the purge below unlinks and renames, never writes in
 # place what the VM reads; the VM writes only to its tmpfs overlay)
 mkdir -p "${vmroot%/*}" && cp -al "$root" "$vmroot"
+in_root upgrade
 in_root purge
 tap_done

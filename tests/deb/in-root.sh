@@ -3,10 +3,11 @@
 # copy of it): installs the packages in /tmp/debs as a force's engineer
 # would, with dpkg, and commissions a camera from them as far as a host
 # without a camera and a back office allows. TAP on standard output.
-#   /tmp/in-root.sh VERSION KVER install|backoffice|purge
+#   /tmp/in-root.sh VERSION KVER install|backoffice|upgrade|purge
 # install: everything up to anpr-verify on the spool; backoffice: the
 # demo's back office half from the installed programs (the state the VM
-# suite boots follows); purge: the packages' removal, afterwards.
+# suite boots follows); upgrade: a kernel's headers installed later (apt,
+# from the mirror); purge: the packages' removal, afterwards.
 # /tmp/frames holds rendered demo frames: three vehicles, one of them the
 # example hotlist's commissioning test vehicle ZZ99TST (the guide's
 # "Knowing it works").
@@ -79,6 +80,26 @@ if [ "$phase" = backoffice ]; then
 	tap_done
 	exit
 fi
+if [ "$phase" = upgrade ]; then
+	# A kernel upgrade: another kernel's headers from the mirror (the
+	# newest one besides $kver); their postinst runs DKMS's hook
+	# (/etc/kernel/header_postinst.d/dkms), which must build anprcap for
+	# that kernel too, AUTOINSTALL="yes" in the top-level dkms.conf.
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq > $log 2>&1
+	new=$(apt-cache search --names-only '^linux-headers-[0-9.]+-[0-9]+-amd64$' | awk '{ print $1 }' |
+		sed 's/^linux-headers-//' | grep -vxF "$kver" | sort -V | tail -1)
+	check "the mirror has another kernel's headers than $kver (${new:-none})" test -n "$new"
+	apt-get install -y -qq --no-install-recommends "linux-headers-$new" >> $log 2>&1
+	rc=$?
+	check "apt-get install linux-headers-$new (exit $rc)" test $rc -eq 0 || tail -5 $log | sed 's/^/# /'
+	st=$(dkms status anprcap 2>&1)
+	check "DKMS built anprcap for the new kernel $new and keeps it for $kver ($(echo $st))" \
+		eval 'grep -q "^anprcap/$version, $new, [^:]*: installed" <<<"$st" &&
+			grep -q "^anprcap/$version, $kver, [^:]*: installed" <<<"$st"'
+	tap_done
+	exit
+fi
 if [ "$phase" = purge ]; then
 	nrec=$(find /var/lib/anpr/spool -name '*.rec' | wc -l)
 	dpkg --purge anprd > $log 2>&1
@@ -86,8 +107,8 @@ if [ "$phase" = purge ]; then
 		eval '[ -f /var/lib/anpr/keys/camera.key ] && [ $nrec -gt 0 ] &&
 			[ "$(find /var/lib/anpr/spool -name "*.rec" | wc -l)" -eq $nrec ]'
 	dpkg --purge anprcap-dkms > $log 2>&1
-	check "dpkg --purge anprcap-dkms: DKMS forgets it and the module is gone" \
-		eval '[ -z "$(dkms status anprcap 2>&1)" ] && [ ! -e /lib/modules/$kver/updates/dkms/anprcap.ko ]'
+	check "dpkg --purge anprcap-dkms: DKMS forgets it and the module is gone from every kernel" \
+		eval '[ -z "$(dkms status anprcap 2>&1)" ] && [ -z "$(ls /lib/modules/*/updates/dkms/anprcap.ko* 2>/dev/null)" ]'
 	tap_done
 	exit
 fi

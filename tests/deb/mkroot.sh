@@ -23,8 +23,9 @@ if [ -f "$root.ok" ] && [ -d "$root" ]; then
 	exit 0
 fi
 mkdir -p "$cache"
-# one cached root at a time (each is a few hundred MB)
-find "$cache" -mindepth 1 -maxdepth 1 ! -name "$key" ! -name "$key.*" -exec rm -rf {} +
+# one cached root at a time (each is a few hundred MB; archives/ is
+# tests/deb/check.sh's apt download cache)
+find "$cache" -mindepth 1 -maxdepth 1 ! -name "$key" ! -name "$key.*" ! -name archives -exec rm -rf {} +
 rm -rf "$root" "$root.ok"
 echo "mkroot: mmdebstrap bookworm (minbase) + $pkgs into $root (from $sources)" >&2
 if ! mmdebstrap --quiet --variant=minbase --include="$pkgs" \
