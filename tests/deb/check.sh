@@ -165,6 +165,11 @@ for mod in libanprcap anprcap; do
 done
 
 # ---- 4. a clean Debian 12 root
+if [ "$(id -u)" != 0 ]; then
+	nok "installing into a Debian root needs root (mmdebstrap's root mode, chroot, mounts): run make check as root"
+	tap_done
+	exit 1
+fi
 deps=$(for p in anprcap-dkms libanprcap0 anprd anpr-backoffice anpr-doc; do dpkg-deb -f "$(deb "$p")" Depends; done |
 	tr ',' '\n' | sed 's/|.*//; s/(.*//; s/[[:space:]]//g' | grep -vxE "|anprcap-dkms|libanprcap0|anprd|anpr-backoffice|anpr-doc" | sort -u)
 # the kernel whose headers DKMS finds there: the one the VM suites boot
