@@ -74,5 +74,7 @@ distclean: clean $(DISTCLEAN_TARGETS)
 help:
 	@sed -n '3,11p' Makefile
 
-# Header dependency tracking (-MMD -MP).
--include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)
+# Header dependency tracking (-MMD -MP). Not under build/deb*: the package
+# build's copy of the tree and the Debian root of tests/deb hold files
+# named *.d that are no make rules (/usr/sbin/invoke-rc.d).
+-include $(shell find $(BUILD) -path '$(BUILD)/deb*' -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -25,6 +25,7 @@ $(eval $(call add_prog,anprd-checkconf,daemon/anprd/anprd_checkconf.c,anprpipeli
 .PHONY: install-anprdcore
 install-anprdcore: $(BUILD)/bin/anprd-checkconf
 	install -D -m 0755 $(BUILD)/bin/anprd-checkconf $(DESTDIR)$(BINDIR)/anprd-checkconf
+	install -D -m 0644 man/anprd-checkconf.8 $(DESTDIR)$(MANDIR)/man8/anprd-checkconf.8
 INSTALL_TARGETS += install-anprdcore
 
 endif

@@ -10,7 +10,7 @@ build=$(cd "${1:-build}" && pwd)
 . tests/lib/tap.sh
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-files=(README.md systemd docs man examples daemon/anprd/anprd_formats.h
+files=(README.md systemd docs man examples debian mk/config.mk daemon/anprd/anprd_formats.h
 	daemon/upload/anpr_upload_main.c ./*/build.mk ./*/*/build.mk)
 mkdir "$T/base"
 cp -a --parents "${files[@]}" "$T/base/"
@@ -86,6 +86,17 @@ mutant "in-vehicle example: latitude with gpsd" 'in-vehicle: anprd-checkconf par
 	"sed -i 's|^mode = gpsd|&\nlatitude = 51.5|' examples/anprd.conf.in-vehicle"
 mutant "the example hotlist: a bad priority" 'anprd-checkconf --hotlists|check-config' \
 	"sed -i 's/,9,inform/,0,inform/' examples/hotlist.csv"
+# the Debian packages (debian/) drifting from the same truth
+mutant "debian/rules: the conffile made from a file no check reads" 'debian/rules makes' \
+	"sed -i 's|^EX := .*|EX := debian/anprd.conf.head|' debian/rules"
+mutant "anpr-doc: the documents moved to /usr/share/doc/anpr-doc" 'anpr-doc ships' \
+	"sed -i 's|^usr/share/doc/anpr$|usr/share/doc/anpr-doc|' debian/anpr-doc.install"
+mutant "anprd.install: anpr-upload.service left out" 'every unit, sysusers' \
+	"sed -i '/anpr-upload.service/d' debian/anprd.install"
+mutant "the packaged conffile's header: a document that does not exist" 'anprd.conf.head names' \
+	"sed -i 's|commissioning.md|commission.md|' debian/anprd.conf.head"
+mutant "the packaged conffile's header: a key in /etc/anpr" 'key in /etc/anpr' \
+	"echo '# the key: /etc/anpr/keys/camera.key' >> debian/anprd.conf.head"
 mutant "docs/build.mk: the examples no longer installed" 'make install installs examples' \
 	"sed -i 's|examples/hotlist.csv||' docs/build.mk"
 tap_done

@@ -23,6 +23,10 @@
 #    of the known ones, and the commissioning guide naming each of them;
 #  - the units' Documentation= names man pages and files make install
 #    installs.
+#  - the Debian packages (debian/): the conffile is the units' --config,
+#    made from an example checked here; the documents where make install
+#    puts them (/usr/share/doc/anpr, anpr-doc); every unit and snippet in
+#    a package; the conffile's header names installed documents only.
 #   tests/commissioning/paths.sh BUILD [ROOT]
 # ROOT (default: this tree) is where the files are read: tests/commissioning/
 # mutants.sh runs it on altered copies to show that each check can fail.
@@ -158,8 +162,35 @@ for c in "${confs[@]}"; do
 	check "$name: anprd --check-config accepts it ($out)" test $? -eq 0
 done
 
+# ---- the Debian packages (debian/, docs/packaging.md): the same paths
+if [ -d debian ]; then
+	check "debian/anprd.install ships the units' configuration $conf (the conffile)" \
+		grep -qx "${conf#/}" debian/anprd.install
+	ex=$(sed -n 's/^EX *:= *//p' debian/rules)
+	check "debian/rules makes $conf from an example checked above (${ex:-none})" \
+		eval '[ -n "$ex" ] && [ -f "$ex" ] && [[ " ${confs[*]} " == *" $ex "* ]]'
+	check "anpr-doc ships usr/share/doc/anpr, make install's DOCDIR with PREFIX=/usr, where the units' Documentation= points" \
+		eval 'grep -qx usr/share/doc/anpr debian/anpr-doc.install && ! grep -qE "DOCDIR *=" debian/rules &&
+			[ "$(sed -n "s/^DOCDIR *?= *//p" mk/config.mk)" = "\$(PREFIX)/share/doc/anpr" ]'
+	miss=
+	for u in systemd/*.service; do
+		grep -qx "lib/systemd/system/${u##*/}" debian/*.install || miss="$miss ${u##*/}"
+	done
+	for f in systemd/anpr.sysusers:anpr.conf systemd/anpr.tmpfiles:anpr.conf udev/anprcap.sysusers:anprcap.conf; do
+		grep -qE "^usr/lib/(sysusers|tmpfiles)\.d/${f#*:}$" debian/*.install || miss="$miss $f"
+	done
+	check "every unit, sysusers and tmpfiles snippet is in a package (debian/*.install)${miss:+ - not:$miss}" test -z "$miss"
+	miss=
+	for d in $(grep -oE '/usr/share/doc/anpr/[A-Za-z0-9._/-]*[A-Za-z0-9]' debian/anprd.conf.head); do
+		f=${d#/usr/share/doc/anpr/}
+		[ -f "docs/$f" ] || [ -f "$f" ] || miss="$miss $d"
+	done
+	check "debian/anprd.conf.head names only documents anpr-doc installs${miss:+ - not:$miss}" test -z "$miss"
+fi
+
 # ---- the documents
 docs=(README.md docs/*.md man/* examples/*)
+[ -f debian/anprd.conf.head ] && docs+=(debian/anprd.conf.head)
 # The old, disagreeing paths (issue 19): none may come back.
 forbid() {
 	local what=$1 re=$2 hits

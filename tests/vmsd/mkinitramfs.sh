@@ -4,6 +4,8 @@
 # and tests/vmsd/init.sh as /init, which hands over to systemd.
 #   usage: tests/vmsd/mkinitramfs.sh OUT.cpio.gz
 #   env:   KVER, MODROOT (unpacked linux-image tree, tests/vm/fetch-kernel.sh)
+#          INIT (the /init script; default tests/vmsd/init.sh beside this;
+#          tests/deb's VM suite gives its own)
 set -eu
 OUT=$1
 MODROOT=${MODROOT:?MODROOT: unpacked linux-image tree}
@@ -15,7 +17,7 @@ mkdir -p "$ROOT"/bin "$ROOT"/dev "$ROOT"/proc "$ROOT"/sys "$ROOT"/newroot "$ROOT
 	"$ROOT"/rw "$ROOT/lib/modules/$KVER"
 cp /bin/busybox "$ROOT"/bin/busybox
 ln -s busybox "$ROOT"/bin/sh
-install -m 755 "$(dirname "$0")/init.sh" "$ROOT"/init
+install -m 755 "${INIT:-$(dirname "$0")/init.sh}" "$ROOT"/init
 # the modules, in load order (dependencies first), listed for /init
 for m in $MODS; do
 	modprobe -d "$MODROOT" -S "$KVER" --show-depends "$m" | awk '$1 == "insmod" {print $2}'
