@@ -107,8 +107,8 @@ for p in $pkgs; do
 done
 check "every program has its man page in its package${miss:+ (not:$miss)}" test -z "$miss"
 # the units as the tree has them, with the packages' paths
-for u in anprd anpr-upload anpr-ingest; do
-	p=anprd; [ $u = anpr-ingest ] && p=anpr-backoffice
+for u in anprd anpr-upload anpr-ingest anpr-purge anpr-audit-seal; do
+	p=anprd; case $u in anpr-ingest|anpr-purge|anpr-audit-seal) p=anpr-backoffice ;; esac
 	d=$(sed -e 's|@BINDIR@|/usr/bin|g' -e 's|@DOCDIR@|/usr/share/doc/anpr|g' "systemd/$u.service" |
 		diff - "$T/x/$p/lib/systemd/system/$u.service" | head -4 | xargs)
 	check "$p: $u.service is systemd/$u.service with /usr/bin and /usr/share/doc/anpr${d:+ ($d)}" test -z "$d"
@@ -122,6 +122,10 @@ for u in anprd anpr-upload anpr-ingest; do
 	check "$u.service: every Documentation= is in the packages${miss:+ (not:$miss)}" test -z "$miss"
 	check "$u.service: ExecStart= names a program its package installs" \
 		test -x "$T/x/$p$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$T/x/$p/lib/systemd/system/$u.service")"
+done
+for u in anpr-purge anpr-audit-seal; do
+	check "anpr-backoffice: $u.timer is systemd/$u.timer" \
+		cmp -s "systemd/$u.timer" "$T/x/anpr-backoffice/lib/systemd/system/$u.timer"
 done
 check "anprcap-dkms: dkms.conf is the top-level one with the version in" \
 	eval 'sed "s/@VERSION@/$version/" dkms.conf | cmp -s - "$T/x/anprcap-dkms/usr/src/anprcap-$version/dkms.conf"'

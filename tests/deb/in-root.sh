@@ -143,15 +143,15 @@ for want in "/var/lib/anpr 750 anpr anpr" "/var/lib/anpr/spool 750 anpr anpr" \
 	got=$(mode "$1")
 	check "$1: $2 $3:$4 (found $got)" test "$got" = "$2 $3 $4"
 done
-for u in anprd anpr-upload anpr-ingest; do
-	st=$(systemctl is-enabled "$u.service" 2>&1)
-	check "$u.service installed and not enabled (is-enabled: $st)" test "$st" = disabled
+for u in anprd.service anpr-upload.service anpr-ingest.service anpr-purge.timer anpr-audit-seal.timer; do
+	st=$(systemctl is-enabled "$u" 2>&1)
+	check "$u installed and not enabled (is-enabled: $st)" test "$st" = disabled
 done
 check "udev rules in place for the camera nodes" test -f /lib/udev/rules.d/60-anprcap.rules
 
 # ---- the programs
 for p in anprd anprd-checkconf anpr-upload anpr-status anpr-keygen anpr-verify anpr-read \
-	anpr-capture anpr-ingest anpr-db anpr-query; do
+	anpr-capture anpr-ingest anpr-db anpr-query anpr-audit; do
 	v=$("$p" --version 2>&1)
 	check "$p --version: $v" test "$v" = "$p $version"
 done
