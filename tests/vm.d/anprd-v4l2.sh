@@ -64,6 +64,11 @@ check "the hotlisted RU71PHA was alerted once" test "$(grep -c '^ALERT  RU71PHA'
 for v in VV21TOU RU71PHA CD74KDP; do
 	check "vehicle $v recorded once" test "$(grep -c "^READ   $v " $W/out)" -eq 1
 done
+# the read records say what saw them: a live sensor, not a replay
+nread=$(cat $W/spool/records/*/*.rec | grep -c '^type=read$')
+check "the $nread read records name source cam0 and say input=live (a sensor, not a replay)" \
+	test "$nread" -ge 3 -a "$(cat $W/spool/records/*/*.rec | grep -c '^source=cam0$')" -eq "$nread" \
+	-a "$(cat $W/spool/records/*/*.rec | grep -c '^input=live$')" -eq "$nread"
 anpr-verify --key $D/camera.pub $W/spool > $W/verify 2>&1
 rc=$?
 sed 's/^/# /' $W/verify | tail -4
