@@ -52,6 +52,14 @@ CREATE TABLE anpr.retention_files (
 -- a day's index rows, deleted at once by the purge
 CREATE INDEX record_index_day ON anpr.record_index (capture_day);
 
+-- Deleting a million index rows fired, for each, the foreign key from
+-- anpr.checkpoints (14 s; tests/backoffice/bench-purge). Nothing but
+-- anpr_store_record_put inserts a checkpoint, in the transaction that
+-- inserts its record_index row, and only the purge deletes either (a
+-- day's checkpoints before its index rows; backoffice-retention checks
+-- it): the key goes.
+ALTER TABLE anpr.checkpoints DROP CONSTRAINT checkpoints_record_id_fkey;
+
 -- Does an active hold at now_ cover a read?
 CREATE FUNCTION anpr.held(vrm_key_ text, camera_ text, t timestamptz, now_ timestamptz)
 RETURNS boolean
@@ -78,6 +86,9 @@ CREATE FUNCTION anpr.purge_at(now_ timestamptz)
 RETURNS TABLE (day date, records_deleted bigint, records_kept bigint, list_sha256 text)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 SET TimeZone = 'UTC'
+-- the day's record list is sorted and hashed in memory, not spilled to
+-- disk in 4 MB runs (4.3 s of the 13 for a million reads)
+SET work_mem = '256MB'
 AS $$
 DECLARE
 	last_tier interval := (SELECT max_age FROM anpr.policy_tiers ORDER BY tier DESC LIMIT 1);
@@ -88,6 +99,7 @@ DECLARE
 	n_reads bigint;
 	n_left bigint;
 	list text;
+	may_hold boolean;
 BEGIN
 	-- one purge at a time
 	PERFORM pg_advisory_xact_lock(1095782485, 0);
@@ -100,8 +112,15 @@ BEGIN
 		       - interval '1 microsecond' + last_tier <= now_
 		 ORDER BY 1 LOOP
 		part := 'records_' || to_char(d, 'YYYYMMDD');
+		-- a hold can touch the day only if it is active and its time
+		-- span, if it has one, meets the day: with none, no read of
+		-- it is asked (a million calls of anpr.held were 15 s)
+		may_hold := EXISTS (SELECT 1 FROM anpr.legal_holds h
+			WHERE h.expires_at > now_ AND (h.released_at IS NULL OR h.released_at > now_)
+			  AND (h.t_from IS NULL OR h.t_from < (d + 1)::timestamptz)
+			  AND (h.t_to IS NULL OR h.t_to >= d::timestamptz));
 		SELECT count(*), count(*) FILTER (WHERE i.vrm IS NOT NULL),
-		       count(*) FILTER (WHERE i.vrm IS NOT NULL AND
+		       count(*) FILTER (WHERE may_hold AND i.vrm IS NOT NULL AND
 			anpr.held(i.vrm_key, i.camera_id, i.time_utc, now_))
 		INTO n_all, n_reads, n_held FROM anpr.record_index i WHERE i.capture_day = d;
 		IF n_held > 0 AND n_held = n_reads THEN
