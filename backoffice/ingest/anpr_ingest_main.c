@@ -571,7 +571,9 @@ static int store_record(struct anpr_store *st, const struct req *r,
 		}
 	}
 	/* with the others queued meanwhile, in one transaction */
-	rc = ingest_commit_put(&s, err, sizeof err);
+	rc = ingest_commit_put(&s, cfg.image_group_sync && (rq->part[IP_PLATE].present ||
+							   rq->part[IP_OVERVIEW].present),
+			       err, sizeof err);
 	if (rc == ANPR_STORE_EEXIST)
 		return 1;		/* another upload of it won the race */
 #ifdef ANPR_STORE_ECHAIN	/* the store's extension of anprstore.h */

@@ -22,6 +22,7 @@
  * the committer's one imagestore_sync before the group's transaction.
  */
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,7 @@
 
 struct job {
 	const struct anpr_stored_record *r;
+	bool sync;			/* its images wait for the group's sync */
 	int rc;
 	char err[INGEST_COMMIT_ERR];
 	int done;
@@ -74,11 +76,15 @@ static void put_group(struct committer *c, struct job **jobs, size_t n)
 	int rc[GROUP_MAX];
 	char err[GROUP_MAX][INGEST_COMMIT_ERR];
 	char oerr[INGEST_COMMIT_ERR];
+	bool sync = false;
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		r[i] = jobs[i]->r;
-	/* the group's images durable before any of its records commits */
-	if ((g.before && g.before(g.before_ctx, oerr, sizeof oerr) != 0) ||
+		sync |= jobs[i]->sync;
+	}
+	/* the group's images durable before any of its records commits (a
+	 * group of heartbeats and checkpoints has none to sync) */
+	if ((sync && g.before && g.before(g.before_ctx, oerr, sizeof oerr) != 0) ||
 	    (!c->st && anpr_store_open(&c->st, g.conninfo, oerr, sizeof oerr) != 0)) {
 		for (size_t i = 0; i < n; i++) {
 			rc[i] = ANPR_STORE_EIO;
@@ -163,10 +169,11 @@ int ingest_commit_start(const char *conninfo, unsigned n, ingest_before_commit b
 	return 0;
 }
 
-int ingest_commit_put(const struct anpr_stored_record *r, char *err, size_t errlen)
+int ingest_commit_put(const struct anpr_stored_record *r, bool images_to_sync, char *err,
+		      size_t errlen)
 {
 	struct committer *c = &g.c[shard(r->chain_id)];
-	struct job job = { .r = r };
+	struct job job = { .r = r, .sync = images_to_sync };
 
 	pthread_mutex_lock(&c->mu);
 	if (c->tail)

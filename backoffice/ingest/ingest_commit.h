@@ -5,6 +5,7 @@
 #ifndef ANPR_INGEST_COMMIT_H
 #define ANPR_INGEST_COMMIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "anprstore.h"
@@ -20,10 +21,13 @@
 typedef int (*ingest_before_commit)(void *ctx, char *err, size_t errlen);
 int ingest_commit_start(const char *conninfo, unsigned n, ingest_before_commit before,
 			void *before_ctx, char *err, size_t errlen);
-/* Put r with whatever else is queued for its committer; returns once the
+/* Put r with whatever else is queued for its committer (images_to_sync:
+ * r's images were put with IMAGESTORE_DEFER_SYNC, so its group runs the
+ * before-commit hook); returns once the
  * group it went in was committed (or failed): anpr_store_record_put's
  * outcome for r, err filled in when not 0. r must live until then. */
-int ingest_commit_put(const struct anpr_stored_record *r, char *err, size_t errlen);
+int ingest_commit_put(const struct anpr_stored_record *r, bool images_to_sync, char *err,
+		      size_t errlen);
 /* Finish what is queued, stop the threads, close their connections. */
 void ingest_commit_stop(void);
 
