@@ -214,6 +214,12 @@ int anpr_store_record_put(struct anpr_store *st,
 int anpr_store_records_put(struct anpr_store *st,
 			   const struct anpr_stored_record *const *r, size_t n,
 			   int *rc, char *err, size_t errcap);
+/* How many groups this connection stored set-wise (a few statements for
+ * the whole group) rather than record by record: the common case, which
+ * a new chain, a held copy or a broken link in the group turns off for
+ * that group (docs/backoffice.md, "Group commit"). */
+unsigned long anpr_store_groups_setwise(const struct anpr_store *st);
+
 
 /* ---------------------------------------------------------- quarantine */
 
