@@ -6,6 +6,7 @@
  * elsewhere.
  */
 #include "imagestore.h"
+#include "ingest_hash.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -210,7 +211,7 @@ int imagestore_put(const struct imagestore *is, const char *area,
 {
 	uint8_t h[EV_HASH_LEN];
 
-	ev_sha256(data, len, h);
+	ingest_sha256(data, len, h);
 	return imagestore_put_hashed(is, area, data, len, h, 0, rel, relcap, damaged,
 				     err, errlen);
 }
