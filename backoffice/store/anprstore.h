@@ -125,6 +125,16 @@ int anpr_store_cert_camera_keys(struct anpr_store *st, const char *fingerprint,
 				int64_t now_unix, char camera_id[33],
 				struct anpr_camera_key *keys, size_t cap,
 				size_t *n, char *err, size_t errlen);
+/* The same, and what is held under record_id (as anpr_store_record_held;
+ * held->held false if nothing): anpr-ingest's one statement per request,
+ * asked with the request's Idempotency-Key. EINVAL if record_id is not a
+ * record id. */
+struct anpr_held;
+int anpr_store_request_lookup(struct anpr_store *st, const char *fingerprint,
+			      int64_t now_unix, const char *record_id,
+			      char camera_id[33], struct anpr_camera_key *keys,
+			      size_t cap, size_t *n, struct anpr_held *held,
+			      char *err, size_t errlen);
 
 /* ------------------------------------------------------------ holdings */
 

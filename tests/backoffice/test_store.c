@@ -340,6 +340,37 @@ static void test_register(void **state)
 	assert_int_equal(anpr_store_cert_camera(ingest, fpr3, now, cam, err, sizeof err),
 			 ANPR_STORE_ENOENT);
 	assert_non_null(strstr(err, "retired"));
+	/* anpr-ingest's one statement per request: the register, the keys
+	 * and what is held under the request's record id */
+	{
+		struct trec t;
+		struct anpr_held h;
+		uint8_t zero[32] = { 0 };
+
+		trec_make(&t, "CAM-FIX-1", "00000000000000F7", 1, zero, now_us());
+		assert_int_equal(put(&t), 0);
+		assert_int_equal(anpr_store_request_lookup(ingest, fpr, now, t.id, cam,
+							   keys, 4, &n, &h, err,
+							   sizeof err), 0);
+		assert_string_equal(cam, "CAM-FIX-1");
+		assert_int_equal(n, 2);
+		assert_true(h.held);
+		assert_memory_equal(h.sha256, t.sha, 32);
+		assert_string_equal(h.chain_id, "00000000000000F7");
+		assert_int_equal(h.chain_seq, 1);
+		assert_int_equal(anpr_store_request_lookup(ingest, fpr, now, "CAM-FIX-1-none",
+							   cam, keys, 4, &n, &h, err,
+							   sizeof err), 0);
+		assert_false(h.held);
+		assert_int_equal(n, 2);
+		assert_int_equal(anpr_store_request_lookup(ingest, fpr, now, "not an id",
+							   cam, keys, 4, &n, &h, err,
+							   sizeof err), ANPR_STORE_EINVAL);
+		assert_int_equal(anpr_store_request_lookup(ingest, fpr2, now, t.id, cam,
+							   keys, 4, &n, &h, err,
+							   sizeof err), ANPR_STORE_ENOENT);
+		assert_non_null(strstr(err, "revoked"));
+	}
 	/* the register is not the ingest role's to change */
 	assert_int_equal(anpr_store_camera_retire(ingest, "CAM-FIX-1", err, sizeof err),
 			 ANPR_STORE_EIO);
