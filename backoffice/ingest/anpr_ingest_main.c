@@ -10,6 +10,12 @@
  *
  * Logs: one line per event on stderr (the journal under systemd); they
  * name cameras, records, reasons, never a VRM or a location.
+ *
+ * Long file: the daemon's request path read top to bottom (who is asking, the
+ * body, the checks' outcome, the answer and its log line), which is what
+ * an examiner of what anpr-ingest acknowledges reads; the checks, the
+ * image store, the group commit and the health report are modules of
+ * their own.
  */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -13,6 +13,10 @@
  * unacknowledged rest and rebuilds the chain state from the last record.
  * A write or sync error (disk full) stops intake for good, loudly; what is
  * on disk stays as it was.
+ *
+ * Long file: the writer's crash-safety protocol (stage, sync, rename, sync,
+ * head) is one state machine over one struct, easier to check whole;
+ * what opening a spool does first is recover.c.
  */
 #include <dirent.h>
 #include <errno.h>

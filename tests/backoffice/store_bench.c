@@ -37,6 +37,9 @@
  * partitions, every vrm_key the fold of its vrm, each record's SHA-256
  * and prev_hash link, and that a generated vehicle is found by the
  * search (exact and fuzzy). Prints TAP.
+ *
+ * Long file: the generator and the search bench share the record layout they
+ * write and read (GEN_VERSION names it); a test program, not installed.
  */
 #include "anprstore.h"
 #include "evidence.h"

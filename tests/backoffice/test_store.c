@@ -4,6 +4,9 @@
  * without ANPR_TEST_PG set, the test re-runs itself under
  * tests/lib/with-pg). Records are put as anpr_ingest, the role anpr-ingest
  * runs as, so the grants are tested with the code.
+ *
+ * Long file: one suite's cases and the fixtures they share (one cmocka
+ * program, one process).
  */
 #include <stdarg.h>
 #include <stddef.h>
