@@ -357,6 +357,28 @@ _Static_assert(sizeof(struct ev_ms_sig) == 74, "sig layout");
 #define EV_SUFFIX_OVERVIEW	".overview.jpg"
 
 /*
+ * The one parser of a spool file's name (the one builder is ev_rec_name):
+ * exactly EV_SEQ_DIGITS digits, then the suffix, returned in *suffix.
+ * Returns the chain_seq, or 0 if the name does not start so (no sign, no
+ * blank, no shorter or longer number: "+12.rec", " 000000000012.rec" and
+ * "0000000000012.rec" are not a record's name). Inline, so that
+ * anpr-upload, which does not link the evidence library, parses names
+ * exactly as the writer, recovery and the verifier do.
+ */
+static inline uint64_t ev_rec_name_seq(const char *name, const char **suffix)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < EV_SEQ_DIGITS; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return 0;
+		v = v * 10 + (uint64_t)(name[i] - '0');
+	}
+	*suffix = name + EV_SEQ_DIGITS;
+	return v;
+}
+
+/*
  * The head file, signed like a record (head-SEQ.minisig):
  *   format=anpr-head/2
  *   chain_id=<HEX16>

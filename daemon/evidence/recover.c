@@ -17,21 +17,6 @@
 
 #include "spool_int.h"
 
-/* "%012llu" followed by suffix; returns the seq, or 0 if no match. */
-static uint64_t name_seq(const char *name, const char **suffix)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < EV_SEQ_DIGITS; i++) {
-		if (name[i] < '0' || name[i] > '9')
-			return 0;
-		v = v * 10 + (uint64_t)(name[i] - '0');
-	}
-	*suffix = name + EV_SEQ_DIGITS;
-	return v;
-}
-
 static bool our_suffix(const char *sfx)
 {
 	static const char *const known[] = {
@@ -105,13 +90,13 @@ static int scan_shard(const char *dir, int rfd, uint64_t shard,
 		return EV_EIO;
 	}
 	while ((de = readdir(d)) != NULL) {
-		seq = name_seq(de->d_name, &sfx);
+		seq = ev_rec_name_seq(de->d_name, &sfx);
 		if (seq > max && strcmp(sfx, EV_SUFFIX_REC) == 0)
 			max = seq;
 	}
 	rewinddir(d);
 	while ((de = readdir(d)) != NULL) {
-		seq = name_seq(de->d_name, &sfx);
+		seq = ev_rec_name_seq(de->d_name, &sfx);
 		if (seq > max && our_suffix(sfx) &&
 		    unlinkat(dirfd(d), de->d_name, 0) != 0) {
 			snprintf(err, errlen, "%s/%s/%s/%s: cannot remove "
@@ -286,7 +271,7 @@ static void find_heads(int dfd, uint64_t *max, uint64_t *second)
 
 		if (strncmp(de->d_name, EV_SPOOL_HEAD, pl) != 0)
 			continue;
-		v = name_seq(de->d_name + pl, &sfx);
+		v = ev_rec_name_seq(de->d_name + pl, &sfx);
 		snprintf(sig, sizeof sig, "%.40s%s", de->d_name, EV_SUFFIX_SIG);
 		if (!v || *sfx != '\0' || faccessat(dfd, sig, F_OK, 0) != 0)
 			continue;

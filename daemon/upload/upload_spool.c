@@ -18,6 +18,7 @@
 
 #include <sodium.h>
 
+#include "evidence_format.h"
 #include "upload.h"
 
 /* The newest committed seq, from the name of the head file. */
@@ -171,12 +172,15 @@ long upload_scan(const char *dir, struct upload_item **items, uint64_t *head,
 			continue;
 		while ((r = readdir(sd))) {
 			struct upload_item it;
-			char plate[256], overview[256], tail[8];
+			char plate[256], overview[256];
+			const char *sfx = "";
 			uint64_t seq;
 
-			/* only NNNNNNNNNNNN.rec, committed (<= head) */
-			if (sscanf(r->d_name, "%" SCNu64 ".re%7s", &seq, tail) != 2 ||
-			    strcmp(tail, "c") != 0 || seq > *head || seq == 0)
+			/* only SSSSSSSSSSSS.rec (the writer's names exactly:
+			 * sscanf's "%llu" took "+12.rec" and " 12.rec" too),
+			 * committed (<= head) */
+			seq = ev_rec_name_seq(r->d_name, &sfx);
+			if (seq == 0 || strcmp(sfx, EV_SUFFIX_REC) != 0 || seq > *head)
 				continue;
 			memset(&it, 0, sizeof(it));
 			it.seq = seq;

@@ -231,6 +231,55 @@ static void touch(const char *path)
 	fclose(f);
 }
 
+/* upload_scan takes only the writer's names (12 digits and .rec): not
+ * "+12", " 12", a short or a 13-digit number, as sscanf's "%llu" did. */
+static void scan_takes_only_the_writers_names(void **state)
+{
+	static const char *const names[] = {
+		"000000000001.rec", "+00000000002.rec", " 00000000003.rec",
+		"4.rec", "0000000000005.rec", "000000000006.rec.minisig",
+		"00000000007x.rec", "000000000008.recx",
+	};
+	char dir[] = "/tmp/anpr-upload-scan-XXXXXX", path[1600], err[256];
+	struct upload_item *items = NULL;
+	uint64_t head = 0;
+	long n;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/records", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof path, "%s/records/00000000", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof path, "%s/head-000000000009", dir);
+	touch(path);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		FILE *f;
+
+		snprintf(path, sizeof path, "%s/records/00000000/%s", dir, names[i]);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fprintf(f, "record_id=R-%zu\ntype=read\nhotlist=-\n", i);
+		fclose(f);
+	}
+	n = upload_scan(dir, &items, &head, err, sizeof err);
+	assert_int_equal(n, 1);
+	assert_int_equal(items[0].seq, 1);
+	assert_string_equal(items[0].record_id, "R-0");
+	free(items);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		snprintf(path, sizeof path, "%s/records/00000000/%s", dir, names[i]);
+		unlink(path);
+	}
+	snprintf(path, sizeof path, "%s/head-000000000009", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/records/00000000", dir);
+	rmdir(path);
+	snprintf(path, sizeof path, "%s/records", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+
 static int count_lines(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -372,6 +421,7 @@ int main(void)
 		cmocka_unit_test(https_only),
 		cmocka_unit_test(group_commit_deletes_after_the_ledger),
 		cmocka_unit_test(keep_from_the_newest_checkpoint),
+		cmocka_unit_test(scan_takes_only_the_writers_names),
 	};
 
 	return cmocka_run_group_tests_name("upload", tests, NULL, NULL);
