@@ -9,7 +9,7 @@ INCLUDES += -Ilibanprcap/include
 
 ANPRCAP_SOVER   := 0
 ANPRCAP_SRCS    := libanprcap/src/core.c libanprcap/src/pace.c libanprcap/src/y4m.c \
-                   libanprcap/src/file.c
+                   libanprcap/src/file.c libanprcap/src/null.c
 ANPRCAP_DEFS    :=
 # What a static link needs besides the archive, in the .pc's Libs.private:
 # plain -l flags, not Requires.private, since pkg-config reads the modules

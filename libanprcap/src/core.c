@@ -16,6 +16,7 @@ static __thread char last_error[ANPRCAP_ERRLEN];
 
 static const struct anprcap_backend_ops *const backends[] = {
 	&anprcap__file_ops,
+	&anprcap__null_ops,
 #ifdef ANPRCAP_HAVE_V4L2
 	&anprcap__v4l2_ops,
 #endif
@@ -29,7 +30,7 @@ static const struct anprcap_backend_ops *const backends[] = {
 #define N_BACKENDS (sizeof(backends) / sizeof(backends[0]))
 
 /* Schemes we know of even when their backend is not compiled in. */
-static const char *const known_schemes[] = { "file", "v4l2", "usb", "libcamera" };
+static const char *const known_schemes[] = { "file", "null", "v4l2", "usb", "libcamera" };
 
 int anprcap__err(int code, const char *fmt, ...)
 {
@@ -202,7 +203,7 @@ int anprcap_open(const char *uri, anprcap_source **out)
 	colon = strchr(uri, ':');
 	if (!colon)
 		return anprcap__err(ANPRCAP_E_INVAL,
-				    "%s: not a source URI (expected v4l2:DEV, usb:VID:PID[:SERIAL], libcamera:ID or file:PATH)",
+				    "%s: not a source URI (expected v4l2:DEV, usb:VID:PID[:SERIAL], libcamera:ID, file:PATH or null:WxH)",
 				    uri);
 	slen = (size_t)(colon - uri);
 	for (size_t i = 0; i < N_BACKENDS; i++)
@@ -217,7 +218,7 @@ int anprcap_open(const char *uri, anprcap_source **out)
 						    "%s: the %s backend is not built into this libanprcap",
 						    uri, known_schemes[i]);
 		return anprcap__err(ANPRCAP_E_INVAL,
-				    "%s: unknown URI scheme '%.*s' (expected v4l2, usb, libcamera or file)",
+				    "%s: unknown URI scheme '%.*s' (expected v4l2, usb, libcamera, file or null)",
 				    uri, (int)slen, uri);
 	}
 	if (!colon[1])

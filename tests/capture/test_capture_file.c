@@ -586,6 +586,55 @@ static void busy_when_all_buffers_held(void **state)
 	anprcap_close(s);	/* closes while streaming */
 }
 
+/* The null backend (the template of a new one): grey frames of the size
+ * asked, paced, every op's contract kept (busy, stop, configure). */
+static void null_backend_keeps_the_contract(void **state)
+{
+	const struct anprcap_frame *fr[3];
+	anprcap_source *s = NULL;
+	uint32_t fmt, w, h;
+
+	(void)state;
+	assert_int_equal(anprcap_open("null:0x5", &s), ANPRCAP_E_INVAL);
+	assert_non_null(strstr(anprcap_last_error(), "expected null:WIDTHxHEIGHT"));
+	s = open_ok("null:64x48");
+	assert_string_equal(anprcap_backend(s), "null");
+	assert_int_equal(anprcap_get_format(s, &fmt, &w, &h, NULL, NULL), 0);
+	assert_int_equal(fmt, ANPRCAP_FMT_GREY);
+	assert_int_equal(w, 64);
+	assert_int_equal(h, 48);
+	assert_int_equal(anprcap_configure(s, ANPRCAP_FMT_Y16, 0, 0, 0, 0),
+			 ANPRCAP_E_UNSUPPORTED);
+	assert_int_equal(anprcap_configure(s, 0, 33, 7, 10, 1), 0);
+	assert_int_equal(anprcap_set_option(s, ANPRCAP_OPT_BUFFERS, 2), 0);
+	assert_int_equal(anprcap_set_option(s, ANPRCAP_OPT_REPLAY, ANPRCAP_REPLAY_FAST), 0);
+	assert_int_equal(anprcap_start(s), 0);
+	assert_int_equal(anprcap_get_fd(s), -1);
+	assert_int_equal(anprcap_next_frame(s, 0, &fr[0]), 0);
+	assert_int_equal(anprcap_next_frame(s, 0, &fr[1]), 0);
+	assert_int_equal(anprcap_next_frame(s, 0, &fr[2]), ANPRCAP_E_BUSY);
+	assert_non_null(strstr(anprcap_last_error(), "all 2 buffers are held"));
+	assert_int_equal(fr[0]->width, 33);
+	assert_int_equal(fr[0]->height, 7);
+	assert_int_equal(fr[0]->bytes, 33 * 7);
+	assert_int_equal(fr[1]->sequence, 1);
+	assert_int_equal(fr[1]->ts_source, ANPRCAP_TS_SYNTHETIC);
+	assert_true(fr[1]->timestamp_ns > fr[0]->timestamp_ns);
+	for (size_t i = 0; i < fr[0]->bytes; i++)
+		assert_int_equal(fr[0]->data[i], 128);
+	anprcap_release_frame(s, fr[0]);
+	assert_int_equal(anprcap_next_frame(s, 0, &fr[2]), 0);
+	assert_int_equal(fr[2]->sequence, 2);
+	anprcap_release_frame(s, fr[1]);
+	anprcap_release_frame(s, fr[2]);
+	assert_int_equal(anprcap_stop(s), 0);
+	assert_int_equal(anprcap_configure(s, 0, 16, 16, 0, 0), 0);	/* stopped: allowed */
+	assert_int_equal(anprcap_start(s), 0);
+	assert_int_equal(anprcap_next_frame(s, 0, &fr[0]), 0);
+	assert_int_equal(fr[0]->width, 16);
+	anprcap_close(s);	/* closes while streaming, a frame held */
+}
+
 static void loop_restarts_and_keeps_counting(void **state)
 {
 	const char *p = path_in("loop.y4m");
@@ -711,6 +760,7 @@ int main(void)
 		cmocka_unit_test(empty_and_bad_dirs),
 		cmocka_unit_test(realtime_pacing_and_drops),
 		cmocka_unit_test(busy_when_all_buffers_held),
+		cmocka_unit_test(null_backend_keeps_the_contract),
 		cmocka_unit_test(loop_restarts_and_keeps_counting),
 		cmocka_unit_test(configure_cannot_convert_files),
 		cmocka_unit_test(list_does_not_fail),
