@@ -47,11 +47,52 @@
 #include "preflight.h"
 #include "readfile.h"
 
+/*
+ * The policy numbers of the daemon, named in one place (the rest comes
+ * from the configuration through anprd_config and pipeline_config_from).
+ */
+enum {
+	/* a signed checkpoint (a Merkle root) every this many records: what
+	 * anpr-upload may delete trails the newest one (docs/spool.md) */
+	ANPRD_CHECKPOINT_EVERY = 100,
+	/* records waiting for the writer before the newest is refused and
+	 * counted (docs/architecture.md, "When a queue is full"): minutes of
+	 * a busy road's reads while the disk stalls */
+	ANPRD_WRITER_QUEUE = 4096,
+	/* records signed and committed per group (one fsync set for all) */
+	ANPRD_WRITER_BATCH = 64,
+	/* the main loop's tick: signals, the watchdog, the status file */
+	ANPRD_TICK_MS = 200,
+	/* gpsd: retry a lost connection after this long */
+	ANPRD_GPSD_RETRY_MS = 1000,
+};
+
+/* The command line (what the configuration file does not say). */
+struct options {
+	const char *config_path;
+	const char *status_path;	/* NULL: $RUNTIME_DIRECTORY/status.json */
+	const char *passphrase_file;
+	int check_only, exit_at_eof, replay_fast, replay_loop, log_reads;
+	int workers;			/* -1: the configuration's */
+	double run_for_s;		/* 0: until a signal */
+};
+
+/* What the running daemon holds, step by step. */
 struct daemon_state {
 	struct anprd_config cfg;
 	const char *config_path;
+	char *config_text;		/* the bytes parsed, hashed into records */
+	size_t config_len;
 	struct hotlist_holder hotlists;
 	struct alert_dispatch *alerts;
+	struct ev_writer *writer;
+	struct pipeline *pipeline;
+	struct anpr_loc_tracker gps_tracker;
+	struct anpr_gpsd *gpsd;		/* in-vehicle cameras only */
+	sigset_t sigs;			/* handled by the main thread alone */
+	struct timespec started;
+	char status_buf[512];
+	const char *status_path;
 	int journal;
 	FILE *log;
 };
@@ -198,7 +239,19 @@ static void usage(FILE *f)
 		   "  [--key-passphrase-file FILE] (or the credential signing-key.passphrase)\n");
 }
 
-int main(int argc, char **argv)
+/* No core dumps, and no ptrace by other processes of our user: this
+ * process holds the camera's signing key, and a core (the watchdog's
+ * SIGABRT, a crash) would carry it to wherever cores go. The key also
+ * sits in memory marked MADV_DONTDUMP (anprevidence's secmem.c), and the
+ * unit sets LimitCORE=0; each of the three holds alone. */
+static void no_core_dumps(void)
+{
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		fprintf(stderr, "anprd: cannot turn core dumps off: %s\n", strerror(errno));
+}
+
+/* -1 to go on, or the exit status (--version, --help, a usage error). */
+static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -215,53 +268,22 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct daemon_state d;
-	struct pl_config pc;
-	struct pipeline *p = NULL;
-	struct ev_writer *writer = NULL;
-	struct ev_writer_config wc;
-	struct ev_key key;
-	struct hotlist *hl = NULL;
-	char err[1024], *config_text;
-	size_t config_len = 0;
-	int check_only = 0, exit_at_eof = 0, replay_fast = 0, replay_loop = 0, workers = -1, c;
-	double run_for_s = 0;
-	const char *status_path = NULL;
-	int log_reads = 0;
-	const char *passphrase_file = NULL;
-	char status_buf[512], status_line[300];
-	struct timespec last_status = { 0, 0 };
-	struct timespec started;
-	sigset_t sigs;
-	struct pl_totals tot;
-	struct anpr_loc_tracker gps_tracker;
-	struct anpr_gpsd *gpsd = NULL;
-	int rc = 0;
+	int c;
 
-	/*
-	 * No core dumps, and no ptrace by other processes of our user: this
-	 * process holds the camera's signing key, and a core (the watchdog's
-	 * SIGABRT, a crash) would carry it to wherever cores go. The key also
-	 * sits in memory marked MADV_DONTDUMP (anprevidence's secmem.c), and
-	 * the unit sets LimitCORE=0; each of the three holds alone.
-	 */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
-		fprintf(stderr, "anprd: cannot turn core dumps off: %s\n", strerror(errno));
-	memset(&d, 0, sizeof(d));
-	d.log = stdout;
-	anprd_log_init(&logger, stdout, stderr, getenv("JOURNAL_STREAM"), STDERR_FILENO);
+	memset(o, 0, sizeof(*o));
+	o->workers = -1;
 	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'c': d.config_path = optarg; break;
-		case 'C': check_only = 1; break;
-		case 'e': exit_at_eof = 1; break;
-		case 'f': replay_fast = 1; break;
-		case 'w': workers = atoi(optarg); break;
-		case 'l': replay_loop = 1; break;
-		case 'r': run_for_s = atof(optarg); break;
-		case 's': status_path = optarg; break;
-		case 'L': log_reads = 1; break;
-		case 'P': passphrase_file = optarg; break;
+		case 'c': o->config_path = optarg; break;
+		case 'C': o->check_only = 1; break;
+		case 'e': o->exit_at_eof = 1; break;
+		case 'f': o->replay_fast = 1; break;
+		case 'w': o->workers = atoi(optarg); break;
+		case 'l': o->replay_loop = 1; break;
+		case 'r': o->run_for_s = atof(optarg); break;
+		case 's': o->status_path = optarg; break;
+		case 'L': o->log_reads = 1; break;
+		case 'P': o->passphrase_file = optarg; break;
 		case 'V':
 			printf("%s %s\n", "anprd", ANPR_VERSION);
 			return 0;
@@ -269,215 +291,310 @@ int main(int argc, char **argv)
 		default: usage(stderr); return 2;
 		}
 	}
-	if (!d.config_path || optind != argc) {
+	if (!o->config_path || optind != argc) {
 		usage(stderr);
 		return 2;
 	}
-	/* read once: the records carry the hash of the very bytes parsed */
-	if (anprd_read_file(d.config_path, ANPRD_CONF_MAX_SIZE, &config_text, &config_len, err,
-			    sizeof(err)) ||
-	    anprd_config_parse(d.config_path, config_text, config_len, &d.cfg, err, sizeof(err)))
-		die("%s", err);
-	if (check_only) {
-		/* the checks anprd-checkconf makes too (preflight.c) */
-		int fails;
+	return -1;
+}
 
-		printf("%s:\n", d.config_path);
-		fails = anprd_preflight(&d.cfg, passphrase_file, stdout);
-		printf("%s: %s\n", d.config_path, fails ? "anprd would NOT start" : "ok");
-		free(config_text);
-		return fails ? 2 : 0;
-	}
-	if (anprd_load_hotlists(&d.cfg, &hl, err, sizeof(err)))
+/* Read once: the records carry the hash of the very bytes parsed. */
+static void read_config(struct daemon_state *d)
+{
+	char err[1024];
+
+	if (anprd_read_file(d->config_path, ANPRD_CONF_MAX_SIZE, &d->config_text,
+			    &d->config_len, err, sizeof(err)) ||
+	    anprd_config_parse(d->config_path, d->config_text, d->config_len, &d->cfg, err,
+			       sizeof(err)))
+		die("%s", err);
+}
+
+/* --check-config: the checks anprd-checkconf makes too (preflight.c). */
+static int check_config(struct daemon_state *d, const struct options *o)
+{
+	int fails;
+
+	printf("%s:\n", d->config_path);
+	fails = anprd_preflight(&d->cfg, o->passphrase_file, stdout);
+	printf("%s: %s\n", d->config_path, fails ? "anprd would NOT start" : "ok");
+	free(d->config_text);
+	return fails ? 2 : 0;
+}
+
+/* The hotlists, libsodium and the signing key; then the start line. */
+static void load_hotlists_and_key(struct daemon_state *d, const struct options *o,
+				  struct ev_key *key)
+{
+	struct hotlist *hl = NULL;
+	char err[1024];
+
+	if (anprd_load_hotlists(&d->cfg, &hl, err, sizeof(err)))
 		die("%s", err);
 	if (ev_init())
 		die("libsodium cannot be initialised");
-	load_signing_key(&d, passphrase_file, &key);
-	logger.camera = d.cfg.camera_id;
+	load_signing_key(d, o->passphrase_file, key);
+	logger.camera = d->cfg.camera_id;
 	/* what it runs, never where: a fixed site's location stays in the records */
 	anprd_log(&logger, 6, ANPRD_EV_START, NULL, NULL,
 		  "anprd %s starting: camera %s, %d source%s, %zu hotlist entries "
 		  "(set sha256:%s, as read records name it)", ANPR_VERSION,
-		  d.cfg.camera_id, d.cfg.nsources, d.cfg.nsources == 1 ? "" : "s",
+		  d->cfg.camera_id, d->cfg.nsources, d->cfg.nsources == 1 ? "" : "s",
 		  hotlist_count(hl), hotlist_set_sha256(hl));
-	d.journal = d.cfg.alerts.journal && getenv("JOURNAL_STREAM") != NULL;
+	d->journal = d->cfg.alerts.journal && getenv("JOURNAL_STREAM") != NULL;
+	hotlist_holder_init(&d->hotlists, hl);
+}
 
-	/* signals go to the main thread only: block them before any thread */
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+/* Signals go to the main thread only: blocked before any thread starts. */
+static void block_signals(struct daemon_state *d)
+{
+	sigemptyset(&d->sigs);
+	sigaddset(&d->sigs, SIGTERM);
+	sigaddset(&d->sigs, SIGINT);
+	sigaddset(&d->sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &d->sigs, NULL);
+}
 
-	hotlist_holder_init(&d.hotlists, hl);
-	{
-		struct alert_dispatch_cfg ac;
+static void start_alerts(struct daemon_state *d)
+{
+	struct alert_dispatch_cfg ac;
+	char err[1024];
 
-		anprd_alert_cfg(&d.cfg, &ac);
-		ac.journal = d.journal;	/* only under systemd */
-		d.alerts = alert_dispatch_start(&ac, alert_log, &d, err, sizeof(err));
-		if (!d.alerts)
-			die("%s", err);
-	}
+	anprd_alert_cfg(&d->cfg, &ac);
+	ac.journal = d->journal;	/* only under systemd */
+	d->alerts = alert_dispatch_start(&ac, alert_log, d, err, sizeof(err));
+	if (!d->alerts)
+		die("%s", err);
+}
+
+/* The evidence writer: the spool, the key, the policy numbers above. */
+static void start_writer(struct daemon_state *d, struct ev_key *key)
+{
+	struct ev_writer_config wc;
+	char err[1024];
 
 	memset(&wc, 0, sizeof(wc));
-	wc.spool.dir = d.cfg.spool.dir;
-	site_from_config(&d.cfg, config_text, config_len, &wc.spool.site);
-	wc.spool.key = &key;
+	wc.spool.dir = d->cfg.spool.dir;
+	site_from_config(&d->cfg, d->config_text, d->config_len, &wc.spool.site);
+	wc.spool.key = key;
 	wc.spool.sync = EV_SYNC_FSYNC;
-	wc.spool.checkpoint_every = 100;
-	wc.queue_len = 4096;
-	wc.batch_max = 64;
-	wc.heartbeat_interval_s = (unsigned)(d.cfg.health.heartbeat_ms / 1000);
+	wc.spool.checkpoint_every = ANPRD_CHECKPOINT_EVERY;
+	wc.queue_len = ANPRD_WRITER_QUEUE;
+	wc.batch_max = ANPRD_WRITER_BATCH;
+	wc.heartbeat_interval_s = (unsigned)(d->cfg.health.heartbeat_ms / 1000);
 	wc.on_error = on_writer_error;
-	wc.cb_ctx = &d;
-	if (ev_writer_start(&writer, &wc, err, sizeof(err)))
+	wc.cb_ctx = d;
+	if (ev_writer_start(&d->writer, &wc, err, sizeof(err)))
 		die("%s", err);
-	ev_key_free(&key);	/* the writer's chain holds its own reference */
+	ev_key_free(key);	/* the writer's chain holds its own reference */
+}
 
-	pipeline_config_from(&d.cfg, &pc);
+/* The pipeline's parameters: the configuration's one mapping
+ * (pipeline_config_from), then what the command line and this process
+ * add; in-vehicle cameras start following gpsd here. */
+static void start_pipeline(struct daemon_state *d, const struct options *o)
+{
+	struct pl_config pc;
+	char err[1024];
+
+	pipeline_config_from(&d->cfg, &pc);
 	for (int i = 0; i < pc.nsources; i++) {
-		pc.sources[i].replay_fast = replay_fast;
-		pc.sources[i].replay_loop = replay_loop;
+		pc.sources[i].replay_fast = o->replay_fast;
+		pc.sources[i].replay_loop = o->replay_loop;
 	}
-	if (workers >= 0)
-		pc.workers = workers;
-	pc.exit_at_eof = exit_at_eof;
-	if (d.cfg.location.mode == ANPRD_LOC_GPSD) {
+	if (o->workers >= 0)
+		pc.workers = o->workers;
+	pc.exit_at_eof = o->exit_at_eof;
+	if (d->cfg.location.mode == ANPRD_LOC_GPSD) {
 		char port[16];
 
 		/* in-vehicle: every read records the fix at its capture */
-		anpr_loc_tracker_init(&gps_tracker, (uint64_t)d.cfg.location.max_fix_age_ms);
-		snprintf(port, sizeof(port), "%d", d.cfg.location.gpsd_port);
-		if (anpr_gpsd_start(&gpsd, d.cfg.location.gpsd_host, port, &gps_tracker, 1000,
-				    NULL, err, sizeof(err)))
+		anpr_loc_tracker_init(&d->gps_tracker, (uint64_t)d->cfg.location.max_fix_age_ms);
+		snprintf(port, sizeof(port), "%d", d->cfg.location.gpsd_port);
+		if (anpr_gpsd_start(&d->gpsd, d->cfg.location.gpsd_host, port, &d->gps_tracker,
+				    ANPRD_GPSD_RETRY_MS, NULL, err, sizeof(err)))
 			die("%s", err);
-		pc.gps = &gps_tracker;
+		pc.gps = &d->gps_tracker;
 	}
 	pc.logger = &logger;
-	pc.log = d.log;
-	pc.log_reads = log_reads;
+	pc.log = d->log;
+	pc.log_reads = o->log_reads;
 	/* under systemd stdout is the journal's stream: say each line's priority */
 	pc.syslog_prefix = getenv("JOURNAL_STREAM") != NULL;
 	pc.alert = to_dispatch;
-	pc.alert_ctx = d.alerts;
-	if (pipeline_start(&p, &pc, &d.hotlists, writer, err, sizeof(err)))
+	pc.alert_ctx = d->alerts;
+	if (pipeline_start(&d->pipeline, &pc, &d->hotlists, d->writer, err, sizeof(err)))
 		die("%s", err);
 	sd_notify(0, "READY=1\nSTATUS=capturing");
 	anprd_log(&logger, 6, ANPRD_EV_READY, NULL, NULL, "anprd: capturing");
-	clock_gettime(CLOCK_MONOTONIC, &started);
-	if (!status_path && getenv("RUNTIME_DIRECTORY")) {
+	clock_gettime(CLOCK_MONOTONIC, &d->started);
+	d->status_path = o->status_path;
+	if (!d->status_path && getenv("RUNTIME_DIRECTORY")) {
 		/* systemd's RuntimeDirectory=anpr: /run/anpr/status.json */
-		snprintf(status_buf, sizeof(status_buf), "%s/status.json",
+		snprintf(d->status_buf, sizeof(d->status_buf), "%s/status.json",
 			 getenv("RUNTIME_DIRECTORY"));
-		status_path = status_buf;
+		d->status_path = d->status_buf;
 	}
+}
+
+/* SIGHUP: the hotlist files named by the configuration file as it is now,
+ * swapped in whole or not at all; the new entries searched back. */
+static void reload_hotlists(struct daemon_state *d)
+{
+	struct anprd_config fresh;
+	struct hotlist *added = NULL;
+	const char *paths[ANPRD_MAX_HOTLISTS];
+	char err[1024];
+	long n = -1;
+
+	if (anprd_config_load(d->config_path, &fresh, err, sizeof(err)) == 0) {
+		for (int i = 0; i < fresh.hotlists.nfiles; i++)
+			paths[i] = fresh.hotlists.files[i];
+		n = hotlist_holder_reload(&d->hotlists, paths, fresh.hotlists.nfiles, &added,
+					  err, sizeof(err));
+	}
+	if (n < 0) {
+		anprd_log(&logger, 3, ANPRD_EV_RELOAD_REJECTED, NULL, NULL,
+			  "anprd: reload rejected, hotlists in force kept: %s", err);
+		return;
+	}
+	{
+		char entries[48], fresh_n[48], set[96];
+		const char *extra[] = { entries, fresh_n, set, NULL };
+		size_t nadded = added ? hotlist_count(added) : 0;
+		/* the set now in force: only this thread swaps it, so
+		 * it stays valid here without a read section */
+		const char *digest = hotlist_set_sha256(atomic_load(&d->hotlists.cur));
+
+		snprintf(entries, sizeof(entries), "ANPR_HOTLIST_ENTRIES=%ld", n);
+		snprintf(fresh_n, sizeof(fresh_n), "ANPR_HOTLIST_NEW=%zu", nadded);
+		snprintf(set, sizeof(set), "ANPR_HOTLIST_SET_SHA256=%s", digest);
+		anprd_log(&logger, 5, ANPRD_EV_RELOAD_OK, NULL, extra,
+			  "hotlists reloaded: %ld entries, %zu new, set sha256:%s",
+			  n, nadded, digest);
+	}
+	pipeline_search_back(d->pipeline, added);
+	hotlist_free(added);
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Until SIGTERM or SIGINT (or the recordings' end, or --run-for): the
+ * watchdog every tick, the status once a second, SIGHUP's reload. */
+static void run_until_stopped(struct daemon_state *d, const struct options *o)
+{
+	struct timespec last_status = { 0, 0 };
+	char status_line[300];
 
 	for (;;) {
-		struct timespec tick = { 0, 200000000 };
+		struct timespec tick = { 0, ANPRD_TICK_MS * 1000000L }, now;
 		siginfo_t si;
-		int sig = sigtimedwait(&sigs, &si, &tick);
+		int sig = sigtimedwait(&d->sigs, &si, &tick);
 
 		sd_notify(0, "WATCHDOG=1");
-		{
-			struct timespec now;
-
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			if (now.tv_sec != last_status.tv_sec) {
-				last_status = now;
-				write_status(status_path, &d, p, writer, &started, status_line,
-					     sizeof(status_line));
-				sd_notifyf(0, "STATUS=%s", status_line);
-			}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec != last_status.tv_sec) {
+			last_status = now;
+			write_status(d->status_path, d, d->pipeline, d->writer, &d->started,
+				     status_line, sizeof(status_line));
+			sd_notifyf(0, "STATUS=%s", status_line);
 		}
 		if (sig == SIGTERM || sig == SIGINT)
-			break;
+			return;
 		if (sig == SIGHUP) {
-			struct anprd_config fresh;
-			struct hotlist *added = NULL;
-			const char *paths[ANPRD_MAX_HOTLISTS];
-			long n = -1;
-
-			/* the hotlist files named by the file as it is now */
-			if (anprd_config_load(d.config_path, &fresh, err, sizeof(err)) == 0) {
-				for (int i = 0; i < fresh.hotlists.nfiles; i++)
-					paths[i] = fresh.hotlists.files[i];
-				n = hotlist_holder_reload(&d.hotlists, paths, fresh.hotlists.nfiles,
-							  &added, err, sizeof(err));
-			}
-			if (n < 0) {
-				anprd_log(&logger, 3, ANPRD_EV_RELOAD_REJECTED, NULL, NULL,
-					  "anprd: reload rejected, hotlists in force kept: %s", err);
-				continue;
-			}
-			{
-				char entries[48], fresh_n[48], set[96];
-				const char *extra[] = { entries, fresh_n, set, NULL };
-				size_t nadded = added ? hotlist_count(added) : 0;
-				/* the set now in force: only this thread swaps it, so
-				 * it stays valid here without a read section */
-				const char *digest = hotlist_set_sha256(atomic_load(&d.hotlists.cur));
-
-				snprintf(entries, sizeof(entries), "ANPR_HOTLIST_ENTRIES=%ld", n);
-				snprintf(fresh_n, sizeof(fresh_n), "ANPR_HOTLIST_NEW=%zu", nadded);
-				snprintf(set, sizeof(set), "ANPR_HOTLIST_SET_SHA256=%s", digest);
-				anprd_log(&logger, 5, ANPRD_EV_RELOAD_OK, NULL, extra,
-					  "hotlists reloaded: %ld entries, %zu new, set sha256:%s",
-					  n, nadded, digest);
-			}
-			pipeline_search_back(p, added);
-			hotlist_free(added);
+			reload_hotlists(d);
 			continue;
 		}
-		if (exit_at_eof && pipeline_eof(p))
-			break;
-		if (run_for_s > 0) {
-			struct timespec now;
+		if (o->exit_at_eof && pipeline_eof(d->pipeline))
+			return;
+		if (o->run_for_s > 0 && seconds_since(&d->started) >= o->run_for_s)
+			return;
+	}
+}
 
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			if ((double)(now.tv_sec - started.tv_sec) +
-			    (double)(now.tv_nsec - started.tv_nsec) / 1e9 >= run_for_s)
-				break;
-		}
-	}
+static void log_totals(const struct pl_totals *tot)
+{
+	char fr[48], dr[48], ve[48];
+	const char *extra[] = { fr, dr, ve, NULL };
+
+	snprintf(fr, sizeof(fr), "ANPR_FRAMES=%llu", (unsigned long long)tot->frames);
+	snprintf(dr, sizeof(dr), "ANPR_DROPPED=%llu",
+		 (unsigned long long)tot->drops_source + (unsigned long long)tot->drops_queue);
+	snprintf(ve, sizeof(ve), "ANPR_VEHICLES=%llu", (unsigned long long)tot->vehicles);
+	anprd_log(&logger, 6, ANPRD_EV_STOPPED, NULL, extra,
+		  "anprd: %llu frames, %llu dropped (source %llu, queue %llu), "
+		  "%llu plate read%s, %llu vehicle%s recorded, %llu hotlist alert%s%s",
+		  (unsigned long long)tot->frames,
+		  (unsigned long long)tot->drops_source + (unsigned long long)tot->drops_queue,
+		  (unsigned long long)tot->drops_source, (unsigned long long)tot->drops_queue,
+		  (unsigned long long)tot->reads, tot->reads == 1 ? "" : "s",
+		  (unsigned long long)tot->vehicles, tot->vehicles == 1 ? "" : "s",
+		  (unsigned long long)tot->hits, tot->hits == 1 ? "" : "s",
+		  tot->writer_refused ? ", RECORDS REFUSED BY THE SPOOL" : "");
+	if (tot->latency_n)
+		anprd_log(&logger, 6, ANPRD_EV_NONE, NULL, NULL,
+			  "anprd: capture to hotlist decision over %llu reads: "
+			  "p50 %u ms, p99 %u ms, max %u ms", (unsigned long long)tot->latency_n,
+			  tot->latency_p50_ms, tot->latency_p99_ms, tot->latency_max_ms);
+}
+
+/* Stop in the order that loses nothing: the pipeline (open vehicles are
+ * recorded), gpsd, the writer (the spool checkpointed), the alerts.
+ * The exit status: 1 if the spool refused or failed records. */
+static int shut_down(struct daemon_state *d)
+{
+	struct pl_totals tot;
+	char err[1024];
+	int rc = 0;
+
 	sd_notify(0, "STOPPING=1");
-	pipeline_stop(p, &tot);
-	if (gpsd) {
-		anpr_gpsd_stop(gpsd);
-		anpr_loc_tracker_destroy(&gps_tracker);
+	pipeline_stop(d->pipeline, &tot);
+	if (d->gpsd) {
+		anpr_gpsd_stop(d->gpsd);
+		anpr_loc_tracker_destroy(&d->gps_tracker);
 	}
-	if (ev_writer_stop(writer, err, sizeof(err))) {
+	if (ev_writer_stop(d->writer, err, sizeof(err))) {
 		anprd_log(&logger, 2, ANPRD_EV_INTAKE_STOPPED, NULL, NULL, "anprd: %s", err);
 		rc = 1;
 	}
-	alert_dispatch_stop(d.alerts);
-	{
-		char fr[48], dr[48], ve[48];
-		const char *extra[] = { fr, dr, ve, NULL };
-
-		snprintf(fr, sizeof(fr), "ANPR_FRAMES=%llu", (unsigned long long)tot.frames);
-		snprintf(dr, sizeof(dr), "ANPR_DROPPED=%llu",
-			 (unsigned long long)tot.drops_source + (unsigned long long)tot.drops_queue);
-		snprintf(ve, sizeof(ve), "ANPR_VEHICLES=%llu", (unsigned long long)tot.vehicles);
-		anprd_log(&logger, 6, ANPRD_EV_STOPPED, NULL, extra,
-			  "anprd: %llu frames, %llu dropped (source %llu, queue %llu), "
-			  "%llu plate read%s, %llu vehicle%s recorded, %llu hotlist alert%s%s",
-			  (unsigned long long)tot.frames,
-			  (unsigned long long)tot.drops_source + (unsigned long long)tot.drops_queue,
-			  (unsigned long long)tot.drops_source, (unsigned long long)tot.drops_queue,
-			  (unsigned long long)tot.reads, tot.reads == 1 ? "" : "s",
-			  (unsigned long long)tot.vehicles, tot.vehicles == 1 ? "" : "s",
-			  (unsigned long long)tot.hits, tot.hits == 1 ? "" : "s",
-			  tot.writer_refused ? ", RECORDS REFUSED BY THE SPOOL" : "");
-	}
-	if (tot.latency_n)
-		anprd_log(&logger, 6, ANPRD_EV_NONE, NULL, NULL,
-			  "anprd: capture to hotlist decision over %llu reads: "
-			  "p50 %u ms, p99 %u ms, max %u ms", (unsigned long long)tot.latency_n,
-			  tot.latency_p50_ms, tot.latency_p99_ms, tot.latency_max_ms);
+	alert_dispatch_stop(d->alerts);
+	log_totals(&tot);
 	if (tot.writer_refused)
 		rc = 1;
-	hotlist_holder_destroy(&d.hotlists);
-	free(config_text);
+	hotlist_holder_destroy(&d->hotlists);
+	free(d->config_text);
 	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct daemon_state d;
+	struct options o;
+	struct ev_key key;
+	int rc;
+
+	no_core_dumps();
+	memset(&d, 0, sizeof(d));
+	d.log = stdout;
+	anprd_log_init(&logger, stdout, stderr, getenv("JOURNAL_STREAM"), STDERR_FILENO);
+	rc = parse_options(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	d.config_path = o.config_path;
+	read_config(&d);
+	if (o.check_only)
+		return check_config(&d, &o);
+	load_hotlists_and_key(&d, &o, &key);
+	block_signals(&d);
+	start_alerts(&d);
+	start_writer(&d, &key);
+	start_pipeline(&d, &o);
+	run_until_stopped(&d, &o);
+	return shut_down(&d);
 }
