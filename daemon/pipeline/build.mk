@@ -1,7 +1,9 @@
 # anprd: the pipeline that joins capture, reader, tracker, hotlists, alerts
 # and the evidence writer, and the daemon's main program.
 INCLUDES += -Idaemon/pipeline
-PIPELINE_SRCS := daemon/pipeline/pipeline.c daemon/pipeline/snapshot.c daemon/pipeline/anprd_log.c \
+PIPELINE_SRCS := daemon/pipeline/pipeline.c daemon/pipeline/pipeline_capture.c \
+	daemon/pipeline/pipeline_read.c daemon/pipeline/pipeline_decide.c \
+	daemon/pipeline/snapshot.c daemon/pipeline/anprd_log.c \
 	daemon/pipeline/preflight.c daemon/pipeline/pipeline_config.c
 $(eval $(call add_lib,anprpipeline,$(PIPELINE_SRCS)))
 ANPRD_LIBS := anprpipeline anprdcore anprevidence anprreader anprcap anprimageio anprlocation
