@@ -100,20 +100,11 @@ int pipeline_start(struct pipeline **out, const struct pl_config *cfg,
 	/* arrays of job pointers */
 	p->jobs = calloc((size_t)p->jobs_cap, sizeof(struct pl_job *));
 	p->pool = calloc((size_t)p->jobs_cap + (size_t)p->nworkers + 2, sizeof(struct pl_job *));
-	p->hl_slot = hotlists ? hotlist_holder_register(hotlists) : -1;
-	p->tracker = tracker_new(&cfg->tracker, pl_on_vehicle, p);
-	p->pending = calloc(PENDING_HITS, sizeof(*p->pending));
-	if (!p->jobs || !p->pool || !p->tracker || !p->pending ||
-	    snapshot_store_init(&p->snaps, SNAPSHOTS) ||
-	    recent_init(&p->recent, RECENT_VEHICLES,
-			cfg->search_back_ms > 0 ? cfg->search_back_ms : 1)) {
+	if (!p->jobs || !p->pool || pl_decision_init(p)) {
 		snprintf(err, errlen, "pipeline: out of memory");
 		goto fail;
 	}
 	pthread_mutex_init(&p->state_lock, NULL);
-	pthread_mutex_init(&p->recent_lock, NULL);
-	pthread_mutex_init(&p->hits_lock, NULL);
-	pthread_cond_init(&p->hits_cond, NULL);
 	pthread_cond_init(&p->state_cond, NULL);
 	pthread_mutex_init(&p->job_lock, NULL);
 	pthread_cond_init(&p->job_cond, NULL);
@@ -123,7 +114,6 @@ int pipeline_start(struct pipeline **out, const struct pl_config *cfg,
 	for (i = 0; i < cfg->nsources; i++)
 		if (open_source(p, i, err, errlen))
 			goto fail_sources;
-	tracker_on_drop(p->tracker, pl_on_dropped);
 	if (writer)
 		ev_writer_on_read(writer, pl_on_record, p);
 	pthread_create(&p->decision, NULL, pl_decision_thread, p);
@@ -139,10 +129,7 @@ fail_sources:
 	for (i = 0; i < cfg->nsources; i++)
 		anprcap_close(p->sources[i].cap);
 fail:
-	tracker_free(p->tracker);
-	snapshot_store_free(&p->snaps);
-	recent_free(&p->recent);
-	free(p->pending);
+	pl_decision_free(p);
 	free(p->jobs);
 	free(p->pool);
 	free(p);
@@ -267,12 +254,7 @@ void pipeline_stop(struct pipeline *p, struct pl_totals *final)
 		free(j->px);
 		free(j);
 	}
-	tracker_free(p->tracker);
-	snapshot_store_free(&p->snaps);
-	recent_free(&p->recent);
-	free(p->pending);
-	pthread_mutex_destroy(&p->hits_lock);
-	pthread_cond_destroy(&p->hits_cond);
+	pl_decision_free(p);
 	free(p->jobs);
 	free(p->pool);
 	free(p);

@@ -340,7 +340,7 @@ void pl_on_vehicle(void *ctx, const struct trk_vehicle *v)
 		     "writer" : "record intake has stopped");
 }
 
-static void decide(struct pipeline *p, struct pl_done *d)
+void pl_decide(struct pipeline *p, struct pl_done *d)
 {
 	if (d->t_us > p->now_us)
 		p->now_us = d->t_us;
@@ -418,7 +418,7 @@ void *pl_decision_thread(void *arg)
 		       d->job_no == s->next_decide) {
 			s->pending[s->next_decide % REORDER_WINDOW] = NULL;
 			s->next_decide++;
-			decide(p, d);
+			pl_decide(p, d);
 			for (int i = 0; i < d->nplates; i++)
 				snapshot_free(&d->snaps[i]);
 			free(d);
@@ -426,6 +426,41 @@ void *pl_decision_thread(void *arg)
 	}
 	tracker_flush(p->tracker);
 	return NULL;
+}
+
+int pl_decision_init(struct pipeline *p)
+{
+	p->hl_slot = p->hotlists ? hotlist_holder_register(p->hotlists) : -1;
+	p->tracker = tracker_new(&p->cfg.tracker, pl_on_vehicle, p);
+	p->pending = calloc(PENDING_HITS, sizeof(*p->pending));
+	if (!p->tracker || !p->pending || snapshot_store_init(&p->snaps, SNAPSHOTS) ||
+	    recent_init(&p->recent, RECENT_VEHICLES,
+			p->cfg.search_back_ms > 0 ? p->cfg.search_back_ms : 1)) {
+		pl_decision_free(p);
+		return -1;
+	}
+	tracker_on_drop(p->tracker, pl_on_dropped);
+	pthread_mutex_init(&p->recent_lock, NULL);
+	pthread_mutex_init(&p->hits_lock, NULL);
+	pthread_cond_init(&p->hits_cond, NULL);
+	p->decision_ready = 1;
+	return 0;
+}
+
+void pl_decision_free(struct pipeline *p)
+{
+	tracker_free(p->tracker);
+	p->tracker = NULL;
+	snapshot_store_free(&p->snaps);
+	recent_free(&p->recent);
+	free(p->pending);
+	p->pending = NULL;
+	if (p->decision_ready) {
+		pthread_mutex_destroy(&p->recent_lock);
+		pthread_mutex_destroy(&p->hits_lock);
+		pthread_cond_destroy(&p->hits_cond);
+		p->decision_ready = 0;
+	}
 }
 
 struct backhit_ctx {

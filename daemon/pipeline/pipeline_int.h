@@ -139,6 +139,7 @@ struct pipeline {
 	int64_t now_us;			/* newest frame time decided */
 	uint64_t latency_hist[LATENCY_BUCKETS];	/* ms, capture -> decision */
 	int64_t last_heartbeat_us;
+	int decision_ready;		/* pl_decision_init succeeded */
 };
 
 #define P(prio) pl_prio(p->cfg.syslog_prefix, (prio))
@@ -165,6 +166,18 @@ void *pl_worker_thread(void *arg);
  * alert filled in; an alert sent to the outputs (its seq); the live hits
  * waiting for vehicle vid told their record id, or why there is none. */
 void *pl_decision_thread(void *arg);
+/* The decision step's state (tracker, snapshots, recent vehicles, live
+ * hits and their locks) for p->cfg, p->hotlists and p->writer (NULL: no
+ * records, each hit told so): 0, or -1 (out of memory, nothing kept).
+ * pipeline_start calls it; so do the unit tests of the decision step
+ * (tests/pipeline/test_decide.c), which then feed pl_decide results made
+ * up by hand, as the tracker's tests feed it reads. */
+int pl_decision_init(struct pipeline *p);
+void pl_decision_free(struct pipeline *p);
+/* One frame's result, in capture order: its plates tracked, looked up,
+ * alerted at once on a hit; vehicles that ended recorded; the heartbeat
+ * when due. The decision thread's alone. */
+void pl_decide(struct pipeline *p, struct pl_done *d);
 void pl_hit_alert(const struct pipeline *p, struct alert *a, int kind, const char *vrm,
 		  const struct hotlist_hit *hit, int64_t time_us);
 uint64_t pl_send_alert(struct pipeline *p, const struct alert *a);
