@@ -317,6 +317,13 @@ static void add_disc(struct vctx *c, const struct ev_vdisc *v)
 	rep->disc[rep->ndisc++] = *v;
 }
 
+static int cmp_seq(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /* One proofs/SEQ.proof: the record, its images, its checkpoint, the
  * proof between them. */
 static void check_proof(struct dctx *x, uint64_t seq)
@@ -324,9 +331,10 @@ static void check_proof(struct dctx *x, uint64_t seq)
 	struct vctx *c = x->c;
 	struct ev_vdisc v;
 	struct ev_proof *p = NULL;
-	struct drec *r = find(x, seq), *cp;
+	struct drec *r = find(x, seq), *cp = NULL;
 	char path[1400], *text = NULL, err[768], why[768], d[640];
 	size_t len, before = c->rep->nproblems;
+	bool parsed = true;
 
 	memset(&v, 0, sizeof v);
 	v.seq = seq;
@@ -336,6 +344,32 @@ static void check_proof(struct dctx *x, uint64_t seq)
 		ev_v_problem(c, seq, EV_P_MISSING, path, "the proof of record "
 			     "%" PRIu64 ", which is not in the bundle", seq);
 		return;
+	}
+	/* the proof first: the checkpoint it names is part of the
+	 * disclosure (and checked) whatever is wrong with the record */
+	p = malloc(sizeof *p);
+	if (!p)
+		goto out;
+	if (ev_read_file(path, DISC_TEXT_MAX, &text, &len, err,
+			 sizeof err) != 0) {
+		ev_v_problem(c, seq, EV_P_UNREADABLE, path, "%s", err);
+		parsed = false;
+	} else if (ev_proof_parse(text, len, ev_v_disp(c, path, d, sizeof d),
+				  p, err, sizeof err) != 0) {
+		ev_v_problem(c, seq, EV_P_PROOF, path, "%s", err);
+		parsed = false;
+	}
+	cp = parsed ? find(x, p->cp_seq) : NULL;
+	if (parsed && !cp)
+		ev_v_problem(c, seq, EV_P_MISSING, path, "names checkpoint "
+			     "record %" PRIu64 ", which is not in the bundle",
+			     p->cp_seq);
+	if (cp) {
+		cp->used_cp = true;
+		v.cp_seq = p->cp_seq;
+		if (read_record(x, cp))
+			snprintf(v.cp_key_id, sizeof v.cp_key_id, "%s",
+				 cp->key_id);
 	}
 	if (!read_record(x, r))
 		goto out;
@@ -353,31 +387,8 @@ static void check_proof(struct dctx *x, uint64_t seq)
 	default: c->rep->rotations++; break;
 	}
 	check_images(x, r);
-	p = malloc(sizeof *p);
-	if (!p)
+	if (!cp || !cp->read_ok)
 		goto out;
-	if (ev_read_file(path, DISC_TEXT_MAX, &text, &len, err,
-			 sizeof err) != 0) {
-		ev_v_problem(c, seq, EV_P_UNREADABLE, path, "%s", err);
-		goto out;
-	}
-	if (ev_proof_parse(text, len, ev_v_disp(c, path, d, sizeof d), p, err,
-			   sizeof err) != 0) {
-		ev_v_problem(c, seq, EV_P_PROOF, path, "%s", err);
-		goto out;
-	}
-	v.cp_seq = p->cp_seq;
-	cp = find(x, p->cp_seq);
-	if (!cp) {
-		ev_v_problem(c, seq, EV_P_MISSING, path, "names checkpoint "
-			     "record %" PRIu64 ", which is not in the bundle",
-			     p->cp_seq);
-		goto out;
-	}
-	cp->used_cp = true;
-	if (!read_record(x, cp))
-		goto out;
-	snprintf(v.cp_key_id, sizeof v.cp_key_id, "%s", cp->key_id);
 	if (ev_proof_check(p, r->r, r->hash, cp->r, cp->hash, why,
 			   sizeof why) != 0) {
 		ev_v_problem(c, seq, EV_P_PROOF, path, "record %" PRIu64
@@ -474,6 +485,8 @@ void ev_v_check_disclosure(struct vctx *c, const char *root)
 	 * so a file present without its proof is told apart */
 	read_manifest(&x);
 	list_dirs(&x);
+	if (x.np)
+		qsort(x.proofs, x.np, sizeof *x.proofs, cmp_seq);
 	for (i = 0; i < x.np; i++) {
 		struct drec *r = find(&x, x.proofs[i]);
 
