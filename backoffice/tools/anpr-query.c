@@ -185,7 +185,26 @@ struct bundle {
 	FILE *sums;
 	char *err;
 	size_t errlen;
+	char keys[16][17];		/* the keys that signed its records */
+	size_t nkeys;
 };
+
+/* The key that signed a record going into the bundle (its key_id): only
+ * those keys go in, as the verifier refuses a key that signed nothing
+ * there. */
+static int note_key(struct bundle *b, const char *id)
+{
+	for (size_t i = 0; i < b->nkeys; i++)
+		if (strcmp(b->keys[i], id) == 0)
+			return 0;
+	if (b->nkeys == sizeof b->keys / sizeof b->keys[0]) {
+		snprintf(b->err, b->errlen, "more than %zu keys signed the "
+			 "records", b->nkeys);
+		return -1;
+	}
+	snprintf(b->keys[b->nkeys++], sizeof b->keys[0], "%.16s", id);
+	return 0;
+}
 
 static int add_member(struct bundle *b, const char *name, const void *data,
 		      size_t len)
@@ -308,15 +327,21 @@ static int add_covered(struct anpr_store *st, struct bundle *b,
 	struct anpr_span_rec *recs = NULL, *cp;
 	uint8_t (*leaves)[EV_HASH_LEN] = NULL, cph[EV_HASH_LEN];
 	struct ev_proof *p = malloc(sizeof *p);
+	struct ev_record *rr = malloc(sizeof *rr);
 	char text[8192];
 	size_t n = 0, len;
 	int rc;
 
+	if (!rr) {
+		free(p);
+		p = NULL;
+	}
 	rc = p ? anpr_store_chain_span(st, c->chain_id, cv->first, cv->seq,
 				       &recs, &n, b->err, b->errlen) : -1;
 	if (!p)
 		snprintf(b->err, b->errlen, "out of memory");
-	if (!rc && n != cv->seq - cv->first + 1) {
+	if (!rc && (n < 2 || n != cv->seq - cv->first + 1 ||
+		    recs[n - 1].chain_seq != cv->seq)) {
 		snprintf(b->err, b->errlen, "chain %s: %zu records held of "
 			 "checkpoint %" PRIu64 "'s span %" PRIu64 "..%" PRIu64,
 			 c->chain_id, n ? n - 1 : 0, cv->seq, cv->first, cv->last);
@@ -332,6 +357,7 @@ static int add_covered(struct anpr_store *st, struct bundle *b,
 		goto out;
 	cp = &recs[n - 1];
 	ev_sha256(cp->rec, cp->rec_len, cph);
+	rc = note_key(b, cv->r.v[EV_F_KEY_ID]);
 	for (size_t i = 0; !rc && i < c->nseqs; i++) {
 		uint64_t s = c->seqs[i];
 		const struct anpr_span_rec *r;
@@ -340,6 +366,12 @@ static int add_covered(struct anpr_store *st, struct bundle *b,
 		if (s < cv->first || s > cv->last)
 			continue;
 		r = &recs[s - cv->first];
+		rc = ev_record_parse(r->rec, r->rec_len, r->record_id, rr,
+				     b->err, b->errlen);
+		if (!rc)
+			rc = note_key(b, rr->v[EV_F_KEY_ID]);
+		if (rc)
+			break;
 		rc = ev_proof_build(p, (const uint8_t (*)[EV_HASH_LEN])leaves,
 				    n - 1, s, r->record_id, &cv->r, cph, b->err,
 				    b->errlen);
@@ -364,6 +396,7 @@ static int add_covered(struct anpr_store *st, struct bundle *b,
 out:
 	free(leaves);
 	free(p);
+	free(rr);
 	anpr_store_span_free(recs, n);
 	return rc;
 }
@@ -398,12 +431,30 @@ static int write_bundle(struct anpr_store *st, struct bundle *b,
 					    b->err, b->errlen);
 	if (rc)
 		goto out;
-	/* the public keys from the register (not from any camera's files) */
+	/* the public keys from the register (not from any camera's files),
+	 * those that signed what is here; each of those must be there */
+	for (size_t j = 0; !rc && j < b->nkeys; j++) {
+		size_t i = 0;
+
+		while (i < nkeys && strcmp(keys[i].key_id, b->keys[j]) != 0)
+			i++;
+		if (i == nkeys) {
+			snprintf(b->err, b->errlen, "camera %s: key %s signed "
+				 "records exported, but the camera register does "
+				 "not hold it", c->camera_id, b->keys[j]);
+			rc = -1;
+		}
+	}
 	for (size_t i = 0; !rc && i < nkeys && i < sizeof keys / sizeof keys[0]; i++) {
 		struct ev_key k;
 		char text[512], name[64], fp[EV_HASH_HEX + 1];
 		size_t len;
+		bool used = false;
 
+		for (size_t j = 0; j < b->nkeys; j++)
+			used |= strcmp(keys[i].key_id, b->keys[j]) == 0;
+		if (!used)
+			continue;
 		memset(&k, 0, sizeof k);
 		rc = ev_pubkey_from_b64(keys[i].public_key_b64, &k, keys[i].key_id,
 					b->err, b->errlen);

@@ -536,8 +536,9 @@ void ev_v_check_disclosure(struct vctx *c, const char *root)
 	if (x.np == 0)
 		ev_v_problem(c, 0, EV_P_MISSING, x.proofdir, "a disclosure "
 			     "with no disclosed record");
-	if (c->rep->camera_id[0] && (strcmp(x.camera, c->rep->camera_id) ||
-				     strcmp(x.chain, c->rep->chain_id)))
+	if (c->rep->camera_id[0] &&
+	    (strcmp(x.camera, c->rep->camera_id) != 0 ||
+	     strcmp(x.chain, c->rep->chain_id) != 0))
 		ev_v_problem(c, 0, EV_P_MANIFEST, root, "the manifest says "
 			     "camera %s chain %s, the records are camera %s "
 			     "chain %s", x.camera, x.chain, c->rep->camera_id,

@@ -191,6 +191,20 @@ check "camera C's read after the gap is found (link pending)" \
 Q --vrm "$vc" --camera CAM-C --images "$t/images" --export "$t/c.tar"
 check "its export is refused (status 3): the span has a record not held, named" \
 	bash -c "test $? = 3 && grep -q 'record $((rs - 1)) of the span' '$t/err' && ! test -e '$t/c.tar'"
+# ---- reads not yet under a checkpoint: camera B's chain continued by
+# three reads (AB00..AB02 CDE again); the writer's stop record and the
+# checkpoint after them taken out before the upload, as if the camera had
+# not yet written them
+"$fill" --spool "$t/B" --key "$t/CAM-B.sec" --n 3 --checkpoint 10 --camera CAM-B > /dev/null
+for f in $(ls "$t"/B/records/*/*.rec | sort | tail -2); do rm -f "${f%.rec}".*; done
+upload CAM-B "$t/B"
+Q --vrm AB01CDE --camera CAM-B
+check "camera B now has two reads of AB01CDE, the newer not under a checkpoint" \
+	bash -c "test \"\$(grep -c . '$t/out')\" = 2 && grep -q 'covered=no' '$t/out'"
+last=$(psql -X -At -d "$ANPR_TEST_PG" -c "select max(chain_seq) from anpr.records where camera_id = 'CAM-B' and vrm = 'AB01CDE'")
+Q --vrm AB01CDE --camera CAM-B --images "$t/images" --export "$t/nc.tar"
+check "their export is refused (status 3), the read not under a checkpoint named; nothing written" \
+	bash -c "test $? = 3 && grep -q 'read CAM-B-[0-9A-F]*-$last is not yet under a checkpoint' '$t/err' && ! test -e '$t/nc.tar'"
 kill "$ipid"; wait "$ipid" 2>/dev/null; ipid=
 
 # ---- errors
