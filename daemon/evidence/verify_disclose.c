@@ -34,6 +34,7 @@
 struct drec {
 	uint64_t seq;
 	bool sig, plate, overview, proof;	/* files present beside it */
+	bool tried;		/* read_record ran (once: its problems once) */
 	bool read_ok;		/* parsed, signature verified */
 	bool used_cp;		/* a proof names it as its checkpoint */
 	bool disclosed;		/* the manifest lists it */
@@ -194,8 +195,9 @@ static bool read_record(struct dctx *x, struct drec *r)
 	const struct ev_key *k;
 	bool ok = false;
 
-	if (r->read_ok)
-		return true;
+	if (r->tried)
+		return r->read_ok;
+	r->tried = true;
 	ev_rec_name(r->seq, EV_SUFFIX_REC, name, sizeof name);
 	snprintf(file, sizeof file, "%s/%s", x->recdir, name);
 	snprintf(sigpath, sizeof sigpath, "%s%s", file, EV_SUFFIX_SIG);
