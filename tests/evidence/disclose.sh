@@ -116,6 +116,20 @@ U=$T/open
 check "a record not yet under a checkpoint is refused, named, nothing written" \
 	bash -c "[ $? -eq 1 ] && grep -q 'record 13 is not yet under a checkpoint' '$T/u.out' && [ ! -e '$T/u.tar' ]"
 
+# ---- across a key rotation: every key that signed the disclosure is
+# given (it holds no rotation record to follow the keys by)
+R=$T/rot
+"$FILL" --spool "$R" --key "$T/k.key" --n 60 --checkpoint 25 --rotate-to "$T/k2.key" \
+	--rotate-at 40 > /dev/null 2>&1
+"$VERIFY" --export "$T/r.tar" --disclose 30,45 --key "$T/k.pub" "$R" > /dev/null 2>&1
+"$VERIFY" --key "$T/k.pub" --key "$T/k2.pub" "$T/r.tar" > "$T/r.out" 2>&1
+check "a disclosure across a key rotation verifies with both keys, each record naming its key" \
+	bash -c "[ $? -eq 0 ] && [ \$(grep -c 'signed by key .* signed by key' '$T/r.out') = 2 ] &&
+		 [ \$(tar tf '$T/r.tar' | grep -c 'public-.*\.key') = 2 ]"
+"$VERIFY" --key "$T/k.pub" "$T/r.tar" > "$T/r1.out" 2>&1
+check "...and with the old key alone the newer record is refused: not a trusted key" \
+	bash -c "[ $? -eq 1 ] && grep -q 'record [0-9]*: wrong-key: signed with key .*not a trusted key' '$T/r1.out'"
+
 # ---- attacks: each on a fresh copy of the unpacked disclosure; the
 # exporter's account (SHA256SUMS) is re-made where the attacker would
 resum() { (cd "$1/anpr-evidence" && find records proofs public-*.key README.txt MANIFEST.txt -type f |
