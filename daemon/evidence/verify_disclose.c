@@ -535,6 +535,27 @@ void ev_v_check_disclosure(struct vctx *c, const char *root)
 				     "record %" PRIu64 ", which is not "
 				     "disclosed: not evidence here", r->seq);
 	}
+	/* two disclosed records next to each other in the chain: the later
+	 * one's prev_hash is the earlier one's hash (both are proven at
+	 * their positions, so anything else is a contradiction in what the
+	 * camera signed) */
+	for (i = 1; i < x.np; i++) {
+		struct drec *a = find(&x, x.proofs[i - 1]);
+		struct drec *b = find(&x, x.proofs[i]);
+		char hex[EV_HASH_HEX + 1], path[1400];
+
+		if (!a || !b || b->seq != a->seq + 1 || !a->read_ok ||
+		    !b->read_ok)
+			continue;
+		ev_hex(a->hash, EV_HASH_LEN, hex);
+		snprintf(path, sizeof path, "%s/%012" PRIu64 "%s", x.recdir,
+			 b->seq, EV_SUFFIX_REC);
+		if (strcmp(hex, b->r->v[EV_F_PREV_HASH]) != 0)
+			ev_v_problem(c, b->seq, EV_P_CHAIN, path, "prev_hash "
+				     "does not match the SHA-256 of record %"
+				     PRIu64 " (%s), disclosed beside it",
+				     a->seq, hex);
+	}
 	if (x.np == 0)
 		ev_v_problem(c, 0, EV_P_MISSING, x.proofdir, "a disclosure "
 			     "with no disclosed record");
