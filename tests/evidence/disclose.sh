@@ -110,6 +110,14 @@ check "without --disclose the export is the full span (anpr-bundle/1), as before
 "$VERIFY" --export "$T/no.tar" --disclose 500 --key "$T/k.pub" "$S" > "$T/no.out" 2>&1
 check "--disclose of a record not held: exit 2, named, nothing written" \
 	bash -c "[ $? -eq 2 ] && grep -q 'record 500 is not in' '$T/no.out' && [ ! -e '$T/no.tar' ]"
+"$VERIFY" --export "$T/cp.tar" --disclose 50,102 --key "$T/k.pub" "$S" > "$T/cp.out" 2>&1
+check "--disclose of a checkpoint: refused, named (no tree has it as a leaf), nothing written" \
+	bash -c "[ $? -eq 1 ] && grep -q 'record 102 is a checkpoint: no checkpoint covers it' '$T/cp.out' && [ ! -e '$T/cp.tar' ]"
+"$VERIFY" --export "$T/one.tar" --disclose 103 --key "$T/k.pub" "$S" > /dev/null 2>&1
+"$VERIFY" --key "$T/k.pub" "$T/one.tar" > "$T/one.out" 2>&1
+check "a span of one record (the stop heartbeat under checkpoint 104): an empty path verifies" \
+	bash -c "[ $? -eq 0 ] && grep -q 'leaf 0 of 1 under checkpoint 104' '$T/one.out' &&
+		 ! tar xOf '$T/one.tar' anpr-evidence/proofs/000000000103.proof | grep -q '^path='"
 U=$T/open
 "$FILL" --spool "$U" --key "$T/k.key" --n 10 --checkpoint 5 --no-stop > /dev/null 2>&1
 "$VERIFY" --export "$T/u.tar" --disclose 2,13 --key "$T/k.pub" "$U" > "$T/u.out" 2>&1
