@@ -279,6 +279,14 @@ int anpr_verify_export(const char *spool, const char *out, uint64_t from,
 		rc = 2;
 		goto out_tmp;
 	}
+	if (strcmp(rep.kind, "disclosure") == 0) {
+		fprintf(stderr, "anpr-verify: %s is a disclosure (%s): it holds "
+			"single records, not the chain, so nothing can be "
+			"exported from it; export from the spool or a full "
+			"bundle\n", spool, EV_DISCLOSURE_FORMAT);
+		rc = 2;
+		goto out;
+	}
 	if (rep.nproblems || rep.nrecs == 0) {
 		const struct ev_problem *p = ev_vreport_first(&rep);
 		fprintf(stderr, "anpr-verify: %s does not verify (%s), export "
@@ -683,6 +691,14 @@ int anpr_verify_disclose(const char *spool, const char *out,
 		say_err(err);
 		rc = 2;
 		goto out_tmp;
+	}
+	if (strcmp(rep.kind, "disclosure") == 0) {
+		fprintf(stderr, "anpr-verify: %s is a disclosure (%s): it holds "
+			"single records, not the chain, so nothing can be "
+			"exported from it; export from the spool or a full "
+			"bundle\n", spool, EV_DISCLOSURE_FORMAT);
+		rc = 2;
+		goto out;
 	}
 	if (rep.nproblems || rep.nrecs == 0) {
 		const struct ev_problem *p = ev_vreport_first(&rep);

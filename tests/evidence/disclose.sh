@@ -107,6 +107,13 @@ check "--disclose 1,101,60: the first and last leaves and one between verify" \
 check "without --disclose the export is the full span (anpr-bundle/1), as before" \
 	bash -c "tar xOf '$T/full.tar' anpr-evidence/MANIFEST.txt | grep -q '^format=anpr-bundle/1$' &&
 		 [ \$(tar tf '$T/full.tar' | grep -c '\.rec$') = 102 ]"
+"$VERIFY" --export "$T/fd.tar" --disclose 50 --key "$T/k.pub" "$T/full.tar" > /dev/null 2>&1 &&
+	"$VERIFY" --key "$T/k.pub" "$T/fd.tar" > "$T/fd.out" 2>&1
+check "--disclose from a full bundle (.tar) instead of the spool: the same disclosure verifies" \
+	bash -c "[ $? -eq 0 ] && grep -q 'leaf 49 of 101 under checkpoint 102' '$T/fd.out'"
+"$VERIFY" --export "$T/dd.tar" --disclose 50 --key "$T/k.pub" "$T/d.tar" > "$T/dd.out" 2>&1
+check "--export from a disclosure: refused (exit 2), said why, nothing written" \
+	bash -c "[ $? -eq 2 ] && grep -q 'is a disclosure (anpr-disclosure/1): it holds single records' '$T/dd.out' && [ ! -e '$T/dd.tar' ]"
 "$VERIFY" --export "$T/no.tar" --disclose 500 --key "$T/k.pub" "$S" > "$T/no.out" 2>&1
 check "--disclose of a record not held: exit 2, named, nothing written" \
 	bash -c "[ $? -eq 2 ] && grep -q 'record 500 is not in' '$T/no.out' && [ ! -e '$T/no.tar' ]"
