@@ -166,8 +166,15 @@ static void check_key_file(struct vctx *c, const char *path,
 					"records", id, id);
 			return;
 		}
-	ev_v_problem(c, 0, EV_P_EXTRA, path, "key %s signed no record here",
-		     id);
+	if (strcmp(c->rep->kind, "disclosure") == 0 && !ev_v_given_key(c, id))
+		/* a disclosure's records are checked with the given keys
+		 * only: the record it signed was refused (wrong-key) */
+		ev_v_problem(c, 0, EV_P_EXTRA, path, "key %s is not a trusted "
+			     "key (--key): no record here is verified with it",
+			     id);
+	else
+		ev_v_problem(c, 0, EV_P_EXTRA, path, "key %s signed no record "
+			     "here", id);
 }
 
 static bool root_name_ok(struct vctx *c, const char *root, const char *name,
