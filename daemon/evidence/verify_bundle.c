@@ -353,7 +353,9 @@ const char ev_bundle_readme[] =
 "\n"
 "Data protection: to prove continuity the bundle holds whole checkpoint\n"
 "spans, so it may include reads of vehicles not in issue; handle it as\n"
-"ANPR data under the force's retention and disclosure rules.\n";
+"ANPR data under the force's retention and disclosure rules. To disclose\n"
+"only the records in issue, each with a proof of its place in the chain,\n"
+"make a disclosure instead (anpr-verify --export OUT --disclose SEQ,...).\n";
 
 /* README.txt of a disclosure bundle (docs/record-format.md, "Disclosure
  * bundle"): what it proves, what it does not, and how to check it with
@@ -445,4 +447,7 @@ const char ev_disclosure_readme[] =
 "   docs/record-format.md.\n"
 "\n"
 "Data protection: the disclosed reads are ANPR data; the checkpoint\n"
-"records hold the camera's identity and location but no vehicle's read.\n";
+"records hold the camera's identity and location but no vehicle's read.\n"
+"Beyond its records a disclosure shows how many records the camera made\n"
+"in each checkpoint's span (tree_size) and where the disclosed ones are in\n"
+"it; the path hashes reveal nothing of the other records.\n";
