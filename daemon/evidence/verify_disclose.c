@@ -336,7 +336,7 @@ static void check_proof(struct dctx *x, uint64_t seq)
 	struct drec *r = find(x, seq), *cp = NULL;
 	char path[1400], *text = NULL, err[768], why[768], d[640];
 	size_t len, before = c->rep->nproblems;
-	bool parsed = true;
+	bool parsed = true, proven = false;
 
 	memset(&v, 0, sizeof v);
 	v.seq = seq;
@@ -398,6 +398,7 @@ static void check_proof(struct dctx *x, uint64_t seq)
 			     p->cp_seq, why);
 		goto out;
 	}
+	proven = true;
 	v.cp_first = p->first_seq;
 	v.cp_last = p->last_seq;
 	v.index = p->index;
@@ -411,7 +412,9 @@ static void check_proof(struct dctx *x, uint64_t seq)
 	if (c->rep->covered_to < p->cp_seq)
 		c->rep->covered_to = p->cp_seq;
 out:
-	v.ok = c->rep->nproblems == before;
+	/* a checkpoint refused for an earlier record is not reported again,
+	 * but proves nothing for this one either */
+	v.ok = proven && c->rep->nproblems == before;
 	add_disc(c, &v);
 	free(text);
 	free(p);

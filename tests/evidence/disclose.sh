@@ -211,8 +211,15 @@ b[40] ^= 1
 l[1] = base64.b64encode(bytes(b)).decode()
 open(p, 'w').write('\n'.join(l))
 EOF
+cp "$A/records/000000000102.rec.minisig" "$T/a.sig"
 resum "$T/a"
 attack "the checkpoint's signature broken" bad-signature "000000000102.rec"
+fresh "" "$T/three.tar"
+cp "$T/a.sig" "$A/records/000000000102.rec.minisig"
+"$VERIFY" --key "$T/k.pub" "$T/a" > "$T/att.out" 2>&1
+check "...in a disclosure of three records under it, none is shown as proven" \
+	bash -c "[ $? -eq 1 ] && [ \$(grep -c 'NOT PROVEN' '$T/att.out') = 3 ] &&
+		 [ \$(grep -c 'bad-signature' '$T/att.out') -ge 1 ] && ! grep -q 'proven as leaf' '$T/att.out'"
 
 fresh
 sed -i 's/^count=101$/count=100/' "$A/records/000000000102.rec"
