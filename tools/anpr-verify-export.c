@@ -582,22 +582,17 @@ static int write_disclosure(struct ev_tar *t, const struct ev_vreport *rep,
 	}
 	for (size_t i = 0; !rc && i < n; i++) {
 		const struct ev_vrec *cv = &rep->recs[cps[i]];
-		bool seen = false, also = false;
+		struct ev_vrec v = *cv;
+		bool seen = false;
 
 		for (size_t j = 0; j < i; j++)
 			seen |= cps[j] == cps[i];
-		for (size_t j = 0; j < n; j++)
-			also |= seqs[j] == cv->seq;
 		if (seen)
 			continue;
-		/* the checkpoint's own files, unless it is disclosed too */
-		if (!also) {
-			struct ev_vrec v = *cv;
-
-			v.newsig = v.plate = v.overview = false;
-			rc = add_rec_files(t, rep, &v, sf, &members, err,
-					   errlen);
-		}
+		/* the checkpoint's record and signature (checkpoints are
+		 * never disclosed themselves: anpr_verify_disclose) */
+		v.newsig = v.plate = v.overview = false;
+		rc = add_rec_files(t, rep, &v, sf, &members, err, errlen);
 		if (!rc)
 			rc = add_proofs(t, rep, cps[i], seqs, n, sf, err,
 					errlen);
