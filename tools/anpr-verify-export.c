@@ -22,6 +22,9 @@
 
 int anpr_verify_export(const char *spool, const char *out, uint64_t from,
 		       uint64_t to, const struct ev_key *keys, size_t nkeys);
+int anpr_verify_disclose(const char *spool, const char *out,
+			 const char *list, const char *vrm, uint64_t from,
+			 uint64_t to, const struct ev_key *keys, size_t nkeys);
 
 /* An error message names files the examiner did not choose the names of:
  * printed as safe text (ev_safe_text). */
@@ -276,6 +279,14 @@ int anpr_verify_export(const char *spool, const char *out, uint64_t from,
 		rc = 2;
 		goto out_tmp;
 	}
+	if (strcmp(rep.kind, "disclosure") == 0) {
+		fprintf(stderr, "anpr-verify: %s is a disclosure (%s): it holds "
+			"single records, not the chain, so nothing can be "
+			"exported from it; export from the spool or a full "
+			"bundle\n", spool, EV_DISCLOSURE_FORMAT);
+		rc = 2;
+		goto out;
+	}
 	if (rep.nproblems || rep.nrecs == 0) {
 		const struct ev_problem *p = ev_vreport_first(&rep);
 		fprintf(stderr, "anpr-verify: %s does not verify (%s), export "
@@ -314,6 +325,455 @@ int anpr_verify_export(const char *spool, const char *out, uint64_t from,
 		}
 	rc = export_to(&rep, rep.root, out, lo, hi, from, to);
 out:
+	ev_vreport_free(&rep);
+out_tmp:
+	if (unpacked)
+		nftw(scratch, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+	return rc;
+}
+
+/* ------------------------------------------------------- disclosure */
+
+/* The index in rep->recs of record seq (they are in chain order). */
+static bool rec_index(const struct ev_vreport *rep, uint64_t seq, size_t *i)
+{
+	size_t lo = 0, hi = rep->nrecs;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (rep->recs[mid].seq < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*i = lo;
+	return lo < rep->nrecs && rep->recs[lo].seq == seq;
+}
+
+static void rec_path(const struct ev_vreport *rep, const struct ev_vrec *v,
+		     char *out, size_t cap)
+{
+	char name[48];
+
+	ev_rec_name(v->seq, EV_SUFFIX_REC, name, sizeof name);
+	snprintf(out, cap, "%s/%s", rep->dirs[v->dir], name);
+}
+
+/* A record file, read and parsed (it verified a moment ago). */
+static int load_rec(const struct ev_vreport *rep, const struct ev_vrec *v,
+		    struct ev_record *r, uint8_t hash[EV_HASH_LEN], char *err,
+		    size_t errlen)
+{
+	char path[1100], *text;
+	size_t len;
+	int rc;
+
+	rec_path(rep, v, path, sizeof path);
+	rc = ev_read_file(path, EV_RECORD_MAX, &text, &len, err, errlen);
+	if (rc)
+		return rc;
+	if (hash)
+		ev_sha256(text, len, hash);
+	rc = ev_record_parse(text, len, path, r, err, errlen);
+	free(text);
+	return rc;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Which records to disclose: the list given, or every read of the mark
+ * vrm in from..to. Sorted, without repeats, each present. */
+static int pick(const struct ev_vreport *rep, const char *list,
+		const char *vrm, uint64_t from, uint64_t to, uint64_t **out,
+		size_t *n)
+{
+	uint64_t *s = calloc(rep->nrecs + 1, sizeof *s);
+	size_t k = 0, i;
+	char err[1024];
+
+	if (!s)
+		return 2;
+	if (list) {
+		const char *p = list;
+
+		while (*p) {
+			char *end;
+			uint64_t v = strtoull(p, &end, 10);
+
+			if (end == p || (*end && *end != ',') || !v ||
+			    (*p < '0' || *p > '9')) {
+				fprintf(stderr, "anpr-verify: --disclose %s: "
+					"not a list of record numbers "
+					"(SEQ[,SEQ...])\n", list);
+				free(s);
+				return 2;
+			}
+			if (!rec_index(rep, v, &i)) {
+				fprintf(stderr, "anpr-verify: --disclose: "
+					"record %" PRIu64 " is not in %s (it "
+					"holds %" PRIu64 "..%" PRIu64 ")\n", v,
+					rep->path, rep->recs[0].seq,
+					rep->recs[rep->nrecs - 1].seq);
+				free(s);
+				return 2;
+			}
+			if (k == rep->nrecs)
+				break;
+			s[k++] = v;
+			p = *end ? end + 1 : end;
+		}
+	} else {
+		struct ev_record *r = malloc(sizeof *r);
+
+		for (i = 0; r && i < rep->nrecs; i++) {
+			const struct ev_vrec *v = &rep->recs[i];
+
+			if (v->type != EV_READ || (from && v->seq < from) ||
+			    (to && v->seq > to))
+				continue;
+			if (load_rec(rep, v, r, NULL, err, sizeof err) != 0) {
+				say_err(err);
+				free(r);
+				free(s);
+				return 2;
+			}
+			if (strcmp(r->v[EV_F_VRM], vrm) == 0)
+				s[k++] = v->seq;
+		}
+		free(r);
+		if (k == 0) {
+			fprintf(stderr, "anpr-verify: --disclose-vrm %s: no "
+				"read of that mark in the records%s\n", vrm,
+				from || to ? " asked for" : "");
+			free(s);
+			return 1;
+		}
+	}
+	qsort(s, k, sizeof *s, cmp_u64);
+	for (i = 1; i < k;) {
+		if (s[i] == s[i - 1])
+			memmove(s + i, s + i + 1, (--k - i) * sizeof *s);
+		else
+			i++;
+	}
+	*out = s;
+	*n = k;
+	return 0;
+}
+
+/* The checkpoint covering seq: the first after it whose span holds it. */
+static bool covering(const struct ev_vreport *rep, uint64_t seq, size_t *cp)
+{
+	size_t i;
+
+	if (!rec_index(rep, seq, &i))
+		return false;
+	for (i++; i < rep->nrecs; i++)
+		if (rep->recs[i].type == EV_CHECKPOINT &&
+		    rep->recs[i].cp_first <= seq && seq <= rep->recs[i].cp_last) {
+			*cp = i;
+			return true;
+		}
+	return false;
+}
+
+/* Checkpoint ci's leaves (the hashes of its span's record files) and the
+ * proof of each disclosed record under it, into the archive. */
+static int add_proofs(struct ev_tar *t, const struct ev_vreport *rep,
+		      size_t ci, const uint64_t *seqs, size_t n, FILE *sums,
+		      char *err, size_t errlen)
+{
+	const struct ev_vrec *cv = &rep->recs[ci];
+	uint64_t first = cv->cp_first, last = cv->cp_last;
+	size_t nl = (size_t)(last - first + 1);
+	uint8_t (*leaves)[EV_HASH_LEN] = malloc(nl * EV_HASH_LEN);
+	uint8_t cph[EV_HASH_LEN];
+	struct ev_record *cp = malloc(sizeof *cp);
+	struct ev_proof *p = malloc(sizeof *p);
+	char text[8192];
+	int rc = 0;
+
+	if (!leaves || !cp || !p) {
+		snprintf(err, errlen, "out of memory");
+		rc = EV_ENOMEM;
+		goto out;
+	}
+	rc = load_rec(rep, cv, cp, cph, err, errlen);
+	for (uint64_t s = first; !rc && s <= last; s++) {
+		char path[1100];
+		size_t i;
+
+		if (!rec_index(rep, s, &i)) {
+			snprintf(err, errlen, "record %" PRIu64 " of checkpoint "
+				 "%" PRIu64 "'s span is not here", s, cv->seq);
+			rc = EV_EIO;
+			break;
+		}
+		rec_path(rep, &rep->recs[i], path, sizeof path);
+		rc = ev_sha256_file(path, leaves[s - first], err, errlen);
+	}
+	for (size_t i = 0; !rc && i < n; i++) {
+		char name[48], rid[EV_VALUE_MAX];
+		size_t len;
+
+		if (seqs[i] < first || seqs[i] > last)
+			continue;
+		snprintf(rid, sizeof rid, "%s-%s-%" PRIu64, rep->camera_id,
+			 rep->chain_id, seqs[i]);
+		rc = ev_proof_build(p, (const uint8_t (*)[EV_HASH_LEN])leaves,
+				    nl, seqs[i], rid, cp, cph, err, errlen);
+		if (!rc && ev_proof_encode(p, text, sizeof text, &len) != 0) {
+			snprintf(err, errlen, "record %" PRIu64 ": proof too "
+				 "long", seqs[i]);
+			rc = EV_EINVAL;
+		}
+		if (rc)
+			break;
+		ev_rec_name(seqs[i], EV_SUFFIX_PROOF, name, sizeof name);
+		{
+			char rel[80];
+
+			snprintf(rel, sizeof rel, "%s/%s", EV_DISCLOSURE_PROOFS,
+				 name);
+			rc = add_text(t, rel, text, len, sums, err, errlen);
+		}
+	}
+out:
+	free(leaves);
+	free(cp);
+	free(p);
+	return rc;
+}
+
+static int write_disclosure(struct ev_tar *t, const struct ev_vreport *rep,
+			    const uint64_t *seqs, size_t n,
+			    const size_t *cps, char *err, size_t errlen)
+{
+	char *sums = NULL, *man = NULL;
+	size_t sumsl = 0, manl = 0, members = 0;
+	FILE *sf = open_memstream(&sums, &sumsl);
+	FILE *mf = open_memstream(&man, &manl);
+	int rc = 0;
+
+	if (!sf || !mf) {
+		snprintf(err, errlen, "out of memory");
+		rc = EV_ENOMEM;
+		goto out;
+	}
+	fprintf(mf, "format=%s\ncamera_id=%s\nchain_id=%s\n",
+		EV_DISCLOSURE_FORMAT, rep->camera_id, rep->chain_id);
+	for (size_t i = 0; !rc && i < n; i++) {
+		size_t ri;
+		struct ev_vrec v;
+
+		rec_index(rep, seqs[i], &ri);
+		v = rep->recs[ri];
+		v.newsig = false;	/* a rotation's second signature is
+					   of no use without the chain */
+		rc = add_rec_files(t, rep, &v, sf, &members, err, errlen);
+		fprintf(mf, "record=%" PRIu64 " checkpoint=%" PRIu64 "\n",
+			seqs[i], rep->recs[cps[i]].seq);
+	}
+	for (size_t i = 0; !rc && i < n; i++) {
+		const struct ev_vrec *cv = &rep->recs[cps[i]];
+		struct ev_vrec v = *cv;
+		bool seen = false;
+
+		for (size_t j = 0; j < i; j++)
+			seen |= cps[j] == cps[i];
+		if (seen)
+			continue;
+		/* the checkpoint's record and signature (checkpoints are
+		 * never disclosed themselves: anpr_verify_disclose) */
+		v.newsig = v.plate = v.overview = false;
+		rc = add_rec_files(t, rep, &v, sf, &members, err, errlen);
+		if (!rc)
+			rc = add_proofs(t, rep, cps[i], seqs, n, sf, err,
+					errlen);
+		fprintf(mf, "checkpoint=%" PRIu64 " records=%" PRIu64 "..%"
+			PRIu64 "\n", cv->seq, cv->cp_first, cv->cp_last);
+	}
+	/* the keys that signed what is here, as verified */
+	for (size_t i = 0; !rc && i < rep->nkeys; i++) {
+		const struct ev_vkey *k = &rep->keys[i];
+		bool used = false;
+		char name[64];
+
+		for (size_t j = 0; j < n; j++)
+			used |= (k->first_seq <= seqs[j] && seqs[j] <= k->last_seq) ||
+				(k->first_seq <= rep->recs[cps[j]].seq &&
+				 rep->recs[cps[j]].seq <= k->last_seq);
+		if (!used)
+			continue;
+		snprintf(name, sizeof name, "public-%s.key", k->id);
+		rc = add_text(t, name, k->pubkey, strlen(k->pubkey), sf, err,
+			      errlen);
+		fprintf(mf, "key=%s sha256:%s\n", k->id, k->fingerprint);
+	}
+	if (rc)
+		goto out;
+	fclose(mf);
+	mf = NULL;
+	rc = add_text(t, EV_BUNDLE_README, ev_disclosure_readme,
+		      strlen(ev_disclosure_readme), sf, err, errlen);
+	if (!rc)
+		rc = add_text(t, EV_BUNDLE_MANIFEST, man, manl, sf, err,
+			      errlen);
+	fclose(sf);
+	sf = NULL;
+	if (!rc)
+		rc = add_text(t, EV_BUNDLE_SUMS, sums, sumsl, NULL, err,
+			      errlen);
+out:
+	if (sf)
+		fclose(sf);
+	if (mf)
+		fclose(mf);
+	free(sums);
+	free(man);
+	return rc;
+}
+
+/*
+ * anpr-verify --export OUT --disclose SEQ[,SEQ..] | --disclose-vrm MARK:
+ * only those records, each with its proof under the checkpoint covering
+ * it. A record not yet under a checkpoint is refused, not exported in a
+ * span: its place in the chain could then only be shown by the records
+ * after it, other vehicles' reads among them (docs/access.md, 6).
+ */
+int anpr_verify_disclose(const char *spool, const char *out,
+			 const char *list, const char *vrm, uint64_t from,
+			 uint64_t to, const struct ev_key *keys, size_t nkeys)
+{
+	struct ev_vreport rep;
+	char err[1024], err2[1024] = "", part[1100];
+	char scratch[] = "/tmp/anpr-export.XXXXXX";
+	const char *src = spool;
+	uint64_t *seqs = NULL;
+	size_t *cps = NULL, n = 0, sl = strlen(spool), bad = 0;
+	bool unpacked = false;
+	struct ev_tar *t = NULL;
+	struct stat st;
+	int rc;
+
+	if (lstat(out, &st) == 0) {
+		fprintf(stderr, "anpr-verify: %s: already exists, not "
+			"overwritten\n", out);
+		return 2;
+	}
+	if (sl > 4 && strcmp(spool + sl - 4, ".tar") == 0) {
+		if (!mkdtemp(scratch)) {
+			fprintf(stderr, "anpr-verify: cannot make a temporary "
+				"directory: %s\n", strerror(errno));
+			return 2;
+		}
+		unpacked = true;
+		if (ev_tar_extract(spool, scratch, err, sizeof err) != 0) {
+			say_err(err);
+			rc = 2;
+			goto out_tmp;
+		}
+		src = scratch;
+	}
+	rc = ev_verify_path(src, keys, nkeys, &rep, err, sizeof err);
+	if (rc) {
+		say_err(err);
+		rc = 2;
+		goto out_tmp;
+	}
+	if (strcmp(rep.kind, "disclosure") == 0) {
+		fprintf(stderr, "anpr-verify: %s is a disclosure (%s): it holds "
+			"single records, not the chain, so nothing can be "
+			"exported from it; export from the spool or a full "
+			"bundle\n", spool, EV_DISCLOSURE_FORMAT);
+		rc = 2;
+		goto out;
+	}
+	if (rep.nproblems || rep.nrecs == 0) {
+		const struct ev_problem *p = ev_vreport_first(&rep);
+
+		fprintf(stderr, "anpr-verify: %s does not verify (%s), export "
+			"refused: run anpr-verify on it for the report\n",
+			spool, p ? p->msg : "no records");
+		rc = 1;
+		goto out;
+	}
+	rc = pick(&rep, list, vrm, from, to, &seqs, &n);
+	if (rc)
+		goto out;
+	cps = calloc(n + 1, sizeof *cps);
+	if (!cps) {
+		rc = 2;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t ri;
+
+		/* a checkpoint is no leaf of any tree (each covers the
+		 * records before it, up to the one before): it goes into a
+		 * disclosure as the signed root of the records it covers */
+		if (rec_index(&rep, seqs[i], &ri) &&
+		    rep.recs[ri].type == EV_CHECKPOINT) {
+			fprintf(stderr, "anpr-verify: record %" PRIu64 " is a "
+				"checkpoint: no checkpoint covers it (each "
+				"covers the records before it), so it cannot be "
+				"disclosed with a proof; it is included with "
+				"any record it covers (records %" PRIu64 "..%"
+				PRIu64 ")\n", seqs[i], rep.recs[ri].cp_first,
+				rep.recs[ri].cp_last);
+			bad++;
+			continue;
+		}
+		if (!covering(&rep, seqs[i], &cps[i])) {
+			fprintf(stderr, "anpr-verify: record %" PRIu64 " is not "
+				"yet under a checkpoint (the chain here is "
+				"checkpointed up to record %" PRIu64 "): it cannot "
+				"be disclosed alone; export it after the camera's "
+				"next checkpoint, or as a full bundle (without "
+				"--disclose), which discloses the records around "
+				"it\n", seqs[i], rep.covered_to);
+			bad++;
+		}
+	}
+	if (bad) {
+		rc = 1;
+		goto out;
+	}
+	snprintf(part, sizeof part, "%s.partial-%ld", out, (long)getpid());
+	rc = ev_tar_open(&t, part, err, sizeof err);
+	if (!rc)
+		rc = write_disclosure(t, &rep, seqs, n, cps, err, sizeof err);
+	if (t && ev_tar_close(t, rc ? err2 : err, sizeof err) != 0 && !rc)
+		rc = EV_EIO;
+	if (!rc && link(part, out) != 0) {
+		snprintf(err, sizeof err, "%s: cannot create: %s%s", out,
+			 strerror(errno), errno == EEXIST
+			 ? " (not overwritten)" : "");
+		rc = EV_EIO;
+	}
+	if (t || !rc)
+		unlink(part);	/* ours: made with O_EXCL */
+	if (rc) {
+		say_err2("export failed: ", err);
+		rc = 2;
+		goto out;
+	}
+	printf("anpr-verify: wrote %s: a disclosure of %zu record%s (", out, n,
+	       n == 1 ? "" : "s");
+	for (size_t i = 0; i < n && i < 20; i++)
+		printf("%s%" PRIu64, i ? "," : "", seqs[i]);
+	printf("%s) of camera %s chain %s, each with its inclusion proof; "
+	       "no other record of the chain\n", n > 20 ? ",..." : "",
+	       rep.camera_id, rep.chain_id);
+out:
+	free(seqs);
+	free(cps);
 	ev_vreport_free(&rep);
 out_tmp:
 	if (unpacked)

@@ -16,6 +16,9 @@
 
 int anpr_verify_export(const char *spool, const char *out, uint64_t from,
 		       uint64_t to, const struct ev_key *keys, size_t nkeys);
+int anpr_verify_disclose(const char *spool, const char *out,
+			 const char *list, const char *vrm, uint64_t from,
+			 uint64_t to, const struct ev_key *keys, size_t nkeys);
 
 /* An error message names files the examiner did not choose the names of:
  * printed as safe text (ev_safe_text). */
@@ -39,6 +42,10 @@ static void usage(FILE *f)
 		"--key PUBKEY\n                   [--key PUBKEY...] PATH...\n"
 		"       anpr-verify --export OUT.tar [--from SEQ] [--to SEQ] "
 		"--key PUBKEY SPOOL\n"
+		"       anpr-verify --export OUT.tar --disclose SEQ[,SEQ...] "
+		"--key PUBKEY SPOOL\n"
+		"       anpr-verify --export OUT.tar --disclose-vrm MARK [--from "
+		"SEQ] [--to SEQ]\n                   --key PUBKEY SPOOL\n"
 		"PATH is a spool directory, an evidence bundle (.tar or "
 		"unpacked) or a\nrecord file (NNNNNNNNNNNN.rec). Exit status: "
 		"0 everything verifies,\n1 a problem was found, 2 the check "
@@ -48,7 +55,11 @@ static void usage(FILE *f)
 		"the signed chain.\n"
 		"--anchor FILE: a signed record or head of the chain kept outside "
 		"the camera\n(FILE.minisig beside it): the chain must reach it "
-		"unchanged.\n");
+		"unchanged.\n"
+		"--disclose, --disclose-vrm: a disclosure (anpr-disclosure/1): "
+		"only those records\n(or the reads of that exact mark), each "
+		"with its inclusion proof against the\nsigned checkpoint "
+		"covering it; no other record of the chain.\n");
 }
 
 static void json_str(const char *s)
@@ -115,6 +126,30 @@ static void print_json(const struct ev_vreport *r, bool first)
 		json_str(p->msg);
 		printf("}");
 	}
+	printf("],\n   \"disclosed\": [");
+	for (size_t i = 0; i < r->ndisc; i++) {
+		const struct ev_vdisc *d = &r->disc[i];
+
+		printf("%s\n     {\"seq\": %" PRIu64 ", \"ok\": %s, \"type\": ",
+		       i ? "," : "", d->seq, d->ok ? "true" : "false");
+		json_str(d->type);
+		printf(", \"record_id\": ");
+		json_str(d->record_id);
+		printf(", \"time_utc\": ");
+		json_str(d->time_utc);
+		printf(", \"vrm\": ");
+		json_str(d->vrm);
+		printf(", \"key_id\": ");
+		json_str(d->key_id);
+		printf(", \"checkpoint_seq\": %" PRIu64 ", \"checkpoint_first_seq\": %"
+		       PRIu64 ", \"checkpoint_last_seq\": %" PRIu64
+		       ", \"leaf_index\": %" PRIu64 ", \"tree_size\": %" PRIu64
+		       ", \"merkle_root\": \"%s\", \"checkpoint_key_id\": ",
+		       d->cp_seq, d->cp_first, d->cp_last, d->index, d->size,
+		       d->root);
+		json_str(d->cp_key_id);
+		printf("}");
+	}
 	printf("],\n   \"notes\": [");
 	for (size_t i = 0; i < r->nnotes; i++) {
 		printf("%s", i ? ", " : "");
@@ -126,6 +161,32 @@ static void print_json(const struct ev_vreport *r, bool first)
 /* the plural's s, for counts in sentences */
 #define S(n) ((n) == 1 ? "" : "s")
 
+/* A disclosure: per record what is proven, then what is not. */
+static void print_disclosure(const struct ev_vreport *r)
+{
+	for (size_t i = 0; i < r->ndisc; i++) {
+		const struct ev_vdisc *d = &r->disc[i];
+
+		if (!d->ok) {
+			printf("  record %" PRIu64 ": NOT PROVEN (see the "
+			       "problems below)\n", d->seq);
+			continue;
+		}
+		printf("  record %" PRIu64 " (%s%s%s%s, %s): signed by key %s; "
+		       "position %" PRIu64 " of camera %s chain %s, proven as "
+		       "leaf %" PRIu64 " of %" PRIu64 " under checkpoint %" PRIu64
+		       " (records %" PRIu64 "..%" PRIu64 ", merkle_root %.16s...) "
+		       "signed by key %s\n", d->seq, d->type,
+		       d->vrm[0] ? " " : "", d->vrm,
+		       d->vrm[0] ? "" : "", d->time_utc, d->key_id, d->seq,
+		       r->camera_id, r->chain_id, d->index, d->size, d->cp_seq,
+		       d->cp_first, d->cp_last, d->root, d->cp_key_id);
+	}
+	printf("  not proven here: the other records of those spans (not "
+	       "disclosed), the chain's continuity between the disclosed "
+	       "records, anything after the checkpoints\n");
+}
+
 static void print_human(const struct ev_vreport *r)
 {
 	const struct ev_problem *fb = ev_vreport_first(r);
@@ -136,6 +197,22 @@ static void print_human(const struct ev_vreport *r)
 	printf("anpr-verify: %s %s\n", r->kind, path);
 	if (r->camera_id[0])
 		printf("  camera %s, chain %s\n", r->camera_id, r->chain_id);
+	if (strcmp(r->kind, "disclosure") == 0) {
+		for (size_t i = 0; i < r->nkeys; i++)
+			printf("  key %s (fingerprint sha256:%s)\n", r->keys[i].id,
+			       r->keys[i].fingerprint);
+		print_disclosure(r);
+		for (size_t i = 0; i < r->nnotes; i++)
+			printf("  note: %s\n", r->notes[i]);
+		if (!fb) {
+			printf("RESULT: OK - %zu disclosed record%s: every "
+			       "signature, image hash, inclusion proof and "
+			       "checkpoint verify (a disclosure: the records "
+			       "between are not shown)\n", r->ndisc, S(r->ndisc));
+			return;
+		}
+		goto failed;
+	}
 	printf("  records %" PRIu64 "..%" PRIu64 ": %zu record%s read: %zu read%s, "
 	       "%zu heartbeat%s, %zu checkpoint%s, %zu key rotation%s; %zu "
 	       "image%s hashed\n", r->first_seq, r->last_seq,
@@ -179,6 +256,7 @@ static void print_human(const struct ev_vreport *r)
 		       "is not shown)");
 		return;
 	}
+failed:
 	printf("RESULT: FAILED - %zu problem%s; first bad record: %" PRIu64
 	       " (%s): %s\n", r->nproblems, r->nproblems == 1 ? "" : "s",
 	       fb->seq, fb->code, fb->msg);
@@ -199,6 +277,8 @@ int main(int argc, char **argv)
 		{ "to", required_argument, NULL, 't' },
 		{ "uploaded", required_argument, NULL, 'u' },
 		{ "anchor", required_argument, NULL, 'a' },
+		{ "disclose", required_argument, NULL, 'd' },
+		{ "disclose-vrm", required_argument, NULL, 'D' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -206,6 +286,7 @@ int main(int argc, char **argv)
 	struct ev_key keys[16];
 	size_t nkeys = 0;
 	const char *export = NULL, *ledger = NULL, *anchor = NULL;
+	const char *disclose = NULL, *disclose_vrm = NULL;
 	uint64_t from = 0, to = 0;
 	bool json = false, all_ok = true, ran_all = true;
 	char err[1024], *end;
@@ -243,6 +324,19 @@ int main(int argc, char **argv)
 		case 'a':
 			anchor = optarg;
 			break;
+		case 'd':
+			disclose = optarg;
+			break;
+		case 'D':
+			if (ev_value_check(EV_K_VRM, optarg) != 0) {
+				fprintf(stderr, "anpr-verify: --disclose-vrm "
+					"%s: not a mark as read (A-Z, 0-9, "
+					"single spaces, 1..%d characters)\n",
+					optarg, EV_VRM_MAX);
+				return 2;
+			}
+			disclose_vrm = optarg;
+			break;
 		case 'f':
 		case 't':
 			errno = 0;
@@ -279,8 +373,27 @@ int main(int argc, char **argv)
 				"one spool\n");
 			return 2;
 		}
+		if (disclose && disclose_vrm) {
+			fprintf(stderr, "anpr-verify: --disclose and "
+				"--disclose-vrm: one or the other\n");
+			return 2;
+		}
+		if (disclose && (from || to)) {
+			fprintf(stderr, "anpr-verify: --disclose names the "
+				"records: no --from or --to with it\n");
+			return 2;
+		}
+		if (disclose || disclose_vrm)
+			return anpr_verify_disclose(argv[optind], export,
+						    disclose, disclose_vrm,
+						    from, to, keys, nkeys);
 		return anpr_verify_export(argv[optind], export, from, to, keys,
 					  nkeys);
+	}
+	if (disclose || disclose_vrm) {
+		fprintf(stderr, "anpr-verify: --disclose and --disclose-vrm "
+			"go with --export\n");
+		return 2;
 	}
 	if (json)
 		printf("{\"results\": [");

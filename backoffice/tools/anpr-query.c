@@ -185,7 +185,26 @@ struct bundle {
 	FILE *sums;
 	char *err;
 	size_t errlen;
+	char keys[16][17];		/* the keys that signed its records */
+	size_t nkeys;
 };
+
+/* The key that signed a record going into the bundle (its key_id): only
+ * those keys go in, as the verifier refuses a key that signed nothing
+ * there. */
+static int note_key(struct bundle *b, const char *id)
+{
+	for (size_t i = 0; i < b->nkeys; i++)
+		if (strcmp(b->keys[i], id) == 0)
+			return 0;
+	if (b->nkeys == sizeof b->keys / sizeof b->keys[0]) {
+		snprintf(b->err, b->errlen, "more than %zu keys signed the "
+			 "records", b->nkeys);
+		return -1;
+	}
+	snprintf(b->keys[b->nkeys++], sizeof b->keys[0], "%.16s", id);
+	return 0;
+}
 
 static int add_member(struct bundle *b, const char *name, const void *data,
 		      size_t len)
@@ -242,12 +261,8 @@ static int add_record(struct bundle *b, const char *images,
 	snprintf(path, sizeof path, "%s/%s", EV_SPOOL_RECORDS, name);
 	if (!rc)
 		rc = add_member(b, path, r->sig, r->sig_len);
-	if (!rc && r->newsig) {
-		ev_rec_name(r->chain_seq, EV_SUFFIX_REC EV_SUFFIX_NEWSIG, name,
-			    sizeof name);
-		snprintf(path, sizeof path, "%s/%s", EV_SPOOL_RECORDS, name);
-		rc = add_member(b, path, r->newsig, r->newsig_len);
-	}
+	/* no rotation's second signature: a disclosure holds no chain of
+	 * keys, every key is given from the register */
 	if (!rc && r->has_plate)
 		rc = add_image(b, images, r, r->plate_sha256, EV_SUFFIX_PLATE);
 	if (!rc && r->has_overview)
@@ -258,18 +273,146 @@ static int add_record(struct bundle *b, const char *images,
 struct chain_sel {
 	char chain_id[17], camera_id[33];
 	uint64_t first, last;		/* the selected reads' positions */
+	uint64_t *seqs;			/* all of them, ascending */
+	size_t nseqs;
 };
 
+/* A checkpoint covering some of the reads: its record, parsed. */
+struct cover {
+	uint64_t seq, first, last;
+	struct ev_record r;
+};
+
+/* The checkpoint covering seq: the first at or after it (as the camera's
+ * export chooses it), if its span holds seq. 0, ENOENT (not yet under
+ * one: *cv->seq 0) or an error (err). */
+static int find_cover(struct anpr_store *st, const struct chain_sel *c,
+		      uint64_t seq, struct cover *cv, char *err, size_t errlen)
+{
+	struct anpr_span_rec *recs = NULL;
+	uint64_t lo, hi;
+	size_t n = 0;
+	int rc;
+
+	cv->seq = 0;
+	rc = anpr_store_export_span(st, c->chain_id, seq, seq, &lo, &hi, err,
+				    errlen);
+	if (!rc)
+		rc = anpr_store_chain_span(st, c->chain_id, hi, hi, &recs, &n,
+					   err, errlen);
+	if (rc)
+		return rc;
+	if (n == 1 && strcmp(recs[0].type, EV_TYPE_CHECKPOINT) == 0) {
+		rc = ev_record_parse(recs[0].rec, recs[0].rec_len,
+				     recs[0].record_id, &cv->r, err, errlen);
+		if (!rc) {
+			cv->first = ev_record_u64(&cv->r, EV_F_FIRST_SEQ);
+			cv->last = ev_record_u64(&cv->r, EV_F_LAST_SEQ);
+			if (cv->first <= seq && seq <= cv->last)
+				cv->seq = hi;
+		}
+	}
+	anpr_store_span_free(recs, n);
+	return rc ? rc : cv->seq ? 0 : ANPR_STORE_ENOENT;
+}
+
+/* The reads under checkpoint cv, each with its inclusion proof computed
+ * from the leaf hashes of the checkpoint's whole span (the store's bytes
+ * of the other records are hashed here, never written out), and the
+ * checkpoint record itself. */
+static int add_covered(struct anpr_store *st, struct bundle *b,
+		       const char *images, const struct chain_sel *c,
+		       const struct cover *cv, FILE *mf)
+{
+	struct anpr_span_rec *recs = NULL, *cp;
+	uint8_t (*leaves)[EV_HASH_LEN] = NULL, cph[EV_HASH_LEN];
+	struct ev_proof *p = malloc(sizeof *p);
+	struct ev_record *rr = malloc(sizeof *rr);
+	char text[8192];
+	size_t n = 0, len;
+	int rc;
+
+	if (!rr) {
+		free(p);
+		p = NULL;
+	}
+	rc = p ? anpr_store_chain_span(st, c->chain_id, cv->first, cv->seq,
+				       &recs, &n, b->err, b->errlen) : -1;
+	if (!p)
+		snprintf(b->err, b->errlen, "out of memory");
+	if (!rc && (n < 2 || n != cv->seq - cv->first + 1 ||
+		    recs[n - 1].chain_seq != cv->seq)) {
+		snprintf(b->err, b->errlen, "chain %s: %zu records held of "
+			 "checkpoint %" PRIu64 "'s span %" PRIu64 "..%" PRIu64,
+			 c->chain_id, n ? n - 1 : 0, cv->seq, cv->first, cv->last);
+		rc = -1;
+	}
+	if (!rc && !(leaves = malloc((n - 1) * EV_HASH_LEN))) {
+		snprintf(b->err, b->errlen, "out of memory");
+		rc = -1;
+	}
+	for (size_t i = 0; !rc && i + 1 < n; i++)
+		ev_sha256(recs[i].rec, recs[i].rec_len, leaves[i]);
+	if (rc)
+		goto out;
+	cp = &recs[n - 1];
+	ev_sha256(cp->rec, cp->rec_len, cph);
+	rc = note_key(b, cv->r.v[EV_F_KEY_ID]);
+	for (size_t i = 0; !rc && i < c->nseqs; i++) {
+		uint64_t s = c->seqs[i];
+		const struct anpr_span_rec *r;
+		char name[48], path[80];
+
+		if (s < cv->first || s > cv->last)
+			continue;
+		r = &recs[s - cv->first];
+		rc = ev_record_parse(r->rec, r->rec_len, r->record_id, rr,
+				     b->err, b->errlen);
+		if (!rc)
+			rc = note_key(b, rr->v[EV_F_KEY_ID]);
+		if (rc)
+			break;
+		rc = ev_proof_build(p, (const uint8_t (*)[EV_HASH_LEN])leaves,
+				    n - 1, s, r->record_id, &cv->r, cph, b->err,
+				    b->errlen);
+		if (!rc && ev_proof_encode(p, text, sizeof text, &len) != 0) {
+			snprintf(b->err, b->errlen, "record %s: proof too long",
+				 r->record_id);
+			rc = -1;
+		}
+		if (!rc)
+			rc = add_record(b, images, r);
+		ev_rec_name(s, EV_SUFFIX_PROOF, name, sizeof name);
+		snprintf(path, sizeof path, "%s/%s", EV_DISCLOSURE_PROOFS, name);
+		if (!rc)
+			rc = add_member(b, path, text, len);
+		fprintf(mf, "record=%" PRIu64 " checkpoint=%" PRIu64 "\n", s,
+			cv->seq);
+	}
+	if (!rc)
+		rc = add_record(b, images, cp);
+	fprintf(mf, "checkpoint=%" PRIu64 " records=%" PRIu64 "..%" PRIu64 "\n",
+		cv->seq, cv->first, cv->last);
+out:
+	free(leaves);
+	free(p);
+	free(rr);
+	anpr_store_span_free(recs, n);
+	return rc;
+}
+
+/* An anpr-disclosure/1 bundle (docs/record-format.md): the selected
+ * reads and nothing else of the chain, so no other vehicle's read is
+ * disclosed; each under the checkpoint cps[i] covering it. */
 static int write_bundle(struct anpr_store *st, struct bundle *b,
 			const char *images, const struct chain_sel *c,
-			uint64_t lo, uint64_t hi)
+			const struct cover *cps, size_t ncps)
 {
 	struct anpr_camera_key keys[32];
-	struct anpr_span_rec *recs = NULL;
-	size_t n = 0, nkeys = 0, sumsl = 0, manl = 0;
+	size_t nkeys = 0, sumsl = 0, manl = 0;
 	char *sums = NULL, *man = NULL;
 	FILE *mf = NULL;
-	int rc;
+	int rc = 0;
 
 	b->sums = open_memstream(&sums, &sumsl);
 	mf = open_memstream(&man, &manl);
@@ -278,31 +421,40 @@ static int write_bundle(struct anpr_store *st, struct bundle *b,
 		rc = -1;
 		goto out;
 	}
-	rc = anpr_store_chain_span(st, c->chain_id, lo, hi, &recs, &n, b->err,
-				   b->errlen);
-	if (!rc && n != hi - lo + 1) {
-		snprintf(b->err, b->errlen, "chain %s: %zu records held of %" PRIu64
-			 "..%" PRIu64, c->chain_id, n, lo, hi);
-		rc = -1;
-	}
-	for (size_t i = 0; !rc && i < n; i++)
-		rc = add_record(b, images, &recs[i]);
+	fprintf(mf, "format=%s\ncamera_id=%s\nchain_id=%s\n",
+		EV_DISCLOSURE_FORMAT, c->camera_id, c->chain_id);
+	for (size_t i = 0; !rc && i < ncps; i++)
+		rc = add_covered(st, b, images, c, &cps[i], mf);
 	if (!rc)
 		rc = anpr_store_camera_keys(st, c->camera_id, keys,
 					    sizeof keys / sizeof keys[0], &nkeys,
 					    b->err, b->errlen);
 	if (rc)
 		goto out;
-	fprintf(mf, "format=%s\ncamera_id=%s\nchain_id=%s\nrequested=%" PRIu64
-		"..%" PRIu64 "\nincluded=%" PRIu64 "..%" PRIu64 "\nhead=-\n",
-		EV_BUNDLE_FORMAT, c->camera_id, c->chain_id, c->first, c->last,
-		lo, hi);
-	/* the public keys from the register (not from any camera's files) */
+	/* the public keys from the register (not from any camera's files),
+	 * those that signed what is here; each of those must be there */
+	for (size_t j = 0; !rc && j < b->nkeys; j++) {
+		size_t i = 0;
+
+		while (i < nkeys && strcmp(keys[i].key_id, b->keys[j]) != 0)
+			i++;
+		if (i == nkeys) {
+			snprintf(b->err, b->errlen, "camera %s: key %s signed "
+				 "records exported, but the camera register does "
+				 "not hold it", c->camera_id, b->keys[j]);
+			rc = -1;
+		}
+	}
 	for (size_t i = 0; !rc && i < nkeys && i < sizeof keys / sizeof keys[0]; i++) {
 		struct ev_key k;
 		char text[512], name[64], fp[EV_HASH_HEX + 1];
 		size_t len;
+		bool used = false;
 
+		for (size_t j = 0; j < b->nkeys; j++)
+			used |= strcmp(keys[i].key_id, b->keys[j]) == 0;
+		if (!used)
+			continue;
 		memset(&k, 0, sizeof k);
 		rc = ev_pubkey_from_b64(keys[i].public_key_b64, &k, keys[i].key_id,
 					b->err, b->errlen);
@@ -319,8 +471,8 @@ static int write_bundle(struct anpr_store *st, struct bundle *b,
 	fclose(mf);
 	mf = NULL;
 	if (!rc)
-		rc = add_member(b, EV_BUNDLE_README, ev_bundle_readme,
-				strlen(ev_bundle_readme));
+		rc = add_member(b, EV_BUNDLE_README, ev_disclosure_readme,
+				strlen(ev_disclosure_readme));
 	if (!rc)
 		rc = add_member(b, EV_BUNDLE_MANIFEST, man, manl);
 	fclose(b->sums);
@@ -335,31 +487,68 @@ out:
 		fclose(mf);
 	free(sums);
 	free(man);
-	anpr_store_span_free(recs, n);
 	return rc;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /* Written beside out and link()ed into place: an existing file is never
- * touched, a failure leaves nothing. */
+ * touched, a failure leaves nothing. Reads not yet under a checkpoint are
+ * refused, named: alone they would carry no proof of their place, and a
+ * span to the chain's end would disclose the reads after them
+ * (docs/access.md, 6). */
 static int export_one(struct anpr_store *st, const char *images,
-		      const struct chain_sel *c, const char *out)
+		      struct chain_sel *c, const char *out)
 {
 	char part[4200], err[1024] = "", err2[1024] = "", safe[1100];
 	struct bundle b = { .err = err, .errlen = sizeof err };
-	uint64_t lo, hi;
-	int rc;
+	struct cover *cps = calloc(c->nseqs ? c->nseqs : 1, sizeof *cps);
+	size_t ncps = 0, nbad = 0;
+	int rc = 0;
 
-	rc = anpr_store_export_span(st, c->chain_id, c->first, c->last, &lo, &hi,
-				    err, sizeof err);
-	if (rc) {
+	if (!cps)
+		return 1;
+	qsort(c->seqs, c->nseqs, sizeof *c->seqs, cmp_u64);
+	for (size_t i = 0; i < c->nseqs; i++) {
+		uint64_t s = c->seqs[i];
+
+		if (ncps && cps[ncps - 1].first <= s && s <= cps[ncps - 1].last)
+			continue;
+		rc = find_cover(st, c, s, &cps[ncps], err, sizeof err);
+		if (rc == ANPR_STORE_ENOENT) {
+			fprintf(stderr, "anpr-query: read %s-%s-%" PRIu64 " is not "
+				"yet under a checkpoint of its camera: it cannot "
+				"be disclosed with a proof of its place; export "
+				"it after the camera's next checkpoint has been "
+				"ingested\n", c->camera_id, c->chain_id, s);
+			nbad++;
+			rc = 0;
+			continue;
+		}
+		if (rc)
+			break;
+		ncps++;
+	}
+	if (!rc && nbad)
+		snprintf(err, sizeof err, "%zu read%s not yet under a checkpoint "
+			 "(named above)", nbad, nbad == 1 ? "" : "s");
+	if (rc || nbad) {
+		ev_safe_text(safe, sizeof safe, err);
 		fprintf(stderr, "anpr-query: export of chain %s refused: %s\n",
-			c->chain_id, err);
+			c->chain_id, safe);
+		free(cps);
 		return rc == ANPR_STORE_EIO ? 1 : 3;
 	}
 	snprintf(part, sizeof part, "%s.partial-%ld", out, (long)getpid());
 	rc = ev_tar_open(&b.t, part, err, sizeof err);
 	if (!rc)
-		rc = write_bundle(st, &b, images, c, lo, hi);
+		rc = write_bundle(st, &b, images, c, cps, ncps);
+	free(cps);
 	if (b.t && ev_tar_close(b.t, rc ? err2 : err, sizeof err) != 0 && !rc)
 		rc = -1;
 	if (!rc && link(part, out) != 0) {
@@ -374,9 +563,11 @@ static int export_one(struct anpr_store *st, const char *images,
 		fprintf(stderr, "anpr-query: export failed: %s\n", safe);
 		return 1;
 	}
-	printf("anpr-query: wrote %s: camera %s chain %s records %" PRIu64 "..%"
-	       PRIu64 " (reads %" PRIu64 "..%" PRIu64 ")\n", out, c->camera_id,
-	       c->chain_id, lo, hi, c->first, c->last);
+	printf("anpr-query: wrote %s: camera %s chain %s, a disclosure of %zu "
+	       "read%s (%" PRIu64 "..%" PRIu64 "), each with its inclusion "
+	       "proof; no other record of the chain\n", out, c->camera_id,
+	       c->chain_id, c->nseqs, c->nseqs == 1 ? "" : "s", c->first,
+	       c->last);
 	return 0;
 }
 
@@ -406,6 +597,13 @@ static int export_all(struct anpr_store *st, const char *images,
 			cs[j].first = cs[j].last = r[i].chain_seq;
 			nc++;
 		}
+		if (!cs[j].seqs)
+			cs[j].seqs = calloc(n, sizeof *cs[j].seqs);
+		if (!cs[j].seqs) {
+			rc = 1;
+			goto out;
+		}
+		cs[j].seqs[cs[j].nseqs++] = r[i].chain_seq;
 		if (r[i].chain_seq < cs[j].first)
 			cs[j].first = r[i].chain_seq;
 		if (r[i].chain_seq > cs[j].last)
@@ -413,8 +611,8 @@ static int export_all(struct anpr_store *st, const char *images,
 	}
 	names = calloc(nc ? nc : 1, sizeof *names);
 	if (!names) {
-		free(cs);
-		return 1;
+		rc = 1;
+		goto out;
 	}
 	if (ol > 4 && strcmp(out + ol - 4, ".tar") == 0)
 		ol -= 4;
@@ -434,6 +632,9 @@ static int export_all(struct anpr_store *st, const char *images,
 		printf("anpr-query: the reads are in %zu chains: one bundle each\n", nc);
 	for (size_t j = 0; !rc && j < nc; j++)
 		rc = export_one(st, images, &cs[j], names[j]);
+out:
+	for (size_t j = 0; j < nc; j++)
+		free(cs[j].seqs);
 	free(names);
 	free(cs);
 	return rc;

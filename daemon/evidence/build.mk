@@ -10,7 +10,8 @@ EVIDENCE_SRCS := daemon/evidence/record.c daemon/evidence/minisig.c \
 	daemon/evidence/spool.c daemon/evidence/recover.c daemon/evidence/writer.c \
 	daemon/evidence/verify.c daemon/evidence/verify_path.c daemon/evidence/verify_ledger.c \
 	daemon/evidence/verify_files.c daemon/evidence/verify_bundle.c \
-	daemon/evidence/verify_anchor.c \
+	daemon/evidence/verify_anchor.c daemon/evidence/verify_disclose.c \
+	daemon/evidence/proof.c \
 	daemon/evidence/ustar.c
 INCLUDES += -Idaemon/evidence
 $(eval $(call add_lib,anprevidence,$(EVIDENCE_SRCS)))

@@ -123,6 +123,61 @@ int ev_sha256_file(const char *path, uint8_t out[EV_HASH_LEN],
 void ev_merkle_root(const uint8_t (*leaves)[EV_HASH_LEN], size_t n,
 		    uint8_t out[EV_HASH_LEN]);
 
+/* ------------------------------------------- inclusion proofs (proof.c) */
+
+/* RFC 9162 2.1.3.1 PATH(m, D[n]) over n record hashes (the checkpoint's
+ * leaves, EV_MERKLE_*): *len sibling hashes, leaf to root, into path (cap
+ * entries). EV_EINVAL if m >= n or cap is too small. */
+int ev_merkle_path(const uint8_t (*leaves)[EV_HASH_LEN], size_t n, size_t m,
+		   uint8_t (*path)[EV_HASH_LEN], size_t cap, size_t *len);
+/* RFC 9162 2.1.3.2: does path prove record_hash at index of a tree of size
+ * leaves with this root? The size must come from the signed checkpoint
+ * (its count), never from the proof: the same path can prove a leaf of
+ * trees of other sizes with the same left part. */
+bool ev_merkle_verify(const uint8_t record_hash[EV_HASH_LEN], uint64_t index,
+		      uint64_t size, const uint8_t (*path)[EV_HASH_LEN],
+		      size_t len, const uint8_t root[EV_HASH_LEN]);
+
+/* An inclusion proof file (EV_PROOF_FORMAT, evidence_format.h). */
+struct ev_proof {
+	char record_id[EV_VALUE_MAX];
+	uint64_t chain_seq;
+	uint8_t record_hash[EV_HASH_LEN];
+	uint64_t cp_seq;			/* the checkpoint record */
+	uint8_t cp_hash[EV_HASH_LEN];
+	uint64_t first_seq, last_seq;		/* its span */
+	uint64_t index, size;			/* leaf_index, tree_size */
+	uint8_t root[EV_HASH_LEN];
+	uint8_t path[EV_MERKLE_PATH_MAX][EV_HASH_LEN];
+	size_t npath;
+};
+/* The proof of the record at chain_seq from the leaves (record hashes) of
+ * the span cp->first_seq.. of the checkpoint record cp (whose file's
+ * SHA-256 is cp_hash): every field filled, and the rebuilt root checked
+ * against the checkpoint's merkle_root (EV_EFORMAT, err says why, if the
+ * leaves are not the checkpoint's). */
+int ev_proof_build(struct ev_proof *p, const uint8_t (*leaves)[EV_HASH_LEN],
+		   size_t n, uint64_t chain_seq, const char *record_id,
+		   const struct ev_record *cp, const uint8_t cp_hash[EV_HASH_LEN],
+		   char *err, size_t errlen);
+/* The file's text (*len bytes); EV_EINVAL if cap is too small. */
+int ev_proof_encode(const struct ev_proof *p, char *out, size_t cap,
+		    size_t *len);
+/* Strict parse: the fields in order, canonical (encoding the result gives
+ * the same bytes), or EV_EFORMAT with err naming the file (name) and the
+ * line. */
+int ev_proof_parse(const char *buf, size_t len, const char *name,
+		   struct ev_proof *p, char *err, size_t errlen);
+/* The proof against the two signed records it joins: rec (its file's
+ * SHA-256 rec_hash) and the checkpoint cp (cp_hash). Every value the proof
+ * repeats must be the signed one, the index and size are taken from the
+ * signed records, and the path must rebuild the checkpoint's merkle_root.
+ * 0, or EV_EFORMAT with why saying which value or that the path fails. */
+int ev_proof_check(const struct ev_proof *p, const struct ev_record *rec,
+		   const uint8_t rec_hash[EV_HASH_LEN],
+		   const struct ev_record *cp, const uint8_t cp_hash[EV_HASH_LEN],
+		   char *why, size_t whylen);
+
 /* -------------------------------------------------- minisign keys/sigs */
 
 /*

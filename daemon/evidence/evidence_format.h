@@ -415,4 +415,47 @@ static inline uint64_t ev_rec_name_seq(const char *name, const char **suffix)
 #define EV_BUNDLE_MANIFEST	"MANIFEST.txt"
 #define EV_BUNDLE_SUMS		"SHA256SUMS"
 
+/*
+ * Disclosure bundle (anpr-verify --export --disclose, anpr-query --export):
+ * the records asked for and nothing else of the chain, each with an
+ * inclusion proof against the signed checkpoint that covers it, so that no
+ * other vehicle's read is disclosed. The same ustar layout under
+ * EV_BUNDLE_DIR, told apart by MANIFEST.txt's first line:
+ *   anpr-evidence/MANIFEST.txt          format=anpr-disclosure/1 ...
+ *   anpr-evidence/README.txt            what it proves and what it does not
+ *   anpr-evidence/SHA256SUMS
+ *   anpr-evidence/public-KEYID.key      the keys that signed what is here
+ *   anpr-evidence/records/SSSSSSSSSSSS.rec (+ .rec.minisig, images)
+ *                                       the records disclosed, and the
+ *                                       checkpoint records covering them
+ *   anpr-evidence/proofs/SSSSSSSSSSSS.proof  one per disclosed record
+ * docs/record-format.md, "Disclosure bundle", has every field.
+ */
+#define EV_DISCLOSURE_FORMAT	"anpr-disclosure/1"	/* MANIFEST line 1 */
+#define EV_DISCLOSURE_PROOFS	"proofs"
+#define EV_SUFFIX_PROOF		".proof"
+
+/*
+ * An inclusion proof file (SSSSSSSSSSSS.proof), "key=value" lines, ASCII,
+ * each ended by one LF, in this order, each once except path:
+ *   format=anpr-inclusion-proof/1
+ *   record_id=<the disclosed record's record_id>
+ *   chain_seq=<its chain_seq>
+ *   record_sha256=<SHA-256 of its .rec file: the Merkle leaf's input>
+ *   checkpoint_seq=<chain_seq of the checkpoint record covering it>
+ *   checkpoint_sha256=<SHA-256 of that checkpoint's .rec file>
+ *   first_seq=<the checkpoint's first_seq>
+ *   last_seq=<the checkpoint's last_seq>
+ *   leaf_index=<chain_seq - first_seq>
+ *   tree_size=<the checkpoint's count>
+ *   merkle_root=<the checkpoint's merkle_root>
+ *   path=<HASH>    zero or more lines: RFC 9162 PATH(leaf_index, D[tree_size])
+ *                  (2.1.3.1), from the leaf's sibling up to the root's child
+ * Everything but path repeats what the two signed records say; a verifier
+ * takes those values from the signed records and refuses a proof that
+ * says otherwise. The leaves are as the checkpoint's (EV_MERKLE_*).
+ */
+#define EV_PROOF_FORMAT		"anpr-inclusion-proof/1"
+#define EV_MERKLE_PATH_MAX	64	/* a path of a 2^64-leaf tree */
+
 #endif

@@ -36,6 +36,7 @@ extern "C" {
 #define EV_P_LEDGER_HASH	"ledger-mismatch" /* ledger vs record */
 #define EV_P_LEDGER_SPAN	"ledger-impossible" /* a deletion that
 						   anpr-upload never makes */
+#define EV_P_PROOF		"proof-mismatch" /* inclusion proof fails */
 
 struct ev_problem {
 	uint64_t seq;			/* 0: not tied to one record */
@@ -60,6 +61,22 @@ struct ev_vkey {
 	char fingerprint[EV_HASH_HEX + 1];
 	char pubkey[160];		/* its minisign public key file */
 	uint64_t first_seq, last_seq;	/* records it signed */
+};
+
+/* One record of a disclosure bundle, as proven (kind "disclosure"). */
+struct ev_vdisc {
+	uint64_t seq;			/* its chain_seq */
+	char type[16];
+	char record_id[80];
+	char time_utc[32];
+	char vrm[EV_VRM_MAX + 1];	/* reads: the mark as read */
+	char key_id[17];		/* signed it */
+	uint64_t cp_seq;		/* the checkpoint proving its place */
+	uint64_t cp_first, cp_last;	/* that checkpoint's span */
+	uint64_t index, size;		/* leaf index, tree size */
+	char cp_key_id[17];
+	char root[EV_HASH_HEX + 1];
+	bool ok;			/* record, images, proof, checkpoint */
 };
 
 struct ev_vreport {
@@ -91,6 +108,8 @@ struct ev_vreport {
 	size_t ndirs;
 	struct ev_vkey keys[16];
 	size_t nkeys;
+	struct ev_vdisc *disc;		/* a disclosure bundle's records */
+	size_t ndisc;
 };
 
 /* Verify path (a spool or bundle directory, or a .rec file) against the
@@ -125,6 +144,8 @@ void ev_safe_text(char *dst, size_t cap, const char *src);
 /* README.txt of an evidence bundle, as anpr-verify --export and
  * anpr-query --export write it. */
 extern const char ev_bundle_readme[];
+/* README.txt of a disclosure bundle (EV_DISCLOSURE_FORMAT). */
+extern const char ev_disclosure_readme[];
 /* The problem with the lowest seq (the first bad record), or NULL. */
 const struct ev_problem *ev_vreport_first(const struct ev_vreport *rep);
 

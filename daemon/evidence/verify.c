@@ -212,7 +212,7 @@ const struct ev_key *ev_v_chain_key(struct vctx *c, const char *kid)
 	return ev_v_given_key(c, kid);
 }
 
-static void key_used(struct vctx *c, const struct ev_key *k, uint64_t seq)
+void ev_v_key_used(struct vctx *c, const struct ev_key *k, uint64_t seq)
 {
 	struct ev_vreport *r = c->rep;
 	char id[17];
@@ -345,9 +345,9 @@ bool ev_v_check_sig(struct vctx *c, uint64_t seq, const char *file,
 	return true;
 }
 
-static void check_image(struct vctx *c, const struct entry *e,
-			const char *file, enum ev_field ff, enum ev_field fh,
-			const char *sfx)
+void ev_v_check_image(struct vctx *c, const struct entry *e,
+		      const char *file, enum ev_field ff, enum ev_field fh,
+		      const char *sfx)
 {
 	const struct ev_record *r = &c->r;
 	char want[48], path[1100], err[768], hex[EV_HASH_HEX + 1];
@@ -509,7 +509,7 @@ static void check_rotation(struct vctx *c, const struct entry *e,
 		return;
 	c->cur = nk;
 	c->have_cur = true;
-	key_used(c, &nk, e->seq);
+	ev_v_key_used(c, &nk, e->seq);
 }
 
 static void check_heartbeat(struct vctx *c, const struct entry *e)
@@ -663,7 +663,7 @@ static void check_present_record(struct vctx *c, struct entry *e)
 			   ev_record_u64(r, EV_F_CHAIN_SEQ), e->hash, tc,
 			   sizeof tc);
 	if (ev_v_check_sig(c, e->seq, file, text, len, &c->cur, sigpath, tc))
-		key_used(c, &c->cur, e->seq);
+		ev_v_key_used(c, &c->cur, e->seq);
 	/* identity and place in the chain */
 	if (!c->rep->camera_id[0]) {
 		snprintf(c->rep->camera_id, sizeof c->rep->camera_id, "%.32s",
@@ -739,9 +739,9 @@ static void check_present_record(struct vctx *c, struct entry *e)
 		e->overview = strcmp(r->v[EV_F_OVERVIEW_FILE], EV_NONE) != 0;
 		vr.plate = e->plate;
 		vr.overview = e->overview;
-		check_image(c, e, file, EV_F_PLATE_FILE, EV_F_PLATE_HASH,
+		ev_v_check_image(c, e, file, EV_F_PLATE_FILE, EV_F_PLATE_HASH,
 			    EV_SUFFIX_PLATE);
-		check_image(c, e, file, EV_F_OVERVIEW_FILE, EV_F_OVERVIEW_HASH,
+		ev_v_check_image(c, e, file, EV_F_OVERVIEW_FILE, EV_F_OVERVIEW_HASH,
 			    EV_SUFFIX_OVERVIEW);
 		break;
 	case EV_HEARTBEAT:

@@ -180,7 +180,7 @@ static void check_one_file(struct vctx *c, const char *root, const char *rel,
 		hit->found = true;
 }
 
-static void check_sums(struct vctx *c, const char *root)
+void ev_v_check_sums(struct vctx *c, const char *root)
 {
 	char path[1100], *text, err[768], *save = NULL, *line;
 	struct listed *l = NULL;
@@ -241,33 +241,39 @@ static void check_sums(struct vctx *c, const char *root)
 		    (de->d_name[1] == '.' && !de->d_name[2])))
 			continue;
 		if (strcmp(de->d_name, EV_BUNDLE_SUMS) == 0 ||
-		    strcmp(de->d_name, EV_SPOOL_RECORDS) == 0)
+		    strcmp(de->d_name, EV_SPOOL_RECORDS) == 0 ||
+		    strcmp(de->d_name, EV_DISCLOSURE_PROOFS) == 0)
 			continue;
 		check_one_file(c, root, de->d_name, l, nl);
 	}
 	if (d)
 		closedir(d);
-	snprintf(path, sizeof path, "%s/%s", root, EV_SPOOL_RECORDS);
-	d = opendir(path);
-	while (d && (de = readdir(d)) != NULL) {
-		char rel[400];
+	/* records/, and a disclosure's proofs/ (in any other bundle a
+	 * proofs/ directory is unexpected: verify_files.c) */
+	for (int sub = 0; sub < 2; sub++) {
+		const char *sd = sub ? EV_DISCLOSURE_PROOFS : EV_SPOOL_RECORDS;
 
-		if (de->d_name[0] == '.' && (!de->d_name[1] ||
-		    (de->d_name[1] == '.' && !de->d_name[2])))
-			continue;
-		snprintf(rel, sizeof rel, "%s/%s", EV_SPOOL_RECORDS,
-			 de->d_name);
-		check_one_file(c, root, rel, l, nl);
+		snprintf(path, sizeof path, "%s/%s", root, sd);
+		d = opendir(path);
+		while (d && (de = readdir(d)) != NULL) {
+			char rel[400];
+
+			if (de->d_name[0] == '.' && (!de->d_name[1] ||
+			    (de->d_name[1] == '.' && !de->d_name[2])))
+				continue;
+			snprintf(rel, sizeof rel, "%s/%s", sd, de->d_name);
+			check_one_file(c, root, rel, l, nl);
+		}
+		if (d)
+			closedir(d);
 	}
-	if (d)
-		closedir(d);
 	free(l);
 }
 
 void ev_v_check_bundle(struct vctx *c, const char *root)
 {
 	check_manifest(c, root);
-	check_sums(c, root);
+	ev_v_check_sums(c, root);
 }
 
 /* README.txt of an evidence bundle (docs/record-format.md, "Evidence
@@ -347,4 +353,101 @@ const char ev_bundle_readme[] =
 "\n"
 "Data protection: to prove continuity the bundle holds whole checkpoint\n"
 "spans, so it may include reads of vehicles not in issue; handle it as\n"
-"ANPR data under the force's retention and disclosure rules.\n";
+"ANPR data under the force's retention and disclosure rules. To disclose\n"
+"only the records in issue, each with a proof of its place in the chain,\n"
+"make a disclosure instead (anpr-verify --export OUT --disclose SEQ,...).\n";
+
+/* README.txt of a disclosure bundle (docs/record-format.md, "Disclosure
+ * bundle"): what it proves, what it does not, and how to check it with
+ * standard tools. */
+const char ev_disclosure_readme[] =
+"ANPR EVIDENCE DISCLOSURE\n"
+"========================\n"
+"\n"
+"This archive discloses only the signed ANPR records asked for, out of one\n"
+"camera's record chain, and nothing else of that chain: no other vehicle's\n"
+"read is in it. Each record comes with an inclusion proof (RFC 6962 /\n"
+"RFC 9162) against a checkpoint record that the camera signed later, whose\n"
+"merkle_root= is the Merkle tree hash of every record of its span.\n"
+"\n"
+"What it proves, for each disclosed record:\n"
+"  - the record (and its images) is exactly as the camera signed it, with\n"
+"    the key named in key_id=;\n"
+"  - it is the record at position chain_seq= of the camera's chain\n"
+"    (chain_id=): the leaf at that position under the checkpoint's signed\n"
+"    Merkle root, which was computed over the records first_seq..last_seq.\n"
+"What it does not prove:\n"
+"  - anything about the other records of the span: they are present only as\n"
+"    the hashes on each proof's path, which reveal nothing of their content;\n"
+"  - that the chain is continuous between the disclosed records, or after the\n"
+"    checkpoint (the full evidence bundle, format anpr-bundle/1, shows this;\n"
+"    it discloses every record of the spans, so other vehicles' reads).\n"
+"\n"
+"Files\n"
+"  records/NNNNNNNNNNNN.rec            a disclosed record (key=value text)\n"
+"  records/NNNNNNNNNNNN.rec.minisig    its detached minisign signature\n"
+"  records/NNNNNNNNNNNN.plate.jpg      plate patch of a disclosed read\n"
+"  records/NNNNNNNNNNNN.overview.jpg   overview image of a disclosed read\n"
+"  records/CCCCCCCCCCCC.rec (+ .minisig) the checkpoint records covering\n"
+"                                      them (type=checkpoint)\n"
+"  proofs/NNNNNNNNNNNN.proof           the inclusion proof of record NNN...\n"
+"  public-KEYID.key                    the public key(s) that signed them\n"
+"  SHA256SUMS                          checksums of every file above\n"
+"  MANIFEST.txt                        which record is under which checkpoint\n"
+"\n"
+"0. The key. Obtain the camera's public key from the force's key register\n"
+"   (not from this archive) and compare it with public-KEYID.key here.\n"
+"\n"
+"1. Integrity of the files:\n"
+"       sha256sum -c SHA256SUMS\n"
+"\n"
+"2. Every signature, disclosed records and checkpoints alike:\n"
+"       for f in records/*.rec; do\n"
+"         k=$(sed -n 's/^key_id=//p' \"$f\")\n"
+"         minisign -V -q -p public-$k.key -m \"$f\" || echo \"BAD $f\"\n"
+"       done\n"
+"\n"
+"3. The images: plate_image_sha256= and overview_image_sha256= of each read\n"
+"   are the SHA-256 of the two JPEG files beside it:\n"
+"       sha256sum records/*.jpg\n"
+"\n"
+"4. Each proof (proofs/NNNNNNNNNNNN.proof, key=value lines):\n"
+"   record_sha256= is the SHA-256 of records/NNNNNNNNNNNN.rec,\n"
+"   checkpoint_sha256= that of records/<checkpoint_seq>.rec; first_seq=,\n"
+"   last_seq=, tree_size= (the checkpoint's count=) and merkle_root= repeat\n"
+"   the signed checkpoint; leaf_index= is chain_seq - first_seq. The path=\n"
+"   lines are the sibling hashes from the leaf up. With\n"
+"       leaf = SHA-256(0x00 || record_sha256 as 32 bytes)\n"
+"       node = SHA-256(0x01 || left || right)\n"
+"   RFC 9162 section 2.1.3.2 rebuilds the root from leaf, leaf_index,\n"
+"   tree_size and the path; it must equal the checkpoint's merkle_root=.\n"
+"   The same in Python 3 (python3 check.py proofs/*.proof):\n"
+"       import hashlib, sys\n"
+"       H = lambda b: hashlib.sha256(b).digest()\n"
+"       for name in sys.argv[1:]:\n"
+"           kv = [l.split('=', 1) for l in open(name).read().splitlines()]\n"
+"           f = dict(kv[:11]); path = [bytes.fromhex(v) for k, v in kv[11:]]\n"
+"           fn, sn = int(f['leaf_index']), int(f['tree_size']) - 1\n"
+"           r = H(b'\\0' + bytes.fromhex(f['record_sha256']))\n"
+"           for p in path:\n"
+"               if fn & 1 or fn == sn:\n"
+"                   r = H(b'\\1' + p + r)\n"
+"                   while not fn & 1 and fn:\n"
+"                       fn >>= 1; sn >>= 1\n"
+"               else:\n"
+"                   r = H(b'\\1' + r + p)\n"
+"               fn >>= 1; sn >>= 1\n"
+"           ok = sn == 0 and r.hex() == f['merkle_root']\n"
+"           print(name, 'OK' if ok else 'FAILED')\n"
+"   anpr-verify does all of this, and checks that every value a proof\n"
+"   repeats is the one its two signed records give.\n"
+"\n"
+"5. Clock, source and hotlists: as in the full bundle's README (time_utc=,\n"
+"   clock_synced=, source=, input=, hotlist_set_sha256=), see\n"
+"   docs/record-format.md.\n"
+"\n"
+"Data protection: the disclosed reads are ANPR data; the checkpoint\n"
+"records hold the camera's identity and location but no vehicle's read.\n"
+"Beyond its records a disclosure shows how many records the camera made\n"
+"in each checkpoint's span (tree_size) and where the disclosed ones are in\n"
+"it; the path hashes reveal nothing of the other records.\n";

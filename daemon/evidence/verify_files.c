@@ -166,8 +166,15 @@ static void check_key_file(struct vctx *c, const char *path,
 					"records", id, id);
 			return;
 		}
-	ev_v_problem(c, 0, EV_P_EXTRA, path, "key %s signed no record here",
-		     id);
+	if (strcmp(c->rep->kind, "disclosure") == 0 && !ev_v_given_key(c, id))
+		/* a disclosure's records are checked with the given keys
+		 * only: the record it signed was refused (wrong-key) */
+		ev_v_problem(c, 0, EV_P_EXTRA, path, "key %s is not a trusted "
+			     "key (--key): no record here is verified with it",
+			     id);
+	else
+		ev_v_problem(c, 0, EV_P_EXTRA, path, "key %s signed no record "
+			     "here", id);
 }
 
 static bool root_name_ok(struct vctx *c, const char *root, const char *name,
@@ -180,13 +187,16 @@ static bool root_name_ok(struct vctx *c, const char *root, const char *name,
 	snprintf(path, sizeof path, "%s/%s", root, name);
 	if (S_ISDIR(mode))
 		return strcmp(name, EV_SPOOL_RECORDS) == 0 ||
+		       (strcmp(name, EV_DISCLOSURE_PROOFS) == 0 &&
+			strcmp(c->rep->kind, "disclosure") == 0) ||
 		       (spool && (strcmp(name, EV_SPOOL_TMP) == 0 ||
 				  strcmp(name, "lost+found") == 0));
 	if (!S_ISREG(mode))
 		return false;
 	if (strncmp(name, EV_SPOOL_HEAD, hl) == 0)
-		return ev_v_seq_name(name + hl, "") ||
-		       ev_v_seq_name(name + hl, EV_SUFFIX_SIG);
+		return strcmp(c->rep->kind, "disclosure") != 0 &&
+		       (ev_v_seq_name(name + hl, "") ||
+			ev_v_seq_name(name + hl, EV_SUFFIX_SIG));
 	if (spool && strcmp(name, EV_SPOOL_PUBKEY) == 0) {
 		check_key_file(c, path, name, true);
 		return true;

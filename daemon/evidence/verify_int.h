@@ -79,6 +79,12 @@ bool ev_v_check_sig(struct vctx *c, uint64_t seq, const char *file,
 		    const char *text, size_t len, const struct ev_key *k,
 		    const char *sigpath, const char *want_tc);
 void ev_v_check_record(struct vctx *c, struct entry *e, size_t idx);
+/* k signed record seq: the report's key table (rep->keys). */
+void ev_v_key_used(struct vctx *c, const struct ev_key *k, uint64_t seq);
+/* The image a read record (c->r, entry e) names in ff, hashed against fh. */
+void ev_v_check_image(struct vctx *c, const struct entry *e,
+		      const char *file, enum ev_field ff, enum ev_field fh,
+		      const char *sfx);
 const char *ev_v_dir(const struct vctx *c, uint32_t idx);
 int ev_v_add_entry(struct vctx *c, uint64_t seq, const char *dir);
 int ev_v_dir_index(struct vctx *c, const char *dir, uint32_t *idx);
@@ -97,5 +103,11 @@ void ev_v_check_files(struct vctx *c, const char *root);
 void ev_v_check_anchor(struct vctx *c);
 /* verify_bundle.c: MANIFEST.txt and SHA256SUMS against the bundle. */
 void ev_v_check_bundle(struct vctx *c, const char *root);
+/* ... and SHA256SUMS alone (every file under root listed and matching). */
+void ev_v_check_sums(struct vctx *c, const char *root);
+/* verify_disclose.c: a disclosure bundle (EV_DISCLOSURE_FORMAT), instead
+ * of the chain checks: each record, its proof, its checkpoint. */
+bool ev_v_is_disclosure(const char *root);
+void ev_v_check_disclosure(struct vctx *c, const char *root);
 
 #endif

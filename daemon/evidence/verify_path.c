@@ -415,6 +415,13 @@ static int verify_dir(struct vctx *c, const char *root, char *err,
 			 "%s/ directory)", root, EV_SPOOL_RECORDS);
 		return EV_EFORMAT;
 	}
+	/* a disclosure holds single records and their proofs, not a run of
+	 * the chain: its own checks, none of the chain's */
+	if (strcmp(c->rep->kind, "bundle") == 0 && ev_v_is_disclosure(root)) {
+		snprintf(c->rep->kind, sizeof c->rep->kind, "disclosure");
+		ev_v_check_disclosure(c, root);
+		return 0;
+	}
 	rc = collect(c, rec, 0, err, errlen);
 	if (rc)
 		return rc;
@@ -609,6 +616,7 @@ void ev_vreport_free(struct ev_vreport *rep)
 	free(rep->problems);
 	free(rep->notes);
 	free(rep->recs);
+	free(rep->disc);
 	memset(rep, 0, sizeof *rep);
 }
 

@@ -17,6 +17,21 @@ S=$T/spool
 LAST=$(find "$S/records" -name '*.rec' | sort | tail -1 | sed 's/.*\/0*\([0-9]*\)\.rec/\1/')
 K="--key $T/k.pub"
 
+# --- a disclosure (anpr-disclosure/1; the full list of attacks is in
+# tests/evidence/disclose.sh): a neighbour's read added with SHA256SUMS
+# re-made, and one record's proof put beside another record
+expect "--export --disclose 50 (one read, its proof, its checkpoint)" 0 "a disclosure of 1 record" \
+	"$VERIFY" $K --export "$T/disc.tar" --disclose 50 "$S"
+mkdir "$T/disc" && tar xf "$T/disc.tar" -C "$T/disc"
+DB=$T/disc/anpr-evidence
+cp "$(rp "$S" 51 .rec)" "$(rp "$S" 51 .rec.minisig)" "$DB/records/"
+(cd "$DB" && find records proofs public-*.key README.txt MANIFEST.txt -type f | sort | xargs sha256sum > SHA256SUMS)
+verdict "a disclosure with a neighbour's read added, sums re-made" 1 "FAILED unexpected-file 51" $K "$T/disc"
+rm "$DB/records/000000000051."*
+cp "$DB/records/000000000050.rec" "$T/r50"
+sed -i 's/^vrm=.*/vrm=ZZ99 ZZZ/' "$DB/records/000000000050.rec"
+verdict "a disclosed read's mark changed" 1 "FAILED bad-signature 50" $K "$T/disc"
+
 # --- export ---------------------------------------------------------------
 expect "--export of the whole chain" 0 "wrote .*all.tar: records 1\.\.$LAST .*with the signed head" \
 	"$VERIFY" $K --export "$T/all.tar" "$S"

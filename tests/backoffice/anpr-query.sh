@@ -4,9 +4,11 @@
 # checkpoints), sent by the real anpr-upload to the real anpr-ingest.
 # Then, as anpr_reader: exact and look-alike (O for 0) search, the time
 # window and camera filters, --movements in time order, --json parsed by
-# python3, export to bundles that anpr-verify and minisign accept (one per
-# chain when the reads span two), an existing OUT left untouched, an
-# export refused over a gap in the chain, and bad
+# python3, export to disclosure bundles (anpr-disclosure/1: the reads
+# selected, each with its inclusion proof, no other vehicle's read) that
+# anpr-verify and minisign accept (one per chain when the reads span two),
+# an existing OUT left untouched, an export refused over a gap in the
+# checkpoint's span, and bad
 # arguments refused with status 2 and the reason.
 #   tests/backoffice/anpr-query.sh BUILD
 set -u
@@ -127,8 +129,9 @@ Q --vrm AB05CDE --camera CAM-A --images "$t/images" --export "$t/a.tar"
 check "export of camera A's read written (one chain: OUT itself)" test $? = 0 -a -s "$t/a.tar"
 check "...and anpr-verify accepts it with camera A's key" \
 	bash -c "'$bin/anpr-verify' --key '$t/CAM-A.pub' '$t/a.tar' > '$t/v.out' 2>&1"
-check "...whose RESULT does not claim a head the bundle has not got" \
-	grep -q '^RESULT: OK - .*verify (no signed head: the chain.s end is not shown)$' "$t/v.out"
+check "...as a disclosure of the one read, proven under its checkpoint" \
+	bash -c "grep -q '^RESULT: OK - 1 disclosed record' '$t/v.out' &&
+		 grep -q 'record [0-9]* (read AB05 CDE, .* under checkpoint [0-9]*' '$t/v.out'"
 mkdir "$t/x"
 tar -xf "$t/a.tar" -C "$t/x"
 sigbad=0 nrec=0
@@ -139,10 +142,20 @@ done
 check "...minisign -V accepts each of its $nrec records" test $nrec -gt 1 -a $sigbad = 0
 check "...sha256sum -c SHA256SUMS passes, images included" \
 	bash -c "cd '$t/x/anpr-evidence' && sha256sum -c --quiet SHA256SUMS && ls records | grep -q plate.jpg"
-check "...MANIFEST: anpr-bundle/1, camera A, head=-" \
-	bash -c "grep -qx 'format=anpr-bundle/1' '$t/x/anpr-evidence/MANIFEST.txt' &&
+check "...MANIFEST: anpr-disclosure/1, camera A, one record under one checkpoint" \
+	bash -c "grep -qx 'format=anpr-disclosure/1' '$t/x/anpr-evidence/MANIFEST.txt' &&
 		grep -qx 'camera_id=CAM-A' '$t/x/anpr-evidence/MANIFEST.txt' &&
-		grep -qx 'head=-' '$t/x/anpr-evidence/MANIFEST.txt'"
+		[ \$(grep -c '^record=' '$t/x/anpr-evidence/MANIFEST.txt') = 1 ] &&
+		[ \$(grep -c '^checkpoint=' '$t/x/anpr-evidence/MANIFEST.txt') = 1 ]"
+others=0
+for i in $(seq 0 99); do
+	v=$(printf 'AB%02d CDE' "$i")
+	[ "$v" = "AB05 CDE" ] && continue
+	grep -aqF "$v" "$t/a.tar" && others=$((others + 1))
+done
+check "...its bytes hold no other read's mark (of camera A's 60; the span's other reads are not disclosed)" \
+	bash -c "[ $others = 0 ] && [ \$(ls '$t'/x/anpr-evidence/records/*.rec | wc -l) = 2 ] &&
+		 [ \$(grep -l '^type=read$' '$t'/x/anpr-evidence/records/*.rec | wc -l) = 1 ]"
 check "...records are the stored bytes (the upload spool's own files)" \
 	bash -c "for f in '$t'/x/anpr-evidence/records/*.rec; do
 		h=\$(sha256sum < \"\$f\" | cut -d' ' -f1)
@@ -178,6 +191,20 @@ check "camera C's read after the gap is found (link pending)" \
 Q --vrm "$vc" --camera CAM-C --images "$t/images" --export "$t/c.tar"
 check "its export is refused (status 3): the span has a record not held, named" \
 	bash -c "test $? = 3 && grep -q 'record $((rs - 1)) of the span' '$t/err' && ! test -e '$t/c.tar'"
+# ---- reads not yet under a checkpoint: camera B's chain continued by
+# three reads (AB00..AB02 CDE again); the writer's stop record and the
+# checkpoint after them taken out before the upload, as if the camera had
+# not yet written them
+"$fill" --spool "$t/B" --key "$t/CAM-B.sec" --n 3 --checkpoint 10 --camera CAM-B > /dev/null
+for f in $(ls "$t"/B/records/*/*.rec | sort | tail -2); do rm -f "${f%.rec}".*; done
+upload CAM-B "$t/B"
+Q --vrm AB01CDE --camera CAM-B
+check "camera B now has two reads of AB01CDE, the newer not under a checkpoint" \
+	bash -c "test \"\$(grep -c . '$t/out')\" = 2 && grep -q 'covered=no' '$t/out'"
+last=$(psql -X -At -d "$ANPR_TEST_PG" -c "select max(chain_seq) from anpr.records where camera_id = 'CAM-B' and vrm = 'AB01CDE'")
+Q --vrm AB01CDE --camera CAM-B --images "$t/images" --export "$t/nc.tar"
+check "their export is refused (status 3), the read not under a checkpoint named; nothing written" \
+	bash -c "test $? = 3 && grep -q 'read CAM-B-[0-9A-F]*-$last is not yet under a checkpoint' '$t/err' && ! test -e '$t/nc.tar'"
 kill "$ipid"; wait "$ipid" 2>/dev/null; ipid=
 
 # ---- errors

@@ -5,6 +5,8 @@ $(eval $(call add_test,evidence_spool,tests/evidence/test_spool.c,anprevidence,-
 EVIDENCE_CLI_PREREQS := $(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-verify $(EV_FILL)
 SUITE_PREREQS += $(EVIDENCE_CLI_PREREQS)
 $(eval $(call add_suite,unit,evidence-cli,tests/evidence/cli.sh $(BUILD)))
+# Disclosure bundles (issue 20, item 6): 1 of 100 records, attacks.
+$(eval $(call add_suite,unit,evidence-disclose,tests/evidence/disclose.sh $(BUILD)))
 # SIGKILL the writer 200 times; a tiny tmpfs that really fills up.
 $(eval $(call add_suite,unit,evidence-crash,tests/evidence/crash.sh $(BUILD) 200))
 $(eval $(call add_suite,unit,evidence-enospc,tests/evidence/enospc.sh $(BUILD)))

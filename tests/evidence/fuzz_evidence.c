@@ -12,8 +12,13 @@
  *   6 a whole upload ledger, verified with the seed spool (--uploaded)
  *   7 a bundle's MANIFEST.txt   8 a bundle's SHA256SUMS, each put into the
  *     seed bundle and verified
- * run-fuzz names the seed spool, bundle and their public key in the
- * environment (EV_FUZZ_SPOOL, EV_FUZZ_BUNDLE, EV_FUZZ_PUBKEY).
+ *   9 an inclusion proof file (and: one that parses must re-encode to the
+ *     same bytes)
+ *  10 a disclosure's proof file, put into the seed disclosure and verified
+ *  11 a disclosure's MANIFEST.txt, the same
+ * run-fuzz names the seed spool, bundle, disclosure and their public key
+ * in the environment (EV_FUZZ_SPOOL, EV_FUZZ_BUNDLE, EV_FUZZ_DISCLOSURE,
+ * EV_FUZZ_PUBKEY).
  */
 #include <ftw.h>
 #include <stdio.h>
@@ -100,7 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *buf = (const char *)data + 1;
 	size_t len = size - 1;
 
-	switch (data[0] % 9) {
+	switch (data[0] % 12) {
 	case 0: {
 		struct ev_record *r = malloc(sizeof *r);
 		char out[EV_RECORD_MAX];
@@ -177,6 +182,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 8:
 		swap_in(getenv("EV_FUZZ_BUNDLE"), "anpr-evidence/SHA256SUMS",
 			buf, len);
+		break;
+	case 9: {
+		struct ev_proof *p = malloc(sizeof *p);
+		char out[8192];
+		size_t ol;
+
+		if (p && ev_proof_parse(buf, len, "f.proof", p, err,
+					sizeof err) == 0) {
+			if (ev_proof_encode(p, out, sizeof out, &ol) != 0 ||
+			    ol != len || memcmp(out, buf, len) != 0)
+				abort();	/* not canonical */
+		}
+		free(p);
+		break;
+	}
+	case 10:
+		swap_in(getenv("EV_FUZZ_DISCLOSURE"),
+			"anpr-evidence/proofs/000000000002.proof", buf, len);
+		break;
+	case 11:
+		swap_in(getenv("EV_FUZZ_DISCLOSURE"),
+			"anpr-evidence/MANIFEST.txt", buf, len);
 		break;
 	}
 	return 0;

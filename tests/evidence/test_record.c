@@ -455,6 +455,260 @@ static void test_merkle(void **state)
 	assert_memory_not_equal(root, b, 32);
 }
 
+/* The test's own MTH and PATH, straight from RFC 9162 2.1.1 and 2.1.3.1
+ * with the leaf()/node() above, to hold the library's against. */
+static void ref_mth(uint8_t (*h)[32], size_t n, uint8_t out[32])
+{
+	uint8_t a[32], b[32];
+	size_t k = 1;
+
+	if (n == 1) {
+		leaf(h[0], out);
+		return;
+	}
+	while (k * 2 < n)
+		k *= 2;
+	ref_mth(h, k, a);
+	ref_mth(h + k, n - k, b);
+	node(a, b, out);
+}
+
+static size_t ref_path(uint8_t (*h)[32], size_t n, size_t m,
+		       uint8_t (*out)[32])
+{
+	size_t k = 1, l;
+
+	if (n == 1)
+		return 0;
+	while (k * 2 < n)
+		k *= 2;
+	if (m < k) {
+		l = ref_path(h, k, m, out);
+		ref_mth(h + k, n - k, out[l]);
+	} else {
+		l = ref_path(h + k, n - k, m - k, out);
+		ref_mth(h, k, out[l]);
+	}
+	return l + 1;
+}
+
+/* Inclusion proofs: by hand for a tree of 5, then every index of every
+ * tree of 1..70 leaves against the reference, and tampered proofs. */
+static void test_inclusion(void **state)
+{
+	enum { N = 70 };
+	static uint8_t h[N][32], path[EV_MERKLE_PATH_MAX][32], want[64][32];
+	uint8_t L[5][32], a[32], b[32], root[32], bad[32];
+	size_t len, wl;
+	size_t accepted_other_size = 0;
+
+	(void)state;
+	for (int i = 0; i < N; i++) {
+		memset(h[i], 0, 32);
+		h[i][0] = (uint8_t)i;
+		h[i][31] = 0xa5;
+	}
+	/* 5 leaves: (((0,1),(2,3)),4); leaf 2's path is L3, N(0,1), L4 */
+	for (int i = 0; i < 5; i++)
+		leaf(h[i], L[i]);
+	assert_int_equal(ev_merkle_path((const uint8_t (*)[32])h, 5, 2, path,
+					EV_MERKLE_PATH_MAX, &len), 0);
+	assert_int_equal(len, 3);
+	node(L[0], L[1], a);
+	assert_memory_equal(path[0], L[3], 32);
+	assert_memory_equal(path[1], a, 32);
+	assert_memory_equal(path[2], L[4], 32);
+	/* leaf 4 (alone on the right): one hash, the left subtree of 4 */
+	assert_int_equal(ev_merkle_path((const uint8_t (*)[32])h, 5, 4, path,
+					EV_MERKLE_PATH_MAX, &len), 0);
+	assert_int_equal(len, 1);
+	node(L[2], L[3], b);
+	node(a, b, want[0]);
+	assert_memory_equal(path[0], want[0], 32);
+	/* out of range, and no room */
+	assert_int_equal(ev_merkle_path((const uint8_t (*)[32])h, 5, 5, path,
+					EV_MERKLE_PATH_MAX, &len), EV_EINVAL);
+	assert_int_equal(ev_merkle_path((const uint8_t (*)[32])h, 5, 0, path,
+					2, &len), EV_EINVAL);
+
+	for (size_t n = 1; n <= N; n++) {
+		ev_merkle_root((const uint8_t (*)[32])h, n, root);
+		ref_mth(h, n, bad);
+		assert_memory_equal(root, bad, 32);
+		for (size_t m = 0; m < n; m++) {
+			const uint8_t (*P)[32] = (const uint8_t (*)[32])path;
+
+			assert_int_equal(ev_merkle_path(
+				(const uint8_t (*)[32])h, n, m, path,
+				EV_MERKLE_PATH_MAX, &len), 0);
+			wl = ref_path(h, n, m, want);
+			assert_int_equal(len, wl);
+			if (len)
+				assert_memory_equal(path, want, len * 32);
+			assert_true(ev_merkle_verify(h[m], m, n, P, len, root));
+			/* another leaf's hash at this index */
+			assert_false(ev_merkle_verify(h[(m + 1) % N], m, n, P,
+						      len, root));
+			/* this leaf at another index */
+			if (m + 1 < n)
+				assert_false(ev_merkle_verify(h[m], m + 1, n, P,
+							      len, root));
+			if (m > 0)
+				assert_false(ev_merkle_verify(h[m], m - 1, n, P,
+							      len, root));
+			/* out of range: index >= size, size 0 */
+			assert_false(ev_merkle_verify(h[m], n, n, P, len,
+						      root));
+			assert_false(ev_merkle_verify(h[m], m, 0, P, len,
+						      root));
+			/* each path hash altered, one bit */
+			for (size_t i = 0; i < len; i++) {
+				path[i][i % 32] ^= 0x10;
+				assert_false(ev_merkle_verify(h[m], m, n, P,
+							      len, root));
+				path[i][i % 32] ^= 0x10;
+			}
+			/* a hash cut off, or one added */
+			if (len)
+				assert_false(ev_merkle_verify(h[m], m, n, P,
+							      len - 1, root));
+			memcpy(path[len], root, 32);
+			assert_false(ev_merkle_verify(h[m], m, n, P, len + 1,
+						      root));
+			/* another root */
+			memcpy(bad, root, 32);
+			bad[0] ^= 1;
+			assert_false(ev_merkle_verify(h[m], m, n, P, len, bad));
+			/* another tree size: a path can also fit trees of
+			 * other sizes with the same left part (that is why
+			 * the verifier takes the size from the signed
+			 * checkpoint); it must never fit one whose path is
+			 * another length */
+			for (size_t n2 = 1; n2 <= N; n2++) {
+				if (n2 == n)
+					continue;
+				if (ev_merkle_verify(h[m], m, n2, P, len,
+						     root)) {
+					assert_int_equal(ref_path(h, n2 > m ?
+						n2 : m + 1, m, want), len);
+					accepted_other_size++;
+				}
+			}
+		}
+	}
+	/* the n2 > m guard above holds: index >= size is never accepted */
+	assert_true(accepted_other_size > 0);
+}
+
+/* The proof file: built from leaves against a checkpoint, written,
+ * read back byte for byte, checked; every tampering refused. */
+static void test_proof_file(void **state)
+{
+	static uint8_t h[9][32];
+	struct ev_record cp, rec;
+	struct ev_proof p, q;
+	uint8_t root[32], cph[32], rh[32];
+	char hex[65], text[8192], err[512], edit[8192], *at;
+	size_t len;
+
+	(void)state;
+	for (int i = 0; i < 9; i++)
+		memset(h[i], 0x40 + i, 32);
+	ev_merkle_root((const uint8_t (*)[32])h, 9, root);
+	ev_hex(root, 32, hex);
+	ev_record_init(&cp, EV_CHECKPOINT);
+	ev_record_set(&cp, EV_F_CAMERA_ID, "CAM-1");
+	ev_record_set(&cp, EV_F_CHAIN_ID, "0123456789ABCDEF");
+	ev_record_set(&cp, EV_F_CHAIN_SEQ, "20");
+	ev_record_set(&cp, EV_F_FIRST_SEQ, "11");
+	ev_record_set(&cp, EV_F_LAST_SEQ, "19");
+	ev_record_set(&cp, EV_F_CP_COUNT, "9");
+	ev_record_set(&cp, EV_F_MERKLE_ROOT, "%s", hex);
+	memset(cph, 0xcc, 32);
+	ev_record_init(&rec, EV_READ);
+	ev_record_set(&rec, EV_F_CAMERA_ID, "CAM-1");
+	ev_record_set(&rec, EV_F_CHAIN_ID, "0123456789ABCDEF");
+	ev_record_set(&rec, EV_F_CHAIN_SEQ, "17");
+	ev_record_set(&rec, EV_F_RECORD_ID, "CAM-1-0123456789ABCDEF-17");
+	memcpy(rh, h[6], 32);
+	assert_int_equal(ev_proof_build(&p, (const uint8_t (*)[32])h, 9, 17,
+					"CAM-1-0123456789ABCDEF-17", &cp, cph,
+					err, sizeof err), 0);
+	assert_int_equal(p.index, 6);
+	assert_int_equal(p.size, 9);
+	assert_int_equal(ev_proof_encode(&p, text, sizeof text, &len), 0);
+	text[len] = '\0';
+	assert_int_equal(ev_proof_parse(text, len, "x.proof", &q, err,
+					sizeof err), 0);
+	assert_memory_equal(&p, &q, sizeof p);
+	assert_int_equal(ev_proof_check(&q, &rec, rh, &cp, cph, err,
+					sizeof err), 0);
+	/* the wrong leaves for the checkpoint: refused at build */
+	h[0][0] ^= 1;
+	assert_int_equal(ev_proof_build(&q, (const uint8_t (*)[32])h, 9, 17,
+					"x", &cp, cph, err, sizeof err),
+			 EV_EFORMAT);
+	assert_non_null(strstr(err, "not the ones it covers"));
+	h[0][0] ^= 1;
+	/* another record (same chain): its hash is not the leaf */
+	rh[0] ^= 1;
+	assert_int_equal(ev_proof_check(&p, &rec, rh, &cp, cph, err,
+					sizeof err), EV_EFORMAT);
+	assert_non_null(strstr(err, "record_sha256"));
+	rh[0] ^= 1;
+	/* index edited (and its path left): refused by name */
+	q = p;
+	q.index = 5;
+	assert_int_equal(ev_proof_check(&q, &rec, rh, &cp, cph, err,
+					sizeof err), EV_EFORMAT);
+	assert_non_null(strstr(err, "leaf_index is 5 but the signed records give 6"));
+	q = p;
+	q.size = 10;
+	assert_int_equal(ev_proof_check(&q, &rec, rh, &cp, cph, err,
+					sizeof err), EV_EFORMAT);
+	assert_non_null(strstr(err, "tree_size"));
+	q = p;
+	q.path[1][3] ^= 0x80;
+	assert_int_equal(ev_proof_check(&q, &rec, rh, &cp, cph, err,
+					sizeof err), EV_EFORMAT);
+	assert_non_null(strstr(err, "does not lead"));
+	/* a record of another chain */
+	ev_record_set(&rec, EV_F_CHAIN_ID, "0123456789ABCDEE");
+	assert_int_equal(ev_proof_check(&p, &rec, rh, &cp, cph, err,
+					sizeof err), EV_EFORMAT);
+	assert_non_null(strstr(err, "another chain"));
+	ev_record_set(&rec, EV_F_CHAIN_ID, "0123456789ABCDEF");
+	/* a record outside the checkpoint's span */
+	ev_record_set(&rec, EV_F_CHAIN_SEQ, "21");
+	assert_int_equal(ev_proof_check(&p, &rec, rh, &cp, cph, err,
+					sizeof err), EV_EFORMAT);
+	assert_non_null(strstr(err, "not under checkpoint 20"));
+	ev_record_set(&rec, EV_F_CHAIN_SEQ, "17");
+	/* another checkpoint file */
+	cph[5] ^= 1;
+	assert_int_equal(ev_proof_check(&p, &rec, rh, &cp, cph, err,
+					sizeof err), EV_EFORMAT);
+	assert_non_null(strstr(err, "checkpoint_sha256"));
+	cph[5] ^= 1;
+	/* the file: not canonical, a line out of order, junk after */
+	memcpy(edit, text, len + 1);
+	at = strstr(edit, "leaf_index=6");
+	assert_non_null(at);
+	memmove(at + 12, at + 11, strlen(at + 11) + 1);
+	at[11] = '0';		/* leaf_index=06 */
+	assert_int_not_equal(ev_proof_parse(edit, strlen(edit), "x.proof", &q,
+					    err, sizeof err), 0);
+	memcpy(edit, text, len + 1);
+	strcat(edit, "note=x\n");
+	assert_int_not_equal(ev_proof_parse(edit, strlen(edit), "x.proof", &q,
+					    err, sizeof err), 0);
+	assert_non_null(strstr(err, "x.proof: line"));
+	memcpy(edit, text, len + 1);
+	edit[len - 1] = '\0';	/* no final LF */
+	assert_int_not_equal(ev_proof_parse(edit, len - 1, "x.proof", &q,
+					    err, sizeof err), 0);
+}
+
 static void test_sign_verify(void **state)
 {
 	struct ev_key k, k2, pub;
@@ -804,6 +1058,8 @@ int main(void)
 		cmocka_unit_test(test_time_format),
 		cmocka_unit_test(test_clock),
 		cmocka_unit_test(test_merkle),
+		cmocka_unit_test(test_inclusion),
+		cmocka_unit_test(test_proof_file),
 		cmocka_unit_test(test_sign_verify),
 		cmocka_unit_test(test_seckey),
 		cmocka_unit_test(test_keyfiles),
