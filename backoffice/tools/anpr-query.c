@@ -6,6 +6,11 @@
  * evidence bundles in the camera export's format (docs/record-format.md,
  * "Evidence bundle"), from the bytes exactly as stored. docs/backoffice.md
  * ("Search and export") is the design; man/anpr-query.1 the usage.
+ *
+ * Long file: the program's two halves (the search printed, the
+ * disclosure bundle written) share the reads the store returned; the
+ * bundle writer is to move beside the evidence library's once the export
+ * through the access policy (issue 20) has settled its inputs.
  */
 #include "anprstore.h"
 #include "evidence.h"
