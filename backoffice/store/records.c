@@ -87,6 +87,8 @@ static int put_check(struct put *u)
  * otherwise miss the other and both stay "pending" for ever). */
 static int lock_chain(struct put *u, int64_t *contiguous_to)
 {
+	static const char lock_sql[] = "SELECT camera_id, contiguous_to FROM anpr.chains "
+				       "WHERE chain_id = $1 FOR UPDATE";
 	struct sparams p;
 	PGresult *res;
 	int rcv = 0, *rc = &rcv;
@@ -97,8 +99,7 @@ static int lock_chain(struct put *u, int64_t *contiguous_to)
 	 * locked */
 	sp_init(&p);
 	sp_text(&p, u->r->chain_id);
-	res = X("record chain", "SELECT camera_id, contiguous_to FROM anpr.chains "
-				"WHERE chain_id = $1 FOR UPDATE", &p);
+	res = X("record chain", lock_sql, &p);
 	if (!res)
 		goto fail;
 	if (PQntuples(res) == 0) {
@@ -112,8 +113,7 @@ static int lock_chain(struct put *u, int64_t *contiguous_to)
 		PQclear(res);
 		sp_init(&p);
 		sp_text(&p, u->r->chain_id);
-		res = X("record chain", "SELECT camera_id, contiguous_to FROM anpr.chains "
-					"WHERE chain_id = $1 FOR UPDATE", &p);
+		res = X("record chain", lock_sql, &p);
 		if (!res)
 			goto fail;
 	}
