@@ -13,6 +13,14 @@
 
 static const uint8_t zero_hash[32];
 
+/* A value of a NOT NULL column ("" if libpq says otherwise). */
+static const char *gval(const PGresult *r, int row, int col)
+{
+	const char *v = PQgetvalue(r, row, col);
+
+	return v ? v : "";
+}
+
 /*
  * A group's common case in a handful of statements, whatever its size:
  * every chain known and its camera's, every record new, every link and
@@ -211,11 +219,11 @@ static int group_lock(struct group *g)
 		return rcv;
 	if ((size_t)PQntuples(res) != g->nchains)
 		rcv = RECORDS_GROUP_SLOW;	/* a new chain */
-	for (int i = 0; !rcv && i < PQntuples(res); i++, c++) {
+	for (int i = 0; !rcv && i < PQntuples(res) && c < g->nchains; i++, c++) {
 		const struct gchain *gc = &g->chains[c];
 
-		if (strcmp(PQgetvalue(res, i, 0), gc->chain_id) != 0 ||
-		    strcmp(PQgetvalue(res, i, 1), grec(g, gc->first)->camera_id) != 0) {
+		if (!gc->chain_id || strcmp(gval(res, i, 0), gc->chain_id) != 0 ||
+		    strcmp(gval(res, i, 1), grec(g, gc->first)->camera_id) != 0) {
 			rcv = RECORDS_GROUP_SLOW;
 			break;
 		}
@@ -290,7 +298,7 @@ static int group_links(struct group *g, struct arr *succ_day, struct arr *succ_i
 		}
 	}
 	for (int i = 0; !rcv && i < PQntuples(res); i++) {
-		const char *chain = PQgetvalue(res, i, 0);
+		const char *chain = gval(res, i, 0);
 		uint64_t s = (uint64_t)st_i64(res, i, 1);
 		uint8_t sha[32], prev[32];
 
@@ -310,8 +318,8 @@ static int group_links(struct group *g, struct arr *succ_day, struct arr *succ_i
 			} else if (s == r->chain_seq + 1) {
 				if (memcmp(prev, r->sha256, 32) != 0)
 					rcv = RECORDS_GROUP_SLOW;
-				arr_text(succ_day, PQgetvalue(res, i, 3));
-				arr_text(succ_id, PQgetvalue(res, i, 2));
+				arr_text(succ_day, gval(res, i, 3));
+				arr_text(succ_id, gval(res, i, 2));
 			}
 		}
 	}
@@ -476,7 +484,7 @@ static int group_checkpoints(struct group *g)
 		size_t c;
 
 		for (c = 0; c < g->nchains; c++)
-			if (strcmp(g->chains[c].chain_id, PQgetvalue(res, i, 1)) == 0)
+			if (strcmp(g->chains[c].chain_id, gval(res, i, 1)) == 0)
 				break;
 		if (c == g->nchains)
 			continue;	/* cannot be: joined on the group's */
@@ -484,7 +492,7 @@ static int group_checkpoints(struct group *g)
 		{
 			struct put *u = &g->u[g->ix[g->chains[c].first]];
 
-			rcv = records_try_checkpoint(u, PQgetvalue(res, i, 0),
+			rcv = records_try_checkpoint(u, gval(res, i, 0),
 					     g->chains[c].chain_id, st_i64(res, i, 2),
 					     st_i64(res, i, 3), root);
 			if (u->cp_verified)
