@@ -4,8 +4,12 @@
  * (exact mark, or its look-alike fold as the camera's hotlist matching),
  * list its movements, and export the reads with the chain around them as
  * evidence bundles in the camera export's format (docs/record-format.md,
- * "Evidence bundle"), from the bytes exactly as stored. docs/backoffice.md
- * ("Search and export") is the design; man/anpr-query.1 the usage.
+ * "Evidence bundle"), from the bytes exactly as stored. Every question
+ * goes through the database's policy functions (anpr.search_reads,
+ * anpr.export_reads) as the person connected, with a purpose and a case:
+ * the database decides what comes back and audits it. docs/backoffice.md
+ * ("Search and export") and docs/access.md are the design;
+ * man/anpr-query.1 the usage.
  */
 #include "anprstore.h"
 #include "evidence.h"
@@ -27,12 +31,12 @@
 #define DEFAULT_LIMIT 1000
 
 static const char usage_text[] =
-	"usage: anpr-query --db CONNINFO --vrm MARK [--fuzzy] [--from TIME] [--to TIME]\n"
-	"                  [--camera ID] [--movements] [--json] [--limit N]\n"
-	"       anpr-query --db CONNINFO --images DIR --export OUT.tar (selection as above)\n"
-	"  under the access policy (docs/access.md), as the person connected:\n"
-	"       anpr-query --db CONNINFO --purpose PURPOSE --case REF [--authorisation ID]\n"
-	"                  --vrm MARK [--fuzzy] [--from TIME] [--to TIME] [--camera ID] [--json]\n"
+	"usage: anpr-query --db CONNINFO --purpose PURPOSE --case REF [--authorisation ID]\n"
+	"                  --vrm MARK [--fuzzy] [--from TIME] [--to TIME] [--camera ID]\n"
+	"                  [--movements] [--json] [--limit N]\n"
+	"       anpr-query ... (as above) --images DIR --export OUT.tar\n"
+	"Every search and export goes through the access policy (docs/access.md) as\n"
+	"the person connected, and is audited; an export needs anpr_exporter.\n"
 	"PURPOSE: role-relevant, serious-crime, major-crime or counter-terrorism.\n"
 	"TIME: UTC ISO 8601, YYYY-MM-DDTHH:MM:SS[.ffffff]Z or YYYY-MM-DD.\n"
 	"CONNINFO may also come from ANPR_DB (a libpq connection string).\n";
@@ -140,10 +144,10 @@ static void print_human(const struct anpr_read *r, size_t n, bool movements)
 	}
 }
 
-static int print_json(const struct anpr_read *r, size_t n, bool movements)
+/* The reads as a JSON array (NULL if out of memory). */
+static json_t *json_reads(const struct anpr_read *r, size_t n, bool movements)
 {
 	json_t *a = json_array();
-	int rc = 0;
 
 	for (size_t i = 0; a && i < n; i++) {
 		char when[32];
@@ -164,18 +168,11 @@ static int print_json(const struct anpr_read *r, size_t n, bool movements)
 					    json_real((double)(r[i].time_utc_us -
 							       r[i - 1].time_utc_us) / 1e6));
 		if (!o || json_array_append_new(a, o)) {
-			rc = -1;
-			break;
+			json_decref(a);
+			return NULL;
 		}
 	}
-	if (!a || rc || json_dumpf(a, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(6)) != 0) {
-		fprintf(stderr, "anpr-query: --json: out of memory\n");
-		rc = 1;
-	} else {
-		putchar('\n');
-	}
-	json_decref(a);
-	return rc;
+	return a;
 }
 
 /* ------------------------------------------------------------ export */
@@ -255,9 +252,13 @@ static int add_record(struct bundle *b, const char *images,
 	return rc;
 }
 
+/* A chain's part of an export: the span of records the database gave
+ * (export_reads, in chain order), and the reads selected in it. */
 struct chain_sel {
 	char chain_id[17], camera_id[33];
 	uint64_t first, last;		/* the selected reads' positions */
+	const struct anpr_export_rec *recs;	/* the span, lo..hi */
+	size_t n;
 };
 
 static int write_bundle(struct anpr_store *st, struct bundle *b,
@@ -265,8 +266,7 @@ static int write_bundle(struct anpr_store *st, struct bundle *b,
 			uint64_t lo, uint64_t hi)
 {
 	struct anpr_camera_key keys[32];
-	struct anpr_span_rec *recs = NULL;
-	size_t n = 0, nkeys = 0, sumsl = 0, manl = 0;
+	size_t n = c->n, nkeys = 0, sumsl = 0, manl = 0;
 	char *sums = NULL, *man = NULL;
 	FILE *mf = NULL;
 	int rc;
@@ -278,15 +278,14 @@ static int write_bundle(struct anpr_store *st, struct bundle *b,
 		rc = -1;
 		goto out;
 	}
-	rc = anpr_store_chain_span(st, c->chain_id, lo, hi, &recs, &n, b->err,
-				   b->errlen);
-	if (!rc && n != hi - lo + 1) {
+	rc = 0;
+	if (n != hi - lo + 1) {
 		snprintf(b->err, b->errlen, "chain %s: %zu records held of %" PRIu64
 			 "..%" PRIu64, c->chain_id, n, lo, hi);
 		rc = -1;
 	}
 	for (size_t i = 0; !rc && i < n; i++)
-		rc = add_record(b, images, &recs[i]);
+		rc = add_record(b, images, &c->recs[i].r);
 	if (!rc)
 		rc = anpr_store_camera_keys(st, c->camera_id, keys,
 					    sizeof keys / sizeof keys[0], &nkeys,
@@ -335,7 +334,6 @@ out:
 		fclose(mf);
 	free(sums);
 	free(man);
-	anpr_store_span_free(recs, n);
 	return rc;
 }
 
@@ -346,15 +344,19 @@ static int export_one(struct anpr_store *st, const char *images,
 {
 	char part[4200], err[1024] = "", err2[1024] = "", safe[1100];
 	struct bundle b = { .err = err, .errlen = sizeof err };
-	uint64_t lo, hi;
+	uint64_t lo = c->recs[0].r.chain_seq, hi = c->recs[c->n - 1].r.chain_seq;
 	int rc;
 
-	rc = anpr_store_export_span(st, c->chain_id, c->first, c->last, &lo, &hi,
-				    err, sizeof err);
-	if (rc) {
-		fprintf(stderr, "anpr-query: export of chain %s refused: %s\n",
-			c->chain_id, err);
-		return rc == ANPR_STORE_EIO ? 1 : 3;
+	/* the span as the database chose it, which must be whole: a record
+	 * not held cannot be shown, and the chain would not verify */
+	for (size_t i = 0; i < c->n; i++) {
+		if (c->recs[i].r.chain_seq != lo + i) {
+			fprintf(stderr, "anpr-query: export of chain %s refused: record %"
+				PRIu64 " of the span %" PRIu64 "..%" PRIu64 " is not held "
+				"(a gap): the chain cannot be shown whole\n", c->chain_id,
+				lo + i, lo, hi);
+			return 3;
+		}
 	}
 	snprintf(part, sizeof part, "%s.partial-%ld", out, (long)getpid());
 	rc = ev_tar_open(&b.t, part, err, sizeof err);
@@ -384,7 +386,7 @@ static int export_one(struct anpr_store *st, const char *images,
  * OUT-CHAINID.tar for each (OUT's .tar taken off first). Every name is
  * checked free before anything is written. */
 static int export_all(struct anpr_store *st, const char *images,
-		      const char *out, const struct anpr_read *r, size_t n)
+		      const char *out, const struct anpr_export_rec *r, size_t n)
 {
 	struct chain_sel *cs = calloc(n ? n : 1, sizeof *cs);
 	size_t nc = 0, ol = strlen(out);
@@ -394,22 +396,22 @@ static int export_all(struct anpr_store *st, const char *images,
 
 	if (!cs)
 		return 1;
+	/* the records come by chain, in chain order */
 	for (size_t i = 0; i < n; i++) {
-		size_t j;
+		struct chain_sel *c = nc ? &cs[nc - 1] : NULL;
+		uint64_t seq = r[i].r.chain_seq;
 
-		for (j = 0; j < nc; j++)
-			if (strcmp(cs[j].chain_id, r[i].chain_id) == 0)
-				break;
-		if (j == nc) {
-			snprintf(cs[j].chain_id, sizeof cs[j].chain_id, "%s", r[i].chain_id);
-			snprintf(cs[j].camera_id, sizeof cs[j].camera_id, "%s", r[i].camera_id);
-			cs[j].first = cs[j].last = r[i].chain_seq;
-			nc++;
+		if (!c || strcmp(c->chain_id, r[i].chain_id) != 0) {
+			c = &cs[nc++];
+			snprintf(c->chain_id, sizeof c->chain_id, "%s", r[i].chain_id);
+			snprintf(c->camera_id, sizeof c->camera_id, "%s", r[i].camera_id);
+			c->recs = &r[i];
 		}
-		if (r[i].chain_seq < cs[j].first)
-			cs[j].first = r[i].chain_seq;
-		if (r[i].chain_seq > cs[j].last)
-			cs[j].last = r[i].chain_seq;
+		c->n++;
+		if (r[i].selected && (!c->first || seq < c->first))
+			c->first = seq;
+		if (r[i].selected && seq > c->last)
+			c->last = seq;
 	}
 	names = calloc(nc ? nc : 1, sizeof *names);
 	if (!names) {
@@ -441,65 +443,99 @@ static int export_all(struct anpr_store *st, const char *images,
 
 /* -------------------------------------------------------------- main */
 
-/* The search under the access policy: what comes back, then what was
- * withheld and what would allow it. 0, or 1 if the question was refused
- * (the refusal says why; it is audited like any search). */
-static int print_policy(const struct anpr_read *r, size_t n, const struct anpr_withheld *w,
-			size_t nw, bool json, bool movements)
+/* What was withheld and what would allow it; a refusal, on stderr. 1 if
+ * the question was refused (it is audited like any other). */
+static int print_withheld(const struct anpr_withheld *w, size_t nw, const char *asked)
+{
+	int refused = 0;
+
+	for (size_t i = 0; i < nw; i++) {
+		if (strcmp(w[i].reason, "refused") == 0) {
+			fprintf(stderr, "anpr-query: %s refused: %s\n", asked, w[i].needs);
+			refused = 1;
+		} else {
+			printf("withheld: %lld read%s (%s%s%.0d): needs %s\n", (long long)w[i].count,
+			       w[i].count == 1 ? "" : "s", w[i].reason, w[i].tier ? ", tier " : "",
+			       w[i].tier, w[i].needs);
+		}
+	}
+	return refused;
+}
+
+/* The search's answer: the reads (at most shown of them), then what was
+ * withheld. --json: one document, {"reads": [...], "withheld": [...]}. 0,
+ * 1 if the question was refused. */
+static int print_policy(const struct anpr_read *r, size_t n, size_t shown,
+			const struct anpr_withheld *w, size_t nw, bool json, bool movements)
 {
 	int refused = nw == 1 && strcmp(w[0].reason, "refused") == 0;
 
 	if (json) {
-		json_t *o = json_pack("{s:[], s:[]}", "reads", "withheld");
-		json_t *a = json_object_get(o, "reads"), *b = json_object_get(o, "withheld");
+		json_t *o = json_object(), *b = json_array();
+		json_t *a = json_reads(r, shown, movements);
 
-		for (size_t i = 0; o && i < n; i++) {
-			char when[32];
-
-			format_time(r[i].time_utc_us, when);
-			json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:f, s:s, s:b}",
-				"time_utc", when, "camera_id", r[i].camera_id,
-				"site_id", r[i].site_id, "vrm", r[i].vrm,
-				"confidence", r[i].confidence, "record_id", r[i].record_id,
-				"signature_ok", (int)r[i].sig_ok));
-		}
-		for (size_t i = 0; o && i < nw; i++)
+		for (size_t i = 0; b && i < nw; i++)
 			json_array_append_new(b, json_pack("{s:s, s:i, s:I, s:s}",
 				"reason", w[i].reason, "tier", w[i].tier,
 				"count", (json_int_t)w[i].count, "needs", w[i].needs));
-		if (!o || json_dumpf(o, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(6)) != 0) {
+		if (!o || !a || !b || json_object_set_new(o, "reads", a) ||
+		    json_object_set_new(o, "withheld", b) ||
+		    json_dumpf(o, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(6)) != 0) {
 			fprintf(stderr, "anpr-query: --json: out of memory\n");
 			json_decref(o);
 			return 1;
 		}
 		putchar('\n');
 		json_decref(o);
+		if (refused)
+			print_withheld(w, nw, "search");
 		return refused;
 	}
-	for (size_t i = 0; i < n; i++) {
-		char when[32], site[200];
-
-		format_time(r[i].time_utc_us, when);
-		ev_safe_text(site, sizeof site, r[i].site_id[0] ? r[i].site_id : "-");
-		if (movements && i == 0)
-			printf("%4zu %12s  ", i + 1, "first");
-		else if (movements)
-			printf("%4zu %+11.0fs  ", i + 1,
-			       (double)(r[i].time_utc_us - r[i - 1].time_utc_us) / 1e6);
-		printf("%s  %s  %s  %s  %.3f  %s  signature=%s\n", when, r[i].camera_id, site,
-		       r[i].vrm, r[i].confidence, r[i].record_id, r[i].sig_ok ? "ok" : "BAD");
-	}
-	for (size_t i = 0; i < nw; i++) {
-		if (strcmp(w[i].reason, "refused") == 0)
-			fprintf(stderr, "anpr-query: search refused: %s\n", w[i].needs);
-		else
-			printf("withheld: %lld read%s (%s%s%.0d): needs %s\n", (long long)w[i].count,
-			       w[i].count == 1 ? "" : "s", w[i].reason, w[i].tier ? ", tier " : "",
-			       w[i].tier, w[i].needs);
-	}
+	print_human(r, shown, movements);
+	print_withheld(w, nw, "search");
 	if (!n && !refused)
-		fprintf(stderr, "anpr-query: no reads the policy allows match\n");
+		fprintf(stderr, "anpr-query: no reads match (that the policy allows)\n");
+	if (shown < n)
+		fprintf(stderr, "anpr-query: the first %zu of %zu reads shown: "
+			"narrow the search or give --limit\n", shown, n);
 	return refused;
+}
+
+/* The export under the policy: the reads it allows, each chain's span
+ * around them, in bundles; what was withheld said as the search says it. */
+static int export_policy(struct anpr_store *st, const struct anpr_query *q,
+			 const char *purpose, const char *case_ref, int64_t auth,
+			 const char *images, const char *out)
+{
+	struct anpr_export_rec *recs = NULL;
+	struct anpr_withheld *w = NULL;
+	size_t n = 0, nw = 0, nsel = 0;
+	char err[1024], safe[1100];
+	int rc;
+
+	rc = anpr_store_export_policy(st, q, purpose, case_ref, auth, true, &recs, &n, &w,
+				      &nw, err, sizeof err);
+	if (rc) {
+		ev_safe_text(safe, sizeof safe, err);
+		fprintf(stderr, "anpr-query: export: %s\n", safe);
+		return rc == ANPR_STORE_EINVAL ? 2 : 1;
+	}
+	if (print_withheld(w, nw, "export")) {
+		rc = 1;
+	} else {
+		for (size_t i = 0; i < n; i++)
+			nsel += recs[i].selected;
+		if (!nsel) {
+			fprintf(stderr, "anpr-query: no reads the policy allows match: "
+				"nothing exported\n");
+			rc = 3;
+		} else {
+			rc = export_all(st, images, out, recs, n);
+		}
+	}
+	anpr_store_export_free(recs, n);
+	free(w);
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -530,8 +566,9 @@ int main(int argc, char **argv)
 	bool json = false, movements = false, has_limit = false;
 	struct anpr_store *st = NULL;
 	struct anpr_read *reads = NULL;
+	struct anpr_withheld *w = NULL;
 	char err[1024], safe[1100];
-	size_t n = 0;
+	size_t n = 0, nw = 0;
 	int o, rc;
 
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -606,54 +643,35 @@ int main(int argc, char **argv)
 
 	if ((case_ref || auth) && !purpose)
 		return usage_err("%s--case and --authorisation go with --purpose", "");
-	if (purpose && out)
-		return usage_err("%s--export does not yet go through the access policy", "");
+	/* Every question goes through the database's policy functions, which
+	 * check the purpose and case and audit the call: there is no
+	 * unchecked search any more (anpr_reader lost its table grants in
+	 * 0012), so say what is needed rather than let the database refuse. */
+	if (!purpose || !case_ref)
+		return usage_err("%sa search or export needs --purpose PURPOSE and --case REF "
+				 "(every question is checked against the access policy and "
+				 "audited: docs/access.md)", "");
 	if (anpr_store_open(&st, db, err, sizeof err) != 0) {
 		ev_safe_text(safe, sizeof safe, err);
 		fprintf(stderr, "anpr-query: database: %s\n", safe);
 		return 1;
 	}
-	if (purpose) {
-		struct anpr_withheld *w = NULL;
-		size_t nw = 0;
-
-		rc = anpr_store_search_policy(st, &q, purpose, case_ref, auth, &reads, &n, &w,
-					      &nw, err, sizeof err);
-		if (rc) {
-			ev_safe_text(safe, sizeof safe, err);
-			fprintf(stderr, "anpr-query: search: %s\n", safe);
-		} else {
-			rc = print_policy(reads, n, w, nw, json, movements);
-		}
-		free(w);
-		free(reads);
+	if (out) {
+		rc = export_policy(st, &q, purpose, case_ref, auth, images, out);
 		anpr_store_close(st);
-		return rc == ANPR_STORE_EINVAL ? 2 : rc ? 1 : 0;
+		return rc;
 	}
-	rc = anpr_store_search(st, &q, &reads, &n, err, sizeof err);
+	rc = anpr_store_search_policy(st, &q, purpose, case_ref, auth, &reads, &n, &w, &nw,
+				      err, sizeof err);
 	if (rc) {
 		ev_safe_text(safe, sizeof safe, err);
 		fprintf(stderr, "anpr-query: search: %s\n", safe);
-		anpr_store_close(st);
-		return rc == ANPR_STORE_EINVAL ? 2 : 1;
-	}
-	if (out) {
-		if (!n) {
-			fprintf(stderr, "anpr-query: no reads match: nothing exported\n");
-			rc = 3;
-		} else {
-			rc = export_all(st, images, out, reads, n);
-		}
-	} else if (json) {
-		rc = print_json(reads, n, movements);
+		rc = rc == ANPR_STORE_EINVAL ? 2 : 1;
 	} else {
-		print_human(reads, n, movements);
-		if (!n)
-			fprintf(stderr, "anpr-query: no reads match\n");
-		if (!has_limit && !movements && n == DEFAULT_LIMIT)
-			fprintf(stderr, "anpr-query: the first %d reads shown: "
-				"narrow the search or give --limit\n", DEFAULT_LIMIT);
+		rc = print_policy(reads, n, q.limit && q.limit < n ? q.limit : n, w, nw, json,
+				  movements);
 	}
+	free(w);
 	free(reads);
 	anpr_store_close(st);
 	return rc;

@@ -2,7 +2,9 @@
 # anpr-query against a private PostgreSQL (tests/lib/pg.sh) filled the way
 # the cameras fill it: records made by ev_fill (three cameras, images,
 # checkpoints), sent by the real anpr-upload to the real anpr-ingest.
-# Then, as anpr_reader: exact and look-alike (O for 0) search, the time
+# Then, as a person in anpr_analyst, anpr_exporter and anpr_location,
+# through the access policy (--purpose, --case; every read here is days
+# old, so role-relevant allows it): exact and look-alike (O for 0) search, the time
 # window and camera filters, --movements in time order, --json parsed by
 # python3, export to bundles that anpr-verify and minisign accept (one per
 # chain when the reads span two), an existing OUT left untouched, an
@@ -70,7 +72,8 @@ upload CAM-A "$t/A" && upload CAM-B "$t/B"
 check "two cameras' records in the store through anpr-upload and anpr-ingest" \
 	test "$(psql -X -At -d "$ANPR_TEST_PG" -c "select count(*) from anpr.records where vrm = 'AB05CDE'")" = 2
 
-Q() { "$bin/anpr-query" --db "$ANPR_TEST_PG_READER" "$@" > "$t/out" 2> "$t/err"; }
+Q() { "$bin/anpr-query" --db "$ANPR_TEST_PG_PERSON" --purpose role-relevant --case TEST-QUERY \
+	"$@" > "$t/out" 2> "$t/err"; }
 lines() { grep -c . "$t/out"; }
 
 # ---- search
@@ -89,16 +92,17 @@ check "--camera CAM-B: only camera B's read" \
 Q --vrm AB05CDE --json; cp "$t/out" "$t/json.out"
 check "--json parses, the same fields" python3 -c '
 import json, sys
-a = json.load(open(sys.argv[1]))
-assert len(a) == 2, a
+d = json.load(open(sys.argv[1]))
+a = d["reads"]
+assert len(a) == 2 and d["withheld"] == [], d
 for r in a:
     assert r["vrm"] == "AB05CDE" and r["signature_ok"] is True
     assert r["link"] in ("verified", "pending") and isinstance(r["covered"], bool)
     assert r["camera_id"] in ("CAM-A", "CAM-B") and r["site_id"].startswith("SITE-")
     assert r["record_id"].startswith(r["camera_id"] + "-") and 0 < r["confidence"] <= 1
 ' "$t/out"
-ta=$(python3 -c 'import json,sys; print([r for r in json.load(open(sys.argv[1])) if r["camera_id"] == "CAM-A"][0]["time_utc"])' "$t/out")
-tb=$(python3 -c 'import json,sys; print([r for r in json.load(open(sys.argv[1])) if r["camera_id"] == "CAM-B"][0]["time_utc"])' "$t/out")
+ta=$(python3 -c 'import json,sys; print([r for r in json.load(open(sys.argv[1]))["reads"] if r["camera_id"] == "CAM-A"][0]["time_utc"])' "$t/out")
+tb=$(python3 -c 'import json,sys; print([r for r in json.load(open(sys.argv[1]))["reads"] if r["camera_id"] == "CAM-B"][0]["time_utc"])' "$t/out")
 Q --vrm AB05CDE --from "$ta" --to "$ta"
 check "time window [A's read, A's read]: only A's read" \
 	test "$(lines)" = 1 -a "$(grep -c '  CAM-A  ' "$t/out")" = 1
@@ -113,7 +117,7 @@ check "--movements: every read in time order, A then B" \
 Q --vrm AB05CDE --movements --json
 check "--movements --json: ordered by time" python3 -c '
 import json, sys
-a = json.load(open(sys.argv[1]))
+a = json.load(open(sys.argv[1]))["reads"]
 assert [r["camera_id"] for r in a] == ["CAM-A", "CAM-B"] and a[1]["since_previous_s"] >= 0
 assert a[0]["time_utc"] <= a[1]["time_utc"]' "$t/out"
 d=${ta%%T*}
@@ -193,9 +197,15 @@ Q --vrm AB05CDE --limit 0
 check "--limit 0: status 2" test $? = 2
 Q --vrm AB05CDE --export "$t/z.tar"
 check "--export without --images: status 2, named" bash -c "test $? = 2 && grep -q -- '--images' '$t/err'"
+"$bin/anpr-query" --db "$ANPR_TEST_PG_PERSON" --vrm AB05CDE > "$t/out" 2> "$t/err"
+check "no --purpose: status 2, saying a search needs --purpose and --case" \
+	bash -c "test $? = 2 && grep -q 'needs --purpose PURPOSE and --case REF' '$t/err'"
+"$bin/anpr-query" --db "$ANPR_TEST_PG_PERSON" --purpose role-relevant --vrm AB05CDE > "$t/out" 2> "$t/err"
+check "...nor without --case" bash -c "test $? = 2 && grep -q 'needs --purpose PURPOSE and --case REF' '$t/err'"
 env -u ANPR_DB "$bin/anpr-query" --vrm AB05CDE > "$t/out" 2> "$t/err"
 check "no database given: status 2, named" bash -c "test $? = 2 && grep -q 'no database' '$t/err'"
-"$bin/anpr-query" --db "host=127.0.0.1 port=1 dbname=x connect_timeout=2" --vrm AB05CDE > "$t/out" 2> "$t/err"
+"$bin/anpr-query" --db "host=127.0.0.1 port=1 dbname=x connect_timeout=2" --purpose role-relevant \
+	--case TEST-QUERY --vrm AB05CDE > "$t/out" 2> "$t/err"
 check "database unreachable: status 1, 'database:' named" bash -c "test $? = 1 && grep -q '^anpr-query: database: ' '$t/err'"
 [ -n "${VERBOSE:-}" ] && sed 's/^/# /' "$t/err" "$t/v.out" "$t/first.out" "$t/json.out"
 tap_done

@@ -11,7 +11,12 @@
 #                 ANPR_TEST_PG         as anpr_owner (owns the schema, runs
 #                                      the migrations; CREATEDB, CREATEROLE)
 #                 ANPR_TEST_PG_INGEST  as anpr_ingest (what anpr-ingest is)
-#                 ANPR_TEST_PG_READER  as anpr_reader (what anpr-query is)
+#                 ANPR_TEST_PG_READER  as anpr_reader (the register, without
+#                                      locations: nothing else since 0012)
+#                 ANPR_TEST_PG_PERSON  as anpr_test_person, a person in
+#                                      anpr_analyst, anpr_exporter and
+#                                      anpr_location: what anpr-query is run
+#                                      as (with --purpose and --case)
 #                 ANPR_TEST_PG_SUPER   as postgres (superuser: harness only)
 #               and ANPR_TEST_PG_CTL: a script taking stop-immediate,
 #               start or stop, for tests that take the database away.
@@ -142,12 +147,17 @@ pg_start() {
 	export ANPR_TEST_PG="$base dbname=anpr user=anpr_owner"
 	export ANPR_TEST_PG_INGEST="$base dbname=anpr user=anpr_ingest"
 	export ANPR_TEST_PG_READER="$base dbname=anpr user=anpr_reader"
+	export ANPR_TEST_PG_PERSON="$base dbname=anpr user=anpr_test_person"
 	# The login roles as a deployment makes them; the migrations make the
 	# same names NOLOGIN where they are missing, and grant to them.
 	psql -X -q -v ON_ERROR_STOP=1 -d "$ANPR_TEST_PG_SUPER" >/dev/null <<-SQL || return 1
 	CREATE ROLE anpr_owner LOGIN CREATEDB CREATEROLE;
 	CREATE ROLE anpr_ingest LOGIN;
 	CREATE ROLE anpr_reader LOGIN;
+	CREATE ROLE anpr_analyst NOLOGIN;
+	CREATE ROLE anpr_exporter NOLOGIN;
+	CREATE ROLE anpr_location NOLOGIN;
+	CREATE ROLE anpr_test_person LOGIN IN ROLE anpr_analyst, anpr_exporter, anpr_location;
 	CREATE DATABASE anpr OWNER anpr_owner;
 	SQL
 }
