@@ -1,7 +1,7 @@
 -- 0012: exports under the access policy, and the end of anpr_reader's
--- table grants (docs/access.md, "3. The database enforces it"). The tier
--- split of 0007's search moves into one function that both the search and
--- the export call (one policy, one place); the search gains the evidence
+-- table grants (docs/access.md, "3. The database enforces it"). The
+-- checks and the tier split of 0007's search move into functions that both
+-- the search and the export call (one policy, one place); the search gains the evidence
 -- state of each read (chain position, link, covered), which anpr-query
 -- showed when it read the tables itself; anpr.export_reads gives an
 -- exporter what an evidence bundle is made of, audited as an export. With
@@ -12,42 +12,50 @@ DROP FUNCTION anpr.search_reads(text, text, timestamptz, timestamptz, text, text
 DROP FUNCTION anpr.search_reads_at(timestamptz, text, text, timestamptz, timestamptz, text,
 				   text, text, bigint);
 
--- The question checked and the reads it names decided, at now_: NULL and
--- pg_temp.policy_found filled (one row per read matched, its verdict), or
--- the reason the question is refused before any search (nothing filled).
--- Not granted to anyone: the search and the export call it, and audit.
-CREATE FUNCTION anpr.policy_match_at(now_ timestamptz, vrm_ text, vrm_key_ text,
-				     t_from timestamptz, t_to timestamptz, camera_ text,
-				     purpose_ text, case_ref_ text, auth_id bigint)
+-- Who asks, for what: a purpose of the list, a case reference, a question
+-- that names something (no trawl of everything), an authorisation that
+-- exists. NULL, or why the question is refused before any search.
+CREATE FUNCTION anpr.policy_refusal(vrm_ text, vrm_key_ text, camera_ text, purpose_ text,
+				    case_ref_ text, auth_id bigint)
 RETURNS text
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-SET TimeZone = 'UTC'
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-	a anpr.authorisations;
+	SELECT CASE
+		WHEN purpose_ IS NULL OR NOT EXISTS (SELECT 1 FROM anpr.purposes p
+						     WHERE p.purpose = purpose_)
+		THEN 'no such purpose'
+		WHEN case_ref_ IS NULL OR case_ref_ !~ '^[ -~]{3,64}$'
+		THEN 'a case reference (3 to 64 printable characters) is required'
+		WHEN vrm_ IS NULL AND vrm_key_ IS NULL AND camera_ IS NULL
+		THEN 'a search names a mark, a look-alike key or a camera'
+		WHEN auth_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM anpr.authorisations x
+							 WHERE x.id = auth_id)
+		THEN 'no such authorisation'
+	END
+$$;
+REVOKE ALL ON FUNCTION anpr.policy_refusal(text, text, text, text, text, bigint) FROM PUBLIC;
+
+-- A read a question matched, and the policy's verdict on it.
+CREATE TYPE anpr.policy_match AS (
+	record_id text, capture_day date, time_utc timestamptz, vrm text, camera_id text,
+	site_id text, confidence real, sig_ok boolean, chain_id text, chain_seq bigint,
+	prev_hash bytea, tier int, verdict text);
+
+-- The reads the question names, each decided at now_ (the question is
+-- one policy_refusal accepted). Held by the caller in an array, not a
+-- temporary table: a table made and dropped per search is catalogue
+-- writes on every call (tests/backoffice/bench-store-search). plpgsql,
+-- not sql: a sql function's statement is planned without the arguments'
+-- values, and "vrm_ IS NULL OR i.vrm = vrm_" then scans every row;
+-- plpgsql plans with them (a custom plan) and finds the index.
+CREATE FUNCTION anpr.policy_matches_at(now_ timestamptz, vrm_ text, vrm_key_ text,
+				       t_from timestamptz, t_to timestamptz, camera_ text,
+				       purpose_ text, case_ref_ text, auth_id bigint)
+RETURNS SETOF anpr.policy_match
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
 BEGIN
-	-- who asks, for what: a purpose of the list, a case reference, a
-	-- question that names something (no trawl of everything)
-	IF purpose_ IS NULL OR NOT EXISTS (SELECT 1 FROM anpr.purposes p
-					   WHERE p.purpose = purpose_) THEN
-		RETURN 'no such purpose';
-	ELSIF case_ref_ IS NULL OR case_ref_ !~ '^[ -~]{3,64}$' THEN
-		RETURN 'a case reference (3 to 64 printable characters) is required';
-	ELSIF vrm_ IS NULL AND vrm_key_ IS NULL AND camera_ IS NULL THEN
-		RETURN 'a search names a mark, a look-alike key or a camera';
-	ELSIF auth_id IS NOT NULL THEN
-		SELECT * INTO a FROM anpr.authorisations x WHERE x.id = auth_id;
-		IF NOT FOUND THEN
-			RETURN 'no such authorisation';
-		END IF;
-	END IF;
-	CREATE TEMP TABLE IF NOT EXISTS pg_temp.policy_found (
-		record_id text, capture_day date, time_utc timestamptz, vrm text,
-		camera_id text, site_id text, confidence real, sig_ok boolean,
-		chain_id text, chain_seq bigint, prev_hash bytea, tier int,
-		verdict text) ON COMMIT DROP;
-	TRUNCATE pg_temp.policy_found;
-	INSERT INTO pg_temp.policy_found
+	RETURN QUERY
 	SELECT i.record_id, i.capture_day, i.time_utc, i.vrm, i.camera_id, i.site_id,
 	       i.confidence, i.sig_ok, i.chain_id, i.chain_seq, i.prev_hash,
 	       anpr.policy_tier(i.time_utc, now_),
@@ -56,30 +64,27 @@ BEGIN
 			OR (a.scope_vrm_keys IS NOT NULL AND i.vrm_key = ANY (a.scope_vrm_keys))),
 		       i.time_utc, now_)
 	FROM anpr.record_index i
+	LEFT JOIN anpr.authorisations a ON a.id = auth_id
 	WHERE i.vrm IS NOT NULL
 	  AND (vrm_ IS NULL OR i.vrm = vrm_)
 	  AND (vrm_key_ IS NULL OR i.vrm_key = vrm_key_)
 	  AND (t_from IS NULL OR i.time_utc >= t_from)
 	  AND (t_to IS NULL OR i.time_utc <= t_to)
 	  AND (camera_ IS NULL OR i.camera_id = camera_);
-	RETURN NULL;
 END
 $$;
-REVOKE ALL ON FUNCTION anpr.policy_match_at(timestamptz, text, text, timestamptz, timestamptz,
-	text, text, text, bigint) FROM PUBLIC;
+REVOKE ALL ON FUNCTION anpr.policy_matches_at(timestamptz, text, text, timestamptz,
+	timestamptz, text, text, text, bigint) FROM PUBLIC;
 
 -- What was withheld, per reason, as the audit entry records it.
--- (plpgsql: its query is planned when first run, once the table exists)
-CREATE FUNCTION anpr.policy_withheld() RETURNS jsonb
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+CREATE FUNCTION anpr.policy_withheld(found anpr.policy_match[]) RETURNS jsonb
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp
 AS $$
-BEGIN
-	RETURN (SELECT coalesce(jsonb_object_agg(w.v, w.c), '{}')
-		FROM (SELECT f.verdict AS v, count(*) AS c FROM pg_temp.policy_found f
-		      WHERE f.verdict <> 'allowed' GROUP BY f.verdict) w);
-END
+	SELECT coalesce(jsonb_object_agg(w.v, w.c), '{}')
+	FROM (SELECT f.verdict AS v, count(*) AS c FROM unnest(found) f
+	      WHERE f.verdict <> 'allowed' GROUP BY f.verdict) w
 $$;
-REVOKE ALL ON FUNCTION anpr.policy_withheld() FROM PUBLIC;
+REVOKE ALL ON FUNCTION anpr.policy_withheld(anpr.policy_match[]) FROM PUBLIC;
 
 -- The search under the policy, at now_ (the clock injected: only the
 -- owner calls this one; people call anpr.search_reads, which passes
@@ -105,11 +110,11 @@ DECLARE
 	question jsonb := jsonb_build_object('vrm', vrm_, 'vrm_key', vrm_key_,
 		'from', t_from, 'to', t_to, 'camera', camera_);
 	sees_sites boolean := pg_has_role(session_user, 'anpr_location', 'MEMBER');
-	refusal text;
+	refusal text := anpr.policy_refusal(vrm_, vrm_key_, camera_, purpose_, case_ref_,
+					    auth_id);
+	found anpr.policy_match[];
 	n_ok int;
 BEGIN
-	refusal := anpr.policy_match_at(now_, vrm_, vrm_key_, t_from, t_to, camera_,
-					purpose_, case_ref_, auth_id);
 	IF refusal IS NOT NULL THEN
 		-- answered, not raised: an error would roll the audit entry
 		-- of the refusal back with it
@@ -120,9 +125,12 @@ BEGIN
 			0, refusal, NULL::text, NULL::bigint, NULL::boolean, NULL::boolean;
 		RETURN;
 	END IF;
-	SELECT count(*) INTO n_ok FROM pg_temp.policy_found f WHERE f.verdict = 'allowed';
+	SELECT coalesce(array_agg(m), '{}') INTO found
+	FROM anpr.policy_matches_at(now_, vrm_, vrm_key_, t_from, t_to, camera_, purpose_,
+				    case_ref_, auth_id) m;
+	SELECT count(*) INTO n_ok FROM unnest(found) f WHERE f.verdict = 'allowed';
 	PERFORM audit.append('search', purpose_, case_ref_, auth_id, question, n_ok,
-			     anpr.policy_withheld());
+			     anpr.policy_withheld(found));
 	RETURN QUERY
 	SELECT f.record_id, f.time_utc, f.vrm, f.camera_id,
 	       CASE WHEN sees_sites THEN f.site_id END, f.confidence, f.sig_ok, f.tier,
@@ -136,7 +144,7 @@ BEGIN
 	       EXISTS (SELECT 1 FROM anpr.checkpoints k WHERE k.chain_id = f.chain_id
 			AND k.verified_at IS NOT NULL AND k.first_seq <= f.chain_seq
 			AND k.last_seq >= f.chain_seq)
-	FROM pg_temp.policy_found f WHERE f.verdict = 'allowed'
+	FROM unnest(found) f WHERE f.verdict = 'allowed'
 	ORDER BY f.time_utc, f.record_id;
 	RETURN QUERY
 	SELECT NULL::text, NULL::timestamptz, NULL::text, NULL::text, NULL::text,
@@ -144,7 +152,7 @@ BEGIN
 	       CASE WHEN f.verdict = 'due-for-deletion' THEN 'nothing: due for deletion'
 		    ELSE (SELECT t.needs FROM anpr.policy_tiers t WHERE t.tier = min(f.tier)) END,
 	       NULL::text, NULL::bigint, NULL::boolean, NULL::boolean
-	FROM pg_temp.policy_found f WHERE f.verdict <> 'allowed'
+	FROM unnest(found) f WHERE f.verdict <> 'allowed'
 	GROUP BY f.verdict ORDER BY f.verdict;
 END
 $$;
@@ -205,11 +213,11 @@ DECLARE
 	question jsonb := jsonb_build_object('vrm', vrm_, 'vrm_key', vrm_key_,
 		'from', t_from, 'to', t_to, 'camera', camera_,
 		'with_span', coalesce(with_span, false));
-	refusal text;
+	refusal text := anpr.policy_refusal(vrm_, vrm_key_, camera_, purpose_, case_ref_,
+					    auth_id);
+	found anpr.policy_match[];
 	n_ok int;
 BEGIN
-	refusal := anpr.policy_match_at(now_, vrm_, vrm_key_, t_from, t_to, camera_,
-					purpose_, case_ref_, auth_id);
 	IF refusal IS NOT NULL THEN
 		PERFORM audit.append('refused', purpose_, case_ref_, auth_id, question, 0,
 				     jsonb_build_object('refused', refusal, 'asked', 'export'));
@@ -220,13 +228,16 @@ BEGIN
 			NULL::bytea[], NULL::int, 'refused'::text, 0, refusal;
 		RETURN;
 	END IF;
-	SELECT count(*) INTO n_ok FROM pg_temp.policy_found f WHERE f.verdict = 'allowed';
+	SELECT coalesce(array_agg(m), '{}') INTO found
+	FROM anpr.policy_matches_at(now_, vrm_, vrm_key_, t_from, t_to, camera_, purpose_,
+				    case_ref_, auth_id) m;
+	SELECT count(*) INTO n_ok FROM unnest(found) f WHERE f.verdict = 'allowed';
 	PERFORM audit.append('export', purpose_, case_ref_, auth_id, question, n_ok,
-			     anpr.policy_withheld());
+			     anpr.policy_withheld(found));
 	RETURN QUERY
 	WITH sel AS (
 		SELECT f.*, k.record_id AS cp_id, k.first_seq, k.last_seq
-		FROM pg_temp.policy_found f
+		FROM unnest(found) f
 		LEFT JOIN LATERAL (SELECT c.record_id, c.first_seq, c.last_seq
 			FROM anpr.checkpoints c
 			WHERE c.chain_id = f.chain_id AND c.verified_at IS NOT NULL
@@ -282,7 +293,7 @@ BEGIN
 	       f.verdict, count(*)::int,
 	       CASE WHEN f.verdict = 'due-for-deletion' THEN 'nothing: due for deletion'
 		    ELSE (SELECT t.needs FROM anpr.policy_tiers t WHERE t.tier = min(f.tier)) END
-	FROM pg_temp.policy_found f WHERE f.verdict <> 'allowed'
+	FROM unnest(found) f WHERE f.verdict <> 'allowed'
 	GROUP BY f.verdict ORDER BY f.verdict;
 END
 $$;
