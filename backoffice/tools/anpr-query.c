@@ -651,6 +651,14 @@ int main(int argc, char **argv)
 		return usage_err("%sa search or export needs --purpose PURPOSE and --case REF "
 				 "(every question is checked against the access policy and "
 				 "audited: docs/access.md)", "");
+	/* before the database is asked (and the export audited): an existing
+	 * OUT is never overwritten (export_all checks every name again, and
+	 * the per-chain names it makes) */
+	if (out && access(out, F_OK) == 0) {
+		fprintf(stderr, "anpr-query: %s: already exists, not overwritten; nothing "
+			"exported\n", out);
+		return 2;
+	}
 	if (anpr_store_open(&st, db, err, sizeof err) != 0) {
 		ev_safe_text(safe, sizeof safe, err);
 		fprintf(stderr, "anpr-query: database: %s\n", safe);

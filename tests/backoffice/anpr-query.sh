@@ -166,6 +166,57 @@ done
 check "...each verifies with its camera's key" test $vb = 0
 check "no partial files left beside OUT" bash -c "! ls '$t' | grep -q partial"
 
+# ---- the export is the database's (anpr.export_reads, 0012): who may,
+# what it audits, what it gives a disclosure with inclusion proofs
+base="host=127.0.0.1 port=$ANPR_TEST_PG_PORT dbname=anpr"
+psql -X -q -v ON_ERROR_STOP=1 -d "$ANPR_TEST_PG_SUPER dbname=anpr" > /dev/null <<'SQL' || nok "roles"
+CREATE ROLE analyst_only LOGIN IN ROLE anpr_analyst;
+CREATE ROLE auditor LOGIN IN ROLE anpr_auditor;
+SQL
+A() { psql -X -At -d "$base user=auditor" -c "$1"; }
+n_exp=$(A "select count(*) from audit.entries where action = 'export'")
+"$bin/anpr-query" --db "$base user=analyst_only" --purpose role-relevant --case TEST-QUERY \
+	--vrm AB05CDE --camera CAM-A --images "$t/images" --export "$t/n.tar" > "$t/out" 2> "$t/err"
+check "an analyst who is not an exporter: --export refused (status 1, permission denied), nothing written" \
+	bash -c "test $? = 1 && grep -q 'permission denied' '$t/err' && ! test -e '$t/n.tar'"
+check "the exports so far (a.tar, both.tar) audited as exports by the person, with purpose, case and results" \
+	test "$(A "select string_agg(who || ' ' || purpose || ' ' || case_ref || ' ' || results || ' '
+		|| coalesce(question->>'camera', '-'), ',' ORDER BY seq) from audit.entries where action = 'export'")" \
+	     = "anpr_test_person role-relevant TEST-QUERY 1 CAM-A,anpr_test_person role-relevant TEST-QUERY 2 -"
+check "...and the refused OUT (already there) asked the database nothing: $n_exp export entries" test "$n_exp" = 2
+"$bin/anpr-audit" --db "$base user=auditor" verify > "$t/audit.out" 2>&1
+check "anpr-audit verify: the chain holds after searches and exports" \
+	bash -c "test $? = 0 && grep -q 'audit chain intact' '$t/audit.out'"
+# the disclosure form's data: for camera A's read, no neighbour's bytes,
+# and the leaf hashes of its checkpoint's span, whose RFC 6962 root is the
+# checkpoint's and among which the read's hash stands at its position
+psql -X -At -F ' ' -d "$ANPR_TEST_PG_PERSON" -c "SELECT selected, chain_seq, encode(sha256, 'hex'),
+	cp_seq, cp_first, cp_last, array_to_string(ARRAY(SELECT encode(l, 'hex') FROM unnest(leaves) l), ',')
+	FROM anpr.export_reads('AB05CDE', NULL, NULL, NULL, 'CAM-A', 'role-relevant', 'TEST-QUERY', NULL, false)
+	WHERE record_id IS NOT NULL" > "$t/disc" 2>&1
+root=$(psql -X -At -d "$ANPR_TEST_PG" -c "SELECT encode(merkle_root, 'hex') FROM anpr.checkpoints k
+	JOIN anpr.record_index i ON i.record_id = k.record_id WHERE i.chain_seq = $(cut -d' ' -f4 "$t/disc")
+	AND i.camera_id = 'CAM-A'")
+check "export_reads without the span: the one read, its covering checkpoint, the span's leaf hashes, which make its root" \
+	python3 - "$t/disc" "$root" <<'PY'
+import hashlib, sys
+rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
+assert len(rows) == 1 and rows[0][0] == "t", rows
+sel, seq, h, cp, first, last, leaves = rows[0]
+leaves = [bytes.fromhex(x) for x in leaves.split(",")]
+seq, cp, first, last = int(seq), int(cp), int(first), int(last)
+assert len(leaves) == last - first + 1 and first <= seq <= last < cp
+assert leaves[seq - first].hex() == h
+def mth(v):
+    if len(v) == 1:
+        return hashlib.sha256(b"\0" + v[0]).digest()
+    k = 1
+    while k * 2 < len(v):
+        k *= 2
+    return hashlib.sha256(b"\1" + mth(v[:k]) + mth(v[k:])).digest()
+assert mth(leaves).hex() == sys.argv[2], (mth(leaves).hex(), sys.argv[2])
+PY
+
 # ---- a gap in the span: camera C's record before its first read from 15
 # on held back (ev_fill's heartbeats come by the clock, so which record is
 # a read is found, not assumed)
