@@ -26,6 +26,12 @@
 #               as the temporary one is.
 #   pg_stop     stop (immediate) and remove; also run at exit.
 #   pg_psql     psql as anpr_owner on anpr, quiet, stops at the first error.
+#   pg_authorise CASE
+#               a senior officer's authorisation for major crime under CASE
+#               (valid a day), made by the owner once the migrations are
+#               applied; prints its id. anpr-query --purpose major-crime
+#               --case CASE --authorisation ID then searches every tier,
+#               so that a test's reads do not leave its search as they age.
 #
 # initdb refuses to run as root. When the caller is root, the cluster's
 # processes run as ANPR_PG_USER (default "nobody": it exists on every
@@ -68,6 +74,13 @@ pg_stop() {
 
 pg_psql() {
 	psql -X -q -v ON_ERROR_STOP=1 -d "$ANPR_TEST_PG" "$@"
+}
+
+pg_authorise() {
+	psql -X -At -v ON_ERROR_STOP=1 -d "$ANPR_TEST_PG" -c "INSERT INTO anpr.authorisations
+		(officer, purpose, scope_case, valid_from, expires_at) VALUES ('Det Supt Test',
+		'major-crime', '$1', now() - interval '1 hour', now() + interval '1 day')
+		RETURNING id" | head -1
 }
 
 pg_start() {
