@@ -265,6 +265,14 @@ check "every export audited as 'export' with its purpose, case, results and with
 	test "$(as dpo_brown "SELECT string_agg(action || ' ' || coalesce(purpose, '-') || ' ' || coalesce(case_ref, '-')
 		|| ' ' || results || ' ' || withheld::text, ',' ORDER BY seq) FROM audit.entries
 		WHERE (question ? 'with_span')")" = "export role-relevant INC-EXP 1 {\"wrong-purpose\": 2, \"due-for-deletion\": 1},export major-crime OP-EXPORT 3 {\"due-for-deletion\": 1},export major-crime OP-EXPORT 2 {\"due-for-deletion\": 1, \"needs-authorisation\": 1},refused role-relevant x 0 {\"asked\": \"export\", \"refused\": \"a case reference (3 to 64 printable characters) is required\"},refused role-relevant INC-EXP 0 {\"asked\": \"export\", \"refused\": \"a search names a mark, a look-alike key or a camera\"}"
+as ds_green "SELECT count(*) FROM anpr.export_reads_at(now() + interval '10 years', 'AB12CDE', NULL, NULL, NULL,
+	NULL, 'role-relevant', 'INC-EXP', NULL, false)" > "$t/e6" 2>&1
+check "an exporter cannot set the export's clock (export_reads_at is the owner's)" grep -q 'permission denied' "$t/e6"
+O "SELECT string_agg(coalesce(record_id, withheld_reason || ':' || withheld_count), ',')
+   FROM anpr.export_reads_at(now() + interval '85 days', 'AB12CDE', NULL, NULL, NULL, NULL,
+   'role-relevant', 'INC-CLOCK', NULL, false)" > "$t/e7"
+check "...the owner can: 85 days on, the 10-day read is past 90 days and withheld too" \
+	test "$(cat "$t/e7")" = "due-for-deletion:1,wrong-purpose:3"
 check "the exporter reads the cameras' public keys, not where the cameras are" \
 	bash -c "[ \"\$(psql -X -At -d '$base user=ds_green' -c 'SELECT count(*) >= 0 FROM anpr.camera_keys')\" = t ] &&
 		 psql -X -At -d '$base user=ds_green' -c 'SELECT site_lat FROM anpr.cameras' 2>&1 | grep -q 'permission denied'"
