@@ -273,6 +273,20 @@ O "SELECT string_agg(coalesce(record_id, withheld_reason || ':' || withheld_coun
    'role-relevant', 'INC-CLOCK', NULL, false)" > "$t/e7"
 check "...the owner can: 85 days on, the 10-day read is past 90 days and withheld too" \
 	test "$(cat "$t/e7")" = "due-for-deletion:1,wrong-purpose:3"
+# policy_matches_at asks policy_decide once per tier found, not per read:
+# the same verdicts and tiers as asking per read, every purpose, with and
+# without the authorisation (in force, then expired), over 800 days
+O "SELECT count(*) || ' ' || count(*) FILTER (WHERE m.verdict IS DISTINCT FROM
+	anpr.policy_decide(p, x.a, x.a IS NOT NULL, i.time_utc, now() + d * interval '1 day')
+	OR m.tier <> anpr.policy_tier(i.time_utc, now() + d * interval '1 day'))
+   FROM generate_series(0, 800, 3) d,
+	unnest(ARRAY['role-relevant', 'serious-crime', 'major-crime', 'counter-terrorism']) p,
+	(VALUES (NULL::bigint), ($auth_e)) x(a),
+	LATERAL anpr.policy_matches_at(now() + d * interval '1 day', 'AB12CDE', NULL, NULL, NULL,
+		NULL, p, 'OP-EXPORT', x.a) m
+   JOIN anpr.record_index i ON i.record_id = m.record_id" > "$t/e8"
+check "the verdicts decided once per tier are those of each read decided alone (rows, differences: $(cat "$t/e8"))" \
+	test "$(cat "$t/e8")" = "$((267 * 4 * 2 * 4)) 0"	# 267 days x purposes x auth x reads
 check "the exporter reads the cameras' public keys, not where the cameras are" \
 	bash -c "[ \"\$(psql -X -At -d '$base user=ds_green' -c 'SELECT count(*) >= 0 FROM anpr.camera_keys')\" = t ] &&
 		 psql -X -At -d '$base user=ds_green' -c 'SELECT site_lat FROM anpr.cameras' 2>&1 | grep -q 'permission denied'"
