@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * anpr-store-bench - fills a back-office store with generated reads and
- * measures the VRM search on it (issue 17, `make bench`, store-search;
- * docs/backoffice.md "Tests and targets").
+ * measures the policy-checked, audited VRM search on it (issues 17 and
+ * 20, `make bench`, store-search; docs/backoffice.md "Tests and targets").
  *
  *   anpr-store-bench gen    --db OWNER-CONNINFO --n N [--sign] [SHAPE]
  *   anpr-store-bench search --db PERSON-CONNINFO --n N [--queries Q] [ASK] [SHAPE]
