@@ -15,7 +15,7 @@
 #include <media/v4l2-ioctl.h>
 #include <media/videobuf2-v4l2.h>
 
-#include "anprcap.h"
+#include "anprcap-core.h"
 #include "anprcap-compat.h"
 
 #define ANPRCAP_MAX_SENSORS	8

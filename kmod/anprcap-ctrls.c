@@ -6,7 +6,7 @@
  */
 #include <media/v4l2-ctrls.h>
 
-#include "anprcap.h"
+#include "anprcap-core.h"
 
 #define ANPRCAP_EXPOSURE_MIN_US	10
 #define ANPRCAP_EXPOSURE_MAX_US	1000000

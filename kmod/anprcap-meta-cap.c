@@ -8,7 +8,7 @@
 #include <linux/videodev2.h>
 #include <media/v4l2-ioctl.h>
 
-#include "anprcap.h"
+#include "anprcap-core.h"
 #include "anprcap-compat.h"
 #include "anprcap-vid-common.h"
 

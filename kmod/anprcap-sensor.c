@@ -15,7 +15,7 @@
 #include <linux/string.h>
 #include <media/videobuf2-vmalloc.h>
 
-#include "anprcap.h"
+#include "anprcap-core.h"
 #include "anprcap-compat.h"
 #include "anprcap-pattern.h"
 

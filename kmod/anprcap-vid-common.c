@@ -12,7 +12,7 @@
 #include <media/videobuf2-dma-contig.h>
 #include <media/videobuf2-vmalloc.h>
 
-#include "anprcap.h"
+#include "anprcap-core.h"
 #include "anprcap-compat.h"
 #include "anprcap-vid-common.h"
 

@@ -18,4 +18,10 @@ lint-clang-tidy:
 	done; \
 	if [ $$bad -ne 0 ]; then echo "clang-tidy: $$bad files with findings"; exit 1; fi
 
-LINT_TARGETS += lint-cppcheck lint-clang-tidy
+# The tree's own rules (scripts/lint-tree): no two headers of one name on
+# the include path, no source file over 800 lines without saying why.
+.PHONY: lint-tree
+lint-tree:
+	@scripts/lint-tree . $(filter -I%,$(INCLUDES))
+
+LINT_TARGETS += lint-cppcheck lint-clang-tidy lint-tree

@@ -10,6 +10,12 @@
  *
  * Logs: one line per event on stderr (the journal under systemd); they
  * name cameras, records, reasons, never a VRM or a location.
+ *
+ * Long file: the daemon's request path read top to bottom (who is asking, the
+ * body, the checks' outcome, the answer and its log line), which is what
+ * an examiner of what anpr-ingest acknowledges reads; the checks, the
+ * image store, the group commit and the health report are modules of
+ * their own.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -154,6 +160,11 @@ struct req {
 	bool keys_known;
 	size_t nkeys;
 	struct anpr_camera_key keys[KEYS_MAX];
+	/* what is held under the Idempotency-Key, read in the same
+	 * statement (held_known false: not asked, ingest_check asks) */
+	bool held_known;
+	char held_id[65];
+	struct anpr_held held;
 };
 
 static void req_free(struct req *r)
@@ -295,6 +306,7 @@ static int identify(struct MHD_Connection *c, struct req *r, char *why,
 	struct tls_conn *tc;
 	struct anpr_store *st;
 	char err[512];
+	const char *idem;
 	int rc;
 
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
@@ -347,11 +359,24 @@ known:
 		snprintf(why, whylen, "database: %s", err);
 		return 503;
 	}
-	/* the register's answer and the camera's keys in one statement:
-	 * ingest_check takes the keys from here (lk_keys) */
-	rc = anpr_store_cert_camera_keys(st, r->fingerprint, (int64_t)time(NULL),
-					 r->camera_id, r->keys, KEYS_MAX,
-					 &r->nkeys, err, sizeof err);
+	/* the register's answer, the camera's keys and what is held under
+	 * the Idempotency-Key in one statement: ingest_check takes the keys
+	 * (lk_keys) and the held answer (lk_held) from here. A key that is
+	 * no record id is asked nothing: ingest_check refuses it anyway. */
+	idem = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");
+	if (idem && strlen(idem) <= 64 && idem[strspn(idem, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		"abcdefghijklmnopqrstuvwxyz0123456789_.:+-")] == '\0' && idem[0]) {
+		snprintf(r->held_id, sizeof r->held_id, "%s", idem);
+		rc = anpr_store_request_lookup(st, r->fingerprint, (int64_t)time(NULL),
+					       r->held_id, r->camera_id, r->keys,
+					       KEYS_MAX, &r->nkeys, &r->held, err,
+					       sizeof err);
+		r->held_known = rc == 0;
+	} else {
+		rc = anpr_store_cert_camera_keys(st, r->fingerprint, (int64_t)time(NULL),
+						 r->camera_id, r->keys, KEYS_MAX,
+						 &r->nkeys, err, sizeof err);
+	}
 	r->keys_known = rc == 0;
 	if (rc == ANPR_STORE_ENOENT) {
 		snprintf(why, whylen, "certificate %s is not an active camera "
@@ -380,8 +405,13 @@ static int lk_held(void *ctx, const char *id, struct anpr_held *h, char *err,
 		   size_t errlen)
 {
 	const struct lookup_ctx *x = ctx;
-	int rc = anpr_store_record_held(x->st, id, h, err, errlen);
+	int rc;
 
+	if (x->r->held_known && strcmp(id, x->r->held_id) == 0) {
+		*h = x->r->held;
+		return 0;
+	}
+	rc = anpr_store_record_held(x->st, id, h, err, errlen);
 	if (rc == ANPR_STORE_ENOENT) {
 		memset(h, 0, sizeof *h);
 		return 0;

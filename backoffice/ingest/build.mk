@@ -9,7 +9,7 @@ INGEST_BUILD_MK := 1
 include daemon/evidence/build.mk
 INCLUDES += -Ibackoffice/ingest -Ibackoffice/store
 INGEST_SRCS := backoffice/ingest/ingest_check.c backoffice/ingest/imagestore.c \
-	backoffice/ingest/ingest_health.c
+	backoffice/ingest/ingest_health.c backoffice/ingest/ingest_hash.c
 $(eval $(call add_lib,anpringest,$(INGEST_SRCS)))
 LINT_DIRS += backoffice/ingest
 
@@ -17,7 +17,7 @@ LINT_DIRS += backoffice/ingest
 # is merged (backoffice/store/build.mk), only the library above is built.
 ifneq ($(wildcard backoffice/store/build.mk),)
 include backoffice/store/build.mk
-INGEST_LDLIBS := $(ANPRSTORE_LDLIBS) -lmicrohttpd -lgnutls -lsystemd -ljansson -lpthread
+INGEST_LDLIBS := $(ANPRSTORE_LDLIBS) -lmicrohttpd -lgnutls -lnettle -lsystemd -ljansson -lpthread
 $(eval $(call add_prog,anpr-ingest,backoffice/ingest/anpr_ingest_main.c backoffice/ingest/ingest_commit.c,anpringest $(ANPRSTORE_LIBS),$(INGEST_LDLIBS)))
 
 .PHONY: install-ingest

@@ -6,6 +6,7 @@
  * elsewhere.
  */
 #include "imagestore.h"
+#include "ingest_hash.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -124,12 +125,19 @@ static bool is_day(const char *s)
 }
 
 /* Open (making it if needed) the directory name under parent. A directory
- * made here is only durable once its parent is synced: done at once. */
+ * made here is only durable once its parent is synced: done at once.
+ * Opened first, made only if missing: nearly every put finds its day and
+ * its ab/ directory there, and a mkdirat that fails with EEXIST was a
+ * path walk for nothing (two a put). */
 static int subdir(int parent, const char *name, const char *path, bool sync,
 		  char *err, size_t errlen)
 {
 	int fd;
 
+	fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+	if (fd >= 0 || errno != ENOENT)
+		goto opened;
 	if (mkdirat(parent, name, 0755) == 0) {
 		if (sync && fsync(parent) != 0) {
 			int e = errno;
@@ -147,6 +155,7 @@ static int subdir(int parent, const char *name, const char *path, bool sync,
 	}
 	fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 		    O_CLOEXEC);
+opened:
 	if (fd < 0) {
 		int e = errno;
 
@@ -210,7 +219,7 @@ int imagestore_put(const struct imagestore *is, const char *area,
 {
 	uint8_t h[EV_HASH_LEN];
 
-	ev_sha256(data, len, h);
+	ingest_sha256(data, len, h);
 	return imagestore_put_hashed(is, area, data, len, h, 0, rel, relcap, damaged,
 				     err, errlen);
 }

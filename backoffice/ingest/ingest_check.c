@@ -5,6 +5,7 @@
  * the lookups passed in.
  */
 #include "ingest_check.h"
+#include "ingest_hash.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -222,7 +223,7 @@ static bool check_image(const struct ingest_request *rq,
 		       ingest_part_names[id], r->v[ff]);
 		return false;
 	}
-	ev_sha256(p->data, p->len, h);
+	ingest_sha256(p->data, p->len, h);
 	if (!hex_equal(h, r->v[fh])) {
 		char hex[EV_HASH_HEX + 1];
 
@@ -416,7 +417,7 @@ void ingest_check(const struct ingest_request *rq,
 					    : "X-ANPR-Record-SHA256");
 		return;
 	}
-	ev_sha256(rp->data, rp->len, v->sha256);
+	ingest_sha256(rp->data, rp->len, v->sha256);
 	ev_hex(v->sha256, EV_HASH_LEN, v->sha256_hex);
 	if (strcmp(v->sha256_hex, rq->claimed_sha256) != 0) {
 		char safe[80];

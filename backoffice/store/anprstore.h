@@ -125,6 +125,16 @@ int anpr_store_cert_camera_keys(struct anpr_store *st, const char *fingerprint,
 				int64_t now_unix, char camera_id[33],
 				struct anpr_camera_key *keys, size_t cap,
 				size_t *n, char *err, size_t errlen);
+/* The same, and what is held under record_id (as anpr_store_record_held;
+ * held->held false if nothing): anpr-ingest's one statement per request,
+ * asked with the request's Idempotency-Key. EINVAL if record_id is not a
+ * record id. */
+struct anpr_held;
+int anpr_store_request_lookup(struct anpr_store *st, const char *fingerprint,
+			      int64_t now_unix, const char *record_id,
+			      char camera_id[33], struct anpr_camera_key *keys,
+			      size_t cap, size_t *n, struct anpr_held *held,
+			      char *err, size_t errlen);
 
 /* ------------------------------------------------------------ holdings */
 
@@ -214,6 +224,12 @@ int anpr_store_record_put(struct anpr_store *st,
 int anpr_store_records_put(struct anpr_store *st,
 			   const struct anpr_stored_record *const *r, size_t n,
 			   int *rc, char *err, size_t errcap);
+/* How many groups this connection stored set-wise (a few statements for
+ * the whole group) rather than record by record: the common case, which
+ * a new chain, a held copy or a broken link in the group turns off for
+ * that group (docs/backoffice.md, "Group commit"). */
+unsigned long anpr_store_groups_setwise(const struct anpr_store *st);
+
 
 /* ---------------------------------------------------------- quarantine */
 

@@ -12,7 +12,8 @@ INCLUDES += -Ibackoffice/store
 # sources include it (anprstore.h does not), so only they get the flag.
 PQ_CFLAGS := $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
 ANPRSTORE_SRCS := backoffice/store/store.c backoffice/store/register.c \
-	backoffice/store/records.c backoffice/store/query.c backoffice/store/audit.c \
+	backoffice/store/records.c backoffice/store/records_group.c \
+	backoffice/store/holdings.c backoffice/store/query.c backoffice/store/audit.c \
 	backoffice/store/retention.c backoffice/store/export.c
 $(call obj_of,$(ANPRSTORE_SRCS)) $(call aobj_of,$(ANPRSTORE_SRCS)): CFLAGS += $(PQ_CFLAGS)
 $(eval $(call add_lib,anprstore,$(ANPRSTORE_SRCS)))

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * records.c - the records as signed, their chains' holdings and link
- * flags, checkpoints, quarantine and gaps (docs/backoffice.md, "The
- * records", "Gaps"). Errors name the record id, chain and position: a
- * record id is CAMERA-CHAIN-SEQ, never a VRM or location.
+ * records.c - a record put: its checks and steps (the chain's row, its
+ * links, both rows, the checkpoints it completes, the chain's holdings),
+ * one at a time or a group in one transaction (records_group.c puts a
+ * group set-wise where it can). docs/backoffice.md, "The records".
+ * Errors name the record id, chain and position: a record id is
+ * CAMERA-CHAIN-SEQ, never a VRM or location.
  */
-#include "store_int.h"
+#include "records_int.h"
 
-#include "evidence.h"
 #include "vrm.h"
 
 #include <inttypes.h>
@@ -15,131 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DAY_US 86400000000LL
 
 static const uint8_t zero_hash[32];
 
-int anpr_store_record_held(struct anpr_store *st, const char *record_id,
-			   struct anpr_held *h, char *err, size_t errlen)
-{
-	struct sparams p;
-	PGresult *r;
-	int rc;
-
-	memset(h, 0, sizeof *h);
-	if (!st_token_ok(record_id, 64)) {
-		st_err(err, errlen, "record id: not 1-64 of [A-Za-z0-9_.:+-]");
-		return ANPR_STORE_EINVAL;
-	}
-	rc = st_ready(st, err, errlen);
-	if (rc)
-		return rc;
-	sp_init(&p);
-	sp_text(&p, record_id);
-	r = st_exec_ps(st, "looking up a record",
-		    "SELECT encode(sha256, 'hex'), chain_id, chain_seq "
-		    "FROM anpr.record_index WHERE record_id = $1", &p, &rc, err,
-		    errlen);
-	if (!r)
-		return rc;
-	if (PQntuples(r) == 1) {
-		h->held = true;
-		st_hash(r, 0, 0, h->sha256);
-		snprintf(h->chain_id, sizeof h->chain_id, "%s", PQgetvalue(r, 0, 1));
-		h->chain_seq = (uint64_t)st_i64(r, 0, 2);
-	}
-	PQclear(r);
-	return 0;
-}
-
-int anpr_store_chain_record(struct anpr_store *st, const char *chain_id,
-			    uint64_t seq, bool *held, uint8_t sha256[32],
-			    uint8_t prev_hash[32], char *err, size_t errlen)
-{
-	struct sparams p;
-	PGresult *r;
-	int rc;
-
-	*held = false;
-	if (!st_chain_id_ok(chain_id) || seq < 1 || seq > INT64_MAX) {
-		st_err(err, errlen, "chain position: chain id not 16 upper-case hex "
-				    "digits, or sequence number not 1..2^63-1");
-		return ANPR_STORE_EINVAL;
-	}
-	rc = st_ready(st, err, errlen);
-	if (rc)
-		return rc;
-	sp_init(&p);
-	sp_text(&p, chain_id);
-	sp_u64(&p, seq);
-	r = st_exec_ps(st, "looking up a chain position",
-		    "SELECT encode(sha256, 'hex'), encode(prev_hash, 'hex') "
-		    "FROM anpr.record_index WHERE chain_id = $1 AND chain_seq = $2::bigint",
-		    &p, &rc, err, errlen);
-	if (!r)
-		return rc;
-	if (PQntuples(r) == 1) {
-		*held = true;
-		st_hash(r, 0, 0, sha256);
-		st_hash(r, 0, 1, prev_hash);
-	}
-	PQclear(r);
-	return 0;
-}
-
-int anpr_store_chain_holding(struct anpr_store *st, const char *chain_id,
-			     struct anpr_chain_holding *h, char *err,
-			     size_t errlen)
-{
-	struct sparams p;
-	PGresult *r;
-	int rc;
-
-	memset(h, 0, sizeof *h);
-	if (!st_chain_id_ok(chain_id)) {
-		st_err(err, errlen, "chain id: not 16 upper-case hex digits");
-		return ANPR_STORE_EINVAL;
-	}
-	rc = st_ready(st, err, errlen);
-	if (rc)
-		return rc;
-	sp_init(&p);
-	sp_text(&p, chain_id);
-	r = st_exec(st, "reading a chain's holdings",
-		    "SELECT camera_id, last_seq, held, contiguous_to, covered_to, "
-		    "coalesce(extract(epoch FROM oldest_gap_since)::bigint, 0) "
-		    "FROM anpr.chains WHERE chain_id = $1", &p, &rc, err, errlen);
-	if (!r)
-		return rc;
-	if (PQntuples(r) != 1) {
-		st_err(err, errlen, "chain %s: nothing held", chain_id);
-		rc = ANPR_STORE_ENOENT;
-	} else {
-		snprintf(h->camera_id, sizeof h->camera_id, "%s", PQgetvalue(r, 0, 0));
-		h->last_seq = (uint64_t)st_i64(r, 0, 1);
-		h->held = (uint64_t)st_i64(r, 0, 2);
-		h->contiguous_to = (uint64_t)st_i64(r, 0, 3);
-		h->covered_to = (uint64_t)st_i64(r, 0, 4);
-		h->oldest_gap_since_unix = st_i64(r, 0, 5);
-	}
-	PQclear(r);
-	return rc;
-}
-
 /* ---------------------------------------------------------- record_put */
 
-/* The state of one put, so that its steps stay small functions. */
-struct put {
-	struct anpr_store *st;
-	const struct anpr_stored_record *r;
-	char *err;
-	size_t errlen;
-	int64_t day;			/* days since 1970-01-01 */
-	char vrm[EV_VRM_MAX + 1], vrm_key[EV_VRM_MAX + 1];
-	bool has_vrm;
-	bool cp_verified;		/* a checkpoint was verified: covered_to
-					   may move */
-};
 
 static int put_check(struct put *u)
 {
@@ -412,7 +293,7 @@ static int insert_rows(struct put *u, const char *link)
 /* A checkpoint whose every covered record is held: its Merkle root over
  * the held hashes must match (else ECHAIN, checkpoint-mismatch); then its
  * records are covered. If some are missing it waits for them. */
-static int try_checkpoint(struct put *u, const char *cp_id, const char *chain,
+int records_try_checkpoint(struct put *u, const char *cp_id, const char *chain,
 			  int64_t first, int64_t last, const uint8_t root[32])
 {
 	struct sparams p;
@@ -533,11 +414,47 @@ static int checkpoints(struct put *u)
 		uint8_t root[32];
 
 		st_hash(res, i, 3, root);
-		rcv = try_checkpoint(u, PQgetvalue(res, i, 0), r->chain_id,
+		rcv = records_try_checkpoint(u, PQgetvalue(res, i, 0), r->chain_id,
 				     st_i64(res, i, 1), st_i64(res, i, 2), root);
 	}
 	PQclear(res);
 	return rcv;
+}
+
+/* covered_to of a chain, after a checkpoint of it was verified. */
+int records_chain_coverage(struct anpr_store *st, const char *chain_id,
+			  char *err, size_t errlen)
+{
+	struct sparams p;
+	PGresult *res;
+	int rcv = 0;
+
+	/* covered_to: from the checkpoint that starts after it, while the
+	 * next verified one follows on. A verified checkpoint right after
+	 * its span counts itself in (as anpr-verify's covered_to does): the
+	 * next checkpoint's span starts after it, so without it the run
+	 * stopped at the first checkpoint (found by tests/ingest/ingest-faults:
+	 * covered_to stayed 100 with 1,000 records held under ten verified
+	 * checkpoints) */
+	sp_init(&p);
+	sp_text(&p, chain_id);
+	res = st_exec_ps(st, "chain coverage",
+		"WITH RECURSIVE cp AS ("
+		" SELECT k.first_seq, CASE WHEN i.chain_seq = k.last_seq + 1 "
+		"  THEN i.chain_seq ELSE k.last_seq END AS to_ "
+		" FROM anpr.checkpoints k JOIN anpr.record_index i USING (record_id) "
+		" WHERE k.chain_id = $1 AND k.verified_at IS NOT NULL), "
+		"run AS ("
+		" SELECT cp.to_ FROM cp, anpr.chains h "
+		" WHERE h.chain_id = $1 AND cp.first_seq = h.covered_to + 1 "
+		" UNION ALL SELECT cp.to_ FROM cp JOIN run "
+		" ON cp.first_seq = run.to_ + 1) "
+		"UPDATE anpr.chains SET covered_to = (SELECT max(to_) FROM run) "
+		"WHERE chain_id = $1 AND EXISTS (SELECT 1 FROM run)", &p, &rcv, err, errlen);
+	if (!res)
+		return rcv;
+	PQclear(res);
+	return 0;
 }
 
 /* held, last_seq; contiguous_to moved on over the run this record joins;
@@ -582,32 +499,7 @@ static int holdings(struct put *u, int64_t contiguous_to)
 	PQclear(res);
 	if (!u->cp_verified)
 		return 0;	/* only a newly verified checkpoint moves it */
-	/* covered_to: from the checkpoint that starts after it, while the
-	 * next verified one follows on. A verified checkpoint right after
-	 * its span counts itself in (as anpr-verify's covered_to does): the
-	 * next checkpoint's span starts after it, so without it the run
-	 * stopped at the first checkpoint (found by tests/ingest/ingest-faults:
-	 * covered_to stayed 100 with 1,000 records held under ten verified
-	 * checkpoints) */
-	sp_init(&p);
-	sp_text(&p, r->chain_id);
-	res = X("chain coverage",
-		"WITH RECURSIVE cp AS ("
-		" SELECT k.first_seq, CASE WHEN i.chain_seq = k.last_seq + 1 "
-		"  THEN i.chain_seq ELSE k.last_seq END AS to_ "
-		" FROM anpr.checkpoints k JOIN anpr.record_index i USING (record_id) "
-		" WHERE k.chain_id = $1 AND k.verified_at IS NOT NULL), "
-		"run AS ("
-		" SELECT cp.to_ FROM cp, anpr.chains h "
-		" WHERE h.chain_id = $1 AND cp.first_seq = h.covered_to + 1 "
-		" UNION ALL SELECT cp.to_ FROM cp JOIN run "
-		" ON cp.first_seq = run.to_ + 1) "
-		"UPDATE anpr.chains SET covered_to = (SELECT max(to_) FROM run) "
-		"WHERE chain_id = $1 AND EXISTS (SELECT 1 FROM run)", &p);
-	if (!res)
-		return rcv;
-	PQclear(res);
-	return 0;
+	return records_chain_coverage(u->st, r->chain_id, u->err, u->errlen);
 }
 
 #undef X
@@ -658,7 +550,8 @@ int anpr_store_records_put(struct anpr_store *st,
 			   int *rc, char *err, size_t errcap)
 {
 	struct put u[BATCH_MAX];
-	char what[64], berr[512];
+	char what[64], berr[512] = "";
+	bool setwise = false;
 	int brc = 0;
 	size_t i, valid = 0, failed = n;
 
@@ -679,8 +572,6 @@ int anpr_store_records_put(struct anpr_store *st,
 	}
 	if (valid == 0)
 		return 0;
-	if (valid == 1)
-		goto one_by_one;
 	snprintf(what, sizeof what, "a group of %zu records", valid);
 	brc = st_ready(st, berr, sizeof berr);
 	if (!brc)
@@ -696,6 +587,19 @@ int anpr_store_records_put(struct anpr_store *st,
 		if (brc)
 			failed = i;
 	}
+	if (!brc) {
+		bool wrote = false;
+
+		brc = records_group_put(st, u, n, rc, berr, sizeof berr, &wrote);
+		if (brc == RECORDS_GROUP_SLOW && !wrote)
+			brc = 0;	/* the per-record steps, below */
+		else if (brc == 0) {
+			setwise = true;
+			goto commit;
+		}
+		else if (brc == RECORDS_GROUP_SLOW)
+			brc = ANPR_STORE_EIO;	/* cannot be */
+	}
 	for (i = 0; i < n && !brc; i++) {
 		if (rc[i] != 0)
 			continue;
@@ -707,12 +611,15 @@ int anpr_store_records_put(struct anpr_store *st,
 		st_rollback(st);
 		st_days_forget(st);
 		if (PQstatus(st->pg) != CONNECTION_OK) {
-			snprintf(berr, sizeof berr, "%s", failed < n ? u[failed].err
-							: "database connection lost");
+			if (failed < n)
+				snprintf(berr, sizeof berr, "%s", u[failed].err);
+			else if (!berr[0])
+				snprintf(berr, sizeof berr, "database connection lost");
 			goto unreachable;
 		}
 		goto one_by_one;	/* rc[failed] is found again below */
 	}
+commit:
 	brc = st_commit(st, what, berr, sizeof berr);
 	if (brc) {
 		/* perhaps committed (connection lost at COMMIT): each is put
@@ -725,6 +632,7 @@ int anpr_store_records_put(struct anpr_store *st,
 	for (i = 0; i < n; i++)
 		if (rc[i] == 0)
 			st_day_note(st, u[i].day);
+	st->groups_setwise += setwise;
 	return 0;
 one_by_one:
 	brc = 0;
@@ -744,6 +652,11 @@ unreachable:
 		snprintf(u[i].err, errcap, "%s", berr);
 	}
 	return ANPR_STORE_EIO;
+}
+
+unsigned long anpr_store_groups_setwise(const struct anpr_store *st)
+{
+	return st->groups_setwise;
 }
 
 int anpr_store_record_put(struct anpr_store *st,
@@ -784,146 +697,4 @@ fail:
 	 * next put asks again */
 	st_days_forget(st);
 	return rc;
-}
-
-/* ---------------------------------------------------------- quarantine */
-
-int anpr_store_quarantine(struct anpr_store *st,
-			  const struct anpr_quarantined *q, char *err,
-			  size_t errlen)
-{
-	struct sparams p;
-	PGresult *res;
-	int rc;
-
-	if (!q->reason || !*q->reason || q->rec_len > INT32_MAX ||
-	    q->sig_len > INT32_MAX || q->newsig_len > INT32_MAX) {
-		st_err(err, errlen, "quarantine: no reason, or bytes too long");
-		return ANPR_STORE_EINVAL;
-	}
-	rc = st_ready(st, err, errlen);
-	if (rc)
-		return rc;
-	sp_init(&p);
-	sp_opt(&p, q->cert_fingerprint);
-	sp_opt(&p, q->camera_id);
-	sp_opt(&p, q->record_id);
-	sp_opt(&p, q->claimed_sha256_hex);
-	sp_text(&p, q->reason);
-	sp_opt(&p, q->detail);
-	sp_bytes(&p, q->rec, q->rec_len);
-	sp_bytes(&p, q->sig, q->sig_len);
-	sp_bytes(&p, q->newsig, q->newsig_len);
-	sp_opt(&p, q->image_paths);
-	res = st_exec(st, "quarantine",
-		      "INSERT INTO anpr.quarantine (cert_fingerprint, camera_id, "
-		      "record_id, claimed_sha256, reason, detail, rec, sig, newsig, "
-		      "image_paths) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-		      &p, &rc, err, errlen);
-	if (!res)
-		return rc;
-	PQclear(res);
-	return 0;
-}
-
-int anpr_store_quarantine_counts(struct anpr_store *st,
-				 int64_t recent_since_unix,
-				 struct anpr_quarantine_count *c, size_t cap,
-				 size_t *n, char *err, size_t errlen)
-{
-	struct sparams p;
-	PGresult *res;
-	int rc;
-	size_t rows;
-
-	*n = 0;
-	rc = st_ready(st, err, errlen);
-	if (rc)
-		return rc;
-	sp_init(&p);
-	sp_i64(&p, recent_since_unix);
-	sp_u64(&p, cap);
-	/* counts only: the bytes and details stay where they are; the index
-	 * quarantine_camera (camera_id, reason) serves the grouping */
-	res = st_exec(st, "quarantine counts",
-		      "SELECT coalesce(camera_id, ''), reason, count(*), "
-		      "count(*) FILTER (WHERE received_at >= to_timestamp($1::bigint)), "
-		      "extract(epoch FROM max(received_at))::bigint "
-		      "FROM anpr.quarantine GROUP BY 1, 2 ORDER BY 1, 2 "
-		      "LIMIT $2::bigint",
-		      &p, &rc, err, errlen);
-	if (!res)
-		return rc;
-	rows = (size_t)PQntuples(res);
-	for (size_t i = 0; i < rows && i < cap; i++) {
-		struct anpr_quarantine_count *q = &c[i];
-
-		memset(q, 0, sizeof *q);
-		snprintf(q->camera_id, sizeof q->camera_id, "%s",
-			 PQgetvalue(res, (int)i, 0));
-		snprintf(q->reason, sizeof q->reason, "%s",
-			 PQgetvalue(res, (int)i, 1));
-		q->total = (uint64_t)st_i64(res, (int)i, 2);
-		q->recent = (uint64_t)st_i64(res, (int)i, 3);
-		q->last_unix = st_i64(res, (int)i, 4);
-	}
-	*n = rows < cap ? rows : cap;
-	PQclear(res);
-	return 0;
-}
-
-/* ---------------------------------------------------------------- gaps */
-
-int anpr_store_gaps(struct anpr_store *st, int64_t older_than_unix,
-		    struct anpr_gap *gaps, size_t cap, size_t *n, char *err,
-		    size_t errlen)
-{
-	struct sparams p;
-	PGresult *res;
-	int rc;
-	size_t rows;
-
-	*n = 0;
-	rc = st_ready(st, err, errlen);
-	if (rc)
-		return rc;
-	sp_init(&p);
-	sp_i64(&p, older_than_unix);
-	sp_u64(&p, cap);
-	/* only chains with a hole (contiguous_to < last_seq) are windowed;
-	 * what is held is each record (lo = hi = its position) and each span
-	 * deleted by retention (0009: not missing); lag() gives each the
-	 * highest position held before it, 0 at the start, and a distance
-	 * above 1 is a missing range */
-	res = st_exec(st, "gaps",
-		      "SELECT camera_id, chain_id, prev + 1, lo - 1, "
-		      "extract(epoch FROM received_at)::bigint FROM ("
-		      " SELECT u.camera_id, u.chain_id, u.lo, u.received_at, "
-		      " lag(u.hi, 1, 0::bigint) OVER (PARTITION BY u.chain_id "
-		      "  ORDER BY u.lo) AS prev FROM ("
-		      "  SELECT i.camera_id, i.chain_id, i.chain_seq AS lo, i.chain_seq AS hi, "
-		      "  i.received_at FROM anpr.record_index i JOIN anpr.chains h "
-		      "  USING (chain_id) WHERE h.contiguous_to < h.last_seq "
-		      "  UNION ALL SELECT h.camera_id, d.chain_id, d.first_seq, d.last_seq, "
-		      "  d.purged_at FROM anpr.retention_deleted d JOIN anpr.chains h "
-		      "  USING (chain_id) WHERE h.contiguous_to < h.last_seq) u) s "
-		      "WHERE lo > prev + 1 AND received_at < to_timestamp($1::bigint) "
-		      "ORDER BY received_at, chain_id, lo LIMIT $2::bigint",
-		      &p, &rc, err, errlen);
-	if (!res)
-		return rc;
-	rows = (size_t)PQntuples(res);
-	for (size_t i = 0; i < rows && i < cap; i++) {
-		struct anpr_gap *g = &gaps[i];
-
-		memset(g, 0, sizeof *g);
-		snprintf(g->camera_id, sizeof g->camera_id, "%s", PQgetvalue(res, (int)i, 0));
-		snprintf(g->chain_id, sizeof g->chain_id, "%s", PQgetvalue(res, (int)i, 1));
-		g->first_missing = (uint64_t)st_i64(res, (int)i, 2);
-		g->last_missing = (uint64_t)st_i64(res, (int)i, 3);
-		g->open_since_unix = st_i64(res, (int)i, 4);
-	}
-	*n = rows < cap ? rows : cap;
-	PQclear(res);
-	return 0;
 }

@@ -402,32 +402,62 @@ int anpr_store_cert_camera_keys(struct anpr_store *st, const char *fingerprint,
 				struct anpr_camera_key *keys, size_t cap,
 				size_t *n, char *err, size_t errlen)
 {
+	return anpr_store_request_lookup(st, fingerprint, now_unix, NULL,
+					 camera_id, keys, cap, n, NULL, err,
+					 errlen);
+}
+
+int anpr_store_request_lookup(struct anpr_store *st, const char *fingerprint,
+			      int64_t now_unix, const char *record_id,
+			      char camera_id[33], struct anpr_camera_key *keys,
+			      size_t cap, size_t *n, struct anpr_held *held,
+			      char *err, size_t errlen)
+{
 	struct sparams p;
 	PGresult *r;
 	int rc, rows;
 
 	camera_id[0] = '\0';
 	*n = 0;
+	if (held)
+		memset(held, 0, sizeof *held);
 	CHECK_FPR(fingerprint);
+	if (held && (!record_id || !st_token_ok(record_id, 64))) {
+		st_err(err, errlen, "record id: not 1-64 of [A-Za-z0-9_.:+-]");
+		return ANPR_STORE_EINVAL;
+	}
 	rc = st_ready(st, err, errlen);
 	if (rc)
 		return rc;
 	sp_init(&p);
 	sp_text(&p, fingerprint);
 	sp_i64(&p, now_unix);
+	sp_text(&p, held ? record_id : NULL);
 	/* one row per key of the camera (one with NULL key columns if it has
-	 * none): the register's answer and the keys in one statement */
+	 * none): the register's answer, the keys and, if asked, what is held
+	 * under the record id in one statement (a round trip and a statement
+	 * per request fewer than the look-ups apart: docs/backoffice.md,
+	 * "The request path") */
 	r = st_exec_ps(st, "looking up a certificate",
 		    "SELECT k.camera_id, k.revoked_at IS NOT NULL, "
 		    "k.not_after <= to_timestamp($2::bigint), c.retired_at IS NOT NULL, "
-		    "ck.key_id, ck.public_key, ck.revoked_at IS NOT NULL "
+		    "ck.key_id, ck.public_key, ck.revoked_at IS NOT NULL, "
+		    "encode(ri.sha256, 'hex'), ri.chain_id, ri.chain_seq "
 		    "FROM anpr.camera_certs k JOIN anpr.cameras c USING (camera_id) "
 		    "LEFT JOIN anpr.camera_keys ck ON ck.camera_id = k.camera_id "
+		    "LEFT JOIN LATERAL (SELECT sha256, chain_id, chain_seq FROM "
+		    "anpr.record_index WHERE record_id = $3) ri ON true "
 		    "WHERE k.fingerprint_sha256 = $1 ORDER BY ck.added_at, ck.key_id",
 		    &p, &rc, err, errlen);
 	if (!r)
 		return rc;
 	rows = PQntuples(r);
+	if (held && rows > 0 && !PQgetisnull(r, 0, 7)) {
+		held->held = true;
+		st_hash(r, 0, 7, held->sha256);
+		snprintf(held->chain_id, sizeof held->chain_id, "%s", PQgetvalue(r, 0, 8));
+		held->chain_seq = (uint64_t)st_i64(r, 0, 9);
+	}
 	if (rows < 1) {
 		st_err(err, errlen, "certificate %.16s...: not registered",
 		       fingerprint);

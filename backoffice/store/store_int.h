@@ -29,6 +29,7 @@ struct anpr_store {
 	int64_t days_known[ST_DAYS_KNOWN];
 	int nprepared;
 	const char *prepared[ST_PREPARED_MAX];
+	unsigned long groups_setwise;	/* anpr_store_groups_setwise() */
 	char conninfo[];
 };
 

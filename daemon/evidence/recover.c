@@ -15,16 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "evidence_spool.h"
-
-struct ev_chain *ev_spool_chain_(struct ev_spool *s);
-void ev_spool_set_recovered_(struct ev_spool *s, uint64_t seq,
-			     uint64_t head_seq, uint64_t prev_head_seq);
-const char *ev_spool_dir_(const struct ev_spool *s);
-int ev_spool_recover(struct ev_spool *s, int dfd, int rfd, int tfd,
-		     char *err, size_t errlen);
-int ev_spool_dir_open_(int at, const char *name, const char *path,
-		       bool create, int *rc, char *err, size_t errlen);
+#include "spool_int.h"
 
 /* "%012llu" followed by suffix; returns the seq, or 0 if no match. */
 static uint64_t name_seq(const char *name, const char **suffix)
@@ -103,7 +94,7 @@ static int scan_shard(const char *dir, int rfd, uint64_t shard,
 	snprintf(sn, sizeof sn, "%0*" PRIu64, EV_SHARD_DIGITS, shard);
 	snprintf(path, sizeof path, "%s/%s/%s", dir, EV_SPOOL_RECORDS, sn);
 	/* leftovers are deleted in it: a link or a loose shard is refused */
-	fd = ev_spool_dir_open_(rfd, sn, path, false, &rc, err, errlen);
+	fd = spool_dir_open(rfd, sn, path, false, &rc, err, errlen);
 	if (fd < 0)
 		return rc;
 	d = fdopendir(fd);
@@ -353,11 +344,11 @@ static int put_pubkeys(const char *dir, int dfd, int tfd,
 	return rc;
 }
 
-int ev_spool_recover(struct ev_spool *s, int dfd, int rfd, int tfd,
-		     char *err, size_t errlen)
+int spool_recover(struct ev_spool *s, int dfd, int rfd, int tfd, char *err,
+		  size_t errlen)
 {
-	const char *dir = ev_spool_dir_(s);
-	struct ev_chain *c = ev_spool_chain_(s);
+	const char *dir = spool_dir(s);
+	struct ev_chain *c = spool_chain(s);
 	struct ev_record *r = malloc(sizeof *r);
 	uint8_t (*hs)[EV_HASH_LEN] = NULL, h[EV_HASH_LEN];
 	uint64_t last = 0, seq;
@@ -425,7 +416,7 @@ out:
 		uint64_t h1, h2;
 
 		find_heads(dfd, &h1, &h2);
-		ev_spool_set_recovered_(s, last, h1, h2);
+		spool_set_recovered(s, last, h1, h2);
 	}
 	free(text);
 	free(hs);

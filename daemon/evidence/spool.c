@@ -13,6 +13,10 @@
  * unacknowledged rest and rebuilds the chain state from the last record.
  * A write or sync error (disk full) stops intake for good, loudly; what is
  * on disk stays as it was.
+ *
+ * Long file: the writer's crash-safety protocol (stage, sync, rename, sync,
+ * head) is one state machine over one struct, easier to check whole;
+ * what opening a spool does first is recover.c.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -27,13 +31,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "evidence_spool.h"
+#include "spool_int.h"
 
 #define ROOT_SHARD UINT64_MAX	/* staged file goes into the spool root */
-
-/* shared with recover.c (same module, split for size) */
-int ev_spool_dir_open_(int at, const char *name, const char *path,
-		       bool create, int *rc, char *err, size_t errlen);
 
 struct staged {
 	char name[40];		/* in tmp/ and at its final place */
@@ -134,8 +134,8 @@ static void shard_name(uint64_t shard, char *out, size_t cap)
  */
 static int dir_check(int fd, const char *path, char *err, size_t errlen);
 
-int ev_spool_dir_open_(int at, const char *name, const char *path,
-		       bool create, int *rc, char *err, size_t errlen)
+int spool_dir_open(int at, const char *name, const char *path, bool create,
+		   int *rc, char *err, size_t errlen)
 {
 	struct stat st;
 	int fd, e;
@@ -624,7 +624,7 @@ static int shard_fd(struct ev_spool *s, uint64_t shard, bool *created,
 			 "%s", s->dir, EV_SPOOL_RECORDS, sn, strerror(errno));
 		return -1;
 	}
-	return ev_spool_dir_open_(s->rfd, sn, path, false, rc, err, errlen);
+	return spool_dir_open(s->rfd, sn, path, false, rc, err, errlen);
 }
 
 /* Phases 1 and 2 and the renames of one batch whose files are all in
@@ -912,28 +912,24 @@ void ev_spool_close(struct ev_spool *s)
 	free(s);
 }
 
-/* recover.c does the open-time scan */
-int ev_spool_recover(struct ev_spool *s, int dfd, int rfd, int tfd,
-		     char *err, size_t errlen);
-
 /* The root, records/ and tmp/, made if missing, each checked (links,
- * modes, owner: ev_spool_dir_open_). */
+ * modes, owner: spool_dir_open). */
 static int open_dirs(struct ev_spool *s, char *err, size_t errlen)
 {
 	char path[4096];
 	int rc;
 
-	s->dfd = ev_spool_dir_open_(AT_FDCWD, s->dir, s->dir, true, &rc, err,
+	s->dfd = spool_dir_open(AT_FDCWD, s->dir, s->dir, true, &rc, err,
 				    errlen);
 	if (s->dfd < 0)
 		return rc;
 	snprintf(path, sizeof path, "%s/%s", s->dir, EV_SPOOL_RECORDS);
-	s->rfd = ev_spool_dir_open_(s->dfd, EV_SPOOL_RECORDS, path, true, &rc,
+	s->rfd = spool_dir_open(s->dfd, EV_SPOOL_RECORDS, path, true, &rc,
 				    err, errlen);
 	if (s->rfd < 0)
 		return rc;
 	snprintf(path, sizeof path, "%s/%s", s->dir, EV_SPOOL_TMP);
-	s->tfd = ev_spool_dir_open_(s->dfd, EV_SPOOL_TMP, path, true, &rc, err,
+	s->tfd = spool_dir_open(s->dfd, EV_SPOOL_TMP, path, true, &rc, err,
 				    errlen);
 	return s->tfd < 0 ? rc : 0;
 }
@@ -994,7 +990,7 @@ int ev_spool_open(struct ev_spool **sp, const struct ev_spool_config *cfg,
 	if (!rc)
 		rc = ev_chain_init(&s->chain, &cfg->site, cfg->key, NULL);
 	if (!rc)
-		rc = ev_spool_recover(s, s->dfd, s->rfd, s->tfd, err, errlen);
+		rc = spool_recover(s, s->dfd, s->rfd, s->tfd, err, errlen);
 	if (rc) {
 		ev_spool_close(s);
 		return rc;
@@ -1003,10 +999,10 @@ int ev_spool_open(struct ev_spool **sp, const struct ev_spool_config *cfg,
 	return 0;
 }
 
-/* Accessors for recover.c (same module, split for size). */
-struct ev_chain *ev_spool_chain_(struct ev_spool *s) { return &s->chain; }
-void ev_spool_set_recovered_(struct ev_spool *s, uint64_t seq,
-			     uint64_t head_seq, uint64_t prev_head_seq)
+/* For recover.c (spool_int.h). */
+struct ev_chain *spool_chain(struct ev_spool *s) { return &s->chain; }
+void spool_set_recovered(struct ev_spool *s, uint64_t seq, uint64_t head_seq,
+			 uint64_t prev_head_seq)
 {
 	s->prev_head_seq = prev_head_seq;
 	s->recovered = seq;
@@ -1014,4 +1010,4 @@ void ev_spool_set_recovered_(struct ev_spool *s, uint64_t seq,
 	s->head_seq = head_seq;
 	s->staged_head = head_seq;
 }
-const char *ev_spool_dir_(const struct ev_spool *s) { return s->dir; }
+const char *spool_dir(const struct ev_spool *s) { return s->dir; }

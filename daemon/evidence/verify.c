@@ -5,6 +5,11 @@
  * SHA-256 of its predecessor), the images' SHA-256, each checkpoint's
  * count and Merkle root, key rotations. Problems are collected, not fatal:
  * the report names each one with its record, file and reason.
+ *
+ * Long file: one record's checks (syntax, signature, chain place, images,
+ * checkpoint, rotation) share the report they fill; the walk over a
+ * directory and over a bundle, the anchor and the ledger are files of
+ * their own (verify_*.c).
  */
 #include <dirent.h>
 #include <errno.h>

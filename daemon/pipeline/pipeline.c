@@ -4,6 +4,10 @@
  * pipeline.h for the shape). Locking: each queue has its own mutex, named
  * beside what it protects; the tracker, the snapshot store and the alert
  * de-duplication table belong to the decision thread alone.
+ *
+ * Long file: anprd's threads (capture, reader workers, decision, lifecycle)
+ * share one private struct here; issue 22 splits them by thread behind a
+ * private header.
  */
 #include <errno.h>
 #include <pthread.h>

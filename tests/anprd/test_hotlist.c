@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* test_hotlist.c - hotlist CSV parsing, matching (exact, look-alike,
  * wildcard), bad files, reload diff and search back, RCU-like swapping
- * under concurrent readers. */
+ * under concurrent readers.
+ *
+ * Long file: one suite's cases and the fixtures they share (one cmocka
+ * program, one process). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

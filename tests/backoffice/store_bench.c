@@ -42,6 +42,9 @@
  * and prev_hash link, and that a generated vehicle is found by the
  * policy search as ANPR_TEST_PG_PERSON (exact and fuzzy; what it returns
  * and what it withholds add up to what is held). Prints TAP.
+ *
+ * Long file: the generator and the search bench share the record layout they
+ * write and read (GEN_VERSION names it); a test program, not installed.
  */
 #include "anprstore.h"
 #include "evidence.h"

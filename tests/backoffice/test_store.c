@@ -4,6 +4,9 @@
  * without ANPR_TEST_PG set, the test re-runs itself under
  * tests/lib/with-pg). Records are put as anpr_ingest, the role anpr-ingest
  * runs as, so the grants are tested with the code.
+ *
+ * Long file: one suite's cases and the fixtures they share (one cmocka
+ * program, one process).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -347,6 +350,37 @@ static void test_register(void **state)
 	assert_int_equal(anpr_store_cert_camera(ingest, fpr3, now, cam, err, sizeof err),
 			 ANPR_STORE_ENOENT);
 	assert_non_null(strstr(err, "retired"));
+	/* anpr-ingest's one statement per request: the register, the keys
+	 * and what is held under the request's record id */
+	{
+		struct trec t;
+		struct anpr_held h;
+		uint8_t zero[32] = { 0 };
+
+		trec_make(&t, "CAM-FIX-1", "00000000000000F7", 1, zero, now_us());
+		assert_int_equal(put(&t), 0);
+		assert_int_equal(anpr_store_request_lookup(ingest, fpr, now, t.id, cam,
+							   keys, 4, &n, &h, err,
+							   sizeof err), 0);
+		assert_string_equal(cam, "CAM-FIX-1");
+		assert_int_equal(n, 2);
+		assert_true(h.held);
+		assert_memory_equal(h.sha256, t.sha, 32);
+		assert_string_equal(h.chain_id, "00000000000000F7");
+		assert_int_equal(h.chain_seq, 1);
+		assert_int_equal(anpr_store_request_lookup(ingest, fpr, now, "CAM-FIX-1-none",
+							   cam, keys, 4, &n, &h, err,
+							   sizeof err), 0);
+		assert_false(h.held);
+		assert_int_equal(n, 2);
+		assert_int_equal(anpr_store_request_lookup(ingest, fpr, now, "not an id",
+							   cam, keys, 4, &n, &h, err,
+							   sizeof err), ANPR_STORE_EINVAL);
+		assert_int_equal(anpr_store_request_lookup(ingest, fpr2, now, t.id, cam,
+							   keys, 4, &n, &h, err,
+							   sizeof err), ANPR_STORE_ENOENT);
+		assert_non_null(strstr(err, "revoked"));
+	}
 	/* the register is not the ingest role's to change */
 	assert_int_equal(anpr_store_camera_retire(ingest, "CAM-FIX-1", err, sizeof err),
 			 ANPR_STORE_EIO);
@@ -501,6 +535,139 @@ static void test_group(void **state)
 	assert_int_equal(h.contiguous_to, 5);
 	assert_string_equal(link_of(c[4].id), "verified");
 	free(c);
+}
+
+/* The set-wise group (records.c, group_put) against the per-record steps:
+ * the same shuffled chains, with gaps, checkpoints and held copies sent
+ * again, put in random groups into chain A and one by one into chain B,
+ * must end alike: every answer, every link and coverage flag, the
+ * holdings and the checkpoints' verification. And most groups must have
+ * gone set-wise, or this compares the per-record steps with themselves. */
+static uint32_t eq_rand(uint32_t *s)
+{
+	*s = *s * 1103515245u + 12345u;
+	return *s >> 8;
+}
+
+static void eq_state(const char *chain, char *out, size_t cap)
+{
+	char sql[1024], a[16384], b[512], c[4096];
+
+	snprintf(sql, sizeof sql, "SELECT string_agg(chain_seq || ':' || link || ':' "
+		 "|| covered, ',' ORDER BY chain_seq) FROM anpr.records WHERE "
+		 "chain_id = '%s'", chain);
+	sql1(env("ANPR_TEST_PG"), sql, a, sizeof a);
+	snprintf(sql, sizeof sql, "SELECT held || ',' || last_seq || ',' || "
+		 "contiguous_to || ',' || covered_to || ',' || (oldest_gap_since IS "
+		 "NULL) FROM anpr.chains WHERE chain_id = '%s'", chain);
+	sql1(env("ANPR_TEST_PG"), sql, b, sizeof b);
+	snprintf(sql, sizeof sql, "SELECT string_agg(i.chain_seq || ':' || "
+		 "(k.verified_at IS NULL), ',' ORDER BY i.chain_seq) FROM "
+		 "anpr.checkpoints k JOIN anpr.record_index i USING (record_id) "
+		 "WHERE k.chain_id = '%s'", chain);
+	sql1(env("ANPR_TEST_PG"), sql, c, sizeof c);
+	snprintf(out, cap, "records %s | chain %s | checkpoints %s", a, b, c);
+}
+
+static void eq_checkpoints(struct trec *c, size_t n, uint32_t *seed)
+{
+	uint64_t from = 1;
+
+	for (size_t i = 1; i < n; i++) {
+		uint8_t (*leaves)[32];
+
+		if (eq_rand(seed) % 7 != 0 || i + 1 - from < 1)
+			continue;
+		leaves = calloc(i + 1 - from, 32);
+		assert_non_null(leaves);
+		for (uint64_t s = from; s <= i; s++)
+			memcpy(leaves[s - from], c[s - 1].sha, 32);
+		snprintf(c[i].type, sizeof c[i].type, "checkpoint");
+		c[i].s.cp_first = from;
+		c[i].s.cp_last = i;		/* seq i + 1 covers from..i */
+		ev_merkle_root((const uint8_t (*)[32])leaves, i + 1 - from,
+			       c[i].s.merkle_root);
+		c[i].s.vrm = NULL;
+		free(leaves);
+		from = i + 2;
+		i++;
+	}
+}
+
+static void test_group_equivalence(void **state)
+{
+	unsigned long setwise0 = anpr_store_groups_setwise(ingest);
+	size_t groups = 0;
+
+	(void)state;
+	camera("CAM-EQ");
+	for (uint32_t trial = 0; trial < 12; trial++) {
+		uint32_t seed = 0x5eed0000u + trial, ss;
+		size_t n = 20 + eq_rand(&seed) % 50, order_n = 0;
+		char ca[17], cb[17], sa[32768], sb[32768];
+		struct trec *a, *b;
+		size_t *order = calloc(2 * n, sizeof *order);
+		int64_t t0 = now_us();
+
+		assert_non_null(order);
+		snprintf(ca, sizeof ca, "0000EA%02X0000000A", trial);
+		snprintf(cb, sizeof cb, "0000EA%02X0000000B", trial);
+		a = chain_make("CAM-EQ", ca, n, t0);
+		b = chain_make("CAM-EQ", cb, n, t0);
+		ss = seed;
+		eq_checkpoints(a, n, &ss);
+		ss = seed;
+		eq_checkpoints(b, n, &ss);
+		/* most of the chain (the rest are gaps), shuffled, some twice */
+		for (size_t i = 0; i < n; i++)
+			if (eq_rand(&seed) % 8 != 0)
+				order[order_n++] = i;
+		for (size_t i = order_n; i > 1; i--) {
+			size_t j = eq_rand(&seed) % i, x = order[i - 1];
+
+			order[i - 1] = order[j];
+			order[j] = x;
+		}
+		for (size_t i = 0, k = order_n; i < k; i++)
+			if (eq_rand(&seed) % 10 == 0)
+				order[order_n++] = order[i];
+		for (size_t i = 0; i < order_n; ) {
+			size_t len = 1 + eq_rand(&seed) % 12, m = 0;
+			const struct anpr_stored_record *g[12];
+			int rc[12];
+			char errs[12][512];
+
+			for (; m < len && i + m < order_n; m++)
+				g[m] = &a[order[i + m]].s;
+			assert_int_equal(anpr_store_records_put(ingest, g, m, rc,
+								&errs[0][0],
+								sizeof errs[0]), 0);
+			for (size_t j = 0; j < m; j++) {
+				int one = put(&b[order[i + j]]);
+
+				if (one != rc[j])
+					fail_msg("trial %u, seq %" PRIu64 ": the group "
+						 "answered %d (%s), a put of its own %d "
+						 "(%s)", trial, b[order[i + j]].seq, rc[j],
+						 errs[j], one, err);
+			}
+			groups += m > 1;
+			i += m;
+		}
+		eq_state(ca, sa, sizeof sa);
+		eq_state(cb, sb, sizeof sb);
+		if (strcmp(sa, sb) != 0)
+			fail_msg("trial %u: the group left\n  %s\none by one\n  %s",
+				 trial, sa, sb);
+		free(order);
+		free(a);
+		free(b);
+	}
+	/* every chain's first group is per-record (a new chain), and a
+	 * group with a held copy in it; the rest set-wise */
+	if (anpr_store_groups_setwise(ingest) - setwise0 < groups / 2)
+		fail_msg("%lu of %zu groups set-wise", anpr_store_groups_setwise(ingest) -
+			 setwise0, groups);
 }
 
 static void test_gaps(void **state)
@@ -797,6 +964,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_checkpoint),
 		cmocka_unit_test(test_quarantine),
 		cmocka_unit_test(test_group),
+		cmocka_unit_test(test_group_equivalence),
 		cmocka_unit_test(test_concurrent),
 		cmocka_unit_test(test_crash),
 	};

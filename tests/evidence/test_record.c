@@ -2,6 +2,9 @@
 /*
  * Unit tests: record encoding and strict decoding, value syntax, minisign
  * keys and signatures, the Merkle tree, the clock state, key files.
+ *
+ * Long file: one suite's cases and the fixtures they share (one cmocka
+ * program, one process).
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -4,6 +4,9 @@
  * crashed batch, injected write/sync failures at every point), the writer
  * thread (queue full, key rotation, disk full) and the verifier on
  * tampered spools.
+ *
+ * Long file: one suite's cases and the fixtures they share (one cmocka
+ * program, one process).
  */
 #include <stdarg.h>
 #include <stddef.h>

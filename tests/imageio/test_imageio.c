@@ -4,6 +4,9 @@
  * clear, named error for every bad input the decoders must refuse.
  * All inputs are generated here with libjpeg/libpng, never read from disk
  * fixtures, so each case states exactly what it feeds.
+ *
+ * Long file: one suite's cases and the fixtures they share (one cmocka
+ * program, one process).
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -5,6 +5,9 @@
  * as a camera signs them. The store is a table in memory behind the
  * lookups ingest_check takes (the real store runs in the end-to-end
  * suite); every row of the design's table is exercised.
+ *
+ * Long file: one suite's cases and the fixtures they share (one cmocka
+ * program, one process).
  */
 #include <setjmp.h>
 #include <inttypes.h>

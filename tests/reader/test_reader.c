@@ -5,6 +5,9 @@
  * lines (straight, sloped, with noise), detection through the pipeline at
  * several sizes and both polarities, syntax decoding and correction, and
  * bad input (frames, weights).
+ *
+ * Long file: one suite's cases and the fixtures they share (one cmocka
+ * program, one process).
  */
 #include <math.h>
 #include <setjmp.h>

@@ -10,6 +10,9 @@
  *       timestamps in their frame slots, pattern content.
  *   bench CAP           highest size/rate streamed with zero drops.
  *   hold CAP META OUT   stream until the device goes away (unbind test).
+ *
+ * Long file: the VM's streaming checks against the real driver run in one
+ * process on one open device, in the order a camera host uses it.
  */
 #include <errno.h>
 #include <poll.h>

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * anprcap: internal state shared by the driver's files.
+ * anprcap-core.h - the driver's internal state shared by its files (named
+ * apart from the UAPI header uapi/anprcap.h and libanprcap's anprcap.h).
  *
  * One platform device per sensor. Each sensor has three video nodes sharing
  * one mutex: video capture, metadata capture and video output (loopback).
  */
-#ifndef ANPRCAP_H
-#define ANPRCAP_H
+#ifndef ANPRCAP_CORE_H
+#define ANPRCAP_CORE_H
 
 #include <linux/hrtimer.h>
 #include <linux/list.h>
@@ -188,4 +189,4 @@ static inline struct anprcap_buffer *to_anprcap_buffer(struct vb2_buffer *vb)
 	return container_of(to_vb2_v4l2_buffer(vb), struct anprcap_buffer, vb);
 }
 
-#endif /* ANPRCAP_H */
+#endif /* ANPRCAP_CORE_H */
