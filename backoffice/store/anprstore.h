@@ -308,8 +308,9 @@ int anpr_store_search(struct anpr_store *st, const struct anpr_query *q,
 /* The search under the access policy (docs/access.md): anpr.search_reads
  * as the connected person, for purpose (one of the list), case_ref, and a
  * senior officer's authorisation id (0: none). The reads the policy
- * allows in *reads (chain_id, chain_seq, link_verified, covered not
- * filled; site_id empty unless the person may see sites), and one
+ * allows in *reads (site_id empty unless the person may see sites;
+ * q->limit is not applied: the audit counts what the database returned,
+ * the caller shows what it likes), and one
  * anpr_withheld per reason reads were withheld, or, for a question
  * refused before any search, one with reason "refused" and needs saying
  * why. Audited by the database, whatever it returns. */
@@ -350,6 +351,40 @@ int anpr_store_chain_span(struct anpr_store *st, const char *chain_id,
 			  uint64_t lo, uint64_t hi, struct anpr_span_rec **recs,
 			  size_t *n, char *err, size_t errlen);
 void anpr_store_span_free(struct anpr_span_rec *recs, size_t n);
+
+/* The export under the access policy (docs/access.md): anpr.export_reads
+ * as the connected person (a member of anpr_exporter), with the search's
+ * question, purpose, case and authorisation, audited as an export. For
+ * each read the policy allows (selected): its bytes as signed, and, for a
+ * disclosure with inclusion proofs, the verified checkpoint whose span
+ * holds it (cp_seq 0: none) with that span's leaf hashes (every record's
+ * SHA-256 in chain order; leaves NULL when the store does not hold the
+ * whole span). with_span: also the other records of each chain's span
+ * (selected false, no checkpoint), from the checkpoint before the first
+ * read to the one at or after the last, as anpr_store_export_span chooses
+ * it: the camera export's form, which shows the neighbours' reads too.
+ * Records come ordered by chain, then position. What was withheld as the
+ * search gives it. Free with anpr_store_export_free and free(*withheld). */
+struct anpr_export_rec {
+	struct anpr_span_rec r;		/* position, id, type, day, bytes, images */
+	bool selected;
+	char camera_id[33], chain_id[17];
+	int64_t time_utc_us;
+	uint8_t sha256[32];
+	int tier;			/* selected: the read's tier */
+	uint64_t cp_seq, cp_first, cp_last;
+	void *cp_rec, *cp_sig;
+	size_t cp_rec_len, cp_sig_len;
+	uint8_t (*leaves)[32];		/* cp_last - cp_first + 1 of them */
+	size_t nleaves;
+};
+int anpr_store_export_policy(struct anpr_store *st, const struct anpr_query *q,
+			     const char *purpose, const char *case_ref,
+			     int64_t authorisation, bool with_span,
+			     struct anpr_export_rec **recs, size_t *n,
+			     struct anpr_withheld **withheld, size_t *nw, char *err,
+			     size_t errlen);
+void anpr_store_export_free(struct anpr_export_rec *recs, size_t n);
 
 #ifdef __cplusplus
 }

@@ -84,6 +84,26 @@ int64_t st_i64(const PGresult *r, int row, int col);
 /* A 64-hex column into 32 bytes: 0, or -1 if malformed. */
 int st_hash(const PGresult *r, int row, int col, uint8_t out[32]);
 
+/* Hex text into a malloc'd buffer (*len bytes); NULL if out of memory or
+ * not hex. */
+void *st_unhex_dup(const char *hex, size_t *len);
+
+struct anpr_query;
+struct anpr_withheld;
+/* The policy functions' first eight parameters (query.c), and the mark
+ * and its fold they point into (so they live as long as the parameters);
+ * EINVAL for a malformed mark. */
+struct st_question {
+	struct sparams p;
+	char vrm[40], key[40];
+};
+int st_policy_question(const struct anpr_query *q, const char *purpose,
+		       const char *case_ref, int64_t authorisation, struct st_question *sq,
+		       char *err, size_t errlen);
+/* A withheld (or refused) row of a policy function, by column numbers. */
+void st_withheld_row(const PGresult *r, int row, int c_tier, int c_reason, int c_count,
+		     int c_needs, struct anpr_withheld *w);
+
 /* Value syntax of docs/record-format.md, by the evidence library's own
  * check (ev_value_check): a TOKEN of at most max bytes, a chain id
  * (HEX16), a SHA-256 in lower-case hex (HASH). NULL is never valid. */

@@ -2,17 +2,18 @@
 /*
  * anpr-query - search the back office's store for the reads of a vehicle
  * (exact mark, or its look-alike fold as the camera's hotlist matching),
- * list its movements, and export the reads with the chain around them as
- * evidence bundles in the camera export's format (docs/record-format.md,
- * "Evidence bundle"), from the bytes exactly as stored. docs/backoffice.md
- * ("Search and export") is the design; man/anpr-query.1 the usage.
- *
- * Long file: the program's two halves (the search printed, the
- * disclosure bundle written) share the reads the store returned; the
- * bundle writer is to move beside the evidence library's once the export
- * through the access policy (issue 20) has settled its inputs.
+ * list its movements, and export the reads as disclosure bundles (each
+ * read with its Merkle inclusion proof under the checkpoint that covers
+ * it, and no other vehicle's read: docs/record-format.md, "Disclosure
+ * bundle"), from the bytes exactly as stored. Every question
+ * goes through the database's policy functions (anpr.search_reads,
+ * anpr.export_reads) as the person connected, with a purpose and a case:
+ * the database decides what comes back and audits it. docs/backoffice.md
+ * ("Search and export") and docs/access.md are the design;
+ * man/anpr-query.1 the usage.
  */
 #include "anprstore.h"
+#include "disclosure.h"
 #include "evidence.h"
 #include "evidence_format.h"
 #include "evidence_spool.h"
@@ -32,12 +33,12 @@
 #define DEFAULT_LIMIT 1000
 
 static const char usage_text[] =
-	"usage: anpr-query --db CONNINFO --vrm MARK [--fuzzy] [--from TIME] [--to TIME]\n"
-	"                  [--camera ID] [--movements] [--json] [--limit N]\n"
-	"       anpr-query --db CONNINFO --images DIR --export OUT.tar (selection as above)\n"
-	"  under the access policy (docs/access.md), as the person connected:\n"
-	"       anpr-query --db CONNINFO --purpose PURPOSE --case REF [--authorisation ID]\n"
-	"                  --vrm MARK [--fuzzy] [--from TIME] [--to TIME] [--camera ID] [--json]\n"
+	"usage: anpr-query --db CONNINFO --purpose PURPOSE --case REF [--authorisation ID]\n"
+	"                  --vrm MARK [--fuzzy] [--from TIME] [--to TIME] [--camera ID]\n"
+	"                  [--movements] [--json] [--limit N]\n"
+	"       anpr-query ... (as above) --images DIR --export OUT.tar\n"
+	"Every search and export goes through the access policy (docs/access.md) as\n"
+	"the person connected, and is audited; an export needs anpr_exporter.\n"
 	"PURPOSE: role-relevant, serious-crime, major-crime or counter-terrorism.\n"
 	"TIME: UTC ISO 8601, YYYY-MM-DDTHH:MM:SS[.ffffff]Z or YYYY-MM-DD.\n"
 	"CONNINFO may also come from ANPR_DB (a libpq connection string).\n";
@@ -145,10 +146,10 @@ static void print_human(const struct anpr_read *r, size_t n, bool movements)
 	}
 }
 
-static int print_json(const struct anpr_read *r, size_t n, bool movements)
+/* The reads as a JSON array (NULL if out of memory). */
+static json_t *json_reads(const struct anpr_read *r, size_t n, bool movements)
 {
 	json_t *a = json_array();
-	int rc = 0;
 
 	for (size_t i = 0; a && i < n; i++) {
 		char when[32];
@@ -169,543 +170,110 @@ static int print_json(const struct anpr_read *r, size_t n, bool movements)
 					    json_real((double)(r[i].time_utc_us -
 							       r[i - 1].time_utc_us) / 1e6));
 		if (!o || json_array_append_new(a, o)) {
-			rc = -1;
-			break;
+			json_decref(a);
+			return NULL;
 		}
 	}
-	if (!a || rc || json_dumpf(a, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(6)) != 0) {
-		fprintf(stderr, "anpr-query: --json: out of memory\n");
-		rc = 1;
-	} else {
-		putchar('\n');
-	}
-	json_decref(a);
-	return rc;
-}
-
-/* ------------------------------------------------------------ export */
-
-struct bundle {
-	struct ev_tar *t;
-	FILE *sums;
-	char *err;
-	size_t errlen;
-	char keys[16][17];		/* the keys that signed its records */
-	size_t nkeys;
-};
-
-/* The key that signed a record going into the bundle (its key_id): only
- * those keys go in, as the verifier refuses a key that signed nothing
- * there. */
-static int note_key(struct bundle *b, const char *id)
-{
-	for (size_t i = 0; i < b->nkeys; i++)
-		if (strcmp(b->keys[i], id) == 0)
-			return 0;
-	if (b->nkeys == sizeof b->keys / sizeof b->keys[0]) {
-		snprintf(b->err, b->errlen, "more than %zu keys signed the "
-			 "records", b->nkeys);
-		return -1;
-	}
-	snprintf(b->keys[b->nkeys++], sizeof b->keys[0], "%.16s", id);
-	return 0;
-}
-
-static int add_member(struct bundle *b, const char *name, const void *data,
-		      size_t len)
-{
-	char member[200], hex[EV_HASH_HEX + 1];
-	uint8_t h[EV_HASH_LEN];
-
-	snprintf(member, sizeof member, "%s/%s", EV_BUNDLE_DIR, name);
-	ev_sha256(data, len, h);
-	ev_hex(h, EV_HASH_LEN, hex);
-	if (b->sums)
-		fprintf(b->sums, "%s  %s\n", hex, name);
-	return ev_tar_add(b->t, member, data, len, 0644, b->err, b->errlen);
-}
-
-/* An image from the content-addressed store: ROOT/DAY/ab/HASH.jpg
- * (backoffice/ingest/imagestore.h), checked against its name. */
-static int add_image(struct bundle *b, const char *images,
-		     const struct anpr_span_rec *r, const uint8_t want[32],
-		     const char *sfx)
-{
-	char hex[EV_HASH_HEX + 1], src[4200], name[48], member[200];
-	uint8_t h[EV_HASH_LEN];
-	int rc;
-
-	ev_hex(want, EV_HASH_LEN, hex);
-	snprintf(src, sizeof src, "%s/%s/%.2s/%s.jpg", images, r->capture_day,
-		 hex, hex);
-	rc = ev_sha256_file(src, h, b->err, b->errlen);
-	if (rc)
-		return rc;
-	if (memcmp(h, want, EV_HASH_LEN) != 0) {
-		snprintf(b->err, b->errlen, "record %s: image %s does not hold the "
-			 "bytes its name says (damaged)", r->record_id, src);
-		return EV_EIO;
-	}
-	ev_rec_name(r->chain_seq, sfx, name, sizeof name);
-	snprintf(member, sizeof member, "%s/%s/%s", EV_BUNDLE_DIR,
-		 EV_SPOOL_RECORDS, name);
-	fprintf(b->sums, "%s  %s/%s\n", hex, EV_SPOOL_RECORDS, name);
-	return ev_tar_add_file(b->t, member, src, b->err, b->errlen);
-}
-
-static int add_record(struct bundle *b, const char *images,
-		      const struct anpr_span_rec *r)
-{
-	char name[48], path[80];
-	int rc;
-
-	ev_rec_name(r->chain_seq, EV_SUFFIX_REC, name, sizeof name);
-	snprintf(path, sizeof path, "%s/%s", EV_SPOOL_RECORDS, name);
-	rc = add_member(b, path, r->rec, r->rec_len);
-	ev_rec_name(r->chain_seq, EV_SUFFIX_REC EV_SUFFIX_SIG, name, sizeof name);
-	snprintf(path, sizeof path, "%s/%s", EV_SPOOL_RECORDS, name);
-	if (!rc)
-		rc = add_member(b, path, r->sig, r->sig_len);
-	/* no rotation's second signature: a disclosure holds no chain of
-	 * keys, every key is given from the register */
-	if (!rc && r->has_plate)
-		rc = add_image(b, images, r, r->plate_sha256, EV_SUFFIX_PLATE);
-	if (!rc && r->has_overview)
-		rc = add_image(b, images, r, r->overview_sha256, EV_SUFFIX_OVERVIEW);
-	return rc;
-}
-
-struct chain_sel {
-	char chain_id[17], camera_id[33];
-	uint64_t first, last;		/* the selected reads' positions */
-	uint64_t *seqs;			/* all of them, ascending */
-	size_t nseqs;
-};
-
-/* A checkpoint covering some of the reads: its record, parsed. */
-struct cover {
-	uint64_t seq, first, last;
-	struct ev_record r;
-};
-
-/* The checkpoint covering seq: the first at or after it (as the camera's
- * export chooses it), if its span holds seq. 0, ENOENT (not yet under
- * one: *cv->seq 0) or an error (err). */
-static int find_cover(struct anpr_store *st, const struct chain_sel *c,
-		      uint64_t seq, struct cover *cv, char *err, size_t errlen)
-{
-	struct anpr_span_rec *recs = NULL;
-	uint64_t lo, hi;
-	size_t n = 0;
-	int rc;
-
-	cv->seq = 0;
-	rc = anpr_store_export_span(st, c->chain_id, seq, seq, &lo, &hi, err,
-				    errlen);
-	if (!rc)
-		rc = anpr_store_chain_span(st, c->chain_id, hi, hi, &recs, &n,
-					   err, errlen);
-	if (rc)
-		return rc;
-	if (n == 1 && strcmp(recs[0].type, EV_TYPE_CHECKPOINT) == 0) {
-		rc = ev_record_parse(recs[0].rec, recs[0].rec_len,
-				     recs[0].record_id, &cv->r, err, errlen);
-		if (!rc) {
-			cv->first = ev_record_u64(&cv->r, EV_F_FIRST_SEQ);
-			cv->last = ev_record_u64(&cv->r, EV_F_LAST_SEQ);
-			if (cv->first <= seq && seq <= cv->last)
-				cv->seq = hi;
-		}
-	}
-	anpr_store_span_free(recs, n);
-	return rc ? rc : cv->seq ? 0 : ANPR_STORE_ENOENT;
-}
-
-/* The reads under checkpoint cv, each with its inclusion proof computed
- * from the leaf hashes of the checkpoint's whole span (the store's bytes
- * of the other records are hashed here, never written out), and the
- * checkpoint record itself. */
-static int add_covered(struct anpr_store *st, struct bundle *b,
-		       const char *images, const struct chain_sel *c,
-		       const struct cover *cv, FILE *mf)
-{
-	struct anpr_span_rec *recs = NULL, *cp;
-	uint8_t (*leaves)[EV_HASH_LEN] = NULL, cph[EV_HASH_LEN];
-	struct ev_proof *p = malloc(sizeof *p);
-	struct ev_record *rr = malloc(sizeof *rr);
-	char text[8192];
-	size_t n = 0, len;
-	int rc;
-
-	if (!rr) {
-		free(p);
-		p = NULL;
-	}
-	rc = p ? anpr_store_chain_span(st, c->chain_id, cv->first, cv->seq,
-				       &recs, &n, b->err, b->errlen) : -1;
-	if (!p)
-		snprintf(b->err, b->errlen, "out of memory");
-	if (!rc && (n < 2 || n != cv->seq - cv->first + 1 ||
-		    recs[n - 1].chain_seq != cv->seq)) {
-		snprintf(b->err, b->errlen, "chain %s: %zu records held of "
-			 "checkpoint %" PRIu64 "'s span %" PRIu64 "..%" PRIu64,
-			 c->chain_id, n ? n - 1 : 0, cv->seq, cv->first, cv->last);
-		rc = -1;
-	}
-	if (!rc && !(leaves = malloc((n - 1) * EV_HASH_LEN))) {
-		snprintf(b->err, b->errlen, "out of memory");
-		rc = -1;
-	}
-	for (size_t i = 0; !rc && i + 1 < n; i++)
-		ev_sha256(recs[i].rec, recs[i].rec_len, leaves[i]);
-	if (rc)
-		goto out;
-	cp = &recs[n - 1];
-	ev_sha256(cp->rec, cp->rec_len, cph);
-	rc = note_key(b, cv->r.v[EV_F_KEY_ID]);
-	for (size_t i = 0; !rc && i < c->nseqs; i++) {
-		uint64_t s = c->seqs[i];
-		const struct anpr_span_rec *r;
-		char name[48], path[80];
-
-		if (s < cv->first || s > cv->last)
-			continue;
-		r = &recs[s - cv->first];
-		rc = ev_record_parse(r->rec, r->rec_len, r->record_id, rr,
-				     b->err, b->errlen);
-		if (!rc)
-			rc = note_key(b, rr->v[EV_F_KEY_ID]);
-		if (rc)
-			break;
-		rc = ev_proof_build(p, (const uint8_t (*)[EV_HASH_LEN])leaves,
-				    n - 1, s, r->record_id, &cv->r, cph, b->err,
-				    b->errlen);
-		if (!rc && ev_proof_encode(p, text, sizeof text, &len) != 0) {
-			snprintf(b->err, b->errlen, "record %s: proof too long",
-				 r->record_id);
-			rc = -1;
-		}
-		if (!rc)
-			rc = add_record(b, images, r);
-		ev_rec_name(s, EV_SUFFIX_PROOF, name, sizeof name);
-		snprintf(path, sizeof path, "%s/%s", EV_DISCLOSURE_PROOFS, name);
-		if (!rc)
-			rc = add_member(b, path, text, len);
-		fprintf(mf, "record=%" PRIu64 " checkpoint=%" PRIu64 "\n", s,
-			cv->seq);
-	}
-	if (!rc)
-		rc = add_record(b, images, cp);
-	fprintf(mf, "checkpoint=%" PRIu64 " records=%" PRIu64 "..%" PRIu64 "\n",
-		cv->seq, cv->first, cv->last);
-out:
-	free(leaves);
-	free(p);
-	free(rr);
-	anpr_store_span_free(recs, n);
-	return rc;
-}
-
-/* An anpr-disclosure/1 bundle (docs/record-format.md): the selected
- * reads and nothing else of the chain, so no other vehicle's read is
- * disclosed; each under the checkpoint cps[i] covering it. */
-static int write_bundle(struct anpr_store *st, struct bundle *b,
-			const char *images, const struct chain_sel *c,
-			const struct cover *cps, size_t ncps)
-{
-	struct anpr_camera_key keys[32];
-	size_t nkeys = 0, sumsl = 0, manl = 0;
-	char *sums = NULL, *man = NULL;
-	FILE *mf = NULL;
-	int rc = 0;
-
-	b->sums = open_memstream(&sums, &sumsl);
-	mf = open_memstream(&man, &manl);
-	if (!b->sums || !mf) {
-		snprintf(b->err, b->errlen, "out of memory");
-		rc = -1;
-		goto out;
-	}
-	fprintf(mf, "format=%s\ncamera_id=%s\nchain_id=%s\n",
-		EV_DISCLOSURE_FORMAT, c->camera_id, c->chain_id);
-	for (size_t i = 0; !rc && i < ncps; i++)
-		rc = add_covered(st, b, images, c, &cps[i], mf);
-	if (!rc)
-		rc = anpr_store_camera_keys(st, c->camera_id, keys,
-					    sizeof keys / sizeof keys[0], &nkeys,
-					    b->err, b->errlen);
-	if (rc)
-		goto out;
-	/* the public keys from the register (not from any camera's files),
-	 * those that signed what is here; each of those must be there */
-	for (size_t j = 0; !rc && j < b->nkeys; j++) {
-		size_t i = 0;
-
-		while (i < nkeys && strcmp(keys[i].key_id, b->keys[j]) != 0)
-			i++;
-		if (i == nkeys) {
-			snprintf(b->err, b->errlen, "camera %s: key %s signed "
-				 "records exported, but the camera register does "
-				 "not hold it", c->camera_id, b->keys[j]);
-			rc = -1;
-		}
-	}
-	for (size_t i = 0; !rc && i < nkeys && i < sizeof keys / sizeof keys[0]; i++) {
-		struct ev_key k;
-		char text[512], name[64], fp[EV_HASH_HEX + 1];
-		size_t len;
-		bool used = false;
-
-		for (size_t j = 0; j < b->nkeys; j++)
-			used |= strcmp(keys[i].key_id, b->keys[j]) == 0;
-		if (!used)
-			continue;
-		memset(&k, 0, sizeof k);
-		rc = ev_pubkey_from_b64(keys[i].public_key_b64, &k, keys[i].key_id,
-					b->err, b->errlen);
-		if (!rc)
-			rc = ev_pubkey_encode(&k, text, sizeof text, &len);
-		if (rc)
-			break;
-		ev_key_fingerprint(&k, fp);
-		snprintf(name, sizeof name, "public-%.16s.key", keys[i].key_id);
-		rc = add_member(b, name, text, len);
-		fprintf(mf, "key=%s sha256:%s register%s\n", keys[i].key_id, fp,
-			keys[i].revoked ? " revoked" : "");
-	}
-	fclose(mf);
-	mf = NULL;
-	if (!rc)
-		rc = add_member(b, EV_BUNDLE_README, ev_disclosure_readme,
-				strlen(ev_disclosure_readme));
-	if (!rc)
-		rc = add_member(b, EV_BUNDLE_MANIFEST, man, manl);
-	fclose(b->sums);
-	b->sums = NULL;
-	if (!rc)
-		rc = add_member(b, EV_BUNDLE_SUMS, sums, sumsl);
-out:
-	if (b->sums)
-		fclose(b->sums);
-	b->sums = NULL;
-	if (mf)
-		fclose(mf);
-	free(sums);
-	free(man);
-	return rc;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Written beside out and link()ed into place: an existing file is never
- * touched, a failure leaves nothing. Reads not yet under a checkpoint are
- * refused, named: alone they would carry no proof of their place, and a
- * span to the chain's end would disclose the reads after them
- * (docs/access.md, 6). */
-static int export_one(struct anpr_store *st, const char *images,
-		      struct chain_sel *c, const char *out)
-{
-	char part[4200], err[1024] = "", err2[1024] = "", safe[1100];
-	struct bundle b = { .err = err, .errlen = sizeof err };
-	struct cover *cps = calloc(c->nseqs ? c->nseqs : 1, sizeof *cps);
-	size_t ncps = 0, nbad = 0;
-	int rc = 0;
-
-	if (!cps)
-		return 1;
-	qsort(c->seqs, c->nseqs, sizeof *c->seqs, cmp_u64);
-	for (size_t i = 0; i < c->nseqs; i++) {
-		uint64_t s = c->seqs[i];
-
-		if (ncps && cps[ncps - 1].first <= s && s <= cps[ncps - 1].last)
-			continue;
-		rc = find_cover(st, c, s, &cps[ncps], err, sizeof err);
-		if (rc == ANPR_STORE_ENOENT) {
-			fprintf(stderr, "anpr-query: read %s-%s-%" PRIu64 " is not "
-				"yet under a checkpoint of its camera: it cannot "
-				"be disclosed with a proof of its place; export "
-				"it after the camera's next checkpoint has been "
-				"ingested\n", c->camera_id, c->chain_id, s);
-			nbad++;
-			rc = 0;
-			continue;
-		}
-		if (rc)
-			break;
-		ncps++;
-	}
-	if (!rc && nbad)
-		snprintf(err, sizeof err, "%zu read%s not yet under a checkpoint "
-			 "(named above)", nbad, nbad == 1 ? "" : "s");
-	if (rc || nbad) {
-		ev_safe_text(safe, sizeof safe, err);
-		fprintf(stderr, "anpr-query: export of chain %s refused: %s\n",
-			c->chain_id, safe);
-		free(cps);
-		return rc == ANPR_STORE_EIO ? 1 : 3;
-	}
-	snprintf(part, sizeof part, "%s.partial-%ld", out, (long)getpid());
-	rc = ev_tar_open(&b.t, part, err, sizeof err);
-	if (!rc)
-		rc = write_bundle(st, &b, images, c, cps, ncps);
-	free(cps);
-	if (b.t && ev_tar_close(b.t, rc ? err2 : err, sizeof err) != 0 && !rc)
-		rc = -1;
-	if (!rc && link(part, out) != 0) {
-		snprintf(err, sizeof err, "%s: cannot create: %s%s", out,
-			 strerror(errno), errno == EEXIST ? " (not overwritten)" : "");
-		rc = -1;
-	}
-	if (b.t || !rc)
-		unlink(part);	/* ours: made with O_EXCL */
-	if (rc) {
-		ev_safe_text(safe, sizeof safe, err);
-		fprintf(stderr, "anpr-query: export failed: %s\n", safe);
-		return 1;
-	}
-	printf("anpr-query: wrote %s: camera %s chain %s, a disclosure of %zu "
-	       "read%s (%" PRIu64 "..%" PRIu64 "), each with its inclusion "
-	       "proof; no other record of the chain\n", out, c->camera_id,
-	       c->chain_id, c->nseqs, c->nseqs == 1 ? "" : "s", c->first,
-	       c->last);
-	return 0;
-}
-
-/* One bundle per chain: OUT itself if the reads are of one chain, else
- * OUT-CHAINID.tar for each (OUT's .tar taken off first). Every name is
- * checked free before anything is written. */
-static int export_all(struct anpr_store *st, const char *images,
-		      const char *out, const struct anpr_read *r, size_t n)
-{
-	struct chain_sel *cs = calloc(n ? n : 1, sizeof *cs);
-	size_t nc = 0, ol = strlen(out);
-	char (*names)[4200] = NULL;
-	struct stat sb;
-	int rc = 0;
-
-	if (!cs)
-		return 1;
-	for (size_t i = 0; i < n; i++) {
-		size_t j;
-
-		for (j = 0; j < nc; j++)
-			if (strcmp(cs[j].chain_id, r[i].chain_id) == 0)
-				break;
-		if (j == nc) {
-			snprintf(cs[j].chain_id, sizeof cs[j].chain_id, "%s", r[i].chain_id);
-			snprintf(cs[j].camera_id, sizeof cs[j].camera_id, "%s", r[i].camera_id);
-			cs[j].first = cs[j].last = r[i].chain_seq;
-			nc++;
-		}
-		if (!cs[j].seqs)
-			cs[j].seqs = calloc(n, sizeof *cs[j].seqs);
-		if (!cs[j].seqs) {
-			rc = 1;
-			goto out;
-		}
-		cs[j].seqs[cs[j].nseqs++] = r[i].chain_seq;
-		if (r[i].chain_seq < cs[j].first)
-			cs[j].first = r[i].chain_seq;
-		if (r[i].chain_seq > cs[j].last)
-			cs[j].last = r[i].chain_seq;
-	}
-	names = calloc(nc ? nc : 1, sizeof *names);
-	if (!names) {
-		rc = 1;
-		goto out;
-	}
-	if (ol > 4 && strcmp(out + ol - 4, ".tar") == 0)
-		ol -= 4;
-	for (size_t j = 0; j < nc; j++) {
-		if (nc == 1)
-			snprintf(names[j], sizeof names[j], "%s", out);
-		else
-			snprintf(names[j], sizeof names[j], "%.*s-%s.tar", (int)ol,
-				 out, cs[j].chain_id);
-		if (lstat(names[j], &sb) == 0) {
-			fprintf(stderr, "anpr-query: %s: already exists, not "
-				"overwritten; nothing exported\n", names[j]);
-			rc = 2;
-		}
-	}
-	if (nc > 1 && !rc)
-		printf("anpr-query: the reads are in %zu chains: one bundle each\n", nc);
-	for (size_t j = 0; !rc && j < nc; j++)
-		rc = export_one(st, images, &cs[j], names[j]);
-out:
-	for (size_t j = 0; j < nc; j++)
-		free(cs[j].seqs);
-	free(names);
-	free(cs);
-	return rc;
+	return a;
 }
 
 /* -------------------------------------------------------------- main */
 
-/* The search under the access policy: what comes back, then what was
- * withheld and what would allow it. 0, or 1 if the question was refused
- * (the refusal says why; it is audited like any search). */
-static int print_policy(const struct anpr_read *r, size_t n, const struct anpr_withheld *w,
-			size_t nw, bool json, bool movements)
+/* What was withheld and what would allow it; a refusal, on stderr. 1 if
+ * the question was refused (it is audited like any other). */
+static int print_withheld(const struct anpr_withheld *w, size_t nw, const char *asked)
+{
+	int refused = 0;
+
+	for (size_t i = 0; i < nw; i++) {
+		if (strcmp(w[i].reason, "refused") == 0) {
+			fprintf(stderr, "anpr-query: %s refused: %s\n", asked, w[i].needs);
+			refused = 1;
+		} else {
+			printf("withheld: %lld read%s (%s%s%.0d): needs %s\n", (long long)w[i].count,
+			       w[i].count == 1 ? "" : "s", w[i].reason, w[i].tier ? ", tier " : "",
+			       w[i].tier, w[i].needs);
+		}
+	}
+	return refused;
+}
+
+/* The search's answer: the reads (at most shown of them), then what was
+ * withheld. --json: one document, {"reads": [...], "withheld": [...]}. 0,
+ * 1 if the question was refused. */
+static int print_policy(const struct anpr_read *r, size_t n, size_t shown,
+			const struct anpr_withheld *w, size_t nw, bool json, bool movements)
 {
 	int refused = nw == 1 && strcmp(w[0].reason, "refused") == 0;
 
 	if (json) {
-		json_t *o = json_pack("{s:[], s:[]}", "reads", "withheld");
-		json_t *a = json_object_get(o, "reads"), *b = json_object_get(o, "withheld");
+		json_t *o = json_object(), *b = json_array();
+		json_t *a = json_reads(r, shown, movements);
 
-		for (size_t i = 0; o && i < n; i++) {
-			char when[32];
-
-			format_time(r[i].time_utc_us, when);
-			json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:f, s:s, s:b}",
-				"time_utc", when, "camera_id", r[i].camera_id,
-				"site_id", r[i].site_id, "vrm", r[i].vrm,
-				"confidence", r[i].confidence, "record_id", r[i].record_id,
-				"signature_ok", (int)r[i].sig_ok));
-		}
-		for (size_t i = 0; o && i < nw; i++)
+		for (size_t i = 0; b && i < nw; i++)
 			json_array_append_new(b, json_pack("{s:s, s:i, s:I, s:s}",
 				"reason", w[i].reason, "tier", w[i].tier,
 				"count", (json_int_t)w[i].count, "needs", w[i].needs));
-		if (!o || json_dumpf(o, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(6)) != 0) {
+		if (!o || !a || !b || json_object_set_new(o, "reads", a) ||
+		    json_object_set_new(o, "withheld", b) ||
+		    json_dumpf(o, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(6)) != 0) {
 			fprintf(stderr, "anpr-query: --json: out of memory\n");
 			json_decref(o);
 			return 1;
 		}
 		putchar('\n');
 		json_decref(o);
+		if (refused)
+			print_withheld(w, nw, "search");
 		return refused;
 	}
-	for (size_t i = 0; i < n; i++) {
-		char when[32], site[200];
-
-		format_time(r[i].time_utc_us, when);
-		ev_safe_text(site, sizeof site, r[i].site_id[0] ? r[i].site_id : "-");
-		if (movements && i == 0)
-			printf("%4zu %12s  ", i + 1, "first");
-		else if (movements)
-			printf("%4zu %+11.0fs  ", i + 1,
-			       (double)(r[i].time_utc_us - r[i - 1].time_utc_us) / 1e6);
-		printf("%s  %s  %s  %s  %.3f  %s  signature=%s\n", when, r[i].camera_id, site,
-		       r[i].vrm, r[i].confidence, r[i].record_id, r[i].sig_ok ? "ok" : "BAD");
-	}
-	for (size_t i = 0; i < nw; i++) {
-		if (strcmp(w[i].reason, "refused") == 0)
-			fprintf(stderr, "anpr-query: search refused: %s\n", w[i].needs);
-		else
-			printf("withheld: %lld read%s (%s%s%.0d): needs %s\n", (long long)w[i].count,
-			       w[i].count == 1 ? "" : "s", w[i].reason, w[i].tier ? ", tier " : "",
-			       w[i].tier, w[i].needs);
-	}
+	print_human(r, shown, movements);
+	print_withheld(w, nw, "search");
 	if (!n && !refused)
-		fprintf(stderr, "anpr-query: no reads the policy allows match\n");
+		fprintf(stderr, "anpr-query: no reads match (that the policy allows)\n");
+	if (shown < n)
+		fprintf(stderr, "anpr-query: the first %zu of %zu reads shown: "
+			"narrow the search or give --limit\n", shown, n);
 	return refused;
+}
+
+/* The export under the policy: the reads it allows, each with the
+ * verified checkpoint covering it and that checkpoint's leaf hashes (no
+ * neighbour's bytes: with_span false), written as disclosure bundles;
+ * what was withheld said as the search says it. */
+static int export_policy(struct anpr_store *st, const struct anpr_query *q,
+			 const char *purpose, const char *case_ref, int64_t auth,
+			 const char *images, const char *out)
+{
+	struct anpr_export_rec *recs = NULL;
+	struct anpr_withheld *w = NULL;
+	size_t n = 0, nw = 0, nsel = 0;
+	char err[1024], safe[1100];
+	int rc;
+
+	rc = anpr_store_export_policy(st, q, purpose, case_ref, auth, false, &recs, &n, &w,
+				      &nw, err, sizeof err);
+	if (rc) {
+		ev_safe_text(safe, sizeof safe, err);
+		fprintf(stderr, "anpr-query: export: %s\n", safe);
+		return rc == ANPR_STORE_EINVAL ? 2 : 1;
+	}
+	if (print_withheld(w, nw, "export")) {
+		rc = 1;
+	} else {
+		for (size_t i = 0; i < n; i++)
+			nsel += recs[i].selected;
+		if (!nsel) {
+			fprintf(stderr, "anpr-query: no reads the policy allows match: "
+				"nothing exported\n");
+			rc = 3;
+		} else {
+			rc = disclosure_export(st, images, out, recs, n);
+		}
+	}
+	anpr_store_export_free(recs, n);
+	free(w);
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -736,8 +304,9 @@ int main(int argc, char **argv)
 	bool json = false, movements = false, has_limit = false;
 	struct anpr_store *st = NULL;
 	struct anpr_read *reads = NULL;
+	struct anpr_withheld *w = NULL;
 	char err[1024], safe[1100];
-	size_t n = 0;
+	size_t n = 0, nw = 0;
 	int o, rc;
 
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -812,54 +381,43 @@ int main(int argc, char **argv)
 
 	if ((case_ref || auth) && !purpose)
 		return usage_err("%s--case and --authorisation go with --purpose", "");
-	if (purpose && out)
-		return usage_err("%s--export does not yet go through the access policy", "");
+	/* Every question goes through the database's policy functions, which
+	 * check the purpose and case and audit the call: there is no
+	 * unchecked search any more (anpr_reader lost its table grants in
+	 * 0012), so say what is needed rather than let the database refuse. */
+	if (!purpose || !case_ref)
+		return usage_err("%sa search or export needs --purpose PURPOSE and --case REF "
+				 "(every question is checked against the access policy and "
+				 "audited: docs/access.md)", "");
+	/* before the database is asked (and the export audited): an existing
+	 * OUT is never overwritten (disclosure_export checks every name again, and
+	 * the per-chain names it makes) */
+	if (out && access(out, F_OK) == 0) {
+		fprintf(stderr, "anpr-query: %s: already exists, not overwritten; nothing "
+			"exported\n", out);
+		return 2;
+	}
 	if (anpr_store_open(&st, db, err, sizeof err) != 0) {
 		ev_safe_text(safe, sizeof safe, err);
 		fprintf(stderr, "anpr-query: database: %s\n", safe);
 		return 1;
 	}
-	if (purpose) {
-		struct anpr_withheld *w = NULL;
-		size_t nw = 0;
-
-		rc = anpr_store_search_policy(st, &q, purpose, case_ref, auth, &reads, &n, &w,
-					      &nw, err, sizeof err);
-		if (rc) {
-			ev_safe_text(safe, sizeof safe, err);
-			fprintf(stderr, "anpr-query: search: %s\n", safe);
-		} else {
-			rc = print_policy(reads, n, w, nw, json, movements);
-		}
-		free(w);
-		free(reads);
+	if (out) {
+		rc = export_policy(st, &q, purpose, case_ref, auth, images, out);
 		anpr_store_close(st);
-		return rc == ANPR_STORE_EINVAL ? 2 : rc ? 1 : 0;
+		return rc;
 	}
-	rc = anpr_store_search(st, &q, &reads, &n, err, sizeof err);
+	rc = anpr_store_search_policy(st, &q, purpose, case_ref, auth, &reads, &n, &w, &nw,
+				      err, sizeof err);
 	if (rc) {
 		ev_safe_text(safe, sizeof safe, err);
 		fprintf(stderr, "anpr-query: search: %s\n", safe);
-		anpr_store_close(st);
-		return rc == ANPR_STORE_EINVAL ? 2 : 1;
-	}
-	if (out) {
-		if (!n) {
-			fprintf(stderr, "anpr-query: no reads match: nothing exported\n");
-			rc = 3;
-		} else {
-			rc = export_all(st, images, out, reads, n);
-		}
-	} else if (json) {
-		rc = print_json(reads, n, movements);
+		rc = rc == ANPR_STORE_EINVAL ? 2 : 1;
 	} else {
-		print_human(reads, n, movements);
-		if (!n)
-			fprintf(stderr, "anpr-query: no reads match\n");
-		if (!has_limit && !movements && n == DEFAULT_LIMIT)
-			fprintf(stderr, "anpr-query: the first %d reads shown: "
-				"narrow the search or give --limit\n", DEFAULT_LIMIT);
+		rc = print_policy(reads, n, q.limit && q.limit < n ? q.limit : n, w, nw, json,
+				  movements);
 	}
+	free(w);
 	free(reads);
 	anpr_store_close(st);
 	return rc;

@@ -10,7 +10,7 @@ $(call obj_of,$(ANPRDB_SRCS)) $(call aobj_of,$(ANPRDB_SRCS)): CPPFLAGS += -DANPR
 $(eval $(call add_prog,anpr-db,$(ANPRDB_SRCS),$(ANPRSTORE_LIBS),$(ANPRSTORE_LDLIBS) -lgnutls -lm))
 
 # anpr-query: search and evidence export (jansson for --json)
-ANPRQUERY_SRCS := backoffice/tools/anpr-query.c
+ANPRQUERY_SRCS := backoffice/tools/anpr-query.c backoffice/tools/disclosure.c
 $(eval $(call add_prog,anpr-query,$(ANPRQUERY_SRCS),$(ANPRSTORE_LIBS),$(ANPRSTORE_LDLIBS) -ljansson))
 
 .PHONY: install-anpr-db

@@ -34,11 +34,19 @@ k=0	# (n is tap.sh's)
 for age in '10 days' '100 days' '13 months' '25 months' 'x'; do
 	k=$((k + 1))
 	vrm=AB12CDE; [ "$age" = x ] && { vrm=XY99ZZZ; age='10 days'; }
-	O "INSERT INTO anpr.record_index (record_id, camera_id, chain_id, chain_seq, type,
+	# the index row and the record (its bytes stand in for a signed
+	# record: the export hands them over as they are)
+	O "SELECT anpr.day_partition(((now() - interval '$age') AT TIME ZONE 'UTC')::date)" > /dev/null
+	O "WITH i AS (INSERT INTO anpr.record_index (record_id, camera_id, chain_id, chain_seq, type,
 	   capture_day, sha256, prev_hash, time_utc, vrm, vrm_key, confidence, site_id, sig_ok)
 	   SELECT 'CAM-1-00000000000000A1-$k', 'CAM-1', '00000000000000A1', $k, 'read',
-	   (now() - interval '$age')::date, sha256('$k'), sha256('p$k'), now() - interval '$age',
-	   '$vrm', '$vrm', 0.95, 'SITE-NORTH', true" > /dev/null || nok "insert read $k"
+	   ((now() - interval '$age') AT TIME ZONE 'UTC')::date, sha256('$k'), sha256('p$k'),
+	   now() - interval '$age', '$vrm', '$vrm', 0.95, 'SITE-NORTH', true RETURNING *)
+	   INSERT INTO anpr.records (capture_day, record_id, camera_id, chain_id, chain_seq, type,
+	   time_utc, sha256, prev_hash, rec, sig, vrm, vrm_key, confidence, site_id, sig_ok, link)
+	   SELECT capture_day, record_id, camera_id, chain_id, chain_seq, type, time_utc, sha256,
+	   prev_hash, convert_to('record $k site=SITE-NORTH', 'UTF8'), convert_to('sig $k', 'UTF8'),
+	   vrm, vrm_key, confidence, site_id, sig_ok, 'pending' FROM i" > /dev/null || nok "insert read $k"
 done
 Q() {	# Q WHO PURPOSE CASE [AUTH]: the search for AB12CDE
 	as "$1" "SELECT coalesce(record_id, ''), coalesce(site_id, ''), coalesce(tier::text, ''),
@@ -213,8 +221,8 @@ check "...--json: the reads and the withheld counts in one document" \
 check "...a refused question: status 1, saying why" \
 	bash -c "[ $rc -eq 1 ] && grep -q 'search refused: a case reference' '$t/aq3'"
 "$qry" --db "$base user=pc_smith" --vrm AB12CDE > "$t/aq4" 2>&1; rc=$?
-check "...and without --purpose an analyst gets nothing (the tables are not theirs)" \
-	bash -c "[ $rc -ne 0 ] && grep -q 'permission denied' '$t/aq4'"
+check "...and without --purpose it is refused before asking, saying what a search needs (status $rc)" \
+	bash -c "[ $rc -eq 2 ] && grep -q 'needs --purpose PURPOSE and --case REF' '$t/aq4'"
 as dsupt_white "SELECT anpr.authorise('Det Supt C White', 'major-crime', NULL, 'OP-MOVE',
 	now() - interval '1 hour', now() + interval '1 day', NULL)" > "$t/amv"
 "$qry" --db "$base user=dc_jones" --purpose major-crime --case OP-MOVE --authorisation "$(cat "$t/amv")" \
@@ -222,4 +230,82 @@ as dsupt_white "SELECT anpr.authorise('Det Supt C White', 'major-crime', NULL, '
 check "--movements under an authorisation: the three reads in time order with the times between, sites shown to anpr_location" \
 	bash -c "[ \$(grep -c 'SITE-NORTH' '$t/aq5') -eq 3 ] && grep -q '^   1        first  ' '$t/aq5' &&
 		 grep -q '^   3 ' '$t/aq5' && grep -q '^withheld: 1 read (due-for-deletion)' '$t/aq5'"
+# ---- exports through anpr.export_reads (0012)
+S "CREATE ROLE ds_green LOGIN IN ROLE anpr_exporter" > /dev/null
+E() {	# E WHO PURPOSE CASE [AUTH]: the export of AB12CDE, the span form
+	as "$1" "SELECT coalesce(record_id, ''), coalesce(selected::text, ''),
+		coalesce(convert_from(rec, 'UTF8'), ''), coalesce(tier::text, ''),
+		coalesce(withheld_reason, ''), coalesce(withheld_count::text, ''), coalesce(needs, '')
+		FROM anpr.export_reads('AB12CDE', NULL, NULL, NULL, NULL, '$2', '$3', ${4:-NULL}, true)"
+}
+E pc_smith role-relevant INC-EXP > "$t/e0"
+check "an analyst who is not an exporter cannot export" grep -q 'permission denied' "$t/e0"
+E ds_green role-relevant INC-EXP > "$t/e1"
+check "an exporter, role-relevant: the read under 90 days, with the record's bytes (which name the site)" \
+	bash -c "[ \$(grep -c '^CAM-1.*|true|' '$t/e1') -eq 1 ] &&
+		 grep -q '^CAM-1-00000000000000A1-1|true|record 1 site=SITE-NORTH|1|' '$t/e1'"
+check "...the older reads withheld by the tiers, counted with what they need, as the search does" \
+	bash -c "grep -q '^|||2|wrong-purpose|2|a serious crime' '$t/e1' && grep -q '|due-for-deletion|1|' '$t/e1'"
+check "...and the chain around it (span form): the other records of the span, not selected" \
+	test "$(grep -c '^CAM-1.*|false|' "$t/e1")" -ge 1
+auth_e=$(O "INSERT INTO anpr.authorisations (officer, purpose, scope_case, valid_from, expires_at)
+	  VALUES ('Det Supt A Example', 'major-crime', 'OP-EXPORT', now() - interval '1 day',
+	  now() + interval '30 days') RETURNING id" | head -1)
+E ds_green major-crime OP-EXPORT "$auth_e" > "$t/e2"
+check "...major crime under a senior officer's authorisation: the three reads under 24 months" \
+	test "$(grep -c '^CAM-1.*|true|' "$t/e2")" = 3
+E ds_green major-crime OP-EXPORT > "$t/e3"
+check "...without it, the 13-month read withheld, needing one" grep -q '|3|needs-authorisation|1|' "$t/e3"
+E ds_green role-relevant x > "$t/e4"
+check "an export without a proper case reference is refused, saying why" \
+	grep -q '|refused|0|a case reference' "$t/e4"
+as ds_green "SELECT count(*) FROM anpr.export_reads(NULL, NULL, NULL, NULL, NULL, 'role-relevant', 'INC-EXP', NULL, false)" > "$t/e5"
+check "...and one that names nothing (a trawl)" test "$(cat "$t/e5")" = 1
+check "every export audited as 'export' with its purpose, case, results and withheld; refusals as 'refused'" \
+	test "$(as dpo_brown "SELECT string_agg(action || ' ' || coalesce(purpose, '-') || ' ' || coalesce(case_ref, '-')
+		|| ' ' || results || ' ' || withheld::text, ',' ORDER BY seq) FROM audit.entries
+		WHERE (question ? 'with_span')")" = "export role-relevant INC-EXP 1 {\"wrong-purpose\": 2, \"due-for-deletion\": 1},export major-crime OP-EXPORT 3 {\"due-for-deletion\": 1},export major-crime OP-EXPORT 2 {\"due-for-deletion\": 1, \"needs-authorisation\": 1},refused role-relevant x 0 {\"asked\": \"export\", \"refused\": \"a case reference (3 to 64 printable characters) is required\"},refused role-relevant INC-EXP 0 {\"asked\": \"export\", \"refused\": \"a search names a mark, a look-alike key or a camera\"}"
+as ds_green "SELECT count(*) FROM anpr.export_reads_at(now() + interval '10 years', 'AB12CDE', NULL, NULL, NULL,
+	NULL, 'role-relevant', 'INC-EXP', NULL, false)" > "$t/e6" 2>&1
+check "an exporter cannot set the export's clock (export_reads_at is the owner's)" grep -q 'permission denied' "$t/e6"
+O "SELECT string_agg(coalesce(record_id, withheld_reason || ':' || withheld_count), ',')
+   FROM anpr.export_reads_at(now() + interval '85 days', 'AB12CDE', NULL, NULL, NULL, NULL,
+   'role-relevant', 'INC-CLOCK', NULL, false)" > "$t/e7"
+check "...the owner can: 85 days on, the 10-day read is past 90 days and withheld too" \
+	test "$(cat "$t/e7")" = "due-for-deletion:1,wrong-purpose:3"
+# policy_matches_at asks policy_decide once per tier found, not per read:
+# the same verdicts and tiers as asking per read, every purpose, with and
+# without the authorisation (in force, then expired), over 800 days
+O "SELECT count(*) || ' ' || count(*) FILTER (WHERE m.verdict IS DISTINCT FROM
+	anpr.policy_decide(p, x.a, x.a IS NOT NULL, i.time_utc, now() + d * interval '1 day')
+	OR m.tier <> anpr.policy_tier(i.time_utc, now() + d * interval '1 day'))
+   FROM generate_series(0, 800, 3) d,
+	unnest(ARRAY['role-relevant', 'serious-crime', 'major-crime', 'counter-terrorism']) p,
+	(VALUES (NULL::bigint), ($auth_e)) x(a),
+	LATERAL anpr.policy_matches_at(now() + d * interval '1 day', 'AB12CDE', NULL, NULL, NULL,
+		NULL, p, 'OP-EXPORT', x.a) m
+   JOIN anpr.record_index i ON i.record_id = m.record_id" > "$t/e8"
+check "the verdicts decided once per tier are those of each read decided alone (rows, differences: $(cat "$t/e8"))" \
+	test "$(cat "$t/e8")" = "$((267 * 4 * 2 * 4)) 0"	# 267 days x purposes x auth x reads
+check "the exporter reads the cameras' public keys, not where the cameras are" \
+	bash -c "[ \"\$(psql -X -At -d '$base user=ds_green' -c 'SELECT count(*) >= 0 FROM anpr.camera_keys')\" = t ] &&
+		 psql -X -At -d '$base user=ds_green' -c 'SELECT site_lat FROM anpr.cameras' 2>&1 | grep -q 'permission denied'"
+# ---- no role but the owner reads the reads' tables (anpr_reader's grants gone, 0012)
+for who in anpr_reader pc_smith dc_jones ds_green dpo_brown; do
+	bad=
+	sites=("SELECT site_id FROM anpr.cameras" "SELECT site_lat, site_lon FROM anpr.cameras")
+	[ $who = dc_jones ] && sites=()	# anpr_location: the one who may
+	for sql in "SELECT count(*) FROM anpr.record_index" "SELECT count(*) FROM anpr.records" \
+		   "SELECT count(*) FROM anpr.chains" "SELECT count(*) FROM anpr.checkpoints" \
+		   "SELECT count(*) FROM anpr.retention_deleted" "SELECT count(*) FROM anpr.quarantine" \
+		   "${sites[@]}"; do
+		as "$who" "$sql" 2>&1 | grep -q 'permission denied' || bad="$bad [$sql]"
+	done
+	check "$who: a direct SELECT of every reads table${sites:+ and of the camera sites} is refused$bad" \
+		test -z "$bad"
+done
+check "anpr_reader still names the cameras (the register without locations)" \
+	test "$(as anpr_reader "SELECT camera_id || ' ' || kind FROM anpr.cameras")" = "CAM-1 fixed"
+check "dc_jones (anpr_location) sees where the cameras are" \
+	test "$(as dc_jones "SELECT site_id FROM anpr.cameras")" = SITE-NORTH
 tap_done

@@ -2,7 +2,9 @@
 # anpr-query against a private PostgreSQL (tests/lib/pg.sh) filled the way
 # the cameras fill it: records made by ev_fill (three cameras, images,
 # checkpoints), sent by the real anpr-upload to the real anpr-ingest.
-# Then, as anpr_reader: exact and look-alike (O for 0) search, the time
+# Then, as a person in anpr_analyst, anpr_exporter and anpr_location,
+# through the access policy (--purpose, --case; every read here is days
+# old, so role-relevant allows it): exact and look-alike (O for 0) search, the time
 # window and camera filters, --movements in time order, --json parsed by
 # python3, export to disclosure bundles (anpr-disclosure/1: the reads
 # selected, each with its inclusion proof, no other vehicle's read) that
@@ -72,7 +74,8 @@ upload CAM-A "$t/A" && upload CAM-B "$t/B"
 check "two cameras' records in the store through anpr-upload and anpr-ingest" \
 	test "$(psql -X -At -d "$ANPR_TEST_PG" -c "select count(*) from anpr.records where vrm = 'AB05CDE'")" = 2
 
-Q() { "$bin/anpr-query" --db "$ANPR_TEST_PG_READER" "$@" > "$t/out" 2> "$t/err"; }
+Q() { "$bin/anpr-query" --db "$ANPR_TEST_PG_PERSON" --purpose role-relevant --case TEST-QUERY \
+	"$@" > "$t/out" 2> "$t/err"; }
 lines() { grep -c . "$t/out"; }
 
 # ---- search
@@ -91,16 +94,17 @@ check "--camera CAM-B: only camera B's read" \
 Q --vrm AB05CDE --json; cp "$t/out" "$t/json.out"
 check "--json parses, the same fields" python3 -c '
 import json, sys
-a = json.load(open(sys.argv[1]))
-assert len(a) == 2, a
+d = json.load(open(sys.argv[1]))
+a = d["reads"]
+assert len(a) == 2 and d["withheld"] == [], d
 for r in a:
     assert r["vrm"] == "AB05CDE" and r["signature_ok"] is True
     assert r["link"] in ("verified", "pending") and isinstance(r["covered"], bool)
     assert r["camera_id"] in ("CAM-A", "CAM-B") and r["site_id"].startswith("SITE-")
     assert r["record_id"].startswith(r["camera_id"] + "-") and 0 < r["confidence"] <= 1
 ' "$t/out"
-ta=$(python3 -c 'import json,sys; print([r for r in json.load(open(sys.argv[1])) if r["camera_id"] == "CAM-A"][0]["time_utc"])' "$t/out")
-tb=$(python3 -c 'import json,sys; print([r for r in json.load(open(sys.argv[1])) if r["camera_id"] == "CAM-B"][0]["time_utc"])' "$t/out")
+ta=$(python3 -c 'import json,sys; print([r for r in json.load(open(sys.argv[1]))["reads"] if r["camera_id"] == "CAM-A"][0]["time_utc"])' "$t/out")
+tb=$(python3 -c 'import json,sys; print([r for r in json.load(open(sys.argv[1]))["reads"] if r["camera_id"] == "CAM-B"][0]["time_utc"])' "$t/out")
 Q --vrm AB05CDE --from "$ta" --to "$ta"
 check "time window [A's read, A's read]: only A's read" \
 	test "$(lines)" = 1 -a "$(grep -c '  CAM-A  ' "$t/out")" = 1
@@ -115,7 +119,7 @@ check "--movements: every read in time order, A then B" \
 Q --vrm AB05CDE --movements --json
 check "--movements --json: ordered by time" python3 -c '
 import json, sys
-a = json.load(open(sys.argv[1]))
+a = json.load(open(sys.argv[1]))["reads"]
 assert [r["camera_id"] for r in a] == ["CAM-A", "CAM-B"] and a[1]["since_previous_s"] >= 0
 assert a[0]["time_utc"] <= a[1]["time_utc"]' "$t/out"
 d=${ta%%T*}
@@ -175,6 +179,57 @@ done
 check "...each verifies with its camera's key" test $vb = 0
 check "no partial files left beside OUT" bash -c "! ls '$t' | grep -q partial"
 
+# ---- the export is the database's (anpr.export_reads, 0012): who may,
+# what it audits, what it gives a disclosure with inclusion proofs
+base="host=127.0.0.1 port=$ANPR_TEST_PG_PORT dbname=anpr"
+psql -X -q -v ON_ERROR_STOP=1 -d "$ANPR_TEST_PG_SUPER dbname=anpr" > /dev/null <<'SQL' || nok "roles"
+CREATE ROLE analyst_only LOGIN IN ROLE anpr_analyst;
+CREATE ROLE auditor LOGIN IN ROLE anpr_auditor;
+SQL
+A() { psql -X -At -d "$base user=auditor" -c "$1"; }
+n_exp=$(A "select count(*) from audit.entries where action = 'export'")
+"$bin/anpr-query" --db "$base user=analyst_only" --purpose role-relevant --case TEST-QUERY \
+	--vrm AB05CDE --camera CAM-A --images "$t/images" --export "$t/n.tar" > "$t/out" 2> "$t/err"
+check "an analyst who is not an exporter: --export refused (status 1, permission denied), nothing written" \
+	bash -c "test $? = 1 && grep -q 'permission denied' '$t/err' && ! test -e '$t/n.tar'"
+check "the exports so far (a.tar, both.tar) audited as exports by the person, with purpose, case and results" \
+	test "$(A "select string_agg(who || ' ' || purpose || ' ' || case_ref || ' ' || results || ' '
+		|| coalesce(question->>'camera', '-'), ',' ORDER BY seq) from audit.entries where action = 'export'")" \
+	     = "anpr_test_person role-relevant TEST-QUERY 1 CAM-A,anpr_test_person role-relevant TEST-QUERY 2 -"
+check "...and the refused OUT (already there) asked the database nothing: $n_exp export entries" test "$n_exp" = 2
+"$bin/anpr-audit" --db "$base user=auditor" verify > "$t/audit.out" 2>&1
+check "anpr-audit verify: the chain holds after searches and exports" \
+	bash -c "test $? = 0 && grep -q 'audit chain intact' '$t/audit.out'"
+# the disclosure form's data: for camera A's read, no neighbour's bytes,
+# and the leaf hashes of its checkpoint's span, whose RFC 6962 root is the
+# checkpoint's and among which the read's hash stands at its position
+psql -X -At -F ' ' -d "$ANPR_TEST_PG_PERSON" -c "SELECT selected, chain_seq, encode(sha256, 'hex'),
+	cp_seq, cp_first, cp_last, array_to_string(ARRAY(SELECT encode(l, 'hex') FROM unnest(leaves) l), ',')
+	FROM anpr.export_reads('AB05CDE', NULL, NULL, NULL, 'CAM-A', 'role-relevant', 'TEST-QUERY', NULL, false)
+	WHERE record_id IS NOT NULL" > "$t/disc" 2>&1
+root=$(psql -X -At -d "$ANPR_TEST_PG" -c "SELECT encode(merkle_root, 'hex') FROM anpr.checkpoints k
+	JOIN anpr.record_index i ON i.record_id = k.record_id WHERE i.chain_seq = $(cut -d' ' -f4 "$t/disc")
+	AND i.camera_id = 'CAM-A'")
+check "export_reads without the span: the one read, its covering checkpoint, the span's leaf hashes, which make its root" \
+	python3 - "$t/disc" "$root" <<'PY'
+import hashlib, sys
+rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
+assert len(rows) == 1 and rows[0][0] == "t", rows
+sel, seq, h, cp, first, last, leaves = rows[0]
+leaves = [bytes.fromhex(x) for x in leaves.split(",")]
+seq, cp, first, last = int(seq), int(cp), int(first), int(last)
+assert len(leaves) == last - first + 1 and first <= seq <= last < cp
+assert leaves[seq - first].hex() == h
+def mth(v):
+    if len(v) == 1:
+        return hashlib.sha256(b"\0" + v[0]).digest()
+    k = 1
+    while k * 2 < len(v):
+        k *= 2
+    return hashlib.sha256(b"\1" + mth(v[:k]) + mth(v[k:])).digest()
+assert mth(leaves).hex() == sys.argv[2], (mth(leaves).hex(), sys.argv[2])
+PY
+
 # ---- a gap in the span: camera C's record before its first read from 15
 # on held back (ev_fill's heartbeats come by the clock, so which record is
 # a read is found, not assumed)
@@ -189,8 +244,8 @@ Q --vrm "$vc" --camera CAM-C
 check "camera C's read after the gap is found (link pending)" \
 	bash -c "test \"\$(grep -c . '$t/out')\" = 1 && grep -q 'link=pending covered=no' '$t/out'"
 Q --vrm "$vc" --camera CAM-C --images "$t/images" --export "$t/c.tar"
-check "its export is refused (status 3): the span has a record not held, named" \
-	bash -c "test $? = 3 && grep -q 'record $((rs - 1)) of the span' '$t/err' && ! test -e '$t/c.tar'"
+check "its export is refused (status 3): its checkpoint's span has a record not held, the read named, nothing written" \
+	bash -c "test $? = 3 && grep -q 'read CAM-C-[0-9A-F]*-$rs is not yet under a checkpoint .*a record of that checkpoint.s span is not held' '$t/err' && ! test -e '$t/c.tar'"
 # ---- reads not yet under a checkpoint: camera B's chain continued by
 # three reads (AB00..AB02 CDE again); the writer's stop record and the
 # checkpoint after them taken out before the upload, as if the camera had
@@ -220,9 +275,15 @@ Q --vrm AB05CDE --limit 0
 check "--limit 0: status 2" test $? = 2
 Q --vrm AB05CDE --export "$t/z.tar"
 check "--export without --images: status 2, named" bash -c "test $? = 2 && grep -q -- '--images' '$t/err'"
+"$bin/anpr-query" --db "$ANPR_TEST_PG_PERSON" --vrm AB05CDE > "$t/out" 2> "$t/err"
+check "no --purpose: status 2, saying a search needs --purpose and --case" \
+	bash -c "test $? = 2 && grep -q 'needs --purpose PURPOSE and --case REF' '$t/err'"
+"$bin/anpr-query" --db "$ANPR_TEST_PG_PERSON" --purpose role-relevant --vrm AB05CDE > "$t/out" 2> "$t/err"
+check "...nor without --case" bash -c "test $? = 2 && grep -q 'needs --purpose PURPOSE and --case REF' '$t/err'"
 env -u ANPR_DB "$bin/anpr-query" --vrm AB05CDE > "$t/out" 2> "$t/err"
 check "no database given: status 2, named" bash -c "test $? = 2 && grep -q 'no database' '$t/err'"
-"$bin/anpr-query" --db "host=127.0.0.1 port=1 dbname=x connect_timeout=2" --vrm AB05CDE > "$t/out" 2> "$t/err"
+"$bin/anpr-query" --db "host=127.0.0.1 port=1 dbname=x connect_timeout=2" --purpose role-relevant \
+	--case TEST-QUERY --vrm AB05CDE > "$t/out" 2> "$t/err"
 check "database unreachable: status 1, 'database:' named" bash -c "test $? = 1 && grep -q '^anpr-query: database: ' '$t/err'"
 [ -n "${VERBOSE:-}" ] && sed 's/^/# /' "$t/err" "$t/v.out" "$t/first.out" "$t/json.out"
 tap_done

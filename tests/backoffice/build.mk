@@ -17,8 +17,9 @@ $(eval $(call add_test,backoffice_store,tests/backoffice/test_store.c,$(ANPRSTOR
 # anpr-db's command line, a real key and real certificates
 SUITE_PREREQS += $(BUILD)/bin/anpr-db $(BUILD)/bin/anpr-keygen
 $(eval $(call add_suite,unit,backoffice-anpr-db,tests/backoffice/anpr-db.sh $(BUILD)))
-# the access policy through the database: anpr.search_reads as people in
-# each group role, what a direct SELECT gets, the audit chain (issue 20)
+# the access policy through the database: anpr.search_reads and
+# anpr.export_reads as people in each group role, what a direct SELECT
+# gets, the audit chain (issue 20)
 SUITE_PREREQS += $(BUILD)/bin/anpr-audit
 $(eval $(call add_suite,unit,backoffice-access,tests/backoffice/access.sh $(BUILD)))
 # retention: anpr-db purge at a fixed time over four days, a legal hold
@@ -30,15 +31,16 @@ $(eval $(call add_suite,unit,backoffice-retention,tests/backoffice/retention.sh 
 SUITE_PREREQS += $(BUILD)/bin/anpr-query $(BUILD)/bin/anpr-ingest $(BUILD)/bin/anpr-upload \
 	$(BUILD)/bin/anpr-verify $(BUILD)/bin/anpr-keygen $(EV_FILL) $(BUILD)/ingest/ingest_setup
 $(eval $(call add_suite,unit,backoffice-anpr-query,tests/backoffice/anpr-query.sh $(BUILD)))
-# anpr-store-bench: generated reads in a store (gen), the VRM search over
-# them (search, make bench store-search), and a check of what gen makes
+# anpr-store-bench: generated reads in a store (gen), the policy-checked
+# VRM search over them (search, make bench store-search), and a check of what gen makes
 # (verify, the suite backoffice-store-gen on 2,000 reads, signed).
 $(call obj_of,tests/backoffice/store_bench.c): CFLAGS += $(PQ_CFLAGS)
 $(eval $(call add_prog,anpr-store-bench,tests/backoffice/store_bench.c,$(ANPRSTORE_LIBS),$(ANPRSTORE_LDLIBS) -lm))
 SUITE_PREREQS += $(BUILD)/bin/anpr-store-bench $(BUILD)/bin/anpr-db
 $(eval $(call add_suite,unit,backoffice-store-gen,tests/backoffice/store-gen.sh $(BUILD)))
-# make bench: VRM search p50/p99 over 10 million generated reads (cached
-# under build/bench/; ANPR_BENCH_STORE_N for fewer)
+# make bench: the policy-checked, audited VRM search (anpr.search_reads)
+# p50/p99 over 10 million generated reads (cached under build/bench/;
+# ANPR_BENCH_STORE_N=100000 for a quick run)
 BENCH_PREREQS += $(BUILD)/bin/anpr-store-bench $(BUILD)/bin/anpr-db
 $(eval $(call add_bench,store-search,tests/backoffice/bench-store-search $(BUILD)))
 # make bench: the retention purge of one day of a million reads (issue 20)

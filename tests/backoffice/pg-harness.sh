@@ -11,6 +11,9 @@ check "pg_start" pg_start
 check "owner connects" test "$(q "$ANPR_TEST_PG" 'select current_user')" = anpr_owner
 check "ingest role connects" test "$(q "$ANPR_TEST_PG_INGEST" 'select current_user')" = anpr_ingest
 check "reader role connects" test "$(q "$ANPR_TEST_PG_READER" 'select current_user')" = anpr_reader
+check "the test person connects, in anpr_analyst, anpr_exporter and anpr_location" \
+	test "$(q "$ANPR_TEST_PG_PERSON" "select current_user || ' ' || pg_has_role('anpr_analyst', 'MEMBER')
+		|| pg_has_role('anpr_exporter', 'MEMBER') || pg_has_role('anpr_location', 'MEMBER')")" = "anpr_test_person truetruetrue"
 check "listens on 127.0.0.1 only" test "$(q "$ANPR_TEST_PG_SUPER" 'show listen_addresses')" = 127.0.0.1
 check "no superuser among the test roles" \
 	test "$(q "$ANPR_TEST_PG_SUPER" "select count(*) from pg_roles where rolsuper and rolname like 'anpr%'")" = 0

@@ -91,10 +91,10 @@ check "a second run deletes nothing and audits nothing (status $rc)" \
 	bash -c "[ $rc -eq 0 ] && grep -q 'nothing due for deletion' '$t/p2' &&
 		 [ \$(psql -X -At -d '$ANPR_TEST_PG' -c \"select count(*) from audit.entries where action = 'purge'\") -eq 2 ]"
 # the held read is still found; the record after a purged span still links
-"$build/bin/anpr-query" --db "$ANPR_TEST_PG_READER" --vrm AB18AAA --json > "$t/q" 2>&1
+"$build/bin/anpr-query" --db "$ANPR_TEST_PG_PERSON" --purpose role-relevant --case TEST-RET --vrm AB18AAA --json > "$t/q" 2>&1
 check "the first record after the purged span (seq 8) still shows its link verified" \
 	grep -q '"link": *"verified"' "$t/q"
-"$build/bin/anpr-query" --db "$ANPR_TEST_PG_READER" --vrm HELD1 > "$t/q2" 2>&1
+"$build/bin/anpr-query" --db "$ANPR_TEST_PG_PERSON" --purpose role-relevant --case TEST-RET --vrm HELD1 > "$t/q2" 2>&1
 check "the held read is still there to search" grep -q 'VAN-1-2' "$t/q2"
 # the hold released: the next purge takes it
 psql -X -At -d "$senior" -c "SELECT anpr.release_hold($hold, 'case closed')" > /dev/null

@@ -231,10 +231,17 @@ static void test_roles(void **state)
 	assert_string_equal(sql1(env("ANPR_TEST_PG_INGEST"),
 				 "DROP TABLE anpr.records", buf, sizeof buf),
 			    "ERROR 42501");
-	/* the reader reads, writes nothing, sees no quarantine */
+	/* the reader (0012) reads the register without its locations and
+	 * nothing else: the reads only through the policy functions */
 	assert_string_equal(sql1(env("ANPR_TEST_PG_READER"),
-				 "SELECT count(*) >= 0 FROM anpr.records", buf,
-				 sizeof buf), "t");
+				 "SELECT count(*) >= 0 FROM anpr.cameras WHERE kind = 'fixed'",
+				 buf, sizeof buf), "t");
+	assert_string_equal(sql1(env("ANPR_TEST_PG_READER"),
+				 "SELECT site_lat FROM anpr.cameras", buf, sizeof buf),
+			    "ERROR 42501");
+	assert_string_equal(sql1(env("ANPR_TEST_PG_READER"),
+				 "SELECT count(*) FROM anpr.records", buf, sizeof buf),
+			    "ERROR 42501");
 	assert_string_equal(sql1(env("ANPR_TEST_PG_READER"),
 				 "SELECT 1 FROM anpr.quarantine", buf, sizeof buf),
 			    "ERROR 42501");

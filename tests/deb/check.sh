@@ -224,8 +224,8 @@ pg_start > "$T/pg.log" 2>&1
 check "a private PostgreSQL for the back office half (tests/lib/pg.sh)" test -n "${ANPR_TEST_PG:-}" ||
 	sed 's/^/# /' "$T/pg.log"
 demo/make-pki "$root/tmp/pki" CAM-0001
-printf 'ANPR_TEST_PG=%q\nANPR_TEST_PG_INGEST=%q\nANPR_TEST_PG_READER=%q\n' \
-	"${ANPR_TEST_PG:-}" "${ANPR_TEST_PG_INGEST:-}" "${ANPR_TEST_PG_READER:-}" > "$root/tmp/bo.env"
+printf 'ANPR_TEST_PG=%q\nANPR_TEST_PG_INGEST=%q\nANPR_TEST_PG_PERSON=%q\n' \
+	"${ANPR_TEST_PG:-}" "${ANPR_TEST_PG_INGEST:-}" "${ANPR_TEST_PG_PERSON:-}" > "$root/tmp/bo.env"
 in_root backoffice
 pg_stop
 # the installed, commissioned root for the VM suite (deb-vm): a snapshot

@@ -66,10 +66,12 @@ if [ "$phase" = backoffice ]; then
 	# open span, which stays for anprd to resume its chain)
 	check "anpr-verify --uploaded $ledger ($(wc -l < $ledger) records, $left left in the spool; the guide's step 8; exit $rc): $(grep -m1 RESULT <<<"$out")" \
 		eval '[ $rc -eq 0 ] && [ "$(wc -l < $ledger)" -eq $((nrec - left)) ] && [ $left -lt $nrec ]'
-	out=$(anpr-query --db "$ANPR_TEST_PG_READER" --vrm ZZ99TST 2>&1)
-	check "anpr-query --vrm ZZ99TST finds the test vehicle's read in the store" grep -q ZZ99TST <<<"$out"
+	# as a person through the access policy (an analyst and exporter)
+	ask=(--db "$ANPR_TEST_PG_PERSON" --purpose role-relevant --case DEB-CHECK)
+	out=$(anpr-query "${ask[@]}" --vrm ZZ99TST 2>&1)
+	check "anpr-query --purpose role-relevant --case DEB-CHECK --vrm ZZ99TST finds the test vehicle's read in the store" grep -q ZZ99TST <<<"$out"
 	sed 's/^/# /' <<<"$out" | head -3
-	anpr-query --db "$ANPR_TEST_PG_READER" --vrm ZZ99TST --images $bo/images --export $bo/evidence.tar > $bo/export.log 2>&1
+	anpr-query "${ask[@]}" --vrm ZZ99TST --images $bo/images --export $bo/evidence.tar > $bo/export.log 2>&1
 	out=$(anpr-verify --key /var/lib/anpr/keys/camera.pub $bo/evidence.tar 2>&1)
 	rc=$?
 	check "anpr-query --export, then anpr-verify on the bundle (exit $rc): $(grep -m1 RESULT <<<"$out")" \

@@ -11,7 +11,12 @@
 #                 ANPR_TEST_PG         as anpr_owner (owns the schema, runs
 #                                      the migrations; CREATEDB, CREATEROLE)
 #                 ANPR_TEST_PG_INGEST  as anpr_ingest (what anpr-ingest is)
-#                 ANPR_TEST_PG_READER  as anpr_reader (what anpr-query is)
+#                 ANPR_TEST_PG_READER  as anpr_reader (the register, without
+#                                      locations: nothing else since 0012)
+#                 ANPR_TEST_PG_PERSON  as anpr_test_person, a person in
+#                                      anpr_analyst, anpr_exporter and
+#                                      anpr_location: what anpr-query is run
+#                                      as (with --purpose and --case)
 #                 ANPR_TEST_PG_SUPER   as postgres (superuser: harness only)
 #               and ANPR_TEST_PG_CTL: a script taking stop-immediate,
 #               start or stop, for tests that take the database away.
@@ -21,6 +26,12 @@
 #               as the temporary one is.
 #   pg_stop     stop (immediate) and remove; also run at exit.
 #   pg_psql     psql as anpr_owner on anpr, quiet, stops at the first error.
+#   pg_authorise CASE
+#               a senior officer's authorisation for major crime under CASE
+#               (valid a day), made by the owner once the migrations are
+#               applied; prints its id. anpr-query --purpose major-crime
+#               --case CASE --authorisation ID then searches every tier,
+#               so that a test's reads do not leave its search as they age.
 #
 # initdb refuses to run as root. When the caller is root, the cluster's
 # processes run as ANPR_PG_USER (default "nobody": it exists on every
@@ -63,6 +74,13 @@ pg_stop() {
 
 pg_psql() {
 	psql -X -q -v ON_ERROR_STOP=1 -d "$ANPR_TEST_PG" "$@"
+}
+
+pg_authorise() {
+	psql -X -At -v ON_ERROR_STOP=1 -d "$ANPR_TEST_PG" -c "INSERT INTO anpr.authorisations
+		(officer, purpose, scope_case, valid_from, expires_at) VALUES ('Det Supt Test',
+		'major-crime', '$1', now() - interval '1 hour', now() + interval '1 day')
+		RETURNING id" | head -1
 }
 
 pg_start() {
@@ -142,12 +160,17 @@ pg_start() {
 	export ANPR_TEST_PG="$base dbname=anpr user=anpr_owner"
 	export ANPR_TEST_PG_INGEST="$base dbname=anpr user=anpr_ingest"
 	export ANPR_TEST_PG_READER="$base dbname=anpr user=anpr_reader"
+	export ANPR_TEST_PG_PERSON="$base dbname=anpr user=anpr_test_person"
 	# The login roles as a deployment makes them; the migrations make the
 	# same names NOLOGIN where they are missing, and grant to them.
 	psql -X -q -v ON_ERROR_STOP=1 -d "$ANPR_TEST_PG_SUPER" >/dev/null <<-SQL || return 1
 	CREATE ROLE anpr_owner LOGIN CREATEDB CREATEROLE;
 	CREATE ROLE anpr_ingest LOGIN;
 	CREATE ROLE anpr_reader LOGIN;
+	CREATE ROLE anpr_analyst NOLOGIN;
+	CREATE ROLE anpr_exporter NOLOGIN;
+	CREATE ROLE anpr_location NOLOGIN;
+	CREATE ROLE anpr_test_person LOGIN IN ROLE anpr_analyst, anpr_exporter, anpr_location;
 	CREATE DATABASE anpr OWNER anpr_owner;
 	SQL
 }

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * disclosure.h - anpr-query's evidence out of the store: the reads the
+ * access policy allowed (anpr.export_reads) written as anpr-disclosure/1
+ * bundles (docs/record-format.md, "Disclosure bundle"), one per chain.
+ */
+#ifndef ANPR_DISCLOSURE_H
+#define ANPR_DISCLOSURE_H
+
+#include <stddef.h>
+
+#include "anprstore.h"
+
+/* The n records r (by chain, in chain order, as anpr_store_export_policy
+ * gives them) into OUT if they are of one chain, else OUT-CHAINID.tar
+ * each; images from the image store at images. Every name is checked
+ * free before anything is written, and a bundle appears whole or not at
+ * all. 0; 1 a failure (said on stderr); 2 a name taken; 3 a read that
+ * cannot be disclosed (not yet under a checkpoint, named). */
+int disclosure_export(struct anpr_store *st, const char *images, const char *out,
+		      const struct anpr_export_rec *r, size_t n);
+
+#endif
