@@ -299,12 +299,6 @@ struct anpr_read {
 	double confidence;
 	bool sig_ok, link_verified, covered;
 };
-/* *reads: malloc'd array of *n (free() it); EINVAL for a malformed mark
- * or camera id. */
-int anpr_store_search(struct anpr_store *st, const struct anpr_query *q,
-		      struct anpr_read **reads, size_t *n, char *err,
-		      size_t errlen);
-
 /* The search under the access policy (docs/access.md): anpr.search_reads
  * as the connected person, for purpose (one of the list), case_ref, and a
  * senior officer's authorisation id (0: none). The reads the policy
@@ -326,16 +320,6 @@ int anpr_store_search_policy(struct anpr_store *st, const struct anpr_query *q,
 			     struct anpr_withheld **withheld, size_t *nw, char *err,
 			     size_t errlen);
 
-/* The span of chain_id to export around the records first..last (chain
- * sequence numbers), as the camera's export chooses it: from the last
- * checkpoint before first (else the first record held) to the first
- * checkpoint at or after last (else the last record held). ENOENT if
- * nothing is held; ECHAIN, err naming the first missing position, if the
- * span has a gap. */
-int anpr_store_export_span(struct anpr_store *st, const char *chain_id,
-			   uint64_t first, uint64_t last, uint64_t *lo,
-			   uint64_t *hi, char *err, size_t errlen);
-
 /* One stored record with its bytes exactly as signed. */
 struct anpr_span_rec {
 	uint64_t chain_seq;
@@ -345,13 +329,6 @@ struct anpr_span_rec {
 	bool has_plate, has_overview;
 	uint8_t plate_sha256[32], overview_sha256[32];
 };
-/* The records lo..hi of chain_id in order (*n of them; free them with
- * anpr_store_span_free). */
-int anpr_store_chain_span(struct anpr_store *st, const char *chain_id,
-			  uint64_t lo, uint64_t hi, struct anpr_span_rec **recs,
-			  size_t *n, char *err, size_t errlen);
-void anpr_store_span_free(struct anpr_span_rec *recs, size_t n);
-
 /* The export under the access policy (docs/access.md): anpr.export_reads
  * as the connected person (a member of anpr_exporter), with the search's
  * question, purpose, case and authorisation, audited as an export. For
@@ -361,8 +338,7 @@ void anpr_store_span_free(struct anpr_span_rec *recs, size_t n);
  * SHA-256 in chain order; leaves NULL when the store does not hold the
  * whole span). with_span: also the other records of each chain's span
  * (selected false, no checkpoint), from the checkpoint before the first
- * read to the one at or after the last, as anpr_store_export_span chooses
- * it: the camera export's form, which shows the neighbours' reads too.
+ * read to the one at or after the last: the camera export's form, which shows the neighbours' reads too.
  * Records come ordered by chain, then position. What was withheld as the
  * search gives it. Free with anpr_store_export_free and free(*withheld). */
 struct anpr_export_rec {
