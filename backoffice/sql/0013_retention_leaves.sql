@@ -40,7 +40,7 @@ CREATE INDEX checkpoints_span ON anpr.checkpoints (chain_id, first_seq);
 
 -- The purge at now_, as 0009's (the days, the holds, the audit, the
 -- files, idempotence) with the leaves kept: before a day's records go,
--- the hashes of those of them in a verified span that keeps a record;
+-- the hashes of those of them in a verified span that keeps a read;
 -- after the days, the kept hashes of spans with no read left go. What
 -- "goes" is one predicate per day: the whole day, or (partial) its reads
 -- no hold covers. A day no hold touches costs two index probes per chain
