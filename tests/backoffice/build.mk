@@ -22,8 +22,12 @@ $(eval $(call add_suite,unit,backoffice-anpr-db,tests/backoffice/anpr-db.sh $(BU
 # gets, the audit chain (issue 20)
 SUITE_PREREQS += $(BUILD)/bin/anpr-audit
 $(eval $(call add_suite,unit,backoffice-access,tests/backoffice/access.sh $(BUILD)))
-# retention: anpr-db purge at a fixed time over four days, a legal hold
-SUITE_PREREQS += $(BUILD)/bin/anpr-db $(BUILD)/bin/anpr-query
+# retention: anpr-db purge at a fixed time over four days, a legal hold;
+# a held read's disclosure after the purge, from a real chain (ev_fill,
+# anpr-upload, anpr-ingest) checked with anpr-verify
+SUITE_PREREQS += $(BUILD)/bin/anpr-db $(BUILD)/bin/anpr-query $(BUILD)/bin/anpr-ingest \
+	$(BUILD)/bin/anpr-upload $(BUILD)/bin/anpr-verify $(BUILD)/bin/anpr-keygen $(EV_FILL) \
+	$(BUILD)/ingest/ingest_setup
 $(eval $(call add_suite,unit,backoffice-retention,tests/backoffice/retention.sh $(BUILD)))
 # anpr-query: records sent by the real anpr-upload to the real anpr-ingest
 # (ingest_setup from tests/ingest registers the cameras), then searched
