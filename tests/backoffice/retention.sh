@@ -273,6 +273,27 @@ check "the held read's export: checkpoint 8, span 5..7, leaves whole (5 stored, 
 		array_to_string(ARRAY(SELECT encode(l, 'hex') FROM unnest(leaves) l), ',')
 		from anpr.export_reads_at(now(), 'HELD2', NULL, NULL, NULL, NULL, 'role-relevant',
 		  'OP-DAYS', NULL, false) where record_id is not null")" = "8 5 7 $(h 5),$(h 6),$(h 7)"
+# 0014: the held read is over 24 months old at the purge's clock (it was
+# searched above at the present, when it is not yet): the hold's case may
+# search and export it, for major crime or counter terrorism, and nothing
+# else may (docs/access.md, section 1)
+at="timestamptz '2029-06-10 00:00Z'"
+XA() { O "select count(*) filter (where record_id is not null) || ' ' ||
+	coalesce(string_agg(withheld_reason, ',') filter (where record_id is null), '-')
+	from anpr.export_reads_at($at, 'HELD2', NULL, NULL, NULL, NULL, '$1', '$2', NULL, false)"; }
+check "past 24 months the held read exports for its hold's case, major crime ($(XA major-crime OP-DAYS))" \
+	test "$(XA major-crime OP-DAYS)" = "1 -"
+check "...and counter terrorism ($(XA counter-terrorism OP-DAYS))" \
+	test "$(XA counter-terrorism OP-DAYS)" = "1 -"
+check "...not for another case, due for deletion there ($(XA major-crime OP-OTHER))" \
+	test "$(XA major-crime OP-OTHER)" = "0 due-for-deletion"
+check "...not for a lesser purpose, even the hold's case ($(XA serious-crime OP-DAYS); $(XA role-relevant OP-DAYS))" \
+	test "$(XA serious-crime OP-DAYS)" = "0 due-for-deletion" -a "$(XA role-relevant OP-DAYS)" = "0 due-for-deletion"
+check "...and the search answers alike (the hold's case finds it, another case does not)" \
+	test "$(O "select count(*) from anpr.search_reads_at($at, 'HELD2', NULL, NULL, NULL, NULL,
+		'major-crime', 'OP-DAYS', NULL) where record_id is not null")" = 1 -a \
+	     "$(O "select count(*) from anpr.search_reads_at($at, 'HELD2', NULL, NULL, NULL, NULL,
+		'major-crime', 'OP-ELSE', NULL) where record_id is not null")" = 0
 O "UPDATE anpr.retention_leaves SET sha256 = sha256('other') WHERE chain_id = '00000000000000C2' AND chain_seq = 7" > /dev/null
 O "DELETE FROM anpr.retention_leaves WHERE chain_id = '00000000000000C2' AND chain_seq = 6" > /dev/null
 check "a span missing a leaf that is neither stored nor kept is not whole: leaves NULL" \
