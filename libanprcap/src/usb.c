@@ -516,12 +516,17 @@ static int take(struct anprcap_source *src, struct usrc *u, struct uxfer *x,
 	p->meta_format = ANPRCAP_META_USB;
 	p->dmabuf_fd = -1;
 	/* The sequence counts every exposure: its gaps are the frames lost
-	 * anywhere (in the device or here). */
-	p->drops = (uint32_t)u->pending_drops;
-	if (u->have_seq && h.sequence != u->last_seq + 1)
-		p->drops = h.sequence - u->last_seq - 1;
-	else if (!u->have_seq)
-		p->drops += h.dropped;
+	 * anywhere (in the device or here), and the only count once there is
+	 * a previous frame. A transfer that timed out or came back corrupt
+	 * (pending_drops) lost an exposure only if the sequence says so: a
+	 * timeout on a slow host with no gap after it lost nothing, and
+	 * counting it made drops disagree with the gaps (kmod-vm,
+	 * capture-usb "slow consumer", seen once under TCG). */
+	if (u->have_seq)
+		p->drops = h.sequence > u->last_seq
+			? (uint32_t)(h.sequence - u->last_seq - 1) : 0;
+	else
+		p->drops = (uint32_t)u->pending_drops + h.dropped;
 	p->sequence = h.sequence;
 	u->last_seq = h.sequence;
 	u->have_seq = 1;
