@@ -242,59 +242,76 @@ static int export_to(const struct ev_vreport *rep, const char *root,
 	return 0;
 }
 
-int anpr_verify_export(const char *spool, const char *out, uint64_t from,
-		       uint64_t to, const struct ev_key *keys, size_t nkeys)
+/*
+ * The source of an export, either form: OUT must not exist; a .tar
+ * bundle is unpacked into scratch for as long as the export reads it
+ * (*unpacked set: the caller removes it); the source must verify whole
+ * and not be a disclosure (which holds single records, not the chain).
+ * 0 with *rep to free, or the exit status, said on stderr (rep freed).
+ */
+static int export_source(const char *spool, const char *out, const struct ev_key *keys,
+			 size_t nkeys, char *scratch, bool *unpacked,
+			 struct ev_vreport *rep)
 {
-	struct ev_vreport rep;
-	char err[1024], scratch[] = "/tmp/anpr-export.XXXXXX";
 	const char *src = spool;
-	size_t lo = 0, hi, sl = strlen(spool);
-	bool unpacked = false;
+	size_t sl = strlen(spool);
+	char err[1024];
 	struct stat st;
-	int rc;
 
 	if (lstat(out, &st) == 0) {
 		fprintf(stderr, "anpr-verify: %s: already exists, not "
 			"overwritten\n", out);
 		return 2;
 	}
-	/* a .tar bundle: unpacked for as long as the export reads it */
 	if (sl > 4 && strcmp(spool + sl - 4, ".tar") == 0) {
 		if (!mkdtemp(scratch)) {
 			fprintf(stderr, "anpr-verify: cannot make a temporary "
 				"directory: %s\n", strerror(errno));
 			return 2;
 		}
-		unpacked = true;
+		*unpacked = true;
 		if (ev_tar_extract(spool, scratch, err, sizeof err) != 0) {
 			say_err(err);
-			rc = 2;
-			goto out_tmp;
+			return 2;
 		}
 		src = scratch;
 	}
-	rc = ev_verify_path(src, keys, nkeys, &rep, err, sizeof err);
-	if (rc) {
+	if (ev_verify_path(src, keys, nkeys, rep, err, sizeof err) != 0) {
 		say_err(err);
-		rc = 2;
-		goto out_tmp;
+		return 2;
 	}
-	if (strcmp(rep.kind, "disclosure") == 0) {
+	if (strcmp(rep->kind, "disclosure") == 0) {
 		fprintf(stderr, "anpr-verify: %s is a disclosure (%s): it holds "
 			"single records, not the chain, so nothing can be "
 			"exported from it; export from the spool or a full "
 			"bundle\n", spool, EV_DISCLOSURE_FORMAT);
-		rc = 2;
-		goto out;
+		ev_vreport_free(rep);
+		return 2;
 	}
-	if (rep.nproblems || rep.nrecs == 0) {
-		const struct ev_problem *p = ev_vreport_first(&rep);
+	if (rep->nproblems || rep->nrecs == 0) {
+		const struct ev_problem *p = ev_vreport_first(rep);
+
 		fprintf(stderr, "anpr-verify: %s does not verify (%s), export "
 			"refused: run anpr-verify on it for the report\n",
 			spool, p ? p->msg : "no records");
-		rc = 1;
-		goto out;
+		ev_vreport_free(rep);
+		return 1;
 	}
+	return 0;
+}
+
+int anpr_verify_export(const char *spool, const char *out, uint64_t from,
+		       uint64_t to, const struct ev_key *keys, size_t nkeys)
+{
+	struct ev_vreport rep;
+	char scratch[] = "/tmp/anpr-export.XXXXXX";
+	size_t lo = 0, hi;
+	bool unpacked = false;
+	int rc;
+
+	rc = export_source(spool, out, keys, nkeys, scratch, &unpacked, &rep);
+	if (rc)
+		goto out_tmp;
 	if (!from)
 		from = rep.recs[0].seq;
 	if (!to)
@@ -654,56 +671,15 @@ int anpr_verify_disclose(const char *spool, const char *out,
 	struct ev_vreport rep;
 	char err[1024], err2[1024] = "", part[1100];
 	char scratch[] = "/tmp/anpr-export.XXXXXX";
-	const char *src = spool;
 	uint64_t *seqs = NULL;
-	size_t *cps = NULL, n = 0, sl = strlen(spool), bad = 0;
+	size_t *cps = NULL, n = 0, bad = 0;
 	bool unpacked = false;
 	struct ev_tar *t = NULL;
-	struct stat st;
 	int rc;
 
-	if (lstat(out, &st) == 0) {
-		fprintf(stderr, "anpr-verify: %s: already exists, not "
-			"overwritten\n", out);
-		return 2;
-	}
-	if (sl > 4 && strcmp(spool + sl - 4, ".tar") == 0) {
-		if (!mkdtemp(scratch)) {
-			fprintf(stderr, "anpr-verify: cannot make a temporary "
-				"directory: %s\n", strerror(errno));
-			return 2;
-		}
-		unpacked = true;
-		if (ev_tar_extract(spool, scratch, err, sizeof err) != 0) {
-			say_err(err);
-			rc = 2;
-			goto out_tmp;
-		}
-		src = scratch;
-	}
-	rc = ev_verify_path(src, keys, nkeys, &rep, err, sizeof err);
-	if (rc) {
-		say_err(err);
-		rc = 2;
+	rc = export_source(spool, out, keys, nkeys, scratch, &unpacked, &rep);
+	if (rc)
 		goto out_tmp;
-	}
-	if (strcmp(rep.kind, "disclosure") == 0) {
-		fprintf(stderr, "anpr-verify: %s is a disclosure (%s): it holds "
-			"single records, not the chain, so nothing can be "
-			"exported from it; export from the spool or a full "
-			"bundle\n", spool, EV_DISCLOSURE_FORMAT);
-		rc = 2;
-		goto out;
-	}
-	if (rep.nproblems || rep.nrecs == 0) {
-		const struct ev_problem *p = ev_vreport_first(&rep);
-
-		fprintf(stderr, "anpr-verify: %s does not verify (%s), export "
-			"refused: run anpr-verify on it for the report\n",
-			spool, p ? p->msg : "no records");
-		rc = 1;
-		goto out;
-	}
 	rc = pick(&rep, list, vrm, from, to, &seqs, &n);
 	if (rc)
 		goto out;
