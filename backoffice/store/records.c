@@ -377,27 +377,39 @@ int records_try_checkpoint(struct put *u, const char *cp_id, const char *chain,
 	return 0;
 }
 
-static int checkpoints(struct put *u)
+int records_add_checkpoint(struct put *u)
 {
 	const struct anpr_stored_record *r = u->r;
 	struct sparams p;
 	PGresult *res;
 	int rcv = 0, *rc = &rcv;
 
-	if (strcmp(r->type, "checkpoint") == 0) {
-		sp_init(&p);
-		sp_text(&p, r->record_id);
-		sp_text(&p, r->chain_id);
-		sp_u64(&p, r->cp_first);
-		sp_u64(&p, r->cp_last);
-		sp_bytes(&p, r->merkle_root, 32);
-		res = X("checkpoint", "INSERT INTO anpr.checkpoints (record_id, chain_id, "
-				      "first_seq, last_seq, merkle_root) VALUES ($1, $2, "
-				      "$3::bigint, $4::bigint, $5)", &p);
-		if (!res)
-			return rcv;
-		PQclear(res);
-	}
+	if (strcmp(r->type, "checkpoint") != 0)
+		return 0;
+	sp_init(&p);
+	sp_text(&p, r->record_id);
+	sp_text(&p, r->chain_id);
+	sp_u64(&p, r->cp_first);
+	sp_u64(&p, r->cp_last);
+	sp_bytes(&p, r->merkle_root, 32);
+	res = X("checkpoint", "INSERT INTO anpr.checkpoints (record_id, chain_id, "
+			      "first_seq, last_seq, merkle_root) VALUES ($1, $2, "
+			      "$3::bigint, $4::bigint, $5)", &p);
+	if (!res)
+		return rcv;
+	PQclear(res);
+	return 0;
+}
+
+static int checkpoints(struct put *u)
+{
+	const struct anpr_stored_record *r = u->r;
+	struct sparams p;
+	PGresult *res;
+	int rcv = records_add_checkpoint(u), *rc = &rcv;
+
+	if (rcv)
+		return rcv;
 	/* the open checkpoints this record may complete (itself included) */
 	sp_init(&p);
 	sp_text(&p, r->chain_id);

@@ -446,20 +446,11 @@ static int group_checkpoints(struct group *g)
 		arr_text(&ch, r->chain_id);
 		arr_i64(&seq, (int64_t)r->chain_seq);
 		arr_text(&id, r->record_id);
-		if (strcmp(r->type, "checkpoint") != 0)
-			continue;
-		sp_init(&p);
-		sp_text(&p, r->record_id);
-		sp_text(&p, r->chain_id);
-		sp_u64(&p, r->cp_first);
-		sp_u64(&p, r->cp_last);
-		sp_bytes(&p, r->merkle_root, 32);
-		res = GX("checkpoint", "INSERT INTO anpr.checkpoints (record_id, "
-			 "chain_id, first_seq, last_seq, merkle_root) VALUES ($1, "
-			 "$2, $3::bigint, $4::bigint, $5)", &p);
-		if (!res)
+		rcv = records_add_checkpoint(u);
+		if (rcv) {
+			snprintf(g->err, g->errlen, "%s", u->err);
 			goto out;
-		PQclear(res);
+		}
 	}
 	sp_init(&p);
 	sp_text(&p, arr_end(&ch));

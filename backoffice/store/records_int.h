@@ -31,6 +31,9 @@ struct put {
  * and u->cp_verified set. If some are missing it waits for them. */
 int records_try_checkpoint(struct put *u, const char *cp_id, const char *chain,
 			   int64_t first, int64_t last, const uint8_t root[32]);
+/* A checkpoint record's row in anpr.checkpoints (nothing for another
+ * type): 0, or the error in u->err. */
+int records_add_checkpoint(struct put *u);
 /* covered_to of a chain, after a checkpoint of it was verified. */
 int records_chain_coverage(struct anpr_store *st, const char *chain_id,
 			   char *err, size_t errlen);
