@@ -364,8 +364,7 @@ known:
 	 * (lk_keys) and the held answer (lk_held) from here. A key that is
 	 * no record id is asked nothing: ingest_check refuses it anyway. */
 	idem = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");
-	if (idem && strlen(idem) <= 64 && idem[strspn(idem, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		"abcdefghijklmnopqrstuvwxyz0123456789_.:+-")] == '\0' && idem[0]) {
+	if (idem && ev_value_check(EV_K_TOKEN, idem) == 0) {	/* a record id's rule */
 		snprintf(r->held_id, sizeof r->held_id, "%s", idem);
 		rc = anpr_store_request_lookup(st, r->fingerprint, (int64_t)time(NULL),
 					       r->held_id, r->camera_id, r->keys,
