@@ -473,31 +473,36 @@ int records_chain_coverage(struct anpr_store *st, const char *chain_id,
  * covered_to over the verified checkpoints that follow it without a
  * hole; oldest_gap_since: the earliest arrival among the records held
  * beyond contiguous_to (they wait for a record before them). */
-static int holdings(struct put *u, int64_t contiguous_to)
+int records_move_holdings(struct anpr_store *st, const char *chain_id, uint64_t last_seq,
+			  int64_t contiguous_to, uint64_t count, bool cp_verified,
+			  char *err, size_t errlen)
 {
-	const struct anpr_stored_record *r = u->r;
 	struct sparams p;
 	PGresult *res;
-	int rcv = 0, *rc = &rcv;
+	int rcv = 0;
 
 	sp_init(&p);
-	sp_text(&p, r->chain_id);
-	sp_u64(&p, r->chain_seq);
+	sp_text(&p, chain_id);
+	sp_u64(&p, last_seq);
 	sp_i64(&p, contiguous_to);
-	sp_text(&p, (int64_t)r->chain_seq == contiguous_to + 1 ? "t" : "f");
-	/* the run walked one position at a time, each an equality lookup on
+	sp_u64(&p, count);
+	/* the run starts wherever contiguous_to + 1 is now held: it never is
+	 * between puts, so only a record put at that position starts it. It
+	 * walks one position at a time, each an equality lookup on
 	 * (chain_id, chain_seq) in a scalar subquery, which the planner
 	 * cannot turn into a join: the NOT EXISTS form this replaces was
 	 * planned, as a prepared statement, as an anti join that read the
 	 * whole chain for each record (2.5 of 3.6 s of the bench's
 	 * statements, pg_stat_statements) */
-	res = X("chain holdings",
-		"WITH RECURSIVE run(seq) AS (SELECT $3::bigint + 1 WHERE $4::bool "
+	res = st_exec_ps(st, "chain holdings",
+		"WITH RECURSIVE run(seq) AS (SELECT $3::bigint + 1 WHERE "
+		" EXISTS (SELECT 1 FROM anpr.record_index j WHERE "
+		" j.chain_id = $1 AND j.chain_seq = $3::bigint + 1) "
 		" UNION ALL SELECT run.seq + 1 FROM run WHERE (SELECT true FROM "
 		" anpr.record_index j WHERE j.chain_id = $1 AND "
 		" j.chain_seq = run.seq + 1)), "
 		"c AS (SELECT coalesce((SELECT max(seq) FROM run), $3::bigint) AS to_) "
-		"UPDATE anpr.chains h SET held = held + 1, "
+		"UPDATE anpr.chains h SET held = held + $4::bigint, "
 		" last_seq = greatest(last_seq, $2::bigint), contiguous_to = c.to_, "
 		" oldest_gap_since = CASE "
 		"  WHEN greatest(last_seq, $2::bigint) = c.to_ THEN NULL "
@@ -505,13 +510,19 @@ static int holdings(struct put *u, int64_t contiguous_to)
 		"   (SELECT min(received_at) FROM anpr.record_index i "
 		"    WHERE i.chain_id = $1 AND i.chain_seq > c.to_) "
 		"  ELSE oldest_gap_since END "
-		"FROM c WHERE h.chain_id = $1", &p);
+		"FROM c WHERE h.chain_id = $1", &p, &rcv, err, errlen);
 	if (!res)
 		return rcv;
 	PQclear(res);
-	if (!u->cp_verified)
+	if (!cp_verified)
 		return 0;	/* only a newly verified checkpoint moves it */
-	return records_chain_coverage(u->st, r->chain_id, u->err, u->errlen);
+	return records_chain_coverage(st, chain_id, err, errlen);
+}
+
+static int holdings(struct put *u, int64_t contiguous_to)
+{
+	return records_move_holdings(u->st, u->r->chain_id, u->r->chain_seq, contiguous_to,
+				     1, u->cp_verified, u->err, u->errlen);
 }
 
 #undef X

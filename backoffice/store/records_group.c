@@ -500,45 +500,19 @@ out:
 	return rcv;
 }
 
-/* Each chain's holdings moved once for all its records (holdings(), with
- * the run started wherever contiguous_to + 1 is now held: it never is
- * between puts, so this is where the per-record steps would leave it). */
+/* Each chain's holdings moved once for all its records (the statement
+ * of the per-record steps, records_move_holdings, with their count). */
 static int group_holdings(struct group *g)
 {
 	int rcv = 0;
 
 	for (size_t c = 0; c < g->nchains && !rcv; c++) {
-		struct gchain *gc = &g->chains[c];
-		struct sparams p;
-		PGresult *res;
+		const struct gchain *gc = &g->chains[c];
 
-		sp_init(&p);
-		sp_text(&p, gc->chain_id);
-		sp_u64(&p, grec(g, gc->first + gc->count - 1)->chain_seq);
-		sp_i64(&p, gc->contiguous_to);
-		sp_u64(&p, gc->count);
-		res = GX("a group's chain holdings",
-			 "WITH RECURSIVE run(seq) AS (SELECT $3::bigint + 1 WHERE "
-			 " EXISTS (SELECT 1 FROM anpr.record_index j WHERE "
-			 " j.chain_id = $1 AND j.chain_seq = $3::bigint + 1) "
-			 " UNION ALL SELECT run.seq + 1 FROM run WHERE (SELECT true FROM "
-			 " anpr.record_index j WHERE j.chain_id = $1 AND "
-			 " j.chain_seq = run.seq + 1)), "
-			 "c AS (SELECT coalesce((SELECT max(seq) FROM run), $3::bigint) AS to_) "
-			 "UPDATE anpr.chains h SET held = held + $4::bigint, "
-			 " last_seq = greatest(last_seq, $2::bigint), contiguous_to = c.to_, "
-			 " oldest_gap_since = CASE "
-			 "  WHEN greatest(last_seq, $2::bigint) = c.to_ THEN NULL "
-			 "  WHEN c.to_ <> $3::bigint OR oldest_gap_since IS NULL THEN "
-			 "   (SELECT min(received_at) FROM anpr.record_index i "
-			 "    WHERE i.chain_id = $1 AND i.chain_seq > c.to_) "
-			 "  ELSE oldest_gap_since END "
-			 "FROM c WHERE h.chain_id = $1", &p);
-		if (!res)
-			break;
-		PQclear(res);
-		if (gc->cp_verified)
-			rcv = records_chain_coverage(g->st, gc->chain_id, g->err, g->errlen);
+		rcv = records_move_holdings(g->st, gc->chain_id,
+					    grec(g, gc->first + gc->count - 1)->chain_seq,
+					    gc->contiguous_to, gc->count, gc->cp_verified,
+					    g->err, g->errlen);
 	}
 	return rcv;
 }

@@ -34,6 +34,14 @@ int records_try_checkpoint(struct put *u, const char *cp_id, const char *chain,
 /* A checkpoint record's row in anpr.checkpoints (nothing for another
  * type): 0, or the error in u->err. */
 int records_add_checkpoint(struct put *u);
+/* A chain's holdings after count records of it, the last at last_seq,
+ * were put (contiguous_to as locked before them): held, last_seq,
+ * contiguous_to over the run now held, oldest_gap_since, and covered_to
+ * when a checkpoint of it was verified. The per-record steps (count 1)
+ * and the set-wise group (count per chain) call the one statement. */
+int records_move_holdings(struct anpr_store *st, const char *chain_id, uint64_t last_seq,
+			  int64_t contiguous_to, uint64_t count, bool cp_verified,
+			  char *err, size_t errlen);
 /* covered_to of a chain, after a checkpoint of it was verified. */
 int records_chain_coverage(struct anpr_store *st, const char *chain_id,
 			   char *err, size_t errlen);
