@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * anpr-ingest - the back office's receiving daemon (issue 17): the server
- * side of docs/upload-protocol.md, version 1, unchanged. HTTPS only, on
+ * side of docs/upload-protocol.md, versions 1 (a record a request) and 2
+ * (several records a request, each checked as version 1's). HTTPS only, on
  * libmicrohttpd with GnuTLS; the camera is known by its client
  * certificate; each record is checked (ingest_check.c), its images made
  * durable (imagestore.c), the record committed to PostgreSQL (anprstore),
@@ -40,6 +41,7 @@
 #include "anprstore.h"
 #include "evidence.h"
 #include "imagestore.h"
+#include "ingest_batch.h"
 #include "ingest_commit.h"
 #include "ingest_check.h"
 #include "ingest_health.h"
@@ -145,26 +147,39 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 
 #define KEYS_MAX 32	/* as many as ingest_check asks for */
 
-struct req {
-	char camera_id[33];
-	char fingerprint[EV_HASH_HEX + 1];
-	struct MHD_PostProcessor *pp;
+/* One record's parts as they arrive. */
+struct req_parts {
 	uint8_t *buf[IP_COUNT];
 	size_t len[IP_COUNT];
 	size_t cap[IP_COUNT];		/* of buf */
 	size_t got[IP_COUNT];		/* bytes received, kept or not */
 	bool seen[IP_COUNT];
+};
+
+struct req {
+	char camera_id[33];
+	char fingerprint[EV_HASH_HEX + 1];
+	struct MHD_PostProcessor *pp;
+	/* version 2 (POST /v2/records): nrec records named by the
+	 * X-ANPR-Records header, parts "<name>.<i>"; version 1: one */
+	bool batch;
+	size_t nrec;
+	struct ingest_batch_entry ent[INGEST_BATCH_MAX];
+	struct req_parts rec[INGEST_BATCH_MAX];
 	size_t total;
-	char malformed[256];
+	char malformed[256];		/* the request's first complaint: every
+					   record of it is refused with it */
 	/* the camera's keys, read with the certificate's register entry */
 	bool keys_known;
 	size_t nkeys;
 	struct anpr_camera_key keys[KEYS_MAX];
-	/* what is held under the Idempotency-Key, read in the same
-	 * statement (held_known false: not asked, ingest_check asks) */
+	/* what is held under the request's record ids, read in the same
+	 * statement (held_known false: not asked, or asked again after a
+	 * commit found it held meanwhile; ingest_check asks the store) */
 	bool held_known;
-	char held_id[65];
-	struct anpr_held held;
+	size_t nheld;
+	char held_id[INGEST_BATCH_MAX][65];
+	struct anpr_held held[INGEST_BATCH_MAX];
 };
 
 static void req_free(struct req *r)
@@ -173,8 +188,9 @@ static void req_free(struct req *r)
 		return;
 	if (r->pp)
 		MHD_destroy_post_processor(r->pp);
-	for (int i = 0; i < IP_COUNT; i++)
-		free(r->buf[i]);
+	for (size_t k = 0; k < INGEST_BATCH_MAX; k++)
+		for (int i = 0; i < IP_COUNT; i++)
+			free(r->rec[k].buf[i]);
 	free(r);
 }
 
@@ -197,49 +213,54 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind,
 			       uint64_t off, size_t size)
 {
 	struct req *r = cls;
-	enum ingest_part_id id = ingest_part_by_name(key);
+	size_t idx = 0;
+	enum ingest_part_id id = r->batch ? ingest_batch_part(key, &idx)
+					  : ingest_part_by_name(key);
+	struct req_parts *rp;
 	size_t limit, keep;
 
 	(void)kind; (void)filename; (void)content_type; (void)transfer_encoding;
-	if (id == IP_COUNT) {
+	if (id == IP_COUNT || idx >= r->nrec) {
 		char safe[80];
 
 		ev_safe_text(safe, sizeof safe, key ? key : "");
 		req_malformed(r, "unknown part \"%s\"", safe);
 		return MHD_YES;		/* read on: answer once it is all in */
 	}
-	if (off == 0 && r->seen[id] && r->got[id] > 0 && size > 0) {
-		req_malformed(r, "part %s sent twice", ingest_part_names[id]);
+	rp = &r->rec[idx];
+	if (off == 0 && rp->seen[id] && rp->got[id] > 0 && size > 0) {
+		req_malformed(r, "part %s of record %zu sent twice",
+			      ingest_part_names[id], idx);
 		return MHD_YES;
 	}
-	r->seen[id] = true;
-	r->got[id] += size;
+	rp->seen[id] = true;
+	rp->got[id] += size;
 	limit = ingest_part_limit(id, cfg.image_max);
-	if (r->got[id] > limit) {
-		req_malformed(r, "part %s over its limit of %zu bytes",
-			      ingest_part_names[id], limit);
+	if (rp->got[id] > limit) {
+		req_malformed(r, "part %s of record %zu over its limit of %zu bytes",
+			      ingest_part_names[id], idx, limit);
 		return MHD_YES;
 	}
-	if (r->len[id] + size > r->cap[id]) {
+	if (rp->len[id] + size > rp->cap[id]) {
 		/* grown as the part arrives, not made at its limit at once: an
 		 * 8 MiB buffer per image was an mmap and an munmap per request
 		 * (and the TLB shootdowns of the munmap on every CPU) */
-		size_t cap = r->cap[id] ? r->cap[id] : 65536;
+		size_t cap = rp->cap[id] ? rp->cap[id] : 65536;
 		uint8_t *b;
 
-		while (cap < r->len[id] + size)
+		while (cap < rp->len[id] + size)
 			cap *= 2;
 		if (cap > limit)
 			cap = limit ? limit : 1;
-		b = realloc(r->buf[id], cap);
+		b = realloc(rp->buf[id], cap);
 		if (!b)
 			return MHD_NO;	/* out of memory: connection closed */
-		r->buf[id] = b;
-		r->cap[id] = cap;
+		rp->buf[id] = b;
+		rp->cap[id] = cap;
 	}
 	keep = size;
-	memcpy(r->buf[id] + r->len[id], data, keep);
-	r->len[id] += keep;
+	memcpy(rp->buf[id] + rp->len[id], data, keep);
+	rp->len[id] += keep;
 	return MHD_YES;
 }
 
@@ -360,16 +381,27 @@ known:
 		return 503;
 	}
 	/* the register's answer, the camera's keys and what is held under
-	 * the Idempotency-Key in one statement: ingest_check takes the keys
-	 * (lk_keys) and the held answer (lk_held) from here. A key that is
+	 * the request's record ids (version 1: the Idempotency-Key; version
+	 * 2: X-ANPR-Records) in one statement: ingest_check takes the keys
+	 * (lk_keys) and the held answers (lk_held) from here. A key that is
 	 * no record id is asked nothing: ingest_check refuses it anyway. */
-	idem = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");
-	if (idem && ev_value_check(EV_K_TOKEN, idem) == 0) {	/* a record id's rule */
-		snprintf(r->held_id, sizeof r->held_id, "%s", idem);
-		rc = anpr_store_request_lookup(st, r->fingerprint, (int64_t)time(NULL),
-					       r->held_id, r->camera_id, r->keys,
-					       KEYS_MAX, &r->nkeys, &r->held, err,
-					       sizeof err);
+	idem = r->batch ? NULL
+			: MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");
+	if (r->batch)
+		for (size_t i = 0; i < r->nrec; i++)
+			snprintf(r->held_id[r->nheld++], sizeof r->held_id[0], "%s",
+				 r->ent[i].record_id);
+	else if (idem && ev_value_check(EV_K_TOKEN, idem) == 0)	/* a record id's rule */
+		snprintf(r->held_id[r->nheld++], sizeof r->held_id[0], "%s", idem);
+	if (r->nheld) {
+		const char *ids[INGEST_BATCH_MAX];
+
+		for (size_t i = 0; i < r->nheld; i++)
+			ids[i] = r->held_id[i];
+		rc = anpr_store_request_lookup_n(st, r->fingerprint, (int64_t)time(NULL),
+						 ids, r->nheld, r->camera_id, r->keys,
+						 KEYS_MAX, &r->nkeys, r->held, err,
+						 sizeof err);
 		r->held_known = rc == 0;
 	} else {
 		rc = anpr_store_cert_camera_keys(st, r->fingerprint, (int64_t)time(NULL),
@@ -406,10 +438,11 @@ static int lk_held(void *ctx, const char *id, struct anpr_held *h, char *err,
 	const struct lookup_ctx *x = ctx;
 	int rc;
 
-	if (x->r->held_known && strcmp(id, x->r->held_id) == 0) {
-		*h = x->r->held;
-		return 0;
-	}
+	for (size_t i = 0; x->r->held_known && i < x->r->nheld; i++)
+		if (strcmp(id, x->r->held_id[i]) == 0) {
+			*h = x->r->held[i];
+			return 0;
+		}
 	rc = anpr_store_record_held(x->st, id, h, err, errlen);
 	if (rc == ANPR_STORE_ENOENT) {
 		memset(h, 0, sizeof *h);
@@ -500,19 +533,29 @@ static int quarantine(struct anpr_store *st, const struct req *r,
 	return 0;
 }
 
-/* Images durable, then the record committed. 0, or the status to answer
- * (503) with why filled in; *dup set when the store already held it. */
-static int store_record(struct anpr_store *st, const struct req *r,
-			const struct ingest_request *rq,
-			const struct ingest_verdict *v, char *why,
-			size_t whylen)
-{
-	const struct ev_record *e = &v->rec;
+/* A checked record ready for the group commit: its images put, its row
+ * filled in (pointing into the verdict and the request, and here). */
+struct prepared {
 	struct anpr_stored_record s;
 	uint8_t plate[32], over[32], root[32];
+	bool images;			/* put without their own sync */
+};
+
+/* The record's images put (made durable by the group's sync, or each
+ * synced), a rotation's new key registered, its row filled in. 0, or the
+ * status to answer (503) with why filled in. */
+static int prepare_record(struct anpr_store *st, const struct req *r,
+			  const struct ingest_request *rq,
+			  const struct ingest_verdict *v, struct prepared *pr,
+			  char *why, size_t whylen)
+{
+	const struct ev_record *e = &v->rec;
+	struct anpr_stored_record *sp = &pr->s;
+	uint8_t *plate = pr->plate, *over = pr->over, *root = pr->root;
 	char day[11], rel[256], err[768];
 	int64_t us;
 	int damaged, rc;
+
 
 	if (ingest_time_us(e->v[EV_F_TIME], &us, day) != 0) {
 		snprintf(why, whylen, "record %s: time_utc unreadable",
@@ -545,64 +588,71 @@ static int store_record(struct anpr_store *st, const struct req *r,
 		if (damaged)
 			ilog("WARNING record %s: %s", e->v[EV_F_RECORD_ID], err);
 	}
-	memset(&s, 0, sizeof s);
-	s.record_id = e->v[EV_F_RECORD_ID];
-	s.camera_id = e->v[EV_F_CAMERA_ID];
-	s.chain_id = e->v[EV_F_CHAIN_ID];
-	s.chain_seq = ev_record_u64(e, EV_F_CHAIN_SEQ);
-	s.type = ev_type_names[e->type];
-	s.time_utc_us = us;
-	memcpy(s.sha256, v->sha256, 32);
-	memcpy(s.prev_hash, v->prev_hash, 32);
-	s.rec = rq->part[IP_RECORD].data;
-	s.rec_len = rq->part[IP_RECORD].len;
-	s.sig = rq->part[IP_SIGNATURE].data;
-	s.sig_len = rq->part[IP_SIGNATURE].len;
+	memset(sp, 0, sizeof *sp);
+	sp->record_id = e->v[EV_F_RECORD_ID];
+	sp->camera_id = e->v[EV_F_CAMERA_ID];
+	sp->chain_id = e->v[EV_F_CHAIN_ID];
+	sp->chain_seq = ev_record_u64(e, EV_F_CHAIN_SEQ);
+	sp->type = ev_type_names[e->type];
+	sp->time_utc_us = us;
+	memcpy(sp->sha256, v->sha256, 32);
+	memcpy(sp->prev_hash, v->prev_hash, 32);
+	sp->rec = rq->part[IP_RECORD].data;
+	sp->rec_len = rq->part[IP_RECORD].len;
+	sp->sig = rq->part[IP_SIGNATURE].data;
+	sp->sig_len = rq->part[IP_SIGNATURE].len;
 	if (v->newsig_checked) {
-		s.newsig = rq->part[IP_NEW_SIGNATURE].data;
-		s.newsig_len = rq->part[IP_NEW_SIGNATURE].len;
+		sp->newsig = rq->part[IP_NEW_SIGNATURE].data;
+		sp->newsig_len = rq->part[IP_NEW_SIGNATURE].len;
 	}
-	s.site_id = e->v[EV_F_SITE_ID];
+	sp->site_id = e->v[EV_F_SITE_ID];
 	if (e->type == EV_READ) {
-		s.vrm = e->v[EV_F_VRM];
-		s.vrm_key = NULL;	/* the store folds it (vrm.c's rule) */
-		s.region = e->v[EV_F_REGION];
-		s.hotlist = e->v[EV_F_HOTLIST];
-		s.hotlist_entry = e->v[EV_F_HOTLIST_ENTRY];
-		s.confidence = strtod(e->v[EV_F_CONFIDENCE], NULL);
+		sp->vrm = e->v[EV_F_VRM];
+		sp->vrm_key = NULL;	/* the store folds it (vrm.c's rule) */
+		sp->region = e->v[EV_F_REGION];
+		sp->hotlist = e->v[EV_F_HOTLIST];
+		sp->hotlist_entry = e->v[EV_F_HOTLIST_ENTRY];
+		sp->confidence = strtod(e->v[EV_F_CONFIDENCE], NULL);
 		if (strcmp(e->v[EV_F_PLATE_HASH], EV_NONE) != 0 &&
 		    ev_unhex(e->v[EV_F_PLATE_HASH], plate, 32) == 0)
-			s.plate_sha256 = plate;
+			sp->plate_sha256 = plate;
 		if (strcmp(e->v[EV_F_OVERVIEW_HASH], EV_NONE) != 0 &&
 		    ev_unhex(e->v[EV_F_OVERVIEW_HASH], over, 32) == 0)
-			s.overview_sha256 = over;
+			sp->overview_sha256 = over;
 	}
 	if (e->type == EV_CHECKPOINT) {
-		s.cp_first = ev_record_u64(e, EV_F_FIRST_SEQ);
-		s.cp_last = ev_record_u64(e, EV_F_LAST_SEQ);
+		sp->cp_first = ev_record_u64(e, EV_F_FIRST_SEQ);
+		sp->cp_last = ev_record_u64(e, EV_F_LAST_SEQ);
 		if (ev_unhex(e->v[EV_F_MERKLE_ROOT], root, 32) == 0)
-			memcpy(s.merkle_root, root, 32);
+			memcpy(sp->merkle_root, root, 32);
 	}
-	s.sig_ok = true;
-	s.cert_fingerprint = r->fingerprint;
+	sp->sig_ok = true;
+	sp->cert_fingerprint = r->fingerprint;
 	/* a rotation's new key is registered first: if the record then
 	 * fails to commit, the camera sends it again and the key is there
 	 * (EEXIST); the other order could hold a rotation whose key is not
 	 * registered */
 	if (v->add_key) {
 		rc = anpr_store_camera_key_add(st, r->camera_id, v->new_key_b64,
-					       s.record_id, err, sizeof err);
+					       sp->record_id, err, sizeof err);
 		if (rc != 0 && rc != ANPR_STORE_EEXIST) {
 			thread_store_failed();
 			snprintf(why, whylen, "record %s: new key: %s",
-				 s.record_id, err);
+				 sp->record_id, err);
 			return 503;
 		}
 	}
-	/* with the others queued meanwhile, in one transaction */
-	rc = ingest_commit_put(&s, cfg.image_group_sync && (rq->part[IP_PLATE].present ||
-							   rq->part[IP_OVERVIEW].present),
-			       err, sizeof err);
+	pr->images = cfg.image_group_sync && (rq->part[IP_PLATE].present ||
+					      rq->part[IP_OVERVIEW].present);
+	return 0;
+}
+
+/* What the group commit's answer rc (err: its words) means for the
+ * record: 0 stored; 1 held meanwhile (another upload of it won the race);
+ * 409 the store found a link or checkpoint wrong; 503 with why. */
+static int put_outcome(const struct anpr_stored_record *s, int rc, const char *err,
+		       char *why, size_t whylen)
+{
 	if (rc == ANPR_STORE_EEXIST)
 		return 1;		/* another upload of it won the race */
 #ifdef ANPR_STORE_ECHAIN	/* the store's extension of anprstore.h */
@@ -615,37 +665,189 @@ static int store_record(struct anpr_store *st, const struct req *r,
 #endif
 	if (rc != 0) {
 		/* the committer's connection failed, not this thread's */
-		snprintf(why, whylen, "record %s: database: %s", s.record_id,
+		snprintf(why, whylen, "record %s: database: %s", s->record_id,
 			 err);
 		return 503;
 	}
 	return 0;
 }
 
+/* What became of one record: the answer's words (version 1: the
+ * status and body; version 2: its entry in the results). */
+struct outcome {
+	enum ingest_batch_kind kind;
+	int status;			/* ACK: 201 stored, 200 held already */
+	const char *reason;		/* REFUSED */
+	char detail[1200];
+};
+
+static void outcome_retry(struct outcome *o, const struct req *r, const char *record_id,
+			  const char *why)
+{
+	ilog("UNAVAILABLE camera %s%s%s: %s", r->camera_id,
+	     record_id[0] ? " record " : "", record_id, why);
+	COUNT(unavailable);
+	o->kind = INGEST_BATCH_RETRY;
+	o->status = 503;
+	snprintf(o->detail, sizeof o->detail, "%s", why);
+}
+
+static void outcome_duplicate(struct outcome *o, const struct req *r, const char *record_id)
+{
+	ilog("duplicate camera %s record %s: acknowledged again", r->camera_id, record_id);
+	COUNT(duplicates);
+	o->kind = INGEST_BATCH_ACK;
+	o->status = 200;
+}
+
+/* quarantined with the bytes received, then refused; or, if the
+ * quarantine cannot be written, retried (a refusal is never lost) */
+static void outcome_refused(struct outcome *o, struct anpr_store *st, const struct req *r,
+			    const struct ingest_request *rq, const struct ingest_verdict *v,
+			    const char *record_id)
+{
+	if (quarantine(st, r, rq, v, record_id) != 0) {
+		COUNT(unavailable);
+		o->kind = INGEST_BATCH_RETRY;
+		o->status = 503;
+		snprintf(o->detail, sizeof o->detail, "the refusal could not be recorded");
+		return;
+	}
+	ilog("REFUSED camera %s record %s: %s (%d): %s", r->camera_id, record_id,
+	     v->reason, v->status, v->detail);
+	COUNT(refused);
+	o->kind = INGEST_BATCH_REFUSED;
+	o->status = v->status;
+	o->reason = v->reason;
+	snprintf(o->detail, sizeof o->detail, "%s", v->detail);
+}
+
+/* The record's name in the logs: its id once parsed, else the key. */
+static void record_name(const struct ingest_request *rq, const struct ingest_verdict *v,
+			char *out, size_t cap)
+{
+	ev_safe_text(out, cap, v->parsed ? v->rec.v[EV_F_RECORD_ID]
+		     : rq->idempotency_key ? rq->idempotency_key : "");
+}
+
+/* The checks (ingest_check) and all that follows them but the commit:
+ * true when the record is prepared for the group commit (pr), false when
+ * o says what became of it. */
+static bool record_checked(struct anpr_store *st, struct req *r,
+			   const struct ingest_request *rq, struct ingest_verdict *v,
+			   struct prepared *pr, struct outcome *o)
+{
+	/* no chain lookups: the store checks the links and a checkpoint's
+	 * Merkle root under the chain's lock, one query each (ECHAIN, 409) */
+	struct lookup_ctx lctx = { st, r };
+	struct ingest_lookup lk = { &lctx, lk_held, lk_keys, NULL };
+	char idsafe[160], why[1200];
+
+	ingest_check(rq, &lk, v);
+	record_name(rq, v, idsafe, sizeof idsafe);
+	switch (v->outcome) {
+	case INGEST_OK:
+		if (prepare_record(st, r, rq, v, pr, why, sizeof why) == 0)
+			return true;
+		outcome_retry(o, r, idsafe, why);
+		return false;
+	case INGEST_DUPLICATE:
+		outcome_duplicate(o, r, idsafe);
+		return false;
+	case INGEST_REFUSED:
+		outcome_refused(o, st, r, rq, v, idsafe);
+		return false;
+	default:
+		thread_store_failed();
+		outcome_retry(o, r, idsafe, v->detail);
+		return false;
+	}
+}
+
+/* What the group commit's answer (rc, err) makes of a prepared record. */
+static void record_put(struct anpr_store *st, struct req *r,
+		       const struct ingest_request *rq, struct ingest_verdict *v,
+		       const struct prepared *pr, int rc, const char *err,
+		       struct outcome *o)
+{
+	struct lookup_ctx lctx = { st, r };
+	struct ingest_lookup lk = { &lctx, lk_held, lk_keys, NULL };
+	char idsafe[160], why[1200];
+
+	record_name(rq, v, idsafe, sizeof idsafe);
+	rc = put_outcome(&pr->s, rc, err, why, sizeof why);
+	if (rc == 1) {
+		/* held meanwhile: the same bytes or a conflict; asked of the
+		 * store again (the request's look-up said not held) */
+		r->held_known = false;
+		ingest_check(rq, &lk, v);
+		if (v->outcome == INGEST_OK) {
+			snprintf(why, sizeof why, "record %s: held and not held at once",
+				 idsafe);
+			rc = 503;
+		} else if (v->outcome == INGEST_DUPLICATE) {
+			outcome_duplicate(o, r, idsafe);
+			return;
+		} else if (v->outcome == INGEST_REFUSED) {
+			outcome_refused(o, st, r, rq, v, idsafe);
+			return;
+		} else {
+			snprintf(why, sizeof why, "%s", v->detail);
+			rc = 503;
+		}
+	}
+	if (rc == 409) {
+		v->outcome = INGEST_REFUSED;
+		v->status = 409;
+		v->reason = strstr(why, "Merkle") ? INGEST_R_CHECKPOINT : INGEST_R_CHAIN;
+		snprintf(v->detail, sizeof v->detail, "%.600s", why);
+		outcome_refused(o, st, r, rq, v, idsafe);
+		return;
+	}
+	if (rc != 0) {
+		outcome_retry(o, r, idsafe, why);
+		return;
+	}
+	ilog("stored camera %s record %s (%s)", r->camera_id, idsafe,
+	     ev_type_names[v->rec.type]);
+	COUNT(stored);
+	o->kind = INGEST_BATCH_ACK;
+	o->status = 201;
+}
+
+/* Record k of the request as ingest_check takes it. */
+static void request_of(struct MHD_Connection *c, const struct req *r, size_t k,
+		       struct ingest_request *rq)
+{
+	memset(rq, 0, sizeof *rq);
+	rq->camera_id = r->camera_id;
+	if (r->batch) {
+		rq->idempotency_key = r->ent[k].record_id;
+		rq->claimed_sha256 = r->ent[k].sha256_hex;
+	} else {
+		rq->idempotency_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+								  "Idempotency-Key");
+		rq->claimed_sha256 = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+								 "X-ANPR-Record-SHA256");
+	}
+	for (int i = 0; i < IP_COUNT; i++)
+		rq->part[i] = (struct ingest_part){ r->rec[k].buf[i], r->rec[k].len[i],
+						    r->rec[k].seen[i] };
+	rq->malformed = r->malformed[0] ? r->malformed : NULL;
+}
+
+/* Version 1: one record, answered by its status. */
 static enum MHD_Result finish(struct MHD_Connection *c, struct req *r)
 {
 	struct ingest_request rq;
 	struct ingest_verdict *v;
-	/* no chain lookups: the store checks the links and a checkpoint's
-	 * Merkle root under the chain's lock, one query each (ECHAIN, 409) */
-	struct ingest_lookup lk = { NULL, lk_held, lk_keys, NULL };
-	struct lookup_ctx lctx;
+	struct prepared pr;
+	struct outcome o = { 0 };
 	struct anpr_store *st;
-	char err[768], why[1200], body[512], idsafe[160];
-	const char *record_id;
+	char err[INGEST_COMMIT_ERR], body[512];
 	enum MHD_Result ret;
-	int rc;
 
-	memset(&rq, 0, sizeof rq);
-	rq.camera_id = r->camera_id;
-	rq.idempotency_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-							 "Idempotency-Key");
-	rq.claimed_sha256 = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-							"X-ANPR-Record-SHA256");
-	for (int i = 0; i < IP_COUNT; i++)
-		rq.part[i] = (struct ingest_part){ r->buf[i], r->len[i],
-						   r->seen[i] };
-	rq.malformed = r->malformed[0] ? r->malformed : NULL;
+	request_of(c, r, 0, &rq);
 	st = thread_store(err, sizeof err);
 	if (!st) {
 		ilog("UNAVAILABLE camera %s: database: %s", r->camera_id, err);
@@ -657,81 +859,98 @@ static enum MHD_Result finish(struct MHD_Connection *c, struct req *r)
 		COUNT(unavailable);
 		return answer_error(c, 503, "unavailable", "out of memory");
 	}
-	lctx = (struct lookup_ctx){ st, r };
-	lk.ctx = &lctx;
-	ingest_check(&rq, &lk, v);
-	ev_safe_text(idsafe, sizeof idsafe,
-		     v->parsed ? v->rec.v[EV_F_RECORD_ID]
-			       : rq.idempotency_key ? rq.idempotency_key : "");
-	record_id = idsafe;
-	switch (v->outcome) {
-	case INGEST_OK:
-		rc = store_record(st, r, &rq, v, why, sizeof why);
-		if (rc == 1) {
-			/* held meanwhile: the same bytes or a conflict */
-			ingest_check(&rq, &lk, v);
-			if (v->outcome == INGEST_OK) {
-				snprintf(why, sizeof why, "record %s: held "
-					 "and not held at once", record_id);
-				rc = 503;
-			} else if (v->outcome != INGEST_DUPLICATE) {
-				goto refused;
-			} else {
-				goto duplicate;
-			}
-		}
-		if (rc == 409) {
-			v->outcome = INGEST_REFUSED;
-			v->status = 409;
-			v->reason = strstr(why, "Merkle") ? INGEST_R_CHECKPOINT
-							   : INGEST_R_CHAIN;
-			snprintf(v->detail, sizeof v->detail, "%.600s", why);
-			goto refused;
-		}
-		if (rc != 0) {
-			ilog("UNAVAILABLE camera %s: %s", r->camera_id, why);
-			COUNT(unavailable);
-			ret = answer_error(c, 503, "unavailable", why);
-			break;
-		}
-		ingest_ack_json(v->rec.v[EV_F_RECORD_ID], v->sha256_hex, body,
-				sizeof body);
-		ilog("stored camera %s record %s (%s)", r->camera_id,
-		     record_id, ev_type_names[v->rec.type]);
-		COUNT(stored);
-		ret = answer(c, 201, body);
+	if (record_checked(st, r, &rq, v, &pr, &o)) {
+		int rc = ingest_commit_put(&pr.s, pr.images, err, sizeof err);
+
+		record_put(st, r, &rq, v, &pr, rc, err, &o);
+	}
+	switch (o.kind) {
+	case INGEST_BATCH_ACK:
+		ingest_ack_json(v->rec.v[EV_F_RECORD_ID], v->sha256_hex, body, sizeof body);
+		ret = answer(c, o.status, body);
 		break;
-	case INGEST_DUPLICATE:
-duplicate:
-		ingest_ack_json(v->rec.v[EV_F_RECORD_ID], v->sha256_hex, body,
-				sizeof body);
-		ilog("duplicate camera %s record %s: acknowledged again",
-		     r->camera_id, record_id);
-		COUNT(duplicates);
-		ret = answer(c, 200, body);
-		break;
-	case INGEST_REFUSED:
-refused:
-		if (quarantine(st, r, &rq, v, record_id) != 0) {
-			COUNT(unavailable);
-			ret = answer_error(c, 503, "unavailable",
-					   "the refusal could not be recorded");
-			break;
-		}
-		ilog("REFUSED camera %s record %s: %s (%d): %s", r->camera_id,
-		     record_id, v->reason, v->status, v->detail);
-		COUNT(refused);
-		ret = answer_error(c, v->status, v->reason, v->detail);
+	case INGEST_BATCH_REFUSED:
+		ret = answer_error(c, o.status, o.reason, o.detail);
 		break;
 	default:
-		thread_store_failed();
-		ilog("UNAVAILABLE camera %s record %s: %s", r->camera_id,
-		     record_id, v->detail);
-		COUNT(unavailable);
-		ret = answer_error(c, 503, "unavailable", v->detail);
+		ret = answer_error(c, 503, "unavailable", o.detail);
 		break;
 	}
 	free(v);
+	return ret;
+}
+
+/* Version 2: each record checked as version 1's, the prepared ones
+ * committed together, the answer one result a record in the request's
+ * order (docs/upload-protocol.md), sent after the commit. */
+static enum MHD_Result finish_batch(struct MHD_Connection *c, struct req *r)
+{
+	size_t n = r->nrec, nput = 0;
+	struct ingest_request *rq = calloc(n, sizeof *rq);
+	struct ingest_verdict *v = calloc(n, sizeof *v);
+	struct prepared *pr = calloc(n, sizeof *pr);
+	struct outcome *o = calloc(n, sizeof *o);
+	struct ingest_batch_result *res = calloc(n, sizeof *res);
+	const struct anpr_stored_record *put[INGEST_BATCH_MAX];
+	size_t put_of[INGEST_BATCH_MAX];
+	int rc[INGEST_BATCH_MAX];
+	char (*errs)[INGEST_COMMIT_ERR] = calloc(n, INGEST_COMMIT_ERR);
+	char *errp[INGEST_BATCH_MAX];
+	bool images = false;
+	struct anpr_store *st;
+	char err[INGEST_COMMIT_ERR], *body = NULL;
+	enum MHD_Result ret;
+
+	if (!rq || !v || !pr || !o || !res || !errs) {
+		COUNT(unavailable);
+		ret = answer_error(c, 503, "unavailable", "out of memory");
+		goto out;
+	}
+	st = thread_store(err, sizeof err);
+	if (!st) {
+		ilog("UNAVAILABLE camera %s: database: %s", r->camera_id, err);
+		COUNT(unavailable);
+		ret = answer_error(c, 503, "unavailable", "database unavailable");
+		goto out;
+	}
+	for (size_t k = 0; k < n; k++) {
+		request_of(c, r, k, &rq[k]);
+		if (record_checked(st, r, &rq[k], &v[k], &pr[k], &o[k])) {
+			put_of[nput] = k;
+			errp[nput] = errs[nput];
+			put[nput++] = &pr[k].s;
+			images |= pr[k].images;
+		}
+	}
+	ingest_commit_put_many(put, nput, images, rc, errp, INGEST_COMMIT_ERR);
+	for (size_t i = 0; i < nput; i++) {
+		size_t k = put_of[i];
+
+		record_put(st, r, &rq[k], &v[k], &pr[k], rc[i], errp[i], &o[k]);
+	}
+	for (size_t k = 0; k < n; k++)
+		res[k] = (struct ingest_batch_result){
+			.kind = o[k].kind, .record_id = r->ent[k].record_id,
+			.sha256_hex = v[k].sha256_hex, .status = o[k].status,
+			.reason = o[k].reason, .detail = o[k].detail,
+		};
+	body = ingest_batch_results_json(res, n);
+	if (!body) {
+		/* nothing acknowledged: the camera sends them all again, and
+		 * what was stored is acknowledged then as held already */
+		COUNT(unavailable);
+		ret = answer_error(c, 503, "unavailable", "the answer could not be made");
+		goto out;
+	}
+	ret = answer(c, 200, body);
+out:
+	free(body);
+	free(errs);
+	free(res);
+	free(o);
+	free(pr);
+	free(v);
+	free(rq);
 	return ret;
 }
 
@@ -745,17 +964,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	(void)cls; (void)version;
 	if (!r) {
 		const char *ct;
-		char why[700];
+		char why[700], bad[300] = "";
+		bool batch;
 		int status;
 
 		/* the headers: who, and what; the body is not read yet */
-		if (strcmp(url, PATH_RECORDS) != 0)
+		batch = strcmp(url, INGEST_BATCH_PATH) == 0;
+		if (!batch && strcmp(url, PATH_RECORDS) != 0)
 			return answer_error(c, 404, "not-found", "no such endpoint");
 		if (strcmp(method, "POST") != 0)
 			return answer_error(c, 405, "method", "POST only");
 		r = calloc(1, sizeof *r);
 		if (!r)
 			return MHD_NO;
+		r->batch = batch;
+		r->nrec = 1;
+		if (batch &&
+		    ingest_batch_parse_records(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+									   "X-ANPR-Records"),
+					       r->ent, INGEST_BATCH_MAX, &r->nrec, bad,
+					       sizeof bad) != 0)
+			r->nrec = 0;	/* who is asking is still asked first */
 		status = identify(c, r, why, sizeof why);
 		if (status) {
 			ilog("%s connection refused: %s",
@@ -770,6 +999,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 					    status == 403
 					    ? "client certificate not accepted"
 					    : "database unavailable");
+		}
+		if (bad[0]) {
+			/* no record can be told from another: every one of
+			 * them is refused, and stays on the camera */
+			ilog("REFUSED camera %s: a request of several records: %s",
+			     r->camera_id, bad);
+			COUNT(refused);
+			free(r);
+			return answer_error(c, 400, INGEST_R_MALFORMED, bad);
 		}
 		ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 						 MHD_HTTP_HEADER_CONTENT_TYPE);
@@ -787,6 +1025,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		for (int i = 0; i < IP_COUNT; i++)
 			cap += ingest_part_limit((enum ingest_part_id)i,
 						 cfg.image_max);
+		cap *= r->nrec;
 		r->total += *upload_data_size;
 		if (r->total > cap + 65536) {
 			/* far more than any record: stop reading it at all */
@@ -800,7 +1039,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	return finish(c, r);
+	return r->batch ? finish_batch(c, r) : finish(c, r);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,

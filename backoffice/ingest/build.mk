@@ -9,7 +9,8 @@ INGEST_BUILD_MK := 1
 include daemon/evidence/build.mk
 INCLUDES += -Ibackoffice/ingest -Ibackoffice/store
 INGEST_SRCS := backoffice/ingest/ingest_check.c backoffice/ingest/imagestore.c \
-	backoffice/ingest/ingest_health.c backoffice/ingest/ingest_hash.c
+	backoffice/ingest/ingest_health.c backoffice/ingest/ingest_hash.c \
+	backoffice/ingest/ingest_batch.c
 $(eval $(call add_lib,anpringest,$(INGEST_SRCS)))
 LINT_DIRS += backoffice/ingest
 

@@ -172,21 +172,51 @@ int ingest_commit_start(const char *conninfo, unsigned n, ingest_before_commit b
 int ingest_commit_put(const struct anpr_stored_record *r, bool images_to_sync, char *err,
 		      size_t errlen)
 {
-	struct committer *c = &g.c[shard(r->chain_id)];
-	struct job job = { .r = r, .sync = images_to_sync };
+	int rc;
 
-	pthread_mutex_lock(&c->mu);
-	if (c->tail)
-		c->tail->next = &job;
-	else
-		c->head = &job;
-	c->tail = &job;
-	pthread_cond_signal(&c->queued);
-	while (!job.done)
-		pthread_cond_wait(&c->answered, &c->mu);
-	pthread_mutex_unlock(&c->mu);
-	snprintf(err, errlen, "%s", job.err);
-	return job.rc;
+	ingest_commit_put_many(&r, 1, images_to_sync, &rc, &err, errlen);
+	return rc;
+}
+
+void ingest_commit_put_many(const struct anpr_stored_record *const *r, size_t n,
+			    bool images_to_sync, int *rc, char **err, size_t errlen)
+{
+	struct job *jobs = calloc(n ? n : 1, sizeof *jobs);
+
+	if (!jobs) {
+		for (size_t i = 0; i < n; i++) {
+			rc[i] = ANPR_STORE_EIO;
+			snprintf(err[i], errlen, "out of memory");
+		}
+		return;
+	}
+	/* queued all at once, each on its chain's committer, so that a
+	 * request's records go in the same groups (one sync, one flush) */
+	for (size_t i = 0; i < n; i++) {
+		struct committer *c = &g.c[shard(r[i]->chain_id)];
+
+		jobs[i].r = r[i];
+		jobs[i].sync = images_to_sync;
+		pthread_mutex_lock(&c->mu);
+		if (c->tail)
+			c->tail->next = &jobs[i];
+		else
+			c->head = &jobs[i];
+		c->tail = &jobs[i];
+		pthread_cond_signal(&c->queued);
+		pthread_mutex_unlock(&c->mu);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct committer *c = &g.c[shard(r[i]->chain_id)];
+
+		pthread_mutex_lock(&c->mu);
+		while (!jobs[i].done)
+			pthread_cond_wait(&c->answered, &c->mu);
+		pthread_mutex_unlock(&c->mu);
+		rc[i] = jobs[i].rc;
+		snprintf(err[i], errlen, "%s", jobs[i].err);
+	}
+	free(jobs);
 }
 
 void ingest_commit_stop(void)

@@ -28,6 +28,11 @@ int ingest_commit_start(const char *conninfo, unsigned n, ingest_before_commit b
  * outcome for r, err filled in when not 0. r must live until then. */
 int ingest_commit_put(const struct anpr_stored_record *r, bool images_to_sync, char *err,
 		      size_t errlen);
+/* The same for the n records of one request (upload protocol version 2),
+ * queued at once so that they share groups: rc[i] and err[i] (errlen
+ * bytes each) are r[i]'s outcome. Returns once every one was answered. */
+void ingest_commit_put_many(const struct anpr_stored_record *const *r, size_t n,
+			    bool images_to_sync, int *rc, char **err, size_t errlen);
 /* Finish what is queued, stop the threads, close their connections. */
 void ingest_commit_stop(void);
 

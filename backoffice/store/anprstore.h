@@ -135,6 +135,15 @@ int anpr_store_request_lookup(struct anpr_store *st, const char *fingerprint,
 			      char camera_id[33], struct anpr_camera_key *keys,
 			      size_t cap, size_t *n, struct anpr_held *held,
 			      char *err, size_t errlen);
+/* The same for the nids record ids of a request of several records
+ * (upload protocol version 2): held[i] says what is held under ids[i]. At
+ * most ANPR_STORE_LOOKUP_IDS_MAX ids; EINVAL if one is not a record id. */
+#define ANPR_STORE_LOOKUP_IDS_MAX	64
+int anpr_store_request_lookup_n(struct anpr_store *st, const char *fingerprint,
+				int64_t now_unix, const char *const *ids, size_t nids,
+				char camera_id[33], struct anpr_camera_key *keys,
+				size_t cap, size_t *n, struct anpr_held *held,
+				char *err, size_t errlen);
 
 /* ------------------------------------------------------------ holdings */
 

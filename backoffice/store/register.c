@@ -413,51 +413,116 @@ int anpr_store_request_lookup(struct anpr_store *st, const char *fingerprint,
 			      size_t cap, size_t *n, struct anpr_held *held,
 			      char *err, size_t errlen)
 {
+	if (held && !record_id) {
+		memset(held, 0, sizeof *held);
+		st_err(err, errlen, "record id: not 1-64 of [A-Za-z0-9_.:+-]");
+		return ANPR_STORE_EINVAL;
+	}
+	return anpr_store_request_lookup_n(st, fingerprint, now_unix,
+					   held ? &record_id : NULL, held ? 1 : 0,
+					   camera_id, keys, cap, n, held, err,
+					   errlen);
+}
+
+/* What is held under each of ids, from the lines "id sha256 chain seq"
+ * the statement aggregated (ids are record ids: no blank in them). */
+static void held_from_lines(const char *lines, const char *const *ids, size_t nids,
+			    struct anpr_held *held)
+{
+	const char *p = lines;
+
+	while (p && *p) {
+		char id[65], hex[65], chain[17];
+		unsigned long long seq;
+		const char *nl = strchr(p, '\n');
+
+		if (sscanf(p, "%64s %64s %16s %llu", id, hex, chain, &seq) == 4) {
+			for (size_t i = 0; i < nids; i++) {
+				uint8_t h[32];
+
+				if (strcmp(ids[i], id) != 0 || ev_unhex(hex, h, 32) != 0)
+					continue;
+				held[i].held = true;
+				memcpy(held[i].sha256, h, 32);
+				snprintf(held[i].chain_id, sizeof held[i].chain_id, "%s", chain);
+				held[i].chain_seq = (uint64_t)seq;
+			}
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+}
+
+int anpr_store_request_lookup_n(struct anpr_store *st, const char *fingerprint,
+				int64_t now_unix, const char *const *ids, size_t nids,
+				char camera_id[33], struct anpr_camera_key *keys,
+				size_t cap, size_t *n, struct anpr_held *held,
+				char *err, size_t errlen)
+{
 	struct sparams p;
 	PGresult *r;
+	char *arr = NULL;
+	size_t off = 0;
 	int rc, rows;
 
 	camera_id[0] = '\0';
 	*n = 0;
 	if (held)
-		memset(held, 0, sizeof *held);
+		memset(held, 0, nids * sizeof *held);
 	CHECK_FPR(fingerprint);
-	if (held && (!record_id || !st_token_ok(record_id, 64))) {
-		st_err(err, errlen, "record id: not 1-64 of [A-Za-z0-9_.:+-]");
+	if (nids > ANPR_STORE_LOOKUP_IDS_MAX || (nids && (!ids || !held))) {
+		st_err(err, errlen, "record ids: at most %d, and somewhere to say what "
+		       "is held", ANPR_STORE_LOOKUP_IDS_MAX);
 		return ANPR_STORE_EINVAL;
 	}
+	for (size_t i = 0; i < nids; i++)
+		if (!ids[i] || !st_token_ok(ids[i], 64)) {
+			st_err(err, errlen, "record id: not 1-64 of [A-Za-z0-9_.:+-]");
+			return ANPR_STORE_EINVAL;
+		}
 	rc = st_ready(st, err, errlen);
 	if (rc)
 		return rc;
+	if (nids) {
+		/* a text[] literal; each id quoted (an id may be "NULL"), and
+		 * an id holds no quote, backslash, comma or brace (st_token_ok) */
+		arr = malloc(nids * 67 + 3);
+		if (!arr) {
+			st_err(err, errlen, "out of memory");
+			return ANPR_STORE_EIO;
+		}
+		arr[off++] = '{';
+		for (size_t i = 0; i < nids; i++)
+			off += (size_t)sprintf(arr + off, "%s\"%s\"", i ? "," : "", ids[i]);
+		arr[off++] = '}';
+		arr[off] = '\0';
+	}
 	sp_init(&p);
 	sp_text(&p, fingerprint);
 	sp_i64(&p, now_unix);
-	sp_text(&p, held ? record_id : NULL);
+	sp_text(&p, arr);
 	/* one row per key of the camera (one with NULL key columns if it has
 	 * none): the register's answer, the keys and, if asked, what is held
-	 * under the record id in one statement (a round trip and a statement
-	 * per request fewer than the look-ups apart: docs/backoffice.md,
-	 * "The request path") */
+	 * under the record ids (one line each, "id sha256 chain seq") in one
+	 * statement (a round trip and a statement per request fewer than the
+	 * look-ups apart: docs/backoffice.md, "The request path") */
 	r = st_exec_ps(st, "looking up a certificate",
 		    "SELECT k.camera_id, k.revoked_at IS NOT NULL, "
 		    "k.not_after <= to_timestamp($2::bigint), c.retired_at IS NOT NULL, "
-		    "ck.key_id, ck.public_key, ck.revoked_at IS NOT NULL, "
-		    "encode(ri.sha256, 'hex'), ri.chain_id, ri.chain_seq "
+		    "ck.key_id, ck.public_key, ck.revoked_at IS NOT NULL, ri.held "
 		    "FROM anpr.camera_certs k JOIN anpr.cameras c USING (camera_id) "
 		    "LEFT JOIN anpr.camera_keys ck ON ck.camera_id = k.camera_id "
-		    "LEFT JOIN LATERAL (SELECT sha256, chain_id, chain_seq FROM "
-		    "anpr.record_index WHERE record_id = $3) ri ON true "
+		    "LEFT JOIN LATERAL (SELECT string_agg(record_id || ' ' || "
+		    "encode(sha256, 'hex') || ' ' || chain_id || ' ' || chain_seq, "
+		    "E'\\n') AS held FROM anpr.record_index "
+		    "WHERE record_id = ANY($3::text[])) ri ON true "
 		    "WHERE k.fingerprint_sha256 = $1 ORDER BY ck.added_at, ck.key_id",
 		    &p, &rc, err, errlen);
+	free(arr);
 	if (!r)
 		return rc;
 	rows = PQntuples(r);
-	if (held && rows > 0 && !PQgetisnull(r, 0, 7)) {
-		held->held = true;
-		st_hash(r, 0, 7, held->sha256);
-		snprintf(held->chain_id, sizeof held->chain_id, "%s", PQgetvalue(r, 0, 8));
-		held->chain_seq = (uint64_t)st_i64(r, 0, 9);
-	}
+	if (nids && rows > 0 && !PQgetisnull(r, 0, 7))
+		held_from_lines(PQgetvalue(r, 0, 7), ids, nids, held);
 	if (rows < 1) {
 		st_err(err, errlen, "certificate %.16s...: not registered",
 		       fingerprint);

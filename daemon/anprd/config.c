@@ -86,6 +86,7 @@ static const struct opt opts[] = {
 	{"upload", "ca_file", C(upload.ca_file), 0, 0, T_PATH, 0},
 	{"upload", "timeout", C(upload.timeout_ms), 100, 600000, T_DURATION, 0},
 	{"upload", "connections", C(upload.connections), 1, 32, T_INT, 0},
+	{"upload", "records_per_request", C(upload.records_per_request), 1, 32, T_INT, 0},
 	{"alerts", "socket", C(alerts.socket), 0, 0, T_PATH, 0},
 	{"alerts", "webhook", C(alerts.webhook), 0, 0, T_URL, 0},
 	{"alerts", "webhook_timeout", C(alerts.webhook_timeout_ms), 10, 60000, T_DURATION, 0},
@@ -133,6 +134,7 @@ void anprd_config_defaults(struct anprd_config *cfg)
 	cfg->spool.min_free_bytes = 256ull << 20;
 	cfg->upload.timeout_ms = 30000;
 	cfg->upload.connections = 4;
+	cfg->upload.records_per_request = 16;
 	snprintf(cfg->alerts.socket, sizeof(cfg->alerts.socket), "%s",
 		 ALERT_SOCK_PATH);
 	cfg->alerts.webhook_timeout_ms = 2000;

@@ -87,7 +87,9 @@ struct anprd_config {
 		char client_key[ANPRD_PATH_MAX + 1];
 		char ca_file[ANPRD_PATH_MAX + 1];
 		int64_t timeout_ms;
-		int connections;	/* records in flight at once */
+		int connections;	/* requests in flight at once */
+		int records_per_request;	/* 1: protocol version 1;
+						   more: version 2 batches */
 	} upload;
 
 	struct {

@@ -268,7 +268,8 @@ int main(int argc, char **argv)
 	hc.ca_file = cfg.upload.ca_file[0] ? cfg.upload.ca_file : NULL;
 	hc.camera_id = cfg.camera_id;
 	hc.timeout_ms = (long)cfg.upload.timeout_ms;
-	window = upload_window_new(&hc, (unsigned)cfg.upload.connections, err, sizeof(err));
+	window = upload_window_new(&hc, (unsigned)cfg.upload.connections,
+				   (unsigned)cfg.upload.records_per_request, err, sizeof(err));
 	if (!window) {
 		fprintf(stderr, "anpr-upload: %s: %s\n", config_path, err);
 		return 2;

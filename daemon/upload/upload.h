@@ -3,12 +3,14 @@
  * upload.h - anpr-upload: send spooled records to the back office and
  * delete each only after the back office acknowledged it.
  *
- * Protocol (docs/upload-protocol.md): one HTTPS POST per record to
- * URL/v1/records, multipart/form-data with the record, its minisign
- * signature and its images; Idempotency-Key is the record id, so sending a
- * record twice is harmless. The back office answers 200/201 with a JSON
- * acknowledgement naming the record id and the SHA-256 of the record file;
- * only an acknowledgement that names both correctly deletes anything.
+ * Protocol (docs/upload-protocol.md): version 1, one HTTPS POST per
+ * record to URL/v1/records, multipart/form-data with the record, its
+ * minisign signature and its images; Idempotency-Key is the record id, so
+ * sending a record twice is harmless. The back office answers 200/201 with
+ * a JSON acknowledgement naming the record id and the SHA-256 of the
+ * record file; only an acknowledgement that names both correctly deletes
+ * anything. Version 2 sends up to 32 records in one POST to
+ * URL/v2/records and is answered with one such result a record.
  */
 #ifndef ANPR_UPLOAD_H
 #define ANPR_UPLOAD_H
@@ -17,6 +19,8 @@
 #include <stdint.h>
 
 #define UPLOAD_PATH		"/v1/records"
+#define UPLOAD_PATH_V2		"/v2/records"
+#define UPLOAD_BATCH_MAX	32	/* records per version 2 request */
 #define UPLOAD_MAX_FILES	5	/* record, signature, a rotation's
 					   second signature, two images */
 #define UPLOAD_ID_MAX		128
@@ -94,6 +98,10 @@ struct upload_http_cfg {
 	const char *ca_file;		/* NULL = system CAs */
 	const char *camera_id;
 	long timeout_ms;
+	/* shared by the connections made from this configuration: set once
+	 * the back office said it has no version 2 (404, 405 or 501), so
+	 * that the rest of the run speaks version 1; NULL: version 1 only */
+	int *v1_only;
 };
 
 enum upload_result {
@@ -110,6 +118,31 @@ void upload_http_free(struct upload_http *h);
 /* Send one record; err explains anything but UPLOAD_ACKED. */
 enum upload_result upload_http_send(struct upload_http *h, const struct upload_item *it,
 				    char *err, size_t errlen);
+
+#define UPLOAD_ERR_MAX	512
+/*
+ * upload_http_send_batch - send n records (1..UPLOAD_BATCH_MAX) in one
+ * version 2 request; res[i] and err[i] are items[i]'s answer. One record,
+ * or a back office without version 2 (cfg.v1_only set, or set now by its
+ * 404, 405 or 501, logged once), goes as version 1 requests, one each.
+ */
+void upload_http_send_batch(struct upload_http *h, const struct upload_item *const *items,
+			    size_t n, enum upload_result *res, char (*err)[UPLOAD_ERR_MAX]);
+
+/*
+ * upload_results_check - is body exactly a version 2 answer for items
+ * (pure)? One JSON object (the acknowledgement's strict rules) whose only
+ * member "results" is an array of exactly n entries, entry i naming
+ * items[i]'s record_id and being one of: the acknowledgement of items[i]
+ * (UPLOAD_ACKED); {"record_id", "refused": 400..499, "reason", "detail"}
+ * (UPLOAD_REJECTED; 408 and 429 UPLOAD_RETRY, as version 1's statuses);
+ * {"record_id", "retry": 500..599, "detail"} (UPLOAD_RETRY). 1 with res
+ * and detail[i] (the back office's words for a refusal or retry) filled
+ * in; 0 with why if anything else: no receipt for any of them.
+ */
+int upload_results_check(const char *body, size_t len, const struct upload_item *const *items,
+			 size_t n, enum upload_result *res, char (*detail)[UPLOAD_ERR_MAX],
+			 char *why, size_t whylen);
 
 /*
  * upload_ack_check - is body exactly the acknowledgement of it? (pure):
@@ -144,9 +177,21 @@ long upload_window_next(const struct upload_item *items, const unsigned char *se
 
 struct upload_window;
 
-/* k senders, each with a connection of its own (upload_http_new). */
+/*
+ * upload_window_batch - how many items from j on go in j's request (pure;
+ * exposed for tests): j itself and the sendable items after it (those not
+ * sendable are passed over), up to per in all, stopping before a key
+ * rotation (which travels alone, as j or not at all), before an item
+ * whose hit differs from j's (the hits' barrier), and at limit (the
+ * window's end, exclusive). The chosen indices go to out (per entries).
+ */
+size_t upload_window_batch(const struct upload_item *items, const unsigned char *sendable,
+			   long n, long j, long limit, unsigned per, long *out);
+
+/* k senders, each with a connection of its own (upload_http_new), each
+ * sending up to per records a request (1: protocol version 1). */
 struct upload_window *upload_window_new(const struct upload_http_cfg *cfg, unsigned k,
-					char *err, size_t errlen);
+					unsigned per, char *err, size_t errlen);
 /* Start a pass over n items (sendable[i]: send it; else it is not sent
  * and its result is never asked for). items and sendable must live until
  * upload_window_end. */

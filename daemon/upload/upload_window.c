@@ -50,6 +50,24 @@ long upload_window_next(const struct upload_item *items, const unsigned char *se
 	return j;
 }
 
+size_t upload_window_batch(const struct upload_item *items, const unsigned char *sendable,
+			   long n, long j, long limit, unsigned per, long *out)
+{
+	size_t m = 0;
+
+	out[m++] = j;
+	if (items[j].rotation)
+		return m;	/* a rotation travels alone */
+	for (long x = j + 1; x < n && x < limit && m < per; x++) {
+		if (!sendable[x])
+			continue;
+		if (items[x].rotation || items[x].hit != items[j].hit)
+			break;
+		out[m++] = x;
+	}
+	return m;
+}
+
 struct sender_arg {
 	struct upload_window *w;
 	unsigned id;
@@ -65,6 +83,10 @@ struct upload_window {
 	pthread_mutex_t mu;		/* guards everything below */
 	pthread_cond_t changed;		/* a result, a new cursor, stop */
 	unsigned k;
+	unsigned per;			/* records a request */
+	int v1_only;			/* the back office has no version 2
+					   (set by upload_http, read by all
+					   senders: the cfg's v1_only) */
 	struct upload_http **http;	/* one per sender: its connection */
 	pthread_t *threads;
 	struct sender_arg *args;
@@ -82,29 +104,45 @@ static void *sender(void *p)
 	struct sender_arg *a = p;
 	struct upload_window *w = a->w;
 
+	long ahead = (long)w->k * (long)w->per;	/* items the senders may run ahead */
+
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
-		long j = -1;
+		long j = -1, idx[UPLOAD_BATCH_MAX];
+		const struct upload_item *batch[UPLOAD_BATCH_MAX];
+		enum upload_result res[UPLOAD_BATCH_MAX];
+		char (*errs)[UPLOAD_ERR_MAX];
+		size_t m;
 
 		while (!w->stop && w->taken < w->n &&
 		       (j = upload_window_next(w->items, w->sendable, w->n, w->taken,
-					       w->cursor, w->k)) < 0)
+					       w->cursor, (unsigned)ahead)) < 0)
 			pthread_cond_wait(&w->changed, &w->mu);
 		if (w->stop || j < 0)
 			break;
-		/* every sendable item below j was taken already */
-		w->taken = j + 1;
+		m = upload_window_batch(w->items, w->sendable, w->n, j, w->cursor + ahead,
+					w->per, idx);
+		/* every sendable item below the batch's last was taken */
+		w->taken = idx[m - 1] + 1;
 		pthread_mutex_unlock(&w->mu);
-		{
-			char err[512];
-			enum upload_result r = upload_http_send(w->http[a->id], &w->items[j], err,
-								sizeof(err));
-
-			pthread_mutex_lock(&w->mu);
-			w->slots[j].r = r;
-			memcpy(w->slots[j].err, err, sizeof(err));
-			w->slots[j].done = 1;
+		errs = calloc(m, UPLOAD_ERR_MAX);
+		for (size_t i = 0; i < m; i++)
+			batch[i] = &w->items[idx[i]];
+		if (errs) {
+			upload_http_send_batch(w->http[a->id], batch, m, res, errs);
+		} else {
+			for (size_t i = 0; i < m; i++)
+				res[i] = UPLOAD_RETRY;
 		}
+		pthread_mutex_lock(&w->mu);
+		for (size_t i = 0; i < m; i++) {
+			struct slot *sl = &w->slots[idx[i]];
+
+			sl->r = res[i];
+			snprintf(sl->err, sizeof(sl->err), "%s", errs ? errs[i] : "out of memory");
+			sl->done = 1;
+		}
+		free(errs);
 		pthread_cond_broadcast(&w->changed);
 	}
 	pthread_mutex_unlock(&w->mu);
@@ -112,18 +150,27 @@ static void *sender(void *p)
 }
 
 struct upload_window *upload_window_new(const struct upload_http_cfg *cfg, unsigned k,
-					char *err, size_t errlen)
+					unsigned per, char *err, size_t errlen)
 {
+	struct upload_http_cfg hc = *cfg;
 	struct upload_window *w;
 
 	if (k < 1 || k > UPLOAD_WINDOW_MAX) {
 		snprintf(err, errlen, "connections: %u is not 1 to %d", k, UPLOAD_WINDOW_MAX);
 		return NULL;
 	}
+	if (per < 1 || per > UPLOAD_BATCH_MAX) {
+		snprintf(err, errlen, "records_per_request: %u is not 1 to %d", per,
+			 UPLOAD_BATCH_MAX);
+		return NULL;
+	}
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		goto oom;
 	w->k = k;
+	w->per = per;
+	hc.v1_only = &w->v1_only;
+	cfg = &hc;
 	w->http = calloc(k, sizeof(struct upload_http *));
 	w->threads = calloc(k, sizeof(*w->threads));
 	w->args = calloc(k, sizeof(*w->args));

@@ -380,6 +380,41 @@ static void test_register(void **state)
 							   keys, 4, &n, &h, err,
 							   sizeof err), ANPR_STORE_ENOENT);
 		assert_non_null(strstr(err, "revoked"));
+		/* several records a request (protocol version 2): each id
+		 * answered in its place, "NULL" an id like any other */
+		{
+			struct trec t2;
+			struct anpr_held hs[4];
+			const char *ids[4] = { "CAM-FIX-1-none", t.id, "NULL", NULL };
+			const char *many[ANPR_STORE_LOOKUP_IDS_MAX + 1];
+
+			trec_make(&t2, "CAM-FIX-1", "00000000000000F7", 2, t.sha, now_us());
+			assert_int_equal(put(&t2), 0);
+			ids[3] = t2.id;
+			assert_int_equal(anpr_store_request_lookup_n(ingest, fpr, now, ids, 4, cam,
+								     keys, 4, &n, hs, err,
+								     sizeof err), 0);
+			assert_string_equal(cam, "CAM-FIX-1");
+			assert_int_equal(n, 2);
+			assert_false(hs[0].held);
+			assert_true(hs[1].held);
+			assert_memory_equal(hs[1].sha256, t.sha, 32);
+			assert_int_equal(hs[1].chain_seq, 1);
+			assert_false(hs[2].held);
+			assert_true(hs[3].held);
+			assert_memory_equal(hs[3].sha256, t2.sha, 32);
+			assert_int_equal(hs[3].chain_seq, 2);
+			ids[2] = "not an id";
+			assert_int_equal(anpr_store_request_lookup_n(ingest, fpr, now, ids, 4, cam,
+								     keys, 4, &n, hs, err,
+								     sizeof err), ANPR_STORE_EINVAL);
+			for (int i = 0; i <= ANPR_STORE_LOOKUP_IDS_MAX; i++)
+				many[i] = t.id;
+			assert_int_equal(anpr_store_request_lookup_n(ingest, fpr, now, many,
+								     ANPR_STORE_LOOKUP_IDS_MAX + 1,
+								     cam, keys, 4, &n, NULL, err,
+								     sizeof err), ANPR_STORE_EINVAL);
+		}
 	}
 	/* the register is not the ingest role's to change */
 	assert_int_equal(anpr_store_camera_retire(ingest, "CAM-FIX-1", err, sizeof err),

@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "evidence_spool.h"
+#include "ingest_batch.h"
 #include "ingest_check.h"
 #include "upload.h"
 
@@ -801,6 +802,100 @@ static void test_bodies(void **state)
 	assert_int_equal(ingest_error_json("x", "long detail", body, 20), -1);
 }
 
+/* Version 2: the header, the indexed part names, and an answer that
+ * anpr-upload takes record by record. */
+static void test_batch(void **state)
+{
+	struct ingest_batch_entry e[INGEST_BATCH_MAX + 1];
+	char h64[65], hdr[8192], why[256];
+	size_t n = 0, idx = 99;
+	const char *bad[] = {
+		"", " ", ",", "CAM-1-1", "CAM-1-1 %s,", "CAM-1-1 %s, ,CAM-1-2 %s",
+		"CAM-1-1 %s CAM-1-2 %s", "CAM-1-1 %s, CAM-1-1 %s",
+		"CAM 1 %s", "CAM-1-1\"x %s", "CAM-1-1 %.63s", "CAM-1-1 %sa",
+		"CAM-1-1 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+	};
+	struct upload_item it[3];
+	const struct upload_item *p[3] = { &it[0], &it[1], &it[2] };
+	struct ingest_batch_result res[3];
+	enum upload_result ur[3];
+	char detail[3][UPLOAD_ERR_MAX];
+	char *body;
+
+	(void)state;
+	memset(h64, 'a', 64);
+	h64[64] = '\0';
+	snprintf(hdr, sizeof hdr, "CAM-1-1 %s,CAM-1-2 %s ,  CAM-1-3\t%s", h64, h64, h64);
+	assert_int_equal(ingest_batch_parse_records(hdr, e, INGEST_BATCH_MAX, &n, why,
+						    sizeof why), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(e[2].record_id, "CAM-1-3");
+	assert_string_equal(e[2].sha256_hex, h64);
+	assert_int_equal(ingest_batch_parse_records(NULL, e, INGEST_BATCH_MAX, &n, why,
+						    sizeof why), -1);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(hdr, sizeof hdr, bad[i], h64, h64);
+		why[0] = '\0';
+		assert_int_equal(ingest_batch_parse_records(hdr, e, INGEST_BATCH_MAX, &n,
+							    why, sizeof why), -1);
+		print_message("# \"%.60s\": %s\n", hdr, why);
+		assert_non_null(strstr(why, "X-ANPR-Records"));
+	}
+	/* 32 at most */
+	hdr[0] = '\0';
+	for (int i = 0; i <= INGEST_BATCH_MAX; i++)
+		snprintf(hdr + strlen(hdr), sizeof hdr - strlen(hdr), "%sCAM-1-%d %s",
+			 i ? ", " : "", i, h64);
+	assert_int_equal(ingest_batch_parse_records(hdr, e, INGEST_BATCH_MAX, &n, why,
+						    sizeof why), -1);
+	assert_non_null(strstr(why, "more than 32"));
+	/* part names */
+	assert_int_equal(ingest_batch_part("record.0", &idx), IP_RECORD);
+	assert_int_equal(idx, 0);
+	assert_int_equal(ingest_batch_part("overview_image.31", &idx), IP_OVERVIEW);
+	assert_int_equal(idx, 31);
+	assert_int_equal(ingest_batch_part("new_signature.7", &idx), IP_NEW_SIGNATURE);
+	assert_int_equal(idx, 7);
+	{
+		const char *no[] = { "record", "record.", "record.32", "record.01",
+				     "record.-1", "record.+1", "record.1x", ".1", "recordx.1",
+				     "record.1.2", "record.100" };
+
+		for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+			assert_int_equal(ingest_batch_part(no[i], &idx), IP_COUNT);
+		assert_int_equal(ingest_batch_part(NULL, &idx), IP_COUNT);
+	}
+	/* the answer, as anpr-upload reads it */
+	memset(it, 0, sizeof it);
+	for (int i = 0; i < 3; i++) {
+		snprintf(it[i].record_id, sizeof it[i].record_id, "CAM-1-%d", i + 1);
+		memcpy(it[i].sha256, h64, 65);
+	}
+	res[0] = (struct ingest_batch_result){ INGEST_BATCH_ACK, "CAM-1-1", h64, 201, NULL, NULL };
+	res[1] = (struct ingest_batch_result){ INGEST_BATCH_REFUSED, "CAM-1-2", NULL, 409,
+					       INGEST_R_CONFLICT, "held \"other\" \xa3 bytes" };
+	res[2] = (struct ingest_batch_result){ INGEST_BATCH_RETRY, "CAM-1-3", NULL, 503, NULL,
+					       "database" };
+	body = ingest_batch_results_json(res, 3);
+	assert_non_null(body);
+	print_message("# %s\n", body);
+	if (!upload_results_check(body, strlen(body), p, 3, ur, detail, why, sizeof why))
+		fail_msg("anpr-upload refuses the answer: %s", why);
+	assert_int_equal(ur[0], UPLOAD_ACKED);
+	assert_int_equal(ur[1], UPLOAD_REJECTED);
+	assert_int_equal(ur[2], UPLOAD_RETRY);
+	free(body);
+	/* an entry that is not one is no answer at all */
+	res[2].status = 200;
+	assert_null(ingest_batch_results_json(res, 3));
+	res[2].status = 503;
+	res[0].sha256_hex = "AA";
+	assert_null(ingest_batch_results_json(res, 3));
+	res[0].sha256_hex = h64;
+	res[1].record_id = "not an id";
+	assert_null(ingest_batch_results_json(res, 3));
+}
+
 static void test_time_and_parts(void **state)
 {
 	int64_t us;
@@ -836,6 +931,7 @@ int main(void)
 		cmocka_unit_test_setup(test_heartbeat_and_no_images, setup),
 		cmocka_unit_test_setup(test_format_versions, setup),
 		cmocka_unit_test(test_bodies),
+		cmocka_unit_test(test_batch),
 		cmocka_unit_test(test_time_and_parts),
 	};
 	int rc;

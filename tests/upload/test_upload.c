@@ -94,6 +94,122 @@ static void window_runs_ahead_within_its_rules(void **state)
 	assert_int_equal(upload_window_next(v, send, 9, 8, 8, 4), -1);
 }
 
+/* Version 2: which items go in one request. */
+static void batches_keep_the_windows_rules(void **state)
+{
+	/* after upload_order: rotation 0; hits 1, 2, 3; others 4..11 */
+	struct upload_item v[12];
+	unsigned char send[12];
+	long out[UPLOAD_BATCH_MAX];
+
+	(void)state;
+	for (int i = 0; i < 12; i++) {
+		v[i] = item((uint64_t)i + 1, i >= 1 && i <= 3);
+		send[i] = 1;
+	}
+	v[0].rotation = 1;
+	send[6] = 0;
+	/* a rotation travels alone */
+	assert_int_equal(upload_window_batch(v, send, 12, 0, 12, 8, out), 1);
+	assert_int_equal(out[0], 0);
+	/* the hits together, and never with the records after them */
+	assert_int_equal(upload_window_batch(v, send, 12, 1, 12, 8, out), 3);
+	assert_int_equal(out[2], 3);
+	/* the others, passing over one not sent this pass, up to per */
+	assert_int_equal(upload_window_batch(v, send, 12, 4, 12, 4, out), 4);
+	assert_int_equal(out[0], 4);
+	assert_int_equal(out[1], 5);
+	assert_int_equal(out[2], 7);
+	assert_int_equal(out[3], 8);
+	/* the window's end and the spool's end stop it */
+	assert_int_equal(upload_window_batch(v, send, 12, 4, 6, 8, out), 2);
+	assert_int_equal(upload_window_batch(v, send, 12, 9, 12, 8, out), 3);
+	/* per 1: protocol version 1, one record a request */
+	assert_int_equal(upload_window_batch(v, send, 12, 4, 12, 1, out), 1);
+	/* a rotation further on ends a batch before it */
+	v[10].rotation = 1;
+	assert_int_equal(upload_window_batch(v, send, 12, 7, 12, 8, out), 3);
+	assert_int_equal(out[2], 9);
+}
+
+/* Version 2's answer: every entry exact, or no receipt for any. */
+static void batch_answer_must_be_exact(void **state)
+{
+	struct upload_item v[3] = { item(5, 0), item(6, 0), item(7, 0) };
+	const struct upload_item *p[3] = { &v[0], &v[1], &v[2] };
+	enum upload_result res[3];
+	char detail[3][UPLOAD_ERR_MAX], why[256], body[4096], ack[3][256];
+	const char *sha = v[0].sha256;
+	struct {
+		const char *fmt;	/* %1$s %2$s %3$s: the three acknowledgements */
+		const char *why;
+	} bad[] = {
+		{ "{\"results\":[%1$s,%2$s]}", "2 results for 3" },
+		{ "{\"results\":[%1$s,%2$s,%3$s,%3$s]}", "4 results for 3" },
+		{ "{\"results\":[%2$s,%1$s,%3$s]}", "not for record" },
+		{ "{\"results\":[%1$s,%2$s,%3$s],\"more\":1}", "only member" },
+		{ "{\"results\":[%1$s,%2$s,%3$s]} x", "not JSON" },
+		{ "{\"results\":[%1$s,%2$s,%3$s],\"results\":[]}", "not JSON" },
+		{ "[%1$s,%2$s,%3$s]", "only member" },
+		{ "{\"results\":{\"0\":%1$s}}", "only member" },
+		{ "{\"results\":[%1$s,%2$s,[%3$s]]}", "not a JSON object" },
+		/* an acknowledgement with anything more, or of another hash */
+		{ "{\"results\":[%1$s,%2$s,{\"record_id\":\"CAM-1-AB-7\","
+		  "\"record_sha256\":\"%4$s\",\"x\":1}]}", "not the acknowledgement" },
+		{ "{\"results\":[%1$s,%2$s,{\"record_id\":\"CAM-1-AB-7\","
+		  "\"record_sha256\":\"bb\"}]}", "not the acknowledgement" },
+		/* refusals and retries of the wrong shape or status */
+		{ "{\"results\":[%1$s,%2$s,{\"record_id\":\"CAM-1-AB-7\","
+		  "\"refused\":503,\"reason\":\"x\",\"detail\":\"y\"}]}", "a refusal is" },
+		{ "{\"results\":[%1$s,%2$s,{\"record_id\":\"CAM-1-AB-7\","
+		  "\"refused\":\"409\",\"reason\":\"x\",\"detail\":\"y\"}]}", "a refusal is" },
+		{ "{\"results\":[%1$s,%2$s,{\"record_id\":\"CAM-1-AB-7\","
+		  "\"refused\":409,\"reason\":\"x\"}]}", "a refusal is" },
+		{ "{\"results\":[%1$s,%2$s,{\"record_id\":\"CAM-1-AB-7\","
+		  "\"retry\":409,\"detail\":\"y\"}]}", "a retry is" },
+		{ "{\"results\":[%1$s,%2$s,{\"record_id\":\"CAM-1-AB-7\","
+		  "\"retry\":503,\"detail\":\"y\",\"record_sha256\":\"%4$s\"}]}",
+		  "not the acknowledgement" },
+		{ "{\"results\":[%1$s,%2$s,{\"record_id\":\"CAM-1-AB-7\",\"stored\":true}]}",
+		  "no acknowledgement, refusal or retry" },
+		{ "{\"results\":[%1$s,%2$s,{\"record_sha256\":\"%4$s\"}]}", "not for record" },
+	};
+
+	(void)state;
+	for (int i = 0; i < 3; i++)
+		snprintf(ack[i], sizeof(ack[i]), "{\"record_id\":\"%s\",\"record_sha256\":\"%s\"}",
+			 v[i].record_id, v[i].sha256);
+	snprintf(body, sizeof(body), "{\"results\": [ %s, %s ,%s ]}", ack[0], ack[1], ack[2]);
+	assert_true(upload_results_check(body, strlen(body), p, 3, res, detail, why, sizeof(why)));
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(res[i], UPLOAD_ACKED);
+	/* one of each: acknowledged, refused, retried */
+	snprintf(body, sizeof(body), "{\"results\":[%s,{\"record_id\":\"CAM-1-AB-6\","
+		 "\"refused\":409,\"reason\":\"conflict\",\"detail\":\"another record\"},"
+		 "{\"detail\":\"database\",\"retry\":503,\"record_id\":\"CAM-1-AB-7\"}]}",
+		 ack[0]);
+	assert_true(upload_results_check(body, strlen(body), p, 3, res, detail, why, sizeof(why)));
+	assert_int_equal(res[0], UPLOAD_ACKED);
+	assert_int_equal(res[1], UPLOAD_REJECTED);
+	assert_non_null(strstr(detail[1], "conflict"));
+	assert_int_equal(res[2], UPLOAD_RETRY);
+	/* 408 and 429 are transient, as in version 1 */
+	snprintf(body, sizeof(body), "{\"results\":[%s,%s,{\"record_id\":\"CAM-1-AB-7\","
+		 "\"refused\":429,\"reason\":\"busy\",\"detail\":\"\"}]}", ack[0], ack[1]);
+	assert_true(upload_results_check(body, strlen(body), p, 3, res, detail, why, sizeof(why)));
+	assert_int_equal(res[2], UPLOAD_RETRY);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(body, sizeof(body), bad[i].fmt, ack[0], ack[1], ack[2], sha);
+		print_message("# %s\n", body);
+		why[0] = '\0';
+		assert_false(upload_results_check(body, strlen(body), p, 3, res, detail, why,
+						  sizeof(why)));
+		print_message("#   no receipt: %s\n", why);
+		assert_non_null(strstr(why, bad[i].why));
+	}
+	assert_false(upload_results_check("", 0, p, 3, res, detail, why, sizeof(why)));
+}
+
 static void acknowledgement_must_name_the_record(void **state)
 {
 	struct upload_item it = item(12, 0);
@@ -415,6 +531,8 @@ int main(void)
 		cmocka_unit_test(hits_first_then_oldest),
 		cmocka_unit_test(rotations_before_hits),
 		cmocka_unit_test(window_runs_ahead_within_its_rules),
+		cmocka_unit_test(batches_keep_the_windows_rules),
+		cmocka_unit_test(batch_answer_must_be_exact),
 		cmocka_unit_test(acknowledgement_must_name_the_record),
 		cmocka_unit_test(only_the_exact_acknowledgement_counts),
 		cmocka_unit_test(backoff_doubles_to_the_cap_with_jitter),
