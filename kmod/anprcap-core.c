@@ -34,6 +34,21 @@ static unsigned int max_fps = ANPRCAP_MAX_FPS;
 module_param(max_fps, uint, 0444);
 MODULE_PARM_DESC(max_fps, " highest frame rate of every sensor, 1-60 (default 60)");
 
+/*
+ * The error-injection controls (docs/kmod.md) are for tests: off by default
+ * so that production use and v4l2-compliance, which sets every control it
+ * finds, never meet them (vivid's no_error_inj, the other way round).
+ */
+static bool error_inj;
+module_param(error_inj, bool, 0444);
+MODULE_PARM_DESC(error_inj, " create the error-injection controls (default 0)");
+
+/* read without a lock: a level changed while a message is decided is harmless */
+int anprcap_debug;
+module_param_named(debug, anprcap_debug, int, 0644);
+MODULE_PARM_DESC(debug, " debug level: 1 = streaming, injected errors, stalls;\n"
+		 "\t\t2 = also every buffer queued and done (default 0)");
+
 static unsigned int allocators[ANPRCAP_MAX_SENSORS];
 module_param_array(allocators, uint, NULL, 0444);
 MODULE_PARM_DESC(allocators, " per sensor: 0 = vb2-vmalloc (default), 1 = vb2-dma-contig\n"
@@ -130,6 +145,7 @@ static int anprcap_probe(struct platform_device *pdev)
 		return -ENOMEM;
 	}
 	dev->max_fps = max_fps;
+	dev->error_inj = error_inj;
 	dev->fps = min_t(unsigned int, ANPRCAP_DEF_FPS, max_fps);
 	dev->pix.pixelformat = V4L2_PIX_FMT_GREY;
 	dev->pix.width = ANPRCAP_DEF_WIDTH;

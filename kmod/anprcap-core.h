@@ -21,6 +21,7 @@
 #include <media/videobuf2-v4l2.h>
 
 #include "uapi/anprcap.h"
+#include "anprcap-errinj.h"
 #include "anprcap-fmt.h"
 #include "anprcap-meta.h"
 #include "anprcap-timing.h"
@@ -61,12 +62,14 @@ struct anprcap_buffer {
  * @cap:	video buffer to fill, or NULL (frame dropped)
  * @meta:	metadata buffer to fill, or NULL
  * @out:	injected frame to copy from and return, or NULL
+ * @cap_error:	complete @cap with VB2_BUF_STATE_ERROR (injected error)
  */
 struct anprcap_job {
 	struct anprcap_frame_info fi;
 	struct anprcap_buffer *cap;
 	struct anprcap_buffer *meta;
 	struct anprcap_buffer *out;
+	bool cap_error;
 };
 
 /**
@@ -94,9 +97,14 @@ struct anprcap_sensor_cfg {
  * @index:	sensor number N (/dev/anpr/camN)
  * @allocator:	memory of all three queues, fixed at probe
  * @max_fps:	the sensor's highest frame rate (module parameter max_fps)
+ * @error_inj:	the error-injection controls exist (module parameter
+ *		error_inj, read at probe)
  * @lock:	serialises ioctls and vb2 queue operations of all three nodes;
  *		protects @pix, @fps and the *_streaming flags' writers
  * @ctrls:	control handler shared by the three nodes
+ * @ctrl_queue_setup_error: ANPRCAP_CID_ERRINJ_QUEUE_SETUP_ERROR, or NULL
+ *		without error_inj; read and reset under @lock
+ * @ctrl_streamon_error: ANPRCAP_CID_ERRINJ_STREAMON_ERROR, or NULL; as above
  * @vdev_cap:	video capture node
  * @vdev_meta:	metadata capture node
  * @vdev_out:	video output (loopback) node
@@ -115,6 +123,7 @@ struct anprcap_sensor_cfg {
  * @running:	the frame timer runs (@slock)
  * @clk:	frame clock, sequence and drop counters (@slock)
  * @cfg:	control values for the next frame (@slock)
+ * @errinj:	injected buffer errors and stall (@slock)
  * @jobs:	ring of jobs from the frame interrupt to the worker (@slock)
  * @job_head:	next job to hand to the worker (@slock)
  * @job_count:	jobs in the ring (@slock)
@@ -130,8 +139,11 @@ struct anprcap_dev {
 	unsigned int index;
 	enum anprcap_allocator allocator;
 	unsigned int max_fps;
+	bool error_inj;
 	struct mutex lock;		/* ioctls and vb2 queues of all nodes */
 	struct v4l2_ctrl_handler ctrls;
+	struct v4l2_ctrl *ctrl_queue_setup_error;
+	struct v4l2_ctrl *ctrl_streamon_error;
 	struct video_device vdev_cap;
 	struct video_device vdev_meta;
 	struct video_device vdev_out;
@@ -151,6 +163,7 @@ struct anprcap_dev {
 	bool running;
 	struct anprcap_clock clk;
 	struct anprcap_sensor_cfg cfg;
+	struct anprcap_errinj errinj;
 	struct anprcap_job jobs[ANPRCAP_MAX_JOBS];
 	unsigned int job_head;
 	unsigned int job_count;
@@ -163,6 +176,16 @@ struct anprcap_dev {
 
 /* anprcap-core.c */
 extern const struct v4l2_file_operations anprcap_fops;
+extern int anprcap_debug;
+
+/*
+ * Debug messages by level (module parameter debug, writable at run time):
+ * 1 = streaming started and stopped, injected errors and stalls;
+ * 2 = also every buffer queued and completed. KERN_DEBUG, so they reach
+ * dmesg and not the console.
+ */
+#define anprcap_dbg(level, dev, fmt, ...) \
+	v4l2_dbg(level, anprcap_debug, &(dev)->v4l2_dev, fmt, ##__VA_ARGS__)
 
 /* anprcap-vid-cap.c */
 int anprcap_vid_cap_init(struct anprcap_dev *dev);
@@ -175,6 +198,8 @@ int anprcap_vid_out_init(struct anprcap_dev *dev);
 
 /* anprcap-ctrls.c */
 int anprcap_ctrls_init(struct anprcap_dev *dev);
+int anprcap_ctrls_injected_error(struct anprcap_dev *dev, struct v4l2_ctrl *ctrl,
+				 const char *what);
 
 /* anprcap-sensor.c */
 void anprcap_sensor_init(struct anprcap_dev *dev);

@@ -19,6 +19,12 @@ static int meta_queue_setup(struct vb2_queue *vq, unsigned int *nbuffers,
 			    unsigned int *nplanes, unsigned int sizes[],
 			    struct device *alloc_devs[])
 {
+	struct anprcap_dev *dev = vb2_get_drv_priv(vq);
+	int ret;
+
+	ret = anprcap_ctrls_injected_error(dev, dev->ctrl_queue_setup_error, "queue_setup");
+	if (ret)
+		return ret;
 	if (*nplanes)
 		return sizes[0] < sizeof(struct anprcap_meta) ||
 		       sizes[0] > ANPRCAP_META_MAX_BUF_SIZE ? -EINVAL : 0;

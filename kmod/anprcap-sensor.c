@@ -49,6 +49,16 @@ static struct list_head *anprcap_queued_list(struct anprcap_dev *dev, struct vb2
 	return &dev->out_queued;
 }
 
+/* for debug messages */
+static const char *anprcap_queue_name(struct anprcap_dev *dev, struct vb2_queue *q)
+{
+	if (q == &dev->q_cap)
+		return "video";
+	if (q == &dev->q_meta)
+		return "metadata";
+	return "output";
+}
+
 static bool *anprcap_streaming_flag(struct anprcap_dev *dev, struct vb2_queue *q)
 {
 	if (q == &dev->q_cap)
@@ -65,6 +75,7 @@ static enum hrtimer_restart anprcap_frame_irq(struct hrtimer *timer)
 	u64 now = ktime_get_ns();
 	const struct anprcap_sensor_cfg *cfg = &dev->cfg;
 	struct anprcap_job *job;
+	enum anprcap_fate fate = ANPRCAP_FATE_DELIVER;
 	bool expose, free_run;
 	u32 seq = 0, missed;
 
@@ -73,8 +84,9 @@ static enum hrtimer_restart anprcap_frame_irq(struct hrtimer *timer)
 		spin_unlock(&dev->slock);
 		return HRTIMER_NORESTART;
 	}
+	/* a stalled sensor takes no injected frame, so it is no trigger either */
 	expose = cfg->trigger == ANPRCAP_TRIGGER_FREE_RUN ||
-		 !list_empty(&dev->out_queued);
+		 (!dev->errinj.stall && !list_empty(&dev->out_queued));
 	free_run = cfg->trigger == ANPRCAP_TRIGGER_FREE_RUN && READ_ONCE(strict_clock);
 	missed = anprcap_clock_tick(&dev->clk, now, expose, free_run, &seq);
 	if (missed && expose && free_run) {
@@ -83,6 +95,19 @@ static enum hrtimer_restart anprcap_frame_irq(struct hrtimer *timer)
 		dev_info_ratelimited(&dev->pdev->dev,
 				     "frame interrupt %llu us late: %u frame slots missed\n",
 				     div_u64(now - due, NSEC_PER_USEC), missed);
+	}
+	if (expose)
+		fate = anprcap_errinj_frame(&dev->errinj, dev->cap_streaming &&
+					    !list_empty(&dev->cap_queued));
+	/*
+	 * A stalled sensor exposed this frame but never reads it out: it is
+	 * lost like a frame without a buffer, so its sequence number is a gap
+	 * and the drop counters say so. Its buffers stay queued.
+	 */
+	if (expose && fate == ANPRCAP_FATE_STALLED) {
+		if (dev->cap_streaming)
+			anprcap_clock_drop(&dev->clk);
+		expose = false;
 	}
 	/* each job holds at least one buffer, so the ring cannot fill up */
 	if (expose && !WARN_ON_ONCE(dev->job_count >= ANPRCAP_MAX_JOBS)) {
@@ -107,6 +132,7 @@ static enum hrtimer_restart anprcap_frame_irq(struct hrtimer *timer)
 				job->fi.video_dropped = true;
 			}
 		}
+		job->cap_error = fate == ANPRCAP_FATE_BUF_ERROR;
 		job->fi.frames_dropped = dev->clk.dropped;
 		if (dev->meta_streaming)
 			job->meta = anprcap_take(&dev->meta_queued);
@@ -123,9 +149,14 @@ static enum hrtimer_restart anprcap_frame_irq(struct hrtimer *timer)
 	return HRTIMER_RESTART;
 }
 
-static void anprcap_complete(struct anprcap_buffer *buf, const struct anprcap_frame_info *fi,
-			     unsigned long payload, enum vb2_buffer_state state)
+static void anprcap_complete(struct anprcap_dev *dev, struct anprcap_buffer *buf,
+			     const struct anprcap_frame_info *fi, unsigned long payload,
+			     enum vb2_buffer_state state)
 {
+	anprcap_dbg(2, dev, "%s buffer %u seq %u done: %lu bytes%s\n",
+		    anprcap_queue_name(dev, buf->vb.vb2_buf.vb2_queue),
+		    buf->vb.vb2_buf.index, fi->sequence, payload,
+		    state == VB2_BUF_STATE_ERROR ? ", error" : "");
 	vb2_set_plane_payload(&buf->vb.vb2_buf, 0, payload);
 	buf->vb.sequence = fi->sequence;
 	buf->vb.field = V4L2_FIELD_NONE;
@@ -138,18 +169,23 @@ static void anprcap_run_job(struct anprcap_dev *dev, const struct anprcap_job *j
 	const struct anprcap_frame_info *fi = &job->fi;
 	u8 *src = job->out ? vb2_plane_vaddr(&job->out->vb.vb2_buf, 0) : NULL;
 
-	if (job->cap) {
+	if (job->cap && job->cap_error) {
+		/* injected: no image, as from a sensor whose readout failed */
+		anprcap_dbg(1, dev, "video buffer %u seq %u: injected V4L2_BUF_FLAG_ERROR\n",
+			    job->cap->vb.vb2_buf.index, fi->sequence);
+		anprcap_complete(dev, job->cap, fi, 0, VB2_BUF_STATE_ERROR);
+	} else if (job->cap) {
 		u8 *dst = vb2_plane_vaddr(&job->cap->vb.vb2_buf, 0);
 		u32 size = dev->pix.sizeimage;
 
 		if (!dst || (job->out && !src)) {
-			anprcap_complete(job->cap, fi, 0, VB2_BUF_STATE_ERROR);
+			anprcap_complete(dev, job->cap, fi, 0, VB2_BUF_STATE_ERROR);
 		} else {
 			if (src)
 				memcpy(dst, src, size);
 			else
 				anprcap_pattern_fill(dst, &dev->pix, fi->pattern, fi->sequence);
-			anprcap_complete(job->cap, fi, size, VB2_BUF_STATE_DONE);
+			anprcap_complete(dev, job->cap, fi, size, VB2_BUF_STATE_DONE);
 		}
 	}
 	if (job->meta) {
@@ -157,13 +193,13 @@ static void anprcap_run_job(struct anprcap_dev *dev, const struct anprcap_job *j
 
 		if (meta) {
 			anprcap_meta_pack(meta, fi);
-			anprcap_complete(job->meta, fi, sizeof(*meta), VB2_BUF_STATE_DONE);
+			anprcap_complete(dev, job->meta, fi, sizeof(*meta), VB2_BUF_STATE_DONE);
 		} else {
-			anprcap_complete(job->meta, fi, 0, VB2_BUF_STATE_ERROR);
+			anprcap_complete(dev, job->meta, fi, 0, VB2_BUF_STATE_ERROR);
 		}
 	}
 	if (job->out)
-		anprcap_complete(job->out, fi,
+		anprcap_complete(dev, job->out, fi,
 				 vb2_get_plane_payload(&job->out->vb.vb2_buf, 0),
 				 VB2_BUF_STATE_DONE);
 }
@@ -205,6 +241,28 @@ void anprcap_sensor_queue(struct anprcap_dev *dev, struct anprcap_buffer *buf)
 	spin_lock_irqsave(&dev->slock, flags);
 	list_add_tail(&buf->list, anprcap_queued_list(dev, q));
 	spin_unlock_irqrestore(&dev->slock, flags);
+	anprcap_dbg(2, dev, "%s buffer %u queued\n", anprcap_queue_name(dev, q),
+		    buf->vb.vb2_buf.index);
+}
+
+/*
+ * A failed start_streaming must give vb2 back the buffers it was handed, in
+ * the QUEUED state (vb2 warns otherwise): they stay queued for the next
+ * STREAMON. @q is not streaming, so the frame interrupt takes none of them.
+ */
+static void anprcap_return_queued(struct anprcap_dev *dev, struct vb2_queue *q)
+{
+	struct anprcap_buffer *buf, *tmp;
+	unsigned long flags;
+	LIST_HEAD(left);
+
+	spin_lock_irqsave(&dev->slock, flags);
+	list_splice_init(anprcap_queued_list(dev, q), &left);
+	spin_unlock_irqrestore(&dev->slock, flags);
+	list_for_each_entry_safe(buf, tmp, &left, list) {
+		list_del(&buf->list);
+		vb2_buffer_done(&buf->vb.vb2_buf, VB2_BUF_STATE_QUEUED);
+	}
 }
 
 /* called by vb2 start_streaming with @lock held */
@@ -213,7 +271,14 @@ int anprcap_sensor_start(struct anprcap_dev *dev, struct vb2_queue *q)
 	unsigned long flags;
 	bool start = false;
 	u64 due = 0;
+	int ret;
 
+	ret = anprcap_ctrls_injected_error(dev, dev->ctrl_streamon_error, "start_streaming");
+	if (ret) {
+		anprcap_return_queued(dev, q);
+		return ret;
+	}
+	anprcap_dbg(1, dev, "%s queue starts streaming\n", anprcap_queue_name(dev, q));
 	spin_lock_irqsave(&dev->slock, flags);
 	*anprcap_streaming_flag(dev, q) = true;
 	if (!dev->running) {
@@ -243,6 +308,7 @@ void anprcap_sensor_stop(struct anprcap_dev *dev, struct vb2_queue *q)
 	LIST_HEAD(left);
 	bool stop;
 
+	anprcap_dbg(1, dev, "%s queue stops streaming\n", anprcap_queue_name(dev, q));
 	spin_lock_irqsave(&dev->slock, flags);
 	*anprcap_streaming_flag(dev, q) = false;
 	list_splice_init(anprcap_queued_list(dev, q), &left);

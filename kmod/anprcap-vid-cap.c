@@ -16,9 +16,15 @@ static int cap_queue_setup(struct vb2_queue *vq, unsigned int *nbuffers,
 			   unsigned int *nplanes, unsigned int sizes[],
 			   struct device *alloc_devs[])
 {
+	struct anprcap_dev *dev = vb2_get_drv_priv(vq);
+	int ret;
+
+	ret = anprcap_ctrls_injected_error(dev, dev->ctrl_queue_setup_error, "queue_setup");
+	if (ret)
+		return ret;
 	if (!*nplanes)
 		*nbuffers = max_t(unsigned int, *nbuffers, ANPRCAP_MIN_BUFFERS);
-	return anprcap_vid_queue_setup(vb2_get_drv_priv(vq), nplanes, sizes);
+	return anprcap_vid_queue_setup(dev, nplanes, sizes);
 }
 
 static int cap_buf_prepare(struct vb2_buffer *vb)

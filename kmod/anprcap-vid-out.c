@@ -16,7 +16,13 @@ static int out_queue_setup(struct vb2_queue *vq, unsigned int *nbuffers,
 			   unsigned int *nplanes, unsigned int sizes[],
 			   struct device *alloc_devs[])
 {
-	return anprcap_vid_queue_setup(vb2_get_drv_priv(vq), nplanes, sizes);
+	struct anprcap_dev *dev = vb2_get_drv_priv(vq);
+	int ret;
+
+	ret = anprcap_ctrls_injected_error(dev, dev->ctrl_queue_setup_error, "queue_setup");
+	if (ret)
+		return ret;
+	return anprcap_vid_queue_setup(dev, nplanes, sizes);
 }
 
 /* an injected frame must fill the whole image */

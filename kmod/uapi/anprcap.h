@@ -50,7 +50,8 @@
  * @strobe_intensity:	IR illuminator intensity, percent (0-100); 0 when off
  * @trigger:		ANPRCAP_TRIGGER_* that started this frame
  * @frames_dropped:	video frames lost since streaming started (no buffer
- *			queued, or sensor overrun), including this one if
+ *			queued, sensor overrun, or an injected stall:
+ *			ANPRCAP_CID_ERRINJ_STALL), including this one if
  *			ANPRCAP_META_FL_VIDEO_DROPPED is set
  * @reserved:		zero
  *
@@ -90,7 +91,8 @@ struct anprcap_meta {
 #define ANPRCAP_CID_TRIGGER_MODE	(ANPRCAP_CID_BASE + 2)
 /*
  * integer64, read-only, volatile: video frames lost since the sensor started
- * streaming: no video buffer queued, or a sensor overrun (below)
+ * streaming: no video buffer queued, a sensor overrun (below), or an
+ * injected stall (ANPRCAP_CID_ERRINJ_STALL)
  */
 #define ANPRCAP_CID_FRAMES_DROPPED	(ANPRCAP_CID_BASE + 3)
 /*
@@ -98,6 +100,43 @@ struct anprcap_meta {
  * sensor that passed while its frame interrupt was late (sensor overruns)
  */
 #define ANPRCAP_CID_SENSOR_OVERRUNS	(ANPRCAP_CID_BASE + 4)
+
+/*
+ * Error injection, in the manner of vivid's "Error Injection" controls: they
+ * exist only when the module is loaded with error_inj=1 (default 0), so
+ * production use and v4l2-compliance never see them. docs/kmod.md,
+ * "Error injection", says what each does to the frames.
+ */
+#define ANPRCAP_CID_ERRINJ_BASE		(ANPRCAP_CID_BASE + 0x40)
+/*
+ * integer 0-ANPRCAP_ERRINJ_MAX_BUF_ERRORS, volatile, execute on write: the
+ * next N video capture buffers come back with V4L2_BUF_FLAG_ERROR (no
+ * image, bytesused 0, their own sequence numbers); reads as the number
+ * still to come. Writing replaces that number.
+ */
+#define ANPRCAP_CID_ERRINJ_BUF_ERRORS	(ANPRCAP_CID_ERRINJ_BASE + 0)
+/*
+ * bool: the sensor stalls: while set it delivers no frame on any node (its
+ * buffers stay queued). A free-running sensor's frame slots still pass:
+ * each is a lost frame (counted in ANPRCAP_CID_FRAMES_DROPPED, a gap in the
+ * sequence); an externally triggered one exposes nothing.
+ */
+#define ANPRCAP_CID_ERRINJ_STALL	(ANPRCAP_CID_ERRINJ_BASE + 1)
+/*
+ * integer 0-ANPRCAP_ERRINJ_MAX_ERRNO: the next VIDIOC_REQBUFS or
+ * VIDIOC_CREATE_BUFS that allocates buffers on any of the sensor's nodes
+ * fails with this errno (vb2 queue_setup); the control is then 0 again
+ */
+#define ANPRCAP_CID_ERRINJ_QUEUE_SETUP_ERROR	(ANPRCAP_CID_ERRINJ_BASE + 2)
+/*
+ * integer 0-ANPRCAP_ERRINJ_MAX_ERRNO: the next VIDIOC_STREAMON of any of the
+ * sensor's nodes fails with this errno (vb2 start_streaming), its queued
+ * buffers handed back to vb2 still queued; the control is then 0 again
+ */
+#define ANPRCAP_CID_ERRINJ_STREAMON_ERROR	(ANPRCAP_CID_ERRINJ_BASE + 3)
+
+#define ANPRCAP_ERRINJ_MAX_BUF_ERRORS	1000
+#define ANPRCAP_ERRINJ_MAX_ERRNO	133	/* EHWPOISON, the last errno */
 
 /* Values of V4L2_CID_TEST_PATTERN */
 #define ANPRCAP_PATTERN_GRADIENT	0 /* moving horizontal ramp */

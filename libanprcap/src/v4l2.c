@@ -48,6 +48,13 @@ struct v4src {
 	int gone;
 	uint32_t last_seq;
 	int have_seq;
+	/*
+	 * Buffers the driver flagged V4L2_BUF_FLAG_ERROR since the last frame
+	 * handed out. Kept here, not per call: a call that requeues a flagged
+	 * buffer and then times out (next(0) from a poll loop) must not forget
+	 * them, or the first frame of a session would report no drops.
+	 */
+	uint32_t err_lost;
 	struct anprcap_v4l2_meta meta;	/* metadata node, fd -1 when none */
 };
 
@@ -374,6 +381,7 @@ static int v4l2_start(struct anprcap_source *src)
 	}
 	v->streaming = 1;
 	v->have_seq = 0;
+	v->err_lost = 0;
 	return 0;
 fail:
 	anprcap__v4l2_meta_stop(&v->meta);
@@ -397,7 +405,6 @@ static int v4l2_next(struct anprcap_source *src, int timeout_ms, struct anprcap_
 	uint64_t deadline = 0;	/* read the clock only when we have to wait */
 	struct v4l2_buffer b;
 	struct v4slot *s;
-	uint32_t lost = 0;
 
 	if (v->gone)
 		return anprcap__err(ANPRCAP_E_NODEV, "%s: device gone; re-open it", v->dev);
@@ -416,7 +423,7 @@ static int v4l2_next(struct anprcap_source *src, int timeout_ms, struct anprcap_
 			if (!(b.flags & V4L2_BUF_FLAG_ERROR))
 				break;
 			/* A frame the driver marked bad: give it back, count it lost. */
-			lost++;
+			v->err_lost++;
 			r = queue_buf(v, b.index);
 			if (r < 0)
 				return r;
@@ -480,9 +487,17 @@ static int v4l2_next(struct anprcap_source *src, int timeout_ms, struct anprcap_
 		s->s.pub.timestamp_ns = anprcap__mono_ns();
 		s->s.pub.ts_source = ANPRCAP_TS_HOST;
 	}
-	s->s.pub.drops = lost;
+	/*
+	 * The sequence gap counts flagged frames too (they used their numbers);
+	 * the flagged count stands alone for the first frame of a session, or
+	 * for a driver whose flagged buffers use no sequence number.
+	 */
+	s->s.pub.drops = 0;
 	if (v->have_seq && b.sequence > v->last_seq + 1)
 		s->s.pub.drops = b.sequence - v->last_seq - 1;
+	if (s->s.pub.drops < v->err_lost)
+		s->s.pub.drops = v->err_lost;
+	v->err_lost = 0;
 	v->last_seq = b.sequence;
 	v->have_seq = 1;
 	s->s.pub.dmabuf_fd = v->buf[b.index].dmabuf_fd;

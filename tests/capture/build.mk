@@ -13,6 +13,9 @@ $(eval $(call add_prog,anpr-usb-sensor-sim,tests/capture/usb_sensor_sim.c libanp
 # Benchmark: per-frame overhead over raw access, and no-copy check.
 $(eval $(call add_prog,anprcap-bench,tests/capture/bench_capture.c,anprcap anprimageio,$(ANPRCAP_LDLIBS)))
 BENCH_PREREQS += $(BUILD)/bin/anprcap-bench
+# The library's error paths against the real driver's injected faults, in
+# the VM (tests/vm.d/capture-errinj.sh).
+$(eval $(call add_prog,anprcap-errpaths,tests/capture/vm_errpaths.c,anprcap anprimageio,$(ANPRCAP_LDLIBS)))
 $(eval $(call add_bench,capture-file,$(BUILD)/bin/anprcap-bench file))
 # libanprcap as integrators see it: soname, exports, install, pkg-config.
 SUITE_PREREQS += $(BUILD)/lib/libanprcap.so.0 $(BUILD)/lib/dist/libanprcap.a $(BUILD)/bin/anpr-capture

@@ -277,6 +277,39 @@ v4l2-ctl -d "$CAP" -c trigger_mode=0 > /dev/null
 t "slow consumer: drops counted (control, metadata, sequence gaps), no corruption" \
 	$VT loopback "$CAP" "$META" "$OUT" 60 30 slow
 
+# --- 5b. error injection (docs/kmod.md "Error injection") and the debug
+#         parameter. The controls exist only with error_inj=1; their run
+#         uses the elastic clock, so only injected faults lose frames.
+t "error-injection controls absent without error_inj=1" $VT noerrinj "$CAP"
+debug_lines() { dmesg | grep -c 'anprcap.0: video buffer [0-9]* seq [0-9]* done'; }
+debug_param() {
+	p=/sys/module/anprcap/parameters/debug
+	[ "$(stat -c %a $p)" = 644 ] && [ "$(cat $p)" = 0 ] || { echo "$p: mode $(stat -c %a $p), value $(cat $p)"; return 1; }
+	n0=$(debug_lines)
+	$VT freerun "$CAP" 10 30 > /dev/null || return 1
+	n1=$(debug_lines)
+	echo 2 > $p && [ "$(cat $p)" = 2 ] || { echo "$p: 2 not taken"; return 1; }
+	$VT freerun "$CAP" 10 30 > /dev/null || return 1
+	n2=$(debug_lines)
+	echo 0 > $p
+	echo "buffer-done debug lines: $((n1 - n0)) at debug=0, $((n2 - n1)) at debug=2"
+	[ $n1 = $n0 ] && [ $((n2 - n1)) -ge 10 ]
+}
+t "debug parameter: 0644, written at run time; level 2 logs every buffer done, level 0 nothing" \
+	debug_param
+errinj_run() {
+	rmmod anprcap && modprobe anprcap $ANPRCAP_ARGS error_inj=1 strict_clock=0 debug=1 || return 1
+	nodes
+	$VT errinj "$CAP" || return 1
+	dmesg | grep -q 'anprcap.0: video buffer [0-9]* seq [0-9]*: injected V4L2_BUF_FLAG_ERROR' &&
+		dmesg | grep 'anprcap.0: sensor stall cleared' | tail -1 &&
+		dmesg | grep -q 'anprcap.0: queue_setup fails with injected error -28'
+}
+t "error injection (S_CTRL/S_EXT_CTRLS): V4L2_BUF_FLAG_ERROR buffers, stall and resume, REQBUFS and STREAMON errors, debug=1 says so" \
+	errinj_run
+rmmod anprcap && modprobe anprcap $ANPRCAP_ARGS
+nodes
+
 # --- 6. hostile ioctls on sensor 1, then sensor 0 and 1 must still work
 t "hostile: 100000 random/boundary calls on cam1, cam1-meta, cam1-out" \
 	$VT hostile 100000 "$(node cam1)" "$(node cam1-meta)" "$(node cam1-out)"

@@ -21,6 +21,8 @@ static const struct {
 	{ "match", vt_cmd_match },
 	{ "frames", vt_cmd_frames },
 	{ "bigbuf", vt_cmd_bigbuf },
+	{ "errinj", vt_cmd_errinj },
+	{ "noerrinj", vt_cmd_noerrinj },
 };
 
 int main(int argc, char **argv)
@@ -31,6 +33,6 @@ int main(int argc, char **argv)
 	for (i = 0; argc > 1 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1) ? 1 : 0;
-	fprintf(stderr, "usage: anprcap-vmtest api|loopback|freerun|bench|hold|hostile|inject|match|frames|bigbuf ARGS...\n");
+	fprintf(stderr, "usage: anprcap-vmtest api|loopback|freerun|bench|hold|hostile|inject|match|frames|bigbuf|errinj|noerrinj ARGS...\n");
 	return 2;
 }

@@ -62,5 +62,7 @@ int vt_cmd_inject(int argc, char **argv);
 int vt_cmd_match(int argc, char **argv);
 int vt_cmd_frames(int argc, char **argv);
 int vt_cmd_bigbuf(int argc, char **argv);
+int vt_cmd_errinj(int argc, char **argv);
+int vt_cmd_noerrinj(int argc, char **argv);
 
 #endif /* VMTEST_H */
