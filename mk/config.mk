@@ -27,7 +27,11 @@ OPTFLAGS    := -O2 -g -fPIC
 SANFLAGS    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                -fno-sanitize-recover=all
 DEPFLAGS     = -MMD -MP -MF $(@:.o=.d)
-# Components append their include directories here.
-INCLUDES    :=
+# The include path holds roots, not modules: a daemon or back-office
+# header is named with its module, #include "core/config.h",
+# "evidence/evidence.h", "store/anprstore.h", so no two headers can be
+# confused (scripts/lint-tree checks it). Public headers of the libraries
+# (libanprcap/include, imageio) are added by their build.mk.
+INCLUDES    := -Idaemon -Ibackoffice
 CPPFLAGS    += -D_GNU_SOURCE -DANPR_VERSION='"$(VERSION)"'
 FUZZ_SECONDS ?= 60

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "evidence.h"
+#include "evidence/evidence.h"
 
 static void usage(FILE *f)
 {

@@ -34,8 +34,8 @@
 #include <sys/stat.h>
 
 #include "anpr_image.h"
-#include "anpr_kern.h"
-#include "anpr_reader.h"
+#include "reader/anpr_kern.h"
+#include "reader/anpr_reader.h"
 
 static void usage(FILE *f)
 {

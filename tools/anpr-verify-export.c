@@ -17,8 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "evidence_spool.h"
-#include "evidence_verify.h"
+#include "evidence/evidence_spool.h"
+#include "evidence/evidence_verify.h"
 
 int anpr_verify_export(const char *spool, const char *out, uint64_t from,
 		       uint64_t to, const struct ev_key *keys, size_t nkeys);

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "evidence_verify.h"
+#include "evidence/evidence_verify.h"
 
 int anpr_verify_export(const char *spool, const char *out, uint64_t from,
 		       uint64_t to, const struct ev_key *keys, size_t nkeys);

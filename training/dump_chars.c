@@ -32,7 +32,7 @@
 #include <string.h>
 
 #include "anpr_image.h"
-#include "reader_hook.h"
+#include "reader/reader_hook.h"
 
 #define LINE_LABEL	16
 

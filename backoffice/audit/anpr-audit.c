@@ -22,9 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "anprstore.h"
-#include "audit_chain.h"
-#include "evidence.h"
+#include "store/anprstore.h"
+#include "audit/audit_chain.h"
+#include "evidence/evidence.h"
 
 static void usage(FILE *f)
 {

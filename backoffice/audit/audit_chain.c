@@ -3,7 +3,7 @@
  * audit_chain.c - the audit chain's rules, outside the database
  * (audit_chain.h).
  */
-#include "audit_chain.h"
+#include "audit/audit_chain.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "evidence.h"
+#include "evidence/evidence.h"
 
 static const uint8_t zero[32];
 

@@ -4,7 +4,6 @@
 ifndef ANPR_AUDIT_BUILD_MK
 ANPR_AUDIT_BUILD_MK := 1
 include backoffice/store/build.mk
-INCLUDES += -Ibackoffice/audit
 $(eval $(call add_lib,anpraudit,backoffice/audit/audit_chain.c))
 $(eval $(call add_prog,anpr-audit,backoffice/audit/anpr-audit.c,anpraudit $(ANPRSTORE_LIBS),$(ANPRSTORE_LDLIBS)))
 LINT_DIRS += backoffice/audit

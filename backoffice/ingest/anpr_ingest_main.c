@@ -38,13 +38,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "anprstore.h"
-#include "evidence.h"
-#include "imagestore.h"
-#include "ingest_batch.h"
-#include "ingest_commit.h"
-#include "ingest_check.h"
-#include "ingest_health.h"
+#include "store/anprstore.h"
+#include "evidence/evidence.h"
+#include "ingest/imagestore.h"
+#include "ingest/ingest_batch.h"
+#include "ingest/ingest_commit.h"
+#include "ingest/ingest_check.h"
+#include "ingest/ingest_health.h"
 
 #define PATH_RECORDS	"/v1/records"
 #define MAX_THREADS	64

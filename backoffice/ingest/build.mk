@@ -7,7 +7,6 @@
 ifndef INGEST_BUILD_MK
 INGEST_BUILD_MK := 1
 include daemon/evidence/build.mk
-INCLUDES += -Ibackoffice/ingest -Ibackoffice/store
 INGEST_SRCS := backoffice/ingest/ingest_check.c backoffice/ingest/imagestore.c \
 	backoffice/ingest/ingest_health.c backoffice/ingest/ingest_hash.c \
 	backoffice/ingest/ingest_batch.c

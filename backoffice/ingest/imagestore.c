@@ -5,8 +5,8 @@
  * never through a link, so a link planted in the tree cannot send a write
  * elsewhere.
  */
-#include "imagestore.h"
-#include "ingest_hash.h"
+#include "ingest/imagestore.h"
+#include "ingest/ingest_hash.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "evidence.h"
+#include "evidence/evidence.h"
 
 int imagestore_open(struct imagestore *is, const char *root, char *err,
 		    size_t errlen)

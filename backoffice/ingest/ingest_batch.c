@@ -11,8 +11,8 @@
 
 #include <jansson.h>
 
-#include "evidence.h"
-#include "ingest_batch.h"
+#include "evidence/evidence.h"
+#include "ingest/ingest_batch.h"
 
 static int is_hex64(const char *s, size_t len)
 {

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "ingest_check.h"
+#include "ingest/ingest_check.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -4,8 +4,8 @@
  * "Ingest: the checks, in order"), pure: the store is reached only through
  * the lookups passed in.
  */
-#include "ingest_check.h"
-#include "ingest_hash.h"
+#include "ingest/ingest_check.h"
+#include "ingest/ingest_hash.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "evidence_spool.h"
+#include "evidence/evidence_spool.h"
 
 const char *const ingest_part_names[IP_COUNT] = {
 	[IP_RECORD] = "record",

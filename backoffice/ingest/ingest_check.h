@@ -18,8 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "anprstore.h"
-#include "evidence_verify.h"
+#include "store/anprstore.h"
+#include "evidence/evidence_verify.h"
 
 #ifdef __cplusplus
 extern "C" {

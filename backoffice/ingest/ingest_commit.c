@@ -27,8 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "anprstore.h"
-#include "ingest_commit.h"
+#include "store/anprstore.h"
+#include "ingest/ingest_commit.h"
 
 #define GROUP_MAX	64	/* records per transaction, at most */
 

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "anprstore.h"
+#include "store/anprstore.h"
 
 #define INGEST_COMMIT_ERR 768
 

@@ -6,7 +6,7 @@
  * code keeps (a camera hashes a read's images once; anpr-ingest hashes
  * every camera's).
  */
-#include "ingest_hash.h"
+#include "ingest/ingest_hash.h"
 
 #include <nettle/sha2.h>
 

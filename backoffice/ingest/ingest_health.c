@@ -13,7 +13,7 @@
 
 #include <jansson.h>
 
-#include "ingest_health.h"
+#include "ingest/ingest_health.h"
 
 void ingest_utc_text(int64_t unix_s, char buf[21])
 {

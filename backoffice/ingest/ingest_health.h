@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "anprstore.h"
+#include "store/anprstore.h"
 
 /* What anpr-ingest did since it started (answers given). */
 struct ingest_tally {

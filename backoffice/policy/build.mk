@@ -2,7 +2,6 @@
 # pure logic; the database's search functions apply the same table.
 ifndef POLICY_BUILD_MK
 POLICY_BUILD_MK := 1
-INCLUDES += -Ibackoffice/policy
 $(eval $(call add_lib,anprpolicy,backoffice/policy/policy.c))
 LINT_DIRS += backoffice/policy
 endif

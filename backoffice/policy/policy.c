@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "policy.h"
+#include "policy/policy.h"
 
 #define US_PER_DAY 86400000000LL
 #define BIT(p) (1u << (p))

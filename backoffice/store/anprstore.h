@@ -178,7 +178,7 @@ struct anpr_stored_record {
 	const void *sig;	size_t sig_len;
 	const void *newsig;	size_t newsig_len;	/* rotation, or 0 */
 	/* reads (NULL otherwise). vrm as in the record; the store keeps it
-	 * normalised (daemon/anprd/vrm.c: upper case, no blanks) with its
+	 * normalised (daemon/core/vrm.c: upper case, no blanks) with its
 	 * look-alike key. vrm_key may be NULL (the store folds vrm); if
 	 * given it must be that fold (EINVAL otherwise). */
 	const char *vrm, *vrm_key, *region, *hotlist, *hotlist_entry;
@@ -287,7 +287,7 @@ int anpr_store_gaps(struct anpr_store *st, int64_t older_than_unix,
 /* ------------------------------------------------------ search, export */
 
 /* A search of reads (anpr-query). vrm is as typed (normalised here: upper
- * case, no blanks); fuzzy compares the look-alike fold (daemon/anprd/vrm.c,
+ * case, no blanks); fuzzy compares the look-alike fold (daemon/core/vrm.c,
  * as the camera's hotlist matching) with vrm_key. vrm NULL: every read.
  * from_us/to_us bound time_utc (microseconds, UTC, inclusive) when
  * has_from/has_to; camera_id NULL: every camera; limit 0: no limit.

@@ -4,7 +4,7 @@
  * anpr-audit: read as the database holds them, checked outside it
  * (backoffice/audit/audit_chain.c).
  */
-#include "store_int.h"
+#include "store/store_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

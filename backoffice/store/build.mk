@@ -6,8 +6,7 @@
 ifndef ANPRSTORE_BUILD_MK
 ANPRSTORE_BUILD_MK := 1
 include daemon/evidence/build.mk
-include daemon/anprd/build.mk
-INCLUDES += -Ibackoffice/store
+include daemon/core/build.mk
 # libpq-fe.h lives in /usr/include/postgresql; only the store's own
 # sources include it (anprstore.h does not), so only they get the flag.
 PQ_CFLAGS := $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)

@@ -6,7 +6,7 @@
  * The policy, the choice of the span and the audit are the database's;
  * this only carries bytes.
  */
-#include "store_int.h"
+#include "store/store_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

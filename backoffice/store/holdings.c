@@ -5,7 +5,7 @@
  * chains' open gaps (docs/backoffice.md, "The records", "Gaps"). Errors
  * name the record id, chain and position, never a VRM or location.
  */
-#include "records_int.h"
+#include "store/records_int.h"
 
 #include <inttypes.h>
 #include <stdio.h>

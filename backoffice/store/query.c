@@ -5,10 +5,10 @@
  * under the access policy (docs/access.md). Parameterised
  * queries only; a mark is normalised and folded here as record_put does.
  */
-#include "store_int.h"
+#include "store/store_int.h"
 
-#include "evidence.h"
-#include "vrm.h"
+#include "evidence/evidence.h"
+#include "core/vrm.h"
 
 #include <inttypes.h>
 #include <stdio.h>

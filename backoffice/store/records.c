@@ -7,9 +7,9 @@
  * Errors name the record id, chain and position: a record id is
  * CAMERA-CHAIN-SEQ, never a VRM or location.
  */
-#include "records_int.h"
+#include "store/records_int.h"
 
-#include "vrm.h"
+#include "core/vrm.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -61,7 +61,7 @@ static int put_check(struct put *u)
 		vrm_fold(u->vrm, (size_t)n, u->vrm_key);
 		if (r->vrm_key && strcmp(r->vrm_key, u->vrm_key) != 0) {
 			st_err(err, errlen, "record %s: vrm_key is not the look-alike "
-					    "fold of vrm (daemon/anprd/vrm.c)",
+					    "fold of vrm (daemon/core/vrm.c)",
 			       r->record_id);
 			return ANPR_STORE_EINVAL;
 		}

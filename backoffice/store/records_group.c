@@ -4,7 +4,7 @@
  * anpr-ingest's group commit in a handful of statements whatever the
  * group's size (docs/backoffice.md, "The request path", step 5).
  */
-#include "records_int.h"
+#include "store/records_int.h"
 
 #include <inttypes.h>
 #include <stdio.h>

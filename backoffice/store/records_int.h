@@ -7,9 +7,9 @@
 #ifndef ANPR_STORE_RECORDS_INT_H
 #define ANPR_STORE_RECORDS_INT_H
 
-#include "store_int.h"
+#include "store/store_int.h"
 
-#include "evidence.h"
+#include "evidence/evidence.h"
 
 #define DAY_US 86400000000LL
 

@@ -4,9 +4,9 @@
  * client certificates. Errors name the camera, key id or certificate
  * fingerprint, never a site or position.
  */
-#include "store_int.h"
+#include "store/store_int.h"
 
-#include "evidence.h"
+#include "evidence/evidence.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
  * retention.c - the purge of reads past the policy's last tier, and the
  * image files it leaves to remove (0009_retention.sql; anpr-db purge).
  */
-#include "store_int.h"
+#include "store/store_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

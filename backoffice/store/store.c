@@ -5,9 +5,9 @@
  * PQexecParams; only the migration files themselves (SQL written by us,
  * several statements each) go through PQexec.
  */
-#include "store_int.h"
+#include "store/store_int.h"
 
-#include "evidence.h"
+#include "evidence/evidence.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -7,7 +7,7 @@
 #ifndef ANPR_STORE_INT_H
 #define ANPR_STORE_INT_H
 
-#include "anprstore.h"
+#include "store/anprstore.h"
 
 #include <libpq-fe.h>
 

@@ -9,8 +9,8 @@
  * computes of a client's certificate come from the same DER encoding by
  * the same library, and the back office links one TLS library, not two.
  */
-#include "anprstore.h"
-#include "evidence.h"
+#include "store/anprstore.h"
+#include "evidence/evidence.h"
 
 #include <errno.h>
 #include <fcntl.h>

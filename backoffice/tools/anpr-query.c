@@ -12,12 +12,12 @@
  * ("Search and export") and docs/access.md are the design;
  * man/anpr-query.1 the usage.
  */
-#include "anprstore.h"
-#include "disclosure.h"
-#include "evidence.h"
-#include "evidence_format.h"
-#include "evidence_spool.h"
-#include "evidence_verify.h"
+#include "store/anprstore.h"
+#include "tools/disclosure.h"
+#include "evidence/evidence.h"
+#include "evidence/evidence_format.h"
+#include "evidence/evidence_spool.h"
+#include "evidence/evidence_verify.h"
 
 #include <errno.h>
 #include <getopt.h>

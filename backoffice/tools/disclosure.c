@@ -7,12 +7,12 @@
  * reach this program), the checkpoints as signed and the register's keys
  * that signed them. docs/access.md, section 6; docs/record-format.md.
  */
-#include "disclosure.h"
+#include "tools/disclosure.h"
 
-#include "evidence.h"
-#include "evidence_format.h"
-#include "evidence_spool.h"
-#include "evidence_verify.h"
+#include "evidence/evidence.h"
+#include "evidence/evidence_format.h"
+#include "evidence/evidence_spool.h"
+#include "evidence/evidence_verify.h"
 
 #include <errno.h>
 #include <inttypes.h>

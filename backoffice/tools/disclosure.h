@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "anprstore.h"
+#include "store/anprstore.h"
 
 /* The n records r (by chain, in chain order, as anpr_store_export_policy
  * gives them) into OUT if they are of one chain, else OUT-CHAINID.tar

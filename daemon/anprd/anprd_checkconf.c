@@ -5,7 +5,7 @@
  *
  *   anprd-checkconf [-c FILE] [--key-passphrase-file FILE] [--print]
  *
- * The checks are anprd's own (daemon/pipeline/preflight.c, the same as
+ * The checks are anprd's own (daemon/anprd/preflight.c, the same as
  * `anprd --config FILE --check-config`): the configuration parses, the
  * hotlists load, the signing key opens (never printed), the sources'
  * URIs, the spool directory, the upload URL. "ok" means anprd will start.
@@ -19,8 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "config.h"
-#include "preflight.h"
+#include "core/config.h"
+#include "anprd/preflight.h"
 
 static void usage(FILE *f)
 {

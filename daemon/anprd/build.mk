@@ -1,31 +1,43 @@
-# anprd: the ANPR daemon. libanprdcore is its pure logic (config, hotlists,
-# tracker, alerts formatting, camera health); it unit-tests without a
-# camera, a kernel or a clock.
-# The top Makefile includes only */build.mk and tests/*/build.mk, so
-# tests/anprd/build.mk includes this file; the guard makes a second
-# inclusion (should the top Makefile pick up daemon/*/build.mk) harmless.
-ifndef ANPRD_BUILD_MK
-ANPRD_BUILD_MK := 1
-INCLUDES += -Idaemon/anprd
+# daemon/anprd: the ANPR daemon's programs: anprd (its main and the pipeline
+# that joins capture, reader, tracker, hotlists, alerts and the evidence
+# writer, libanprpipeline) and anprd-checkconf. Its pure logic is
+# libanprdcore (daemon/core).
+PIPELINE_SRCS := daemon/anprd/pipeline.c daemon/anprd/pipeline_capture.c \
+	daemon/anprd/pipeline_read.c daemon/anprd/pipeline_decide.c \
+	daemon/anprd/snapshot.c daemon/anprd/anprd_log.c \
+	daemon/anprd/preflight.c daemon/anprd/pipeline_config.c
+$(eval $(call add_lib,anprpipeline,$(PIPELINE_SRCS)))
+ANPRD_LIBS := anprpipeline anprdcore anprevidence anprreader anprcap anprimageio anprlocation
+ANPRD_LDLIBS := $(ANPRCAP_LDLIBS) -lsodium -lcurl -lgps -lsystemd -lm -lpthread
+$(eval $(call add_prog,anprd,daemon/anprd/anprd_main.c,$(ANPRD_LIBS),$(ANPRD_LDLIBS)))
 
-ANPRDCORE_SRCS := daemon/anprd/ini.c daemon/anprd/config.c daemon/anprd/roi.c \
-	daemon/anprd/vrm.c daemon/anprd/hotlist.c daemon/anprd/hotlist_csv.c \
-	daemon/anprd/hotlist_holder.c daemon/anprd/tracker.c daemon/anprd/alert.c \
-	daemon/anprd/alert_sock.c daemon/anprd/alert_journal.c \
-	daemon/anprd/alert_webhook.c daemon/anprd/alert_dispatch.c \
-	daemon/anprd/health.c daemon/anprd/config_map.c daemon/anprd/recent.c \
-	daemon/anprd/health_alert.c daemon/anprd/utf8.c daemon/anprd/readfile.c
+# Records name the reader model that produced them: the SHA-256 of the
+# weights built into the reader library, its two files one after the other
+# (chars.bin, then lines.bin; docs/record-format.md).
+$(BUILD)/obj/daemon/anprd/anprd_main.o: $(READER_WEIGHTS)
+$(BUILD)/obj/daemon/anprd/anprd_main.o: CPPFLAGS += \
+	-DANPR_READER_MODEL_SHA256='"$(firstword $(shell cat $(READER_WEIGHTS) | sha256sum))"'
 
-$(eval $(call add_lib,anprdcore,$(ANPRDCORE_SRCS)))
+.PHONY: install-anprd
+install-anprd: $(BUILD)/bin/anprd
+	install -D -m 0755 $(BUILD)/bin/anprd $(DESTDIR)$(BINDIR)/anprd
+	install -D -m 0644 man/anprd.8 $(DESTDIR)$(MANDIR)/man8/anprd.8
+INSTALL_TARGETS += install-anprd
 
 # anprd-checkconf: validate anprd.conf and the hotlists it names.
-# Its checks are anprd's own (daemon/pipeline/preflight.c).
+# Its checks are anprd's own (daemon/anprd/preflight.c).
 $(eval $(call add_prog,anprd-checkconf,daemon/anprd/anprd_checkconf.c,anprpipeline anprdcore anprevidence,-lsodium -lm))
 
-.PHONY: install-anprdcore
-install-anprdcore: $(BUILD)/bin/anprd-checkconf
+.PHONY: install-anprd-checkconf
+install-anprd-checkconf: $(BUILD)/bin/anprd-checkconf
 	install -D -m 0755 $(BUILD)/bin/anprd-checkconf $(DESTDIR)$(BINDIR)/anprd-checkconf
 	install -D -m 0644 man/anprd-checkconf.8 $(DESTDIR)$(MANDIR)/man8/anprd-checkconf.8
-INSTALL_TARGETS += install-anprdcore
+INSTALL_TARGETS += install-anprd-checkconf
 
-endif
+# anpr-status: the operator's one-screen view of anprd and anpr-upload.
+$(eval $(call add_prog,anpr-status,tools/anpr-status.c,,-ljansson))
+.PHONY: install-anpr-status
+install-anpr-status: $(BUILD)/bin/anpr-status
+	install -D -m 0755 $(BUILD)/bin/anpr-status $(DESTDIR)$(BINDIR)/anpr-status
+	install -D -m 0644 man/anpr-status.1 $(DESTDIR)$(MANDIR)/man1/anpr-status.1
+INSTALL_TARGETS += install-anpr-status

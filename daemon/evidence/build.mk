@@ -13,7 +13,6 @@ EVIDENCE_SRCS := daemon/evidence/record.c daemon/evidence/minisig.c \
 	daemon/evidence/verify_anchor.c daemon/evidence/verify_disclose.c \
 	daemon/evidence/proof.c \
 	daemon/evidence/ustar.c
-INCLUDES += -Idaemon/evidence
 $(eval $(call add_lib,anprevidence,$(EVIDENCE_SRCS)))
 $(eval $(call add_prog,anpr-keygen,tools/anpr-keygen.c,anprevidence,-lsodium))
 $(eval $(call add_prog,anpr-verify,tools/anpr-verify.c tools/anpr-verify-export.c,anprevidence,-lsodium))
@@ -35,7 +34,7 @@ $(eval $(call add_bench,evidence-ledger,tests/evidence/bench-ledger $(BUILD)))
 LINT_TARGETS += lint-evidence
 lint-evidence:
 	cppcheck -q --std=c11 --enable=warning,performance,portability --inline-suppr \
-		--error-exitcode=1 -D_GNU_SOURCE -Idaemon/evidence $(EVIDENCE_SRCS) \
+		--error-exitcode=1 -D_GNU_SOURCE -Idaemon $(EVIDENCE_SRCS) \
 		tools/anpr-verify.c tools/anpr-verify-export.c tools/anpr-keygen.c tests/evidence/*.c
 
 .PHONY: install-evidence

@@ -11,7 +11,7 @@
 
 #include <sodium.h>
 
-#include "evidence_spool.h"
+#include "evidence/evidence_spool.h"
 
 int ev_chain_init(struct ev_chain *c, const struct ev_site *site,
 		  const struct ev_key *key, const char *chain_id)

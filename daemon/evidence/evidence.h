@@ -17,7 +17,7 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "evidence_format.h"
+#include "evidence/evidence_format.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -8,7 +8,7 @@
 
 #include <sys/types.h>
 
-#include "evidence.h"
+#include "evidence/evidence.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -7,7 +7,7 @@
 #ifndef ANPR_EVIDENCE_VERIFY_H
 #define ANPR_EVIDENCE_VERIFY_H
 
-#include "evidence.h"
+#include "evidence/evidence.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -13,7 +13,7 @@
 
 #include <sodium.h>
 
-#include "evidence.h"
+#include "evidence/evidence.h"
 
 void ev_sha256(const void *buf, size_t len, uint8_t out[EV_HASH_LEN])
 {

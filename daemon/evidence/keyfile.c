@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "evidence.h"
+#include "evidence/evidence.h"
 
 /* Read all of fd (a regular file of at most limit bytes) into a buffer
  * from malloc, or from ev_secure_alloc when secret; NUL-terminated. */

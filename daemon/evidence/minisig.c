@@ -10,8 +10,8 @@
 
 #include <sodium.h>
 
-#include "evidence.h"
-#include "secmem.h"
+#include "evidence/evidence.h"
+#include "evidence/secmem.h"
 
 int ev_init(void)
 {

@@ -17,7 +17,7 @@
 
 #include <sodium.h>
 
-#include "evidence.h"
+#include "evidence/evidence.h"
 
 static void leaf_hash(const uint8_t h[EV_HASH_LEN], uint8_t out[EV_HASH_LEN])
 {

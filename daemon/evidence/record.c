@@ -8,7 +8,7 @@
 #include <string.h>
 #include <inttypes.h>
 
-#include "evidence.h"
+#include "evidence/evidence.h"
 
 #define EV_X_INFO(id, name, kind) [EV_F_##id] = { name, kind },
 const struct ev_field_info ev_fields[EV_F_COUNT] = {

@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "spool_int.h"
+#include "evidence/spool_int.h"
 
 static bool our_suffix(const char *sfx)
 {

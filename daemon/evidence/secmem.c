@@ -16,8 +16,8 @@
 
 #include <sodium.h>
 
-#include "evidence.h"
-#include "secmem.h"
+#include "evidence/evidence.h"
+#include "evidence/secmem.h"
 
 /* One key's secret half, shared by the copies of that key. */
 struct ev_secret {

@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "evidence.h"
+#include "evidence/evidence.h"
 
 /* Fresh secure memory for k's secret key (reference count 1), to be
  * filled by the caller: its EV_SK_LEN bytes, or NULL when out of memory

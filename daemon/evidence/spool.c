@@ -31,7 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "spool_int.h"
+#include "evidence/spool_int.h"
 
 #define ROOT_SHARD UINT64_MAX	/* staged file goes into the spool root */
 

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "evidence_spool.h"
+#include "evidence/evidence_spool.h"
 
 /* Open the directory name under at (made, owner-only, if create and
  * missing), refusing a link or anything not a directory; the fd, or -1

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "evidence_verify.h"
+#include "evidence/evidence_verify.h"
 
 #define BLK 512
 #define MEMBER_MAX (256ULL * 1024 * 1024)

@@ -6,8 +6,8 @@
 #ifndef ANPR_EVIDENCE_VERIFY_INT_H
 #define ANPR_EVIDENCE_VERIFY_INT_H
 
-#include "evidence_spool.h"
-#include "evidence_verify.h"
+#include "evidence/evidence_spool.h"
+#include "evidence/evidence_verify.h"
 
 struct entry {
 	uint64_t seq;

@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "verify_int.h"
+#include "evidence/verify_int.h"
 
 /* Report strings are bounded buffers: a very long path is cut, by design. */
 #if defined(__GNUC__) && !defined(__clang__)

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "evidence_spool.h"
+#include "evidence/evidence_spool.h"
 
 enum item_kind { IT_READ, IT_HEARTBEAT, IT_ROTATE };
 

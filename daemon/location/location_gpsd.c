@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "location.h"
+#include "location/location.h"
 
 struct anpr_gpsd {
 	pthread_t thread;

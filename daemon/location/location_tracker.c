@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "location.h"
+#include "location/location.h"
 
 void anpr_loc_tracker_init(struct anpr_loc_tracker *t, uint64_t max_age_ms)
 {

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reader_int.h"
+#include "reader/reader_int.h"
 
 #define BLOCK		8	/* half-scale pixels: 16 frame pixels */
 #define FLOOR_MUL	2	/* active: mean > FLOOR_MUL x median block */

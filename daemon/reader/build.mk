@@ -1,7 +1,6 @@
 # Plate reader (issue 4): library anprreader, the anpr-read tool, its tests,
 # the NEON equivalence suite under qemu-aarch64, and benchmarks.
 
-INCLUDES += -Idaemon/reader
 
 READER_KERN_SRCS := \
 	daemon/reader/kern_scalar.c \
@@ -45,7 +44,7 @@ READER_NEON_TAP := $(BUILD)/aarch64/reader-simd-tap
 $(READER_NEON_TAP): $(READER_KERN_SRCS) tests/reader/simd_cases.c tests/reader/simd_tap.c \
 		daemon/reader/anpr_kern.h daemon/reader/netkern.h tests/reader/simd_cases.h
 	@mkdir -p $(@D)
-	aarch64-linux-gnu-gcc -static $(CSTD) -O2 $(WARN) -Idaemon/reader -Itests/reader \
+	aarch64-linux-gnu-gcc -static $(CSTD) -O2 $(WARN) -Idaemon -Itests/reader \
 		-o $@ $(filter %.c,$^) -lm -lpthread
 SUITE_PREREQS += $(READER_NEON_TAP)
 $(eval $(call add_suite,unit,reader-simd-neon,qemu-aarch64 $(READER_NEON_TAP)))
@@ -86,7 +85,7 @@ train-reader: $(BUILD)/bin/anpr-train-dump
 
 # make fuzz: libFuzzer on the weights parser and on whole frames.
 READER_FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	$(WARN) -D_GNU_SOURCE -Idaemon/reader
+	$(WARN) -D_GNU_SOURCE -Idaemon
 READER_FUZZERS := $(BUILD)/fuzz/fuzz_reader_weights $(BUILD)/fuzz/fuzz_reader_frame
 $(BUILD)/fuzz/fuzz_reader_weights: tests/reader/fuzz_reader.c $(READER_SRCS) $(READER_WEIGHTS)
 	@mkdir -p $(@D)

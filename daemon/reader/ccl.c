@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reader_int.h"
+#include "reader/reader_int.h"
 
 int rd_reserve(struct rd_buf *b, size_t bytes)
 {

@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "netkern.h"
-#include "reader_int.h"
+#include "reader/netkern.h"
+#include "reader/reader_int.h"
 
 #define MAGIC		"ANPRCHR1"
 #define HDR_WORDS	8	/* version, in_h, in_w, c1, c2, f, classes, 0 */

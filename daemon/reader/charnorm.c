@@ -10,7 +10,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "reader_int.h"
+#include "reader/reader_int.h"
 
 #define MIN_SPAN	16.0f	/* grey levels stretched over at least */
 

@@ -20,7 +20,7 @@
  */
 #include <string.h>
 
-#include "reader_int.h"
+#include "reader/reader_int.h"
 
 #define WIDE_MIN_ASPECT	1.5f	/* a ground: at least this x its height wide */
 #define WIDE_MAX_H	3	/* ... at most this x the tallest character */

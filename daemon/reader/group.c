@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reader_int.h"
+#include "reader/reader_int.h"
 
 #define MAX_OPEN 256
 /* Two-row plates: characters per row, and in all. */

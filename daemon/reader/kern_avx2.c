@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "anpr_kern.h"
+#include "reader/anpr_kern.h"
 
 static inline __m128i load_u64(const void *p)
 {

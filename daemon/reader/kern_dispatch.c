@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "anpr_kern.h"
+#include "reader/anpr_kern.h"
 
 static const char *const level_names[ANPR_SIMD_COUNT] = {
 	[ANPR_SIMD_SCALAR] = "scalar",

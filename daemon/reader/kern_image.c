@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "anpr_kern.h"
+#include "reader/anpr_kern.h"
 
 static int clampi(int v, int lo, int hi)
 {

@@ -7,7 +7,7 @@
 #include <arm_neon.h>
 #include <stdlib.h>
 
-#include "anpr_kern.h"
+#include "reader/anpr_kern.h"
 
 static uint8_t sat_u8(int32_t v)
 {

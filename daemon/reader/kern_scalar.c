@@ -5,7 +5,7 @@
  */
 #include <stdlib.h>
 
-#include "anpr_kern.h"
+#include "reader/anpr_kern.h"
 
 /* A true scalar reference: no auto-vectorisation (benchmarks compare it).
  * (gcc builds the library; clang builds only the fuzzers.) */

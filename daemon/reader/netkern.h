@@ -21,7 +21,7 @@
 
 #include <stddef.h>
 
-#include "anpr_kern.h"
+#include "reader/anpr_kern.h"
 
 /**
  * struct rd_netkern_ops - one level of the classifier's kernels.

@@ -20,7 +20,7 @@
 #endif
 #include <immintrin.h>
 
-#include "netkern.h"
+#include "reader/netkern.h"
 
 static inline __m256 madd(__m256 acc, __m256 w, __m256 x)
 {

@@ -8,7 +8,7 @@
  */
 #if defined(__aarch64__)
 #include <arm_neon.h>
-#include "netkern.h"
+#include "reader/netkern.h"
 
 static inline float32x4_t madd(float32x4_t acc, float32x4_t w, float32x4_t x)
 {

@@ -3,7 +3,7 @@
  * netkern_scalar.c - scalar reference of the classifier's convolution
  * kernel (netkern.h), and the choice of table per SIMD level.
  */
-#include "netkern.h"
+#include "reader/netkern.h"
 
 /* A true scalar reference: no auto-vectorisation (benchmarks compare it).
  * (gcc builds the library; clang builds only the fuzzers.) */

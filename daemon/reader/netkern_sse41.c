@@ -13,7 +13,7 @@
 #pragma GCC target("sse4.1")
 #endif
 #include <smmintrin.h>
-#include "netkern.h"
+#include "reader/netkern.h"
 
 static inline __m128 madd(__m128 acc, __m128 w, __m128 x)
 {

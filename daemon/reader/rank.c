@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reader_int.h"
+#include "reader/reader_int.h"
 
 #define SIZE_BONUS	0.2f	/* per doubling of character height over 16 px */
 #define LIGHT_COST	0.5f	/* light characters on a dark ground */

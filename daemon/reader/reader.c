@@ -21,8 +21,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "reader_int.h"
-#include "reader_hook.h"
+#include "reader/reader_int.h"
+#include "reader/reader_hook.h"
 
 #define MAX_LEVELS	4
 #define LEVEL_MIN_H	8	/* character heights searched on a level */

@@ -7,7 +7,7 @@
 #ifndef READER_HOOK_H
 #define READER_HOOK_H
 
-#include "reader_int.h"
+#include "reader/reader_int.h"
 
 /* @patches: l->n patches of RD_CH_H x RD_CH_W floats; @scale: the level's
  * scale (frame px per level px); @dark: dark characters on a bright plate. */

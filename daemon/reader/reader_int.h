@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "anpr_kern.h"
-#include "anpr_reader.h"
+#include "reader/anpr_kern.h"
+#include "reader/anpr_reader.h"
 
 /* Classifier input: one character, ink = 1, background = 0. */
 #define RD_CH_H		24

@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reader_int.h"
+#include "reader/reader_int.h"
 
 #define PIECES_MAX	64
 #define BAND_PAD	1	/* rows kept above and below the line */

@@ -16,7 +16,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "reader_int.h"
+#include "reader/reader_int.h"
 
 #define LETTERS		(((1ull << 26) - 1) << 10)
 #define DIGITS		((1ull << 10) - 1)

@@ -33,8 +33,8 @@
 #include <sodium.h>
 #include <systemd/sd-daemon.h>
 
-#include "config.h"
-#include "upload.h"
+#include "core/config.h"
+#include "upload/upload.h"
 
 static volatile sig_atomic_t stop;
 

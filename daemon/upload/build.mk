@@ -1,5 +1,4 @@
 # anpr-upload: spooled records to the back office over HTTPS (libcurl).
-INCLUDES += -Idaemon/upload
 UPLOAD_SRCS := daemon/upload/upload_spool.c daemon/upload/upload_http.c \
 	daemon/upload/upload_window.c
 UPLOAD_LDLIBS := -lcurl -lsodium -ljansson -lpthread

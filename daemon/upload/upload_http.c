@@ -11,7 +11,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
-#include "upload.h"
+#include "upload/upload.h"
 
 #define ACK_MAX		4096	/* an acknowledgement is small; more is junk */
 #define RESULTS_MAX	65536	/* 32 results with a refusal's words each */

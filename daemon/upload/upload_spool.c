@@ -18,8 +18,8 @@
 
 #include <sodium.h>
 
-#include "evidence_format.h"
-#include "upload.h"
+#include "evidence/evidence_format.h"
+#include "upload/upload.h"
 
 /* The newest committed seq, from the name of the head file. */
 static int read_head(const char *dir, uint64_t *head, char *err, size_t errlen)

@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "upload.h"
+#include "upload/upload.h"
 
 long upload_window_next(const struct upload_item *items, const unsigned char *sendable,
 			long n, long taken, long cursor, unsigned k)

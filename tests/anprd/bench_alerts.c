@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "alert_dispatch.h"
+#include "core/alert_dispatch.h"
 
 #define N 5000
 

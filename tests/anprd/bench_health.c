@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "health.h"
+#include "core/health.h"
 
 static double now_s(void)
 {

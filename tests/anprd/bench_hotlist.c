@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hotlist.h"
+#include "core/hotlist.h"
 
 #define N_ENTRIES	500000
 #define N_WILD		1000

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "tracker.h"
+#include "core/tracker.h"
 
 static long emitted, wrong;
 

@@ -1,6 +1,6 @@
 # Unit tests of anprd's core logic (libanprdcore). They run from the top
 # directory (test_config reads docs/anprd-conf.md).
-include daemon/anprd/build.mk
+include daemon/core/build.mk
 $(eval $(call add_test,anprd_config,tests/anprd/test_config.c,anprdcore,-lm))
 $(eval $(call add_test,anprd_hotlist,tests/anprd/test_hotlist.c,anprdcore,-lsodium -lpthread -lm))
 $(eval $(call add_test,anprd_tracker,tests/anprd/test_tracker.c,anprdcore,-lm))
@@ -21,17 +21,17 @@ $(eval $(call add_bench,anprd_hotlist,$(BUILD)/bin/anprd_bench_hotlist))
 # runs each for FUZZ_SECONDS; `make check` runs a short smoke run.
 ANPRD_FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -Wall -Wextra -Werror -D_GNU_SOURCE \
-	-DANPR_VERSION='"$(VERSION)"' -Idaemon/anprd -Idaemon/evidence
-ANPRD_FUZZ_conf := daemon/anprd/ini.c daemon/anprd/config.c daemon/anprd/roi.c daemon/anprd/readfile.c
-ANPRD_FUZZ_hotlist := daemon/anprd/vrm.c daemon/anprd/hotlist.c daemon/anprd/utf8.c daemon/anprd/readfile.c \
-	daemon/anprd/hotlist_csv.c
+	-DANPR_VERSION='"$(VERSION)"' -Idaemon
+ANPRD_FUZZ_conf := daemon/core/ini.c daemon/core/config.c daemon/core/roi.c daemon/core/readfile.c
+ANPRD_FUZZ_hotlist := daemon/core/vrm.c daemon/core/hotlist.c daemon/core/utf8.c daemon/core/readfile.c \
+	daemon/core/hotlist_csv.c
 ANPRD_FUZZ_DEF_conf := FUZZ_CONF
 ANPRD_FUZZ_DEF_hotlist := FUZZ_HOTLIST
 ANPRD_FUZZ_SMOKE_SECONDS ?= 4
 ANPRD_FUZZERS := $(BUILD)/fuzz/fuzz_anprd_conf $(BUILD)/fuzz/fuzz_anprd_hotlist
 
 define anprd_fuzzer
-$(BUILD)/fuzz/fuzz_anprd_$(1): tests/anprd/fuzz_anprd.c $(ANPRD_FUZZ_$(1)) $(wildcard daemon/anprd/*.h)
+$(BUILD)/fuzz/fuzz_anprd_$(1): tests/anprd/fuzz_anprd.c $(ANPRD_FUZZ_$(1)) $(wildcard daemon/core/*.h)
 	@mkdir -p $$(@D)
 	$(CLANG) $(ANPRD_FUZZ_FLAGS) -D$(ANPRD_FUZZ_DEF_$(1)) -o $$@ \
 		tests/anprd/fuzz_anprd.c $(ANPRD_FUZZ_$(1)) -lsodium -lm

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #ifdef FUZZ_CONF
-#include "config.h"
+#include "core/config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #endif
 
 #ifdef FUZZ_HOTLIST
-#include "hotlist.h"
+#include "core/hotlist.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -25,7 +25,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "alert_out.h"
+#include "core/alert_out.h"
 
 #define JSOCK "/run/systemd/journal/socket"
 

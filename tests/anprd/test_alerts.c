@@ -20,12 +20,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "alert.h"
-#include "alert_dispatch.h"
-#include "alert_out.h"
-#include "alert_sock.h"
+#include "core/alert.h"
+#include "core/alert_dispatch.h"
+#include "core/alert_out.h"
+#include "core/alert_sock.h"
 #include "loopback_http.h"
-#include "utf8.h"
+#include "core/utf8.h"
 
 #include <jansson.h>
 

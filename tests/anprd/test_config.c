@@ -13,9 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "config_map.h"
-#include "roi.h"
+#include "core/config.h"
+#include "core/config_map.h"
+#include "core/roi.h"
 
 static const char good_fixed[] =
 	"# a fixed site\n"

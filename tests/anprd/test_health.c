@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "health.h"
-#include "health_alert.h"
+#include "core/health.h"
+#include "core/health_alert.h"
 
 #define W 320
 #define H 180

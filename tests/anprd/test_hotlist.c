@@ -19,10 +19,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "hotlist.h"
-#include "hotlist_holder.h"
-#include "recent.h"
-#include "vrm.h"
+#include "core/hotlist.h"
+#include "core/hotlist_holder.h"
+#include "core/recent.h"
+#include "core/vrm.h"
 
 static const char good_csv[] =
 	"# PNC extract, 2026-11-24\n"

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tracker.h"
+#include "core/tracker.h"
 
 #define FRAME_US 40000	/* 25 fps */
 

@@ -18,7 +18,7 @@
  * Vehicles: 20% of reads from N/2000 frequent vehicles (~400 reads each),
  * 30% from N/100 (~30 each), 50% from N/3 (~1.5 each); UK marks
  * "AB12 CDE" from 23 letters (no I, Q, Z), so marks with Q are absent.
- * vrm is kept normalised and vrm_key folded with daemon/anprd/vrm.c, as
+ * vrm is kept normalised and vrm_key folded with daemon/core/vrm.c, as
  * anpr_store_record_put keeps them (in records and in record_index, whose
  * search columns are 0004_search_index.sql's). Rows go in by COPY (records straight
  * into each day's partition, FREEZE, in the transaction that made it).
@@ -46,11 +46,11 @@
  * Long file: the generator and the search bench share the record layout they
  * write and read (GEN_VERSION names it); a test program, not installed.
  */
-#include "anprstore.h"
-#include "evidence.h"
-#include "evidence_format.h"
-#include "evidence_spool.h"
-#include "vrm.h"
+#include "store/anprstore.h"
+#include "evidence/evidence.h"
+#include "evidence/evidence_format.h"
+#include "evidence/evidence_spool.h"
+#include "core/vrm.h"
 
 #include <getopt.h>
 #include <inttypes.h>
@@ -790,7 +790,7 @@ static int verify(const char *db, const struct shape *s, bool signed_)
 		if (l)
 			PQfreemem(l);
 	}
-	ok(bad_fold == 0, "vrm_key is the fold of vrm (daemon/anprd/vrm.c): %" PRIu64 " differ",
+	ok(bad_fold == 0, "vrm_key is the fold of vrm (daemon/core/vrm.c): %" PRIu64 " differ",
 	   bad_fold);
 	ok(bad_hash == 0, "each rec parses as " EV_FORMAT_NAME " and sha256 is its hash: %"
 	   PRIu64 " bad", bad_hash);

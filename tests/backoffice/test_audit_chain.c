@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "audit_chain.h"
-#include "evidence.h"
+#include "audit/audit_chain.h"
+#include "evidence/evidence.h"
 
 #define N 5
 

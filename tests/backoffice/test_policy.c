@@ -17,8 +17,8 @@
 #include <cmocka.h>
 #include <libpq-fe.h>
 
-#include "anprstore.h"
-#include "policy.h"
+#include "store/anprstore.h"
+#include "policy/policy.h"
 
 #define S 1000000LL			/* microseconds per second */
 #define DAY (86400 * S)

@@ -13,8 +13,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "anprstore.h"
-#include "evidence.h"
+#include "store/anprstore.h"
+#include "evidence/evidence.h"
 
 #include <libpq-fe.h>
 #include <glob.h>

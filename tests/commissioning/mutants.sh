@@ -10,7 +10,7 @@ build=$(cd "${1:-build}" && pwd)
 . tests/lib/tap.sh
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-files=(README.md systemd docs man examples debian mk/config.mk daemon/anprd/anprd_formats.h
+files=(README.md systemd docs man examples debian mk/config.mk daemon/core/anprd_formats.h
 	daemon/upload/anpr_upload_main.c ./*/build.mk ./*/*/build.mk)
 mkdir "$T/base"
 cp -a --parents "${files[@]}" "$T/base/"

@@ -62,7 +62,7 @@ under() { case "$2" in "$1"/?*) return 0 ;; *) return 1 ;; esac; }
 # ---- the truth, from the units, sysusers, tmpfiles and the programs
 conf_d=$(unitkey anprd.service ExecStart | sed -n 's/.*--config \([^ ]*\).*/\1/p')
 conf_u=$(unitkey anpr-upload.service ExecStart | sed -n 's/.*--config \([^ ]*\).*/\1/p')
-conf_c=$(sed -n 's/^#define ANPRD_CONF_PATH[[:space:]]*"\(.*\)"/\1/p' daemon/anprd/anprd_formats.h)
+conf_c=$(sed -n 's/^#define ANPRD_CONF_PATH[[:space:]]*"\(.*\)"/\1/p' daemon/core/anprd_formats.h)
 same "anpr-upload.service --config is anprd.service's" "$conf_d" "$conf_u"
 same "anprd.service --config is anprd's default (ANPRD_CONF_PATH)" "$conf_d" "$conf_c"
 conf=$conf_d
@@ -98,7 +98,7 @@ check "anpr-upload.service loads client.crt ($crt_src) and client.key ($key_src)
 	eval '[ "${crt_src%/*}" = "$updir" ] && [ "${key_src%/*}" = "$updir" ]'
 upstate=$(sed -n 's/.*\*state = "\([^"]*\)".*/\1/p' daemon/upload/anpr_upload_main.c)
 check "anpr-upload's default --state ($upstate) is inside $state" under "$state" "$upstate"
-sock=$(sed -n 's/^#define ALERT_SOCK_PATH[[:space:]]*"\(.*\)"/\1/p' daemon/anprd/anprd_formats.h)
+sock=$(sed -n 's/^#define ALERT_SOCK_PATH[[:space:]]*"\(.*\)"/\1/p' daemon/core/anprd_formats.h)
 check "anprd's default alert socket ($sock) is inside RuntimeDirectory $runtime" under "$runtime" "$sock"
 
 # ---- the example configurations

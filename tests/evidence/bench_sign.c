@@ -11,7 +11,7 @@
 
 #include <sodium.h>
 
-#include "evidence_spool.h"
+#include "evidence/evidence_spool.h"
 
 static double now_s(void)
 {

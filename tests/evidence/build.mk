@@ -14,7 +14,7 @@ $(eval $(call add_suite,unit,evidence-enospc,tests/evidence/enospc.sh $(BUILD)))
 # libFuzzer target for the parsers of untrusted input (clang; ASan+UBSan);
 # `make fuzz` runs it FUZZ_SECONDS, `make check` a short smoke run.
 EV_FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-Wall -Wextra -Werror -D_GNU_SOURCE -DANPR_VERSION='"$(VERSION)"' -Idaemon/evidence
+	-Wall -Wextra -Werror -D_GNU_SOURCE -DANPR_VERSION='"$(VERSION)"' -Idaemon
 $(BUILD)/fuzz/evidence/fuzz_evidence: tests/evidence/fuzz_evidence.c $(EVIDENCE_SRCS) \
 		$(wildcard daemon/evidence/*.h)
 	@mkdir -p $(@D)

@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "evidence_spool.h"
+#include "evidence/evidence_spool.h"
 
 static bool quiet_acks;
 

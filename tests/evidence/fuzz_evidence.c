@@ -27,8 +27,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "evidence_spool.h"
-#include "evidence_verify.h"
+#include "evidence/evidence_spool.h"
+#include "evidence/evidence_verify.h"
 
 static struct ev_key key;
 static char scratch[64];

@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "evidence_verify.h"
+#include "evidence/evidence_verify.h"
 
 static char err[1024];
 static char dir[64], tar[128], out[128];

@@ -23,7 +23,7 @@
 
 #include <sodium.h>
 
-#include "evidence_spool.h"
+#include "evidence/evidence_spool.h"
 
 static char err[1024];
 

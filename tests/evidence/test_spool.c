@@ -24,8 +24,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "evidence_spool.h"
-#include "evidence_verify.h"
+#include "evidence/evidence_spool.h"
+#include "evidence/evidence_verify.h"
 
 static char err[1024];
 static struct ev_key key, key2;

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "anprstore.h"
+#include "store/anprstore.h"
 
 int main(int argc, char **argv)
 {

@@ -23,8 +23,8 @@
 
 #include <cmocka.h>
 
-#include "evidence.h"
-#include "imagestore.h"
+#include "evidence/evidence.h"
+#include "ingest/imagestore.h"
 
 static char err[1024];
 

@@ -21,10 +21,10 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "evidence_spool.h"
-#include "ingest_batch.h"
-#include "ingest_check.h"
-#include "upload.h"
+#include "evidence/evidence_spool.h"
+#include "ingest/ingest_batch.h"
+#include "ingest/ingest_check.h"
+#include "upload/upload.h"
 
 /* ---------------------------------------------------- the store's view */
 

@@ -11,8 +11,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "evidence.h"
-#include "ingest_hash.h"
+#include "evidence/evidence.h"
+#include "ingest/ingest_hash.h"
 
 #include <sodium.h>
 #include <stdlib.h>

@@ -17,7 +17,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "ingest_health.h"
+#include "ingest/ingest_health.h"
 
 #define T0 1796565600	/* 2026-12-06T14:00:00Z */
 

@@ -20,7 +20,7 @@
 #include <cmocka.h>
 #include <fcntl.h>
 
-#include "location.h"
+#include "location/location.h"
 
 #define MS 1000000ull
 

@@ -1,4 +1,4 @@
-# Unit tests of anprd's pipeline library (daemon/pipeline). Its build.mk is
+# Unit tests of anprd's pipeline library (daemon/anprd). Its build.mk is
 # not included here: read in the top Makefile's */*/build.mk pass, after
 # daemon/reader's, it sees READER_WEIGHTS.
 $(eval $(call add_test,anprd_log,tests/pipeline/test_anprd_log.c,anprpipeline,-lsystemd))

@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "anprd_log.h"
+#include "anprd/anprd_log.h"
 
 /* the fields of the last entry the sink was handed */
 static char fields[32][256];

@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "hotlist.h"
-#include "pipeline_int.h"
+#include "core/config.h"
+#include "core/hotlist.h"
+#include "anprd/pipeline_int.h"
 
 static const char conf[] =
 	"[camera]\nid = CAM-0001\nsite = M4-J12-EB\n"

@@ -13,8 +13,8 @@
 
 #include <string.h>
 
-#include "config.h"
-#include "pipeline.h"
+#include "core/config.h"
+#include "anprd/pipeline.h"
 
 static const char conf[] =
 	"[camera]\nid = CAM-0001\nsite = M4-J12-EB\n"

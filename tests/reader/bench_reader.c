@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "anpr_image.h"
-#include "reader_int.h"
+#include "reader/reader_int.h"
 
 #define MAX_IMAGES 4096
 

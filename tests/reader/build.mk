@@ -10,7 +10,7 @@ READER_NETKERN_TAP := $(BUILD)/aarch64/reader-netkern-tap
 $(READER_NETKERN_TAP): $(READER_KERN_SRCS) tests/reader/netkern_cases.c tests/reader/netkern_tap.c \
 		daemon/reader/anpr_kern.h daemon/reader/netkern.h tests/reader/netkern_cases.h
 	@mkdir -p $(@D)
-	aarch64-linux-gnu-gcc -static $(CSTD) -O2 $(WARN) -Idaemon/reader -Itests/reader \
+	aarch64-linux-gnu-gcc -static $(CSTD) -O2 $(WARN) -Idaemon -Itests/reader \
 		-o $@ $(filter %.c,$^) -lm -lpthread
 SUITE_PREREQS += $(READER_NETKERN_TAP)
 $(eval $(call add_suite,unit,reader-netkern-neon,qemu-aarch64 $(READER_NETKERN_TAP)))

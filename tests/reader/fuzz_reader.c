@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reader_int.h"
+#include "reader/reader_int.h"
 
 #ifdef FUZZ_WEIGHTS
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)

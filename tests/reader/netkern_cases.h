@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "netkern.h"
+#include "reader/netkern.h"
 
 /*
  * netkern_check_conv_rows - conv_rows_f32 of @k against @ref on random

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "anpr_kern.h"
+#include "reader/anpr_kern.h"
 
 struct simd_case {
 	const char *name;

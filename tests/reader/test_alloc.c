@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "anpr_reader.h"
+#include "reader/anpr_reader.h"
 
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t n, size_t m);

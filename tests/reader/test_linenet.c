@@ -19,7 +19,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "reader_int.h"
+#include "reader/reader_int.h"
 
 #define CHECK_FILE	"training/weights/lines.check"
 #define CHECK_MAGIC	"ANPRLCK1"

@@ -21,7 +21,7 @@
 #include <cmocka.h>
 
 #include "netkern_cases.h"
-#include "reader_int.h"
+#include "reader/reader_int.h"
 
 static void test_conv_rows_levels(void **state)
 {

@@ -21,7 +21,7 @@
 #include <cmocka.h>
 #include <pthread.h>
 
-#include "reader_hook.h"
+#include "reader/reader_hook.h"
 
 /* ---- drawing ---------------------------------------------------------- */
 

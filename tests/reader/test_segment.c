@@ -24,7 +24,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "reader_int.h"
+#include "reader/reader_int.h"
 
 #define MW	400
 #define MH	100

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "reader_int.h"
+#include "reader/reader_int.h"
 
 /* Each component mostly its character; alt puts alt_p on a look-alike
  * ('_' in main is junk, ' ' in alt is none). */

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "upload.h"
+#include "upload/upload.h"
 
 int main(int argc, char **argv)
 {

@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "upload.h"
+#include "upload/upload.h"
 
 static struct upload_item item(uint64_t seq, int hit)
 {

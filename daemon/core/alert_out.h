@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * alert_out.h - the journal and webhook alert outputs (docs/alerts.md).
+ * Each send returns 0, or -1 with the reason (naming the URL or the
+ * journal) in err.
+ */
+#ifndef ANPRD_ALERT_OUT_H
+#define ANPRD_ALERT_OUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/alert.h"
+
+/* alert_journal_send - one structured journal entry (ANPR_* fields). */
+int alert_journal_send(const struct alert *a, char *err, size_t errlen);
+
+/* The journal PRIORITY of an alert: 2 (crit) for intercept hits, ... */
+int alert_journal_priority(const struct alert *a);
+
+struct alert_webhook;
+
+/* alert_webhook_new - a reusable HTTP client for url (keep-alive). */
+struct alert_webhook *alert_webhook_new(const char *url, int64_t timeout_ms,
+					char *err, size_t errlen);
+void alert_webhook_free(struct alert_webhook *w);
+
+/*
+ * alert_webhook_post - POST one JSON line (Content-Type application/json,
+ * Idempotency-Key "<camera>-<seq>"). Success is any 2xx answer.
+ */
+int alert_webhook_post(struct alert_webhook *w, const struct alert *a,
+		       const char *json, size_t len, char *err,
+		       size_t errlen);
+
+#endif
