@@ -19,6 +19,7 @@
 
 #include "evidence/evidence_spool.h"
 #include "evidence/evidence_verify.h"
+#include "evidence/readfile.h"
 
 int anpr_verify_export(const char *spool, const char *out, uint64_t from,
 		       uint64_t to, const struct ev_key *keys, size_t nkeys);
@@ -106,7 +107,7 @@ static int add_root_file(struct ev_tar *t, const char *root,
 	int rc;
 
 	snprintf(src, sizeof src, "%s/%s", root, name);
-	rc = ev_read_file(src, 4096, &buf, &len, err, errlen);
+	rc = read_file_limited(src, 4096, &buf, &len, err, errlen);
 	if (rc)
 		return rc;
 	rc = add_text(t, name, buf, len, sums, err, errlen);
@@ -387,7 +388,7 @@ static int load_rec(const struct ev_vreport *rep, const struct ev_vrec *v,
 	int rc;
 
 	rec_path(rep, v, path, sizeof path);
-	rc = ev_read_file(path, EV_RECORD_MAX, &text, &len, err, errlen);
+	rc = read_file_limited(path, EV_RECORD_MAX, &text, &len, err, errlen);
 	if (rc)
 		return rc;
 	if (hash)

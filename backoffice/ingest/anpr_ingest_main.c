@@ -45,6 +45,7 @@
 #include "ingest/ingest_commit.h"
 #include "ingest/ingest_check.h"
 #include "ingest/ingest_health.h"
+#include "evidence/readfile.h"
 
 #define PATH_RECORDS	"/v1/records"
 #define MAX_THREADS	64
@@ -1270,7 +1271,7 @@ static char *slurp(const char *path, size_t *len)
 {
 	char *buf, err[512];
 
-	if (ev_read_file(path, 1 << 20, &buf, len, err, sizeof err) != 0) {
+	if (read_file_limited(path, 1 << 20, &buf, len, err, sizeof err) != 0) {
 		fprintf(stderr, "anpr-ingest: %s\n", err);
 		return NULL;
 	}

@@ -8,6 +8,7 @@
 #include "store/store_int.h"
 
 #include "evidence/evidence.h"
+#include "evidence/readfile.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -451,7 +452,7 @@ static int read_sql(const char *path, char **text, char *err, size_t errlen)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	int rc = ev_read_file(path, 16u << 20, &buf, &len, err, errlen);
+	int rc = read_file_limited(path, 16u << 20, &buf, &len, err, errlen);
 
 	if (rc)
 		return ANPR_STORE_EINVAL;

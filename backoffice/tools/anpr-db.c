@@ -11,6 +11,7 @@
  */
 #include "store/anprstore.h"
 #include "evidence/evidence.h"
+#include "evidence/readfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -201,7 +202,7 @@ static int read_cert(const char *path, char fpr[65], char *subject,
 	int rc = -1, g;
 	time_t t;
 
-	if (ev_read_file(path, 1u << 20, &pem, &len, err, errlen))
+	if (read_file_limited(path, 1u << 20, &pem, &len, err, errlen))
 		return -1;
 	in.data = (unsigned char *)pem;
 	in.size = (unsigned int)len;

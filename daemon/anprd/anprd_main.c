@@ -45,7 +45,7 @@
 #include "core/hotlist.h"
 #include "anprd/pipeline.h"
 #include "anprd/preflight.h"
-#include "core/readfile.h"
+#include "evidence/readfile.h"
 
 /*
  * The policy numbers of the daemon, named in one place (the rest comes
@@ -303,7 +303,7 @@ static void read_config(struct daemon_state *d)
 {
 	char err[1024];
 
-	if (anprd_read_file(d->config_path, ANPRD_CONF_MAX_SIZE, &d->config_text,
+	if (read_file_limited(d->config_path, ANPRD_CONF_MAX_SIZE, &d->config_text,
 			    &d->config_len, err, sizeof(err)) ||
 	    anprd_config_parse(d->config_path, d->config_text, d->config_len, &d->cfg, err,
 			       sizeof(err)))

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "core/ini.h"
-#include "core/readfile.h"
+#include "evidence/readfile.h"
 
 enum opt_type {
 	T_ID,		/* [A-Za-z0-9._-], 1..ANPRD_ID_MAX */
@@ -644,7 +644,7 @@ int anprd_config_load(const char *path, struct anprd_config *cfg, char *err,
 	size_t len;
 	int rc;
 
-	if (anprd_read_file(path, ANPRD_CONF_MAX_SIZE, &buf, &len, err, errlen))
+	if (read_file_limited(path, ANPRD_CONF_MAX_SIZE, &buf, &len, err, errlen))
 		return -1;
 	rc = anprd_config_parse(path, buf, len, cfg, err, errlen);
 	free(buf);

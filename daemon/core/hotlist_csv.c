@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* hotlist_csv.c - reading hotlist CSV files (docs/hotlists.md). */
 #include "core/hotlist.h"
-#include "core/readfile.h"
+#include "evidence/readfile.h"
 #include "core/utf8.h"
 
 #include <errno.h>
@@ -258,7 +258,7 @@ int hotlist_load(const char *const *paths, int npaths, struct hotlist **out,
 		size_t len;
 		int rc;
 
-		if (anprd_read_file(paths[i], HOTLIST_MAX_FILE, &buf, &len, err, errlen)) {
+		if (read_file_limited(paths[i], HOTLIST_MAX_FILE, &buf, &len, err, errlen)) {
 			hotlist_builder_free(b);
 			free(lines);
 			return -1;

@@ -11,7 +11,7 @@ EVIDENCE_SRCS := daemon/evidence/record.c daemon/evidence/minisig.c \
 	daemon/evidence/verify.c daemon/evidence/verify_path.c daemon/evidence/verify_ledger.c \
 	daemon/evidence/verify_files.c daemon/evidence/verify_bundle.c \
 	daemon/evidence/verify_anchor.c daemon/evidence/verify_disclose.c \
-	daemon/evidence/proof.c \
+	daemon/evidence/proof.c daemon/evidence/readfile.c \
 	daemon/evidence/ustar.c
 $(eval $(call add_lib,anprevidence,$(EVIDENCE_SRCS)))
 $(eval $(call add_prog,anpr-keygen,tools/anpr-keygen.c,anprevidence,-lsodium))

@@ -287,10 +287,6 @@ int ev_read_passphrase(const char *path, char *out, size_t cap, char *err,
 int ev_read_credential_passphrase(const char *path, char *out, size_t cap,
 				  char *err, size_t errlen);
 
-/* Whole small file into a malloc'd buffer (NUL-terminated, limit bytes). */
-int ev_read_file(const char *path, size_t limit, char **buf, size_t *len,
-		 char *err, size_t errlen);
-
 #ifdef __cplusplus
 }
 #endif

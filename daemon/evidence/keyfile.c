@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * keyfile.c - reading and writing key files, with the permission and
- * ownership checks of the files that hold secrets (secret key, passphrase),
- * and small-file reading. Whatever holds a secret is read into secure
- * memory (secmem.c), never into the ordinary heap.
+ * ownership checks of the files that hold secrets (secret key, passphrase).
+ * Whatever holds a secret is read into secure memory (secmem.c), never
+ * into the ordinary heap (read_fd_limited, readfile.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,80 +15,7 @@
 #include <unistd.h>
 
 #include "evidence/evidence.h"
-
-/* Read all of fd (a regular file of at most limit bytes) into a buffer
- * from malloc, or from ev_secure_alloc when secret; NUL-terminated. */
-static int read_fd(int fd, const char *path, size_t limit, bool secret,
-		   char **buf, size_t *len, char *err, size_t errlen)
-{
-	struct stat st;
-	size_t cap, n = 0;
-	char *b;
-
-	if (fstat(fd, &st) != 0) {
-		snprintf(err, errlen, "%s: cannot stat: %s", path,
-			 strerror(errno));
-		return EV_EIO;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		return EV_EIO;
-	}
-	if ((uint64_t)st.st_size > limit) {
-		snprintf(err, errlen, "%s: %lld bytes, over the %zu-byte "
-			 "limit for this kind of file", path,
-			 (long long)st.st_size, limit);
-		return EV_EFORMAT;
-	}
-	cap = (size_t)st.st_size + 1;
-	b = secret ? ev_secure_alloc(cap) : malloc(cap);
-	if (!b) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		return EV_ENOMEM;
-	}
-	for (;;) {
-		ssize_t r = read(fd, b + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 || (size_t)r == cap - n) {
-			if (r < 0)
-				snprintf(err, errlen, "%s: read error: %s",
-					 path, strerror(errno));
-			else	/* grew while reading */
-				snprintf(err, errlen, "%s: file changed while "
-					 "being read", path);
-			if (secret)
-				ev_secure_free(b);
-			else
-				free(b);
-			return EV_EIO;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	b[n] = '\0';
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
-int ev_read_file(const char *path, size_t limit, char **buf, size_t *len,
-		 char *err, size_t errlen)
-{
-	/* O_NONBLOCK: a FIFO in place of a record must not hang us */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	int rc;
-
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: cannot open: %s", path,
-			 strerror(errno));
-		return EV_EIO;
-	}
-	rc = read_fd(fd, path, limit, false, buf, len, err, errlen);
-	close(fd);
-	return rc;
-}
+#include "evidence/readfile.h"
 
 /*
  * A file that holds a secret (what: "secret key", "passphrase file") must
@@ -164,7 +91,7 @@ static int read_passphrase(const char *path, bool check, char *out,
 	rc = check ? check_private(fd, path, "passphrase file", err, errlen)
 		   : 0;
 	if (!rc)
-		rc = read_fd(fd, path, 4096, true, &buf, &len, err, errlen);
+		rc = read_fd_limited(fd, path, 4096, true, &buf, &len, err, errlen);
 	close(fd);
 	if (rc)
 		return rc;
@@ -190,7 +117,7 @@ int ev_key_load_public(const char *path, struct ev_key *k, char *err,
 {
 	char *buf;
 	size_t len;
-	int rc = ev_read_file(path, 4096, &buf, &len, err, errlen);
+	int rc = read_file_limited(path, 4096, &buf, &len, err, errlen);
 
 	if (rc)
 		return rc;
@@ -213,7 +140,7 @@ int ev_key_load_secret(const char *path, const char *passphrase,
 	}
 	rc = check_private(fd, path, "secret key", err, errlen);
 	if (!rc)
-		rc = read_fd(fd, path, 4096, true, &buf, &len, err, errlen);
+		rc = read_fd_limited(fd, path, 4096, true, &buf, &len, err, errlen);
 	close(fd);
 	if (rc)
 		return rc;
@@ -438,7 +365,7 @@ int ev_key_save(const struct ev_key *k, const char *pubpath,
 	if (!rc && lstat(pubpath, &st) == 0) {
 		had_pub = true;
 		if (S_ISREG(st.st_mode) &&
-		    ev_read_file(pubpath, 4096, &old, &oldlen, e, sizeof e) == 0)
+		    read_file_limited(pubpath, 4096, &old, &oldlen, e, sizeof e) == 0)
 			oldmode = st.st_mode & 07777;
 	}
 	/* The secret key last: until then the old one, which the daemon

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "evidence/spool_int.h"
+#include "evidence/readfile.h"
 
 static bool our_suffix(const char *sfx)
 {
@@ -186,7 +187,7 @@ static int load_record(const char *dir, uint64_t seq, struct ev_record *r,
 	int rc;
 
 	rec_path(dir, seq, EV_SUFFIX_REC, path, sizeof path);
-	rc = ev_read_file(path, EV_RECORD_MAX, &buf, &n, err, errlen);
+	rc = read_file_limited(path, EV_RECORD_MAX, &buf, &n, err, errlen);
 	if (rc)
 		return rc;
 	rc = ev_record_parse(buf, n, path, r, err, errlen);
@@ -236,7 +237,7 @@ static int check_last(const char *dir, const struct ev_chain *c,
 		sfx = EV_SUFFIX_REC EV_SUFFIX_NEWSIG;
 	}
 	rec_path(dir, seq, sfx, path, sizeof path);
-	rc = ev_read_file(path, 4096, &sig, &sl, err, errlen);
+	rc = read_file_limited(path, 4096, &sig, &sl, err, errlen);
 	if (rc)
 		return rc;
 	rc = ev_verify_sig(&c->key, text, len, sig, sl, path, NULL, 0, err,

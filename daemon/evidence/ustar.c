@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "evidence/evidence_verify.h"
+#include "evidence/readfile.h"
 
 #define BLK 512
 #define MEMBER_MAX (256ULL * 1024 * 1024)
@@ -121,7 +122,7 @@ int ev_tar_add_file(struct ev_tar *t, const char *name, const char *src,
 {
 	char *buf;
 	size_t len;
-	int rc = ev_read_file(src, MEMBER_MAX, &buf, &len, err, errlen);
+	int rc = read_file_limited(src, MEMBER_MAX, &buf, &len, err, errlen);
 
 	if (rc)
 		return rc;

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "evidence/verify_int.h"
+#include "evidence/readfile.h"
 
 /* Report strings are bounded buffers: a very long path is cut, by design. */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -597,7 +598,7 @@ static void check_present_record(struct vctx *c, struct entry *e)
 			? ev_v_dir(c, ev_v_find(c, e->seq)->dir) : "?");
 		return;
 	}
-	if (ev_read_file(file, EV_RECORD_MAX, &text, &len, err,
+	if (read_file_limited(file, EV_RECORD_MAX, &text, &len, err,
 			 sizeof err) != 0) {
 		ev_v_problem(c, e->seq, EV_P_UNREADABLE, file, "%s", err);
 		return;

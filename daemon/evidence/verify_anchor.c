@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "evidence/verify_int.h"
+#include "evidence/readfile.h"
 
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wformat-truncation"
@@ -51,7 +52,7 @@ void ev_v_check_anchor(struct vctx *c)
 	bool head;
 
 	memset(&a, 0, sizeof a);
-	if (ev_read_file(c->anchor, EV_RECORD_MAX, &text, &len, err,
+	if (read_file_limited(c->anchor, EV_RECORD_MAX, &text, &len, err,
 			 sizeof err) != 0) {
 		ev_v_problem(c, 0, EV_P_ANCHOR, c->anchor, "%s", err);
 		return;

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "evidence/verify_int.h"
+#include "evidence/readfile.h"
 
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wformat-truncation"
@@ -100,7 +101,7 @@ static void check_manifest(struct vctx *c, const char *root)
 	size_t len;
 
 	snprintf(path, sizeof path, "%s/%s", root, EV_BUNDLE_MANIFEST);
-	if (ev_read_file(path, BUNDLE_TEXT_MAX, &text, &len, err,
+	if (read_file_limited(path, BUNDLE_TEXT_MAX, &text, &len, err,
 			 sizeof err) != 0) {
 		ev_v_problem(c, 0, EV_P_MANIFEST, path, "%s: a bundle without "
 			     "its manifest", err);
@@ -189,7 +190,7 @@ void ev_v_check_sums(struct vctx *c, const char *root)
 	struct dirent *de;
 
 	snprintf(path, sizeof path, "%s/%s", root, EV_BUNDLE_SUMS);
-	if (ev_read_file(path, BUNDLE_TEXT_MAX, &text, &len, err,
+	if (read_file_limited(path, BUNDLE_TEXT_MAX, &text, &len, err,
 			 sizeof err) != 0) {
 		ev_v_problem(c, 0, EV_P_SUMS, path, "%s: a bundle without its "
 			     "checksums", err);

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 
 #include "evidence/verify_int.h"
+#include "evidence/readfile.h"
 
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wformat-truncation"
@@ -63,7 +64,7 @@ bool ev_v_is_disclosure(const char *root)
 	bool yes;
 
 	snprintf(path, sizeof path, "%s/%s", root, EV_BUNDLE_MANIFEST);
-	if (ev_read_file(path, DISC_TEXT_MAX, &text, &len, err,
+	if (read_file_limited(path, DISC_TEXT_MAX, &text, &len, err,
 			 sizeof err) != 0)
 		return false;
 	yes = strncmp(text, "format=" EV_DISCLOSURE_FORMAT "\n",
@@ -201,7 +202,7 @@ static bool read_record(struct dctx *x, struct drec *r)
 	ev_rec_name(r->seq, EV_SUFFIX_REC, name, sizeof name);
 	snprintf(file, sizeof file, "%s/%s", x->recdir, name);
 	snprintf(sigpath, sizeof sigpath, "%s%s", file, EV_SUFFIX_SIG);
-	if (ev_read_file(file, EV_RECORD_MAX, &text, &len, err,
+	if (read_file_limited(file, EV_RECORD_MAX, &text, &len, err,
 			 sizeof err) != 0) {
 		ev_v_problem(c, r->seq, EV_P_MISSING, file, "%s", err);
 		return false;
@@ -352,7 +353,7 @@ static void check_proof(struct dctx *x, uint64_t seq)
 	p = malloc(sizeof *p);
 	if (!p)
 		goto out;
-	if (ev_read_file(path, DISC_TEXT_MAX, &text, &len, err,
+	if (read_file_limited(path, DISC_TEXT_MAX, &text, &len, err,
 			 sizeof err) != 0) {
 		ev_v_problem(c, seq, EV_P_UNREADABLE, path, "%s", err);
 		parsed = false;
@@ -430,7 +431,7 @@ static void read_manifest(struct dctx *x)
 	unsigned seen = 0;
 
 	snprintf(path, sizeof path, "%s/%s", x->root, EV_BUNDLE_MANIFEST);
-	if (ev_read_file(path, DISC_TEXT_MAX, &text, &len, err,
+	if (read_file_limited(path, DISC_TEXT_MAX, &text, &len, err,
 			 sizeof err) != 0) {
 		ev_v_problem(c, 0, EV_P_MANIFEST, path, "%s", err);
 		return;

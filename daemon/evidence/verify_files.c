@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "evidence/verify_int.h"
+#include "evidence/readfile.h"
 
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wformat-truncation"
@@ -142,7 +143,7 @@ static void check_key_file(struct vctx *c, const char *path,
 	char *buf, err[768], id[17];
 	size_t len;
 
-	if (ev_read_file(path, 4096, &buf, &len, err, sizeof err) != 0) {
+	if (read_file_limited(path, 4096, &buf, &len, err, sizeof err) != 0) {
 		ev_v_problem(c, 0, EV_P_UNREADABLE, path, "%s", err);
 		return;
 	}

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "evidence/verify_int.h"
+#include "evidence/readfile.h"
 
 /* Report strings are bounded buffers: a very long path is cut, by design. */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -189,7 +190,7 @@ static bool check_one_head(struct vctx *c, const char *root, uint64_t seq,
 		 EV_SEQ_DIGITS, seq);
 	snprintf(path, sizeof path, "%s/%s", root, name);
 	snprintf(sigpath, sizeof sigpath, "%s%s", path, EV_SUFFIX_SIG);
-	if (ev_read_file(path, 1024, &text, &len, err, sizeof err) != 0) {
+	if (read_file_limited(path, 1024, &text, &len, err, sizeof err) != 0) {
 		ev_v_problem(c, 0, EV_P_HEAD, path, "%s", err);
 		return false;
 	}
@@ -387,7 +388,7 @@ static void first_look(struct vctx *c, struct entry *e)
 	if (e->uploaded)
 		return;
 	ev_v_path_of(c, e, EV_SUFFIX_REC, path, sizeof path);
-	if (ev_read_file(path, EV_RECORD_MAX, &t, &n, err, sizeof err) != 0)
+	if (read_file_limited(path, EV_RECORD_MAX, &t, &n, err, sizeof err) != 0)
 		return;
 	ev_sha256(t, n, e->hash);
 	e->hashed = true;
@@ -590,7 +591,7 @@ int ev_verify_path_opts(const char *path, const struct ev_key *keys,
 			size_t n;
 
 			ev_v_path_of(c, &c->e[0], EV_SUFFIX_REC, t, sizeof t);
-			if (ev_read_file(t, EV_RECORD_MAX, &b, &n, err,
+			if (read_file_limited(t, EV_RECORD_MAX, &b, &n, err,
 					 errlen) == 0) {
 				ev_sha256(b, n, c->e[0].hash);
 				c->e[0].hashed = true;

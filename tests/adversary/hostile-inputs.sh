@@ -155,7 +155,7 @@ expect "anprd: FIFO at the configuration path (exit 2)" 2 \
 expect "anprd: FIFO at a hotlist path (exit 2)" 2 \
 	"$T/fifo.csv: is a FIFO, not a regular file" timeout 10 "$bin/anprd" --config "$T/fifohl.conf"
 expect "anprd: FIFO at the signing key path (exit 2)" 2 \
-	"$T/fifo.key: not a regular file" timeout 10 "$bin/anprd" --config "$T/fifokey.conf"
+	"$T/fifo.key: is a FIFO, not a regular file" timeout 10 "$bin/anprd" --config "$T/fifokey.conf"
 expect "anpr-read: FIFO at an image path (exit 1)" 1 \
 	"$T/fifo.png: is a FIFO, not a regular file" timeout 10 "$bin/anpr-read" "$T/fifo.png"
 

@@ -1,6 +1,8 @@
 # tests/evidence: unit tests and CLI suites for issue 6.
 include daemon/evidence/build.mk
 $(eval $(call add_test,evidence_record,tests/evidence/test_record.c,anprevidence,-lsodium))
+# read_file_limited(): the one whole-file read with a size limit
+$(eval $(call add_test,evidence_readfile,tests/evidence/test_readfile.c,anprevidence,-lsodium))
 $(eval $(call add_test,evidence_spool,tests/evidence/test_spool.c,anprevidence,-lsodium -lpthread))
 EVIDENCE_CLI_PREREQS := $(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-verify $(EV_FILL)
 SUITE_PREREQS += $(EVIDENCE_CLI_PREREQS)

@@ -211,7 +211,7 @@ check "no --key: exit 2 with the reason" \
 D=$T/fifo; cp -a "$S" "$D"; rm "$(rp "$D" 15 .rec)"; mkfifo "$(rp "$D" 15 .rec)"
 timeout 20 "$VERIFY" --key "$T/k1.pub" "$D" > "$D.out" 2>&1
 check "an unreadable record (a FIFO) is named, no hang" \
-	bash -c "[ $? -eq 1 ] && grep -q 'unreadable' '$D.out' && grep -q '000000000015.rec: not a regular file' '$D.out'"
+	bash -c "[ $? -eq 1 ] && grep -q 'unreadable' '$D.out' && grep -q '000000000015.rec: is a FIFO, not a regular file' '$D.out'"
 mkdir -p "$T/empty"
 "$VERIFY" --key "$T/k1.pub" "$T/empty" > "$T/e.out" 2>&1
 check "a directory that is no spool: exit 2, named" \

@@ -29,6 +29,7 @@
 
 #include "evidence/evidence_spool.h"
 #include "evidence/evidence_verify.h"
+#include "evidence/readfile.h"
 
 static struct ev_key key;
 static char scratch[64];
@@ -70,7 +71,7 @@ static void swap_in(const char *root, const char *name, const char *buf,
 	if (!root)
 		return;
 	snprintf(path, sizeof path, "%s/%s", root, name);
-	if (ev_read_file(path, 1 << 20, &orig, &ol, err, sizeof err) != 0)
+	if (read_file_limited(path, 1 << 20, &orig, &ol, err, sizeof err) != 0)
 		return;
 	put(path, buf, len);
 	verify(root, NULL);

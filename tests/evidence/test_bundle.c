@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "evidence/evidence_verify.h"
+#include "evidence/readfile.h"
 
 static char err[1024];
 static char dir[64], tar[128], out[128];
@@ -88,7 +89,7 @@ static void test_roundtrip(void **state)
 	make_tar("a/b/c.rec", "format=anpr-record/1\n");
 	assert_int_equal(ev_tar_extract(tar, out, err, sizeof err), 0);
 	snprintf(path, sizeof path, "%s/a/b/c.rec", out);
-	assert_int_equal(ev_read_file(path, 100, &buf, &len, err, sizeof err),
+	assert_int_equal(read_file_limited(path, 100, &buf, &len, err, sizeof err),
 			 0);
 	assert_string_equal(buf, "format=anpr-record/1\n");
 	free(buf);

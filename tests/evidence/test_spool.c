@@ -26,6 +26,7 @@
 
 #include "evidence/evidence_spool.h"
 #include "evidence/evidence_verify.h"
+#include "evidence/readfile.h"
 
 static char err[1024];
 static struct ev_key key, key2;
@@ -881,7 +882,7 @@ static void m_resign(const char *d)
 
 	shard_path(d, 3, ".rec", p, sizeof p);
 	shard_path(d, 3, ".rec.minisig", sp, sizeof sp);
-	assert_int_equal(ev_read_file(p, EV_RECORD_MAX, &buf, &len, err,
+	assert_int_equal(read_file_limited(p, EV_RECORD_MAX, &buf, &len, err,
 				      sizeof err), 0);
 	assert_non_null(strstr(buf, "vrm=AB02 CDE"));
 	memcpy(strstr(buf, "vrm=AB02 CDE"), "vrm=ZZ99 ZZZ", 12);
