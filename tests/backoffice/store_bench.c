@@ -600,6 +600,7 @@ static int search(const char *db, const struct shape *s, unsigned nq)
 	struct anpr_store *st;
 	char err[512];
 	double *lat, total = 0;
+	struct slow { double ms; unsigned kind, win, fuzzy; size_t n; } *each;
 	uint64_t t[3], found = 0, hits_present = 0, n_present = 0, absent_hits = 0;
 	int64_t withheld = 0, wh;
 	int64_t first_us = (s->end_day - (int64_t)s->days + 1) * DAY_S * 1000000LL;
@@ -608,7 +609,8 @@ static int search(const char *db, const struct shape *s, unsigned nq)
 	if (anpr_store_open(&st, db, err, sizeof err) != 0)
 		die("%s", err);
 	lat = calloc(nq ? nq : 1, sizeof *lat);
-	if (!lat)
+	each = calloc(nq ? nq : 1, sizeof *each);
+	if (!lat || !each)
 		die("out of memory");
 	tiers(s, t);
 	rng_state = s->seed ^ 0x5ea4c4ULL;
@@ -652,6 +654,7 @@ static int search(const char *db, const struct shape *s, unsigned nq)
 		if (policy_search(st, &q, &r, &n, &wh, err, sizeof err) != 0)
 			die("search: %s", err);
 		lat[i] = (now_s() - t0) * 1e3;
+		each[i] = (struct slow){ lat[i], kind, win, q.fuzzy, n };
 		withheld += wh;
 		total += lat[i];
 		free(r);
@@ -664,6 +667,15 @@ static int search(const char *db, const struct shape *s, unsigned nq)
 			absent_hits += n;
 	}
 	qsort(lat, nq, sizeof *lat, cmp_d);
+	/* the slowest, with what they asked: what the p99 is made of */
+	qsort(each, nq, sizeof *each, cmp_d);	/* ms is the first member */
+	printf("# the slowest searches (vehicle: 0 frequent, 1 medium, 2 rare, 3 absent; "
+	       "window: 0 none, 1 day, 2 week, 3 month):");
+	for (unsigned i = nq > 12 ? nq - 12 : 0; i < nq; i++)
+		printf(" %.0fms v%u w%u%s n%zu;", each[i].ms, each[i].kind, each[i].win,
+		       each[i].fuzzy ? " fuzzy" : "", each[i].n);
+	printf("\n");
+	free(each);
 	{
 		double p50 = lat[nq / 2], p99 = lat[(size_t)((double)nq * 0.99)];
 		double mx = lat[nq - 1];
