@@ -26,6 +26,14 @@ CREATE ROLE pc_smith LOGIN IN ROLE anpr_analyst;
 CREATE ROLE dc_jones LOGIN IN ROLE anpr_analyst, anpr_location;
 CREATE ROLE dpo_brown LOGIN IN ROLE anpr_auditor;
 SQL
+# a new back office: the seal's timer runs before anything was audited
+audit=$PWD/$build/bin/anpr-audit
+"$build/bin/anpr-keygen" -p "$t/bo.pub" -s "$t/bo.sec" > /dev/null || nok "anpr-keygen"
+S "CREATE ROLE sealer LOGIN IN ROLE anpr_sealer" > /dev/null
+"$audit" --db "$base user=sealer" seal --key "$t/bo.sec" > "$t/seal0.out" 2>&1
+rc=$?
+check "anpr-audit seal of an audit with no entry yet: status 0, saying there is nothing to seal (status $rc)" \
+	bash -c "[ $rc -eq 0 ] && grep -q 'nothing to seal' '$t/seal0.out'"
 # one camera at a site; the mark AB12CDE read 10 days, 100 days, 13 months
 # and 25 months ago, and another mark 10 days ago
 O "INSERT INTO anpr.cameras (camera_id, kind, site_id, site_lat, site_lon)
@@ -115,9 +123,6 @@ check "every call left an audit entry ($calls), naming who asked, refusals too" 
 check "...the entry of the first search: its purpose, case, question, results and what was withheld" \
 	test "$(as dpo_brown "SELECT purpose || ' ' || case_ref || ' ' || (question->>'vrm') || ' ' || results || ' ' || (withheld->>'wrong-purpose') FROM audit.entries WHERE seq = 1")" = "role-relevant INC-1001 AB12CDE 1 2"
 # ---- anpr-audit: the chain checked outside the database, and sealed
-audit=$PWD/$build/bin/anpr-audit
-"$build/bin/anpr-keygen" -p "$t/bo.pub" -s "$t/bo.sec" > /dev/null || nok "anpr-keygen"
-S "CREATE ROLE sealer LOGIN IN ROLE anpr_sealer" > /dev/null
 "$audit" --db "$base user=sealer" seal --key "$t/bo.sec" > "$t/seal.out" 2>&1
 check "anpr-audit seal signs the head (entry $calls)" grep -q "^sealed entry $calls$" "$t/seal.out"
 as pc_smith "SELECT count(*) FROM anpr.search_reads('AB12CDE', NULL, NULL, NULL, NULL, 'role-relevant', 'INC-2', NULL)" > /dev/null

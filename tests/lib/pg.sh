@@ -47,7 +47,10 @@
 # removes its directory within a second of the calling shell's end.
 #
 # ANPR_TEST_PG_CONF: lines added to the cluster's postgresql.conf (the
-# ingest bench: max_connections for its many worker threads).
+# ingest bench: max_connections for its many worker threads; the systemd
+# VM: its socket in /run/postgresql, where the units connect).
+# ANPR_PG_PORT: this port rather than a free one (the systemd VM, whose
+# loopback is its own: 5432, the port the units' connection strings mean).
 #
 # C tests: tests/lib/with-pg CMD... runs CMD with the variables above set.
 PG_BIN=${ANPR_PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -113,8 +116,8 @@ pg_start() {
 	while :; do
 		# a port nobody listens on now; another process may still take
 		# it before the server binds it, hence the retries
-		port=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
-		if ss -Hltn "sport = :$port" 2>/dev/null | grep -q .; then continue; fi
+		port=${ANPR_PG_PORT:-$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))}
+		if [ -z "${ANPR_PG_PORT:-}" ] && ss -Hltn "sport = :$port" 2>/dev/null | grep -q .; then continue; fi
 		_pg_as sh -c "cat >> '$d/data/postgresql.conf'" <<-CONF
 		listen_addresses = '127.0.0.1'
 		port = $port

@@ -1,7 +1,9 @@
 # The systemd VM suite: Debian's kernel (mk/kernel.mk) in qemu with systemd
 # as PID 1 on this machine's own Debian 12 root (read-only over virtio-9p,
 # a tmpfs overlay on top), our `make install` tree copied in, and
-# anprd.service / anpr-upload.service run for real (docs/systemd.md).
+# anprd.service / anpr-upload.service run for real (docs/systemd.md), then
+# the back office's anpr-purge.timer and anpr-audit-seal.timer on a private
+# PostgreSQL (docs/access.md, "Installing the timers").
 VMSD          := $(BUILD)/vmsd
 VMSD_INITRD   := $(VMSD)/initrd.gz
 VMSD_STAGE    := $(VMSD)/stage
@@ -31,9 +33,12 @@ $(VMSD_FRAMES): demo/render_frames.py
 $(VMSD_PKI): tests/vmsd/mkpki.sh
 	tests/vmsd/mkpki.sh $(VMSD)/pki
 
-SUITE_PREREQS += $(VMSD_INITRD) vmsd-stage $(VMSD_FRAMES) $(VMSD_PKI) $(BUILD)/test/anprd_alert_journal
+# anpr-store-bench: the generator of the old reads the purge deletes
+SUITE_PREREQS += $(VMSD_INITRD) vmsd-stage $(VMSD_FRAMES) $(VMSD_PKI) $(BUILD)/test/anprd_alert_journal \
+	$(BUILD)/bin/anpr-store-bench
 $(eval $(call add_suite,vm,systemd-vm,$(VMSD_ENV) tests/vmsd/run.sh $(VMSD_INITRD) $(VMSD_STAGE)))
 
 .PHONY: check-vmsd
-check-vmsd: $(VMSD_INITRD) vmsd-stage $(VMSD_FRAMES) $(VMSD_PKI) $(BUILD)/test/anprd_alert_journal
+check-vmsd: $(VMSD_INITRD) vmsd-stage $(VMSD_FRAMES) $(VMSD_PKI) $(BUILD)/test/anprd_alert_journal \
+		$(BUILD)/bin/anpr-store-bench
 	$(VMSD_ENV) tests/vmsd/run.sh $(VMSD_INITRD) $(VMSD_STAGE)

@@ -16,7 +16,7 @@ mkdir -p "$OUT"
 CON=$(mktemp "$OUT/console.XXXXXX")
 TAP=$(mktemp "$OUT/tap.XXXXXX")
 start=$(date +%s)
-VM_TIMEOUT=${VM_TIMEOUT:-600} qemu_guest "$TAP" "$CON" "$KROOT/boot/vmlinuz-$KVER" "$INITRD" \
+VM_TIMEOUT=${VM_TIMEOUT:-900} qemu_guest "$TAP" "$CON" "$KROOT/boot/vmlinuz-$KVER" "$INITRD" \
 	"console=ttyS0 panic=-1 quiet loglevel=5 fstab=no systemd.unit=anpr-vmsd.service systemd.show_status=1 anpr.tree=$TREE anpr.stage=$STAGE anpr.kver=$KVER" \
 	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
 	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
