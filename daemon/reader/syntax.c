@@ -100,11 +100,10 @@ static int ni_code2_ok(const char *t)
 }
 
 /*
- * The current format's age identifier (places 3-4): the year's last two
- * digits for March (02 = March 2002), plus 50 for September (51 =
- * September 2001). 01 was never issued (March 2001 was still a Y prefix);
- * 00 and 50 are 2050's. The reader has no calendar, so identifiers not yet
- * issued (27 and up, 77 and up, in 2026) stay in; each year extends them.
+ * The current format's age identifier (places 3-4): March's year (02 =
+ * 2002), September's plus 50 (51 = 2001). 01 was never issued, 00 and 50
+ * are 2050's; with no calendar, those not yet issued (27.., 77.. in 2026)
+ * stay in.
  */
 static int age_ok(const char *t)
 {
@@ -128,9 +127,8 @@ static int age_ok(const char *t)
  *   never (Q marks, for vehicles of unknown age, are read as gb-free); Z
  *   is kept out of the area, office and age letters, and allowed in the
  *   older formats' other letters (a code with a Z reads as NI first).
- * Marks of 2 and 3 characters are formats here (rd_syntax_match knows
- * them), but the decoders try only 4 and more: a line has at least 4
- * components (RD_MIN_FMT).
+ * Marks of 2 and 3 characters are formats (rd_syntax_match), but the
+ * decoders try 4 and more: a line has at least 4 (RD_MIN_FMT).
  */
 static const struct fmt formats[] = {
 	{ ANPR_REGION_GB, 2.0f, "gb-current", "aaDDbbb", age_ok },
