@@ -28,6 +28,8 @@ work=${ANPR_TRAIN_WORK:-$build/train}
 py=/usr/bin/python3
 out=${ANPR_WEIGHTS_OUT:-$top/training/weights/chars.bin}
 lines_out=${ANPR_LINE_WEIGHTS_OUT:-$top/training/weights/lines.bin}
+unseen=${ANPR_TRAIN_UNSEEN:-0}
+case $unseen in [0-9]) ;; *) echo "train: ANPR_TRAIN_UNSEEN must be 0..9" >&2; exit 2 ;; esac
 
 missing=$(sed 's/#.*//' "$top/training/deps.list" | while read -r p; do
 	[ -n "$p" ] || continue
@@ -40,9 +42,6 @@ if [ -n "$missing" ]; then
 	# shellcheck disable=SC2086
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
 fi
-
-unseen=${ANPR_TRAIN_UNSEEN:-0}
-case $unseen in [0-9]) ;; *) echo "train: ANPR_TRAIN_UNSEEN must be 0..9" >&2; exit 2 ;; esac
 
 mkdir -p "$work"
 stamp="$work/synth/rendered-6000-4000-seed$seed"

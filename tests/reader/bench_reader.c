@@ -26,6 +26,7 @@
  * stderr: file, label, reading (for a crop, its probability and the
  * label's).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,18 +179,32 @@ static double pct(int k, int n)
 	return n ? 100.0 * k / n : 0.0;
 }
 
+/* The Wilson 95 % interval of k in n, in per cent: the sets are small. */
+static void wilson(int k, int n, double *lo, double *hi)
+{
+	const double z = 1.96;
+	double p = n ? (double)k / n : 0, d = 1 + z * z / (n ? n : 1);
+	double c = (p + z * z / (2.0 * (n ? n : 1))) / d;
+	double h = n ? z * sqrt(p * (1 - p) / n + z * z / (4.0 * n * n)) / d : 0.5;
+
+	*lo = 100 * (c - h > 0 ? c - h : 0);
+	*hi = 100 * (c + h < 1 ? c + h : 1);
+}
+
 /* One figure in the bench format; no target when tgt <= 0. */
 static void figure(const char *set, const char *part, const char *what,
 		   int k, int n, double tgt)
 {
-	double v = pct(k, n);
+	double v = pct(k, n), lo, hi;
 
+	wilson(k, n, &lo, &hi);
 	if (tgt > 0)
-		printf("%s %s read rate (%s): %.1f %%  (target >= %.0f %%)  %s  [%d/%d]\n",
-		       set, part, what, v, tgt, okmiss(n && v >= tgt), k, n);
+		printf("%s %s read rate (%s): %.1f %%  (target >= %.0f %%)  %s  "
+		       "[%d/%d; 95 %% interval %.0f..%.0f %%]\n", set, part, what,
+		       v, tgt, okmiss(n && v >= tgt), k, n, lo, hi);
 	else
-		printf("%s %s read rate (%s): %.1f %%  [%d/%d]\n", set, part, what,
-		       v, k, n);
+		printf("%s %s read rate (%s): %.1f %%  [%d/%d; 95 %% interval "
+		       "%.0f..%.0f %%]\n", set, part, what, v, k, n, lo, hi);
 }
 
 /*
@@ -425,11 +440,12 @@ static void run_gb_chars(const char *dev)
 	 * one glyph (docs/reader.md: a classifier of the two trained on them
 	 * does worse than always answering 0), and on a plate the format
 	 * tells them apart (syntax.c). */
-	double uacc = pct(hok, hn);
+	double uacc = pct(hok, hn), lo, hi;
 
+	wilson(hok, hn, &lo, &hi);
 	printf("gb_chars unseen UK character accuracy (O and 0 one class): "
-	       "%.2f %%  (target >= 99.5 %%)  %s  [%d/%d]\n", uacc,
-	       okmiss(uacc >= 99.5), hok, hn);
+	       "%.2f %%  (target >= 99.5 %%)  %s  [%d/%d; 95 %% interval "
+	       "%.1f..%.1f %%]\n", uacc, okmiss(uacc >= 99.5), hok, hn, lo, hi);
 	printf("gb_chars unseen UK character accuracy, exact: %.2f %%  [%d/%d]\n",
 	       pct(hex, hn), hex, hn);
 	printf("gb_chars trained-on UK character accuracy (O and 0 one class): "

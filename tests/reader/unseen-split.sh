@@ -38,4 +38,6 @@ cp "$tmp/dev.all" "$tmp/dev.list"
 cp "$tmp/gb.all" "$tmp/gb.list"
 python3 "$top/training/split_unseen.py" "$tmp/dev.list" "$tmp/gb.list" 6 >/dev/null
 check "N = 6 leaves out residue 5 too" diff "$tmp/dev.list" <(sed -n '4,5p' "$tmp/dev.all")
+check "train.sh refuses an ANPR_TRAIN_UNSEEN out of 0..9 (before anything else)" \
+	bash -c "ANPR_TRAIN_UNSEEN=12 '$top/training/train.sh' '$tmp/nobuild' 1; test \$? = 2"
 echo "1..$n"
