@@ -14,6 +14,11 @@
 #      and photos (anpr-train-dump lines), and train the line recognizer
 #      on them (train_lines.py, seeded, one thread).
 #   training/train.sh BUILD_DIR SEED        (via `make train-reader`)
+# ANPR_TRAIN_UNSEEN=N (0..9, default 0) leaves out of every step the dev
+# photos whose plate text's FNV-1a hash % 10 < N and the gb_chars crops whose
+# source photo's hash % 10 < N (`make bench-reader-unseen`: N = 3, the bench
+# measures them as unseen). The synthetic scenes stay. A render already
+# made with the same seed and counts (its stamp file) is used again.
 set -eu
 build=${1:-build}
 seed=${2:-1}
@@ -23,10 +28,12 @@ work=${ANPR_TRAIN_WORK:-$build/train}
 py=/usr/bin/python3
 out=${ANPR_WEIGHTS_OUT:-$top/training/weights/chars.bin}
 lines_out=${ANPR_LINE_WEIGHTS_OUT:-$top/training/weights/lines.bin}
+unseen=${ANPR_TRAIN_UNSEEN:-0}
+case $unseen in [0-9]) ;; *) echo "train: ANPR_TRAIN_UNSEEN must be 0..9" >&2; exit 2 ;; esac
 
 missing=$(sed 's/#.*//' "$top/training/deps.list" | while read -r p; do
 	[ -n "$p" ] || continue
-	dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -q installed || echo "$p"
+	dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed || echo "$p"
 done)
 if [ -n "$missing" ]; then
 	echo "train: installing" $missing
@@ -37,8 +44,15 @@ if [ -n "$missing" ]; then
 fi
 
 mkdir -p "$work"
-echo "train: rendering 6000 synthetic scenes and 4000 small, degraded ones (seed $seed)"
-$py "$top/training/render_plates.py" --out "$work/synth" --count 6000 --degraded 4000 --seed "$seed"
+stamp="$work/synth/rendered-6000-4000-seed$seed"
+if [ -f "$stamp" ]; then
+	echo "train: synthetic scenes of seed $seed already rendered ($stamp)"
+else
+	echo "train: rendering 6000 synthetic scenes and 4000 small, degraded ones (seed $seed)"
+	rm -rf "$work/synth"
+	$py "$top/training/render_plates.py" --out "$work/synth" --count 6000 --degraded 4000 --seed "$seed"
+	touch "$stamp"
+fi
 "$build/bin/anpr-train-dump" scenes "$work/synth/list.tsv" "$work/synth.bin"
 data=(--data "synth=$work/synth.bin")
 if [ -f "$dev/labels.tsv" ]; then
@@ -46,6 +60,11 @@ if [ -f "$dev/labels.tsv" ]; then
 		"$dev/labels.tsv" >"$work/dev.list"
 	awk -F'\t' -v d="$dev/gb_chars" 'NR>1{print d"/"$1"\t"$2}' \
 		"$dev/gb_chars/labels.tsv" >"$work/gb.list"
+	if [ "$unseen" != 0 ]; then
+		# The unseen part (the bench's split: tests/reader/bench_reader.c):
+		# dev photos by plate text, crops by source photo, FNV-1a % 10 < N.
+		$py "$top/training/split_unseen.py" "$work/dev.list" "$work/gb.list" "$unseen"
+	fi
 	# Two dev photos are formats imageio refuses; the dumper says which.
 	"$build/bin/anpr-train-dump" scenes "$work/dev.list" "$work/dev.bin" || true
 	"$build/bin/anpr-train-dump" chars "$work/gb.list" "$work/gb.bin"

@@ -221,6 +221,14 @@ extern const unsigned char anpr_reader_line_weights[];
 extern const uint64_t anpr_reader_line_weights_len;
 
 /**
+ * rd_syntax_match - the name of @region's format that @text (capitals and
+ * digits, no spaces) is a valid mark of, exactly as written (no look-alike
+ * correction), or NULL. Free formats count only where they report @region
+ * (so gb-free, a foreign plate, is not a UK mark; eu, us free formats are).
+ */
+const char *rd_syntax_match(enum anpr_region region, const char *text);
+
+/**
  * struct rd_decoded - the text a line of classified characters reads as.
  * @text: the characters.
  * @conf: per character confidence.

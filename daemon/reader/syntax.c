@@ -56,6 +56,10 @@ static uint64_t allowed(char code)
 		return LETTERS & ~(BIT('I') | BIT('Q'));
 	case 'n':	/* Northern Ireland code letters: I and Z, never Q */
 		return LETTERS & ~BIT('Q');
+	case 'N':	/* a UK number group's first digit: never 0 */
+		return DIGITS & ~BIT('0');
+	case 'y':	/* UK prefix/suffix age letters: no I, O, Q, U or Z */
+		return LETTERS & ~(BIT('I') | BIT('O') | BIT('Q') | BIT('U') | BIT('Z'));
 	default:
 		return 0;
 	}
@@ -67,7 +71,8 @@ static uint64_t allowed(char code)
  * @prior: log-prior bonus added to the score (specific formats win ties
  *	over free ones).
  * @name: reported name.
- * @pat: pattern; D digit, L letter, A either, a/b/n UK letter sets.
+ * @pat: pattern; D digit, L letter, A either, a/b/n/y UK letter sets, N a
+ *	UK number group's first digit (1-9).
  * @valid: optional rule over the whole text that a pattern cannot say.
  */
 struct fmt {
@@ -88,35 +93,84 @@ static int ni_code_ok(const char *t)
 	return t[1] == 'I' || t[1] == 'Z' || t[2] == 'I' || t[2] == 'Z';
 }
 
+/* The same for a mark of the code alone (IA 1234, AZ 123). */
+static int ni_code2_ok(const char *t)
+{
+	return t[0] == 'I' || t[0] == 'Z' || t[1] == 'I' || t[1] == 'Z';
+}
+
+/*
+ * The current format's age identifier (places 3-4): March's year (02 =
+ * 2002), September's plus 50 (51 = 2001). 01 was never issued, 00 and 50
+ * are 2050's; with no calendar, those not yet issued (27.., 77.. in 2026)
+ * stay in.
+ */
+static int age_ok(const char *t)
+{
+	int v = (t[2] - '0') * 10 + (t[3] - '0');
+
+	return (v >= 2 && v <= 49) || (v >= 51 && v <= 99);
+}
+
+/*
+ * The UK formats (DVLA; DVA for Northern Ireland), exactly:
+ * - current (2001-): two letters (area and DVLA office: no I, Q or Z), the
+ *   age identifier (age_ok), three letters (no I or Q);
+ * - prefix (1983-2001): the age letter (A..Y without I, O, Q, U, Z), 1 to
+ *   999, three letters (no I or Q); suffix (1963-1983): three letters, 1
+ *   to 999, the age letter;
+ * - dateless (1903-1963, kept on reissue): one or two letters with 1 to
+ *   9999, or three letters with 1 to 999, either way round;
+ * - Northern Ireland: a letter and a two-letter code with an I or a Z
+ *   (LIG 4589), or the code alone (IA 1234), then 1 to 9999;
+ * - no number group starts with 0 (N); I appears only in NI codes, Q
+ *   never (Q marks, for vehicles of unknown age, are read as gb-free); Z
+ *   is kept out of the area, office and age letters, and allowed in the
+ *   older formats' other letters (a code with a Z reads as NI first).
+ * Marks of 2 and 3 characters are formats (rd_syntax_match), but the
+ * decoders try 4 and more: a line has at least 4 (RD_MIN_FMT).
+ */
 static const struct fmt formats[] = {
-	{ ANPR_REGION_GB, 2.0f, "gb-current", "aaDDbbb", NULL },
-	{ ANPR_REGION_GB, 1.0f, "gb-prefix", "bDbbb", NULL },
-	{ ANPR_REGION_GB, 1.0f, "gb-prefix", "bDDbbb", NULL },
-	{ ANPR_REGION_GB, 1.0f, "gb-prefix", "bDDDbbb", NULL },
-	{ ANPR_REGION_GB, 1.0f, "gb-suffix", "bbbDb", NULL },
-	{ ANPR_REGION_GB, 1.0f, "gb-suffix", "bbbDDb", NULL },
-	{ ANPR_REGION_GB, 1.0f, "gb-suffix", "bbbDDDb", NULL },
-	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "bDDDD", NULL },
-	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "bbDDDD", NULL },
-	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "bbbDDD", NULL },
-	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "bbDDD", NULL },
-	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "bbbDD", NULL },
-	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "DDDDb", NULL },
-	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "DDDDbb", NULL },
-	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "DDDbbb", NULL },
-	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "DDDbb", NULL },
-	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "DDbbb", NULL },
-	{ ANPR_REGION_GB, -0.5f, "gb-dateless", "bDDD", NULL },
-	{ ANPR_REGION_GB, -0.5f, "gb-dateless", "bbDD", NULL },
-	{ ANPR_REGION_GB, -0.5f, "gb-dateless", "bbbD", NULL },
-	{ ANPR_REGION_GB, -0.5f, "gb-dateless", "DDDb", NULL },
-	{ ANPR_REGION_GB, -0.5f, "gb-dateless", "DDbb", NULL },
-	{ ANPR_REGION_GB, -0.5f, "gb-dateless", "Dbbb", NULL },
-	/* after the dateless ones: a tie (no I, a Z) reads as dateless GB */
-	{ ANPR_REGION_GB, 0.5f, "gb-ni", "bnnDDDD", ni_code_ok },
-	{ ANPR_REGION_GB, 0.0f, "gb-ni", "bnnDDD", ni_code_ok },
-	{ ANPR_REGION_GB, 0.0f, "gb-ni", "bnnDD", ni_code_ok },
-	{ ANPR_REGION_GB, -0.5f, "gb-ni", "bnnD", ni_code_ok },
+	{ ANPR_REGION_GB, 2.0f, "gb-current", "aaDDbbb", age_ok },
+	{ ANPR_REGION_GB, 1.0f, "gb-prefix", "yNbbb", NULL },
+	{ ANPR_REGION_GB, 1.0f, "gb-prefix", "yNDbbb", NULL },
+	{ ANPR_REGION_GB, 1.0f, "gb-prefix", "yNDDbbb", NULL },
+	{ ANPR_REGION_GB, 1.0f, "gb-suffix", "bbbNy", NULL },
+	{ ANPR_REGION_GB, 1.0f, "gb-suffix", "bbbNDy", NULL },
+	{ ANPR_REGION_GB, 1.0f, "gb-suffix", "bbbNDDy", NULL },
+	/* before the dateless ones: a code with a Z is Northern Irish (the
+	 * dateless letters allow Z, which GB codes did not use; a tie with
+	 * the same prior reads as NI) */
+	{ ANPR_REGION_GB, 0.5f, "gb-ni", "bnnNDDD", ni_code_ok },
+	{ ANPR_REGION_GB, 0.0f, "gb-ni", "bnnNDD", ni_code_ok },
+	{ ANPR_REGION_GB, 0.0f, "gb-ni", "bnnND", ni_code_ok },
+	{ ANPR_REGION_GB, -0.5f, "gb-ni", "bnnN", ni_code_ok },
+	{ ANPR_REGION_GB, 0.0f, "gb-ni", "nnNDDD", ni_code2_ok },
+	{ ANPR_REGION_GB, 0.0f, "gb-ni", "nnNDD", ni_code2_ok },
+	{ ANPR_REGION_GB, -0.5f, "gb-ni", "nnND", ni_code2_ok },
+	{ ANPR_REGION_GB, -1.0f, "gb-ni", "nnN", ni_code2_ok },
+	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "bNDDD", NULL },
+	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "bbNDDD", NULL },
+	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "bbbNDD", NULL },
+	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "bbNDD", NULL },
+	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "bbbND", NULL },
+	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "NDDDb", NULL },
+	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "NDDDbb", NULL },
+	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "NDDbbb", NULL },
+	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "NDDbb", NULL },
+	{ ANPR_REGION_GB, 0.0f, "gb-dateless", "NDbbb", NULL },
+	{ ANPR_REGION_GB, -0.5f, "gb-dateless", "bNDD", NULL },
+	{ ANPR_REGION_GB, -0.5f, "gb-dateless", "bbND", NULL },
+	{ ANPR_REGION_GB, -0.5f, "gb-dateless", "bbbN", NULL },
+	{ ANPR_REGION_GB, -0.5f, "gb-dateless", "NDDb", NULL },
+	{ ANPR_REGION_GB, -0.5f, "gb-dateless", "NDbb", NULL },
+	{ ANPR_REGION_GB, -0.5f, "gb-dateless", "Nbbb", NULL },
+	{ ANPR_REGION_GB, -1.0f, "gb-dateless", "bND", NULL },
+	{ ANPR_REGION_GB, -1.0f, "gb-dateless", "bbN", NULL },
+	{ ANPR_REGION_GB, -1.0f, "gb-dateless", "NDb", NULL },
+	{ ANPR_REGION_GB, -1.0f, "gb-dateless", "Nbb", NULL },
+	{ ANPR_REGION_GB, -1.5f, "gb-dateless", "bN", NULL },
+	{ ANPR_REGION_GB, -1.5f, "gb-dateless", "Nb", NULL },
 	/*
 	 * Foreign vehicles drive in the UK too and must be recorded: in gb mode
 	 * any 5 to 8 characters still read, reported with region unknown. The
@@ -151,6 +205,7 @@ static const struct fmt formats[] = {
 #define MAXN RD_MAX_LINE
 #define RANK_FLOOR -3.0f	/* log(0.05) */
 #define MAXM ANPR_READER_MAX_CHARS
+#define RD_MIN_FMT 4	/* the decoders' shortest format: a line's least */
 
 /*
  * The look-alikes a format may correct (issue 4: O/0, I/1, B/8, S/5): at a
@@ -194,7 +249,7 @@ static float lg(float p)
 }
 
 /* The pattern letters allowed() knows, in the order of struct best. */
-static const char codes[] = "DLAabn";
+static const char codes[] = "DLAabnNy";
 #define NCODES ((int)sizeof(codes) - 1)
 
 /**
@@ -379,6 +434,30 @@ static enum anpr_region reported_region(int f, enum anpr_region asked)
 	return formats[f].region;
 }
 
+const char *rd_syntax_match(enum anpr_region region, const char *text)
+{
+	int m = (int)strlen(text), cls[MAXM];
+
+	if (m < 1 || m > MAXM)
+		return NULL;
+	for (int j = 0; j < m; j++)
+		if ((cls[j] = rd_char_class(text[j])) < 0)
+			return NULL;
+	for (int f = 0; f < NFMT; f++) {
+		const char *pat = formats[f].pat;
+		int j = 0;
+
+		if (formats[f].region != region || (int)strlen(pat) != m ||
+		    reported_region(f, region) != region)
+			continue;
+		while (j < m && (allowed(pat[j]) >> cls[j] & 1))
+			j++;
+		if (j == m && fmt_valid(f, cls))
+			return formats[f].name;
+	}
+	return NULL;
+}
+
 int rd_syntax_decode(const float (*prob)[RD_CLASSES], int n,
 		     enum anpr_region region, struct rd_decoded *out)
 {
@@ -395,6 +474,8 @@ int rd_syntax_decode(const float (*prob)[RD_CLASSES], int n,
 		float s;
 
 		if (region != ANPR_REGION_AUTO && formats[f].region != region)
+			continue;
+		if (strlen(formats[f].pat) < RD_MIN_FMT)
 			continue;
 		float fit = align(prob, &memo, n, formats[f].pat, pick, cls);
 
@@ -659,6 +740,8 @@ int rd_syntax_decode_ctc(const float (*logp)[RD_CLASSES], enum anpr_region regio
 		float conf[MAXM], s;
 
 		if (region != ANPR_REGION_AUTO && formats[f].region != region)
+			continue;
+		if (m < RD_MIN_FMT)
 			continue;
 		for (int j = 0; j < m; j++) {
 			int k = code_index(formats[f].pat[j]);

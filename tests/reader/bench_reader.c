@@ -3,21 +3,30 @@
  * bench_reader.c - the reader's figures for `make bench`, each next to its
  * target (issue 4):
  *   - exact and O/0-I/1-folded top-1 read rate per set of the dev photos
- *     (DEV/labels.tsv), also on the tenth held out of training (plates whose
- *     text hash % 10 == 0; training/train_chars.py), and images that failed
- *     to decode;
+ *     (DEV/labels.tsv), each in two forms: on the photos the weights were
+ *     NOT trained on (the headline, judged against issue 21's targets) and
+ *     on those they were; and images that failed to decode;
  *   - UK character accuracy on DEV/gb_chars (O and 0 one class, as the UK
- *     font draws them; exact too) and on its held-out tenth;
+ *     font draws them; exact too), unseen and trained-on;
  *   - median and p95 CPU ms per image per set, one core, for each SIMD
  *     level this CPU has (ANPR_SIMD levels), and for a synthetic 1920x1080
  *     IR frame built from gb_chars glyphs.
  *
- *   anpr-reader-bench [--dev DIR] [--misses]
+ *   anpr-reader-bench [--dev DIR] [--misses] [--unseen N] [--weights F]
+ *                     [--line-weights F] [--accuracy-only]
  *
+ * The unseen part: dev photos whose plate text's FNV-1a hash % 10 < N, and
+ * gb_chars crops whose source photo's hash % 10 < N (N = 1 by default: the
+ * tenth the committed weights' recipe holds out, training/train_chars.py).
+ * `make bench-reader-unseen` trains weights without the photos of N = 3
+ * (training/train.sh, ANPR_TRAIN_UNSEEN) and passes them with --weights
+ * and --line-weights; nothing here is tuned on the unseen part.
+ * --accuracy-only skips the timing runs.
  * --misses lists each dev photo and gb_chars crop read wrong (folded) on
  * stderr: file, label, reading (for a crop, its probability and the
  * label's).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,13 +42,15 @@ struct item {
 	char set[8];
 	struct anpr_image img;
 	int ok;		/* decoded */
-	int held_out;
+	int held_out;	/* in the unseen part: never trained on */
 	int box[4];	/* the labelled plate: x, y, w, h; w = 0: none */
 };
 
 static struct item items[MAX_IMAGES];
 static int nitems;
 static int list_misses;
+static int unseen_n = 1;	/* unseen: FNV-1a % 10 < unseen_n */
+static const char *weights_path, *line_weights_path;
 
 static uint32_t fnv(const char *s)
 {
@@ -120,7 +131,7 @@ static void load_set(const char *dev)
 		snprintf(it->path, sizeof(it->path), "%s/%s", dev, file);
 		snprintf(it->label, sizeof(it->label), "%s", plate);
 		snprintf(it->set, sizeof(it->set), "%.*s", (int)strcspn(file, "/"), file);
-		it->held_out = fnv(plate) % 10 == 0;
+		it->held_out = fnv(plate) % 10 < (uint32_t)unseen_n;
 		if (anpr_image_load(it->path, &it->img, err, sizeof(err)) == 0)
 			it->ok = 1;
 		else
@@ -141,6 +152,60 @@ static const struct target targets[] = {
 	{ "us", 85.0, 51.4, 22.5 },
 	{ "br", 90.0, 40.4, 11.6 },
 };
+
+/*
+ * Issue 21's targets for photos the reader has not seen (on the unseen
+ * part, the proxy for the photos the project does not have): eu exact
+ * >= 90 %, us folded >= 85 %, br >= 93 % (exact, so folded too). A set
+ * without one of these keeps its whole-set target above.
+ */
+static void unseen_targets(const char *set, double *folded, double *exact)
+{
+	*folded = 0;
+	*exact = 0;
+	if (!strcmp(set, "eu")) {
+		*folded = 95.0;
+		*exact = 90.0;
+	} else if (!strcmp(set, "us")) {
+		*folded = 85.0;
+	} else if (!strcmp(set, "br")) {
+		*folded = 93.0;
+		*exact = 93.0;
+	}
+}
+
+static double pct(int k, int n)
+{
+	return n ? 100.0 * k / n : 0.0;
+}
+
+/* The Wilson 95 % interval of k in n, in per cent: the sets are small. */
+static void wilson(int k, int n, double *lo, double *hi)
+{
+	const double z = 1.96;
+	double p = n ? (double)k / n : 0, d = 1 + z * z / (n ? n : 1);
+	double c = (p + z * z / (2.0 * (n ? n : 1))) / d;
+	double h = n ? z * sqrt(p * (1 - p) / n + z * z / (4.0 * n * n)) / d : 0.5;
+
+	*lo = 100 * (c - h > 0 ? c - h : 0);
+	*hi = 100 * (c + h < 1 ? c + h : 1);
+}
+
+/* One figure in the bench format; no target when tgt <= 0. */
+static void figure(const char *set, const char *part, const char *what,
+		   int k, int n, double tgt)
+{
+	double v = pct(k, n), lo, hi;
+
+	wilson(k, n, &lo, &hi);
+	if (tgt > 0)
+		printf("%s %s read rate (%s): %.1f %%  (target >= %.0f %%)  %s  "
+		       "[%d/%d; 95 %% interval %.0f..%.0f %%]\n", set, part, what,
+		       v, tgt, okmiss(n && v >= tgt), k, n, lo, hi);
+	else
+		printf("%s %s read rate (%s): %.1f %%  [%d/%d; 95 %% interval "
+		       "%.0f..%.0f %%]\n", set, part, what, v, k, n, lo, hi);
+}
 
 /*
  * Readings of a frame at confidence >= 0.5 (what anprd records) whose
@@ -172,12 +237,15 @@ static void run_sets(const struct anpr_kern_ops *k, int accuracy)
 	for (size_t t = 0; t < sizeof(targets) / sizeof(targets[0]); t++) {
 		const struct target *tg = &targets[t];
 		int n = 0, exact = 0, folded = 0, nf = 0, hn = 0, hf = 0, bad = 0;
+		int he = 0, halone = 0;
 		int elsewhere = 0, boxed = 0, line_read = 0, alone = 0;
 		struct anpr_reader *r, *r0 = NULL;
 
 		anpr_reader_config_default(&cfg);
 		cfg.region = (enum anpr_region)anpr_region_parse(tg->set);
 		cfg.simd = k->level;
+		cfg.weights_path = weights_path;
+		cfg.line_weights_path = line_weights_path;
 		r = anpr_reader_create(&cfg, err, sizeof(err));
 		/* For the record: what the character reader reads alone. */
 		cfg.line_reread = 0;
@@ -196,6 +264,7 @@ static void run_sets(const struct anpr_kern_ops *k, int accuracy)
 			if (strcmp(it->set, tg->set))
 				continue;
 			n++;
+			hn += it->held_out;
 			if (!it->ok) {
 				bad++;
 				continue;
@@ -206,6 +275,7 @@ static void run_sets(const struct anpr_kern_ops *k, int accuracy)
 			if (rd.nplates)
 				snprintf(got, sizeof(got), "%s", rd.plates[0].text);
 			exact += !strcmp(got, it->label);
+			he += it->held_out && !strcmp(got, it->label);
 			snprintf(want, sizeof(want), "%s", it->label);
 			fold(want);
 			fold(got);
@@ -214,10 +284,7 @@ static void run_sets(const struct anpr_kern_ops *k, int accuracy)
 			if (list_misses && accuracy && !right)
 				fprintf(stderr, "miss %s: %s read \"%s\"\n", it->path,
 					it->label, rd.nplates ? rd.plates[0].text : "");
-			if (it->held_out) {
-				hn++;
-				hf += right;
-			}
+			hf += it->held_out && right;
 			line_read += rd.nplates && rd.plates[0].line_read;
 			if (r0) {
 				static struct anpr_read rd0;
@@ -228,6 +295,7 @@ static void run_sets(const struct anpr_kern_ops *k, int accuracy)
 					 rd0.nplates ? rd0.plates[0].text : "");
 				fold(got);
 				alone += !strcmp(got, want);
+				halone += it->held_out && !strcmp(got, want);
 			}
 			if (it->box[2] > 0) {
 				boxed++;
@@ -244,10 +312,21 @@ static void run_sets(const struct anpr_kern_ops *k, int accuracy)
 
 		if (accuracy) {
 			double fr = 100.0 * folded / n, er = 100.0 * exact / n;
+			double uf, ue;
+			int tn = n - hn;
 
-			printf("%s read rate (folded): %.1f %%  (target >= %.0f %%)  %s\n",
+			unseen_targets(tg->set, &uf, &ue);
+			figure(tg->set, "unseen", "exact", he, hn, ue);
+			figure(tg->set, "unseen", "folded", hf, hn, uf);
+			figure(tg->set, "trained-on", "exact", exact - he, tn, 0);
+			figure(tg->set, "trained-on", "folded", folded - hf, tn, 0);
+			printf("%s unseen part: plate text FNV-1a %% 10 < %d, %d of %d "
+			       "images; the character reader alone (folded): unseen "
+			       "%.1f %%, trained-on %.1f %%\n", tg->set, unseen_n, hn, n,
+			       pct(halone, hn), pct(alone - halone, tn));
+			printf("%s read rate, all images (folded): %.1f %%  (target >= %.0f %%)  %s\n",
 			       tg->set, fr, tg->folded, okmiss(fr >= tg->folded));
-			printf("%s read rate (exact): %.1f %%  (target > %.1f %%, OpenALPR)  %s\n",
+			printf("%s read rate, all images (exact): %.1f %%  (target > %.1f %%, OpenALPR)  %s\n",
 			       tg->set, er, tg->exact, okmiss(er > tg->exact));
 			printf("%s images: %d, undecodable: %d (counted as misses)\n",
 			       tg->set, n, bad);
@@ -255,8 +334,6 @@ static void run_sets(const struct anpr_kern_ops *k, int accuracy)
 			       "character reader): %d images; the character reader "
 			       "alone reads %.1f %% (folded)\n", tg->set, line_read,
 			       100.0 * alone / n);
-			printf("%s held-out tenth (folded): %d/%d (not trained on; "
-			       "small sample)\n", tg->set, hf, hn);
 			printf("%s readings away from the labelled plate, confidence "
 			       ">= 0.5 (anprd's floor): %.2f per image (%d in %d "
 			       "images; other vehicles and signs count too)\n",
@@ -277,12 +354,24 @@ static void run_gb_chars(const char *dev)
 	struct rd_buf mask = { 0 };
 	struct rd_net *net;
 	const struct anpr_kern_ops *k = anpr_kern_best();
-	int n = 0, ok = 0, hn = 0, hok = 0, bad = 0, ok_folded = 0;
+	int n = 0, ok = 0, hn = 0, hok = 0, hex = 0, bad = 0, ok_folded = 0;
 	FILE *f;
 
-	net = rd_net_parse(anpr_reader_weights,
-			   (size_t)anpr_reader_weights_len,
-			   "<built-in>", err, sizeof(err));
+	if (weights_path) {
+		static unsigned char buf[4 << 20];
+		size_t len = 0;
+		FILE *w = fopen(weights_path, "rb");
+
+		if (w) {
+			len = fread(buf, 1, sizeof(buf), w);
+			fclose(w);
+		}
+		net = rd_net_parse(buf, len, weights_path, err, sizeof(err));
+	} else {
+		net = rd_net_parse(anpr_reader_weights,
+				   (size_t)anpr_reader_weights_len,
+				   "<built-in>", err, sizeof(err));
+	}
 	snprintf(path, sizeof(path), "%s/gb_chars/labels.tsv", dev);
 	f = fopen(path, "r");
 	if (!f || !net) {
@@ -305,7 +394,7 @@ static void run_gb_chars(const char *dev)
 		n++;
 		p = strchr(file, '-');
 		p = p ? strchr(p + 1, '-') : NULL;
-		int held = fnv(p ? p + 1 : file) % 10 == 0;
+		int held = fnv(p ? p + 1 : file) % 10 < (uint32_t)unseen_n;
 
 		hn += held;
 		if (anpr_image_load(path, &img, err, sizeof(err))) {
@@ -336,6 +425,7 @@ static void run_gb_chars(const char *dev)
 			ok += got == ch[0];
 			ok_folded += right;
 			hok += held && right;
+			hex += held && got == ch[0];
 			if (list_misses && !right)
 				fprintf(stderr, "miss %s: %c read %c (%.2f, %c %.2f)\n",
 					file, ch[0], got, prob[best],
@@ -350,13 +440,25 @@ static void run_gb_chars(const char *dev)
 	 * one glyph (docs/reader.md: a classifier of the two trained on them
 	 * does worse than always answering 0), and on a plate the format
 	 * tells them apart (syntax.c). */
-	printf("gb_chars UK character accuracy (O and 0 one class): %.2f %%  "
+	double uacc = pct(hok, hn), lo, hi;
+
+	wilson(hok, hn, &lo, &hi);
+	printf("gb_chars unseen UK character accuracy (O and 0 one class): "
+	       "%.2f %%  (target >= 99.5 %%)  %s  [%d/%d; 95 %% interval "
+	       "%.1f..%.1f %%]\n", uacc, okmiss(uacc >= 99.5), hok, hn, lo, hi);
+	printf("gb_chars unseen UK character accuracy, exact: %.2f %%  [%d/%d]\n",
+	       pct(hex, hn), hex, hn);
+	printf("gb_chars trained-on UK character accuracy (O and 0 one class): "
+	       "%.2f %%  [%d/%d]\n", pct(ok_folded - hok, n - hn),
+	       ok_folded - hok, n - hn);
+	printf("gb_chars trained-on UK character accuracy, exact: %.2f %%  [%d/%d]\n",
+	       pct(ok - hex, n - hn), ok - hex, n - hn);
+	printf("gb_chars UK character accuracy, all crops (O and 0 one class): %.2f %%  "
 	       "(target >= 99.5 %%)  %s\n", acc, okmiss(acc >= 99.5));
 	printf("gb_chars UK character accuracy, exact (O told from 0, which "
 	       "these crops draw alike): %.2f %%\n", n ? 100.0 * ok / n : 0);
-	printf("gb_chars crops: %d, undecodable: %d; held-out tenth (by source "
-	       "photo, not trained on; O and 0 one class): %d/%d\n", n, bad,
-	       hok, hn);
+	printf("gb_chars crops: %d, undecodable: %d; unseen part: source photo "
+	       "FNV-1a %% 10 < %d, %d crops\n", n, bad, unseen_n, hn);
 	rd_net_free(net);
 	rd_ccl_free(&ccl);
 	rd_buf_free(&mask);
@@ -450,16 +552,42 @@ int main(int argc, char **argv)
 {
 	const char *dev = "../shared/data/plates/dev";
 	struct anpr_image ir = { 0 };
-	int have_ir;
+	int have_ir, accuracy_only = 0;
 
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--dev") && i + 1 < argc)
 			dev = argv[++i];
 		else if (!strcmp(argv[i], "--misses"))
 			list_misses = 1;
+		else if (!strcmp(argv[i], "--unseen") && i + 1 < argc)
+			unseen_n = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--weights") && i + 1 < argc)
+			weights_path = argv[++i];
+		else if (!strcmp(argv[i], "--line-weights") && i + 1 < argc)
+			line_weights_path = argv[++i];
+		else if (!strcmp(argv[i], "--accuracy-only"))
+			accuracy_only = 1;
+		else {
+			fprintf(stderr, "usage: anpr-reader-bench [--dev DIR] [--misses] "
+				"[--unseen N] [--weights F] [--line-weights F] "
+				"[--accuracy-only]\n");
+			return 2;
+		}
+	if (unseen_n < 1 || unseen_n > 9) {
+		fprintf(stderr, "bench: --unseen takes 1..9\n");
+		return 2;
+	}
 	load_set(dev);
+	printf("reader weights: %s, %s; unseen: FNV-1a %% 10 < %d\n",
+	       weights_path ? weights_path : "built in",
+	       line_weights_path ? line_weights_path : "built in", unseen_n);
 	run_sets(anpr_kern_best(), 1);
 	run_gb_chars(dev);
+	if (accuracy_only) {
+		for (int i = 0; i < nitems; i++)
+			anpr_image_free(&items[i].img);
+		return 0;
+	}
 	have_ir = make_ir_frame(dev, &ir) == 0;
 	for (int l = 0; l < ANPR_SIMD_COUNT; l++) {
 		const struct anpr_kern_ops *k = anpr_kern_get((enum anpr_simd)l);

@@ -4,7 +4,9 @@
  * Ireland marks with their I/Z codes, the short dateless marks, look-alike
  * correction only where the format is unambiguous, foreign plates still
  * read (region unknown) when no UK format fits, the line-shape prior
- * on "not a character" (rd_line_prior), and the UK bar rule (rd_bar_prior).
+ * on "not a character" (rd_line_prior), and the UK bar rule (rd_bar_prior);
+ * the UK formats exactly (rd_syntax_match): tables of valid and invalid
+ * marks, and the decoder preferring a valid UK reading.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -222,6 +224,152 @@ static void bars_are_ones(void **state)
 	assert_memory_equal(p, q, sizeof(p));
 }
 
+/* Valid UK marks, and the format each is. */
+static const struct {
+	const char *mark, *format;
+} valid_marks[] = {
+	{ "AB12CDE", "gb-current" },
+	{ "YK07XSR", "gb-current" },
+	{ "LB02ABC", "gb-current" },	/* March 2002, the first */
+	{ "MA51ABC", "gb-current" },	/* September 2001, the first */
+	{ "AB26ZZZ", "gb-current" },	/* Z in the last three */
+	{ "RO59JWM", "gb-current" },	/* O is a letter in places 1-2 */
+	{ "OU70ABC", "gb-current" },
+	{ "A1BCD", "gb-prefix" },
+	{ "A123BCD", "gb-prefix" },
+	{ "Y999XYZ", "gb-prefix" },
+	{ "C871MNU", "gb-prefix" },
+	{ "ABC1D", "gb-suffix" },
+	{ "ABC123D", "gb-suffix" },
+	{ "NTP561M", "gb-suffix" },
+	{ "A1", "gb-dateless" },
+	{ "A1234", "gb-dateless" },
+	{ "AB9999", "gb-dateless" },
+	{ "ABC123", "gb-dateless" },
+	{ "1AB", "gb-dateless" },
+	{ "9999AB", "gb-dateless" },
+	{ "123ABC", "gb-dateless" },
+	{ "1ABC", "gb-dateless" },
+	{ "LIG4589", "gb-ni" },
+	{ "ABZ12", "gb-ni" },
+	{ "AXI1", "gb-ni" },
+	{ "IA1234", "gb-ni" },
+	{ "OI99", "gb-ni" },
+	{ "KZ7", "gb-ni" },
+};
+
+/* Invalid ones, and why. */
+static const char *const invalid_marks[] = {
+	"R059JWM",	/* current: letters required in places 1-2 */
+	"AB00CDE",	/* no age identifier 00 (2050) */
+	"AB01CDE",	/* 01 was never issued */
+	"AB50CDE",	/* 50 is March 2050 */
+	"IB12CDE",	/* no I in places 1-2 */
+	"QB12CDE",	/* no Q */
+	"ZB12CDE",	/* no Z in the area letter */
+	"AZ12CDE",	/* nor in the office letter */
+	"AB12CDI",	/* no I in the last three */
+	"AB12CQE",	/* no Q there either */
+	"A012BCD",	/* prefix: the number starts with 0 */
+	"I123BCD",	/* no I, O, Q, U or Z age letter */
+	"O123BCD",
+	"U123BCD",
+	"Z123BCD",
+	"Q123BCD",	/* a Q mark: not one of these formats */
+	"A1234BC",	/* prefix: at most 999 */
+	"ABC012D",	/* suffix: the number starts with 0 */
+	"ABC123O",	/* no O, U age letter */
+	"ABC123U",
+	"A0123",	/* dateless: the number starts with 0 */
+	"0123AB",
+	"ABC1234",	/* three letters take at most 999 (NI has I or Z) */
+	"1234ABC",
+	"ABCD1",	/* four letters */
+	"A12345",	/* five digits */
+	"AIG0123",	/* NI: the number starts with 0 */
+	"AIQ123",	/* no Q in a code */
+	"QIG123",
+	"AB12CDEF",	/* too long */
+	"AB12CD",	/* a current mark cut short */
+	"1",
+	"A",
+	"",
+};
+
+static void uk_formats_exactly(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(valid_marks) / sizeof(valid_marks[0]); i++) {
+		const char *f = rd_syntax_match(ANPR_REGION_GB, valid_marks[i].mark);
+
+		if (!f || strcmp(f, valid_marks[i].format))
+			fail_msg("%s: %s, want %s", valid_marks[i].mark, f ? f : "invalid",
+				 valid_marks[i].format);
+	}
+	for (size_t i = 0; i < sizeof(invalid_marks) / sizeof(invalid_marks[0]); i++) {
+		const char *f = rd_syntax_match(ANPR_REGION_GB, invalid_marks[i]);
+
+		if (f)
+			fail_msg("%s: valid as %s, want invalid", invalid_marks[i], f);
+	}
+	/* The other regions' own formats still match; a UK mark is not an
+	 * EU one of the SK format, and a foreign plate is no UK mark. */
+	assert_string_equal(rd_syntax_match(ANPR_REGION_BR, "ABC1234"), "br-old");
+	assert_null(rd_syntax_match(ANPR_REGION_BR, "AB12CDE"));
+	assert_null(rd_syntax_match(ANPR_REGION_GB, "AB123CD"));
+	assert_null(rd_syntax_match(ANPR_REGION_GB, "ab12cde"));
+}
+
+/*
+ * In region gb the decoder prefers a valid UK reading: a doubtful 0 in
+ * places 1-2 reads as the letter O (RO59JWM), a number group does not
+ * start with 0 when the classifier's doubt allows otherwise, an age
+ * identifier read 01 is no current mark; a line that only a foreign
+ * plate's text fits is still read (gb-free, region unknown).
+ */
+static void prefers_valid_uk_readings(void **state)
+{
+	struct rd_decoded d;
+
+	(void)state;
+	/* The 0 of R059JWM is the O of a current mark. */
+	assert_int_equal(decode("R059JWM", NULL, 0, &d), 0);
+	assert_string_equal(d.text, "RO59JWM");
+	assert_string_equal(d.format, "gb-current");
+	assert_int_equal(d.region, ANPR_REGION_GB);
+	assert_non_null(rd_syntax_match(ANPR_REGION_GB, d.text));
+	/* A prefix mark's number read 0 first, with 0.3 on 8: no number
+	 * group starts with 0, so the 8 (the current format's AO12BCD, the
+	 * 0 taken as an O at a tenth of its weight, scores lower). */
+	assert_int_equal(decode("A012BCD", " 8     ", 0.3f, &d), 0);
+	assert_string_equal(d.text, "A812BCD");
+	assert_string_equal(d.format, "gb-prefix");
+	/* Age identifier 01 was never issued: not a current mark (the
+	 * decoder finds the prefix A801CDE, the B taken as an 8). */
+	assert_int_equal(decode("AB01CDE", NULL, 0, &d), 0);
+	assert_string_not_equal(d.format, "gb-current");
+	/* Dateless 1234 AB with a crisp leading digit: as read. */
+	assert_int_equal(decode("1234AB", NULL, 0, &d), 0);
+	assert_string_equal(d.text, "1234AB");
+	assert_string_equal(d.format, "gb-dateless");
+	/* NI code alone: IA 1234 (a bar read 1 where the code needs I). */
+	assert_int_equal(decode("1A1234", NULL, 0, &d), 0);
+	assert_string_equal(d.text, "IA1234");
+	assert_string_equal(d.format, "gb-ni");
+	/* Every reading the decoder makes in gb region with a UK format is
+	 * a valid UK mark. */
+	static const char *const lines[] = { "AB12CDE", "C871MNU", "A0123", "ABC012D",
+					     "R059JWM", "IB12CDE", "ABCD", "1A1234" };
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		assert_int_equal(decode(lines[i], NULL, 0, &d), 0);
+		if (d.region == ANPR_REGION_GB &&
+		    !rd_syntax_match(ANPR_REGION_GB, d.text))
+			fail_msg("%s read %s (%s), not a valid UK mark", lines[i],
+				 d.text, d.format);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +379,8 @@ int main(void)
 		cmocka_unit_test(foreign_plates_still_read),
 		cmocka_unit_test(line_shape_weighs_junk_down),
 		cmocka_unit_test(bars_are_ones),
+		cmocka_unit_test(uk_formats_exactly),
+		cmocka_unit_test(prefers_valid_uk_readings),
 	};
 
 	return cmocka_run_group_tests_name("reader-syntax-gb", tests, NULL, NULL);
