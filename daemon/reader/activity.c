@@ -60,7 +60,12 @@ int rd_activity_regions(struct rd_activity *a, const struct anpr_kern_ops *k,
 		k->sobel_row(up, p, dn, gx + 1, gy + 1, hw - 2);
 		gx[0] = gy[0] = 0;
 		k->gradmag_row(gx + 1, gy + 1, mag + 1, hw - 2);
+		/* the border columns have no gradient; both are summed into
+		 * their blocks when the width is a multiple of BLOCK (mag[hw -
+		 * 1] was left unwritten: the reading of a 1920-pixel frame
+		 * depended on what the buffer held before, valgrind found it) */
 		mag[0] = 0;
+		mag[hw - 1] = 0;
 		for (int bx = 0; bx < gw; bx++) {
 			unsigned sum = 0;
 

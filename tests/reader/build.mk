@@ -19,3 +19,9 @@ $(eval $(call add_suite,unit,reader-netkern-neon,qemu-aarch64 $(READER_NETKERN_T
 # group ids, plate-box filters, bad input (TAP).
 SUITE_PREREQS += $(BUILD)/bin/anpr-train-dump
 $(eval $(call add_suite,unit,reader-train-dump,tests/reader/train-dump.sh $(BUILD)))
+
+# The reading depends on the frame alone: anpr-read under valgrind's
+# memcheck on rendered 1280x720 and 1920x1080 frames, and the same
+# readings whatever malloc leaves in fresh memory (TAP).
+SUITE_PREREQS += $(BUILD)/bin/anpr-read
+$(eval $(call add_suite,unit,reader-memcheck,tests/reader/memcheck.sh $(BUILD)))
