@@ -367,11 +367,24 @@ static void all_of(enum upload_result r, size_t n, enum upload_result *res,
 	}
 }
 
+/* Version 1, a request each, stopping at the first that is not
+ * acknowledged: the caller takes the answers in order and stops there
+ * too, so sending the rest would only make duplicates and wait. */
 static void send_each(struct upload_http *h, const struct upload_item *const *items,
 		      size_t n, enum upload_result *res, char (*err)[UPLOAD_ERR_MAX])
 {
-	for (size_t i = 0; i < n; i++)
+	size_t i = 0;
+
+	for (; i < n; i++) {
 		res[i] = upload_http_send(h, items[i], err[i], UPLOAD_ERR_MAX);
+		if (res[i] == UPLOAD_RETRY)
+			break;
+	}
+	for (i++; i < n; i++) {
+		res[i] = UPLOAD_RETRY;
+		snprintf(err[i], UPLOAD_ERR_MAX, "record %s: not sent: a record before it "
+			 "in its batch was not acknowledged", items[i]->record_id);
+	}
 }
 
 void upload_http_send_batch(struct upload_http *h, const struct upload_item *const *items,

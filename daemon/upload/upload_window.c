@@ -120,8 +120,12 @@ static void *sender(void *p)
 			pthread_cond_wait(&w->changed, &w->mu);
 		if (w->stop || j < 0)
 			break;
+		/* a back office without version 2: a record a request, as the
+		 * senders did before batches (a batch sent one by one would keep
+		 * a sender busy for up to per answers after a failure) */
 		m = upload_window_batch(w->items, w->sendable, w->n, j, w->cursor + ahead,
-					w->per, idx);
+					__atomic_load_n(&w->v1_only, __ATOMIC_RELAXED) ? 1 : w->per,
+					idx);
 		/* every sendable item below the batch's last was taken */
 		w->taken = idx[m - 1] + 1;
 		pthread_mutex_unlock(&w->mu);
