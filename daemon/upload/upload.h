@@ -21,6 +21,7 @@
 #define UPLOAD_PATH		"/v1/records"
 #define UPLOAD_PATH_V2		"/v2/records"
 #define UPLOAD_BATCH_MAX	32	/* records per version 2 request */
+#define UPLOAD_PART_MAX		(64u << 20)	/* bytes of one file sent, at most */
 #define UPLOAD_MAX_FILES	5	/* record, signature, a rotation's
 					   second signature, two images */
 #define UPLOAD_ID_MAX		128
