@@ -39,7 +39,7 @@ if [ "$phase" = backoffice ]; then
 	check "anpr-db camera add, key, cert: the camera registered (exit $rc)" test $rc -eq 0 || sed 's/^/# /' $bo/db.log
 	anpr-ingest --cert /tmp/pki/server.pem --key /tmp/pki/server.key --client-ca /tmp/pki/ca.pem \
 		--db "$ANPR_TEST_PG_INGEST" --images $bo/images --listen 127.0.0.1 --port 0 \
-		--port-file $bo/port --threads 2 2> $bo/ingest.log &
+		--port-file $bo/port --threads 2 --log-stored 2> $bo/ingest.log &
 	ipid=$!
 	for _ in $(seq 100); do [ -s $bo/port ] && break; sleep 0.05; done
 	check "anpr-ingest listens (port $(cat $bo/port 2>/dev/null))" test -s $bo/port
