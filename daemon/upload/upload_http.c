@@ -178,6 +178,20 @@ static CURLcode post(struct upload_http *h, const char *url, curl_mime *mime,
 	return curl_easy_perform(h->curl);
 }
 
+/* What an HTTP status says of a request, in both protocol versions
+ * (docs/upload-protocol.md): UPLOAD_ACKED for 200 and 201 (then only if
+ * the body is exactly the receipt), UPLOAD_REJECTED for a 4xx other than
+ * 408 and 429 (the record is kept and not sent again by this process),
+ * UPLOAD_RETRY for anything else. */
+static enum upload_result status_result(long code)
+{
+	if (code == 200 || code == 201)
+		return UPLOAD_ACKED;
+	if (code >= 400 && code < 500 && code != 408 && code != 429)
+		return UPLOAD_REJECTED;
+	return UPLOAD_RETRY;
+}
+
 /* The parts of item it, named as in version 1 with suffix appended
  * ("" in version 1, ".I" in version 2). 0, or -1: a file cannot be read
  * (err names it and why). Each file is read here, once, into the part
@@ -249,7 +263,8 @@ enum upload_result upload_http_send(struct upload_http *h, const struct upload_i
 		goto out;
 	}
 	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &code);
-	if (code == 200 || code == 201) {
+	res = status_result(code);
+	if (res == UPLOAD_ACKED) {
 		char why[256];
 
 		if (b.overflow)
@@ -263,13 +278,11 @@ enum upload_result upload_http_send(struct upload_http *h, const struct upload_i
 				 "(%s); kept, will retry", h->url, it->record_id, code, why);
 			res = UPLOAD_RETRY;
 		}
-	} else if (code >= 400 && code < 500 && code != 408 && code != 429) {
+	} else if (res == UPLOAD_REJECTED) {
 		snprintf(err, errlen, "%s: record %s: rejected, HTTP %ld: %.200s", h->url,
 			 it->record_id, code, b.buf);
-		res = UPLOAD_REJECTED;
 	} else {
 		snprintf(err, errlen, "%s: record %s: HTTP %ld", h->url, it->record_id, code);
-		res = UPLOAD_RETRY;
 	}
 out:
 	curl_slist_free_all(hdr);
@@ -466,7 +479,7 @@ void upload_http_send_batch(struct upload_http *h, const struct upload_item *con
 		send_each(h, items, n, res, err);
 		goto out;
 	}
-	if (code == 200 || code == 201) {
+	if (status_result(code) == UPLOAD_ACKED) {
 		if (b.overflow)
 			snprintf(why, sizeof(why), "body longer than %d bytes", RESULTS_MAX);
 		if (!b.overflow &&
@@ -489,7 +502,7 @@ void upload_http_send_batch(struct upload_http *h, const struct upload_item *con
 					 code, why);
 			}
 		}
-	} else if (code >= 400 && code < 500 && code != 408 && code != 429) {
+	} else if (status_result(code) == UPLOAD_REJECTED) {
 		for (size_t i = 0; i < n; i++) {
 			res[i] = UPLOAD_REJECTED;
 			snprintf(err[i], UPLOAD_ERR_MAX, "%.160s: %s: rejected, HTTP %ld: %.160s",
