@@ -17,7 +17,7 @@ ANPRSTORE_SRCS := backoffice/store/store.c backoffice/store/register.c \
 $(call obj_of,$(ANPRSTORE_SRCS)) $(call aobj_of,$(ANPRSTORE_SRCS)): CFLAGS += $(PQ_CFLAGS)
 $(eval $(call add_lib,anprstore,$(ANPRSTORE_SRCS)))
 # What a program using anprstore links, in this order (users before used).
-ANPRSTORE_LIBS := anprstore anprdcore anprevidence
+ANPRSTORE_LIBS := anprstore anprdcore anprevidence anprcommon
 ANPRSTORE_LDLIBS := -lpq -lsodium
 # Where `make install` puts the migrations; anpr-db migrate's default.
 SQLDIR ?= $(PREFIX)/share/anpr/sql

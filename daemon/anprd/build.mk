@@ -7,7 +7,7 @@ PIPELINE_SRCS := daemon/anprd/pipeline.c daemon/anprd/pipeline_capture.c \
 	daemon/anprd/snapshot.c daemon/anprd/anprd_log.c \
 	daemon/anprd/preflight.c daemon/anprd/pipeline_config.c
 $(eval $(call add_lib,anprpipeline,$(PIPELINE_SRCS)))
-ANPRD_LIBS := anprpipeline anprdcore anprevidence anprreader anprcap anprimageio anprlocation
+ANPRD_LIBS := anprpipeline anprdcore anprevidence anprreader anprcap anprimageio anprlocation anprcommon
 ANPRD_LDLIBS := $(ANPRCAP_LDLIBS) -lsodium -lcurl -lgps -lsystemd -lm -lpthread
 $(eval $(call add_prog,anprd,daemon/anprd/anprd_main.c,$(ANPRD_LIBS),$(ANPRD_LDLIBS)))
 
@@ -26,7 +26,7 @@ INSTALL_TARGETS += install-anprd
 
 # anprd-checkconf: validate anprd.conf and the hotlists it names.
 # Its checks are anprd's own (daemon/anprd/preflight.c).
-$(eval $(call add_prog,anprd-checkconf,daemon/anprd/anprd_checkconf.c,anprpipeline anprdcore anprevidence,-lsodium -lm))
+$(eval $(call add_prog,anprd-checkconf,daemon/anprd/anprd_checkconf.c,anprpipeline anprdcore anprevidence anprcommon,-lsodium -lm))
 
 .PHONY: install-anprd-checkconf
 install-anprd-checkconf: $(BUILD)/bin/anprd-checkconf

@@ -15,8 +15,9 @@ ANPRDCORE_SRCS := daemon/core/ini.c daemon/core/config.c daemon/core/roi.c \
 	daemon/core/health.c daemon/core/config_map.c daemon/core/recent.c \
 	daemon/core/health_alert.c daemon/core/utf8.c
 
-# Its users link anprevidence after it: the configuration and hotlist
-# files are read with read_file_limited() (daemon/evidence/readfile.c).
+# Its users link anprevidence and anprcommon after it: the configuration
+# and hotlist files are read with read_file_limited()
+# (daemon/common/readfile.c).
 $(eval $(call add_lib,anprdcore,$(ANPRDCORE_SRCS)))
 
 

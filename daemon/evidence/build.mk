@@ -14,16 +14,16 @@ EVIDENCE_SRCS := daemon/evidence/record.c daemon/evidence/minisig.c \
 	daemon/evidence/proof.c daemon/evidence/readfile.c \
 	daemon/evidence/ustar.c
 $(eval $(call add_lib,anprevidence,$(EVIDENCE_SRCS)))
-$(eval $(call add_prog,anpr-keygen,tools/anpr-keygen.c,anprevidence,-lsodium))
-$(eval $(call add_prog,anpr-verify,tools/anpr-verify.c tools/anpr-verify-export.c,anprevidence,-lsodium))
+$(eval $(call add_prog,anpr-keygen,tools/anpr-keygen.c,anprevidence anprcommon,-lsodium))
+$(eval $(call add_prog,anpr-verify,tools/anpr-verify.c tools/anpr-verify-export.c,anprevidence anprcommon,-lsodium))
 
 # Test/benchmark driver (not installed): release build, for speed.
 EV_FILL := $(BUILD)/evidence/ev_fill
-$(EV_FILL): $(call obj_of,tests/evidence/ev_fill.c) $(call lib_of,anprevidence)
+$(EV_FILL): $(call obj_of,tests/evidence/ev_fill.c) $(call lib_of,anprevidence anprcommon)
 	@mkdir -p $(@D)
 	$(CC) $(OPTFLAGS) -o $@ $^ $(LDFLAGS) -lsodium -lpthread
 EV_BENCH_SIGN := $(BUILD)/evidence/bench_sign
-$(EV_BENCH_SIGN): $(call obj_of,tests/evidence/bench_sign.c) $(call lib_of,anprevidence)
+$(EV_BENCH_SIGN): $(call obj_of,tests/evidence/bench_sign.c) $(call lib_of,anprevidence anprcommon)
 	@mkdir -p $(@D)
 	$(CC) $(OPTFLAGS) -o $@ $^ $(LDFLAGS) -lsodium
 BENCH_PREREQS += $(BUILD)/bin/anpr-keygen $(EV_FILL) $(EV_BENCH_SIGN)

@@ -34,10 +34,10 @@ $(eval $(call add_lib,anprreader,$(READER_SRCS)))
 $(call obj_of,daemon/reader/weights_blob.c) $(call aobj_of,daemon/reader/weights_blob.c): $(READER_WEIGHTS)
 
 # The training-data dumper (training/, see docs/reader.md).
-$(eval $(call add_prog,anpr-train-dump,training/dump_chars.c,anprreader anprimageio,-ljpeg -lpng -lz -lm -lpthread))
+$(eval $(call add_prog,anpr-train-dump,training/dump_chars.c,anprreader anprimageio anprcommon,-ljpeg -lpng -lz -lm -lpthread))
 
 # x86 SIMD equivalence (cmocka, ASan/UBSan).
-$(eval $(call add_test,reader-simd,tests/reader/test_simd.c tests/reader/simd_cases.c,anprreader,-lm -lpthread))
+$(eval $(call add_test,reader-simd,tests/reader/test_simd.c tests/reader/simd_cases.c,anprreader anprcommon,-lm -lpthread))
 
 # NEON equivalence: static aarch64 build run under user-mode qemu.
 READER_NEON_TAP := $(BUILD)/aarch64/reader-simd-tap
@@ -50,18 +50,18 @@ SUITE_PREREQS += $(READER_NEON_TAP)
 $(eval $(call add_suite,unit,reader-simd-neon,qemu-aarch64 $(READER_NEON_TAP)))
 
 # anpr-read: the command-line reader.
-$(eval $(call add_prog,anpr-read,tools/anpr-read.c,anprreader anprimageio,-ljpeg -lpng -lz -lm -lpthread))
+$(eval $(call add_prog,anpr-read,tools/anpr-read.c,anprreader anprimageio anprcommon,-ljpeg -lpng -lz -lm -lpthread))
 
 # make bench: read rates, UK character accuracy, ms per image per SIMD level.
-$(eval $(call add_prog,anpr-reader-bench,tests/reader/bench_reader.c,anprreader anprimageio,-ljpeg -lpng -lz -lm -lpthread))
+$(eval $(call add_prog,anpr-reader-bench,tests/reader/bench_reader.c,anprreader anprimageio anprcommon,-ljpeg -lpng -lz -lm -lpthread))
 BENCH_PREREQS += $(BUILD)/bin/anpr-reader-bench
 $(eval $(call add_bench,reader,taskset -c 0 $(BUILD)/bin/anpr-reader-bench --dev ../shared/data/plates/dev))
 
 # Unit tests of the stages (synthetic images drawn by the test).
-$(eval $(call add_test,reader-stages,tests/reader/test_reader.c,anprreader,-lm -lpthread))
-$(eval $(call add_test,reader-linenet,tests/reader/test_linenet.c,anprreader,-lm -lpthread))
-$(eval $(call add_test,reader-segment,tests/reader/test_segment.c,anprreader,-lm -lpthread))
-$(eval $(call add_test,reader-syntax-gb,tests/reader/test_syntax_gb.c,anprreader,-lm -lpthread))
+$(eval $(call add_test,reader-stages,tests/reader/test_reader.c,anprreader anprcommon,-lm -lpthread))
+$(eval $(call add_test,reader-linenet,tests/reader/test_linenet.c,anprreader anprcommon,-lm -lpthread))
+$(eval $(call add_test,reader-segment,tests/reader/test_segment.c,anprreader anprcommon,-lm -lpthread))
+$(eval $(call add_test,reader-syntax-gb,tests/reader/test_syntax_gb.c,anprreader anprcommon,-lm -lpthread))
 
 # anpr-read end to end on committed synthetic plates, and its bad input.
 SUITE_PREREQS += $(BUILD)/bin/anpr-read
@@ -113,12 +113,12 @@ bench-reader-unseen: $(READER_UNSEEN_DIR)/chars.bin $(BUILD)/bin/anpr-reader-ben
 READER_FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	$(WARN) -D_GNU_SOURCE -Idaemon
 READER_FUZZERS := $(BUILD)/fuzz/fuzz_reader_weights $(BUILD)/fuzz/fuzz_reader_frame
-$(BUILD)/fuzz/fuzz_reader_weights: tests/reader/fuzz_reader.c $(READER_SRCS) $(READER_WEIGHTS)
+$(BUILD)/fuzz/fuzz_reader_weights: tests/reader/fuzz_reader.c $(READER_SRCS) daemon/common/readfile.c $(READER_WEIGHTS)
 	@mkdir -p $(@D)
-	$(CLANG) $(READER_FUZZ_FLAGS) -DFUZZ_WEIGHTS -o $@ tests/reader/fuzz_reader.c $(READER_SRCS) -lm -lpthread
-$(BUILD)/fuzz/fuzz_reader_frame: tests/reader/fuzz_reader.c $(READER_SRCS) $(READER_WEIGHTS)
+	$(CLANG) $(READER_FUZZ_FLAGS) -DFUZZ_WEIGHTS -o $@ tests/reader/fuzz_reader.c $(READER_SRCS) daemon/common/readfile.c -lm -lpthread
+$(BUILD)/fuzz/fuzz_reader_frame: tests/reader/fuzz_reader.c $(READER_SRCS) daemon/common/readfile.c $(READER_WEIGHTS)
 	@mkdir -p $(@D)
-	$(CLANG) $(READER_FUZZ_FLAGS) -o $@ tests/reader/fuzz_reader.c $(READER_SRCS) -lm -lpthread
+	$(CLANG) $(READER_FUZZ_FLAGS) -o $@ tests/reader/fuzz_reader.c $(READER_SRCS) daemon/common/readfile.c -lm -lpthread
 .PHONY: fuzz-reader
 FUZZ_TARGETS += fuzz-reader
 fuzz-reader: $(READER_FUZZERS)
@@ -131,4 +131,4 @@ $(eval $(call add_suite,unit,reader-fuzz-smoke,tests/reader/fuzz-smoke.sh $(BUIL
 # The per-frame path allocates nothing after warm-up (counted with --wrap).
 READER_COMMA := ,
 READER_WRAP := $(foreach f,malloc calloc realloc,-Wl$(READER_COMMA)--wrap=$(f))
-$(eval $(call add_test,reader-alloc,tests/reader/test_alloc.c,anprreader,-lm -lpthread $(READER_WRAP)))
+$(eval $(call add_test,reader-alloc,tests/reader/test_alloc.c,anprreader anprcommon,-lm -lpthread $(READER_WRAP)))

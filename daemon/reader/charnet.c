@@ -11,12 +11,12 @@
  * of it from a table of row pointers built once per net; the fully
  * connected layers use dot_f32.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/readfile.h"
 #include "reader/netkern.h"
 #include "reader/reader_int.h"
 
@@ -168,35 +168,14 @@ int rd_weights_floats(const unsigned char *p, size_t n, float *out,
 unsigned char *rd_weights_read(const char *path, size_t *len, char *err,
 			       size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	unsigned char *buf;
-	long n;
+	char *buf;
 
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	/* the tree's one whole-file read (common/readfile.h): a FIFO or
+	 * device planted at the path is refused at once, not waited on, and
+	 * a file that changes while read is refused, not half-loaded */
+	if (read_file_limited(path, RD_WEIGHTS_MAX, &buf, len, err, errlen) != 0)
 		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
-		snprintf(err, errlen, "%s: cannot size the file: %s", path,
-			 strerror(errno));
-		fclose(f);
-		return NULL;
-	}
-	if (n > 16 * 1024 * 1024) {
-		snprintf(err, errlen, "%s: %ld bytes is too large for weights", path, n);
-		fclose(f);
-		return NULL;
-	}
-	buf = malloc((size_t)n + 1);
-	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		snprintf(err, errlen, "%s: %s", path, buf ? "read error" : "out of memory");
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
+	return (unsigned char *)buf;
 }
 
 struct rd_net *rd_net_load(const char *path, char *err, size_t errlen)

@@ -195,8 +195,12 @@ int rd_weights_floats(const unsigned char *p, size_t n, float *out,
 		      const char *name, char *err, size_t errlen);
 /*
  * rd_weights_read - a weights file's bytes (malloc'd, *len of them; at
- * most 16 MiB), or NULL with @err naming the file and the reason.
+ * most RD_WEIGHTS_MAX), or NULL with @err naming the file and the reason.
+ * Read by read_file_limited (libanprcommon): anything but a regular file
+ * (a FIFO, a device) is refused at once, never waited on, and so is a
+ * file that changes size while it is read.
  */
+#define RD_WEIGHTS_MAX ((size_t)16 * 1024 * 1024)
 unsigned char *rd_weights_read(const char *path, size_t *len, char *err,
 			       size_t errlen);
 /* rd_net_load - weights from a file; errors name the file and the reason. */

@@ -3,7 +3,7 @@ UPLOAD_SRCS := daemon/upload/upload_spool.c daemon/upload/upload_http.c \
 	daemon/upload/upload_window.c
 UPLOAD_LDLIBS := -lcurl -lsodium -ljansson -lpthread
 $(eval $(call add_lib,anprupload,$(UPLOAD_SRCS)))
-$(eval $(call add_prog,anpr-upload,daemon/upload/anpr_upload_main.c,anprupload anprdcore anprevidence,$(UPLOAD_LDLIBS) -lsystemd -lm -lpthread))
+$(eval $(call add_prog,anpr-upload,daemon/upload/anpr_upload_main.c,anprupload anprdcore anprevidence anprcommon,$(UPLOAD_LDLIBS) -lsystemd -lm -lpthread))
 
 .PHONY: install-upload
 install-upload: $(BUILD)/bin/anpr-upload

@@ -1,19 +1,19 @@
 # Unit tests of anprd's core logic (libanprdcore). They run from the top
 # directory (test_config reads docs/anprd-conf.md).
 include daemon/core/build.mk
-$(eval $(call add_test,anprd_config,tests/anprd/test_config.c,anprdcore anprevidence,-lm -lsodium))
-$(eval $(call add_test,anprd_hotlist,tests/anprd/test_hotlist.c,anprdcore anprevidence,-lsodium -lpthread -lm))
-$(eval $(call add_test,anprd_tracker,tests/anprd/test_tracker.c,anprdcore anprevidence,-lm -lsodium))
-$(eval $(call add_test,anprd_alerts,tests/anprd/test_alerts.c tests/anprd/loopback_http.c,anprdcore anprevidence,-lcurl -lsystemd -lpthread -ljansson -lsodium))
-$(eval $(call add_test,anprd_alert_journal,tests/anprd/test_alert_journal.c,anprdcore anprevidence,-lsystemd -lsodium))
-$(eval $(call add_test,anprd_health,tests/anprd/test_health.c,anprdcore anprevidence,-lsodium))
+$(eval $(call add_test,anprd_config,tests/anprd/test_config.c,anprdcore anprevidence anprcommon,-lm -lsodium))
+$(eval $(call add_test,anprd_hotlist,tests/anprd/test_hotlist.c,anprdcore anprevidence anprcommon,-lsodium -lpthread -lm))
+$(eval $(call add_test,anprd_tracker,tests/anprd/test_tracker.c,anprdcore anprevidence anprcommon,-lm -lsodium))
+$(eval $(call add_test,anprd_alerts,tests/anprd/test_alerts.c tests/anprd/loopback_http.c,anprdcore anprevidence anprcommon,-lcurl -lsystemd -lpthread -ljansson -lsodium))
+$(eval $(call add_test,anprd_alert_journal,tests/anprd/test_alert_journal.c,anprdcore anprevidence anprcommon,-lsystemd -lsodium))
+$(eval $(call add_test,anprd_health,tests/anprd/test_health.c,anprdcore anprevidence anprcommon,-lsodium))
 
 # anprd-checkconf end to end on real files.
 SUITE_PREREQS += $(BUILD)/bin/anprd-checkconf $(BUILD)/bin/anprd $(BUILD)/bin/anpr-keygen
 $(eval $(call add_suite,unit,anprd-checkconf,tests/anprd/checkconf-suite $(BUILD)))
 
 # Benchmarks (release build).
-$(eval $(call add_prog,anprd_bench_hotlist,tests/anprd/bench_hotlist.c,anprdcore anprevidence,-lsodium -lpthread -lm))
+$(eval $(call add_prog,anprd_bench_hotlist,tests/anprd/bench_hotlist.c,anprdcore anprevidence anprcommon,-lsodium -lpthread -lm))
 BENCH_PREREQS += $(BUILD)/bin/anprd_bench_hotlist
 $(eval $(call add_bench,anprd_hotlist,$(BUILD)/bin/anprd_bench_hotlist))
 
@@ -23,9 +23,9 @@ ANPRD_FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -Wall -Wextra -Werror -D_GNU_SOURCE \
 	-DANPR_VERSION='"$(VERSION)"' -Idaemon
 ANPRD_FUZZ_conf := daemon/core/ini.c daemon/core/config.c daemon/core/roi.c \
-	daemon/evidence/readfile.c daemon/evidence/secmem.c
+	daemon/common/readfile.c daemon/evidence/readfile.c daemon/evidence/secmem.c
 ANPRD_FUZZ_hotlist := daemon/core/vrm.c daemon/core/hotlist.c daemon/core/utf8.c \
-	daemon/evidence/readfile.c daemon/evidence/secmem.c \
+	daemon/common/readfile.c daemon/evidence/readfile.c daemon/evidence/secmem.c \
 	daemon/core/hotlist_csv.c
 ANPRD_FUZZ_DEF_conf := FUZZ_CONF
 ANPRD_FUZZ_DEF_hotlist := FUZZ_HOTLIST
@@ -49,11 +49,11 @@ fuzz-anprd: $(ANPRD_FUZZERS)
 
 $(eval $(call add_suite,unit,anprd-fuzz-smoke,tests/anprd/run-fuzz $(BUILD) $(ANPRD_FUZZ_SMOKE_SECONDS)))
 
-$(eval $(call add_prog,anprd_bench_tracker,tests/anprd/bench_tracker.c,anprdcore anprevidence,-lm -lsodium))
-$(eval $(call add_prog,anprd_bench_alerts,tests/anprd/bench_alerts.c,anprdcore anprevidence,-lcurl -lsystemd -lpthread -lm -lsodium))
+$(eval $(call add_prog,anprd_bench_tracker,tests/anprd/bench_tracker.c,anprdcore anprevidence anprcommon,-lm -lsodium))
+$(eval $(call add_prog,anprd_bench_alerts,tests/anprd/bench_alerts.c,anprdcore anprevidence anprcommon,-lcurl -lsystemd -lpthread -lm -lsodium))
 BENCH_PREREQS += $(BUILD)/bin/anprd_bench_tracker $(BUILD)/bin/anprd_bench_alerts
 $(eval $(call add_bench,anprd_tracker,$(BUILD)/bin/anprd_bench_tracker))
 $(eval $(call add_bench,anprd_alerts,$(BUILD)/bin/anprd_bench_alerts))
-$(eval $(call add_prog,anprd_bench_health,tests/anprd/bench_health.c,anprdcore anprevidence,-lsodium))
+$(eval $(call add_prog,anprd_bench_health,tests/anprd/bench_health.c,anprdcore anprevidence anprcommon,-lsodium))
 BENCH_PREREQS += $(BUILD)/bin/anprd_bench_health
 $(eval $(call add_bench,anprd_health,$(BUILD)/bin/anprd_bench_health))

@@ -5,7 +5,7 @@ include backoffice/tools/build.mk
 include backoffice/policy/build.mk
 include backoffice/audit/build.mk
 # the audit chain's rules outside the database (pure)
-$(eval $(call add_test,backoffice_audit_chain,tests/backoffice/test_audit_chain.c,anpraudit anprevidence,-lsodium))
+$(eval $(call add_test,backoffice_audit_chain,tests/backoffice/test_audit_chain.c,anpraudit anprevidence anprcommon,-lsodium))
 # the access tiers at their bounds, and their calendar against PostgreSQL's
 $(call aobj_of,tests/backoffice/test_policy.c): CFLAGS += $(PQ_CFLAGS) -DSQLDIR='"backoffice/sql"'
 $(eval $(call add_test,backoffice_policy,tests/backoffice/test_policy.c,anprpolicy $(ANPRSTORE_LIBS),$(ANPRSTORE_LDLIBS) -lm))

@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #include "anprcap.h"
-#include "usbproto.h"
-#include "y4m.h"
+#include "../../libanprcap/src/usbproto.h"
+#include "../../libanprcap/src/y4m.h"
 
 static volatile unsigned sink;
 

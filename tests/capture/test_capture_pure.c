@@ -8,8 +8,8 @@
 #include <cmocka.h>
 
 #include "anprcap.h"
-#include "pace.h"
-#include "y4m.h"
+#include "../../libanprcap/src/pace.h"
+#include "../../libanprcap/src/y4m.h"
 
 #define MS 1000000ull
 

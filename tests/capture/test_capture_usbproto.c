@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "usbproto.h"
+#include "../../libanprcap/src/usbproto.h"
 
 #define GREY 0x59455247u
 

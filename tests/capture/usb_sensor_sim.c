@@ -27,7 +27,7 @@
 #include <linux/usb/ch9.h>
 #include <linux/usb/functionfs.h>
 
-#include "usbproto.h"
+#include "../../libanprcap/src/usbproto.h"
 
 /* Descriptors are little endian; this program is built for LE hosts. */
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__

@@ -24,7 +24,7 @@
 #include <zlib.h>
 
 #include "anpr_image.h"
-#include "image_internal.h"
+#include "../../imageio/image_internal.h"
 
 /* ---- helpers: build encoded inputs in memory ---------------------------- */
 

@@ -5,7 +5,7 @@ include daemon/reader/build.mk
 # The classifier's convolution kernel (netkern.h): every x86 level against
 # the scalar reference and the net against a plain forward pass (cmocka);
 # the NEON twin under qemu-aarch64 (static aarch64 build, TAP).
-$(eval $(call add_test,reader-netkern,tests/reader/test_netkern.c tests/reader/netkern_cases.c,anprreader,-lm -lpthread))
+$(eval $(call add_test,reader-netkern,tests/reader/test_netkern.c tests/reader/netkern_cases.c,anprreader anprcommon,-lm -lpthread))
 READER_NETKERN_TAP := $(BUILD)/aarch64/reader-netkern-tap
 $(READER_NETKERN_TAP): $(READER_KERN_SRCS) tests/reader/netkern_cases.c tests/reader/netkern_tap.c \
 		daemon/reader/anpr_kern.h daemon/reader/netkern.h tests/reader/netkern_cases.h

@@ -4,7 +4,7 @@
  * drawn here: connected components, character shape filter, grouping into
  * lines (straight, sloped, with noise), detection through the pipeline at
  * several sizes and both polarities, syntax decoding and correction, and
- * bad input (frames, weights).
+ * bad input (frames, weights, a FIFO at a weights path).
  *
  * Long file: one suite's cases and the fixtures they share (one cmocka
  * program, one process).
@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <pthread.h>
@@ -651,6 +652,44 @@ static void test_bad_weights(void **state)
 }
 
 /*
+ * A FIFO planted at a weights path (with no writer, fopen+fread waited on
+ * it for ever): refused at once, the error naming the file and what it
+ * is, for both weights files through the public API and for the loader
+ * itself. The alarm fails the test instead of hanging it.
+ */
+static void test_weights_fifo_refused(void **state)
+{
+	struct anpr_reader_config cfg;
+	char dir[] = "/tmp/anpr-reader-fifo-XXXXXX", path[64], err[512];
+	size_t len = 12345;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/chars.bin", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(10);
+	assert_null(rd_weights_read(path, &len, err, sizeof(err)));
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, "is a FIFO, not a regular file"));
+	assert_int_equal(len, 12345);
+	anpr_reader_config_default(&cfg);
+	cfg.weights_path = path;
+	err[0] = '\0';
+	assert_null(anpr_reader_create(&cfg, err, sizeof(err)));
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, "FIFO"));
+	anpr_reader_config_default(&cfg);
+	cfg.line_weights_path = path;
+	err[0] = '\0';
+	assert_null(anpr_reader_create(&cfg, err, sizeof(err)));
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, "FIFO"));
+	alarm(0);
+	unlink(path);
+	rmdir(dir);
+}
+
+/*
  * A line's band: the quadrilateral sampled into RD_BAND_H x RD_BAND_W. A
  * dark block in an axis-aligned quad lands where its place in the quad
  * says, as ink 1 on ground 0 (0 and 1 swapped when the ink is light); a
@@ -832,6 +871,7 @@ int main(void)
 		cmocka_unit_test(test_syntax_auto_and_no_fit),
 		cmocka_unit_test(test_bad_frames),
 		cmocka_unit_test(test_bad_weights),
+		cmocka_unit_test(test_weights_fifo_refused),
 		cmocka_unit_test(test_single_char_polarity),
 		cmocka_unit_test(test_quad_band),
 		cmocka_unit_test(test_injected_clock),

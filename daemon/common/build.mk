@@ -1,0 +1,10 @@
+# daemon/common: libanprcommon, the few helpers that libraries of both
+# sides need and that must not drag in a dependency (libsodium, curl): the
+# tree's one whole-file read with a size limit (readfile.c, issue 22).
+# Every program or test that links libanprevidence or libanprreader links
+# it after them. The guard makes a second inclusion harmless.
+ifndef COMMON_BUILD_MK
+COMMON_BUILD_MK := 1
+COMMON_SRCS := daemon/common/readfile.c
+$(eval $(call add_lib,anprcommon,$(COMMON_SRCS)))
+endif
