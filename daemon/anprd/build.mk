@@ -41,3 +41,11 @@ install-anpr-status: $(BUILD)/bin/anpr-status
 	install -D -m 0755 $(BUILD)/bin/anpr-status $(DESTDIR)$(BINDIR)/anpr-status
 	install -D -m 0644 man/anpr-status.1 $(DESTDIR)$(MANDIR)/man1/anpr-status.1
 INSTALL_TARGETS += install-anpr-status
+
+# anpr-alerts: the in-car (any terminal's) view of anprd's alert socket.
+$(eval $(call add_prog,anpr-alerts,tools/anpr-alerts.c,anprevidence anprcommon,-ljansson -lsodium))
+.PHONY: install-anpr-alerts
+install-anpr-alerts: $(BUILD)/bin/anpr-alerts
+	install -D -m 0755 $(BUILD)/bin/anpr-alerts $(DESTDIR)$(BINDIR)/anpr-alerts
+	install -D -m 0644 man/anpr-alerts.1 $(DESTDIR)$(MANDIR)/man1/anpr-alerts.1
+INSTALL_TARGETS += install-anpr-alerts

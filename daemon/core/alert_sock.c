@@ -21,13 +21,65 @@ struct client {
 	char *buf;
 };
 
+_Static_assert(ALERT_SOCK_BACKLOG_BYTES <= ALERT_SOCK_CLIENT_BUF,
+	       "the backlog must fit a new client's queue");
+
+/* The last lines broadcast, oldest at first; replayed to each new client. */
+struct backlog {
+	char *line[ALERT_SOCK_BACKLOG];
+	size_t len[ALERT_SOCK_BACKLOG];
+	int first, n;
+	size_t bytes;		/* sum of len[] held */
+};
+
 struct alert_sock {
 	int lfd;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct client c[ALERT_SOCK_MAX_CLIENTS];
 	int n;
 	uint64_t dropped;
+	struct backlog bl;
 };
+
+static void backlog_drop_oldest(struct backlog *b)
+{
+	free(b->line[b->first]);
+	b->bytes -= b->len[b->first];
+	b->line[b->first] = NULL;
+	b->first = (b->first + 1) % ALERT_SOCK_BACKLOG;
+	b->n--;
+}
+
+/* Keep a copy of line, making room by dropping the oldest; a line that
+ * could never fit, or no memory, leaves the backlog as it was (the live
+ * broadcast does not depend on it). */
+static void backlog_keep(struct backlog *b, const char *line, size_t len)
+{
+	char *copy;
+
+	if (len > ALERT_SOCK_BACKLOG_BYTES || !(copy = malloc(len)))
+		return;
+	memcpy(copy, line, len);
+	while (b->n && (b->n == ALERT_SOCK_BACKLOG ||
+			b->bytes + len > ALERT_SOCK_BACKLOG_BYTES))
+		backlog_drop_oldest(b);
+	b->line[(b->first + b->n) % ALERT_SOCK_BACKLOG] = copy;
+	b->len[(b->first + b->n) % ALERT_SOCK_BACKLOG] = len;
+	b->n++;
+	b->bytes += len;
+}
+
+/* Queue the backlog for a new client: it fits (ALERT_SOCK_BACKLOG_BYTES
+ * is at most the client's queue). */
+static void backlog_replay(const struct backlog *b, struct client *c)
+{
+	for (int i = 0; i < b->n; i++) {
+		int k = (b->first + i) % ALERT_SOCK_BACKLOG;
+
+		memcpy(c->buf + c->len, b->line[k], b->len[k]);
+		c->len += b->len[k];
+	}
+}
 
 struct alert_sock *alert_sock_open(const char *path, char *err, size_t errlen)
 {
@@ -142,6 +194,12 @@ void alert_sock_poll(struct alert_sock *s, int timeout_ms)
 				close(fd);
 				continue;
 			}
+			backlog_replay(&s->bl, &s->c[s->n]);
+			if (flush_client(&s->c[s->n]) < 0) {
+				close(fd);
+				free(s->c[s->n].buf);
+				continue;
+			}
 			s->n++;
 		}
 	}
@@ -149,6 +207,7 @@ void alert_sock_poll(struct alert_sock *s, int timeout_ms)
 
 void alert_sock_broadcast(struct alert_sock *s, const char *line, size_t len)
 {
+	backlog_keep(&s->bl, line, len);
 	for (int i = s->n - 1; i >= 0; i--) {
 		struct client *c = &s->c[i];
 		if (c->len + len > ALERT_SOCK_CLIENT_BUF) {
@@ -170,6 +229,8 @@ void alert_sock_close(struct alert_sock *s)
 		return;
 	while (s->n)
 		drop_client(s, s->n - 1);
+	while (s->bl.n)
+		backlog_drop_oldest(&s->bl);
 	close(s->lfd);
 	unlink(s->path);
 	free(s);
@@ -183,4 +244,9 @@ int alert_sock_clients(const struct alert_sock *s)
 uint64_t alert_sock_dropped_clients(const struct alert_sock *s)
 {
 	return s->dropped;
+}
+
+int alert_sock_backlog(const struct alert_sock *s)
+{
+	return s->bl.n;
 }

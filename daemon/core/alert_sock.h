@@ -7,6 +7,13 @@
  * Writes never block: each client has a queue of ALERT_SOCK_CLIENT_BUF
  * bytes; a client that lets it fill is disconnected (and counted), so a
  * stuck subscriber cannot hold up the others or the daemon.
+ *
+ * The socket keeps the last ALERT_SOCK_BACKLOG lines broadcast (at most
+ * ALERT_SOCK_BACKLOG_BYTES of them) and sends them, oldest first, to each
+ * client as it connects: an in-car or control-room client that connects
+ * late, or reconnects after a drop, gets the hits it missed. The lines are
+ * the bytes first sent, so a client that saw some of them already skips
+ * those by their "seq".
  */
 #ifndef ANPRD_ALERT_SOCK_H
 #define ANPRD_ALERT_SOCK_H
@@ -32,10 +39,13 @@ void alert_sock_close(struct alert_sock *s);
  */
 void alert_sock_poll(struct alert_sock *s, int timeout_ms);
 
-/* alert_sock_broadcast - queue one line for every client and flush. */
+/* alert_sock_broadcast - queue one line for every client and flush; keep
+ * it in the backlog (the oldest lines go first when it is full). */
 void alert_sock_broadcast(struct alert_sock *s, const char *line, size_t len);
 
 int alert_sock_clients(const struct alert_sock *s);
+/* alert_sock_backlog - lines the backlog holds now. */
+int alert_sock_backlog(const struct alert_sock *s);
 uint64_t alert_sock_dropped_clients(const struct alert_sock *s);
 
 #endif

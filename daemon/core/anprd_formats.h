@@ -76,6 +76,11 @@ enum hotlist_action {
 #define ALERT_SOCK_PATH		"/run/anpr/alerts.sock"
 #define ALERT_SOCK_MAX_CLIENTS	32
 #define ALERT_SOCK_CLIENT_BUF	(64 * 1024)	/* queued bytes per client */
+/* The last alerts the socket keeps for a subscriber that connects late or
+ * reconnects (docs/alerts.md): at most this many, and at most half a
+ * client's queue, so the replay always fits beside a live alert. */
+#define ALERT_SOCK_BACKLOG	64
+#define ALERT_SOCK_BACKLOG_BYTES	(ALERT_SOCK_CLIENT_BUF / 2)
 
 /* Alert kinds; hits always go out before any other kind. */
 enum alert_kind {

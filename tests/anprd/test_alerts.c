@@ -378,6 +378,80 @@ static int read_line(int fd, char *buf, size_t len, int timeout_ms)
 	return (int)n;
 }
 
+/* A client that connects late, or reconnects, gets the last alerts,
+ * oldest first, then the live ones; the backlog is bounded in lines and
+ * bytes, and a line too long for it is still sent live. */
+static void test_socket_backlog(void **state)
+{
+	char path[128], err[256], line[ALERT_LINE_MAX + 2], want[64];
+	struct alert_sock *s;
+	int a, b, c;
+	(void)state;
+
+	snprintf(path, sizeof(path), "%s/backlog.sock", tmpdir);
+	s = alert_sock_open(path, err, sizeof(err));
+	assert_non_null(s);
+	assert_int_equal(alert_sock_backlog(s), 0);
+	/* nobody listening: the alerts are kept all the same */
+	for (int i = 1; i <= 3; i++) {
+		int n = snprintf(want, sizeof(want), "{\"seq\":%d}\n", i);
+		alert_sock_broadcast(s, want, (size_t)n);
+	}
+	assert_int_equal(alert_sock_backlog(s), 3);
+	a = connect_to(path);
+	assert_true(a >= 0);
+	alert_sock_poll(s, 100);
+	assert_int_equal(alert_sock_clients(s), 1);
+	for (int i = 1; i <= 3; i++) {
+		snprintf(want, sizeof(want), "{\"seq\":%d}\n", i);
+		assert_true(read_line(a, line, sizeof(line), 1000) > 0);
+		assert_string_equal(line, want);
+	}
+	/* then the live ones, once */
+	alert_sock_broadcast(s, "{\"seq\":4}\n", 10);
+	assert_true(read_line(a, line, sizeof(line), 1000) > 0);
+	assert_string_equal(line, "{\"seq\":4}\n");
+	assert_int_equal(read_line(a, line, sizeof(line), 100), -1);
+	/* a reconnect gets all four again: the client skips by seq */
+	close(a);
+	alert_sock_poll(s, 100);
+	b = connect_to(path);
+	alert_sock_poll(s, 100);
+	for (int i = 1; i <= 4; i++) {
+		snprintf(want, sizeof(want), "{\"seq\":%d}\n", i);
+		assert_true(read_line(b, line, sizeof(line), 1000) > 0);
+		assert_string_equal(line, want);
+	}
+	close(b);
+	alert_sock_poll(s, 100);
+	/* bounded in lines: only the last ALERT_SOCK_BACKLOG stay */
+	for (int i = 5; i <= ALERT_SOCK_BACKLOG + 10; i++) {
+		int n = snprintf(want, sizeof(want), "{\"seq\":%d}\n", i);
+		alert_sock_broadcast(s, want, (size_t)n);
+	}
+	assert_int_equal(alert_sock_backlog(s), ALERT_SOCK_BACKLOG);
+	c = connect_to(path);
+	alert_sock_poll(s, 100);
+	assert_true(read_line(c, line, sizeof(line), 1000) > 0);
+	snprintf(want, sizeof(want), "{\"seq\":%d}\n", 10 + 1);
+	assert_string_equal(line, want);
+	for (int i = 12; i <= ALERT_SOCK_BACKLOG + 10; i++)
+		assert_true(read_line(c, line, sizeof(line), 1000) > 0);
+	snprintf(want, sizeof(want), "{\"seq\":%d}\n", ALERT_SOCK_BACKLOG + 10);
+	assert_string_equal(line, want);
+	close(c);
+	alert_sock_poll(s, 100);
+	/* and in bytes: long lines push the short ones out, the sum stays
+	 * within ALERT_SOCK_BACKLOG_BYTES */
+	memset(line, 'x', ALERT_LINE_MAX);
+	line[ALERT_LINE_MAX - 1] = '\n';
+	for (int i = 0; i < 8; i++)
+		alert_sock_broadcast(s, line, ALERT_LINE_MAX);
+	assert_int_equal(alert_sock_backlog(s),
+			 ALERT_SOCK_BACKLOG_BYTES / ALERT_LINE_MAX);
+	alert_sock_close(s);
+}
+
 static void test_socket(void **state)
 {
 	char path[128], err[256], line[512];
@@ -642,6 +716,7 @@ int main(void)
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_hostile_bytes),
 		cmocka_unit_test(test_queue_order),
+		cmocka_unit_test(test_socket_backlog),
 		cmocka_unit_test(test_socket),
 		cmocka_unit_test(test_webhook),
 		cmocka_unit_test(test_dispatch),
