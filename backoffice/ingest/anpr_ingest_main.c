@@ -72,6 +72,18 @@ static struct ingest_tally tally;
 
 #define COUNT(field) __atomic_fetch_add(&tally.field, 1, __ATOMIC_RELAXED)
 
+/* The totals as they stand (each read alone: a report, not a snapshot). */
+static struct ingest_tally tally_now(void)
+{
+	return (struct ingest_tally){
+		.stored = __atomic_load_n(&tally.stored, __ATOMIC_RELAXED),
+		.duplicates = __atomic_load_n(&tally.duplicates, __ATOMIC_RELAXED),
+		.refused = __atomic_load_n(&tally.refused, __ATOMIC_RELAXED),
+		.forbidden = __atomic_load_n(&tally.forbidden, __ATOMIC_RELAXED),
+		.unavailable = __atomic_load_n(&tally.unavailable, __ATOMIC_RELAXED),
+	};
+}
+
 /* ------------------------------------------------ one store per thread */
 
 /* anprstore connections are not shared between threads (anprstore.h):
@@ -1175,11 +1187,7 @@ static void health_pass(struct health_state *hs)
 	in.started_unix = health.started;
 	in.gap_alarm_s = health.gap_alarm_s;
 	in.refusal_window_s = REFUSAL_WINDOW_S;
-	in.tally.stored = __atomic_load_n(&tally.stored, __ATOMIC_RELAXED);
-	in.tally.duplicates = __atomic_load_n(&tally.duplicates, __ATOMIC_RELAXED);
-	in.tally.refused = __atomic_load_n(&tally.refused, __ATOMIC_RELAXED);
-	in.tally.forbidden = __atomic_load_n(&tally.forbidden, __ATOMIC_RELAXED);
-	in.tally.unavailable = __atomic_load_n(&tally.unavailable, __ATOMIC_RELAXED);
+	in.tally = tally_now();
 	if (!hs->st)
 		rc = anpr_store_open(&hs->st, cfg.conninfo, err, sizeof err);
 	if (rc == 0)
@@ -1252,13 +1260,8 @@ static void *health_main(void *arg)
 	}
 	/* what the last interval answered, said before stopping */
 	{
-		struct ingest_tally now;
+		struct ingest_tally now = tally_now();
 
-		now.stored = __atomic_load_n(&tally.stored, __ATOMIC_RELAXED);
-		now.duplicates = __atomic_load_n(&tally.duplicates, __ATOMIC_RELAXED);
-		now.refused = __atomic_load_n(&tally.refused, __ATOMIC_RELAXED);
-		now.forbidden = __atomic_load_n(&tally.forbidden, __ATOMIC_RELAXED);
-		now.unavailable = __atomic_load_n(&tally.unavailable, __ATOMIC_RELAXED);
 		health_log_tally(hs, &now);
 	}
 	if (hs->st)
