@@ -21,8 +21,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <microhttpd.h>
@@ -46,6 +44,7 @@
 #include "ingest/ingest_check.h"
 #include "ingest/ingest_health.h"
 #include "evidence/readfile.h"
+#include "tls/tls_peer.h"
 
 #define PATH_RECORDS	"/v1/records"
 #define MAX_THREADS	64
@@ -334,10 +333,6 @@ static int identify(struct MHD_Connection *c, struct req *r, char *why,
 		    size_t whylen)
 {
 	const union MHD_ConnectionInfo *ci;
-	const gnutls_datum_t *peers;
-	gnutls_session_t s;
-	unsigned int status = 0, n = 0;
-	uint8_t fp[EV_HASH_LEN];
 	struct tls_conn *tc;
 	struct anpr_store *st;
 	char err[512];
@@ -355,35 +350,10 @@ static int identify(struct MHD_Connection *c, struct req *r, char *why,
 		goto known;
 	}
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
-	if (!ci || !ci->tls_session) {
-		snprintf(why, whylen, "no TLS session");
-		return 403;
-	}
-	s = (gnutls_session_t)ci->tls_session;
-	peers = gnutls_certificate_get_peers(s, &n);
-	if (!peers || n == 0) {
-		snprintf(why, whylen, "no client certificate");
-		return 403;
-	}
 	/* the chain to the camera CA (--client-ca), validity dates included */
-	rc = gnutls_certificate_verify_peers2(s, &status);
-	if (rc != GNUTLS_E_SUCCESS || status != 0) {
-		gnutls_datum_t out = { NULL, 0 };
-
-		if (rc == GNUTLS_E_SUCCESS &&
-		    gnutls_certificate_verification_status_print(
-			    status, GNUTLS_CRT_X509, &out, 0) == 0) {
-			snprintf(why, whylen, "client certificate not "
-				 "verified: %s", (const char *)out.data);
-			gnutls_free(out.data);
-		} else {
-			snprintf(why, whylen, "client certificate not "
-				 "verified: %s", gnutls_strerror(rc));
-		}
+	if (tls_peer_fingerprint(ci ? ci->tls_session : NULL, r->fingerprint,
+				 why, whylen) != 0)
 		return 403;
-	}
-	ev_sha256(peers[0].data, peers[0].size, fp);
-	ev_hex(fp, EV_HASH_LEN, r->fingerprint);
 	if (tc) {
 		memcpy(tc->fingerprint, r->fingerprint, sizeof tc->fingerprint);
 		tc->verified_at = time(NULL);

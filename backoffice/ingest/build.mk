@@ -17,8 +17,9 @@ LINT_DIRS += backoffice/ingest
 # is merged (backoffice/store/build.mk), only the library above is built.
 ifneq ($(wildcard backoffice/store/build.mk),)
 include backoffice/store/build.mk
+include backoffice/tls/build.mk
 INGEST_LDLIBS := $(ANPRSTORE_LDLIBS) -lmicrohttpd -lgnutls -lnettle -lsystemd -ljansson -lpthread
-$(eval $(call add_prog,anpr-ingest,backoffice/ingest/anpr_ingest_main.c backoffice/ingest/ingest_commit.c,anpringest $(ANPRSTORE_LIBS),$(INGEST_LDLIBS)))
+$(eval $(call add_prog,anpr-ingest,backoffice/ingest/anpr_ingest_main.c backoffice/ingest/ingest_commit.c,anpringest anprtls $(ANPRSTORE_LIBS),$(INGEST_LDLIBS)))
 
 .PHONY: install-ingest
 install-ingest: $(BUILD)/bin/anpr-ingest

@@ -145,6 +145,16 @@ int anpr_store_request_lookup_n(struct anpr_store *st, const char *fingerprint,
 				size_t cap, size_t *n, struct anpr_held *held,
 				char *err, size_t errlen);
 
+/* ------------------------------------------------ the control room's alerts */
+
+/* Store a camera's anpr-alert/2 line (anpr-console: the camera is its
+ * client certificate's, checked against the line before): *id its row in
+ * anpr.alerts, *created false if the same line was stored before (a
+ * webhook's retry). NOTIFY anpr_alerts at commit. */
+int anpr_store_alert_put(struct anpr_store *st, const char *camera_id, int64_t seq,
+			 const char *kind, const char *time_iso, const char *line,
+			 int64_t *id, bool *created, char *err, size_t errlen);
+
 /* ------------------------------------------------------------ holdings */
 
 /* What the store holds of a chain (table chains). */

@@ -13,7 +13,8 @@ PQ_CFLAGS := $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/includ
 ANPRSTORE_SRCS := backoffice/store/store.c backoffice/store/register.c \
 	backoffice/store/records.c backoffice/store/records_group.c \
 	backoffice/store/holdings.c backoffice/store/query.c backoffice/store/audit.c \
-	backoffice/store/retention.c backoffice/store/export.c
+	backoffice/store/retention.c backoffice/store/export.c \
+	backoffice/store/alerts.c
 $(call obj_of,$(ANPRSTORE_SRCS)) $(call aobj_of,$(ANPRSTORE_SRCS)): CFLAGS += $(PQ_CFLAGS)
 $(eval $(call add_lib,anprstore,$(ANPRSTORE_SRCS)))
 # What a program using anprstore links, in this order (users before used).

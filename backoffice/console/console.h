@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * console.h - what the modules of anpr-console share (docs/console.md):
+ * the configuration, the log, HTTP answers, and each module's entry
+ * points. console_main.c runs the two listeners; console_camera.c takes
+ * the cameras' alerts; console_people.c the people's logins, sessions,
+ * actions and the page; console_events.c the fan-out of stored alerts to
+ * the browsers (LISTEN, server-sent events, replay).
+ */
+#ifndef ANPR_CONSOLE_H
+#define ANPR_CONSOLE_H
+
+#include <microhttpd.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct console_cfg {
+	const char *db;		/* anpr-console's own role (anpr_console) */
+	const char *people_db;	/* where people log in: host, port, dbname */
+	const char *www;	/* the page's files */
+	unsigned session_hours;	/* a session's life from its login */
+};
+extern struct console_cfg console_cfg;
+
+/* One line on stderr: names cameras, alert ids, roles and reasons, never
+ * a mark or a location. */
+void clog_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* An answer with a body copied (type: its Content-Type), and the JSON
+ * {"error": code, "detail": detail} for a refusal. */
+enum MHD_Result console_answer(struct MHD_Connection *c, unsigned status,
+			       const char *type, const char *body, size_t len);
+enum MHD_Result console_error(struct MHD_Connection *c, unsigned status,
+			      const char *code, const char *detail);
+/* The headers every answer to a person carries (no caching, no framing,
+ * no sniffing, the page's own scripts and styles only). */
+void console_people_headers(struct MHD_Response *r);
+
+/* The request's body, gathered (MHD's upload callbacks) up to a limit. */
+struct console_body {
+	char *buf;
+	size_t len, cap, limit;
+	bool over;
+};
+/* 0, or -1 out of memory; over set (the rest dropped) past limit. */
+int console_body_add(struct console_body *b, const char *data, size_t len);
+void console_body_free(struct console_body *b);
+
+/* console_camera.c: POST /v1/alerts of the cameras' listener. */
+enum MHD_Result console_camera_request(void *cls, struct MHD_Connection *c,
+				       const char *url, const char *method,
+				       const char *version, const char *upload_data,
+				       size_t *upload_data_size, void **con_cls);
+void console_camera_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			      enum MHD_RequestTerminationCode toe);
+
+/* console_people.c: the people's listener. */
+int console_people_init(char *err, size_t errlen);
+void console_people_fini(void);
+enum MHD_Result console_people_request(void *cls, struct MHD_Connection *c,
+				       const char *url, const char *method,
+				       const char *version, const char *upload_data,
+				       size_t *upload_data_size, void **con_cls);
+void console_people_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			      enum MHD_RequestTerminationCode toe);
+
+/* The session of that id is logged in and not expired. */
+bool console_session_live(const char *sid);
+
+/* console_events.c: one LISTEN connection (console_cfg.db) fanned out.
+ * events_response: the stream of a browser from after last_id (-1: the
+ * latest alerts first, as a page that has seen none), which ends with
+ * its session sid; NULL if the database cannot be read. */
+int console_events_start(char *err, size_t errlen);
+void console_events_stop(void);
+struct MHD_Response *console_events_response(int64_t last_id, const char *sid);
+
+#endif

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+// anpr-console's page (docs/console.md): log in, then the alerts as
+// server-sent events (/v1/events; the browser's EventSource reconnects by
+// itself and sends Last-Event-ID, the server replays what it missed),
+// newest hit first, one action per hit. Every text goes in through
+// textContent, never as HTML: an alert's reason is a hotlist's words.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const hits = new Map();		// alert id -> its <li>
+const byCameraSeq = new Map();	// "camera seq" -> alert id (hit-record's hit)
+const sites = new Map();	// camera -> site or null, asked once
+let events = null;
+
+function show(view) {
+	$("login-view").hidden = view !== "login";
+	$("hits-view").hidden = view !== "hits";
+	$("logout").hidden = view !== "hits";
+}
+
+async function api(method, url, body) {
+	const opt = { method, credentials: "same-origin", headers: {} };
+	if (body !== undefined) {
+		opt.headers["Content-Type"] = "application/json";
+		opt.body = JSON.stringify(body);
+	}
+	const r = await fetch(url, opt);
+	let j = null;
+	try { j = await r.json(); } catch (e) { j = null; }
+	return { status: r.status, body: j };
+}
+
+function age(t) {
+	const s = Math.max(0, Math.round((Date.now() - Date.parse(t)) / 1000));
+	if (s < 60) return s + " s ago";
+	if (s < 3600) return Math.floor(s / 60) + " min ago";
+	return Math.floor(s / 3600) + " h ago";
+}
+
+async function fillSite(camera, el) {
+	if (!sites.has(camera)) {
+		sites.set(camera, api("GET", "/v1/cameras/" + encodeURIComponent(camera) + "/site")
+			.then((r) => (r.status === 200 && r.body ? r.body.site : null)));
+	}
+	const site = await sites.get(camera);
+	if (site !== null && site !== undefined) el.textContent = "at " + site;
+}
+
+function showAction(li, a) {
+	li.classList.add("acted");
+	li.querySelector(".done").textContent = a.action + " by " + a.who +
+		(a.note ? ": " + a.note : "");
+	li.dataset.acted = a.action;
+}
+
+function addHit(ev) {
+	const a = ev.alert;
+	if (hits.has(ev.id)) return;
+	const li = $("hit-template").content.firstElementChild.cloneNode(true);
+	li.dataset.alertId = ev.id;
+	li.classList.add(a.match.action, "fresh");
+	li.querySelector(".action-kind").textContent = a.match.action.toUpperCase() +
+		(a.kind === "hit-searchback" ? " (search back)" : "");
+	li.querySelector(".listed").textContent = a.match.vrm;
+	if (a.vrm !== a.match.vrm) li.querySelector(".read").textContent = "read " + a.vrm;
+	li.querySelector(".priority").textContent = "priority " + a.match.priority;
+	li.querySelector(".reason").textContent = a.match.reason;
+	li.querySelector(".list").textContent = a.match.list +
+		(a.match.fuzzy ? " (look-alike, " + a.match.distance + ")" : "");
+	li.querySelector(".camera").textContent = ev.camera + " / " + a.source;
+	li.querySelector(".time").textContent = a.time;
+	li.querySelector(".age").textContent = age(a.time);
+	li.querySelector(".confidence").textContent = Math.round(a.confidence * 100) + " %";
+	li.querySelector(".record").textContent = a.record ? a.record
+		: (a.record_pending ? "pending" : "none");
+	fillSite(ev.camera, li.querySelector(".site"));
+	for (const b of li.querySelectorAll("button[data-action]")) {
+		b.addEventListener("click", async () => {
+			const note = li.querySelector(".note").value;
+			const r = await api("POST", "/v1/hits/" + ev.id + "/action",
+					    { action: b.dataset.action, note });
+			if (r.status !== 201) {
+				li.querySelector(".done").textContent = "not recorded: " +
+					(r.body && r.body.detail ? r.body.detail : r.status);
+			}
+		});
+	}
+	if (ev.action) showAction(li, ev.action);
+	hits.set(ev.id, li);
+	byCameraSeq.set(ev.camera + " " + a.seq, ev.id);
+	$("hits").prepend(li);
+	$("no-hits").hidden = true;
+}
+
+function onAlert(msg) {
+	let ev;
+	try { ev = JSON.parse(msg.data); } catch (e) { return; }
+	const a = ev.alert;
+	if (a.kind === "hit" || a.kind === "hit-searchback") {
+		addHit(ev);
+	} else if (a.kind === "hit-record") {
+		const id = byCameraSeq.get(ev.camera + " " + a.hit_seq);
+		const li = id !== undefined ? hits.get(id) : undefined;
+		if (li) {
+			li.querySelector(".record").textContent = a.record ? a.record
+				: "none: " + a.detail;
+		} else {
+			addHit(ev);	// its hit is older than the replay
+		}
+	} else {
+		const li = document.createElement("li");
+		li.textContent = a.time + " " + ev.camera + " " + a.source + ": " + a.kind +
+			(a.state ? " " + a.state + (a.active ? " raised" : " cleared") : "") +
+			(a.detail ? " " + a.detail : "");
+		$("others").prepend(li);
+	}
+}
+
+function onAction(msg) {
+	let a;
+	try { a = JSON.parse(msg.data); } catch (e) { return; }
+	const li = hits.get(a.alert);
+	if (li) showAction(li, a);
+}
+
+function start(user) {
+	$("who").textContent = user;
+	show("hits");
+	if (events) events.close();
+	events = new EventSource("/v1/events");
+	events.addEventListener("open", () => {
+		$("link").textContent = "live";
+		$("link").className = "link up";
+	});
+	events.addEventListener("error", async () => {
+		$("link").textContent = "reconnecting";
+		$("link").className = "link down";
+		// a session ended (logged out elsewhere, expired): back to log in
+		const r = await api("GET", "/v1/session");
+		if (r.status === 401) {
+			events.close();
+			events = null;
+			show("login");
+		}
+	});
+	events.addEventListener("alert", onAlert);
+	events.addEventListener("action", onAction);
+}
+
+$("login").addEventListener("submit", async (e) => {
+	e.preventDefault();
+	$("login-error").textContent = "";
+	const r = await api("POST", "/v1/login",
+			    { user: $("user").value, password: $("password").value });
+	$("password").value = "";
+	if (r.status === 200) start(r.body.user);
+	else $("login-error").textContent = r.body && r.body.detail ? r.body.detail
+		: "login refused (" + r.status + ")";
+});
+
+$("logout").addEventListener("click", async () => {
+	await api("POST", "/v1/logout", {});
+	if (events) events.close();
+	events = null;
+	location.reload();
+});
+
+setInterval(() => {
+	for (const li of hits.values()) {
+		const t = li.querySelector(".time").textContent;
+		li.querySelector(".age").textContent = age(t);
+	}
+}, 5000);
+
+api("GET", "/v1/session").then((r) => {
+	if (r.status === 200) start(r.body.user);
+	else show("login");
+});
