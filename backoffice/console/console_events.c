@@ -361,7 +361,7 @@ static int replay(struct stream *s, int64_t last_id)
 	int rc;
 
 	pthread_mutex_lock(&E.replay_lock);
-	if (E.replay && PQstatus(E.replay) != CONNECTION_OK) {
+	if (E.replay && (!PQconsumeInput(E.replay) || PQstatus(E.replay) != CONNECTION_OK)) {
 		PQfinish(E.replay);
 		E.replay = NULL;
 	}

@@ -318,8 +318,13 @@ static PGresult *ask(struct session *s, const char *sql, int n, const char *cons
 	PGresult *r;
 	const char *state, *msg;
 
-	if (PQstatus(s->pg) != CONNECTION_OK)
+	/* a connection the server closed while it was idle (PostgreSQL
+	 * restarted) shows as such only once its input is read: made again
+	 * before the statement, which is never sent twice */
+	if (!PQconsumeInput(s->pg) || PQstatus(s->pg) != CONNECTION_OK) {
+		clog_line("the connection of %s was lost; making it again", s->user);
 		PQreset(s->pg);
+	}
 	r = PQexecParams(s->pg, sql, n, NULL, v, NULL, NULL, 0);
 	if (PQresultStatus(r) == PGRES_TUPLES_OK)
 		return r;

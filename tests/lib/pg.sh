@@ -49,6 +49,9 @@
 # ANPR_TEST_PG_CONF: lines added to the cluster's postgresql.conf (the
 # ingest bench: max_connections for its many worker threads; the systemd
 # VM: its socket in /run/postgresql, where the units connect).
+# ANPR_TEST_PG_HBA: lines put before the cluster's own in pg_hba.conf
+# (the first that matches decides: the console's suite asks its people
+# for SCRAM passwords, where the rest of the cluster trusts loopback).
 # ANPR_PG_PORT: this port rather than a free one (the systemd VM, whose
 # loopback is its own: 5432, the port the units' connection strings mean).
 #
@@ -113,6 +116,10 @@ pg_start() {
 		echo "pg.sh: initdb failed:" >&2; cat "$d/initdb.log" >&2; return 1
 	fi
 	_pg_as mkdir "$d/sock"
+	if [ -n "${ANPR_TEST_PG_HBA:-}" ]; then
+		printf '%s\n' "$ANPR_TEST_PG_HBA" | _pg_as sh -c "cat - '$d/data/pg_hba.conf' > '$d/data/pg_hba.new' &&
+			mv '$d/data/pg_hba.new' '$d/data/pg_hba.conf'" || return 1
+	fi
 	while :; do
 		# a port nobody listens on now; another process may still take
 		# it before the server binds it, hence the retries
