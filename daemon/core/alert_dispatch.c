@@ -141,7 +141,9 @@ struct alert_dispatch *alert_dispatch_start(const struct alert_dispatch_cfg *c,
 	if (c->webhook_url && c->webhook_url[0]) {
 		d->hook = alert_webhook_new(c->webhook_url,
 					    c->webhook_timeout_ms, err, errlen);
-		if (!d->hook)
+		if (!d->hook ||
+		    alert_webhook_tls(d->hook, c->webhook_client_cert, c->webhook_client_key,
+				      c->webhook_ca, err, errlen) != 0)
 			goto fail;
 	}
 	if (alert_queue_init(&d->qlocal, qlen) ||

@@ -19,6 +19,9 @@ struct alert_dispatch_cfg {
 	const char *socket_path;	/* NULL or "" = no socket */
 	const char *webhook_url;	/* NULL or "" = no webhook */
 	int64_t webhook_timeout_ms;
+	/* NULL or "": none. A client certificate and its key (PEM), and the
+	 * CA the webhook's server is checked against (else the system's) */
+	const char *webhook_client_cert, *webhook_client_key, *webhook_ca;
 	int webhook_tries;		/* attempts per alert, >= 1 */
 	int journal;			/* send to the journal */
 	size_t queue_len;		/* per output; 0 = 4096 */

@@ -24,6 +24,12 @@ struct alert_webhook;
 struct alert_webhook *alert_webhook_new(const char *url, int64_t timeout_ms,
 					char *err, size_t errlen);
 void alert_webhook_free(struct alert_webhook *w);
+/* alert_webhook_tls - present a client certificate (cert and key, PEM
+ * files, both or neither) and check the server against ca (a PEM file)
+ * rather than the system's CAs; NULL or "" leaves each as it is. -1 with
+ * err if a file cannot be read (at start, not at the first alert). */
+int alert_webhook_tls(struct alert_webhook *w, const char *cert, const char *key,
+		      const char *ca, char *err, size_t errlen);
 
 /*
  * alert_webhook_post - POST one JSON line (Content-Type application/json,

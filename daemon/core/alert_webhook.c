@@ -2,10 +2,13 @@
 /* alert_webhook.c - alerts POSTed to an HTTP(S) webhook with libcurl. */
 #include "core/alert_out.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -56,6 +59,44 @@ struct alert_webhook *alert_webhook_new(const char *url, int64_t timeout_ms,
 	curl_easy_setopt(w->curl, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(w->curl, CURLOPT_USERAGENT, "anprd/" ANPR_VERSION);
 	return w;
+}
+
+static int readable(const struct alert_webhook *w, const char *what, const char *path,
+		    char *err, size_t errlen)
+{
+	if (access(path, R_OK) != 0) {
+		snprintf(err, errlen, "webhook %s: %s %s: %s", w->url, what, path,
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int alert_webhook_tls(struct alert_webhook *w, const char *cert, const char *key,
+		      const char *ca, char *err, size_t errlen)
+{
+	bool c = cert && cert[0], k = key && key[0];
+
+	if (c != k) {
+		snprintf(err, errlen, "webhook %s: a client certificate and its "
+			 "key go together", w->url);
+		return -1;
+	}
+	if (c) {
+		if (readable(w, "client certificate", cert, err, errlen) ||
+		    readable(w, "client key", key, err, errlen))
+			return -1;
+		curl_easy_setopt(w->curl, CURLOPT_SSLCERT, cert);
+		curl_easy_setopt(w->curl, CURLOPT_SSLCERTTYPE, "PEM");
+		curl_easy_setopt(w->curl, CURLOPT_SSLKEY, key);
+		curl_easy_setopt(w->curl, CURLOPT_SSLKEYTYPE, "PEM");
+	}
+	if (ca && ca[0]) {
+		if (readable(w, "CA", ca, err, errlen))
+			return -1;
+		curl_easy_setopt(w->curl, CURLOPT_CAINFO, ca);
+	}
+	return 0;
 }
 
 void alert_webhook_free(struct alert_webhook *w)

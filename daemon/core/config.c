@@ -90,6 +90,9 @@ static const struct opt opts[] = {
 	{"alerts", "socket", C(alerts.socket), 0, 0, T_PATH, 0},
 	{"alerts", "webhook", C(alerts.webhook), 0, 0, T_URL, 0},
 	{"alerts", "webhook_timeout", C(alerts.webhook_timeout_ms), 10, 60000, T_DURATION, 0},
+	{"alerts", "webhook_client_cert", C(alerts.webhook_client_cert), 0, 0, T_PATH, 0},
+	{"alerts", "webhook_client_key", C(alerts.webhook_client_key), 0, 0, T_PATH, 0},
+	{"alerts", "webhook_ca", C(alerts.webhook_ca), 0, 0, T_PATH, 0},
 	{"alerts", "journal", C(alerts.journal), 0, 0, T_BOOL, 0},
 	{"health", "heartbeat", C(health.heartbeat_ms), 1000, MS_DAY, T_DURATION, 0},
 	{"health", "frozen_after", C(health.frozen_after_ms), 100, 3600000, T_DURATION, 0},
@@ -595,6 +598,16 @@ static int validate(const struct pctx *pc, char *err, size_t errlen)
 	l = seen_line(pc, "upload", "client_cert");
 	REQUIRE_AT(l, !cfg->upload.client_cert[0] || cfg->upload.url[0],
 		   "[upload] client_cert given without url");
+	l = seen_line(pc, "alerts", "webhook_client_cert");
+	if (!l)
+		l = seen_line(pc, "alerts", "webhook_client_key");
+	REQUIRE_AT(l, !cfg->alerts.webhook_client_cert[0] == !cfg->alerts.webhook_client_key[0],
+		   "[alerts] webhook_client_cert and webhook_client_key go together");
+	if (!l)
+		l = seen_line(pc, "alerts", "webhook_ca");
+	REQUIRE_AT(l, (!cfg->alerts.webhook_client_cert[0] && !cfg->alerts.webhook_ca[0]) ||
+		   cfg->alerts.webhook[0],
+		   "[alerts] webhook_client_cert or webhook_ca given without webhook");
 	l = seen_line(pc, "spool", "min_free_bytes");
 	REQUIRE_AT(l, cfg->spool.min_free_bytes < cfg->spool.max_bytes,
 		   "[spool] min_free_bytes must be below max_bytes");
@@ -726,6 +739,9 @@ void anprd_config_dump(const struct anprd_config *cfg, FILE *out)
 	kv(out, "socket", cfg->alerts.socket);
 	kv(out, "webhook", cfg->alerts.webhook);
 	fmt_ms(a, sizeof(a), cfg->alerts.webhook_timeout_ms);
+	kv(out, "webhook_client_cert", cfg->alerts.webhook_client_cert);
+	kv(out, "webhook_client_key", cfg->alerts.webhook_client_key);
+	kv(out, "webhook_ca", cfg->alerts.webhook_ca);
 	fprintf(out, "webhook_timeout = %s\njournal = %s\n\n", a,
 		cfg->alerts.journal ? "yes" : "no");
 	fmt_ms(a, sizeof(a), cfg->health.heartbeat_ms);

@@ -96,6 +96,11 @@ struct anprd_config {
 		char socket[ANPRD_PATH_MAX + 1];	/* empty = none */
 		char webhook[ANPRD_PATH_MAX + 1];	/* empty = none */
 		int64_t webhook_timeout_ms;
+		/* the back office's console knows the camera by its
+		 * certificate (docs/console.md); empty = none */
+		char webhook_client_cert[ANPRD_PATH_MAX + 1];
+		char webhook_client_key[ANPRD_PATH_MAX + 1];
+		char webhook_ca[ANPRD_PATH_MAX + 1];
 		int journal;
 	} alerts;
 

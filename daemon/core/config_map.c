@@ -32,6 +32,9 @@ void anprd_alert_cfg(const struct anprd_config *cfg,
 	c->socket_path = cfg->alerts.socket;
 	c->webhook_url = cfg->alerts.webhook;
 	c->webhook_timeout_ms = cfg->alerts.webhook_timeout_ms;
+	c->webhook_client_cert = cfg->alerts.webhook_client_cert;
+	c->webhook_client_key = cfg->alerts.webhook_client_key;
+	c->webhook_ca = cfg->alerts.webhook_ca;
 	c->webhook_tries = 3;
 	c->journal = cfg->alerts.journal;
 	c->queue_len = 4096;

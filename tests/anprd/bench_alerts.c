@@ -46,7 +46,8 @@ int main(void)
 	if (!mkdtemp(dir))
 		return 1;
 	snprintf(path, sizeof(path), "%s/a.sock", dir);
-	struct alert_dispatch_cfg c = {path, NULL, 0, 1, 0, 8192};
+	struct alert_dispatch_cfg c = {.socket_path = path, .webhook_tries = 1,
+				       .queue_len = 8192};
 	d = alert_dispatch_start(&c, NULL, NULL, err, sizeof(err));
 	if (!d) {
 		fprintf(stderr, "bench_alerts: %s\n", err);

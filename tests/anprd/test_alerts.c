@@ -626,7 +626,8 @@ static void test_dispatch(void **state)
 	assert_int_equal(lh_start(&h), 0);
 	snprintf(path, sizeof(path), "%s/d.sock", tmpdir);
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/hook", h.port);
-	struct alert_dispatch_cfg c = {path, url, 1000, 2, 0, 0};
+	struct alert_dispatch_cfg c = {.socket_path = path, .webhook_url = url,
+				       .webhook_timeout_ms = 1000, .webhook_tries = 2};
 	d = alert_dispatch_start(&c, on_log, &logs, err, sizeof(err));
 	assert_non_null(d);
 	sub = connect_to(path);
@@ -675,8 +676,8 @@ static void test_dispatch(void **state)
 	close(sub);
 	lh_stop(&h);
 	/* can't open: the reason names the path */
-	struct alert_dispatch_cfg bad = {"/nonexistent-dir/a.sock", NULL, 0, 1,
-					 0, 0};
+	struct alert_dispatch_cfg bad = {.socket_path = "/nonexistent-dir/a.sock",
+					 .webhook_tries = 1};
 	assert_null(alert_dispatch_start(&bad, NULL, NULL, err, sizeof(err)));
 	assert_non_null(strstr(err, "/nonexistent-dir/a.sock: cannot listen"));
 }
@@ -691,7 +692,7 @@ static void test_dispatch_stats(void **state)
 	(void)state;
 
 	snprintf(path, sizeof(path), "%s/s.sock", tmpdir);
-	struct alert_dispatch_cfg c = {path, NULL, 0, 1, 0, 0};
+	struct alert_dispatch_cfg c = {.socket_path = path, .webhook_tries = 1};
 	d = alert_dispatch_start(&c, NULL, NULL, err, sizeof(err));
 	assert_non_null(d);
 	alert_dispatch_push(d, &a);

@@ -202,6 +202,12 @@ static const struct bad_case bad_cases[] = {
 	{"url = https", "", "[upload] client_cert given without url"},
 	{"client_key", "", "anprd.conf:36: [upload] client_cert and client_key go together"},
 	{"webhook =", "webhook = 127.0.0.1:8080\n", "anprd.conf:39: [alerts] webhook: '127.0.0.1:8080' is not an http:// or https:// URL"},
+	{"webhook =", "webhook = https://bof/v1/alerts\nwebhook_client_cert = /etc/anpr/keys/client.crt\n",
+	 "anprd.conf:40: [alerts] webhook_client_cert and webhook_client_key go together"},
+	{"webhook =", "webhook_ca = /etc/anpr/keys/ca.pem\n",
+	 "anprd.conf:39: [alerts] webhook_client_cert or webhook_ca given without webhook"},
+	{"webhook =", "webhook = https://bof/v1/alerts\nwebhook_ca = keys/ca.pem\n",
+	 "anprd.conf:40: [alerts] webhook_ca"},
 	{"journal", "journal = maybe\n", "anprd.conf:40: [alerts] journal: 'maybe' is not yes or no"},
 	{"heartbeat", "heartbeat = 10ms\n", "anprd.conf:42: [health] heartbeat: 10ms is out of range"},
 	{"heartbeat", "heartbeat 30s\n", "anprd.conf:42: expected 'key = value'"},
@@ -434,6 +440,23 @@ static void test_config_map(void **state)
 	assert_string_equal(ac.webhook_url, "http://127.0.0.1:8080/hit");
 	assert_int_equal(ac.webhook_timeout_ms, 2000);
 	assert_int_equal(ac.journal, 0);
+	assert_string_equal(ac.webhook_client_cert, "");
+	assert_string_equal(ac.webhook_ca, "");
+	/* the webhook's certificate for the back office's console */
+	{
+		char *text = edit(good_fixed, "webhook =",
+				  "webhook = https://bof/v1/alerts\n"
+				  "webhook_client_cert = /etc/anpr/keys/client.crt\n"
+				  "webhook_client_key = /etc/anpr/keys/client.key\n"
+				  "webhook_ca = /etc/anpr/keys/ca.pem\n");
+
+		assert_int_equal(parse(text, &cfg, err, sizeof(err)), 0);
+		free(text);
+		anprd_alert_cfg(&cfg, &ac);
+		assert_string_equal(ac.webhook_client_cert, "/etc/anpr/keys/client.crt");
+		assert_string_equal(ac.webhook_client_key, "/etc/anpr/keys/client.key");
+		assert_string_equal(ac.webhook_ca, "/etc/anpr/keys/ca.pem");
+	}
 }
 
 /* The example in docs/anprd-conf.md is a valid configuration. */

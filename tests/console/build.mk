@@ -6,5 +6,6 @@
 include backoffice/console/build.mk
 $(eval $(call add_test,console_alert,tests/console/test_console_alert.c,anprconsole,-ljansson))
 SUITE_PREREQS += $(BUILD)/bin/anpr-console $(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-audit \
+	$(BUILD)/bin/anprd \
 	$(BUILD)/ingest/ingest_setup
 $(eval $(call add_suite,e2e,console-e2e,tests/console/console-e2e $(BUILD)))
