@@ -306,7 +306,8 @@ int main(int argc, char **argv)
 				   MHD_OPTION_HTTPS_MEM_KEY, key,
 				   MHD_OPTION_HTTPS_PRIORITIES, TLS_PRIORITIES,
 				   MHD_OPTION_CONNECTION_LIMIT, 256u,
-				   MHD_OPTION_CONNECTION_TIMEOUT, 0u,
+				   /* idle 60 s at most: a stream sends a comment every 15 s */
+				   MHD_OPTION_CONNECTION_TIMEOUT, 60u,
 				   MHD_OPTION_NOTIFY_COMPLETED, console_people_completed, NULL,
 				   MHD_OPTION_END) : NULL;
 	if (!cd || !pd) {

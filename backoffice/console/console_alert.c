@@ -111,7 +111,7 @@ static int shape(const json_t *o, const char *where,
 			size_t k;
 
 			/* the key's printable ASCII only, cut short */
-			for (k = 0; key[k] && k < sizeof safe - 1; k++)
+			for (k = 0; k < sizeof safe - 1 && key[k]; k++)
 				safe[k] = key[k] >= 0x20 && key[k] < 0x7f ? key[k] : '?';
 			safe[k] = '\0';
 			snprintf(why, whylen, "%sunknown field \"%s\"", where, safe);

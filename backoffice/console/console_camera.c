@@ -117,6 +117,8 @@ static enum MHD_Result finish(struct MHD_Connection *c, struct creq *q)
 				 why, sizeof why);
 	if (rc != 0)
 		return refuse(c, (unsigned)rc, rc == 403 ? "forbidden" : "malformed", who, why);
+	if (!q->body.buf || !q->body.len)	/* refused above: for the analyser */
+		return refuse(c, 400, "malformed", who, "empty body");
 	/* stored as received, without its final newline */
 	line = strndup(q->body.buf, q->body.len - (q->body.buf[q->body.len - 1] == '\n'));
 	if (!line)

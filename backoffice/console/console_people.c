@@ -364,8 +364,8 @@ static enum MHD_Result hit_action(struct MHD_Connection *c, struct session *s,
 	const json_t *jn = json_object_get(o, "note");
 	const char *note = jn ? json_string_value(jn) : "";
 	const char *v[3] = { id, action, note };
-	unsigned status;
-	char why[300];
+	unsigned status = 503;
+	char why[300] = "";
 	PGresult *r;
 	enum MHD_Result ret;
 
@@ -395,8 +395,8 @@ static enum MHD_Result camera_site(struct MHD_Connection *c, struct session *s,
 				   const char *camera)
 {
 	const char *v[1] = { camera };
-	unsigned status;
-	char why[300];
+	unsigned status = 503;
+	char why[300] = "";
 	PGresult *r = ask(s, "SELECT anpr.camera_site($1)", 1, v, &status, why, sizeof why);
 	enum MHD_Result ret;
 

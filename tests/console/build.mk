@@ -5,7 +5,13 @@
 # the cameras are registered with tests/ingest's ingest_setup.
 include backoffice/console/build.mk
 $(eval $(call add_test,console_alert,tests/console/test_console_alert.c,anprconsole,-ljansson))
-SUITE_PREREQS += $(BUILD)/bin/anpr-console $(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-audit \
+# the suite runs anpr-console built with ASan + UBSan (the same sources as
+# build/bin/anpr-console): a memory error or a leak at its exit fails it
+CONSOLE_ASAN := $(BUILD)/console/anpr-console-asan
+$(CONSOLE_ASAN): $(call aobj_of,$(CONSOLE_SRCS)) $(call alib_of,anprconsole anprtls $(ANPRSTORE_LIBS))
+	@mkdir -p $(@D)
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDFLAGS) $(CONSOLE_LDLIBS)
+SUITE_PREREQS += $(CONSOLE_ASAN) $(BUILD)/bin/anpr-console $(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-audit \
 	$(BUILD)/bin/anprd \
 	$(BUILD)/ingest/ingest_setup
 $(eval $(call add_suite,e2e,console-e2e,tests/console/console-e2e $(BUILD)))
