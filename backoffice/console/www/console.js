@@ -135,9 +135,12 @@ function start(user) {
 	events.addEventListener("error", async () => {
 		$("link").textContent = "reconnecting";
 		$("link").className = "link down";
-		// a session ended (logged out elsewhere, expired): back to log in
-		const r = await api("GET", "/v1/session");
-		if (r.status === 401) {
+		// a session ended (logged out elsewhere, expired, the server
+		// restarted): back to log in. The server away: EventSource
+		// tries again by itself.
+		let r;
+		try { r = await api("GET", "/v1/session"); } catch (e) { return; }
+		if (r.status === 401 && events) {
 			events.close();
 			events = null;
 			show("login");
