@@ -88,6 +88,16 @@ size_t ingest_health_problems(const struct ingest_health_input *in,
 		ADD("the database cannot be reached");
 		return n;
 	}
+	if (in->standbys_required &&
+	    (in->standbys_wait < 0 ||
+	     (unsigned)in->standbys_wait < in->standbys_required))
+		ADD("the store's commits wait for %s (synchronous_standby_names "
+		    "'%.60s') where --standbys asks %u: no record is "
+		    "acknowledged until they do",
+		    in->standbys_wait < 0 ? "standbys in a way not understood" :
+		    in->standbys_wait == 0 ? "no standby" : "fewer standbys",
+		    in->standbys_names ? in->standbys_names : "",
+		    in->standbys_required);
 	for (size_t i = 0; i < in->ngaps; i++) {
 		const struct anpr_gap *g = &in->gaps[i];
 
@@ -164,6 +174,15 @@ char *ingest_health_json(const struct ingest_health_input *in)
 		if (!in->db_ok)
 			put(o, "error", json_string(in->db_error ? in->db_error
 							     : ""), &bad);
+		if (in->db_ok && in->standbys_required) {
+			put(o, "standbys_required",
+			    json_integer(in->standbys_required), &bad);
+			put(o, "standbys_waited_for",
+			    json_integer(in->standbys_wait), &bad);
+			put(o, "synchronous_standby_names",
+			    json_string(in->standbys_names ? in->standbys_names
+							   : ""), &bad);
+		}
 	}
 	put(doc, "database", o, &bad);
 	o = json_object();

@@ -41,6 +41,12 @@ struct ingest_health_input {
 	bool gaps_truncated;		/* more than ngaps are open */
 	const struct anpr_quarantine_count *quarantine;
 	size_t nquarantine;
+	/* a replicated store (anpr-ingest --standbys N, N > 0): what the
+	 * server's synchronous_standby_names makes a commit wait for
+	 * (anpr_store_standbys_of: -1 not understood) and the setting */
+	unsigned standbys_required;
+	int standbys_wait;
+	const char *standbys_names;
 };
 
 #define INGEST_PROBLEM_LEN 200

@@ -20,6 +20,10 @@ $(eval $(call add_suite,e2e,ingest-e2e,tests/ingest/ingest-e2e $(BUILD)))
 # anpr-ingest, immediate shutdowns of PostgreSQL.
 SUITE_PREREQS += $(BUILD)/bin/anpr-query $(BUILD)/bin/anpr-verify
 $(eval $(call add_suite,e2e,ingest-faults,tests/ingest/ingest-faults $(BUILD) 1000))
+# A replicated store (tests/lib/pg-ha.sh: etcd, 3 Patroni nodes,
+# synchronous): the primary's server killed during the uploads loses no
+# acknowledged record (issue 24, docs/replication.md).
+$(eval $(call add_suite,e2e,ingest-failover,tests/ingest/ingest-failover $(BUILD)))
 # make bench: verified records/s from 8 concurrent anpr-upload --once into
 # anpr-ingest and a private PostgreSQL, with images (target >= 2,000/s)
 BENCH_PREREQS += $(BUILD)/bin/anpr-ingest $(BUILD)/bin/anpr-upload $(BUILD)/bin/anpr-keygen \
