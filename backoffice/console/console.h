@@ -74,6 +74,8 @@ bool console_session_live(const char *sid);
  * its session sid; NULL if the database cannot be read. */
 int console_events_start(char *err, size_t errlen);
 void console_events_stop(void);
+/* Every stream looks again whether its session lives (after a logout). */
+void console_events_wake(void);
 struct MHD_Response *console_events_response(int64_t last_id, const char *sid);
 
 #endif

@@ -49,6 +49,7 @@ static struct {
 	struct event ring[RING];
 	uint64_t gen;		/* events put so far; ring[gen % RING] next */
 	bool stop;
+	uint64_t wakes;		/* console_events_wake()s so far */
 	pthread_t thread;
 	bool running;
 	/* the replays' connection (one replay at a time) */
@@ -277,6 +278,14 @@ void console_events_stop(void)
 	}
 }
 
+void console_events_wake(void)
+{
+	pthread_mutex_lock(&E.lock);
+	E.wakes++;
+	pthread_cond_broadcast(&E.cond);
+	pthread_mutex_unlock(&E.lock);
+}
+
 /* ---------------------------------------------------- a browser's stream */
 
 struct stream {
@@ -303,6 +312,7 @@ static ssize_t reader(void *cls, uint64_t pos, char *buf, size_t max)
 	(void)pos;
 	while (s->off == s->len) {
 		struct timespec until;
+		uint64_t wakes;
 		char *t = NULL;
 		int rc = 0;
 
@@ -314,13 +324,16 @@ static ssize_t reader(void *cls, uint64_t pos, char *buf, size_t max)
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += KEEPALIVE_S;
 		pthread_mutex_lock(&E.lock);
-		while (!E.stop && s->next == E.gen && rc == 0)
+		wakes = E.wakes;
+		while (!E.stop && s->next == E.gen && rc == 0 && wakes == E.wakes)
 			rc = pthread_cond_timedwait(&E.cond, &E.lock, &until);
 		if (E.stop) {
 			pthread_mutex_unlock(&E.lock);
 			return MHD_CONTENT_READER_END_OF_STREAM;
 		}
-		if (s->next == E.gen) {
+		if (wakes != E.wakes && s->next == E.gen) {
+			/* woken to look at its session again: nothing to send */
+		} else if (s->next == E.gen) {
 			t = strdup(":\n\n");	/* a comment: the connection lives */
 		} else {
 			const struct event *e;

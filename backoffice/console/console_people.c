@@ -275,6 +275,14 @@ static enum MHD_Result login(struct MHD_Connection *c, const struct console_body
 				     "this user is not a control-room operator (anpr_operator)");
 	}
 	pthread_mutex_lock(&sessions_lock);
+	/* the session this browser had, if any, ends: a login is a new one */
+	{
+		const char *old = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE);
+
+		for (size_t i = 0; old && strlen(old) == 64 && i < SESSIONS_MAX; i++)
+			if (sessions[i].used && sodium_memcmp(sessions[i].sid, old, 64) == 0)
+				session_end(&sessions[i]);
+	}
 	for (size_t i = 0; i < SESSIONS_MAX && !s; i++)
 		if (!sessions[i].used || time(NULL) >= sessions[i].expires) {
 			if (sessions[i].used)
@@ -443,6 +451,7 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 			if (&sessions[i] == s && s->used)
 				session_end(s);
 		pthread_mutex_unlock(&sessions_lock);
+		console_events_wake();	/* its streams end now */
 		clog_line("logout of %s", user);
 		return answer_json(c, 200, json_pack("{s:b}", "logged_out", 1),
 				   COOKIE "=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict");
