@@ -301,7 +301,7 @@ int anpr_store_standbys(struct anpr_store *st, int *waits_for, char *names,
 static int standbys_enough(struct anpr_store *st, char *err, size_t errlen)
 {
 	char names[256];
-	int waits, rc;
+	int waits = -1, rc;	/* -1: not understood, if ever unset (clang-tidy) */
 
 	rc = anpr_store_standbys(st, &waits, names, sizeof names, err, errlen);
 	if (rc)
