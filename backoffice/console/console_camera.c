@@ -69,6 +69,7 @@ static void thread_store_failed(void)
 /* The request's state between MHD's calls. */
 struct creq {
 	struct console_body body;
+	char camera[33];	/* the certificate's */
 };
 
 static enum MHD_Result refuse(struct MHD_Connection *c, unsigned status,
@@ -78,10 +79,51 @@ static enum MHD_Result refuse(struct MHD_Connection *c, unsigned status,
 	return console_error(c, status, code, why);
 }
 
-static enum MHD_Result finish(struct MHD_Connection *c, struct creq *q)
+/* The camera of the connection's client certificate into camera: 0, or
+ * the refusal queued (403: none, not verified, not an active camera
+ * certificate; 503: the database). Asked once the body (8 KiB at most) is
+ * in: an answer queued before it is read would close a connection the
+ * client is still writing, and the client might see the reset rather
+ * than the answer. */
+static int identify(struct MHD_Connection *c, char camera[33], enum MHD_Result *ret)
 {
 	const union MHD_ConnectionInfo *ci;
-	char fpr[TLS_PEER_FPR_HEX + 1], why[700], err[512], camera[33], who[96];
+	char fpr[TLS_PEER_FPR_HEX + 1], why[700], err[512], who[96];
+	struct anpr_store *st;
+	int rc;
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (tls_peer_fingerprint(ci ? ci->tls_session : NULL, fpr, why, sizeof why) != 0) {
+		*ret = refuse(c, 403, "forbidden", "a client", why);
+		return -1;
+	}
+	snprintf(who, sizeof who, "certificate %.16s...", fpr);
+	st = thread_store(err, sizeof err);
+	if (!st) {
+		snprintf(why, sizeof why, "database: %s", err);
+		*ret = refuse(c, 503, "unavailable", who, why);
+		return -1;
+	}
+	rc = anpr_store_cert_camera(st, fpr, (int64_t)time(NULL), camera, err, sizeof err);
+	if (rc == ANPR_STORE_ENOENT) {
+		snprintf(why, sizeof why, "not an active camera certificate: %s", err);
+		*ret = refuse(c, 403, "forbidden", who, why);
+		return -1;
+	}
+	if (rc != 0) {
+		thread_store_failed();
+		snprintf(why, sizeof why, "database: %s", err);
+		*ret = refuse(c, 503, "unavailable", who, why);
+		return -1;
+	}
+	return 0;
+}
+
+static enum MHD_Result finish(struct MHD_Connection *c, struct creq *q)
+{
+	char why[700], err[512], who[96];
+	const char *camera = q->camera;
+	enum MHD_Result ret = MHD_NO;
 	struct console_alert a;
 	struct anpr_store *st;
 	char *line;
@@ -89,26 +131,14 @@ static enum MHD_Result finish(struct MHD_Connection *c, struct creq *q)
 	bool created;
 	int rc;
 
-	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
-	if (tls_peer_fingerprint(ci ? ci->tls_session : NULL, fpr, why, sizeof why) != 0)
-		return refuse(c, 403, "forbidden", "a client", why);
-	snprintf(who, sizeof who, "certificate %.16s...", fpr);
+	if (identify(c, q->camera, &ret) != 0)
+		return ret;
+	snprintf(who, sizeof who, "camera %s", camera);
 	st = thread_store(err, sizeof err);
 	if (!st) {
 		snprintf(why, sizeof why, "database: %s", err);
 		return refuse(c, 503, "unavailable", who, why);
 	}
-	rc = anpr_store_cert_camera(st, fpr, (int64_t)time(NULL), camera, err, sizeof err);
-	if (rc == ANPR_STORE_ENOENT) {
-		snprintf(why, sizeof why, "not an active camera certificate: %s", err);
-		return refuse(c, 403, "forbidden", who, why);
-	}
-	if (rc != 0) {
-		thread_store_failed();
-		snprintf(why, sizeof why, "database: %s", err);
-		return refuse(c, 503, "unavailable", who, why);
-	}
-	snprintf(who, sizeof who, "camera %s", camera);
 	if (q->body.over) {
 		snprintf(why, sizeof why, "line over %d bytes", CONSOLE_ALERT_LINE_MAX);
 		return refuse(c, 413, "too-large", who, why);
