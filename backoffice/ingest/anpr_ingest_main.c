@@ -189,8 +189,9 @@ struct req {
 	size_t nkeys;
 	struct anpr_camera_key keys[KEYS_MAX];
 	/* what is held under the request's record ids, read in the same
-	 * statement (held_known false: not asked, or asked again after a
-	 * commit found it held meanwhile; ingest_check asks the store) */
+	 * statement (held_known false: not asked; ingest_check asks the
+	 * store; an id blanked: found held meanwhile by a commit, asked
+	 * again: forget_held) */
 	bool held_known;
 	size_t nheld;
 	char held_id[INGEST_BATCH_MAX][65];
@@ -750,6 +751,20 @@ static bool record_checked(struct anpr_store *st, struct req *r,
 	}
 }
 
+/* The request's look-up answer for record id no longer stands (a commit
+ * found it held meanwhile): lk_held asks the store for it again. Without
+ * the id, every answer goes. */
+static void forget_held(struct req *r, const char *id)
+{
+	if (!id) {
+		r->held_known = false;
+		return;
+	}
+	for (size_t i = 0; i < r->nheld; i++)
+		if (strcmp(r->held_id[i], id) == 0)
+			r->held_id[i][0] = '\0';	/* matches no record id */
+}
+
 /* What the group commit's answer (rc, err) makes of a prepared record. */
 static void record_put(struct anpr_store *st, struct req *r,
 		       const struct ingest_request *rq, struct ingest_verdict *v,
@@ -764,8 +779,9 @@ static void record_put(struct anpr_store *st, struct req *r,
 	rc = put_outcome(&pr->s, rc, err, why, sizeof why);
 	if (rc == 1) {
 		/* held meanwhile: the same bytes or a conflict; asked of the
-		 * store again (the request's look-up said not held) */
-		r->held_known = false;
+		 * store again (the request's look-up said not held), for this
+		 * record alone: the request's other records keep their answer */
+		forget_held(r, rq->idempotency_key);
 		ingest_check(rq, &lk, v);
 		if (v->outcome == INGEST_OK) {
 			snprintf(why, sizeof why, "record %s: held and not held at once",

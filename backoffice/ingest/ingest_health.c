@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "ingest/ingest_health.h"
+#include "common/timeutil.h"
 
 void ingest_utc_text(int64_t unix_s, char buf[21])
 {
@@ -27,29 +28,11 @@ void ingest_utc_text(int64_t unix_s, char buf[21])
 
 int ingest_parse_duration_s(const char *text, int64_t *s)
 {
-	char *end;
-	unsigned long long v;
-	int64_t mul;
+	int64_t ms;
 
-	if (!text || *text < '0' || *text > '9')
+	if (anpr_parse_duration_ms(text, &ms, 1000) != 0 || ms % 1000 != 0)
 		return -1;
-	errno = 0;
-	v = strtoull(text, &end, 10);
-	if (errno)
-		return -1;
-	if (!*end || strcmp(end, "s") == 0)
-		mul = 1;
-	else if (strcmp(end, "m") == 0)
-		mul = 60;
-	else if (strcmp(end, "h") == 0)
-		mul = 3600;
-	else if (strcmp(end, "d") == 0)
-		mul = 86400;
-	else
-		return -1;
-	if (v > (unsigned long long)(INT64_MAX / 86400))
-		return -1;
-	*s = (int64_t)v * mul;
+	*s = ms / 1000;
 	return 0;
 }
 

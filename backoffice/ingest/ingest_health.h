@@ -71,7 +71,9 @@ void ingest_health_diff(char (*prev)[INGEST_PROBLEM_LEN], size_t nprev,
 			void (*on_gone)(const char *line, void *ctx),
 			void *ctx);
 
-/* "90s", "30m", "24h", "2d" or a number of seconds: 0 and *s, or -1. */
+/* "90s", "30m", "1.5h", "2d" or a number of seconds (common/timeutil.h's
+ * one parser, bare numbers as seconds), a whole number of seconds: 0 and
+ * *s, or -1. */
 int ingest_parse_duration_s(const char *text, int64_t *s);
 
 /* UTC ISO 8601 to the second ("2026-12-06T14:00:00Z") into buf[21]. */

@@ -2,7 +2,7 @@
 # image store on a real filesystem (and a real full one).
 include backoffice/ingest/build.mk
 $(eval $(call add_test,ingest_check,tests/ingest/test_ingest_check.c,anpringest anprupload anprevidence anprcommon,-lsodium -lnettle -ljansson -lcurl))
-$(eval $(call add_test,ingest_health,tests/ingest/test_ingest_health.c,anpringest,-ljansson))
+$(eval $(call add_test,ingest_health,tests/ingest/test_ingest_health.c,anpringest anprcommon,-ljansson))
 $(eval $(call add_test,ingest_imagestore,tests/ingest/test_imagestore.c,anpringest anprevidence anprcommon,-lsodium -lnettle))
 $(eval $(call add_test,ingest_hash,tests/ingest/test_ingest_hash.c,anpringest anprevidence anprcommon,-lsodium -lnettle))
 # End to end, once the store is built (backoffice/store): PostgreSQL, a

@@ -268,7 +268,17 @@ static void durations(void **state)
 	assert_int_equal(s, 300);
 	assert_int_equal(ingest_parse_duration_s("", &s), -1);
 	assert_int_equal(ingest_parse_duration_s("-1h", &s), -1);
-	assert_int_equal(ingest_parse_duration_s("1.5h", &s), -1);
+	/* the tree's one parser (common/timeutil.h): decimals and "ms" too,
+	 * whole seconds only */
+	assert_int_equal(ingest_parse_duration_s("1.5h", &s), 0);
+	assert_int_equal(s, 5400);
+	assert_int_equal(ingest_parse_duration_s("2000ms", &s), 0);
+	assert_int_equal(s, 2);
+	assert_int_equal(ingest_parse_duration_s("1500ms", &s), -1);
+	assert_int_equal(ingest_parse_duration_s("1.5", &s), -1);
+	assert_int_equal(ingest_parse_duration_s(" 5s", &s), -1);
+	assert_int_equal(ingest_parse_duration_s("0x10s", &s), -1);
+	assert_int_equal(ingest_parse_duration_s("inf", &s), -1);
 	assert_int_equal(ingest_parse_duration_s("1 h", &s), -1);
 	assert_int_equal(ingest_parse_duration_s("3w", &s), -1);
 	assert_int_equal(ingest_parse_duration_s("99999999999999999999d", &s), -1);
