@@ -10,3 +10,14 @@ $(GB_SYNTH)/truth.tsv: tests/bench/gb-synth/render.py demo/render_frames.py
 	/usr/bin/python3 tests/bench/gb-synth/render.py --out $(GB_SYNTH) --count 400
 BENCH_PREREQS += $(GB_SYNTH)/truth.tsv $(BUILD)/bin/anpr-read
 $(eval $(call add_bench,reader-gb-synth,taskset -c 0 tests/bench/gb-synth/score.py $(BUILD)/bin/anpr-read $(GB_SYNTH)))
+
+# The same frames' kind with text that is not a plate around the plate
+# (issue 21, item 2): vans and lorries with painted lettering, shop and road
+# signs, fleet numbers, the camera's date stamp (render.py --livery, its own
+# seed). score.py counts the readings that are not the frame's plate.
+GB_SYNTH_LIVERY := $(BUILD)/bench/gb-synth-livery
+$(GB_SYNTH_LIVERY)/truth.tsv: tests/bench/gb-synth/render.py demo/render_frames.py
+	@rm -rf $(GB_SYNTH_LIVERY)
+	/usr/bin/python3 tests/bench/gb-synth/render.py --livery --out $(GB_SYNTH_LIVERY) --count 300
+BENCH_PREREQS += $(GB_SYNTH_LIVERY)/truth.tsv
+$(eval $(call add_bench,reader-gb-synth-livery,taskset -c 0 tests/bench/gb-synth/score.py --name gb-synth-livery --target 97 --max-notplate 3 $(BUILD)/bin/anpr-read $(GB_SYNTH_LIVERY)))
