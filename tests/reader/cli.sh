@@ -3,8 +3,10 @@
 # training/make_test_plates.py (tests/reader/data; gb-two-AB12CDE.png, a
 # two-row plate, by tests/bench/gb-synth/render.py --one AB12CDE --two-line;
 # gb-line-*.png, crops of gb-synth frames 0022 and 0150 around the plate,
-# which the character reader misreads and the line recognizer reads), and
-# its handling of bad input. Prints TAP.
+# which the character reader misreads and the line recognizer reads;
+# gb-livery-VY71YCB.png, a crop of gb-synth-livery frame 0018: a plate
+# below a van's painted CITYLINK), and its handling of bad input. Prints
+# TAP.
 #   tests/reader/cli.sh BUILD_DIR
 set -u
 bin=${1:-build}/bin/anpr-read
@@ -25,6 +27,14 @@ h=$(sed -n 's/.*"AB12CDE"[^]]*"box":\[[0-9]*,[0-9]*,[0-9]*,\([0-9]*\)\].*/\1/p' 
 check "two-row plate: box covers both rows ($h px high)" test "${h:-0}" -ge 70
 out=$("$bin" --json --region gb "$data/gb-ir-AB12CDE.png")
 check "region gb reported" grep -q '"region":"gb","format":"gb-current"' <<<"$out"
+# A plate, not text (plate.c): the van's lettering is not retroreflective,
+# so it stays below anprd's alert floor (0.5), below the plate.
+out=$("$bin" --json --region gb "$data/gb-livery-VY71YCB.png")
+check "livery: the plate first, at >= 0.5" grep -q '"plates":\[{"text":"VY71YCB","confidence":\(0\.[5-9]\|1\.0\)' <<<"$out"
+hi=$(grep -o '"confidence":[0-9.]*' <<<"$out" | awk -F: '$2 >= 0.5' | wc -l)
+check "livery: nothing else at >= 0.5 ($hi readings there)" test "$hi" -eq 1
+all=$(grep -o '"confidence":[0-9.]*' <<<"$out" | wc -l)
+check "livery: the lettering still reported, below 0.5 ($all readings)" test "$all" -ge 2
 out=$("$bin" "$data/br-ABC1234.png")
 check "plain output" grep -q "^$data/br-ABC1234.png: ABC1234 (0\.[0-9]*, br)" <<<"$out"
 

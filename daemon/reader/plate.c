@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+/*
+ * plate.c - is a line of text a plate, or lettering (issue 21, item 2)?
+ *
+ * Under the infrared of a UK ANPR camera a plate is retroreflective: its
+ * ground is the brightest thing around its characters, much brighter than
+ * the vehicle's body just above and below it. Paint is not: lettering on a
+ * van's or lorry's body, fleet numbers and shop signs stand on a ground no
+ * brighter than what surrounds it, and a camera's date stamp is light on
+ * dark. rd_plate_contrast measures that: the ground between the characters
+ * against the surround beyond the plate's margins, in units of the
+ * characters' own contrast; rd_plate_margin the same just beyond a UK
+ * plate's margin, where a road sign's or shop sign's board still is. rd_text_plate_like is the text's side: a
+ * foreign plate read in a UK frame (gb-free, any 5..8 characters) carries
+ * both letters and digits, as every European format does; a word or a
+ * number alone is not a plate. Pure functions: tests call them on drawn
+ * images (tests/reader/test_plate.c).
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "reader/reader_int.h"
+
+/* The surround: rows 0.55..0.9 character heights beyond the characters
+ * (a UK plate's margin above and below them is 16 mm of 79, 0.2 h; a
+ * motorcycle plate's 18 of 64), over the characters' columns. */
+#define SURROUND_NEAR	0.4f
+#define SURROUND_FAR	0.75f
+/* The plate's edge: a plate's ground ends within its margin (0.2 h; a
+ * motorcycle plate's 0.28 h above, 0.3 h below), a sign's board or a
+ * lit box goes on further round its lettering. */
+#define MARGIN_NEAR	0.28f
+#define MARGIN_FAR	0.45f
+
+static int clampi(int v, int lo, int hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+static void histogram(const uint8_t *img, size_t stride, int x0, int y0,
+		      int x1, int y1, int step, uint32_t *hist, uint32_t *n)
+{
+	for (int y = y0; y < y1; y += step)
+		for (int x = x0; x < x1; x += step) {
+			hist[img[(size_t)y * stride + (size_t)x]]++;
+			(*n)++;
+		}
+}
+
+/* The grey level below which @q of the @n counted pixels lie. */
+static int percentile(const uint32_t *hist, uint32_t n, float q)
+{
+	uint32_t want = (uint32_t)((float)n * q), sum = 0;
+
+	for (int v = 0; v < 256; v++) {
+		sum += hist[v];
+		if (sum > want)
+			return v;
+	}
+	return 255;
+}
+
+static float contrast_at(const uint8_t *img, size_t stride, int w, int h,
+			 const struct rd_line *l, int dark, float near_h,
+			 float far_h);
+
+float rd_plate_contrast(const uint8_t *img, size_t stride, int w, int h,
+			const struct rd_line *l, int dark)
+{
+	return contrast_at(img, stride, w, h, l, dark, SURROUND_NEAR, SURROUND_FAR);
+}
+
+float rd_plate_margin(const uint8_t *img, size_t stride, int w, int h,
+		      const struct rd_line *l, int dark)
+{
+	return contrast_at(img, stride, w, h, l, dark, MARGIN_NEAR, MARGIN_FAR);
+}
+
+static float contrast_at(const uint8_t *img, size_t stride, int w, int h,
+			 const struct rd_line *l, int dark, float near_h,
+			 float far_h)
+{
+	uint32_t band[256], sur[256], nb = 0, ns = 0;
+	int x0 = w, y0 = h, x1 = 0, y1 = 0, ch, step, ground, ink, around;
+	int near, far;
+
+	if (!l || l->n < 1 || w < 1 || h < 1)
+		return RD_PLATE_UNKNOWN;
+	for (int i = 0; i < l->n; i++) {
+		x0 = l->c[i].x0 < x0 ? l->c[i].x0 : x0;
+		y0 = l->c[i].y0 < y0 ? l->c[i].y0 : y0;
+		x1 = l->c[i].x1 > x1 ? l->c[i].x1 : x1;
+		y1 = l->c[i].y1 > y1 ? l->c[i].y1 : y1;
+	}
+	x0 = clampi(x0, 0, w);
+	x1 = clampi(x1, 0, w);
+	y0 = clampi(y0, 0, h);
+	y1 = clampi(y1, 0, h);
+	ch = (int)(l->height + 0.5f);
+	if (x1 <= x0 || y1 <= y0 || ch < 1)
+		return RD_PLATE_UNKNOWN;
+	step = ch >= 24 ? ch / 12 : 1;	/* about 12 samples a character */
+	memset(band, 0, sizeof(band));
+	memset(sur, 0, sizeof(sur));
+	histogram(img, stride, x0, y0, x1, y1, step, band, &nb);
+	near = (int)(near_h * (float)ch + 0.5f);
+	far = (int)(far_h * (float)ch + 0.5f);
+	if (far <= near)
+		far = near + 1;
+	histogram(img, stride, x0, clampi(y0 - far, 0, h), x1,
+		  clampi(y0 - near, 0, h), step, sur, &ns);
+	histogram(img, stride, x0, clampi(y1 + near, 0, h), x1,
+		  clampi(y1 + far, 0, h), step, sur, &ns);
+	/* Too little of the surround in view (the line at the edge of what
+	 * is searched): no evidence either way. */
+	if (!nb || ns < (uint32_t)((x1 - x0) / step))
+		return RD_PLATE_UNKNOWN;
+	/* The ground is the characters' background in their band: the light
+	 * side for dark characters (the band is mostly ground), the dark side
+	 * for light ones; the ink is the other side. */
+	ground = percentile(band, nb, dark ? 0.75f : 0.25f);
+	ink = percentile(band, nb, dark ? 0.05f : 0.95f);
+	around = percentile(sur, ns, 0.5f);
+	{
+		int c = dark ? ground - ink : ink - ground;
+
+		return (float)(ground - around) / (float)(c > 16 ? c : 16);
+	}
+}
+
+int rd_text_plate_like(const char *text, enum anpr_region region,
+		       const char *format)
+{
+	int letters = 0, digits = 0;
+
+	/* Only a UK frame's foreign plates: elsewhere the free formats are
+	 * the region's own (vanity plates of letters only exist). */
+	if (region != ANPR_REGION_AUTO || !format || strcmp(format, "gb-free"))
+		return 1;
+	/* A look-alike (O/0, I/1, B/8, S/5) is not read as either: free
+	 * formats correct nothing, and lettering read by a classifier comes
+	 * out as C0VENTRY, P1ZZA and 5ALE. */
+	for (const char *p = text; *p; p++) {
+		if (strchr("OIBS0185", *p))
+			continue;
+		letters += isalpha((unsigned char)*p) != 0;
+		digits += isdigit((unsigned char)*p) != 0;
+	}
+	return letters > 0 && digits > 0;
+}
+
+int rd_plate_like(float contrast, float margin, int dark, const char *text,
+		  enum anpr_region region, const char *format)
+{
+	/* Light characters on a ground brighter than its surround are a
+	 * road sign's sheeting; on a dark one a date stamp, a shop sign or
+	 * livery. UK plates carry dark characters on a retroreflective
+	 * ground, front and rear (the black-and-silver plates of historic
+	 * vehicles are not retroreflective either way). */
+	return dark && contrast >= RD_PLATE_MIN_CONTRAST &&
+	       margin >= RD_PLATE_MIN_MARGIN &&
+	       rd_text_plate_like(text, region, format);
+}
