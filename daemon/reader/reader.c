@@ -63,6 +63,11 @@ static const struct {
  * (more than any bonus a plate gets: it ranks below every plate that has
  * the evidence). */
 #define NOT_PLATE_CONF		0.4f
+/* The character reader's own confidence (the geometric mean of its
+ * characters', syntax.c) below which a line is no candidate at all; the
+ * confidence reported is calibrated from the rank (rank.c), and
+ * cfg.min_confidence applies to that. */
+#define RAW_FLOOR		0.25f
 #define NOT_PLATE_COST		3.0f
 
 /* A component already classified on this level and polarity (the same box
@@ -372,7 +377,7 @@ static int recognise(struct anpr_reader *r, const uint8_t *img, size_t stride,
 	}
 	rd_line_prior(l, r->prob);
 	if (rd_syntax_decode((const float (*)[RD_CLASSES])r->prob, n,
-			     r->cfg.region, &d) || d.confidence < r->cfg.min_confidence)
+			     r->cfg.region, &d) || d.confidence < RAW_FLOOR)
 		return 0;
 	/* A UK camera's frames are infrared: a plate's ground is
 	 * retroreflective, lettering's is paint (plate.c). A reading without
@@ -384,7 +389,7 @@ static int recognise(struct anpr_reader *r, const uint8_t *img, size_t stride,
 					   dark, d.text, d.region, d.format);
 		if (not_plate) {
 			d.confidence *= NOT_PLATE_CONF;
-			if (d.confidence < r->cfg.min_confidence)
+			if (d.confidence < RAW_FLOOR)
 				return 0;
 		}
 	}
@@ -408,6 +413,7 @@ static int recognise(struct anpr_reader *r, const uint8_t *img, size_t stride,
 					     r->frame_w, r->frame_h));
 	if (not_plate) {
 		c->not_plate = 1;
+		c->p.not_plate = 1;
 		c->rank -= NOT_PLATE_COST;
 	}
 	return 1;
@@ -527,7 +533,7 @@ static void second_opinion(struct anpr_reader *r, const uint8_t *pixels,
 		     r->lband);
 	rd_linenet_run(r->lnet, r->k, r->lband, r->llogp);
 	rd_line_overrule(c, (const float (*)[RD_CLASSES])r->llogp, r->cfg.region,
-			 r->cfg.min_confidence);
+			 RAW_FLOOR);
 }
 
 struct level {
@@ -626,8 +632,17 @@ done:
 			second_opinion(r, pixels, width, height, stride, &r->cands[i]);
 		rd_rank_resort(r->cands, out->nplates);
 	}
-	for (int i = 0; i < out->nplates; i++)
-		out->plates[i] = r->cands[i].p;
+	{
+		for (int i = 0; i < out->nplates; i++) {
+			out->plates[i] = r->cands[i].p;
+			out->plates[i].rank = r->cands[i].rank;
+		}
+		/* The confidence reported is calibrated from the rank, and
+		 * anprd's floor applies to it (rank.c). */
+		out->nplates = rd_rank_finish(out->plates, out->nplates,
+					      r->cfg.region, NOT_PLATE_CONF,
+					      r->cfg.min_confidence);
+	}
 	out->ns = r->cfg.clock_ns() - t0;
 	return rc;
 }

@@ -431,6 +431,20 @@ void rd_rank_agree(struct rd_cand *c, int n);
  * how many.
  */
 int rd_rank_select(struct rd_cand *c, int n, int max);
+/*
+ * rd_rank_confidence - the calibrated confidence of a reading of @rank
+ * read in @region's setting (the probability it is right; rank.c).
+ */
+float rd_rank_confidence(float rank, enum anpr_region region);
+/*
+ * rd_rank_finish - the readings @p[0..n) as reported, in rank order, their
+ * @rank set: each one's confidence calibrated from its rank, at most
+ * @not_plate_conf where it has no plate evidence (@not_plate), those below
+ * @min_confidence dropped, the rest sorted by confidence (stable), in
+ * place. Returns how many are kept.
+ */
+int rd_rank_finish(struct anpr_plate *p, int n, enum anpr_region region,
+		   float not_plate_conf, float min_confidence);
 /* rd_rank_resort - sort @c best first again (stable), after re-ranking. */
 void rd_rank_resort(struct rd_cand *c, int n);
 /*

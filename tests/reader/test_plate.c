@@ -6,7 +6,10 @@
  * light text on a dark strip are not; too little surround in view is no
  * evidence either way. The text's side: a UK frame's foreign reading of
  * letters or digits alone (look-alikes counting as neither) is not a
- * plate; UK marks and other regions' readings are left alone.
+ * plate; UK marks and other regions' readings are left alone. The
+ * confidence reported (rank.c, issue 21 item 5): calibrated from the rank,
+ * rising with it in every region, readings without the evidence held at
+ * 0.4 or below, the floor applied to it, the readings sorted by it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -179,6 +182,62 @@ static void text_of_a_plate(void **state)
 	}
 }
 
+static void confidence_from_rank(void **state)
+{
+	(void)state;
+	for (int g = 0; g < ANPR_REGION_COUNT; g++) {
+		float last = 0;
+
+		for (float rank = -8; rank <= 6; rank += 0.25f) {
+			float c = rd_rank_confidence(rank, (enum anpr_region)g);
+
+			assert_true(c >= 0 && c <= 1);
+			assert_true(c >= last);
+			last = c;
+		}
+		assert_true(rd_rank_confidence(-8, (enum anpr_region)g) < 0.01f);
+		assert_true(rd_rank_confidence(6, (enum anpr_region)g) > 0.99f);
+	}
+	/* out of range: auto's */
+	assert_true(rd_rank_confidence(1, (enum anpr_region)99) ==
+		    rd_rank_confidence(1, ANPR_REGION_AUTO));
+}
+
+static void finish_sorts_by_confidence(void **state)
+{
+	struct anpr_plate p[5];
+	/* in rank order, as rd_rank_select leaves them */
+	const float rank[5] = { 2.0f, 1.5f, 1.5f, 0.5f, -6.0f };
+	int n;
+
+	(void)state;
+	memset(p, 0, sizeof(p));
+	for (int i = 0; i < 5; i++) {
+		p[i].rank = rank[i];
+		p[i].confidence = 0.1f * (float)i;	/* the raw ones, rising */
+		p[i].text[0] = (char)('A' + i);
+	}
+	p[0].not_plate = 1;	/* the best rank, but no plate evidence */
+	n = rd_rank_finish(p, 5, ANPR_REGION_GB, 0.4f, 0.25f);
+	/* the last one is far below the floor */
+	assert_int_equal(n, 4);
+	for (int i = 1; i < n; i++)
+		assert_true(p[i - 1].confidence >= p[i].confidence);
+	/* equal ranks keep their order; the one without evidence is last,
+	 * at 0.4 */
+	assert_int_equal(p[0].text[0], 'B');
+	assert_int_equal(p[1].text[0], 'C');
+	assert_int_equal(p[2].text[0], 'D');
+	assert_int_equal(p[3].text[0], 'A');
+	assert_true(p[3].confidence == 0.4f);
+	assert_true(p[0].confidence == rd_rank_confidence(1.5f, ANPR_REGION_GB));
+	/* no floor: every reading */
+	memset(p, 0, sizeof(p));
+	for (int i = 0; i < 5; i++)
+		p[i].rank = rank[i];
+	assert_int_equal(rd_rank_finish(p, 5, ANPR_REGION_GB, 0.4f, 0), 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +247,8 @@ int main(void)
 		cmocka_unit_test(light_text_is_not),
 		cmocka_unit_test(no_surround_no_evidence),
 		cmocka_unit_test(text_of_a_plate),
+		cmocka_unit_test(confidence_from_rank),
+		cmocka_unit_test(finish_sorts_by_confidence),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
