@@ -60,72 +60,101 @@ static int percentile(const uint32_t *hist, uint32_t n, float q)
 	return 255;
 }
 
-static float contrast_at(const uint8_t *img, size_t stride, int w, int h,
-			 const struct rd_line *l, int dark, float near_h,
-			 float far_h);
-
-float rd_plate_contrast(const uint8_t *img, size_t stride, int w, int h,
-			const struct rd_line *l, int dark)
+/* The line's band (its characters' bounds) in @img; 0 if empty. */
+static int band_of(const struct rd_line *l, int w, int h, int *b)
 {
-	return contrast_at(img, stride, w, h, l, dark, SURROUND_NEAR, SURROUND_FAR);
-}
+	int x0 = w, y0 = h, x1 = 0, y1 = 0;
 
-float rd_plate_margin(const uint8_t *img, size_t stride, int w, int h,
-		      const struct rd_line *l, int dark)
-{
-	return contrast_at(img, stride, w, h, l, dark, MARGIN_NEAR, MARGIN_FAR);
-}
-
-static float contrast_at(const uint8_t *img, size_t stride, int w, int h,
-			 const struct rd_line *l, int dark, float near_h,
-			 float far_h)
-{
-	uint32_t band[256], sur[256], nb = 0, ns = 0;
-	int x0 = w, y0 = h, x1 = 0, y1 = 0, ch, step, ground, ink, around;
-	int near, far;
-
-	if (!l || l->n < 1 || w < 1 || h < 1)
-		return RD_PLATE_UNKNOWN;
+	if (!l || l->n < 1 || w < 1 || h < 1 || l->height < 1)
+		return 0;
 	for (int i = 0; i < l->n; i++) {
 		x0 = l->c[i].x0 < x0 ? l->c[i].x0 : x0;
 		y0 = l->c[i].y0 < y0 ? l->c[i].y0 : y0;
 		x1 = l->c[i].x1 > x1 ? l->c[i].x1 : x1;
 		y1 = l->c[i].y1 > y1 ? l->c[i].y1 : y1;
 	}
-	x0 = clampi(x0, 0, w);
-	x1 = clampi(x1, 0, w);
-	y0 = clampi(y0, 0, h);
-	y1 = clampi(y1, 0, h);
-	ch = (int)(l->height + 0.5f);
-	if (x1 <= x0 || y1 <= y0 || ch < 1)
-		return RD_PLATE_UNKNOWN;
-	step = ch >= 24 ? ch / 12 : 1;	/* about 12 samples a character */
-	memset(band, 0, sizeof(band));
-	memset(sur, 0, sizeof(sur));
-	histogram(img, stride, x0, y0, x1, y1, step, band, &nb);
-	near = (int)(near_h * (float)ch + 0.5f);
-	far = (int)(far_h * (float)ch + 0.5f);
+	b[0] = clampi(x0, 0, w);
+	b[1] = clampi(y0, 0, h);
+	b[2] = clampi(x1, 0, w);
+	b[3] = clampi(y1, 0, h);
+	return b[2] > b[0] && b[3] > b[1];
+}
+
+/* The median of the rows @near_h..@far_h character heights above and
+ * below band @b, over its columns; -1 if too little of them is in view
+ * (the line at the edge of what is searched). */
+static int surround(const uint8_t *img, size_t stride, int h, const int *b,
+		    int ch, int step, float near_h, float far_h)
+{
+	uint32_t sur[256], ns = 0;
+	int near = (int)(near_h * (float)ch + 0.5f);
+	int far = (int)(far_h * (float)ch + 0.5f);
+
 	if (far <= near)
 		far = near + 1;
-	histogram(img, stride, x0, clampi(y0 - far, 0, h), x1,
-		  clampi(y0 - near, 0, h), step, sur, &ns);
-	histogram(img, stride, x0, clampi(y1 + near, 0, h), x1,
-		  clampi(y1 + far, 0, h), step, sur, &ns);
-	/* Too little of the surround in view (the line at the edge of what
-	 * is searched): no evidence either way. */
-	if (!nb || ns < (uint32_t)((x1 - x0) / step))
-		return RD_PLATE_UNKNOWN;
+	memset(sur, 0, sizeof(sur));
+	histogram(img, stride, b[0], clampi(b[1] - far, 0, h), b[2],
+		  clampi(b[1] - near, 0, h), step, sur, &ns);
+	histogram(img, stride, b[0], clampi(b[3] + near, 0, h), b[2],
+		  clampi(b[3] + far, 0, h), step, sur, &ns);
+	if (!ns || ns < (uint32_t)((b[2] - b[0]) / step))
+		return -1;
+	return percentile(sur, ns, 0.5f);
+}
+
+void rd_plate_measure(const uint8_t *img, size_t stride, int w, int h,
+		      const struct rd_line *l, int dark, struct rd_plate_ev *ev)
+{
+	uint32_t band[256], nb = 0, share = 0;
+	int b[4], ch, step, ground, ink, top, mid, c, around;
+
+	ev->contrast = ev->margin = RD_PLATE_UNKNOWN;
+	ev->share = 1;
+	if (!band_of(l, w, h, b))
+		return;
+	ch = (int)(l->height + 0.5f);
+	step = ch >= 24 ? ch / 12 : 1;	/* about 12 samples a character */
+	memset(band, 0, sizeof(band));
+	histogram(img, stride, b[0], b[1], b[2], b[3], step, band, &nb);
 	/* The ground is the characters' background in their band: the light
 	 * side for dark characters (the band is mostly ground), the dark side
 	 * for light ones; the ink is the other side. */
 	ground = percentile(band, nb, dark ? 0.75f : 0.25f);
 	ink = percentile(band, nb, dark ? 0.05f : 0.95f);
-	around = percentile(sur, ns, 0.5f);
-	{
-		int c = dark ? ground - ink : ink - ground;
+	c = dark ? ground - ink : ink - ground;
+	c = c > 16 ? c : 16;
+	/* How much of the band is ground: on a plate most of it (the
+	 * characters' strokes are a third or so); where the gaps between
+	 * light lettering were taken for dark characters (ground.c), little. */
+	top = percentile(band, nb, dark ? 0.95f : 0.05f);
+	mid = (top + ink) / 2;
+	for (int v = 0; v < 256; v++)
+		share += (dark ? v > mid : v < mid) ? band[v] : 0;
+	ev->share = (float)share / (float)nb;
+	around = surround(img, stride, h, b, ch, step, SURROUND_NEAR, SURROUND_FAR);
+	if (around >= 0)
+		ev->contrast = (float)(ground - around) / (float)c;
+	around = surround(img, stride, h, b, ch, step, MARGIN_NEAR, MARGIN_FAR);
+	if (around >= 0)
+		ev->margin = (float)(ground - around) / (float)c;
+}
 
-		return (float)(ground - around) / (float)(c > 16 ? c : 16);
-	}
+float rd_plate_contrast(const uint8_t *img, size_t stride, int w, int h,
+			const struct rd_line *l, int dark)
+{
+	struct rd_plate_ev ev;
+
+	rd_plate_measure(img, stride, w, h, l, dark, &ev);
+	return ev.contrast;
+}
+
+float rd_plate_margin(const uint8_t *img, size_t stride, int w, int h,
+		      const struct rd_line *l, int dark)
+{
+	struct rd_plate_ev ev;
+
+	rd_plate_measure(img, stride, w, h, l, dark, &ev);
+	return ev.margin;
 }
 
 int rd_text_plate_like(const char *text, enum anpr_region region,
@@ -149,7 +178,7 @@ int rd_text_plate_like(const char *text, enum anpr_region region,
 	return letters > 0 && digits > 0;
 }
 
-int rd_plate_like(float contrast, float margin, int dark, const char *text,
+int rd_plate_like(const struct rd_plate_ev *ev, int dark, const char *text,
 		  enum anpr_region region, const char *format)
 {
 	/* Light characters on a ground brighter than its surround are a
@@ -157,7 +186,7 @@ int rd_plate_like(float contrast, float margin, int dark, const char *text,
 	 * livery. UK plates carry dark characters on a retroreflective
 	 * ground, front and rear (the black-and-silver plates of historic
 	 * vehicles are not retroreflective either way). */
-	return dark && contrast >= RD_PLATE_MIN_CONTRAST &&
-	       margin >= RD_PLATE_MIN_MARGIN &&
+	return dark && ev->contrast >= RD_PLATE_MIN_CONTRAST &&
+	       ev->margin >= RD_PLATE_MIN_MARGIN && ev->share >= RD_PLATE_MIN_SHARE &&
 	       rd_text_plate_like(text, region, format);
 }

@@ -384,9 +384,10 @@ static int recognise(struct anpr_reader *r, const uint8_t *img, size_t stride,
 	 * that evidence is kept, but below any alerting confidence and ranked
 	 * below the plates (docs/reader.md, "A plate, not text"). */
 	if (r->cfg.region == ANPR_REGION_GB) {
-		not_plate = !rd_plate_like(rd_plate_contrast(img, stride, w, h, l, dark),
-					   rd_plate_margin(img, stride, w, h, l, dark),
-					   dark, d.text, d.region, d.format);
+		struct rd_plate_ev ev;
+
+		rd_plate_measure(img, stride, w, h, l, dark, &ev);
+		not_plate = !rd_plate_like(&ev, dark, d.text, d.region, d.format);
 		if (not_plate) {
 			d.confidence *= NOT_PLATE_CONF;
 			if (d.confidence < RAW_FLOOR)

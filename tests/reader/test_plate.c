@@ -82,10 +82,28 @@ static float margin(const struct rd_line *l, int dark)
 	return rd_plate_margin(&img[0][0], W, W, H, l, dark);
 }
 
+static int like_text(const struct rd_line *l, int dark, const char *text,
+		     enum anpr_region region, const char *format)
+{
+	struct rd_plate_ev ev;
+
+	rd_plate_measure(&img[0][0], W, W, H, l, dark, &ev);
+	assert_true(ev.contrast == contrast(l, dark));
+	assert_true(ev.margin == margin(l, dark));
+	return rd_plate_like(&ev, dark, text, region, format);
+}
+
 static int like(const struct rd_line *l, int dark)
 {
-	return rd_plate_like(contrast(l, dark), margin(l, dark), dark, "AB12CDE",
-			     ANPR_REGION_GB, "gb-current");
+	return like_text(l, dark, "AB12CDE", ANPR_REGION_GB, "gb-current");
+}
+
+static float share(const struct rd_line *l, int dark)
+{
+	struct rd_plate_ev ev;
+
+	rd_plate_measure(&img[0][0], W, W, H, l, dark, &ev);
+	return ev.share;
 }
 
 static void retroreflective_plate(void **state)
@@ -141,8 +159,25 @@ static void light_text_is_not(void **state)
 	assert_false(like(&l, 0));
 	l = scene(40, 150, 0.2f, 250);
 	assert_true(contrast(&l, 0) > RD_PLATE_MIN_CONTRAST);
-	assert_false(rd_plate_like(contrast(&l, 0), margin(&l, 0), 0, "AB12CDE",
-				   ANPR_REGION_GB, "gb-current"));
+	assert_false(like(&l, 0));
+}
+
+static void mostly_ink_is_not(void **state)
+{
+	/* Dark pieces that fill most of the band: the gaps between light
+	 * lettering taken for dark characters (ground.c), as "TESCO" on a
+	 * dark board gave E5SCO. The same drawing with hollow characters is
+	 * a plate. */
+	struct rd_line l = scene(40, 220, 0.2f, 30);
+
+	(void)state;
+	assert_true(share(&l, 1) >= RD_PLATE_MIN_SHARE);
+	l = scene(40, 220, 0.2f, 220);	/* the board alone */
+	for (int i = 0; i < 7; i++)
+		fill(X0 + i * PITCH, Y0, X0 + i * PITCH + CW - 2, Y0 + CH, 30);
+	assert_true(share(&l, 1) < RD_PLATE_MIN_SHARE);
+	assert_true(contrast(&l, 1) >= RD_PLATE_MIN_CONTRAST);
+	assert_false(like(&l, 1));
 }
 
 static void no_surround_no_evidence(void **state)
@@ -177,8 +212,8 @@ static void text_of_a_plate(void **state)
 	{
 		struct rd_line l = scene(40, 220, 0.2f, 30);
 
-		assert_false(rd_plate_like(contrast(&l, 1), margin(&l, 1), 1, "PLUMBING",
-					   ANPR_REGION_AUTO, "gb-free"));
+		assert_true(like_text(&l, 1, "AB123CD", ANPR_REGION_AUTO, "gb-free"));
+		assert_false(like_text(&l, 1, "PLUMBING", ANPR_REGION_AUTO, "gb-free"));
 	}
 }
 
@@ -245,6 +280,7 @@ int main(void)
 		cmocka_unit_test(paint_is_not),
 		cmocka_unit_test(sign_board_is_not),
 		cmocka_unit_test(light_text_is_not),
+		cmocka_unit_test(mostly_ink_is_not),
 		cmocka_unit_test(no_surround_no_evidence),
 		cmocka_unit_test(text_of_a_plate),
 		cmocka_unit_test(confidence_from_rank),
