@@ -102,11 +102,57 @@ static int surround(const uint8_t *img, size_t stride, int h, const int *b,
 	return percentile(sur, ns, 0.5f);
 }
 
+/* The band's histogram (@band, @nb) and its ground, ink and midpoint. */
+static void band_levels(const uint8_t *img, size_t stride, const int *b,
+			int step, int dark, uint32_t *band, uint32_t *nb,
+			int *ground, int *ink, int *mid)
+{
+	memset(band, 0, 256 * sizeof(*band));
+	*nb = 0;
+	histogram(img, stride, b[0], b[1], b[2], b[3], step, band, nb);
+	/* The ground is the characters' background in their band: the light
+	 * side for dark characters (the band is mostly ground), the dark side
+	 * for light ones; the ink is the other side. */
+	*ground = percentile(band, *nb, dark ? 0.75f : 0.25f);
+	*ink = percentile(band, *nb, dark ? 0.05f : 0.95f);
+	*mid = (percentile(band, *nb, dark ? 0.95f : 0.05f) + *ink) / 2;
+}
+
+/*
+ * The rows of band @b that hold ink (a tenth of their samples or more on
+ * the ink's side of @mid): a line's "characters" may be taller than its
+ * lettering (the pieces of a sign's board between dark letters, ground.c),
+ * and a plate's margins are the lettering's. 1 if they are fewer than
+ * 0.8 of the band's, with @b narrowed to them.
+ */
+static int ink_rows(const uint8_t *img, size_t stride, int *b, int step,
+		    int dark, int mid)
+{
+	int first = -1, last = -1, need = ((b[2] - b[0]) / step + 9) / 10;
+
+	for (int y = b[1]; y < b[3]; y++) {
+		const uint8_t *row = img + (size_t)y * stride;
+		int n = 0;
+
+		for (int x = b[0]; x < b[2]; x += step)
+			n += dark ? row[x] < mid : row[x] > mid;
+		if (n >= need) {
+			first = first < 0 ? y : first;
+			last = y;
+		}
+	}
+	if (first < 0 || (last + 1 - first) * 5 >= (b[3] - b[1]) * 4)
+		return 0;
+	b[1] = first;
+	b[3] = last + 1;
+	return 1;
+}
+
 void rd_plate_measure(const uint8_t *img, size_t stride, int w, int h,
 		      const struct rd_line *l, int dark, struct rd_plate_ev *ev)
 {
-	uint32_t band[256], nb = 0, share = 0;
-	int b[4], ch, step, ground, ink, top, mid, c, around;
+	uint32_t band[256], nb, share = 0;
+	int b[4], ch, step, ground, ink, mid, c, around;
 
 	ev->contrast = ev->margin = RD_PLATE_UNKNOWN;
 	ev->share = 1;
@@ -114,20 +160,16 @@ void rd_plate_measure(const uint8_t *img, size_t stride, int w, int h,
 		return;
 	ch = (int)(l->height + 0.5f);
 	step = ch >= 24 ? ch / 12 : 1;	/* about 12 samples a character */
-	memset(band, 0, sizeof(band));
-	histogram(img, stride, b[0], b[1], b[2], b[3], step, band, &nb);
-	/* The ground is the characters' background in their band: the light
-	 * side for dark characters (the band is mostly ground), the dark side
-	 * for light ones; the ink is the other side. */
-	ground = percentile(band, nb, dark ? 0.75f : 0.25f);
-	ink = percentile(band, nb, dark ? 0.05f : 0.95f);
+	band_levels(img, stride, b, step, dark, band, &nb, &ground, &ink, &mid);
+	if (ink_rows(img, stride, b, step, dark, mid)) {
+		ch = b[3] - b[1];
+		band_levels(img, stride, b, step, dark, band, &nb, &ground, &ink, &mid);
+	}
 	c = dark ? ground - ink : ink - ground;
 	c = c > 16 ? c : 16;
 	/* How much of the band is ground: on a plate most of it (the
 	 * characters' strokes are a third or so); where the gaps between
 	 * light lettering were taken for dark characters (ground.c), little. */
-	top = percentile(band, nb, dark ? 0.95f : 0.05f);
-	mid = (top + ink) / 2;
 	for (int v = 0; v < 256; v++)
 		share += (dark ? v > mid : v < mid) ? band[v] : 0;
 	ev->share = (float)share / (float)nb;

@@ -226,11 +226,11 @@ int rd_line_overrule(struct rd_cand *c, const float (*logp)[RD_CLASSES],
  */
 static const float calib[ANPR_REGION_COUNT][2] = {
 	/* auto, gb, eu, us, br: confidence = 1 / (1 + exp(-(a rank + b))) */
-	{ 2.4287f, 0.9063f },	/* auto */
-	{ 2.4287f, 1.2192f },	/* gb */
-	{ 2.4287f, 0.6398f },	/* eu */
-	{ 2.4287f, 1.3291f },	/* us */
-	{ 2.4287f, -3.2934f },	/* br */
+	{ 2.4210f, 0.9568f },	/* auto */
+	{ 2.4210f, 1.3514f },	/* gb */
+	{ 2.4210f, 0.6437f },	/* eu */
+	{ 2.4210f, 1.3286f },	/* us */
+	{ 2.4210f, -3.2804f },	/* br */
 };
 
 float rd_rank_confidence(float rank, enum anpr_region region)

@@ -180,6 +180,33 @@ static void mostly_ink_is_not(void **state)
 	assert_false(like(&l, 1));
 }
 
+static void board_pieces_are_not(void **state)
+{
+	/* A sign's board 0.6 h beyond its lettering, whose pieces between
+	 * the letters made the line (ground.c): the "characters" are the
+	 * board's height, but the margins are the lettering's, and the board
+	 * goes on beyond them. */
+	struct rd_line l = scene(40, 220, 0.6f, 30);
+	int pad = (int)(0.6f * CH + 0.5f);
+
+	(void)state;
+	for (int i = 0; i < l.n; i++) {
+		l.c[i].y0 -= pad;
+		l.c[i].y1 += pad;
+	}
+	l.height = CH + 2 * pad;
+	assert_false(like(&l, 1));
+	/* a plate's ground, the same way: still a plate */
+	l = scene(40, 220, 0.2f, 30);
+	pad = (int)(0.2f * CH + 0.5f);
+	for (int i = 0; i < l.n; i++) {
+		l.c[i].y0 -= pad;
+		l.c[i].y1 += pad;
+	}
+	l.height = CH + 2 * pad;
+	assert_true(like(&l, 1));
+}
+
 static void no_surround_no_evidence(void **state)
 {
 	struct rd_line l = scene(40, 220, 0.2f, 30);
@@ -281,6 +308,7 @@ int main(void)
 		cmocka_unit_test(sign_board_is_not),
 		cmocka_unit_test(light_text_is_not),
 		cmocka_unit_test(mostly_ink_is_not),
+		cmocka_unit_test(board_pieces_are_not),
 		cmocka_unit_test(no_surround_no_evidence),
 		cmocka_unit_test(text_of_a_plate),
 		cmocka_unit_test(confidence_from_rank),
