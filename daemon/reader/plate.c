@@ -206,7 +206,7 @@ int rd_text_plate_like(const char *text, enum anpr_region region,
 
 	/* Only a UK frame's foreign plates: elsewhere the free formats are
 	 * the region's own (vanity plates of letters only exist). */
-	if (region != ANPR_REGION_AUTO || !format || strcmp(format, "gb-free"))
+	if (region != ANPR_REGION_AUTO || !format || strcmp(format, "gb-free") != 0)
 		return 1;
 	/* A look-alike (O/0, I/1, B/8, S/5) is not read as either: free
 	 * formats correct nothing, and lettering read by a classifier comes
