@@ -20,6 +20,7 @@ The livery set (render.py --livery) is judged against issue 21's target:
 
 usage: score.py [--name NAME] [--target PCT] [--max-notplate N] ANPR_READ DIR
 """
+import argparse
 import json
 import subprocess
 import sys
@@ -57,7 +58,6 @@ def miss_stage(plate, box, found):
 
 
 def main():
-    import argparse
     ap = argparse.ArgumentParser()
     ap.add_argument("--name", default="gb-synth")
     ap.add_argument("--target", type=float, default=TARGET)
@@ -127,15 +127,16 @@ def main():
     rate = 100.0 * n_ok / n
     per300 = 300.0 / n
     np_rate = notplate[1] * per300
-    verdict = "OK" if rate >= a.target else "MISS"
+    print("%s IR read rate (exact, top-1): %.1f %%  (target >= %.0f %%%s)  %s  [%d/%d]"
+          % (name_, rate, a.target, ", our own" if a.max_notplate is None else "",
+             "OK" if rate >= a.target else "MISS", n_ok, n))
+    line = ("%s readings not a plate, confidence >= %.1f (anprd's alert floor): %.1f per 300 frames"
+            % (name_, ALERT, np_rate))
     if a.max_notplate is not None:
-        verdict = "OK" if rate >= a.target and np_rate <= a.max_notplate else "MISS"
-    print("%s IR read rate (exact, top-1): %.1f %%  (%d/%d; target >= %.0f %%%s)  %s"
-          % (name_, rate, n_ok, n, a.target, ", our own" if a.max_notplate is None else "", verdict))
-    print("%s readings not a plate per 300 frames, confidence >= %.1f (anprd's alert floor): "
-          "%.1f  (%d in %d frames; %d of them not even close, > 2 edits from the plate)%s"
-          % (name_, ALERT, np_rate, notplate[1], frames_with, notplate[2],
-             "" if a.max_notplate is None else "  (target <= %g)" % a.max_notplate))
+        line += "  (target <= %g per 300 frames)  %s" % (
+            a.max_notplate, "OK" if np_rate <= a.max_notplate else "MISS")
+    print(line + "  [%d in %d frames; %d of them not even close, > 2 edits from the plate]"
+          % (notplate[1], frames_with, notplate[2]))
     print("# %s readings not a plate per 300 frames, any confidence anpr-read reports: %.1f (%d)"
           % (name_, notplate[0] * per300, notplate[0]))
     print("# %s frames whose best reading is not its plate, per 300: %.1f at any confidence, "
