@@ -22,13 +22,14 @@ $(eval $(call add_suite,unit,capture_abi,tests/capture/abi.sh $(BUILD)))
 # libFuzzer target over every parser of untrusted bytes (make fuzz), and a
 # short smoke run in make check.
 CAPTURE_FUZZ := $(BUILD)/fuzz/fuzz_capture
-# (the C backends only: the libcamera shim is C++ and parses nothing)
-CAPTURE_FUZZ_SRCS := $(filter %.c,$(ANPRCAP_SRCS))
+# (the C backends only: the libcamera shim is C++ and parses nothing; the
+# rtsp backend's parsing is rtsp_url.c, which is in, its GStreamer half out)
+CAPTURE_FUZZ_SRCS := $(filter-out libanprcap/src/rtsp.c,$(filter %.c,$(ANPRCAP_SRCS)))
 $(CAPTURE_FUZZ): tests/capture/fuzz_capture.c $(CAPTURE_FUZZ_SRCS) $(IMAGEIO_SRCS) $(wildcard libanprcap/src/*.h)
 	@mkdir -p $(@D)
 	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(WARN) \
-		$(CPPFLAGS) $(INCLUDES) $(filter-out -DANPRCAP_HAVE_LIBCAMERA,$(ANPRCAP_DEFS)) -o $@ \
-		tests/capture/fuzz_capture.c $(CAPTURE_FUZZ_SRCS) $(IMAGEIO_SRCS) $(filter-out -lcamera -lcamera-base -lstdc++,$(ANPRCAP_LDLIBS))
+		$(CPPFLAGS) $(INCLUDES) $(filter-out -DANPRCAP_HAVE_LIBCAMERA -DANPRCAP_HAVE_RTSP,$(ANPRCAP_DEFS)) -o $@ \
+		tests/capture/fuzz_capture.c $(CAPTURE_FUZZ_SRCS) $(IMAGEIO_SRCS) $(filter-out -lcamera -lcamera-base -lstdc++ -lgst% -lgobject-2.0 -lglib-2.0,$(ANPRCAP_LDLIBS))
 .PHONY: fuzz-capture
 FUZZ_TARGETS += fuzz-capture
 fuzz-capture: $(CAPTURE_FUZZ)
