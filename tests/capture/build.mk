@@ -3,6 +3,7 @@
 # names a private header by its path ("../../libanprcap/src/pace.h").
 $(eval $(call add_test,test_capture_pure,tests/capture/test_capture_pure.c libanprcap/src/pace.c libanprcap/src/y4m.c,,))
 $(eval $(call add_test,test_capture_usbproto,tests/capture/test_capture_usbproto.c libanprcap/src/usbproto.c,,-lz))
+$(eval $(call add_test,test_capture_rtsp,tests/capture/test_capture_rtsp.c libanprcap/src/rtsp_url.c,,))
 $(eval $(call add_test,test_capture_file,tests/capture/test_capture_file.c,anprcap anprimageio,$(ANPRCAP_LDLIBS) -lpthread))
 # anpr-capture on file: sources (host).
 SUITE_PREREQS += $(BUILD)/bin/anpr-capture
@@ -48,3 +49,16 @@ $(VIMC_DIR)/vimc.ko:
 		--strip-components=5 --wildcards '*/drivers/media/test-drivers/vimc/*'
 	rm -rf $(VIMC_DIR); mv $(VIMC_DIR).tmp $(VIMC_DIR)
 	$(MAKE) -C $(KDIR) M=$(TOP)/$(VIMC_DIR) CONFIG_VIDEO_VIMC=m modules
+# The rtsp: backend against a real RTSP server on loopback (gst-rtsp-server,
+# scripts/packages/rtsp.list) streaming rendered IR frames as H.264 and
+# MJPEG: times from the sender reports, restarts, a silent camera, wrong
+# credentials (tests/capture/rtsp.sh). Only when the backend is built.
+ifneq ($(filter -DANPRCAP_HAVE_RTSP,$(ANPRCAP_DEFS)),)
+ifeq ($(shell pkg-config --exists gstreamer-rtsp-server-1.0 && echo y),y)
+$(eval $(call add_prog,anpr-rtsp-testsrv,tests/capture/rtsp_server.c,,$(shell pkg-config --libs gstreamer-rtsp-server-1.0 gstreamer-1.0)))
+$(call obj_of,tests/capture/rtsp_server.c): \
+	CFLAGS += $(patsubst -I%,-isystem %,$(shell pkg-config --cflags gstreamer-rtsp-server-1.0 gstreamer-1.0))
+SUITE_PREREQS += $(BUILD)/bin/anpr-rtsp-testsrv $(BUILD)/bin/anpr-capture
+$(eval $(call add_suite,e2e,capture_rtsp,tests/capture/rtsp.sh $(BUILD)))
+endif
+endif
