@@ -60,5 +60,8 @@ $(call obj_of,tests/capture/rtsp_server.c): \
 	CFLAGS += $(patsubst -I%,-isystem %,$(shell pkg-config --cflags gstreamer-rtsp-server-1.0 gstreamer-1.0))
 SUITE_PREREQS += $(BUILD)/bin/anpr-rtsp-testsrv $(BUILD)/bin/anpr-capture
 $(eval $(call add_suite,e2e,capture_rtsp,tests/capture/rtsp.sh $(BUILD)))
+# make bench: CPU per frame to receive, decode and hand over 1080p25 H.264.
+BENCH_PREREQS += $(BUILD)/bin/anpr-rtsp-testsrv $(BUILD)/bin/anpr-capture
+$(eval $(call add_bench,capture-rtsp,tests/capture/rtsp-bench.sh $(BUILD)))
 endif
 endif
