@@ -59,6 +59,8 @@ ANPRCAP_LDLIBS  += $(shell pkg-config --libs $(ANPRCAP_GST_MODS)) -lpthread
 ANPRCAP_PRIV    += $(shell pkg-config --libs $(ANPRCAP_GST_MODS)) -lpthread
 $(call obj_of,libanprcap/src/rtsp.c) $(call aobj_of,libanprcap/src/rtsp.c): \
 	CFLAGS += $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(ANPRCAP_GST_MODS)))
+# make lint: clang-tidy reads rtsp.c with GStreamer's headers (mk/lint.mk)
+LINT_TIDY_FLAGS += $(patsubst -I%,-isystem %,$(shell pkg-config --cflags-only-I $(ANPRCAP_GST_MODS)))
 endif
 
 $(call obj_of,$(ANPRCAP_SRCS)) $(call aobj_of,$(ANPRCAP_SRCS)): \

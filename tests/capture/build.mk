@@ -58,7 +58,8 @@ ifeq ($(shell pkg-config --exists gstreamer-rtsp-server-1.0 && echo y),y)
 $(eval $(call add_prog,anpr-rtsp-testsrv,tests/capture/rtsp_server.c,,$(shell pkg-config --libs gstreamer-rtsp-server-1.0 gstreamer-1.0)))
 $(call obj_of,tests/capture/rtsp_server.c): \
 	CFLAGS += $(patsubst -I%,-isystem %,$(shell pkg-config --cflags gstreamer-rtsp-server-1.0 gstreamer-1.0))
-SUITE_PREREQS += $(BUILD)/bin/anpr-rtsp-testsrv $(BUILD)/bin/anpr-capture
+SUITE_PREREQS += $(BUILD)/bin/anpr-rtsp-testsrv $(BUILD)/bin/anpr-capture $(BUILD)/bin/anpr-read \
+	$(BUILD)/bin/anprd $(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-verify
 $(eval $(call add_suite,e2e,capture_rtsp,tests/capture/rtsp.sh $(BUILD)))
 # make bench: CPU per frame to receive, decode and hand over 1080p25 H.264.
 BENCH_PREREQS += $(BUILD)/bin/anpr-rtsp-testsrv $(BUILD)/bin/anpr-capture

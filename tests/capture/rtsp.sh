@@ -8,7 +8,8 @@
 #     first report, "synchronised" from then on, a few ms before arrival
 #     by the server's clock; with the server's clock an hour ahead the
 #     frames carry the server's time (so it is not ours), flagged;
-#   - the plates are read (anpr-read) from the frames taken over RTSP;
+#   - the plates are read (anpr-read) from the frames taken over RTSP, and
+#     by anprd with the source's URI in its configuration (the demo's);
 #   - a server killed and restarted, and a server that goes silent, are
 #     survived: the outage is reported while it lasts, the first frame
 #     after it says so (reconnected, gap, lost time, reconnects, drops);
@@ -177,6 +178,33 @@ serve silent "$port4" --codec h264 && {
 	gap=$(grep -m1 ' reconnected' "$t/silent.out" | sed -n 's/.* gap_ms=\([0-9]*\).*/\1/p')
 	check "silent: the first frame after it says reconnected, gap_ms ${gap:-?} >= 4500" \
 		test -n "$gap" -a "${gap:-0}" -ge 4500
+	stop "$srv"
+}
+
+# ---- anprd: the camera's chain, from an RTSP source (demo/anprd.conf.in)
+port6=$((port + 5))
+serve anprd "$port6" --codec h264 && {
+	a=$t/anprd
+	mkdir -p "$a/spool"
+	cp demo/hotlist.csv "$a/hotlist.csv"
+	"$bin/anpr-keygen" -p "$a/camera.pub" -s "$a/camera.key" > /dev/null
+	demo/make-conf "$t/frames" "$a/hotlist.csv" "$a/spool" "$a/camera.key" "$a/alerts.sock" |
+		sed "s|^uri = .*|uri = rtsp://127.0.0.1:$port6/cam|" > "$a/anprd.conf"
+	"$bin/anprd" --log-reads --config "$a/anprd.conf" > "$a/out.txt" 2>&1 &
+	d=$!
+	for _ in $(seq 200); do
+		grep -q '^READ  *RU71PHA' "$a/out.txt" && grep -q '^READ  *VV21TOU' "$a/out.txt" && break
+		sleep 0.1
+	done
+	sleep 1
+	kill -TERM $d; wait $d; rc=$?
+	grep -m4 -e '^READ' -e '^ALERT' "$a/out.txt" | sed 's/^/# /'
+	check "anprd: both plates read from rtsp://127.0.0.1:$port6/cam" \
+		test -n "$(grep '^READ  *RU71PHA' "$a/out.txt")" -a -n "$(grep '^READ  *VV21TOU' "$a/out.txt")"
+	check "anprd: the hotlisted RU71PHA alerted" grep -q '^ALERT.*RU71PHA' "$a/out.txt"
+	"$bin/anpr-verify" --key "$a/camera.pub" "$a/spool" > "$a/verify.txt" 2>&1
+	check "anprd: stopped cleanly (exit $rc), its spool verifies (anpr-verify $?)" \
+		test $rc -eq 0 -a $? -eq 0
 	stop "$srv"
 }
 
