@@ -62,6 +62,7 @@ struct rsrc {
 	/* session state */
 	int up;				/* a pipeline exists */
 	int got_frame;			/* this session delivered a frame */
+	int ended;			/* #end=eof and the camera ended the stream */
 	unsigned attempt;		/* reconnect attempts since the last frame */
 	uint64_t retry_at;		/* next attempt (monotonic), when !up */
 	uint64_t down_since;		/* last frame before the outage, 0: none */
@@ -300,7 +301,7 @@ static int bus_error(struct rsrc *r)
 		if (GST_MESSAGE_TYPE(m) == GST_MESSAGE_EOS) {
 			snprintf(r->reason, sizeof(r->reason), "the camera ended the stream");
 			gst_message_unref(m);
-			return ANPRCAP_E_IO;
+			return ANPRCAP_E_EOF;
 		}
 		gst_message_parse_error(m, &e, NULL);
 		gst_message_unref(m);
@@ -343,7 +344,7 @@ static int wait_sample(struct rsrc *r, uint64_t deadline, GstSample **out)
 			return 1;
 		if (gst_app_sink_is_eos(GST_APP_SINK(r->sink))) {
 			snprintf(r->reason, sizeof(r->reason), "the camera ended the stream");
-			return ANPRCAP_E_IO;
+			return ANPRCAP_E_EOF;
 		}
 		if (ns_of(CLOCK_MONOTONIC) >= deadline)
 			return 0;
@@ -387,6 +388,7 @@ static int rtsp_start(struct anprcap_source *src)
 		return rc;
 	}
 	r->pending = s;
+	r->ended = 0;
 	{
 		/* the format frames will carry, for anprcap_get_format() */
 		GstVideoInfo info;
@@ -567,6 +569,9 @@ static int rtsp_next(struct anprcap_source *src, int timeout_ms, struct anprcap_
 				    "%s: all %d buffers are held by the caller; release a frame",
 				    r->url.location, r->nslots);
 	unmap_slot(sl);
+	if (r->ended)
+		return anprcap__err(ANPRCAP_E_EOF, "%s: the camera ended the stream",
+				    r->url.location);
 	if (r->pending) {
 		s = r->pending;
 		r->pending = NULL;
@@ -613,6 +618,13 @@ static int rtsp_next(struct anprcap_source *src, int timeout_ms, struct anprcap_
 		now = ns_of(CLOCK_MONOTONIC);
 		if (rc == 0 && now < deadline)
 			snprintf(r->reason, sizeof(r->reason), "no frame for %u ms", r->url.timeout_ms);
+		if (rc == ANPRCAP_E_EOF && r->url.end_eof) {
+			/* #end=eof: a recording served over RTSP has ended */
+			teardown(r);
+			r->ended = 1;
+			return anprcap__err(ANPRCAP_E_EOF, "%s: the camera ended the stream",
+					    r->url.location);
+		}
 		if (rc < 0 || now < deadline) {
 			int auth = rc == ANPRCAP_E_ACCESS;
 

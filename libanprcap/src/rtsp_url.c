@@ -110,9 +110,19 @@ static int set_option(struct rtsp_url *u, const char *shown, const char *opt, si
 				    shown, (int)vlen, v);
 		return 0;
 	}
+	if (KEY("end")) {
+		if (vlen == 9 && !memcmp(v, "reconnect", 9))
+			u->end_eof = 0;
+		else if (vlen == 3 && !memcmp(v, "eof", 3))
+			u->end_eof = 1;
+		else
+			return fail(err, errlen, "%s: end '%.*s': expected reconnect or eof", shown,
+				    (int)vlen, v);
+		return 0;
+	}
 #undef KEY
 	return fail(err, errlen, "%s: unknown option '%.*s' (expected credentials, credential, "
-		    "transport, latency or timeout)", shown, (int)klen, opt);
+		    "transport, latency, timeout or end)", shown, (int)klen, opt);
 }
 
 int anprcap__rtsp_parse(const char *scheme, const char *rest, struct rtsp_url *u,

@@ -24,13 +24,16 @@ struct rtsp_url {
 	enum rtsp_transport transport;
 	unsigned latency_ms;		/* jitter buffer, default 200 */
 	unsigned timeout_ms;		/* connect / silence limit, default 5000 */
+	int end_eof;			/* the camera ending the stream is the end
+					   (ANPRCAP_E_EOF), not an outage */
 };
 
 /*
  * Parse "//host[:port]/path[#opt&opt...]" after scheme ("rtsp" or
  * "rtsps"). Options: credentials=FILE, credential=NAME (a systemd
  * credential: $CREDENTIALS_DIRECTORY/NAME), transport=tcp|udp|auto,
- * latency=MS (0..10000), timeout=MS (500..60000). A user or password in
+ * latency=MS (0..10000), timeout=MS (500..60000), end=reconnect|eof
+ * (what the camera ending its stream means; default reconnect). A user or password in
  * the URI itself is refused (passwords go in a file, never in a URI a
  * command line or log could show); the message then shows the URI with
  * the user information replaced by "***". 0, or -1 with err set.

@@ -13,6 +13,8 @@
 #   - a server killed and restarted, and a server that goes silent, are
 #     survived: the outage is reported while it lasts, the first frame
 #     after it says so (reconnected, gap, lost time, reconnects, drops);
+#   - a recording served once ends the source with #end=eof, and is an
+#     outage (reconnect) without it;
 #   - credentials from a file only: the right ones stream, wrong or none
 #     give a clear error naming the camera (never the password), a
 #     password in the URI is refused without being shown.
@@ -35,7 +37,7 @@ plates=VV21TOU,RU71PHA
 	--frames-per-vehicle 10 --gap 5 --plates "$plates" > /dev/null
 check "rendered $(ls "$t/frames" | wc -l) IR frames of 2 vehicles" test -s "$t/frames/frame-0020.pgm"
 
-port=$((20000 + ($$ % 5000) * 4))
+port=$((20000 + ($$ % 5000) * 8))	# port .. port + 6
 # serve NAME PORT ARGS...: start a server, wait until it listens; its pid in $srv
 serve() {
 	local name=$1 p=$2
@@ -181,30 +183,40 @@ serve silent "$port4" --codec h264 && {
 	stop "$srv"
 }
 
-# ---- anprd: the camera's chain, from an RTSP source (demo/anprd.conf.in)
+# ---- a recording served once: #end=eof makes its end the end
 port6=$((port + 5))
-serve anprd "$port6" --codec h264 && {
+serve once "$port6" --codec h264 --once && {
+	"$bin/anpr-capture" "rtsp://127.0.0.1:$port6/cam#end=eof" -t 5000 > "$t/once.out" 2> "$t/once.err"
+	rc=$?
+	n=$(ls "$t/frames" | wc -l)
+	check "end=eof: the $n frames, then the end of the stream (exit $rc)" \
+		test $rc -eq 0 -a "$(grep -c '^seq=' "$t/once.out")" -eq "$n"
+	"$bin/anpr-capture" "rtsp://127.0.0.1:$port6/cam" -n $((n + 10)) -t 5000 > "$t/once2.out" 2>&1
+	check "without it the end is an outage: reconnected, the stream again" \
+		grep -q ' reconnected reconnects=1' "$t/once2.out"
+	stop "$srv"
+}
+
+# ---- anprd: the camera's chain from an RTSP source, as make demo
+# DEMO_RTSP=1 runs it (demo/anprd.conf.in, a recording served once)
+port7=$((port + 6))
+serve anprd "$port7" --codec h264 --once && {
 	a=$t/anprd
 	mkdir -p "$a/spool"
 	cp demo/hotlist.csv "$a/hotlist.csv"
 	"$bin/anpr-keygen" -p "$a/camera.pub" -s "$a/camera.key" > /dev/null
 	demo/make-conf "$t/frames" "$a/hotlist.csv" "$a/spool" "$a/camera.key" "$a/alerts.sock" |
-		sed "s|^uri = .*|uri = rtsp://127.0.0.1:$port6/cam|" > "$a/anprd.conf"
-	"$bin/anprd" --log-reads --config "$a/anprd.conf" > "$a/out.txt" 2>&1 &
-	d=$!
-	for _ in $(seq 200); do
-		grep -q '^READ  *RU71PHA' "$a/out.txt" && grep -q '^READ  *VV21TOU' "$a/out.txt" && break
-		sleep 0.1
-	done
-	sleep 1
-	kill -TERM $d; wait $d; rc=$?
-	grep -m4 -e '^READ' -e '^ALERT' "$a/out.txt" | sed 's/^/# /'
-	check "anprd: both plates read from rtsp://127.0.0.1:$port6/cam" \
-		test -n "$(grep '^READ  *RU71PHA' "$a/out.txt")" -a -n "$(grep '^READ  *VV21TOU' "$a/out.txt")"
-	check "anprd: the hotlisted RU71PHA alerted" grep -q '^ALERT.*RU71PHA' "$a/out.txt"
+		sed "s|^uri = .*|uri = rtsp://127.0.0.1:$port7/cam#end=eof|" > "$a/anprd.conf"
+	timeout 60 "$bin/anprd" --log-reads --config "$a/anprd.conf" --exit-at-eof > "$a/out.txt" 2>&1
+	rc=$?
+	grep -e '^READ' -e '^ALERT' "$a/out.txt" | sed 's/^/# /'
+	check "anprd: each plate read once from rtsp://127.0.0.1:$port7/cam, exit $rc at its end" \
+		test $rc -eq 0 -a "$(grep -c '^READ  *RU71PHA' "$a/out.txt")" -eq 1 -a \
+		"$(grep -c '^READ  *VV21TOU' "$a/out.txt")" -eq 1
+	check "anprd: the hotlisted RU71PHA alerted once" \
+		test "$(grep -c '^ALERT.*RU71PHA' "$a/out.txt")" -eq 1
 	"$bin/anpr-verify" --key "$a/camera.pub" "$a/spool" > "$a/verify.txt" 2>&1
-	check "anprd: stopped cleanly (exit $rc), its spool verifies (anpr-verify $?)" \
-		test $rc -eq 0 -a $? -eq 0
+	check "anprd: its spool verifies (anpr-verify $?)" test $? -eq 0
 	stop "$srv"
 }
 

@@ -10,8 +10,9 @@
  *
  * usage: anpr-rtsp-testsrv --port N --frames DIR [--codec h264|mjpeg]
  *            [--mount /cam] [--fps N] [--credentials FILE]
- *            [--clock-offset-ms MS]
- * --credentials FILE holds "USER:PASSWORD" (one line): clients must give
+ *            [--clock-offset-ms MS] [--once]
+ * --once plays the frames once, then ends the stream (as a recording
+ * does): the default loops them for ever. --credentials FILE holds "USER:PASSWORD" (one line): clients must give
  * them (RTSP basic authentication). Prints "ready PORT" on stdout once it
  * listens; runs until SIGTERM/SIGINT.
  */
@@ -77,7 +78,7 @@ static gboolean on_signal(gpointer loop)
 static void usage(void)
 {
 	fprintf(stderr, "usage: anpr-rtsp-testsrv --port N --frames DIR [--codec h264|mjpeg] "
-		"[--mount /cam] [--fps N] [--credentials FILE] [--clock-offset-ms MS]\n");
+		"[--mount /cam] [--fps N] [--credentials FILE] [--clock-offset-ms MS] [--once]\n");
 	exit(2);
 }
 
@@ -85,7 +86,7 @@ int main(int argc, char **argv)
 {
 	const char *port = NULL, *frames = NULL, *codec = "h264", *mount = "/cam";
 	const char *credfile = NULL;
-	int fps = 25;
+	int fps = 25, once = 0;
 	char *launch, *enc;
 	GstRTSPServer *server;
 	GstRTSPMountPoints *mounts;
@@ -96,6 +97,10 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
+		if (!strcmp(a, "--once")) {
+			once = 1;
+			continue;
+		}
 		if (!v)
 			usage();
 		if (!strcmp(a, "--port")) port = v;
@@ -121,10 +126,10 @@ int main(int argc, char **argv)
 		usage();
 	/* The frames paced at the rate by the encoder's input timestamps
 	 * (videorate) and the server's synchronised sinks. */
-	launch = g_strdup_printf("( multifilesrc location=%s/frame-%%04d.pgm loop=true "
+	launch = g_strdup_printf("( multifilesrc location=%s/frame-%%04d.pgm loop=%s "
 				 "caps=image/x-portable-graymap,framerate=%d/1 ! pnmdec "
 				 "! videoconvert ! video/x-raw,format=I420 ! %s )",
-				 frames, fps, enc);
+				 frames, once ? "false" : "true", fps, enc);
 	g_free(enc);
 
 	server = gst_rtsp_server_new();

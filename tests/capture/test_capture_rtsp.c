@@ -36,15 +36,17 @@ static void parses_uris_and_options(void **state)
 	assert_int_equal(u.transport, RTSP_TCP);
 	assert_int_equal(u.latency_ms, 200);
 	assert_int_equal(u.timeout_ms, 5000);
+	assert_int_equal(u.end_eof, 0);
 
 	assert_int_equal(anprcap__rtsp_parse("rtsps", "//cam.example/a?b=c#credentials=/etc/anpr/"
-					     "cam1.cred&transport=udp&latency=0&timeout=500",
+					     "cam1.cred&transport=udp&latency=0&timeout=500&end=eof",
 					     &u, err, sizeof(err)), 0);
 	assert_string_equal(u.location, "rtsps://cam.example/a?b=c");	/* no fragment */
 	assert_string_equal(u.credfile, "/etc/anpr/cam1.cred");
 	assert_int_equal(u.transport, RTSP_UDP);
 	assert_int_equal(u.latency_ms, 0);
 	assert_int_equal(u.timeout_ms, 500);
+	assert_int_equal(u.end_eof, 1);
 
 	setenv("CREDENTIALS_DIRECTORY", "/run/credentials/anprd.service", 1);
 	assert_int_equal(anprcap__rtsp_parse("rtsp", "//cam/x#credential=cam1", &u, err,
@@ -73,6 +75,7 @@ static void refuses_bad_uris_and_never_shows_a_password(void **state)
 		{ "//cam/x#latency", "option 'latency': expected NAME=VALUE" },
 		{ "//cam/x#credentials=", "option 'credentials=': expected NAME=VALUE" },
 		{ "//cam/x#user=bob", "unknown option 'user'" },
+		{ "//cam/x#end=stop", "end 'stop': expected reconnect or eof" },
 	};
 	struct rtsp_url u;
 
