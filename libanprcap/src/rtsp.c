@@ -68,6 +68,8 @@ struct rsrc {
 	uint64_t down_since;		/* last frame before the outage, 0: none */
 	uint64_t last_frame_mono;
 	uint64_t session_start;		/* when the pipeline was built */
+	int clock_mono;			/* its clock is CLOCK_MONOTONIC */
+	uint64_t base_time;		/* its base time on that clock */
 	int64_t last_pts;		/* of the last frame, -1: none */
 	uint64_t frame_ns;		/* nominal interval, 0: unknown */
 	char reason[RTSP_URL_MAX + 256];	/* why the last session ended */
@@ -459,6 +461,18 @@ static int fill(struct anprcap_source *src, struct rslot *sl, GstSample *s)
 	int64_t recv_utc, probe_seq;
 	uint64_t drops = 0;
 
+	if (!r->got_frame && r->pipe) {
+		/* a new session: is its clock ours? */
+		GstClock *c = gst_pipeline_get_clock(GST_PIPELINE(r->pipe));
+		GstClockType type = GST_CLOCK_TYPE_REALTIME;
+
+		if (c && GST_IS_SYSTEM_CLOCK(c))
+			g_object_get(c, "clock-type", &type, NULL);
+		r->clock_mono = type == GST_CLOCK_TYPE_MONOTONIC;
+		r->base_time = gst_element_get_base_time(r->pipe);
+		if (c)
+			gst_object_unref(c);
+	}
 	if (!buf || !caps || !gst_video_info_from_caps(&info, caps) ||
 	    !gst_video_frame_map(&sl->vf, &info, buf, GST_MAP_READ)) {
 		gst_sample_unref(s);
@@ -471,6 +485,18 @@ static int fill(struct anprcap_source *src, struct rslot *sl, GstSample *s)
 	recv_mono = GST_BUFFER_OFFSET_END(buf);
 	if (recv_mono == GST_BUFFER_OFFSET_NONE || recv_mono > now_mono)
 		recv_mono = now_mono;
+	/* better: the jitter buffer's time of the frame's packets (their
+	 * arrival, smoothed by the RTP timestamps: frames stay spaced as the
+	 * camera took them, however they come out of the buffer and the
+	 * decoder), when the pipeline's clock is CLOCK_MONOTONIC */
+	if (r->clock_mono && GST_BUFFER_PTS_IS_VALID(buf)) {
+		guint64 rt = gst_segment_to_running_time(gst_sample_get_segment(s), GST_FORMAT_TIME,
+							 GST_BUFFER_PTS(buf));
+
+		if (GST_CLOCK_TIME_IS_VALID(rt) && r->base_time + rt <= recv_mono &&
+		    recv_mono - (r->base_time + rt) < 10 * GST_SECOND)
+			recv_mono = r->base_time + rt;
+	}
 	recv_utc = (int64_t)ns_of(CLOCK_REALTIME) - (int64_t)(now_mono - recv_mono);
 	ref = gst_buffer_get_reference_timestamp_meta(buf, r->ntp_caps);
 	anprcap__rtsp_stamp(&r->clock, ref && ref->timestamp >= NTP_UNIX_OFFSET_NS,

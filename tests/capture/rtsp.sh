@@ -54,6 +54,8 @@ serve() {
 }
 stop() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
 
+# frames_in FILE: frame lines in FILE so far (0 before it exists)
+frames_in() { cat "$1" 2>/dev/null | grep -c '^seq='; }
 # field NAME FILE: the values of NAME= on each frame line
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" "$2"; }
 # seq_matches_drops FILE: each sequence = the previous + 1 + its drops
@@ -130,7 +132,7 @@ serve restart "$port3" --codec h264 && {
 	"$bin/anpr-capture" "rtsp://127.0.0.1:$port3/cam" --keep-going -t 1000 -n 300 \
 		> "$t/restart.out" 2> "$t/restart.err" &
 	cap=$!
-	for _ in $(seq 100); do [ "$(grep -c '^seq=' "$t/restart.out")" -ge 75 ] && break; sleep 0.1; done
+	for _ in $(seq 100); do [ "$(frames_in "$t/restart.out")" -ge 75 ] && break; sleep 0.1; done
 	kill -9 "$srv"; wait "$srv" 2>/dev/null
 	sleep 3
 	serve restart2 "$port3" --codec h264
@@ -166,7 +168,7 @@ serve silent "$port4" --codec h264 && {
 	"$bin/anpr-capture" "rtsp://127.0.0.1:$port4/cam#timeout=2000" --keep-going -t 1000 -n 250 \
 		> "$t/silent.out" 2> "$t/silent.err" &
 	cap=$!
-	for _ in $(seq 100); do [ "$(grep -c '^seq=' "$t/silent.out")" -ge 50 ] && break; sleep 0.1; done
+	for _ in $(seq 100); do [ "$(frames_in "$t/silent.out")" -ge 50 ] && break; sleep 0.1; done
 	kill -STOP "$srv"
 	sleep 5
 	kill -CONT "$srv"
@@ -188,10 +190,10 @@ port6=$((port + 5))
 serve once "$port6" --codec h264 --once && {
 	"$bin/anpr-capture" "rtsp://127.0.0.1:$port6/cam#end=eof" -t 5000 > "$t/once.out" 2> "$t/once.err"
 	rc=$?
-	n=$(ls "$t/frames" | wc -l)
-	check "end=eof: the $n frames, then the end of the stream (exit $rc)" \
-		test $rc -eq 0 -a "$(grep -c '^seq=' "$t/once.out")" -eq "$n"
-	"$bin/anpr-capture" "rtsp://127.0.0.1:$port6/cam" -n $((n + 10)) -t 5000 > "$t/once2.out" 2>&1
+	nfr=$(ls "$t/frames" | wc -l)
+	check "end=eof: the $nfr frames, then the end of the stream (exit $rc)" \
+		test $rc -eq 0 -a "$(grep -c '^seq=' "$t/once.out")" -eq "$nfr"
+	"$bin/anpr-capture" "rtsp://127.0.0.1:$port6/cam" -n $((nfr + 10)) -t 5000 > "$t/once2.out" 2>&1
 	check "without it the end is an outage: reconnected, the stream again" \
 		grep -q ' reconnected reconnects=1' "$t/once2.out"
 	stop "$srv"
@@ -218,6 +220,25 @@ serve anprd "$port7" --codec h264 --once && {
 	"$bin/anpr-verify" --key "$a/camera.pub" "$a/spool" > "$a/verify.txt" 2>&1
 	check "anprd: its spool verifies (anpr-verify $?)" test $? -eq 0
 	stop "$srv"
+	# the camera lost and back: anprd says so, with the time lost
+	serve anprd2 "$port7" --codec h264 && {
+		rm -rf "$a/spool"; mkdir -p "$a/spool"
+		sed -i "s|#end=eof||" "$a/anprd.conf"
+		"$bin/anprd" --config "$a/anprd.conf" > "$a/out2.txt" 2>&1 &
+		d=$!
+		sleep 3
+		kill -9 "$srv"; wait "$srv" 2>/dev/null
+		sleep 3
+		serve anprd3 "$port7" --codec h264
+		for _ in $(seq 100); do grep -q 'stream back' "$a/out2.txt" && break; sleep 0.1; done
+		kill -TERM $d; wait $d
+		grep -e 'stream lost' -e 'stream back' "$a/out2.txt" | sed 's/^/# /'
+		check "anprd: the camera's loss logged while it lasts" \
+			grep -q "source ir: rtsp://127.0.0.1:$port7/cam: stream lost (" "$a/out2.txt"
+		check "anprd: its return logged with the time and frames lost" \
+			grep -q 'source ir: stream back after [3-9]\.[0-9] s lost, [0-9]* frames (1 reconnects' "$a/out2.txt"
+		stop "$srv"
+	}
 }
 
 # ---- credentials
