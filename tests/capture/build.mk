@@ -62,7 +62,8 @@ SUITE_PREREQS += $(BUILD)/bin/anpr-rtsp-testsrv $(BUILD)/bin/anpr-capture $(BUIL
 	$(BUILD)/bin/anprd $(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-verify
 $(eval $(call add_suite,e2e,capture_rtsp,tests/capture/rtsp.sh $(BUILD)))
 # make bench: CPU per frame to receive, decode and hand over 1080p25 H.264.
-BENCH_PREREQS += $(BUILD)/bin/anpr-rtsp-testsrv $(BUILD)/bin/anpr-capture
+BENCH_PREREQS += $(BUILD)/bin/anpr-rtsp-testsrv $(BUILD)/bin/anpr-capture $(BUILD)/bin/anprd \
+	$(BUILD)/bin/anpr-keygen
 $(eval $(call add_bench,capture-rtsp,tests/capture/rtsp-bench.sh $(BUILD)))
 endif
 endif
