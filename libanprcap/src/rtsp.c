@@ -24,6 +24,7 @@
  * outage (gap_ns, lost_ns, reconnects, and in drops the frames the nominal
  * rate says were lost). No thread of ours: the bus is polled from next().
  */
+#include <gio/gio.h>
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 #include <gst/video/video.h>
@@ -55,6 +56,9 @@ struct rsrc {
 	GstElement *pipe, *sink;
 	GstBus *bus;
 	GstCaps *ntp_caps;
+	GTlsDatabase *tlsdb;		/* #ca=FILE, else NULL */
+	gint tls_refused;		/* GTlsCertificateFlags of a certificate
+					   refused in this session (atomic) */
 	struct rslot *slots;
 	int nslots;
 	GstSample *pending;		/* the first frame, pulled by start() */
@@ -150,6 +154,8 @@ static void rtsp_close(struct anprcap_source *src)
 
 	if (r->ntp_caps)
 		gst_caps_unref(r->ntp_caps);
+	if (r->tlsdb)
+		g_object_unref(r->tlsdb);
 	explicit_bzero(r->pass, sizeof(r->pass));
 	free(r);
 	src->priv = NULL;
@@ -182,6 +188,20 @@ static gboolean on_select_stream(GstElement *rtspsrc, guint num, GstCaps *caps, 
 	return media && !strcmp(media, "video");
 }
 
+/* A camera's certificate that did not validate: noted for the message
+ * (rtspsrc only says "Failed to connect"), and refused. */
+static gboolean on_bad_certificate(GstElement *rtspsrc, GTlsConnection *conn,
+				   GTlsCertificate *cert, GTlsCertificateFlags errors, gpointer data)
+{
+	struct rsrc *r = data;
+
+	(void)rtspsrc;
+	(void)conn;
+	(void)cert;
+	g_atomic_int_set(&r->tls_refused, (gint)(errors ? errors : G_TLS_CERTIFICATE_GENERIC_ERROR));
+	return FALSE;
+}
+
 static void on_source_setup(GstElement *bin, GstElement *source, gpointer data)
 {
 	struct rsrc *r = data;
@@ -196,6 +216,9 @@ static void on_source_setup(GstElement *bin, GstElement *source, gpointer data)
 		     "timeout", (guint64)r->url.timeout_ms * 1000, NULL);
 	if (r->have_cred)
 		g_object_set(source, "user-id", r->user, "user-pw", r->pass, NULL);
+	if (r->tlsdb)
+		g_object_set(source, "tls-database", r->tlsdb, NULL);
+	g_signal_connect(source, "accept-certificate", G_CALLBACK(on_bad_certificate), r);
 	g_signal_connect(source, "select-stream", G_CALLBACK(on_select_stream), r);
 }
 
@@ -282,6 +305,7 @@ static int build(struct anprcap_source *src)
 	r->bus = gst_element_get_bus(r->pipe);
 	r->got_frame = 0;
 	r->last_pts = -1;
+	g_atomic_int_set(&r->tls_refused, 0);
 	r->session_start = ns_of(CLOCK_MONOTONIC);
 	if (gst_element_set_state(r->pipe, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
 		teardown(r);
@@ -319,6 +343,24 @@ static int bus_error(struct rsrc *r)
 			code = e->domain == GST_CORE_ERROR && e->code == GST_CORE_ERROR_MISSING_PLUGIN ?
 			       ANPRCAP_E_UNSUPPORTED : ANPRCAP_E_CORRUPT;
 			snprintf(r->reason, sizeof(r->reason), "%s", e->message);
+		} else if (g_atomic_int_get(&r->tls_refused)) {
+			int f = g_atomic_int_get(&r->tls_refused);
+			char why[128];
+			size_t n;
+
+			snprintf(why, sizeof(why), "%s%s%s%s%s",
+				 f & G_TLS_CERTIFICATE_UNKNOWN_CA ? "not from a trusted CA, " : "",
+				 f & G_TLS_CERTIFICATE_BAD_IDENTITY ? "not for this host, " : "",
+				 f & G_TLS_CERTIFICATE_EXPIRED ? "expired, " : "",
+				 f & G_TLS_CERTIFICATE_NOT_ACTIVATED ? "not yet valid, " : "",
+				 f & G_TLS_CERTIFICATE_REVOKED ? "revoked, " : "");
+			n = strlen(why);
+			if (n >= 2)
+				why[n - 2] = 0;
+			code = ANPRCAP_E_ACCESS;
+			snprintf(r->reason, sizeof(r->reason), "the camera's TLS certificate was "
+				 "refused (%s)%s", n >= 2 ? why : "invalid",
+				 r->url.cafile[0] ? "" : ": give the camera's CA with #ca=FILE");
 		} else {
 			snprintf(r->reason, sizeof(r->reason), "%s", e->message);
 		}
@@ -367,6 +409,17 @@ static int rtsp_start(struct anprcap_source *src)
 				    r->url.location, gst_err);
 	if (!r->ntp_caps)
 		r->ntp_caps = gst_caps_new_empty_simple("timestamp/x-ntp");
+	if (r->url.cafile[0] && !r->tlsdb) {
+		GError *e = NULL;
+
+		r->tlsdb = g_tls_file_database_new(r->url.cafile, &e);
+		if (!r->tlsdb) {
+			rc = anprcap__err(ANPRCAP_E_INVAL, "%s: CA file %s: %s", r->url.location,
+					  r->url.cafile, e ? e->message : "unreadable");
+			g_clear_error(&e);
+			return rc;
+		}
+	}
 	r->slots = calloc((size_t)src->opt.buffers, sizeof(*r->slots));
 	if (!r->slots)
 		return anprcap__err(ANPRCAP_E_NOMEM, "%s: out of memory", r->url.location);

@@ -110,6 +110,15 @@ static int set_option(struct rtsp_url *u, const char *shown, const char *opt, si
 				    shown, (int)vlen, v);
 		return 0;
 	}
+	if (KEY("ca")) {
+		if (strncmp(shown, "rtsps:", 6) != 0)
+			return fail(err, errlen, "%s: ca= is for rtsps:// (RTSP over TLS)", shown);
+		if (vlen >= sizeof(u->cafile))
+			return fail(err, errlen, "%s: CA file name too long", shown);
+		memcpy(u->cafile, v, vlen);
+		u->cafile[vlen] = 0;
+		return 0;
+	}
 	if (KEY("end")) {
 		if (vlen == 9 && !memcmp(v, "reconnect", 9))
 			u->end_eof = 0;
@@ -122,7 +131,7 @@ static int set_option(struct rtsp_url *u, const char *shown, const char *opt, si
 	}
 #undef KEY
 	return fail(err, errlen, "%s: unknown option '%.*s' (expected credentials, credential, "
-		    "transport, latency, timeout or end)", shown, (int)klen, opt);
+		    "transport, latency, timeout, end or ca)", shown, (int)klen, opt);
 }
 
 int anprcap__rtsp_parse(const char *scheme, const char *rest, struct rtsp_url *u,

@@ -21,6 +21,7 @@ struct rtsp_url {
 					   what is sent, safe to log (no
 					   user information, no fragment) */
 	char credfile[RTSP_URL_MAX];	/* "" or the credentials file */
+	char cafile[RTSP_URL_MAX];	/* rtsps: "" (the system's CAs) or a PEM file */
 	enum rtsp_transport transport;
 	unsigned latency_ms;		/* jitter buffer, default 200 */
 	unsigned timeout_ms;		/* connect / silence limit, default 5000 */
@@ -33,7 +34,9 @@ struct rtsp_url {
  * "rtsps"). Options: credentials=FILE, credential=NAME (a systemd
  * credential: $CREDENTIALS_DIRECTORY/NAME), transport=tcp|udp|auto,
  * latency=MS (0..10000), timeout=MS (500..60000), end=reconnect|eof
- * (what the camera ending its stream means; default reconnect). A user or password in
+ * (what the camera ending its stream means; default reconnect), ca=FILE
+ * (rtsps: only: the CAs, PEM, that the camera's certificate must chain
+ * to, instead of the system's). A user or password in
  * the URI itself is refused (passwords go in a file, never in a URI a
  * command line or log could show); the message then shows the URI with
  * the user information replaced by "***". 0, or -1 with err set.

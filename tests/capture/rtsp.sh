@@ -15,6 +15,8 @@
 #     after it says so (reconnected, gap, lost time, reconnects, drops);
 #   - a recording served once ends the source with #end=eof, and is an
 #     outage (reconnect) without it;
+#   - rtsps: frames over TLS with the camera's CA given, a certificate
+#     from no trusted CA refused with the reason;
 #   - credentials from a file only: the right ones stream, wrong or none
 #     give a clear error naming the camera (never the password), a
 #     password in the URI is refused without being shown.
@@ -37,7 +39,7 @@ plates=VV21TOU,RU71PHA
 	--frames-per-vehicle 10 --gap 5 --plates "$plates" > /dev/null
 check "rendered $(ls "$t/frames" | wc -l) IR frames of 2 vehicles" test -s "$t/frames/frame-0020.pgm"
 
-port=$((20000 + ($$ % 5000) * 8))	# port .. port + 6
+port=$((20000 + ($$ % 5000) * 8))	# port .. port + 7
 # serve NAME PORT ARGS...: start a server, wait until it listens; its pid in $srv
 serve() {
 	local name=$1 p=$2
@@ -239,6 +241,22 @@ serve anprd "$port7" --codec h264 --once && {
 			grep -q 'source ir: stream back after [3-9]\.[0-9] s lost, [0-9]* frames (1 reconnects' "$a/out2.txt"
 		stop "$srv"
 	}
+}
+
+# ---- rtsps: RTSP over TLS, the camera's certificate checked
+port8=$((port + 7))
+openssl req -x509 -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
+	-addext "subjectAltName=IP:127.0.0.1" -days 2 -keyout "$t/tls.key" -out "$t/tls.pem" 2>/dev/null
+serve tls "$port8" --codec mjpeg --tls "$t/tls.pem" "$t/tls.key" && {
+	"$bin/anpr-capture" "rtsps://127.0.0.1:$port8/cam#ca=$t/tls.pem" -n 10 > "$t/tls.out" 2> "$t/tls.err"
+	check "rtsps: frames over TLS with the camera's CA given (#ca=FILE)" \
+		test "$(grep -c '^seq=' "$t/tls.out")" -eq 10
+	"$bin/anpr-capture" "rtsps://127.0.0.1:$port8/cam" -n 10 > /dev/null 2> "$t/notls.err"
+	rc=$?
+	sed 's/^/# /' "$t/notls.err"
+	check "rtsps: a certificate from no trusted CA refused, saying so (exit $rc)" \
+		test $rc -eq 1 -a -n "$(grep -F "rtsps://127.0.0.1:$port8/cam: the camera's TLS certificate was refused (not from a trusted CA): give the camera's CA with #ca=FILE" "$t/notls.err")"
+	stop "$srv"
 }
 
 # ---- credentials

@@ -10,9 +10,10 @@
  *
  * usage: anpr-rtsp-testsrv --port N --frames DIR [--codec h264|mjpeg]
  *            [--mount /cam] [--fps N] [--credentials FILE]
- *            [--clock-offset-ms MS] [--once]
+ *            [--clock-offset-ms MS] [--once] [--tls CERT KEY]
  * --once plays the frames once, then ends the stream (as a recording
- * does): the default loops them for ever. --credentials FILE holds "USER:PASSWORD" (one line): clients must give
+ * does): the default loops them for ever. --tls serves RTSP over TLS
+ * (rtsps://) with that certificate and key (PEM). --credentials FILE holds "USER:PASSWORD" (one line): clients must give
  * them (RTSP basic authentication). Prints "ready PORT" on stdout once it
  * listens; runs until SIGTERM/SIGINT.
  */
@@ -78,14 +79,15 @@ static gboolean on_signal(gpointer loop)
 static void usage(void)
 {
 	fprintf(stderr, "usage: anpr-rtsp-testsrv --port N --frames DIR [--codec h264|mjpeg] "
-		"[--mount /cam] [--fps N] [--credentials FILE] [--clock-offset-ms MS] [--once]\n");
+		"[--mount /cam] [--fps N] [--credentials FILE] [--clock-offset-ms MS] [--once] "
+		"[--tls CERT KEY]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
 	const char *port = NULL, *frames = NULL, *codec = "h264", *mount = "/cam";
-	const char *credfile = NULL;
+	const char *credfile = NULL, *tls_cert = NULL, *tls_key = NULL;
 	int fps = 25, once = 0;
 	char *launch, *enc;
 	GstRTSPServer *server;
@@ -103,6 +105,13 @@ int main(int argc, char **argv)
 		}
 		if (!v)
 			usage();
+		if (!strcmp(a, "--tls")) {
+			if (i + 2 >= argc)
+				usage();
+			tls_cert = argv[++i];
+			tls_key = argv[++i];
+			continue;
+		}
 		if (!strcmp(a, "--port")) port = v;
 		else if (!strcmp(a, "--frames")) frames = v;
 		else if (!strcmp(a, "--codec")) codec = v;
@@ -168,6 +177,33 @@ int main(int argc, char **argv)
 						GST_RTSP_PERM_MEDIA_FACTORY_CONSTRUCT, G_TYPE_BOOLEAN, TRUE,
 						NULL);
 		g_free(text);
+	}
+	if (tls_cert) {
+		GError *e = NULL;
+		GTlsCertificate *cert = g_tls_certificate_new_from_files(tls_cert, tls_key, &e);
+		GstRTSPAuth *auth = gst_rtsp_server_get_auth(server);
+
+		if (!cert) {
+			fprintf(stderr, "anpr-rtsp-testsrv: %s: %s\n", tls_cert, e->message);
+			return 1;
+		}
+		if (!auth) {
+			/* no credentials: anyone may play, over TLS */
+			GstRTSPToken *token = gst_rtsp_token_new(GST_RTSP_TOKEN_MEDIA_FACTORY_ROLE,
+								 G_TYPE_STRING, "anyone", NULL);
+
+			auth = gst_rtsp_auth_new();
+			gst_rtsp_auth_set_default_token(auth, token);
+			gst_rtsp_token_unref(token);
+			gst_rtsp_media_factory_add_role(factory, "anyone",
+							GST_RTSP_PERM_MEDIA_FACTORY_ACCESS, G_TYPE_BOOLEAN, TRUE,
+							GST_RTSP_PERM_MEDIA_FACTORY_CONSTRUCT, G_TYPE_BOOLEAN, TRUE,
+							NULL);
+			gst_rtsp_server_set_auth(server, auth);
+		}
+		gst_rtsp_auth_set_tls_certificate(auth, cert);
+		g_object_unref(cert);
+		g_object_unref(auth);
 	}
 	mounts = gst_rtsp_server_get_mount_points(server);
 	gst_rtsp_mount_points_add_factory(mounts, mount, factory);

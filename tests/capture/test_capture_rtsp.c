@@ -47,6 +47,9 @@ static void parses_uris_and_options(void **state)
 	assert_int_equal(u.latency_ms, 0);
 	assert_int_equal(u.timeout_ms, 500);
 	assert_int_equal(u.end_eof, 1);
+	assert_int_equal(anprcap__rtsp_parse("rtsps", "//cam/x#ca=/etc/anpr/cam-ca.pem", &u, err,
+					     sizeof(err)), 0);
+	assert_string_equal(u.cafile, "/etc/anpr/cam-ca.pem");
 
 	setenv("CREDENTIALS_DIRECTORY", "/run/credentials/anprd.service", 1);
 	assert_int_equal(anprcap__rtsp_parse("rtsp", "//cam/x#credential=cam1", &u, err,
@@ -76,6 +79,7 @@ static void refuses_bad_uris_and_never_shows_a_password(void **state)
 		{ "//cam/x#credentials=", "option 'credentials=': expected NAME=VALUE" },
 		{ "//cam/x#user=bob", "unknown option 'user'" },
 		{ "//cam/x#end=stop", "end 'stop': expected reconnect or eof" },
+		{ "//cam/x#ca=/etc/ca.pem", "rtsp://cam/x: ca= is for rtsps://" },
 	};
 	struct rtsp_url u;
 
