@@ -34,6 +34,7 @@
 
 #include <jansson.h>
 
+#include "common/timeutil.h"
 #include "core/anprd_formats.h"
 #include "evidence/evidence_verify.h"
 
@@ -194,13 +195,6 @@ static int connect_to(const char *path)
 	return fd;
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: anpr-alerts [--socket PATH] [--json] [--no-bell] [--max-alerts N]\n");
@@ -266,7 +260,7 @@ int main(int argc, char **argv)
 					fprintf(stderr, "anpr-alerts: %s: %s; retrying until anprd "
 						"is back\n", path, strerror(errno));
 				down_said = true;
-				sleep_ms(retry_ms);
+				anpr_sleep_ms(retry_ms, NULL);
 				retry_ms = retry_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : retry_ms * 2;
 				continue;
 			}

@@ -58,6 +58,7 @@ static struct {
 	unsigned committers;	/* group-commit threads (ingest_commit.c) */
 	bool image_group_sync;	/* --image-sync group: one syncfs a group */
 	bool log_stored;	/* --log-stored: a line for every record stored */
+	unsigned standbys;	/* --standbys: synchronous standbys a commit needs */
 } cfg;
 
 /* The committers' hook: the group's images durable (--image-sync group). */
@@ -115,6 +116,7 @@ static struct anpr_store *thread_store(char *err, size_t errlen)
 		return st;
 	if (anpr_store_open(&st, cfg.conninfo, err, errlen) != 0)
 		return NULL;
+	anpr_store_require_standbys(st, cfg.standbys);
 	pthread_setspecific(store_key, st);
 	return st;
 }
@@ -188,8 +190,9 @@ struct req {
 	size_t nkeys;
 	struct anpr_camera_key keys[KEYS_MAX];
 	/* what is held under the request's record ids, read in the same
-	 * statement (held_known false: not asked, or asked again after a
-	 * commit found it held meanwhile; ingest_check asks the store) */
+	 * statement (held_known false: not asked; ingest_check asks the
+	 * store; an id blanked: found held meanwhile by a commit, asked
+	 * again: forget_held) */
 	bool held_known;
 	size_t nheld;
 	char held_id[INGEST_BATCH_MAX][65];
@@ -778,6 +781,20 @@ static bool record_checked(struct anpr_store *st, struct req *r,
 	}
 }
 
+/* The request's look-up answer for record id no longer stands (a commit
+ * found it held meanwhile): lk_held asks the store for it again. Without
+ * the id, every answer goes. */
+static void forget_held(struct req *r, const char *id)
+{
+	if (!id) {
+		r->held_known = false;
+		return;
+	}
+	for (size_t i = 0; i < r->nheld; i++)
+		if (strcmp(r->held_id[i], id) == 0)
+			r->held_id[i][0] = '\0';	/* matches no record id */
+}
+
 /* What the group commit's answer (rc, err) makes of a prepared record. */
 static void record_put(struct anpr_store *st, struct req *r,
 		       const struct ingest_request *rq, struct ingest_verdict *v,
@@ -792,8 +809,9 @@ static void record_put(struct anpr_store *st, struct req *r,
 	rc = put_outcome(&pr->s, rc, err, why, sizeof why);
 	if (rc == 1) {
 		/* held meanwhile: the same bytes or a conflict; asked of the
-		 * store again (the request's look-up said not held) */
-		r->held_known = false;
+		 * store again (the request's look-up said not held), for this
+		 * record alone: the request's other records keep their answer */
+		forget_held(r, rq->idempotency_key);
 		ingest_check(rq, &lk, v);
 		if (v->outcome == INGEST_OK) {
 			snprintf(why, sizeof why, "record %s: held and not held at once",
@@ -1155,6 +1173,7 @@ struct health_state {
 	char cur[HEALTH_PROBLEMS_MAX][INGEST_PROBLEM_LEN];
 	size_t nprev;
 	struct ingest_tally said;	/* the totals the last summary line had */
+	char standby_names[256];	/* synchronous_standby_names (--standbys) */
 };
 
 /* One line a health interval saying what was answered since the last one,
@@ -1188,12 +1207,20 @@ static void health_pass(struct health_state *hs)
 	in.gap_alarm_s = health.gap_alarm_s;
 	in.refusal_window_s = REFUSAL_WINDOW_S;
 	in.tally = tally_now();
-	if (!hs->st)
+	if (!hs->st) {
 		rc = anpr_store_open(&hs->st, cfg.conninfo, err, sizeof err);
+		if (rc == 0)
+			anpr_store_require_standbys(hs->st, cfg.standbys);
+	}
 	if (rc == 0)
 		rc = anpr_store_gaps(hs->st, in.now_unix + 1, hs->gaps,
 				     HEALTH_GAPS_MAX + 1, &ngaps, err,
 				     sizeof err);
+	in.standbys_required = cfg.standbys;
+	if (rc == 0 && cfg.standbys)
+		rc = anpr_store_standbys(hs->st, &in.standbys_wait, hs->standby_names,
+					 sizeof hs->standby_names, err, sizeof err);
+	in.standbys_names = hs->standby_names;
 	if (rc == 0)
 		rc = anpr_store_quarantine_counts(hs->st, in.now_unix -
 						  REFUSAL_WINDOW_S,
@@ -1300,7 +1327,7 @@ static void usage(FILE *f)
 		"--db CONNINFO --images DIR\n"
 		"                   [--listen ADDR] [--port N] [--port-file F] "
 		"[--threads N] [--committers N] [--image-sync group|file]\n"
-		"                   [--max-image BYTES] [--log-stored]\n"
+		"                   [--max-image BYTES] [--log-stored] [--standbys N]\n"
 		"                   [--health-file F] [--health-interval DURATION] "
 		"[--gap-alarm DURATION]\n");
 }
@@ -1337,7 +1364,7 @@ int main(int argc, char **argv)
 		{ "committers", 1, NULL, 'C' }, { "image-sync", 1, NULL, 'Y' },
 		{ "health-file", 1, NULL, 'H' }, { "log-stored", 0, NULL, 'S' },
 		{ "health-interval", 1, NULL, 'I' },
-		{ "gap-alarm", 1, NULL, 'G' },
+		{ "gap-alarm", 1, NULL, 'G' }, { "standbys", 1, NULL, 'R' },
 		{ "version", 0, NULL, 'V' },
 		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 }
 	};
@@ -1380,6 +1407,14 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			cfg.threads = (unsigned)ull;
+			break;
+		case 'R':
+			if (!parse_size(optarg, 0, 16, &ull)) {
+				fprintf(stderr, "anpr-ingest: --standbys '%s': "
+					"not a number from 0 to 16\n", optarg);
+				return 2;
+			}
+			cfg.standbys = (unsigned)ull;
 			break;
 		case 'C':
 			if (!parse_size(optarg, 1, 16, &ull)) {
@@ -1503,7 +1538,7 @@ int main(int argc, char **argv)
 	{
 		char cerr[256];
 
-		if (ingest_commit_start(cfg.conninfo, cfg.committers,
+		if (ingest_commit_start(cfg.conninfo, cfg.committers, cfg.standbys,
 					cfg.image_group_sync ? sync_images : NULL,
 					&cfg.images, cerr, sizeof cerr) != 0) {
 			fprintf(stderr, "anpr-ingest: %s\n", cerr);

@@ -55,6 +55,7 @@ struct committer {
 
 static struct {
 	char *conninfo;
+	unsigned standbys;	/* anpr_store_require_standbys on each connection */
 	ingest_before_commit before;
 	void *before_ctx;
 	unsigned n;
@@ -68,6 +69,14 @@ static unsigned shard(const char *chain_id)
 	for (const unsigned char *p = (const unsigned char *)chain_id; *p; p++)
 		h = (h ^ *p) * 16777619u;
 	return h % g.n;
+}
+
+static int open_store(struct anpr_store **st, char *err, size_t errlen)
+{
+	if (anpr_store_open(st, g.conninfo, err, errlen) != 0)
+		return -1;
+	anpr_store_require_standbys(*st, g.standbys);
+	return 0;
 }
 
 static void put_group(struct committer *c, struct job **jobs, size_t n)
@@ -85,7 +94,7 @@ static void put_group(struct committer *c, struct job **jobs, size_t n)
 	/* the group's images durable before any of its records commits (a
 	 * group of heartbeats and checkpoints has none to sync) */
 	if ((sync && g.before && g.before(g.before_ctx, oerr, sizeof oerr) != 0) ||
-	    (!c->st && anpr_store_open(&c->st, g.conninfo, oerr, sizeof oerr) != 0)) {
+	    (!c->st && open_store(&c->st, oerr, sizeof oerr) != 0)) {
 		for (size_t i = 0; i < n; i++) {
 			rc[i] = ANPR_STORE_EIO;
 			snprintf(err[i], sizeof err[i], "%s", oerr);
@@ -135,8 +144,9 @@ static void *committer_main(void *p)
 	return NULL;
 }
 
-int ingest_commit_start(const char *conninfo, unsigned n, ingest_before_commit before,
-			void *before_ctx, char *err, size_t errlen)
+int ingest_commit_start(const char *conninfo, unsigned n, unsigned standbys,
+			ingest_before_commit before, void *before_ctx, char *err,
+			size_t errlen)
 {
 	if (n < 1 || n > 16) {
 		snprintf(err, errlen, "committers: %u is not 1 to 16", n);
@@ -144,6 +154,7 @@ int ingest_commit_start(const char *conninfo, unsigned n, ingest_before_commit b
 	}
 	g.before = before;
 	g.before_ctx = before_ctx;
+	g.standbys = standbys;
 	g.conninfo = strdup(conninfo);
 	g.c = calloc(n, sizeof(*g.c));
 	if (!g.conninfo || !g.c) {

@@ -13,14 +13,17 @@
 #define INGEST_COMMIT_ERR 768
 
 /* n committer threads, each with its own connection to conninfo (made on
- * first use, made again after a failure). 0, or -1 with err. */
+ * first use, made again after a failure), committing only while the
+ * server makes a commit wait for standbys synchronous standbys
+ * (anpr_store_require_standbys; 0: no check). 0, or -1 with err. */
 /* before_commit (NULL: none) runs in the committer before each group's
  * transaction (anpr-ingest: the image store's sync, for images put with
  * IMAGESTORE_DEFER_SYNC); if it fails (not 0, err filled in) the group is
  * not put and every record of it gets ANPR_STORE_EIO with those words. */
 typedef int (*ingest_before_commit)(void *ctx, char *err, size_t errlen);
-int ingest_commit_start(const char *conninfo, unsigned n, ingest_before_commit before,
-			void *before_ctx, char *err, size_t errlen);
+int ingest_commit_start(const char *conninfo, unsigned n, unsigned standbys,
+			ingest_before_commit before, void *before_ctx, char *err,
+			size_t errlen);
 /* Put r with whatever else is queued for its committer (images_to_sync:
  * r's images were put with IMAGESTORE_DEFER_SYNC, so its group runs the
  * before-commit hook); returns once the

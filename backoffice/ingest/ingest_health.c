@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "ingest/ingest_health.h"
+#include "common/timeutil.h"
 
 void ingest_utc_text(int64_t unix_s, char buf[21])
 {
@@ -27,29 +28,11 @@ void ingest_utc_text(int64_t unix_s, char buf[21])
 
 int ingest_parse_duration_s(const char *text, int64_t *s)
 {
-	char *end;
-	unsigned long long v;
-	int64_t mul;
+	int64_t ms;
 
-	if (!text || *text < '0' || *text > '9')
+	if (anpr_parse_duration_ms(text, &ms, 1000) != 0 || ms % 1000 != 0)
 		return -1;
-	errno = 0;
-	v = strtoull(text, &end, 10);
-	if (errno)
-		return -1;
-	if (!*end || strcmp(end, "s") == 0)
-		mul = 1;
-	else if (strcmp(end, "m") == 0)
-		mul = 60;
-	else if (strcmp(end, "h") == 0)
-		mul = 3600;
-	else if (strcmp(end, "d") == 0)
-		mul = 86400;
-	else
-		return -1;
-	if (v > (unsigned long long)(INT64_MAX / 86400))
-		return -1;
-	*s = (int64_t)v * mul;
+	*s = ms / 1000;
 	return 0;
 }
 
@@ -88,6 +71,16 @@ size_t ingest_health_problems(const struct ingest_health_input *in,
 		ADD("the database cannot be reached");
 		return n;
 	}
+	if (in->standbys_required &&
+	    (in->standbys_wait < 0 ||
+	     (unsigned)in->standbys_wait < in->standbys_required))
+		ADD("the store's commits wait for %s (synchronous_standby_names "
+		    "'%.60s') where --standbys asks %u: no record is "
+		    "acknowledged until they do",
+		    in->standbys_wait < 0 ? "standbys in a way not understood" :
+		    in->standbys_wait == 0 ? "no standby" : "fewer standbys",
+		    in->standbys_names ? in->standbys_names : "",
+		    in->standbys_required);
 	for (size_t i = 0; i < in->ngaps; i++) {
 		const struct anpr_gap *g = &in->gaps[i];
 
@@ -164,6 +157,15 @@ char *ingest_health_json(const struct ingest_health_input *in)
 		if (!in->db_ok)
 			put(o, "error", json_string(in->db_error ? in->db_error
 							     : ""), &bad);
+		if (in->db_ok && in->standbys_required) {
+			put(o, "standbys_required",
+			    json_integer(in->standbys_required), &bad);
+			put(o, "standbys_waited_for",
+			    json_integer(in->standbys_wait), &bad);
+			put(o, "synchronous_standby_names",
+			    json_string(in->standbys_names ? in->standbys_names
+							   : ""), &bad);
+		}
 	}
 	put(doc, "database", o, &bad);
 	o = json_object();

@@ -41,6 +41,12 @@ struct ingest_health_input {
 	bool gaps_truncated;		/* more than ngaps are open */
 	const struct anpr_quarantine_count *quarantine;
 	size_t nquarantine;
+	/* a replicated store (anpr-ingest --standbys N, N > 0): what the
+	 * server's synchronous_standby_names makes a commit wait for
+	 * (anpr_store_standbys_of: -1 not understood) and the setting */
+	unsigned standbys_required;
+	int standbys_wait;
+	const char *standbys_names;
 };
 
 #define INGEST_PROBLEM_LEN 200
@@ -65,7 +71,9 @@ void ingest_health_diff(char (*prev)[INGEST_PROBLEM_LEN], size_t nprev,
 			void (*on_gone)(const char *line, void *ctx),
 			void *ctx);
 
-/* "90s", "30m", "24h", "2d" or a number of seconds: 0 and *s, or -1. */
+/* "90s", "30m", "1.5h", "2d" or a number of seconds (common/timeutil.h's
+ * one parser, bare numbers as seconds), a whole number of seconds: 0 and
+ * *s, or -1. */
 int ingest_parse_duration_s(const char *text, int64_t *s);
 
 /* UTC ISO 8601 to the second ("2026-12-06T14:00:00Z") into buf[21]. */

@@ -45,6 +45,28 @@ int anpr_store_open(struct anpr_store **st, const char *conninfo, char *err,
 		    size_t errlen);
 void anpr_store_close(struct anpr_store *st);
 
+/* A replicated store (docs/replication.md): from now on, every transaction
+ * of st that writes is committed only while the server's
+ * synchronous_standby_names makes a commit wait for at least n standbys
+ * (with this connection's synchronous_commit = on, a commit returns once
+ * that many have its WAL on disk). Checked just before each COMMIT;
+ * otherwise the transaction is rolled back and the call returns
+ * ANPR_STORE_EIO, err naming the setting: an acknowledgement must not
+ * rest on one server's disk where the force's configuration asks for
+ * more. 0 (the default): no check. */
+void anpr_store_require_standbys(struct anpr_store *st, unsigned n);
+
+/* How many synchronous standbys a commit waits for under a
+ * synchronous_standby_names value (PostgreSQL 15's grammar): "" 0;
+ * "FIRST k (...)" and "ANY k (...)" k; "k (...)" k; a plain list or "*"
+ * 1. -1 if it is none of these. */
+int anpr_store_standbys_of(const char *names);
+
+/* The server's synchronous_standby_names now, and what it makes a commit
+ * wait for (anpr_store_standbys_of; -1 not understood). */
+int anpr_store_standbys(struct anpr_store *st, int *waits_for, char *names,
+			size_t namescap, char *err, size_t errlen);
+
 /* Apply backoffice/sql/NNNN_*.sql files of dir in order, each in its own
  * transaction, recording name and SHA-256 in schema_migrations; an applied
  * file whose SHA-256 changed is ANPR_STORE_EINVAL. *applied: how many were

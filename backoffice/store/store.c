@@ -10,6 +10,7 @@
 #include "evidence/evidence.h"
 #include "evidence/readfile.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -226,10 +227,107 @@ int st_begin(struct anpr_store *st, const char *what, char *err,
 	return st_cmd(st, what, "BEGIN", err, errlen);
 }
 
+void anpr_store_require_standbys(struct anpr_store *st, unsigned n)
+{
+	st->standbys = n;
+}
+
+static bool word_at(const char **p, const char *w)
+{
+	size_t n = strlen(w);
+
+	if (strncasecmp(*p, w, n) != 0 || isalnum((unsigned char)(*p)[n]) ||
+	    (*p)[n] == '_')
+		return false;
+	*p += n;
+	return true;
+}
+
+int anpr_store_standbys_of(const char *names)
+{
+	const char *p = names;
+	long k = 1;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (!*p)
+		return 0;
+	if (!word_at(&p, "FIRST"))
+		(void)word_at(&p, "ANY");
+	while (isspace((unsigned char)*p))
+		p++;
+	if (isdigit((unsigned char)*p)) {
+		char *end;
+
+		k = strtol(p, &end, 10);
+		while (isspace((unsigned char)*end))
+			end++;
+		/* "2 (a, b)": a number is only ever followed by the list */
+		if (*end != '(' || k < 1 || k > 1000)
+			return -1;
+		p = end;
+	}
+	if (*p == '(') {
+		size_t close = strcspn(p, ")");
+
+		if (p[close] != ')')
+			return -1;
+		for (p += close + 1; isspace((unsigned char)*p); p++)
+			;
+		return *p ? -1 : (int)k;
+	}
+	/* a plain list of names (or "*"): the first one that is there */
+	return strpbrk(p, "()") ? -1 : 1;
+}
+
+int anpr_store_standbys(struct anpr_store *st, int *waits_for, char *names,
+			size_t namescap, char *err, size_t errlen)
+{
+	PGresult *r;
+	int rc;
+
+	r = st_exec(st, "the server's synchronous standbys",
+		    "SELECT current_setting('synchronous_standby_names')", NULL,
+		    &rc, err, errlen);
+	if (!r)
+		return rc;
+	snprintf(names, namescap, "%s", PQgetvalue(r, 0, 0));
+	*waits_for = anpr_store_standbys_of(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return 0;
+}
+
+/* anpr_store_require_standbys: just before COMMIT, in the transaction. */
+static int standbys_enough(struct anpr_store *st, char *err, size_t errlen)
+{
+	char names[256];
+	int waits, rc;
+
+	rc = anpr_store_standbys(st, &waits, names, sizeof names, err, errlen);
+	if (rc)
+		return rc;
+	if (waits >= 0 && (unsigned)waits >= st->standbys)
+		return 0;
+	st_err(err, errlen, "not committed: the server's commits %s "
+	       "(synchronous_standby_names = '%.200s'), where %u synchronous "
+	       "standby%s must hold every acknowledged record "
+	       "(anpr_store_require_standbys, anpr-ingest --standbys)",
+	       waits < 0 ? "wait for standbys in a way not understood" :
+	       waits == 0 ? "wait for no standby" : "wait for fewer standbys",
+	       names, st->standbys, st->standbys == 1 ? "" : "s");
+	return ANPR_STORE_EIO;
+}
+
 int st_commit(struct anpr_store *st, const char *what, char *err,
 	      size_t errlen)
 {
-	int rc = st_cmd(st, what, "COMMIT", err, errlen);
+	int rc = st->standbys ? standbys_enough(st, err, errlen) : 0;
+
+	if (rc) {
+		st_rollback(st);
+		return rc;
+	}
+	rc = st_cmd(st, what, "COMMIT", err, errlen);
 
 	if (rc)
 		st_rollback(st);
@@ -308,16 +406,42 @@ static int session_setup(struct anpr_store *st, char *err, size_t errlen)
 				errlen);
 }
 
+/* libpq's message of a failed connection on one line: with several hosts
+ * (a replicated store: host=a,b,c target_session_attrs=read-write) it has
+ * a line per host tried, and the first alone (often the dead primary's
+ * "Connection refused") hides why the others would not do ("session is
+ * read-only"). libpq's own text: hosts, ports, reasons, no data. */
+static const char *conn_message(PGconn *pg, char *buf, size_t cap)
+{
+	const char *m = PQerrorMessage(pg);
+	size_t o = 0;
+
+	for (; *m && o + 3 < cap; m++) {
+		if (*m != '\n') {
+			buf[o++] = *m;
+			continue;
+		}
+		while (m[1] == '\n' || m[1] == ' ' || m[1] == '\t')
+			m++;
+		if (m[1] && o + 3 < cap) {
+			buf[o++] = ';';
+			buf[o++] = ' ';
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 int st_ready(struct anpr_store *st, char *err, size_t errlen)
 {
 	if (PQstatus(st->pg) == CONNECTION_OK)
 		return 0;
 	PQreset(st->pg);
 	if (PQstatus(st->pg) != CONNECTION_OK) {
-		const char *m = PQerrorMessage(st->pg);
+		char m[1024];
 
-		st_err(err, errlen, "database connection lost: %.*s",
-		       (int)strcspn(m, "\n"), m);
+		st_err(err, errlen, "database connection lost: %s",
+		       conn_message(st->pg, m, sizeof m));
 		return ANPR_STORE_EIO;
 	}
 	return session_setup(st, err, errlen);
@@ -351,10 +475,10 @@ int anpr_store_open(struct anpr_store **out, const char *conninfo, char *err,
 		return ANPR_STORE_ENOMEM;
 	}
 	if (PQstatus(st->pg) != CONNECTION_OK) {
-		const char *m = PQerrorMessage(st->pg);
+		char m[1024];
 
-		st_err(err, errlen, "database connection failed: %.*s",
-		       (int)strcspn(m, "\n"), m);
+		st_err(err, errlen, "database connection failed: %s",
+		       conn_message(st->pg, m, sizeof m));
 		anpr_store_close(st);
 		return ANPR_STORE_EIO;
 	}

@@ -30,6 +30,7 @@ struct anpr_store {
 	int nprepared;
 	const char *prepared[ST_PREPARED_MAX];
 	unsigned long groups_setwise;	/* anpr_store_groups_setwise() */
+	unsigned standbys;		/* anpr_store_require_standbys() */
 	char conninfo[];
 };
 

@@ -5,6 +5,6 @@
 # it after them. The guard makes a second inclusion harmless.
 ifndef COMMON_BUILD_MK
 COMMON_BUILD_MK := 1
-COMMON_SRCS := daemon/common/readfile.c
+COMMON_SRCS := daemon/common/readfile.c daemon/common/timeutil.c
 $(eval $(call add_lib,anprcommon,$(COMMON_SRCS)))
 endif

@@ -4,6 +4,7 @@
  * config.h and docs/anprd-conf.md (one row there per row of opts[] here).
  */
 #include "core/config.h"
+#include "common/timeutil.h"
 
 #include <errno.h>
 #include <math.h>
@@ -144,34 +145,6 @@ void anprd_config_defaults(struct anprd_config *cfg)
 	cfg->health.black_level = 8.0;
 	cfg->health.saturated_fraction = 0.6;
 	cfg->health.blur_min = 15.0;
-}
-
-int anprd_parse_duration_ms(const char *s, int64_t *ms)
-{
-	char *end;
-	double v, mul;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || errno || !isfinite(v) || v < 0)
-		return -1;
-	if (strcmp(end, "ms") == 0)
-		mul = 1;
-	else if (strcmp(end, "s") == 0)
-		mul = 1000;
-	else if (strcmp(end, "m") == 0 || strcmp(end, "min") == 0)
-		mul = 60000;
-	else if (strcmp(end, "h") == 0)
-		mul = 3600000;
-	else if (strcmp(end, "d") == 0)
-		mul = 86400000;
-	else
-		return -1;
-	v *= mul;
-	if (v > 1e15)
-		return -1;
-	*ms = (int64_t)llround(v);
-	return 0;
 }
 
 int anprd_parse_size(const char *s, uint64_t *bytes)
@@ -402,7 +375,7 @@ static int set_value(struct pctx *pc, const struct opt *o, void *base,
 	}
 	case T_DURATION: {
 		int64_t ms;
-		if (anprd_parse_duration_ms(v, &ms))
+		if (anpr_parse_duration_ms(v, &ms, 0))
 			BAD("'%s' is not a duration (a number and a unit: ms, "
 			    "s, m, h or d, e.g. 500ms, 10s)", v);
 		if (ms < o->min || ms > o->max)

@@ -131,8 +131,8 @@ void anprd_config_dump(const struct anprd_config *cfg, FILE *out);
 /* For the documentation check: the i-th "section.key" name, or NULL. */
 const char *anprd_config_option_name(int i);
 
-/* Parsers shared with other modules; 0 on success, -1 if malformed. */
-int anprd_parse_duration_ms(const char *s, int64_t *ms);
+/* Parsers shared with other modules; 0 on success, -1 if malformed
+ * (durations: anpr_parse_duration_ms, common/timeutil.h). */
 int anprd_parse_size(const char *s, uint64_t *bytes);
 
 #endif

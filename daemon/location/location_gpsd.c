@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/timeutil.h"
 #include "location/location.h"
 
 struct anpr_gpsd {
@@ -33,14 +34,6 @@ static uint64_t mono_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static void sleep_ms(unsigned ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
 }
 
 static double or_unknown(double v)
@@ -75,7 +68,7 @@ static void *gpsd_thread(void *arg)
 		memset(&data, 0, sizeof(data));
 		if (gps_open(g->host, g->port, &data) != 0) {
 			anpr_loc_tracker_set_connected(g->tracker, 0);
-			sleep_ms(g->retry_ms);
+			anpr_sleep_ms(g->retry_ms, NULL);
 			continue;
 		}
 		gps_stream(&data, WATCH_ENABLE | WATCH_JSON, NULL);
@@ -94,7 +87,7 @@ static void *gpsd_thread(void *arg)
 		gps_close(&data);
 		anpr_loc_tracker_set_connected(g->tracker, 0);
 		if (!atomic_load(&g->stop))
-			sleep_ms(g->retry_ms);
+			anpr_sleep_ms(g->retry_ms, NULL);
 	}
 	return NULL;
 }

@@ -33,6 +33,7 @@
 #include <sodium.h>
 #include <systemd/sd-daemon.h>
 
+#include "common/timeutil.h"
 #include "core/config.h"
 #include "upload/upload.h"
 
@@ -82,14 +83,6 @@ static int64_t mono_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (!stop && nanosleep(&ts, &ts) && errno == EINTR)
-		;
 }
 
 static const char *credential(const char *configured, const char *name, char *buf, size_t cap)
@@ -216,7 +209,7 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'G':
-			if (anprd_parse_duration_ms(optarg, &give_up_ms) || give_up_ms < 1000) {
+			if (anpr_parse_duration_ms(optarg, &give_up_ms, 0) || give_up_ms < 1000) {
 				fprintf(stderr, "anpr-upload: --give-up-after '%s': not a duration "
 					"of 1s or more (a number and a unit: s, m, h or d, "
 					"e.g. 5m)\n", optarg);
@@ -306,7 +299,7 @@ int main(int argc, char **argv)
 		sd_notify(0, "WATCHDOG=1");
 		if (n < 0) {
 			fprintf(stderr, "anpr-upload: %s\n", err);
-			sleep_ms(poll_ms);
+			anpr_sleep_ms(poll_ms, &stop);
 			continue;
 		}
 		/* the backlog, for the status: records not yet handed over */
@@ -329,7 +322,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "anpr-upload: %s\n", sendable ? err : "out of memory");
 			free(sendable);
 			free(items);
-			sleep_ms(poll_ms);
+			anpr_sleep_ms(poll_ms, &stop);
 			continue;
 		}
 		for (long i = 0; i < n && !stop; i++) {
@@ -398,13 +391,13 @@ int main(int argc, char **argv)
 				gave_up = 1;
 				break;
 			}
-			sleep_ms(once && wait > left ? (long)left : wait);
+			anpr_sleep_ms(once && wait > left ? (long)left : wait, &stop);
 			continue;
 		}
 		if (once && !progressed)
 			break;	/* nothing was left to send */
 		if (!progressed)
-			sleep_ms(poll_ms);
+			anpr_sleep_ms(poll_ms, &stop);
 	}
 	printf("anpr-upload: %llu records acknowledged%s\n", (unsigned long long)acked,
 	       rejected ? ", some REJECTED (kept in the spool)" : "");

@@ -23,7 +23,7 @@ ANPRD_FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -Wall -Wextra -Werror -D_GNU_SOURCE \
 	-DANPR_VERSION='"$(VERSION)"' -Idaemon
 ANPRD_FUZZ_conf := daemon/core/ini.c daemon/core/config.c daemon/core/roi.c \
-	daemon/common/readfile.c daemon/evidence/readfile.c daemon/evidence/secmem.c
+	daemon/common/readfile.c daemon/common/timeutil.c daemon/evidence/readfile.c daemon/evidence/secmem.c
 ANPRD_FUZZ_hotlist := daemon/core/vrm.c daemon/core/hotlist.c daemon/core/utf8.c \
 	daemon/common/readfile.c daemon/evidence/readfile.c daemon/evidence/secmem.c \
 	daemon/core/hotlist_csv.c

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/timeutil.h"
 #include "core/config.h"
 #include "core/config_map.h"
 #include "core/roi.h"
@@ -385,21 +386,34 @@ static void test_load_fifo_and_devices(void **state)
 	alarm(0);
 }
 
+/* anprd's configuration: common/timeutil.h's parser, a unit required */
+static int anpr_parse_duration_ms0(const char *s, int64_t *ms)
+{
+	return anpr_parse_duration_ms(s, ms, 0);
+}
+
 static void test_durations_sizes(void **state)
 {
 	int64_t ms;
 	uint64_t b;
 	(void)state;
 
-	assert_int_equal(anprd_parse_duration_ms("250ms", &ms), 0);
+	assert_int_equal(anpr_parse_duration_ms0("250ms", &ms), 0);
 	assert_int_equal(ms, 250);
-	assert_int_equal(anprd_parse_duration_ms("1.5s", &ms), 0);
+	assert_int_equal(anpr_parse_duration_ms0("1.5s", &ms), 0);
 	assert_int_equal(ms, 1500);
-	assert_int_equal(anprd_parse_duration_ms("2h", &ms), 0);
+	assert_int_equal(anpr_parse_duration_ms0("2h", &ms), 0);
 	assert_int_equal(ms, 7200000);
-	assert_int_equal(anprd_parse_duration_ms("2", &ms), -1);
-	assert_int_equal(anprd_parse_duration_ms("-1s", &ms), -1);
-	assert_int_equal(anprd_parse_duration_ms("s", &ms), -1);
+	assert_int_equal(anpr_parse_duration_ms0("2", &ms), -1);	/* a unit is required */
+	assert_int_equal(anpr_parse_duration_ms0("5min", &ms), 0);
+	assert_int_equal(ms, 300000);
+	assert_int_equal(anpr_parse_duration_ms0("1d", &ms), 0);
+	assert_int_equal(ms, 86400000);
+	assert_int_equal(anpr_parse_duration_ms0("nan", &ms), -1);
+	assert_int_equal(anpr_parse_duration_ms0("2sx", &ms), -1);
+	assert_int_equal(anpr_parse_duration_ms0("20000000000000s", &ms), -1);	/* over 1e15 ms */
+	assert_int_equal(anpr_parse_duration_ms0("-1s", &ms), -1);
+	assert_int_equal(anpr_parse_duration_ms0("s", &ms), -1);
 	assert_int_equal(anprd_parse_size("512M", &b), 0);
 	assert_int_equal(b, 512ull << 20);
 	assert_int_equal(anprd_parse_size("4096", &b), 0);

@@ -9,6 +9,9 @@ $(eval $(call add_test,backoffice_audit_chain,tests/backoffice/test_audit_chain.
 # the access tiers at their bounds, and their calendar against PostgreSQL's
 $(call aobj_of,tests/backoffice/test_policy.c): CFLAGS += $(PQ_CFLAGS) -DSQLDIR='"backoffice/sql"'
 $(eval $(call add_test,backoffice_policy,tests/backoffice/test_policy.c,anprpolicy $(ANPRSTORE_LIBS),$(ANPRSTORE_LDLIBS) -lm))
+# what synchronous_standby_names makes a commit wait for (no server)
+$(call aobj_of,tests/backoffice/test_standbys.c): CFLAGS += $(PQ_CFLAGS)
+$(eval $(call add_test,backoffice_standbys,tests/backoffice/test_standbys.c,$(ANPRSTORE_LIBS),$(ANPRSTORE_LDLIBS)))
 $(eval $(call add_suite,unit,backoffice-pg-harness,tests/backoffice/pg-harness.sh))
 # anprstore against a private PostgreSQL: the test re-runs itself under
 # tests/lib/with-pg (make check runs it from the top of the tree)

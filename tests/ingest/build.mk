@@ -2,7 +2,7 @@
 # image store on a real filesystem (and a real full one).
 include backoffice/ingest/build.mk
 $(eval $(call add_test,ingest_check,tests/ingest/test_ingest_check.c,anpringest anprupload anprevidence anprcommon,-lsodium -lnettle -ljansson -lcurl))
-$(eval $(call add_test,ingest_health,tests/ingest/test_ingest_health.c,anpringest,-ljansson))
+$(eval $(call add_test,ingest_health,tests/ingest/test_ingest_health.c,anpringest anprcommon,-ljansson))
 $(eval $(call add_test,ingest_imagestore,tests/ingest/test_imagestore.c,anpringest anprevidence anprcommon,-lsodium -lnettle))
 $(eval $(call add_test,ingest_hash,tests/ingest/test_ingest_hash.c,anpringest anprevidence anprcommon,-lsodium -lnettle))
 # End to end, once the store is built (backoffice/store): PostgreSQL, a
@@ -20,6 +20,10 @@ $(eval $(call add_suite,e2e,ingest-e2e,tests/ingest/ingest-e2e $(BUILD)))
 # anpr-ingest, immediate shutdowns of PostgreSQL.
 SUITE_PREREQS += $(BUILD)/bin/anpr-query $(BUILD)/bin/anpr-verify
 $(eval $(call add_suite,e2e,ingest-faults,tests/ingest/ingest-faults $(BUILD) 1000))
+# A replicated store (tests/lib/pg-ha.sh: etcd, 3 Patroni nodes,
+# synchronous): the primary's server killed during the uploads loses no
+# acknowledged record (issue 24, docs/replication.md).
+$(eval $(call add_suite,e2e,ingest-failover,tests/ingest/ingest-failover $(BUILD)))
 # make bench: verified records/s from 8 concurrent anpr-upload --once into
 # anpr-ingest and a private PostgreSQL, with images (target >= 2,000/s)
 BENCH_PREREQS += $(BUILD)/bin/anpr-ingest $(BUILD)/bin/anpr-upload $(BUILD)/bin/anpr-keygen \

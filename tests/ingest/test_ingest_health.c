@@ -115,6 +115,52 @@ static void database_down_is_the_one_problem(void **state)
 	free(doc);
 }
 
+/* anpr-ingest --standbys: a store whose commits wait for fewer
+ * synchronous standbys than asked is a problem, named with the setting */
+static void too_few_standbys_is_a_problem(void **state)
+{
+	struct ingest_health_input in = input();
+	char lines[8][INGEST_PROBLEM_LEN];
+	char *doc;
+	json_t *j, *db;
+
+	(void)state;
+	in.ngaps = in.nquarantine = 0;
+	in.standbys_required = 1;
+	in.standbys_wait = 1;
+	in.standbys_names = "node2";
+	assert_int_equal(ingest_health_problems(&in, lines, 8), 0);
+	in.standbys_wait = 0;
+	in.standbys_names = "";
+	assert_int_equal(ingest_health_problems(&in, lines, 8), 1);
+	assert_string_equal(lines[0], "the store's commits wait for no standby "
+			    "(synchronous_standby_names '') where --standbys "
+			    "asks 1: no record is acknowledged until they do");
+	in.standbys_required = 2;
+	in.standbys_wait = 1;
+	in.standbys_names = "node2";
+	assert_int_equal(ingest_health_problems(&in, lines, 8), 1);
+	assert_non_null(strstr(lines[0], "fewer standbys (synchronous_standby_names 'node2')"));
+	in.standbys_wait = -1;
+	in.standbys_names = "FIRST 2 (a";
+	assert_int_equal(ingest_health_problems(&in, lines, 8), 1);
+	assert_non_null(strstr(lines[0], "in a way not understood"));
+	doc = ingest_health_json(&in);
+	assert_non_null(doc);
+	j = json_loads(doc, 0, NULL);
+	assert_non_null(j);
+	db = json_object_get(j, "database");
+	assert_int_equal(json_integer_value(json_object_get(db, "standbys_required")), 2);
+	assert_int_equal(json_integer_value(json_object_get(db, "standbys_waited_for")), -1);
+	assert_string_equal(json_string_value(json_object_get(db, "synchronous_standby_names")),
+			    "FIRST 2 (a");
+	json_decref(j);
+	free(doc);
+	/* not asked: nothing said */
+	in.standbys_required = 0;
+	assert_int_equal(ingest_health_problems(&in, lines, 8), 0);
+}
+
 static void json_document_says_everything(void **state)
 {
 	struct ingest_health_input in = input();
@@ -222,7 +268,17 @@ static void durations(void **state)
 	assert_int_equal(s, 300);
 	assert_int_equal(ingest_parse_duration_s("", &s), -1);
 	assert_int_equal(ingest_parse_duration_s("-1h", &s), -1);
-	assert_int_equal(ingest_parse_duration_s("1.5h", &s), -1);
+	/* the tree's one parser (common/timeutil.h): decimals and "ms" too,
+	 * whole seconds only */
+	assert_int_equal(ingest_parse_duration_s("1.5h", &s), 0);
+	assert_int_equal(s, 5400);
+	assert_int_equal(ingest_parse_duration_s("2000ms", &s), 0);
+	assert_int_equal(s, 2);
+	assert_int_equal(ingest_parse_duration_s("1500ms", &s), -1);
+	assert_int_equal(ingest_parse_duration_s("1.5", &s), -1);
+	assert_int_equal(ingest_parse_duration_s(" 5s", &s), -1);
+	assert_int_equal(ingest_parse_duration_s("0x10s", &s), -1);
+	assert_int_equal(ingest_parse_duration_s("inf", &s), -1);
 	assert_int_equal(ingest_parse_duration_s("1 h", &s), -1);
 	assert_int_equal(ingest_parse_duration_s("3w", &s), -1);
 	assert_int_equal(ingest_parse_duration_s("99999999999999999999d", &s), -1);
@@ -235,6 +291,7 @@ int main(void)
 		cmocka_unit_test(gaps_older_than_the_alarm_are_problems),
 		cmocka_unit_test(lines_beyond_cap_are_counted),
 		cmocka_unit_test(database_down_is_the_one_problem),
+		cmocka_unit_test(too_few_standbys_is_a_problem),
 		cmocka_unit_test(json_document_says_everything),
 		cmocka_unit_test(problems_are_logged_when_they_come_and_go),
 		cmocka_unit_test(durations),

@@ -1,2 +1,2 @@
 include daemon/location/build.mk
-$(eval $(call add_test,test_location,tests/location/test_location.c,anprlocation,$(LOCATION_LDLIBS)))
+$(eval $(call add_test,test_location,tests/location/test_location.c,anprlocation anprcommon,$(LOCATION_LDLIBS)))
