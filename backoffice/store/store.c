@@ -300,8 +300,8 @@ int anpr_store_standbys(struct anpr_store *st, int *waits_for, char *names,
 /* anpr_store_require_standbys: just before COMMIT, in the transaction. */
 static int standbys_enough(struct anpr_store *st, char *err, size_t errlen)
 {
-	char names[256];
-	int waits, rc;
+	char names[256] = "";
+	int waits = -1, rc;
 
 	rc = anpr_store_standbys(st, &waits, names, sizeof names, err, errlen);
 	if (rc)
