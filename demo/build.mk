@@ -3,10 +3,13 @@
 # PostgreSQL under build/demo.
 DEMO_PREREQS := $(BUILD)/bin/anprd $(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-verify \
 	$(BUILD)/bin/anpr-upload $(BUILD)/bin/anpr-ingest $(BUILD)/bin/anpr-db $(BUILD)/bin/anpr-query
+# make demo DEMO_RTSP=1: the same chain with the camera an RTSP server
+# (anpr-rtsp-testsrv streaming the frames once as H.264 on loopback) and
+# anprd on its rtsp:// URI (libanprcap built with GStreamer).
 .PHONY: demo
 demo: deps
-	@$(MAKE) --no-print-directory $(DEMO_PREREQS)
-	@demo/run-demo
+	@$(MAKE) --no-print-directory $(DEMO_PREREQS) $(if $(DEMO_RTSP),$(BUILD)/bin/anpr-rtsp-testsrv)
+	@demo/run-demo $(if $(DEMO_RTSP),--rtsp)
 
 # The same chain through the kernel driver, inside the test VM: a plug-in
 # of the VM suite (tests/vm.d/anprd-v4l2.sh) that injects these frames

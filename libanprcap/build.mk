@@ -47,6 +47,22 @@ $(call obj_of,libanprcap/src/libcamera.cc) $(call aobj_of,libanprcap/src/libcame
 	CXXFLAGS += $(patsubst -I%,-isystem %,$(shell pkg-config --cflags libcamera))
 endif
 
+# RTSP IP cameras through GStreamer, when its development packages are
+# installed (scripts/packages/rtsp.list). rtsp_url.c (URI, credentials,
+# clock mapping) has no GStreamer in it and is built in all the same.
+ANPRCAP_GST_MODS := gstreamer-1.0 gstreamer-app-1.0 gstreamer-video-1.0 gio-2.0
+ANPRCAP_SRCS    += libanprcap/src/rtsp_url.c
+ifeq ($(shell pkg-config --exists $(ANPRCAP_GST_MODS) && echo y),y)
+ANPRCAP_SRCS    += libanprcap/src/rtsp.c
+ANPRCAP_DEFS    += -DANPRCAP_HAVE_RTSP
+ANPRCAP_LDLIBS  += $(shell pkg-config --libs $(ANPRCAP_GST_MODS)) -lpthread
+ANPRCAP_PRIV    += $(shell pkg-config --libs $(ANPRCAP_GST_MODS)) -lpthread
+$(call obj_of,libanprcap/src/rtsp.c) $(call aobj_of,libanprcap/src/rtsp.c): \
+	CFLAGS += $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(ANPRCAP_GST_MODS)))
+# make lint: clang-tidy reads rtsp.c with GStreamer's headers (mk/lint.mk)
+LINT_TIDY_FLAGS += $(patsubst -I%,-isystem %,$(shell pkg-config --cflags-only-I $(ANPRCAP_GST_MODS)))
+endif
+
 $(call obj_of,$(ANPRCAP_SRCS)) $(call aobj_of,$(ANPRCAP_SRCS)): \
 	CFLAGS += -fvisibility=hidden $(ANPRCAP_DEFS)
 $(call obj_of,$(ANPRCAP_SRCS)) $(call aobj_of,$(ANPRCAP_SRCS)): \
@@ -86,7 +102,7 @@ libdir=$(LIBDIR)
 includedir=$(INCLUDEDIR)
 
 Name: libanprcap
-Description: ANPR capture library: V4L2, USB sensors, libcamera and recorded files
+Description: ANPR capture library: V4L2, USB sensors, libcamera, RTSP cameras and recorded files
 Version: $(VERSION)
 Libs: -L$${libdir} -lanprcap
 Libs.private: -ljpeg -lpng -lz $(ANPRCAP_PRIV)

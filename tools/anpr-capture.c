@@ -34,7 +34,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: anpr-capture --list\n"
 		"       anpr-capture SOURCE [--frames N] [--out DIR] [options]\n"
-		"SOURCE: v4l2:/dev/videoN | usb:VID:PID[:SERIAL] | libcamera:ID | file:PATH\n"
+		"SOURCE: v4l2:/dev/videoN | usb:VID:PID[:SERIAL] | libcamera:ID | file:PATH |\n"
+		"        rtsp://HOST[:PORT]/PATH[#credentials=FILE]\n"
 		"options:\n"
 		"  -n, --frames N      stop after N frames (default: until the end)\n"
 		"  -o, --out DIR       save frames there (GREY as PGM, others raw)\n"
@@ -47,6 +48,8 @@ static void usage(FILE *f)
 		"      --loop          file: start again at the end\n"
 		"      --dmabuf        export buffers as DMABUF (V4L2)\n"
 		"      --hold MS       keep each frame MS before releasing (simulate a slow consumer)\n"
+		"      --keep-going    a live source that reconnects (rtsp): report a timeout or a\n"
+		"                      refusal and wait on (exit status 5 at the end)\n"
 		"  -q, --quiet         no per-frame lines\n"
 		"  -l, --list          list the sources present\n");
 }
@@ -92,6 +95,21 @@ static const char *ts_name(enum anprcap_ts_source s)
 	}
 }
 
+/* An RTSP frame's capture time, its quality and the outages so far. */
+static void rtsp_meta_str(const struct anprcap_rtsp_meta *m, char *out, size_t len)
+{
+	static const char *const clock[] = { "?", "synchronised", "estimated", "receive-time" };
+
+	snprintf(out, len, " clock=%s camera_utc=%" PRId64 ".%09" PRId64 " receive_utc=%" PRId64
+		 ".%09" PRId64 "%s%s reconnects=%" PRIu32 " gap_ms=%" PRIu64 " lost_ms=%" PRIu64,
+		 m->clock < 4 ? clock[m->clock] : "?", m->camera_utc_ns / 1000000000,
+		 m->camera_utc_ns % 1000000000, m->receive_utc_ns / 1000000000,
+		 m->receive_utc_ns % 1000000000,
+		 m->flags & ANPRCAP_RTSP_FL_CLOCKS_DISAGREE ? " clocks-disagree" : "",
+		 m->flags & ANPRCAP_RTSP_FL_RECONNECTED ? " reconnected" : "", m->reconnects,
+		 m->gap_ns / 1000000, m->lost_ns / 1000000);
+}
+
 static int save_frame(const char *dir, const struct anprcap_frame *fr)
 {
 	char path[4096], err[512];
@@ -127,7 +145,7 @@ static int save_frame(const char *dir, const struct anprcap_frame *fr)
 
 int main(int argc, char **argv)
 {
-	enum { O_FAST = 256, O_LOOP, O_DMABUF, O_HOLD };
+	enum { O_FAST = 256, O_LOOP, O_DMABUF, O_HOLD, O_KEEP_GOING };
 	static const struct option opts[] = {
 		{ "list", no_argument, NULL, 'l' },
 		{ "frames", required_argument, NULL, 'n' },
@@ -141,6 +159,7 @@ int main(int argc, char **argv)
 		{ "loop", no_argument, NULL, O_LOOP },
 		{ "dmabuf", no_argument, NULL, O_DMABUF },
 		{ "hold", required_argument, NULL, O_HOLD },
+		{ "keep-going", no_argument, NULL, O_KEEP_GOING },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -148,7 +167,7 @@ int main(int argc, char **argv)
 	};
 	uint32_t frames = 0, fmt = 0, w = 0, h = 0, fn = 0, fd = 0, buffers = 0;
 	uint32_t timeout = 5000, hold = 0;
-	int list = 0, fast = 0, loop = 0, dmabuf = 0, quiet = 0, c, rc, status = 0;
+	int list = 0, fast = 0, loop = 0, dmabuf = 0, quiet = 0, keep_going = 0, c, rc, status = 0;
 	const char *out = NULL, *uri;
 	anprcap_source *src;
 	uint64_t got = 0;
@@ -156,6 +175,7 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "ln:o:f:s:r:b:t:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l': list = 1; break;
+		case O_KEEP_GOING: keep_going = 1; break;
 		case 'n':
 			if (parse_u32(optarg, &frames) || !frames) {
 				fprintf(stderr, "anpr-capture: --frames %s: want a positive number\n", optarg);
@@ -277,6 +297,12 @@ int main(int argc, char **argv)
 			}
 			break;
 		}
+		if (keep_going && (rc == ANPRCAP_E_TIMEOUT || rc == ANPRCAP_E_ACCESS)) {
+			/* a live source that reconnects: report and wait on */
+			fprintf(stderr, "anpr-capture: %s\n", anprcap_last_error());
+			status = 5;
+			continue;
+		}
 		if (rc == ANPRCAP_E_CORRUPT) {
 			/* one bad frame in a recording: report it and go on */
 			fprintf(stderr, "anpr-capture: %s\n", anprcap_last_error());
@@ -288,10 +314,13 @@ int main(int argc, char **argv)
 		got++;
 		if (!quiet)
 		{
-			char mc[5], extra[64] = "";
+			char mc[5], extra[256] = "";
 
 			if (fr->dmabuf_fd >= 0)
 				snprintf(extra, sizeof(extra), " dmabuf=%d", fr->dmabuf_fd);
+			if (fr->meta_format == ANPRCAP_META_RTSP &&
+			    fr->meta_bytes >= sizeof(struct anprcap_rtsp_meta))
+				rtsp_meta_str(fr->meta, extra, sizeof(extra));
 			printf("seq=%" PRIu64 " ts=%" PRIu64 ".%09" PRIu64 " ts_src=%s size=%ux%u fmt=%s stride=%zu bytes=%zu drops=%u%s%s%s\n",
 			       fr->sequence, fr->timestamp_ns / 1000000000u,
 			       fr->timestamp_ns % 1000000000u, ts_name(fr->ts_source), fr->width,

@@ -209,8 +209,17 @@ void *pl_capture_thread(void *arg)
 		size_t row, need;
 		int rc = anprcap_next_frame(s->cap, CAPTURE_POLL_MS, &f);
 
-		if (rc == ANPRCAP_E_TIMEOUT)
+		if (rc == ANPRCAP_E_TIMEOUT) {
+			/* an IP camera lost: said once, while the library
+			 * reconnects (its end and the time lost: below) */
+			if (!s->outage_logged && strstr(anprcap_last_error(), ": stream lost (")) {
+				s->outage_logged = 1;
+				if (p->cfg.logger)
+					anprd_log(p->cfg.logger, 3, ANPRD_EV_SOURCE_LOST, name, NULL,
+						  "source %s: %s", name, anprcap_last_error());
+			}
 			continue;
+		}
 		if (rc == ANPRCAP_E_EOF) {
 			if (p->cfg.logger)
 				anprd_log(p->cfg.logger, 6, ANPRD_EV_SOURCE_ENDED, name, NULL,
@@ -226,6 +235,19 @@ void *pl_capture_thread(void *arg)
 				break;
 			usleep(100000);
 			continue;
+		}
+		if (f->meta_format == ANPRCAP_META_RTSP &&
+		    f->meta_bytes >= sizeof(struct anprcap_rtsp_meta)) {
+			const struct anprcap_rtsp_meta *m = f->meta;
+
+			if ((m->flags & ANPRCAP_RTSP_FL_RECONNECTED) && p->cfg.logger)
+				anprd_log(p->cfg.logger, 4, ANPRD_EV_NONE, name, NULL,
+					  "source %s: stream back after %.1f s lost, %u frames "
+					  "(%u reconnects, %.1f s lost since start)", name,
+					  (double)m->gap_ns / 1e9, f->drops, m->reconnects,
+					  (double)m->lost_ns / 1e9);
+			if (m->flags & ANPRCAP_RTSP_FL_RECONNECTED)
+				s->outage_logged = 0;
 		}
 		atomic_fetch_add(&p->stats.drops_source, f->drops);
 		if (f->format != ANPRCAP_FMT_GREY && f->format != ANPRCAP_FMT_YUYV &&

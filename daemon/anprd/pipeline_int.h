@@ -76,6 +76,8 @@ struct pl_source {
 	int replay;			/* a recording (the library's file
 					   backend), not a live camera; set
 					   before the threads start */
+	int outage_logged;		/* capture thread: an RTSP camera's
+					   outage was logged, its end not yet */
 };
 
 /* A live hit sent before its vehicle's record exists (docs/alerts.md). */

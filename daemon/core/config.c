@@ -315,16 +315,22 @@ static int set_value(struct pctx *pc, const struct opt *o, void *base,
 		return 0;
 	case T_URI: {
 		static const char *const schemes[] = {
-			"v4l2:", "usb:", "libcamera:", "file:"};
+			"v4l2:", "usb:", "libcamera:", "file:", "rtsp://", "rtsps://"};
+		const char *auth = strstr(v, "://");
 		int ok = 0;
-		for (size_t i = 0; i < 4; i++) {
+		for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
 			size_t n = strlen(schemes[i]);
 			if (strncmp(v, schemes[i], n) == 0 && v[n])
 				ok = 1;
 		}
+		/* never repeat a URI that may hold a password */
+		if (auth && memchr(auth + 3, '@', strcspn(auth + 3, "/?#")))
+			BAD("a user name or password in the source URI: give them in a "
+			    "file (#credentials=FILE; docs/libanprcap.md, rtsp)");
 		if (!ok)
 			BAD("'%s' is not a source URI (v4l2:DEVICE, "
-			    "usb:VID:PID[:SERIAL], libcamera:ID or file:PATH)",
+			    "usb:VID:PID[:SERIAL], libcamera:ID, file:PATH or "
+			    "rtsp://HOST/PATH)",
 			    v);
 		if (strlen(v) > ANPRD_PATH_MAX || has_blank(v))
 			BAD("URI longer than %d bytes or with blanks",

@@ -11,6 +11,11 @@
  *   libcamera:ID               a camera driven by libcamera (when built in)
  *   file:PATH                  a directory of images, a .y4m file or a raw
  *                              stream (regular file, FIFO or "-" for stdin)
+ *   rtsp://HOST[:PORT]/PATH[#OPTIONS], rtsps://...
+ *                              an IP camera over RTSP (GStreamer, when
+ *                              built in); credentials from a file named in
+ *                              the options (#credentials=FILE), never in
+ *                              the URI: docs/libanprcap.md, "rtsp"
  *
  * Life cycle:
  *   anprcap_open() -> [anprcap_configure(), anprcap_set_option()] ->
@@ -96,6 +101,39 @@ enum anprcap_ts_source {
 #define ANPRCAP_META_NONE	0u
 #define ANPRCAP_META_ANPR	ANPRCAP_FOURCC('A', 'N', 'P', 'M') /* struct anprcap_meta, <linux/anprcap.h> */
 #define ANPRCAP_META_USB	ANPRCAP_FOURCC('A', 'N', 'P', 'U') /* USB sensor header */
+#define ANPRCAP_META_RTSP	ANPRCAP_FOURCC('A', 'N', 'P', 'R') /* struct anprcap_rtsp_meta */
+
+/*
+ * How an RTSP frame's capture time was found (struct anprcap_rtsp_meta
+ * .clock), docs/frame-metadata.md, "RTSP frames".
+ */
+enum anprcap_rtsp_clock {
+	ANPRCAP_RTSP_CLOCK_SYNCHRONISED = 1,	/* the frame's RTP timestamp mapped to the
+						   camera's wall clock by an RTCP sender
+						   report of this session */
+	ANPRCAP_RTSP_CLOCK_ESTIMATED = 2,	/* no report yet in this session: arrival
+						   time plus the camera's offset as last
+						   measured (an earlier session) */
+	ANPRCAP_RTSP_CLOCK_RECEIVE_TIME = 3,	/* no report ever: the host's arrival time */
+};
+#define ANPRCAP_RTSP_FL_CLOCKS_DISAGREE	(1u << 0) /* camera time not 0..10 s before arrival */
+#define ANPRCAP_RTSP_FL_RECONNECTED	(1u << 1) /* first frame of a new session */
+
+/* Per-frame metadata of rtsp: sources (64 bytes, native byte order). */
+struct anprcap_rtsp_meta {
+	uint32_t magic;			/* ANPRCAP_META_RTSP */
+	uint16_t version;		/* 1 */
+	uint16_t size;			/* sizeof(struct anprcap_rtsp_meta) */
+	uint32_t clock;			/* enum anprcap_rtsp_clock */
+	uint32_t flags;			/* ANPRCAP_RTSP_FL_* */
+	int64_t camera_utc_ns;		/* capture, camera's clock, ns since 1970 UTC */
+	int64_t receive_utc_ns;		/* arrival (decoded), host CLOCK_REALTIME */
+	uint64_t receive_mono_ns;	/* the same instant, host CLOCK_MONOTONIC */
+	uint64_t lost_ns;		/* stream time lost to outages since start */
+	uint64_t gap_ns;		/* the outage just before this frame, else 0 */
+	uint32_t reconnects;		/* sessions re-established since start */
+	uint32_t reserved;		/* 0 */
+};
 
 /*
  * A captured frame. Owned by the library; valid until
@@ -124,7 +162,8 @@ struct anprcap_frame {
 struct anprcap_source_info {
 	const char *uri;		/* open this */
 	const char *name;		/* human-readable (card / product name) */
-	const char *backend;		/* "v4l2", "usb", "libcamera" */
+	const char *backend;		/* "v4l2", "usb", "libcamera" (rtsp: sources
+					   are not listed) */
 };
 
 /* Options for anprcap_set_option(), before anprcap_start(). */

@@ -168,5 +168,7 @@ extern const struct anprcap_backend_ops anprcap__v4l2_ops ANPRCAP_HIDDEN;
 extern const struct anprcap_backend_ops anprcap__usb_ops ANPRCAP_HIDDEN;
 extern const struct anprcap_backend_ops anprcap__libcamera_ops ANPRCAP_HIDDEN;
 extern const struct anprcap_backend_ops anprcap__null_ops ANPRCAP_HIDDEN;
+extern const struct anprcap_backend_ops anprcap__rtsp_ops ANPRCAP_HIDDEN;
+extern const struct anprcap_backend_ops anprcap__rtsps_ops ANPRCAP_HIDDEN;
 
 #endif /* ANPRCAP_BACKEND_H */

@@ -26,11 +26,16 @@ static const struct anprcap_backend_ops *const backends[] = {
 #ifdef ANPRCAP_HAVE_LIBCAMERA
 	&anprcap__libcamera_ops,
 #endif
+#ifdef ANPRCAP_HAVE_RTSP
+	&anprcap__rtsp_ops,
+	&anprcap__rtsps_ops,
+#endif
 };
 #define N_BACKENDS (sizeof(backends) / sizeof(backends[0]))
 
 /* Schemes we know of even when their backend is not compiled in. */
-static const char *const known_schemes[] = { "file", "null", "v4l2", "usb", "libcamera" };
+static const char *const known_schemes[] = { "file", "null", "v4l2", "usb", "libcamera",
+						  "rtsp", "rtsps" };
 
 int anprcap__err(int code, const char *fmt, ...)
 {
@@ -187,11 +192,30 @@ int anprcap_list(struct anprcap_source_info **list, size_t *count)
 
 /* ---- sources ---- */
 
+/* The URI as messages may show it: a "scheme://user:password@host/..."
+ * URI with what is before the '@' replaced by "***" (it may hold a
+ * password), else the URI. */
+static const char *shown_uri(const char *uri, char *buf, size_t len)
+{
+	const char *auth = strstr(uri, "://"), *end, *at;
+
+	if (!auth)
+		return uri;
+	auth += 3;
+	end = auth + strcspn(auth, "/?#");
+	at = memchr(auth, '@', (size_t)(end - auth));
+	if (!at)
+		return uri;
+	snprintf(buf, len, "%.*s***%s", (int)(auth - uri), uri, at);
+	return buf;
+}
+
 int anprcap_open(const char *uri, anprcap_source **out)
 {
 	const struct anprcap_backend_ops *ops = NULL;
 	struct anprcap_source *src;
 	const char *colon;
+	char shown[ANPRCAP_ERRLEN];
 	size_t slen;
 	int rc;
 
@@ -203,7 +227,7 @@ int anprcap_open(const char *uri, anprcap_source **out)
 	colon = strchr(uri, ':');
 	if (!colon)
 		return anprcap__err(ANPRCAP_E_INVAL,
-				    "%s: not a source URI (expected v4l2:DEV, usb:VID:PID[:SERIAL], libcamera:ID, file:PATH or null:WxH)",
+				    "%s: not a source URI (expected v4l2:DEV, usb:VID:PID[:SERIAL], libcamera:ID, file:PATH, null:WxH or rtsp://HOST/PATH)",
 				    uri);
 	slen = (size_t)(colon - uri);
 	for (size_t i = 0; i < N_BACKENDS; i++)
@@ -216,13 +240,16 @@ int anprcap_open(const char *uri, anprcap_source **out)
 			    !strncmp(known_schemes[i], uri, slen))
 				return anprcap__err(ANPRCAP_E_NOTBUILT,
 						    "%s: the %s backend is not built into this libanprcap",
-						    uri, known_schemes[i]);
+						    shown_uri(uri, shown, sizeof(shown)), known_schemes[i]);
 		return anprcap__err(ANPRCAP_E_INVAL,
-				    "%s: unknown URI scheme '%.*s' (expected v4l2, usb, libcamera, file or null)",
-				    uri, (int)slen, uri);
+				    "%s: unknown URI scheme '%.*s' (expected v4l2, usb, libcamera, file, null, rtsp or rtsps)",
+				    shown_uri(uri, shown, sizeof(shown)), (int)slen, uri);
 	}
 	if (!colon[1])
 		return anprcap__err(ANPRCAP_E_INVAL, "%s: nothing after '%s:'", uri, ops->scheme);
+	/* A URI whose user information is kept would show a password in
+	 * every message: the backends that take such URIs refuse it at open,
+	 * and until then messages show it redacted. */
 
 	src = calloc(1, sizeof(*src));
 	if (!src)

@@ -178,6 +178,10 @@ static const struct bad_case bad_cases[] = {
 	{"[source rear]", "[source front]\n", "anprd.conf:17: source 'front' defined twice (first at line 13)"},
 	{"uri = v4l2", "uri = /dev/video0\n", "anprd.conf:14: [source front] uri: '/dev/video0' is not a source URI"},
 	{"uri = v4l2", "uri = v4l2:\n", "is not a source URI"},
+	{"uri = v4l2", "uri = rtsp:cam\n", "'rtsp:cam' is not a source URI"},
+	/* a password in an RTSP URI: refused, the URI not repeated */
+	{"uri = v4l2", "uri = rtsp://officer:hunter2@cam/x\n",
+	 "anprd.conf:14: [source front] uri: a user name or password in the source URI: give them in a file"},
 	{"uri = v4l2", "", "anprd.conf:13: [source front] uri is required"},
 	{"fps = 25", "fps = 500\n", "anprd.conf:15: [source front] fps: 500 is out of range 0..120"},
 	{"roi =", "roi = 0,0 1,1\n", "anprd.conf:16: [source front] roi: a region needs at least 3 points, got 2"},
@@ -228,7 +232,7 @@ static void test_bad_configs(void **state)
 		char err[512] = "";
 		char *text = edit(good_fixed, bc->prefix, bc->repl);
 		int rc = parse(text, &cfg, err, sizeof(err));
-		if (rc != -1 || !strstr(err, bc->expect)) {
+		if (rc != -1 || !strstr(err, bc->expect) || strstr(err, "hunter2")) {
 			print_error("case %zu (%s -> %s): rc %d, message '%s', "
 				    "expected '%s'\n", i, bc->prefix, bc->repl,
 				    rc, err, bc->expect);
@@ -237,6 +241,27 @@ static void test_bad_configs(void **state)
 		free(text);
 	}
 	assert_int_equal(failures, 0);
+}
+
+/* An RTSP camera's URI, its options after '#' (not a comment here). */
+static void test_rtsp_source(void **state)
+{
+	static const char *const uris[] = {
+		"rtsp://10.0.0.5:554/stream1#credentials=/etc/anpr/cam1.cred&latency=100",
+		"rtsps://cam1.example/live",
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(uris) / sizeof(uris[0]); i++) {
+		struct anprd_config cfg;
+		char err[512] = "", line[256];
+		char *text;
+
+		snprintf(line, sizeof(line), "uri = %s\n", uris[i]);
+		text = edit(good_fixed, "uri = v4l2", line);
+		assert_int_equal(parse(text, &cfg, err, sizeof(err)), 0);
+		assert_string_equal(cfg.sources[0].uri, uris[i]);
+		free(text);
+	}
 }
 
 static void test_long_line_and_nul(void **state)
@@ -538,6 +563,7 @@ int main(void)
 		cmocka_unit_test(test_good_fixed),
 		cmocka_unit_test(test_good_gpsd),
 		cmocka_unit_test(test_bad_configs),
+		cmocka_unit_test(test_rtsp_source),
 		cmocka_unit_test(test_long_line_and_nul),
 		cmocka_unit_test(test_location_secret),
 		cmocka_unit_test(test_dump_roundtrip),

@@ -3,6 +3,7 @@
 # names a private header by its path ("../../libanprcap/src/pace.h").
 $(eval $(call add_test,test_capture_pure,tests/capture/test_capture_pure.c libanprcap/src/pace.c libanprcap/src/y4m.c,,))
 $(eval $(call add_test,test_capture_usbproto,tests/capture/test_capture_usbproto.c libanprcap/src/usbproto.c,,-lz))
+$(eval $(call add_test,test_capture_rtsp,tests/capture/test_capture_rtsp.c libanprcap/src/rtsp_url.c,,))
 $(eval $(call add_test,test_capture_file,tests/capture/test_capture_file.c,anprcap anprimageio,$(ANPRCAP_LDLIBS) -lpthread))
 # anpr-capture on file: sources (host).
 SUITE_PREREQS += $(BUILD)/bin/anpr-capture
@@ -22,13 +23,14 @@ $(eval $(call add_suite,unit,capture_abi,tests/capture/abi.sh $(BUILD)))
 # libFuzzer target over every parser of untrusted bytes (make fuzz), and a
 # short smoke run in make check.
 CAPTURE_FUZZ := $(BUILD)/fuzz/fuzz_capture
-# (the C backends only: the libcamera shim is C++ and parses nothing)
-CAPTURE_FUZZ_SRCS := $(filter %.c,$(ANPRCAP_SRCS))
+# (the C backends only: the libcamera shim is C++ and parses nothing; the
+# rtsp backend's parsing is rtsp_url.c, which is in, its GStreamer half out)
+CAPTURE_FUZZ_SRCS := $(filter-out libanprcap/src/rtsp.c,$(filter %.c,$(ANPRCAP_SRCS)))
 $(CAPTURE_FUZZ): tests/capture/fuzz_capture.c $(CAPTURE_FUZZ_SRCS) $(IMAGEIO_SRCS) $(wildcard libanprcap/src/*.h)
 	@mkdir -p $(@D)
 	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(WARN) \
-		$(CPPFLAGS) $(INCLUDES) $(filter-out -DANPRCAP_HAVE_LIBCAMERA,$(ANPRCAP_DEFS)) -o $@ \
-		tests/capture/fuzz_capture.c $(CAPTURE_FUZZ_SRCS) $(IMAGEIO_SRCS) $(filter-out -lcamera -lcamera-base -lstdc++,$(ANPRCAP_LDLIBS))
+		$(CPPFLAGS) $(INCLUDES) $(filter-out -DANPRCAP_HAVE_LIBCAMERA -DANPRCAP_HAVE_RTSP,$(ANPRCAP_DEFS)) -o $@ \
+		tests/capture/fuzz_capture.c $(CAPTURE_FUZZ_SRCS) $(IMAGEIO_SRCS) $(filter-out -lcamera -lcamera-base -lstdc++ -lgst% -lgobject-2.0 -lglib-2.0,$(ANPRCAP_LDLIBS))
 .PHONY: fuzz-capture
 FUZZ_TARGETS += fuzz-capture
 fuzz-capture: $(CAPTURE_FUZZ)
@@ -47,3 +49,21 @@ $(VIMC_DIR)/vimc.ko:
 		--strip-components=5 --wildcards '*/drivers/media/test-drivers/vimc/*'
 	rm -rf $(VIMC_DIR); mv $(VIMC_DIR).tmp $(VIMC_DIR)
 	$(MAKE) -C $(KDIR) M=$(TOP)/$(VIMC_DIR) CONFIG_VIDEO_VIMC=m modules
+# The rtsp: backend against a real RTSP server on loopback (gst-rtsp-server,
+# scripts/packages/rtsp.list) streaming rendered IR frames as H.264 and
+# MJPEG: times from the sender reports, restarts, a silent camera, wrong
+# credentials (tests/capture/rtsp.sh). Only when the backend is built.
+ifneq ($(filter -DANPRCAP_HAVE_RTSP,$(ANPRCAP_DEFS)),)
+ifeq ($(shell pkg-config --exists gstreamer-rtsp-server-1.0 && echo y),y)
+$(eval $(call add_prog,anpr-rtsp-testsrv,tests/capture/rtsp_server.c,,$(shell pkg-config --libs gstreamer-rtsp-server-1.0 gstreamer-1.0 gio-2.0)))
+$(call obj_of,tests/capture/rtsp_server.c): \
+	CFLAGS += $(patsubst -I%,-isystem %,$(shell pkg-config --cflags gstreamer-rtsp-server-1.0 gstreamer-1.0 gio-2.0))
+SUITE_PREREQS += $(BUILD)/bin/anpr-rtsp-testsrv $(BUILD)/bin/anpr-capture $(BUILD)/bin/anpr-read \
+	$(BUILD)/bin/anprd $(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-verify
+$(eval $(call add_suite,e2e,capture_rtsp,tests/capture/rtsp.sh $(BUILD)))
+# make bench: CPU per frame to receive, decode and hand over 1080p25 H.264.
+BENCH_PREREQS += $(BUILD)/bin/anpr-rtsp-testsrv $(BUILD)/bin/anpr-capture $(BUILD)/bin/anprd \
+	$(BUILD)/bin/anpr-keygen
+$(eval $(call add_bench,capture-rtsp,tests/capture/rtsp-bench.sh $(BUILD)))
+endif
+endif

@@ -12,9 +12,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "anprcap.h"
+#include "../../libanprcap/src/rtsp_url.h"
 #include "../../libanprcap/src/usbproto.h"
 #include "../../libanprcap/src/y4m.h"
 
@@ -59,6 +61,61 @@ static void whole_file(const uint8_t *d, size_t n)
 	close(fd);
 }
 
+/* The rtsp: URI and its options: a URI parsed is one with no user
+ * information and no fragment; a password (what precedes the '@') is never
+ * in a message. Then the same bytes as a credentials file. */
+static void rtsp_uri(const uint8_t *d, size_t n)
+{
+	char rest[1200], err[1024], user[RTSP_CRED_MAX], pass[RTSP_CRED_MAX], path[64];
+	struct rtsp_url u;
+	const char *at, *slash;
+	int fd;
+
+	if (n >= sizeof(rest))
+		n = sizeof(rest) - 1;
+	memcpy(rest, d, n);
+	rest[n] = 0;
+	err[0] = 0;
+	if (anprcap__rtsp_parse("rtsp", rest, &u, err, sizeof(err)) == 0) {
+		if (strncmp(u.location, "rtsp://", 7) || strchr(u.location, '#'))
+			__builtin_trap();
+		slash = u.location + 7 + strcspn(u.location + 7, "/?");
+		at = memchr(u.location + 7, '@', (size_t)(slash - (u.location + 7)));
+		if (at)
+			__builtin_trap();
+	} else {
+		if (!err[0])
+			__builtin_trap();
+		at = strchr(rest, '@');
+		if (!strncmp(rest, "//", 2) && at && at - rest > 10 &&
+		    (size_t)(at - rest) < strcspn(rest + 2, "/?#") + 2) {
+			char secret[16];
+
+			/* a user information of 8+ characters never shown */
+			memcpy(secret, rest + 2, 8);
+			secret[8] = 0;
+			if (strlen(secret) == 8 &&
+			    !strstr(at, secret) && strstr(err, secret))
+				__builtin_trap();
+		}
+	}
+	fd = memfd_create("cred", 0);
+	if (fd < 0)
+		return;
+	if ((n && write(fd, d, n) != (ssize_t)n) || fchmod(fd, 0600) < 0) {
+		close(fd);
+		return;
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (anprcap__rtsp_read_credentials(path, user, pass, err, sizeof(err)) == 0) {
+		if (!user[0] || strchr(user, ':') || strchr(user, '\n') || strchr(pass, '\n'))
+			__builtin_trap();
+	} else if (!err[0]) {
+		__builtin_trap();
+	}
+	close(fd);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct y4m_info in;
@@ -69,7 +126,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	switch (data[0] % 5) {
+	switch (data[0] % 6) {
 	case 0:
 		if (anprcap__y4m_header(data + 1, size - 1, &in, &used, why, sizeof(why)) == 0 &&
 		    (used > size - 1 || in.frame_bytes < in.luma_bytes))
@@ -87,6 +144,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 3:
 		usbp_cmd_decode(data + 1, size - 1, &c);
+		break;
+	case 5:
+		rtsp_uri(data + 1, size - 1);
 		break;
 	default:
 		whole_file(data + 1, size - 1);

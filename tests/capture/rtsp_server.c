@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rtsp_server.c - anpr-rtsp-testsrv: a real RTSP server (gst-rtsp-server)
+ * on loopback for the rtsp: backend's tests (tests/capture/rtsp.sh): it
+ * streams a directory of rendered IR frames (demo/render_frames.py,
+ * frame-NNNN.pgm) in a loop as H.264 (x264enc) or MJPEG (jpegenc), with
+ * RTCP sender reports whose NTP times are this host's wall clock, or that
+ * clock shifted by --clock-offset-ms (a camera whose clock is not the
+ * host's: the client must take the camera's time from the reports).
+ *
+ * usage: anpr-rtsp-testsrv --port N --frames DIR [--codec h264|mjpeg]
+ *            [--mount /cam] [--fps N] [--credentials FILE]
+ *            [--clock-offset-ms MS] [--once] [--tls CERT KEY]
+ * --once plays the frames once, then ends the stream (as a recording
+ * does): the default loops them for ever. --tls serves RTSP over TLS
+ * (rtsps://) with that certificate and key (PEM). --credentials FILE holds "USER:PASSWORD" (one line): clients must give
+ * them (RTSP basic authentication). Prints "ready PORT" on stdout once it
+ * listens; runs until SIGTERM/SIGINT.
+ */
+#include <glib-unix.h>
+#include <gst/gst.h>
+#include <gst/rtsp-server/rtsp-server.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* 1900 -> 1970 in seconds: NTP's epoch to Unix's. */
+#define NTP_UNIX_OFFSET_S 2208988800LL
+
+static gint64 clock_offset_ns;
+
+/* A media whose rtpbin writes sender reports from the media's clock (set
+ * below to the wall clock in NTP's epoch plus the offset), not from
+ * g_get_real_time(), so that the offset reaches the reports. */
+typedef struct { GstRTSPMedia parent; } TestMedia;
+typedef struct { GstRTSPMediaClass parent_class; } TestMediaClass;
+G_DEFINE_TYPE(TestMedia, test_media, GST_TYPE_RTSP_MEDIA)
+
+static gboolean test_media_setup_rtpbin(GstRTSPMedia *media, GstElement *rtpbin)
+{
+	(void)media;
+	/* 3 = GST_RTP_NTP_TIME_SOURCE_CLOCK_TIME; capture time, not send time */
+	gst_util_set_object_arg(G_OBJECT(rtpbin), "ntp-time-source", "clock-time");
+	g_object_set(rtpbin, "rtcp-sync-send-time", FALSE, NULL);
+	return TRUE;
+}
+
+static void test_media_class_init(TestMediaClass *klass)
+{
+	GST_RTSP_MEDIA_CLASS(klass)->setup_rtpbin = test_media_setup_rtpbin;
+}
+
+static void test_media_init(TestMedia *m)
+{
+	(void)m;
+}
+
+/* The wall clock in NTP's epoch, shifted: a system clock of type
+ * REALTIME, calibrated so that its time is internal + offset. */
+static GstClock *camera_clock(void)
+{
+	GstClock *c = g_object_new(GST_TYPE_SYSTEM_CLOCK, "clock-type",
+				   GST_CLOCK_TYPE_REALTIME, NULL);
+	GstClockTime internal = gst_clock_get_internal_time(c);
+
+	gst_clock_set_calibration(c, internal,
+				  internal + (GstClockTime)(NTP_UNIX_OFFSET_S * GST_SECOND) +
+				  (GstClockTime)clock_offset_ns, 1, 1);
+	return c;
+}
+
+static gboolean on_signal(gpointer loop)
+{
+	g_main_loop_quit(loop);
+	return G_SOURCE_REMOVE;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: anpr-rtsp-testsrv --port N --frames DIR [--codec h264|mjpeg] "
+		"[--mount /cam] [--fps N] [--credentials FILE] [--clock-offset-ms MS] [--once] "
+		"[--tls CERT KEY]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	const char *port = NULL, *frames = NULL, *codec = "h264", *mount = "/cam";
+	const char *credfile = NULL, *tls_cert = NULL, *tls_key = NULL;
+	int fps = 25, once = 0;
+	char *launch, *enc;
+	GstRTSPServer *server;
+	GstRTSPMountPoints *mounts;
+	GstRTSPMediaFactory *factory;
+	GMainLoop *loop;
+	GstClock *clock;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(a, "--once")) {
+			once = 1;
+			continue;
+		}
+		if (!v)
+			usage();
+		if (!strcmp(a, "--tls")) {
+			if (i + 2 >= argc)
+				usage();
+			tls_cert = argv[++i];
+			tls_key = argv[++i];
+			continue;
+		}
+		if (!strcmp(a, "--port")) port = v;
+		else if (!strcmp(a, "--frames")) frames = v;
+		else if (!strcmp(a, "--codec")) codec = v;
+		else if (!strcmp(a, "--mount")) mount = v;
+		else if (!strcmp(a, "--fps")) fps = atoi(v);
+		else if (!strcmp(a, "--credentials")) credfile = v;
+		else if (!strcmp(a, "--clock-offset-ms")) clock_offset_ns = atoll(v) * 1000000LL;
+		else usage();
+		i++;
+	}
+	if (!port || !frames || fps < 1)
+		usage();
+	gst_init(&argc, &argv);
+
+	if (!strcmp(codec, "h264"))
+		enc = g_strdup("x264enc tune=zerolatency speed-preset=ultrafast key-int-max=25 "
+			       "! video/x-h264,profile=baseline ! rtph264pay name=pay0 pt=96 config-interval=1");
+	else if (!strcmp(codec, "mjpeg"))
+		enc = g_strdup("jpegenc quality=90 ! rtpjpegpay name=pay0 pt=26");
+	else
+		usage();
+	/* The frames paced at the rate by the encoder's input timestamps
+	 * (videorate) and the server's synchronised sinks. */
+	launch = g_strdup_printf("( multifilesrc location=%s/frame-%%04d.pgm loop=%s "
+				 "caps=image/x-portable-graymap,framerate=%d/1 ! pnmdec "
+				 "! videoconvert ! video/x-raw,format=I420 ! %s )",
+				 frames, once ? "false" : "true", fps, enc);
+	g_free(enc);
+
+	server = gst_rtsp_server_new();
+	gst_rtsp_server_set_address(server, "127.0.0.1");
+	gst_rtsp_server_set_service(server, port);
+	factory = gst_rtsp_media_factory_new();
+	gst_rtsp_media_factory_set_launch(factory, launch);
+	gst_rtsp_media_factory_set_shared(factory, TRUE);
+	gst_rtsp_media_factory_set_media_gtype(factory, test_media_get_type());
+	clock = camera_clock();
+	gst_rtsp_media_factory_set_clock(factory, clock);
+	g_free(launch);
+
+	if (credfile) {
+		gchar *text = NULL, *colon, *basic;
+		GstRTSPAuth *auth = gst_rtsp_auth_new();
+		GstRTSPToken *token;
+
+		if (!g_file_get_contents(credfile, &text, NULL, NULL) ||
+		    !(colon = strchr(text, ':'))) {
+			fprintf(stderr, "anpr-rtsp-testsrv: %s: expected USER:PASSWORD\n", credfile);
+			return 1;
+		}
+		*colon = 0;
+		g_strchomp(colon + 1);
+		token = gst_rtsp_token_new(GST_RTSP_TOKEN_MEDIA_FACTORY_ROLE, G_TYPE_STRING,
+					   "camera-user", NULL);
+		basic = gst_rtsp_auth_make_basic(text, colon + 1);
+		gst_rtsp_auth_add_basic(auth, basic, token);
+		g_free(basic);
+		gst_rtsp_token_unref(token);
+		gst_rtsp_server_set_auth(server, auth);
+		g_object_unref(auth);
+		gst_rtsp_media_factory_add_role(factory, "camera-user",
+						GST_RTSP_PERM_MEDIA_FACTORY_ACCESS, G_TYPE_BOOLEAN, TRUE,
+						GST_RTSP_PERM_MEDIA_FACTORY_CONSTRUCT, G_TYPE_BOOLEAN, TRUE,
+						NULL);
+		g_free(text);
+	}
+	if (tls_cert) {
+		GError *e = NULL;
+		GTlsCertificate *cert = g_tls_certificate_new_from_files(tls_cert, tls_key, &e);
+		GstRTSPAuth *auth = gst_rtsp_server_get_auth(server);
+
+		if (!cert) {
+			fprintf(stderr, "anpr-rtsp-testsrv: %s: %s\n", tls_cert, e->message);
+			return 1;
+		}
+		if (!auth) {
+			/* no credentials: anyone may play, over TLS */
+			GstRTSPToken *token = gst_rtsp_token_new(GST_RTSP_TOKEN_MEDIA_FACTORY_ROLE,
+								 G_TYPE_STRING, "anyone", NULL);
+
+			auth = gst_rtsp_auth_new();
+			gst_rtsp_auth_set_default_token(auth, token);
+			gst_rtsp_token_unref(token);
+			gst_rtsp_media_factory_add_role(factory, "anyone",
+							GST_RTSP_PERM_MEDIA_FACTORY_ACCESS, G_TYPE_BOOLEAN, TRUE,
+							GST_RTSP_PERM_MEDIA_FACTORY_CONSTRUCT, G_TYPE_BOOLEAN, TRUE,
+							NULL);
+			gst_rtsp_server_set_auth(server, auth);
+		}
+		gst_rtsp_auth_set_tls_certificate(auth, cert);
+		g_object_unref(cert);
+		g_object_unref(auth);
+	}
+	mounts = gst_rtsp_server_get_mount_points(server);
+	gst_rtsp_mount_points_add_factory(mounts, mount, factory);
+	g_object_unref(mounts);
+
+	loop = g_main_loop_new(NULL, FALSE);
+	if (gst_rtsp_server_attach(server, NULL) == 0) {
+		fprintf(stderr, "anpr-rtsp-testsrv: cannot listen on 127.0.0.1:%s\n", port);
+		return 1;
+	}
+	g_unix_signal_add(SIGTERM, on_signal, loop);
+	g_unix_signal_add(SIGINT, on_signal, loop);
+	printf("ready %s\n", port);
+	fflush(stdout);
+	g_main_loop_run(loop);
+	g_main_loop_unref(loop);
+	g_object_unref(server);
+	gst_object_unref(clock);
+	return 0;
+}
