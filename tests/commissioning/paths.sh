@@ -205,7 +205,7 @@ if [ -z "$hits" ]; then ok "every --owner in the documents is '$user'"; else nok
 forbid "an upload url ending in /v1/records (anpr-upload appends it)" '^[[:space:]]*url[[:space:]]*=.*/v1/records'
 # Every /etc/anpr, /var/lib/anpr, /run/anpr path is one of the known ones.
 pass=$(sed -n 's/.*LoadCredential=signing-key\.passphrase:\([^` ]*\).*/\1/p' docs/systemd.md | head -1)
-ingest_creds=$(for u in anpr-ingest.service anpr-purge.service anpr-audit-seal.service; do
+ingest_creds=$(for u in anpr-ingest.service anpr-purge.service anpr-audit-seal.service anpr-console.service; do
 	unitkey "$u" LoadCredential; done | sed 's/^[^:]*://; s|/[^/]*$||' | sort -u)
 exact=" ${conf%/*} $state $conf $updir $crt_src $key_src $ca $pass "
 dirs=" $hotlists $spool $keys $upstate $runtime $ingest_creds /var/lib/$(unitkey anpr-ingest.service StateDirectory | awk '{ print $1 }') /run/$(unitkey anpr-ingest.service RuntimeDirectory) "
