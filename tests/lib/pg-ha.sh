@@ -10,7 +10,7 @@
 #               strict (a commit returns only once a synchronous standby
 #               has its WAL on disk; with no standby, writes wait:
 #               docs/replication.md says why), then the roles and the
-#               database "anpr" as tests/lib/pg.sh makes them. Exports the
+#               database "anpr" (tests/lib/pg.sh's pg_make_roles). Exports the
 #               same variables as pg.sh (ANPR_TEST_PG, _INGEST, _READER,
 #               _PERSON, _SUPER), each naming every node with
 #               target_session_attrs=read-write, so that a client
@@ -34,19 +34,12 @@
 # As pg.sh: when the caller is root, etcd, Patroni and PostgreSQL run as
 # ANPR_PG_USER (default "nobody") through setpriv; loopback is trusted (a
 # throw-away test cluster and nothing else).
-PG_BIN=${ANPR_PG_BIN:-/usr/lib/postgresql/15/bin}
+# pg_make_roles, and PG_BIN (its functions only: nothing runs here)
+. "$(dirname "${BASH_SOURCE[0]}")/pg.sh"
 _pgha_dir=
 _pgha_n=0
 _pgha_watch=
 
-_pgha_as() {
-	if [ "$(id -u)" = 0 ]; then
-		local u=${ANPR_PG_USER:-nobody}
-		setpriv --reuid="$(id -u "$u")" --regid="$(id -g "$u")" --clear-groups -- "$@"
-	else
-		"$@"
-	fi
-}
 
 # a TCP port nobody listens on now (another process may take it before it
 # is bound: the callers retry or fail clearly)
@@ -67,7 +60,7 @@ _pgha_pg_pids() {
 	[ -n "$pm" ] && { echo "$pm"; ps -o pid= --ppid "$pm" 2>/dev/null; }
 }
 
-# _pgha_as in place of the calling (sub)shell, so that "( _pgha_exec ... ) &"
+# _pg_as in place of the calling (sub)shell, so that "( _pgha_exec ... ) &"
 # leaves the program's own pid in $!
 _pgha_exec() {
 	if [ "$(id -u)" = 0 ]; then
@@ -170,14 +163,14 @@ pgha_start() {
 	for i in $(seq "$n"); do
 		local api pg
 		api=$(_pgha_port) pg=$(_pgha_port)
-		_pgha_as mkdir -m 0700 "$d/node$i"
+		_pg_as mkdir -m 0700 "$d/node$i"
 		echo "$api" > "$d/node$i/api.port"
 		echo "$pg" > "$d/node$i/pg.port"
 		hosts=$hosts${hosts:+,}127.0.0.1
 		ports=$ports${ports:+,}$pg
 		# ttl 10 s, loop 1 s: a dead primary is replaced within about
 		# 10 s (a deployment's defaults are 30 s and 10 s)
-		_pgha_as sh -c "cat > '$d/node$i/patroni.yml'" <<-YML
+		_pg_as sh -c "cat > '$d/node$i/patroni.yml'" <<-YML
 		scope: anpr-test
 		name: node$i
 		log:
@@ -267,14 +260,5 @@ pgha_start() {
 	export ANPR_TEST_PG_INGEST="$base dbname=anpr user=anpr_ingest"
 	export ANPR_TEST_PG_READER="$base dbname=anpr user=anpr_reader"
 	export ANPR_TEST_PG_PERSON="$base dbname=anpr user=anpr_test_person"
-	psql -X -q -v ON_ERROR_STOP=1 -d "$ANPR_TEST_PG_SUPER" >/dev/null <<-SQL || return 1
-	CREATE ROLE anpr_owner LOGIN CREATEDB CREATEROLE;
-	CREATE ROLE anpr_ingest LOGIN;
-	CREATE ROLE anpr_reader LOGIN;
-	CREATE ROLE anpr_analyst NOLOGIN;
-	CREATE ROLE anpr_exporter NOLOGIN;
-	CREATE ROLE anpr_location NOLOGIN;
-	CREATE ROLE anpr_test_person LOGIN IN ROLE anpr_analyst, anpr_exporter, anpr_location;
-	CREATE DATABASE anpr OWNER anpr_owner;
-	SQL
+	pg_make_roles "$ANPR_TEST_PG_SUPER"
 }

@@ -171,9 +171,14 @@ pg_start() {
 	export ANPR_TEST_PG_INGEST="$base dbname=anpr user=anpr_ingest"
 	export ANPR_TEST_PG_READER="$base dbname=anpr user=anpr_reader"
 	export ANPR_TEST_PG_PERSON="$base dbname=anpr user=anpr_test_person"
-	# The login roles as a deployment makes them; the migrations make the
-	# same names NOLOGIN where they are missing, and grant to them.
-	psql -X -q -v ON_ERROR_STOP=1 -d "$ANPR_TEST_PG_SUPER" >/dev/null <<-SQL || return 1
+	pg_make_roles "$ANPR_TEST_PG_SUPER"
+}
+
+# The login roles as a deployment makes them, and the database "anpr", as
+# the superuser of CONNINFO (also tests/lib/pg-ha.sh's); the migrations
+# make the same names NOLOGIN where they are missing, and grant to them.
+pg_make_roles() {
+	psql -X -q -v ON_ERROR_STOP=1 -d "$1" >/dev/null <<-SQL || return 1
 	CREATE ROLE anpr_owner LOGIN CREATEDB CREATEROLE;
 	CREATE ROLE anpr_ingest LOGIN;
 	CREATE ROLE anpr_reader LOGIN;
