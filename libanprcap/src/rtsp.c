@@ -714,6 +714,13 @@ static int rtsp_next(struct anprcap_source *src, int timeout_ms, struct anprcap_
 						    (double)(r->retry_at - now) / 1e9);
 			continue;
 		}
+		if (!r->got_frame && r->down_since)
+			/* a reconnect is connecting: still an outage, say so
+			 * with its cause rather than as a quiet wait */
+			return anprcap__err(ANPRCAP_E_TIMEOUT,
+					    "%s: stream lost (%s) %.1f s ago; reconnect "
+					    "attempt %u under way", r->url.location, r->reason,
+					    (double)(now - r->down_since) / 1e9, r->attempt);
 		return anprcap__err(ANPRCAP_E_TIMEOUT, "%s: no frame within %d ms",
 				    r->url.location, timeout_ms);
 	}

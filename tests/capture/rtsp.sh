@@ -179,6 +179,7 @@ serve silent "$port4" --codec h264 && {
 	kill "$guard" 2>/dev/null
 	check "silent: capture went on to 250 frames (exit $rc)" \
 		test $rc -eq 5 -a "$(grep -c '^seq=' "$t/silent.out")" -eq 250
+	grep -m2 'stream lost' "$t/silent.err" | sed 's/^/# /'
 	check "silent: reported as 'no frame for 2000 ms'" \
 		grep -q "stream lost (no frame for 2000 ms)" "$t/silent.err"
 	gap=$(grep -m1 ' reconnected' "$t/silent.out" | sed -n 's/.* gap_ms=\([0-9]*\).*/\1/p')
