@@ -1294,7 +1294,7 @@ static void health_stop(void)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: anpr-ingest --cert PEM --key PEM --client-ca PEM "
-		"--db CONNINFO --images DIR\n"
+		"--db CONNINFO --images DIR|s3://BUCKET\n"
 		"                   [--listen ADDR] [--port N] [--port-file F] "
 		"[--threads N] [--committers N] [--image-sync group|file]\n"
 		"                   [--max-image BYTES] [--log-stored] [--standbys N]\n"

@@ -1,16 +1,29 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * imagestore.h - the back office's image files, content-addressed:
- * ROOT/AREA/ab/<sha256>.jpg, where AREA is the capture day (YYYY-MM-DD)
+ * AREA/ab/<sha256>.jpg, where AREA is the capture day (YYYY-MM-DD)
  * or quarantine/YYYY-MM-DD (the day received), and ab the first two hex
  * digits of the SHA-256. So `sha256sum` of a file prints its own name,
  * which is the value in the signed record (docs/backoffice.md).
  *
- * A file is durable when imagestore_put returns 0: written to a temporary
- * file beside its name, fsync'd, renamed into place, and the directory
- * fsync'd (with every directory made for it); or, put with
- * IMAGESTORE_DEFER_SYNC, once imagestore_sync returned 0 after it. A file of that name already
- * there is left, once its size and SHA-256 show it has these bytes.
+ * Two backends behind the same calls (imagestore_ops.h), chosen by the
+ * name given to imagestore_open:
+ *   DIR          the file store (the default): files under the directory
+ *                DIR. A file is durable when imagestore_put returns 0:
+ *                written to a temporary file beside its name, fsync'd,
+ *                renamed into place, and the directory fsync'd (with every
+ *                directory made for it); or, put with
+ *                IMAGESTORE_DEFER_SYNC, once imagestore_sync returned 0
+ *                after it. A file of that name already there is left, once
+ *                its size and SHA-256 show it has these bytes.
+ *   s3://BUCKET  an S3-compatible object store (Ceph's radosgw: the scale
+ *                option, docs/scaling.md), objects keyed AREA/ab/<sha256>.jpg
+ *                in BUCKET, so that a day is a prefix. Endpoint and keys
+ *                come from the file $ANPR_S3_CONFIG (default
+ *                /etc/anpr/s3.conf), never from the command line
+ *                (imagestore_s3.c). An object is durable when the PUT was
+ *                answered 200 (radosgw answers once every replica has it
+ *                on disk); imagestore_sync has nothing to do.
  */
 #ifndef ANPR_IMAGESTORE_H
 #define ANPR_IMAGESTORE_H
@@ -25,17 +38,41 @@ extern "C" {
 
 #define IMAGESTORE_EIO		-1	/* write, sync or rename failed */
 #define IMAGESTORE_ENOSPC	-2	/* disk (or quota) full */
-#define IMAGESTORE_EINVAL	-3	/* bad area name */
+#define IMAGESTORE_EINVAL	-3	/* bad area name or path */
+#define IMAGESTORE_ENOENT	-4	/* imagestore_get: no such image */
+
+struct imagestore_ops;
+struct imagestore_s3;
 
 struct imagestore {
-	int rootfd;			/* the root directory, O_PATH */
-	char root[4096];
+	const struct imagestore_ops *ops;	/* the backend */
+	int rootfd;			/* file: the root directory */
+	struct imagestore_s3 *s3;	/* s3: the bucket's client */
+	char root[4096];		/* the name opened: DIR or s3://BUCKET */
 };
 
-/* Open ROOT (it must exist: the service's state directory). */
+/* Open ROOT: a directory (it must exist: the service's state directory),
+ * or s3://BUCKET (the bucket must exist and the keys reach it: checked
+ * here with a request, so that a wrong configuration stops a service at
+ * its start rather than at its first image). */
 int imagestore_open(struct imagestore *is, const char *root, char *err,
 		    size_t errlen);
 void imagestore_close(struct imagestore *is);
+
+/* Read the image at rel ("AREA/ab/<sha256>.jpg", as imagestore_put gave)
+ * into *data (malloc'd, len bytes; at most max bytes, or IMAGESTORE_EIO).
+ * IMAGESTORE_ENOENT if there is none. The bytes are as stored: the caller
+ * checks them against their name (disclosure.c does). */
+int imagestore_get(const struct imagestore *is, const char *rel, size_t max,
+		   void **data, size_t *len, char *err, size_t errlen);
+
+/* Remove what the purge listed (anpr.retention_files): "DAY/", a day's
+ * every image (a directory, or every object of that prefix), or
+ * "DAY/ab/<sha256>.jpg", one image (a day some of whose reads are held:
+ * their images stay). What is already gone is not an error. 0, or
+ * IMAGESTORE_EIO/EINVAL with err (what could be removed was). */
+int imagestore_remove(const struct imagestore *is, const char *rel, char *err,
+		      size_t errlen);
 
 /* Remove the temporary files (".tmp-*") a writer killed between writing
  * and renaming left in the day directories (DAY/ab/ and

@@ -10,6 +10,7 @@
  * the same library, and the back office links one TLS library, not two.
  */
 #include "store/anprstore.h"
+#include "ingest/imagestore.h"
 #include "evidence/evidence.h"
 #include "evidence/readfile.h"
 
@@ -42,7 +43,8 @@ static const char usage_text[] =
 	"  camera revoke-cert FINGERPRINT\n"
 	"  camera retire ID\n"
 	"  camera show ID\n"
-	"  purge [--images DIR] [--now UNIX-SECONDS]   delete reads past the last\n"
+	"  purge [--images DIR|s3://BUCKET] [--now UNIX-SECONDS]\n"
+	"                                            delete reads past the last\n"
 	"                                            access tier (24 months) not\n"
 	"                                            under a legal hold; audited\n"
 	"CONNINFO may also come from ANPR_DB (a libpq connection string).\n";
@@ -334,78 +336,13 @@ static int cmd_camera(struct anpr_store *st, int argc, char **argv)
 	return usage();
 }
 
-/* Remove what the purge listed under the image store's root: a day's
- * directory ("DAY/") with everything in it, or one file. Never follows a
- * link: the tree is walked with FTW_PHYS, and a day directory that is a
- * link is refused. 0, or -1 with err. */
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb; (void)ftw;
-	if (flag == FTW_DP)
-		return rmdir(p) == 0 || errno == ENOENT ? 0 : -1;
-	return unlink(p) == 0 || errno == ENOENT ? 0 : -1;
-}
-
-static int remove_listed(const char *images, const char *rel, char *err, size_t errlen)
-{
-	char path[4200];
-	struct stat sb;
-	size_t len = strlen(rel);
-
-	snprintf(path, sizeof path, "%s/%s", images, rel);
-	if (len && rel[len - 1] == '/') {
-		path[strlen(path) - 1] = '\0';
-		if (lstat(path, &sb) != 0)
-			return errno == ENOENT ? 0 : (snprintf(err, errlen, "%s: %s", path,
-							       strerror(errno)), -1);
-		if (!S_ISDIR(sb.st_mode)) {
-			snprintf(err, errlen, "%s: not a directory; left as it is", path);
-			return -1;
-		}
-		if (nftw(path, rm_cb, 16, FTW_DEPTH | FTW_PHYS) != 0) {
-			snprintf(err, errlen, "%s: cannot remove: %s", path, strerror(errno));
-			return -1;
-		}
-		return 0;
-	}
-	{
-		/* DAY/ab/NAME: each directory opened without following a link
-		 * (a link planted in the tree cannot send the unlink elsewhere) */
-		char day[11], ab[3];
-		int fd = -1, dfd, afd = -1, e = 0;
-
-		if (sscanf(rel, "%10[0-9-]/%2[0-9a-f]/", day, ab) != 2) {
-			snprintf(err, errlen, "%s: not a day's image path", rel);
-			return -1;
-		}
-		fd = open(images, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		dfd = fd < 0 ? -1 : openat(fd, day, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (dfd >= 0)
-			afd = openat(dfd, ab, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (afd >= 0 && unlinkat(afd, rel + 14, 0) != 0 && errno != ENOENT)
-			e = errno;
-		else if (afd < 0 && errno != ENOENT)
-			e = errno;
-		if (afd >= 0)
-			close(afd);
-		if (dfd >= 0)
-			close(dfd);
-		if (fd >= 0)
-			close(fd);
-		if (e) {
-			snprintf(err, errlen, "%s: %s", path, strerror(e));
-			return -1;
-		}
-	}
-	return 0;
-}
-
 static int cmd_purge(struct anpr_store *st, int argc, char **argv)
 {
 	const char *images = NULL;
 	long long now_s = -1;
 	struct anpr_purged_day *days;
-	char err[512], **paths;
+	struct imagestore is;
+	char err[768], **paths;
 	size_t n, np;
 	int bad = 0;
 
@@ -422,16 +359,17 @@ static int cmd_purge(struct anpr_store *st, int argc, char **argv)
 			return usage();
 		}
 	}
-	if (images) {
-		struct stat sb;
-
-		/* a wrong root would have every listed path "already gone" */
-		if (stat(images, &sb) != 0 || !S_ISDIR(sb.st_mode))
-			return fail("purge --images", "not a directory (the image store's root)");
-	}
+	/* opened first: a wrong root would have every listed path "already
+	 * gone" (imagestore_open checks the directory is there, or that the
+	 * bucket answers to the keys) */
+	if (images && imagestore_open(&is, images, err, sizeof err) != 0)
+		return fail("purge --images", err);
 	if (anpr_store_purge(st, now_s >= 0 ? now_s * 1000000LL : -1, &days, &n, err,
-			     sizeof err))
+			     sizeof err)) {
+		if (images)
+			imagestore_close(&is);
 		return fail("purge", err);
+	}
 	for (size_t i = 0; i < n; i++)
 		printf("anpr-db: purged %s: %lld records deleted, %lld kept (held, or "
 		       "proving what is held); list SHA-256 %s\n", days[i].day,
@@ -442,15 +380,18 @@ static int cmd_purge(struct anpr_store *st, int argc, char **argv)
 	free(days);
 	/* the image files: listed by the purge, removed here, unlisted once
 	 * gone (a crash in between: the next run removes them) */
-	if (anpr_store_retention_files(st, &paths, &np, err, sizeof err))
+	if (anpr_store_retention_files(st, &paths, &np, err, sizeof err)) {
+		if (images)
+			imagestore_close(&is);
 		return fail("purge", err);
+	}
 	if (np && !images) {
 		fprintf(stderr, "anpr-db: purge: %zu image paths of purged reads wait for "
 			"--images DIR (the image store's root)\n", np);
 		bad = 1;
 	}
 	for (size_t i = 0; images && i < np; i++) {
-		if (remove_listed(images, paths[i], err, sizeof err) != 0 ||
+		if (imagestore_remove(&is, paths[i], err, sizeof err) != 0 ||
 		    anpr_store_retention_file_done(st, paths[i], err, sizeof err) != 0) {
 			fprintf(stderr, "anpr-db: purge: %s\n", err);
 			bad = 1;
@@ -458,6 +399,8 @@ static int cmd_purge(struct anpr_store *st, int argc, char **argv)
 	}
 	if (images && np)
 		printf("anpr-db: %zu image paths of purged reads removed\n", np);
+	if (images)
+		imagestore_close(&is);
 	anpr_store_strings_free(paths, np);
 	return bad;
 }

@@ -36,7 +36,7 @@ static const char usage_text[] =
 	"usage: anpr-query --db CONNINFO --purpose PURPOSE --case REF [--authorisation ID]\n"
 	"                  --vrm MARK [--fuzzy] [--from TIME] [--to TIME] [--camera ID]\n"
 	"                  [--movements] [--json] [--limit N]\n"
-	"       anpr-query ... (as above) --images DIR --export OUT.tar\n"
+	"       anpr-query ... (as above) --images DIR|s3://BUCKET --export OUT.tar\n"
 	"Every search and export goes through the access policy (docs/access.md) as\n"
 	"the person connected, and is audited; an export needs anpr_exporter.\n"
 	"PURPOSE: role-relevant, serious-crime, major-crime or counter-terrorism.\n"
@@ -247,15 +247,24 @@ static int export_policy(struct anpr_store *st, const struct anpr_query *q,
 {
 	struct anpr_export_rec *recs = NULL;
 	struct anpr_withheld *w = NULL;
+	struct imagestore is;
 	size_t n = 0, nw = 0, nsel = 0;
 	char err[1024], safe[1100];
 	int rc;
 
+	/* the store first: a wrong --images (or S3 configuration) is named
+	 * before the database is asked, and audits, anything */
+	if (imagestore_open(&is, images, err, sizeof err) != 0) {
+		ev_safe_text(safe, sizeof safe, err);
+		fprintf(stderr, "anpr-query: --images: %s\n", safe);
+		return 1;
+	}
 	rc = anpr_store_export_policy(st, q, purpose, case_ref, auth, false, &recs, &n, &w,
 				      &nw, err, sizeof err);
 	if (rc) {
 		ev_safe_text(safe, sizeof safe, err);
 		fprintf(stderr, "anpr-query: export: %s\n", safe);
+		imagestore_close(&is);
 		return rc == ANPR_STORE_EINVAL ? 2 : 1;
 	}
 	if (print_withheld(w, nw, "export")) {
@@ -268,9 +277,10 @@ static int export_policy(struct anpr_store *st, const struct anpr_query *q,
 				"nothing exported\n");
 			rc = 3;
 		} else {
-			rc = disclosure_export(st, images, out, recs, n);
+			rc = disclosure_export(st, &is, out, recs, n);
 		}
 	}
+	imagestore_close(&is);
 	anpr_store_export_free(recs, n);
 	free(w);
 	return rc;
@@ -371,7 +381,7 @@ int main(int argc, char **argv)
 	if (q.has_from && q.has_to && q.from_us > q.to_us)
 		return usage_err("%s--from is after --to", "");
 	if (out && !images)
-		return usage_err("%s--export needs --images DIR (the image store)", "");
+		return usage_err("%s--export needs --images DIR or s3://BUCKET (the image store)", "");
 	if (!out && images)
 		return usage_err("%s--images is for --export", "");
 	if (out && json)

@@ -5,13 +5,16 @@
 ifndef ANPR_BO_TOOLS_BUILD_MK
 ANPR_BO_TOOLS_BUILD_MK := 1
 include backoffice/store/build.mk
+# the image store (libanpringest: a directory or an S3 bucket) for purge
+# and export
+include backoffice/ingest/build.mk
 ANPRDB_SRCS := backoffice/tools/anpr-db.c
 $(call obj_of,$(ANPRDB_SRCS)) $(call aobj_of,$(ANPRDB_SRCS)): CPPFLAGS += -DANPR_SQLDIR='"$(SQLDIR)"'
-$(eval $(call add_prog,anpr-db,$(ANPRDB_SRCS),$(ANPRSTORE_LIBS),$(ANPRSTORE_LDLIBS) -lgnutls -lm))
+$(eval $(call add_prog,anpr-db,$(ANPRDB_SRCS),anpringest $(ANPRSTORE_LIBS),$(ANPRSTORE_LDLIBS) -lgnutls -lm $(IMAGESTORE_LDLIBS)))
 
 # anpr-query: search and evidence export (jansson for --json)
 ANPRQUERY_SRCS := backoffice/tools/anpr-query.c backoffice/tools/disclosure.c
-$(eval $(call add_prog,anpr-query,$(ANPRQUERY_SRCS),$(ANPRSTORE_LIBS),$(ANPRSTORE_LDLIBS) -ljansson))
+$(eval $(call add_prog,anpr-query,$(ANPRQUERY_SRCS),anpringest $(ANPRSTORE_LIBS),$(ANPRSTORE_LDLIBS) -ljansson $(IMAGESTORE_LDLIBS)))
 
 .PHONY: install-anpr-db
 install-anpr-db: $(BUILD)/bin/anpr-db $(BUILD)/bin/anpr-query install-anprstore

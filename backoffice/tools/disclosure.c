@@ -62,35 +62,41 @@ static int add_member(struct bundle *b, const char *name, const void *data,
 	return ev_tar_add(b->t, member, data, len, 0644, b->err, b->errlen);
 }
 
-/* An image from the content-addressed store: ROOT/DAY/ab/HASH.jpg
- * (backoffice/ingest/imagestore.h), checked against its name. */
-static int add_image(struct bundle *b, const char *images,
+/* An image from the content-addressed store: DAY/ab/HASH.jpg
+ * (backoffice/ingest/imagestore.h: a directory or an S3 bucket), read
+ * once and checked against its name; the bytes checked are the bytes
+ * put in the bundle. */
+static int add_image(struct bundle *b, const struct imagestore *images,
 		     const struct anpr_span_rec *r, const uint8_t want[32],
 		     const char *sfx)
 {
-	char hex[EV_HASH_HEX + 1], src[4200], name[48], member[200];
+	char hex[EV_HASH_HEX + 1], rel[128], name[48], member[200];
 	uint8_t h[EV_HASH_LEN];
+	void *data;
+	size_t len;
 	int rc;
 
 	ev_hex(want, EV_HASH_LEN, hex);
-	snprintf(src, sizeof src, "%s/%s/%.2s/%s.jpg", images, r->capture_day,
-		 hex, hex);
-	rc = ev_sha256_file(src, h, b->err, b->errlen);
-	if (rc)
-		return rc;
+	snprintf(rel, sizeof rel, "%s/%.2s/%s.jpg", r->capture_day, hex, hex);
+	if (imagestore_get(images, rel, IMAGE_MAX, &data, &len, b->err, b->errlen) != 0)
+		return EV_EIO;
+	ev_sha256(data, len, h);
 	if (memcmp(h, want, EV_HASH_LEN) != 0) {
-		snprintf(b->err, b->errlen, "record %s: image %s does not hold the "
-			 "bytes its name says (damaged)", r->record_id, src);
+		snprintf(b->err, b->errlen, "record %s: image %s in %s does not hold "
+			 "the bytes its name says (damaged)", r->record_id, rel, images->root);
+		free(data);
 		return EV_EIO;
 	}
 	ev_rec_name(r->chain_seq, sfx, name, sizeof name);
 	snprintf(member, sizeof member, "%s/%s/%s", EV_BUNDLE_DIR,
 		 EV_SPOOL_RECORDS, name);
 	fprintf(b->sums, "%s  %s/%s\n", hex, EV_SPOOL_RECORDS, name);
-	return ev_tar_add_file(b->t, member, src, b->err, b->errlen);
+	rc = ev_tar_add(b->t, member, data, len, 0644, b->err, b->errlen);
+	free(data);
+	return rc;
 }
 
-static int add_record(struct bundle *b, const char *images,
+static int add_record(struct bundle *b, const struct imagestore *images,
 		      const struct anpr_span_rec *r)
 {
 	char name[48], path[80];
@@ -162,7 +168,7 @@ static int cover_of(const struct anpr_export_rec *x, struct cover *cv, char *err
  * from the leaf hashes of the checkpoint's whole span (which the
  * database gives as hashes: no other record's bytes reach this program),
  * and the checkpoint record itself. */
-static int add_covered(struct bundle *b, const char *images, const struct chain_sel *c,
+static int add_covered(struct bundle *b, const struct imagestore *images, const struct chain_sel *c,
 		       const struct cover *cv, FILE *mf)
 {
 	const struct anpr_export_rec *src = cv->src;
@@ -233,7 +239,7 @@ out:
  * reads and nothing else of the chain, so no other vehicle's read is
  * disclosed; each under the checkpoint cps[i] covering it. */
 static int write_bundle(struct anpr_store *st, struct bundle *b,
-			const char *images, const struct chain_sel *c,
+			const struct imagestore *images, const struct chain_sel *c,
 			const struct cover *cps, size_t ncps)
 {
 	struct anpr_camera_key keys[32];
@@ -323,7 +329,7 @@ out:
  * refused, named: alone they would carry no proof of their place, and a
  * span to the chain's end would disclose the reads after them
  * (docs/access.md, 6). */
-static int export_one(struct anpr_store *st, const char *images,
+static int export_one(struct anpr_store *st, const struct imagestore *images,
 		      const struct chain_sel *c, const char *out)
 {
 	char part[4200], err[1024] = "", err2[1024] = "", safe[1100];
@@ -403,7 +409,7 @@ static int export_one(struct anpr_store *st, const char *images,
 /* One bundle per chain: OUT itself if the reads are of one chain, else
  * OUT-CHAINID.tar for each (OUT's .tar taken off first). Every name is
  * checked free before anything is written. */
-int disclosure_export(struct anpr_store *st, const char *images, const char *out,
+int disclosure_export(struct anpr_store *st, const struct imagestore *images, const char *out,
 		      const struct anpr_export_rec *r, size_t n)
 {
 	struct chain_sel *cs = calloc(n ? n : 1, sizeof *cs);

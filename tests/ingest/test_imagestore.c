@@ -302,6 +302,57 @@ static void test_sweep_temp(void **state)
 	rm_tree(root);
 }
 
+/* The file backend's get and remove (anpr-query --export reads images
+ * back through the first, anpr-db purge removes through the second): a
+ * day's one image, a whole day, what is gone already, names refused. */
+static void test_get_and_remove(void **state)
+{
+	char *root = tmpdir(), rel[256], rel2[256], rel3[256], path[600];
+	uint8_t a[3000], b[100];
+	void *back;
+	size_t len;
+	struct imagestore is;
+	int damaged;
+
+	(void)state;
+	memset(a, 'a', sizeof a);
+	memset(b, 'b', sizeof b);
+	assert_int_equal(imagestore_open(&is, root, err, sizeof err), 0);
+	assert_int_equal(imagestore_put(&is, "2027-02-10", a, sizeof a, rel, sizeof rel,
+					&damaged, err, sizeof err), 0);
+	assert_int_equal(imagestore_put(&is, "2027-02-10", b, sizeof b, rel2, sizeof rel2,
+					&damaged, err, sizeof err), 0);
+	assert_int_equal(imagestore_put(&is, "2027-02-11", b, sizeof b, rel3, sizeof rel3,
+					&damaged, err, sizeof err), 0);
+	assert_int_equal(imagestore_get(&is, rel, 1 << 20, &back, &len, err, sizeof err), 0);
+	assert_int_equal(len, sizeof a);
+	assert_memory_equal(back, a, sizeof a);
+	free(back);
+	assert_int_equal(imagestore_get(&is, rel, 100, &back, &len, err, sizeof err),
+			 IMAGESTORE_EIO);
+	assert_int_equal(imagestore_get(&is, "2027-02-10/../../etc/passwd", 1 << 20, &back,
+					&len, err, sizeof err), IMAGESTORE_EINVAL);
+	/* one image of the day: the other stays */
+	assert_int_equal(imagestore_remove(&is, rel, err, sizeof err), 0);
+	assert_int_equal(imagestore_get(&is, rel, 1 << 20, &back, &len, err, sizeof err),
+			 IMAGESTORE_ENOENT);
+	assert_int_equal(imagestore_remove(&is, rel, err, sizeof err), 0);
+	assert_int_equal(imagestore_get(&is, rel2, 1 << 20, &back, &len, err, sizeof err), 0);
+	free(back);
+	/* the whole day: its directory goes, the next day's stays */
+	assert_int_equal(imagestore_remove(&is, "2027-02-10/", err, sizeof err), 0);
+	snprintf(path, sizeof path, "%s/2027-02-10", root);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(imagestore_get(&is, rel3, 1 << 20, &back, &len, err, sizeof err), 0);
+	free(back);
+	assert_int_equal(imagestore_remove(&is, "2027-02-10/", err, sizeof err), 0);
+	assert_int_equal(imagestore_remove(&is, "../", err, sizeof err), IMAGESTORE_EINVAL);
+	assert_int_equal(imagestore_remove(&is, "quarantine/2027-02-10/", err, sizeof err),
+			 IMAGESTORE_EINVAL);
+	imagestore_close(&is);
+	rm_tree(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -311,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_bad_area_and_links),
 		cmocka_unit_test(test_full_disk),
 		cmocka_unit_test(test_sweep_temp),
+		cmocka_unit_test(test_get_and_remove),
 	};
 
 	if (ev_init() != 0)
