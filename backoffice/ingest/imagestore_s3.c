@@ -73,6 +73,7 @@
  * listing of 1000 keys is some 300 kB) */
 #define ANSWER_MAX (4u << 20)
 #define DELETE_BATCH 1000	/* DeleteObjects' limit */
+#define POOL_MAX 64		/* anpr-ingest's --threads at most */
 
 struct imagestore_s3 {
 	char bucket[64];
@@ -82,8 +83,14 @@ struct imagestore_s3 {
 	char ca_file[1024];
 	char sigv4[128];		/* "aws:amz:REGION:s3" */
 	long timeout_s;
-	CURLSH *share;			/* connections kept alive across threads */
-	pthread_mutex_t locks[CURL_LOCK_DATA_LAST];
+	/* easy handles not in use, each with its kept-alive connection: a
+	 * request takes one (or makes one) and gives it back. Not a share
+	 * of one connection cache: libcurl does not support sharing
+	 * connections between concurrent threads (CURLSHOPT_SHARE(3)), and
+	 * anpr-ingest's workers put at once */
+	pthread_mutex_t pool_lock;
+	CURL *pool[POOL_MAX];
+	int npool;
 };
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
@@ -95,20 +102,33 @@ static void global_init(void)
 	xmlInitParser();
 }
 
-static void share_lock(CURL *h, curl_lock_data d, curl_lock_access a, void *u)
+/* an easy handle of the pool, its options reset (curl_easy_reset keeps
+ * its live connection), or a new one; NULL if none can be made */
+static CURL *handle_take(struct imagestore_s3 *s)
 {
-	struct imagestore_s3 *s = u;
+	CURL *c = NULL;
 
-	(void)h; (void)a;
-	pthread_mutex_lock(&s->locks[d]);
+	pthread_mutex_lock(&s->pool_lock);
+	if (s->npool > 0)
+		c = s->pool[--s->npool];
+	pthread_mutex_unlock(&s->pool_lock);
+	if (c)
+		curl_easy_reset(c);
+	else
+		c = curl_easy_init();
+	return c;
 }
 
-static void share_unlock(CURL *h, curl_lock_data d, void *u)
+static void handle_give(struct imagestore_s3 *s, CURL *c)
 {
-	struct imagestore_s3 *s = u;
-
-	(void)h;
-	pthread_mutex_unlock(&s->locks[d]);
+	pthread_mutex_lock(&s->pool_lock);
+	if (s->npool < POOL_MAX) {
+		s->pool[s->npool++] = c;
+		c = NULL;
+	}
+	pthread_mutex_unlock(&s->pool_lock);
+	if (c)
+		curl_easy_cleanup(c);
 }
 
 /* ------------------------------------------------------------ configuration */
@@ -280,7 +300,7 @@ struct request {
 static int s3_do(const struct imagestore *is, const struct request *rq, long *status,
 		 struct answer *a, char *err, size_t errlen)
 {
-	const struct imagestore_s3 *s = is->s3;
+	struct imagestore_s3 *s = is->s3;
 	char url[2048], hdr[3][160], ebuf[CURL_ERROR_SIZE] = "";
 	struct curl_slist *hl = NULL, *t;
 	struct source src = { rq->body, rq->len };
@@ -291,7 +311,7 @@ static int s3_do(const struct imagestore *is, const struct request *rq, long *st
 	snprintf(url, sizeof url, "%s/%s%s%s%s%s", s->endpoint, s->bucket,
 		 rq->key ? "/" : "", rq->key ? rq->key : "", rq->query ? "?" : "",
 		 rq->query ? rq->query : "");
-	c = curl_easy_init();
+	c = handle_take(s);
 	if (!c) {
 		snprintf(err, errlen, "image store %s: %s %s: curl_easy_init failed",
 			 is->root, rq->method, rq->key ? rq->key : "(bucket)");
@@ -317,7 +337,6 @@ static int s3_do(const struct imagestore *is, const struct request *rq, long *st
 	curl_easy_setopt(c, CURLOPT_AWS_SIGV4, s->sigv4);
 	curl_easy_setopt(c, CURLOPT_USERNAME, s->access);
 	curl_easy_setopt(c, CURLOPT_PASSWORD, s->secret);
-	curl_easy_setopt(c, CURLOPT_SHARE, s->share);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);	/* threads: no SIGALRM */
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, s->timeout_s < 10 ? s->timeout_s : 10L);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, s->timeout_s);
@@ -339,7 +358,9 @@ static int s3_do(const struct imagestore *is, const struct request *rq, long *st
 	}
 	cc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-	curl_easy_cleanup(c);
+	/* a failed transfer's connection is closed by curl: the handle is
+	 * still good for the next request */
+	handle_give(s, c);
 	curl_slist_free_all(hl);
 	if (cc != CURLE_OK && !(cc == CURLE_WRITE_ERROR && a->over)) {
 		snprintf(err, errlen, "image store %s: %s %s: no answer from %s: %s",
@@ -420,10 +441,9 @@ static void s3_close(struct imagestore *is)
 
 	if (!s)
 		return;
-	if (s->share)
-		curl_share_cleanup(s->share);
-	for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
-		pthread_mutex_destroy(&s->locks[i]);
+	while (s->npool > 0)
+		curl_easy_cleanup(s->pool[--s->npool]);
+	pthread_mutex_destroy(&s->pool_lock);
 	/* the secret does not outlive the store in freed memory */
 	explicit_bzero(s, sizeof *s);
 	free(s);
@@ -457,23 +477,10 @@ static int s3_open(struct imagestore *is, const char *spec, char *err, size_t er
 	}
 	is->s3 = s;
 	snprintf(s->bucket, sizeof s->bucket, "%s", spec + 5);
-	for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
-		pthread_mutex_init(&s->locks[i], NULL);
+	pthread_mutex_init(&s->pool_lock, NULL);
 	rc = load_config(s, err, errlen);
 	if (rc)
 		goto fail;
-	s->share = curl_share_init();
-	if (!s->share) {
-		snprintf(err, errlen, "image store %s: curl_share_init failed", spec);
-		rc = IMAGESTORE_EIO;
-		goto fail;
-	}
-	curl_share_setopt(s->share, CURLSHOPT_LOCKFUNC, share_lock);
-	curl_share_setopt(s->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
-	curl_share_setopt(s->share, CURLSHOPT_USERDATA, s);
-	curl_share_setopt(s->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
-	curl_share_setopt(s->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-	curl_share_setopt(s->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
 	/* the bucket there and the keys good: a listing of one key (what the
 	 * purge needs anyway), so that a wrong configuration is named now */
 	rc = s3_do(is, &rq, &status, &a, err, errlen);

@@ -43,6 +43,8 @@ $(BENCH_IMAGESTORE): $(call obj_of,tests/ingest/bench_imagestore.c) \
 	$(CC) $(OPTFLAGS) -o $@ $^ $(LDFLAGS) -lsodium $(IMAGESTORE_LDLIBS)
 SUITE_PREREQS += $(IMAGESTORE_S3_TEST) $(BENCH_IMAGESTORE)
 $(eval $(call add_suite,e2e,imagestore-s3,tests/ingest/imagestore-s3 $(BUILD)))
+BENCH_PREREQS += $(BENCH_IMAGESTORE)
+$(eval $(call add_bench,imagestore,tests/ingest/bench-imagestore $(BUILD)))
 # make bench: verified records/s from 8 concurrent anpr-upload --once into
 # anpr-ingest and a private PostgreSQL, with images (target >= 2,000/s)
 BENCH_PREREQS += $(BUILD)/bin/anpr-ingest $(BUILD)/bin/anpr-upload $(BUILD)/bin/anpr-keygen \
