@@ -94,12 +94,19 @@ static void print_json(const struct ev_vreport *r, bool first)
 	       ", \"clock_unsynced\": %zu, \"clock_max_error_us\": %" PRIu64
 	       ", \"time_backwards\": %zu, \"uploaded\": %zu"
 	       ", \"uploaded_ledger_only\": %zu, \"anchor_seq\": %" PRIu64
-	       ",\n   \"keys\": [",
+	       ",",
 	       r->first_seq, r->last_seq, r->records,
 	       r->reads, r->heartbeats, r->checkpoints, r->rotations,
 	       r->images, r->covered_to, r->head_seq, r->clock_unsynced,
 	       r->clock_max_error_us, r->time_backwards, r->uploaded,
 	       r->uploaded_unconfirmed, r->anchor_seq);
+	/* how the reads' capture times were obtained (anpr-record/3) */
+	printf("\n   \"capture_clock\": {");
+	for (int k = 0; k < EV_CAPCLK_COUNT; k++)
+		printf("%s\"%s\": %zu", k ? ", " : "", ev_capclk_names[k],
+		       r->capclk[k]);
+	printf("}, \"clocks_disagree\": %zu, \"capture_clock_unstated\": %zu,"
+	       "\n   \"keys\": [", r->clocks_disagree, r->capclk_unstated);
 	for (size_t i = 0; i < r->nkeys; i++)
 		printf("%s{\"key_id\": \"%s\", \"fingerprint\": \"sha256:%s\", "
 		       "\"first_seq\": %" PRIu64 ", \"last_seq\": %" PRIu64 "}",
@@ -160,6 +167,28 @@ static void print_json(const struct ev_vreport *r, bool first)
 
 /* the plural's s, for counts in sentences */
 #define S(n) ((n) == 1 ? "" : "s")
+
+/* How the reads' capture times were obtained (a read's capture_clock,
+ * anpr-record/3): the kinds seen, and the reads whose camera and host
+ * clocks disagreed. Reads of older formats do not say. */
+static void print_capture_clocks(const struct ev_vreport *r)
+{
+	const char *sep = "";
+
+	if (!r->reads)
+		return;
+	printf("  capture clock of the %zu read%s:", r->reads, S(r->reads));
+	for (int k = 0; k < EV_CAPCLK_COUNT; k++)
+		if (r->capclk[k]) {
+			printf("%s %zu %s", sep, r->capclk[k], ev_capclk_names[k]);
+			sep = ",";
+		}
+	if (r->capclk_unstated)
+		printf("%s %zu not stated (anpr-record/2 and older)", sep,
+		       r->capclk_unstated);
+	printf("; %zu with the camera's and the host's clocks disagreeing\n",
+	       r->clocks_disagree);
+}
 
 /* A disclosure: per record what is proven, then what is not. */
 static void print_disclosure(const struct ev_vreport *r)
@@ -245,6 +274,7 @@ static void print_human(const struct ev_vreport *r)
 	printf("  clock: %zu of %zu records made unsynchronised; largest "
 	       "maximum error %" PRIu64 " us\n", r->clock_unsynced,
 	       r->records, r->clock_max_error_us);
+	print_capture_clocks(r);
 	for (size_t i = 0; i < r->nnotes; i++)
 		printf("  note: %s\n", r->notes[i]);
 	if (!fb) {

@@ -91,6 +91,9 @@ struct ev_vreport {
 	size_t clock_unsynced;		/* records made with clock_synced=0 */
 	uint64_t clock_max_error_us;	/* largest clock_maxerror_us seen */
 	size_t time_backwards;		/* records older than their predecessor */
+	size_t capclk[EV_CAPCLK_COUNT];	/* reads by capture_clock (/3) */
+	size_t clocks_disagree;		/* reads with clocks_disagree=1 */
+	size_t capclk_unstated;		/* reads of /1 and /2: not said */
 	uint64_t head_seq;		/* 0: no signed head found */
 	uint64_t anchor_seq;		/* 0: no --anchor, or it failed */
 	size_t uploaded;		/* records gone to the back office whose
