@@ -146,6 +146,12 @@ static void print_json(const struct ev_vreport *r, bool first)
 		json_str(d->time_utc);
 		printf(", \"vrm\": ");
 		json_str(d->vrm);
+		printf(", \"capture_clock\": ");
+		if (d->capture_clock[0])
+			json_str(d->capture_clock);
+		else
+			printf("null");
+		printf(", \"clocks_disagree\": %s", d->clocks_disagree ? "true" : "false");
 		printf(", \"key_id\": ");
 		json_str(d->key_id);
 		printf(", \"checkpoint_seq\": %" PRIu64 ", \"checkpoint_first_seq\": %"
@@ -201,13 +207,16 @@ static void print_disclosure(const struct ev_vreport *r)
 			       "problems below)\n", d->seq);
 			continue;
 		}
-		printf("  record %" PRIu64 " (%s%s%s%s, %s): signed by key %s; "
+		printf("  record %" PRIu64 " (%s%s%s%s, %s%s%s%s): signed by key %s; "
 		       "position %" PRIu64 " of camera %s chain %s, proven as "
 		       "leaf %" PRIu64 " of %" PRIu64 " under checkpoint %" PRIu64
 		       " (records %" PRIu64 "..%" PRIu64 ", merkle_root %.16s...) "
 		       "signed by key %s\n", d->seq, d->type,
 		       d->vrm[0] ? " " : "", d->vrm,
-		       d->vrm[0] ? "" : "", d->time_utc, d->key_id, d->seq,
+		       d->vrm[0] ? "" : "", d->time_utc,
+		       d->capture_clock[0] ? ", capture clock " : "", d->capture_clock,
+		       d->clocks_disagree ? ", the camera's and the host's clocks "
+		       "disagreeing" : "", d->key_id, d->seq,
 		       r->camera_id, r->chain_id, d->index, d->size, d->cp_seq,
 		       d->cp_first, d->cp_last, d->root, d->cp_key_id);
 	}

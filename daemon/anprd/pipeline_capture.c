@@ -71,6 +71,9 @@ static bool stream_lost(struct pl_source *s, const char *msg)
 {
 	bool began;
 
+	/* only an IP camera's messages have an outage's form */
+	if (strncmp(anprcap_backend(s->cap), "rtsp", 4) != 0)
+		return false;
 	pthread_mutex_lock(&s->p->state_lock);
 	began = stream_state_lost(&s->stream, msg, mono_now_ns(), utc_now_us());
 	pthread_mutex_unlock(&s->p->state_lock);

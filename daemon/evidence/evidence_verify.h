@@ -70,6 +70,11 @@ struct ev_vdisc {
 	char record_id[80];
 	char time_utc[32];
 	char vrm[EV_VRM_MAX + 1];	/* reads: the mark as read */
+	char capture_clock[32];		/* reads of anpr-record/3: how the
+					   capture time was obtained, and
+					   whether the clocks disagreed;
+					   "" when the record does not say */
+	bool clocks_disagree;
 	char key_id[17];		/* signed it */
 	uint64_t cp_seq;		/* the checkpoint proving its place */
 	uint64_t cp_first, cp_last;	/* that checkpoint's span */
