@@ -179,6 +179,10 @@ int main(int argc, char **argv)
 		memset(&in, 0, sizeof in);
 		ev_now_system(NULL, &in.when);
 		in.when.utc.tv_sec -= (time_t)age_s;
+		/* every capture clock in turn, and now and then clocks that
+		 * disagree (anpr-record/3) */
+		in.when.capclk = (enum ev_capclk)(1 + i % (EV_CAPCLK_COUNT - 1));
+		in.when.clocks_disagree = i % 7 == 3;
 		in.lane = 1 + i % 3;
 		snprintf(in.source, sizeof in.source, "front");
 		snprintf(in.hotlist_set_sha256, sizeof in.hotlist_set_sha256,
