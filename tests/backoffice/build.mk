@@ -61,3 +61,9 @@ SUITE_PREREQS += $(BUILD)/bin/anpr-db $(BUILD)/bin/anpr-query $(BUILD)/bin/anpr-
 	$(BUILD)/bin/anpr-upload $(BUILD)/bin/anpr-verify $(BUILD)/bin/anpr-keygen \
 	$(BUILD)/bin/anpr-audit $(EV_FILL) $(BUILD)/ingest/ingest_setup
 $(eval $(call add_suite,e2e,backoffice-backup-restore,tests/backoffice/backup-restore.sh $(BUILD)))
+# cloned and impossible plates (issue 23 item 4, 0017): four cameras'
+# chains through anpr-upload and anpr-ingest, the pairs no vehicle could
+# make flagged at ingest, who may see them, the purge takes them
+SUITE_PREREQS += $(BUILD)/bin/anpr-db $(BUILD)/bin/anpr-ingest $(BUILD)/bin/anpr-upload \
+	$(BUILD)/bin/anpr-keygen $(EV_FILL) $(BUILD)/ingest/ingest_setup
+$(eval $(call add_suite,unit,backoffice-clones,tests/backoffice/clones.sh $(BUILD)))
