@@ -125,7 +125,8 @@ void console_body_free(struct console_body *b)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: anpr-console --cert PEM --key PEM --client-ca PEM --db CONNINFO\n"
-		"                    --people-db CONNINFO --www DIR [--listen ADDR]\n"
+		"                    --people-db CONNINFO --www DIR [--images DIR]\n"
+		"                    [--listen ADDR]\n"
 		"                    [--camera-port N] [--people-port N] [--port-file F]\n"
 		"                    [--session-hours N] [--threads N]\n");
 }
@@ -185,6 +186,7 @@ int main(int argc, char **argv)
 		{ "cert", 1, NULL, 'c' }, { "key", 1, NULL, 'k' },
 		{ "client-ca", 1, NULL, 'a' }, { "db", 1, NULL, 'd' },
 		{ "people-db", 1, NULL, 'D' }, { "www", 1, NULL, 'w' },
+		{ "images", 1, NULL, 'i' },
 		{ "listen", 1, NULL, 'l' }, { "camera-port", 1, NULL, 'p' },
 		{ "people-port", 1, NULL, 'q' }, { "port-file", 1, NULL, 'P' },
 		{ "session-hours", 1, NULL, 's' }, { "threads", 1, NULL, 't' },
@@ -209,6 +211,7 @@ int main(int argc, char **argv)
 		case 'd': console_cfg.db = optarg; break;
 		case 'D': console_cfg.people_db = optarg; break;
 		case 'w': console_cfg.www = optarg; break;
+		case 'i': console_cfg.images = optarg; break;
 		case 'l': listen_addr = optarg; break;
 		case 'P': port_file = optarg; break;
 		case 'p':

@@ -19,6 +19,7 @@ struct console_cfg {
 	const char *db;		/* anpr-console's own role (anpr_console) */
 	const char *people_db;	/* where people log in: host, port, dbname */
 	const char *www;	/* the page's files */
+	const char *images;	/* anpr-ingest's image store, or NULL: no images */
 	unsigned session_hours;	/* a session's life from its login */
 };
 extern struct console_cfg console_cfg;

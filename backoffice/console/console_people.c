@@ -12,6 +12,8 @@
  *   GET  /v1/session                            {"user"} or 401
  *   GET  /v1/events                             text/event-stream
  *   POST /v1/hits/ID/action {"action", "note"}  201
+ *   GET  /v1/hits/ID/record                     {"record", "state", "covered", "images"}
+ *   GET  /v1/hits/ID/plate.jpg, overview.jpg    image/jpeg; 403 refused, 404 none yet
  *   GET  /v1/cameras/ID/site                    {"camera", "site"}
  *   GET  /, /console.js, /console.css           the page
  *
@@ -417,6 +419,110 @@ static enum MHD_Result camera_site(struct MHD_Connection *c, struct session *s,
 	return ret;
 }
 
+/* The record behind a hit and its state (anpr.hit_record: held or not,
+ * verified or not), and whether this person may see its images. */
+static enum MHD_Result hit_record(struct MHD_Connection *c, struct session *s,
+				  const char *id)
+{
+	const char *v[1] = { id };
+	unsigned status = 503;
+	char why[300] = "";
+	PGresult *r = ask(s, "SELECT record_id, state, covered, images "
+			  "FROM anpr.hit_record($1::bigint)", 1, v, &status, why, sizeof why);
+	enum MHD_Result ret;
+
+	if (!r)
+		return console_error(c, status, "refused", why);
+	ret = answer_json(c, 200, json_pack("{s:I,s:o,s:s,s:o,s:b}",
+		"alert", (json_int_t)strtoll(id, NULL, 10),
+		"record", PQgetisnull(r, 0, 0) ? json_null() : json_string(PQgetvalue(r, 0, 0)),
+		"state", PQgetvalue(r, 0, 1),
+		"covered", PQgetisnull(r, 0, 2) ? json_null()
+			: json_boolean(PQgetvalue(r, 0, 2)[0] == 't'),
+		"images", PQgetvalue(r, 0, 3)[0] == 't'), NULL);
+	PQclear(r);
+	return ret;
+}
+
+/* A file of the image store (imagestore.h: ROOT/DAY/ab/<sha256>.jpg)
+ * whose bytes are those its name says, or NULL with *code why not. The
+ * day and the hash come from the database; checked all the same, since
+ * they make a path. */
+static char *image_read(const char *day, const char *hex, size_t *len, const char **code)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char path[4200], err[512], got[2 * crypto_hash_sha256_BYTES + 1];
+	char *buf;
+
+	*code = "image-missing";
+	if (!console_cfg.images || strlen(day) != 10 || strspn(day, "0123456789-") != 10 ||
+	    strlen(hex) != 64 || strspn(hex, "0123456789abcdef") != 64)
+		return NULL;
+	snprintf(path, sizeof path, "%s/%s/%.2s/%s.jpg", console_cfg.images, day, hex, hex);
+	if (read_file_limited(path, 32u << 20, &buf, len, err, sizeof err) != 0) {
+		clog_line("image %s: %s", hex, err);
+		return NULL;
+	}
+	crypto_hash_sha256(h, (const unsigned char *)buf, *len);
+	sodium_bin2hex(got, sizeof got, h, sizeof h);
+	if (strcmp(got, hex) != 0) {
+		/* damaged on disk: not the evidence the record names */
+		clog_line("image %s: its bytes hash to %s, not its name: not served", hex, got);
+		free(buf);
+		*code = "image-damaged";
+		return NULL;
+	}
+	return buf;
+}
+
+/* GET /v1/hits/ID/plate.jpg or overview.jpg: asked of anpr.hit_image as
+ * the person, which decides and audits (served or refused); the bytes
+ * from the image store. Cached by nobody (console_people_headers'
+ * no-store): an image stays on screen for the session, never on disk. */
+static enum MHD_Result hit_image(struct MHD_Connection *c, struct session *s,
+				 const char *id, const char *which)
+{
+	const char *v[2] = { id, which };
+	unsigned status = 503;
+	char why[300] = "";
+	PGresult *r = ask(s, "SELECT allowed, why, capture_day::text, encode(sha256, 'hex') "
+			  "FROM anpr.hit_image($1::bigint, $2)", 2, v, &status, why, sizeof why);
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	const char *code;
+	size_t len = 0;
+	char *buf;
+
+	if (!r)
+		return console_error(c, status, "refused", why);
+	if (PQgetvalue(r, 0, 0)[0] != 't') {
+		snprintf(why, sizeof why, "%s", PQgetvalue(r, 0, 1));
+		PQclear(r);
+		if (strcmp(why, "not-received") == 0)
+			return console_error(c, 404, "not-received",
+					     "the hit's record is not received yet");
+		if (strcmp(why, "no-image") == 0)
+			return console_error(c, 404, "no-image", "the record has no such image");
+		clog_line("%s image of alert %s refused to %s (audited): %s", which, id,
+			  s->user, why);
+		return console_error(c, 403, "forbidden", why);
+	}
+	buf = image_read(PQgetvalue(r, 0, 2), PQgetvalue(r, 0, 3), &len, &code);
+	PQclear(r);
+	if (!buf)
+		return console_error(c, 404, code, "the image is not in the image store");
+	resp = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		free(buf);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "image/jpeg");
+	console_people_headers(resp);
+	ret = MHD_queue_response(c, 200, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
 /* --------------------------------------------------------------- routing */
 
 struct preq {
@@ -482,6 +588,24 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 			ret = hit_action(c, s, idbuf, b);
 		} else {
 			ret = console_error(c, 404, "not-found", "POST /v1/hits/ID/action");
+		}
+	} else if (strncmp(url, "/v1/hits/", 9) == 0 && !post) {
+		const char *id = url + 9, *slash = strchr(id, '/');
+		char idbuf[20];
+
+		if (slash && id_ok(id, (size_t)(slash - id))) {
+			snprintf(idbuf, sizeof idbuf, "%.*s", (int)(slash - id), id);
+			if (strcmp(slash, "/record") == 0)
+				ret = hit_record(c, s, idbuf);
+			else if (strcmp(slash, "/plate.jpg") == 0)
+				ret = hit_image(c, s, idbuf, "plate");
+			else if (strcmp(slash, "/overview.jpg") == 0)
+				ret = hit_image(c, s, idbuf, "overview");
+			else
+				ret = console_error(c, 404, "not-found", "GET /v1/hits/ID/record, "
+						    "plate.jpg or overview.jpg");
+		} else {
+			ret = console_error(c, 404, "not-found", "GET /v1/hits/ID/record");
 		}
 	} else if (strncmp(url, "/v1/cameras/", 12) == 0 && !post) {
 		const char *cam = url + 12, *slash = strchr(cam, '/');

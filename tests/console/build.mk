@@ -12,6 +12,6 @@ $(CONSOLE_ASAN): $(call aobj_of,$(CONSOLE_SRCS)) $(call alib_of,anprconsole anpr
 	@mkdir -p $(@D)
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDFLAGS) $(CONSOLE_LDLIBS)
 SUITE_PREREQS += $(CONSOLE_ASAN) $(BUILD)/bin/anpr-console $(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-audit \
-	$(BUILD)/bin/anprd \
+	$(BUILD)/bin/anprd $(BUILD)/bin/anpr-ingest $(BUILD)/bin/anpr-upload \
 	$(BUILD)/ingest/ingest_setup
 $(eval $(call add_suite,e2e,console-e2e,tests/console/console-e2e $(BUILD)))

@@ -53,6 +53,66 @@ function showAction(li, a) {
 	li.dataset.acted = a.action;
 }
 
+// The record behind a hit, asked again until the back office holds it
+// and has verified it (anpr-upload sends hits first, within seconds; a
+// chain link waits for the record before it): the page says what is known,
+// never shows a broken image.
+const STATE_TEXT = {
+	"pending": "record not yet written by the camera",
+	"no-record": "no record will be written",
+	"not-received": "record not yet received",
+	"unverified": "record received, chain not yet verified",
+	"failed": "record received: SIGNATURE DID NOT VERIFY",
+	"verified": "verified",
+};
+const RECHECK_MS = 2000, RECHECK_FOR_MS = 30 * 60 * 1000;
+
+function imageInto(fig, id, which) {
+	const img = document.createElement("img");
+	img.alt = which + " image of the hit";
+	img.addEventListener("error", () => {
+		// 403 (refused), 404 (not in the image store): said, not a broken image
+		const span = document.createElement("span");
+		span.className = "img-state";
+		span.textContent = "image not available";
+		img.replaceWith(span);
+	});
+	img.src = "/v1/hits/" + id + "/" + which + ".jpg";
+	fig.querySelector(".img-state").replaceWith(img);
+}
+
+async function checkRecord(id, li) {
+	if (li.dataset.checking) return;
+	li.dataset.checking = "1";
+	let r;
+	try { r = await api("GET", "/v1/hits/" + id + "/record"); } catch (e) { r = null; }
+	delete li.dataset.checking;
+	const el = li.querySelector(".verified");
+	if (!r || r.status !== 200 || !r.body) {
+		el.textContent = "record state unknown (" + (r ? r.status : "no answer") + ")";
+	} else {
+		const b = r.body;
+		li.dataset.state = b.state;
+		el.textContent = STATE_TEXT[b.state] || b.state;
+		if (b.state === "verified" && b.covered) el.textContent += ", under a signed checkpoint";
+		el.className = "verified" + (b.state === "verified" ? " good"
+			: (b.state === "failed" ? " bad" : ""));
+		if (b.record) li.querySelector(".record").textContent = b.record;
+		const held = ["verified", "unverified", "failed"].includes(b.state);
+		if (held && !li.dataset.images) {
+			li.dataset.images = b.images ? "shown" : "not permitted";
+			for (const which of ["plate", "overview"]) {
+				const fig = li.querySelector("figure." + which);
+				if (b.images) imageInto(fig, id, which);
+				else fig.querySelector(".img-state").textContent = "images not permitted";
+			}
+		}
+		if (b.state === "verified" || b.state === "no-record" || b.state === "failed") return;
+	}
+	if (Date.now() - Number(li.dataset.added) < RECHECK_FOR_MS && hits.get(id) === li)
+		setTimeout(() => checkRecord(id, li), RECHECK_MS);
+}
+
 function addHit(ev) {
 	const a = ev.alert;
 	if (hits.has(ev.id)) return;
@@ -86,7 +146,9 @@ function addHit(ev) {
 		});
 	}
 	if (ev.action) showAction(li, ev.action);
+	li.dataset.added = String(Date.now());
 	hits.set(ev.id, li);
+	checkRecord(ev.id, li);
 	byCameraSeq.set(ev.camera + " " + a.seq, ev.id);
 	$("hits").prepend(li);
 	$("no-hits").hidden = true;
@@ -104,6 +166,7 @@ function onAlert(msg) {
 		if (li) {
 			li.querySelector(".record").textContent = a.record ? a.record
 				: "none: " + a.detail;
+			checkRecord(id, li);
 		} else {
 			addHit(ev);	// its hit is older than the replay
 		}
@@ -124,6 +187,15 @@ function onAction(msg) {
 }
 
 function start(user) {
+	// whatever the page holds came from the session before (another
+	// person's, perhaps): sites, images and record states are per person,
+	// so it all goes and the stream replays the latest hits
+	hits.clear();
+	byCameraSeq.clear();
+	sites.clear();
+	$("hits").replaceChildren();
+	$("others").replaceChildren();
+	$("no-hits").hidden = false;
 	$("who").textContent = user;
 	show("hits");
 	if (events) events.close();
