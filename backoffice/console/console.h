@@ -10,6 +10,8 @@
 #ifndef ANPR_CONSOLE_H
 #define ANPR_CONSOLE_H
 
+#include "console/console_limit.h"
+
 #include <microhttpd.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -37,6 +39,17 @@ enum MHD_Result console_error(struct MHD_Connection *c, unsigned status,
 /* The headers every answer to a person carries (no caching, no framing,
  * no sniffing, the page's own scripts and styles only). */
 void console_people_headers(struct MHD_Response *r);
+
+/* A 429 with Retry-After: wait seconds (and the error JSON saying so). */
+enum MHD_Result console_limited(struct MHD_Connection *c, unsigned wait, const char *detail);
+/* The rate limits (docs/console.md, "Rate limits"): alerts per camera,
+ * login attempts per client address, failed logins per user name. */
+extern struct climit console_limit_camera, console_limit_login_addr, console_limit_login_user;
+/* Connections from one address at most, on each listener: a camera holds
+ * one, a browser a stream and a few requests; a control room or a fleet
+ * of cameras behind one NAT address more. */
+#define CONSOLE_PER_ADDRESS	64u
+void console_client_addr(struct MHD_Connection *c, char *out, size_t outlen);
 
 /* The request's body, gathered (MHD's upload callbacks) up to a limit. */
 struct console_body {

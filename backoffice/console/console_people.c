@@ -235,10 +235,32 @@ static enum MHD_Result login(struct MHD_Connection *c, const struct console_body
 	PGresult *r;
 	bool op;
 
+	char addr[64];
+	unsigned wait;
+
+	/* every attempt counts against its address, before anything is
+	 * asked of the database; a user name's failures against that name,
+	 * from whatever address (so that a password is not guessed slowly
+	 * from many). A name that is limited is refused without asking the
+	 * database whether the password was right. */
+	console_client_addr(c, addr, sizeof addr);
+	wait = climit_take(&console_limit_login_addr, addr);
+	if (wait) {
+		json_decref(o);
+		clog_line("login refused (429): too many attempts from %s", addr);
+		return console_limited(c, wait, "too many login attempts from this address");
+	}
 	if (!user || !pw || !role_ok(user) || !*pw) {
 		json_decref(o);
 		return console_error(c, 400, "malformed",
 				     "{\"user\": ROLE, \"password\": TEXT} expected");
+	}
+	wait = climit_check(&console_limit_login_user, user);
+	if (wait) {
+		sodium_memzero((char *)pw, strlen(pw));
+		clog_line("login of %s refused (429): too many failed logins", user);
+		json_decref(o);
+		return console_limited(c, wait, "too many failed logins for this user");
 	}
 	vals[0] = console_cfg.people_db;
 	vals[1] = user;
@@ -251,6 +273,7 @@ static enum MHD_Result login(struct MHD_Connection *c, const struct console_body
 		snprintf(why, sizeof why, "%s", PQerrorMessage(pg));
 		why[strcspn(why, "\n")] = '\0';
 		PQfinish(pg);
+		climit_take(&console_limit_login_user, user);
 		clog_line("login of %s refused: %s", user, why);
 		json_decref(o);
 		return console_error(c, 401, "login-refused", "the user or the password is wrong");

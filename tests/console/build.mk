@@ -1,10 +1,11 @@
 # tests/console: anpr-console (issue 23). The alert line's check on its
-# own (cmocka, ASan + UBSan); end to end, a private PostgreSQL, a PKI,
+# own and the rate limits' buckets (cmocka, ASan + UBSan); end to end, a private PostgreSQL, a PKI,
 # anpr-console and Debian's headless Chromium driven over the DevTools
 # protocol (tests/console/cdp.py), which writes build/check/console.png;
 # the cameras are registered with tests/ingest's ingest_setup.
 include backoffice/console/build.mk
 $(eval $(call add_test,console_alert,tests/console/test_console_alert.c,anprconsole,-ljansson))
+$(eval $(call add_test,console_limit,tests/console/test_console_limit.c,anprconsole,-lpthread -lm))
 # the suite runs anpr-console built with ASan + UBSan (the same sources as
 # build/bin/anpr-console): a memory error or a leak at its exit fails it
 CONSOLE_ASAN := $(BUILD)/console/anpr-console-asan
