@@ -79,6 +79,11 @@ enum MHD_Result console_people_request(void *cls, struct MHD_Connection *c,
 void console_people_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			      enum MHD_RequestTerminationCode toe);
 
+/* console_search.c: POST /v1/search on the person's connection pg. */
+struct pg_conn;
+enum MHD_Result console_search(struct MHD_Connection *c, struct pg_conn *pg, const char *user,
+			       const char *body, size_t len);
+
 /* The session of that id is logged in and not expired. */
 bool console_session_live(const char *sid);
 

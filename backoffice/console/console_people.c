@@ -15,6 +15,7 @@
  *   GET  /v1/hits/ID/record                     {"record", "state", "covered", "images"}
  *   GET  /v1/hits/ID/plate.jpg, overview.jpg    image/jpeg; 403 refused, 404 none yet
  *   GET  /v1/cameras/ID/site                    {"camera", "site"}
+ *   POST /v1/search (analysts)                   console_search.c
  *   GET  /, /console.js, /console.css           the page
  *
  * A POST must be Content-Type: application/json (a form of another site
@@ -44,6 +45,7 @@ struct session {
 	bool used;
 	char sid[65];		/* 32 random bytes, hex */
 	char user[64];
+	bool operator_, analyst;	/* anpr_operator, anpr_analyst */
 	time_t expires;
 	pthread_mutex_t lock;	/* of pg */
 	PGconn *pg;		/* as the person */
@@ -233,7 +235,7 @@ static enum MHD_Result login(struct MHD_Connection *c, const struct console_body
 	struct session *s = NULL;
 	PGconn *pg;
 	PGresult *r;
-	bool op;
+	bool op, an;
 
 	char addr[64];
 	unsigned wait;
@@ -289,15 +291,19 @@ static enum MHD_Result login(struct MHD_Connection *c, const struct console_body
 				     "the database did not check a password for this user");
 	}
 	r = PQexec(pg, "SET TimeZone = 'UTC'; "
-		   "SELECT pg_has_role(session_user, 'anpr_operator', 'MEMBER')");
+		   "SELECT pg_has_role(session_user, 'anpr_operator', 'MEMBER'), "
+		   "pg_has_role(session_user, 'anpr_analyst', 'MEMBER')");
 	op = PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 0)[0] == 't';
+	an = PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 1)[0] == 't';
 	PQclear(r);
-	if (!op) {
+	if (!op && !an) {
 		PQfinish(pg);
-		clog_line("login of %s refused: not in anpr_operator", user);
+		clog_line("login of %s refused: neither in anpr_operator nor in anpr_analyst",
+			  user);
 		json_decref(o);
 		return console_error(c, 403, "not-operator",
-				     "this user is not a control-room operator (anpr_operator)");
+				     "this user is neither a control-room operator (anpr_operator) "
+				     "nor an analyst (anpr_analyst)");
 	}
 	pthread_mutex_lock(&sessions_lock);
 	/* the session this browser had, if any, ends: a login is a new one */
@@ -319,6 +325,8 @@ static enum MHD_Result login(struct MHD_Connection *c, const struct console_body
 		sodium_bin2hex(s->sid, sizeof s->sid, rnd, sizeof rnd);
 		sodium_memzero(rnd, sizeof rnd);
 		snprintf(s->user, sizeof s->user, "%s", user);
+		s->operator_ = op;
+		s->analyst = an;
 		s->expires = time(NULL) + (time_t)console_cfg.session_hours * 3600;
 		s->pg = pg;
 		s->used = true;
@@ -334,7 +342,8 @@ static enum MHD_Result login(struct MHD_Connection *c, const struct console_body
 	}
 	clog_line("login of %s", user);
 	{
-		json_t *a = json_pack("{s:s}", "user", user);
+		json_t *a = json_pack("{s:s,s:b,s:b}", "user", user, "operator", op,
+				      "analyst", an);
 
 		json_decref(o);
 		return answer_json(c, 200, a, cookie);
@@ -569,7 +578,8 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 	if (!s)
 		return console_error(c, 401, "no-session", "log in first");
 	if (strcmp(url, "/v1/session") == 0 && !post) {
-		ret = answer_json(c, 200, json_pack("{s:s}", "user", s->user), NULL);
+		ret = answer_json(c, 200, json_pack("{s:s,s:b,s:b}", "user", s->user, "operator",
+						    s->operator_, "analyst", s->analyst), NULL);
 	} else if (strcmp(url, "/v1/logout") == 0 && post) {
 		char user[64];
 
@@ -584,6 +594,14 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 		clog_line("logout of %s", user);
 		return answer_json(c, 200, json_pack("{s:b}", "logged_out", 1),
 				   COOKIE "=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict");
+	} else if (strcmp(url, "/v1/search") == 0 && post) {
+		ret = s->analyst ? console_search(c, s->pg, s->user, b->buf, b->len)
+			: console_error(c, 403, "forbidden",
+					"this user is not an analyst (anpr_analyst)");
+	} else if (strcmp(url, "/v1/events") == 0 && !post && !s->operator_) {
+		/* the live hits are the control room's */
+		ret = console_error(c, 403, "forbidden",
+				    "this user is not a control-room operator (anpr_operator)");
 	} else if (strcmp(url, "/v1/events") == 0 && !post) {
 		const char *last = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 							       "Last-Event-ID");

@@ -491,6 +491,37 @@ int anpr_store_open(struct anpr_store **out, const char *conninfo, char *err,
 	return 0;
 }
 
+int anpr_store_adopt(struct anpr_store **out, PGconn *pg, char *err, size_t errlen)
+{
+	struct anpr_store *st;
+	int rc;
+
+	*out = NULL;
+	st = calloc(1, sizeof *st + 1);		/* no conninfo: not ours to make */
+	if (!st) {
+		st_err(err, errlen, "database: out of memory");
+		return ANPR_STORE_ENOMEM;
+	}
+	st->pg = pg;
+	rc = st_ready(st, err, errlen);
+	if (!rc)
+		rc = session_setup(st, err, errlen);
+	if (rc) {
+		free(st);
+		return rc;
+	}
+	*out = st;
+	return 0;
+}
+
+PGconn *anpr_store_disown(struct anpr_store *st)
+{
+	PGconn *pg = st ? st->pg : NULL;
+
+	free(st);
+	return pg;
+}
+
 void anpr_store_close(struct anpr_store *st)
 {
 	if (!st)
