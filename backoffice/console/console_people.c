@@ -236,7 +236,6 @@ static enum MHD_Result login(struct MHD_Connection *c, const struct console_body
 	PGconn *pg;
 	PGresult *r;
 	bool op, an;
-
 	char addr[64];
 	unsigned wait;
 
