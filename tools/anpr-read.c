@@ -19,7 +19,9 @@
  *    "region":..., "format":..., "reader":"chars"|"line",
  *    "box":[x,y,w,h]}]}
  * and with --rank each plate also "rank" (what the confidence is
- * calibrated from) and "not_plate" (1: no plate evidence, plate.c).
+ * calibrated from), "not_plate" (1: no plate evidence, plate.c) and
+ * "family" (0 a format of the region, 1 a foreign or test mark read in
+ * region gb, 2 other text of no UK format: calibrated apart).
  * ("reader" says which reader's text stands: the character reader's, or
  * the line recognizer's where it overruled it; docs/reader.md.)
  * ("ms" is the reader's CPU time for the frame, decoding excluded.) An image
@@ -81,8 +83,8 @@ static void print_json(const char *file, const struct anpr_read *rd)
 		       p->format, p->line_read ? "line" : "chars", p->box[0],
 		       p->box[1], p->box[2], p->box[3]);
 		if (show_rank)
-			printf(",\"rank\":%.4f,\"not_plate\":%d", (double)p->rank,
-			       p->not_plate);
+			printf(",\"rank\":%.4f,\"not_plate\":%d,\"family\":%d",
+			       (double)p->rank, p->not_plate, p->family);
 		putchar('}');
 	}
 	printf("]}\n");

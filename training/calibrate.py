@@ -5,13 +5,16 @@
 The reader ranks its readings (rank.c: the decoded score, the format's
 prior, size, polarity, the frame's edge, agreeing readings, the plate
 evidence); the confidence it reports is a logistic function of that rank,
-one per region setting (rd_rank_confidence), fitted here on readings whose
+one slope, an intercept per region setting and, for a UK frame's
+readings of no UK format (gb-free), one per family: a known foreign or
+test mark's shape, or none (rd_rank_confidence), fitted here on readings whose
 truth is known, so that 0.9 means about 9 in 10 right.
 
   calibrate.py fit ANPR_READ --dev DEV --gb DIR...
       fits on the dev photos the unseen split leaves for training (FNV-1a
       of the plate text % 10 >= 3, with their set's region) and on the
-      rendered UK frames of DIR... (region gb; never the bench's sets), and
+      rendered UK frames of DIR... (region gb; never the bench's sets; a
+      fifth of their plates foreign or test marks, render.py --foreign), and
       prints the coefficients as rank.c's table.
   calibrate.py table ANPR_READ [--dev DEV --part unseen|trained] [--gb DIR...]
       prints the table of stated confidence against observed correctness:
@@ -41,6 +44,18 @@ UNSEEN = 3      # the unseen split of make bench-reader-unseen
 def inside(box, b):
     cx, cy = b[0] + b[2] / 2, b[1] + b[3] / 2
     return box[0] <= cx <= box[0] + box[2] and box[1] <= cy <= box[1] + box[3]
+
+
+GB_FREE_PRIOR = -4.0    # syntax.c's RD_GB_FREE_PRIOR
+FAMILIES = ("own", "known", "free")     # struct anpr_plate's family
+
+
+def x_of(p):
+    """What the confidence is calibrated on (rank.c): the rank, and for a
+    reading of no UK format (family 1 or 2) the rank without gb-free's
+    prior, which is a preference among readings of one plate, not a sign
+    that a foreign plate is misread."""
+    return p["rank"] - (GB_FREE_PRIOR if p["family"] else 0.0)
 
 
 def read(reader, region, files):
@@ -77,8 +92,8 @@ def dev_samples(reader, dev, part):
         for path, plate, box in rows[region]:
             for p in got.get(path, []):
                 if inside(box, p["box"]):
-                    s.append((region, p["rank"], p["confidence"], p["text"] == plate,
-                              p["not_plate"]))
+                    s.append((region, x_of(p), p["confidence"], p["text"] == plate,
+                              p["not_plate"], p["family"]))
     return s
 
 
@@ -93,8 +108,9 @@ def gb_samples(reader, d):
     s = []
     for path, plate, box in truth:
         for p in got.get(path, []):
-            s.append(("gb", p["rank"], p["confidence"],
-                      inside(box, p["box"]) and p["text"] == plate, p["not_plate"]))
+            s.append(("gb", x_of(p), p["confidence"],
+                      inside(box, p["box"]) and p["text"] == plate, p["not_plate"],
+                      p["family"]))
     return s
 
 
@@ -193,25 +209,40 @@ def main():
         s = [x for x in s if not x[4]]
         # One slope for all (the rank's scale is the reader's own); an
         # intercept per region setting (formats' priors and the photos
-        # differ). The dev sets are small: a slope each overfits them.
-        coef = {"auto": fit([x[1] for x in s], [int(x[3]) for x in s])}
+        # differ) for readings of the region's own formats, and one per
+        # family for a UK frame's readings of no UK format (rank.c): the
+        # rendered sets hold foreign and test plates (render.py --foreign)
+        # so that this fit sees them right, not only as UK plates misread.
+        # The dev sets are small: a slope each overfits them.
+        own = [x for x in s if x[5] == 0]
+        a0 = fit([x[1] for x in own], [int(x[3]) for x in own])
+        coef = {"auto": a0}
         for region in ("gb", "eu", "us", "br"):
-            r = [x for x in s if x[0] == region]
+            r = [x for x in own if x[0] == region]
             if r:
-                coef[region] = (coef["auto"][0], fit_b([x[1] for x in r],
-                                                       [int(x[3]) for x in r],
-                                                       coef["auto"][0]))
+                coef[region] = (a0[0], fit_b([x[1] for x in r], [int(x[3]) for x in r], a0[0]))
                 print("# %s: %d readings, %d right" % (region, len(r), sum(x[3] for x in r)))
+        fam = {}
+        for k in (1, 2):
+            r = [x for x in s if x[5] == k]
+            print("# gb-free %s: %d readings, %d right"
+                  % (FAMILIES[k], len(r), sum(x[3] for x in r)))
+            fam[k] = fit_b([x[1] for x in r], [int(x[3]) for x in r], a0[0]) if r else -4.0
         print("# all: %d readings" % len(s))
+        print("static const float calib_slope = %.4ff;" % a0[0])
         print("\t/* auto, gb, eu, us, br: confidence = 1 / (1 + exp(-(a rank + b))) */")
         for region in ("auto", "gb", "eu", "us", "br"):
-            ab = coef.get(region, coef["auto"])
-            print("\t{ %.4ff, %.4ff },\t/* %s */" % (ab[0], ab[1], region))
+            print("\t%.4ff,\t/* %s */" % (coef.get(region, a0)[1], region))
+        print("static const float calib_free[2] = { %.4ff, %.4ff };" % (fam[1], fam[2]))
         return
     for region in ("gb", "eu", "us", "br"):
         r = [x for x in s if x[0] == region]
         if r:
             table(region, r)
+    for k in (1, 2):
+        r = [x for x in s if x[5] == k]
+        if r:
+            table("gb-free, %s mark" % FAMILIES[k], r)
     table("all", s)
 
 

@@ -97,6 +97,10 @@ struct anpr_reader_config {
  * @not_plate: 1 if the reading lacks a plate's evidence (region gb: no
  *	retroreflective ground, light characters, or a foreign text of
  *	letters or digits alone; plate.c): its @confidence is at most 0.4.
+ * @family: what @confidence is calibrated per: 0, a format of the region
+ *	setting; in region gb, a text of no UK format (gb-free) that is 1,
+ *	shaped as a known foreign or UK test mark (AB123CD, WDB4512,
+ *	ZZ99TST), or 2, not (docs/reader.md).
  */
 struct anpr_plate {
 	char text[ANPR_READER_MAX_CHARS + 1];
@@ -113,6 +117,7 @@ struct anpr_plate {
 	int line_read;
 	float rank;
 	int not_plate;
+	int family;
 };
 
 /**

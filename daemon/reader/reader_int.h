@@ -232,6 +232,32 @@ extern const uint64_t anpr_reader_line_weights_len;
  */
 const char *rd_syntax_match(enum anpr_region region, const char *text);
 
+/* The prior of gb-free, a UK frame's reading of no UK format (syntax.c):
+ * far below every UK format's, so that a UK-shaped line reads as UK. */
+#define RD_GB_FREE_PRIOR	-4.0f
+
+/*
+ * rd_foreign_format - the name of the mark @text (capitals and digits, no
+ * spaces) is shaped as among those a UK frame may show that are no DVLA
+ * format: "fr" (and Italian), "de", "nl", "ie", "es", "be", "ch", "pl",
+ * "gb-test" (current-shaped with letters never issued: ZZ99TST), "gb-q";
+ * or NULL.
+ */
+const char *rd_foreign_format(const char *text);
+/*
+ * enum rd_family - a reading's format family, which its confidence is
+ * calibrated per (rank.c): RD_FAMILY_OWN, a format of the region setting
+ * (every reading outside region gb's gb-free); RD_FAMILY_KNOWN, gb-free
+ * text that rd_foreign_format names; RD_FAMILY_FREE, other gb-free text.
+ */
+enum rd_family {
+	RD_FAMILY_OWN,
+	RD_FAMILY_KNOWN,
+	RD_FAMILY_FREE,
+	RD_FAMILY_COUNT
+};
+enum rd_family rd_format_family(const char *text, const char *format);
+
 /**
  * struct rd_decoded - the text a line of classified characters reads as.
  * @text: the characters.
@@ -447,12 +473,15 @@ void rd_rank_agree(struct rd_cand *c, int n);
 int rd_rank_select(struct rd_cand *c, int n, int max);
 /*
  * rd_rank_confidence - the calibrated confidence of a reading of @rank
- * read in @region's setting (the probability it is right; rank.c).
+ * and format @family read in @region's setting (the probability it is
+ * right; rank.c).
  */
-float rd_rank_confidence(float rank, enum anpr_region region);
+float rd_rank_confidence(float rank, enum anpr_region region,
+			 enum rd_family family);
 /*
  * rd_rank_finish - the readings @p[0..n) as reported, in rank order, their
- * @rank set: each one's confidence calibrated from its rank, at most
+ * @rank set: each one's @family set (rd_format_family) and confidence
+ * calibrated from its rank and family, at most
  * @not_plate_conf where it has no plate evidence (@not_plate), those below
  * @min_confidence dropped, the rest sorted by confidence (stable), in
  * place. Returns how many are kept.

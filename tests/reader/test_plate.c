@@ -247,22 +247,63 @@ static void text_of_a_plate(void **state)
 static void confidence_from_rank(void **state)
 {
 	(void)state;
-	for (int g = 0; g < ANPR_REGION_COUNT; g++) {
-		float last = 0;
+	for (int g = 0; g < ANPR_REGION_COUNT; g++)
+		for (int f = 0; f < RD_FAMILY_COUNT; f++) {
+			float last = 0;
 
-		for (float rank = -8; rank <= 6; rank += 0.25f) {
-			float c = rd_rank_confidence(rank, (enum anpr_region)g);
+			for (float rank = -12; rank <= 6; rank += 0.25f) {
+				float c = rd_rank_confidence(rank, (enum anpr_region)g,
+							     (enum rd_family)f);
 
-			assert_true(c >= 0 && c <= 1);
-			assert_true(c >= last);
-			last = c;
+				assert_true(c >= 0 && c <= 1);
+				assert_true(c >= last);
+				last = c;
+			}
+			assert_true(rd_rank_confidence(-12, (enum anpr_region)g,
+						       (enum rd_family)f) < 0.01f);
+			assert_true(rd_rank_confidence(6, (enum anpr_region)g,
+						       (enum rd_family)f) > 0.99f);
 		}
-		assert_true(rd_rank_confidence(-8, (enum anpr_region)g) < 0.01f);
-		assert_true(rd_rank_confidence(6, (enum anpr_region)g) > 0.99f);
-	}
 	/* out of range: auto's */
-	assert_true(rd_rank_confidence(1, (enum anpr_region)99) ==
-		    rd_rank_confidence(1, ANPR_REGION_AUTO));
+	assert_true(rd_rank_confidence(1, (enum anpr_region)99, RD_FAMILY_OWN) ==
+		    rd_rank_confidence(1, ANPR_REGION_AUTO, RD_FAMILY_OWN));
+}
+
+/*
+ * A foreign or test mark read in region gb (gb-free) ranks RD_GB_FREE_PRIOR
+ * below a UK mark read as surely; its confidence must not pay for that
+ * (the backed-out calibration gave ZZ99TST 0.001): as surely read as a UK
+ * plate at 0.9 or more, it stays over anprd's alert threshold (0.5).
+ */
+static void foreign_marks_stay_alertable(void **state)
+{
+	(void)state;
+	assert_string_equal(rd_foreign_format("ZZ99TST"), "gb-test");
+	assert_string_equal(rd_foreign_format("AB123CD"), "fr");
+	assert_string_equal(rd_foreign_format("WDB4512"), "de");
+	assert_string_equal(rd_foreign_format("1ABC123"), "be");
+	assert_string_equal(rd_foreign_format("1234BCD"), "es");
+	assert_string_equal(rd_foreign_format("131D1234"), "ie");
+	assert_string_equal(rd_foreign_format("12ABC3"), "nl");
+	assert_null(rd_foreign_format("PLUMBING"));
+	assert_null(rd_foreign_format("0113496"));
+	assert_null(rd_foreign_format("A1B2C3"));
+	assert_int_equal(rd_format_family("ZZ99TST", "gb-free"), RD_FAMILY_KNOWN);
+	assert_int_equal(rd_format_family("A1B2C3", "gb-free"), RD_FAMILY_FREE);
+	assert_int_equal(rd_format_family("AB12CDE", "gb-current"), RD_FAMILY_OWN);
+	assert_int_equal(rd_format_family("AB123CD", "eu"), RD_FAMILY_OWN);
+	for (float uk = -1; uk <= 4; uk += 0.25f) {
+		if (rd_rank_confidence(uk, ANPR_REGION_GB, RD_FAMILY_OWN) < 0.9f)
+			continue;
+		/* the same reading, but of a foreign mark: the prior's less */
+		assert_true(rd_rank_confidence(uk - 2.0f + RD_GB_FREE_PRIOR,
+					       ANPR_REGION_GB, RD_FAMILY_KNOWN) >= 0.5f);
+	}
+	/* and the preference stays where it belongs: the same text
+	 * read as UK is the surer */
+	assert_true(rd_rank_confidence(1, ANPR_REGION_GB, RD_FAMILY_OWN) >
+		    rd_rank_confidence(1 + RD_GB_FREE_PRIOR, ANPR_REGION_GB,
+				       RD_FAMILY_FREE));
 }
 
 static void finish_sorts_by_confidence(void **state)
@@ -292,7 +333,8 @@ static void finish_sorts_by_confidence(void **state)
 	assert_int_equal(p[2].text[0], 'D');
 	assert_int_equal(p[3].text[0], 'A');
 	assert_true(p[3].confidence == 0.4f);
-	assert_true(p[0].confidence == rd_rank_confidence(1.5f, ANPR_REGION_GB));
+	assert_true(p[0].confidence == rd_rank_confidence(1.5f, ANPR_REGION_GB,
+							  RD_FAMILY_OWN));
 	/* no floor: every reading */
 	memset(p, 0, sizeof(p));
 	for (int i = 0; i < 5; i++)
@@ -312,6 +354,7 @@ int main(void)
 		cmocka_unit_test(no_surround_no_evidence),
 		cmocka_unit_test(text_of_a_plate),
 		cmocka_unit_test(confidence_from_rank),
+		cmocka_unit_test(foreign_marks_stay_alertable),
 		cmocka_unit_test(finish_sorts_by_confidence),
 	};
 

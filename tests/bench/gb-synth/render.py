@@ -30,7 +30,12 @@ that are not the frame's plate (score.py). Paint under IR is mid-grey, not
 plate-bright; road signs are retroreflective too (bright, dark text on
 some), as on the road. Needs the fonts of training/deps.list.
 
-usage: render.py --out DIR [--count N] [--seed S] [--livery]
+With --foreign F, a share F of the plates are foreign or UK test marks
+(make_foreign): the calibration's sets (make calibrate-reader), so that its
+fit sees true plates of no UK format, and the reader-gb-synth-foreign
+bench's.
+
+usage: render.py --out DIR [--count N] [--seed S] [--livery] [--foreign F]
        render.py --one AB12CDE [--two-line] --file OUT.png
          (one plate on a small frame: the reader's test images)
 """
@@ -81,6 +86,53 @@ def make_plate(rng):
     if rng.random() < 0.5:
         return a + n, "gb-dateless", [a, n]
     return n + a, "gb-dateless", [n, a]
+
+
+def make_foreign(rng):
+    """(text, format, groups) of a plate a UK camera sees that is no DVLA
+    format (read as gb-free in region gb): French (and Italian) SIV,
+    German, Dutch, Irish, Spanish, Belgian, Polish and Swiss marks, the
+    UK's test marks in the current shape with letters never issued
+    (ZZ99TST, the commissioning vehicle's), and marks of no listed shape
+    (a foreign plate the reader has no format for).  Drawn in the UK font
+    on the UK plate: the reader is asked to read their characters, not
+    their country's typeface."""
+    L = "ABCDEFGHJKLMNPRSTVWXYZ"
+
+    def ls(n):
+        return "".join(rng.choice(L) for _ in range(n))
+
+    def ds(n):
+        return "".join(rng.choice("0123456789") for _ in range(n))
+    kind = rng.choice(["fr", "fr", "de", "de", "nl", "ie", "es", "be", "pl",
+                       "ch", "gb-test", "gb-test", "other"])
+    if kind == "fr":
+        g = [ls(2), ds(3), ls(2)]
+    elif kind == "de":
+        g = [ls(rng.randint(1, 3)), ls(rng.randint(1, 2)) + str(rng.randint(1, 9999))]
+    elif kind == "nl":
+        g = rng.choice([[ls(2), ds(2), ls(2)], [ds(2), ls(3), ds(1)],
+                        [ls(1), ds(3), ls(2)], [ds(1), ls(2), ds(3)], [ls(2), ds(3), ls(1)]])
+    elif kind == "ie":
+        g = [str(rng.randint(12, 25)) + rng.choice(["", "1", "2"]),
+             rng.choice(["D", "C", "G", "KY", "L", "MH", "WW", "T"]), str(rng.randint(1, 9999))]
+    elif kind == "es":
+        g = [ds(4), ls(3)]
+    elif kind == "be":
+        g = [ds(1), ls(3), ds(3)]
+    elif kind == "pl":
+        g = [ls(rng.randint(2, 3)), ds(8 - 3 - rng.randint(0, 1))[:rng.randint(4, 5)]]
+    elif kind == "ch":
+        g = [ls(2), str(rng.randint(1, 999999))]
+    elif kind == "gb-test":
+        g = [rng.choice(["ZZ", "QQ", "ZX", "QZ"]) + "%02d" % rng.randint(0, 99), ls(3)]
+    else:                               # of no listed shape: letters and digits mixed
+        g = [ls(1) + ds(1) + ls(1), ds(1) + ls(1) + ds(rng.randint(1, 2))]
+    text = "".join(g)
+    if len(text) > 8:                   # a UK plate's width holds 8 at most
+        g[-1] = g[-1][:len(g[-1]) - (len(text) - 8)]
+        text = "".join(g)
+    return text, "foreign-" + kind, g
 
 
 _glyphs = {}
@@ -342,6 +394,9 @@ def main():
     ap.add_argument("--count", type=int, default=400)
     ap.add_argument("--seed", type=int, default=None)
     ap.add_argument("--livery", action="store_true")
+    ap.add_argument("--foreign", type=float, default=0.0,
+                    help="share of foreign and test plates (make_foreign); "
+                    "0, the benches' sets, draws nothing more from the seed")
     ap.add_argument("--width", type=int, default=1280)
     ap.add_argument("--height", type=int, default=720)
     a = ap.parse_args()
@@ -356,7 +411,10 @@ def main():
     os.makedirs(a.out, exist_ok=True)
     rows = []
     for i in range(a.count):
-        text, fmt, groups = make_plate(rng)
+        if a.foreign and rng.random() < a.foreign:
+            text, fmt, groups = make_foreign(rng)
+        else:
+            text, fmt, groups = make_plate(rng)
         two_line = fmt == "gb-current" and rng.random() < 0.18
         tags = []
         char_h = rng.choice([rng.randint(11, 17), rng.randint(18, 30), rng.randint(30, 46)])
