@@ -243,7 +243,7 @@ static const float calib[ANPR_REGION_COUNT] = {
 };
 /* gb-free readings, on rank - RD_GB_FREE_PRIOR: of a known mark
  * (rd_foreign_format), of none */
-static const float calib_free[2] = { 2.2451f, 0.0142f };
+static const float calib_free[2] = { 2.5187f, 0.6023f };
 
 float rd_rank_confidence(float rank, enum anpr_region region,
 			 enum rd_family family)

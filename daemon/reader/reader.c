@@ -533,8 +533,18 @@ static void second_opinion(struct anpr_reader *r, const uint8_t *pixels,
 	rd_quad_band(pixels, stride, width, height, c->p.quad, c->p.dark_on_light,
 		     r->lband);
 	rd_linenet_run(r->lnet, r->k, r->lband, r->llogp);
-	rd_line_overrule(c, (const float (*)[RD_CLASSES])r->llogp, r->cfg.region,
-			 RAW_FLOOR);
+	if (!rd_line_overrule(c, (const float (*)[RD_CLASSES])r->llogp,
+			      r->cfg.region, RAW_FLOOR))
+		return;
+	/* The text rule (rd_text_plate_like) was met by the character
+	 * reader's text: the line recognizer's may be a word or a number
+	 * alone (8ARBER5 read again as BARBERS), which is no plate. */
+	if (r->cfg.region == ANPR_REGION_GB &&
+	    !rd_text_plate_like(c->p.text, c->p.region, c->p.format)) {
+		c->not_plate = 1;
+		c->p.not_plate = 1;
+		c->rank -= NOT_PLATE_COST;
+	}
 }
 
 struct level {
