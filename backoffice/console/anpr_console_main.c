@@ -279,7 +279,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "anpr-console: %s\n", err);
 		return 1;
 	}
-	cd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_TLS |
+	/* poll(2), not epoll: see anpr_ingest_main.c (a stalled TLS
+	 * handshake spun a worker in libmicrohttpd 0.9.75's epoll mode) */
+	cd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_TLS |
 			      MHD_USE_ERROR_LOG |
 			      (((struct sockaddr *)&cs)->sa_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 			      (uint16_t)cport, NULL, NULL, console_camera_request, NULL,

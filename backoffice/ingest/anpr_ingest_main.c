@@ -1515,7 +1515,13 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
+	/* poll(2), not epoll: libmicrohttpd 0.9.75 (Debian 12) in epoll
+	 * mode calls gnutls_handshake again every few microseconds while a
+	 * handshake waits for the client, so a client that sends part of a
+	 * ClientHello and stops kept a worker at full CPU until the
+	 * connection timed out (docs/threat-model.md, "Listeners";
+	 * tests/adversary/listeners.sh) */
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
 			     MHD_USE_TLS | MHD_USE_ERROR_LOG |
 			     (((struct sockaddr *)&ss)->sa_family == AF_INET6
 			      ? MHD_USE_IPv6 : 0),

@@ -1,0 +1,89 @@
+#!/bin/bash
+# listeners.sh - attacks on anpr-ingest's HTTPS listener that need no
+# credential: anyone who can reach the port can open a TCP connection and
+# start a TLS handshake before any certificate is checked
+# (docs/threat-model.md, "Listeners"). Each stalled connection must cost
+# the back office nothing but a file descriptor until its timeout: no CPU
+# while it waits (libmicrohttpd 0.9.75's epoll mode spun a worker at full
+# CPU on a half-sent ClientHello), and the cameras' uploads go on
+# meanwhile.
+#   tests/adversary/listeners.sh BUILD
+. "$(dirname "$0")/lib.sh"
+cd "$(dirname "$0")/../.." || exit 1
+setup=$B/ingest/ingest_setup
+stall=$PWD/tests/adversary/tlsstall.py
+ipid=
+. tests/lib/pg.sh
+cleanup() {
+	[ -n "$ipid" ] && kill -9 "$ipid" 2>/dev/null
+	wait 2>/dev/null
+	pg_stop
+	rm -rf "$T"
+}
+check "PostgreSQL started" pg_start
+trap cleanup EXIT
+check "migrations applied" "$setup" "$ANPR_TEST_PG" migrate backoffice/sql
+(
+	cd "$T" || exit 1
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+		-subj /CN=listeners-ca -keyout ca.key -out ca.pem
+	for who in server CAM-A; do
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$who" \
+			-keyout "$who.key" -out "$who.csr"
+		printf 'subjectAltName=IP:127.0.0.1\n' > "$who.ext"
+		openssl x509 -req -in "$who.csr" -CA ca.pem -CAkey ca.key -CAcreateserial \
+			-days 2 -extfile "$who.ext" -out "$who.pem"
+	done
+) > /dev/null 2>&1
+"$KEYGEN" -p "$T/CAM-A.pub" -s "$T/CAM-A.sec" > /dev/null
+fp=$(openssl x509 -in "$T/CAM-A.pem" -outform DER | sha256sum | cut -d' ' -f1)
+check "a camera registered" "$setup" "$ANPR_TEST_PG" camera CAM-A "$(sed -n 2p "$T/CAM-A.pub")" "$fp"
+mkdir "$T/images"
+# two workers: a spinning one is then half of the listener
+"$B/bin/anpr-ingest" --cert "$T/server.pem" --key "$T/server.key" --client-ca "$T/ca.pem" \
+	--db "$ANPR_TEST_PG_INGEST" --images "$T/images" --port 0 --port-file "$T/port" \
+	--threads 2 2>> "$T/ingest.err" &
+ipid=$!
+for _ in $(seq 100); do [ -s "$T/port" ] && break; sleep 0.05; done
+check "anpr-ingest serves" test -s "$T/port"
+port=$(cat "$T/port")
+
+ticks() { awk '{print $14 + $15}' "/proc/$ipid/stat"; }	# user + system, 1/100 s
+# stalled MODE N: N connections held 3 s; the CPU anpr-ingest used meanwhile
+stalled() {
+	local before after
+	"$stall" "$port" "$1" "$2" 3 > "$T/stall.out" 2>&1 &
+	local sp=$!
+	for _ in $(seq 100); do grep -q held "$T/stall.out" && break; sleep 0.05; done
+	before=$(ticks)
+	wait "$sp"
+	after=$(ticks)
+	echo $((after - before))
+}
+for mode in idle partial-hello hello plaintext; do
+	used=$(stalled "$mode" 8)
+	# a worker spinning for those 3 s uses 100-300 ticks; at rest, 0-2
+	check "8 connections '$mode' held 3 s: anpr-ingest used ${used} ticks of CPU (< 30)" \
+		test "$used" -lt 30
+	check "... and it still serves" kill -0 "$ipid"
+done
+
+# 200 stalled handshakes held while a camera uploads: every record acknowledged
+"$FILL" --spool "$T/spool" --key "$T/CAM-A.sec" --n 30 --images --camera CAM-A > /dev/null
+demo/make-conf "$T" "$PWD/demo/hotlist.csv" "$T/spool" "$T/CAM-A.sec" "$T/alerts.sock" > "$T/up.conf"
+printf '\n[upload]\nurl = https://127.0.0.1:%s\nclient_cert = %s\nclient_key = %s\nca_file = %s\ntimeout = 5s\n' \
+	"$port" "$T/CAM-A.pem" "$T/CAM-A.key" "$T/ca.pem" >> "$T/up.conf"
+"$stall" "$port" hello 200 12 > "$T/stall200.out" 2>&1 &
+sp=$!
+for _ in $(seq 200); do grep -q held "$T/stall200.out" && break; sleep 0.05; done
+check "200 stalled handshakes held open ($(cat "$T/stall200.out"))" grep -q 'held 200' "$T/stall200.out"
+"$B/bin/anpr-upload" --config "$T/up.conf" --state "$T/up" --once --max-backoff-ms 50 \
+	> "$T/up.out" 2> "$T/up.err"
+rc=$?
+held=$(psql -X -At -d "$ANPR_TEST_PG" -c "select count(*) from anpr.records where camera_id = 'CAM-A'" 2>&1)
+kill "$sp" 2>/dev/null; wait "$sp" 2>/dev/null
+check "meanwhile a camera's upload went through (anpr-upload status $rc, $held records held)" \
+	test "$rc" -eq 0 -a "$held" -ge 29
+[ "$rc" -eq 0 ] || sed 's/^/# /' "$T/up.err" | tail -5
+check "anpr-ingest still running" kill -0 "$ipid"
+tap_done
