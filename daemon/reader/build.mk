@@ -24,6 +24,7 @@ READER_SRCS := $(READER_KERN_SRCS) \
 	daemon/reader/charnet.c \
 	daemon/reader/linenet.c \
 	daemon/reader/syntax.c \
+	daemon/reader/foreign.c \
 	daemon/reader/rank.c \
 	daemon/reader/plate.c \
 	daemon/reader/reader.c \

@@ -237,9 +237,9 @@ const char *rd_syntax_match(enum anpr_region region, const char *text);
 #define RD_GB_FREE_PRIOR	-4.0f
 
 /*
- * rd_foreign_format - the name of the mark @text (capitals and digits, no
- * spaces) is shaped as among those a UK frame may show that are no DVLA
- * format: "fr" (and Italian), "de", "nl", "ie", "es", "be", "ch", "pl",
+ * rd_foreign_format (foreign.c) - the name of the mark @text (capitals and
+ * digits, no spaces) is shaped as among those a UK frame may show that are
+ * no DVLA format: "fr" (and Italian), "de", "nl", "ie", "es", "be", "ch", "pl",
  * "gb-test" (current-shaped with letters never issued: ZZ99TST), "gb-q";
  * or NULL.
  */
