@@ -87,7 +87,7 @@ const char *rd_foreign_format(const char *text)
 
 enum rd_family rd_format_family(const char *text, const char *format)
 {
-	if (!format || strcmp(format, "gb-free"))
+	if (!format || strcmp(format, "gb-free") != 0)
 		return RD_FAMILY_OWN;
 	return rd_foreign_format(text) ? RD_FAMILY_KNOWN : RD_FAMILY_FREE;
 }
