@@ -184,6 +184,9 @@ struct req {
 	size_t total;
 	char malformed[256];		/* the request's first complaint: every
 					   record of it is refused with it */
+	char header_bad[300];		/* a batch header nothing can be told
+					   from: the whole request refused once
+					   its body is read (see on_request) */
 	/* the camera's keys, read with the certificate's register entry */
 	bool keys_known;
 	size_t nkeys;
@@ -1008,12 +1011,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		}
 		if (bad[0]) {
 			/* no record can be told from another: every one of
-			 * them is refused, and stays on the camera */
+			 * them is refused, and stays on the camera. Answered
+			 * once the body is read (and thrown away), not now: a
+			 * server that answers and closes while the client
+			 * still sends makes the client's TCP see a reset, and
+			 * the camera would take its refusal for a network
+			 * error and send the same request again and again */
 			ilog("REFUSED camera %s: a request of several records: %s",
 			     r->camera_id, bad);
 			COUNT(refused);
-			free(r);
-			return answer_error(c, 400, INGEST_R_MALFORMED, bad);
+			snprintf(r->header_bad, sizeof r->header_bad, "%s", bad);
+			*con_cls = r;
+			return MHD_YES;
 		}
 		ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 						 MHD_HTTP_HEADER_CONTENT_TYPE);
@@ -1031,7 +1040,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		for (int i = 0; i < IP_COUNT; i++)
 			cap += ingest_part_limit((enum ingest_part_id)i,
 						 cfg.image_max);
-		cap *= r->nrec;
+		cap *= r->nrec ? r->nrec : INGEST_BATCH_MAX;	/* 0: a bad header */
 		r->total += *upload_data_size;
 		if (r->total > cap + 65536) {
 			/* far more than any record: stop reading it at all */
@@ -1039,12 +1048,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 			     "connection closed", r->camera_id, cap + 65536);
 			return MHD_NO;
 		}
-		if (r->pp && MHD_post_process(r->pp, upload_data,
-					      *upload_data_size) != MHD_YES)
+		if (!r->header_bad[0] && r->pp &&
+		    MHD_post_process(r->pp, upload_data, *upload_data_size) != MHD_YES)
 			req_malformed(r, "the multipart body cannot be parsed");
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	if (r->header_bad[0])
+		return answer_error(c, 400, INGEST_R_MALFORMED, r->header_bad);
 	return r->batch ? finish_batch(c, r) : finish(c, r);
 }
 

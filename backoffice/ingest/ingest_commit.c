@@ -79,12 +79,35 @@ static int open_store(struct anpr_store **st, char *err, size_t errlen)
 	return 0;
 }
 
+/* After a group committed and was answered: its new reads compared with
+ * the other reads of their marks (a cloned plate, 0017). A failure here
+ * loses nothing (the records are stored) and is said, not retried: the
+ * flag is a lead for the control room, not evidence. */
+static void check_clones(struct committer *c, char (*ids)[65], size_t n)
+{
+	const char *p[GROUP_MAX];
+	char err[INGEST_COMMIT_ERR];
+	size_t flagged;
+
+	if (n == 0 || !c->st)
+		return;
+	for (size_t i = 0; i < n; i++)
+		p[i] = ids[i];
+	if (anpr_store_cloned_plates_check(c->st, p, n, &flagged, err, sizeof err) != 0)
+		fprintf(stderr, "anpr-ingest: cloned-plate check of %zu reads: %s\n", n, err);
+	else if (flagged)
+		fprintf(stderr, "anpr-ingest: %zu cloned-plate flag%s raised (anpr.cloned_plates)\n",
+			flagged, flagged == 1 ? "" : "s");
+}
+
 static void put_group(struct committer *c, struct job **jobs, size_t n)
 {
 	const struct anpr_stored_record *r[GROUP_MAX];
 	int rc[GROUP_MAX];
 	char err[GROUP_MAX][INGEST_COMMIT_ERR];
 	char oerr[INGEST_COMMIT_ERR];
+	char fresh[GROUP_MAX][65];
+	size_t nfresh = 0;
 	bool sync = false;
 
 	for (size_t i = 0; i < n; i++) {
@@ -105,6 +128,12 @@ static void put_group(struct committer *c, struct job **jobs, size_t n)
 		anpr_store_close(c->st);
 		c->st = NULL;
 	}
+	/* the group's new reads, for the cloned-plate check after the
+	 * answers (the jobs' records are their threads' once answered) */
+	for (size_t i = 0; i < n; i++)
+		if (rc[i] == 0 && r[i]->vrm && r[i]->vrm[0] &&
+		    nfresh < GROUP_MAX)
+			snprintf(fresh[nfresh++], sizeof fresh[0], "%s", r[i]->record_id);
 	pthread_mutex_lock(&c->mu);
 	for (size_t i = 0; i < n; i++) {
 		jobs[i]->rc = rc[i];
@@ -113,6 +142,7 @@ static void put_group(struct committer *c, struct job **jobs, size_t n)
 	}
 	pthread_cond_broadcast(&c->answered);
 	pthread_mutex_unlock(&c->mu);
+	check_clones(c, fresh, nfresh);
 }
 
 static void *committer_main(void *p)

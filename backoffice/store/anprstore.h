@@ -177,6 +177,19 @@ int anpr_store_alert_put(struct anpr_store *st, const char *camera_id, int64_t s
 			 const char *kind, const char *time_iso, const char *line,
 			 int64_t *id, bool *created, char *err, size_t errlen);
 
+/* ------------------------------------------ cloned and impossible plates */
+
+/* Compare the reads among record_ids (just stored) with the other reads
+ * of their marks (anpr.check_cloned_plates, 0017: further apart than the
+ * time between them allows); *flagged: the new flags. anpr-ingest calls
+ * it after each group commits. */
+int anpr_store_cloned_plates_check(struct anpr_store *st, const char *const *record_ids,
+				   size_t n, size_t *flagged, char *err, size_t errlen);
+/* Delete the flags whose reads were purged (anpr-db purge, after the
+ * purge): a flag never outlives its reads. */
+int anpr_store_cloned_plates_forget_purged(struct anpr_store *st, size_t *removed, char *err,
+					   size_t errlen);
+
 /* ------------------------------------------------------------ holdings */
 
 /* What the store holds of a chain (table chains). */

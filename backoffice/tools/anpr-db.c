@@ -440,6 +440,15 @@ static int cmd_purge(struct anpr_store *st, int argc, char **argv)
 	if (n == 0)
 		printf("anpr-db: nothing due for deletion\n");
 	free(days);
+	/* a cloned-plate flag goes with its reads (0017) */
+	{
+		size_t gone;
+
+		if (anpr_store_cloned_plates_forget_purged(st, &gone, err, sizeof err))
+			return fail("purge", err);
+		if (gone)
+			printf("anpr-db: %zu cloned-plate flags of purged reads deleted\n", gone);
+	}
 	/* the image files: listed by the purge, removed here, unlisted once
 	 * gone (a crash in between: the next run removes them) */
 	if (anpr_store_retention_files(st, &paths, &np, err, sizeof err))

@@ -2,7 +2,7 @@
 # listeners.sh - attacks on anpr-ingest's HTTPS listener that need no
 # credential: anyone who can reach the port can open a TCP connection and
 # start a TLS handshake before any certificate is checked
-# (docs/threat-model.md, "Listeners"). Each stalled connection must cost
+# (docs/threat-model.md, "Listeners"), and anpr-console's two. Each stalled connection must cost
 # the back office nothing but a file descriptor until its timeout: no CPU
 # while it waits (libmicrohttpd 0.9.75's epoll mode spun a worker at full
 # CPU on a half-sent ClientHello), and the cameras' uploads go on
@@ -86,4 +86,28 @@ check "meanwhile a camera's upload went through (anpr-upload status $rc, $held r
 	test "$rc" -eq 0 -a "$held" -ge 29
 [ "$rc" -eq 0 ] || sed 's/^/# /' "$T/up.err" | tail -5
 check "anpr-ingest still running" kill -0 "$ipid"
+kill "$ipid" 2>/dev/null; wait "$ipid" 2>/dev/null
+
+# ---- anpr-console: its cameras' listener (a thread pool, as
+# anpr-ingest's) and its people's (a thread a connection: server-sent
+# events hold theirs open)
+psql -X -q -d "$ANPR_TEST_PG_SUPER" -c "ALTER ROLE anpr_console LOGIN" > /dev/null
+"$B/bin/anpr-console" --cert "$T/server.pem" --key "$T/server.key" --client-ca "$T/ca.pem" \
+	--db "${ANPR_TEST_PG/user=anpr_owner/user=anpr_console}" \
+	--people-db "host=127.0.0.1 port=$ANPR_TEST_PG_PORT dbname=anpr connect_timeout=10" \
+	--www "$PWD/backoffice/console/www" --camera-port 0 --people-port 0 \
+	--port-file "$T/cports" 2>> "$T/console.err" &
+ipid=$!
+for _ in $(seq 100); do [ -s "$T/cports" ] && break; sleep 0.05; done
+check "anpr-console serves" test -s "$T/cports"
+read -r cport pport < "$T/cports"
+for which in cameras:$cport people:$pport; do
+	port=${which#*:}
+	for mode in partial-hello hello plaintext; do
+		used=$(stalled "$mode" 8)
+		check "anpr-console's ${which%:*} listener, 8 connections '$mode' held 3 s: ${used} ticks of CPU (< 30)" \
+			test "$used" -lt 30
+	done
+done
+check "anpr-console still running" kill -0 "$ipid"
 tap_done

@@ -53,3 +53,17 @@ $(eval $(call add_bench,store-search,tests/backoffice/bench-store-search $(BUILD
 # make bench: the retention purge of one day of a million reads (issue 20)
 BENCH_PREREQS += $(BUILD)/bin/anpr-db
 $(eval $(call add_bench,purge,tests/backoffice/bench-purge $(BUILD)))
+# backup and restore (issue 24, docs/backup.md): pgBackRest archiving the
+# WAL of a private PostgreSQL, the image store copied by rsync; the server
+# and the images lost and restored; every acknowledged record back,
+# exports verify, the audit chain holds; an altered backup file found
+SUITE_PREREQS += $(BUILD)/bin/anpr-db $(BUILD)/bin/anpr-query $(BUILD)/bin/anpr-ingest \
+	$(BUILD)/bin/anpr-upload $(BUILD)/bin/anpr-verify $(BUILD)/bin/anpr-keygen \
+	$(BUILD)/bin/anpr-audit $(EV_FILL) $(BUILD)/ingest/ingest_setup
+$(eval $(call add_suite,e2e,backoffice-backup-restore,tests/backoffice/backup-restore.sh $(BUILD)))
+# cloned and impossible plates (issue 23 item 4, 0017): four cameras'
+# chains through anpr-upload and anpr-ingest, the pairs no vehicle could
+# make flagged at ingest, who may see them, the purge takes them
+SUITE_PREREQS += $(BUILD)/bin/anpr-db $(BUILD)/bin/anpr-ingest $(BUILD)/bin/anpr-upload \
+	$(BUILD)/bin/anpr-keygen $(EV_FILL) $(BUILD)/ingest/ingest_setup
+$(eval $(call add_suite,unit,backoffice-clones,tests/backoffice/clones.sh $(BUILD)))

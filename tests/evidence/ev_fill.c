@@ -9,9 +9,12 @@
  *           [--sync syncfs|fsync] [--checkpoint K] [--batch B]
  *           [--heartbeat-every M] [--rotate-to SECKEY --rotate-at I]
  *           [--plate-bytes N] [--overview-bytes N] [--image-salt S]
- *           [--bench] [--no-stop]
+ *           [--site LAT,LON] [--age-s S] [--bench] [--no-stop]
  * --image-salt: image bytes differ with S (several spools whose images
  * must not be the same files in a content-addressed store).
+ * --site: the fixed camera's position (default 51.507351,-0.127758);
+ * --age-s: the reads' capture times S seconds before now (cloned-plate
+ * tests: the same marks read elsewhere earlier).
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -74,6 +77,7 @@ int main(int argc, char **argv)
 		{ "plate-bytes", 1, NULL, 'P' },
 		{ "overview-bytes", 1, NULL, 'O' },
 		{ "image-salt", 1, NULL, 'X' },
+		{ "site", 1, NULL, 'L' }, { "age-s", 1, NULL, 'A' },
 		{ "bench", 0, NULL, 'B' }, { "no-stop", 0, NULL, 'S' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -81,7 +85,8 @@ int main(int argc, char **argv)
 	struct ev_writer *w;
 	struct ev_key key, key2;
 	const char *keyp = NULL, *rot = NULL;
-	unsigned long n = 100, hb_every = 0, rot_at = 0, salt = 0;
+	unsigned long n = 100, hb_every = 0, rot_at = 0, salt = 0, age_s = 0;
+	double lat, lon;
 	size_t plate_b = 3000, over_b = 30000;
 	bool images = false, bench = false, nostop = false;
 	char err[1024];
@@ -126,6 +131,16 @@ int main(int argc, char **argv)
 		case 'P': plate_b = strtoul(optarg, NULL, 10); break;
 		case 'O': over_b = strtoul(optarg, NULL, 10); break;
 		case 'X': salt = strtoul(optarg, NULL, 10) * 1000003UL; break;
+		case 'L':
+			if (sscanf(optarg, "%lf,%lf", &lat, &lon) != 2 || lat < -90 ||
+			    lat > 90 || lon < -180 || lon > 180) {
+				fprintf(stderr, "ev_fill: --site LAT,LON\n");
+				return 2;
+			}
+			cfg.spool.site.lat_e6 = (int64_t)(lat * 1e6 + (lat < 0 ? -0.5 : 0.5));
+			cfg.spool.site.lon_e6 = (int64_t)(lon * 1e6 + (lon < 0 ? -0.5 : 0.5));
+			break;
+		case 'A': age_s = strtoul(optarg, NULL, 10); break;
 		case 'B': bench = true; quiet_acks = true; break;
 		case 'S': nostop = true; break;
 		default: return 2;
@@ -156,6 +171,7 @@ int main(int argc, char **argv)
 
 		memset(&in, 0, sizeof in);
 		ev_now_system(NULL, &in.when);
+		in.when.utc.tv_sec -= (time_t)age_s;
 		in.lane = 1 + i % 3;
 		snprintf(in.source, sizeof in.source, "front");
 		snprintf(in.hotlist_set_sha256, sizeof in.hotlist_set_sha256,

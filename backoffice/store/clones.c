@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+/*
+ * clones.c - cloned and impossible plates (issue 23 item 4;
+ * backoffice/sql/0017_cloned_plates.sql, docs/backoffice.md "Cloned
+ * plates"): the reads just stored compared with the other reads of their
+ * marks, in the database, set-wise.
+ */
+#include "store/store_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int anpr_store_cloned_plates_check(struct anpr_store *st, const char *const *record_ids,
+				   size_t n, size_t *flagged, char *err, size_t errlen)
+{
+	struct sparams p;
+	PGresult *r;
+	char *arr;
+	size_t cap = 3, len = 0;
+	int rc;
+
+	*flagged = 0;
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		/* a record id is a TOKEN: no quote, backslash or comma to
+		 * escape in the array's text form */
+		if (!st_token_ok(record_ids[i], 64)) {
+			st_err(err, errlen, "cloned plates: record id %zu is not a record id", i);
+			return ANPR_STORE_EINVAL;
+		}
+		cap += strlen(record_ids[i]) + 3;
+	}
+	arr = malloc(cap);
+	if (!arr) {
+		st_err(err, errlen, "cloned plates: out of memory");
+		return ANPR_STORE_ENOMEM;
+	}
+	arr[len++] = '{';
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(arr + len, cap - len, "%s\"%s\"", i ? "," : "",
+					record_ids[i]);
+	arr[len++] = '}';
+	arr[len] = '\0';
+	rc = st_ready(st, err, errlen);
+	if (rc) {
+		free(arr);
+		return rc;
+	}
+	sp_init(&p);
+	sp_text(&p, arr);
+	r = st_exec_ps(st, "checking for cloned plates",
+		       "SELECT count(*) FROM anpr.check_cloned_plates($1::text[])", &p, &rc,
+		       err, errlen);
+	free(arr);
+	if (!r)
+		return rc;
+	*flagged = PQntuples(r) == 1 ? (size_t)st_i64(r, 0, 0) : 0;
+	PQclear(r);
+	return 0;
+}
+
+int anpr_store_cloned_plates_forget_purged(struct anpr_store *st, size_t *removed, char *err,
+					   size_t errlen)
+{
+	PGresult *r;
+	int rc;
+
+	*removed = 0;
+	rc = st_ready(st, err, errlen);
+	if (rc)
+		return rc;
+	r = st_exec(st, "the flags of purged reads",
+		    "DELETE FROM anpr.cloned_plates c WHERE NOT EXISTS (SELECT 1 FROM "
+		    "anpr.record_index i WHERE i.record_id = c.earlier_record) OR NOT EXISTS "
+		    "(SELECT 1 FROM anpr.record_index i WHERE i.record_id = c.later_record)",
+		    NULL, &rc, err, errlen);
+	if (!r)
+		return rc;
+	*removed = (size_t)strtoull(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
+	return 0;
+}
