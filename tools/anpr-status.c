@@ -201,6 +201,25 @@ int main(int argc, char **argv)
 		fprintf(out, "  camera   %s: %s\n", name, health[0] ? health : "view OK");
 		if (health[0])
 			WARN("camera %s view: %s\n", name, health);
+		/* an IP camera's stream (docs/anprd.md, "Status"): lost now,
+		 * and the time lost to outages since anprd started */
+		if (json_is_object(json_object_get(src, "stream"))) {
+			char reason[256];
+
+			str(src, "stream.reason", reason, sizeof(reason));
+			if (!boolean(src, "stream.up")) {
+				fprintf(out, "  stream   %s: LOST %.0f s (%s), reconnecting; "
+					"%.0f reconnects, %.0f s lost since start\n", name,
+					num(src, "stream.down_s", 0), reason,
+					num(src, "stream.reconnects", 0), num(src, "stream.lost_s", 0));
+				WARN("camera stream %s lost %.0f s (%s), reconnecting\n", name,
+				     num(src, "stream.down_s", 0), reason);
+			} else {
+				fprintf(out, "  stream   %s: up; %.0f reconnects, %.0f s lost since start\n",
+					name, num(src, "stream.reconnects", 0),
+					num(src, "stream.lost_s", 0));
+			}
+		}
 	}
 	if (json) {
 		/* both documents in one object, and what needs attention: the

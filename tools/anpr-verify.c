@@ -94,12 +94,19 @@ static void print_json(const struct ev_vreport *r, bool first)
 	       ", \"clock_unsynced\": %zu, \"clock_max_error_us\": %" PRIu64
 	       ", \"time_backwards\": %zu, \"uploaded\": %zu"
 	       ", \"uploaded_ledger_only\": %zu, \"anchor_seq\": %" PRIu64
-	       ",\n   \"keys\": [",
+	       ",",
 	       r->first_seq, r->last_seq, r->records,
 	       r->reads, r->heartbeats, r->checkpoints, r->rotations,
 	       r->images, r->covered_to, r->head_seq, r->clock_unsynced,
 	       r->clock_max_error_us, r->time_backwards, r->uploaded,
 	       r->uploaded_unconfirmed, r->anchor_seq);
+	/* how the reads' capture times were obtained (anpr-record/3) */
+	printf("\n   \"capture_clock\": {");
+	for (int k = 0; k < EV_CAPCLK_COUNT; k++)
+		printf("%s\"%s\": %zu", k ? ", " : "", ev_capclk_names[k],
+		       r->capclk[k]);
+	printf("}, \"clocks_disagree\": %zu, \"capture_clock_unstated\": %zu,"
+	       "\n   \"keys\": [", r->clocks_disagree, r->capclk_unstated);
 	for (size_t i = 0; i < r->nkeys; i++)
 		printf("%s{\"key_id\": \"%s\", \"fingerprint\": \"sha256:%s\", "
 		       "\"first_seq\": %" PRIu64 ", \"last_seq\": %" PRIu64 "}",
@@ -139,6 +146,12 @@ static void print_json(const struct ev_vreport *r, bool first)
 		json_str(d->time_utc);
 		printf(", \"vrm\": ");
 		json_str(d->vrm);
+		printf(", \"capture_clock\": ");
+		if (d->capture_clock[0])
+			json_str(d->capture_clock);
+		else
+			printf("null");
+		printf(", \"clocks_disagree\": %s", d->clocks_disagree ? "true" : "false");
 		printf(", \"key_id\": ");
 		json_str(d->key_id);
 		printf(", \"checkpoint_seq\": %" PRIu64 ", \"checkpoint_first_seq\": %"
@@ -161,6 +174,28 @@ static void print_json(const struct ev_vreport *r, bool first)
 /* the plural's s, for counts in sentences */
 #define S(n) ((n) == 1 ? "" : "s")
 
+/* How the reads' capture times were obtained (a read's capture_clock,
+ * anpr-record/3): the kinds seen, and the reads whose camera and host
+ * clocks disagreed. Reads of older formats do not say. */
+static void print_capture_clocks(const struct ev_vreport *r)
+{
+	const char *sep = "";
+
+	if (!r->reads)
+		return;
+	printf("  capture clock of the %zu read%s:", r->reads, S(r->reads));
+	for (int k = 0; k < EV_CAPCLK_COUNT; k++)
+		if (r->capclk[k]) {
+			printf("%s %zu %s", sep, r->capclk[k], ev_capclk_names[k]);
+			sep = ",";
+		}
+	if (r->capclk_unstated)
+		printf("%s %zu not stated (anpr-record/2 and older)", sep,
+		       r->capclk_unstated);
+	printf("; %zu with the camera's and the host's clocks disagreeing\n",
+	       r->clocks_disagree);
+}
+
 /* A disclosure: per record what is proven, then what is not. */
 static void print_disclosure(const struct ev_vreport *r)
 {
@@ -172,13 +207,16 @@ static void print_disclosure(const struct ev_vreport *r)
 			       "problems below)\n", d->seq);
 			continue;
 		}
-		printf("  record %" PRIu64 " (%s%s%s%s, %s): signed by key %s; "
+		printf("  record %" PRIu64 " (%s%s%s%s, %s%s%s%s): signed by key %s; "
 		       "position %" PRIu64 " of camera %s chain %s, proven as "
 		       "leaf %" PRIu64 " of %" PRIu64 " under checkpoint %" PRIu64
 		       " (records %" PRIu64 "..%" PRIu64 ", merkle_root %.16s...) "
 		       "signed by key %s\n", d->seq, d->type,
 		       d->vrm[0] ? " " : "", d->vrm,
-		       d->vrm[0] ? "" : "", d->time_utc, d->key_id, d->seq,
+		       d->vrm[0] ? "" : "", d->time_utc,
+		       d->capture_clock[0] ? ", capture clock " : "", d->capture_clock,
+		       d->clocks_disagree ? ", the camera's and the host's clocks "
+		       "disagreeing" : "", d->key_id, d->seq,
 		       r->camera_id, r->chain_id, d->index, d->size, d->cp_seq,
 		       d->cp_first, d->cp_last, d->root, d->cp_key_id);
 	}
@@ -245,6 +283,7 @@ static void print_human(const struct ev_vreport *r)
 	printf("  clock: %zu of %zu records made unsynchronised; largest "
 	       "maximum error %" PRIu64 " us\n", r->clock_unsynced,
 	       r->records, r->clock_max_error_us);
+	print_capture_clocks(r);
 	for (size_t i = 0; i < r->nnotes; i++)
 		printf("  note: %s\n", r->notes[i]);
 	if (!fb) {

@@ -38,6 +38,7 @@
 #error "build with -DANPR_READER_MODEL_SHA256 (daemon/anprd/build.mk hashes the weights)"
 #endif
 
+#include "core/capture_state.h"
 #include "core/alert_dispatch.h"
 #include "anprd/anprd_log.h"
 #include "core/config.h"
@@ -171,6 +172,7 @@ static void write_status(const char *path, const struct daemon_state *d, struct 
 	struct pl_totals t;
 	struct ev_clock clk = { 0 };
 	struct timespec now;
+	uint64_t now_ns;
 	char tmp[4096 + 8];
 	FILE *f;
 	int len;
@@ -178,11 +180,34 @@ static void write_status(const char *path, const struct daemon_state *d, struct 
 	pipeline_totals(p, &t);
 	ev_clock_sample(&clk);
 	clock_gettime(CLOCK_MONOTONIC, &now);
+	now_ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 	snprintf(line, linecap, "%llu frames, %llu dropped, %llu vehicles, %llu hits, spool at %llu%s",
 		 (unsigned long long)t.frames,
 		 (unsigned long long)t.drops_source + (unsigned long long)t.drops_queue,
 		 (unsigned long long)t.vehicles, (unsigned long long)t.hits,
 		 (unsigned long long)ev_writer_acked(w), clk.synced ? "" : ", clock NOT synchronised");
+	/* a lost IP camera first thing in systemctl status: the line is cut
+	 * to its buffer, and this is what the operator must see */
+	for (int i = 0; i < d->cfg.nsources; i++) {
+		struct stream_state st;
+		char desc[300], pre[400];
+		size_t pl, ll;
+
+		if (pipeline_stream(p, i, &st) || !st.down)
+			continue;
+		snprintf(pre, sizeof(pre), "source %s: %s; ", d->cfg.sources[i].name,
+			 stream_state_describe(&st, now_ns, desc, sizeof(desc)));
+		/* in front of the line; what no longer fits is cut at its end */
+		pl = strlen(pre);
+		if (pl + 1 >= linecap)
+			continue;
+		ll = strlen(line);
+		if (ll > linecap - 1 - pl)
+			ll = linecap - 1 - pl;
+		memmove(line + pl, line, ll);
+		line[pl + ll] = '\0';
+		memcpy(line, pre, pl);
+	}
 	if (!path)
 		return;
 	len = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
@@ -203,12 +228,19 @@ static void write_status(const char *path, const struct daemon_state *d, struct 
 		(unsigned long long)clk.esterror_us, (unsigned long long)clk.maxerror_us);
 	for (int i = 0; i < d->cfg.nsources; i++) {
 		unsigned h = pipeline_health(p, i);
+		struct stream_state st;
+		char js[512];
 
 		fprintf(f, "%s{\"name\":\"%s\",\"health\":[", i ? "," : "", d->cfg.sources[i].name);
 		for (unsigned c = 1, k = 0; c <= HEALTH_FROZEN; c <<= 1)
 			if (h & c)
 				fprintf(f, "%s\"%s\"", k++ ? "," : "", health_cond_name(c));
-		fputs("]}", f);
+		fputs("]", f);
+		/* an IP camera's stream: lost since when and why, reconnects,
+		 * the stream time lost */
+		if (pipeline_stream(p, i, &st) == 0 && st.rtsp)
+			fprintf(f, ",\"stream\":%s", stream_state_json(&st, now_ns, js, sizeof(js)));
+		fputs("}", f);
 	}
 	fputs("]}\n", f);
 	if (fclose(f) == 0)
@@ -490,7 +522,7 @@ static double seconds_since(const struct timespec *t0)
 static void run_until_stopped(struct daemon_state *d, const struct options *o)
 {
 	struct timespec last_status = { 0, 0 };
-	char status_line[300];
+	char status_line[512];
 
 	for (;;) {
 		struct timespec tick = { 0, ANPRD_TICK_MS * 1000000L }, now;

@@ -142,6 +142,17 @@ unsigned pipeline_health(const struct pipeline *p, int source)
 	       atomic_load(&p->stats.health_active[source]) : 0;
 }
 
+int pipeline_stream(struct pipeline *p, int source, struct stream_state *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (source < 0 || source >= p->cfg.nsources)
+		return -1;
+	pthread_mutex_lock(&p->state_lock);
+	*out = p->sources[source].stream;
+	pthread_mutex_unlock(&p->state_lock);
+	return 0;
+}
+
 int pipeline_eof(struct pipeline *p)
 {
 	int all;

@@ -152,6 +152,11 @@ size_t pipeline_search_back(struct pipeline *p, const struct hotlist *added);
 int pipeline_eof(struct pipeline *p);
 /* pipeline_health - the camera-health conditions raised for a source. */
 unsigned pipeline_health(const struct pipeline *p, int source);
+/* pipeline_stream - an IP camera source's outage state now (a copy;
+ * out->rtsp false for other sources and before any frame or outage);
+ * -1 for no such source. */
+struct stream_state;
+int pipeline_stream(struct pipeline *p, int source, struct stream_state *out);
 /* pipeline_totals - the counters now. */
 void pipeline_totals(const struct pipeline *p, struct pl_totals *out);
 /* pipeline_stop - stop capture, drain the workers and the tracker (every

@@ -34,15 +34,58 @@ int64_t pl_map_to_utc(uint64_t mono_ns, struct ev_when *w)
 	return now_ns;
 }
 
-static void stamp_frame(struct pl_source *s, uint64_t frame_ns, struct ev_when *w)
+static void stamp_frame(struct pl_source *s, const struct anprcap_frame *f, struct ev_when *w)
 {
-	int64_t now_ns = pl_map_to_utc(frame_ns, w);
+	int64_t now_ns = pl_map_to_utc(f->timestamp_ns, w);
+
+	/* how the frame's own time was obtained, for its read records */
+	w->capclk = capture_clock_of(f, &w->clocks_disagree);
 
 	if (now_ns / 1000 - s->clock_sampled_us > 1000000 || !s->clock_sampled_us) {
 		if (ev_clock_sample(&s->clock) == 0)
 			s->clock_sampled_us = now_ns / 1000;
 	}
 	w->clock = s->clock;
+}
+
+static int64_t utc_now_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+static uint64_t mono_now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/* An IP camera's stream: an outage the library reported (true when it
+ * starts one), and a frame that came (the library's reconnect and lost
+ * time counts); under state_lock, which the status reads it under. */
+static bool stream_lost(struct pl_source *s, const char *msg)
+{
+	bool began;
+
+	/* only an IP camera's messages have an outage's form */
+	if (strncmp(anprcap_backend(s->cap), "rtsp", 4) != 0)
+		return false;
+	pthread_mutex_lock(&s->p->state_lock);
+	began = stream_state_lost(&s->stream, msg, mono_now_ns(), utc_now_us());
+	pthread_mutex_unlock(&s->p->state_lock);
+	return began;
+}
+
+static void stream_frame(struct pl_source *s, const struct anprcap_rtsp_meta *m)
+{
+	pthread_mutex_lock(&s->p->state_lock);
+	/* the frame's arrival, as the library measures the outage from it */
+	stream_state_frame(&s->stream, m, m->receive_mono_ns, m->receive_utc_ns / 1000);
+	pthread_mutex_unlock(&s->p->state_lock);
 }
 
 struct pl_job *pl_pool_get(struct pipeline *p)
@@ -211,13 +254,11 @@ void *pl_capture_thread(void *arg)
 
 		if (rc == ANPRCAP_E_TIMEOUT) {
 			/* an IP camera lost: said once, while the library
-			 * reconnects (its end and the time lost: below) */
-			if (!s->outage_logged && strstr(anprcap_last_error(), ": stream lost (")) {
-				s->outage_logged = 1;
-				if (p->cfg.logger)
-					anprd_log(p->cfg.logger, 3, ANPRD_EV_SOURCE_LOST, name, NULL,
-						  "source %s: %s", name, anprcap_last_error());
-			}
+			 * reconnects (its end and the time lost: below), and
+			 * kept for the status file */
+			if (stream_lost(s, anprcap_last_error()) && p->cfg.logger)
+				anprd_log(p->cfg.logger, 3, ANPRD_EV_SOURCE_LOST, name, NULL,
+					  "source %s: %s", name, anprcap_last_error());
 			continue;
 		}
 		if (rc == ANPRCAP_E_EOF) {
@@ -228,6 +269,8 @@ void *pl_capture_thread(void *arg)
 		}
 		if (rc) {
 			atomic_fetch_add(&p->stats.source_errors, 1);
+			/* a camera refusing the credentials is an outage too */
+			stream_lost(s, anprcap_last_error());
 			if (p->cfg.logger)
 				anprd_log(p->cfg.logger, 3, ANPRD_EV_SOURCE_LOST, name, NULL,
 					  "source %s: %s", name, anprcap_last_error());
@@ -246,8 +289,7 @@ void *pl_capture_thread(void *arg)
 					  "(%u reconnects, %.1f s lost since start)", name,
 					  (double)m->gap_ns / 1e9, f->drops, m->reconnects,
 					  (double)m->lost_ns / 1e9);
-			if (m->flags & ANPRCAP_RTSP_FL_RECONNECTED)
-				s->outage_logged = 0;
+			stream_frame(s, m);
 		}
 		atomic_fetch_add(&p->stats.drops_source, f->drops);
 		if (f->format != ANPRCAP_FMT_GREY && f->format != ANPRCAP_FMT_YUYV &&
@@ -288,7 +330,7 @@ void *pl_capture_thread(void *arg)
 		j->width = (int)f->width;
 		j->height = (int)f->height;
 		j->stride = row;
-		stamp_frame(s, f->timestamp_ns, &j->when);
+		stamp_frame(s, f, &j->when);
 		anprcap_release_frame(s->cap, f);	/* before any reading */
 		check_health(s, j);		/* on the whole view */
 		apply_roi(s, j);

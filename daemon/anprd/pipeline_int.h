@@ -19,6 +19,7 @@
 
 #include "anpr_image.h"
 #include "core/health_alert.h"
+#include "core/capture_state.h"
 #include "anprd/pipeline.h"
 #include "anprd/snapshot.h"
 
@@ -76,8 +77,9 @@ struct pl_source {
 	int replay;			/* a recording (the library's file
 					   backend), not a live camera; set
 					   before the threads start */
-	int outage_logged;		/* capture thread: an RTSP camera's
-					   outage was logged, its end not yet */
+	struct stream_state stream;	/* an IP camera's outages: written by
+					   the capture thread, read by the
+					   status, under p->state_lock */
 };
 
 /* A live hit sent before its vehicle's record exists (docs/alerts.md). */

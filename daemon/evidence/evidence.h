@@ -49,6 +49,10 @@ struct ev_field_info {
 };
 extern const struct ev_field_info ev_fields[EV_F_COUNT];
 extern const char *const ev_type_names[EV_TYPE_COUNT];
+/* capture_clock values by enum ev_capclk ("camera-synchronised", ...),
+ * and back: the enum value of a name, -1 for none. */
+extern const char *const ev_capclk_names[EV_CAPCLK_COUNT];
+int ev_capclk_parse(const char *v);
 
 /* The fields of a record type in format version `version`, in file order
  * (common fields first); 0 (and NULL) for an unknown type or version. */
@@ -106,6 +110,11 @@ struct ev_when {
 	struct timespec utc;		/* CLOCK_REALTIME at capture */
 	uint64_t mono_ns;		/* CLOCK_MONOTONIC at capture */
 	struct ev_clock clock;
+	/* where the frame's own timestamp came from, and whether the
+	 * camera's and the host's clocks disagreed (a read's capture_clock
+	 * and clocks_disagree; records of other types do not carry them) */
+	enum ev_capclk capclk;
+	bool clocks_disagree;
 };
 typedef void (*ev_now_fn)(void *ctx, struct ev_when *out);
 /* The real clock: clock_gettime + adjtimex. */

@@ -40,11 +40,19 @@
  *                 older software and continued by newer holds /1 records
  *                 then /2 records; a /1 record after a /2 record in one
  *                 chain is refused (a version never goes back).
+ *  anpr-record/3  every type as in /2 but for line 1; a read also says how
+ *                 its capture time was obtained (capture_clock: the camera's
+ *                 RTCP-synchronised clock, estimated, the host's receive
+ *                 time, a sensor's or driver's timestamp, synthetic) and
+ *                 whether the camera's and the host's clocks disagreed
+ *                 (clocks_disagree). The same rule: /1 or /2 after /3 in
+ *                 a chain is refused.
  */
-#define EV_FORMAT_NAME		"anpr-record/2"
-#define EV_FORMAT_VERSION	2
+#define EV_FORMAT_NAME		"anpr-record/3"
+#define EV_FORMAT_VERSION	3
 #define EV_FORMAT_PREFIX	"anpr-record/"	/* + version */
 #define EV_FORMAT_NAME_V1	"anpr-record/1"
+#define EV_FORMAT_NAME_V2	"anpr-record/2"
 #define EV_FORMAT_MIN		1		/* oldest version still read */
 #define EV_RECORD_MAX		4096		/* bytes in one record file */
 #define EV_VALUE_MAX		256		/* bytes in one value */
@@ -89,14 +97,15 @@ enum ev_type {
  *  FILE    a plain file name [A-Za-z0-9_.-], or "-" for none
  *  HASHN   HASH, or "-" for none (paired with a FILE of "-")
  *  B64     a minisign public key line (56 base64 characters)
- *  FORMAT  "anpr-record/1" or "anpr-record/2" (EV_FORMAT_MIN..VERSION)
+ *  FORMAT  "anpr-record/1".."anpr-record/3" (EV_FORMAT_MIN..VERSION)
  *  TYPE    one of the EV_TYPE_* names
  *  INPUT   EV_INPUT_LIVE or EV_INPUT_REPLAY                (since /2)
+ *  CAPCLK  one of the EV_CAPCLK_* names (ev_capclk_names)   (since /3)
  */
 enum ev_kind {
 	EV_K_UINT, EV_K_SINT, EV_K_FIX6, EV_K_FIX3, EV_K_BOOL, EV_K_HASH,
 	EV_K_HEX16, EV_K_TOKEN, EV_K_TEXT, EV_K_VRM, EV_K_TIME, EV_K_FILE,
-	EV_K_HASHN, EV_K_B64, EV_K_FORMAT, EV_K_TYPE, EV_K_INPUT
+	EV_K_HASHN, EV_K_B64, EV_K_FORMAT, EV_K_TYPE, EV_K_INPUT, EV_K_CAPCLK
 };
 
 /*
@@ -184,6 +193,74 @@ enum ev_kind {
 #define EV_INPUT_REPLAY		"replay"
 
 /*
+ * Added to type=read by anpr-record/3 (identifiers after every /2 field's;
+ * place in the file: EV_READ_V3_ORDER, right after input).
+ *  capture_clock    how time_utc was obtained (EV_CAPCLK_*, below)
+ *  clocks_disagree  1: the camera's clock put the capture more than 10 s
+ *                   before, or more than 50 ms after, its arrival here, so
+ *                   time_utc is the arrival (capture_clock still says what
+ *                   the camera's time was); 0 otherwise, and always 0 for
+ *                   sources with no clock of their own
+ */
+#define EV_FIELDS_READ_V3(X) \
+	X(CAPTURE_CLOCK,   "capture_clock",       EV_K_CAPCLK) \
+	X(CLOCKS_DISAGREE, "clocks_disagree",     EV_K_BOOL)
+
+/* The read fields of anpr-record/3, in file order after the common ones. */
+#define EV_READ_V3_ORDER(X) \
+	X(LANE) \
+	X(SOURCE) \
+	X(INPUT) \
+	X(CAPTURE_CLOCK) \
+	X(CLOCKS_DISAGREE) \
+	X(FRAME_SEQ) \
+	X(VRM) \
+	X(REGION) \
+	X(CONFIDENCE) \
+	X(HOTLIST) \
+	X(HOTLIST_ENTRY) \
+	X(HOTLIST_SET_HASH) \
+	X(POSITION) \
+	X(PLATE_FILE) \
+	X(PLATE_HASH) \
+	X(OVERVIEW_FILE) \
+	X(OVERVIEW_HASH)
+
+/*
+ * capture_clock values (anpr-record/3): where the capture time came from.
+ * The frame's timestamp is mapped to time_utc through the host's clock
+ * (clock_synced and the error bounds say how far that could be trusted);
+ * this says what the frame's timestamp itself was.
+ *  camera-synchronised  an IP camera's RTP timestamp mapped to its wall
+ *                       clock by an RTCP sender report of this session
+ *  camera-estimated     an IP camera with no sender report yet in this
+ *                       session (after a reconnect): arrival time plus the
+ *                       camera's offset measured on the last synchronised
+ *                       frame
+ *  receive-time         the host's time the frame arrived: an IP camera
+ *                       that never sent a sender report, or a device with
+ *                       no timestamp of its own
+ *  sensor-exposure      a local sensor's start of exposure, stamped by the
+ *                       kernel driver (anprcap, V4L2) or the USB sensor
+ *  driver-frame-end     the end of the frame, stamped by the driver
+ *  synthetic            computed from the nominal frame rate: a recording
+ *                       replayed (input=replay) or a simulated source
+ *  unknown              the source did not say
+ * X(identifier, "name")
+ */
+#define EV_CAPCLK_VALUES(X) \
+	X(UNKNOWN,             "unknown")             \
+	X(CAMERA_SYNCHRONISED, "camera-synchronised") \
+	X(CAMERA_ESTIMATED,    "camera-estimated")    \
+	X(RECEIVE_TIME,        "receive-time")        \
+	X(SENSOR_EXPOSURE,     "sensor-exposure")     \
+	X(DRIVER_FRAME_END,    "driver-frame-end")    \
+	X(SYNTHETIC,           "synthetic")
+#define EV_X_CAPCLK(id, name) EV_CAPCLK_##id,
+enum ev_capclk { EV_CAPCLK_VALUES(EV_X_CAPCLK) EV_CAPCLK_COUNT };
+#undef EV_X_CAPCLK
+
+/*
  * hotlist_set_sha256: one digest over the hotlist files loaded, so that
  * anyone holding the files can recompute it with coreutils alone:
  *   the SHA-256 of each file's bytes as loaded, as 64 lower-case hex
@@ -234,6 +311,7 @@ enum ev_field {
 	EV_FIELDS_CHECKPOINT(EV_X_ENUM)
 	EV_FIELDS_KEY_ROTATION(EV_X_ENUM)
 	EV_FIELDS_READ_V2(EV_X_ENUM)
+	EV_FIELDS_READ_V3(EV_X_ENUM)
 	EV_F_COUNT
 };
 #undef EV_X_ENUM
@@ -316,8 +394,8 @@ _Static_assert(sizeof(struct ev_ms_sig) == 74, "sig layout");
 
 /* The trusted comment of a record signature:
  *   "<format> file:<name> record_id:<id> chain_seq:<n> sha256:<hash>"
- * <format> the record's own format line value ("anpr-record/2"; records
- * of /1 say "anpr-record/1"), so `minisign -V` alone shows which record
+ * <format> the record's own format line value ("anpr-record/3"; records
+ * of /1 and /2 say "anpr-record/1" and "anpr-record/2"), so `minisign -V` alone shows which record
  * and which hash it covers. */
 
 /* scrypt parameters written by anpr-keygen --passphrase-file (libsodium's

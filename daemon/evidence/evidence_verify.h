@@ -70,6 +70,11 @@ struct ev_vdisc {
 	char record_id[80];
 	char time_utc[32];
 	char vrm[EV_VRM_MAX + 1];	/* reads: the mark as read */
+	char capture_clock[32];		/* reads of anpr-record/3: how the
+					   capture time was obtained, and
+					   whether the clocks disagreed;
+					   "" when the record does not say */
+	bool clocks_disagree;
 	char key_id[17];		/* signed it */
 	uint64_t cp_seq;		/* the checkpoint proving its place */
 	uint64_t cp_first, cp_last;	/* that checkpoint's span */
@@ -91,6 +96,9 @@ struct ev_vreport {
 	size_t clock_unsynced;		/* records made with clock_synced=0 */
 	uint64_t clock_max_error_us;	/* largest clock_maxerror_us seen */
 	size_t time_backwards;		/* records older than their predecessor */
+	size_t capclk[EV_CAPCLK_COUNT];	/* reads by capture_clock (/3) */
+	size_t clocks_disagree;		/* reads with clocks_disagree=1 */
+	size_t capclk_unstated;		/* reads of /1 and /2: not said */
 	uint64_t head_seq;		/* 0: no signed head found */
 	uint64_t anchor_seq;		/* 0: no --anchor, or it failed */
 	size_t uploaded;		/* records gone to the back office whose

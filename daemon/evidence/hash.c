@@ -154,4 +154,8 @@ void ev_now_system(void *ctx, struct ev_when *out)
 	out->mono_ns = (uint64_t)m.tv_sec * 1000000000ULL +
 		       (uint64_t)m.tv_nsec;
 	ev_clock_sample(&out->clock);
+	/* the host's clock read now: no frame, so no capture clock of its
+	 * own (a caller stamping a frame sets these) */
+	out->capclk = EV_CAPCLK_UNKNOWN;
+	out->clocks_disagree = false;
 }

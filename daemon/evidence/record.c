@@ -18,8 +18,15 @@ const struct ev_field_info ev_fields[EV_F_COUNT] = {
 	EV_FIELDS_CHECKPOINT(EV_X_INFO)
 	EV_FIELDS_KEY_ROTATION(EV_X_INFO)
 	EV_FIELDS_READ_V2(EV_X_INFO)
+	EV_FIELDS_READ_V3(EV_X_INFO)
 };
 #undef EV_X_INFO
+
+#define EV_X_CAPCLK(id, name) [EV_CAPCLK_##id] = name,
+const char *const ev_capclk_names[EV_CAPCLK_COUNT] = {
+	EV_CAPCLK_VALUES(EV_X_CAPCLK)
+};
+#undef EV_X_CAPCLK
 
 const char *const ev_type_names[EV_TYPE_COUNT] = {
 	[EV_READ] = EV_TYPE_READ,
@@ -36,6 +43,9 @@ static const enum ev_field f_read[] = {		/* anpr-record/1 */
 static const enum ev_field f_read2[] = {	/* anpr-record/2 */
 	EV_FIELDS_COMMON(EV_X_ID) EV_READ_V2_ORDER(EV_X_ID1)
 };
+static const enum ev_field f_read3[] = {	/* anpr-record/3 */
+	EV_FIELDS_COMMON(EV_X_ID) EV_READ_V3_ORDER(EV_X_ID1)
+};
 #undef EV_X_ID1
 static const enum ev_field f_heartbeat[] = {
 	EV_FIELDS_COMMON(EV_X_ID) EV_FIELDS_HEARTBEAT(EV_X_ID)
@@ -51,6 +61,9 @@ static const enum ev_field f_rotation[] = {
 _Static_assert(sizeof f_read2 / sizeof f_read2[0] ==
 	       sizeof f_read / sizeof f_read[0] + 3,
 	       "anpr-record/2 reads: the /1 fields and the 3 of EV_FIELDS_READ_V2");
+_Static_assert(sizeof f_read3 / sizeof f_read3[0] ==
+	       sizeof f_read2 / sizeof f_read2[0] + 2,
+	       "anpr-record/3 reads: the /2 fields and the 2 of EV_FIELDS_READ_V3");
 
 size_t ev_type_fields(unsigned version, enum ev_type type,
 		      const enum ev_field **fields)
@@ -61,6 +74,10 @@ size_t ev_type_fields(unsigned version, enum ev_type type,
 	}
 	switch (type) {
 	case EV_READ:
+		if (version >= 3) {
+			*fields = f_read3;
+			return sizeof f_read3 / sizeof f_read3[0];
+		}
 		if (version >= 2) {
 			*fields = f_read2;
 			return sizeof f_read2 / sizeof f_read2[0];
@@ -304,6 +321,8 @@ int ev_value_check(enum ev_kind kind, const char *v)
 	case EV_K_INPUT:
 		return (strcmp(v, EV_INPUT_LIVE) == 0 ||
 			strcmp(v, EV_INPUT_REPLAY) == 0) ? 0 : EV_EFORMAT;
+	case EV_K_CAPCLK:
+		return ev_capclk_parse(v) >= 0 ? 0 : EV_EFORMAT;
 	case EV_K_TYPE:
 		for (int t = 0; t < EV_TYPE_COUNT; t++)
 			if (strcmp(v, ev_type_names[t]) == 0)
@@ -330,10 +349,13 @@ static const char *kind_desc(enum ev_kind k)
 	case EV_K_FILE:  return "a file name or \"-\"";
 	case EV_K_HASHN: return "64 lower-case hex digits or \"-\"";
 	case EV_K_B64:   return "a minisign public key (56 base64 characters)";
-	case EV_K_FORMAT: return "\"" EV_FORMAT_NAME_V1 "\" or \""
-				  EV_FORMAT_NAME "\"";
+	case EV_K_FORMAT: return "\"" EV_FORMAT_NAME_V1 "\", \""
+				  EV_FORMAT_NAME_V2 "\" or \"" EV_FORMAT_NAME "\"";
 	case EV_K_TYPE:  return "a record type";
 	case EV_K_INPUT: return "\"" EV_INPUT_LIVE "\" or \"" EV_INPUT_REPLAY "\"";
+	case EV_K_CAPCLK: return "a capture clock (camera-synchronised, "
+				  "camera-estimated, receive-time, sensor-exposure, "
+				  "driver-frame-end, synthetic, unknown)";
 	}
 	return "?";
 }
@@ -343,17 +365,29 @@ static const char *kind_desc(enum ev_kind k)
 static const char *later_field(unsigned version, const char *key, size_t kl)
 {
 	static const struct { unsigned since; enum ev_field f; } added[] = {
-#define EV_X_ADDED(id, name, kind) { 2, EV_F_##id },
-		EV_FIELDS_READ_V2(EV_X_ADDED)
-#undef EV_X_ADDED
+#define EV_X_ADDED2(id, name, kind) { 2, EV_F_##id },
+		EV_FIELDS_READ_V2(EV_X_ADDED2)
+#undef EV_X_ADDED2
+#define EV_X_ADDED3(id, name, kind) { 3, EV_F_##id },
+		EV_FIELDS_READ_V3(EV_X_ADDED3)
+#undef EV_X_ADDED3
 	};
 
 	for (size_t i = 0; i < sizeof added / sizeof added[0]; i++)
 		if (added[i].since > version &&
 		    kl == strlen(ev_fields[added[i].f].name) &&
 		    memcmp(key, ev_fields[added[i].f].name, kl) == 0)
-			return EV_FORMAT_NAME;
+			return added[i].since == 2 ? EV_FORMAT_NAME_V2 :
+			       EV_FORMAT_NAME;
 	return NULL;
+}
+
+int ev_capclk_parse(const char *v)
+{
+	for (int i = 0; i < EV_CAPCLK_COUNT; i++)
+		if (strcmp(v, ev_capclk_names[i]) == 0)
+			return i;
+	return -1;
 }
 
 int ev_record_encode(const struct ev_record *r, char *out, size_t cap,

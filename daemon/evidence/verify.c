@@ -546,6 +546,19 @@ static void check_clock(struct vctx *c, const struct entry *e)
 		c->rep->clock_unsynced++;
 	if (maxerr > c->rep->clock_max_error_us)
 		c->rep->clock_max_error_us = maxerr;
+	/* a read's capture clock (anpr-record/3): counted per kind, so the
+	 * report says how the capture times were obtained; older reads do
+	 * not say */
+	if (r->type == EV_READ && r->version >= 3) {
+		int k = ev_capclk_parse(r->v[EV_F_CAPTURE_CLOCK]);
+
+		if (k >= 0)
+			c->rep->capclk[k]++;
+		if (strcmp(r->v[EV_F_CLOCKS_DISAGREE], "1") == 0)
+			c->rep->clocks_disagree++;
+	} else if (r->type == EV_READ) {
+		c->rep->capclk_unstated++;
+	}
 	/* A read's time is its vehicle's capture time, and a vehicle is
 	 * recorded when it has left the view, after records made meanwhile:
 	 * only the records the writer makes (heartbeats, checkpoints, key

@@ -382,6 +382,11 @@ static void check_proof(struct dctx *x, uint64_t seq)
 	snprintf(v.time_utc, sizeof v.time_utc, "%s", r->r->v[EV_F_TIME]);
 	if (r->r->type == EV_READ)
 		snprintf(v.vrm, sizeof v.vrm, "%s", r->r->v[EV_F_VRM]);
+	if (r->r->type == EV_READ && r->r->version >= 3) {
+		snprintf(v.capture_clock, sizeof v.capture_clock, "%s",
+			 r->r->v[EV_F_CAPTURE_CLOCK]);
+		v.clocks_disagree = strcmp(r->r->v[EV_F_CLOCKS_DISAGREE], "1") == 0;
+	}
 	snprintf(v.key_id, sizeof v.key_id, "%s", r->key_id);
 	switch (r->r->type) {
 	case EV_READ: c->rep->reads++; break;

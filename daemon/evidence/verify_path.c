@@ -466,6 +466,13 @@ static int verify_dir(struct vctx *c, const char *root, char *err,
 			  "clock_maxerror_us seen is %" PRIu64,
 			  c->rep->clock_unsynced, c->rep->records,
 			  c->rep->clock_max_error_us);
+	if (c->rep->clocks_disagree)
+		ev_v_note(c, "%zu read%s made while the camera's clock and the "
+			  "host's disagreed (clocks_disagree=1): %s time_utc "
+			  "is the frame's arrival, not the camera's time",
+			  c->rep->clocks_disagree,
+			  c->rep->clocks_disagree == 1 ? " was" : "s were",
+			  c->rep->clocks_disagree == 1 ? "its" : "their");
 	if (c->rep->last_seq > c->rep->covered_to &&
 	    (c->rep->covered_to || c->rep->first_seq == 1))
 		ev_v_note(c, "records %" PRIu64 "..%" PRIu64 " are not yet under a "

@@ -146,6 +146,10 @@ static int stage_read(struct ev_writer *w, const struct ev_read_in *in,
 	ev_record_set(r, EV_F_INPUT, "%s",
 		      in->replay ? EV_INPUT_REPLAY : EV_INPUT_LIVE);
 	ev_record_set(r, EV_F_HOTLIST_SET_HASH, "%s", in->hotlist_set_sha256);
+	ev_record_set(r, EV_F_CAPTURE_CLOCK, "%s",
+		      ev_capclk_names[in->when.capclk]);
+	ev_record_set(r, EV_F_CLOCKS_DISAGREE, "%d",
+		      in->when.clocks_disagree ? 1 : 0);
 	ev_record_set(r, EV_F_FRAME_SEQ, "%llu",
 		      (unsigned long long)in->frame_seq);
 	ev_record_set(r, EV_F_VRM, "%s", in->vrm);
@@ -444,6 +448,7 @@ int ev_writer_submit_read(struct ev_writer *w, struct ev_read_in *in)
 	if (ev_value_check(EV_K_VRM, in->vrm) ||
 	    ev_value_check(EV_K_TOKEN, in->region) ||
 	    ev_value_check(ev_fields[EV_F_SOURCE].kind, in->source) ||
+	    (unsigned)in->when.capclk >= EV_CAPCLK_COUNT ||
 	    ev_value_check(ev_fields[EV_F_HOTLIST_SET_HASH].kind,
 			   in->hotlist_set_sha256) ||
 	    in->confidence_permille > 1000 ||

@@ -669,6 +669,8 @@ static int rtsp_next(struct anprcap_source *src, int timeout_ms, struct anprcap_
 
 				if (until > now)
 					clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+				/* anprd's status reads the reason from this form
+				 * (daemon/core/capture_state.c): keep it */
 				if (ns_of(CLOCK_MONOTONIC) >= deadline && ns_of(CLOCK_MONOTONIC) < r->retry_at)
 					return anprcap__err(ANPRCAP_E_TIMEOUT,
 							    "%s: stream lost (%s) %.1f s ago; reconnect "

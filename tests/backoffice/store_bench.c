@@ -14,7 +14,7 @@
  * numbers in time order, prev_hash the SHA-256 of the previous record),
  * spread evenly over the D days ending on --end (a partition per day,
  * made by anpr.day_partition as ingest makes them), in the record format
- * of docs/record-format.md (anpr-record/2, ~1 KiB like a camera's read).
+ * of docs/record-format.md (anpr-record/3, ~1 KiB like a camera's read).
  * Vehicles: 20% of reads from N/2000 frequent vehicles (~400 reads each),
  * 30% from N/100 (~30 each), 50% from N/3 (~1.5 each); UK marks
  * "AB12 CDE" from 23 letters (no I, Q, Z), so marks with Q are absent.
@@ -420,7 +420,8 @@ static int gen(const char *db, const struct shape *s, bool sign)
 				"monotonic_ns=%" PRIu64 "\nsite_id=%s\nsite_lat=%.6f\n"
 				"site_lon=%.6f\nsite_bearing_deg=%d\nsoftware_version=anpr-%s\n"
 				"reader_model_sha256=%.64s\nconfig_sha256=%.64s\nlane=%d\n"
-				"source=front\ninput=live\n"
+				"source=front\ninput=live\ncapture_clock=camera-synchronised\n"
+				"clocks_disagree=0\n"
 				"frame_seq=%" PRIu64 "\nvrm=%s\nregion=GB\nconfidence=%s\n"
 				"hotlist=%s\nhotlist_entry=%s\n"
 				"hotlist_set_sha256=%.64s\n"

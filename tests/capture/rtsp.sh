@@ -205,7 +205,9 @@ serve once "$port6" --codec h264 --once && {
 # ---- anprd: the camera's chain from an RTSP source, as make demo
 # DEMO_RTSP=1 runs it (demo/anprd.conf.in, a recording served once)
 port7=$((port + 6))
-serve anprd "$port7" --codec h264 --once && {
+# (4 frames a second: the second vehicle passes after the first sender
+# report, which comes within 3.75 s, so its read is on the camera's clock)
+serve anprd "$port7" --codec h264 --once --fps 4 && {
 	a=$t/anprd
 	mkdir -p "$a/spool"
 	cp demo/hotlist.csv "$a/hotlist.csv"
@@ -222,24 +224,55 @@ serve anprd "$port7" --codec h264 --once && {
 		test "$(grep -c '^ALERT.*RU71PHA' "$a/out.txt")" -eq 1
 	"$bin/anpr-verify" --key "$a/camera.pub" "$a/spool" > "$a/verify.txt" 2>&1
 	check "anprd: its spool verifies (anpr-verify $?)" test $? -eq 0
+	# each read record says how its capture time was obtained: an IP
+	# camera's clock (synchronised by a sender report, or the arrival
+	# before the first one), and that the clocks agreed; the verifier
+	# counts them
+	reads=$(grep -lx 'type=read' "$a"/spool/records/*/*.rec | tr '\n' ' ')
+	for r in $reads; do grep -E '^(vrm|capture_clock|clocks_disagree)=' "$r" | tr '\n' ' ' | sed 's/^/# /'; echo; done
+	grep -h '^  capture clock' "$a/verify.txt" | sed 's/^/#/'
+	check "anprd: each read record (anpr-record/3) carries an IP camera's capture clock, the clocks agreeing" \
+		bash -c "[ -n '$reads' ] && [ \$(grep -Lx 'format=anpr-record/3' $reads | wc -l) -eq 0 ] &&
+			 [ \$(grep -LxE 'capture_clock=(camera-synchronised|camera-estimated|receive-time)' $reads | wc -l) -eq 0 ] &&
+			 [ \$(grep -Lx 'clocks_disagree=0' $reads | wc -l) -eq 0 ]"
+	check "anprd: the read after the first sender report (RU71PHA) on the camera's synchronised clock; the verifier counts it" \
+		bash -c "grep -lx 'vrm=RU71PHA' $reads | xargs grep -qx 'capture_clock=camera-synchronised' &&
+			 grep -q '^  capture clock of the $(echo $reads | wc -w) reads: [0-9]* camera-synchronised' '$a/verify.txt'"
 	stop "$srv"
 	# the camera lost and back: anprd says so, with the time lost
 	serve anprd2 "$port7" --codec h264 && {
 		rm -rf "$a/spool"; mkdir -p "$a/spool"
 		sed -i "s|#end=eof||" "$a/anprd.conf"
-		"$bin/anprd" --config "$a/anprd.conf" > "$a/out2.txt" 2>&1 &
+		"$bin/anprd" --config "$a/anprd.conf" --status-file "$a/status.json" > "$a/out2.txt" 2>&1 &
 		d=$!
 		sleep 3
 		kill -9 "$srv"; wait "$srv" 2>/dev/null
 		sleep 3
+		cp "$a/status.json" "$a/status-lost.json" 2>/dev/null
 		serve anprd3 "$port7" --codec h264
 		for _ in $(seq 100); do grep -q 'stream back' "$a/out2.txt" && break; sleep 0.1; done
+		sleep 1.5	# the status is written once a second
+		cp "$a/status.json" "$a/status-back.json" 2>/dev/null
 		kill -TERM $d; wait $d
 		grep -e 'stream lost' -e 'stream back' "$a/out2.txt" | sed 's/^/# /'
 		check "anprd: the camera's loss logged while it lasts" \
 			grep -q "source ir: rtsp://127.0.0.1:$port7/cam: stream lost (" "$a/out2.txt"
 		check "anprd: its return logged with the time and frames lost" \
 			grep -q 'source ir: stream back after [3-9]\.[0-9] s lost, [0-9]* frames (1 reconnects' "$a/out2.txt"
+		# status.json, for the operator: lost (since when, why,
+		# reconnecting), then back with the reconnect and the time lost
+		sed 's/^/# lost: /' "$a/status-lost.json" 2>/dev/null; sed 's/^/# back: /' "$a/status-back.json" 2>/dev/null
+		check "anprd's status while the camera is lost: the stream down for seconds, the reason, reconnecting" \
+			python3 -c "import json,sys; s=json.load(open('$a/status-lost.json'))['sources'][0]['stream']
+sys.exit(0 if s['up'] is False and s['down_s'] >= 2 and s['reason'] and s['down_since'].endswith('Z') and s['lost_s'] >= s['down_s'] else 1)"
+		check "anprd's status once it is back: up, 1 reconnect, the seconds lost" \
+			python3 -c "import json,sys; s=json.load(open('$a/status-back.json'))['sources'][0]['stream']
+sys.exit(0 if s['up'] is True and s['reconnects'] == 1 and 2.5 <= s['lost_s'] < 30 and s['reason'] is None else 1)"
+		mkdir -p "$a/st" && cp "$a/status-lost.json" "$a/st/status.json" 2>/dev/null
+		"$bin/anpr-status" --dir "$a/st" > "$a/st.out" 2>&1
+		sed 's/^/# /' "$a/st.out" | grep -i stream
+		check "anpr-status on it: the camera stream lost, reconnecting, needs attention" \
+			grep -q '! camera stream ir lost [0-9]* s (.*), reconnecting' "$a/st.out"
 		stop "$srv"
 	}
 }

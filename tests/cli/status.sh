@@ -45,4 +45,18 @@ printf 'garbage' > "$t/upload-status.json"
 "$st" --dir "$t" > "$t/out5" 2>&1
 check "an unreadable upload status is named and ignored, the rest shown" \
 	bash -c "grep -q 'upload-status.json: .*ignored' '$t/out5' && grep -q 'camera CAM-9' '$t/out5'"
+# an IP camera's stream (anprd's "stream" member): lost, then back
+lost='{"up":false,"down_since":"2026-12-07T03:00:00Z","down_s":42.0,"reason":"no frame for 2000 ms","reconnects":3,"lost_s":97.5}'
+printf '%s\n' "$good" | sed "s|{\"name\":\"ir\",\"health\":\[\]}|{\"name\":\"ir\",\"health\":[],\"stream\":$lost}|" > "$t/status.json"
+rm -f "$t/upload-status.json"
+"$st" --dir "$t" > "$t/out6" 2>&1; rc=$?
+check "an IP camera's stream lost: how long, why, reconnecting, the time lost since start; it needs attention (status $rc)" \
+	bash -c "[ $rc -eq 1 ] && grep -q 'stream   ir: LOST 42 s (no frame for 2000 ms), reconnecting; 3 reconnects, 98 s lost since start' '$t/out6' &&
+		 grep -q '! camera stream ir lost 42 s (no frame for 2000 ms), reconnecting' '$t/out6'" || sed 's/^/# /' "$t/out6"
+back='{"up":true,"down_since":null,"down_s":0.0,"reason":null,"reconnects":3,"lost_s":97.5}'
+printf '%s\n' "$good" | sed -e "s|{\"name\":\"ir\",\"health\":\[\]}|{\"name\":\"ir\",\"health\":[],\"stream\":$back}|" \
+	-e 's/\["dark","frozen"\]/[]/' > "$t/status.json"
+"$st" --dir "$t" > "$t/out7" 2>&1; rc=$?
+check "the stream back: its reconnects and time lost shown, nothing needs attention (status $rc)" \
+	bash -c "[ $rc -eq 0 ] && grep -q 'stream   ir: up; 3 reconnects, 98 s lost since start' '$t/out7' && ! grep -q LOST '$t/out7'" || sed 's/^/# /' "$t/out7"
 tap_done

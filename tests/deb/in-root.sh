@@ -158,6 +158,21 @@ for p in anprd anprd-checkconf anpr-upload anpr-status anpr-keygen anpr-verify a
 	check "$p --version: $v" test "$v" = "$p $version"
 done
 
+# ---- IP cameras (rtsp:): the GStreamer elements the backend loads at run
+# time come with the packages' Depends (shlibs sees only the core
+# libraries). No RTSP server here: a closed port must get as far as
+# rtspsrc's connection attempt, not "element missing" or "no URI handler"
+# (no dpkg-dev here for the multiarch triplet: the one directory there is)
+missing=
+for so in rtsp rtp rtpmanager jpeg playback videoconvertscale app videoparsersbad libav; do
+	compgen -G "/usr/lib/*/gstreamer-1.0/libgst$so.so" > /dev/null || missing="$missing libgst$so.so"
+done
+compgen -G "/usr/lib/*/gio/modules/libgiognutls.so" > /dev/null || missing="$missing libgiognutls.so"
+check "the rtsp: backend's GStreamer plugins and GIO's TLS are installed (missing:${missing:- none})" test -z "$missing"
+out=$(timeout 30 runuser -u anpr -- anpr-capture rtsp://127.0.0.1:9/deb-check -n 1 -t 3000 2>&1)
+check "anpr-capture rtsp://127.0.0.1:9/... (a closed port) fails at the connection, not for a missing element: $(echo $out)" \
+	eval '[[ $out == *"Could not open resource"* ]] && [[ $out != *missing* ]]'
+
 # ---- commissioning, the guide's steps 2, 3, 5, 6
 out=$(anpr-keygen --owner anpr -p /var/lib/anpr/keys/camera.pub -s /var/lib/anpr/keys/camera.key 2>&1)
 check "anpr-keygen --owner anpr: the key anpr's, 0600 ($(mode /var/lib/anpr/keys/camera.key))" \

@@ -69,6 +69,11 @@ check "no other record's record_id either" test $others -eq 0
 check "anpr-verify: the disclosure verifies (exit 0)" bash -c "[ $? -eq 0 ] && grep -q '^RESULT: OK' '$T/v.out'"
 check "... and says what was proven: position 50, leaf 49 of 101 under checkpoint 102, the keys" \
 	has "$T/v.out" "record 50 (read AB48 CDE, .*position 50 of camera CAM-TEST-01 chain .* leaf 49 of 101 under checkpoint 102 (records 1..101"
+# ev_fill stamps read i with capture clock 1 + i mod 6: AB48's is 1
+check "... with how the read's capture time was obtained (anpr-record/3's capture_clock), human and --json" \
+	bash -c "grep -q 'record 50 (read AB48 CDE, [0-9T:.Z-]*, capture clock camera-synchronised): signed by key' '$T/v.out' &&
+		 '$VERIFY' --json --key '$T/k.pub' '$T/d.tar' | python3 -c 'import json,sys; d=json.load(sys.stdin)[\"results\"][0][\"disclosed\"][0]; sys.exit(not (d[\"capture_clock\"] == \"camera-synchronised\" and d[\"clocks_disagree\"] is False))'" ||
+	sed 's/^/#   /' "$T/v.out" | grep 'record 50'
 check "... and what was not: the other records, the continuity between" \
 	has "$T/v.out" "not proven here: the other records of those spans (not disclosed), the chain's continuity"
 "$VERIFY" --json --key "$T/k.pub" "$T/d.tar" > "$T/j.out" 2>&1

@@ -9,12 +9,17 @@
  *           [--sync syncfs|fsync] [--checkpoint K] [--batch B]
  *           [--heartbeat-every M] [--rotate-to SECKEY --rotate-at I]
  *           [--plate-bytes N] [--overview-bytes N] [--image-salt S]
- *           [--site LAT,LON] [--age-s S] [--bench] [--no-stop]
+ *           [--site LAT,LON] [--age-s S] [--distinct-marks]
+ *           [--bench] [--no-stop]
  * --image-salt: image bytes differ with S (several spools whose images
  * must not be the same files in a content-addressed store).
  * --site: the fixed camera's position (default 51.507351,-0.127758);
  * --age-s: the reads' capture times S seconds before now (cloned-plate
  * tests: the same marks read elsewhere earlier).
+ * Marks: AB00 CDE to AB99 CDE in turn (the same 100 vehicles on every
+ * camera), or with --distinct-marks a different vehicle each read, as on
+ * a road (the ingest bench: a mark's other reads are what the back
+ * office's cloned-plate check compares).
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -78,6 +83,7 @@ int main(int argc, char **argv)
 		{ "overview-bytes", 1, NULL, 'O' },
 		{ "image-salt", 1, NULL, 'X' },
 		{ "site", 1, NULL, 'L' }, { "age-s", 1, NULL, 'A' },
+		{ "distinct-marks", 0, NULL, 'D' },
 		{ "bench", 0, NULL, 'B' }, { "no-stop", 0, NULL, 'S' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -88,7 +94,7 @@ int main(int argc, char **argv)
 	unsigned long n = 100, hb_every = 0, rot_at = 0, salt = 0, age_s = 0;
 	double lat, lon;
 	size_t plate_b = 3000, over_b = 30000;
-	bool images = false, bench = false, nostop = false;
+	bool images = false, bench = false, nostop = false, distinct = false;
 	char err[1024];
 	double t0, t1;
 	int c;
@@ -141,6 +147,7 @@ int main(int argc, char **argv)
 			cfg.spool.site.lon_e6 = (int64_t)(lon * 1e6 + (lon < 0 ? -0.5 : 0.5));
 			break;
 		case 'A': age_s = strtoul(optarg, NULL, 10); break;
+		case 'D': distinct = true; break;
 		case 'B': bench = true; quiet_acks = true; break;
 		case 'S': nostop = true; break;
 		default: return 2;
@@ -172,12 +179,30 @@ int main(int argc, char **argv)
 		memset(&in, 0, sizeof in);
 		ev_now_system(NULL, &in.when);
 		in.when.utc.tv_sec -= (time_t)age_s;
+		/* every capture clock in turn, and now and then clocks that
+		 * disagree (anpr-record/3) */
+		in.when.capclk = (enum ev_capclk)(1 + i % (EV_CAPCLK_COUNT - 1));
+		in.when.clocks_disagree = i % 7 == 3;
 		in.lane = 1 + i % 3;
 		snprintf(in.source, sizeof in.source, "front");
 		snprintf(in.hotlist_set_sha256, sizeof in.hotlist_set_sha256,
 			 "%s", EV_HOTLIST_SET_NONE);
 		in.frame_seq = 1000 + i * 3;
-		snprintf(in.vrm, sizeof in.vrm, "AB%02lu CDE", i % 100);
+		if (distinct) {
+			/* the camera's id and i, in a UK shape: 2 letters, 2
+			 * digits, 3 letters (26^5 * 100 marks) */
+			uint64_t v = i;
+
+			for (const char *p = cfg.spool.site.camera_id; *p; p++)
+				v = v * 131 + (unsigned char)*p;
+			v = v * 2654435761u + i;
+			snprintf(in.vrm, sizeof in.vrm, "%c%c%02u %c%c%c",
+				 'A' + (int)(v % 26), 'A' + (int)(v / 26 % 26),
+				 (unsigned)(v / 676 % 100), 'A' + (int)(v / 67600 % 26),
+				 'A' + (int)(v / 1757600 % 26), 'A' + (int)(v / 45697600 % 26));
+		} else {
+			snprintf(in.vrm, sizeof in.vrm, "AB%02lu CDE", i % 100);
+		}
 		snprintf(in.region, sizeof in.region, "GB");
 		in.confidence_permille = 900 + (unsigned)(i % 100);
 		if (i % 17 == 0) {

@@ -27,7 +27,7 @@
 
 static char err[1024];
 
-/* A valid read of format version v (1 or 2). */
+/* A valid read of format version v (1, 2 or 3). */
 static void fill_read_v(struct ev_record *r, unsigned v)
 {
 	static const struct { enum ev_field f; const char *v; } vals[] = {
@@ -71,6 +71,10 @@ static void fill_read_v(struct ev_record *r, unsigned v)
 		ev_record_set(r, EV_F_INPUT, "replay");
 		ev_record_set(r, EV_F_HOTLIST_SET_HASH, "%064x", 0x5eed);
 	}
+	if (v >= 3) {
+		ev_record_set(r, EV_F_CAPTURE_CLOCK, "camera-estimated");
+		ev_record_set(r, EV_F_CLOCKS_DISAGREE, "1");
+	}
 }
 
 static void fill_read(struct ev_record *r)
@@ -89,16 +93,19 @@ static void test_roundtrip(void **state)
 	assert_int_equal(ev_record_encode(&r, buf, sizeof buf, &n, err,
 					  sizeof err), 0);
 	assert_true(n > 100);
-	assert_memory_equal(buf, "format=anpr-record/2\ntype=read\n", 31);
+	assert_memory_equal(buf, "format=anpr-record/3\ntype=read\n", 31);
 	assert_non_null(strstr(buf, "\nlane=2\nsource=front\ninput=replay\n"
-				    "frame_seq=77\n"));
+				    "capture_clock=camera-estimated\n"
+				    "clocks_disagree=1\nframe_seq=77\n"));
 	assert_non_null(strstr(buf, "\nhotlist_entry=-\nhotlist_set_sha256="
 				    "0000000000000000000000000000000000000000"
 				    "000000000000000000005eed\nposition="));
 	assert_int_equal(ev_record_parse(buf, n, "x.rec", &p, err, sizeof err),
 			 0);
 	assert_int_equal(p.type, EV_READ);
-	assert_int_equal(p.version, 2);
+	assert_int_equal(p.version, 3);
+	assert_string_equal(p.v[EV_F_CAPTURE_CLOCK], "camera-estimated");
+	assert_string_equal(p.v[EV_F_CLOCKS_DISAGREE], "1");
 	assert_string_equal(p.v[EV_F_SOURCE], "front");
 	assert_string_equal(p.v[EV_F_INPUT], "replay");
 	assert_string_equal(p.v[EV_F_VRM], "AB12 CDE");
@@ -146,11 +153,11 @@ static void test_malformed(void **state)
 	(void)state;
 	expect_bad("type=read\n", "type=read\r\n", "unknown record type");
 	expect_bad("type=read", "type=bogus", "unknown record type");
-	expect_bad("format=anpr-record/2", "format=anpr-record/3", "format");
-	expect_bad("format=anpr-record/2", "format=anpr-record/0", "format");
-	expect_bad("format=anpr-record/2", "format=anpr-record/02", "format");
-	expect_bad("format=anpr-record/2", "format=anpr-record/20", "format");
-	expect_bad("format=anpr-record/2", "format=anpr-record/", "format");
+	expect_bad("format=anpr-record/3", "format=anpr-record/4", "format");
+	expect_bad("format=anpr-record/3", "format=anpr-record/0", "format");
+	expect_bad("format=anpr-record/3", "format=anpr-record/03", "format");
+	expect_bad("format=anpr-record/3", "format=anpr-record/30", "format");
+	expect_bad("format=anpr-record/3", "format=anpr-record/", "format");
 	expect_bad("lane=2\n", "", "expected field \"lane\"");
 	expect_bad("lane=2\n", "lane=2\nlane=2\n", "expected field");
 	expect_bad("vrm=AB12 CDE", "vrm=ab12 cde", "vrm");
@@ -196,6 +203,7 @@ static char *slurp(const char *path, size_t *n)
 }
 
 #define V1_FIXTURE "tests/evidence/fixtures/v1/spool/records/00000000/"
+#define V2_FIXTURE "tests/evidence/fixtures/v2/spool/records/00000000/"
 
 /*
  * anpr-record/1 and /2 side by side: /1 records (real ones, written by the
@@ -244,7 +252,7 @@ static void test_versions(void **state)
 	assert_int_equal(ev_record_encode(&r, buf, sizeof buf, &n, err,
 					  sizeof err), EV_EINVAL);
 	assert_non_null(strstr(err, "format"));
-	assert_int_equal(ev_record_init_version(&r, EV_READ, 3), EV_EINVAL);
+	assert_int_equal(ev_record_init_version(&r, EV_READ, 4), EV_EINVAL);
 	assert_int_equal(ev_record_init_version(&r, EV_READ, 0), EV_EINVAL);
 
 	/* the /2 read table is /1's with the three fields added, in place */
@@ -265,15 +273,53 @@ static void test_versions(void **state)
 		if (f2[i] == EV_F_HOTLIST_SET_HASH)
 			assert_int_equal(f2[i - 1], EV_F_HOTLIST_ENTRY);
 	}
-	/* other types: the same fields in both versions */
+	/* the /3 read table is /2's with the two fields after input */
+	n1 = ev_type_fields(2, EV_READ, &f1);
+	n2 = ev_type_fields(3, EV_READ, &f2);
+	assert_int_equal(n2, n1 + 2);
+	for (size_t i = 0, j = 0; i < n2; i++) {
+		if (f2[i] == EV_F_CAPTURE_CLOCK) {
+			assert_int_equal(f2[i - 1], EV_F_INPUT);
+			assert_int_equal(f2[i + 1], EV_F_CLOCKS_DISAGREE);
+			i++;
+			continue;
+		}
+		assert_int_equal(f2[i], f1[j++]);
+	}
+	/* other types: the same fields in every version */
 	for (int ty = EV_HEARTBEAT; ty < EV_TYPE_COUNT; ty++) {
+		const enum ev_field *f3;
+		size_t n3;
+
 		n1 = ev_type_fields(1, (enum ev_type)ty, &f1);
 		n2 = ev_type_fields(2, (enum ev_type)ty, &f2);
+		n3 = ev_type_fields(3, (enum ev_type)ty, &f3);
 		assert_true(n1 > 0);
 		assert_int_equal(n1, n2);
+		assert_int_equal(n1, n3);
 		assert_memory_equal(f1, f2, n1 * sizeof *f1);
+		assert_memory_equal(f1, f3, n1 * sizeof *f1);
 	}
-	assert_int_equal(ev_type_fields(3, EV_READ, &f1), 0);
+	/* a real /2 read (written before /3): parses, canonical, no
+	 * capture clock; relabelled /3 it lacks one */
+	t = slurp(V2_FIXTURE "000000000002.rec", &len);
+	assert_int_equal(ev_record_parse(t, len, "000000000002.rec", &p, err,
+					 sizeof err), 0);
+	assert_int_equal(p.version, 2);
+	assert_int_equal(p.type, EV_READ);
+	assert_string_equal(p.v[EV_F_SOURCE], "front");
+	assert_string_equal(p.v[EV_F_CAPTURE_CLOCK], "");	/* not in /2 */
+	assert_int_equal(ev_record_encode(&p, buf, sizeof buf, &n, err,
+					  sizeof err), 0);
+	assert_int_equal(n, len);
+	assert_memory_equal(buf, t, n);
+	assert_int_equal(t[19], '2');
+	t[19] = '3';
+	assert_int_equal(ev_record_parse(t, len, "relabelled3.rec", &p, err,
+					 sizeof err), EV_EFORMAT);
+	assert_non_null(strstr(err, "relabelled3.rec: line 24: expected field "
+				    "\"capture_clock\""));
+	assert_int_equal(ev_type_fields(4, EV_READ, &f1), 0);
 	assert_int_equal(ev_type_fields(0, EV_READ, &f1), 0);
 
 	/* malformed under /2 */
@@ -292,8 +338,31 @@ static void test_versions(void **state)
 	/* out of order: input before source */
 	expect_bad("source=front\ninput=replay\n", "input=replay\nsource=front\n",
 		   "expected field \"source\"");
+	/* anpr-record/3: the capture clock, one of its names, and whether
+	 * the clocks disagreed, right after input */
+	expect_bad("capture_clock=camera-estimated\n", "", "expected field \"capture_clock\"");
+	expect_bad("capture_clock=camera-estimated", "capture_clock=synchronised",
+		   "a capture clock (camera-synchronised, ");
+	expect_bad("capture_clock=camera-estimated", "capture_clock=Camera-estimated",
+		   "capture clock");
+	expect_bad("capture_clock=camera-estimated", "capture_clock=-", "capture clock");
+	expect_bad("clocks_disagree=1\n", "", "expected field \"clocks_disagree\"");
+	expect_bad("clocks_disagree=1", "clocks_disagree=yes", "0 or 1");
+	expect_bad("capture_clock=camera-estimated\nclocks_disagree=1\n",
+		   "clocks_disagree=1\ncapture_clock=camera-estimated\n",
+		   "expected field \"capture_clock\"");
+	/* a /2 record that carries /3 fields */
+	expect_bad("format=anpr-record/3", "format=anpr-record/2",
+		   "found \"capture_clock\": a field of anpr-record/3, not of "
+		   "the anpr-record/2 this record says it is");
+	expect_bad_v(2, "input=replay\n", "input=replay\nclocks_disagree=0\n",
+		     "a field of anpr-record/3");
+	/* a /3 read laid out as /2 */
+	expect_bad_v(2, "format=anpr-record/2", "format=anpr-record/3",
+		     "expected field \"capture_clock\", found \"frame_seq\" "
+		     "(anpr-record/3)");
 	/* a /1 record that carries /2 fields */
-	expect_bad("format=anpr-record/2", "format=anpr-record/1",
+	expect_bad_v(2, "format=anpr-record/2", "format=anpr-record/1",
 		   "found \"source\": a field of anpr-record/2, not of the "
 		   "anpr-record/1 this record says it is");
 	expect_bad_v(1, "lane=2\n", "lane=2\ninput=live\n",
@@ -365,7 +434,14 @@ static void test_values(void **state)
 	assert_int_not_equal(ev_value_check(EV_K_INPUT, "live "), 0);
 	assert_int_equal(ev_value_check(EV_K_FORMAT, "anpr-record/1"), 0);
 	assert_int_equal(ev_value_check(EV_K_FORMAT, "anpr-record/2"), 0);
-	assert_int_not_equal(ev_value_check(EV_K_FORMAT, "anpr-record/3"), 0);
+	assert_int_equal(ev_value_check(EV_K_FORMAT, "anpr-record/3"), 0);
+	assert_int_not_equal(ev_value_check(EV_K_FORMAT, "anpr-record/4"), 0);
+	for (int k = 0; k < EV_CAPCLK_COUNT; k++) {
+		assert_int_equal(ev_value_check(EV_K_CAPCLK, ev_capclk_names[k]), 0);
+		assert_int_equal(ev_capclk_parse(ev_capclk_names[k]), k);
+	}
+	assert_int_not_equal(ev_value_check(EV_K_CAPCLK, "rtcp"), 0);
+	assert_int_equal(ev_capclk_parse("receive-time "), -1);
 	assert_int_not_equal(ev_value_check(EV_K_FORMAT, "anpr-head/2"), 0);
 }
 

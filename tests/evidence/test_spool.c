@@ -133,6 +133,8 @@ static int stage_read(struct ev_spool *s, int i)
 	ev_record_set(&r, EV_F_SOURCE, "front");
 	ev_record_set(&r, EV_F_INPUT, "live");
 	ev_record_set(&r, EV_F_HOTLIST_SET_HASH, EV_HOTLIST_SET_NONE);
+	ev_record_set(&r, EV_F_CAPTURE_CLOCK, "sensor-exposure");
+	ev_record_set(&r, EV_F_CLOCKS_DISAGREE, "0");
 	ev_record_set(&r, EV_F_FRAME_SEQ, "%d", 100 + i);
 	ev_record_set(&r, EV_F_VRM, "AB%02d CDE", i % 100);
 	ev_record_set(&r, EV_F_REGION, "GB");
@@ -464,6 +466,9 @@ static void read_in(struct ev_read_in *in, int i, bool images)
 {
 	memset(in, 0, sizeof *in);
 	fixed_now(NULL, &in->when);
+	/* the capture path's stamp: each capture clock in turn */
+	in->when.capclk = (enum ev_capclk)(i % EV_CAPCLK_COUNT);
+	in->when.clocks_disagree = i % 4 == 1;
 	in->lane = 2;
 	snprintf(in->source, sizeof in->source, "rear-%d", i % 2);
 	in->replay = i % 3 == 0;
@@ -517,6 +522,9 @@ static void test_writer_rotation(void **state)
 	read_in(&in, 0, false);		/* a URI is not a source's name */
 	snprintf(in.source, sizeof in.source, "rtsp://u:pw@cam/1");
 	assert_int_equal(ev_writer_submit_read(w, &in), EV_EINVAL);
+	read_in(&in, 0, false);		/* no such capture clock */
+	in.when.capclk = EV_CAPCLK_COUNT;
+	assert_int_equal(ev_writer_submit_read(w, &in), EV_EINVAL);
 	read_in(&in, 0, false);		/* no hotlist set named */
 	in.hotlist_set_sha256[0] = '\0';
 	assert_int_equal(ev_writer_submit_read(w, &in), EV_EINVAL);
@@ -532,8 +540,9 @@ static void test_writer_rotation(void **state)
 	assert_int_equal(rep.nkeys, 2);
 	assert_int_equal(rep.reads, 12);
 	assert_int_equal(rep.covered_to, rep.last_seq);
-	/* anpr-record/2: each read says its source, live or replay, and the
-	 * hotlist set it was given */
+	/* each read says its source, live or replay, and the hotlist set it
+	 * was given (anpr-record/2), and its capture clock and whether the
+	 * clocks disagreed, as stamped (anpr-record/3) */
 	{
 		int seen = 0;
 
@@ -551,8 +560,8 @@ static void test_writer_rotation(void **state)
 			fclose(f);
 			assert_int_equal(ev_record_parse(buf, n, path, &r, err,
 							 sizeof err), 0);
-			assert_int_equal(r.version, 2);
-			assert_string_equal(r.v[EV_F_FORMAT], "anpr-record/2");
+			assert_int_equal(r.version, 3);
+			assert_string_equal(r.v[EV_F_FORMAT], "anpr-record/3");
 			if (r.type != EV_READ)
 				continue;
 			i = (int)ev_record_u64(&r, EV_F_FRAME_SEQ);
@@ -562,6 +571,10 @@ static void test_writer_rotation(void **state)
 					    i % 3 == 0 ? "replay" : "live");
 			snprintf(want, sizeof want, "%064x", i);
 			assert_string_equal(r.v[EV_F_HOTLIST_SET_HASH], want);
+			assert_string_equal(r.v[EV_F_CAPTURE_CLOCK],
+					    ev_capclk_names[i % EV_CAPCLK_COUNT]);
+			assert_string_equal(r.v[EV_F_CLOCKS_DISAGREE],
+					    i % 4 == 1 ? "1" : "0");
 			seen++;
 		}
 		assert_int_equal(seen, 12);

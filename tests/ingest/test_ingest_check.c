@@ -171,6 +171,8 @@ static void seal_read(struct ev_chain *c, struct sealed_read *o, bool images)
 	ev_record_set(&r, EV_F_SOURCE, "front");
 	ev_record_set(&r, EV_F_INPUT, "live");
 	ev_record_set(&r, EV_F_HOTLIST_SET_HASH, "%s", EV_HOTLIST_SET_NONE);
+	ev_record_set(&r, EV_F_CAPTURE_CLOCK, "sensor-exposure");
+	ev_record_set(&r, EV_F_CLOCKS_DISAGREE, "0");
 	ev_record_set(&r, EV_F_FRAME_SEQ, "%" PRIu64, c->last_seq + 100);
 	ev_record_set(&r, EV_F_VRM, "%s", VRM);
 	ev_record_set(&r, EV_F_REGION, "GB");
@@ -296,15 +298,16 @@ static int setup(void **state)
 /* ------------------------------------------------------------- tests */
 
 /*
- * Both record formats are accepted: a chain begun in anpr-record/1 and
- * continued in /2 after an upgrade links across the change; a /2 read
+ * Every record format is accepted: a chain begun in anpr-record/1 and
+ * continued in /2 and /3 after upgrades links across the changes (the
+ * store keeps each as signed); a /2 read
  * that lacks /2's fields, or a /1 read that carries them, is malformed
  * (and refused before its signature is even looked at).
  */
 static void test_format_versions(void **state)
 {
 	struct ev_chain c;
-	struct sealed_read r1, r3, bad;
+	struct sealed_read r1, r3, r4, bad;
 	struct ev_sealed hb;
 	char hb_id[80], *p;
 	struct ingest_request rq;
@@ -317,6 +320,7 @@ static void test_format_versions(void **state)
 	seal_version = 2;
 	seal_read(&c, &r3, true);
 	seal_version = EV_FORMAT_VERSION;
+	seal_read(&c, &r4, true);
 	assert_memory_equal(r1.s.rec, "format=anpr-record/1\n", 21);
 	assert_memory_equal(hb.rec, "format=anpr-record/1\n", 21);
 	assert_memory_equal(r3.s.rec, "format=anpr-record/2\n", 21);
@@ -336,6 +340,14 @@ static void test_format_versions(void **state)
 	assert_true(v.link_verified);		/* /2 names the /1 before it */
 	assert_string_equal(v.rec.v[EV_F_SOURCE], "front");
 	hold(&r3.s, r3.id);
+	/* /3 after /2: its capture clock taken, linked across the change */
+	assert_memory_equal(r4.s.rec, "format=anpr-record/3\n", 21);
+	request_read(&rq, "CAM-A", &r4);
+	expect(&rq, INGEST_OK, 201, NULL);
+	assert_int_equal(v.rec.version, 3);
+	assert_true(v.link_verified);
+	assert_string_equal(v.rec.v[EV_F_CAPTURE_CLOCK], "sensor-exposure");
+	hold(&r4.s, r4.id);
 
 	/* a /2 read without source: malformed, whatever its signature */
 	bad = r3;
@@ -354,6 +366,17 @@ static void test_format_versions(void **state)
 	request_read(&rq, "CAM-A", &bad);
 	expect(&rq, INGEST_REFUSED, 400, INGEST_R_MALFORMED);
 	assert_non_null(strstr(v.detail, "a field of anpr-record/2"));
+	/* a /3 read without its capture clock */
+	bad = r4;
+	p = strstr(bad.s.rec, "capture_clock=sensor-exposure\n");
+	assert_non_null(p);
+	memmove(p, p + 30, bad.s.rec_len - (size_t)(p + 30 - bad.s.rec));
+	bad.s.rec_len -= 30;
+	ev_sha256(bad.s.rec, bad.s.rec_len, bad.s.hash);
+	request_read(&rq, "CAM-A", &bad);
+	expect(&rq, INGEST_REFUSED, 400, INGEST_R_MALFORMED);
+	if (!strstr(v.detail, "record: line 24: expected field"))
+		fail_msg("detail: %s", v.detail);
 	ev_chain_free(&c);
 }
 

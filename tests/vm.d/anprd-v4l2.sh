@@ -69,6 +69,8 @@ nread=$(cat $W/spool/records/*/*.rec | grep -c '^type=read$')
 check "the $nread read records name source cam0 and say input=live (a sensor, not a replay)" \
 	test "$nread" -ge 3 -a "$(cat $W/spool/records/*/*.rec | grep -c '^source=cam0$')" -eq "$nread" \
 	-a "$(cat $W/spool/records/*/*.rec | grep -c '^input=live$')" -eq "$nread"
+check "the $nread read records' capture clock is the driver's start of exposure (capture_clock=sensor-exposure)" \
+	test "$nread" -ge 3 -a "$(cat $W/spool/records/*/*.rec | grep -c '^capture_clock=sensor-exposure$')" -eq "$nread"
 anpr-verify --key $D/camera.pub $W/spool > $W/verify 2>&1
 rc=$?
 sed 's/^/# /' $W/verify | tail -4
