@@ -57,24 +57,36 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	fprintf(stderr, "anpr-console: http: %s\n", safe);
 }
 
-enum MHD_Result console_answer(struct MHD_Connection *c, unsigned status,
-			       const char *type, const char *body, size_t len)
+/* retry_after: 0, or a 429's Retry-After in seconds */
+static enum MHD_Result answer(struct MHD_Connection *c, unsigned status, const char *type,
+			      const char *body, size_t len, unsigned retry_after)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
+	char ra[16];
 
 	r = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
 	if (!r)
 		return MHD_NO;
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	console_people_headers(r);
+	if (retry_after) {
+		snprintf(ra, sizeof ra, "%u", retry_after);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+	}
 	ret = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return ret;
 }
 
-enum MHD_Result console_error(struct MHD_Connection *c, unsigned status,
-			      const char *code, const char *detail)
+enum MHD_Result console_answer(struct MHD_Connection *c, unsigned status,
+			       const char *type, const char *body, size_t len)
+{
+	return answer(c, status, type, body, len, 0);
+}
+
+static enum MHD_Result error_answer(struct MHD_Connection *c, unsigned status,
+				    const char *code, const char *detail, unsigned retry_after)
 {
 	char body[1200];
 	int n;
@@ -90,7 +102,39 @@ enum MHD_Result console_error(struct MHD_Connection *c, unsigned status,
 		body[n++] = *p;
 	}
 	n += snprintf(body + n, sizeof body - (size_t)n, "\"}\n");
-	return console_answer(c, status, "application/json", body, (size_t)n);
+	return answer(c, status, "application/json", body, (size_t)n, retry_after);
+}
+
+enum MHD_Result console_error(struct MHD_Connection *c, unsigned status,
+			      const char *code, const char *detail)
+{
+	return error_answer(c, status, code, detail, 0);
+}
+
+enum MHD_Result console_limited(struct MHD_Connection *c, unsigned wait, const char *detail)
+{
+	char d[600];
+
+	snprintf(d, sizeof d, "%s; try again in %u s", detail, wait);
+	return error_answer(c, 429, "rate-limited", d, wait);
+}
+
+struct climit console_limit_camera, console_limit_login_addr, console_limit_login_user;
+
+/* The client's address as text, for the per-address limits. */
+void console_client_addr(struct MHD_Connection *c, char *out, size_t outlen)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	snprintf(out, outlen, "?");
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out,
+			  (socklen_t)outlen);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
+			  (socklen_t)outlen);
 }
 
 int console_body_add(struct console_body *b, const char *data, size_t len)
@@ -125,9 +169,11 @@ void console_body_free(struct console_body *b)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: anpr-console --cert PEM --key PEM --client-ca PEM --db CONNINFO\n"
-		"                    --people-db CONNINFO --www DIR [--listen ADDR]\n"
+		"                    --people-db CONNINFO --www DIR [--images DIR]\n"
+		"                    [--listen ADDR]\n"
 		"                    [--camera-port N] [--people-port N] [--port-file F]\n"
-		"                    [--session-hours N] [--threads N]\n");
+		"                    [--session-hours N] [--threads N]\n"
+		"                    [--camera-rate PER_SECOND] [--login-rate PER_MINUTE]\n");
 }
 
 static char *slurp(const char *path)
@@ -185,15 +231,18 @@ int main(int argc, char **argv)
 		{ "cert", 1, NULL, 'c' }, { "key", 1, NULL, 'k' },
 		{ "client-ca", 1, NULL, 'a' }, { "db", 1, NULL, 'd' },
 		{ "people-db", 1, NULL, 'D' }, { "www", 1, NULL, 'w' },
+		{ "images", 1, NULL, 'i' },
 		{ "listen", 1, NULL, 'l' }, { "camera-port", 1, NULL, 'p' },
 		{ "people-port", 1, NULL, 'q' }, { "port-file", 1, NULL, 'P' },
 		{ "session-hours", 1, NULL, 's' }, { "threads", 1, NULL, 't' },
+		{ "camera-rate", 1, NULL, 'r' }, { "login-rate", 1, NULL, 'L' },
 		{ "version", 0, NULL, 'V' }, { "help", 0, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *certp = NULL, *keyp = NULL, *cap = NULL, *port_file = NULL;
 	const char *listen_addr = "127.0.0.1";
 	unsigned long cport = 8444, pport = 8445, threads = 4, ul;
+	unsigned long camera_rate = 10, login_rate = 30;
 	struct sockaddr_storage cs, ps;
 	struct MHD_Daemon *cd, *pd;
 	char *cert, *key, *ca, err[512];
@@ -209,6 +258,7 @@ int main(int argc, char **argv)
 		case 'd': console_cfg.db = optarg; break;
 		case 'D': console_cfg.people_db = optarg; break;
 		case 'w': console_cfg.www = optarg; break;
+		case 'i': console_cfg.images = optarg; break;
 		case 'l': listen_addr = optarg; break;
 		case 'P': port_file = optarg; break;
 		case 'p':
@@ -235,6 +285,16 @@ int main(int argc, char **argv)
 					"from 1 to 64\n", optarg);
 				return 2;
 			}
+			break;
+		case 'r':
+		case 'L':
+			if (!parse_num(optarg, 1, o == 'r' ? 1000 : 6000, &ul)) {
+				fprintf(stderr, "anpr-console: --%s '%s': not a number from 1 "
+					"to %d\n", o == 'r' ? "camera-rate" : "login-rate", optarg,
+					o == 'r' ? 1000 : 6000);
+				return 2;
+			}
+			*(o == 'r' ? &camera_rate : &login_rate) = ul;
 			break;
 		case 'V':
 			printf("anpr-console %s\n", ANPR_VERSION);
@@ -265,6 +325,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "anpr-console: libsodium cannot be initialised\n");
 		return 1;
 	}
+	/* a camera: camera_rate alerts a second, ten seconds' worth at once
+	 * (a burst of hits at a busy junction); an address: login_rate
+	 * logins a minute, all at once (a shift logging in behind one NAT);
+	 * a user name: 5 failed logins, then one a minute (a password
+	 * guessed slowly, from many addresses) */
+	if (climit_init(&console_limit_camera, 4096, (double)camera_rate,
+			10.0 * (double)camera_rate) != 0 ||
+	    climit_init(&console_limit_login_addr, 1024, (double)login_rate / 60.0,
+			(double)login_rate) != 0 ||
+	    climit_init(&console_limit_login_user, 1024, 1.0 / 60.0, 5.0) != 0) {
+		fprintf(stderr, "anpr-console: out of memory\n");
+		return 1;
+	}
 	cert = slurp(certp);
 	key = slurp(keyp);
 	ca = slurp(cap);
@@ -293,6 +366,9 @@ int main(int argc, char **argv)
 			      MHD_OPTION_HTTPS_PRIORITIES, TLS_PRIORITIES,
 			      MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
 			      MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+			      /* connections held open without a request (slowloris)
+			       * take at most this many from one address */
+			      MHD_OPTION_PER_IP_CONNECTION_LIMIT, CONSOLE_PER_ADDRESS,
 			      MHD_OPTION_NOTIFY_COMPLETED, console_camera_completed, NULL,
 			      MHD_OPTION_END);
 	/* people: no MHD_OPTION_HTTPS_MEM_TRUST, so no certificate is asked
@@ -308,6 +384,7 @@ int main(int argc, char **argv)
 				   MHD_OPTION_HTTPS_MEM_KEY, key,
 				   MHD_OPTION_HTTPS_PRIORITIES, TLS_PRIORITIES,
 				   MHD_OPTION_CONNECTION_LIMIT, 256u,
+				   MHD_OPTION_PER_IP_CONNECTION_LIMIT, CONSOLE_PER_ADDRESS,
 				   /* idle 60 s at most: a stream sends a comment every 15 s */
 				   MHD_OPTION_CONNECTION_TIMEOUT, 60u,
 				   MHD_OPTION_NOTIFY_COMPLETED, console_people_completed, NULL,
@@ -353,6 +430,9 @@ int main(int argc, char **argv)
 	console_events_stop();	/* the streams end: their threads can be joined */
 	MHD_stop_daemon(pd);
 	console_people_fini();
+	climit_fini(&console_limit_camera);
+	climit_fini(&console_limit_login_addr);
+	climit_fini(&console_limit_login_user);
 	free(cert);
 	free(ca);
 	return 0;

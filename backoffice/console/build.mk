@@ -9,11 +9,12 @@ ifndef CONSOLE_BUILD_MK
 CONSOLE_BUILD_MK := 1
 include backoffice/store/build.mk
 include backoffice/tls/build.mk
-$(eval $(call add_lib,anprconsole,backoffice/console/console_alert.c))
+$(eval $(call add_lib,anprconsole,backoffice/console/console_alert.c backoffice/console/console_limit.c))
 CONSOLE_SRCS := backoffice/console/anpr_console_main.c backoffice/console/console_camera.c \
-	backoffice/console/console_people.c backoffice/console/console_events.c
+	backoffice/console/console_people.c backoffice/console/console_events.c \
+	backoffice/console/console_search.c
 $(call obj_of,$(CONSOLE_SRCS)) $(call aobj_of,$(CONSOLE_SRCS)): CFLAGS += $(PQ_CFLAGS)
-CONSOLE_LDLIBS := $(ANPRSTORE_LDLIBS) $(ANPRTLS_LDLIBS) -lmicrohttpd -lsystemd -ljansson -lpthread
+CONSOLE_LDLIBS := $(ANPRSTORE_LDLIBS) $(ANPRTLS_LDLIBS) -lmicrohttpd -lsystemd -ljansson -lpthread -lm
 $(eval $(call add_prog,anpr-console,$(CONSOLE_SRCS),anprconsole anprtls $(ANPRSTORE_LIBS),$(CONSOLE_LDLIBS)))
 # the page: HTML, CSS and JavaScript as written, no build step, no CDN
 CONSOLE_WWW := backoffice/console/www/index.html backoffice/console/www/console.js \
@@ -29,7 +30,8 @@ install-console: $(BUILD)/bin/anpr-console
 INSTALL_TARGETS += install-console
 
 # lint: the daemon's sources need libpq's headers (as the store's)
-CONSOLE_LINT_SRCS := backoffice/console/console_alert.c $(CONSOLE_SRCS)
+CONSOLE_LINT_SRCS := backoffice/console/console_alert.c backoffice/console/console_limit.c \
+	$(CONSOLE_SRCS)
 LINT_TARGETS += lint-console
 lint-console:
 	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,performance,portability \

@@ -10,6 +10,8 @@
 #ifndef ANPR_CONSOLE_H
 #define ANPR_CONSOLE_H
 
+#include "console/console_limit.h"
+
 #include <microhttpd.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -19,6 +21,7 @@ struct console_cfg {
 	const char *db;		/* anpr-console's own role (anpr_console) */
 	const char *people_db;	/* where people log in: host, port, dbname */
 	const char *www;	/* the page's files */
+	const char *images;	/* anpr-ingest's image store, or NULL: no images */
 	unsigned session_hours;	/* a session's life from its login */
 };
 extern struct console_cfg console_cfg;
@@ -36,6 +39,17 @@ enum MHD_Result console_error(struct MHD_Connection *c, unsigned status,
 /* The headers every answer to a person carries (no caching, no framing,
  * no sniffing, the page's own scripts and styles only). */
 void console_people_headers(struct MHD_Response *r);
+
+/* A 429 with Retry-After: wait seconds (and the error JSON saying so). */
+enum MHD_Result console_limited(struct MHD_Connection *c, unsigned wait, const char *detail);
+/* The rate limits (docs/console.md, "Rate limits"): alerts per camera,
+ * login attempts per client address, failed logins per user name. */
+extern struct climit console_limit_camera, console_limit_login_addr, console_limit_login_user;
+/* Connections from one address at most, on each listener: a camera holds
+ * one, a browser a stream and a few requests; a control room or a fleet
+ * of cameras behind one NAT address more. */
+#define CONSOLE_PER_ADDRESS	64u
+void console_client_addr(struct MHD_Connection *c, char *out, size_t outlen);
 
 /* The request's body, gathered (MHD's upload callbacks) up to a limit. */
 struct console_body {
@@ -64,6 +78,11 @@ enum MHD_Result console_people_request(void *cls, struct MHD_Connection *c,
 				       size_t *upload_data_size, void **con_cls);
 void console_people_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			      enum MHD_RequestTerminationCode toe);
+
+/* console_search.c: POST /v1/search on the person's connection pg. */
+struct pg_conn;
+enum MHD_Result console_search(struct MHD_Connection *c, struct pg_conn *pg, const char *user,
+			       const char *body, size_t len);
 
 /* The session of that id is logged in and not expired. */
 bool console_session_live(const char *sid);

@@ -134,6 +134,18 @@ static enum MHD_Result finish(struct MHD_Connection *c, struct creq *q)
 	if (identify(c, q->camera, &ret) != 0)
 		return ret;
 	snprintf(who, sizeof who, "camera %s", camera);
+	/* after the certificate, so the key is a registered camera (nobody
+	 * else fills the table); before the check and the store, which are
+	 * what a flood would cost. Limited, anprd's webhook tries again. */
+	{
+		unsigned wait = climit_take(&console_limit_camera, camera);
+
+		if (wait) {
+			clog_line("alert refused (429 rate-limited) from %s: over %g alerts a "
+				  "second", who, console_limit_camera.rate);
+			return console_limited(c, wait, "too many alerts from this camera");
+		}
+	}
 	st = thread_store(err, sizeof err);
 	if (!st) {
 		snprintf(why, sizeof why, "database: %s", err);

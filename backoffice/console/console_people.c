@@ -12,7 +12,10 @@
  *   GET  /v1/session                            {"user"} or 401
  *   GET  /v1/events                             text/event-stream
  *   POST /v1/hits/ID/action {"action", "note"}  201
+ *   GET  /v1/hits/ID/record                     {"record", "state", "covered", "images"}
+ *   GET  /v1/hits/ID/plate.jpg, overview.jpg    image/jpeg; 403 refused, 404 none yet
  *   GET  /v1/cameras/ID/site                    {"camera", "site"}
+ *   POST /v1/search (analysts)                   console_search.c
  *   GET  /, /console.js, /console.css           the page
  *
  * A POST must be Content-Type: application/json (a form of another site
@@ -42,6 +45,7 @@ struct session {
 	bool used;
 	char sid[65];		/* 32 random bytes, hex */
 	char user[64];
+	bool operator_, analyst;	/* anpr_operator, anpr_analyst */
 	time_t expires;
 	pthread_mutex_t lock;	/* of pg */
 	PGconn *pg;		/* as the person */
@@ -231,12 +235,33 @@ static enum MHD_Result login(struct MHD_Connection *c, const struct console_body
 	struct session *s = NULL;
 	PGconn *pg;
 	PGresult *r;
-	bool op;
+	bool op, an;
+	char addr[64];
+	unsigned wait;
 
+	/* every attempt counts against its address, before anything is
+	 * asked of the database; a user name's failures against that name,
+	 * from whatever address (so that a password is not guessed slowly
+	 * from many). A name that is limited is refused without asking the
+	 * database whether the password was right. */
+	console_client_addr(c, addr, sizeof addr);
+	wait = climit_take(&console_limit_login_addr, addr);
+	if (wait) {
+		json_decref(o);
+		clog_line("login refused (429): too many attempts from %s", addr);
+		return console_limited(c, wait, "too many login attempts from this address");
+	}
 	if (!user || !pw || !role_ok(user) || !*pw) {
 		json_decref(o);
 		return console_error(c, 400, "malformed",
 				     "{\"user\": ROLE, \"password\": TEXT} expected");
+	}
+	wait = climit_check(&console_limit_login_user, user);
+	if (wait) {
+		sodium_memzero((char *)pw, strlen(pw));
+		clog_line("login of %s refused (429): too many failed logins", user);
+		json_decref(o);
+		return console_limited(c, wait, "too many failed logins for this user");
 	}
 	vals[0] = console_cfg.people_db;
 	vals[1] = user;
@@ -249,6 +274,7 @@ static enum MHD_Result login(struct MHD_Connection *c, const struct console_body
 		snprintf(why, sizeof why, "%s", PQerrorMessage(pg));
 		why[strcspn(why, "\n")] = '\0';
 		PQfinish(pg);
+		climit_take(&console_limit_login_user, user);
 		clog_line("login of %s refused: %s", user, why);
 		json_decref(o);
 		return console_error(c, 401, "login-refused", "the user or the password is wrong");
@@ -264,15 +290,19 @@ static enum MHD_Result login(struct MHD_Connection *c, const struct console_body
 				     "the database did not check a password for this user");
 	}
 	r = PQexec(pg, "SET TimeZone = 'UTC'; "
-		   "SELECT pg_has_role(session_user, 'anpr_operator', 'MEMBER')");
+		   "SELECT pg_has_role(session_user, 'anpr_operator', 'MEMBER'), "
+		   "pg_has_role(session_user, 'anpr_analyst', 'MEMBER')");
 	op = PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 0)[0] == 't';
+	an = PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 1)[0] == 't';
 	PQclear(r);
-	if (!op) {
+	if (!op && !an) {
 		PQfinish(pg);
-		clog_line("login of %s refused: not in anpr_operator", user);
+		clog_line("login of %s refused: neither in anpr_operator nor in anpr_analyst",
+			  user);
 		json_decref(o);
 		return console_error(c, 403, "not-operator",
-				     "this user is not a control-room operator (anpr_operator)");
+				     "this user is neither a control-room operator (anpr_operator) "
+				     "nor an analyst (anpr_analyst)");
 	}
 	pthread_mutex_lock(&sessions_lock);
 	/* the session this browser had, if any, ends: a login is a new one */
@@ -294,6 +324,8 @@ static enum MHD_Result login(struct MHD_Connection *c, const struct console_body
 		sodium_bin2hex(s->sid, sizeof s->sid, rnd, sizeof rnd);
 		sodium_memzero(rnd, sizeof rnd);
 		snprintf(s->user, sizeof s->user, "%s", user);
+		s->operator_ = op;
+		s->analyst = an;
 		s->expires = time(NULL) + (time_t)console_cfg.session_hours * 3600;
 		s->pg = pg;
 		s->used = true;
@@ -309,7 +341,8 @@ static enum MHD_Result login(struct MHD_Connection *c, const struct console_body
 	}
 	clog_line("login of %s", user);
 	{
-		json_t *a = json_pack("{s:s}", "user", user);
+		json_t *a = json_pack("{s:s,s:b,s:b}", "user", user, "operator", op,
+				      "analyst", an);
 
 		json_decref(o);
 		return answer_json(c, 200, a, cookie);
@@ -417,6 +450,110 @@ static enum MHD_Result camera_site(struct MHD_Connection *c, struct session *s,
 	return ret;
 }
 
+/* The record behind a hit and its state (anpr.hit_record: held or not,
+ * verified or not), and whether this person may see its images. */
+static enum MHD_Result hit_record(struct MHD_Connection *c, struct session *s,
+				  const char *id)
+{
+	const char *v[1] = { id };
+	unsigned status = 503;
+	char why[300] = "";
+	PGresult *r = ask(s, "SELECT record_id, state, covered, images "
+			  "FROM anpr.hit_record($1::bigint)", 1, v, &status, why, sizeof why);
+	enum MHD_Result ret;
+
+	if (!r)
+		return console_error(c, status, "refused", why);
+	ret = answer_json(c, 200, json_pack("{s:I,s:o,s:s,s:o,s:b}",
+		"alert", (json_int_t)strtoll(id, NULL, 10),
+		"record", PQgetisnull(r, 0, 0) ? json_null() : json_string(PQgetvalue(r, 0, 0)),
+		"state", PQgetvalue(r, 0, 1),
+		"covered", PQgetisnull(r, 0, 2) ? json_null()
+			: json_boolean(PQgetvalue(r, 0, 2)[0] == 't'),
+		"images", PQgetvalue(r, 0, 3)[0] == 't'), NULL);
+	PQclear(r);
+	return ret;
+}
+
+/* A file of the image store (imagestore.h: ROOT/DAY/ab/<sha256>.jpg)
+ * whose bytes are those its name says, or NULL with *code why not. The
+ * day and the hash come from the database; checked all the same, since
+ * they make a path. */
+static char *image_read(const char *day, const char *hex, size_t *len, const char **code)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char path[4200], err[512], got[2 * crypto_hash_sha256_BYTES + 1];
+	char *buf;
+
+	*code = "image-missing";
+	if (!console_cfg.images || strlen(day) != 10 || strspn(day, "0123456789-") != 10 ||
+	    strlen(hex) != 64 || strspn(hex, "0123456789abcdef") != 64)
+		return NULL;
+	snprintf(path, sizeof path, "%s/%s/%.2s/%s.jpg", console_cfg.images, day, hex, hex);
+	if (read_file_limited(path, 32u << 20, &buf, len, err, sizeof err) != 0) {
+		clog_line("image %s: %s", hex, err);
+		return NULL;
+	}
+	crypto_hash_sha256(h, (const unsigned char *)buf, *len);
+	sodium_bin2hex(got, sizeof got, h, sizeof h);
+	if (strcmp(got, hex) != 0) {
+		/* damaged on disk: not the evidence the record names */
+		clog_line("image %s: its bytes hash to %s, not its name: not served", hex, got);
+		free(buf);
+		*code = "image-damaged";
+		return NULL;
+	}
+	return buf;
+}
+
+/* GET /v1/hits/ID/plate.jpg or overview.jpg: asked of anpr.hit_image as
+ * the person, which decides and audits (served or refused); the bytes
+ * from the image store. Cached by nobody (console_people_headers'
+ * no-store): an image stays on screen for the session, never on disk. */
+static enum MHD_Result hit_image(struct MHD_Connection *c, struct session *s,
+				 const char *id, const char *which)
+{
+	const char *v[2] = { id, which };
+	unsigned status = 503;
+	char why[300] = "";
+	PGresult *r = ask(s, "SELECT allowed, why, capture_day::text, encode(sha256, 'hex') "
+			  "FROM anpr.hit_image($1::bigint, $2)", 2, v, &status, why, sizeof why);
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	const char *code;
+	size_t len = 0;
+	char *buf;
+
+	if (!r)
+		return console_error(c, status, "refused", why);
+	if (PQgetvalue(r, 0, 0)[0] != 't') {
+		snprintf(why, sizeof why, "%s", PQgetvalue(r, 0, 1));
+		PQclear(r);
+		if (strcmp(why, "not-received") == 0)
+			return console_error(c, 404, "not-received",
+					     "the hit's record is not received yet");
+		if (strcmp(why, "no-image") == 0)
+			return console_error(c, 404, "no-image", "the record has no such image");
+		clog_line("%s image of alert %s refused to %s (audited): %s", which, id,
+			  s->user, why);
+		return console_error(c, 403, "forbidden", why);
+	}
+	buf = image_read(PQgetvalue(r, 0, 2), PQgetvalue(r, 0, 3), &len, &code);
+	PQclear(r);
+	if (!buf)
+		return console_error(c, 404, code, "the image is not in the image store");
+	resp = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		free(buf);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "image/jpeg");
+	console_people_headers(resp);
+	ret = MHD_queue_response(c, 200, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
 /* --------------------------------------------------------------- routing */
 
 struct preq {
@@ -440,7 +577,8 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 	if (!s)
 		return console_error(c, 401, "no-session", "log in first");
 	if (strcmp(url, "/v1/session") == 0 && !post) {
-		ret = answer_json(c, 200, json_pack("{s:s}", "user", s->user), NULL);
+		ret = answer_json(c, 200, json_pack("{s:s,s:b,s:b}", "user", s->user, "operator",
+						    s->operator_, "analyst", s->analyst), NULL);
 	} else if (strcmp(url, "/v1/logout") == 0 && post) {
 		char user[64];
 
@@ -455,6 +593,14 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 		clog_line("logout of %s", user);
 		return answer_json(c, 200, json_pack("{s:b}", "logged_out", 1),
 				   COOKIE "=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict");
+	} else if (strcmp(url, "/v1/search") == 0 && post) {
+		ret = s->analyst ? console_search(c, s->pg, s->user, b->buf, b->len)
+			: console_error(c, 403, "forbidden",
+					"this user is not an analyst (anpr_analyst)");
+	} else if (strcmp(url, "/v1/events") == 0 && !post && !s->operator_) {
+		/* the live hits are the control room's */
+		ret = console_error(c, 403, "forbidden",
+				    "this user is not a control-room operator (anpr_operator)");
 	} else if (strcmp(url, "/v1/events") == 0 && !post) {
 		const char *last = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 							       "Last-Event-ID");
@@ -482,6 +628,24 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 			ret = hit_action(c, s, idbuf, b);
 		} else {
 			ret = console_error(c, 404, "not-found", "POST /v1/hits/ID/action");
+		}
+	} else if (strncmp(url, "/v1/hits/", 9) == 0 && !post) {
+		const char *id = url + 9, *slash = strchr(id, '/');
+		char idbuf[20];
+
+		if (slash && id_ok(id, (size_t)(slash - id))) {
+			snprintf(idbuf, sizeof idbuf, "%.*s", (int)(slash - id), id);
+			if (strcmp(slash, "/record") == 0)
+				ret = hit_record(c, s, idbuf);
+			else if (strcmp(slash, "/plate.jpg") == 0)
+				ret = hit_image(c, s, idbuf, "plate");
+			else if (strcmp(slash, "/overview.jpg") == 0)
+				ret = hit_image(c, s, idbuf, "overview");
+			else
+				ret = console_error(c, 404, "not-found", "GET /v1/hits/ID/record, "
+						    "plate.jpg or overview.jpg");
+		} else {
+			ret = console_error(c, 404, "not-found", "GET /v1/hits/ID/record");
 		}
 	} else if (strncmp(url, "/v1/cameras/", 12) == 0 && !post) {
 		const char *cam = url + 12, *slash = strchr(cam, '/');

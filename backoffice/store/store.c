@@ -113,7 +113,6 @@ static int rc_of(const PGresult *r, PGconn *pg)
 
 static PGresult *st_exec_fail(struct anpr_store *st, const char *what,
 			      PGresult *r, int *rc, char *err, size_t errlen);
-static int session_setup(struct anpr_store *st, char *err, size_t errlen);
 
 /* Run sql once, prepared (its name: its place in st->prepared) or not. */
 static PGresult *run_once(struct anpr_store *st, const char *sql,
@@ -167,7 +166,7 @@ static PGresult *exec(struct anpr_store *st, const char *what, const char *sql,
 		PQreset(st->pg);
 		if (PQstatus(st->pg) != CONNECTION_OK)
 			return st_exec_fail(st, what, NULL, rc, err, errlen);
-		if (session_setup(st, err, errlen) != 0) {
+		if (st_session_setup(st, err, errlen) != 0) {
 			*rc = ANPR_STORE_EIO;
 			return NULL;
 		}
@@ -391,7 +390,7 @@ void st_days_forget(struct anpr_store *st)
 	memset(st->days_known, 0, sizeof st->days_known);
 }
 
-static int session_setup(struct anpr_store *st, char *err, size_t errlen)
+int st_session_setup(struct anpr_store *st, char *err, size_t errlen)
 {
 	st_days_forget(st);
 	st->nprepared = 0;	/* a new session: nothing prepared in it */
@@ -444,7 +443,7 @@ int st_ready(struct anpr_store *st, char *err, size_t errlen)
 		       conn_message(st->pg, m, sizeof m));
 		return ANPR_STORE_EIO;
 	}
-	return session_setup(st, err, errlen);
+	return st_session_setup(st, err, errlen);
 }
 
 int anpr_store_open(struct anpr_store **out, const char *conninfo, char *err,
@@ -482,7 +481,7 @@ int anpr_store_open(struct anpr_store **out, const char *conninfo, char *err,
 		anpr_store_close(st);
 		return ANPR_STORE_EIO;
 	}
-	rc = session_setup(st, err, errlen);
+	rc = st_session_setup(st, err, errlen);
 	if (rc) {
 		anpr_store_close(st);
 		return rc;

@@ -34,6 +34,10 @@ struct anpr_store {
 	char conninfo[];
 };
 
+/* A new session's settings (synchronous_commit, UTC), after a connection
+ * is made or made again. */
+int st_session_setup(struct anpr_store *st, char *err, size_t errlen);
+
 /* Up to 24 parameters; text unless given as bytes (binary bytea). Numbers
  * are written into buf, so a list lives as long as its statement. */
 #define SP_MAX 24

@@ -14,6 +14,7 @@ setup=$B/ingest/ingest_setup
 stall=$PWD/tests/adversary/tlsstall.py
 ipid=
 . tests/lib/pg.sh
+. tests/lib/ingest.sh
 cleanup() {
 	[ -n "$ipid" ] && kill -9 "$ipid" 2>/dev/null
 	wait 2>/dev/null
@@ -23,28 +24,12 @@ cleanup() {
 check "PostgreSQL started" pg_start
 trap cleanup EXIT
 check "migrations applied" "$setup" "$ANPR_TEST_PG" migrate backoffice/sql
-(
-	cd "$T" || exit 1
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-		-subj /CN=listeners-ca -keyout ca.key -out ca.pem
-	for who in server CAM-A; do
-		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$who" \
-			-keyout "$who.key" -out "$who.csr"
-		printf 'subjectAltName=IP:127.0.0.1\n' > "$who.ext"
-		openssl x509 -req -in "$who.csr" -CA ca.pem -CAkey ca.key -CAcreateserial \
-			-days 2 -extfile "$who.ext" -out "$who.pem"
-	done
-) > /dev/null 2>&1
-"$KEYGEN" -p "$T/CAM-A.pub" -s "$T/CAM-A.sec" > /dev/null
-fp=$(openssl x509 -in "$T/CAM-A.pem" -outform DER | sha256sum | cut -d' ' -f1)
-check "a camera registered" "$setup" "$ANPR_TEST_PG" camera CAM-A "$(sed -n 2p "$T/CAM-A.pub")" "$fp"
+ing_pki "$T" server CAM-A || nok "test PKI"
+check "a camera registered" ing_camera "$B/bin" "$setup" "$T" CAM-A
 mkdir "$T/images"
 # two workers: a spinning one is then half of the listener
-"$B/bin/anpr-ingest" --cert "$T/server.pem" --key "$T/server.key" --client-ca "$T/ca.pem" \
-	--db "$ANPR_TEST_PG_INGEST" --images "$T/images" --port 0 --port-file "$T/port" \
-	--threads 2 2>> "$T/ingest.err" &
-ipid=$!
-for _ in $(seq 100); do [ -s "$T/port" ] && break; sleep 0.05; done
+ing_start "$B/bin" "$T" "$T/images" --threads 2
+ipid=$ING_PID
 check "anpr-ingest serves" test -s "$T/port"
 port=$(cat "$T/port")
 
@@ -70,15 +55,11 @@ done
 
 # 200 stalled handshakes held while a camera uploads: every record acknowledged
 "$FILL" --spool "$T/spool" --key "$T/CAM-A.sec" --n 30 --images --camera CAM-A > /dev/null
-demo/make-conf "$T" "$PWD/demo/hotlist.csv" "$T/spool" "$T/CAM-A.sec" "$T/alerts.sock" > "$T/up.conf"
-printf '\n[upload]\nurl = https://127.0.0.1:%s\nclient_cert = %s\nclient_key = %s\nca_file = %s\ntimeout = 5s\n' \
-	"$port" "$T/CAM-A.pem" "$T/CAM-A.key" "$T/ca.pem" >> "$T/up.conf"
 "$stall" "$port" hello 200 12 > "$T/stall200.out" 2>&1 &
 sp=$!
 for _ in $(seq 200); do grep -q held "$T/stall200.out" && break; sleep 0.05; done
 check "200 stalled handshakes held open ($(cat "$T/stall200.out"))" grep -q 'held 200' "$T/stall200.out"
-"$B/bin/anpr-upload" --config "$T/up.conf" --state "$T/up" --once --max-backoff-ms 50 \
-	> "$T/up.out" 2> "$T/up.err"
+ing_upload "$B/bin" "$T" CAM-A "$T/spool" "$T/up"
 rc=$?
 held=$(psql -X -At -d "$ANPR_TEST_PG" -c "select count(*) from anpr.records where camera_id = 'CAM-A'" 2>&1)
 kill "$sp" 2>/dev/null; wait "$sp" 2>/dev/null

@@ -19,6 +19,7 @@ setup=$PWD/$build/ingest/ingest_setup
 fill=$PWD/$build/evidence/ev_fill
 . tests/lib/tap.sh
 . tests/lib/pg.sh
+. tests/lib/ingest.sh
 t=$(mktemp -d /tmp/anpr-backup-XXXXXX)
 chmod 0755 "$t"	# the server's user reaches its directory and the backup's
 ipid=
@@ -68,42 +69,13 @@ check "pgbackrest check: the server's WAL reaches the repository (status $rc)" t
 [ $rc -eq 0 ] || sed 's/^/# /' "$t/check.out"
 
 # ---- two cameras, anpr-ingest, and a person who searches (audited)
-(
-	cd "$t" || exit 1
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-		-subj /CN=test-ca -keyout ca.key -out ca.pem
-	for who in server CAM-A CAM-B; do
-		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$who" \
-			-keyout "$who.key" -out "$who.csr"
-		printf 'subjectAltName=IP:127.0.0.1\n' > "$who.ext"
-		openssl x509 -req -in "$who.csr" -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
-			-extfile "$who.ext" -out "$who.pem"
-	done
-) > /dev/null 2>&1
-for c in CAM-A CAM-B; do
-	"$bin/anpr-keygen" -p "$t/$c.pub" -s "$t/$c.sec" > /dev/null
-	"$setup" "$ANPR_TEST_PG" camera "$c" "$(sed -n 2p "$t/$c.pub")" \
-		"$(openssl x509 -in "$t/$c.pem" -outform DER | sha256sum | cut -d' ' -f1)" ||
-		nok "register $c"
-done
+ing_pki "$t" server CAM-A CAM-B || nok "test PKI"
+for c in CAM-A CAM-B; do ing_camera "$bin" "$setup" "$t" "$c" || nok "register $c"; done
 psql -X -q -d "$ANPR_TEST_PG_SUPER" -c "CREATE ROLE dpo_test LOGIN IN ROLE anpr_auditor" > /dev/null
 auditor=${ANPR_TEST_PG/user=anpr_owner/user=dpo_test}
 mkdir "$t/images"
-start_ingest() {
-	rm -f "$t/port"
-	"$bin/anpr-ingest" --cert "$t/server.pem" --key "$t/server.key" --client-ca "$t/ca.pem" \
-		--db "$ANPR_TEST_PG_INGEST" --images "$t/images" --port 0 \
-		--port-file "$t/port" --threads 2 2>> "$t/ingest.err" &
-	ipid=$!
-	for _ in $(seq 100); do [ -s "$t/port" ] && break; sleep 0.05; done
-}
-upload() {	# upload CAMERA SPOOL STATE: every record sent, status
-	{ demo/make-conf "$t" "$PWD/demo/hotlist.csv" "$2" "$t/$1.sec" "$t/alerts.sock"
-	  printf '\n[upload]\nurl = https://127.0.0.1:%s\nclient_cert = %s\nclient_key = %s\nca_file = %s\ntimeout = 5s\n' \
-		"$(cat "$t/port")" "$t/$1.pem" "$t/$1.key" "$t/ca.pem"; } > "$3.conf"
-	"$bin/anpr-upload" --config "$3.conf" --state "$3" --once --max-backoff-ms 50 \
-		> "$3.out" 2> "$3.err"
-}
+start_ingest() { ing_start "$bin" "$t" "$t/images" --threads 2; ipid=$ING_PID; }
+upload() { ing_upload "$bin" "$t" "$@"; }	# upload CAMERA SPOOL STATE
 search() {	# search MARK CASE: the rows found, as the person (audited)
 	"$bin/anpr-query" --db "$ANPR_TEST_PG_PERSON" --purpose role-relevant --case "$2" \
 		--vrm "$1" --json 2>&1

@@ -19,6 +19,7 @@ setup=$PWD/$build/ingest/ingest_setup
 fill=$PWD/$build/evidence/ev_fill
 . tests/lib/tap.sh
 . tests/lib/pg.sh
+. tests/lib/ingest.sh
 t=$(mktemp -d /tmp/anpr-clones-XXXXXX)
 ipid=
 cleanup() {
@@ -47,23 +48,9 @@ check "London to Manchester: $km km (great circle, 262 +- 3)" \
 	bash -c "echo '$km' | awk '{ exit !(\$1 > 259 && \$1 < 265) }'"
 
 # ---- four cameras, one chain each, the same marks
-(
-	cd "$t" || exit 1
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-		-subj /CN=test-ca -keyout ca.key -out ca.pem
-	for who in server CAM-LON CAM-NEAR CAM-MAN CAM-BHM; do
-		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$who" \
-			-keyout "$who.key" -out "$who.csr"
-		printf 'subjectAltName=IP:127.0.0.1\n' > "$who.ext"
-		openssl x509 -req -in "$who.csr" -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
-			-extfile "$who.ext" -out "$who.pem"
-	done
-) > /dev/null 2>&1
+ing_pki "$t" server CAM-LON CAM-NEAR CAM-MAN CAM-BHM || nok "test PKI"
 for c in CAM-LON CAM-NEAR CAM-MAN CAM-BHM; do
-	"$bin/anpr-keygen" -p "$t/$c.pub" -s "$t/$c.sec" > /dev/null
-	"$setup" "$ANPR_TEST_PG" camera "$c" "$(sed -n 2p "$t/$c.pub")" \
-		"$(openssl x509 -in "$t/$c.pem" -outform DER | sha256sum | cut -d' ' -f1)" ||
-		nok "register $c"
+	ing_camera "$bin" "$setup" "$t" "$c" || nok "register $c"
 done
 "$fill" --spool "$t/CAM-LON" --key "$t/CAM-LON.sec" --n 20 --camera CAM-LON > /dev/null
 "$fill" --spool "$t/CAM-NEAR" --key "$t/CAM-NEAR.sec" --n 20 --camera CAM-NEAR \
@@ -73,20 +60,12 @@ done
 "$fill" --spool "$t/CAM-BHM" --key "$t/CAM-BHM.sec" --n 20 --camera CAM-BHM \
 	--site 52.486243,-1.890401 --age-s 7200 > /dev/null
 mkdir "$t/images"
-"$bin/anpr-ingest" --cert "$t/server.pem" --key "$t/server.key" --client-ca "$t/ca.pem" \
-	--db "$ANPR_TEST_PG_INGEST" --images "$t/images" --port 0 \
-	--port-file "$t/port" --threads 2 2>> "$t/ingest.err" &
-ipid=$!
-for _ in $(seq 100); do [ -s "$t/port" ] && break; sleep 0.05; done
-upload() {
-	{ demo/make-conf "$t" "$PWD/demo/hotlist.csv" "$t/$1" "$t/$1.sec" "$t/alerts.sock"
-	  printf '\n[upload]\nurl = https://127.0.0.1:%s\nclient_cert = %s\nclient_key = %s\nca_file = %s\ntimeout = 5s\n' \
-		"$(cat "$t/port")" "$t/$1.pem" "$t/$1.key" "$t/ca.pem"; } > "$t/$1.conf"
-	"$bin/anpr-upload" --config "$t/$1.conf" --state "$t/s-$1" --once --max-backoff-ms 50 \
-		> "$t/$1.out" 2> "$t/$1.err"
-}
+ing_start "$bin" "$t" "$t/images" --threads 2 || nok "anpr-ingest did not start"
+ipid=$ING_PID
 rcs=
-for c in CAM-LON CAM-NEAR CAM-MAN CAM-BHM; do upload "$c"; rcs="$rcs$?"; done
+for c in CAM-LON CAM-NEAR CAM-MAN CAM-BHM; do
+	ing_upload "$bin" "$t" "$c" "$t/$c" "$t/s-$c"; rcs="$rcs$?"
+done
 check "the four cameras' reads stored (anpr-upload status $rcs; $(O "select count(*) from anpr.record_index where vrm is not null") reads)" \
 	test "$rcs" = 0000 -a "$(O "select count(*) from anpr.record_index where vrm is not null")" = 80
 flags=$(O "select count(*) from anpr.cloned_plates")

@@ -1,10 +1,11 @@
 # tests/console: anpr-console (issue 23). The alert line's check on its
-# own (cmocka, ASan + UBSan); end to end, a private PostgreSQL, a PKI,
+# own and the rate limits' buckets (cmocka, ASan + UBSan); end to end, a private PostgreSQL, a PKI,
 # anpr-console and Debian's headless Chromium driven over the DevTools
 # protocol (tests/console/cdp.py), which writes build/check/console.png;
 # the cameras are registered with tests/ingest's ingest_setup.
 include backoffice/console/build.mk
 $(eval $(call add_test,console_alert,tests/console/test_console_alert.c,anprconsole,-ljansson))
+$(eval $(call add_test,console_limit,tests/console/test_console_limit.c,anprconsole,-lpthread -lm))
 # the suite runs anpr-console built with ASan + UBSan (the same sources as
 # build/bin/anpr-console): a memory error or a leak at its exit fails it
 CONSOLE_ASAN := $(BUILD)/console/anpr-console-asan
@@ -12,6 +13,6 @@ $(CONSOLE_ASAN): $(call aobj_of,$(CONSOLE_SRCS)) $(call alib_of,anprconsole anpr
 	@mkdir -p $(@D)
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDFLAGS) $(CONSOLE_LDLIBS)
 SUITE_PREREQS += $(CONSOLE_ASAN) $(BUILD)/bin/anpr-console $(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-audit \
-	$(BUILD)/bin/anprd \
+	$(BUILD)/bin/anprd $(BUILD)/bin/anpr-ingest $(BUILD)/bin/anpr-upload \
 	$(BUILD)/ingest/ingest_setup
 $(eval $(call add_suite,e2e,console-e2e,tests/console/console-e2e $(BUILD)))

@@ -12,10 +12,14 @@ const byCameraSeq = new Map();	// "camera seq" -> alert id (hit-record's hit)
 const sites = new Map();	// camera -> site or null, asked once
 let events = null;
 
+// view: "login", or the session ({user, operator, analyst}): the live
+// hits for an operator, the search for an analyst
 function show(view) {
-	$("login-view").hidden = view !== "login";
-	$("hits-view").hidden = view !== "hits";
-	$("logout").hidden = view !== "hits";
+	const s = view === "login" ? null : view;
+	$("login-view").hidden = s !== null;
+	$("hits-view").hidden = !(s && s.operator);
+	$("search-view").hidden = !(s && s.analyst);
+	$("logout").hidden = s === null;
 }
 
 async function api(method, url, body) {
@@ -53,6 +57,66 @@ function showAction(li, a) {
 	li.dataset.acted = a.action;
 }
 
+// The record behind a hit, asked again until the back office holds it
+// and has verified it (anpr-upload sends hits first, within seconds; a
+// chain link waits for the record before it): the page says what is known,
+// never shows a broken image.
+const STATE_TEXT = {
+	"pending": "record not yet written by the camera",
+	"no-record": "no record will be written",
+	"not-received": "record not yet received",
+	"unverified": "record received, chain not yet verified",
+	"failed": "record received: SIGNATURE DID NOT VERIFY",
+	"verified": "verified",
+};
+const RECHECK_MS = 2000, RECHECK_FOR_MS = 30 * 60 * 1000;
+
+function imageInto(fig, id, which) {
+	const img = document.createElement("img");
+	img.alt = which + " image of the hit";
+	img.addEventListener("error", () => {
+		// 403 (refused), 404 (not in the image store): said, not a broken image
+		const span = document.createElement("span");
+		span.className = "img-state";
+		span.textContent = "image not available";
+		img.replaceWith(span);
+	});
+	img.src = "/v1/hits/" + id + "/" + which + ".jpg";
+	fig.querySelector(".img-state").replaceWith(img);
+}
+
+async function checkRecord(id, li) {
+	if (li.dataset.checking) return;
+	li.dataset.checking = "1";
+	let r;
+	try { r = await api("GET", "/v1/hits/" + id + "/record"); } catch (e) { r = null; }
+	delete li.dataset.checking;
+	const el = li.querySelector(".verified");
+	if (!r || r.status !== 200 || !r.body) {
+		el.textContent = "record state unknown (" + (r ? r.status : "no answer") + ")";
+	} else {
+		const b = r.body;
+		li.dataset.state = b.state;
+		el.textContent = STATE_TEXT[b.state] || b.state;
+		if (b.state === "verified" && b.covered) el.textContent += ", under a signed checkpoint";
+		el.className = "verified" + (b.state === "verified" ? " good"
+			: (b.state === "failed" ? " bad" : ""));
+		if (b.record) li.querySelector(".record").textContent = b.record;
+		const held = ["verified", "unverified", "failed"].includes(b.state);
+		if (held && !li.dataset.images) {
+			li.dataset.images = b.images ? "shown" : "not permitted";
+			for (const which of ["plate", "overview"]) {
+				const fig = li.querySelector("figure." + which);
+				if (b.images) imageInto(fig, id, which);
+				else fig.querySelector(".img-state").textContent = "images not permitted";
+			}
+		}
+		if (b.state === "verified" || b.state === "no-record" || b.state === "failed") return;
+	}
+	if (Date.now() - Number(li.dataset.added) < RECHECK_FOR_MS && hits.get(id) === li)
+		setTimeout(() => checkRecord(id, li), RECHECK_MS);
+}
+
 function addHit(ev) {
 	const a = ev.alert;
 	if (hits.has(ev.id)) return;
@@ -86,7 +150,9 @@ function addHit(ev) {
 		});
 	}
 	if (ev.action) showAction(li, ev.action);
+	li.dataset.added = String(Date.now());
 	hits.set(ev.id, li);
+	checkRecord(ev.id, li);
 	byCameraSeq.set(ev.camera + " " + a.seq, ev.id);
 	$("hits").prepend(li);
 	$("no-hits").hidden = true;
@@ -104,6 +170,7 @@ function onAlert(msg) {
 		if (li) {
 			li.querySelector(".record").textContent = a.record ? a.record
 				: "none: " + a.detail;
+			checkRecord(id, li);
 		} else {
 			addHit(ev);	// its hit is older than the replay
 		}
@@ -123,10 +190,29 @@ function onAction(msg) {
 	if (li) showAction(li, a);
 }
 
-function start(user) {
-	$("who").textContent = user;
-	show("hits");
+function start(session) {
+	// whatever the page holds came from the session before (another
+	// person's, perhaps): sites, images and record states are per person,
+	// so it all goes and the stream replays the latest hits
+	hits.clear();
+	byCameraSeq.clear();
+	sites.clear();
+	$("hits").replaceChildren();
+	$("others").replaceChildren();
+	$("no-hits").hidden = false;
+	$("s-results").hidden = true;
+	$("s-results").querySelector("tbody").replaceChildren();
+	$("s-withheld").replaceChildren();
+	$("s-summary").textContent = "";
+	$("who").textContent = session.user;
+	show(session);
 	if (events) events.close();
+	events = null;
+	if (!session.operator) {	// no live stream for a search-only session
+		$("link").textContent = "";
+		$("link").className = "link";
+		return;
+	}
 	events = new EventSource("/v1/events");
 	events.addEventListener("open", () => {
 		$("link").textContent = "live";
@@ -156,7 +242,7 @@ $("login").addEventListener("submit", async (e) => {
 	const r = await api("POST", "/v1/login",
 			    { user: $("user").value, password: $("password").value });
 	$("password").value = "";
-	if (r.status === 200) start(r.body.user);
+	if (r.status === 200) start(r.body);
 	else $("login-error").textContent = r.body && r.body.detail ? r.body.detail
 		: "login refused (" + r.status + ")";
 });
@@ -175,7 +261,82 @@ setInterval(() => {
 	}
 }, 5000);
 
+// The search (POST /v1/search): the database applies the policy, audits
+// and counts what it withholds. A window reaching past 12 months needs a
+// senior officer's authorisation, asked here before anything is sent
+// (the server refuses it too).
+function monthsAgo(n) {
+	const d = new Date();
+	d.setUTCMonth(d.getUTCMonth() - n);
+	return d.toISOString().slice(0, 10);
+}
+$("s-from").value = monthsAgo(3);
+
+$("search").addEventListener("submit", async (e) => {
+	e.preventDefault();
+	const err = $("s-error");
+	err.textContent = "";
+	const from = $("s-from").value, auth = $("s-auth").value;
+	const tbody = $("s-results").querySelector("tbody");
+	// what is on screen is this question's answer or nothing
+	tbody.replaceChildren();
+	$("s-withheld").replaceChildren();
+	$("s-summary").textContent = "";
+	$("s-results").hidden = true;
+	if (from <= monthsAgo(12) && !auth) {
+		$("s-auth-label").hidden = false;
+		err.textContent = "A search reaching back more than 12 months needs a senior " +
+			"officer's authorisation: give its number. Nothing was searched.";
+		return;
+	}
+	const r = await api("POST", "/v1/search", {
+		vrm: $("s-vrm").value || null, fuzzy: $("s-fuzzy").checked,
+		camera: $("s-camera").value || null, from, to: $("s-to").value || null,
+		purpose: $("s-purpose").value, case_ref: $("s-case").value,
+		authorisation: auth ? Number(auth) : null,
+	});
+	if (r.status !== 200 || !r.body) {
+		if (r.body && r.body.error === "needs-authorisation") $("s-auth-label").hidden = false;
+		err.textContent = r.body && r.body.detail ? r.body.detail
+			: "search failed (" + r.status + ")";
+		$("s-results").hidden = true;
+		$("s-summary").textContent = "";
+		return;
+	}
+	for (const d of r.body.reads) {
+		const tr = document.createElement("tr");
+		const cells = [d.time, d.vrm, d.camera, d.site === null ? "" : d.site,
+			Math.round(d.confidence * 100) + " %", d.record,
+			d.sig_ok && d.link_verified ? "verified" + (d.covered ? ", under a checkpoint" : "")
+				: "NOT VERIFIED"];
+		cells.forEach((t, i) => {
+			const td = document.createElement("td");
+			td.textContent = t;
+			if (i === 1) td.className = "vrm";
+			tr.append(td);
+		});
+		tbody.append(tr);
+	}
+	$("s-results").hidden = r.body.reads.length === 0;
+	let withheld = 0;
+	for (const w of r.body.withheld) {
+		const li = document.createElement("li");
+		li.dataset.reason = w.reason;
+		if (w.reason === "refused") {
+			li.textContent = "Question refused: " + w.needs;
+		} else {
+			withheld += w.count;
+			li.textContent = w.count + " read(s) withheld (" + w.reason + ", tier " +
+				w.tier + "): needs " + w.needs;
+		}
+		$("s-withheld").append(li);
+	}
+	$("s-summary").textContent = r.body.found + " read(s) found" +
+		(r.body.shown < r.body.found ? ", " + r.body.shown + " shown" : "") +
+		(withheld ? "; " + withheld + " withheld" : "") + ". This search is in the audit.";
+});
+
 api("GET", "/v1/session").then((r) => {
-	if (r.status === 200) start(r.body.user);
+	if (r.status === 200) start(r.body);
 	else show("login");
 });
