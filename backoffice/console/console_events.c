@@ -178,6 +178,58 @@ static void action_event(PGconn *pg, const char *id)
 	PQclear(r);
 }
 
+/* A cloned-plate flag as the page takes it (0017; no place: the flags
+ * hold none), by anpr.cloned_plates_recent, which only anpr-console's
+ * and the operators' roles may call. */
+#define CLONE_EVENT_SQL \
+	"SELECT json_build_object('id', c.id, 'vrm', c.vrm, 'earlier', " \
+	"json_build_object('record', c.earlier_record, 'camera', c.earlier_camera, " \
+	"'time', c.earlier_time), 'later', json_build_object('record', c.later_record, " \
+	"'camera', c.later_camera, 'time', c.later_time), 'km', round(c.distance_km::numeric, 1), " \
+	"'seconds', round(c.seconds::numeric, 1), 'kmh', round(c.speed_kmh::numeric), " \
+	"'detected_at', c.detected_at)::text FROM anpr.cloned_plates_recent($1::interval) c "
+
+/* The flags of sql (CLONE_EVENT_SQL and its condition; params[0] the
+ * interval, params[1] an id if the condition names one) as "clone"
+ * events: put in the ring, or appended to *out. No event id: the
+ * stream's Last-Event-ID counts alerts only. */
+static void clone_events(PGconn *pg, const char *sql, int nparams, const char *const *params,
+			 bool ring, char **out, size_t *outlen)
+{
+	PGresult *r = PQexecParams(pg, sql, nparams, NULL, params, NULL, NULL, 0);
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		const char *m = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+		char msg[300];
+
+		snprintf(msg, sizeof msg, "%s", m ? m : PQerrorMessage(pg));
+		msg[strcspn(msg, "\n")] = '\0';
+		clog_line("events: reading cloned-plate flags: %s", msg);
+		PQclear(r);
+		return;
+	}
+	for (int i = 0; i < PQntuples(r); i++) {
+		char *t = sse_text("clone", 0, PQgetvalue(r, i, 0));
+
+		if (!t)
+			continue;
+		if (ring) {
+			put(0, t);
+		} else {
+			size_t tl = strlen(t);
+			char *b = realloc(*out, *outlen + tl + 1);
+
+			if (b) {
+				memcpy(b + *outlen, t, tl + 1);
+				*out = b;
+				*outlen += tl;
+			}
+			free(t);
+		}
+	}
+	PQclear(r);
+}
+
 static void *listener(void *arg)
 {
 	PGconn *pg = NULL;
@@ -203,7 +255,8 @@ static void *listener(void *arg)
 				sleep(1);
 				continue;
 			}
-			r = PQexec(pg, "LISTEN anpr_alerts; LISTEN anpr_hit_actions");
+			r = PQexec(pg, "LISTEN anpr_alerts; LISTEN anpr_hit_actions; "
+				   "LISTEN anpr_clones");
 			if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 				PQclear(r);
 				PQfinish(pg);
@@ -239,11 +292,17 @@ static void *listener(void *arg)
 			continue;
 		}
 		while ((nf = PQnotifies(pg)) != NULL) {
-			if (strcmp(nf->relname, "anpr_alerts") == 0)
+			if (strcmp(nf->relname, "anpr_alerts") == 0) {
 				alert_events(pg, ALERT_EVENT_SQL "WHERE a.id = $1::bigint",
 					     strtoll(nf->extra, NULL, 10), true, NULL, NULL, &max);
-			else
+			} else if (strcmp(nf->relname, "anpr_clones") == 0) {
+				const char *v[2] = { "1 day", nf->extra };
+
+				clone_events(pg, CLONE_EVENT_SQL "WHERE c.id = $2::bigint", 2, v,
+					     true, NULL, NULL);
+			} else {
 				action_event(pg, nf->extra);
+			}
 			PQfreemem(nf);
 		}
 	}
@@ -392,6 +451,16 @@ static int replay(struct stream *s, int64_t last_id)
 		rc = alert_events(E.replay, ALERT_EVENT_SQL "WHERE a.id > $1::bigint "
 				  "ORDER BY a.id LIMIT 1000", last_id, false, &s->pending,
 				  &s->len, &max);
+	if (rc == 0) {
+		/* and the last day's cloned-plate flags, oldest first (a
+		 * flag whose notification the stream missed, too) */
+		const char *v[1] = { "1 day" };
+
+		clone_events(E.replay, CLONE_EVENT_SQL "WHERE c.id IN (SELECT id FROM "
+			     "anpr.cloned_plates_recent($1::interval) ORDER BY detected_at DESC, "
+			     "id DESC LIMIT 100) ORDER BY c.detected_at, c.id",
+			     1, v, false, &s->pending, &s->len);
+	}
 	pthread_mutex_unlock(&E.replay_lock);
 	if (rc != 0)
 		return -1;

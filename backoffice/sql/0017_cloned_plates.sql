@@ -12,7 +12,9 @@
 --
 -- Who runs it: anpr-ingest, after each group of records commits, for the
 -- reads of the group (anpr_store_cloned_plates_check): the ids are exact,
--- so no watermark, no scan, and no index on the time of receipt.
+-- so no watermark, no scan, and no index on the time of receipt. Each new
+-- flag is notified on anpr_clones; anpr-console shows it as its own kind
+-- of alert.
 
 CREATE TABLE anpr.cloned_plates (
 	id bigserial PRIMARY KEY,
@@ -115,6 +117,7 @@ LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, anpr AS $$
 		CROSS JOIN LATERAL anpr.position_of(ro.rec) q
 		WHERE p.lat IS NOT NULL AND q.lat IS NOT NULL
 	)
+	, made AS (
 	INSERT INTO anpr.cloned_plates (vrm, earlier_record, later_record,
 					distance_km, seconds, speed_kmh)
 	SELECT DISTINCT ON (least(a, b), greatest(a, b)) vrm,
@@ -126,6 +129,10 @@ LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, anpr AS $$
 	ORDER BY least(a, b), greatest(a, b)
 	ON CONFLICT (earlier_record, later_record) DO NOTHING
 	RETURNING *
+	)
+	-- each new flag to the control room (anpr-console LISTENs), at commit
+	SELECT m.* FROM made m CROSS JOIN LATERAL
+		(SELECT pg_notify('anpr_clones', m.id::text)) n
 $$;
 REVOKE ALL ON FUNCTION anpr.check_cloned_plates(text[], double precision,
 	double precision, double precision, interval, real) FROM PUBLIC;

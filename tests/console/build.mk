@@ -14,5 +14,5 @@ $(CONSOLE_ASAN): $(call aobj_of,$(CONSOLE_SRCS)) $(call alib_of,anprconsole anpr
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDFLAGS) $(CONSOLE_LDLIBS)
 SUITE_PREREQS += $(CONSOLE_ASAN) $(BUILD)/bin/anpr-console $(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-audit \
 	$(BUILD)/bin/anprd $(BUILD)/bin/anpr-ingest $(BUILD)/bin/anpr-upload \
-	$(BUILD)/ingest/ingest_setup
+	$(BUILD)/ingest/ingest_setup $(EV_FILL)
 $(eval $(call add_suite,e2e,console-e2e,tests/console/console-e2e $(BUILD)))

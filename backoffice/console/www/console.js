@@ -183,6 +183,29 @@ function onAlert(msg) {
 	}
 }
 
+// A cloned-plate flag (the back office's, not a camera's): the mark, both
+// reads' cameras and times, how far apart and the speed they need. Text
+// only; a flag the stream sends twice (a replay, then its notification)
+// is shown once.
+const clones = new Set();
+function onClone(msg) {
+	let c;
+	try { c = JSON.parse(msg.data); } catch (e) { return; }
+	if (clones.has(c.id)) return;
+	clones.add(c.id);
+	const li = document.createElement("li");
+	li.className = "clone";
+	li.dataset.cloneId = String(c.id);
+	const b = document.createElement("b");
+	b.className = "vrm";
+	b.textContent = c.vrm;
+	li.append(b, " read by " + c.earlier.camera + " at " + c.earlier.time +
+		  " and by " + c.later.camera + " at " + c.later.time + ": " + c.km +
+		  " km in " + c.seconds + " s, " + c.kmh + " km/h needed");
+	$("clones").prepend(li);
+	$("no-clones").hidden = true;
+}
+
 function onAction(msg) {
 	let a;
 	try { a = JSON.parse(msg.data); } catch (e) { return; }
@@ -195,6 +218,9 @@ function start(session) {
 	// person's, perhaps): sites, images and record states are per person,
 	// so it all goes and the stream replays the latest hits
 	hits.clear();
+	clones.clear();
+	$("clones").replaceChildren();
+	$("no-clones").hidden = false;
 	byCameraSeq.clear();
 	sites.clear();
 	$("hits").replaceChildren();
@@ -234,6 +260,7 @@ function start(session) {
 	});
 	events.addEventListener("alert", onAlert);
 	events.addEventListener("action", onAction);
+	events.addEventListener("clone", onClone);
 }
 
 $("login").addEventListener("submit", async (e) => {
