@@ -3,21 +3,25 @@
  * anpr-read - read number plates from image files.
  *
  *   anpr-read [--json] [--region gb|eu|us|br|auto] [--simd LEVEL]
- *             [--weights FILE] [--line-weights FILE] [--line-reread N]
- *             IMAGE|DIR|-...
+ *             [--weights FILE] [--line-weights FILE] [--line-reread N] [--rank]
+ *             [--min-confidence C] IMAGE|DIR|-...
  *
  * An argument may be an image file, a directory (its images, by name
  * order: files ending .jpg, .jpeg, .png, .pgm, .ppm or .pnm, in any case;
  * not its subdirectories) or "-" (one image on standard input, named "-"
  * in the output).
  * Plain output: one line per image, "FILE: TEXT (confidence, region) ...",
- * best plate first: in the reader's rank order (docs/reader.md, ranking),
- * which is anprd's; the rank adds to the confidence what makes a reading
- * plate-like, so a less confident reading may come first. With --json,
- * one object per image per line:
+ * best plate first: by confidence, which the reader calibrates from its
+ * rank (docs/reader.md), so that 0.9 means about 9 in 10 right; readings
+ * below --min-confidence (default 0.25; anprd's floor is 0.5) are left
+ * out. With --json, one object per image per line:
  *   {"file":..., "ms":..., "plates":[{"text":..., "confidence":...,
  *    "region":..., "format":..., "reader":"chars"|"line",
  *    "box":[x,y,w,h]}]}
+ * and with --rank each plate also "rank" (what the confidence is
+ * calibrated from), "not_plate" (1: no plate evidence, plate.c) and
+ * "family" (0 a format of the region, 1 a foreign or test mark read in
+ * region gb, 2 other text of no UK format: calibrated apart).
  * ("reader" says which reader's text stands: the character reader's, or
  * the line recognizer's where it overruled it; docs/reader.md.)
  * ("ms" is the reader's CPU time for the frame, decoding excluded.) An image
@@ -41,7 +45,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: anpr-read [--json] [--region gb|eu|us|br|auto] "
 		"[--simd scalar|sse4.1|avx2|neon] [--weights FILE]\n"
-		"                 [--line-weights FILE] [--line-reread N] IMAGE|DIR|-...\n");
+		"                 [--line-weights FILE] [--line-reread N] [--rank]\n"
+		"                 [--min-confidence C] IMAGE|DIR|-...\n");
 }
 
 static void json_str(const char *s)
@@ -60,6 +65,8 @@ static void json_str(const char *s)
 	putchar('"');
 }
 
+static int show_rank;	/* --rank: each plate's rank too */
+
 static void print_json(const char *file, const struct anpr_read *rd)
 {
 	printf("{\"file\":");
@@ -71,10 +78,14 @@ static void print_json(const char *file, const struct anpr_read *rd)
 		printf("%s{\"text\":", i ? "," : "");
 		json_str(p->text);
 		printf(",\"confidence\":%.3f,\"region\":\"%s\",\"format\":\"%s\","
-		       "\"reader\":\"%s\",\"box\":[%d,%d,%d,%d]}",
+		       "\"reader\":\"%s\",\"box\":[%d,%d,%d,%d]",
 		       (double)p->confidence, anpr_region_name(p->region),
 		       p->format, p->line_read ? "line" : "chars", p->box[0],
 		       p->box[1], p->box[2], p->box[3]);
+		if (show_rank)
+			printf(",\"rank\":%.4f,\"not_plate\":%d,\"family\":%d",
+			       (double)p->rank, p->not_plate, p->family);
+		putchar('}');
 	}
 	printf("]}\n");
 }
@@ -237,6 +248,8 @@ int main(int argc, char **argv)
 		{ "weights", required_argument, NULL, 'w' },
 		{ "line-weights", required_argument, NULL, 'l' },
 		{ "line-reread", required_argument, NULL, 'n' },
+		{ "rank", no_argument, NULL, 'k' },
+		{ "min-confidence", required_argument, NULL, 'm' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -252,6 +265,21 @@ int main(int argc, char **argv)
 		case 'j':
 			json = 1;
 			break;
+		case 'k':
+			show_rank = 1;
+			break;
+		case 'm': {
+			char *end;
+			double v = strtod(optarg, &end);
+
+			if (end == optarg || *end || !(v >= 0 && v <= 1)) {
+				fprintf(stderr, "anpr-read: --min-confidence takes "
+					"0..1, not '%s'\n", optarg);
+				return 2;
+			}
+			cfg.min_confidence = (float)v;
+			break;
+		}
 		case 'r':
 			if (anpr_region_parse(optarg) < 0) {
 				fprintf(stderr, "anpr-read: unknown region '%s' (gb, eu, "

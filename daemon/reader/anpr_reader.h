@@ -58,7 +58,8 @@ enum anpr_reader_err {
  *	0..ANPR_READER_MAX_PLATES, default 3.
  * @min_char_px: smallest character height searched, in frame pixels.
  * @max_char_px: largest character height searched, in frame pixels.
- * @min_confidence: plates whose overall confidence is lower are dropped.
+ * @min_confidence: plates whose (calibrated) confidence is lower are
+ *	dropped; default 0.25 (anprd sets its [reader] min_confidence, 0.5).
  * @clock_ns: monotonic clock for the time spent (NULL: the thread's CPU
  *	clock); tests inject their own.
  */
@@ -79,8 +80,9 @@ struct anpr_reader_config {
  * @text: the characters, NUL-terminated, no spaces.
  * @nchars: strlen(text).
  * @char_conf: per character confidence, 0..1.
- * @confidence: overall confidence, 0..1 (the product of the character
- *	confidences, to the power 1 / nchars, times the syntax factor).
+ * @confidence: overall confidence, 0..1: the probability that the reading
+ *	is right, calibrated from its rank (rank.c; docs/reader.md,
+ *	"Confidence that means something"): 0.9 means about 9 in 10 right.
  * @region: the region whose syntax the text matched.
  * @format: name of the matched format ("gb-current", "br-mercosul", ...).
  * @quad: corners in frame pixels, clockwise from top left: x0,y0 .. x3,y3.
@@ -90,6 +92,15 @@ struct anpr_reader_config {
  * @rows: 1, or 2 for a two-row (square) plate.
  * @line_read: 1 if the text is the line recognizer's, which read the
  *	line whole and overruled the character-by-character reading.
+ * @rank: the reader's rank of the reading (rank.c), which @confidence is
+ *	calibrated from (diagnostics; its scale is the reader's own).
+ * @not_plate: 1 if the reading lacks a plate's evidence (region gb: no
+ *	retroreflective ground, light characters, or a foreign text of
+ *	letters or digits alone; plate.c): its @confidence is at most 0.4.
+ * @family: what @confidence is calibrated per: 0, a format of the region
+ *	setting; in region gb, a text of no UK format (gb-free) that is 1,
+ *	shaped as a known foreign or UK test mark (AB123CD, WDB4512,
+ *	ZZ99TST), or 2, not (docs/reader.md).
  */
 struct anpr_plate {
 	char text[ANPR_READER_MAX_CHARS + 1];
@@ -104,13 +115,16 @@ struct anpr_plate {
 	int dark_on_light;
 	int rows;
 	int line_read;
+	float rank;
+	int not_plate;
+	int family;
 };
 
 /**
  * struct anpr_read - the result of one anpr_reader_read call.
- * @nplates: plates found, best first: by the reader's rank (rank.c,
- *	docs/reader.md), which adds to the confidence what makes a reading
- *	plate-like; not by @confidence alone.
+ * @nplates: plates found, best first: by @confidence, which is calibrated
+ *	from the reader's rank (rank.c, docs/reader.md), so also in rank
+ *	order but for readings without a plate's evidence, held at 0.4.
  * @plates: the plates.
  * @ns: time spent in the call (clock of the config).
  * @candidates: plate candidates examined (diagnostics).

@@ -24,7 +24,9 @@ READER_SRCS := $(READER_KERN_SRCS) \
 	daemon/reader/charnet.c \
 	daemon/reader/linenet.c \
 	daemon/reader/syntax.c \
+	daemon/reader/foreign.c \
 	daemon/reader/rank.c \
+	daemon/reader/plate.c \
 	daemon/reader/reader.c \
 	daemon/reader/weights_blob.c
 
@@ -62,6 +64,7 @@ $(eval $(call add_test,reader-stages,tests/reader/test_reader.c,anprreader anprc
 $(eval $(call add_test,reader-linenet,tests/reader/test_linenet.c,anprreader anprcommon,-lm -lpthread))
 $(eval $(call add_test,reader-segment,tests/reader/test_segment.c,anprreader anprcommon,-lm -lpthread))
 $(eval $(call add_test,reader-syntax-gb,tests/reader/test_syntax_gb.c,anprreader anprcommon,-lm -lpthread))
+$(eval $(call add_test,reader-plate,tests/reader/test_plate.c,anprreader anprcommon,-lm -lpthread))
 
 # anpr-read end to end on committed synthetic plates, and its bad input.
 SUITE_PREREQS += $(BUILD)/bin/anpr-read

@@ -57,6 +57,18 @@ static const struct {
 #define MAX_GROUNDS	256	/* plate grounds cut per pass (ground.c) ... */
 #define MAX_PIECES	256	/* ... into at most this many pieces */
 #define CACHE_SLOTS	2048	/* classified components per level+polarity */
+/* Plate evidence in region gb (plate.c, rd_plate_like): a reading
+ * without it has its confidence scaled down to at most NOT_PLATE_CONF
+ * (below anprd's alert floor, 0.5) and its rank lowered by NOT_PLATE_COST
+ * (more than any bonus a plate gets: it ranks below every plate that has
+ * the evidence). */
+#define NOT_PLATE_CONF		0.4f
+/* The character reader's own confidence (the geometric mean of its
+ * characters', syntax.c) below which a line is no candidate at all; the
+ * confidence reported is calibrated from the rank (rank.c), and
+ * cfg.min_confidence applies to that. */
+#define RAW_FLOOR		0.25f
+#define NOT_PLATE_COST		3.0f
 
 /* A component already classified on this level and polarity (the same box
  * gives the same patch, so the same probabilities). */
@@ -344,7 +356,7 @@ static int recognise(struct anpr_reader *r, const uint8_t *img, size_t stride,
 	struct rd_line at = *l;	/* in level coordinates, not the region's */
 	struct rd_decoded d;
 	struct rd_cand *c;
-	int n = l->n;
+	int n = l->n, not_plate = 0;
 
 	for (int i = 0; i < n; i++) {
 		rd_norm_char(img, stride, w, h, &l->c[i], dark, r->patch[i]);
@@ -365,8 +377,23 @@ static int recognise(struct anpr_reader *r, const uint8_t *img, size_t stride,
 	}
 	rd_line_prior(l, r->prob);
 	if (rd_syntax_decode((const float (*)[RD_CLASSES])r->prob, n,
-			     r->cfg.region, &d) || d.confidence < r->cfg.min_confidence)
+			     r->cfg.region, &d) || d.confidence < RAW_FLOOR)
 		return 0;
+	/* A UK camera's frames are infrared: a plate's ground is
+	 * retroreflective, lettering's is paint (plate.c). A reading without
+	 * that evidence is kept, but below any alerting confidence and ranked
+	 * below the plates (docs/reader.md, "A plate, not text"). */
+	if (r->cfg.region == ANPR_REGION_GB) {
+		struct rd_plate_ev ev;
+
+		rd_plate_measure(img, stride, w, h, l, dark, &ev);
+		not_plate = !rd_plate_like(&ev, dark, d.text, d.region, d.format);
+		if (not_plate) {
+			d.confidence *= NOT_PLATE_CONF;
+			if (d.confidence < RAW_FLOOR)
+				return 0;
+		}
+	}
 	if (r->ncands >= MAX_CANDS)
 		return 0;
 	c = &r->cands[r->ncands++];
@@ -385,6 +412,11 @@ static int recognise(struct anpr_reader *r, const uint8_t *img, size_t stride,
 	c->rank = rd_rank_reading(d.score, c->p.char_height, dark,
 				  rd_at_edge(c->p.quad, c->p.char_height,
 					     r->frame_w, r->frame_h));
+	if (not_plate) {
+		c->not_plate = 1;
+		c->p.not_plate = 1;
+		c->rank -= NOT_PLATE_COST;
+	}
 	return 1;
 }
 
@@ -495,13 +527,24 @@ static void second_opinion(struct anpr_reader *r, const uint8_t *pixels,
 			   int width, int height, size_t stride,
 			   struct rd_cand *c)
 {
-	if (!rd_line_doubted(&c->p))
+	/* Not a plate whatever it reads: not worth 0.85 ms. */
+	if (c->not_plate || !rd_line_doubted(&c->p))
 		return;
 	rd_quad_band(pixels, stride, width, height, c->p.quad, c->p.dark_on_light,
 		     r->lband);
 	rd_linenet_run(r->lnet, r->k, r->lband, r->llogp);
-	rd_line_overrule(c, (const float (*)[RD_CLASSES])r->llogp, r->cfg.region,
-			 r->cfg.min_confidence);
+	if (!rd_line_overrule(c, (const float (*)[RD_CLASSES])r->llogp,
+			      r->cfg.region, RAW_FLOOR))
+		return;
+	/* The text rule (rd_text_plate_like) was met by the character
+	 * reader's text: the line recognizer's may be a word or a number
+	 * alone (8ARBER5 read again as BARBERS), which is no plate. */
+	if (r->cfg.region == ANPR_REGION_GB &&
+	    !rd_text_plate_like(c->p.text, c->p.region, c->p.format)) {
+		c->not_plate = 1;
+		c->p.not_plate = 1;
+		c->rank -= NOT_PLATE_COST;
+	}
 }
 
 struct level {
@@ -600,8 +643,17 @@ done:
 			second_opinion(r, pixels, width, height, stride, &r->cands[i]);
 		rd_rank_resort(r->cands, out->nplates);
 	}
-	for (int i = 0; i < out->nplates; i++)
-		out->plates[i] = r->cands[i].p;
+	{
+		for (int i = 0; i < out->nplates; i++) {
+			out->plates[i] = r->cands[i].p;
+			out->plates[i].rank = r->cands[i].rank;
+		}
+		/* The confidence reported is calibrated from the rank, and
+		 * anprd's floor applies to it (rank.c). */
+		out->nplates = rd_rank_finish(out->plates, out->nplates,
+					      r->cfg.region, NOT_PLATE_CONF,
+					      r->cfg.min_confidence);
+	}
 	out->ns = r->cfg.clock_ns() - t0;
 	return rc;
 }

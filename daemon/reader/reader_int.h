@@ -232,6 +232,32 @@ extern const uint64_t anpr_reader_line_weights_len;
  */
 const char *rd_syntax_match(enum anpr_region region, const char *text);
 
+/* The prior of gb-free, a UK frame's reading of no UK format (syntax.c):
+ * far below every UK format's, so that a UK-shaped line reads as UK. */
+#define RD_GB_FREE_PRIOR	-4.0f
+
+/*
+ * rd_foreign_format (foreign.c) - the name of the mark @text (capitals and
+ * digits, no spaces) is shaped as among those a UK frame may show that are
+ * no DVLA format: "fr" (and Italian), "de", "nl", "ie", "es", "be", "ch", "pl",
+ * "gb-test" (current-shaped with letters never issued: ZZ99TST), "gb-q";
+ * or NULL.
+ */
+const char *rd_foreign_format(const char *text);
+/*
+ * enum rd_family - a reading's format family, which its confidence is
+ * calibrated per (rank.c): RD_FAMILY_OWN, a format of the region setting
+ * (every reading outside region gb's gb-free); RD_FAMILY_KNOWN, gb-free
+ * text that rd_foreign_format names; RD_FAMILY_FREE, other gb-free text.
+ */
+enum rd_family {
+	RD_FAMILY_OWN,
+	RD_FAMILY_KNOWN,
+	RD_FAMILY_FREE,
+	RD_FAMILY_COUNT
+};
+enum rd_family rd_format_family(const char *text, const char *format);
+
 /**
  * struct rd_decoded - the text a line of classified characters reads as.
  * @text: the characters.
@@ -309,7 +335,60 @@ struct rd_cand {
 	struct anpr_plate p;
 	float rank;
 	float score;
+	int not_plate;	/* failed the plate evidence (plate.c) */
 };
+
+/*
+ * Plate evidence (plate.c; issue 21, item 2).
+ *
+ * struct rd_plate_ev - what line @l (in @img's coordinates; @dark: its
+ * characters are the dark side) shows of a plate under IR, from
+ * rd_plate_measure:
+ * @contrast: how much brighter its ground is than the surround beyond a
+ *	plate's margins (0.4..0.75 h above and below), in units of the
+ *	characters' contrast: about 1 or more for a retroreflective plate, 0
+ *	for paint on a vehicle's body, below 0 for text on a dark ground;
+ *	RD_PLATE_UNKNOWN where too little surround is in view.
+ * @margin: the same just beyond a UK plate's margin (0.28..0.45 h), where
+ *	a sign's board goes on, not a plate's ground.
+ * @share: the share of the band on the ground's side (a plate's band is
+ *	mostly ground; the gaps between light lettering, read as dark
+ *	characters, are not).
+ */
+#define RD_PLATE_UNKNOWN	99.0f
+struct rd_plate_ev {
+	float contrast;
+	float margin;
+	float share;
+};
+void rd_plate_measure(const uint8_t *img, size_t stride, int w, int h,
+		      const struct rd_line *l, int dark, struct rd_plate_ev *ev);
+/* rd_plate_contrast, rd_plate_margin - the one measure alone. */
+float rd_plate_contrast(const uint8_t *img, size_t stride, int w, int h,
+			const struct rd_line *l, int dark);
+float rd_plate_margin(const uint8_t *img, size_t stride, int w, int h,
+		      const struct rd_line *l, int dark);
+/*
+ * rd_text_plate_like - 0 if @text, decoded with @format reporting
+ * @region, cannot be a plate: a UK frame's foreign reading (gb-free) of
+ * letters alone or digits alone (look-alikes counting as neither). 1
+ * otherwise.
+ */
+int rd_text_plate_like(const char *text, enum anpr_region region,
+		       const char *format);
+/*
+ * rd_plate_like - 1 if a reading of a UK (IR) frame has the evidence of a
+ * plate: dark characters (@dark), @ev's contrast at least
+ * RD_PLATE_MIN_CONTRAST, margin at least RD_PLATE_MIN_MARGIN, ground share
+ * at least RD_PLATE_MIN_SHARE, and a text that can be a plate
+ * (rd_text_plate_like). Thresholds chosen on renders of seeds no bench
+ * uses (docs/reader.md).
+ */
+#define RD_PLATE_MIN_CONTRAST	0.3f
+#define RD_PLATE_MIN_MARGIN	0.2f
+#define RD_PLATE_MIN_SHARE	0.4f
+int rd_plate_like(const struct rd_plate_ev *ev, int dark, const char *text,
+		  enum anpr_region region, const char *format);
 
 /*
  * rd_rank_reading - a reading's rank from its decoded @score, character
@@ -392,6 +471,23 @@ void rd_rank_agree(struct rd_cand *c, int n);
  * how many.
  */
 int rd_rank_select(struct rd_cand *c, int n, int max);
+/*
+ * rd_rank_confidence - the calibrated confidence of a reading of @rank
+ * and format @family read in @region's setting (the probability it is
+ * right; rank.c).
+ */
+float rd_rank_confidence(float rank, enum anpr_region region,
+			 enum rd_family family);
+/*
+ * rd_rank_finish - the readings @p[0..n) as reported, in rank order, their
+ * @rank set: each one's @family set (rd_format_family) and confidence
+ * calibrated from its rank and family, at most
+ * @not_plate_conf where it has no plate evidence (@not_plate), those below
+ * @min_confidence dropped, the rest sorted by confidence (stable), in
+ * place. Returns how many are kept.
+ */
+int rd_rank_finish(struct anpr_plate *p, int n, enum anpr_region region,
+		   float not_plate_conf, float min_confidence);
 /* rd_rank_resort - sort @c best first again (stable), after re-ranking. */
 void rd_rank_resort(struct rd_cand *c, int n);
 /*

@@ -178,10 +178,10 @@ static const struct fmt formats[] = {
 	 * corrected by its format unless a character the format forbids is
 	 * read with near certainty (p > 0.998 against the look-alike).
 	 */
-	{ ANPR_REGION_GB, -4.0f, "gb-free", "AAAAA", NULL },
-	{ ANPR_REGION_GB, -4.0f, "gb-free", "AAAAAA", NULL },
-	{ ANPR_REGION_GB, -4.0f, "gb-free", "AAAAAAA", NULL },
-	{ ANPR_REGION_GB, -4.0f, "gb-free", "AAAAAAAA", NULL },
+	{ ANPR_REGION_GB, RD_GB_FREE_PRIOR, "gb-free", "AAAAA", NULL },
+	{ ANPR_REGION_GB, RD_GB_FREE_PRIOR, "gb-free", "AAAAAA", NULL },
+	{ ANPR_REGION_GB, RD_GB_FREE_PRIOR, "gb-free", "AAAAAAA", NULL },
+	{ ANPR_REGION_GB, RD_GB_FREE_PRIOR, "gb-free", "AAAAAAAA", NULL },
 	{ ANPR_REGION_BR, 2.0f, "br-old", "LLLDDDD", NULL },
 	{ ANPR_REGION_BR, 2.0f, "br-mercosul", "LLLDLDD", NULL },
 	{ ANPR_REGION_EU, 1.0f, "eu-sk", "LLDDDLL", NULL },

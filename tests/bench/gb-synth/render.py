@@ -21,7 +21,21 @@ Everything follows from --seed. Writes DIR/NNNN.pgm and DIR/truth.tsv
 (file, plate, format, lines, char_h, tags, box: x,y,w,h of the plate
 and the margin its rotation adds).
 
-usage: render.py --out DIR [--count N] [--seed S]
+With --livery (its own seed, 2121, and 300 frames in `make bench`), the
+vehicles are vans and lorries whose bodies carry painted lettering (trade
+words, company names, phone numbers, fleet numbers) in several fonts and
+sizes, with shop signs and road signs behind and the camera's date stamp
+burnt into a corner: text that is not a plate, for counting the readings
+that are not the frame's plate (score.py). Paint under IR is mid-grey, not
+plate-bright; road signs are retroreflective too (bright, dark text on
+some), as on the road. Needs the fonts of training/deps.list.
+
+With --foreign F, a share F of the plates are foreign or UK test marks
+(make_foreign): the calibration's sets (make calibrate-reader), so that its
+fit sees true plates of no UK format, and the reader-gb-synth-foreign
+bench's.
+
+usage: render.py --out DIR [--count N] [--seed S] [--livery] [--foreign F]
        render.py --one AB12CDE [--two-line] --file OUT.png
          (one plate on a small frame: the reader's test images)
 """
@@ -72,6 +86,53 @@ def make_plate(rng):
     if rng.random() < 0.5:
         return a + n, "gb-dateless", [a, n]
     return n + a, "gb-dateless", [n, a]
+
+
+def make_foreign(rng):
+    """(text, format, groups) of a plate a UK camera sees that is no DVLA
+    format (read as gb-free in region gb): French (and Italian) SIV,
+    German, Dutch, Irish, Spanish, Belgian, Polish and Swiss marks, the
+    UK's test marks in the current shape with letters never issued
+    (ZZ99TST, the commissioning vehicle's), and marks of no listed shape
+    (a foreign plate the reader has no format for).  Drawn in the UK font
+    on the UK plate: the reader is asked to read their characters, not
+    their country's typeface."""
+    L = "ABCDEFGHJKLMNPRSTVWXYZ"
+
+    def ls(n):
+        return "".join(rng.choice(L) for _ in range(n))
+
+    def ds(n):
+        return "".join(rng.choice("0123456789") for _ in range(n))
+    kind = rng.choice(["fr", "fr", "de", "de", "nl", "ie", "es", "be", "pl",
+                       "ch", "gb-test", "gb-test", "other"])
+    if kind == "fr":
+        g = [ls(2), ds(3), ls(2)]
+    elif kind == "de":
+        g = [ls(rng.randint(1, 3)), ls(rng.randint(1, 2)) + str(rng.randint(1, 9999))]
+    elif kind == "nl":
+        g = rng.choice([[ls(2), ds(2), ls(2)], [ds(2), ls(3), ds(1)],
+                        [ls(1), ds(3), ls(2)], [ds(1), ls(2), ds(3)], [ls(2), ds(3), ls(1)]])
+    elif kind == "ie":
+        g = [str(rng.randint(12, 25)) + rng.choice(["", "1", "2"]),
+             rng.choice(["D", "C", "G", "KY", "L", "MH", "WW", "T"]), str(rng.randint(1, 9999))]
+    elif kind == "es":
+        g = [ds(4), ls(3)]
+    elif kind == "be":
+        g = [ds(1), ls(3), ds(3)]
+    elif kind == "pl":
+        g = [ls(rng.randint(2, 3)), ds(8 - 3 - rng.randint(0, 1))[:rng.randint(4, 5)]]
+    elif kind == "ch":
+        g = [ls(2), str(rng.randint(1, 999999))]
+    elif kind == "gb-test":
+        g = [rng.choice(["ZZ", "QQ", "ZX", "QZ"]) + "%02d" % rng.randint(0, 99), ls(3)]
+    else:                               # of no listed shape: letters and digits mixed
+        g = [ls(1) + ds(1) + ls(1), ds(1) + ls(1) + ds(rng.randint(1, 2))]
+    text = "".join(g)
+    if len(text) > 8:                   # a UK plate's width holds 8 at most
+        g[-1] = g[-1][:len(g[-1]) - (len(text) - 8)]
+        text = "".join(g)
+    return text, "foreign-" + kind, g
 
 
 _glyphs = {}
@@ -159,6 +220,153 @@ def scene(rng, w, h):
     return img
 
 
+# Livery: the issue's words and more; phone numbers of Ofcom's drama ranges.
+TRADES = ["PLUMBING", "COURIER", "ELECTRICAL", "CATERING", "DELIVERIES",
+          "HEATING", "ROOFING", "BUILDERS", "REMOVALS", "LOGISTICS",
+          "SCAFFOLDING", "JOINERY", "GLAZING", "BAKERY", "TRANSPORT",
+          "PARCELS", "EXPRESS", "FRESH FOOD", "GAS SAFE", "PLANT HIRE",
+          "LANDSCAPES", "FLOORING", "SECURITY", "KITCHENS", "TILING",
+          "24HR", "WASTE", "MOTORS", "TYRES", "FENCING"]
+NAMES = ["J SMITH & SON", "HARGREAVES", "PATEL BROS", "A1 SERVICES",
+         "KWIK FIX", "NORTHERN", "WESSEX", "OKAFOR LTD", "MCKENZIE",
+         "ACE", "BRIGHT SPARKS", "EVANS & CO", "TOP NOTCH", "247 CARS",
+         "RAPID", "CITY LINK", "BLUE SKY", "PRO CLEAN"]
+SHOPS = ["PHARMACY", "OPEN 7 DAYS", "NEWSAGENT", "TAKEAWAY", "BARBERS",
+         "CAR WASH", "OFF LICENCE", "LAUNDERETTE", "PIZZA", "CAFE",
+         "TO LET", "SALE", "KEBAB HOUSE", "HAIR & BEAUTY", "TESCO EXPRESS"]
+PLACES = ["BIRMINGHAM", "COVENTRY", "LEEDS", "CITY CENTRE", "THE NORTH",
+          "AIRPORT", "HOSPITAL", "RING ROAD", "BRISTOL", "SLOW", "STOP",
+          "GIVE WAY", "NO ENTRY", "BUS LANE", "CAMERAS"]
+LIVERY_FONTS = [
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-BoldOblique.ttf",
+    "/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf",
+    "/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf",
+    "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
+    "/usr/share/fonts/truetype/freefont/FreeSansBold.ttf",
+    "/usr/share/fonts/truetype/freefont/FreeMonoBold.ttf",
+    "/usr/share/fonts/truetype/roadgeek/RG2014D.ttf",
+]
+
+
+def phone(rng):
+    return rng.choice(["01632 960%03d" % rng.randint(0, 999),
+                       "0113 496 0%03d" % rng.randint(0, 999),
+                       "07700 900%03d" % rng.randint(0, 999),
+                       "0808 157 0%03d" % rng.randint(0, 999)])
+
+
+def fleet(rng):
+    n = rng.randint(1, 9999)
+    return rng.choice(["FLEET NO %d" % n, "%d" % n, "V%d" % n, "UNIT %d" % n,
+                       "%s%d" % (rng.choice("ABCDEFGHJKLMNPRSTVWXY"), n)])
+
+
+def text_at(img, rng, text, char_h, x, y, fill, box_fill=None, pad=0.3):
+    """Draws @text with its capitals @char_h px high at (x, y); returns its
+    box (x0, y0, x1, y1), the board's if @box_fill."""
+    font = ImageFont.truetype(rng.choice(LIVERY_FONTS), max(6, round(char_h * 1.38)))
+    d = ImageDraw.Draw(img)
+    bb = d.textbbox((x, y), text, font=font)
+    p = round(char_h * pad)
+    if box_fill is not None:
+        d.rectangle([bb[0] - p, bb[1] - p, bb[2] + p, bb[3] + p], fill=box_fill)
+    d.text((x, y), text, font=font, fill=fill)
+    return (bb[0] - p, bb[1] - p, bb[2] + p, bb[3] + p)
+
+
+def free(boxes, b):
+    return all(b[2] < o[0] or b[0] > o[2] or b[3] < o[1] or b[1] > o[3] for o in boxes)
+
+
+def livery(img, rng, plate_box, body, tags):
+    """Text that is not a plate around the vehicle whose plate fills
+    @plate_box (x0, y0, x1, y1): painted on the van's or lorry's body,
+    on shop signs and road signs behind; never over the plate."""
+    w, h = img.size
+    pw = plate_box[2] - plate_box[0]
+    ph = plate_box[3] - plate_box[1]
+    keep = [(plate_box[0] - ph, plate_box[1] - ph, plate_box[2] + ph, plate_box[3] + ph)]
+    d = ImageDraw.Draw(img)
+    # the van's or lorry's front and sides, up to the top of the frame
+    vx0, vx1 = max(0, plate_box[0] - 3 * pw), min(w, plate_box[2] + 3 * pw)
+    vy0 = max(0, plate_box[1] - rng.randint(4, 9) * ph)
+    d.rectangle([vx0, vy0, vx1, plate_box[3] + 2 * ph], fill=body)
+    kinds = ["trade", "name", "phone", "fleet", "trade", "name"]
+    rng.shuffle(kinds)
+    for kind in kinds[:rng.randint(2, 5)]:
+        t = {"trade": lambda: rng.choice(TRADES),
+             "name": lambda: rng.choice(NAMES) + rng.choice(["", " " + rng.choice(TRADES)]),
+             "phone": lambda: phone(rng),
+             "fleet": lambda: fleet(rng)}[kind]()
+        ch = rng.randint(12, 60) if kind != "fleet" else rng.randint(12, 40)
+        # paint: darker or lighter than the body, never plate-bright
+        paint = max(0, min(175, body + rng.choice([-1, 1]) * rng.randint(35, 90)))
+        for _ in range(20):
+            x = rng.randint(vx0, max(vx0, vx1 - ch * len(t) // 2))
+            y = rng.randint(vy0, max(vy0, plate_box[3] + ph))
+            font = ImageFont.truetype(LIVERY_FONTS[0], max(6, round(ch * 1.38)))
+            bb = d.textbbox((x, y), t, font=font)
+            if bb[2] < w and bb[3] < h and free(keep, bb):
+                keep.append(text_at(img, rng, t, ch, x, y, paint))
+                tags.append("livery-" + kind)
+                break
+    # shop signs and road signs behind, in the top of the frame
+    for _ in range(rng.randint(0, 3)):
+        road = rng.random() < 0.5
+        if road:
+            t = rng.choice([rng.choice(PLACES), "%s%d" % (rng.choice("ABM"), rng.randint(1, 4999)),
+                            rng.choice(PLACES) + " " + "(%s%d)" % (rng.choice("AB"), rng.randint(1, 999))])
+            # retroreflective: bright ground; light text on blue/green
+            # sheeting, or dark text on white
+            if rng.random() < 0.5:
+                ground, ink = rng.randint(110, 170), rng.randint(215, 255)
+            else:
+                ground, ink = rng.randint(190, 245), rng.randint(10, 60)
+        else:
+            t = rng.choice(SHOPS)
+            ground = rng.randint(30, 150)
+            ink = max(0, min(190, ground + rng.choice([-1, 1]) * rng.randint(40, 100)))
+        ch = rng.randint(12, 50)
+        for _ in range(20):
+            x, y = rng.randint(0, w - 100), rng.randint(0, h // 3)
+            font = ImageFont.truetype(LIVERY_FONTS[0], max(6, round(ch * 1.38)))
+            bb = d.textbbox((x, y), t, font=font)
+            bb = (bb[0] - ch, bb[1] - ch, bb[2] + ch, bb[3] + ch)
+            if bb[2] < w and bb[3] < h and free(keep, bb):
+                keep.append(text_at(img, rng, t, ch, x, y, ink, ground, pad=0.5))
+                tags.append("road-sign" if road else "shop-sign")
+                break
+
+
+def date_stamp(img, rng, tags):
+    """The camera's date, time and place burnt into a corner (after the
+    sensor: sharp, white, on a black strip or not)."""
+    w, h = img.size
+    t = rng.choice(["%02d/%02d/2026 %02d:%02d:%02d" % (rng.randint(1, 28), rng.randint(1, 12),
+                                                     rng.randint(0, 23), rng.randint(0, 59),
+                                                     rng.randint(0, 59)),
+                    "2026-%02d-%02d %02d:%02d:%02d.%03d" % (rng.randint(1, 12), rng.randint(1, 28),
+                                                           rng.randint(0, 23), rng.randint(0, 59),
+                                                           rng.randint(0, 59), rng.randint(0, 999)),
+                    "CAM%02d M6 J10 NB" % rng.randint(1, 40),
+                    "LANE %d 30MPH %d" % (rng.randint(1, 3), rng.randint(100, 9999))])
+    ch = rng.randint(12, 22)
+    font = ImageFont.truetype(LIVERY_FONTS[2], max(6, round(ch * 1.38)))
+    tw = ImageDraw.Draw(img).textbbox((0, 0), t, font=font)[2]
+    x = rng.choice([4, w - tw - 8])
+    y = rng.choice([4, h - ch * 2 - 4])
+    d = ImageDraw.Draw(img)
+    bb = d.textbbox((max(0, x), y), t, font=font)
+    if rng.random() < 0.6:
+        d.rectangle([bb[0] - 3, bb[1] - 3, bb[2] + 3, bb[3] + 3], fill=0)
+    d.text((max(0, x), y), t, font=font, fill=255)
+    tags.append("stamp")
+
+
 def render_one(text, two_line, path):
     """A current-format mark alone on a 320 x 240 IR frame, mildly posed."""
     groups = [text[:4], text[4:]]
@@ -184,7 +392,11 @@ def main():
     ap.add_argument("--file", default="")
     ap.add_argument("--out", default="")
     ap.add_argument("--count", type=int, default=400)
-    ap.add_argument("--seed", type=int, default=4145)
+    ap.add_argument("--seed", type=int, default=None)
+    ap.add_argument("--livery", action="store_true")
+    ap.add_argument("--foreign", type=float, default=0.0,
+                    help="share of foreign and test plates (make_foreign); "
+                    "0, the benches' sets, draws nothing more from the seed")
     ap.add_argument("--width", type=int, default=1280)
     ap.add_argument("--height", type=int, default=720)
     a = ap.parse_args()
@@ -193,11 +405,16 @@ def main():
         return
     if not a.out:
         ap.error("--out DIR (or --one TEXT --file OUT.png) is required")
+    if a.seed is None:
+        a.seed = 2121 if a.livery else 4145
     rng = random.Random(a.seed)
     os.makedirs(a.out, exist_ok=True)
     rows = []
     for i in range(a.count):
-        text, fmt, groups = make_plate(rng)
+        if a.foreign and rng.random() < a.foreign:
+            text, fmt, groups = make_foreign(rng)
+        else:
+            text, fmt, groups = make_plate(rng)
         two_line = fmt == "gb-current" and rng.random() < 0.18
         tags = []
         char_h = rng.choice([rng.randint(11, 17), rng.randint(18, 30), rng.randint(30, 46)])
@@ -210,6 +427,9 @@ def main():
         d = ImageDraw.Draw(img)
         body = rng.randint(20, 120)
         d.rectangle([px - pw, py - 2 * ph, px + 2 * pw, py + 2 * ph], fill=body)
+        if a.livery:
+            livery(img, rng, (px, py, px + pw + ph, py + ph * 2), body, tags)
+            d = ImageDraw.Draw(img)
         if rng.random() < 0.6:
             tags.append("headlights")
             for hx in (px - pw // 2, px + pw + pw // 2):
@@ -239,11 +459,13 @@ def main():
                                                           for _ in range(k) for c in range(k)], k))
         noise = rng.choice([2, 5, 9])     # sensor noise, additive, sigma in grey levels
         img = ImageChops.add(img, Image.effect_noise((a.width, a.height), noise), 1.0, -128)
+        if a.livery and rng.random() < 0.7:
+            date_stamp(img, rng, tags)
         name = "%04d.pgm" % i
         img.save(os.path.join(a.out, name))
         bx, by, bw, bh = px, py, big.width, big.height
         rows.append("\t".join([name, text, fmt, "2" if two_line else "1", str(char_h),
-                               ",".join(tags) or "-", "%d,%d,%d,%d" % (bx, by, bw, bh)]))
+                               ",".join(dict.fromkeys(tags)) or "-", "%d,%d,%d,%d" % (bx, by, bw, bh)]))
     with open(os.path.join(a.out, "truth.tsv"), "w") as f:
         f.write("file\tplate\tformat\tlines\tchar_h\ttags\tbox\n")
         f.write("\n".join(rows) + "\n")

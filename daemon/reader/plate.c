@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: MIT
+/*
+ * plate.c - is a line of text a plate, or lettering (issue 21, item 2)?
+ *
+ * Under the infrared of a UK ANPR camera a plate is retroreflective: its
+ * ground is the brightest thing around its characters, much brighter than
+ * the vehicle's body just above and below it. Paint is not: lettering on a
+ * van's or lorry's body, fleet numbers and shop signs stand on a ground no
+ * brighter than what surrounds it, and a camera's date stamp is light on
+ * dark. rd_plate_contrast measures that: the ground between the characters
+ * against the surround beyond the plate's margins, in units of the
+ * characters' own contrast; rd_plate_margin the same just beyond a UK
+ * plate's margin, where a road sign's or shop sign's board still is. rd_text_plate_like is the text's side: a
+ * foreign plate read in a UK frame (gb-free, any 5..8 characters) carries
+ * both letters and digits, as every European format does; a word or a
+ * number alone is not a plate. Pure functions: tests call them on drawn
+ * images (tests/reader/test_plate.c).
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "reader/reader_int.h"
+
+/* The surround: rows 0.55..0.9 character heights beyond the characters
+ * (a UK plate's margin above and below them is 16 mm of 79, 0.2 h; a
+ * motorcycle plate's 18 of 64), over the characters' columns. */
+#define SURROUND_NEAR	0.4f
+#define SURROUND_FAR	0.75f
+/* The plate's edge: a plate's ground ends within its margin (0.2 h; a
+ * motorcycle plate's 0.28 h above, 0.3 h below), a sign's board or a
+ * lit box goes on further round its lettering. */
+#define MARGIN_NEAR	0.28f
+#define MARGIN_FAR	0.45f
+
+static int clampi(int v, int lo, int hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+static void histogram(const uint8_t *img, size_t stride, int x0, int y0,
+		      int x1, int y1, int step, uint32_t *hist, uint32_t *n)
+{
+	for (int y = y0; y < y1; y += step)
+		for (int x = x0; x < x1; x += step) {
+			hist[img[(size_t)y * stride + (size_t)x]]++;
+			(*n)++;
+		}
+}
+
+/* The grey level below which @q of the @n counted pixels lie. */
+static int percentile(const uint32_t *hist, uint32_t n, float q)
+{
+	uint32_t want = (uint32_t)((float)n * q), sum = 0;
+
+	for (int v = 0; v < 256; v++) {
+		sum += hist[v];
+		if (sum > want)
+			return v;
+	}
+	return 255;
+}
+
+/* The line's band (its characters' bounds) in @img; 0 if empty. */
+static int band_of(const struct rd_line *l, int w, int h, int *b)
+{
+	int x0 = w, y0 = h, x1 = 0, y1 = 0;
+
+	if (!l || l->n < 1 || w < 1 || h < 1 || l->height < 1)
+		return 0;
+	for (int i = 0; i < l->n; i++) {
+		x0 = l->c[i].x0 < x0 ? l->c[i].x0 : x0;
+		y0 = l->c[i].y0 < y0 ? l->c[i].y0 : y0;
+		x1 = l->c[i].x1 > x1 ? l->c[i].x1 : x1;
+		y1 = l->c[i].y1 > y1 ? l->c[i].y1 : y1;
+	}
+	b[0] = clampi(x0, 0, w);
+	b[1] = clampi(y0, 0, h);
+	b[2] = clampi(x1, 0, w);
+	b[3] = clampi(y1, 0, h);
+	return b[2] > b[0] && b[3] > b[1];
+}
+
+/* The median of the rows @near_h..@far_h character heights above and
+ * below band @b, over its columns; -1 if too little of them is in view
+ * (the line at the edge of what is searched). */
+static int surround(const uint8_t *img, size_t stride, int h, const int *b,
+		    int ch, int step, float near_h, float far_h)
+{
+	uint32_t sur[256], ns = 0;
+	int near = (int)(near_h * (float)ch + 0.5f);
+	int far = (int)(far_h * (float)ch + 0.5f);
+
+	if (far <= near)
+		far = near + 1;
+	memset(sur, 0, sizeof(sur));
+	histogram(img, stride, b[0], clampi(b[1] - far, 0, h), b[2],
+		  clampi(b[1] - near, 0, h), step, sur, &ns);
+	histogram(img, stride, b[0], clampi(b[3] + near, 0, h), b[2],
+		  clampi(b[3] + far, 0, h), step, sur, &ns);
+	if (!ns || ns < (uint32_t)((b[2] - b[0]) / step))
+		return -1;
+	return percentile(sur, ns, 0.5f);
+}
+
+/* The band's histogram (@band, @nb) and its ground, ink and midpoint. */
+static void band_levels(const uint8_t *img, size_t stride, const int *b,
+			int step, int dark, uint32_t *band, uint32_t *nb,
+			int *ground, int *ink, int *mid)
+{
+	memset(band, 0, 256 * sizeof(*band));
+	*nb = 0;
+	histogram(img, stride, b[0], b[1], b[2], b[3], step, band, nb);
+	/* The ground is the characters' background in their band: the light
+	 * side for dark characters (the band is mostly ground), the dark side
+	 * for light ones; the ink is the other side. */
+	*ground = percentile(band, *nb, dark ? 0.75f : 0.25f);
+	*ink = percentile(band, *nb, dark ? 0.05f : 0.95f);
+	*mid = (percentile(band, *nb, dark ? 0.95f : 0.05f) + *ink) / 2;
+}
+
+/*
+ * The rows of band @b that hold ink (a tenth of their samples or more on
+ * the ink's side of @mid): a line's "characters" may be taller than its
+ * lettering (the pieces of a sign's board between dark letters, ground.c),
+ * and a plate's margins are the lettering's. 1 if they are fewer than
+ * 0.8 of the band's, with @b narrowed to them.
+ */
+static int ink_rows(const uint8_t *img, size_t stride, int *b, int step,
+		    int dark, int mid)
+{
+	int first = -1, last = -1, need = ((b[2] - b[0]) / step + 9) / 10;
+
+	for (int y = b[1]; y < b[3]; y++) {
+		const uint8_t *row = img + (size_t)y * stride;
+		int n = 0;
+
+		for (int x = b[0]; x < b[2]; x += step)
+			n += dark ? row[x] < mid : row[x] > mid;
+		if (n >= need) {
+			first = first < 0 ? y : first;
+			last = y;
+		}
+	}
+	if (first < 0 || (last + 1 - first) * 5 >= (b[3] - b[1]) * 4)
+		return 0;
+	b[1] = first;
+	b[3] = last + 1;
+	return 1;
+}
+
+void rd_plate_measure(const uint8_t *img, size_t stride, int w, int h,
+		      const struct rd_line *l, int dark, struct rd_plate_ev *ev)
+{
+	uint32_t band[256], nb, share = 0;
+	int b[4], ch, step, ground, ink, mid, c, around;
+
+	ev->contrast = ev->margin = RD_PLATE_UNKNOWN;
+	ev->share = 1;
+	if (!band_of(l, w, h, b))
+		return;
+	ch = (int)(l->height + 0.5f);
+	step = ch >= 24 ? ch / 12 : 1;	/* about 12 samples a character */
+	band_levels(img, stride, b, step, dark, band, &nb, &ground, &ink, &mid);
+	if (ink_rows(img, stride, b, step, dark, mid)) {
+		ch = b[3] - b[1];
+		band_levels(img, stride, b, step, dark, band, &nb, &ground, &ink, &mid);
+	}
+	c = dark ? ground - ink : ink - ground;
+	c = c > 16 ? c : 16;
+	/* How much of the band is ground: on a plate most of it (the
+	 * characters' strokes are a third or so); where the gaps between
+	 * light lettering were taken for dark characters (ground.c), little. */
+	for (int v = 0; v < 256; v++)
+		share += (dark ? v > mid : v < mid) ? band[v] : 0;
+	ev->share = (float)share / (float)nb;
+	around = surround(img, stride, h, b, ch, step, SURROUND_NEAR, SURROUND_FAR);
+	if (around >= 0)
+		ev->contrast = (float)(ground - around) / (float)c;
+	around = surround(img, stride, h, b, ch, step, MARGIN_NEAR, MARGIN_FAR);
+	if (around >= 0)
+		ev->margin = (float)(ground - around) / (float)c;
+}
+
+float rd_plate_contrast(const uint8_t *img, size_t stride, int w, int h,
+			const struct rd_line *l, int dark)
+{
+	struct rd_plate_ev ev;
+
+	rd_plate_measure(img, stride, w, h, l, dark, &ev);
+	return ev.contrast;
+}
+
+float rd_plate_margin(const uint8_t *img, size_t stride, int w, int h,
+		      const struct rd_line *l, int dark)
+{
+	struct rd_plate_ev ev;
+
+	rd_plate_measure(img, stride, w, h, l, dark, &ev);
+	return ev.margin;
+}
+
+int rd_text_plate_like(const char *text, enum anpr_region region,
+		       const char *format)
+{
+	int letters = 0, digits = 0;
+
+	/* Only a UK frame's foreign plates: elsewhere the free formats are
+	 * the region's own (vanity plates of letters only exist). */
+	if (region != ANPR_REGION_AUTO || !format || strcmp(format, "gb-free") != 0)
+		return 1;
+	/* A look-alike (O/0, I/1, B/8, S/5) is not read as either: free
+	 * formats correct nothing, and lettering read by a classifier comes
+	 * out as C0VENTRY, P1ZZA and 5ALE. */
+	for (const char *p = text; *p; p++) {
+		if (strchr("OIBS0185", *p))
+			continue;
+		letters += isalpha((unsigned char)*p) != 0;
+		digits += isdigit((unsigned char)*p) != 0;
+	}
+	return letters > 0 && digits > 0;
+}
+
+int rd_plate_like(const struct rd_plate_ev *ev, int dark, const char *text,
+		  enum anpr_region region, const char *format)
+{
+	/* Light characters on a ground brighter than its surround are a
+	 * road sign's sheeting; on a dark one a date stamp, a shop sign or
+	 * livery. UK plates carry dark characters on a retroreflective
+	 * ground, front and rear (the black-and-silver plates of historic
+	 * vehicles are not retroreflective either way). */
+	return dark && ev->contrast >= RD_PLATE_MIN_CONTRAST &&
+	       ev->margin >= RD_PLATE_MIN_MARGIN && ev->share >= RD_PLATE_MIN_SHARE &&
+	       rd_text_plate_like(text, region, format);
+}
