@@ -20,7 +20,7 @@
  *                option, docs/scaling.md), objects keyed AREA/ab/<sha256>.jpg
  *                in BUCKET, so that a day is a prefix. Endpoint and keys
  *                come from the file $ANPR_S3_CONFIG (default
- *                /etc/anpr/s3.conf), never from the command line
+ *                /etc/anpr/ingest/s3.conf), never from the command line
  *                (imagestore_s3.c). An object is durable when the PUT was
  *                answered 200 (radosgw answers once every replica has it
  *                on disk); imagestore_sync has nothing to do.

@@ -10,7 +10,7 @@
  * day is a listing of it and a deletion of what it lists.
  *
  * Configuration: the file named by $ANPR_S3_CONFIG (default
- * /etc/anpr/s3.conf), "key = value" lines:
+ * /etc/anpr/ingest/s3.conf), "key = value" lines:
  *   endpoint    http(s)://HOST:PORT of the gateway (required)
  *   access_key  the S3 user's access key (required)
  *   secret_key  its secret key (required)
@@ -184,7 +184,7 @@ static int load_config(struct imagestore_s3 *s, char *err, size_t errlen)
 	FILE *f;
 
 	if (!path || !*path)
-		path = "/etc/anpr/s3.conf";
+		path = "/etc/anpr/ingest/s3.conf";
 	f = fopen(path, "re");
 	if (!f) {
 		snprintf(err, errlen, "image store s3://%s: its configuration %s: %s "

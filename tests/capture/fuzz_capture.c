@@ -89,13 +89,22 @@ static void rtsp_uri(const uint8_t *d, size_t n)
 		at = strchr(rest, '@');
 		if (!strncmp(rest, "//", 2) && at && at - rest > 10 &&
 		    (size_t)(at - rest) < strcspn(rest + 2, "/?#") + 2) {
-			char secret[16];
+			char secret[16], other[1200], err2[1024];
+			struct rtsp_url u2;
 
-			/* a user information of 8+ characters never shown */
+			/* a user information of 8+ characters never shown:
+			 * unless the message says those 8 characters whatever
+			 * the user information is ("//credentials@" and a
+			 * message that speaks of credentials), which the same
+			 * URI with other user information tells */
 			memcpy(secret, rest + 2, 8);
 			secret[8] = 0;
-			if (strlen(secret) == 8 &&
-			    !strstr(at, secret) && strstr(err, secret))
+			memcpy(other, rest, n + 1);
+			memset(other + 2, 'q', (size_t)(at - rest) - 2);
+			err2[0] = 0;
+			(void)anprcap__rtsp_parse("rtsp", other, &u2, err2, sizeof(err2));
+			if (strlen(secret) == 8 && !strstr(at, secret) &&
+			    strstr(err, secret) && !strstr(err2, secret))
 				__builtin_trap();
 		}
 	}
