@@ -15,45 +15,35 @@ int anpr_store_cloned_plates_check(struct anpr_store *st, const char *const *rec
 				   size_t n, size_t *flagged, char *err, size_t errlen)
 {
 	struct sparams p;
+	struct arr ids = { 0 };
 	PGresult *r;
-	char *arr;
-	size_t cap = 3, len = 0;
 	int rc;
 
 	*flagged = 0;
 	if (n == 0)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
-		/* a record id is a TOKEN: no quote, backslash or comma to
-		 * escape in the array's text form */
 		if (!st_token_ok(record_ids[i], 64)) {
 			st_err(err, errlen, "cloned plates: record id %zu is not a record id", i);
 			return ANPR_STORE_EINVAL;
 		}
-		cap += strlen(record_ids[i]) + 3;
+		arr_text(&ids, record_ids[i]);
 	}
-	arr = malloc(cap);
-	if (!arr) {
-		st_err(err, errlen, "cloned plates: out of memory");
-		return ANPR_STORE_ENOMEM;
-	}
-	arr[len++] = '{';
-	for (size_t i = 0; i < n; i++)
-		len += (size_t)snprintf(arr + len, cap - len, "%s\"%s\"", i ? "," : "",
-					record_ids[i]);
-	arr[len++] = '}';
-	arr[len] = '\0';
 	rc = st_ready(st, err, errlen);
+	if (!rc && !arr_end(&ids)) {
+		st_err(err, errlen, "cloned plates: out of memory");
+		rc = ANPR_STORE_ENOMEM;
+	}
 	if (rc) {
-		free(arr);
+		free(ids.s);
 		return rc;
 	}
 	sp_init(&p);
-	sp_text(&p, arr);
+	sp_text(&p, ids.s);
 	r = st_exec_ps(st, "checking for cloned plates",
 		       "SELECT count(*) FROM anpr.check_cloned_plates($1::text[])", &p, &rc,
 		       err, errlen);
-	free(arr);
+	free(ids.s);
 	if (!r)
 		return rc;
 	*flagged = PQntuples(r) == 1 ? (size_t)st_i64(r, 0, 0) : 0;

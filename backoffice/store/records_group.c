@@ -41,64 +41,6 @@ static const char *gval(const PGresult *r, int row, int col)
  */
 
 
-/* A text[] literal for an array parameter: elements double-quoted with
- * backslash escapes (any text is safe), NULL unquoted. */
-struct arr {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
-
-static void arr_put(struct arr *a, const char *s, size_t n)
-{
-	if (a->oom)
-		return;
-	if (a->len + n + 2 > a->cap) {
-		size_t cap = a->cap ? a->cap : 256;
-		char *p;
-
-		while (a->len + n + 2 > cap)
-			cap *= 2;
-		p = realloc(a->s, cap);
-		if (!p) {
-			a->oom = true;
-			return;
-		}
-		a->s = p;
-		a->cap = cap;
-	}
-	memcpy(a->s + a->len, s, n);
-	a->len += n;
-	a->s[a->len] = '\0';
-}
-
-static void arr_sep(struct arr *a)
-{
-	arr_put(a, a->len ? "," : "{", 1);
-}
-
-static void arr_text(struct arr *a, const char *s)
-{
-	arr_sep(a);
-	if (!s) {
-		arr_put(a, "NULL", 4);
-		return;
-	}
-	arr_put(a, "\"", 1);
-	for (const char *p = s; *p; ) {
-		size_t run = strcspn(p, "\\\"");
-
-		arr_put(a, p, run);
-		p += run;
-		if (*p) {
-			char esc[2] = { '\\', *p++ };
-
-			arr_put(a, esc, 2);
-		}
-	}
-	arr_put(a, "\"", 1);
-}
-
 static void arr_opt(struct arr *a, const char *s)
 {
 	arr_text(a, s && *s ? s : NULL);
@@ -141,14 +83,6 @@ static void arr_f64(struct arr *a, double x, bool null)
 		return;
 	}
 	arr_put(a, buf, (size_t)snprintf(buf, sizeof buf, "%.17g", x));
-}
-
-static const char *arr_end(struct arr *a)
-{
-	if (!a->len)
-		arr_put(a, "{", 1);
-	arr_put(a, "}", 1);
-	return a->oom ? NULL : a->s;
 }
 
 /* What the group's steps share. */

@@ -83,6 +83,20 @@ int st_commit(struct anpr_store *st, const char *what, char *err,
 	      size_t errlen);
 void st_rollback(struct anpr_store *st);
 
+/* A text[] literal for an array parameter (store_arr.c): elements
+ * double-quoted with backslash escapes (any text is safe), NULL unquoted.
+ * Start zeroed; arr_end closes it and gives the text, NULL if memory ran
+ * out; free(a.s) after. */
+struct arr {
+	char *s;
+	size_t len, cap;
+	bool oom;
+};
+void arr_put(struct arr *a, const char *s, size_t n);	/* raw bytes */
+void arr_sep(struct arr *a);			/* "{" first, then "," */
+void arr_text(struct arr *a, const char *s);	/* an element, or NULL */
+const char *arr_end(struct arr *a);
+
 /* Text column value (NULL for SQL NULL). */
 const char *st_val(const PGresult *r, int row, int col);
 int64_t st_i64(const PGresult *r, int row, int col);
