@@ -95,6 +95,27 @@ static void put(int64_t id, char *text)
 	pthread_mutex_unlock(&E.lock);
 }
 
+/* An event t (taken): put in the ring (ring), or appended to *out (a
+ * stream's replay; dropped if memory runs out). */
+static void emit(int64_t id, char *t, bool ring, char **out, size_t *outlen)
+{
+	size_t tl;
+	char *b;
+
+	if (ring) {
+		put(id, t);
+		return;
+	}
+	tl = strlen(t);
+	b = realloc(*out, *outlen + tl + 1);
+	if (b) {
+		memcpy(b + *outlen, t, tl + 1);
+		*out = b;
+		*outlen += tl;
+	}
+	free(t);
+}
+
 static PGconn *connect_db(void)
 {
 	PGconn *pg = PQconnectdb(console_cfg.db);
@@ -143,19 +164,7 @@ static int alert_events(PGconn *pg, const char *sql, int64_t param, bool ring,
 			continue;
 		if (id > *max)
 			*max = id;
-		if (ring) {
-			put(id, t);
-		} else {
-			size_t tl = strlen(t);
-			char *b = realloc(*out, *outlen + tl + 1);
-
-			if (b) {
-				memcpy(b + *outlen, t, tl + 1);
-				*out = b;
-				*outlen += tl;
-			}
-			free(t);
-		}
+		emit(id, t, ring, out, outlen);
 	}
 	PQclear(r);
 	return 0;
@@ -213,19 +222,7 @@ static void clone_events(PGconn *pg, const char *sql, int nparams, const char *c
 
 		if (!t)
 			continue;
-		if (ring) {
-			put(0, t);
-		} else {
-			size_t tl = strlen(t);
-			char *b = realloc(*out, *outlen + tl + 1);
-
-			if (b) {
-				memcpy(b + *outlen, t, tl + 1);
-				*out = b;
-				*outlen += tl;
-			}
-			free(t);
-		}
+		emit(0, t, ring, out, outlen);
 	}
 	PQclear(r);
 }
