@@ -41,15 +41,6 @@ _pgha_n=0
 _pgha_watch=
 
 
-# a TCP port nobody listens on now (another process may take it before it
-# is bound: the callers retry or fail clearly)
-_pgha_port() {
-	local p
-	while :; do
-		p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
-		ss -Hltn "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }
-	done
-}
 
 # the pids of node I's PostgreSQL processes (the postmaster's children are
 # found by its data directory on their command line, the postmaster by
@@ -147,7 +138,7 @@ pgha_start() {
 	trap 'exit 130' INT TERM
 	chmod 0700 "$d"
 	if [ "$(id -u)" = 0 ]; then chown "${ANPR_PG_USER:-nobody}:" "$d" || return 1; fi
-	ec=$(_pgha_port) ep=$(_pgha_port)
+	ec=$(free_port) ep=$(free_port)
 	( _pgha_exec etcd --name e1 --data-dir "$d/etcd" \
 		--listen-client-urls "http://127.0.0.1:$ec" --advertise-client-urls "http://127.0.0.1:$ec" \
 		--listen-peer-urls "http://127.0.0.1:$ep" --initial-advertise-peer-urls "http://127.0.0.1:$ep" \
@@ -162,7 +153,7 @@ pgha_start() {
 		{ echo "pg-ha.sh: etcd did not start:" >&2; tail -5 "$d/etcd.log" >&2; return 1; }
 	for i in $(seq "$n"); do
 		local api pg
-		api=$(_pgha_port) pg=$(_pgha_port)
+		api=$(free_port) pg=$(free_port)
 		_pg_as mkdir -m 0700 "$d/node$i"
 		echo "$api" > "$d/node$i/api.port"
 		echo "$pg" > "$d/node$i/pg.port"

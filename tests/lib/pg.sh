@@ -56,6 +56,7 @@
 # loopback is its own: 5432, the port the units' connection strings mean).
 #
 # C tests: tests/lib/with-pg CMD... runs CMD with the variables above set.
+. "$(dirname "${BASH_SOURCE[0]}")/port.sh"
 PG_BIN=${ANPR_PG_BIN:-/usr/lib/postgresql/15/bin}
 _pg_dir=
 _pg_watch=
@@ -123,8 +124,7 @@ pg_start() {
 	while :; do
 		# a port nobody listens on now; another process may still take
 		# it before the server binds it, hence the retries
-		port=${ANPR_PG_PORT:-$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))}
-		if [ -z "${ANPR_PG_PORT:-}" ] && ss -Hltn "sport = :$port" 2>/dev/null | grep -q .; then continue; fi
+		port=${ANPR_PG_PORT:-$(free_port)}
 		_pg_as sh -c "cat >> '$d/data/postgresql.conf'" <<-CONF
 		listen_addresses = '127.0.0.1'
 		port = $port

@@ -30,13 +30,7 @@ _rgw_dir=
 _rgw_watch=
 _rgw_port=
 
-_rgw_freeport() {
-	local p
-	while :; do
-		p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
-		ss -Hltn "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }
-	done
-}
+. "$(dirname "${BASH_SOURCE[0]}")/port.sh"
 
 _rgw_authtool() { ceph-authtool "$@" >/dev/null; }
 
@@ -102,8 +96,8 @@ rgw_start() {
 	_rgw_watch=$!
 	disown "$_rgw_watch"
 	fsid=$(cat /proc/sys/kernel/random/uuid)
-	monport=$(_rgw_freeport)
-	_rgw_port=$(_rgw_freeport)
+	monport=$(free_port)
+	_rgw_port=$(free_port)
 	cat >"$d/ceph.conf" <<-CONF
 	[global]
 	fsid = $fsid
