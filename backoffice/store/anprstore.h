@@ -197,6 +197,32 @@ int anpr_store_cloned_plates_check(struct anpr_store *st, const char *const *rec
 int anpr_store_cloned_plates_forget_purged(struct anpr_store *st, size_t *removed, char *err,
 					   size_t errlen);
 
+/* ------------------------------------------------ read accuracy (0018) */
+
+/* The settings of anpr.accuracy_settings. */
+struct anpr_accuracy_settings {
+	int per_camera_day;		/* reads sampled a camera a day */
+	int window_days;		/* the figures' default window */
+	double attention_below;		/* a lower bound under it: attention */
+};
+/* A camera's figures (anpr.camera_accuracy): NAN where not measured. */
+struct anpr_accuracy_row {
+	char camera_id[33];
+	int64_t sampled, unreviewed, confirmed, corrected, not_a_plate, cannot_tell;
+	double accuracy, lower, upper;		/* Wilson 95 % */
+	int64_t hits_acted, misread;
+	double misread_lower, misread_upper;
+	char attention[160];			/* "" or why it needs attention */
+};
+/* The figures over the last days (0: the settings' window), one row a
+ * camera (*rows malloc'd, free() it), and the settings. */
+int anpr_store_accuracy(struct anpr_store *st, int days, struct anpr_accuracy_settings *set,
+			struct anpr_accuracy_row **rows, size_t *n, char *err, size_t errlen);
+/* Draw the sample of day ("YYYY-MM-DD", UTC; anpr.accuracy_draw): *drawn
+ * the reads drawn now, 0 if that day was drawn before. */
+int anpr_store_accuracy_draw(struct anpr_store *st, const char *day, int64_t *drawn,
+			     char *err, size_t errlen);
+
 /* ------------------------------------------------------------ holdings */
 
 /* What the store holds of a chain (table chains). */

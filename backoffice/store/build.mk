@@ -14,7 +14,8 @@ ANPRSTORE_SRCS := backoffice/store/store.c backoffice/store/register.c \
 	backoffice/store/records.c backoffice/store/records_group.c \
 	backoffice/store/holdings.c backoffice/store/query.c backoffice/store/audit.c \
 	backoffice/store/retention.c backoffice/store/export.c \
-	backoffice/store/alerts.c backoffice/store/clones.c backoffice/store/store_arr.c backoffice/store/adopt.c
+	backoffice/store/alerts.c backoffice/store/clones.c backoffice/store/store_arr.c backoffice/store/adopt.c \
+	backoffice/store/accuracy.c
 $(call obj_of,$(ANPRSTORE_SRCS)) $(call aobj_of,$(ANPRSTORE_SRCS)): CFLAGS += $(PQ_CFLAGS)
 $(eval $(call add_lib,anprstore,$(ANPRSTORE_SRCS)))
 # What a program using anprstore links, in this order (users before used).

@@ -20,6 +20,7 @@
 #include <getopt.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,11 @@ static const char usage_text[] =
 	"                                            delete reads past the last\n"
 	"                                            access tier (24 months) not\n"
 	"                                            under a legal hold; audited\n"
+	"  accuracy [--days N] [--json]              each camera's read accuracy (Wilson\n"
+	"                                            95 % interval) and hits marked\n"
+	"                                            misread; status 1: needs attention\n"
+	"  accuracy draw [YYYY-MM-DD]                draw a day's sample (default:\n"
+	"                                            yesterday, UTC)\n"
 	"CONNINFO may also come from ANPR_DB (a libpq connection string).\n";
 
 static int usage(void)
@@ -414,6 +420,166 @@ static int cmd_purge(struct anpr_store *st, int argc, char **argv)
 	return bad;
 }
 
+/* ------------------------------------------------------- read accuracy */
+
+/* "90.0 %" or "-" for a figure not measured. */
+static const char *pct(char *buf, size_t len, double x)
+{
+	if (isnan(x))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.1f %%", 100.0 * x);
+	return buf;
+}
+
+static json_t *num_or_null(double x)
+{
+	return isnan(x) ? json_null() : json_real(x);
+}
+
+/* anpr-db accuracy draw [DAY]: the day's sample (anpr.accuracy_draw). */
+static int cmd_accuracy_draw(struct anpr_store *st, int argc, char **argv)
+{
+	char day[16], err[512];
+	int64_t drawn;
+
+	if (argc > 2)
+		return usage();
+	if (argc == 2) {
+		struct tm tm;
+		const char *end;
+
+		memset(&tm, 0, sizeof tm);
+		end = strptime(argv[1], "%Y-%m-%d", &tm);
+		if (strlen(argv[1]) != 10 || !end || *end) {
+			fprintf(stderr, "anpr-db: accuracy draw: '%s' is not a day (YYYY-MM-DD)\n",
+				argv[1]);
+			return 2;
+		}
+		snprintf(day, sizeof day, "%s", argv[1]);
+	} else {
+		time_t y = time(NULL) - 86400;
+		struct tm tm;
+
+		gmtime_r(&y, &tm);
+		strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	}
+	if (anpr_store_accuracy_draw(st, day, &drawn, err, sizeof err))
+		return fail("accuracy draw", err);
+	if (drawn)
+		printf("anpr-db: %s: %lld reads drawn for review\n", day, (long long)drawn);
+	else
+		printf("anpr-db: %s: drawn before (or no reads that day); nothing drawn now\n", day);
+	return 0;
+}
+
+/* anpr-db accuracy [--days N] [--json]: in the manner of anpr-status, one
+ * line a camera, then what needs attention; status 0 all well, 1 something
+ * needs attention, 2 usage, 3 the database. */
+static int cmd_accuracy(struct anpr_store *st, int argc, char **argv)
+{
+	struct anpr_accuracy_settings set;
+	struct anpr_accuracy_row *rows;
+	size_t n, nwarn = 0;
+	char err[512], a[16], lo[16], hi[16], ml[16], mh[16];
+	bool json = false;
+	double v;
+	int days = 0;
+
+	if (argc >= 2 && strcmp(argv[1], "draw") == 0)
+		return cmd_accuracy_draw(st, argc - 1, argv + 1);
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0) {
+			json = true;
+		} else if (strcmp(argv[i], "--days") == 0 && i + 1 < argc) {
+			if (parse_double(argv[++i], 1, 90, &v) || v != floor(v)) {
+				fprintf(stderr, "anpr-db: accuracy: --days: a whole number 1..90\n");
+				return 2;
+			}
+			days = (int)v;
+		} else {
+			return usage();
+		}
+	}
+	if (anpr_store_accuracy(st, days, &set, &rows, &n, err, sizeof err)) {
+		fprintf(stderr, "anpr-db: accuracy: %s\n", err);
+		return 3;
+	}
+	if (!days)
+		days = set.window_days;
+	for (size_t i = 0; i < n; i++)
+		nwarn += rows[i].attention[0] != '\0';
+	if (json) {
+		json_t *cams = json_array(), *o;
+		char *text;
+
+		for (size_t i = 0; i < n; i++) {
+			const struct anpr_accuracy_row *r = &rows[i];
+
+			json_array_append_new(cams, json_pack(
+				"{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:o,s:o,s:I,s:I,s:o,s:o,s:o}",
+				"camera", r->camera_id, "sampled", (json_int_t)r->sampled,
+				"unreviewed", (json_int_t)r->unreviewed,
+				"confirmed", (json_int_t)r->confirmed,
+				"corrected", (json_int_t)r->corrected,
+				"not_a_plate", (json_int_t)r->not_a_plate,
+				"cannot_tell", (json_int_t)r->cannot_tell,
+				"accuracy", num_or_null(r->accuracy), "lower", num_or_null(r->lower),
+				"upper", num_or_null(r->upper),
+				"hits_acted", (json_int_t)r->hits_acted,
+				"misread", (json_int_t)r->misread,
+				"misread_lower", num_or_null(r->misread_lower),
+				"misread_upper", num_or_null(r->misread_upper),
+				"attention", r->attention[0] ? json_string(r->attention) : json_null()));
+		}
+		o = json_pack("{s:i,s:i,s:f,s:o,s:I}", "window_days", days, "per_camera_day",
+			      set.per_camera_day, "attention_below", set.attention_below,
+			      "cameras", cams, "needs_attention", (json_int_t)nwarn);
+		text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+		json_decref(o);
+		free(rows);
+		if (!text) {
+			fprintf(stderr, "anpr-db: accuracy: out of memory\n");
+			return 3;
+		}
+		printf("%s\n", text);
+		free(text);
+		return nwarn ? 1 : 0;
+	}
+	printf("anpr read accuracy: last %d days, %d reads a camera a day sampled; "
+	       "attention below %.1f %%\n", days, set.per_camera_day, 100.0 * set.attention_below);
+	for (size_t i = 0; i < n; i++) {
+		const struct anpr_accuracy_row *r = &rows[i];
+		int64_t m = r->confirmed + r->corrected + r->not_a_plate;
+
+		if (m)
+			printf("  %-16s %s (%lld of %lld; 95 %% CI %s to %s)", r->camera_id,
+			       pct(a, sizeof a, r->accuracy), (long long)r->confirmed, (long long)m,
+			       pct(lo, sizeof lo, r->lower), pct(hi, sizeof hi, r->upper));
+		else
+			printf("  %-16s not measured", r->camera_id);
+		printf("; corrected %lld, not a plate %lld, cannot tell %lld, unreviewed %lld",
+		       (long long)r->corrected, (long long)r->not_a_plate,
+		       (long long)r->cannot_tell, (long long)r->unreviewed);
+		if (r->hits_acted)
+			printf("; hits: %lld misread of %lld acted on (%s to %s)\n",
+			       (long long)r->misread, (long long)r->hits_acted,
+			       pct(ml, sizeof ml, r->misread_lower), pct(mh, sizeof mh, r->misread_upper));
+		else
+			printf("; hits: none acted on\n");
+	}
+	if (n == 0)
+		printf("  no cameras\n");
+	if (nwarn) {
+		printf("needs attention:\n");
+		for (size_t i = 0; i < n; i++)
+			if (rows[i].attention[0])
+				printf("  ! %s: %s\n", rows[i].camera_id, rows[i].attention);
+	}
+	free(rows);
+	return nwarn ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *db = getenv("ANPR_DB");
@@ -449,6 +615,8 @@ int main(int argc, char **argv)
 		rc = cmd_camera(st, argc - i, argv + i);
 	else if (strcmp(argv[i], "purge") == 0)
 		rc = cmd_purge(st, argc - i, argv + i);
+	else if (strcmp(argv[i], "accuracy") == 0)
+		rc = cmd_accuracy(st, argc - i, argv + i);
 	else
 		rc = usage();
 	anpr_store_close(st);

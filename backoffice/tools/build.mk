@@ -10,7 +10,7 @@ include backoffice/store/build.mk
 include backoffice/ingest/build.mk
 ANPRDB_SRCS := backoffice/tools/anpr-db.c
 $(call obj_of,$(ANPRDB_SRCS)) $(call aobj_of,$(ANPRDB_SRCS)): CPPFLAGS += -DANPR_SQLDIR='"$(SQLDIR)"'
-$(eval $(call add_prog,anpr-db,$(ANPRDB_SRCS),anpringest $(ANPRSTORE_LIBS),$(ANPRSTORE_LDLIBS) -lgnutls -lm $(IMAGESTORE_LDLIBS)))
+$(eval $(call add_prog,anpr-db,$(ANPRDB_SRCS),anpringest $(ANPRSTORE_LIBS),$(ANPRSTORE_LDLIBS) -lgnutls -ljansson -lm $(IMAGESTORE_LDLIBS)))
 
 # anpr-query: search and evidence export (jansson for --json)
 ANPRQUERY_SRCS := backoffice/tools/anpr-query.c backoffice/tools/disclosure.c

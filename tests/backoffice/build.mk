@@ -67,3 +67,10 @@ $(eval $(call add_suite,e2e,backoffice-backup-restore,tests/backoffice/backup-re
 SUITE_PREREQS += $(BUILD)/bin/anpr-db $(BUILD)/bin/anpr-ingest $(BUILD)/bin/anpr-upload \
 	$(BUILD)/bin/anpr-keygen $(EV_FILL) $(BUILD)/ingest/ingest_setup
 $(eval $(call add_suite,unit,backoffice-clones,tests/backoffice/clones.sh $(BUILD)))
+# read accuracy per camera (issue 23 item 5, 0018): the Wilson interval
+# against published values, the day's sample drawn by hash from reads
+# through anpr-upload and anpr-ingest, verdicts stored, audited and
+# refused when malformed, misread marks apart, anpr-db accuracy
+SUITE_PREREQS += $(BUILD)/bin/anpr-db $(BUILD)/bin/anpr-ingest $(BUILD)/bin/anpr-upload \
+	$(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-audit $(EV_FILL) $(BUILD)/ingest/ingest_setup
+$(eval $(call add_suite,unit,backoffice-accuracy,tests/backoffice/accuracy.sh $(BUILD)))
