@@ -5,7 +5,8 @@
  * points. console_main.c runs the two listeners; console_camera.c takes
  * the cameras' alerts; console_people.c the people's logins, sessions,
  * actions and the page; console_events.c the fan-out of stored alerts to
- * the browsers (LISTEN, server-sent events, replay).
+ * the browsers (LISTEN, server-sent events, replay); console_search.c the
+ * analysts' search; console_accuracy.c the reviewers' read accuracy.
  */
 #ifndef ANPR_CONSOLE_H
 #define ANPR_CONSOLE_H
@@ -83,6 +84,29 @@ void console_people_completed(void *cls, struct MHD_Connection *c, void **con_cl
 struct pg_conn;
 enum MHD_Result console_search(struct MHD_Connection *c, struct pg_conn *pg, const char *user,
 			       const char *body, size_t len);
+
+/* console_people.c, for the modules that answer a person: sql with up to
+ * 4 text parameters on the person's connection pg (user: for the log);
+ * the result, or NULL with *status (404 no such thing, 400 refused as
+ * malformed, 409 done before, 403 not allowed, 503) and why (the
+ * database's primary message). */
+struct pg_result;
+struct pg_result *console_ask(struct pg_conn *pg, const char *user, const char *sql, int n,
+			      const char *const *v, unsigned *status, char *why,
+			      size_t whylen);
+/* A JSON answer (o's reference taken) with the people's headers. */
+struct json_t;
+enum MHD_Result console_json(struct MHD_Connection *c, unsigned status, struct json_t *o);
+/* The image store's file of that capture day and SHA-256 (hex), checked
+ * against its hash, as image/jpeg; 404 image-missing or image-damaged. */
+enum MHD_Result console_image(struct MHD_Connection *c, const char *day, const char *hex);
+/* 1-18 digits: an id in a URL. */
+bool console_id_ok(const char *s, size_t n);
+
+/* console_accuracy.c: /v1/accuracy... (path: what follows /v1/accuracy)
+ * for a reviewer, on the person's connection pg. */
+enum MHD_Result console_accuracy(struct MHD_Connection *c, struct pg_conn *pg, const char *user,
+				 const char *path, bool post, const char *body, size_t len);
 
 /* The session of that id is logged in and not expired. */
 bool console_session_live(const char *sid);

@@ -16,6 +16,9 @@
  *   GET  /v1/hits/ID/plate.jpg, overview.jpg    image/jpeg; 403 refused, 404 none yet
  *   GET  /v1/cameras/ID/site                    {"camera", "site"}
  *   POST /v1/search (analysts)                   console_search.c
+ *   GET  /v1/accuracy, /v1/accuracy/queue, /v1/accuracy/ID/plate.jpg,
+ *        overview.jpg; POST /v1/accuracy/ID/verdict (reviewers)
+ *                                               console_accuracy.c
  *   GET  /, /console.js, /console.css           the page
  *
  * A POST must be Content-Type: application/json (a form of another site
@@ -45,7 +48,7 @@ struct session {
 	bool used;
 	char sid[65];		/* 32 random bytes, hex */
 	char user[64];
-	bool operator_, analyst;	/* anpr_operator, anpr_analyst */
+	bool operator_, analyst, reviewer;	/* anpr_operator, anpr_analyst, anpr_reviewer */
 	time_t expires;
 	pthread_mutex_t lock;	/* of pg */
 	PGconn *pg;		/* as the person */
@@ -174,6 +177,11 @@ static enum MHD_Result answer_json(struct MHD_Connection *c, unsigned status, js
 	return ret;
 }
 
+enum MHD_Result console_json(struct MHD_Connection *c, unsigned status, json_t *o)
+{
+	return answer_json(c, status, o, NULL);
+}
+
 /* The page's files: these names only, from --www. */
 static enum MHD_Result page(struct MHD_Connection *c, const char *url)
 {
@@ -235,7 +243,7 @@ static enum MHD_Result login(struct MHD_Connection *c, const struct console_body
 	struct session *s = NULL;
 	PGconn *pg;
 	PGresult *r;
-	bool op, an;
+	bool op, an, rv;
 	char addr[64];
 	unsigned wait;
 
@@ -291,18 +299,20 @@ static enum MHD_Result login(struct MHD_Connection *c, const struct console_body
 	}
 	r = PQexec(pg, "SET TimeZone = 'UTC'; "
 		   "SELECT pg_has_role(session_user, 'anpr_operator', 'MEMBER'), "
-		   "pg_has_role(session_user, 'anpr_analyst', 'MEMBER')");
+		   "pg_has_role(session_user, 'anpr_analyst', 'MEMBER'), "
+		   "pg_has_role(session_user, 'anpr_reviewer', 'MEMBER')");
 	op = PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 0)[0] == 't';
 	an = PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 1)[0] == 't';
+	rv = PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 2)[0] == 't';
 	PQclear(r);
-	if (!op && !an) {
+	if (!op && !an && !rv) {
 		PQfinish(pg);
-		clog_line("login of %s refused: neither in anpr_operator nor in anpr_analyst",
-			  user);
+		clog_line("login of %s refused: not in anpr_operator, anpr_analyst or "
+			  "anpr_reviewer", user);
 		json_decref(o);
 		return console_error(c, 403, "not-operator",
-				     "this user is neither a control-room operator (anpr_operator) "
-				     "nor an analyst (anpr_analyst)");
+				     "this user is neither a control-room operator (anpr_operator), "
+				     "an analyst (anpr_analyst) nor a reviewer (anpr_reviewer)");
 	}
 	pthread_mutex_lock(&sessions_lock);
 	/* the session this browser had, if any, ends: a login is a new one */
@@ -326,6 +336,7 @@ static enum MHD_Result login(struct MHD_Connection *c, const struct console_body
 		snprintf(s->user, sizeof s->user, "%s", user);
 		s->operator_ = op;
 		s->analyst = an;
+		s->reviewer = rv;
 		s->expires = time(NULL) + (time_t)console_cfg.session_hours * 3600;
 		s->pg = pg;
 		s->used = true;
@@ -341,8 +352,8 @@ static enum MHD_Result login(struct MHD_Connection *c, const struct console_body
 	}
 	clog_line("login of %s", user);
 	{
-		json_t *a = json_pack("{s:s,s:b,s:b}", "user", user, "operator", op,
-				      "analyst", an);
+		json_t *a = json_pack("{s:s,s:b,s:b,s:b}", "user", user, "operator", op,
+				      "analyst", an, "reviewer", rv);
 
 		json_decref(o);
 		return answer_json(c, 200, a, cookie);
@@ -351,10 +362,11 @@ static enum MHD_Result login(struct MHD_Connection *c, const struct console_body
 
 /* ------------------------------------------------ asked as the person */
 
-/* Run sql with up to 3 text parameters on the session's connection: the
- * result (PQclear it), or NULL with *status the HTTP status and why. */
-static PGresult *ask(struct session *s, const char *sql, int n, const char *const *v,
-		     unsigned *status, char *why, size_t whylen)
+/* Run sql with up to 4 text parameters on the person's connection pg (of
+ * user): the result (PQclear it), or NULL with *status the HTTP status and
+ * why (the database's primary message). */
+PGresult *console_ask(PGconn *pg, const char *user, const char *sql, int n,
+		      const char *const *v, unsigned *status, char *why, size_t whylen)
 {
 	PGresult *r;
 	const char *state, *msg;
@@ -362,11 +374,11 @@ static PGresult *ask(struct session *s, const char *sql, int n, const char *cons
 	/* a connection the server closed while it was idle (PostgreSQL
 	 * restarted) shows as such only once its input is read: made again
 	 * before the statement, which is never sent twice */
-	if (!PQconsumeInput(s->pg) || PQstatus(s->pg) != CONNECTION_OK) {
-		clog_line("the connection of %s was lost; making it again", s->user);
-		PQreset(s->pg);
+	if (!PQconsumeInput(pg) || PQstatus(pg) != CONNECTION_OK) {
+		clog_line("the connection of %s was lost; making it again", user);
+		PQreset(pg);
 	}
-	r = PQexecParams(s->pg, sql, n, NULL, v, NULL, NULL, 0);
+	r = PQexecParams(pg, sql, n, NULL, v, NULL, NULL, 0);
 	if (PQresultStatus(r) == PGRES_TUPLES_OK)
 		return r;
 	state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
@@ -379,6 +391,8 @@ static PGresult *ask(struct session *s, const char *sql, int n, const char *cons
 		*status = 404;
 	else if (strcmp(state, "22023") == 0 || strncmp(state, "22", 2) == 0)
 		*status = 400;
+	else if (strcmp(state, "23505") == 0)		/* unique_violation: done before */
+		*status = 409;
 	else if (strcmp(state, "42501") == 0)		/* insufficient_privilege */
 		*status = 403;
 	else
@@ -387,7 +401,13 @@ static PGresult *ask(struct session *s, const char *sql, int n, const char *cons
 	return NULL;
 }
 
-static bool id_ok(const char *s, size_t n)
+static PGresult *ask(struct session *s, const char *sql, int n, const char *const *v,
+		     unsigned *status, char *why, size_t whylen)
+{
+	return console_ask(s->pg, s->user, sql, n, v, status, why, whylen);
+}
+
+bool console_id_ok(const char *s, size_t n)
 {
 	if (n < 1 || n > 18)
 		return false;
@@ -518,11 +538,7 @@ static enum MHD_Result hit_image(struct MHD_Connection *c, struct session *s,
 	char why[300] = "";
 	PGresult *r = ask(s, "SELECT allowed, why, capture_day::text, encode(sha256, 'hex') "
 			  "FROM anpr.hit_image($1::bigint, $2)", 2, v, &status, why, sizeof why);
-	struct MHD_Response *resp;
 	enum MHD_Result ret;
-	const char *code;
-	size_t len = 0;
-	char *buf;
 
 	if (!r)
 		return console_error(c, status, "refused", why);
@@ -538,8 +554,19 @@ static enum MHD_Result hit_image(struct MHD_Connection *c, struct session *s,
 			  s->user, why);
 		return console_error(c, 403, "forbidden", why);
 	}
-	buf = image_read(PQgetvalue(r, 0, 2), PQgetvalue(r, 0, 3), &len, &code);
+	ret = console_image(c, PQgetvalue(r, 0, 2), PQgetvalue(r, 0, 3));
 	PQclear(r);
+	return ret;
+}
+
+enum MHD_Result console_image(struct MHD_Connection *c, const char *day, const char *hex)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	const char *code;
+	size_t len = 0;
+	char *buf = image_read(day, hex, &len, &code);
+
 	if (!buf)
 		return console_error(c, 404, code, "the image is not in the image store");
 	resp = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
@@ -577,8 +604,9 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 	if (!s)
 		return console_error(c, 401, "no-session", "log in first");
 	if (strcmp(url, "/v1/session") == 0 && !post) {
-		ret = answer_json(c, 200, json_pack("{s:s,s:b,s:b}", "user", s->user, "operator",
-						    s->operator_, "analyst", s->analyst), NULL);
+		ret = answer_json(c, 200, json_pack("{s:s,s:b,s:b,s:b}", "user", s->user,
+						    "operator", s->operator_, "analyst", s->analyst,
+						    "reviewer", s->reviewer), NULL);
 	} else if (strcmp(url, "/v1/logout") == 0 && post) {
 		char user[64];
 
@@ -597,6 +625,11 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 		ret = s->analyst ? console_search(c, s->pg, s->user, b->buf, b->len)
 			: console_error(c, 403, "forbidden",
 					"this user is not an analyst (anpr_analyst)");
+	} else if (strncmp(url, "/v1/accuracy", 12) == 0 && (url[12] == '\0' || url[12] == '/')) {
+		ret = s->reviewer ? console_accuracy(c, s->pg, s->user, url + 12, post,
+						     b->buf, b->len)
+			: console_error(c, 403, "forbidden",
+					"this user is not a reviewer (anpr_reviewer)");
 	} else if (strcmp(url, "/v1/events") == 0 && !post && !s->operator_) {
 		/* the live hits are the control room's */
 		ret = console_error(c, 403, "forbidden",
@@ -608,7 +641,7 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 		struct MHD_Response *r;
 		int64_t last_id = -1;
 
-		if (last && id_ok(last, strlen(last)))
+		if (last && console_id_ok(last, strlen(last)))
 			last_id = strtoll(last, NULL, 10);
 		snprintf(sid, sizeof sid, "%s", s->sid);
 		session_put(s);		/* the stream may last hours */
@@ -621,7 +654,7 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 	} else if (strncmp(url, "/v1/hits/", 9) == 0 && post) {
 		const char *id = url + 9, *slash = strchr(id, '/');
 
-		if (slash && strcmp(slash, "/action") == 0 && id_ok(id, (size_t)(slash - id))) {
+		if (slash && strcmp(slash, "/action") == 0 && console_id_ok(id, (size_t)(slash - id))) {
 			char idbuf[20];
 
 			snprintf(idbuf, sizeof idbuf, "%.*s", (int)(slash - id), id);
@@ -633,7 +666,7 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 		const char *id = url + 9, *slash = strchr(id, '/');
 		char idbuf[20];
 
-		if (slash && id_ok(id, (size_t)(slash - id))) {
+		if (slash && console_id_ok(id, (size_t)(slash - id))) {
 			snprintf(idbuf, sizeof idbuf, "%.*s", (int)(slash - id), id);
 			if (strcmp(slash, "/record") == 0)
 				ret = hit_record(c, s, idbuf);

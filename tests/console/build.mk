@@ -16,3 +16,8 @@ SUITE_PREREQS += $(CONSOLE_ASAN) $(BUILD)/bin/anpr-console $(BUILD)/bin/anpr-key
 	$(BUILD)/bin/anprd $(BUILD)/bin/anpr-ingest $(BUILD)/bin/anpr-upload \
 	$(BUILD)/ingest/ingest_setup $(EV_FILL)
 $(eval $(call add_suite,e2e,console-e2e,tests/console/console-e2e $(BUILD)))
+# read accuracy (issue 23 item 5): anprd's reads through anpr-upload and
+# anpr-ingest sampled, reviewed on the page in Chromium (images, verdicts,
+# figures), writes build/check/console-accuracy.png
+SUITE_PREREQS += $(BUILD)/bin/anpr-db
+$(eval $(call add_suite,e2e,console-accuracy,tests/console/console-accuracy $(BUILD)))

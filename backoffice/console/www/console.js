@@ -19,6 +19,7 @@ function show(view) {
 	$("login-view").hidden = s !== null;
 	$("hits-view").hidden = !(s && s.operator);
 	$("search-view").hidden = !(s && s.analyst);
+	$("accuracy-view").hidden = !(s && s.reviewer);
 	$("logout").hidden = s === null;
 }
 
@@ -71,7 +72,8 @@ const STATE_TEXT = {
 };
 const RECHECK_MS = 2000, RECHECK_FOR_MS = 30 * 60 * 1000;
 
-function imageInto(fig, id, which) {
+// base: "/v1/hits/" or "/v1/accuracy/"
+function imageInto(fig, id, which, base) {
 	const img = document.createElement("img");
 	img.alt = which + " image of the hit";
 	img.addEventListener("error", () => {
@@ -81,7 +83,7 @@ function imageInto(fig, id, which) {
 		span.textContent = "image not available";
 		img.replaceWith(span);
 	});
-	img.src = "/v1/hits/" + id + "/" + which + ".jpg";
+	img.src = (base || "/v1/hits/") + id + "/" + which + ".jpg";
 	fig.querySelector(".img-state").replaceWith(img);
 }
 
@@ -230,8 +232,15 @@ function start(session) {
 	$("s-results").querySelector("tbody").replaceChildren();
 	$("s-withheld").replaceChildren();
 	$("s-summary").textContent = "";
+	$("a-figures").querySelector("tbody").replaceChildren();
+	$("samples").replaceChildren();
+	$("a-summary").textContent = "";
 	$("who").textContent = session.user;
 	show(session);
+	if (session.reviewer) {
+		loadFigures();
+		loadSamples();
+	}
 	if (events) events.close();
 	events = null;
 	if (!session.operator) {	// no live stream for a search-only session
@@ -362,6 +371,95 @@ $("search").addEventListener("submit", async (e) => {
 		(r.body.shown < r.body.found ? ", " + r.body.shown + " shown" : "") +
 		(withheld ? "; " + withheld + " withheld" : "") + ". This search is in the audit.";
 });
+
+// Read accuracy (reviewers): each camera's figures, and the day's sample
+// to confirm or correct, with the read's images through the same policy
+// as a hit's. Text through textContent only.
+function pct(x) {
+	return x === null || x === undefined ? "-" : (100 * x).toFixed(1) + " %";
+}
+
+async function loadFigures() {
+	const r = await api("GET", "/v1/accuracy");
+	const tbody = $("a-figures").querySelector("tbody");
+	tbody.replaceChildren();
+	if (r.status !== 200 || !r.body) {
+		$("a-summary").textContent = "figures not available (" + r.status + ")";
+		return;
+	}
+	const b = r.body;
+	$("a-summary").textContent = "Last " + b.window_days + " days; " + b.per_camera_day +
+		" reads a camera a day sampled; a camera needs attention when its lower bound is below " +
+		pct(b.attention_below) + ".";
+	for (const c of b.cameras) {
+		const tr = document.createElement("tr");
+		tr.dataset.camera = c.camera;
+		const judged = c.confirmed + c.corrected + c.not_a_plate;
+		const cells = [c.camera, "", pct(c.accuracy),
+			c.lower === null ? "-" : pct(c.lower) + " to " + pct(c.upper),
+			judged ? c.confirmed + " of " + judged : "none", c.corrected, c.not_a_plate,
+			c.cannot_tell, c.unreviewed,
+			c.hits_acted ? c.misread + " of " + c.hits_acted + " acted on" : "none acted on",
+			c.attention === null ? "" : c.attention];
+		cells.forEach((t, i) => {
+			const td = document.createElement("td");
+			td.textContent = String(t);
+			td.className = ["camera", "site", "accuracy", "interval", "judged", "corrected",
+				"not-a-plate", "cannot-tell", "unreviewed", "misread", "attention"][i];
+			tr.append(td);
+		});
+		if (c.attention !== null) tr.classList.add("attention");
+		fillSite(c.camera, tr.querySelector(".site"));
+		tbody.append(tr);
+	}
+}
+
+async function loadSamples() {
+	const r = await api("GET", "/v1/accuracy/queue");
+	const ol = $("samples");
+	ol.replaceChildren();
+	const items = r.status === 200 && r.body ? r.body.items : [];
+	$("no-samples").hidden = items.length > 0;
+	if (r.status !== 200) $("no-samples").textContent = "sample not available (" + r.status + ")";
+	for (const it of items) {
+		const li = $("sample-template").content.firstElementChild.cloneNode(true);
+		li.dataset.sampleId = String(it.id);
+		li.querySelector(".read").textContent = it.vrm;
+		li.querySelector(".camera").textContent = it.camera;
+		li.querySelector(".time").textContent = it.time;
+		li.querySelector(".confidence").textContent = it.confidence === null ? ""
+			: Math.round(it.confidence * 100) + " %";
+		fillSite(it.camera, li.querySelector(".site"));
+		for (const which of ["plate", "overview"]) {
+			const fig = li.querySelector("figure." + which);
+			if (it.images) imageInto(fig, it.id, which, "/v1/accuracy/");
+			else fig.querySelector(".img-state").textContent = "images not permitted";
+		}
+		for (const btn of li.querySelectorAll("button[data-verdict]")) {
+			btn.addEventListener("click", async () => {
+				const body = { verdict: btn.dataset.verdict,
+					note: li.querySelector(".note").value };
+				if (btn.dataset.verdict === "corrected") body.vrm = li.querySelector(".vrm").value;
+				const a = await api("POST", "/v1/accuracy/" + it.id + "/verdict", body);
+				const done = li.querySelector(".done");
+				if (a.status === 201) {
+					li.classList.add("reviewed");
+					li.dataset.verdict = btn.dataset.verdict;
+					done.className = "done";
+					done.textContent = btn.dataset.verdict.replace(/-/g, " ") +
+						(body.vrm ? " to " + body.vrm.toUpperCase().replace(/ /g, "") : "") +
+						": recorded";
+					loadFigures();
+				} else {
+					done.className = "done error";
+					done.textContent = "not recorded: " + (a.body && a.body.detail ? a.body.detail
+						: a.status);
+				}
+			});
+		}
+		ol.append(li);
+	}
+}
 
 api("GET", "/v1/session").then((r) => {
 	if (r.status === 200) start(r.body);
