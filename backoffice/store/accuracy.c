@@ -117,3 +117,33 @@ int anpr_store_accuracy_draw(struct anpr_store *st, const char *day, int64_t *dr
 	PQclear(r);
 	return 0;
 }
+
+int anpr_store_accuracy_forget_purged(struct anpr_store *st, size_t *samples, size_t *verdicts,
+				      char *err, size_t errlen)
+{
+	PGresult *r;
+	int rc;
+
+	*samples = *verdicts = 0;
+	rc = st_ready(st, err, errlen);
+	if (rc)
+		return rc;
+	/* the verdicts first (they name the sampled read); a crash between
+	 * the two leaves the rest for the next run */
+	r = st_exec(st, "the verdicts of purged reads",
+		    "DELETE FROM anpr.accuracy_verdicts v USING anpr.accuracy_sample s "
+		    "WHERE v.sample_id = s.id AND NOT EXISTS (SELECT 1 FROM anpr.record_index i "
+		    "WHERE i.record_id = s.record_id)", NULL, &rc, err, errlen);
+	if (!r)
+		return rc;
+	*verdicts = (size_t)strtoull(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
+	r = st_exec(st, "the sampled reads of purged reads",
+		    "DELETE FROM anpr.accuracy_sample s WHERE NOT EXISTS (SELECT 1 FROM "
+		    "anpr.record_index i WHERE i.record_id = s.record_id)", NULL, &rc, err, errlen);
+	if (!r)
+		return rc;
+	*samples = (size_t)strtoull(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
+	return 0;
+}

@@ -222,6 +222,11 @@ int anpr_store_accuracy(struct anpr_store *st, int days, struct anpr_accuracy_se
  * the reads drawn now, 0 if that day was drawn before. */
 int anpr_store_accuracy_draw(struct anpr_store *st, const char *day, int64_t *drawn,
 			     char *err, size_t errlen);
+/* Delete the sampled reads whose records were purged, with their verdicts
+ * (anpr-db purge, after the purge; the audit entries stay): *samples and
+ * *verdicts, how many. */
+int anpr_store_accuracy_forget_purged(struct anpr_store *st, size_t *samples, size_t *verdicts,
+				      char *err, size_t errlen);
 
 /* ------------------------------------------------------------ holdings */
 

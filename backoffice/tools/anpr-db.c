@@ -393,6 +393,16 @@ static int cmd_purge(struct anpr_store *st, int argc, char **argv)
 		if (gone)
 			printf("anpr-db: %zu cloned-plate flags of purged reads deleted\n", gone);
 	}
+	/* and a sampled read of read accuracy, with its verdict (0018) */
+	{
+		size_t ns, nv;
+
+		if (anpr_store_accuracy_forget_purged(st, &ns, &nv, err, sizeof err))
+			return fail("purge", err);
+		if (ns || nv)
+			printf("anpr-db: %zu sampled reads of purged reads deleted, with %zu "
+			       "verdicts\n", ns, nv);
+	}
 	/* the image files: listed by the purge, removed here, unlisted once
 	 * gone (a crash in between: the next run removes them) */
 	if (anpr_store_retention_files(st, &paths, &np, err, sizeof err)) {

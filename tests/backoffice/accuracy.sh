@@ -265,4 +265,15 @@ check "a reviewer outside anpr_location gets no site from anpr.camera_site" \
 "$bin/anpr-audit" --db "$ANPR_TEST_PG" verify > "$t/verify.out" 2>&1; vrc=$?
 check "anpr-audit verify: the chain with the verdicts and images intact (status $vrc)" \
 	bash -c "[ $vrc -eq 0 ] && grep -q 'audit chain intact' '$t/verify.out'"
+
+# ---- retention: a sampled read whose record the purge took goes, with
+# its verdict; the others stay
+O "insert into anpr.accuracy_sample (day, camera_id, record_id, rank) values ('$qday', 'CAM-Q', 'CAM-Q-PURGED-1', 99)" > /dev/null
+O "insert into anpr.accuracy_verdicts select id, 'confirmed', null, '', 'rev_1', now(), 1 from anpr.accuracy_sample where record_id = 'CAM-Q-PURGED-1'" > /dev/null
+ns=$(O "select count(*) from anpr.accuracy_sample")
+out=$("$bin/anpr-db" --db "$ANPR_TEST_PG" purge --images "$t/images")
+check "anpr-db purge: a sampled read of a purged record deleted with its verdict ($(echo "$out" | tail -1))" \
+	bash -c "echo '$out' | grep -q '1 sampled reads of purged reads deleted, with 1 verdicts' &&
+		[ \"\$(psql -X -At -d '$ANPR_TEST_PG' -c 'select count(*) from anpr.accuracy_sample')\" = $((ns - 1)) ] &&
+		[ \"\$(psql -X -At -d '$ANPR_TEST_PG' -c \"select count(*) from anpr.accuracy_sample where record_id = 'CAM-Q-PURGED-1'\")\" = 0 ]"
 tap_done
