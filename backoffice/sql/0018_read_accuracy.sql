@@ -108,7 +108,8 @@ END
 $$;
 
 -- The sample of day_ (UTC capture day), drawn now if it was not: for each
--- camera, the per_camera_day reads (a mark read: vrm not NULL) of that day
+-- camera, the per_camera_day reads (a mark read: vrm not NULL; its
+-- signature verified) of that day
 -- whose record ids have the lowest SHA-256. Returns the reads drawn now (0:
 -- drawn before). A day not begun is refused; a day not ended may be drawn
 -- (anpr-db accuracy draw DAY), and then holds only the reads received by
@@ -139,7 +140,9 @@ BEGIN
 		     row_number() OVER (PARTITION BY r.camera_id
 					ORDER BY sha256(convert_to(r.record_id, 'UTF8'))) AS rn
 	      FROM anpr.records r
-	      WHERE r.capture_day = day_ AND r.vrm IS NOT NULL) x
+	      -- a read whose signature did not verify is not known to be the
+	      -- camera's: not sampled
+	      WHERE r.capture_day = day_ AND r.vrm IS NOT NULL AND r.sig_ok) x
 	WHERE x.rn <= per;
 	GET DIAGNOSTICS n = ROW_COUNT;
 	UPDATE anpr.accuracy_days d SET reads = n WHERE d.day = day_;
