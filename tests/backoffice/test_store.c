@@ -962,6 +962,82 @@ static void test_crash(void **state)
 	free(c);
 }
 
+/* Read accuracy (0018) through the store: the day's sample drawn once,
+ * the figures before and after a verdict, bad arguments refused; the
+ * sampled reads of purged records forgotten (none here). */
+static void test_accuracy(void **state)
+{
+	struct anpr_accuracy_settings set;
+	struct anpr_accuracy_row *rows = NULL;
+	const struct anpr_accuracy_row *a = NULL;
+	struct trec *c;
+	char day[16], sql[256];
+	int64_t drawn = -1;
+	size_t n = 0, ns = 9, nv = 9;
+
+	(void)state;
+	camera("CAM-ACC");
+	c = chain_make("CAM-ACC", "00000000000000D5", 5, now_us());
+	for (int i = 0; i < 5; i++)
+		if (put(&c[i]) != 0)
+			break;
+	free(c);
+	assert_string_equal(q("SELECT count(*) FROM anpr.record_index WHERE camera_id = 'CAM-ACC'"),
+			    "5");
+	assert_string_equal(q("UPDATE anpr.accuracy_settings SET per_camera_day = 3"), "");
+	snprintf(day, sizeof day, "%s", q("SELECT min(capture_day) FROM anpr.record_index "
+					  "WHERE camera_id = 'CAM-ACC'"));
+	/* the other tests' cameras read that day too: 3 of each at most */
+	assert_int_equal(anpr_store_accuracy_draw(owner, day, &drawn, err, sizeof err), 0);
+	assert_true(drawn >= 3);
+	assert_string_equal(q("SELECT count(*) FROM anpr.accuracy_sample WHERE camera_id = 'CAM-ACC'"),
+			    "3");
+	assert_string_equal(q("SELECT max(n) FROM (SELECT count(*) AS n FROM anpr.accuracy_sample "
+			      "GROUP BY day, camera_id) x"), "3");
+	assert_int_equal(anpr_store_accuracy_draw(owner, day, &drawn, err, sizeof err), 0);
+	assert_int_equal(drawn, 0);
+	assert_int_equal(anpr_store_accuracy_draw(owner, "2026-1-1", &drawn, err, sizeof err),
+			 ANPR_STORE_EINVAL);
+	assert_int_equal(anpr_store_accuracy_draw(owner, "9999-12-30", &drawn, err, sizeof err),
+			 ANPR_STORE_EINVAL);
+	assert_non_null(strstr(err, "a day that has begun"));
+	assert_int_equal(anpr_store_accuracy(owner, 91, &set, &rows, &n, err, sizeof err),
+			 ANPR_STORE_EINVAL);
+	/* before any verdict: not measured, needs attention */
+	assert_int_equal(anpr_store_accuracy(owner, 0, &set, &rows, &n, err, sizeof err), 0);
+	assert_int_equal(set.per_camera_day, 3);
+	assert_int_equal(set.window_days, 28);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(rows[i].camera_id, "CAM-ACC") == 0)
+			a = &rows[i];
+	assert_non_null(a);
+	assert_int_equal(a->sampled, 3);
+	assert_int_equal(a->unreviewed, 3);
+	assert_true(isnan(a->accuracy) && isnan(a->lower) && isnan(a->upper));
+	assert_string_equal(a->attention, "no verdicts in the last 28 days");
+	free(rows);
+	/* one confirmed: 1 of 1, Wilson 0.2065 to 1 */
+	snprintf(sql, sizeof sql, "SELECT anpr.accuracy_verdict(id, 'confirmed', NULL, '') "
+		 "FROM anpr.accuracy_sample WHERE camera_id = 'CAM-ACC' AND rank = 1");
+	assert_false(strncmp(q(sql), "ERROR", 5) == 0);
+	a = NULL;
+	assert_int_equal(anpr_store_accuracy(owner, 1, &set, &rows, &n, err, sizeof err), 0);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(rows[i].camera_id, "CAM-ACC") == 0)
+			a = &rows[i];
+	assert_non_null(a);
+	assert_int_equal(a->confirmed, 1);
+	assert_int_equal(a->unreviewed, 2);
+	assert_true(a->accuracy == 1.0 && a->upper == 1.0);
+	assert_true(fabs(a->lower - 0.206549) < 1e-6);
+	assert_string_equal(a->attention, "lower bound 20.7 % is below 90.0 %");
+	assert_int_equal(a->hits_acted, 0);
+	assert_true(isnan(a->misread_lower));
+	free(rows);
+	assert_int_equal(anpr_store_accuracy_forget_purged(owner, &ns, &nv, err, sizeof err), 0);
+	assert_true(ns == 0 && nv == 0);
+}
+
 static int setup(void **state)
 {
 	int applied = 0;
@@ -1002,6 +1078,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_group_equivalence),
 		cmocka_unit_test(test_concurrent),
 		cmocka_unit_test(test_crash),
+		cmocka_unit_test(test_accuracy),
 	};
 
 	(void)argc;
