@@ -20,26 +20,22 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
-#include "common/timeutil.h"
+#include "common/alert_feed.h"
 #include "core/anprd_formats.h"
 #include "evidence/evidence_verify.h"
 
-#define SEEN_MAX	256	/* alerts remembered to skip a replay: > the backlog */
-#define RETRY_MAX_MS	2000
+_Static_assert(ALERT_FEED_LINE_MAX == ALERT_LINE_MAX, "the feed takes anprd's longest line");
 
 static volatile sig_atomic_t stop;
 
@@ -47,37 +43,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
-}
-
-/* The alerts shown, by a hash of their bytes (a replay is the same bytes;
- * anprd's seq alone restarts from 1 when anprd does). */
-static struct {
-	uint64_t h[SEEN_MAX];
-	size_t n, next;
-} seen;
-
-static uint64_t fnv1a(const char *s, size_t len)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-	return h;
-}
-
-/* true if the line was shown before; else remembers it. */
-static bool seen_before(const char *line, size_t len)
-{
-	uint64_t h = fnv1a(line, len);
-
-	for (size_t i = 0; i < seen.n; i++)
-		if (seen.h[i] == h)
-			return true;
-	seen.h[seen.next] = h;
-	seen.next = (seen.next + 1) % SEEN_MAX;
-	if (seen.n < SEEN_MAX)
-		seen.n++;
-	return false;
 }
 
 /* A member's text made safe to print ("-" when absent). */
@@ -174,27 +139,6 @@ static int show(const char *line, size_t len, bool bell, bool json)
 	return 0;
 }
 
-static int connect_to(const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd;
-
-	if (strlen(path) >= sizeof sa.sun_path) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	return fd;
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: anpr-alerts [--socket PATH] [--json] [--no-bell] [--max-alerts N]\n");
@@ -212,11 +156,10 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = ALERT_SOCK_PATH;
-	bool json = false, bell = true, down_said = false, ever = false;
-	long max_alerts = 0, shown = 0, retry_ms = 100;
-	static char buf[ALERT_LINE_MAX + 1];
-	size_t have = 0;
-	int o, fd = -1;
+	bool json = false, bell = true;
+	long max_alerts = 0, shown = 0;
+	static struct alert_feed feed;
+	int o;
 	char *end;
 
 	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -247,70 +190,49 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
-	while (!stop && (!max_alerts || shown < max_alerts)) {
-		struct pollfd p;
-		ssize_t n;
-		char *nl;
+	if (alert_feed_init(&feed, path) != 0) {
+		fprintf(stderr, "anpr-alerts: --socket '%s': too long for a UNIX socket\n", path);
+		return 2;
+	}
+	while (!max_alerts || shown < max_alerts) {
+		const char *line;
+		size_t len;
+		char why[128];
+		enum alert_feed_event e = alert_feed_next(&feed, 500, &stop, &line, &len,
+							  why, sizeof why);
 
-		if (fd < 0) {
-			fd = connect_to(path);
-			if (fd < 0) {
-				/* said once an outage, not once a try */
-				if (!down_said)
-					fprintf(stderr, "anpr-alerts: %s: %s; retrying until anprd "
-						"is back\n", path, strerror(errno));
-				down_said = true;
-				anpr_sleep_ms(retry_ms, NULL);
-				retry_ms = retry_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : retry_ms * 2;
-				continue;
-			}
-			if (down_said || ever)
+		if (e == ALERT_FEED_STOPPED)
+			break;
+		switch (e) {
+		case ALERT_FEED_LINE:
+			if (show(line, len, bell, json) == 0)
+				shown++;
+			else
+				fprintf(stderr, "anpr-alerts: a line of %zu bytes that is not "
+					"an alert, skipped\n", len);
+			break;
+		case ALERT_FEED_DOWN:	/* said once an outage, not once a try */
+			fprintf(stderr, "anpr-alerts: %s: %s; retrying until anprd is back\n",
+				path, why);
+			break;
+		case ALERT_FEED_UP:
+			if (feed.after_down || feed.again)
 				fprintf(stderr, "anpr-alerts: connected to %s%s\n", path,
-					ever ? " again (alerts missed meanwhile follow, "
+					feed.again ? " again (alerts missed meanwhile follow, "
 					"if anprd still has them)" : "");
-			down_said = false;
-			ever = true;
-			retry_ms = 100;
-			have = 0;
-		}
-		p = (struct pollfd){ fd, POLLIN, 0 };
-		if (poll(&p, 1, 500) <= 0)
-			continue;
-		n = recv(fd, buf + have, sizeof buf - 1 - have, 0);
-		if (n <= 0) {
-			if (n < 0 && errno == EINTR)
-				continue;
+			break;
+		case ALERT_FEED_LOST:
 			fprintf(stderr, "anpr-alerts: the connection to anprd was lost (%s); "
-				"reconnecting\n", n == 0 ? "closed" : strerror(errno));
-			close(fd);
-			fd = -1;
-			continue;
-		}
-		have += (size_t)n;
-		while ((nl = memchr(buf, '\n', have))) {
-			size_t len = (size_t)(nl - buf) + 1;
-
-			if (!seen_before(buf, len)) {
-				if (show(buf, len, bell, json) == 0) {
-					shown++;
-				} else {
-					fprintf(stderr, "anpr-alerts: a line of %zu bytes that is not "
-						"an alert, skipped\n", len);
-				}
-			}
-			memmove(buf, buf + len, have - len);
-			have -= len;
-			if (max_alerts && shown >= max_alerts)
-				break;
-		}
-		if (have == sizeof buf - 1) {
+				"reconnecting\n", why);
+			break;
+		case ALERT_FEED_TOO_LONG:
 			fprintf(stderr, "anpr-alerts: a line over %d bytes, not an alert: "
 				"reconnecting\n", ALERT_LINE_MAX);
-			close(fd);
-			fd = -1;
+			break;
+		default:
+			break;
 		}
 	}
-	if (fd >= 0)
-		close(fd);
+	alert_feed_close(&feed);
 	return 0;
 }
