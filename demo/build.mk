@@ -8,7 +8,7 @@ DEMO_PREREQS := $(BUILD)/bin/anprd $(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-ve
 # anprd on its rtsp:// URI (libanprcap built with GStreamer).
 .PHONY: demo
 demo: deps
-	@$(MAKE) --no-print-directory $(DEMO_PREREQS) $(if $(DEMO_RTSP),$(BUILD)/bin/anpr-rtsp-testsrv)
+	@$(MAKE) --no-print-directory -j$(BUILD_JOBS) $(DEMO_PREREQS) $(if $(DEMO_RTSP),$(BUILD)/bin/anpr-rtsp-testsrv)
 	@demo/run-demo $(if $(DEMO_RTSP),--rtsp)
 
 # The same chain through the kernel driver, inside the test VM: a plug-in

@@ -79,6 +79,21 @@ static void *local_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * Never over WEBHOOK_WAIT_MAX_MS, whatever the server asks: a hit that
+ * waits longer than that is of little use to the control room, and the
+ * alert socket, the journal and the record have it meanwhile.
+ */
+#define WEBHOOK_WAIT_MAX_MS 5000L
+long webhook_wait_ms(int t, long asked_ms)
+{
+	long ms = 100L << (t < 5 ? t - 1 : 4);
+
+	if (asked_ms > ms)
+		ms = asked_ms;
+	return ms > WEBHOOK_WAIT_MAX_MS ? WEBHOOK_WAIT_MAX_MS : ms;
+}
+
 static void *hook_thread(void *arg)
 {
 	struct alert_dispatch *d = arg;
@@ -86,19 +101,20 @@ static void *hook_thread(void *arg)
 	struct alert a;
 
 	while (alert_queue_pop(&d->qhook, &a, -1) > 0) {
-		int n = alert_format_json(&a, line, sizeof(line)), ok = 0;
+		int n = alert_format_json(&a, line, sizeof(line)), ok = 0, rc = 0, t;
+		long asked = 0;
 		if (n <= 0)
 			continue;
-		for (int t = 0; t < d->cfg.webhook_tries && !ok; t++) {
+		for (t = 0; t < d->cfg.webhook_tries && !ok && rc != ALERT_HOOK_REFUSED; t++) {
 			if (t) {
-				/* back-off: 100 ms, 200 ms, 400 ms, ... 1.6 s */
-				long ms = 100L << (t < 5 ? t - 1 : 4);
+				long ms = webhook_wait_ms(t, asked);
 				struct timespec ts = {ms / 1000,
 						      (ms % 1000) * 1000000L};
 				nanosleep(&ts, NULL);
 			}
-			ok = alert_webhook_post(d->hook, &a, line, (size_t)n,
-						err, sizeof(err)) == 0;
+			rc = alert_webhook_post(d->hook, &a, line, (size_t)n, &asked,
+						err, sizeof(err));
+			ok = rc == 0;
 		}
 		if (ok) {
 			count(d, &d->st.webhook_sent);
@@ -106,9 +122,9 @@ static void *hook_thread(void *arg)
 			char msg[700];
 			count(d, &d->st.webhook_failed);
 			snprintf(msg, sizeof(msg), "alert %llu (%s) not "
-				 "delivered after %d tries: %s",
+				 "delivered after %d %s: %s",
 				 (unsigned long long)a.seq,
-				 alert_kind_name(a.kind), d->cfg.webhook_tries,
+				 alert_kind_name(a.kind), t, t == 1 ? "try" : "tries",
 				 err);
 			logf_(d, LOG_ERR, msg);
 		}

@@ -55,6 +55,11 @@ uint64_t alert_dispatch_push(struct alert_dispatch *d, const struct alert *a);
 void alert_dispatch_stats(struct alert_dispatch *d,
 			  struct alert_dispatch_stats *st);
 
+/* webhook_wait_ms - the wait before webhook try t (from 1) of an alert:
+ * the back-off (100 ms doubling to 1.6 s), or the server's Retry-After
+ * (asked_ms) when longer, at most 5 s. Pure (exposed for tests). */
+long webhook_wait_ms(int t, long asked_ms);
+
 /* alert_dispatch_stop - send what is queued, stop, close the outputs. */
 void alert_dispatch_stop(struct alert_dispatch *d);
 

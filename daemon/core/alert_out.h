@@ -33,10 +33,17 @@ int alert_webhook_tls(struct alert_webhook *w, const char *cert, const char *key
 
 /*
  * alert_webhook_post - POST one JSON line (Content-Type application/json,
- * Idempotency-Key "<camera>-<seq>"). Success is any 2xx answer.
+ * Idempotency-Key "<camera>-<seq>"). Success is any 2xx answer: 0.
+ * ALERT_HOOK_RETRY (-1): worth trying again (no answer, 5xx, 408, 429);
+ * *retry_after_ms (may be NULL) is then the wait the server asked for
+ * (Retry-After, seconds or an HTTP date) or 0 for none. ALERT_HOOK_REFUSED
+ * (-2): any other answer (a 4xx: the alert is refused as it is, and the
+ * same bytes would be refused again).
  */
+#define ALERT_HOOK_RETRY	(-1)
+#define ALERT_HOOK_REFUSED	(-2)
 int alert_webhook_post(struct alert_webhook *w, const struct alert *a,
-		       const char *json, size_t len, char *err,
-		       size_t errlen);
+		       const char *json, size_t len, long *retry_after_ms,
+		       char *err, size_t errlen);
 
 #endif

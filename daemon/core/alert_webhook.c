@@ -108,12 +108,17 @@ void alert_webhook_free(struct alert_webhook *w)
 }
 
 int alert_webhook_post(struct alert_webhook *w, const struct alert *a,
-		       const char *json, size_t len, char *err, size_t errlen)
+		       const char *json, size_t len, long *retry_after_ms,
+		       char *err, size_t errlen)
 {
 	struct curl_slist *h = NULL;
 	char key[ANPRD_ID_MAX + 64];
 	long status = 0;
+	curl_off_t after = 0;
 	CURLcode rc;
+
+	if (retry_after_ms)
+		*retry_after_ms = 0;
 
 	snprintf(key, sizeof(key), "Idempotency-Key: %s-%llu", a->camera,
 		 (unsigned long long)a->seq);
@@ -129,13 +134,22 @@ int alert_webhook_post(struct alert_webhook *w, const struct alert *a,
 	if (rc != CURLE_OK) {
 		snprintf(err, errlen, "webhook %s: %s", w->url,
 			 w->curl_err[0] ? w->curl_err : curl_easy_strerror(rc));
-		return -1;
+		return ALERT_HOOK_RETRY;
 	}
 	curl_easy_getinfo(w->curl, CURLINFO_RESPONSE_CODE, &status);
-	if (status < 200 || status > 299) {
-		snprintf(err, errlen, "webhook %s: HTTP status %ld", w->url,
-			 status);
-		return -1;
+	if (status >= 200 && status <= 299)
+		return 0;
+	/* libcurl reads Retry-After in either form (seconds, HTTP date) */
+	if (curl_easy_getinfo(w->curl, CURLINFO_RETRY_AFTER, &after) != CURLE_OK || after < 0)
+		after = 0;
+	if (status >= 500 || status == 408 || status == 429) {
+		snprintf(err, errlen, "webhook %s: HTTP status %ld%s", w->url, status,
+			 after > 0 ? " (the server asks for a wait)" : "");
+		if (retry_after_ms)
+			*retry_after_ms = after > 3600 ? 3600000L : (long)after * 1000L;
+		return ALERT_HOOK_RETRY;
 	}
-	return 0;
+	snprintf(err, errlen, "webhook %s: HTTP status %ld: refused, not tried again",
+		 w->url, status);
+	return ALERT_HOOK_REFUSED;
 }

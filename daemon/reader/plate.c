@@ -17,6 +17,7 @@
  * images (tests/reader/test_plate.c).
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "reader/reader_int.h"
@@ -231,4 +232,66 @@ int rd_plate_like(const struct rd_plate_ev *ev, int dark, const char *text,
 	return dark && ev->contrast >= RD_PLATE_MIN_CONTRAST &&
 	       ev->margin >= RD_PLATE_MIN_MARGIN && ev->share >= RD_PLATE_MIN_SHARE &&
 	       rd_text_plate_like(text, region, format);
+}
+
+/* Where a UK reading @text of format @f has its space: before this
+ * character; 0 if it has none (not a UK plate format). */
+static int group_split(const char *text, const char *f)
+{
+	int n = (int)strlen(text), first = 0, last = 0;
+
+	if (!f || strncmp(f, "gb-", 3) != 0 || !strcmp(f, "gb-free"))
+		return 0;
+	if (!strcmp(f, "gb-current"))
+		return n == 7 ? 4 : 0;
+	/* The letters and the number meet once (dateless, NI) or twice
+	 * (prefix: the age letter, the number, the letters; suffix: the
+	 * letters, the number, the age letter). */
+	for (int j = 1; j < n; j++)
+		if (!isdigit((unsigned char)text[j]) !=
+		    !isdigit((unsigned char)text[j - 1])) {
+			first = first ? first : j;
+			last = j;
+		}
+	return !strcmp(f, "gb-prefix") ? last : first;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The median of the @n steps of @v other than the one before @split. */
+static int median_but(const int *v, int n, int split)
+{
+	int o[ANPR_READER_MAX_CHARS] = { 0 }, k = 0;
+
+	for (int j = 1; j < n; j++)
+		if (j != split)
+			o[k++] = v[j];
+	qsort(o, (size_t)k, sizeof(int), cmp_int);
+	return o[(k - 1) / 2];
+}
+
+int rd_plate_layout(const int *x0, const int *x1, int n, float h, int rows,
+		    const char *text, const char *format)
+{
+	int split = text ? group_split(text, format) : 0;
+	int gap[ANPR_READER_MAX_CHARS] = { 0 }, step[ANPR_READER_MAX_CHARS] = { 0 };
+	float need = RD_LAYOUT_MIN_EXTRA * h;
+
+	if (!split || rows != 1 || !(h >= 1))
+		return 1;
+	/* Columns of another reading: nothing to say it is a plate's. */
+	if (n != (int)strlen(text) || n > ANPR_READER_MAX_CHARS)
+		return 0;
+	for (int j = 1; j < n; j++) {
+		gap[j] = x0[j] - x1[j - 1];
+		/* Twice the step between the centres. */
+		step[j] = x0[j] + x1[j] - x0[j - 1] - x1[j - 1];
+	}
+	return (float)(gap[split] - median_but(gap, n, split)) >= need ||
+	       (float)(step[split] - median_but(step, n, split)) >= 2 * need;
 }

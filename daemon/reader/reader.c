@@ -357,6 +357,8 @@ static int recognise(struct anpr_reader *r, const uint8_t *img, size_t stride,
 	struct rd_decoded d;
 	struct rd_cand *c;
 	int n = l->n, not_plate = 0;
+	float free_adjust = 0;
+	int x0[ANPR_READER_MAX_CHARS] = { 0 }, x1[ANPR_READER_MAX_CHARS] = { 0 };
 
 	for (int i = 0; i < n; i++) {
 		rd_norm_char(img, stride, w, h, &l->c[i], dark, r->patch[i]);
@@ -387,7 +389,31 @@ static int recognise(struct anpr_reader *r, const uint8_t *img, size_t stride,
 		struct rd_plate_ev ev;
 
 		rd_plate_measure(img, stride, w, h, l, dark, &ev);
+		for (int j = 0; j < d.n; j++) {
+			x0[j] = l->c[d.pick[j]].x0;
+			x1[j] = l->c[d.pick[j]].x1;
+		}
 		not_plate = !rd_plate_like(&ev, dark, d.text, d.region, d.format);
+		/* Characters not spaced as a UK plate's: a foreign plate,
+		 * if they read as one, else no plate. Chosen among the
+		 * overlapping readings on the UK reading's rank, then ranked
+		 * on its own (free_adjust), as the line recognizer's reading
+		 * of such a line again is (rd_line_overrule). */
+		if (!not_plate && !rd_plate_layout(x0, x1, d.n, l->height,
+						   l->rows, d.text, d.format)) {
+			struct rd_decoded f;
+
+			if (!rd_syntax_decode_free((const float (*)[RD_CLASSES])r->prob,
+						   n, r->cfg.region, &f) &&
+			    f.confidence >= RAW_FLOOR &&
+			    rd_plate_like(&ev, dark, f.text, f.region, f.format)) {
+				free_adjust = f.score - d.score;
+				f.score = d.score;
+				d = f;
+			} else {
+				not_plate = 1;
+			}
+		}
 		if (not_plate) {
 			d.confidence *= NOT_PLATE_CONF;
 			if (d.confidence < RAW_FLOOR)
@@ -417,6 +443,11 @@ static int recognise(struct anpr_reader *r, const uint8_t *img, size_t stride,
 		c->p.not_plate = 1;
 		c->rank -= NOT_PLATE_COST;
 	}
+	c->free_adjust = free_adjust;
+	memcpy(c->x0, x0, sizeof(x0));
+	memcpy(c->x1, x1, sizeof(x1));
+	c->nx = d.n;
+	c->h = l->height;
 	return 1;
 }
 
@@ -536,11 +567,19 @@ static void second_opinion(struct anpr_reader *r, const uint8_t *pixels,
 	if (!rd_line_overrule(c, (const float (*)[RD_CLASSES])r->llogp,
 			      r->cfg.region, RAW_FLOOR))
 		return;
-	/* The text rule (rd_text_plate_like) was met by the character
-	 * reader's text: the line recognizer's may be a word or a number
-	 * alone (8ARBER5 read again as BARBERS), which is no plate. */
+	/* The text rule (rd_text_plate_like) and the layout
+	 * (rd_plate_layout) were met by the character reader's text: the
+	 * line recognizer's may be a word or a number alone (8ARBER5 read
+	 * again as BARBERS), or a UK mark whose space is not where the
+	 * characters' is (KL01G, a word's letters evenly spaced, read
+	 * again as the suffix mark KLO1G), which is no plate; a text of
+	 * another length has no columns to judge it on, and stands (a
+	 * character the character reader lost is often what it adds). */
 	if (r->cfg.region == ANPR_REGION_GB &&
-	    !rd_text_plate_like(c->p.text, c->p.region, c->p.format)) {
+	    (!rd_text_plate_like(c->p.text, c->p.region, c->p.format) ||
+	     (c->p.nchars == c->nx &&
+	      !rd_plate_layout(c->x0, c->x1, c->nx, c->h, c->p.rows,
+			       c->p.text, c->p.format)))) {
 		c->not_plate = 1;
 		c->p.not_plate = 1;
 		c->rank -= NOT_PLATE_COST;
@@ -641,8 +680,11 @@ done:
 	if (r->lnet) {
 		for (int i = 0; i < out->nplates && i < r->cfg.line_reread; i++)
 			second_opinion(r, pixels, width, height, stride, &r->cands[i]);
-		rd_rank_resort(r->cands, out->nplates);
 	}
+	for (int i = 0; i < out->nplates; i++)
+		if (!r->cands[i].p.line_read)
+			r->cands[i].rank += r->cands[i].free_adjust;
+	rd_rank_resort(r->cands, out->nplates);
 	{
 		for (int i = 0; i < out->nplates; i++) {
 			out->plates[i] = r->cands[i].p;

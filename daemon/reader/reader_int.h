@@ -272,6 +272,7 @@ enum rd_family rd_format_family(const char *text, const char *format);
 struct rd_decoded {
 	char text[ANPR_READER_MAX_CHARS + 1];
 	float conf[ANPR_READER_MAX_CHARS];
+	int pick[ANPR_READER_MAX_CHARS];	/* the component of each */
 	int n;
 	float score;
 	float confidence;
@@ -304,8 +305,26 @@ void rd_bar_prior(float w, float h, float *prob);
  * probabilities @prob[i][RD_CLASSES] under the formats of @region. Returns
  * 0, or -1 if no format fits (out->n == 0).
  */
-int rd_syntax_decode(const float (*prob)[RD_CLASSES], int n,
-		     enum anpr_region region, struct rd_decoded *out);
+int rd_syntax_decode_in(const float (*prob)[RD_CLASSES], int n,
+			enum anpr_region region, int free_only,
+			struct rd_decoded *out);
+static inline int rd_syntax_decode(const float (*prob)[RD_CLASSES], int n,
+				   enum anpr_region region,
+				   struct rd_decoded *out)
+{
+	return rd_syntax_decode_in(prob, n, region, 0, out);
+}
+
+/*
+ * rd_syntax_decode_free - the same under the region's free formats only
+ * (gb-free: a foreign plate in a UK frame); -1 if the region has none.
+ */
+static inline int rd_syntax_decode_free(const float (*prob)[RD_CLASSES],
+					int n, enum anpr_region region,
+					struct rd_decoded *out)
+{
+	return rd_syntax_decode_in(prob, n, region, 1, out);
+}
 
 /*
  * rd_syntax_decode_ctc - the best reading of the line recognizer's output
@@ -336,6 +355,16 @@ struct rd_cand {
 	float rank;
 	float score;
 	int not_plate;	/* failed the plate evidence (plate.c) */
+	/* The columns of the @nx characters the character reader read
+	 * (level px; @h their height): the layout of a text the line
+	 * recognizer reads instead is judged on them (rd_plate_layout). */
+	int x0[ANPR_READER_MAX_CHARS], x1[ANPR_READER_MAX_CHARS], nx;
+	float h;
+	/* Read as a foreign plate where the UK reading's layout failed:
+	 * ranked among overlapping readings as the UK reading, then this is
+	 * added (its own score less the UK reading's), unless the line
+	 * recognizer reads it again (which ranks it on its reading). */
+	float free_adjust;
 };
 
 /*
@@ -389,6 +418,26 @@ int rd_text_plate_like(const char *text, enum anpr_region region,
 #define RD_PLATE_MIN_SHARE	0.4f
 int rd_plate_like(const struct rd_plate_ev *ev, int dark, const char *text,
 		  enum anpr_region region, const char *format);
+
+/*
+ * rd_plate_layout - 1 if the characters of a UK reading stand as a UK
+ * plate's do: one row of characters 11 mm apart, split into two groups
+ * 33 mm apart (0.14 and 0.42 of the 79 mm height) where the format puts
+ * the space (current AB12 CDE; prefix A123 BCD; suffix ABC 123D;
+ * dateless and Northern Irish ABC 123, 123 ABC). At the space, the gap
+ * between the characters (or the step between their centres) must
+ * exceed the median of the others by RD_LAYOUT_MIN_EXTRA of their height
+ * (0.28 on a plate; the gap is the measure beside a thin 1, the step
+ * where a screw cap joined to a character narrows the gap): a word or a
+ * sign's number, evenly spaced, has no such gap, or has it elsewhere.
+ * @x0, @x1: the columns of each of the @n characters of @text (format
+ * @format), @h their height. Other regions' formats, foreign plates
+ * (gb-free) and two-row plates (@rows 2) pass (1); a UK text of
+ * another length than @n does not (0).
+ */
+#define RD_LAYOUT_MIN_EXTRA	0.08f
+int rd_plate_layout(const int *x0, const int *x1, int n, float h, int rows,
+		    const char *text, const char *format);
 
 /*
  * rd_rank_reading - a reading's rank from its decoded @score, character

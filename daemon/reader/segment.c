@@ -37,6 +37,7 @@
 #define END_MAX_H	1.2f
 #define BAR_REACH	0.3f	/* a frame's bar joined to an end piece, x H */
 #define STRIPPED_MIN_W	0.35f	/* what is left of it: width, x H */
+#define THIN_MIN_W	0.1f	/* ... beyond a gap: a thin '1', x H */
 
 /* @c moved by (@dx, @dy): between mask and band coordinates. */
 static struct rd_comp shifted(const struct rd_comp *c, int dx, int dy)
@@ -268,7 +269,7 @@ static int strip_bar(const struct rd_comp *p, const struct band *b, int left,
 {
 	struct rd_comp in = shifted(p, -b->x0, -b->y0), q;
 	int x0 = in.x0, x1 = in.x1, y0 = in.y0, y1 = in.y1;
-	int reach = (int)(BAR_REACH * H), inner[2] = { -1, -1 }, cut;
+	int reach = (int)(BAR_REACH * H), inner[2] = { -1, -1 }, cut, gap;
 
 	/* The innermost column that goes on above, and below; the bar is
 	 * out to the nearer of the two (a character's stem beside it may
@@ -285,11 +286,23 @@ static int strip_bar(const struct rd_comp *p, const struct band *b, int left,
 		return 0;
 	cut = inner[0] < inner[1] ? inner[0] : inner[1];
 	cut = left ? x0 + cut : x1 - 1 - cut;
-	if (left ? !ink_box(b->m, (size_t)b->w, b->bits, cut + 1, x1, y0, y1, &q)
-		 : !ink_box(b->m, (size_t)b->w, b->bits, x0, cut, y0, y1, &q))
+	/* Columns just inside the bar that hold little ink (a third of the
+	 * piece's height at most: a bridge of blur, a corner) are a gap
+	 * between the bar and a character: a thin '1' or 'I' stands beyond
+	 * them. A sliver of the frame goes on from the bar without one. */
+	gap = cut;
+	for (int x = left ? cut + 1 : cut - 1; x >= x0 && x < x1;
+	     x += left ? 1 : -1) {
+		if (3 * col_ink(b->m, (size_t)b->w, b->bits, x, y0, y1) > y1 - y0)
+			break;
+		gap = x;
+	}
+	if (left ? !ink_box(b->m, (size_t)b->w, b->bits, gap + 1, x1, y0, y1, &q)
+		 : !ink_box(b->m, (size_t)b->w, b->bits, x0, gap, y0, y1, &q))
 		return 0;
-	/* A sliver of the frame is no character (a '1' so joined is lost). */
-	if ((float)(q.x1 - q.x0) < STRIPPED_MIN_W * H)
+	/* A sliver of the frame is no character; a bar beyond a gap may be. */
+	if ((float)(q.x1 - q.x0) < (gap != cut ? THIN_MIN_W : STRIPPED_MIN_W) * H ||
+	    q.x1 - q.x0 < 2)
 		return 0;
 	*out = shifted(&q, b->x0, b->y0);
 	return 1;
@@ -557,8 +570,16 @@ int rd_resegment(struct rd_ccl *ccl, struct rd_buf *scratch,
 			/* A bar through the whole band, above and below
 			 * the characters, is the plate's edge or frame. */
 			if (through(&sp[j], &b) &&
-			    (float)(sp[j].x1 - sp[j].x0) <= BAR_W * H)
-				continue;
+			    (float)(sp[j].x1 - sp[j].x0) <= BAR_W * H) {
+				struct rd_comp m = shifted(&sp[j], b.x0, b.y0), q;
+
+				/* Unless a thin character stands beside
+				 * the bar, joined to it by a bridge. */
+				if (!strip_bar(&m, &b, 1, H, &q) &&
+				    !strip_bar(&m, &b, 0, H, &q))
+					continue;
+				sp[j] = shifted(&q, -b.x0, -b.y0);
+			}
 			if (rd_char_like(&sp[j], min_h, max_h))
 				pieces[np++] = sp[j];
 		}

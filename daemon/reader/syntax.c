@@ -458,10 +458,10 @@ const char *rd_syntax_match(enum anpr_region region, const char *text)
 	return NULL;
 }
 
-int rd_syntax_decode(const float (*prob)[RD_CLASSES], int n,
-		     enum anpr_region region, struct rd_decoded *out)
+int rd_syntax_decode_in(const float (*prob)[RD_CLASSES], int n, enum anpr_region region,
+			int free_only, struct rd_decoded *out)
 {
-	float best = -INFINITY, best_fit = 0;
+	float best = -INFINITY;
 	int bpick[MAXM], bcls[MAXM], bf = -1;
 	struct best memo;
 
@@ -477,6 +477,8 @@ int rd_syntax_decode(const float (*prob)[RD_CLASSES], int n,
 			continue;
 		if (strlen(formats[f].pat) < RD_MIN_FMT)
 			continue;
+		if (free_only && strcmp(formats[f].name, "gb-free") != 0)
+			continue;
 		float fit = align(prob, &memo, n, formats[f].pat, pick, cls);
 
 		if (fit == -INFINITY || !fmt_valid(f, cls))
@@ -486,7 +488,6 @@ int rd_syntax_decode(const float (*prob)[RD_CLASSES], int n,
 			int m = (int)strlen(formats[f].pat);
 
 			best = s;
-			best_fit = fit;
 			bf = f;
 			memcpy(bpick, pick, sizeof(int) * m);
 			memcpy(bcls, cls, sizeof(int) * m);
@@ -499,6 +500,7 @@ int rd_syntax_decode(const float (*prob)[RD_CLASSES], int n,
 	out->n = (int)strlen(formats[bf].pat);
 	for (int j = 0; j < out->n; j++) {
 		out->text[j] = rd_class_char(bcls[j]);
+		out->pick[j] = bpick[j];
 		out->conf[j] = emit(prob[bpick[j]], bcls[j], allowed(formats[bf].pat[j]));
 		lsum += lg(out->conf[j]);
 		/* For ranking, one doubtful character costs at most log(0.05):
@@ -518,7 +520,6 @@ int rd_syntax_decode(const float (*prob)[RD_CLASSES], int n,
 		}
 		rsum += fmaxf(lg(prob[i][RD_JUNK]), RANK_FLOOR);
 	}
-	(void)best_fit;
 	out->score = rsum / (float)n + formats[bf].prior;
 	out->confidence = expf(lsum / (float)out->n);
 	out->region = reported_region(bf, region);

@@ -85,6 +85,20 @@ static void serve(struct loopback_http *h, int fd)
 				return;
 			break;
 		}
+		case LH_429: {
+			static const char e[] = "HTTP/1.1 429 Too Many Requests\r\n"
+				"Retry-After: 1\r\nContent-Length: 0\r\n\r\n";
+			if (send(fd, e, sizeof(e) - 1, MSG_NOSIGNAL) < 0)
+				return;
+			break;
+		}
+		case LH_403: {
+			static const char e[] = "HTTP/1.1 403 Forbidden\r\n"
+				"Content-Length: 0\r\n\r\n";
+			if (send(fd, e, sizeof(e) - 1, MSG_NOSIGNAL) < 0)
+				return;
+			break;
+		}
 		default:
 			/* no answer: wait for the client to give up */
 			while (wait_readable(h, fd) > 0 &&

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * loopback_http.h - a tiny real HTTP/1.1 receiver on 127.0.0.1 for tests:
- * it records every request (headers and body) and answers 200, 500, or
- * not at all (to make the client time out), as the test sets.
+ * it records every request (headers and body) and answers 200, 500, 429
+ * with "Retry-After: 1", 403, or not at all (to make the client time out),
+ * as the test sets.
  */
 #ifndef TESTS_LOOPBACK_HTTP_H
 #define TESTS_LOOPBACK_HTTP_H
@@ -10,7 +11,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
-enum lh_mode { LH_OK = 0, LH_500 = 1, LH_HANG = 2 };
+enum lh_mode { LH_OK = 0, LH_500 = 1, LH_HANG = 2, LH_429 = 3, LH_403 = 4 };
 
 #define LH_MAX_REQ 64
 

@@ -553,7 +553,7 @@ static void test_webhook(void **state)
 	a.seq = 99;
 	n = alert_format_json(&a, json, sizeof(json));
 	/* 200 */
-	assert_int_equal(alert_webhook_post(w, &a, json, (size_t)n, err,
+	assert_int_equal(alert_webhook_post(w, &a, json, (size_t)n, NULL, err,
 					    sizeof(err)), 0);
 	assert_int_equal(lh_count(&h), 1);
 	assert_int_equal(lh_get(&h, 0, &r), 0);
@@ -563,16 +563,37 @@ static void test_webhook(void **state)
 	assert_string_equal(r.body, json);
 	/* 500 */
 	atomic_store(&h.mode, LH_500);
-	assert_int_equal(alert_webhook_post(w, &a, json, (size_t)n, err,
+	assert_int_equal(alert_webhook_post(w, &a, json, (size_t)n, NULL, err,
 					    sizeof(err)), -1);
 	char want[256];
 	snprintf(want, sizeof(want), "webhook %s: HTTP status 500", url);
+	assert_string_equal(err, want);
+	/* 429 with Retry-After: worth trying again, after the wait asked */
+	long asked = -1;
+	atomic_store(&h.mode, LH_429);
+	assert_int_equal(alert_webhook_post(w, &a, json, (size_t)n, &asked, err,
+					    sizeof(err)), ALERT_HOOK_RETRY);
+	assert_int_equal(asked, 1000);
+	snprintf(want, sizeof(want), "webhook %s: HTTP status 429 (the server asks for a wait)",
+		 url);
+	assert_string_equal(err, want);
+	/* 500 without one: again, no wait asked */
+	atomic_store(&h.mode, LH_500);
+	assert_int_equal(alert_webhook_post(w, &a, json, (size_t)n, &asked, err,
+					    sizeof(err)), ALERT_HOOK_RETRY);
+	assert_int_equal(asked, 0);
+	/* 403: refused as it is; trying again would be refused again */
+	atomic_store(&h.mode, LH_403);
+	assert_int_equal(alert_webhook_post(w, &a, json, (size_t)n, &asked, err,
+					    sizeof(err)), ALERT_HOOK_REFUSED);
+	snprintf(want, sizeof(want), "webhook %s: HTTP status 403: refused, not tried again",
+		 url);
 	assert_string_equal(err, want);
 	/* no answer: times out after about 500 ms */
 	atomic_store(&h.mode, LH_HANG);
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	assert_int_equal(alert_webhook_post(w, &a, json, (size_t)n, err,
+	assert_int_equal(alert_webhook_post(w, &a, json, (size_t)n, NULL, err,
 					    sizeof(err)), -1);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
@@ -582,7 +603,7 @@ static void test_webhook(void **state)
 	assert_non_null(strstr(err, "imed out"));
 	/* back to 200: the client recovers */
 	atomic_store(&h.mode, LH_OK);
-	assert_int_equal(alert_webhook_post(w, &a, json, (size_t)n, err,
+	assert_int_equal(alert_webhook_post(w, &a, json, (size_t)n, NULL, err,
 					    sizeof(err)), 0);
 	int port = h.port;
 	lh_stop(&h);
@@ -590,7 +611,7 @@ static void test_webhook(void **state)
 	/* refused: nothing listens on the port any more */
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/anpr/hit", port);
 	w = alert_webhook_new(url, 500, err, sizeof(err));
-	assert_int_equal(alert_webhook_post(w, &a, json, (size_t)n, err,
+	assert_int_equal(alert_webhook_post(w, &a, json, (size_t)n, NULL, err,
 					    sizeof(err)), -1);
 	assert_non_null(strstr(err, url));
 	assert_non_null(strstr(err, "onnect"));
@@ -672,6 +693,17 @@ static void test_dispatch(void **state)
 			       "tries: webhook http://127.0.0.1:"));
 	assert_non_null(strstr(logs.last, "HTTP status 500"));
 	assert_int_equal(lh_count(&h), 4);	/* 2 + two tries */
+	/* refused (403): one try, no other (the same bytes would be refused) */
+	logs.n = 0;
+	atomic_store(&h.mode, LH_403);
+	a = hit("RF11USE", 2, HOTLIST_ACT_INFORM, 1);
+	alert_dispatch_push(d, &a);
+	for (int i = 0; i < 300 && logs.n == 0; i++)
+		usleep(10000);
+	assert_int_equal(logs.n, 1);
+	assert_non_null(strstr(logs.last, "alert 5 (hit) not delivered after 1 try: "));
+	assert_non_null(strstr(logs.last, "HTTP status 403: refused, not tried again"));
+	assert_int_equal(lh_count(&h), 5);
 	alert_dispatch_stop(d);
 	close(sub);
 	lh_stop(&h);
@@ -680,6 +712,20 @@ static void test_dispatch(void **state)
 					 .webhook_tries = 1};
 	assert_null(alert_dispatch_start(&bad, NULL, NULL, err, sizeof(err)));
 	assert_non_null(strstr(err, "/nonexistent-dir/a.sock: cannot listen"));
+}
+
+/* The wait between webhook tries: the back-off, or the server's
+ * Retry-After when longer, never over 5 s. */
+static void test_webhook_wait(void **state)
+{
+	(void)state;
+	assert_int_equal(webhook_wait_ms(1, 0), 100);
+	assert_int_equal(webhook_wait_ms(2, 0), 200);
+	assert_int_equal(webhook_wait_ms(5, 0), 1600);
+	assert_int_equal(webhook_wait_ms(40, 0), 1600);
+	assert_int_equal(webhook_wait_ms(1, 1000), 1000);	/* Retry-After: 1 */
+	assert_int_equal(webhook_wait_ms(5, 1000), 1600);	/* the back-off is longer */
+	assert_int_equal(webhook_wait_ms(2, 3600000), 5000);	/* capped */
 }
 
 /* The stats the status command reports. */
@@ -720,6 +766,7 @@ int main(void)
 		cmocka_unit_test(test_socket_backlog),
 		cmocka_unit_test(test_socket),
 		cmocka_unit_test(test_webhook),
+		cmocka_unit_test(test_webhook_wait),
 		cmocka_unit_test(test_dispatch),
 		cmocka_unit_test(test_dispatch_stats),
 	};

@@ -52,3 +52,20 @@ calibrate-reader: $(BUILD)/bin/anpr-read $(READER_CALIB)/gb78/truth.tsv $(READER
 	/usr/bin/python3 training/calibrate.py fit $(BUILD)/bin/anpr-read --dev ../shared/data/plates/dev \
 		--gb $(READER_CALIB)/gb78 $(READER_CALIB)/livery77
 $(eval $(call add_bench,reader-calibration,/usr/bin/python3 training/calibrate.py table $(BUILD)/bin/anpr-read --dev ../shared/data/plates/dev --part unseen --gb $(GB_SYNTH) $(GB_SYNTH_LIVERY) $(GB_SYNTH_FOREIGN)))
+
+# Thin characters and edges (issue 21, item 4): every plate holds a 1,
+# drawn as the UK font's bar (render_thin.py; the issue's HK10NYY, NTP561M
+# and V147JAR among them), and the same with the end characters near the
+# plate's border (--margin 0.08).
+GB_SYNTH_THIN := $(BUILD)/bench/gb-synth-thin
+$(GB_SYNTH_THIN)/truth.tsv: tests/bench/gb-synth/render_thin.py tests/bench/gb-synth/render.py demo/render_frames.py
+	@rm -rf $(GB_SYNTH_THIN)
+	/usr/bin/python3 tests/bench/gb-synth/render_thin.py --seed 7 --out $(GB_SYNTH_THIN) --count 300
+BENCH_PREREQS += $(GB_SYNTH_THIN)/truth.tsv
+$(eval $(call add_bench,reader-gb-synth-thin,taskset -c 0 tests/bench/gb-synth/score.py --name gb-synth-thin $(BUILD)/bin/anpr-read $(GB_SYNTH_THIN)))
+GB_SYNTH_EDGE := $(BUILD)/bench/gb-synth-edge
+$(GB_SYNTH_EDGE)/truth.tsv: tests/bench/gb-synth/render_thin.py tests/bench/gb-synth/render.py demo/render_frames.py
+	@rm -rf $(GB_SYNTH_EDGE)
+	/usr/bin/python3 tests/bench/gb-synth/render_thin.py --seed 8 --margin 0.08 --out $(GB_SYNTH_EDGE) --count 300
+BENCH_PREREQS += $(GB_SYNTH_EDGE)/truth.tsv
+$(eval $(call add_bench,reader-gb-synth-edge,taskset -c 0 tests/bench/gb-synth/score.py --name gb-synth-edge $(BUILD)/bin/anpr-read $(GB_SYNTH_EDGE)))

@@ -21,3 +21,9 @@ $(eval $(call add_suite,e2e,console-e2e,tests/console/console-e2e $(BUILD)))
 # figures), writes build/check/console-accuracy.png
 SUITE_PREREQS += $(BUILD)/bin/anpr-db
 $(eval $(call add_suite,e2e,console-accuracy,tests/console/console-accuracy $(BUILD)))
+# make bench: capture to hit on the screen, in the browser (issue 23's
+# target, p99 < 1 s): anprd on rendered frames in real time, its webhook to
+# anpr-console, an operator's page in headless Chromium
+BENCH_PREREQS += $(BUILD)/bin/anpr-console $(BUILD)/bin/anprd $(BUILD)/bin/anpr-keygen \
+	$(BUILD)/ingest/ingest_setup
+$(eval $(call add_bench,console,tests/console/bench-console $(BUILD)))

@@ -11,7 +11,10 @@
 # gb-foreign-WDB4512.png, crops around the plate of demo/render_frames.py
 # --width 640 --height 480 --frames-per-vehicle 8 --gap 4 --plates
 # VV21TOU,ZZ99TST,CD74KDP,AB123CD,WDB4512 frames 20, 43 and 56, as the
-# deb suites render them), and its handling of bad input. Prints TAP.
+# deb suites render them; gb-sign-LEEDS.png, a crop of render.py --livery
+# --seed 79 frame 0241 round a road sign, whose evenly spaced LEEDS the
+# reader before read as the suffix mark LEE6S at 0.74), and its handling
+# of bad input. Prints TAP.
 #   tests/reader/cli.sh BUILD_DIR
 set -u
 bin=${1:-build}/bin/anpr-read
@@ -38,6 +41,11 @@ out=$("$bin" --json --region gb "$data/gb-livery-VY71YCB.png")
 check "livery: the plate first, at >= 0.5" grep -q '"plates":\[{"text":"VY71YCB","confidence":\(0\.[5-9]\|1\.0\)' <<<"$out"
 hi=$(grep -o '"confidence":[0-9.]*' <<<"$out" | awk -F: '$2 >= 0.5' | wc -l)
 check "livery: nothing else at >= 0.5 ($hi readings there)" test "$hi" -eq 1
+# A word on a sign read as a UK mark has no space where the mark's is
+# (rd_plate_layout): no plate, nothing at anprd's alert floor or above.
+out=$("$bin" --json --region gb --min-confidence 0 "$data/gb-sign-LEEDS.png")
+hi=$(grep -o '"confidence":[0-9.]*' <<<"$out" | awk -F: '$2 >= 0.5' | wc -l)
+check "LEEDS sign: no reading at >= 0.5 ($hi there)" test "$hi" -eq 0
 # A foreign plate and the commissioning test vehicle's ZZ99TST, no UK
 # format, are still plates in region gb: read over anprd's alert threshold
 # (0.5), or a hotlisted foreign vehicle is never alerted on (the

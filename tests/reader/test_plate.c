@@ -7,6 +7,8 @@
  * evidence either way. The text's side: a UK frame's foreign reading of
  * letters or digits alone (look-alikes counting as neither) is not a
  * plate; UK marks and other regions' readings are left alone. The
+ * layout: a UK reading's characters spaced as a plate's (rd_plate_layout).
+ * The
  * confidence reported (rank.c, issue 21 item 5): calibrated from the rank,
  * rising with it in every region, readings without the evidence held at
  * 0.4 or below, the floor applied to it, the readings sorted by it.
@@ -244,6 +246,79 @@ static void text_of_a_plate(void **state)
 	}
 }
 
+/*
+ * The layout of a UK reading (rd_plate_layout): @n characters @w wide
+ * (30 px high) @gap apart, @space apart before character @split (0:
+ * none), written to @x0, @x1.
+ */
+static void lay_out(int *x0, int *x1, int n, int w, int gap, int split,
+		    int space)
+{
+	int x = 10;
+
+	for (int j = 0; j < n; j++) {
+		if (j)
+			x += j == split ? space : gap;
+		x0[j] = x;
+		x1[j] = x + w;
+		x = x1[j];
+	}
+}
+
+/*
+ * A UK plate's characters are 0.14 h apart within a group and 0.42 h
+ * between the two (current AB12 CDE, suffix ABC 123D, dateless ABC 123,
+ * NI ABZ 1234): a reading with its space where its format puts it is a
+ * plate's; the same text evenly spaced (a word, a sign's number), or with
+ * the space elsewhere, is not. A thin 1 next to the space and a screw cap
+ * joined to a character (the gap narrowed, the step between centres
+ * kept) leave a plate a plate. Foreign (gb-free), two-row and other
+ * regions' readings are not judged; a UK text of another length than
+ * the columns is not a plate's.
+ */
+static void layout_of_a_plate(void **state)
+{
+	int x0[8], x1[8];
+
+	(void)state;
+	lay_out(x0, x1, 7, 19, 4, 4, 13);
+	assert_true(rd_plate_layout(x0, x1, 7, 30, 1, "AB12CDE", "gb-current"));
+	lay_out(x0, x1, 7, 19, 4, 0, 0);
+	assert_false(rd_plate_layout(x0, x1, 7, 30, 1, "AB12CDE", "gb-current"));
+	/* Space after the third: a suffix mark's, not a current one's. */
+	lay_out(x0, x1, 7, 19, 4, 3, 13);
+	assert_false(rd_plate_layout(x0, x1, 7, 30, 1, "AB12CDE", "gb-current"));
+	assert_true(rd_plate_layout(x0, x1, 7, 30, 1, "ABC123D", "gb-suffix"));
+	/* Prefix: the space after the number, not after the age letter. */
+	lay_out(x0, x1, 7, 19, 4, 4, 13);
+	assert_true(rd_plate_layout(x0, x1, 7, 30, 1, "A123BCD", "gb-prefix"));
+	lay_out(x0, x1, 7, 19, 4, 1, 13);
+	assert_false(rd_plate_layout(x0, x1, 7, 30, 1, "A123BCD", "gb-prefix"));
+	/* An NI mark's I read as 1: HX176 has its space after HX. */
+	lay_out(x0, x1, 5, 19, 4, 3, 13);
+	assert_false(rd_plate_layout(x0, x1, 5, 30, 1, "HX176", "gb-dateless"));
+	assert_true(rd_plate_layout(x0, x1, 5, 30, 1, "HXI76", "gb-ni"));
+	/* A word's letters evenly spaced read as a suffix mark. */
+	lay_out(x0, x1, 5, 19, 4, 0, 0);
+	assert_false(rd_plate_layout(x0, x1, 5, 30, 1, "KLO1G", "gb-suffix"));
+	/* A thin 1 before the space: AB21 CDE. */
+	lay_out(x0, x1, 7, 19, 4, 4, 13);
+	x0[3] = x1[3] - 6;
+	assert_true(rd_plate_layout(x0, x1, 7, 30, 1, "AB21CDE", "gb-current"));
+	/* A screw cap joined to the 2 of AB12 CDE: the gap 5, 1 more than
+	 * the others, the step between centres 5 px longer. */
+	lay_out(x0, x1, 7, 19, 4, 4, 13);
+	x1[3] += 8;
+	assert_true(rd_plate_layout(x0, x1, 7, 30, 1, "AB12CDE", "gb-current"));
+	/* Not judged, and of another length. */
+	lay_out(x0, x1, 7, 19, 4, 0, 0);
+	assert_true(rd_plate_layout(x0, x1, 7, 30, 1, "AB123CD", "gb-free"));
+	assert_true(rd_plate_layout(x0, x1, 7, 30, 2, "AB12CDE", "gb-current"));
+	assert_true(rd_plate_layout(x0, x1, 7, 30, 1, "ABC1234", "br"));
+	lay_out(x0, x1, 7, 19, 4, 4, 13);
+	assert_false(rd_plate_layout(x0, x1, 7, 30, 1, "AB12CD", "gb-dateless"));
+}
+
 static void confidence_from_rank(void **state)
 {
 	(void)state;
@@ -352,6 +427,7 @@ int main(void)
 		cmocka_unit_test(board_pieces_are_not),
 		cmocka_unit_test(no_surround_no_evidence),
 		cmocka_unit_test(text_of_a_plate),
+		cmocka_unit_test(layout_of_a_plate),
 		cmocka_unit_test(confidence_from_rank),
 		cmocka_unit_test(foreign_marks_stay_alertable),
 		cmocka_unit_test(finish_sorts_by_confidence),

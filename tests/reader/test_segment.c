@@ -225,6 +225,65 @@ static void test_end_joined_to_frame(void **state)
 	assert_first_recovered(5, 6);
 }
 
+/*
+ * A thin '1' at the line's end, beside the plate's edge and joined to it
+ * by a bridge of blur (issue 21: "NTP561M" read "NTP561" or a last '1'
+ * lost): one component with the edge, a bar through the band no wider
+ * than the plate's edge rule drops. Without the edge's columns and the
+ * bridge's, the '1' is chained on; at the line's start likewise. Without
+ * the gap (the frame's sliver of test_end_joined_to_frame) nothing is.
+ */
+static void thin_end_case(int at_left)
+{
+	struct rd_ccl ccl = { 0 };
+	struct rd_buf band = { 0 };
+	struct rd_line lines[8], out;
+	int bx, ex, first = at_left ? 1 : 0;
+
+	memset(mask, 0, sizeof(mask));
+	for (int i = first; i < first + 6; i++)
+		ring(glyph_x(i));
+	/* The '1': 4 px of a 30 px height, 4 px from its neighbour. */
+	bx = at_left ? glyph_x(1) - 8 : glyph_x(5) + GW + 4;
+	fill(bx, TOP, bx + 4, TOP + GH);
+	/* The plate's edge 2 px beyond it, joined by a bridge. */
+	ex = at_left ? bx - 6 : bx + 6;
+	fill(ex, TOP - 8, ex + 4, TOP + GH + 8);
+	if (at_left)
+		fill(bx - 2, TOP + 10, bx, TOP + 13);
+	else
+		fill(bx + 4, TOP + 10, bx + 6, TOP + 13);
+	assert_int_equal(find_lines(&ccl, lines, 8), 1);
+	assert_int_equal(lines[0].n, 6);
+	assert_int_equal(reseg(&ccl, &band, &lines[0], &out), 1);
+	assert_int_equal(out.n, 7);
+	{
+		const struct rd_comp *one = at_left ? &out.c[0] : &out.c[6];
+
+		if (one->x0 != bx || one->x1 != bx + 4 || one->y0 != TOP ||
+		    one->y1 != TOP + GH)
+			fail_msg("the 1: [%d,%d)x[%d,%d), want [%d,%d)x[%d,%d)",
+				 one->x0, one->x1, one->y0, one->y1, bx, bx + 4,
+				 TOP, TOP + GH);
+	}
+	/* The bridge filled in: the edge's sliver, no character. */
+	if (at_left)
+		fill(bx - 2, TOP, bx, TOP + GH);
+	else
+		fill(bx + 4, TOP, bx + 6, TOP + GH);
+	assert_int_equal(find_lines(&ccl, lines, 8), 1);
+	assert_int_equal(reseg(&ccl, &band, &lines[0], &out), 0);
+	rd_ccl_free(&ccl);
+	rd_buf_free(&band);
+}
+
+static void test_thin_end_beside_edge(void **state)
+{
+	(void)state;
+	thin_end_case(0);
+	thin_end_case(1);
+}
+
 static void test_lines_left_alone(void **state)
 {
 	struct rd_ccl ccl = { 0 };
@@ -654,6 +713,7 @@ int main(void)
 		cmocka_unit_test(test_free_from_below_and_recover_end),
 		cmocka_unit_test(test_plate_edge_not_a_character),
 		cmocka_unit_test(test_end_joined_to_frame),
+		cmocka_unit_test(test_thin_end_beside_edge),
 		cmocka_unit_test(test_lines_left_alone),
 		cmocka_unit_test(test_characters_between_gaps),
 		cmocka_unit_test(test_feet_joined_to_a_frame),
