@@ -21,12 +21,17 @@ VT=/bin/anprcap-vmtest
 pass=0; fail=0
 ok()    { echo "ok - $*"; pass=$((pass + 1)); }
 notok() { echo "not ok - $*"; fail=$((fail + 1)); }
-# t NAME CMD...: one test step; its output is indented so it is no TAP line
+# t NAME CMD...: one test step; its output is indented so it is no TAP line.
+# A step of 3 s or more says so (uptime: the guest's time, TCG's pace), so
+# that a slow run shows where its time went.
+up() { cut -d' ' -f1 /proc/uptime; }
 t() {
 	name=$1; shift
+	t0=$(up)
 	"$@" > /tmp/step.log 2>&1
 	rc=$?
 	sed 's/^/    /' /tmp/step.log
+	awk -v a="$t0" -v b="$(up)" 'BEGIN { if (b - a >= 3) printf "# %.1f s, to %.0f s of uptime:\n", b - a, b }'
 	if [ $rc = 0 ]; then ok "$name"; else notok "$name (exit $rc)"; fi
 	return $rc
 }
@@ -91,6 +96,7 @@ if modprobe kunit; then
 			print "not ok - kunit " s ": " seen[s] " of " planned[s] " cases reported" }
 	' > /tmp/kunit.tap
 	cat /tmp/kunit.tap
+	echo "# KUnit done at $(up) s of uptime"
 	pass=$((pass + $(grep -c '^ok' /tmp/kunit.tap)))
 	fail=$((fail + $(grep -c '^not ok' /tmp/kunit.tap)))
 	[ -s /tmp/kunit.tap ] || notok "kunit: no suite reported"
@@ -381,13 +387,14 @@ for s in /vm.d/*.sh; do
 	/bin/systemd-udevd --daemon > /dev/null 2>&1
 	udevadm trigger --subsystem-match=video4linux --action=add
 	udevadm settle -t 20
-	echo "# plug-in $s"
+	echo "# plug-in $s at $(up) s of uptime"
 	(cd / && timeout 300 "$s") > /tmp/plugin.log 2>&1	# a hung plug-in must not hang the VM
 	rc=$?
 	cat /tmp/plugin.log
 	pass=$((pass + $(grep -c '^ok' /tmp/plugin.log)))
 	fail=$((fail + $(grep -c '^not ok' /tmp/plugin.log)))
 	[ $rc = 0 ] || notok "plug-in $s exited with status $rc"
+	echo "# plug-in $s done at $(up) s of uptime"
 	udevadm control --exit
 done
 
