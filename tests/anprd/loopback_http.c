@@ -70,42 +70,27 @@ static void serve(struct loopback_http *h, int fd)
 		pthread_mutex_unlock(&h->mu);
 		memmove(buf, buf + need, have - need);
 		have -= need;
-		switch (atomic_load(&h->mode)) {
-		case LH_OK: {
-			static const char ok[] = "HTTP/1.1 200 OK\r\n"
-				"Content-Length: 2\r\n\r\nok";
-			if (send(fd, ok, sizeof(ok) - 1, MSG_NOSIGNAL) < 0)
-				return;
-			break;
-		}
-		case LH_500: {
-			static const char e[] = "HTTP/1.1 500 Internal Server "
-				"Error\r\nContent-Length: 0\r\n\r\n";
-			if (send(fd, e, sizeof(e) - 1, MSG_NOSIGNAL) < 0)
-				return;
-			break;
-		}
-		case LH_429: {
-			static const char e[] = "HTTP/1.1 429 Too Many Requests\r\n"
-				"Retry-After: 1\r\nContent-Length: 0\r\n\r\n";
-			if (send(fd, e, sizeof(e) - 1, MSG_NOSIGNAL) < 0)
-				return;
-			break;
-		}
-		case LH_403: {
-			static const char e[] = "HTTP/1.1 403 Forbidden\r\n"
-				"Content-Length: 0\r\n\r\n";
-			if (send(fd, e, sizeof(e) - 1, MSG_NOSIGNAL) < 0)
-				return;
-			break;
-		}
-		default:
-			/* no answer: wait for the client to give up */
-			while (wait_readable(h, fd) > 0 &&
-			       recv(fd, buf, sizeof(buf), 0) > 0)
+		/* the answer of each mode; LH_HANG (none): wait for the client
+		 * to give up */
+		static const char *const answer[] = {
+			[LH_OK] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+			[LH_500] = "HTTP/1.1 500 Internal Server Error\r\n"
+				   "Content-Length: 0\r\n\r\n",
+			[LH_429] = "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\n"
+				   "Content-Length: 0\r\n\r\n",
+			[LH_403] = "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n",
+		};
+		int mode = atomic_load(&h->mode);
+		const char *a = mode >= 0 && mode < (int)(sizeof answer / sizeof answer[0])
+				? answer[mode] : NULL;
+
+		if (!a) {
+			while (wait_readable(h, fd) > 0 && recv(fd, buf, sizeof(buf), 0) > 0)
 				;
 			return;
 		}
+		if (send(fd, a, strlen(a), MSG_NOSIGNAL) < 0)
+			return;
 	}
 }
 
