@@ -122,7 +122,7 @@ pgha_sync_standbys() {
 	local l
 	l=$(pgha_leader) || return 1
 	psql -X -At -d "host=127.0.0.1 port=$(cat "$_pgha_dir/node$l/pg.port") dbname=postgres user=postgres connect_timeout=2" \
-		-c "select application_name from pg_stat_replication where sync_state in ('sync', 'quorum') order by 1"
+		-c "select application_name from pg_stat_replication where sync_state in ('sync', 'quorum') and application_name ~ '^node[0-9]+\$' order by 1"
 }
 
 pgha_start() {
@@ -235,11 +235,14 @@ pgha_start() {
 	) &
 	_pgha_watch=$!
 	disown "$_pgha_watch"
-	# every standby streaming, one of them synchronous
+	# every standby streaming, one of them synchronous. Only the members
+	# count (application_name nodeN): while a standby is being copied,
+	# pg_basebackup's own WAL stream shows as a streaming, even
+	# synchronous, standby and would end the wait before the copy is done.
 	for i in $(seq 720); do	# up to 3 min: the copies run beside whatever else the machine does
 		[ "$(pgha_sync_standbys 2>/dev/null | wc -l)" -ge 1 ] &&
 			[ "$(psql -X -At -d "host=127.0.0.1 port=$(cat "$d/node1/pg.port") dbname=postgres user=postgres" \
-				-c "select count(*) from pg_stat_replication where state = 'streaming'" 2>/dev/null)" = $((n - 1)) ] && break
+				-c "select count(*) from pg_stat_replication where state = 'streaming' and application_name ~ '^node[0-9]+\$'" 2>/dev/null)" = $((n - 1)) ] && break
 		sleep 0.25
 	done
 	[ "$(pgha_sync_standbys 2>/dev/null | wc -l)" -ge 1 ] ||
