@@ -38,7 +38,8 @@ deps:
 # Build everything first, then run the suites in order: unit (ASan/UBSan),
 # then VM, then end-to-end. One closing line counts them all. The build
 # uses every CPU (BUILD_JOBS; a serial build took minutes of CI's time);
-# the suites run one at a time.
+# the suites run one at a time, but for those in SUITES_BESIDE, which mostly
+# wait and run one after another beside the rest (tests/run-suites).
 BUILD_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 check: deps
 	@$(MAKE) --no-print-directory -j$(BUILD_JOBS) all $(ALL_TESTS) $(SUITE_PREREQS)
@@ -53,7 +54,7 @@ check-unit: $(ALL_TESTS) $(SUITE_PREREQS)
 run-suites:
 	@mkdir -p $(BUILD)
 	@$(file >$(BUILD)/suites.tsv,$(SUITE_LINES_unit)$(SUITE_LINES_vm)$(SUITE_LINES_e2e))
-	@tests/run-suites $(BUILD)/suites.tsv $(BUILD)/check
+	@SUITES_BESIDE='$(SUITES_BESIDE)' tests/run-suites $(BUILD)/suites.tsv $(BUILD)/check
 
 bench: deps
 	@$(MAKE) --no-print-directory -j$(BUILD_JOBS) all $(BENCH_PREREQS)
