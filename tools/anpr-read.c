@@ -87,7 +87,21 @@ static void print_json(const char *file, const struct anpr_read *rd)
 			       (double)p->rank, p->not_plate, p->family);
 		putchar('}');
 	}
-	printf("]}\n");
+	putchar(']');
+	/* Plates found but not read (docs/reader.md), only if any. */
+	if (rd->nunread) {
+		printf(",\"unread\":[");
+		for (int i = 0; i < rd->nunread; i++) {
+			const struct anpr_unread *u = &rd->unread[i];
+
+			printf("%s{\"why\":\"%s\",\"evidence\":%.3f,"
+			       "\"box\":[%d,%d,%d,%d]}", i ? "," : "",
+			       anpr_unread_why_name(u->why), (double)u->evidence,
+			       u->box[0], u->box[1], u->box[2], u->box[3]);
+		}
+		putchar(']');
+	}
+	printf("}\n");
 }
 
 static void print_plain(const char *file, const struct anpr_read *rd)
@@ -99,6 +113,8 @@ static void print_plain(const char *file, const struct anpr_read *rd)
 		printf(" %s (%.2f, %s)", rd->plates[i].text,
 		       (double)rd->plates[i].confidence,
 		       anpr_region_name(rd->plates[i].region));
+	for (int i = 0; i < rd->nunread; i++)
+		printf(" [unread: %s]", anpr_unread_why_name(rd->unread[i].why));
 	printf("  [%.1f ms]\n", (double)rd->ns / 1e6);
 }
 

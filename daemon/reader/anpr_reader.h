@@ -28,6 +28,7 @@ extern "C" {
 #define ANPR_READER_MAX_PLATES	8	/* plates returned per frame */
 #define ANPR_READER_MAX_CHARS	12	/* characters per plate */
 #define ANPR_READER_MAX_DIM	16384	/* frame width or height */
+#define ANPR_READER_MAX_UNREAD	4	/* unread plates returned per frame */
 
 enum anpr_region {
 	ANPR_REGION_AUTO = 0,	/* the best-scoring of the others */
@@ -121,6 +122,41 @@ struct anpr_plate {
 };
 
 /**
+ * enum anpr_unread_why - why a plate found was not read.
+ * @ANPR_UNREAD_NO_CHARS: a plate's ground, no line of characters on it
+ *	(blacked out, removed under IR: a "ghost" plate).
+ * @ANPR_UNREAD_NOT_READ: characters found, but read below the reader's
+ *	floor or its min_confidence (covered in part, dirty, bent).
+ * @ANPR_UNREAD_NO_FORMAT: characters read, but the text fits no format
+ *	of the region.
+ */
+enum anpr_unread_why {
+	ANPR_UNREAD_NO_CHARS = 1,
+	ANPR_UNREAD_NOT_READ = 2,
+	ANPR_UNREAD_NO_FORMAT = 3,
+};
+
+/**
+ * struct anpr_unread - a plate found but not read (region gb only: the
+ * evidence is a retroreflective ground under IR; docs/reader.md, "Plates
+ * found but not read").
+ * @quad: the ground's corners in frame pixels, clockwise from top left.
+ * @box: axis-aligned bounds of @quad: x, y, w, h.
+ * @evidence: how strongly it is a plate, 0..1: the ground's brightness
+ *	over its surround's, as a share of the ground's.
+ * @why: enum anpr_unread_why.
+ */
+struct anpr_unread {
+	float quad[8];
+	int box[4];
+	float evidence;
+	int why;
+};
+
+/* anpr_unread_why_name - "no-characters", "not-read", "no-format", "?". */
+const char *anpr_unread_why_name(int why);
+
+/**
  * struct anpr_read - the result of one anpr_reader_read call.
  * @nplates: plates found, best first: by @confidence, which is calibrated
  *	from the reader's rank (rank.c, docs/reader.md), so also in rank
@@ -128,12 +164,17 @@ struct anpr_plate {
  * @plates: the plates.
  * @ns: time spent in the call (clock of the config).
  * @candidates: plate candidates examined (diagnostics).
+ * @nunread: plates found but not read, strongest evidence first: none
+ *	overlaps a plate of @plates.
+ * @unread: those plates.
  */
 struct anpr_read {
 	int nplates;
 	struct anpr_plate plates[ANPR_READER_MAX_PLATES];
 	uint64_t ns;
 	int candidates;
+	int nunread;
+	struct anpr_unread unread[ANPR_READER_MAX_UNREAD];
 };
 
 struct anpr_reader;

@@ -27,6 +27,7 @@ READER_SRCS := $(READER_KERN_SRCS) \
 	daemon/reader/foreign.c \
 	daemon/reader/rank.c \
 	daemon/reader/plate.c \
+	daemon/reader/unread.c \
 	daemon/reader/reader.c \
 	daemon/reader/weights_blob.c
 

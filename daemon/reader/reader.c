@@ -107,6 +107,7 @@ struct anpr_reader {
 	struct cache_slot *cache;	/* CACHE_SLOTS */
 	int cache_fill;
 	int frame_w, frame_h;		/* of the frame being read */
+	struct rd_unread unread;	/* plates found, not read (unread.c) */
 };
 
 static const char *const region_names[ANPR_REGION_COUNT] = {
@@ -379,8 +380,12 @@ static int recognise(struct anpr_reader *r, const uint8_t *img, size_t stride,
 	}
 	rd_line_prior(l, r->prob);
 	if (rd_syntax_decode((const float (*)[RD_CLASSES])r->prob, n,
-			     r->cfg.region, &d) || d.confidence < RAW_FLOOR)
+			     r->cfg.region, &d) || d.confidence < RAW_FLOOR) {
+		if (r->cfg.region == ANPR_REGION_GB)
+			rd_unread_line(&r->unread, &at, s, d.n ? ANPR_UNREAD_NOT_READ
+							      : ANPR_UNREAD_NO_FORMAT);
 		return 0;
+	}
 	/* A UK camera's frames are infrared: a plate's ground is
 	 * retroreflective, lettering's is paint (plate.c). A reading without
 	 * that evidence is kept, but below any alerting confidence and ranked
@@ -549,6 +554,13 @@ static int do_level(struct anpr_reader *r, const uint8_t *img, size_t stride,
 				  pol == 0);
 	}
 	}
+	/* Plates' grounds, whatever is on them (unread.c): region gb only,
+	 * from the second level on (their characters are read at least once
+	 * over). */
+	if (r->cfg.region == ANPR_REGION_GB && s >= 2 &&
+	    rd_unread_scan(&r->unread, &r->ccl, r->k, img, stride, w, h, r->ii.p,
+			   is, r->mask.p, min_h, max_h, s, ox, oy))
+		return ANPR_READER_ENOMEM;
 	return 0;
 }
 
@@ -608,6 +620,7 @@ int anpr_reader_read(struct anpr_reader *r, const uint8_t *pixels, int width,
 		return ANPR_READER_EINVAL;
 	t0 = r->cfg.clock_ns();
 	r->ncands = 0;
+	rd_unread_reset(&r->unread);
 	r->frame_w = width;
 	r->frame_h = height;
 	/* Warm-up: size every per-level buffer for the whole frame, so later
@@ -696,6 +709,9 @@ done:
 					      r->cfg.region, NOT_PLATE_CONF,
 					      r->cfg.min_confidence);
 	}
+	out->nunread = rd_unread_finish(&r->unread, out->plates, out->nplates,
+					r->cands, r->ncands, out->unread,
+					ANPR_READER_MAX_UNREAD);
 	out->ns = r->cfg.clock_ns() - t0;
 	return rc;
 }

@@ -582,4 +582,65 @@ float rd_box_iou(const int *a, const int *b);
 char rd_class_char(int cls);
 int rd_char_class(char ch);
 
+/*
+ * Plates found but not read (unread.c; issue 23, item 4).
+ *
+ * struct rd_unread - a frame's light grounds with a plate's evidence
+ * (@grounds, frame pixels) and its lines of characters that read as
+ * nothing (@lines, with why: ANPR_UNREAD_NOT_READ or _NO_FORMAT).
+ */
+#define RD_UNREAD_MAX	32
+struct rd_unread_box {
+	int box[4];
+	float evidence;
+	int why;		/* lines: enum anpr_unread_why */
+	int marks;		/* grounds: RD_MARKS_* */
+};
+/* rd_unread_marks - what is on ground @c: nothing but at most one bar
+ * across its middle (RD_MARKS_NONE: blank, or blacked out), marks cut by
+ * its upper or lower edge (RD_MARKS_CUT: characters partly covered), or
+ * marks with margins round them (RD_MARKS_LETTERING). */
+#define RD_MARKS_NONE		0
+#define RD_MARKS_CUT		1
+#define RD_MARKS_LETTERING	2
+int rd_unread_marks(const uint8_t *img, size_t stride, const struct rd_comp *c);
+struct rd_unread {
+	struct rd_unread_box grounds[RD_UNREAD_MAX];
+	int ngrounds;
+	struct rd_unread_box lines[RD_UNREAD_MAX];
+	int nlines;
+};
+void rd_unread_reset(struct rd_unread *u);
+/* rd_unread_evidence - 0, or how much brighter light component @c (of
+ * @img, @w x @h) is than the rows above and below it, as a share of its
+ * own grey level, if it has a plate's shape (aspect, fill, top margin). */
+float rd_unread_evidence(const uint8_t *img, size_t stride, int w, int h,
+			 const struct rd_comp *c);
+/* rd_unread_scan - find the light grounds of a plate's shape on a level
+ * of scale @s (@img, @w x @h, its region at @ox, @oy; @ii its integral
+ * image, @is that one's stride; @mask scratch of @w x @h) for characters
+ * @min_h..@max_h high, and keep those with the evidence
+ * (rd_unread_ground). 0, or -1 (out of memory). */
+int rd_unread_scan(struct rd_unread *u, struct rd_ccl *ccl,
+		   const struct anpr_kern_ops *k, const uint8_t *img,
+		   size_t stride, int w, int h, const uint32_t *ii, size_t is,
+		   uint8_t *mask, int min_h, int max_h, int s, int ox, int oy);
+/* rd_unread_ground - keep ground @c of a level of scale @s (its region at
+ * @ox, @oy) if it has the evidence; the same plate is kept once. */
+void rd_unread_ground(struct rd_unread *u, const uint8_t *img, size_t stride,
+		      int w, int h, const struct rd_comp *c, int s, int ox,
+		      int oy);
+/* rd_unread_line - keep line @l (level coordinates, scale @s), read as
+ * nothing for @why. */
+void rd_unread_line(struct rd_unread *u, const struct rd_line *l, int s,
+		    int why);
+/* rd_box_overlap - intersection of x, y, w, h boxes over the smaller's. */
+float rd_box_overlap(const int *a, const int *b);
+/* rd_unread_finish - the grounds no reading (@read) covers and no reading
+ * without a plate's evidence (@cands' not_plate) lies on, strongest
+ * first, with why, into @out (at most @max); returns how many. */
+int rd_unread_finish(const struct rd_unread *u, const struct anpr_plate *read,
+		     int nread, const struct rd_cand *cands, int ncands,
+		     struct anpr_unread *out, int max);
+
 #endif /* READER_INT_H */

@@ -12,6 +12,9 @@
  * confidence reported (rank.c, issue 21 item 5): calibrated from the rank,
  * rising with it in every region, readings without the evidence held at
  * 0.4 or below, the floor applied to it, the readings sorted by it.
+ * Plates found but not read (unread.c): a ghost plate and one blacked
+ * out have a plate's evidence and nothing on them; characters cut by the
+ * ground's edge are covered; lettering is not listed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -416,6 +419,92 @@ static void finish_sorts_by_confidence(void **state)
 	assert_int_equal(rd_rank_finish(p, 5, ANPR_REGION_GB, 0.4f, 0), 5);
 }
 
+/* Plates found but not read (unread.c): a ground drawn at (40, 60), 150 x
+ * 32, on a body of 62. */
+static struct rd_comp ground(uint8_t v, int fillpct)
+{
+	memset(img, 18, sizeof(img));
+	fill(10, 20, 230, 140, 62);
+	fill(40, 60, 190, 92, v);
+	return (struct rd_comp){ 40, 60, 190, 92, 150 * 32 * fillpct / 100 };
+}
+
+static void unread_ghost_and_blackout(void **state)
+{
+	struct rd_comp c = ground(236, 100);
+
+	(void)state;
+	/* a ghost plate: bright, of a plate's shape, nothing on it */
+	assert_true(rd_unread_evidence(&img[0][0], W, W, H, &c) > 0.6f);
+	assert_int_equal(rd_unread_marks(&img[0][0], W, &c), RD_MARKS_NONE);
+	/* characters blacked out: one bar across it, a ring of ground */
+	fill(50, 68, 180, 84, 28);
+	c.area = 150 * 32 - 130 * 16;
+	assert_true(rd_unread_evidence(&img[0][0], W, W, H, &c) > 0.6f);
+	assert_int_equal(rd_unread_marks(&img[0][0], W, &c), RD_MARKS_NONE);
+	/* not bright enough to be retroreflective, or not a plate's shape */
+	c = ground(150, 100);
+	assert_true(rd_unread_evidence(&img[0][0], W, W, H, &c) == 0);
+	c = ground(236, 100);
+	c.x1 = 60;
+	assert_true(rd_unread_evidence(&img[0][0], W, W, H, &c) == 0);
+}
+
+static void unread_marks(void **state)
+{
+	struct rd_comp c = ground(236, 100);
+
+	(void)state;
+	/* dark characters with margins round them: lettering (or a plate,
+	 * which the reader reads) */
+	for (int i = 0; i < 7; i++)
+		fill(50 + i * 19, 66, 62 + i * 19, 86, 28);
+	assert_int_equal(rd_unread_marks(&img[0][0], W, &c), RD_MARKS_LETTERING);
+	/* the same cut by its lower edge: the rest is covered */
+	c.y1 = 80;
+	assert_int_equal(rd_unread_marks(&img[0][0], W, &c), RD_MARKS_CUT);
+	/* light lettering on a board: no plate's ground */
+	c = ground(200, 100);
+	for (int i = 0; i < 7; i++)
+		fill(50 + i * 19, 66, 62 + i * 19, 86, 255);
+	assert_int_equal(rd_unread_marks(&img[0][0], W, &c), RD_MARKS_LETTERING);
+}
+
+static void unread_finish(void **state)
+{
+	struct rd_unread u;
+	struct anpr_plate rd;
+	struct rd_cand cand;
+	struct anpr_unread out[ANPR_READER_MAX_UNREAD];
+	struct rd_comp c = ground(236, 100);
+
+	(void)state;
+	rd_unread_reset(&u);
+	rd_unread_ground(&u, &img[0][0], W, W, H, &c, 2, 0, 0);
+	rd_unread_ground(&u, &img[0][0], W, W, H, &c, 2, 1, 0);	/* the same */
+	assert_int_equal(u.ngrounds, 1);
+	assert_int_equal(rd_unread_finish(&u, NULL, 0, NULL, 0, out, 4), 1);
+	assert_int_equal(out[0].why, ANPR_UNREAD_NO_CHARS);
+	assert_int_equal(out[0].box[0], 80);
+	assert_int_equal(out[0].box[2], 300);
+	assert_string_equal(anpr_unread_why_name(out[0].why), "no-characters");
+	/* a reading over it: not listed */
+	memset(&rd, 0, sizeof(rd));
+	rd.box[0] = 100;
+	rd.box[1] = 130;
+	rd.box[2] = 250;
+	rd.box[3] = 40;
+	assert_int_equal(rd_unread_finish(&u, &rd, 1, NULL, 0, out, 4), 0);
+	/* a reading below the confidence asked for: not read */
+	memset(&cand, 0, sizeof(cand));
+	cand.p = rd;
+	assert_int_equal(rd_unread_finish(&u, NULL, 0, &cand, 1, out, 4), 1);
+	assert_int_equal(out[0].why, ANPR_UNREAD_NOT_READ);
+	/* one without a plate's evidence: lettering, not listed */
+	cand.not_plate = 1;
+	assert_int_equal(rd_unread_finish(&u, NULL, 0, &cand, 1, out, 4), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -431,6 +520,9 @@ int main(void)
 		cmocka_unit_test(confidence_from_rank),
 		cmocka_unit_test(foreign_marks_stay_alertable),
 		cmocka_unit_test(finish_sorts_by_confidence),
+		cmocka_unit_test(unread_ghost_and_blackout),
+		cmocka_unit_test(unread_marks),
+		cmocka_unit_test(unread_finish),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
