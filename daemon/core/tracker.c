@@ -12,7 +12,10 @@ struct track {
 	int used;
 	uint64_t id;
 	int source;
-	int nreads;		/* all reads joined */
+	int nreads;		/* all readings joined */
+	int nunread;		/* frames found but not read */
+	struct trk_read best_unread;	/* the strongest of them */
+	struct trk_read last_text;	/* the last reading (text "": none) */
 	int nstored;		/* kept in reads[] for the vote */
 	int has_prev;
 	int64_t first_us;
@@ -26,6 +29,7 @@ struct tracker {
 	trk_drop_fn drop;
 	void *ctx;
 	uint64_t dropped;
+	uint64_t dropped_unread;
 	uint64_t last_id;
 	struct track tracks[TRK_MAX_TRACKS];
 };
@@ -38,6 +42,7 @@ void tracker_params_default(struct tracker_params *p)
 	p->gate = 2.0;
 	p->min_reads = 1;
 	p->edge_margin = 0.05;
+	p->unread_min = 3;
 }
 
 struct tracker *tracker_new(const struct tracker_params *p, trk_emit_fn emit,
@@ -75,6 +80,11 @@ int tracker_open(const struct tracker *t)
 uint64_t tracker_dropped(const struct tracker *t)
 {
 	return t->dropped;
+}
+
+uint64_t tracker_dropped_unread(const struct tracker *t)
+{
+	return t->dropped_unread;
 }
 
 int trk_text_distance(const char *a, const char *b)
@@ -194,6 +204,25 @@ static void finish(struct tracker *t, struct track *tr, enum trk_end end)
 	struct trk_vehicle v;
 
 	tr->used = 0;
+	if (tr->nreads == 0) {
+		/* Found, never read: an unreadable plate, or nothing. */
+		if (t->p.unread_min <= 0 || tr->nunread < t->p.unread_min) {
+			t->dropped_unread++;
+			return;
+		}
+		memset(&v, 0, sizeof(v));
+		v.id = tr->id;
+		v.source = tr->source;
+		v.first_us = tr->first_us;
+		v.last_us = tr->last.t_us;
+		v.end = end;
+		v.best = tr->best_unread;
+		v.nunread = tr->nunread;
+		v.unread = tr->best_unread.unread;
+		v.conf = tr->best_unread.evidence;
+		t->emit(t->ctx, &v);
+		return;
+	}
 	if (tr->nreads < t->p.min_reads) {
 		t->dropped++;
 		if (t->drop)
@@ -208,6 +237,7 @@ static void finish(struct tracker *t, struct track *tr, enum trk_end end)
 	v.first_us = tr->first_us;
 	v.last_us = tr->last.t_us;
 	v.end = end;
+	v.nunread = tr->nunread;
 	if (tr->has_prev) {
 		float dy = (tr->last.y + tr->last.h / 2) -
 			   (tr->reads[0].y + tr->reads[0].h / 2);
@@ -273,6 +303,18 @@ static double join_cost(const struct tracker *t, const struct track *tr,
 		  fmin(fmax((double)dt / 100000.0, 0.5), 3.0);
 	if (d > allowed)
 		return -1;
+	if (r->unread || !tr->last_text.text[0]) {
+		/* By position alone: the boxes overlap where the track's
+		 * motion puts its last one. */
+		double ox = fmin(l->x + vx * (double)dt + l->w, r->x + r->w) -
+			    fmax(l->x + vx * (double)dt, r->x);
+		double oy = fmin(l->y + vy * (double)dt + l->h, r->y + r->h) -
+			    fmax(l->y + vy * (double)dt, r->y);
+		if (ox <= 0 || oy <= 0)
+			return -1;
+		return d / w + 1.0;
+	}
+	l = &tr->last_text;
 	td = trk_text_distance(r->text, l->text);
 	la = strlen(r->text);
 	lb = strlen(l->text);
@@ -298,6 +340,20 @@ static void store_read(struct track *tr, const struct trk_read *r)
 		tr->reads[lo] = *r;
 }
 
+/* Count @r into @tr: a reading votes, a plate not read is counted. */
+static void take(struct track *tr, const struct trk_read *r)
+{
+	if (r->unread) {
+		if (!tr->nunread || r->evidence > tr->best_unread.evidence)
+			tr->best_unread = *r;
+		tr->nunread++;
+		return;
+	}
+	tr->nreads++;
+	tr->last_text = *r;
+	store_read(tr, r);
+}
+
 uint64_t tracker_add(struct tracker *t, const struct trk_read *r)
 {
 	struct track *best = NULL, *tr;
@@ -318,8 +374,7 @@ uint64_t tracker_add(struct tracker *t, const struct trk_read *r)
 		best->prev = best->last;
 		best->has_prev = 1;
 		best->last = *r;
-		best->nreads++;
-		store_read(best, r);
+		take(best, r);
 		return best->id;
 	}
 	tr = NULL;
@@ -339,9 +394,7 @@ uint64_t tracker_add(struct tracker *t, const struct trk_read *r)
 	tr->source = r->source;
 	tr->first_us = r->t_us;
 	tr->last = *r;
-	tr->nreads = 1;
-	tr->reads[0] = *r;
-	tr->nstored = 1;
+	take(tr, r);
 	return tr->id;
 }
 

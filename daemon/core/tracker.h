@@ -7,6 +7,12 @@
  * tracker_tick() is given "now"), no I/O, no threads. One tracker serves
  * all sources; tracks never span two sources.
  *
+ * A plate found but not read (trk_read.unread) joins a track by position
+ * alone: the gate as below, and its box must overlap the track's last box
+ * moved as the track's motion predicts. A track with a reading in any
+ * frame is a read; one with none, but found in at least unread_min
+ * frames, is an unreadable plate (trk_vehicle.unread, vrm "").
+ *
  * A read joins the open track of its source that it fits best: at most
  * max_gap after the track's last read, not from the same frame as it,
  * within the position gate (gate plate widths per 100 ms since the last
@@ -40,6 +46,10 @@ struct trk_read {
 	int64_t t_us;			/* frame capture time, microseconds */
 	float x, y, w, h;		/* plate box, pixels */
 	int frame_w, frame_h;
+	int unread;			/* 0: a reading; else a plate found
+					   but not read (text ""): why, as
+					   enum anpr_unread_why */
+	float evidence;			/* of an unread plate, 0..1 */
 };
 
 enum trk_end {
@@ -64,7 +74,13 @@ struct trk_vehicle {
 	enum trk_end end;
 	struct trk_read best;	/* the read to take the images from: the
 				   most confident read equal to the vote,
-				   else of the winning length */
+				   else of the winning length; of an
+				   unread plate, its strongest evidence */
+	int nunread;		/* frames where the plate was found, not
+				   read */
+	int unread;		/* 0: read; else no reading in any frame
+				   (vrm ""): why, of best (an unreadable
+				   plate) */
 };
 
 struct tracker_params {
@@ -74,6 +90,9 @@ struct tracker_params {
 	double gate;		/* plate widths per 100 ms */
 	int min_reads;		/* fewer: dropped, counted */
 	double edge_margin;	/* share of the frame counted as its edge */
+	int unread_min;		/* frames of a plate found but never read
+				   that make an unreadable plate; fewer:
+				   dropped, counted; 0: never */
 };
 
 /* Called for each finished vehicle; the pointer is valid during the call. */
@@ -107,6 +126,8 @@ void tracker_flush(struct tracker *t);
 /* Open tracks, and tracks dropped for having fewer than min_reads. */
 int tracker_open(const struct tracker *t);
 uint64_t tracker_dropped(const struct tracker *t);
+/* Tracks of a plate never read found in fewer than unread_min frames. */
+uint64_t tracker_dropped_unread(const struct tracker *t);
 
 /*
  * trk_text_distance - edit distance between two marks where a look-alike

@@ -534,6 +534,107 @@ static void test_random_reads_accounted(void **state)
 	tracker_free(t);
 }
 
+/* A plate found but not read on frame f (test_unread_*). */
+static struct trk_read ur(int why, int f, float x, float ev)
+{
+	struct trk_read r = rd("", 0, f, x, 100, 12, 0);
+
+	r.unread = why;
+	r.evidence = ev;
+	return r;
+}
+
+static void test_unread_plate(void **state)
+{
+	struct out o;
+	struct tracker *t = mk(&o, NULL);
+
+	(void)state;
+	for (int f = 0; f < 6; f++) {
+		struct trk_read r = ur(1, f, 400, f == 3 ? 0.9f : 0.6f);
+		tracker_add(t, &r);
+	}
+	/* another vehicle's, far off: its own track, too short */
+	for (int f = 0; f < 2; f++) {
+		struct trk_read r = ur(2, f, 1400, 0.8f);
+		tracker_add(t, &r);
+	}
+	tracker_flush(t);
+	assert_int_equal(o.n, 1);
+	assert_string_equal(o.v[0].vrm, "");
+	assert_int_equal(o.v[0].unread, 1);
+	assert_int_equal(o.v[0].nunread, 6);
+	assert_int_equal(o.v[0].nreads, 0);
+	assert_int_equal((int)o.v[0].best.frame_seq, 3);
+	assert_int_equal(tracker_dropped_unread(t), 1);
+	assert_int_equal(tracker_dropped(t), 0);
+	tracker_free(t);
+}
+
+static void test_unread_then_read(void **state)
+{
+	struct out o;
+	struct tracker *t = mk(&o, NULL);
+
+	(void)state;
+	/* far away, found not read; nearer, read: one vehicle, a read */
+	for (int f = 0; f < 10; f++) {
+		struct trk_read r = f < 4 ? ur(2, f, 400, 0.7f)
+				       : rd("AB12CDE", 0, f, 400, 100, 12, 0.9f);
+		tracker_add(t, &r);
+	}
+	/* read, then lost under a cover: still the one read */
+	for (int f = 20; f < 30; f++) {
+		struct trk_read r = f < 24 ? rd("XY99ZZZ", 0, f, 1000, -100, 12, 0.9f)
+					   : ur(2, f, 1000, 0.7f);
+		r.y = -100 + 12 * (float)f;
+		tracker_add(t, &r);
+	}
+	tracker_flush(t);
+	assert_int_equal(o.n, 2);
+	assert_non_null(find(&o, "AB12CDE"));
+	assert_int_equal(find(&o, "AB12CDE")->unread, 0);
+	assert_int_equal(find(&o, "AB12CDE")->nunread, 4);
+	assert_int_equal(find(&o, "AB12CDE")->nreads, 6);
+	assert_non_null(find(&o, "XY99ZZZ"));
+	assert_int_equal(find(&o, "XY99ZZZ")->nunread, 6);
+	assert_null(find(&o, ""));
+	tracker_free(t);
+}
+
+static void test_unread_by_overlap(void **state)
+{
+	struct out o;
+	struct tracker_params p;
+	struct tracker *t;
+
+	(void)state;
+	tracker_params_default(&p);
+	p.gate = 10;	/* the gate alone would join them */
+	t = mk(&o, &p);
+	/* side by side, never overlapping: two plates, not one */
+	for (int f = 0; f < 4; f++) {
+		struct trk_read a = ur(1, f, 400, 0.7f), b = ur(3, f, 545, 0.7f);
+		tracker_add(t, &a);
+		tracker_add(t, &b);
+	}
+	tracker_flush(t);
+	assert_int_equal(o.n, 2);
+	assert_int_equal(o.v[0].nunread + o.v[1].nunread, 8);
+	assert_int_equal(o.v[0].unread + o.v[1].unread, 4);
+	tracker_free(t);
+	/* unread_min 0: never */
+	p.unread_min = 0;
+	t = mk(&o, &p);
+	for (int f = 0; f < 4; f++) {
+		struct trk_read a = ur(1, f, 400, 0.7f);
+		tracker_add(t, &a);
+	}
+	tracker_flush(t);
+	assert_int_equal(o.n, 0);
+	tracker_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -552,6 +653,9 @@ int main(void)
 		cmocka_unit_test(test_long_track),
 		cmocka_unit_test(test_dense_traffic),
 		cmocka_unit_test(test_random_reads_accounted),
+		cmocka_unit_test(test_unread_plate),
+		cmocka_unit_test(test_unread_then_read),
+		cmocka_unit_test(test_unread_by_overlap),
 	};
 	return cmocka_run_group_tests_name("anprd tracker", tests, NULL, NULL);
 }
