@@ -53,6 +53,9 @@ extern const char *const ev_type_names[EV_TYPE_COUNT];
  * and back: the enum value of a name, -1 for none. */
 extern const char *const ev_capclk_names[EV_CAPCLK_COUNT];
 int ev_capclk_parse(const char *v);
+/* ev_plate_state_parse - a plate_state value (anpr-record/4): 0 "read",
+ * 1..3 "unreadable:" no-characters, not-read, no-format; -1 if none. */
+int ev_plate_state_parse(const char *v);
 
 /* The fields of a record type in format version `version`, in file order
  * (common fields first); 0 (and NULL) for an unknown type or version. */

@@ -47,12 +47,18 @@
  *                 whether the camera's and the host's clocks disagreed
  *                 (clocks_disagree). The same rule: /1 or /2 after /3 in
  *                 a chain is refused.
+ *  anpr-record/4  every type as in /3 but for line 1; a read also says
+ *                 whether its plate was read (plate_state=read) or found
+ *                 but not read (unreadable:REASON, with vrm "-", no
+ *                 hotlist match). The same rule: /1../3 after /4 in a
+ *                 chain is refused.
  */
-#define EV_FORMAT_NAME		"anpr-record/3"
-#define EV_FORMAT_VERSION	3
+#define EV_FORMAT_NAME		"anpr-record/4"
+#define EV_FORMAT_VERSION	4
 #define EV_FORMAT_PREFIX	"anpr-record/"	/* + version */
 #define EV_FORMAT_NAME_V1	"anpr-record/1"
 #define EV_FORMAT_NAME_V2	"anpr-record/2"
+#define EV_FORMAT_NAME_V3	"anpr-record/3"
 #define EV_FORMAT_MIN		1		/* oldest version still read */
 #define EV_RECORD_MAX		4096		/* bytes in one record file */
 #define EV_VALUE_MAX		256		/* bytes in one value */
@@ -92,20 +98,23 @@ enum ev_type {
  *  HEX16   16 upper-case hex digits (key id, chain id)
  *  TOKEN   [A-Za-z0-9_.:+-], 1..64 bytes
  *  TEXT    printable ASCII (0x20..0x7e), no leading or trailing space
- *  VRM     [A-Z0-9 ], 1..16 bytes, no leading/trailing/double space
+ *  VRM     [A-Z0-9 ], 1..16 bytes, no leading/trailing/double space;
+ *          since /4 also "-", only with plate_state unreadable:REASON
  *  TIME    UTC, "YYYY-MM-DDTHH:MM:SS.uuuuuuZ" (microseconds)
  *  FILE    a plain file name [A-Za-z0-9_.-], or "-" for none
  *  HASHN   HASH, or "-" for none (paired with a FILE of "-")
  *  B64     a minisign public key line (56 base64 characters)
- *  FORMAT  "anpr-record/1".."anpr-record/3" (EV_FORMAT_MIN..VERSION)
+ *  FORMAT  "anpr-record/1".."anpr-record/4" (EV_FORMAT_MIN..VERSION)
  *  TYPE    one of the EV_TYPE_* names
  *  INPUT   EV_INPUT_LIVE or EV_INPUT_REPLAY                (since /2)
  *  CAPCLK  one of the EV_CAPCLK_* names (ev_capclk_names)   (since /3)
+ *  PSTATE  "read", or "unreadable:" and one of EV_UNREAD_* (since /4)
  */
 enum ev_kind {
 	EV_K_UINT, EV_K_SINT, EV_K_FIX6, EV_K_FIX3, EV_K_BOOL, EV_K_HASH,
 	EV_K_HEX16, EV_K_TOKEN, EV_K_TEXT, EV_K_VRM, EV_K_TIME, EV_K_FILE,
-	EV_K_HASHN, EV_K_B64, EV_K_FORMAT, EV_K_TYPE, EV_K_INPUT, EV_K_CAPCLK
+	EV_K_HASHN, EV_K_B64, EV_K_FORMAT, EV_K_TYPE, EV_K_INPUT, EV_K_CAPCLK,
+	EV_K_PSTATE
 };
 
 /*
@@ -227,6 +236,50 @@ enum ev_kind {
 	X(OVERVIEW_HASH)
 
 /*
+ * Added to type=read by anpr-record/4 (identifiers after every /3 field's;
+ * place in the file: EV_READ_V4_ORDER, right after vrm).
+ *  plate_state  read: the plate was read, vrm is its mark (as in /1../3);
+ *               unreadable:REASON: a plate was found in at least 3 frames
+ *               of the vehicle's pass and read in none, vrm is "-",
+ *               confidence is the strength of the plate's evidence (not
+ *               of a reading), hotlist and hotlist_entry are "-", the
+ *               plate image is of the frame with the strongest evidence.
+ *               REASON: no-characters (a plate's ground with no line of
+ *               characters: blacked out, a "ghost" plate), not-read
+ *               (characters found but not read: covered in part, dirty),
+ *               no-format (characters read that fit no format).
+ */
+#define EV_FIELDS_READ_V4(X) \
+	X(PLATE_STATE,     "plate_state",         EV_K_PSTATE)
+
+#define EV_PLATE_READ		"read"
+#define EV_PLATE_UNREADABLE	"unreadable:"	/* + a reason */
+#define EV_UNREAD_NO_CHARS	"no-characters"
+#define EV_UNREAD_NOT_READ	"not-read"
+#define EV_UNREAD_NO_FORMAT	"no-format"
+
+/* The read fields of anpr-record/4, in file order after the common ones. */
+#define EV_READ_V4_ORDER(X) \
+	X(LANE) \
+	X(SOURCE) \
+	X(INPUT) \
+	X(CAPTURE_CLOCK) \
+	X(CLOCKS_DISAGREE) \
+	X(FRAME_SEQ) \
+	X(VRM) \
+	X(PLATE_STATE) \
+	X(REGION) \
+	X(CONFIDENCE) \
+	X(HOTLIST) \
+	X(HOTLIST_ENTRY) \
+	X(HOTLIST_SET_HASH) \
+	X(POSITION) \
+	X(PLATE_FILE) \
+	X(PLATE_HASH) \
+	X(OVERVIEW_FILE) \
+	X(OVERVIEW_HASH)
+
+/*
  * capture_clock values (anpr-record/3): where the capture time came from.
  * The frame's timestamp is mapped to time_utc through the host's clock
  * (clock_synced and the error bounds say how far that could be trusted);
@@ -312,6 +365,7 @@ enum ev_field {
 	EV_FIELDS_KEY_ROTATION(EV_X_ENUM)
 	EV_FIELDS_READ_V2(EV_X_ENUM)
 	EV_FIELDS_READ_V3(EV_X_ENUM)
+	EV_FIELDS_READ_V4(EV_X_ENUM)
 	EV_F_COUNT
 };
 #undef EV_X_ENUM
@@ -394,8 +448,8 @@ _Static_assert(sizeof(struct ev_ms_sig) == 74, "sig layout");
 
 /* The trusted comment of a record signature:
  *   "<format> file:<name> record_id:<id> chain_seq:<n> sha256:<hash>"
- * <format> the record's own format line value ("anpr-record/3"; records
- * of /1 and /2 say "anpr-record/1" and "anpr-record/2"), so `minisign -V` alone shows which record
+ * <format> the record's own format line value ("anpr-record/4"; records
+ * of /1 to /3 say "anpr-record/1" to "anpr-record/3"), so `minisign -V` alone shows which record
  * and which hash it covers. */
 
 /* scrypt parameters written by anpr-keygen --passphrase-file (libsodium's

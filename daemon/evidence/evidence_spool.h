@@ -164,7 +164,9 @@ struct ev_read_in {
 					   force at the decision (HASH, see
 					   evidence_format.h), required */
 	uint64_t frame_seq;
-	char vrm[EV_VRM_MAX + 1];
+	char vrm[EV_VRM_MAX + 1];	/* "-" with an unreadable plate */
+	char plate_state[32];		/* "" or "read"; "unreadable:REASON"
+					   (EV_PLATE_UNREADABLE) */
 	char region[17];
 	unsigned confidence_permille;	/* 0..1000 */
 	char hotlist[65];		/* "" = no hit */

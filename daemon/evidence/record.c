@@ -19,6 +19,7 @@ const struct ev_field_info ev_fields[EV_F_COUNT] = {
 	EV_FIELDS_KEY_ROTATION(EV_X_INFO)
 	EV_FIELDS_READ_V2(EV_X_INFO)
 	EV_FIELDS_READ_V3(EV_X_INFO)
+	EV_FIELDS_READ_V4(EV_X_INFO)
 };
 #undef EV_X_INFO
 
@@ -46,6 +47,9 @@ static const enum ev_field f_read2[] = {	/* anpr-record/2 */
 static const enum ev_field f_read3[] = {	/* anpr-record/3 */
 	EV_FIELDS_COMMON(EV_X_ID) EV_READ_V3_ORDER(EV_X_ID1)
 };
+static const enum ev_field f_read4[] = {	/* anpr-record/4 */
+	EV_FIELDS_COMMON(EV_X_ID) EV_READ_V4_ORDER(EV_X_ID1)
+};
 #undef EV_X_ID1
 static const enum ev_field f_heartbeat[] = {
 	EV_FIELDS_COMMON(EV_X_ID) EV_FIELDS_HEARTBEAT(EV_X_ID)
@@ -64,6 +68,9 @@ _Static_assert(sizeof f_read2 / sizeof f_read2[0] ==
 _Static_assert(sizeof f_read3 / sizeof f_read3[0] ==
 	       sizeof f_read2 / sizeof f_read2[0] + 2,
 	       "anpr-record/3 reads: the /2 fields and the 2 of EV_FIELDS_READ_V3");
+_Static_assert(sizeof f_read4 / sizeof f_read4[0] ==
+	       sizeof f_read3 / sizeof f_read3[0] + 1,
+	       "anpr-record/4 reads: the /3 fields and the 1 of EV_FIELDS_READ_V4");
 
 size_t ev_type_fields(unsigned version, enum ev_type type,
 		      const enum ev_field **fields)
@@ -74,6 +81,10 @@ size_t ev_type_fields(unsigned version, enum ev_type type,
 	}
 	switch (type) {
 	case EV_READ:
+		if (version >= 4) {
+			*fields = f_read4;
+			return sizeof f_read4 / sizeof f_read4[0];
+		}
 		if (version >= 3) {
 			*fields = f_read3;
 			return sizeof f_read3 / sizeof f_read3[0];
@@ -323,6 +334,8 @@ int ev_value_check(enum ev_kind kind, const char *v)
 			strcmp(v, EV_INPUT_REPLAY) == 0) ? 0 : EV_EFORMAT;
 	case EV_K_CAPCLK:
 		return ev_capclk_parse(v) >= 0 ? 0 : EV_EFORMAT;
+	case EV_K_PSTATE:
+		return ev_plate_state_parse(v) >= 0 ? 0 : EV_EFORMAT;
 	case EV_K_TYPE:
 		for (int t = 0; t < EV_TYPE_COUNT; t++)
 			if (strcmp(v, ev_type_names[t]) == 0)
@@ -350,12 +363,16 @@ static const char *kind_desc(enum ev_kind k)
 	case EV_K_HASHN: return "64 lower-case hex digits or \"-\"";
 	case EV_K_B64:   return "a minisign public key (56 base64 characters)";
 	case EV_K_FORMAT: return "\"" EV_FORMAT_NAME_V1 "\", \""
-				  EV_FORMAT_NAME_V2 "\" or \"" EV_FORMAT_NAME "\"";
+				  EV_FORMAT_NAME_V2 "\", \"" EV_FORMAT_NAME_V3
+				  "\" or \"" EV_FORMAT_NAME "\"";
 	case EV_K_TYPE:  return "a record type";
 	case EV_K_INPUT: return "\"" EV_INPUT_LIVE "\" or \"" EV_INPUT_REPLAY "\"";
 	case EV_K_CAPCLK: return "a capture clock (camera-synchronised, "
 				  "camera-estimated, receive-time, sensor-exposure, "
 				  "driver-frame-end, synthetic, unknown)";
+	case EV_K_PSTATE: return "\"" EV_PLATE_READ "\" or \"" EV_PLATE_UNREADABLE
+				  "\" and " EV_UNREAD_NO_CHARS ", " EV_UNREAD_NOT_READ
+				  " or " EV_UNREAD_NO_FORMAT;
 	}
 	return "?";
 }
@@ -371,6 +388,9 @@ static const char *later_field(unsigned version, const char *key, size_t kl)
 #define EV_X_ADDED3(id, name, kind) { 3, EV_F_##id },
 		EV_FIELDS_READ_V3(EV_X_ADDED3)
 #undef EV_X_ADDED3
+#define EV_X_ADDED4(id, name, kind) { 4, EV_F_##id },
+		EV_FIELDS_READ_V4(EV_X_ADDED4)
+#undef EV_X_ADDED4
 	};
 
 	for (size_t i = 0; i < sizeof added / sizeof added[0]; i++)
@@ -378,8 +398,65 @@ static const char *later_field(unsigned version, const char *key, size_t kl)
 		    kl == strlen(ev_fields[added[i].f].name) &&
 		    memcmp(key, ev_fields[added[i].f].name, kl) == 0)
 			return added[i].since == 2 ? EV_FORMAT_NAME_V2 :
+			       added[i].since == 3 ? EV_FORMAT_NAME_V3 :
 			       EV_FORMAT_NAME;
 	return NULL;
+}
+
+int ev_plate_state_parse(const char *v)
+{
+	static const char *const why[] = { EV_UNREAD_NO_CHARS,
+					   EV_UNREAD_NOT_READ,
+					   EV_UNREAD_NO_FORMAT };
+	size_t pl = sizeof EV_PLATE_UNREADABLE - 1;
+
+	if (strcmp(v, EV_PLATE_READ) == 0)
+		return 0;
+	if (strncmp(v, EV_PLATE_UNREADABLE, pl) != 0)
+		return -1;
+	for (int i = 0; i < 3; i++)
+		if (strcmp(v + pl, why[i]) == 0)
+			return i + 1;
+	return -1;
+}
+
+/* Across fields of a read of /4: vrm "-" exactly when the plate is
+ * unreadable, which has no hotlist match. */
+static int check_plate_state(const struct ev_record *r, char *err,
+			     size_t errlen, const char *name, unsigned line)
+{
+	char at[600];
+	int st;
+
+	if (r->type != EV_READ || r->version < 4)
+		return 0;
+	st = ev_plate_state_parse(r->v[EV_F_PLATE_STATE]);
+	if (line)
+		snprintf(at, sizeof at, "%.500s: line %u", name, line);
+	else
+		snprintf(at, sizeof at, "%.500s", name);
+	if (st == 0 && strcmp(r->v[EV_F_VRM], EV_NONE) == 0) {
+		snprintf(err, errlen, "%s: vrm \"-\" with plate_state=read "
+			 "(only an unreadable plate has no mark)", at);
+		return EV_EFORMAT;
+	}
+	if (st > 0 && (strcmp(r->v[EV_F_VRM], EV_NONE) != 0 ||
+		       strcmp(r->v[EV_F_HOTLIST], EV_NONE) != 0 ||
+		       strcmp(r->v[EV_F_HOTLIST_ENTRY], EV_NONE) != 0)) {
+		snprintf(err, errlen, "%s: plate_state=%s needs vrm, hotlist "
+			 "and hotlist_entry \"-\"", at,
+			 r->v[EV_F_PLATE_STATE]);
+		return EV_EFORMAT;
+	}
+	return 0;
+}
+
+/* The value check of field @f in a record of @version. */
+static int field_check(unsigned version, enum ev_field f, const char *v)
+{
+	if (f == EV_F_VRM && version >= 4 && strcmp(v, EV_NONE) == 0)
+		return 0;	/* check_plate_state() decides */
+	return ev_value_check(ev_fields[f].kind, v);
 }
 
 int ev_capclk_parse(const char *v)
@@ -411,7 +488,7 @@ int ev_record_encode(const struct ev_record *r, char *out, size_t cap,
 		const char *v = r->v[fl[i]];
 		int w;
 
-		if (ev_value_check(fi->kind, v)) {
+		if (field_check(r->version, fl[i], v)) {
 			snprintf(err, errlen,
 				 "record: field %s: \"%.64s\" is not %s",
 				 fi->name, v, kind_desc(fi->kind));
@@ -425,6 +502,8 @@ int ev_record_encode(const struct ev_record *r, char *out, size_t cap,
 		}
 		off += (size_t)w;
 	}
+	if (check_plate_state(r, err, errlen, "record", 0))
+		return EV_EINVAL;
 	*len = off;
 	return 0;
 }
@@ -434,7 +513,7 @@ int ev_record_parse(const char *buf, size_t len, const char *name,
 {
 	const enum ev_field *fl = NULL;
 	size_t nf = 0, idx = 0, off = 0;
-	unsigned line = 0;
+	unsigned line = 0, ps_line = 0;
 
 	memset(r, 0, sizeof *r);
 	if (len == 0) {
@@ -536,7 +615,9 @@ int ev_record_parse(const char *buf, size_t len, const char *name,
 		}
 		memcpy(r->v[f], eq + 1, vl);
 		r->v[f][vl] = '\0';
-		if (ev_value_check(ev_fields[f].kind, r->v[f])) {
+		if (f == EV_F_PLATE_STATE)
+			ps_line = line;
+		if (field_check(r->version, f, r->v[f])) {
 			snprintf(err, errlen,
 				 "%s: line %u: %s \"%.64s\" is not %s", name,
 				 line, ev_fields[f].name, r->v[f],
@@ -556,7 +637,7 @@ int ev_record_parse(const char *buf, size_t len, const char *name,
 			 line < 2 ? "type" : ev_fields[fl[idx]].name);
 		return EV_EFORMAT;
 	}
-	return 0;
+	return check_plate_state(r, err, errlen, name, ps_line);
 }
 
 uint64_t ev_record_u64(const struct ev_record *r, enum ev_field f)

@@ -153,6 +153,8 @@ static int stage_read(struct ev_writer *w, const struct ev_read_in *in,
 	ev_record_set(r, EV_F_FRAME_SEQ, "%llu",
 		      (unsigned long long)in->frame_seq);
 	ev_record_set(r, EV_F_VRM, "%s", in->vrm);
+	ev_record_set(r, EV_F_PLATE_STATE, "%s",
+		      in->plate_state[0] ? in->plate_state : EV_PLATE_READ);
 	ev_record_set(r, EV_F_REGION, "%s", in->region);
 	ev_record_set(r, EV_F_CONFIDENCE, "%u.%03u",
 		      in->confidence_permille / 1000,
@@ -442,10 +444,13 @@ int ev_writer_submit_read(struct ev_writer *w, struct ev_read_in *in)
 {
 	struct item it;
 	char conf[16];
+	int st = in->plate_state[0] ? ev_plate_state_parse(in->plate_state) : 0;
 
 	snprintf(conf, sizeof conf, "%u.%03u", in->confidence_permille / 1000,
 		 in->confidence_permille % 1000);
-	if (ev_value_check(EV_K_VRM, in->vrm) ||
+	/* a mark, or "-" for an unreadable plate, which has no hit */
+	if (st < 0 || (st == 0 && ev_value_check(EV_K_VRM, in->vrm)) ||
+	    (st > 0 && (strcmp(in->vrm, EV_NONE) != 0 || in->hotlist[0])) ||
 	    ev_value_check(EV_K_TOKEN, in->region) ||
 	    ev_value_check(ev_fields[EV_F_SOURCE].kind, in->source) ||
 	    (unsigned)in->when.capclk >= EV_CAPCLK_COUNT ||

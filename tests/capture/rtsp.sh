@@ -231,8 +231,8 @@ serve anprd "$port7" --codec h264 --once --fps 4 && {
 	reads=$(grep -lx 'type=read' "$a"/spool/records/*/*.rec | tr '\n' ' ')
 	for r in $reads; do grep -E '^(vrm|capture_clock|clocks_disagree)=' "$r" | tr '\n' ' ' | sed 's/^/# /'; echo; done
 	grep -h '^  capture clock' "$a/verify.txt" | sed 's/^/#/'
-	check "anprd: each read record (anpr-record/3) carries an IP camera's capture clock, the clocks agreeing" \
-		bash -c "[ -n '$reads' ] && [ \$(grep -Lx 'format=anpr-record/3' $reads | wc -l) -eq 0 ] &&
+	check "anprd: each read record (anpr-record/4) carries an IP camera's capture clock, the clocks agreeing" \
+		bash -c "[ -n '$reads' ] && [ \$(grep -Lx 'format=anpr-record/4' $reads | wc -l) -eq 0 ] &&
 			 [ \$(grep -LxE 'capture_clock=(camera-synchronised|camera-estimated|receive-time)' $reads | wc -l) -eq 0 ] &&
 			 [ \$(grep -Lx 'clocks_disagree=0' $reads | wc -l) -eq 0 ]"
 	check "anprd: the read after the first sender report (RU71PHA) on the camera's synchronised clock; the verifier counts it" \

@@ -257,7 +257,7 @@ check "--export with a range outside the chain: exit 2, said" \
 
 # --- record format versions (docs/record-format.md, "Versions") ---------
 # Records already held are anpr-record/1 and /2: they verify for ever; a
-# writer of today continues their chain in /3; the verifier takes every
+# writer of today continues their chain in /4; the verifier takes every
 # version, in that order only, and refuses a record malformed under its
 # version's rules.
 FX=$(dirname "$0")/fixtures/v1
@@ -271,11 +271,11 @@ check "a spool written in anpr-record/1 (before /2) verifies" \
 		 [ \$(grep -lx 'format=anpr-record/1' '$V1'/records/*/*.rec | wc -l) -eq 9 ] &&
 		 [ \$(grep -L 'format=anpr-record/1' '$V1'/records/*/*.rec | wc -l) -eq 0 ]"
 "$FILL" --spool "$V1" --key "$T/v1.key" --n 3 --images --camera CAM-V1 > "$T/v1f.out" 2>&1
-n2=$(grep -lx 'format=anpr-record/3' "$V1"/records/*/*.rec | wc -l)
+n2=$(grep -lx 'format=anpr-record/4' "$V1"/records/*/*.rec | wc -l)
 "$VERIFY" --key "$FX/test-only.pub" "$V1" > "$T/v12.out" 2>&1
-check "today's writer continues a /1 chain in /3, and the mixed chain verifies, noting where the format changed" \
+check "today's writer continues a /1 chain in /4, and the mixed chain verifies, noting where the format changed" \
 	bash -c "[ $? -eq 0 ] && grep -q 'RESULT: OK' '$T/v12.out' && [ $n2 -ge 4 ] &&
-		 grep -q 'note: record 10: anpr-record/3 from here on (record 9 and before: anpr-record/1; ' '$T/v12.out' &&
+		 grep -q 'note: record 10: anpr-record/4 from here on (record 9 and before: anpr-record/1; ' '$T/v12.out' &&
 		 [ \$(grep -lx 'format=anpr-record/1' '$V1'/records/*/*.rec | wc -l) -eq 9 ] &&
 		 grep -q 'records 1\.\.$((9 + n2)):' '$T/v12.out'"
 bad=0
@@ -283,11 +283,11 @@ for f in "$V1"/records/*/*.rec; do
 	k=$(sed -n 's/^key_id=//p' "$f")
 	minisign -V -q -p "$V1/public-$k.key" -m "$f" || bad=$((bad + 1))
 done
-r2=$(grep -lx 'type=read' $(grep -lx 'format=anpr-record/3' "$V1"/records/*/*.rec) | head -1)
-check "minisign -V accepts every /1 and /3 record; a /3 trusted comment says anpr-record/3" \
+r2=$(grep -lx 'type=read' $(grep -lx 'format=anpr-record/4' "$V1"/records/*/*.rec) | head -1)
+check "minisign -V accepts every /1 and /4 record; a /4 trusted comment says anpr-record/4" \
 	bash -c "[ $bad -eq 0 ] && [ -n '$r2' ] &&
-		 minisign -V -p '$V1/public.key' -m '$r2' | grep -q '^Trusted comment: anpr-record/3 file:'"
-check "a /3 read names its source, live or replay, a hotlist set, its capture clock and whether the clocks disagreed" \
+		 minisign -V -p '$V1/public.key' -m '$r2' | grep -q '^Trusted comment: anpr-record/4 file:'"
+check "a /4 read names its source, live or replay, a hotlist set, its capture clock and whether the clocks disagreed" \
 	bash -c "grep -qx 'source=front' '$r2' && grep -qx 'input=live' '$r2' &&
 		 grep -qx 'hotlist_set_sha256=[0-9a-f]\{64\}' '$r2' &&
 		 grep -qxE 'capture_clock=(camera-synchronised|camera-estimated|receive-time|sensor-exposure|driver-frame-end|synthetic|unknown)' '$r2' &&
@@ -300,24 +300,24 @@ check "anpr-verify counts the reads by capture clock, the /1 ones as not stated"
 check "--json: the reads by capture clock, the not stated, the clocks that disagreed" \
 	python3 -c "import json,sys; r=json.load(open('$T/v12.json'))['results'][0]; c=r['capture_clock']
 sys.exit(0 if r['capture_clock_unstated'] == 5 and c['camera-synchronised'] == 1 and c['synthetic'] == 0 and sum(c.values()) == 3 and r['clocks_disagree'] == 0 else 1)"
-# a /1 record after the /3 ones, properly signed: the version went back
+# a /1 record after the /4 ones, properly signed: the version went back
 DG=$T/v1-down
 cp -a "$V1" "$DG"
 last=$(ls "$DG"/records/00000000/*.rec | sort | tail -1)
-hb=$(grep -lx 'type=heartbeat' $(grep -lx 'format=anpr-record/3' "$DG"/records/*/*.rec) | tail -1)
+hb=$(grep -lx 'type=heartbeat' $(grep -lx 'format=anpr-record/4' "$DG"/records/*/*.rec) | tail -1)
 ls=$(sed -n 's/^chain_seq=//p' "$last")
 ns=$((ls + 1))
 nf=$(rp "$DG" "$ns" .rec)
-sed -e 's/^format=anpr-record\/3$/format=anpr-record\/1/' \
+sed -e 's/^format=anpr-record\/4$/format=anpr-record\/1/' \
 	-e "s/^prev_hash=.*/prev_hash=$(sha256sum < "$last" | cut -c1-64)/" \
 	-e "s/^chain_seq=.*/chain_seq=$ns/" -e "s/^record_id=\(.*\)-[0-9]*$/record_id=\1-$ns/" \
 	"$hb" > "$nf"
 echo | minisign -S -s "$T/v1.key" -m "$nf" -x "$nf.minisig" -t "anpr-record/1 file:$(basename "$nf") record_id:$(sed -n 's/^record_id=//p' "$nf") chain_seq:$ns sha256:$(sha256sum < "$nf" | cut -c1-64)" > /dev/null 2>&1
 "$VERIFY" --key "$FX/test-only.pub" "$DG" > "$T/dg.out" 2>&1
-check "a /1 record after /3 records (signed well) is refused: the version never goes back" \
-	bash -c "[ $? -eq 1 ] && grep -q 'first bad record: $ns (malformed): anpr-record/1 after record $ls in anpr-record/3' '$T/dg.out' &&
+check "a /1 record after /4 records (signed well) is refused: the version never goes back" \
+	bash -c "[ $? -eq 1 ] && grep -q 'first bad record: $ns (malformed): anpr-record/1 after record $ls in anpr-record/4' '$T/dg.out' &&
 		 grep -q '1 problem;' '$T/dg.out' && grep -q 'file: .*$(basename "$nf")' '$T/dg.out'"
-# malformed under /3's rules (a /3 read holds /2's fields): each refused,
+# malformed under /4's rules (a /4 read holds /2's and /3's fields): each refused,
 # the file and the reason named
 bad2() { # NAME SED-EXPR REASON
 	local f=$T/v2bad/$(basename "$r2")
@@ -330,18 +330,22 @@ bad2() { # NAME SED-EXPR REASON
 		bash -c "[ $rc -eq 1 ] && grep -q 'malformed' '$T/v2bad.out' && grep -qF -- \"$(basename "$f"): line \" '$T/v2bad.out' &&
 			 grep -qF -- '$3' '$T/v2bad.out'" || sed 's/^/#   /' "$T/v2bad.out" | head -12
 }
-bad2 "a /3 read without source" '/^source=/d' 'expected field "source", found "input"'
-bad2 "a /3 read whose input is neither live nor replay" 's/^input=.*/input=recorded/' 'input "recorded" is not "live" or "replay"'
-bad2 "a /3 read whose hotlist_set_sha256 is not a SHA-256" 's/^hotlist_set_sha256=\(.*\)./hotlist_set_sha256=\1/' 'is not 64 lower-case hex digits'
-bad2 "a /3 read whose source is a URI" 's/^source=.*/source=rtsp:\/\/admin:pw@cam\/1/' 'source "rtsp://admin:pw@cam/1" is not 1-64 of'
-bad2 "a /1 record carrying /2 fields" 's/^format=anpr-record\/3$/format=anpr-record\/1/' 'a field of anpr-record/2, not of the anpr-record/1 this record says it is'
-bad2 "a /3 read without capture_clock" '/^capture_clock=/d' 'expected field "capture_clock", found "clocks_disagree"'
-bad2 "a /3 read whose capture_clock is none of the kinds" 's/^capture_clock=.*/capture_clock=ntp/' 'capture_clock "ntp" is not a capture clock (camera-synchronised, '
-bad2 "a /3 read whose clocks_disagree is not 0 or 1" 's/^clocks_disagree=.*/clocks_disagree=maybe/' 'is not 0 or 1'
-bad2 "a /2 record carrying /3 fields" 's/^format=anpr-record\/3$/format=anpr-record\/2/' 'a field of anpr-record/3, not of the anpr-record/2 this record says it is'
+bad2 "a /4 read without source" '/^source=/d' 'expected field "source", found "input"'
+bad2 "a /4 read whose input is neither live nor replay" 's/^input=.*/input=recorded/' 'input "recorded" is not "live" or "replay"'
+bad2 "a /4 read whose hotlist_set_sha256 is not a SHA-256" 's/^hotlist_set_sha256=\(.*\)./hotlist_set_sha256=\1/' 'is not 64 lower-case hex digits'
+bad2 "a /4 read whose source is a URI" 's/^source=.*/source=rtsp:\/\/admin:pw@cam\/1/' 'source "rtsp://admin:pw@cam/1" is not 1-64 of'
+bad2 "a /1 record carrying /2 fields" 's/^format=anpr-record\/4$/format=anpr-record\/1/' 'a field of anpr-record/2, not of the anpr-record/1 this record says it is'
+bad2 "a /4 read without capture_clock" '/^capture_clock=/d' 'expected field "capture_clock", found "clocks_disagree"'
+bad2 "a /4 read whose capture_clock is none of the kinds" 's/^capture_clock=.*/capture_clock=ntp/' 'capture_clock "ntp" is not a capture clock (camera-synchronised, '
+bad2 "a /4 read whose clocks_disagree is not 0 or 1" 's/^clocks_disagree=.*/clocks_disagree=maybe/' 'is not 0 or 1'
+bad2 "a /2 record carrying /3 fields" 's/^format=anpr-record\/4$/format=anpr-record\/2/' 'a field of anpr-record/3, not of the anpr-record/2 this record says it is'
+bad2 "a /3 record carrying /4 fields" 's/^format=anpr-record\/4$/format=anpr-record\/3/' 'a field of anpr-record/4, not of the anpr-record/3 this record says it is'
+bad2 "a /4 read without plate_state" '/^plate_state=/d' 'expected field "plate_state", found "region"'
+bad2 "a /4 read with no mark but plate_state=read" 's/^vrm=.*/vrm=-/' 'vrm "-" with plate_state=read'
+bad2 "a /4 read of an unreadable plate with a mark" 's/^plate_state=.*/plate_state=unreadable:no-characters/' 'needs vrm, hotlist and hotlist_entry "-"'
 
 # A chain written in anpr-record/2 (before /3): verifies for ever, minisign
-# accepts it, today's writer continues it in /3
+# accepts it, today's writer continues it in /4
 FX2=$(dirname "$0")/fixtures/v2
 V2=$T/v2
 cp -r "$FX2/spool" "$V2"
@@ -357,8 +361,8 @@ for f in "$V2"/records/*/*.rec; do minisign -V -q -p "$FX2/test-only.pub" -m "$f
 check "minisign -V accepts every /2 record of the fixture" test $bad -eq 0
 "$FILL" --spool "$V2" --key "$T/v2.key" --n 5 --camera CAM-V2 > /dev/null 2>&1
 "$VERIFY" --key "$FX2/test-only.pub" "$V2" > "$T/v23.out" 2>&1
-check "today's writer continues a /2 chain in /3; the mixed chain verifies, noting the change" \
+check "today's writer continues a /2 chain in /4; the mixed chain verifies, noting the change" \
 	bash -c "[ $? -eq 0 ] && grep -q 'RESULT: OK' '$T/v23.out' &&
-		 grep -q 'note: record 10: anpr-record/3 from here on (record 9 and before: anpr-record/2; ' '$T/v23.out' &&
+		 grep -q 'note: record 10: anpr-record/4 from here on (record 9 and before: anpr-record/2; ' '$T/v23.out' &&
 		 grep -q '^  capture clock of the 10 reads: 1 camera-synchronised, 1 camera-estimated, 1 receive-time, 1 sensor-exposure, 1 driver-frame-end, 5 not stated (anpr-record/2 and older); 1 with the camera' '$T/v23.out' &&
 		 grep -q 'note: 1 read was made while the camera.s clock and the host.s disagreed (clocks_disagree=1): its time_utc is the frame.s arrival' '$T/v23.out'" || sed 's/^/# /' "$T/v23.out"

@@ -75,6 +75,8 @@ static void fill_read_v(struct ev_record *r, unsigned v)
 		ev_record_set(r, EV_F_CAPTURE_CLOCK, "camera-estimated");
 		ev_record_set(r, EV_F_CLOCKS_DISAGREE, "1");
 	}
+	if (v >= 4)
+		ev_record_set(r, EV_F_PLATE_STATE, "read");
 }
 
 static void fill_read(struct ev_record *r)
@@ -93,7 +95,7 @@ static void test_roundtrip(void **state)
 	assert_int_equal(ev_record_encode(&r, buf, sizeof buf, &n, err,
 					  sizeof err), 0);
 	assert_true(n > 100);
-	assert_memory_equal(buf, "format=anpr-record/3\ntype=read\n", 31);
+	assert_memory_equal(buf, "format=anpr-record/4\ntype=read\n", 31);
 	assert_non_null(strstr(buf, "\nlane=2\nsource=front\ninput=replay\n"
 				    "capture_clock=camera-estimated\n"
 				    "clocks_disagree=1\nframe_seq=77\n"));
@@ -103,7 +105,8 @@ static void test_roundtrip(void **state)
 	assert_int_equal(ev_record_parse(buf, n, "x.rec", &p, err, sizeof err),
 			 0);
 	assert_int_equal(p.type, EV_READ);
-	assert_int_equal(p.version, 3);
+	assert_int_equal(p.version, 4);
+	assert_non_null(strstr(buf, "\nvrm=AB12 CDE\nplate_state=read\nregion="));
 	assert_string_equal(p.v[EV_F_CAPTURE_CLOCK], "camera-estimated");
 	assert_string_equal(p.v[EV_F_CLOCKS_DISAGREE], "1");
 	assert_string_equal(p.v[EV_F_SOURCE], "front");
@@ -153,11 +156,11 @@ static void test_malformed(void **state)
 	(void)state;
 	expect_bad("type=read\n", "type=read\r\n", "unknown record type");
 	expect_bad("type=read", "type=bogus", "unknown record type");
-	expect_bad("format=anpr-record/3", "format=anpr-record/4", "format");
-	expect_bad("format=anpr-record/3", "format=anpr-record/0", "format");
-	expect_bad("format=anpr-record/3", "format=anpr-record/03", "format");
-	expect_bad("format=anpr-record/3", "format=anpr-record/30", "format");
-	expect_bad("format=anpr-record/3", "format=anpr-record/", "format");
+	expect_bad("format=anpr-record/4", "format=anpr-record/5", "format");
+	expect_bad("format=anpr-record/4", "format=anpr-record/0", "format");
+	expect_bad("format=anpr-record/4", "format=anpr-record/04", "format");
+	expect_bad("format=anpr-record/4", "format=anpr-record/40", "format");
+	expect_bad("format=anpr-record/4", "format=anpr-record/", "format");
 	expect_bad("lane=2\n", "", "expected field \"lane\"");
 	expect_bad("lane=2\n", "lane=2\nlane=2\n", "expected field");
 	expect_bad("vrm=AB12 CDE", "vrm=ab12 cde", "vrm");
@@ -252,7 +255,7 @@ static void test_versions(void **state)
 	assert_int_equal(ev_record_encode(&r, buf, sizeof buf, &n, err,
 					  sizeof err), EV_EINVAL);
 	assert_non_null(strstr(err, "format"));
-	assert_int_equal(ev_record_init_version(&r, EV_READ, 4), EV_EINVAL);
+	assert_int_equal(ev_record_init_version(&r, EV_READ, 5), EV_EINVAL);
 	assert_int_equal(ev_record_init_version(&r, EV_READ, 0), EV_EINVAL);
 
 	/* the /2 read table is /1's with the three fields added, in place */
@@ -286,6 +289,17 @@ static void test_versions(void **state)
 		}
 		assert_int_equal(f2[i], f1[j++]);
 	}
+	/* the /4 read table is /3's with plate_state after vrm */
+	n1 = ev_type_fields(3, EV_READ, &f1);
+	n2 = ev_type_fields(4, EV_READ, &f2);
+	assert_int_equal(n2, n1 + 1);
+	for (size_t i = 0, j = 0; i < n2; i++) {
+		if (f2[i] == EV_F_PLATE_STATE) {
+			assert_int_equal(f2[i - 1], EV_F_VRM);
+			continue;
+		}
+		assert_int_equal(f2[i], f1[j++]);
+	}
 	/* other types: the same fields in every version */
 	for (int ty = EV_HEARTBEAT; ty < EV_TYPE_COUNT; ty++) {
 		const enum ev_field *f3;
@@ -297,6 +311,7 @@ static void test_versions(void **state)
 		assert_true(n1 > 0);
 		assert_int_equal(n1, n2);
 		assert_int_equal(n1, n3);
+		assert_int_equal(n1, ev_type_fields(4, (enum ev_type)ty, &f3));
 		assert_memory_equal(f1, f2, n1 * sizeof *f1);
 		assert_memory_equal(f1, f3, n1 * sizeof *f1);
 	}
@@ -319,7 +334,7 @@ static void test_versions(void **state)
 					 sizeof err), EV_EFORMAT);
 	assert_non_null(strstr(err, "relabelled3.rec: line 24: expected field "
 				    "\"capture_clock\""));
-	assert_int_equal(ev_type_fields(4, EV_READ, &f1), 0);
+	assert_int_equal(ev_type_fields(5, EV_READ, &f1), 0);
 	assert_int_equal(ev_type_fields(0, EV_READ, &f1), 0);
 
 	/* malformed under /2 */
@@ -351,9 +366,45 @@ static void test_versions(void **state)
 	expect_bad("capture_clock=camera-estimated\nclocks_disagree=1\n",
 		   "clocks_disagree=1\ncapture_clock=camera-estimated\n",
 		   "expected field \"capture_clock\"");
+	/* anpr-record/4: plate_state after vrm; vrm "-" only with an
+	 * unreadable plate, which has no hotlist match */
+	expect_bad("plate_state=read\n", "", "expected field \"plate_state\"");
+	expect_bad("plate_state=read", "plate_state=unread", "\"read\" or \"unreadable:\"");
+	expect_bad("plate_state=read", "plate_state=unreadable", "\"read\" or \"unreadable:\"");
+	expect_bad("plate_state=read", "plate_state=unreadable:dirty", "\"read\" or \"unreadable:\"");
+	expect_bad("vrm=AB12 CDE", "vrm=-", "vrm \"-\" with plate_state=read");
+	expect_bad("vrm=AB12 CDE\nplate_state=read", "vrm=AB12 CDE\nplate_state=unreadable:no-characters",
+		   "needs vrm, hotlist and hotlist_entry \"-\"");
+	expect_bad_v(3, "vrm=AB12 CDE", "vrm=-", "vrm");
+	expect_bad_v(3, "vrm=AB12 CDE\n", "vrm=AB12 CDE\nplate_state=read\n",
+		     "a field of anpr-record/4");
+	{
+		struct ev_record r, p;
+		char buf[EV_RECORD_MAX];
+		size_t n;
+
+		fill_read(&r);
+		ev_record_set(&r, EV_F_VRM, "-");
+		ev_record_set(&r, EV_F_PLATE_STATE, "unreadable:not-read");
+		assert_int_equal(ev_record_encode(&r, buf, sizeof buf, &n, err,
+						  sizeof err), 0);
+		assert_non_null(strstr(buf, "\nvrm=-\nplate_state=unreadable:not-read\n"));
+		assert_int_equal(ev_record_parse(buf, n, "u.rec", &p, err, sizeof err), 0);
+		assert_int_equal(ev_plate_state_parse(p.v[EV_F_PLATE_STATE]), 2);
+		/* with a hit: refused by the encoder too */
+		ev_record_set(&r, EV_F_HOTLIST, "PNC");
+		assert_int_equal(ev_record_encode(&r, buf, sizeof buf, &n, err,
+						  sizeof err), EV_EINVAL);
+		assert_non_null(strstr(err, "hotlist"));
+		/* vrm "-" with a read plate */
+		fill_read(&r);
+		ev_record_set(&r, EV_F_VRM, "-");
+		assert_int_equal(ev_record_encode(&r, buf, sizeof buf, &n, err,
+						  sizeof err), EV_EINVAL);
+	}
 	/* a /2 record that carries /3 fields */
-	expect_bad("format=anpr-record/3", "format=anpr-record/2",
-		   "found \"capture_clock\": a field of anpr-record/3, not of "
+	expect_bad_v(3, "format=anpr-record/3", "format=anpr-record/2",
+		     "found \"capture_clock\": a field of anpr-record/3, not of "
 		   "the anpr-record/2 this record says it is");
 	expect_bad_v(2, "input=replay\n", "input=replay\nclocks_disagree=0\n",
 		     "a field of anpr-record/3");
@@ -435,7 +486,17 @@ static void test_values(void **state)
 	assert_int_equal(ev_value_check(EV_K_FORMAT, "anpr-record/1"), 0);
 	assert_int_equal(ev_value_check(EV_K_FORMAT, "anpr-record/2"), 0);
 	assert_int_equal(ev_value_check(EV_K_FORMAT, "anpr-record/3"), 0);
-	assert_int_not_equal(ev_value_check(EV_K_FORMAT, "anpr-record/4"), 0);
+	assert_int_equal(ev_value_check(EV_K_FORMAT, "anpr-record/4"), 0);
+	assert_int_not_equal(ev_value_check(EV_K_FORMAT, "anpr-record/5"), 0);
+	assert_int_equal(ev_value_check(EV_K_PSTATE, "read"), 0);
+	assert_int_equal(ev_value_check(EV_K_PSTATE, "unreadable:no-characters"), 0);
+	assert_int_equal(ev_value_check(EV_K_PSTATE, "unreadable:not-read"), 0);
+	assert_int_equal(ev_value_check(EV_K_PSTATE, "unreadable:no-format"), 0);
+	assert_int_not_equal(ev_value_check(EV_K_PSTATE, "unreadable:"), 0);
+	assert_int_not_equal(ev_value_check(EV_K_PSTATE, "-"), 0);
+	/* the VRM class alone never takes "-": only a /4 read's vrm does,
+	 * with plate_state unreadable (test_malformed) */
+	assert_int_not_equal(ev_value_check(EV_K_VRM, "-"), 0);
 	for (int k = 0; k < EV_CAPCLK_COUNT; k++) {
 		assert_int_equal(ev_value_check(EV_K_CAPCLK, ev_capclk_names[k]), 0);
 		assert_int_equal(ev_capclk_parse(ev_capclk_names[k]), k);

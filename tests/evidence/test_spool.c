@@ -136,6 +136,7 @@ static int stage_read(struct ev_spool *s, int i)
 	ev_record_set(&r, EV_F_CAPTURE_CLOCK, "sensor-exposure");
 	ev_record_set(&r, EV_F_CLOCKS_DISAGREE, "0");
 	ev_record_set(&r, EV_F_FRAME_SEQ, "%d", 100 + i);
+	ev_record_set(&r, EV_F_PLATE_STATE, "read");
 	ev_record_set(&r, EV_F_VRM, "AB%02d CDE", i % 100);
 	ev_record_set(&r, EV_F_REGION, "GB");
 	ev_record_set(&r, EV_F_CONFIDENCE, "0.950");
@@ -560,8 +561,8 @@ static void test_writer_rotation(void **state)
 			fclose(f);
 			assert_int_equal(ev_record_parse(buf, n, path, &r, err,
 							 sizeof err), 0);
-			assert_int_equal(r.version, 3);
-			assert_string_equal(r.v[EV_F_FORMAT], "anpr-record/3");
+			assert_int_equal(r.version, 4);
+			assert_string_equal(r.v[EV_F_FORMAT], "anpr-record/4");
 			if (r.type != EV_READ)
 				continue;
 			i = (int)ev_record_u64(&r, EV_F_FRAME_SEQ);

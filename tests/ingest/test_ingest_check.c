@@ -152,6 +152,8 @@ static const char VRM[] = "QZ57 XKV";
 /* the format the records below are made in: the writer's, or an older
  * one, as a camera not yet upgraded (or its spool's backlog) sends */
 static unsigned seal_version = EV_FORMAT_VERSION;
+/* a /4 read of a plate found but not read (vrm -, no match) */
+static bool seal_unreadable;
 
 static void seal_read(struct ev_chain *c, struct sealed_read *o, bool images)
 {
@@ -174,7 +176,9 @@ static void seal_read(struct ev_chain *c, struct sealed_read *o, bool images)
 	ev_record_set(&r, EV_F_CAPTURE_CLOCK, "sensor-exposure");
 	ev_record_set(&r, EV_F_CLOCKS_DISAGREE, "0");
 	ev_record_set(&r, EV_F_FRAME_SEQ, "%" PRIu64, c->last_seq + 100);
-	ev_record_set(&r, EV_F_VRM, "%s", VRM);
+	ev_record_set(&r, EV_F_VRM, "%s", seal_unreadable ? "-" : VRM);
+	ev_record_set(&r, EV_F_PLATE_STATE, "%s",
+		      seal_unreadable ? "unreadable:no-characters" : "read");
 	ev_record_set(&r, EV_F_REGION, "GB");
 	ev_record_set(&r, EV_F_CONFIDENCE, "0.950");
 	ev_record_set(&r, EV_F_HOTLIST, "-");
@@ -307,7 +311,7 @@ static int setup(void **state)
 static void test_format_versions(void **state)
 {
 	struct ev_chain c;
-	struct sealed_read r1, r3, r4, bad;
+	struct sealed_read r1, r3, r4, r5, r6, bad;
 	struct ev_sealed hb;
 	char hb_id[80], *p;
 	struct ingest_request rq;
@@ -319,8 +323,13 @@ static void test_format_versions(void **state)
 	seal_other(&c, EV_HEARTBEAT, NULL, &hb, hb_id);
 	seal_version = 2;
 	seal_read(&c, &r3, true);
-	seal_version = EV_FORMAT_VERSION;
+	seal_version = 3;
 	seal_read(&c, &r4, true);
+	seal_version = EV_FORMAT_VERSION;
+	seal_read(&c, &r5, true);
+	seal_unreadable = true;
+	seal_read(&c, &r6, true);
+	seal_unreadable = false;
 	assert_memory_equal(r1.s.rec, "format=anpr-record/1\n", 21);
 	assert_memory_equal(hb.rec, "format=anpr-record/1\n", 21);
 	assert_memory_equal(r3.s.rec, "format=anpr-record/2\n", 21);
@@ -348,6 +357,22 @@ static void test_format_versions(void **state)
 	assert_true(v.link_verified);
 	assert_string_equal(v.rec.v[EV_F_CAPTURE_CLOCK], "sensor-exposure");
 	hold(&r4.s, r4.id);
+	/* /4 after /3: a read stored as before, its plate_state taken */
+	assert_memory_equal(r5.s.rec, "format=anpr-record/4\n", 21);
+	request_read(&rq, "CAM-A", &r5);
+	expect(&rq, INGEST_OK, 201, NULL);
+	assert_int_equal(v.rec.version, 4);
+	assert_true(v.link_verified);
+	assert_string_equal(v.rec.v[EV_F_PLATE_STATE], "read");
+	hold(&r5.s, r5.id);
+	/* a plate found but not read: verified (signature, images), then
+	 * refused, to the quarantine with a reason of its own: the back
+	 * office does not store these yet */
+	assert_non_null(strstr(r6.s.rec, "\nvrm=-\nplate_state=unreadable:no-characters\n"));
+	request_read(&rq, "CAM-A", &r6);
+	expect(&rq, INGEST_REFUSED, 422, INGEST_R_UNSUPPORTED);
+	assert_true(v.parsed);
+	assert_non_null(strstr(v.detail, "plate found but not read"));
 
 	/* a /2 read without source: malformed, whatever its signature */
 	bad = r3;
