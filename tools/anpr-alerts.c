@@ -125,6 +125,17 @@ static int show(const char *line, size_t len, bool bell, bool json)
 		fwrite(line, 1, len, stdout);
 	} else if (strncmp(kind, "hit", 3) == 0) {
 		show_hit(a, kind, bell);
+	} else if (strcmp(kind, "unreadable") == 0) {
+		/* a plate found but not read: no hit, nobody to send */
+		json_t *ev = json_object_get(a, "evidence");
+
+		printf("UNREAD   %s %s: a plate not read (%s), vehicle %lld, evidence %.2f: %s\n",
+		       clock_of(text(a, "time", when, sizeof when)),
+		       text(a, "source", state, sizeof state),
+		       text(a, "why", detail, 200),
+		       (long long)json_integer_value(json_object_get(a, "vehicle")),
+		       json_is_number(ev) ? json_number_value(ev) : 0.0,
+		       text(a, "detail", detail + 200, sizeof detail - 200));
 	} else if (strcmp(kind, "health") == 0) {
 		printf("camera   %s %s %s: %s\n", clock_of(text(a, "time", when, sizeof when)),
 		       text(a, "state", state, sizeof state),

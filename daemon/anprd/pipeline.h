@@ -102,6 +102,7 @@ struct pl_stats {
 	atomic_uint_fast64_t drops_queue;	/* dropped here, queue full */
 	atomic_uint_fast64_t reads;		/* plates read in frames */
 	atomic_uint_fast64_t vehicles;		/* records handed to the writer */
+	atomic_uint_fast64_t unreadable;	/* of them, plates found, not read */
 	atomic_uint_fast64_t hits;		/* alerts raised */
 	atomic_uint_fast64_t writer_refused;	/* writer queue full/stopped */
 	atomic_uint_fast64_t source_errors;

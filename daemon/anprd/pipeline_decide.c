@@ -253,6 +253,67 @@ static void raise_hit(struct pipeline *p, const struct pl_done *d, const struct 
 	}
 }
 
+/* The hotlist set in force (HOTLIST_SET_NONE without one). */
+static void set_in_force(struct pipeline *p, char set_sha256[HOTLIST_SET_HEX + 1])
+{
+	const struct hotlist *hl;
+
+	snprintf(set_sha256, HOTLIST_SET_HEX + 1, "%s", HOTLIST_SET_NONE);
+	if (!p->hotlists || p->hl_slot < 0)
+		return;
+	hl = hotlist_holder_read_lock(p->hotlists, p->hl_slot);
+	if (hl)
+		snprintf(set_sha256, HOTLIST_SET_HEX + 1, "%s", hotlist_set_sha256(hl));
+	hotlist_holder_read_unlock(p->hotlists, p->hl_slot);
+}
+
+/* The alert of a vehicle whose plate was not read: no hit (docs/alerts.md). */
+static void unreadable_alert(struct pipeline *p, const struct trk_vehicle *v,
+			     const struct ev_read_in *in)
+{
+	struct alert a;
+
+	memset(&a, 0, sizeof(a));
+	a.kind = ALERT_UNREADABLE;
+	a.time_us = (int64_t)in->when.utc.tv_sec * 1000000 + in->when.utc.tv_nsec / 1000;
+	snprintf(a.camera, sizeof(a.camera), "%s", p->cfg.camera_id);
+	snprintf(a.source, sizeof(a.source), "%s", p->cfg.sources[v->source].name);
+	a.vehicle = v->id;
+	a.confidence = v->conf;
+	snprintf(a.state, sizeof(a.state), "%s", anpr_unread_why_name(v->unread));
+	snprintf(a.detail, sizeof(a.detail), "a plate found in %d frames of the "
+		 "vehicle's pass, read in none", v->nunread);
+	pl_send_alert(p, &a);
+}
+
+/* A vehicle whose plate was found but never read: its record (no mark, no
+ * hit, the images of its strongest frame) and its alert, which is no hit
+ * (docs/alerts.md, kind unreadable). */
+static void unreadable_vehicle(struct pipeline *p, const struct trk_vehicle *v,
+			       struct ev_read_in *in, struct snapshot *snap)
+{
+	int rc;
+
+	atomic_fetch_add(&p->stats.unreadable, 1);
+	unreadable_alert(p, v, in);
+	if (p->cfg.log && p->cfg.log_reads) {
+		fprintf(p->cfg.log, "%sUNREAD plate found, not read (%s), in %d frames, %s\n",
+			P(6), anpr_unread_why_name(v->unread), v->nunread,
+			p->cfg.sources[v->source].name);
+		fflush(p->cfg.log);
+	}
+	if (!p->writer)
+		return;
+	in->tag = 0;	/* no hit waits for it */
+	rc = ev_writer_submit_read(p->writer, in);
+	if (rc == 0) {
+		if (snap)
+			snapshot_disown(snap);
+		return;
+	}
+	atomic_fetch_add(&p->stats.writer_refused, 1);
+}
+
 /* The tracker's emit: one vehicle becomes one signed record. */
 void pl_on_vehicle(void *ctx, const struct trk_vehicle *v)
 {
@@ -264,8 +325,18 @@ void pl_on_vehicle(void *ctx, const struct trk_vehicle *v)
 	int is_hit, rc;
 
 	memset(&in, 0, sizeof(in));
-	/* the record says which hotlist set decided it: the one looked up */
-	is_hit = lookup(p, v->vrm, &hit, in.hotlist_set_sha256);
+	if (v->unread) {
+		/* a plate found but never read: no mark, so no hit; the
+		 * record still says which hotlist set was in force */
+		is_hit = 0;
+		set_in_force(p, in.hotlist_set_sha256);
+		snprintf(in.plate_state, sizeof(in.plate_state), "%s%s",
+			 EV_PLATE_UNREADABLE, anpr_unread_why_name(v->unread));
+	} else {
+		/* the record says which hotlist set decided it: the one
+		 * looked up */
+		is_hit = lookup(p, v->vrm, &hit, in.hotlist_set_sha256);
+	}
 	if (snap) {
 		in.when = snap->when;
 	} else {
@@ -275,7 +346,7 @@ void pl_on_vehicle(void *ctx, const struct trk_vehicle *v)
 		ev_clock_sample(&in.when.clock);
 	}
 	in.frame_seq = v->best.frame_seq;
-	snprintf(in.vrm, sizeof(in.vrm), "%s", v->vrm);
+	snprintf(in.vrm, sizeof(in.vrm), "%s", v->unread ? EV_NONE : v->vrm);
 	snprintf(in.region, sizeof(in.region), "%s", snap ? snap->region : "auto");
 	in.confidence_permille = (unsigned)(v->conf * 1000.0f + 0.5f);
 	{
@@ -306,6 +377,10 @@ void pl_on_vehicle(void *ctx, const struct trk_vehicle *v)
 	in.replay = p->sources[v->source].replay;
 	in.tag = v->id;
 	atomic_fetch_add(&p->stats.vehicles, 1);
+	if (v->unread) {
+		unreadable_vehicle(p, v, &in, snap);
+		return;
+	}
 	/* searched back once its record is written (pl_on_record) */
 	pthread_mutex_lock(&p->recent_lock);
 	recent_add(&p->recent, v->vrm, (int64_t)in.when.utc.tv_sec * 1000 +
@@ -375,6 +450,26 @@ void pl_decide(struct pipeline *p, struct pl_done *d)
 			p->latency_hist[ms < 0 ? 0 : ms >= LATENCY_BUCKETS ? LATENCY_BUCKETS - 1 : ms]++;
 		}
 	}
+	for (int i = 0; !d->dropped && i < d->nunread; i++) {
+		const struct anpr_unread *u = &d->unread[i];
+		struct trk_read r;
+
+		memset(&r, 0, sizeof(r));
+		r.unread = u->why;
+		r.evidence = u->evidence;
+		r.source = d->source;
+		r.frame_seq = d->frame_seq;
+		r.t_us = d->t_us;
+		r.x = (float)u->box[0];
+		r.y = (float)u->box[1];
+		r.w = (float)u->box[2];
+		r.h = (float)u->box[3];
+		r.frame_w = d->width;
+		r.frame_h = d->height;
+		snapshot_keep(&p->snaps, &d->usnaps[i], d->source, d->frame_seq, r.x, r.y,
+			      &d->when, "gb");
+		tracker_add(p->tracker, &r);
+	}
 	tracker_tick(p->tracker, p->now_us);
 	if (p->writer && p->cfg.heartbeat_ms > 0 &&
 	    p->now_us - p->last_heartbeat_us >= p->cfg.heartbeat_ms * 1000) {
@@ -421,6 +516,8 @@ void *pl_decision_thread(void *arg)
 			pl_decide(p, d);
 			for (int i = 0; i < d->nplates; i++)
 				snapshot_free(&d->snaps[i]);
+			for (int i = 0; i < d->nunread; i++)
+				snapshot_free(&d->usnaps[i]);
 			free(d);
 		}
 	}

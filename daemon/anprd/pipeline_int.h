@@ -56,6 +56,9 @@ struct pl_done {
 	int nplates;
 	struct anpr_plate plates[ANPR_READER_MAX_PLATES];
 	struct snapshot snaps[ANPR_READER_MAX_PLATES];
+	int nunread;			/* plates found, not read (reader's) */
+	struct anpr_unread unread[ANPR_READER_MAX_UNREAD];
+	struct snapshot usnaps[ANPR_READER_MAX_UNREAD];
 };
 
 struct pl_source {

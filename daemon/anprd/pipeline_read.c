@@ -51,6 +51,15 @@ void *pl_worker_thread(void *arg)
 					      j->stride, out.plates[i].box, p->cfg.jpeg_quality);
 			}
 			atomic_fetch_add(&p->stats.reads, (uint64_t)out.nplates);
+			/* plates found but not read: their images too, for
+			 * the record of an unreadable plate (tracker.h) */
+			d->nunread = out.nunread;
+			for (int i = 0; i < out.nunread; i++) {
+				d->unread[i] = out.unread[i];
+				snapshot_take(&d->usnaps[i], &scratch, j->px, j->width,
+					      j->height, j->stride, out.unread[i].box,
+					      p->cfg.jpeg_quality);
+			}
 		}
 		if (d)
 			pl_done_push(p, d);

@@ -19,6 +19,7 @@ const char *alert_kind_name(int kind)
 	case ALERT_HEALTH: return "health";
 	case ALERT_INFO: return "info";
 	case ALERT_HIT_RECORD: return "hit-record";
+	case ALERT_UNREADABLE: return "unreadable";
 	default: return "unknown";
 	}
 }
@@ -140,6 +141,14 @@ int alert_format_json(const struct alert *a, char *out, size_t len)
 			    (unsigned long long)a->hit_seq);
 			put_str(&b, a->detail);
 		}
+	} else if (a->kind == ALERT_UNREADABLE) {
+		/* no mark, no match: why it was not read, how strongly it
+		 * was a plate (0..1), the vehicle, its record (written when
+		 * the alert is sent: null if there is none) */
+		put(&b, ",\"vehicle\":%llu,\"why\":", (unsigned long long)a->vehicle);
+		put_str(&b, a->state);
+		put(&b, ",\"evidence\":%.3f,\"detail\":", (double)a->confidence);
+		put_str(&b, a->detail);
 	} else {
 		if (a->kind == ALERT_HEALTH) {
 			put(&b, ",\"state\":");
@@ -162,6 +171,7 @@ static int kind_rank(int kind)
 	case ALERT_HIT_RECORD: return 1;
 	case ALERT_HIT_SEARCHBACK: return 2;
 	case ALERT_HEALTH: return 3;
+	case ALERT_UNREADABLE: return 3;
 	default: return 4;
 	}
 }

@@ -22,6 +22,8 @@ int alert_journal_priority(const struct alert *a)
 		return a->record[0] ? LOG_NOTICE : LOG_ERR;
 	case ALERT_HEALTH:
 		return a->active ? LOG_WARNING : LOG_NOTICE;
+	case ALERT_UNREADABLE:	/* no hit: nobody is sent after it */
+		return LOG_NOTICE;
 	default:
 		return LOG_INFO;
 	}
@@ -100,6 +102,21 @@ int alert_journal_send(const struct alert *a, char *err, size_t errlen)
 			"ANPR_DISTANCE=%d", a->distance,
 			"ANPR_VEHICLE=%llu", (unsigned long long)a->vehicle,
 			"ANPR_RECORD=%s", c.record,
+			NULL);
+	else if (a->kind == ALERT_UNREADABLE)
+		rc = sd_journal_send(
+			"MESSAGE=ANPR unreadable: a plate found, not read (%s), "
+			"vehicle %llu: %s", c.state, (unsigned long long)a->vehicle,
+			c.detail,
+			"PRIORITY=%d", prio,
+			"SYSLOG_IDENTIFIER=anprd",
+			"ANPR_ALERT=%s", alert_kind_name(a->kind),
+			"ANPR_SEQ=%llu", (unsigned long long)a->seq,
+			"ANPR_CAMERA=%s", c.camera,
+			"ANPR_SOURCE=%s", c.source,
+			"ANPR_VEHICLE=%llu", (unsigned long long)a->vehicle,
+			"ANPR_UNREADABLE=%s", c.state,
+			"ANPR_DETAIL=%s", c.detail,
 			NULL);
 	else
 		rc = sd_journal_send(

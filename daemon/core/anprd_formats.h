@@ -90,6 +90,8 @@ enum alert_kind {
 	ALERT_INFO = 3,			/* anything else (reload, start) */
 	ALERT_HIT_RECORD = 4,		/* a live hit's record, once written
 					   (or why none could be) */
+	ALERT_UNREADABLE = 5,		/* a plate found in a vehicle's pass
+					   but never read (no hit) */
 };
 
 /* A hit of any kind: carries the match, the vehicle and its record. */

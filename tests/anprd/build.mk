@@ -58,3 +58,10 @@ $(eval $(call add_bench,anprd_alerts,$(BUILD)/bin/anprd_bench_alerts))
 $(eval $(call add_prog,anprd_bench_health,tests/anprd/bench_health.c,anprdcore anprevidence anprcommon,-lsodium))
 BENCH_PREREQS += $(BUILD)/bin/anprd_bench_health
 $(eval $(call add_bench,anprd_health,$(BUILD)/bin/anprd_bench_health))
+
+# Plates found but not read, end to end (issue 23 item 4): anprd on
+# rendered frames of defaced, ghost and half-covered plates; the livery
+# bench's frames through anpr-read.
+SUITE_PREREQS += $(BUILD)/bin/anprd $(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-verify \
+	$(BUILD)/bin/anpr-alerts $(BUILD)/bin/anpr-read
+$(eval $(call add_suite,e2e,unreadable-e2e,tests/anprd/unreadable-e2e $(BUILD)))

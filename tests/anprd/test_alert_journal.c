@@ -213,6 +213,33 @@ static void test_health_entry(void **state)
 	assert_int_equal(alert_journal_priority(&a), 5);
 }
 
+static void test_unreadable_entry(void **state)
+{
+	struct alert a;
+	char err[256], v[512];
+	(void)state;
+
+	if (jfd < 0)
+		skip();
+	memset(&a, 0, sizeof(a));
+	a.kind = ALERT_UNREADABLE;
+	strcpy(a.camera, "CAM-0001");
+	strcpy(a.source, "rear");
+	strcpy(a.state, "not-read");
+	strcpy(a.detail, "a plate found in 5 frames of the vehicle's pass, read in none");
+	a.vehicle = 3;
+	assert_int_equal(alert_journal_priority(&a), 5);
+	assert_int_equal(alert_journal_send(&a, err, sizeof(err)), 0);
+	assert_int_equal(receive(), 0);
+	assert_string_equal(field("MESSAGE", v, sizeof(v)),
+			    "ANPR unreadable: a plate found, not read (not-read), vehicle 3: "
+			    "a plate found in 5 frames of the vehicle's pass, read in none");
+	assert_string_equal(field("ANPR_ALERT", v, sizeof(v)), "unreadable");
+	assert_string_equal(field("ANPR_UNREADABLE", v, sizeof(v)), "not-read");
+	assert_string_equal(field("ANPR_VEHICLE", v, sizeof(v)), "3");
+	assert_string_equal(field("PRIORITY", v, sizeof(v)), "5");
+}
+
 /* No journal listening: libsystemd drops the entry silently (its
  * documented behaviour, so that logging never fails a program), and so
  * the output reports success and keeps going. */
@@ -238,6 +265,7 @@ int main(void)
 		cmocka_unit_test(test_hit_entry),
 		cmocka_unit_test(test_hit_record_entry),
 		cmocka_unit_test(test_health_entry),
+		cmocka_unit_test(test_unreadable_entry),
 		cmocka_unit_test(test_no_journal),
 	};
 	int rc = cmocka_run_group_tests_name("anprd alert journal", tests,

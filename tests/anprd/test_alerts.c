@@ -138,6 +138,35 @@ static void test_json(void **state)
 		"\"time\":\"2026-11-24T09:56:23.000000Z\",\"camera\":\"CAM-0001\","
 		"\"source\":\"front\",\"state\":\"black\",\"active\":true,"
 		"\"detail\":\"mean grey 2.1\\u0001\"}\n");
+	/* a plate found but not read: no mark, no match, why and how
+	 * strongly it was a plate */
+	memset(&a, 0, sizeof(a));
+	a.kind = ALERT_UNREADABLE;
+	a.seq = 9;
+	a.time_us = 1764064583000000LL;
+	strcpy(a.camera, "CAM-0001");
+	strcpy(a.source, "front");
+	a.vehicle = 14;
+	a.confidence = 0.737f;
+	strcpy(a.state, "no-characters");
+	strcpy(a.detail, "a plate found in 6 frames of the vehicle's pass, read in none");
+	n = alert_format_json(&a, buf, sizeof(buf));
+	assert_string_equal(buf,
+		"{\"schema\":\"anpr-alert/2\",\"seq\":9,\"kind\":\"unreadable\","
+		"\"time\":\"2025-11-25T09:56:23.000000Z\",\"camera\":\"CAM-0001\","
+		"\"source\":\"front\",\"vehicle\":14,\"why\":\"no-characters\","
+		"\"evidence\":0.737,\"detail\":\"a plate found in 6 frames of the "
+		"vehicle's pass, read in none\"}\n");
+	assert_int_equal(n, (int)strlen(buf));
+	assert_false(ALERT_IS_HIT(a.kind));
+	/* ranked with health: after every hit */
+	{
+		struct alert h = hit("AB12CDE", 5, 0, 0);
+
+		assert_true(alert_rank_cmp(&h, &a) < 0);
+	}
+	a = health("black", 1);
+	a.seq = 8;
 	/* too small a buffer: refused, not cut */
 	assert_int_equal(alert_format_json(&a, buf, 40), -1);
 	assert_int_equal(alert_format_json(&a, buf, 0), -1);
