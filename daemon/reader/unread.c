@@ -312,6 +312,10 @@ int rd_unread_finish(const struct rd_unread *u, const struct anpr_plate *read,
 	struct anpr_unread all[RD_UNREAD_MAX];
 	int n = 0;
 
+	if (!u->ngrounds)
+		return 0;
+	memset(all, 0, sizeof(all));
+
 	for (int i = 0; i < u->ngrounds; i++) {
 		const struct rd_unread_box *g = &u->grounds[i];
 		int why = 0, skip = 0, j;
