@@ -14,7 +14,7 @@
  * numbers in time order, prev_hash the SHA-256 of the previous record),
  * spread evenly over the D days ending on --end (a partition per day,
  * made by anpr.day_partition as ingest makes them), in the record format
- * of docs/record-format.md (anpr-record/3, ~1 KiB like a camera's read).
+ * of docs/record-format.md (anpr-record/4, ~1 KiB like a camera's read).
  * Vehicles: 20% of reads from N/2000 frequent vehicles (~400 reads each),
  * 30% from N/100 (~30 each), 50% from N/3 (~1.5 each); UK marks
  * "AB12 CDE" from 23 letters (no I, Q, Z), so marks with Q are absent.
