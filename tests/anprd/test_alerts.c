@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* test_alerts.c - alert JSON lines, the priority queue, the UNIX socket
  * server with real clients, the webhook against a real loopback HTTP
- * receiver (200, 500, refused, timeout), and the dispatcher end to end. */
+ * receiver (200, 500, refused, timeout), and the dispatcher end to end.
+ * Long file: one suite's cases and the helpers they share (one cmocka
+ * binary per suite), the JSON of every alert kind among them. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
