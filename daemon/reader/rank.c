@@ -208,13 +208,13 @@ int rd_line_overrule(struct rd_cand *c, const float (*logp)[RD_CLASSES],
 	p->line_read = 1;
 	/* Ranked on what it now reads: the character reader's score was for
 	 * a text the line recognizer found wrong (a plate whose characters
-	 * were cut wrongly ranked below a camera's timestamp). */
-	/* In a UK frame, a reading of more characters than the line has
-	 * components names characters where the character reader found no
-	 * ink of their own (CAFE on a board read C8AFE, its 4 letters 5):
+	 * were cut wrongly ranked below a camera's timestamp). But in a UK
+	 * frame a reading of more characters than the line has components
+	 * names characters where the character reader found no ink of
+	 * their own (CAFE on a board, 4 components, read again as C8AFE):
 	 * it may fall on what it reads, never rise. A character lost to a
-	 * component joined to its neighbour or to the border is read
-	 * still, at the rank the character reader gave the line. */
+	 * component joined to its neighbour or to the border is still
+	 * read, at the rank the character reader gave the line. */
 	if (region == ANPR_REGION_GB && c->ncomp > 0 && d.n > c->ncomp &&
 	    d.score > c->score)
 		d.score = c->score;

@@ -568,7 +568,9 @@ int rd_line_doubted(const struct anpr_plate *p);
  * @c's text and its confidence is at least @min_confidence (the reader's
  * floor); the confidence becomes the lower of the two readers',
  * line_read 1, and @c's rank counts the new reading's score instead of
- * the old one's. Returns 1 if it did, else 0 (@c untouched).
+ * the old one's (in region gb, where the new reading has more characters
+ * than the line had components, @c->ncomp, only if that is lower).
+ * Returns 1 if it did, else 0 (@c untouched).
  */
 int rd_line_overrule(struct rd_cand *c, const float (*logp)[RD_CLASSES],
 		     enum anpr_region region, float min_confidence);
