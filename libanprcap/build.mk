@@ -50,7 +50,7 @@ endif
 # RTSP IP cameras through GStreamer, when its development packages are
 # installed (scripts/packages/rtsp.list). rtsp_url.c (URI, credentials,
 # clock mapping) has no GStreamer in it and is built in all the same.
-ANPRCAP_GST_MODS := gstreamer-1.0 gstreamer-app-1.0 gstreamer-video-1.0 gio-2.0
+ANPRCAP_GST_MODS := gstreamer-1.0 gstreamer-app-1.0 gstreamer-video-1.0 gstreamer-rtp-1.0 gio-2.0
 ANPRCAP_SRCS    += libanprcap/src/rtsp_url.c
 ifeq ($(shell pkg-config --exists $(ANPRCAP_GST_MODS) && echo y),y)
 ANPRCAP_SRCS    += libanprcap/src/rtsp.c

@@ -101,10 +101,11 @@ static void rtsp_meta_str(const struct anprcap_rtsp_meta *m, char *out, size_t l
 	static const char *const clock[] = { "?", "synchronised", "estimated", "receive-time" };
 
 	snprintf(out, len, " clock=%s camera_utc=%" PRId64 ".%09" PRId64 " receive_utc=%" PRId64
-		 ".%09" PRId64 "%s%s reconnects=%" PRIu32 " gap_ms=%" PRIu64 " lost_ms=%" PRIu64,
+		 ".%09" PRId64 "%s%s%s reconnects=%" PRIu32 " gap_ms=%" PRIu64 " lost_ms=%" PRIu64,
 		 m->clock < 4 ? clock[m->clock] : "?", m->camera_utc_ns / 1000000000,
 		 m->camera_utc_ns % 1000000000, m->receive_utc_ns / 1000000000,
 		 m->receive_utc_ns % 1000000000,
+		 m->flags & ANPRCAP_RTSP_FL_ONVIF ? " onvif" : "",
 		 m->flags & ANPRCAP_RTSP_FL_CLOCKS_DISAGREE ? " clocks-disagree" : "",
 		 m->flags & ANPRCAP_RTSP_FL_RECONNECTED ? " reconnected" : "", m->reconnects,
 		 m->gap_ns / 1000000, m->lost_ns / 1000000);

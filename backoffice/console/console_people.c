@@ -14,6 +14,8 @@
  *   POST /v1/hits/ID/action {"action", "note"}  201
  *   GET  /v1/hits/ID/record                     {"record", "state", "covered", "images"}
  *   GET  /v1/hits/ID/plate.jpg, overview.jpg    image/jpeg; 403 refused, 404 none yet
+ *   GET  /v1/clones/ID/earlier|later/plate.jpg, overview.jpg
+ *                                               a cloned-plate flag's reads' images (0020)
  *   GET  /v1/cameras/ID/site                    {"camera", "site"}
  *   POST /v1/search (analysts)                   console_search.c
  *   GET  /v1/accuracy, /v1/accuracy/queue, /v1/accuracy/ID/plate.jpg,
@@ -49,6 +51,7 @@ struct session {
 	char sid[65];		/* 32 random bytes, hex */
 	char user[64];
 	bool operator_, analyst, reviewer;	/* anpr_operator, anpr_analyst, anpr_reviewer */
+	bool images;			/* anpr_hit_images: the page asks for hits' images */
 	time_t expires;
 	pthread_mutex_t lock;	/* of pg */
 	PGconn *pg;		/* as the person */
@@ -243,7 +246,7 @@ static enum MHD_Result login(struct MHD_Connection *c, const struct console_body
 	struct session *s = NULL;
 	PGconn *pg;
 	PGresult *r;
-	bool op, an, rv;
+	bool op, an, rv, im;
 	char addr[64];
 	unsigned wait;
 
@@ -300,10 +303,12 @@ static enum MHD_Result login(struct MHD_Connection *c, const struct console_body
 	r = PQexec(pg, "SET TimeZone = 'UTC'; "
 		   "SELECT pg_has_role(session_user, 'anpr_operator', 'MEMBER'), "
 		   "pg_has_role(session_user, 'anpr_analyst', 'MEMBER'), "
-		   "pg_has_role(session_user, 'anpr_reviewer', 'MEMBER')");
+		   "pg_has_role(session_user, 'anpr_reviewer', 'MEMBER'), "
+		   "pg_has_role(session_user, 'anpr_hit_images', 'MEMBER')");
 	op = PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 0)[0] == 't';
 	an = PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 1)[0] == 't';
 	rv = PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 2)[0] == 't';
+	im = PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 3)[0] == 't';
 	PQclear(r);
 	if (!op && !an && !rv) {
 		PQfinish(pg);
@@ -337,6 +342,7 @@ static enum MHD_Result login(struct MHD_Connection *c, const struct console_body
 		s->operator_ = op;
 		s->analyst = an;
 		s->reviewer = rv;
+		s->images = im;
 		s->expires = time(NULL) + (time_t)console_cfg.session_hours * 3600;
 		s->pg = pg;
 		s->used = true;
@@ -352,8 +358,8 @@ static enum MHD_Result login(struct MHD_Connection *c, const struct console_body
 	}
 	clog_line("login of %s", user);
 	{
-		json_t *a = json_pack("{s:s,s:b,s:b,s:b}", "user", user, "operator", op,
-				      "analyst", an, "reviewer", rv);
+		json_t *a = json_pack("{s:s,s:b,s:b,s:b,s:b}", "user", user, "operator", op,
+				      "analyst", an, "reviewer", rv, "images", im);
 
 		json_decref(o);
 		return answer_json(c, 200, a, cookie);
@@ -559,6 +565,34 @@ static enum MHD_Result hit_image(struct MHD_Connection *c, struct session *s,
 	return ret;
 }
 
+/* One image of one read of a cloned-plate flag (0020's anpr.clone_image:
+ * the same policy and audit as a hit's). */
+static enum MHD_Result clone_image(struct MHD_Connection *c, struct session *s,
+				   const char *id, const char *read, const char *which)
+{
+	const char *v[3] = { id, read, which };
+	unsigned status = 503;
+	char why[300] = "";
+	PGresult *r = ask(s, "SELECT allowed, why, capture_day::text, encode(sha256, 'hex') "
+			  "FROM anpr.clone_image($1::bigint, $2, $3)", 3, v, &status, why, sizeof why);
+	enum MHD_Result ret;
+
+	if (!r)
+		return console_error(c, status, "refused", why);
+	if (PQgetvalue(r, 0, 0)[0] != 't') {
+		snprintf(why, sizeof why, "%s", PQgetvalue(r, 0, 1));
+		PQclear(r);
+		if (strcmp(why, "no-image") == 0)
+			return console_error(c, 404, "no-image", "the read has no such image");
+		clog_line("%s image of the %s read of cloned-plate flag %s refused to %s "
+			  "(audited): %s", which, read, id, s->user, why);
+		return console_error(c, 403, "forbidden", why);
+	}
+	ret = console_image(c, PQgetvalue(r, 0, 2), PQgetvalue(r, 0, 3));
+	PQclear(r);
+	return ret;
+}
+
 enum MHD_Result console_image(struct MHD_Connection *c, const char *day, const char *hex)
 {
 	struct MHD_Response *resp;
@@ -604,9 +638,9 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 	if (!s)
 		return console_error(c, 401, "no-session", "log in first");
 	if (strcmp(url, "/v1/session") == 0 && !post) {
-		ret = answer_json(c, 200, json_pack("{s:s,s:b,s:b,s:b}", "user", s->user,
+		ret = answer_json(c, 200, json_pack("{s:s,s:b,s:b,s:b,s:b}", "user", s->user,
 						    "operator", s->operator_, "analyst", s->analyst,
-						    "reviewer", s->reviewer), NULL);
+						    "reviewer", s->reviewer, "images", s->images), NULL);
 	} else if (strcmp(url, "/v1/logout") == 0 && post) {
 		char user[64];
 
@@ -679,6 +713,28 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 						    "plate.jpg or overview.jpg");
 		} else {
 			ret = console_error(c, 404, "not-found", "GET /v1/hits/ID/record");
+		}
+	} else if (strncmp(url, "/v1/clones/", 11) == 0 && !post && s->operator_) {
+		/* /v1/clones/ID/{earlier,later}/{plate,overview}.jpg */
+		const char *id = url + 11, *slash = strchr(id, '/');
+		char idbuf[20];
+
+		if (slash && console_id_ok(id, (size_t)(slash - id))) {
+			const char *rd = strncmp(slash, "/earlier/", 9) == 0 ? "earlier" :
+					 strncmp(slash, "/later/", 7) == 0 ? "later" : NULL;
+			const char *img = rd ? slash + 2 + strlen(rd) : "";
+
+			snprintf(idbuf, sizeof idbuf, "%.*s", (int)(slash - id), id);
+			if (rd && strcmp(img, "plate.jpg") == 0)
+				ret = clone_image(c, s, idbuf, rd, "plate");
+			else if (rd && strcmp(img, "overview.jpg") == 0)
+				ret = clone_image(c, s, idbuf, rd, "overview");
+			else
+				ret = console_error(c, 404, "not-found", "GET /v1/clones/ID/earlier or "
+						    "later/plate.jpg or overview.jpg");
+		} else {
+			ret = console_error(c, 404, "not-found", "GET /v1/clones/ID/earlier or "
+					    "later/plate.jpg or overview.jpg");
 		}
 	} else if (strncmp(url, "/v1/cameras/", 12) == 0 && !post) {
 		const char *cam = url + 12, *slash = strchr(cam, '/');

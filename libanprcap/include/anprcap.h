@@ -118,6 +118,10 @@ enum anprcap_rtsp_clock {
 };
 #define ANPRCAP_RTSP_FL_CLOCKS_DISAGREE	(1u << 0) /* camera time not 0..10 s before arrival */
 #define ANPRCAP_RTSP_FL_RECONNECTED	(1u << 1) /* first frame of a new session */
+#define ANPRCAP_RTSP_FL_ONVIF		(1u << 2) /* camera_utc is the frame's own time from
+						     the ONVIF replay header (RTP header
+						     extension 0xABAC), not a sender
+						     report's mapping; clock SYNCHRONISED */
 
 /* Per-frame metadata of rtsp: sources (64 bytes, native byte order). */
 struct anprcap_rtsp_meta {

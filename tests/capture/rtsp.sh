@@ -39,7 +39,7 @@ plates=VV21TOU,RU71PHA
 	--frames-per-vehicle 10 --gap 5 --plates "$plates" > /dev/null
 check "rendered $(ls "$t/frames" | wc -l) IR frames of 2 vehicles" test -s "$t/frames/frame-0020.pgm"
 
-port=$((20000 + ($$ % 5000) * 8))	# port .. port + 7
+port=$((20000 + ($$ % 2500) * 16))	# port .. port + 15
 # serve NAME PORT ARGS...: start a server, wait until it listens; its pid in $srv
 serve() {
 	local name=$1 p=$2
@@ -125,6 +125,29 @@ serve mjpeg "$port2" --codec mjpeg --clock-offset-ms 3600000 && {
 	check "mjpeg: an hour apart flagged clocks-disagree, stamped on arrival (ts_src=host)" \
 		test "$(grep clock=synchronised "$t/mjpeg.out" | grep -v clocks-disagree | grep -vc ts_src=host)" -eq 0
 	check "mjpeg: the plates are read from the frames" reads_plates "$t/mjpeg"
+	stop "$srv"
+}
+
+# ---- ONVIF replay headers: each frame's own time in its packets
+# (RTP header extension 0xABAC), the server's clock an hour ahead
+port9=$((port + 8))
+serve onvif "$port9" --codec h264 --onvif --clock-offset-ms 3600000 && {
+	"$bin/anpr-capture" "rtsp://127.0.0.1:$port9/cam" -n 100 > "$t/onvif.out" 2> "$t/onvif.err"
+	rc=$?
+	check "onvif: 100 frames over RTSP with ONVIF replay headers (exit $rc)" test $rc -eq 0 -a \
+		"$(grep -c '^seq=' "$t/onvif.out")" -eq 100
+	# before any sender report: only the header can make them synchronised
+	check "onvif: synchronised from the header at once, not from a sender report ($(grep -m1 -o 'seq=[0-9]* .*clock=synchronised' "$t/onvif.out" | cut -d' ' -f1))" \
+		bash -c "grep -E '^seq=[0-3] ' '$t/onvif.out' | grep -q 'clock=synchronised.* onvif'"
+	check "onvif: every frame after the first is synchronised and flagged onvif" \
+		test "$(tail -n +2 "$t/onvif.out" | grep '^seq=' | grep -v 'clock=synchronised' | grep -c .)" -eq 0 -a \
+		"$(tail -n +2 "$t/onvif.out" | grep '^seq=' | grep -vc ' onvif ')" -eq 0
+	check "onvif: the header's time is the server's (+3600 s, 0-500 ms before arrival)" \
+		offset_within "$t/onvif.out" 3599.5 3600.02
+	check "onvif: consecutive frames 40 ms apart by the header's times (25 fps)" \
+		awk '/ onvif / { for (i = 1; i <= NF; i++) if ($i ~ /^camera_utc=/) { split(substr($i, 12), c, ".");
+			t = c[1] + c[2] / 1e9 } if (n++ && (t - p < 0.035 || t - p > 0.045) && !bad++) print "# step " t - p; p = t }
+			END { exit !n || bad }' "$t/onvif.out"
 	stop "$srv"
 }
 

@@ -10,8 +10,9 @@
  *
  * usage: anpr-rtsp-testsrv --port N --frames DIR [--codec h264|mjpeg]
  *            [--mount /cam] [--fps N] [--credentials FILE]
- *            [--clock-offset-ms MS] [--once] [--tls CERT KEY]
- * --once plays the frames once, then ends the stream (as a recording
+ *            [--clock-offset-ms MS] [--once] [--onvif] [--tls CERT KEY]
+ * --onvif adds the ONVIF replay extension header (0xABAC, the frame's
+ * NTP time by the media's clock) to the RTP packets. --once plays the frames once, then ends the stream (as a recording
  * does): the default loops them for ever. --tls serves RTSP over TLS
  * (rtsps://) with that certificate and key (PEM). --credentials FILE holds "USER:PASSWORD" (one line): clients must give
  * them (RTSP basic authentication). Prints "ready PORT" on stdout once it
@@ -19,6 +20,7 @@
  */
 #include <glib-unix.h>
 #include <gst/gst.h>
+#include <gst/rtp/gstrtpbuffer.h>
 #include <gst/rtsp-server/rtsp-server.h>
 #include <signal.h>
 #include <stdio.h>
@@ -29,6 +31,85 @@
 #define NTP_UNIX_OFFSET_S 2208988800LL
 
 static gint64 clock_offset_ns;
+static int onvif;
+
+/*
+ * --onvif: the ONVIF replay extension (ONVIF Streaming Specification,
+ * "RTP header extension": profile 0xABAC, 3 words: the NTP time of the
+ * frame, 64 bits; flags C (clean point), E, D (discontinuity), T; CSeq;
+ * two bytes of padding) on every packet of each frame, as a recorder
+ * sends it. GStreamer's rtponviftimestamp writes it, but cannot stand as
+ * gst-rtsp-server's payloader (the server asks pay0 for "pt" and the
+ * like), so this probe after pay0 writes it with GStreamer's RTP buffer
+ * API: the time is the media clock's (the camera's: NTP epoch, plus
+ * --clock-offset-ms) at the frame's running time.
+ */
+/* what onvif_stamp needs: the payloader (its base time) and the pad's
+ * segment (encoders shift timestamps, e.g. x264enc by 1000 hours, and say
+ * so in the segment: the running time is the frame's) */
+struct onvif_ctx {
+	GstElement *pay;
+	GstSegment seg;
+};
+
+static gboolean onvif_stamp(GstBuffer **buf, guint idx, gpointer data)
+{
+	struct onvif_ctx *c = data;
+	GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+	GstClockTime rt, t;
+	guint8 ext[12] = { 0 };
+	guint64 ntp;
+
+	(void)idx;
+	if (!GST_BUFFER_PTS_IS_VALID(*buf))
+		return TRUE;
+	rt = gst_segment_to_running_time(&c->seg, GST_FORMAT_TIME, GST_BUFFER_PTS(*buf));
+	if (!GST_CLOCK_TIME_IS_VALID(rt))
+		return TRUE;
+	t = gst_element_get_base_time(c->pay) + rt;
+	ntp = ((t / GST_SECOND) << 32) | gst_util_uint64_scale(t % GST_SECOND, 1ULL << 32, GST_SECOND);
+	*buf = gst_buffer_make_writable(*buf);
+	if (!gst_rtp_buffer_map(*buf, GST_MAP_READWRITE, &rtp))
+		return TRUE;
+	GST_WRITE_UINT64_BE(ext, ntp);
+	ext[8] = (GST_BUFFER_FLAG_IS_SET(*buf, GST_BUFFER_FLAG_DELTA_UNIT) ? 0 : 0x80) |
+		 (GST_BUFFER_FLAG_IS_SET(*buf, GST_BUFFER_FLAG_DISCONT) ? 0x20 : 0);
+	if (gst_rtp_buffer_set_extension_data(&rtp, 0xABAC, 3)) {
+		gpointer ed;
+		guint16 bits;
+		guint words;
+
+		if (gst_rtp_buffer_get_extension_data(&rtp, &bits, &ed, &words) && words == 3)
+			memcpy(ed, ext, sizeof ext);
+	}
+	gst_rtp_buffer_unmap(&rtp);
+	return TRUE;
+}
+
+static GstPadProbeReturn onvif_probe(GstPad *pad, GstPadProbeInfo *info, gpointer pay)
+{
+	struct onvif_ctx c = { .pay = pay };
+	GstEvent *ev = gst_pad_get_sticky_event(pad, GST_EVENT_SEGMENT, 0);
+	const GstSegment *seg = NULL;
+
+	if (!ev)
+		return GST_PAD_PROBE_OK;
+	gst_event_parse_segment(ev, &seg);
+	gst_segment_copy_into(seg, &c.seg);
+	gst_event_unref(ev);
+	if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
+		GstBuffer *b = GST_PAD_PROBE_INFO_BUFFER(info);
+
+		onvif_stamp(&b, 0, &c);
+		GST_PAD_PROBE_INFO_DATA(info) = b;
+	} else if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
+		GstBufferList *l = gst_buffer_list_make_writable(GST_PAD_PROBE_INFO_BUFFER_LIST(info));
+
+		gst_buffer_list_foreach(l, onvif_stamp, &c);
+		GST_PAD_PROBE_INFO_DATA(info) = l;
+	}
+	return GST_PAD_PROBE_OK;
+}
 
 /* A media whose rtpbin writes sender reports from the media's clock (set
  * below to the wall clock in NTP's epoch plus the offset), not from
@@ -39,10 +120,23 @@ G_DEFINE_TYPE(TestMedia, test_media, GST_TYPE_RTSP_MEDIA)
 
 static gboolean test_media_setup_rtpbin(GstRTSPMedia *media, GstElement *rtpbin)
 {
-	(void)media;
 	/* 3 = GST_RTP_NTP_TIME_SOURCE_CLOCK_TIME; capture time, not send time */
 	gst_util_set_object_arg(G_OBJECT(rtpbin), "ntp-time-source", "clock-time");
 	g_object_set(rtpbin, "rtcp-sync-send-time", FALSE, NULL);
+	if (onvif) {
+		GstElement *bin = gst_rtsp_media_get_element(media);
+		GstElement *pay = gst_bin_get_by_name(GST_BIN(bin), "pay0");
+		GstPad *src = pay ? gst_element_get_static_pad(pay, "src") : NULL;
+
+		if (src) {
+			gst_pad_add_probe(src, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+					  onvif_probe, pay, gst_object_unref);
+			gst_object_unref(src);
+		} else if (pay) {
+			gst_object_unref(pay);
+		}
+		gst_object_unref(bin);
+	}
 	return TRUE;
 }
 
@@ -79,7 +173,7 @@ static gboolean on_signal(gpointer loop)
 static void usage(void)
 {
 	fprintf(stderr, "usage: anpr-rtsp-testsrv --port N --frames DIR [--codec h264|mjpeg] "
-		"[--mount /cam] [--fps N] [--credentials FILE] [--clock-offset-ms MS] [--once] "
+		"[--mount /cam] [--fps N] [--credentials FILE] [--clock-offset-ms MS] [--once] [--onvif] "
 		"[--tls CERT KEY]\n");
 	exit(2);
 }
@@ -101,6 +195,10 @@ int main(int argc, char **argv)
 
 		if (!strcmp(a, "--once")) {
 			once = 1;
+			continue;
+		}
+		if (!strcmp(a, "--onvif")) {
+			onvif = 1;
 			continue;
 		}
 		if (!v)

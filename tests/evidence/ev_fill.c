@@ -10,7 +10,9 @@
  *           [--heartbeat-every M] [--rotate-to SECKEY --rotate-at I]
  *           [--plate-bytes N] [--overview-bytes N] [--image-salt S]
  *           [--site LAT,LON] [--age-s S] [--distinct-marks]
- *           [--bench] [--no-stop]
+ *           [--plate-jpeg FILE] [--overview-jpeg FILE] [--bench] [--no-stop]
+ * --plate-jpeg, --overview-jpeg: every read's image is that file's bytes
+ * (a real JPEG, for a browser to show), implying --images.
  * --image-salt: image bytes differ with S (several spools whose images
  * must not be the same files in a content-addressed store).
  * --site: the fixed camera's position (default 51.507351,-0.127758);
@@ -30,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/readfile.h"
 #include "evidence/evidence_spool.h"
 
 static bool quiet_acks;
@@ -84,6 +87,7 @@ int main(int argc, char **argv)
 		{ "image-salt", 1, NULL, 'X' },
 		{ "site", 1, NULL, 'L' }, { "age-s", 1, NULL, 'A' },
 		{ "distinct-marks", 0, NULL, 'D' },
+		{ "plate-jpeg", 1, NULL, 'J' }, { "overview-jpeg", 1, NULL, 'K' },
 		{ "bench", 0, NULL, 'B' }, { "no-stop", 0, NULL, 'S' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -95,6 +99,8 @@ int main(int argc, char **argv)
 	double lat, lon;
 	size_t plate_b = 3000, over_b = 30000;
 	bool images = false, bench = false, nostop = false, distinct = false;
+	char *real[2] = { NULL, NULL };	/* --plate-jpeg, --overview-jpeg bytes */
+	size_t real_len[2] = { 0, 0 };
 	char err[1024];
 	double t0, t1;
 	int c;
@@ -135,6 +141,15 @@ int main(int argc, char **argv)
 		case 'r': rot = optarg; break;
 		case 'a': rot_at = strtoul(optarg, NULL, 10); break;
 		case 'P': plate_b = strtoul(optarg, NULL, 10); break;
+		case 'J':
+		case 'K':
+			if (read_file_limited(optarg, 1u << 24, &real[c == 'K'], &real_len[c == 'K'],
+					      err, sizeof err) != 0) {
+				fprintf(stderr, "ev_fill: %s\n", err);
+				return 2;
+			}
+			images = true;
+			break;
 		case 'O': over_b = strtoul(optarg, NULL, 10); break;
 		case 'X': salt = strtoul(optarg, NULL, 10) * 1000003UL; break;
 		case 'L':
@@ -225,6 +240,18 @@ int main(int argc, char **argv)
 				memcpy((uint8_t *)in.plate_jpg + 4, u, sizeof u);
 				memcpy((uint8_t *)in.overview_jpg + 4, u, sizeof u);
 			}
+			for (int k = 0; k < 2; k++) {
+				void **img = k ? &in.overview_jpg : &in.plate_jpg;
+				size_t *len = k ? &in.overview_len : &in.plate_len;
+
+				if (real[k] && *img) {
+					free(*img);
+					*img = malloc(real_len[k]);
+					if (*img)
+						memcpy(*img, real[k], real_len[k]);
+					*len = real_len[k];
+				}
+			}
 		}
 		while ((rc = ev_writer_submit_read(w, &in)) == EV_EFULL)
 			usleep(200);
@@ -274,5 +301,7 @@ int main(int argc, char **argv)
 		       cpu * 1e6 / (double)n, cpu * 1e6 / (double)n <= 200
 		       ? "OK" : "MISS");
 	}
+	free(real[0]);
+	free(real[1]);
 	return 0;
 }

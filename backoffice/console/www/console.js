@@ -186,10 +186,13 @@ function onAlert(msg) {
 }
 
 // A cloned-plate flag (the back office's, not a camera's): the mark, both
-// reads' cameras and times, how far apart and the speed they need. Text
-// only; a flag the stream sends twice (a replay, then its notification)
-// is shown once.
+// reads' cameras and times, how far apart and the speed they need, and
+// each read's plate patch and overview (what tells two vehicles apart),
+// asked only by a person who may see hits' images (the session says so:
+// a refusal is audited, not asking is not). Text only; a flag the stream
+// sends twice (a replay, then its notification) is shown once.
 const clones = new Set();
+let mayImages = false;
 function onClone(msg) {
 	let c;
 	try { c = JSON.parse(msg.data); } catch (e) { return; }
@@ -201,9 +204,34 @@ function onClone(msg) {
 	const b = document.createElement("b");
 	b.className = "vrm";
 	b.textContent = c.vrm;
-	li.append(b, " read by " + c.earlier.camera + " at " + c.earlier.time +
-		  " and by " + c.later.camera + " at " + c.later.time + ": " + c.km +
-		  " km in " + c.seconds + " s, " + c.kmh + " km/h needed");
+	const text = document.createElement("span");
+	text.className = "clone-text";
+	text.append(b, " read by " + c.earlier.camera + " at " + c.earlier.time +
+		    " and by " + c.later.camera + " at " + c.later.time + ": " + c.km +
+		    " km in " + c.seconds + " s, " + c.kmh + " km/h needed");
+	li.append(text);
+	const reads = document.createElement("div");
+	reads.className = "clone-reads";
+	for (const read of ["earlier", "later"]) {
+		const r = document.createElement("div");
+		r.className = "clone-read " + read;
+		const cap = document.createElement("span");
+		cap.className = "clone-cap";
+		cap.textContent = read + ": " + c[read].camera;
+		r.append(cap);
+		for (const which of ["plate", "overview"]) {
+			const fig = document.createElement("figure");
+			fig.className = which;
+			const st = document.createElement("span");
+			st.className = "img-state";
+			st.textContent = mayImages ? "" : "images not permitted";
+			fig.append(st);
+			r.append(fig);
+			if (mayImages) imageInto(fig, String(c.id) + "/" + read, which, "/v1/clones/");
+		}
+		reads.append(r);
+	}
+	li.append(reads);
 	$("clones").prepend(li);
 	$("no-clones").hidden = true;
 }
@@ -236,6 +264,7 @@ function start(session) {
 	$("samples").replaceChildren();
 	$("a-summary").textContent = "";
 	$("who").textContent = session.user;
+	mayImages = !!session.images;
 	show(session);
 	if (session.reviewer) {
 		loadFigures();
