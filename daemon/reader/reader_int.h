@@ -569,8 +569,9 @@ int rd_line_doubted(const struct anpr_plate *p);
  * floor); the confidence becomes the lower of the two readers',
  * line_read 1, and @c's rank counts the new reading's score instead of
  * the old one's (in region gb, where the new reading has more characters
- * than the line had components, @c->ncomp, only if that is lower).
- * Returns 1 if it did, else 0 (@c untouched).
+ * than the line had components, @c->ncomp, only if that is lower). In
+ * region gb a reading that is @c's text with one 1 or I left out does not
+ * overrule it. Returns 1 if it did, else 0 (@c untouched).
  */
 int rd_line_overrule(struct rd_cand *c, const float (*logp)[RD_CLASSES],
 		     enum anpr_region region, float min_confidence);

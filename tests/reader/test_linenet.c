@@ -386,6 +386,34 @@ static void test_overrule_more_than_components(void **state)
 }
 
 /*
+ * In a UK frame the line recognizer does not leave out a bar (1, I) the
+ * character reader read: VUI9995 is not overruled by VU9995. Another
+ * change of the same length, or in another region, is.
+ */
+static void test_overrule_keeps_bar(void **state)
+{
+	float logp[RD_LN_T][RD_CLASSES];
+	struct rd_cand c;
+
+	(void)state;
+	steps("--V-U-9-9-9-5----", logp);
+	c = cand("VUI9995", 0.5f, -1.5f, -2.0f);
+	c.ncomp = 7;
+	assert_int_equal(rd_line_overrule(&c, (const float (*)[RD_CLASSES])logp,
+					  ANPR_REGION_GB, 0.25f), 0);
+	assert_string_equal(c.p.text, "VUI9995");
+	c = cand("VU19995", 0.5f, -1.5f, -2.0f);
+	assert_int_equal(rd_line_overrule(&c, (const float (*)[RD_CLASSES])logp,
+					  ANPR_REGION_GB, 0.25f), 0);
+	/* not a bar left out: overruled */
+	c = cand("VUX9995", 0.5f, -1.5f, -2.0f);
+	c.ncomp = 7;
+	assert_int_equal(rd_line_overrule(&c, (const float (*)[RD_CLASSES])logp,
+					  ANPR_REGION_GB, 0.25f), 1);
+	assert_string_equal(c.p.text, "VU9995");
+}
+
+/*
  * A plate whose characters were cut wrongly ranks below a camera's
  * timestamp; read whole, it ranks on its new reading and comes first.
  */
@@ -428,6 +456,7 @@ int main(void)
 		cmocka_unit_test(test_overrule),
 		cmocka_unit_test(test_overrule_rerank),
 		cmocka_unit_test(test_overrule_more_than_components),
+		cmocka_unit_test(test_overrule_keeps_bar),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
