@@ -189,14 +189,18 @@ static void action_event(PGconn *pg, const char *id)
 
 /* A cloned-plate flag as the page takes it (0017; no place: the flags
  * hold none), by anpr.cloned_plates_recent, which only anpr-console's
- * and the operators' roles may call. */
+ * and the operators' roles may call; with its latest action (0020: an
+ * action notifies the flag again, and the page shows what it carries). */
 #define CLONE_EVENT_SQL \
 	"SELECT json_build_object('id', c.id, 'vrm', c.vrm, 'earlier', " \
 	"json_build_object('record', c.earlier_record, 'camera', c.earlier_camera, " \
 	"'time', c.earlier_time), 'later', json_build_object('record', c.later_record, " \
 	"'camera', c.later_camera, 'time', c.later_time), 'km', round(c.distance_km::numeric, 1), " \
 	"'seconds', round(c.seconds::numeric, 1), 'kmh', round(c.speed_kmh::numeric), " \
-	"'detected_at', c.detected_at)::text FROM anpr.cloned_plates_recent($1::interval) c "
+	"'detected_at', c.detected_at, 'action', (SELECT json_build_object('action', a.action, " \
+	"'who', a.who, 'note', a.note, 'at', a.at) FROM anpr.clone_actions a " \
+	"WHERE a.clone_id = c.id ORDER BY a.id DESC LIMIT 1))::text " \
+	"FROM anpr.cloned_plates_recent($1::interval) c "
 
 /* The flags of sql (CLONE_EVENT_SQL and its condition; params[0] the
  * interval, params[1] an id if the condition names one) as "clone"

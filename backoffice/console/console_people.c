@@ -16,6 +16,7 @@
  *   GET  /v1/hits/ID/plate.jpg, overview.jpg    image/jpeg; 403 refused, 404 none yet
  *   GET  /v1/clones/ID/earlier|later/plate.jpg, overview.jpg
  *                                               a cloned-plate flag's reads' images (0020)
+ *   POST /v1/clones/ID/action {"action", "note"} 201 (0020)
  *   GET  /v1/cameras/ID/site                    {"camera", "site"}
  *   POST /v1/search (analysts)                   console_search.c
  *   GET  /v1/accuracy, /v1/accuracy/queue, /v1/accuracy/ID/plate.jpg,
@@ -423,8 +424,10 @@ bool console_id_ok(const char *s, size_t n)
 	return true;
 }
 
-static enum MHD_Result hit_action(struct MHD_Connection *c, struct session *s,
-				  const char *id, const struct console_body *b)
+/* An action on a hit (anpr.hit_action) or on a cloned-plate flag
+ * (anpr.clone_action): the same body, the same answers. */
+static enum MHD_Result act(struct MHD_Connection *c, struct session *s, const char *id,
+			   const struct console_body *b, bool clone)
 {
 	json_t *o = json_loadb(b->buf ? b->buf : "", b->len, JSON_REJECT_DUPLICATES, NULL);
 	const char *action = json_string_value(json_object_get(o, "action"));
@@ -442,17 +445,19 @@ static enum MHD_Result hit_action(struct MHD_Connection *c, struct session *s,
 				     "{\"action\": acknowledged|dispatched|misread|no-action, "
 				     "\"note\": TEXT} expected");
 	}
-	r = ask(s, "SELECT anpr.hit_action($1::bigint, $2, $3)", 3, v, &status, why,
-		sizeof why);
+	r = ask(s, clone ? "SELECT anpr.clone_action($1::bigint, $2, $3)" :
+		"SELECT anpr.hit_action($1::bigint, $2, $3)", 3, v, &status, why, sizeof why);
 	if (!r) {
-		clog_line("action of %s on alert %s refused (%u): %s", s->user, id, status, why);
+		clog_line("action of %s on %s %s refused (%u): %s", s->user,
+			  clone ? "cloned-plate flag" : "alert", id, status, why);
 		json_decref(o);
 		return console_error(c, status, "refused", why);
 	}
-	clog_line("action %s of %s on alert %s (%s)", PQgetvalue(r, 0, 0), s->user, id, action);
+	clog_line("action %s of %s on %s %s (%s)", PQgetvalue(r, 0, 0), s->user,
+		  clone ? "cloned-plate flag" : "alert", id, action);
 	ret = answer_json(c, 201, json_pack("{s:I,s:s,s:s}", "action",
 					    (json_int_t)strtoll(PQgetvalue(r, 0, 0), NULL, 10),
-					    "alert", id, "did", action), NULL);
+					    clone ? "clone" : "alert", id, "did", action), NULL);
 	PQclear(r);
 	json_decref(o);
 	return ret;
@@ -692,7 +697,7 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 			char idbuf[20];
 
 			snprintf(idbuf, sizeof idbuf, "%.*s", (int)(slash - id), id);
-			ret = hit_action(c, s, idbuf, b);
+			ret = act(c, s, idbuf, b, false);
 		} else {
 			ret = console_error(c, 404, "not-found", "POST /v1/hits/ID/action");
 		}
@@ -713,6 +718,17 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 						    "plate.jpg or overview.jpg");
 		} else {
 			ret = console_error(c, 404, "not-found", "GET /v1/hits/ID/record");
+		}
+	} else if (strncmp(url, "/v1/clones/", 11) == 0 && post && s->operator_) {
+		const char *id = url + 11, *slash = strchr(id, '/');
+
+		if (slash && strcmp(slash, "/action") == 0 && console_id_ok(id, (size_t)(slash - id))) {
+			char idbuf[20];
+
+			snprintf(idbuf, sizeof idbuf, "%.*s", (int)(slash - id), id);
+			ret = act(c, s, idbuf, b, true);
+		} else {
+			ret = console_error(c, 404, "not-found", "POST /v1/clones/ID/action");
 		}
 	} else if (strncmp(url, "/v1/clones/", 11) == 0 && !post && s->operator_) {
 		/* /v1/clones/ID/{earlier,later}/{plate,overview}.jpg */

@@ -76,3 +76,69 @@ END
 $$;
 REVOKE ALL ON FUNCTION anpr.clone_image(bigint, text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION anpr.clone_image(bigint, text, text) TO anpr_operator;
+
+-- What an operator did about a flag, as about a hit (0015): appended
+-- only, by anpr.clone_action, in the audit chain ('clone-action'), and
+-- told to every operator's page: the flag is notified again on
+-- anpr_clones and its event carries its latest action.
+ALTER TABLE audit.entries DROP CONSTRAINT entries_action_check;
+ALTER TABLE audit.entries ADD CONSTRAINT entries_action_check
+	CHECK (action IN ('search', 'export', 'refused', 'authorise',
+			  'revoke-authorisation', 'hold', 'release-hold', 'purge',
+			  'hit-action', 'hit-image', 'review-image', 'review-verdict',
+			  'clone-action'));
+
+CREATE TABLE anpr.clone_actions (
+	id bigserial PRIMARY KEY,
+	-- no foreign key, as the flags' own reads (0017): the purge deletes
+	-- the flags of purged reads, and their actions with them
+	clone_id bigint NOT NULL,
+	action text NOT NULL CHECK (action IN ('acknowledged', 'dispatched', 'misread',
+					       'no-action')),
+	note text NOT NULL CHECK (length(note) <= 1000),
+	who text NOT NULL,
+	at timestamptz NOT NULL,
+	audit_seq bigint NOT NULL
+);
+CREATE INDEX clone_actions_clone ON anpr.clone_actions (clone_id, id);
+
+-- Record the person's (session_user) action on flag clone_; its id.
+-- no_data_found for no such flag, invalid_parameter_value for an action
+-- or note that is not one.
+CREATE FUNCTION anpr.clone_action(clone_ bigint, action_ text, note_ text)
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	c anpr.cloned_plates;
+	seq_ bigint;
+	id_ bigint;
+BEGIN
+	SELECT * INTO c FROM anpr.cloned_plates x WHERE x.id = clone_;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'clone_action: no cloned-plate flag %', clone_
+			USING ERRCODE = 'no_data_found';
+	END IF;
+	IF action_ IS NULL OR action_ NOT IN ('acknowledged', 'dispatched', 'misread',
+					      'no-action') THEN
+		RAISE EXCEPTION 'clone_action: not an action (acknowledged, dispatched, misread, no-action)'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF length(coalesce(note_, '')) > 1000 THEN
+		RAISE EXCEPTION 'clone_action: a note is at most 1000 characters'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	seq_ := audit.append('clone-action', NULL, NULL, NULL,
+		jsonb_build_object('clone', c.id, 'vrm', c.vrm, 'earlier', c.earlier_record,
+				   'later', c.later_record, 'action', action_,
+				   'note', coalesce(note_, '')), 0, '{}');
+	INSERT INTO anpr.clone_actions (clone_id, action, note, who, at, audit_seq)
+	VALUES (c.id, action_, coalesce(note_, ''), session_user, now(), seq_)
+	RETURNING id INTO id_;
+	PERFORM pg_notify('anpr_clones', c.id::text);
+	RETURN id_;
+END
+$$;
+REVOKE ALL ON FUNCTION anpr.clone_action(bigint, text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION anpr.clone_action(bigint, text, text) TO anpr_operator;
+GRANT SELECT ON anpr.clone_actions TO anpr_console;

@@ -61,14 +61,17 @@ int anpr_store_cloned_plates_forget_purged(struct anpr_store *st, size_t *remove
 	rc = st_ready(st, err, errlen);
 	if (rc)
 		return rc;
+	/* the flags, and the operators' actions on them (0020) */
 	r = st_exec(st, "the flags of purged reads",
-		    "DELETE FROM anpr.cloned_plates c WHERE NOT EXISTS (SELECT 1 FROM "
+		    "WITH gone AS (DELETE FROM anpr.cloned_plates c WHERE NOT EXISTS (SELECT 1 FROM "
 		    "anpr.record_index i WHERE i.record_id = c.earlier_record) OR NOT EXISTS "
-		    "(SELECT 1 FROM anpr.record_index i WHERE i.record_id = c.later_record)",
+		    "(SELECT 1 FROM anpr.record_index i WHERE i.record_id = c.later_record) "
+		    "RETURNING c.id), acts AS (DELETE FROM anpr.clone_actions a USING gone "
+		    "WHERE a.clone_id = gone.id) SELECT count(*) FROM gone",
 		    NULL, &rc, err, errlen);
 	if (!r)
 		return rc;
-	*removed = (size_t)strtoull(PQcmdTuples(r), NULL, 10);
+	*removed = (size_t)strtoull(PQgetvalue(r, 0, 0), NULL, 10);
 	PQclear(r);
 	return 0;
 }

@@ -106,10 +106,16 @@ check "nor can the ingest's role read them back (it may only check)" \
 
 # ---- retention: the flags go with their reads
 kill "$ipid" 2>/dev/null; wait "$ipid" 2>/dev/null; ipid=
+# an operator's action on two flags (0020): it goes with its flag
+psql -X -At -d "$ANPR_TEST_PG" -c "select anpr.clone_action(id, 'dispatched', 'unit 7') from anpr.cloned_plates order by id limit 2" > /dev/null
+check "two flags acted on (anpr.clone_action: anpr.clone_actions, audited)" \
+	test "$(psql -X -At -d "$ANPR_TEST_PG" -c "select count(*) from anpr.clone_actions a join audit.entries e on e.seq = a.audit_seq and e.action = 'clone-action'")" = 2
 later=$(date -u -d "+25 months" +%s)
 "$bin/anpr-db" --db "$ANPR_TEST_PG" purge --images "$t/images" --now "$later" > "$t/purge.out" 2>&1; rc=$?
 check "25 months on, the purge deletes the reads and the 40 flags with them (status $rc)" \
 	bash -c "[ $rc -eq 0 ] && grep -q '^anpr-db: 40 cloned-plate flags of purged reads deleted' '$t/purge.out' &&
 		 [ \"\$(psql -X -At -d '$ANPR_TEST_PG' -c 'select count(*) from anpr.cloned_plates')\" = 0 ]"
+check "...and the operators' actions on them (2 before the purge)" \
+	test "$(psql -X -At -d "$ANPR_TEST_PG" -c 'select count(*) from anpr.clone_actions')" = 0
 [ $rc -eq 0 ] || sed 's/^/# /' "$t/purge.out" | tail -5
 tap_done

@@ -191,14 +191,23 @@ function onAlert(msg) {
 // asked only by a person who may see hits' images (the session says so:
 // a refusal is audited, not asking is not). Text only; a flag the stream
 // sends twice (a replay, then its notification) is shown once.
-const clones = new Set();
+// An operator acts on a flag as on a hit (acknowledged, dispatched,
+// misread, no action, with a note); the flag comes again with its latest
+// action, which updates its card.
+const clones = new Map();
 let mayImages = false;
+const CLONE_ACTIONS = [["acknowledged", "Acknowledged"], ["dispatched", "Dispatched"],
+		       ["misread", "One read is a misread"], ["no-action", "No action"]];
 function onClone(msg) {
 	let c;
 	try { c = JSON.parse(msg.data); } catch (e) { return; }
-	if (clones.has(c.id)) return;
-	clones.add(c.id);
+	const had = clones.get(c.id);
+	if (had) {
+		if (c.action) showAction(had, c.action);
+		return;
+	}
 	const li = document.createElement("li");
+	clones.set(c.id, li);
 	li.className = "clone";
 	li.dataset.cloneId = String(c.id);
 	const b = document.createElement("b");
@@ -232,6 +241,31 @@ function onClone(msg) {
 		reads.append(r);
 	}
 	li.append(reads);
+	const act = document.createElement("div");
+	act.className = "act";
+	const note = document.createElement("input");
+	note.className = "note";
+	note.maxLength = 1000;
+	note.placeholder = "Note";
+	act.append(note);
+	for (const [action, label] of CLONE_ACTIONS) {
+		const b = document.createElement("button");
+		b.type = "button";
+		b.dataset.action = action;
+		b.textContent = label;
+		b.addEventListener("click", async () => {
+			const r = await api("POST", "/v1/clones/" + c.id + "/action",
+					    { action, note: note.value });
+			if (r.status !== 201)
+				li.querySelector(".done").textContent = "not recorded: " +
+					(r.body && r.body.detail ? r.body.detail : r.status);
+		});
+		act.append(b);
+	}
+	const done = document.createElement("div");
+	done.className = "done";
+	li.append(act, done);
+	if (c.action) showAction(li, c.action);
 	$("clones").prepend(li);
 	$("no-clones").hidden = true;
 }
