@@ -27,10 +27,6 @@
  * A POST must be Content-Type: application/json (a form of another site
  * cannot send that without the browser asking first) and the cookie is
  * SameSite=Strict: no request from another site acts on a session.
- *
- * Long file: one listener, its routes sharing the session, the person's
- * connection and the stream (added to pass lint-tree after 0020's routes
- * took it past 800 lines; splitting it by route family is its owner's call).
  */
 #include "console/console.h"
 

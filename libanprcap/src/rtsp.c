@@ -26,10 +26,6 @@
  * the camera refuses the credentials. The first frame after it carries the
  * outage (gap_ns, lost_ns, reconnects, and in drops the frames the nominal
  * rate says were lost). No thread of ours: the bus is polled from next().
- *
- * Long file: one backend, its pipeline, probes, time stamping and
- * reconnection sharing the session's state (added to pass lint-tree after
- * the ONVIF replay header took it past 800 lines).
  */
 #include <gio/gio.h>
 #include <gst/app/gstappsink.h>
