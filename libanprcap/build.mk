@@ -53,11 +53,11 @@ endif
 ANPRCAP_GST_MODS := gstreamer-1.0 gstreamer-app-1.0 gstreamer-video-1.0 gstreamer-rtp-1.0 gio-2.0
 ANPRCAP_SRCS    += libanprcap/src/rtsp_url.c
 ifeq ($(shell pkg-config --exists $(ANPRCAP_GST_MODS) && echo y),y)
-ANPRCAP_SRCS    += libanprcap/src/rtsp.c
+ANPRCAP_SRCS    += libanprcap/src/rtsp.c libanprcap/src/rtsp_onvif.c
 ANPRCAP_DEFS    += -DANPRCAP_HAVE_RTSP
 ANPRCAP_LDLIBS  += $(shell pkg-config --libs $(ANPRCAP_GST_MODS)) -lpthread
 ANPRCAP_PRIV    += $(shell pkg-config --libs $(ANPRCAP_GST_MODS)) -lpthread
-$(call obj_of,libanprcap/src/rtsp.c) $(call aobj_of,libanprcap/src/rtsp.c): \
+$(call obj_of,libanprcap/src/rtsp.c libanprcap/src/rtsp_onvif.c) $(call aobj_of,libanprcap/src/rtsp.c libanprcap/src/rtsp_onvif.c): \
 	CFLAGS += $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(ANPRCAP_GST_MODS)))
 # make lint: clang-tidy reads rtsp.c with GStreamer's headers (mk/lint.mk)
 LINT_TIDY_FLAGS += $(patsubst -I%,-isystem %,$(shell pkg-config --cflags-only-I $(ANPRCAP_GST_MODS)))

@@ -12,7 +12,8 @@ include backoffice/tls/build.mk
 $(eval $(call add_lib,anprconsole,backoffice/console/console_alert.c backoffice/console/console_limit.c))
 CONSOLE_SRCS := backoffice/console/anpr_console_main.c backoffice/console/console_camera.c \
 	backoffice/console/console_people.c backoffice/console/console_events.c \
-	backoffice/console/console_search.c backoffice/console/console_accuracy.c
+	backoffice/console/console_search.c backoffice/console/console_accuracy.c \
+	backoffice/console/console_actions.c backoffice/console/console_clones.c
 $(call obj_of,$(CONSOLE_SRCS)) $(call aobj_of,$(CONSOLE_SRCS)): CFLAGS += $(PQ_CFLAGS)
 CONSOLE_LDLIBS := $(ANPRSTORE_LDLIBS) $(ANPRTLS_LDLIBS) -lmicrohttpd -lsystemd -ljansson -lpthread -lm
 $(eval $(call add_prog,anpr-console,$(CONSOLE_SRCS),anprconsole anprtls $(ANPRSTORE_LIBS),$(CONSOLE_LDLIBS)))

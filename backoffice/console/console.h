@@ -6,7 +6,9 @@
  * the cameras' alerts; console_people.c the people's logins, sessions,
  * actions and the page; console_events.c the fan-out of stored alerts to
  * the browsers (LISTEN, server-sent events, replay); console_search.c the
- * analysts' search; console_accuracy.c the reviewers' read accuracy.
+ * analysts' search; console_accuracy.c the reviewers' read accuracy;
+ * console_actions.c the operators' actions; console_clones.c the
+ * cloned-plate flags' images.
  */
 #ifndef ANPR_CONSOLE_H
 #define ANPR_CONSOLE_H
@@ -107,6 +109,16 @@ bool console_id_ok(const char *s, size_t n);
  * for a reviewer, on the person's connection pg. */
 enum MHD_Result console_accuracy(struct MHD_Connection *c, struct pg_conn *pg, const char *user,
 				 const char *path, bool post, const char *body, size_t len);
+
+/* console_actions.c: an operator's action (body: the request's JSON) on
+ * the hit alert id, or with clone on the cloned-plate flag id. */
+enum MHD_Result console_act(struct MHD_Connection *c, struct pg_conn *pg, const char *user,
+			    const char *id, const char *body, size_t len, bool clone);
+
+/* console_clones.c: /v1/clones/... (path: what follows /v1/clones/) for
+ * an operator, on the person's connection pg. */
+enum MHD_Result console_clones(struct MHD_Connection *c, struct pg_conn *pg, const char *user,
+			       const char *path, bool post, const char *body, size_t len);
 
 /* The session of that id is logged in and not expired. */
 bool console_session_live(const char *sid);

@@ -424,45 +424,6 @@ bool console_id_ok(const char *s, size_t n)
 	return true;
 }
 
-/* An action on a hit (anpr.hit_action) or on a cloned-plate flag
- * (anpr.clone_action): the same body, the same answers. */
-static enum MHD_Result act(struct MHD_Connection *c, struct session *s, const char *id,
-			   const struct console_body *b, bool clone)
-{
-	json_t *o = json_loadb(b->buf ? b->buf : "", b->len, JSON_REJECT_DUPLICATES, NULL);
-	const char *action = json_string_value(json_object_get(o, "action"));
-	const json_t *jn = json_object_get(o, "note");
-	const char *note = jn ? json_string_value(jn) : "";
-	const char *v[3] = { id, action, note };
-	unsigned status = 503;
-	char why[300] = "";
-	PGresult *r;
-	enum MHD_Result ret;
-
-	if (!action || !note) {
-		json_decref(o);
-		return console_error(c, 400, "malformed",
-				     "{\"action\": acknowledged|dispatched|misread|no-action, "
-				     "\"note\": TEXT} expected");
-	}
-	r = ask(s, clone ? "SELECT anpr.clone_action($1::bigint, $2, $3)" :
-		"SELECT anpr.hit_action($1::bigint, $2, $3)", 3, v, &status, why, sizeof why);
-	if (!r) {
-		clog_line("action of %s on %s %s refused (%u): %s", s->user,
-			  clone ? "cloned-plate flag" : "alert", id, status, why);
-		json_decref(o);
-		return console_error(c, status, "refused", why);
-	}
-	clog_line("action %s of %s on %s %s (%s)", PQgetvalue(r, 0, 0), s->user,
-		  clone ? "cloned-plate flag" : "alert", id, action);
-	ret = answer_json(c, 201, json_pack("{s:I,s:s,s:s}", "action",
-					    (json_int_t)strtoll(PQgetvalue(r, 0, 0), NULL, 10),
-					    clone ? "clone" : "alert", id, "did", action), NULL);
-	PQclear(r);
-	json_decref(o);
-	return ret;
-}
-
 static enum MHD_Result camera_site(struct MHD_Connection *c, struct session *s,
 				   const char *camera)
 {
@@ -570,34 +531,6 @@ static enum MHD_Result hit_image(struct MHD_Connection *c, struct session *s,
 	return ret;
 }
 
-/* One image of one read of a cloned-plate flag (0020's anpr.clone_image:
- * the same policy and audit as a hit's). */
-static enum MHD_Result clone_image(struct MHD_Connection *c, struct session *s,
-				   const char *id, const char *read, const char *which)
-{
-	const char *v[3] = { id, read, which };
-	unsigned status = 503;
-	char why[300] = "";
-	PGresult *r = ask(s, "SELECT allowed, why, capture_day::text, encode(sha256, 'hex') "
-			  "FROM anpr.clone_image($1::bigint, $2, $3)", 3, v, &status, why, sizeof why);
-	enum MHD_Result ret;
-
-	if (!r)
-		return console_error(c, status, "refused", why);
-	if (PQgetvalue(r, 0, 0)[0] != 't') {
-		snprintf(why, sizeof why, "%s", PQgetvalue(r, 0, 1));
-		PQclear(r);
-		if (strcmp(why, "no-image") == 0)
-			return console_error(c, 404, "no-image", "the read has no such image");
-		clog_line("%s image of the %s read of cloned-plate flag %s refused to %s "
-			  "(audited): %s", which, read, id, s->user, why);
-		return console_error(c, 403, "forbidden", why);
-	}
-	ret = console_image(c, PQgetvalue(r, 0, 2), PQgetvalue(r, 0, 3));
-	PQclear(r);
-	return ret;
-}
-
 enum MHD_Result console_image(struct MHD_Connection *c, const char *day, const char *hex)
 {
 	struct MHD_Response *resp;
@@ -697,7 +630,7 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 			char idbuf[20];
 
 			snprintf(idbuf, sizeof idbuf, "%.*s", (int)(slash - id), id);
-			ret = act(c, s, idbuf, b, false);
+			ret = console_act(c, s->pg, s->user, idbuf, b->buf, b->len, false);
 		} else {
 			ret = console_error(c, 404, "not-found", "POST /v1/hits/ID/action");
 		}
@@ -719,39 +652,8 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 		} else {
 			ret = console_error(c, 404, "not-found", "GET /v1/hits/ID/record");
 		}
-	} else if (strncmp(url, "/v1/clones/", 11) == 0 && post && s->operator_) {
-		const char *id = url + 11, *slash = strchr(id, '/');
-
-		if (slash && strcmp(slash, "/action") == 0 && console_id_ok(id, (size_t)(slash - id))) {
-			char idbuf[20];
-
-			snprintf(idbuf, sizeof idbuf, "%.*s", (int)(slash - id), id);
-			ret = act(c, s, idbuf, b, true);
-		} else {
-			ret = console_error(c, 404, "not-found", "POST /v1/clones/ID/action");
-		}
-	} else if (strncmp(url, "/v1/clones/", 11) == 0 && !post && s->operator_) {
-		/* /v1/clones/ID/{earlier,later}/{plate,overview}.jpg */
-		const char *id = url + 11, *slash = strchr(id, '/');
-		char idbuf[20];
-
-		if (slash && console_id_ok(id, (size_t)(slash - id))) {
-			const char *rd = strncmp(slash, "/earlier/", 9) == 0 ? "earlier" :
-					 strncmp(slash, "/later/", 7) == 0 ? "later" : NULL;
-			const char *img = rd ? slash + 2 + strlen(rd) : "";
-
-			snprintf(idbuf, sizeof idbuf, "%.*s", (int)(slash - id), id);
-			if (rd && strcmp(img, "plate.jpg") == 0)
-				ret = clone_image(c, s, idbuf, rd, "plate");
-			else if (rd && strcmp(img, "overview.jpg") == 0)
-				ret = clone_image(c, s, idbuf, rd, "overview");
-			else
-				ret = console_error(c, 404, "not-found", "GET /v1/clones/ID/earlier or "
-						    "later/plate.jpg or overview.jpg");
-		} else {
-			ret = console_error(c, 404, "not-found", "GET /v1/clones/ID/earlier or "
-					    "later/plate.jpg or overview.jpg");
-		}
+	} else if (strncmp(url, "/v1/clones/", 11) == 0 && s->operator_) {
+		ret = console_clones(c, s->pg, s->user, url + 11, post, b->buf, b->len);
 	} else if (strncmp(url, "/v1/cameras/", 12) == 0 && !post) {
 		const char *cam = url + 12, *slash = strchr(cam, '/');
 		size_t n = slash ? (size_t)(slash - cam) : 0;

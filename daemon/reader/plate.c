@@ -32,6 +32,10 @@
  * lit box goes on further round its lettering. */
 #define MARGIN_NEAR	0.28f
 #define MARGIN_FAR	0.45f
+/* The rim: rows this far beyond each character's own top and foot, in
+ * character heights (a plate's margin is 0.2 h). */
+#define INNER_NEAR	0.08f
+#define INNER_FAR	0.18f
 
 static int clampi(int v, int lo, int hi)
 {
@@ -149,13 +153,98 @@ static int ink_rows(const uint8_t *img, size_t stride, int *b, int step,
 	return 1;
 }
 
+/*
+ * The rim: how much like the ground the rows just above and below each
+ * character are (INNER_NEAR..INNER_FAR of its height beyond its own top
+ * and foot, over its own columns), 0 at the ink's level, 1 at the
+ * ground's: a plate's ground goes on round its characters for its margin
+ * (0.2 h). The gaps between light lettering, cut within the lettering's
+ * band as dark "characters" (ground.c, segment.c), end where the
+ * lettering does, and beyond them is the body: the ink's level.
+ * RD_PLATE_UNKNOWN where nothing of it is in view.
+ */
+static float rim(const uint8_t *img, size_t stride, int h,
+		 const struct rd_line *l, const int *b, int ch, int dark,
+		 int ground, int ink)
+{
+	uint32_t hist[256], n = 0;
+	int v;
+	int near = (int)(INNER_NEAR * (float)ch + 0.5f);
+	int far = (int)(INNER_FAR * (float)ch + 0.5f);
+
+	if (near < 1)
+		near = 1;
+	if (far < near)
+		far = near;
+	memset(hist, 0, sizeof(hist));
+	for (int i = 0; i < l->n; i++) {
+		const struct rd_comp *c = &l->c[i];
+		int xs = c->x1 - c->x0 > 8 ? (c->x1 - c->x0) / 8 : 1;
+		/* within the lettering's rows, where the band was narrowed
+		 * to them (ink_rows) */
+		int top = c->y0 > b[1] ? c->y0 : b[1];
+		int foot = c->y1 < b[3] ? c->y1 : b[3];
+
+		for (int y = top - far; y <= top - near; y++)
+			if (y >= 0 && y < h)
+				histogram(img, stride, c->x0, y, c->x1, y + 1, xs,
+					  hist, &n);
+		for (int y = foot - 1 + near; y <= foot - 1 + far; y++)
+			if (y >= 0 && y < h)
+				histogram(img, stride, c->x0, y, c->x1, y + 1, xs,
+					  hist, &n);
+	}
+	if (!n || ground == ink)
+		return RD_PLATE_UNKNOWN;
+	v = percentile(hist, n, 0.5f);
+	return dark ? (float)(v - ink) / (float)(ground - ink) :
+		      (float)(ink - v) / (float)(ink - ground);
+}
+
+/*
+ * The gaps: the share of the columns between neighbouring characters
+ * (over the rows both hold) on the ink's side of @mid. A plate's
+ * characters stand on its ground, the gaps between them are ground; the
+ * counters of light lettering (the holes of an O, the bays of an S), read
+ * as dark characters, have the lettering's dark surround between them.
+ * -1 where there is no gap (the characters touch) or the line has two
+ * rows. Over the lettering's rows of the band @band.
+ */
+static float gap_ink(const uint8_t *img, size_t stride, const struct rd_line *l,
+		     const int *band, int step, int dark, int mid)
+{
+	int n = 0, ink = 0;
+
+	for (int i = 1; i < l->n; i++) {
+		const struct rd_comp *a = &l->c[i - 1], *b = &l->c[i];
+		int y0 = a->y0 > b->y0 ? a->y0 : b->y0;
+		int y1 = a->y1 < b->y1 ? a->y1 : b->y1;
+
+		/* within the lettering's rows (ink_rows) */
+		y0 = y0 > band[1] ? y0 : band[1];
+		y1 = y1 < band[3] ? y1 : band[3];
+		if (l->rows != 1 || b->x0 <= a->x1)
+			continue;
+		for (int y = y0; y < y1; y += step) {
+			const uint8_t *row = img + (size_t)y * stride;
+
+			for (int x = a->x1; x < b->x0; x += step) {
+				n++;
+				ink += dark ? row[x] < mid : row[x] > mid;
+			}
+		}
+	}
+	return n ? (float)ink / (float)n : -1.0f;
+}
+
 void rd_plate_measure(const uint8_t *img, size_t stride, int w, int h,
 		      const struct rd_line *l, int dark, struct rd_plate_ev *ev)
 {
 	uint32_t band[256], nb, share = 0;
 	int b[4], ch, step, ground, ink, mid, c, around;
 
-	ev->contrast = ev->margin = RD_PLATE_UNKNOWN;
+	ev->contrast = ev->margin = ev->rim = RD_PLATE_UNKNOWN;
+	ev->gap_ink = -1;
 	ev->share = 1;
 	if (!band_of(l, w, h, b))
 		return;
@@ -174,12 +263,14 @@ void rd_plate_measure(const uint8_t *img, size_t stride, int w, int h,
 	for (int v = 0; v < 256; v++)
 		share += (dark ? v > mid : v < mid) ? band[v] : 0;
 	ev->share = (float)share / (float)nb;
+	ev->gap_ink = gap_ink(img, stride, l, b, step, dark, mid);
 	around = surround(img, stride, h, b, ch, step, SURROUND_NEAR, SURROUND_FAR);
 	if (around >= 0)
 		ev->contrast = (float)(ground - around) / (float)c;
 	around = surround(img, stride, h, b, ch, step, MARGIN_NEAR, MARGIN_FAR);
 	if (around >= 0)
 		ev->margin = (float)(ground - around) / (float)c;
+	ev->rim = rim(img, stride, h, l, b, ch, dark, ground, ink);
 }
 
 float rd_plate_contrast(const uint8_t *img, size_t stride, int w, int h,
@@ -231,6 +322,7 @@ int rd_plate_like(const struct rd_plate_ev *ev, int dark, const char *text,
 	 * vehicles are not retroreflective either way). */
 	return dark && ev->contrast >= RD_PLATE_MIN_CONTRAST &&
 	       ev->margin >= RD_PLATE_MIN_MARGIN && ev->share >= RD_PLATE_MIN_SHARE &&
+	       ev->rim >= RD_PLATE_MIN_RIM && ev->gap_ink <= RD_PLATE_MAX_GAP_INK &&
 	       rd_text_plate_like(text, region, format);
 }
 

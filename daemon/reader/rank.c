@@ -183,6 +183,20 @@ int rd_line_doubted(const struct anpr_plate *p)
 	return p->rows == 1 && p->confidence < LINE_DOUBT;
 }
 
+/* Is @line @chars with one bar (a 1 or an I) left out? */
+static int drops_bar(const char *chars, const char *line)
+{
+	size_t n = strlen(chars);
+
+	if (n != strlen(line) + 1)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((chars[i] == '1' || chars[i] == 'I') &&
+		    !strncmp(chars, line, i) && !strcmp(chars + i + 1, line + i))
+			return 1;
+	return 0;
+}
+
 int rd_line_overrule(struct rd_cand *c, const float (*logp)[RD_CLASSES],
 		     enum anpr_region region, float min_confidence)
 {
@@ -196,6 +210,12 @@ int rd_line_overrule(struct rd_cand *c, const float (*logp)[RD_CLASSES],
 	    rd_ctc_text_score(logp, d.text) - rd_ctc_text_score(logp, p->text) <=
 	    LINE_OVERRULE)
 		return 0;
+	/* A bar the character reader read in a UK mark (a 1, an I, its
+	 * own component: a thin stroke) is not left out: the line
+	 * recognizer, seeing the line whole, smears a thin bar into its
+	 * neighbours (VUI9995 read again as VU9995, AIW3471 as AW3471). */
+	if (region == ANPR_REGION_GB && drops_bar(p->text, d.text))
+		return 0;
 	memcpy(p->text, d.text, sizeof(d.text));
 	memcpy(p->char_conf, d.conf, sizeof(d.conf));
 	p->nchars = d.n;
@@ -208,7 +228,16 @@ int rd_line_overrule(struct rd_cand *c, const float (*logp)[RD_CLASSES],
 	p->line_read = 1;
 	/* Ranked on what it now reads: the character reader's score was for
 	 * a text the line recognizer found wrong (a plate whose characters
-	 * were cut wrongly ranked below a camera's timestamp). */
+	 * were cut wrongly ranked below a camera's timestamp). But in a UK
+	 * frame a reading of more characters than the line has components
+	 * names characters where the character reader found no ink of
+	 * their own (CAFE on a board, 4 components, read again as C8AFE):
+	 * it may fall on what it reads, never rise. A character lost to a
+	 * component joined to its neighbour or to the border is still
+	 * read, at the rank the character reader gave the line. */
+	if (region == ANPR_REGION_GB && c->ncomp > 0 && d.n > c->ncomp &&
+	    d.score > c->score)
+		d.score = c->score;
 	c->rank += d.score - c->score;
 	c->score = d.score;
 	return 1;

@@ -452,6 +452,7 @@ static int recognise(struct anpr_reader *r, const uint8_t *img, size_t stride,
 	memcpy(c->x0, x0, sizeof(x0));
 	memcpy(c->x1, x1, sizeof(x1));
 	c->nx = d.n;
+	c->ncomp = l->n;
 	c->h = l->height;
 	return 1;
 }

@@ -360,6 +360,7 @@ struct rd_cand {
 	 * recognizer reads instead is judged on them (rd_plate_layout). */
 	int x0[ANPR_READER_MAX_CHARS], x1[ANPR_READER_MAX_CHARS], nx;
 	float h;
+	int ncomp;	/* the components of the line read */
 	/* Read as a foreign plate where the UK reading's layout failed:
 	 * ranked among overlapping readings as the UK reading, then this is
 	 * added (its own score less the UK reading's), unless the line
@@ -383,12 +384,24 @@ struct rd_cand {
  * @share: the share of the band on the ground's side (a plate's band is
  *	mostly ground; the gaps between light lettering, read as dark
  *	characters, are not).
+ * @rim: the rows just beyond each character's own top and foot (0.08..0.18
+ *	of its height, within a plate's 0.2 h margin) on the scale of ink 0,
+ *	ground 1: a plate's ground goes on round its characters; beyond the
+ *	gaps between light lettering, cut within the lettering's band as
+ *	dark characters, is the body, at the ink's level.
+ * @gap_ink: the share of the columns between neighbouring characters
+ *	(over the rows both hold) on the ink's side: a plate's gaps are its
+ *	ground; between the counters of light lettering (an O's hole, an S's
+ *	bays, read as dark characters) lies the lettering's dark surround.
+ *	-1 where no two characters stand apart (or on two rows).
  */
 #define RD_PLATE_UNKNOWN	99.0f
 struct rd_plate_ev {
 	float contrast;
 	float margin;
 	float share;
+	float rim;
+	float gap_ink;
 };
 void rd_plate_measure(const uint8_t *img, size_t stride, int w, int h,
 		      const struct rd_line *l, int dark, struct rd_plate_ev *ev);
@@ -409,13 +422,16 @@ int rd_text_plate_like(const char *text, enum anpr_region region,
  * rd_plate_like - 1 if a reading of a UK (IR) frame has the evidence of a
  * plate: dark characters (@dark), @ev's contrast at least
  * RD_PLATE_MIN_CONTRAST, margin at least RD_PLATE_MIN_MARGIN, ground share
- * at least RD_PLATE_MIN_SHARE, and a text that can be a plate
+ * at least RD_PLATE_MIN_SHARE, rim at least RD_PLATE_MIN_RIM, gap ink at
+ * most RD_PLATE_MAX_GAP_INK, and a text that can be a plate
  * (rd_text_plate_like). Thresholds chosen on renders of seeds no bench
  * uses (docs/reader.md).
  */
 #define RD_PLATE_MIN_CONTRAST	0.3f
 #define RD_PLATE_MIN_MARGIN	0.2f
 #define RD_PLATE_MIN_SHARE	0.4f
+#define RD_PLATE_MIN_RIM	0.45f
+#define RD_PLATE_MAX_GAP_INK	0.5f
 int rd_plate_like(const struct rd_plate_ev *ev, int dark, const char *text,
 		  enum anpr_region region, const char *format);
 
@@ -552,7 +568,10 @@ int rd_line_doubted(const struct anpr_plate *p);
  * @c's text and its confidence is at least @min_confidence (the reader's
  * floor); the confidence becomes the lower of the two readers',
  * line_read 1, and @c's rank counts the new reading's score instead of
- * the old one's. Returns 1 if it did, else 0 (@c untouched).
+ * the old one's (in region gb, where the new reading has more characters
+ * than the line had components, @c->ncomp, only if that is lower). In
+ * region gb a reading that is @c's text with one 1 or I left out does not
+ * overrule it. Returns 1 if it did, else 0 (@c untouched).
  */
 int rd_line_overrule(struct rd_cand *c, const float (*logp)[RD_CLASSES],
 		     enum anpr_region region, float min_confidence);

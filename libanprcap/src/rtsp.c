@@ -15,13 +15,9 @@
  * GstReferenceTimestampMeta (timestamp/x-ntp), which depayloader, decoder
  * and videoconvert carry along; rtsp_url.c turns it and the arrival time
  * into the frame's stamp and the quality in struct anprcap_rtsp_meta.
- * Where the camera sends the ONVIF replay extension (RTP header extension
- * 0xABAC: the frame's own NTP time, as recorders and many cameras do), a
- * probe on rtspsrc's output reads it with GStreamer's RTP buffer API and
- * notes it by the packets' timestamp; the decoded frame with that
- * timestamp takes it, flagged ANPRCAP_RTSP_FL_ONVIF: the camera's time of
- * that very frame, from the first frame on, where the sender reports
- * give a mapping only once one has come (docs/frame-metadata.md).
+ * Where the camera sends the ONVIF replay extension, the decoded frame
+ * takes the time its packets carried instead (rtsp_onvif.c), flagged
+ * ANPRCAP_RTSP_FL_ONVIF.
  *
  * Outages: an error on the bus (camera gone, connection reset) or no frame
  * for the timeout option ends the session; next() tears the pipeline down
@@ -34,7 +30,6 @@
 #include <gio/gio.h>
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
-#include <gst/rtp/gstrtpbuffer.h>
 #include <gst/video/video.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -43,20 +38,12 @@
 #include <time.h>
 
 #include "backend.h"
+#include "rtsp_onvif.h"
 #include "rtsp_url.h"
 
 #define NTP_UNIX_OFFSET_NS (2208988800ull * 1000000000ull)
 #define SLICE_NS (20 * 1000000ull)	/* bus checks while waiting */
 #define START_TIMEOUT_MS 10000		/* first frame after start */
-#define ONVIF_EXT_ID 0xABAC		/* ONVIF replay extension: profile */
-#define ONVIF_EXT_WORDS 3		/* and length in 32-bit words */
-#define ONVIF_MARKS 64			/* frames noted ahead of the decoder */
-
-/* A frame's ONVIF time, by its packets' timestamp (running time). */
-struct onvif_mark {
-	uint64_t pts;
-	int64_t utc_ns;			/* 0: unused */
-};
 
 struct rslot {
 	struct anprcap_slot s;		/* first: the core casts frames to slots */
@@ -102,10 +89,8 @@ struct rsrc {
 	uint64_t pending_gap_ns;
 	uint64_t pending_drops;
 	struct rtsp_clock clock;
-	/* written by the streaming thread's probe, read by fill() */
-	pthread_mutex_t onvif_lock;	/* guards onvif[], onvif_next */
-	struct onvif_mark onvif[ONVIF_MARKS];
-	unsigned onvif_next;
+	/* ONVIF times: noted by the streaming thread, read by fill() */
+	struct rtsp_onvif onvif;
 };
 
 static pthread_once_t gst_once = PTHREAD_ONCE_INIT;
@@ -154,7 +139,7 @@ static int rtsp_open_common(struct anprcap_source *src, const char *scheme, cons
 	}
 	r->last_pts = -1;
 	r->last_probe_seq = -1;
-	pthread_mutex_init(&r->onvif_lock, NULL);
+	anprcap__rtsp_onvif_init(&r->onvif);
 	src->cfg = (struct anprcap_config){ ANPRCAP_FMT_GREY, 0, 0, 0, 0 };
 	src->priv = r;
 	return 0;
@@ -179,7 +164,7 @@ static void rtsp_close(struct anprcap_source *src)
 	if (r->tlsdb)
 		g_object_unref(r->tlsdb);
 	explicit_bzero(r->pass, sizeof(r->pass));
-	pthread_mutex_destroy(&r->onvif_lock);
+	anprcap__rtsp_onvif_destroy(&r->onvif);
 	free(r);
 	src->priv = NULL;
 }
@@ -225,86 +210,6 @@ static gboolean on_bad_certificate(GstElement *rtspsrc, GTlsConnection *conn,
 	return FALSE;
 }
 
-/* One RTP packet leaving rtspsrc: its ONVIF replay time, if it has one,
- * noted by its timestamp (all packets of a frame share both). */
-static gboolean onvif_note(GstBuffer **buf, guint idx, gpointer data)
-{
-	struct rsrc *r = data;
-	GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
-	guint16 bits;
-	gpointer ext;
-	guint words;
-	uint64_t ntp = 0;
-
-	(void)idx;
-	if (!GST_BUFFER_PTS_IS_VALID(*buf) || !gst_rtp_buffer_map(*buf, GST_MAP_READ, &rtp))
-		return TRUE;
-	if (gst_rtp_buffer_get_extension_data(&rtp, &bits, &ext, &words) &&
-	    bits == ONVIF_EXT_ID && words == ONVIF_EXT_WORDS)
-		ntp = GST_READ_UINT64_BE(ext);
-	gst_rtp_buffer_unmap(&rtp);
-	/* NTP seconds since 1900 and a 32-bit fraction, to ns since 1970;
-	 * a time before 1970 is no camera's */
-	if ((ntp >> 32) < NTP_UNIX_OFFSET_NS / GST_SECOND)
-		return TRUE;
-	int64_t utc = (int64_t)((ntp >> 32) - NTP_UNIX_OFFSET_NS / GST_SECOND) * (int64_t)GST_SECOND +
-		      (int64_t)gst_util_uint64_scale(ntp & 0xffffffffu, GST_SECOND, 1ull << 32);
-	uint64_t pts = GST_BUFFER_PTS(*buf);
-
-	pthread_mutex_lock(&r->onvif_lock);
-	unsigned last = (r->onvif_next + ONVIF_MARKS - 1) % ONVIF_MARKS;
-
-	if (r->onvif[last].utc_ns == 0 || r->onvif[last].pts != pts) {
-		r->onvif[r->onvif_next] = (struct onvif_mark){ pts, utc };
-		r->onvif_next = (r->onvif_next + 1) % ONVIF_MARKS;
-	}
-	pthread_mutex_unlock(&r->onvif_lock);
-	return TRUE;
-}
-
-static GstPadProbeReturn onvif_probe(GstPad *pad, GstPadProbeInfo *info, gpointer data)
-{
-	(void)pad;
-	if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
-		GstBuffer *b = GST_PAD_PROBE_INFO_BUFFER(info);
-
-		onvif_note(&b, 0, data);
-	} else if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
-		gst_buffer_list_foreach(GST_PAD_PROBE_INFO_BUFFER_LIST(info), onvif_note, data);
-	}
-	return GST_PAD_PROBE_OK;
-}
-
-/* rtspsrc's output pads carry RTP packets (after its jitter buffer) */
-static void on_rtp_pad(GstElement *rtspsrc, GstPad *pad, gpointer data)
-{
-	(void)rtspsrc;
-	if (GST_PAD_IS_SRC(pad))
-		gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
-				  onvif_probe, data, NULL);
-}
-
-/* The ONVIF time noted for a frame's timestamp, 0 if none: exact, or the
- * nearest within a quarter of a frame (a decoder may round). */
-static int64_t onvif_time(struct rsrc *r, uint64_t pts)
-{
-	uint64_t tol = r->frame_ns ? r->frame_ns / 4 : 10 * 1000000ull, best = UINT64_MAX;
-	int64_t utc = 0;
-
-	pthread_mutex_lock(&r->onvif_lock);
-	for (int i = 0; i < ONVIF_MARKS; i++) {
-		const struct onvif_mark *m = &r->onvif[i];
-		uint64_t d = m->pts > pts ? m->pts - pts : pts - m->pts;
-
-		if (m->utc_ns && d <= tol && d < best) {
-			best = d;
-			utc = m->utc_ns;
-		}
-	}
-	pthread_mutex_unlock(&r->onvif_lock);
-	return utc;
-}
-
 static void on_source_setup(GstElement *bin, GstElement *source, gpointer data)
 {
 	struct rsrc *r = data;
@@ -323,7 +228,7 @@ static void on_source_setup(GstElement *bin, GstElement *source, gpointer data)
 		g_object_set(source, "tls-database", r->tlsdb, NULL);
 	g_signal_connect(source, "accept-certificate", G_CALLBACK(on_bad_certificate), r);
 	g_signal_connect(source, "select-stream", G_CALLBACK(on_select_stream), r);
-	g_signal_connect(source, "pad-added", G_CALLBACK(on_rtp_pad), r);
+	anprcap__rtsp_onvif_watch(&r->onvif, source);
 }
 
 static void on_pad_added(GstElement *dec, GstPad *pad, gpointer data)
@@ -371,9 +276,7 @@ static void teardown(struct rsrc *r)
 	gst_object_unref(r->sink);
 	gst_object_unref(r->pipe);
 	/* the streaming threads are gone: a new session's times start anew */
-	pthread_mutex_lock(&r->onvif_lock);
-	memset(r->onvif, 0, sizeof(r->onvif));
-	pthread_mutex_unlock(&r->onvif_lock);
+	anprcap__rtsp_onvif_reset(&r->onvif);
 	r->pipe = r->sink = NULL;
 	r->bus = NULL;
 	r->up = 0;
@@ -661,7 +564,8 @@ static int fill(struct anprcap_source *src, struct rslot *sl, GstSample *s)
 	recv_utc = (int64_t)ns_of(CLOCK_REALTIME) - (int64_t)(now_mono - recv_mono);
 	/* the camera's time: the frame's own ONVIF time where it sent one,
 	 * else its RTP time through the last sender report */
-	onvif_utc = GST_BUFFER_PTS_IS_VALID(buf) ? onvif_time(r, GST_BUFFER_PTS(buf)) : 0;
+	onvif_utc = GST_BUFFER_PTS_IS_VALID(buf) ?
+		    anprcap__rtsp_onvif_time(&r->onvif, GST_BUFFER_PTS(buf), r->frame_ns) : 0;
 	ref = gst_buffer_get_reference_timestamp_meta(buf, r->ntp_caps);
 	if (onvif_utc)
 		anprcap__rtsp_stamp(&r->clock, 1, onvif_utc, recv_utc, recv_mono, &st);

@@ -25,7 +25,7 @@ $(eval $(call add_suite,unit,capture_abi,tests/capture/abi.sh $(BUILD)))
 CAPTURE_FUZZ := $(BUILD)/fuzz/fuzz_capture
 # (the C backends only: the libcamera shim is C++ and parses nothing; the
 # rtsp backend's parsing is rtsp_url.c, which is in, its GStreamer half out)
-CAPTURE_FUZZ_SRCS := $(filter-out libanprcap/src/rtsp.c,$(filter %.c,$(ANPRCAP_SRCS)))
+CAPTURE_FUZZ_SRCS := $(filter-out libanprcap/src/rtsp.c libanprcap/src/rtsp_onvif.c,$(filter %.c,$(ANPRCAP_SRCS)))
 $(CAPTURE_FUZZ): tests/capture/fuzz_capture.c $(CAPTURE_FUZZ_SRCS) $(IMAGEIO_SRCS) $(wildcard libanprcap/src/*.h)
 	@mkdir -p $(@D)
 	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(WARN) \

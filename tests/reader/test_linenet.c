@@ -347,6 +347,73 @@ static void test_overrule(void **state)
 }
 
 /*
+ * In a UK frame a reading of more characters than the line had components
+ * (CAFE on a board, 4 letters, read again as the prefix mark C8AFE) may
+ * not rise on it: its extra character has no ink of its own. With a
+ * component for each it is ranked on its reading as elsewhere.
+ */
+static void test_overrule_more_than_components(void **state)
+{
+	float logp[RD_LN_T][RD_CLASSES];
+	struct rd_decoded d;
+	struct rd_cand c;
+
+	(void)state;
+	steps("--C-8-A-F-E---", logp);
+	assert_int_equal(rd_syntax_decode_ctc((const float (*)[RD_CLASSES])logp,
+					      ANPR_REGION_GB, &d), 0);
+	assert_string_equal(d.text, "C8AFE");
+	assert_true(d.score > -1.5f);
+	c = cand("CAF6", 0.4f, -1.5f, -2.0f);
+	c.ncomp = 4;
+	assert_int_equal(rd_line_overrule(&c, (const float (*)[RD_CLASSES])logp,
+					  ANPR_REGION_GB, 0.25f), 1);
+	assert_string_equal(c.p.text, "C8AFE");
+	assert_float_equal(c.rank, -2.0f, 1e-6);	/* not raised */
+	/* five components: ranked on the new reading */
+	c = cand("CAF6", 0.4f, -1.5f, -2.0f);
+	c.ncomp = 5;
+	assert_int_equal(rd_line_overrule(&c, (const float (*)[RD_CLASSES])logp,
+					  ANPR_REGION_GB, 0.25f), 1);
+	assert_float_equal(c.rank, -2.0f + 1.5f + d.score, 1e-5);
+	/* other regions: ranked on it whatever the components */
+	c = cand("CAF6", 0.4f, -1.5f, -2.0f);
+	c.ncomp = 4;
+	steps("--S-B-3-X-6-N---", logp);
+	assert_int_equal(rd_line_overrule(&c, (const float (*)[RD_CLASSES])logp,
+					  ANPR_REGION_US, 0.25f), 1);
+	assert_true(c.rank > -2.0f);
+}
+
+/*
+ * In a UK frame the line recognizer does not leave out a bar (1, I) the
+ * character reader read: VUI9995 is not overruled by VU9995. Another
+ * change of the same length, or in another region, is.
+ */
+static void test_overrule_keeps_bar(void **state)
+{
+	float logp[RD_LN_T][RD_CLASSES];
+	struct rd_cand c;
+
+	(void)state;
+	steps("--V-U-9-9-9-5----", logp);
+	c = cand("VUI9995", 0.5f, -1.5f, -2.0f);
+	c.ncomp = 7;
+	assert_int_equal(rd_line_overrule(&c, (const float (*)[RD_CLASSES])logp,
+					  ANPR_REGION_GB, 0.25f), 0);
+	assert_string_equal(c.p.text, "VUI9995");
+	c = cand("VU19995", 0.5f, -1.5f, -2.0f);
+	assert_int_equal(rd_line_overrule(&c, (const float (*)[RD_CLASSES])logp,
+					  ANPR_REGION_GB, 0.25f), 0);
+	/* not a bar left out: overruled */
+	c = cand("VUX9995", 0.5f, -1.5f, -2.0f);
+	c.ncomp = 7;
+	assert_int_equal(rd_line_overrule(&c, (const float (*)[RD_CLASSES])logp,
+					  ANPR_REGION_GB, 0.25f), 1);
+	assert_string_equal(c.p.text, "VU9995");
+}
+
+/*
  * A plate whose characters were cut wrongly ranks below a camera's
  * timestamp; read whole, it ranks on its new reading and comes first.
  */
@@ -388,6 +455,8 @@ int main(void)
 		cmocka_unit_test(test_text_score),
 		cmocka_unit_test(test_overrule),
 		cmocka_unit_test(test_overrule_rerank),
+		cmocka_unit_test(test_overrule_more_than_components),
+		cmocka_unit_test(test_overrule_keeps_bar),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

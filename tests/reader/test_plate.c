@@ -212,6 +212,61 @@ static void board_pieces_are_not(void **state)
 	assert_true(like(&l, 1));
 }
 
+static struct rd_plate_ev measure(const struct rd_line *l, int dark)
+{
+	struct rd_plate_ev ev;
+
+	rd_plate_measure(&img[0][0], W, W, H, l, dark, &ev);
+	return ev;
+}
+
+static void lettering_gaps_are_not(void **state)
+{
+	/* Light lettering on a dark body whose gaps were cut, within the
+	 * lettering's band, as dark characters (read_gaps): its "ground"
+	 * (the lettering) is brighter than the body all round, but it ends
+	 * where the "characters" do, and beyond them is the body, at the
+	 * ink's level. A plate's ground goes on for its margin. */
+	struct rd_line l = scene(50, 150, 0.01f, 50);
+	struct rd_plate_ev ev = measure(&l, 1);
+
+	(void)state;
+	assert_true(ev.contrast >= RD_PLATE_MIN_CONTRAST);
+	assert_true(ev.margin >= RD_PLATE_MIN_MARGIN);
+	assert_true(ev.share >= RD_PLATE_MIN_SHARE);
+	assert_true(ev.rim < 0.1f);
+	assert_false(like(&l, 1));
+	l = scene(50, 150, 0.2f, 50);
+	ev = measure(&l, 1);
+	assert_true(ev.rim > 0.9f);
+	assert_true(like(&l, 1));
+	/* at the frame's top and foot: nothing of the rim in view */
+	rd_plate_measure(&img[Y0][0], W, W, CH, &(struct rd_line){
+		.n = 1, .c = { { X0, 0, X0 + CW, CH, 0 } }, .height = CH, .rows = 1 },
+		1, &ev);
+	assert_true(ev.rim == RD_PLATE_UNKNOWN);
+}
+
+static void counters_are_not(void **state)
+{
+	/* The counters of light lettering (an O's hole, an S's bays) read
+	 * as dark characters: between them lies the lettering's dark
+	 * surround, where a plate's gaps are its ground. */
+	struct rd_line l = scene(40, 220, 0.2f, 30);
+	struct rd_plate_ev ev = measure(&l, 1);
+
+	(void)state;
+	assert_true(ev.gap_ink < 0.1f);
+	for (int i = 0; i + 1 < 7; i++)
+		fill(X0 + i * PITCH + CW, Y0, X0 + (i + 1) * PITCH, Y0 + CH, 30);
+	ev = measure(&l, 1);
+	assert_true(ev.gap_ink > 0.9f);
+	assert_false(like(&l, 1));
+	/* two rows: not measured */
+	l.rows = 2;
+	assert_true(measure(&l, 1).gap_ink < 0);
+}
+
 static void no_surround_no_evidence(void **state)
 {
 	struct rd_line l = scene(40, 220, 0.2f, 30);
@@ -514,6 +569,8 @@ int main(void)
 		cmocka_unit_test(light_text_is_not),
 		cmocka_unit_test(mostly_ink_is_not),
 		cmocka_unit_test(board_pieces_are_not),
+		cmocka_unit_test(lettering_gaps_are_not),
+		cmocka_unit_test(counters_are_not),
 		cmocka_unit_test(no_surround_no_evidence),
 		cmocka_unit_test(text_of_a_plate),
 		cmocka_unit_test(layout_of_a_plate),
