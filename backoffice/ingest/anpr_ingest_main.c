@@ -597,7 +597,9 @@ static int prepare_record(struct anpr_store *st, const struct req *r,
 	}
 	sp->site_id = e->v[EV_F_SITE_ID];
 	if (e->type == EV_READ) {
-		sp->vrm = e->v[EV_F_VRM];
+		/* a plate found but not read (anpr-record/4, vrm=-) has no
+		 * mark: stored without one, so no VRM search finds it */
+		sp->vrm = strcmp(e->v[EV_F_VRM], EV_NONE) == 0 ? NULL : e->v[EV_F_VRM];
 		sp->vrm_key = NULL;	/* the store folds it (vrm.c's rule) */
 		sp->region = e->v[EV_F_REGION];
 		sp->hotlist = e->v[EV_F_HOTLIST];

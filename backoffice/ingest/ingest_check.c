@@ -508,17 +508,9 @@ void ingest_check(const struct ingest_request *rq,
 		       r->v[EV_F_RECORD_ID]);
 		return;
 	}
-	/* a plate found but not read (anpr-record/4): verified, but not
-	 * stored yet (no mark to index; docs/console.md's item 5): kept in
-	 * the quarantine with its images, and in the camera's spool */
-	if (r->type == EV_READ && r->version >= 4 &&
-	    ev_plate_state_parse(r->v[EV_F_PLATE_STATE]) > 0) {
-		REFUSE(v, 422, INGEST_R_UNSUPPORTED, "record %s is a plate found "
-		       "but not read (plate_state=%s): the back office does not "
-		       "store such records yet; quarantined with its images",
-		       r->v[EV_F_RECORD_ID], r->v[EV_F_PLATE_STATE]);
-		return;
-	}
+	/* a plate found but not read (anpr-record/4) is checked and stored
+	 * as any read, with no mark (anpr_ingest_main.c): never found by a
+	 * VRM search, kept and purged with the reads of its day */
 	/* its place in the chain */
 	if (!check_links(lk, v, seq))
 		return;

@@ -103,9 +103,6 @@ enum ingest_outcome {
 #define INGEST_R_IMAGE_ALTERED	EV_P_IMAGE_ALTERED
 #define INGEST_R_CHAIN		EV_P_CHAIN
 #define INGEST_R_CHECKPOINT	EV_P_CHECKPOINT
-/* a record the back office cannot store yet: an anpr-record/4 read of a
- * plate found but not read (docs/backoffice.md) */
-#define INGEST_R_UNSUPPORTED	"unsupported"
 
 /* The largest checkpoint span whose Merkle root is recomputed at ingest
  * (the daemon checkpoints every 100 records); a larger one waits. */

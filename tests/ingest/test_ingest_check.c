@@ -365,14 +365,14 @@ static void test_format_versions(void **state)
 	assert_true(v.link_verified);
 	assert_string_equal(v.rec.v[EV_F_PLATE_STATE], "read");
 	hold(&r5.s, r5.id);
-	/* a plate found but not read: verified (signature, images), then
-	 * refused, to the quarantine with a reason of its own: the back
-	 * office does not store these yet */
+	/* a plate found but not read: checked (signature, images, link) and
+	 * accepted as any read; the store keeps it without a mark */
 	assert_non_null(strstr(r6.s.rec, "\nvrm=-\nplate_state=unreadable:no-characters\n"));
 	request_read(&rq, "CAM-A", &r6);
-	expect(&rq, INGEST_REFUSED, 422, INGEST_R_UNSUPPORTED);
-	assert_true(v.parsed);
-	assert_non_null(strstr(v.detail, "plate found but not read"));
+	expect(&rq, INGEST_OK, 201, NULL);
+	assert_true(v.link_verified);
+	assert_string_equal(v.rec.v[EV_F_PLATE_STATE], "unreadable:no-characters");
+	assert_string_equal(v.rec.v[EV_F_VRM], "-");
 
 	/* a /2 read without source: malformed, whatever its signature */
 	bad = r3;
