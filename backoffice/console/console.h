@@ -102,6 +102,16 @@ enum MHD_Result console_json(struct MHD_Connection *c, unsigned status, struct j
 /* The image store's file of that capture day and SHA-256 (hex), checked
  * against its hash, as image/jpeg; 404 image-missing or image-damaged. */
 enum MHD_Result console_image(struct MHD_Connection *c, const char *day, const char *hex);
+/* An image asked of a database function that decides and audits (sql, on
+ * the person's connection, answers allowed, why, capture_day::text,
+ * encode(sha256, 'hex')): the image (console_image); 404 not-received
+ * (not_received: its detail; NULL where the function never says so) or
+ * no-image (no_image); 403 the refusal, logged as "WHAT refused to USER
+ * (audited): WHY"; or the database's error as console_ask says. */
+enum MHD_Result console_decided_image(struct MHD_Connection *c, struct pg_conn *pg,
+				      const char *user, const char *sql, int n,
+				      const char *const *v, const char *what,
+				      const char *not_received, const char *no_image);
 /* 1-18 digits: an id in a URL. */
 bool console_id_ok(const char *s, size_t n);
 

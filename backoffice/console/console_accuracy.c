@@ -108,29 +108,13 @@ static enum MHD_Result image(struct MHD_Connection *c, PGconn *pg, const char *u
 			     const char *id, const char *which)
 {
 	const char *v[2] = { id, which };
-	unsigned status = 503;
-	char why[300] = "";
-	PGresult *r = console_ask(pg, user,
-		"SELECT allowed, why, capture_day::text, encode(sha256, 'hex') "
-		"FROM anpr.accuracy_image($1::bigint, $2)", 2, v, &status, why, sizeof why);
-	enum MHD_Result ret;
+	char what[80];
 
-	if (!r)
-		return console_error(c, status, "refused", why);
-	if (PQgetvalue(r, 0, 0)[0] != 't') {
-		snprintf(why, sizeof why, "%s", PQgetvalue(r, 0, 1));
-		PQclear(r);
-		if (strcmp(why, "not-received") == 0)
-			return console_error(c, 404, "not-received", "the read is not held");
-		if (strcmp(why, "no-image") == 0)
-			return console_error(c, 404, "no-image", "the record has no such image");
-		clog_line("%s image of sampled read %s refused to %s (audited): %s", which, id,
-			  user, why);
-		return console_error(c, 403, "forbidden", why);
-	}
-	ret = console_image(c, PQgetvalue(r, 0, 2), PQgetvalue(r, 0, 3));
-	PQclear(r);
-	return ret;
+	snprintf(what, sizeof what, "%s image of sampled read %s", which, id);
+	return console_decided_image(c, pg, user, "SELECT allowed, why, capture_day::text, "
+				     "encode(sha256, 'hex') FROM anpr.accuracy_image($1::bigint, $2)",
+				     2, v, what, "the read is not held",
+				     "the record has no such image");
 }
 
 /* The verdict's body: an object of verdict (a string), and vrm (a string

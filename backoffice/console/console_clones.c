@@ -25,27 +25,13 @@ static enum MHD_Result clone_image(struct MHD_Connection *c, PGconn *pg, const c
 				   const char *id, const char *read, const char *which)
 {
 	const char *v[3] = { id, read, which };
-	unsigned status = 503;
-	char why[300] = "";
-	PGresult *r = console_ask(pg, user, "SELECT allowed, why, capture_day::text, "
-				  "encode(sha256, 'hex') FROM anpr.clone_image($1::bigint, $2, $3)",
-				  3, v, &status, why, sizeof why);
-	enum MHD_Result ret;
+	char what[96];
 
-	if (!r)
-		return console_error(c, status, "refused", why);
-	if (PQgetvalue(r, 0, 0)[0] != 't') {
-		snprintf(why, sizeof why, "%s", PQgetvalue(r, 0, 1));
-		PQclear(r);
-		if (strcmp(why, "no-image") == 0)
-			return console_error(c, 404, "no-image", "the read has no such image");
-		clog_line("%s image of the %s read of cloned-plate flag %s refused to %s "
-			  "(audited): %s", which, read, id, user, why);
-		return console_error(c, 403, "forbidden", why);
-	}
-	ret = console_image(c, PQgetvalue(r, 0, 2), PQgetvalue(r, 0, 3));
-	PQclear(r);
-	return ret;
+	snprintf(what, sizeof what, "%s image of the %s read of cloned-plate flag %s", which,
+		 read, id);
+	return console_decided_image(c, pg, user, "SELECT allowed, why, capture_day::text, "
+				     "encode(sha256, 'hex') FROM anpr.clone_image($1::bigint, $2, $3)",
+				     3, v, what, NULL, "the read has no such image");
 }
 
 enum MHD_Result console_clones(struct MHD_Connection *c, PGconn *pg, const char *user,

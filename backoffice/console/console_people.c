@@ -506,10 +506,23 @@ static enum MHD_Result hit_image(struct MHD_Connection *c, struct session *s,
 				 const char *id, const char *which)
 {
 	const char *v[2] = { id, which };
+	char what[80];
+
+	snprintf(what, sizeof what, "%s image of alert %s", which, id);
+	return console_decided_image(c, s->pg, s->user, "SELECT allowed, why, capture_day::text, "
+				     "encode(sha256, 'hex') FROM anpr.hit_image($1::bigint, $2)",
+				     2, v, what, "the hit's record is not received yet",
+				     "the record has no such image");
+}
+
+enum MHD_Result console_decided_image(struct MHD_Connection *c, PGconn *pg, const char *user,
+				      const char *sql, int n, const char *const *v,
+				      const char *what, const char *not_received,
+				      const char *no_image)
+{
 	unsigned status = 503;
 	char why[300] = "";
-	PGresult *r = ask(s, "SELECT allowed, why, capture_day::text, encode(sha256, 'hex') "
-			  "FROM anpr.hit_image($1::bigint, $2)", 2, v, &status, why, sizeof why);
+	PGresult *r = console_ask(pg, user, sql, n, v, &status, why, sizeof why);
 	enum MHD_Result ret;
 
 	if (!r)
@@ -517,13 +530,11 @@ static enum MHD_Result hit_image(struct MHD_Connection *c, struct session *s,
 	if (PQgetvalue(r, 0, 0)[0] != 't') {
 		snprintf(why, sizeof why, "%s", PQgetvalue(r, 0, 1));
 		PQclear(r);
-		if (strcmp(why, "not-received") == 0)
-			return console_error(c, 404, "not-received",
-					     "the hit's record is not received yet");
+		if (not_received && strcmp(why, "not-received") == 0)
+			return console_error(c, 404, "not-received", not_received);
 		if (strcmp(why, "no-image") == 0)
-			return console_error(c, 404, "no-image", "the record has no such image");
-		clog_line("%s image of alert %s refused to %s (audited): %s", which, id,
-			  s->user, why);
+			return console_error(c, 404, "no-image", no_image);
+		clog_line("%s refused to %s (audited): %s", what, user, why);
 		return console_error(c, 403, "forbidden", why);
 	}
 	ret = console_image(c, PQgetvalue(r, 0, 2), PQgetvalue(r, 0, 3));
