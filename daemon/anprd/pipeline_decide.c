@@ -415,6 +415,20 @@ void pl_on_vehicle(void *ctx, const struct trk_vehicle *v)
 		     "writer" : "record intake has stopped");
 }
 
+/* Where and when a tracker read was seen: d's frame, the plate's box. */
+static void trk_read_place(struct trk_read *r, const struct pl_done *d, const int box[4])
+{
+	r->source = d->source;
+	r->frame_seq = d->frame_seq;
+	r->t_us = d->t_us;
+	r->x = (float)box[0];
+	r->y = (float)box[1];
+	r->w = (float)box[2];
+	r->h = (float)box[3];
+	r->frame_w = d->width;
+	r->frame_h = d->height;
+}
+
 void pl_decide(struct pipeline *p, struct pl_done *d)
 {
 	if (d->t_us > p->now_us)
@@ -430,15 +444,7 @@ void pl_decide(struct pipeline *p, struct pl_done *d)
 		r.conf = pl->confidence;
 		for (int k = 0; k < pl->nchars && k < ANPR_READER_MAX_CHARS; k++)
 			r.char_conf[k] = pl->char_conf[k];
-		r.source = d->source;
-		r.frame_seq = d->frame_seq;
-		r.t_us = d->t_us;
-		r.x = (float)pl->box[0];
-		r.y = (float)pl->box[1];
-		r.w = (float)pl->box[2];
-		r.h = (float)pl->box[3];
-		r.frame_w = d->width;
-		r.frame_h = d->height;
+		trk_read_place(&r, d, pl->box);
 		snapshot_keep(&p->snaps, &d->snaps[i], d->source, d->frame_seq, r.x, r.y,
 			      &d->when, anpr_region_name(pl->region));
 		vid = tracker_add(p->tracker, &r);	/* the vehicle the read belongs to */
@@ -457,15 +463,7 @@ void pl_decide(struct pipeline *p, struct pl_done *d)
 		memset(&r, 0, sizeof(r));
 		r.unread = u->why;
 		r.evidence = u->evidence;
-		r.source = d->source;
-		r.frame_seq = d->frame_seq;
-		r.t_us = d->t_us;
-		r.x = (float)u->box[0];
-		r.y = (float)u->box[1];
-		r.w = (float)u->box[2];
-		r.h = (float)u->box[3];
-		r.frame_w = d->width;
-		r.frame_h = d->height;
+		trk_read_place(&r, d, u->box);
 		snapshot_keep(&p->snaps, &d->usnaps[i], d->source, d->frame_seq, r.x, r.y,
 			      &d->when, "gb");
 		tracker_add(p->tracker, &r);
