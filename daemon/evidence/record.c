@@ -359,20 +359,21 @@ static const char *kind_desc(enum ev_kind k)
 	case EV_K_TEXT:  return "printable ASCII";
 	case EV_K_VRM:   return "1-16 of [A-Z0-9 ]";
 	case EV_K_TIME:  return "YYYY-MM-DDTHH:MM:SS.uuuuuuZ";
-	case EV_K_FILE:  return "a file name or \"-\"";
-	case EV_K_HASHN: return "64 lower-case hex digits or \"-\"";
+	/* what is wanted, unquoted: only the value is quoted, which
+	 * anpr-ingest withholds (a value may be a mark) */
+	case EV_K_FILE:  return "a file name or -";
+	case EV_K_HASHN: return "64 lower-case hex digits or -";
 	case EV_K_B64:   return "a minisign public key (56 base64 characters)";
-	case EV_K_FORMAT: return "\"" EV_FORMAT_NAME_V1 "\", \""
-				  EV_FORMAT_NAME_V2 "\", \"" EV_FORMAT_NAME_V3
-				  "\" or \"" EV_FORMAT_NAME "\"";
+	case EV_K_FORMAT: return EV_FORMAT_NAME_V1 ", " EV_FORMAT_NAME_V2 ", "
+				  EV_FORMAT_NAME_V3 " or " EV_FORMAT_NAME;
 	case EV_K_TYPE:  return "a record type";
-	case EV_K_INPUT: return "\"" EV_INPUT_LIVE "\" or \"" EV_INPUT_REPLAY "\"";
+	case EV_K_INPUT: return EV_INPUT_LIVE " or " EV_INPUT_REPLAY;
 	case EV_K_CAPCLK: return "a capture clock (camera-synchronised, "
 				  "camera-estimated, receive-time, sensor-exposure, "
 				  "driver-frame-end, synthetic, unknown)";
-	case EV_K_PSTATE: return "\"" EV_PLATE_READ "\" or \"" EV_PLATE_UNREADABLE
-				  "\" and " EV_UNREAD_NO_CHARS ", " EV_UNREAD_NOT_READ
-				  " or " EV_UNREAD_NO_FORMAT;
+	case EV_K_PSTATE: return EV_PLATE_READ " or " EV_PLATE_UNREADABLE "WHY (WHY: "
+				  EV_UNREAD_NO_CHARS ", " EV_UNREAD_NOT_READ
+				  " or " EV_UNREAD_NO_FORMAT ")";
 	}
 	return "?";
 }
@@ -436,15 +437,17 @@ static int check_plate_state(const struct ev_record *r, char *err,
 	else
 		snprintf(at, sizeof at, "%.500s", name);
 	if (st == 0 && strcmp(r->v[EV_F_VRM], EV_NONE) == 0) {
-		snprintf(err, errlen, "%s: vrm \"-\" with plate_state=read "
+		/* the constants unquoted: anpr-ingest withholds every
+		 * quoted span of a message (a value may be a mark) */
+		snprintf(err, errlen, "%s: vrm=- with plate_state=read "
 			 "(only an unreadable plate has no mark)", at);
 		return EV_EFORMAT;
 	}
 	if (st > 0 && (strcmp(r->v[EV_F_VRM], EV_NONE) != 0 ||
 		       strcmp(r->v[EV_F_HOTLIST], EV_NONE) != 0 ||
 		       strcmp(r->v[EV_F_HOTLIST_ENTRY], EV_NONE) != 0)) {
-		snprintf(err, errlen, "%s: plate_state=%s needs vrm, hotlist "
-			 "and hotlist_entry \"-\"", at,
+		snprintf(err, errlen, "%s: plate_state=%s needs vrm=-, hotlist=- "
+			 "and hotlist_entry=-", at,
 			 r->v[EV_F_PLATE_STATE]);
 		return EV_EFORMAT;
 	}

@@ -191,9 +191,9 @@ kill -HUP "$dpid"
 check "SIGHUP with a FIFO at the hotlist path: the reload is rejected at once, naming it" \
 	wait_for "reload rejected, hotlists in force kept: $T/live.csv: is a FIFO, not a regular file" \
 	"$T/anprd.out"
-s1=$(stat -c %Y.%N "$T/status.json" 2>/dev/null)
-sleep 1.5
-s2=$(stat -c %Y.%N "$T/status.json" 2>/dev/null)
+s1=$(stat -c %.9Y "$T/status.json" 2>/dev/null)
+sleep 2.5
+s2=$(stat -c %.9Y "$T/status.json" 2>/dev/null)
 check "...anprd keeps running, its main loop (the watchdog's) still turning" \
 	test -n "$s1" -a "$s1" != "$s2" -a -d "/proc/$dpid"
 rm "$T/live.csv"

@@ -55,7 +55,7 @@ $(VIMC_DIR)/vimc.ko:
 # credentials (tests/capture/rtsp.sh). Only when the backend is built.
 ifneq ($(filter -DANPRCAP_HAVE_RTSP,$(ANPRCAP_DEFS)),)
 ifeq ($(shell pkg-config --exists gstreamer-rtsp-server-1.0 && echo y),y)
-$(eval $(call add_prog,anpr-rtsp-testsrv,tests/capture/rtsp_server.c,,$(shell pkg-config --libs gstreamer-rtsp-server-1.0 gstreamer-rtp-1.0 gstreamer-1.0 gio-2.0)))
+$(eval $(call add_prog,anpr-rtsp-testsrv,tests/capture/rtsp_server.c,,$(shell pkg-config --libs gstreamer-rtsp-server-1.0 gstreamer-rtsp-1.0 gstreamer-rtp-1.0 gstreamer-1.0 gio-2.0)))
 $(call obj_of,tests/capture/rtsp_server.c): \
 	CFLAGS += $(patsubst -I%,-isystem %,$(shell pkg-config --cflags gstreamer-rtsp-server-1.0 gstreamer-rtp-1.0 gstreamer-1.0 gio-2.0))
 SUITE_PREREQS += $(BUILD)/bin/anpr-rtsp-testsrv $(BUILD)/bin/anpr-capture $(BUILD)/bin/anpr-read \

@@ -4,9 +4,13 @@
 # time of anpr-capture -q, all its threads: RTSP, jitter buffer, depayloader,
 # decoder, handover), from anpr-rtsp-testsrv on loopback streaming rendered
 # IR frames. Two runs, 50 and 300 frames: their difference over 250 frames
-# leaves out start-up (GStreamer's registry, the connection). The server's
-# encoder runs on the same machine, so on a busy machine the figure is high
-# rather than low. Then anprd on the same stream (the demo's
+# leaves out start-up (GStreamer's registry, the connection). The server
+# sends the frames encoded once at its start (--preencoded: x264enc, as
+# its live stream): a camera encodes in its own hardware, and an encoder
+# on these two CPUs took them from the client (capture-to-decision p50
+# 27 ms with x264 live beside anprd, 22 ms without, 2026-12-07; the
+# server's TCP_NODELAY took the p99 from 63-78 ms to 26-33: docs/libanprcap.md).
+# Then anprd on the same stream (the demo's
 # configuration) for 12 s: its capture-to-decision p99 (capture: the
 # camera's time of the frame once a sender report came, the jitter
 # buffer's arrival before).
@@ -21,9 +25,9 @@ trap '[ -n "$srv" ] && kill $srv 2>/dev/null; wait 2>/dev/null; rm -rf "$t"' EXI
 /usr/bin/python3 demo/render_frames.py --out "$t/frames" --width 1920 --height 1080 \
 	--frames-per-vehicle 10 --gap 5 --plates VV21TOU,RU71PHA > /dev/null || exit 1
 port=$((24000 + ($$ % 5000)))
-"$bin/anpr-rtsp-testsrv" --port $port --frames "$t/frames" --codec h264 > "$t/srv.log" 2>&1 &
+"$bin/anpr-rtsp-testsrv" --port $port --frames "$t/frames" --codec h264 --preencoded > "$t/srv.log" 2>&1 &
 srv=$!
-for _ in $(seq 50); do grep -q '^ready' "$t/srv.log" && break; sleep 0.1; done
+for _ in $(seq 100); do grep -q '^ready' "$t/srv.log" && break; sleep 0.1; done
 
 # cpu N: CPU seconds (user + system) anpr-capture takes for N frames
 cpu() {

@@ -15,13 +15,20 @@
  * NTP time by the media's clock) to the RTP packets. --once plays the frames once, then ends the stream (as a recording
  * does): the default loops them for ever. --tls serves RTSP over TLS
  * (rtsps://) with that certificate and key (PEM). --credentials FILE holds "USER:PASSWORD" (one line): clients must give
- * them (RTSP basic authentication). Prints "ready PORT" on stdout once it
+ * them (RTSP basic authentication). --preencoded (H.264 only) encodes
+ * the frames once at start, into a directory of access units that the
+ * stream then sends: a camera encodes in its own hardware, so a bench
+ * (tests/capture/rtsp-bench.sh) must not charge x264 on the client's
+ * CPUs to the client's capture-to-decision time. Prints "ready PORT" on stdout once it
  * listens; runs until SIGTERM/SIGINT.
  */
 #include <glib-unix.h>
+#include <glib/gstdio.h>
 #include <gst/gst.h>
 #include <gst/rtp/gstrtpbuffer.h>
 #include <gst/rtsp-server/rtsp-server.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +39,90 @@
 
 static gint64 clock_offset_ns;
 static int onvif;
+static char *preencoded_dir;	/* --preencoded: the access units, removed at exit */
+
+/* --preencoded: the frames through the same encoder as the live stream,
+ * one access unit a file (au-NNNN.h264), 0 or -1 (said on stderr). */
+static int preencode(const char *frames, int fps)
+{
+	GError *e = NULL;
+	GstElement *pl;
+	GstBus *bus;
+	GstMessage *m;
+	char *desc;
+	int rc = -1;
+
+	preencoded_dir = g_dir_make_tmp("anpr-rtsp-testsrv-XXXXXX", &e);
+	if (!preencoded_dir) {
+		fprintf(stderr, "anpr-rtsp-testsrv: --preencoded: %s\n", e->message);
+		g_error_free(e);
+		return -1;
+	}
+	desc = g_strdup_printf("multifilesrc location=%s/frame-%%04d.pgm loop=false "
+			       "caps=image/x-portable-graymap,framerate=%d/1 ! pnmdec ! videoconvert "
+			       "! video/x-raw,format=I420 ! x264enc tune=zerolatency "
+			       "speed-preset=ultrafast key-int-max=25 ! video/x-h264,profile=baseline "
+			       "! h264parse ! video/x-h264,stream-format=byte-stream,alignment=au "
+			       "! multifilesink location=%s/au-%%04d.h264",
+			       frames, fps, preencoded_dir);
+	pl = gst_parse_launch(desc, &e);
+	g_free(desc);
+	if (!pl) {
+		fprintf(stderr, "anpr-rtsp-testsrv: --preencoded: %s\n", e->message);
+		g_error_free(e);
+		return -1;
+	}
+	gst_element_set_state(pl, GST_STATE_PLAYING);
+	bus = gst_element_get_bus(pl);
+	m = gst_bus_timed_pop_filtered(bus, GST_CLOCK_TIME_NONE, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+	if (m && GST_MESSAGE_TYPE(m) == GST_MESSAGE_EOS) {
+		rc = 0;
+	} else if (m) {
+		gst_message_parse_error(m, &e, NULL);
+		fprintf(stderr, "anpr-rtsp-testsrv: --preencoded: %s: %s\n", frames, e->message);
+		g_error_free(e);
+	}
+	if (m)
+		gst_message_unref(m);
+	gst_object_unref(bus);
+	gst_element_set_state(pl, GST_STATE_NULL);
+	gst_object_unref(pl);
+	return rc;
+}
+
+static void preencoded_remove(void)
+{
+	GDir *d;
+	const char *n;
+
+	if (!preencoded_dir || !(d = g_dir_open(preencoded_dir, 0, NULL)))
+		return;
+	while ((n = g_dir_read_name(d))) {
+		char *f = g_build_filename(preencoded_dir, n, NULL);
+
+		g_unlink(f);
+		g_free(f);
+	}
+	g_dir_close(d);
+	g_rmdir(preencoded_dir);
+}
+
+/* --preencoded: h264parse times the access units from the frame rate as
+ * decoding times only; baseline has no reordering, so the presentation
+ * time is the same, and the payloader and the sinks need it. */
+static GstPadProbeReturn pts_from_dts(GstPad *pad, GstPadProbeInfo *info, gpointer unused)
+{
+	GstBuffer *b = GST_PAD_PROBE_INFO_BUFFER(info);
+
+	(void)pad;
+	(void)unused;
+	if (!GST_BUFFER_PTS_IS_VALID(b) && GST_BUFFER_DTS_IS_VALID(b)) {
+		b = gst_buffer_make_writable(b);
+		GST_BUFFER_PTS(b) = GST_BUFFER_DTS(b);
+		GST_PAD_PROBE_INFO_DATA(info) = b;
+	}
+	return GST_PAD_PROBE_OK;
+}
 
 /*
  * --onvif: the ONVIF replay extension (ONVIF Streaming Specification,
@@ -123,6 +214,19 @@ static gboolean test_media_setup_rtpbin(GstRTSPMedia *media, GstElement *rtpbin)
 	/* 3 = GST_RTP_NTP_TIME_SOURCE_CLOCK_TIME; capture time, not send time */
 	gst_util_set_object_arg(G_OBJECT(rtpbin), "ntp-time-source", "clock-time");
 	g_object_set(rtpbin, "rtcp-sync-send-time", FALSE, NULL);
+	if (preencoded_dir) {
+		GstElement *bin = gst_rtsp_media_get_element(media);
+		GstElement *pay = gst_bin_get_by_name(GST_BIN(bin), "pay0");
+		GstPad *sink = pay ? gst_element_get_static_pad(pay, "sink") : NULL;
+
+		if (sink) {
+			gst_pad_add_probe(sink, GST_PAD_PROBE_TYPE_BUFFER, pts_from_dts, NULL, NULL);
+			gst_object_unref(sink);
+		}
+		if (pay)
+			gst_object_unref(pay);
+		gst_object_unref(bin);
+	}
 	if (onvif) {
 		GstElement *bin = gst_rtsp_media_get_element(media);
 		GstElement *pay = gst_bin_get_by_name(GST_BIN(bin), "pay0");
@@ -164,6 +268,22 @@ static GstClock *camera_clock(void)
 	return c;
 }
 
+/* Every client connection without Nagle's algorithm, as a camera's RTSP
+ * stack sets it: frames interleaved on the RTSP connection (RTP over
+ * TCP, the client's default) otherwise stall a delayed ACK (about 40 ms)
+ * behind each small RTCP packet (measured: capture-to-decision p99
+ * 63-78 ms over TCP against 28-35 ms over UDP, 2026-12-07). */
+static void on_client(GstRTSPServer *server, GstRTSPClient *client, gpointer unused)
+{
+	GstRTSPConnection *conn = gst_rtsp_client_get_connection(client);
+	GSocket *sock = conn ? gst_rtsp_connection_get_write_socket(conn) : NULL;
+
+	(void)server;
+	(void)unused;
+	if (sock)
+		g_socket_set_option(sock, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+}
+
 static gboolean on_signal(gpointer loop)
 {
 	g_main_loop_quit(loop);
@@ -174,7 +294,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: anpr-rtsp-testsrv --port N --frames DIR [--codec h264|mjpeg] "
 		"[--mount /cam] [--fps N] [--credentials FILE] [--clock-offset-ms MS] [--once] [--onvif] "
-		"[--tls CERT KEY]\n");
+		"[--tls CERT KEY] [--preencoded]\n");
 	exit(2);
 }
 
@@ -182,7 +302,7 @@ int main(int argc, char **argv)
 {
 	const char *port = NULL, *frames = NULL, *codec = "h264", *mount = "/cam";
 	const char *credfile = NULL, *tls_cert = NULL, *tls_key = NULL;
-	int fps = 25, once = 0;
+	int fps = 25, once = 0, want_preencoded = 0;
 	char *launch, *enc;
 	GstRTSPServer *server;
 	GstRTSPMountPoints *mounts;
@@ -199,6 +319,10 @@ int main(int argc, char **argv)
 		}
 		if (!strcmp(a, "--onvif")) {
 			onvif = 1;
+			continue;
+		}
+		if (!strcmp(a, "--preencoded")) {
+			want_preencoded = 1;
 			continue;
 		}
 		if (!v)
@@ -224,7 +348,13 @@ int main(int argc, char **argv)
 		usage();
 	gst_init(&argc, &argv);
 
-	if (!strcmp(codec, "h264"))
+	if (want_preencoded && strcmp(codec, "h264"))
+		usage();
+	if (want_preencoded && preencode(frames, fps) < 0)
+		return 1;
+	if (want_preencoded)
+		enc = NULL;
+	else if (!strcmp(codec, "h264"))
 		enc = g_strdup("x264enc tune=zerolatency speed-preset=ultrafast key-int-max=25 "
 			       "! video/x-h264,profile=baseline ! rtph264pay name=pay0 pt=96 config-interval=1");
 	else if (!strcmp(codec, "mjpeg"))
@@ -233,10 +363,17 @@ int main(int argc, char **argv)
 		usage();
 	/* The frames paced at the rate by the encoder's input timestamps
 	 * (videorate) and the server's synchronised sinks. */
-	launch = g_strdup_printf("( multifilesrc location=%s/frame-%%04d.pgm loop=%s "
-				 "caps=image/x-portable-graymap,framerate=%d/1 ! pnmdec "
-				 "! videoconvert ! video/x-raw,format=I420 ! %s )",
-				 frames, once ? "false" : "true", fps, enc);
+	if (preencoded_dir)
+		launch = g_strdup_printf("( multifilesrc location=%s/au-%%04d.h264 loop=%s "
+					 "caps=video/x-h264,stream-format=byte-stream,alignment=au,"
+					 "framerate=%d/1 ! h264parse "
+					 "! rtph264pay name=pay0 pt=96 config-interval=1 )",
+					 preencoded_dir, once ? "false" : "true", fps);
+	else
+		launch = g_strdup_printf("( multifilesrc location=%s/frame-%%04d.pgm loop=%s "
+					 "caps=image/x-portable-graymap,framerate=%d/1 ! pnmdec "
+					 "! videoconvert ! video/x-raw,format=I420 ! %s )",
+					 frames, once ? "false" : "true", fps, enc);
 	g_free(enc);
 
 	server = gst_rtsp_server_new();
@@ -307,6 +444,7 @@ int main(int argc, char **argv)
 	gst_rtsp_mount_points_add_factory(mounts, mount, factory);
 	g_object_unref(mounts);
 
+	g_signal_connect(server, "client-connected", G_CALLBACK(on_client), NULL);
 	loop = g_main_loop_new(NULL, FALSE);
 	if (gst_rtsp_server_attach(server, NULL) == 0) {
 		fprintf(stderr, "anpr-rtsp-testsrv: cannot listen on 127.0.0.1:%s\n", port);
@@ -320,5 +458,6 @@ int main(int argc, char **argv)
 	g_main_loop_unref(loop);
 	g_object_unref(server);
 	gst_object_unref(clock);
+	preencoded_remove();
 	return 0;
 }

@@ -331,7 +331,7 @@ bad2() { # NAME SED-EXPR REASON
 			 grep -qF -- '$3' '$T/v2bad.out'" || sed 's/^/#   /' "$T/v2bad.out" | head -12
 }
 bad2 "a /4 read without source" '/^source=/d' 'expected field "source", found "input"'
-bad2 "a /4 read whose input is neither live nor replay" 's/^input=.*/input=recorded/' 'input "recorded" is not "live" or "replay"'
+bad2 "a /4 read whose input is neither live nor replay" 's/^input=.*/input=recorded/' 'input "recorded" is not live or replay'
 bad2 "a /4 read whose hotlist_set_sha256 is not a SHA-256" 's/^hotlist_set_sha256=\(.*\)./hotlist_set_sha256=\1/' 'is not 64 lower-case hex digits'
 bad2 "a /4 read whose source is a URI" 's/^source=.*/source=rtsp:\/\/admin:pw@cam\/1/' 'source "rtsp://admin:pw@cam/1" is not 1-64 of'
 bad2 "a /1 record carrying /2 fields" 's/^format=anpr-record\/4$/format=anpr-record\/1/' 'a field of anpr-record/2, not of the anpr-record/1 this record says it is'
@@ -341,8 +341,8 @@ bad2 "a /4 read whose clocks_disagree is not 0 or 1" 's/^clocks_disagree=.*/cloc
 bad2 "a /2 record carrying /3 fields" 's/^format=anpr-record\/4$/format=anpr-record\/2/' 'a field of anpr-record/3, not of the anpr-record/2 this record says it is'
 bad2 "a /3 record carrying /4 fields" 's/^format=anpr-record\/4$/format=anpr-record\/3/' 'a field of anpr-record/4, not of the anpr-record/3 this record says it is'
 bad2 "a /4 read without plate_state" '/^plate_state=/d' 'expected field "plate_state", found "region"'
-bad2 "a /4 read with no mark but plate_state=read" 's/^vrm=.*/vrm=-/' 'vrm "-" with plate_state=read'
-bad2 "a /4 read of an unreadable plate with a mark" 's/^plate_state=.*/plate_state=unreadable:no-characters/' 'needs vrm, hotlist and hotlist_entry "-"'
+bad2 "a /4 read with no mark but plate_state=read" 's/^vrm=.*/vrm=-/' 'vrm=- with plate_state=read'
+bad2 "a /4 read of an unreadable plate with a mark" 's/^plate_state=.*/plate_state=unreadable:no-characters/' 'needs vrm=-, hotlist=- and hotlist_entry=-'
 
 # A chain written in anpr-record/2 (before /3): verifies for ever, minisign
 # accepts it, today's writer continues it in /4

@@ -343,9 +343,9 @@ static void test_versions(void **state)
 	expect_bad("source=front\n", "source=rtsp://admin:pw@10.0.0.9/1\n",
 		   "[A-Za-z0-9_.:+-]");
 	expect_bad("input=replay\n", "", "expected field \"input\"");
-	expect_bad("input=replay", "input=recorded", "\"live\" or \"replay\"");
-	expect_bad("input=replay", "input=Live", "\"live\" or \"replay\"");
-	expect_bad("input=replay", "input=1", "\"live\" or \"replay\"");
+	expect_bad("input=replay", "input=recorded", "is not live or replay");
+	expect_bad("input=replay", "input=Live", "is not live or replay");
+	expect_bad("input=replay", "input=1", "is not live or replay");
 	expect_bad("hotlist_set_sha256=", "hotlist_set_sha256=-\nx=", "64 lower-case hex");
 	expect_bad("hotlist_set_sha256=0000", "hotlist_set_sha256=000", "64 lower-case hex");
 	expect_bad("hotlist_set_sha256=0000", "hotlist_set_sha256=A000", "64 lower-case hex");
@@ -369,12 +369,12 @@ static void test_versions(void **state)
 	/* anpr-record/4: plate_state after vrm; vrm "-" only with an
 	 * unreadable plate, which has no hotlist match */
 	expect_bad("plate_state=read\n", "", "expected field \"plate_state\"");
-	expect_bad("plate_state=read", "plate_state=unread", "\"read\" or \"unreadable:\"");
-	expect_bad("plate_state=read", "plate_state=unreadable", "\"read\" or \"unreadable:\"");
-	expect_bad("plate_state=read", "plate_state=unreadable:dirty", "\"read\" or \"unreadable:\"");
-	expect_bad("vrm=AB12 CDE", "vrm=-", "vrm \"-\" with plate_state=read");
+	expect_bad("plate_state=read", "plate_state=unread", "is not read or unreadable:WHY");
+	expect_bad("plate_state=read", "plate_state=unreadable", "is not read or unreadable:WHY");
+	expect_bad("plate_state=read", "plate_state=unreadable:dirty", "is not read or unreadable:WHY");
+	expect_bad("vrm=AB12 CDE", "vrm=-", "vrm=- with plate_state=read");
 	expect_bad("vrm=AB12 CDE\nplate_state=read", "vrm=AB12 CDE\nplate_state=unreadable:no-characters",
-		   "needs vrm, hotlist and hotlist_entry \"-\"");
+		   "needs vrm=-, hotlist=- and hotlist_entry=-");
 	expect_bad_v(3, "vrm=AB12 CDE", "vrm=-", "vrm");
 	expect_bad_v(3, "vrm=AB12 CDE\n", "vrm=AB12 CDE\nplate_state=read\n",
 		     "a field of anpr-record/4");
