@@ -39,6 +39,10 @@ static const struct field health[] = {
 static const struct field info[] = {
 	{ "detail", F_STR },
 };
+static const struct field unreadable[] = {
+	{ "vehicle", F_INT }, { "why", F_STR }, { "evidence", F_NUM },
+	{ "detail", F_STR },
+};
 static const struct field match[] = {
 	{ "vrm", F_STR }, { "list", F_STR }, { "reason", F_STR },
 	{ "priority", F_INT }, { "action", F_STR }, { "distance", F_INT },
@@ -157,7 +161,8 @@ static int check(const json_t *o, const char *cert_camera, struct console_alert 
 		 char *why, size_t whylen)
 {
 	static const char *const kinds[] = { "hit", "hit-record", "hit-searchback",
-					     "health", "info" };
+					     "health", "unreadable", "info" };
+	static const char *const whys[] = { "no-characters", "not-read", "no-format" };
 	static const char *const states[] = { "frozen", "black", "saturated",
 					      "blurred", "ok" };
 	static const char *const actions[] = { "intercept", "inform" };
@@ -187,7 +192,8 @@ static int check(const json_t *o, const char *cert_camera, struct console_alert 
 	}
 	kind = json_string_value(json_object_get(o, "kind"));
 	if (!one_of(kind, kinds, N(kinds))) {
-		snprintf(why, whylen, "kind: not hit, hit-record, hit-searchback, health or info");
+		snprintf(why, whylen, "kind: not hit, hit-record, hit-searchback, health, "
+			 "unreadable or info");
 		return 400;
 	}
 	if (strncmp(kind, "hit", 3) == 0) {
@@ -200,6 +206,9 @@ static int check(const json_t *o, const char *cert_camera, struct console_alert 
 	} else if (strcmp(kind, "health") == 0) {
 		lists[nl] = health;
 		lens[nl++] = N(health);
+	} else if (strcmp(kind, "unreadable") == 0) {
+		lists[nl] = unreadable;
+		lens[nl++] = N(unreadable);
 	} else {
 		lists[nl] = info;
 		lens[nl++] = N(info);
@@ -258,6 +267,21 @@ static int check(const json_t *o, const char *cert_camera, struct console_alert 
 			   N(states))) {
 		snprintf(why, whylen, "state: not frozen, black, saturated, blurred or ok");
 		return 400;
+	} else if (lists[1] == unreadable) {
+		double ev = json_number_value(json_object_get(o, "evidence"));
+
+		if (!one_of(json_string_value(json_object_get(o, "why")), whys, N(whys))) {
+			snprintf(why, whylen, "why: not no-characters, not-read or no-format");
+			return 400;
+		}
+		if (!(ev >= 0.0 && ev <= 1.0)) {
+			snprintf(why, whylen, "evidence: not from 0 to 1");
+			return 400;
+		}
+		if (json_integer_value(json_object_get(o, "vehicle")) < 0) {
+			snprintf(why, whylen, "vehicle: negative");
+			return 400;
+		}
 	}
 	if (strcmp(camera, cert_camera) != 0) {
 		snprintf(why, whylen, "the line's camera %s is not the client "

@@ -160,6 +160,35 @@ function addHit(ev) {
 	$("no-hits").hidden = true;
 }
 
+// A plate found but not read (not a hit: no mark, nobody to send): one
+// line each, newest first, and how many each camera sent since the page
+// opened (one camera sending many is more likely a dirty lens than many
+// defaced plates). Text only; an alert the stream sends twice (a replay,
+// then its notification) is counted once.
+const unreadSeen = new Set();
+const unreadByCamera = new Map();
+const WHY = { "no-characters": "no characters on it", "not-read": "characters not read",
+	      "no-format": "no plate format fits" };
+
+function addUnreadable(ev) {
+	const a = ev.alert;
+	if (unreadSeen.has(ev.id)) return;
+	unreadSeen.add(ev.id);
+	const li = document.createElement("li");
+	li.className = "unreadable";
+	li.dataset.camera = ev.camera;
+	li.textContent = a.time + " " + ev.camera + " " + a.source + ": plate not read (" +
+		(WHY[a.why] || a.why) + "), vehicle " + a.vehicle + ", evidence " +
+		Number(a.evidence).toFixed(2) + ": " + a.detail;
+	$("unreadable").prepend(li);
+	$("no-unreadable").hidden = true;
+	unreadByCamera.set(ev.camera, (unreadByCamera.get(ev.camera) || 0) + 1);
+	const counts = [...unreadByCamera.entries()].sort((x, y) => y[1] - x[1])
+		.map(([c, n]) => c + " " + n);
+	$("unreadable-counts").textContent = "By camera: " + counts.join(", ");
+	$("unreadable-counts").hidden = false;
+}
+
 function onAlert(msg) {
 	let ev;
 	try { ev = JSON.parse(msg.data); } catch (e) { return; }
@@ -176,6 +205,8 @@ function onAlert(msg) {
 		} else {
 			addHit(ev);	// its hit is older than the replay
 		}
+	} else if (a.kind === "unreadable") {
+		addUnreadable(ev);
 	} else {
 		const li = document.createElement("li");
 		li.textContent = a.time + " " + ev.camera + " " + a.source + ": " + a.kind +
