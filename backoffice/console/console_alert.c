@@ -164,7 +164,7 @@ static int check(const json_t *o, const char *cert_camera, struct console_alert 
 					     "health", "unreadable", "info" };
 	static const char *const whys[] = { "no-characters", "not-read", "no-format" };
 	static const char *const states[] = { "frozen", "black", "saturated",
-					      "blurred", "ok" };
+					      "blurred", "unreadable-plates", "ok" };
 	static const char *const actions[] = { "intercept", "inform" };
 	const struct field *lists[3] = { common };
 	size_t lens[3] = { N(common) };
@@ -265,7 +265,8 @@ static int check(const json_t *o, const char *cert_camera, struct console_alert 
 	} else if (lists[1] == health &&
 		   !one_of(json_string_value(json_object_get(o, "state")), states,
 			   N(states))) {
-		snprintf(why, whylen, "state: not frozen, black, saturated, blurred or ok");
+		snprintf(why, whylen, "state: not frozen, black, saturated, blurred, "
+			 "unreadable-plates or ok");
 		return 400;
 	} else if (lists[1] == unreadable) {
 		double ev = json_number_value(json_object_get(o, "evidence"));

@@ -232,7 +232,7 @@ static void write_status(const char *path, const struct daemon_state *d, struct 
 		char js[512];
 
 		fprintf(f, "%s{\"name\":\"%s\",\"health\":[", i ? "," : "", d->cfg.sources[i].name);
-		for (unsigned c = 1, k = 0; c <= HEALTH_FROZEN; c <<= 1)
+		for (unsigned c = 1, k = 0; c <= HEALTH_UNREADABLE; c <<= 1)
 			if (h & c)
 				fprintf(f, "%s\"%s\"", k++ ? "," : "", health_cond_name(c));
 		fputs("]", f);

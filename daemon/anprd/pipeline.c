@@ -138,8 +138,10 @@ fail:
 
 unsigned pipeline_health(const struct pipeline *p, int source)
 {
-	return source >= 0 && source < p->cfg.nsources ?
-	       atomic_load(&p->stats.health_active[source]) : 0;
+	if (source < 0 || source >= p->cfg.nsources)
+		return 0;
+	return atomic_load(&p->stats.health_active[source]) |
+	       (atomic_load(&p->stats.unread_active[source]) ? HEALTH_UNREADABLE : 0);
 }
 
 int pipeline_stream(struct pipeline *p, int source, struct stream_state *out)

@@ -37,6 +37,7 @@
 #include "core/alert.h"
 #include "core/recent.h"
 #include "core/health.h"
+#include "core/unread_rate.h"
 #include "core/roi.h"
 #include "location/location.h"
 #include "core/tracker.h"
@@ -76,6 +77,7 @@ struct pl_config {
 	struct anpr_loc_tracker *gps;
 	double fixed_lat, fixed_lon;
 	struct health_params health;	/* camera-health thresholds */
+	struct unread_rate_params unread;	/* the unreadable-plates condition */
 	int64_t health_every_ms;	/* check each source's view this often; 0 = never */
 	/* source events, health and reader errors (NULL: none); structured
 	 * journal entries under systemd (anprd_log.h) */
@@ -106,7 +108,8 @@ struct pl_stats {
 	atomic_uint_fast64_t hits;		/* alerts raised */
 	atomic_uint_fast64_t writer_refused;	/* writer queue full/stopped */
 	atomic_uint_fast64_t source_errors;
-	atomic_uint health_active[PL_MAX_SOURCES];	/* HEALTH_* raised now */
+	atomic_uint health_active[PL_MAX_SOURCES];	/* HEALTH_* of the view raised now */
+	atomic_bool unread_active[PL_MAX_SOURCES];	/* HEALTH_UNREADABLE raised now */
 };
 
 /* "<N>" for a syslog priority when the daemon's output goes to the journal

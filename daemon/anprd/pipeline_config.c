@@ -32,5 +32,7 @@ void pipeline_config_from(const struct anprd_config *cfg, struct pl_config *pc)
 	pc->fixed_lon = cfg->location.longitude;
 	pc->lane = cfg->location.lane > 0 ? (unsigned)cfg->location.lane : 0;
 	anprd_health_params(cfg, &pc->health);
+	pc->unread.window = cfg->health.unreadable_window;
+	pc->unread.raise = cfg->health.unreadable_raise;
 	pc->health_every_ms = 1000;
 }

@@ -286,6 +286,36 @@ static void unreadable_alert(struct pipeline *p, const struct trk_vehicle *v,
 	pl_send_alert(p, &a);
 }
 
+/* The source's share of vehicles whose plate was found but not read
+ * (core/unread_rate.h): when it is raised or clears, a health alert of
+ * state "unreadable-plates" and a log line, as the view's conditions have
+ * (pipeline_capture.c), and the status file's health says so. */
+static void unread_health(struct pipeline *p, const struct trk_vehicle *v, int64_t time_us)
+{
+	struct unread_rate *r = &p->unread_rate[v->source];
+	const char *name = p->cfg.sources[v->source].name;
+	struct alert a;
+
+	if (!unread_rate_add(r, &p->cfg.unread, v->unread != 0))
+		return;
+	atomic_store(&p->stats.unread_active[v->source], r->active);
+	memset(&a, 0, sizeof(a));
+	a.kind = ALERT_HEALTH;
+	a.time_us = time_us;
+	snprintf(a.camera, sizeof(a.camera), "%s", p->cfg.camera_id);
+	snprintf(a.source, sizeof(a.source), "%s", name);
+	snprintf(a.state, sizeof(a.state), "%s", health_cond_name(HEALTH_UNREADABLE));
+	a.active = r->active;
+	snprintf(a.detail, sizeof(a.detail), "%d of the last %d vehicles' plates found but "
+		 "not read%s", r->unread, r->n,
+		 r->active ? ": a dirty or misted lens, the IR lamp or the focus more likely "
+			     "than that many defaced plates" : "");
+	pl_send_alert(p, &a);
+	if (p->cfg.logger)
+		anprd_log(p->cfg.logger, a.active ? 4 : 5, ANPRD_EV_NONE, name, NULL,
+			  "HEALTH %s: %s %s", name, a.state, a.active ? "raised" : "cleared");
+}
+
 /* A vehicle whose plate was found but never read: its record (no mark, no
  * hit, the images of its strongest frame) and its alert, which is no hit
  * (docs/alerts.md, kind unreadable). */
@@ -377,6 +407,7 @@ void pl_on_vehicle(void *ctx, const struct trk_vehicle *v)
 	in.replay = p->sources[v->source].replay;
 	in.tag = v->id;
 	atomic_fetch_add(&p->stats.vehicles, 1);
+	unread_health(p, v, (int64_t)in.when.utc.tv_sec * 1000000 + in.when.utc.tv_nsec / 1000);
 	if (v->unread) {
 		unreadable_vehicle(p, v, &in, snap);
 		return;

@@ -120,6 +120,9 @@ struct pipeline {
 	int all_ended;
 
 	struct pl_source sources[PL_MAX_SOURCES];
+	/* each source's last vehicles, read or not (the decision thread's
+	 * alone; its state is published in stats.unread_active) */
+	struct unread_rate unread_rate[PL_MAX_SOURCES];
 
 	pthread_mutex_t job_lock;	/* protects: jobs ring, free pool, job_closed */
 	pthread_cond_t job_cond;	/* a job was queued */

@@ -13,7 +13,8 @@ ANPRDCORE_SRCS := daemon/core/ini.c daemon/core/config.c daemon/core/roi.c \
 	daemon/core/alert_sock.c daemon/core/alert_journal.c \
 	daemon/core/alert_webhook.c daemon/core/alert_dispatch.c \
 	daemon/core/health.c daemon/core/config_map.c daemon/core/recent.c \
-	daemon/core/health_alert.c daemon/core/utf8.c daemon/core/capture_state.c
+	daemon/core/health_alert.c daemon/core/utf8.c daemon/core/capture_state.c \
+	daemon/core/unread_rate.c
 
 # Its users link anprevidence and anprcommon after it: the configuration
 # and hotlist files are read with read_file_limited()

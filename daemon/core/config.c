@@ -100,6 +100,8 @@ static const struct opt opts[] = {
 	{"health", "black_level", C(health.black_level), 0, 255, T_DOUBLE, 0},
 	{"health", "saturated_fraction", C(health.saturated_fraction), 0, 1, T_DOUBLE, 0},
 	{"health", "blur_min", C(health.blur_min), 0, 1e6, T_DOUBLE, 0},
+	{"health", "unreadable_window", C(health.unreadable_window), 0, 1000, T_INT, 0},
+	{"health", "unreadable_raise", C(health.unreadable_raise), 1, 1000, T_INT, 0},
 };
 #define NOPTS ((int)(sizeof(opts) / sizeof(opts[0])))
 
@@ -148,6 +150,8 @@ void anprd_config_defaults(struct anprd_config *cfg)
 	cfg->health.black_level = 8.0;
 	cfg->health.saturated_fraction = 0.6;
 	cfg->health.blur_min = 15.0;
+	cfg->health.unreadable_window = 20;	/* unread_rate_params_default */
+	cfg->health.unreadable_raise = 8;
 }
 
 int anprd_parse_size(const char *s, uint64_t *bytes)
@@ -531,6 +535,13 @@ static int validate(const struct pctx *pc, char *err, size_t errlen)
 		return -1; } } while (0)
 
 	REQUIRE(cfg->camera_id[0], "[camera] id is required");
+	l = seen_line(pc, "health", "unreadable_raise");
+	REQUIRE_AT(l ? l : seen_line(pc, "health", "unreadable_window"),
+		   cfg->health.unreadable_window == 0 ||
+		   cfg->health.unreadable_raise <= cfg->health.unreadable_window,
+		   "[health] unreadable_raise (%d) is more vehicles than "
+		   "unreadable_window (%d)", cfg->health.unreadable_raise,
+		   cfg->health.unreadable_window);
 	REQUIRE(cfg->site_id[0], "[camera] site is required");
 	REQUIRE(cfg->location.mode >= 0,
 		"[location] mode is required (fixed or gpsd)");
@@ -726,7 +737,9 @@ void anprd_config_dump(const struct anprd_config *cfg, FILE *out)
 	fmt_ms(a, sizeof(a), cfg->health.heartbeat_ms);
 	fmt_ms(b, sizeof(b), cfg->health.frozen_after_ms);
 	fprintf(out, "[health]\nheartbeat = %s\nfrozen_after = %s\n"
-		"black_level = %g\nsaturated_fraction = %g\nblur_min = %g\n",
+		"black_level = %g\nsaturated_fraction = %g\nblur_min = %g\n"
+		"unreadable_window = %d\nunreadable_raise = %d\n",
 		a, b, cfg->health.black_level, cfg->health.saturated_fraction,
-		cfg->health.blur_min);
+		cfg->health.blur_min, cfg->health.unreadable_window,
+		cfg->health.unreadable_raise);
 }

@@ -110,6 +110,8 @@ struct anprd_config {
 		double black_level;		/* mean grey below = black */
 		double saturated_fraction;	/* share of pixels >= 250 */
 		double blur_min;		/* Laplacian variance below */
+		int unreadable_window;		/* last vehicles looked at; 0 off */
+		int unreadable_raise;		/* of them not read: raised */
 	} health;
 };
 

@@ -27,6 +27,7 @@ const char *health_cond_name(unsigned cond)
 	case HEALTH_SATURATED: return "saturated";
 	case HEALTH_BLURRED: return "blurred";
 	case HEALTH_FROZEN: return "frozen";
+	case HEALTH_UNREADABLE: return "unreadable-plates";
 	default: return "unknown";
 	}
 }

@@ -29,6 +29,9 @@ enum health_cond {
 	HEALTH_SATURATED = 1u << 1,
 	HEALTH_BLURRED = 1u << 2,
 	HEALTH_FROZEN = 1u << 3,
+	/* not of the view: many of the last vehicles' plates found but not
+	 * read (core/unread_rate.h; raised by the decision, not here) */
+	HEALTH_UNREADABLE = 1u << 4,
 };
 
 struct health_params {
@@ -79,7 +82,7 @@ int health_check(struct health_state *s, const struct health_params *p,
 		 const struct grey_view *f, int64_t t_us,
 		 struct health_metrics *m);
 
-/* "black", "saturated", "blurred", "frozen". */
+/* "black", "saturated", "blurred", "frozen", "unreadable-plates". */
 const char *health_cond_name(unsigned cond);
 
 #endif

@@ -7,6 +7,7 @@ $(eval $(call add_test,anprd_tracker,tests/anprd/test_tracker.c,anprdcore anprev
 $(eval $(call add_test,anprd_alerts,tests/anprd/test_alerts.c tests/anprd/loopback_http.c,anprdcore anprevidence anprcommon,-lcurl -lsystemd -lpthread -ljansson -lsodium))
 $(eval $(call add_test,anprd_alert_journal,tests/anprd/test_alert_journal.c,anprdcore anprevidence anprcommon,-lsystemd -lsodium))
 $(eval $(call add_test,anprd_health,tests/anprd/test_health.c,anprdcore anprevidence anprcommon,-lsodium))
+$(eval $(call add_test,anprd_unread_rate,tests/anprd/test_unread_rate.c,anprdcore anprevidence anprcommon,-lsodium))
 $(eval $(call add_test,anprd_capture_state,tests/anprd/test_capture_state.c,anprdcore anprevidence anprcommon,-lsodium))
 
 # anprd-checkconf end to end on real files.
