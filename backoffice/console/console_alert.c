@@ -157,6 +157,24 @@ static bool camera_ok(const char *s)
 		      "0123456789_.:+-") == n;
 }
 
+/* A vehicle's alert (a hit, a plate not read): its number not negative
+ * and its `share` field (the read's confidence, the plate's evidence)
+ * from 0 to 1. */
+static bool vehicle_ok(const json_t *o, const char *share, char *why, size_t whylen)
+{
+	double v = json_number_value(json_object_get(o, share));
+
+	if (!(v >= 0.0 && v <= 1.0)) {
+		snprintf(why, whylen, "%s: not from 0 to 1", share);
+		return false;
+	}
+	if (json_integer_value(json_object_get(o, "vehicle")) < 0) {
+		snprintf(why, whylen, "vehicle: negative");
+		return false;
+	}
+	return true;
+}
+
 static int check(const json_t *o, const char *cert_camera, struct console_alert *out,
 		 char *why, size_t whylen)
 {
@@ -235,7 +253,6 @@ static int check(const json_t *o, const char *cert_camera, struct console_alert 
 		const struct field *ml[1] = { match };
 		size_t mn[1] = { N(match) };
 		json_int_t prio;
-		double conf;
 
 		if (shape(m, "match.", ml, mn, 1, why, whylen) != 0)
 			return 400;
@@ -253,15 +270,8 @@ static int check(const json_t *o, const char *cert_camera, struct console_alert 
 			snprintf(why, whylen, "match.action: not intercept or inform");
 			return 400;
 		}
-		conf = json_number_value(json_object_get(o, "confidence"));
-		if (!(conf >= 0.0 && conf <= 1.0)) {
-			snprintf(why, whylen, "confidence: not from 0 to 1");
+		if (!vehicle_ok(o, "confidence", why, whylen))
 			return 400;
-		}
-		if (json_integer_value(json_object_get(o, "vehicle")) < 0) {
-			snprintf(why, whylen, "vehicle: negative");
-			return 400;
-		}
 	} else if (lists[1] == health &&
 		   !one_of(json_string_value(json_object_get(o, "state")), states,
 			   N(states))) {
@@ -269,20 +279,12 @@ static int check(const json_t *o, const char *cert_camera, struct console_alert 
 			 "unreadable-plates or ok");
 		return 400;
 	} else if (lists[1] == unreadable) {
-		double ev = json_number_value(json_object_get(o, "evidence"));
-
 		if (!one_of(json_string_value(json_object_get(o, "why")), whys, N(whys))) {
 			snprintf(why, whylen, "why: not no-characters, not-read or no-format");
 			return 400;
 		}
-		if (!(ev >= 0.0 && ev <= 1.0)) {
-			snprintf(why, whylen, "evidence: not from 0 to 1");
+		if (!vehicle_ok(o, "evidence", why, whylen))
 			return 400;
-		}
-		if (json_integer_value(json_object_get(o, "vehicle")) < 0) {
-			snprintf(why, whylen, "vehicle: negative");
-			return 400;
-		}
 	}
 	if (strcmp(camera, cert_camera) != 0) {
 		snprintf(why, whylen, "the line's camera %s is not the client "

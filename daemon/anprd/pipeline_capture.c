@@ -207,15 +207,8 @@ static void check_health(struct pl_source *s, const struct pl_job *j)
 	n = health_alerts((unsigned)changed, s->health.active, &m, p->cfg.camera_id,
 			  p->cfg.sources[s->index].name,
 			  (int64_t)j->when.utc.tv_sec * 1000000 + j->when.utc.tv_nsec / 1000, out);
-	for (int i = 0; i < n; i++) {
-		if (p->cfg.alert)
-			p->cfg.alert(p->cfg.alert_ctx, &out[i]);
-		if (p->cfg.logger)
-			anprd_log(p->cfg.logger, out[i].active ? 4 : 5, ANPRD_EV_NONE,
-				  p->cfg.sources[s->index].name, NULL, "HEALTH %s: %s %s",
-				  p->cfg.sources[s->index].name, out[i].state,
-				  out[i].active ? "raised" : "cleared");
-	}
+	for (int i = 0; i < n; i++)
+		pl_send_health(p, &out[i]);
 }
 
 /* Outside the source's region of interest the reader sees black. The mask

@@ -97,6 +97,14 @@ uint64_t pl_send_alert(struct pipeline *p, const struct alert *a)
 	return p->cfg.alert ? p->cfg.alert(p->cfg.alert_ctx, a) : 0;
 }
 
+void pl_send_health(struct pipeline *p, const struct alert *a)
+{
+	pl_send_alert(p, a);
+	if (p->cfg.logger)
+		anprd_log(p->cfg.logger, a->active ? 4 : 5, ANPRD_EV_NONE, a->source, NULL,
+			  "HEALTH %s: %s %s", a->source, a->state, a->active ? "raised" : "cleared");
+}
+
 /*
  * The fate of vehicle vid's record, for the live hits sent on it: one
  * hit-record alert per hit, naming the record (id) or saying why there is
@@ -293,27 +301,18 @@ static void unreadable_alert(struct pipeline *p, const struct trk_vehicle *v,
 static void unread_health(struct pipeline *p, const struct trk_vehicle *v, int64_t time_us)
 {
 	struct unread_rate *r = &p->unread_rate[v->source];
-	const char *name = p->cfg.sources[v->source].name;
 	struct alert a;
 
 	if (!unread_rate_add(r, &p->cfg.unread, v->unread != 0))
 		return;
 	atomic_store(&p->stats.unread_active[v->source], r->active);
-	memset(&a, 0, sizeof(a));
-	a.kind = ALERT_HEALTH;
-	a.time_us = time_us;
-	snprintf(a.camera, sizeof(a.camera), "%s", p->cfg.camera_id);
-	snprintf(a.source, sizeof(a.source), "%s", name);
-	snprintf(a.state, sizeof(a.state), "%s", health_cond_name(HEALTH_UNREADABLE));
-	a.active = r->active;
+	health_alert_init(&a, HEALTH_UNREADABLE, r->active, p->cfg.camera_id,
+			  p->cfg.sources[v->source].name, time_us);
 	snprintf(a.detail, sizeof(a.detail), "%d of the last %d vehicles' plates found but "
 		 "not read%s", r->unread, r->n,
 		 r->active ? ": a dirty or misted lens, the IR lamp or the focus more likely "
 			     "than that many defaced plates" : "");
-	pl_send_alert(p, &a);
-	if (p->cfg.logger)
-		anprd_log(p->cfg.logger, a.active ? 4 : 5, ANPRD_EV_NONE, name, NULL,
-			  "HEALTH %s: %s %s", name, a.state, a.active ? "raised" : "cleared");
+	pl_send_health(p, &a);
 }
 
 /* A vehicle whose plate was found but never read: its record (no mark, no

@@ -191,6 +191,8 @@ void pl_decide(struct pipeline *p, struct pl_done *d);
 void pl_hit_alert(const struct pipeline *p, struct alert *a, int kind, const char *vrm,
 		  const struct hotlist_hit *hit, int64_t time_us);
 uint64_t pl_send_alert(struct pipeline *p, const struct alert *a);
+/* A camera-health alert, and its log line "HEALTH SOURCE: STATE raised". */
+void pl_send_health(struct pipeline *p, const struct alert *a);
 void pl_resolve_hits(struct pipeline *p, uint64_t vid, const char *id, const char *why);
 /* The decision thread's callbacks: the tracker's vehicle ended (its
  * record is made), a vehicle the tracker dropped, and the writer's word

@@ -5,6 +5,18 @@
 #include <stdio.h>
 #include <string.h>
 
+void health_alert_init(struct alert *a, unsigned cond, bool active, const char *camera,
+		       const char *source, int64_t time_us)
+{
+	memset(a, 0, sizeof(*a));
+	a->kind = ALERT_HEALTH;
+	a->time_us = time_us;
+	snprintf(a->camera, sizeof(a->camera), "%s", camera);
+	snprintf(a->source, sizeof(a->source), "%s", source);
+	snprintf(a->state, sizeof(a->state), "%s", health_cond_name(cond));
+	a->active = active;
+}
+
 int health_alerts(unsigned changed, unsigned active,
 		  const struct health_metrics *m, const char *camera,
 		  const char *source, int64_t time_us, struct alert out[4])
@@ -18,13 +30,7 @@ int health_alerts(unsigned changed, unsigned active,
 		struct alert *a = &out[n];
 		if (!(changed & c))
 			continue;
-		memset(a, 0, sizeof(*a));
-		a->kind = ALERT_HEALTH;
-		a->time_us = time_us;
-		snprintf(a->camera, sizeof(a->camera), "%s", camera);
-		snprintf(a->source, sizeof(a->source), "%s", source);
-		snprintf(a->state, sizeof(a->state), "%s", health_cond_name(c));
-		a->active = (active & c) != 0;
+		health_alert_init(a, c, (active & c) != 0, camera, source, time_us);
 		switch (c) {
 		case HEALTH_BLACK:
 			snprintf(a->detail, sizeof(a->detail),

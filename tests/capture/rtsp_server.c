@@ -211,36 +211,27 @@ G_DEFINE_TYPE(TestMedia, test_media, GST_TYPE_RTSP_MEDIA)
 
 static gboolean test_media_setup_rtpbin(GstRTSPMedia *media, GstElement *rtpbin)
 {
+	GstElement *bin, *pay;
+	GstPad *pad;
+
 	/* 3 = GST_RTP_NTP_TIME_SOURCE_CLOCK_TIME; capture time, not send time */
 	gst_util_set_object_arg(G_OBJECT(rtpbin), "ntp-time-source", "clock-time");
 	g_object_set(rtpbin, "rtcp-sync-send-time", FALSE, NULL);
-	if (preencoded_dir) {
-		GstElement *bin = gst_rtsp_media_get_element(media);
-		GstElement *pay = gst_bin_get_by_name(GST_BIN(bin), "pay0");
-		GstPad *sink = pay ? gst_element_get_static_pad(pay, "sink") : NULL;
-
-		if (sink) {
-			gst_pad_add_probe(sink, GST_PAD_PROBE_TYPE_BUFFER, pts_from_dts, NULL, NULL);
-			gst_object_unref(sink);
-		}
-		if (pay)
-			gst_object_unref(pay);
-		gst_object_unref(bin);
+	bin = gst_rtsp_media_get_element(media);
+	pay = gst_bin_get_by_name(GST_BIN(bin), "pay0");
+	gst_object_unref(bin);
+	if (!pay)
+		return TRUE;
+	if (preencoded_dir && (pad = gst_element_get_static_pad(pay, "sink"))) {
+		gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, pts_from_dts, NULL, NULL);
+		gst_object_unref(pad);
 	}
-	if (onvif) {
-		GstElement *bin = gst_rtsp_media_get_element(media);
-		GstElement *pay = gst_bin_get_by_name(GST_BIN(bin), "pay0");
-		GstPad *src = pay ? gst_element_get_static_pad(pay, "src") : NULL;
-
-		if (src) {
-			gst_pad_add_probe(src, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
-					  onvif_probe, pay, gst_object_unref);
-			gst_object_unref(src);
-		} else if (pay) {
-			gst_object_unref(pay);
-		}
-		gst_object_unref(bin);
+	if (onvif && (pad = gst_element_get_static_pad(pay, "src"))) {
+		gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+				  onvif_probe, gst_object_ref(pay), gst_object_unref);
+		gst_object_unref(pad);
 	}
+	gst_object_unref(pay);
 	return TRUE;
 }
 
