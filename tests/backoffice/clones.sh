@@ -90,6 +90,32 @@ O "delete from anpr.cloned_plates" > /dev/null
 check "a confidence floor above some reads' leaves them out (0.91: the 10 marks read at >= 0.91, 20 pairs)" \
 	test "$(O "select count(*) from anpr.check_cloned_plates('{$ids}', min_confidence => 0.91)")" = 20 -a \
 	     "$(O "select count(*) from anpr.record_index m where m.camera_id = 'CAM-MAN' and m.confidence >= 0.91")" = 10
+# The plan the check runs (0022): made at a session's first call, from
+# the statistics of that moment (here a young store, as when anpr-ingest
+# opens its sessions): each read of the group by its key, the near reads
+# by the mark's index, never record_index scanned whole (0019's plan did:
+# its cost grew with the store), and the records' rows fetched only for
+# the near reads found (another camera's read of the mark within the
+# window: three for each of the 80 reads here)
+O "delete from anpr.cloned_plates" > /dev/null
+psql -X -q -d "${ANPR_TEST_PG_SUPER/dbname=postgres/dbname=anpr}" > "$t/plan.txt" 2>&1 <<SQL
+LOAD 'auto_explain';
+SET auto_explain.log_min_duration = 0;
+SET auto_explain.log_nested_statements = on;
+SET auto_explain.log_analyze = on;
+SET auto_explain.log_level = notice;
+SELECT count(*) FROM anpr.check_cloned_plates('{$ids}');
+SQL
+scans=$(grep -o '\(Seq Scan\|Bitmap Heap Scan\|Index Scan\|Index Only Scan\)\( Backward\)\?\( using [a-z_0-9]*\)\? on record_index' "$t/plan.txt" |
+	sort | uniq -c | awk '{ $1 = $1 "x"; print }' | paste -sd, | sed 's/,/, /g')
+check "the check's plan in a young store: record_index by its indexes only ($scans)" \
+	bash -c "grep -q 'Index Scan using record_index_pkey on record_index' '$t/plan.txt' &&
+		 grep -q 'Index Scan using record_index_vrm on record_index' '$t/plan.txt' &&
+		 ! grep -q '\(Seq Scan\|Bitmap Heap Scan\) on record_index' '$t/plan.txt'"
+near_rows=$(grep -A1 'CTE near' "$t/plan.txt" | sed -n 's/.*actual time=[^ ]* rows=\([0-9]*\) loops=1).*/\1/p' | head -1)
+r_loops=$(grep -o 'on records_[0-9]* r .*loops=[0-9]*' "$t/plan.txt" | sed 's/.*loops=//' | paste -sd+ | bc)
+check "...and a read's records row fetched only for a near read found (near reads: ${near_rows:-?}, records fetched: ${r_loops:-?}; 80 reads checked)" \
+	test -n "$near_rows" -a "${r_loops:-x}" = "$near_rows"
 O "delete from anpr.cloned_plates" > /dev/null
 O "select count(*) from anpr.check_cloned_plates('{$ids}')" > /dev/null
 
