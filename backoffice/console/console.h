@@ -86,6 +86,11 @@ void console_people_completed(void *cls, struct MHD_Connection *c, void **con_cl
 struct pg_conn;
 enum MHD_Result console_search(struct MHD_Connection *c, struct pg_conn *pg, const char *user,
 			       const char *body, size_t len);
+/* console_search.c: GET /v1/reads/ID/plate.jpg or overview.jpg?purpose=
+ * &case_ref=&authorisation= (path: what follows /v1/reads/), a searched
+ * read's image through anpr.read_image (0023), for an analyst. */
+enum MHD_Result console_read_image(struct MHD_Connection *c, struct pg_conn *pg,
+				   const char *user, const char *path);
 
 /* console_people.c, for the modules that answer a person: sql with up to
  * 4 text parameters on the person's connection pg (user: for the log);

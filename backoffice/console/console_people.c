@@ -19,6 +19,8 @@
  *   POST /v1/clones/ID/action {"action", "note"} 201 (0020)
  *   GET  /v1/cameras/ID/site                    {"camera", "site"}
  *   POST /v1/search (analysts)                   console_search.c
+ *   GET  /v1/reads/ID/plate.jpg, overview.jpg?purpose=&case_ref=&authorisation=
+ *        (analysts: a searched read's images, 0023) console_search.c
  *   GET  /v1/accuracy, /v1/accuracy/queue, /v1/accuracy/ID/plate.jpg,
  *        overview.jpg; POST /v1/accuracy/ID/verdict (reviewers)
  *                                               console_accuracy.c
@@ -606,6 +608,10 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 				   COOKIE "=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict");
 	} else if (strcmp(url, "/v1/search") == 0 && post) {
 		ret = s->analyst ? console_search(c, s->pg, s->user, b->buf, b->len)
+			: console_error(c, 403, "forbidden",
+					"this user is not an analyst (anpr_analyst)");
+	} else if (strncmp(url, "/v1/reads/", 10) == 0 && !post) {
+		ret = s->analyst ? console_read_image(c, s->pg, s->user, url + 10)
 			: console_error(c, 403, "forbidden",
 					"this user is not an analyst (anpr_analyst)");
 	} else if (strncmp(url, "/v1/accuracy", 12) == 0 && (url[12] == '\0' || url[12] == '/')) {

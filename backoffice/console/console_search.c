@@ -178,3 +178,48 @@ enum MHD_Result console_search(struct MHD_Connection *c, PGconn *pg, const char 
 	free(text);
 	return ret;
 }
+
+/* GET /v1/reads/ID/plate.jpg or overview.jpg?purpose=P&case_ref=C
+ * [&authorisation=N]: one read of a search's answer, its image asked of
+ * anpr.read_image (0023) with the search's purpose, case and
+ * authorisation; the database decides by the search's policy and audits
+ * it ('read-image', or 'refused'). GET, as an <img> asks; nothing in the
+ * URL is logged. */
+enum MHD_Result console_read_image(struct MHD_Connection *c, PGconn *pg, const char *user,
+				   const char *path)
+{
+	const char *slash = strchr(path, '/'), *which;
+	const char *purpose = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "purpose");
+	const char *case_ref = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "case_ref");
+	const char *auth = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
+						       "authorisation");
+	size_t n = slash ? (size_t)(slash - path) : 0;
+	char id[65];
+	const char *v[5];
+
+	if (!slash || n < 1 || n > 64 ||
+	    strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		   "0123456789_.:+-") != n)
+		return console_error(c, 404, "not-found", "GET /v1/reads/ID/plate.jpg or "
+				     "overview.jpg");
+	if (strcmp(slash, "/plate.jpg") == 0)
+		which = "plate";
+	else if (strcmp(slash, "/overview.jpg") == 0)
+		which = "overview";
+	else
+		return console_error(c, 404, "not-found", "GET /v1/reads/ID/plate.jpg or "
+				     "overview.jpg");
+	if (!purpose || !case_ref || (auth && *auth && !console_id_ok(auth, strlen(auth))))
+		return console_error(c, 400, "malformed", "purpose and case_ref (and the "
+				     "authorisation's number where the search had one) expected");
+	snprintf(id, sizeof id, "%.*s", (int)n, path);
+	v[0] = id;
+	v[1] = which;
+	v[2] = purpose;
+	v[3] = case_ref;
+	v[4] = auth && *auth ? auth : NULL;
+	return console_decided_image(c, pg, user, "SELECT allowed, why, capture_day::text, "
+				     "encode(sha256, 'hex') FROM anpr.read_image($1, $2, $3, $4, "
+				     "$5::bigint)", 5, v, "a searched read's image", NULL,
+				     "the record has no such image");
+}

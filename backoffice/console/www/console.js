@@ -433,8 +433,14 @@ $("search").addEventListener("submit", async (e) => {
 		$("s-summary").textContent = "";
 		return;
 	}
+	// the images are asked with this search's purpose, case and
+	// authorisation (not the form's later values), one read at a time
+	const asked = new URLSearchParams({ purpose: $("s-purpose").value,
+		case_ref: $("s-case").value });
+	if (auth) asked.set("authorisation", auth);
 	for (const d of r.body.reads) {
 		const tr = document.createElement("tr");
+		tr.dataset.record = d.record;
 		const cells = [d.time, d.vrm, d.camera, d.site === null ? "" : d.site,
 			Math.round(d.confidence * 100) + " %", d.record,
 			d.sig_ok && d.link_verified ? "verified" + (d.covered ? ", under a checkpoint" : "")
@@ -445,6 +451,14 @@ $("search").addEventListener("submit", async (e) => {
 			if (i === 1) td.className = "vrm";
 			tr.append(td);
 		});
+		const td = document.createElement("td");
+		const view = document.createElement("button");
+		view.type = "button";
+		view.className = "view-read";
+		view.textContent = "View";
+		view.addEventListener("click", () => viewRead(tr, d, asked));
+		td.append(view);
+		tr.append(td);
 		tbody.append(tr);
 	}
 	$("s-results").hidden = r.body.reads.length === 0;
@@ -465,6 +479,45 @@ $("search").addEventListener("submit", async (e) => {
 		(r.body.shown < r.body.found ? ", " + r.body.shown + " shown" : "") +
 		(withheld ? "; " + withheld + " withheld" : "") + ". This search is in the audit.";
 });
+
+// One read of the answer opened below its row: its verification state as
+// stored at ingest, and its plate patch and overview, each asked of
+// GET /v1/reads/ID/WHICH.jpg (anpr.read_image: the search's policy, and
+// each image shown is an audit entry, so they load only when asked).
+function viewRead(tr, d, asked) {
+	const open = tr.nextElementSibling;
+	if (open && open.classList.contains("read-view")) { open.remove(); return; }
+	const row = document.createElement("tr");
+	row.className = "read-view";
+	const td = document.createElement("td");
+	td.colSpan = tr.children.length;
+	const state = document.createElement("p");
+	state.className = "read-state";
+	state.textContent = "Record " + d.record + ": signature " +
+		(d.sig_ok ? "verified" : "NOT VERIFIED") + " at ingest; chain link " +
+		(d.link_verified ? "verified" : "not yet verified") + "; " +
+		(d.covered ? "under a signed checkpoint held" : "not yet under a checkpoint held") + ".";
+	td.append(state);
+	for (const which of ["plate", "overview"]) {
+		const fig = document.createElement("figure");
+		fig.className = which;
+		const img = document.createElement("img");
+		img.alt = which + " image of read " + d.record;
+		img.addEventListener("error", () => {
+			const span = document.createElement("span");
+			span.className = "img-state";
+			span.textContent = which + " image not available";
+			img.replaceWith(span);
+		});
+		img.src = "/v1/reads/" + encodeURIComponent(d.record) + "/" + which + ".jpg?" + asked;
+		const cap = document.createElement("figcaption");
+		cap.textContent = which === "plate" ? "plate patch" : "overview";
+		fig.append(img, cap);
+		td.append(fig);
+	}
+	row.append(td);
+	tr.after(row);
+}
 
 // Read accuracy (reviewers): each camera's figures, and the day's sample
 // to confirm or correct, with the read's images through the same policy
