@@ -9,14 +9,19 @@ ifndef CONSOLE_BUILD_MK
 CONSOLE_BUILD_MK := 1
 include backoffice/store/build.mk
 include backoffice/tls/build.mk
+# the evidence export (libanprdisclose, with the image store it reads)
+include backoffice/tools/build.mk
 $(eval $(call add_lib,anprconsole,backoffice/console/console_alert.c backoffice/console/console_limit.c))
 CONSOLE_SRCS := backoffice/console/anpr_console_main.c backoffice/console/console_camera.c \
 	backoffice/console/console_people.c backoffice/console/console_events.c \
 	backoffice/console/console_search.c backoffice/console/console_accuracy.c \
-	backoffice/console/console_actions.c backoffice/console/console_clones.c
+	backoffice/console/console_actions.c backoffice/console/console_clones.c \
+	backoffice/console/console_export.c
 $(call obj_of,$(CONSOLE_SRCS)) $(call aobj_of,$(CONSOLE_SRCS)): CFLAGS += $(PQ_CFLAGS)
-CONSOLE_LDLIBS := $(ANPRSTORE_LDLIBS) $(ANPRTLS_LDLIBS) -lmicrohttpd -lsystemd -ljansson -lpthread -lm
-$(eval $(call add_prog,anpr-console,$(CONSOLE_SRCS),anprconsole anprtls $(ANPRSTORE_LIBS),$(CONSOLE_LDLIBS)))
+CONSOLE_LDLIBS := $(ANPRSTORE_LDLIBS) $(ANPRTLS_LDLIBS) -lmicrohttpd -lsystemd -ljansson -lpthread \
+	-lm $(IMAGESTORE_LDLIBS)
+$(eval $(call add_prog,anpr-console,$(CONSOLE_SRCS),anprconsole anprtls anprdisclose anpringest \
+	$(ANPRSTORE_LIBS),$(CONSOLE_LDLIBS)))
 # the page: HTML, CSS and JavaScript as written, no build step, no CDN
 CONSOLE_WWW := backoffice/console/www/index.html backoffice/console/www/console.js \
 	backoffice/console/www/console.css

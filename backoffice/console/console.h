@@ -14,6 +14,7 @@
 #define ANPR_CONSOLE_H
 
 #include "console/console_limit.h"
+#include "store/anprstore.h"
 
 #include <microhttpd.h>
 #include <stdbool.h>
@@ -85,6 +86,28 @@ void console_people_completed(void *cls, struct MHD_Connection *c, void **con_cl
 /* console_search.c: POST /v1/search on the person's connection pg. */
 struct pg_conn;
 enum MHD_Result console_search(struct MHD_Connection *c, struct pg_conn *pg, const char *user,
+			       const char *body, size_t len);
+/* console_search.c: the question of a search or an export (its JSON
+ * body: vrm, fuzzy, camera, from, to, purpose, case_ref, authorisation),
+ * checked, and asked for an authorisation where its window needs one
+ * (before anything runs: nothing searched, nothing audited). x->o set:
+ * go on (free with console_question_free; the strings are its); else
+ * the answer is queued (400, 403 needs-authorisation, 503) and returned. */
+struct json_t;
+struct console_question {
+	struct json_t *o;
+	struct anpr_query q;
+	const char *purpose, *case_ref;
+	int64_t auth;
+};
+enum MHD_Result console_question(struct MHD_Connection *c, struct pg_conn *pg, const char *user,
+				 const char *body, size_t len, const char *what,
+				 struct console_question *x);
+void console_question_free(struct console_question *x);
+/* console_export.c: POST /v1/export, the search's question: the reads
+ * the policy allows as disclosure bundles (anpr.export_reads, audited
+ * 'export'), one tar; for an analyst who is an exporter. */
+enum MHD_Result console_export(struct MHD_Connection *c, struct pg_conn *pg, const char *user,
 			       const char *body, size_t len);
 /* console_search.c: GET /v1/reads/ID/plate.jpg or overview.jpg?purpose=
  * &case_ref=&authorisation= (path: what follows /v1/reads/), a searched

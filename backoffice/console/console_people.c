@@ -19,6 +19,8 @@
  *   POST /v1/clones/ID/action {"action", "note"} 201 (0020)
  *   GET  /v1/cameras/ID/site                    {"camera", "site"}
  *   POST /v1/search (analysts)                   console_search.c
+ *   POST /v1/export (analysts in anpr_exporter: the search's question;
+ *        the disclosure bundle(s), application/x-tar)   console_export.c
  *   GET  /v1/reads/ID/plate.jpg, overview.jpg?purpose=&case_ref=&authorisation=
  *        (analysts: a searched read's images, 0023) console_search.c
  *   GET  /v1/accuracy, /v1/accuracy/queue, /v1/accuracy/ID/plate.jpg,
@@ -608,6 +610,10 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 				   COOKIE "=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict");
 	} else if (strcmp(url, "/v1/search") == 0 && post) {
 		ret = s->analyst ? console_search(c, s->pg, s->user, b->buf, b->len)
+			: console_error(c, 403, "forbidden",
+					"this user is not an analyst (anpr_analyst)");
+	} else if (strcmp(url, "/v1/export") == 0 && post) {
+		ret = s->analyst ? console_export(c, s->pg, s->user, b->buf, b->len)
 			: console_error(c, 403, "forbidden",
 					"this user is not an analyst (anpr_analyst)");
 	} else if (strncmp(url, "/v1/reads/", 10) == 0 && !post) {

@@ -75,77 +75,96 @@ static int needs_authorisation(PGconn *pg, const char *from_day)
 	return ret;
 }
 
-enum MHD_Result console_search(struct MHD_Connection *c, PGconn *pg, const char *user,
-			       const char *body, size_t len)
+void console_question_free(struct console_question *x)
+{
+	json_decref(x->o);
+	x->o = NULL;
+}
+
+enum MHD_Result console_question(struct MHD_Connection *c, PGconn *pg, const char *user,
+				 const char *body, size_t len, const char *what,
+				 struct console_question *x)
 {
 	json_t *o = json_loadb(body ? body : "", len, JSON_REJECT_DUPLICATES, NULL);
 	const char *vrm = json_string_value(json_object_get(o, "vrm"));
 	const char *camera = json_string_value(json_object_get(o, "camera"));
 	const char *from = json_string_value(json_object_get(o, "from"));
 	const char *to = json_string_value(json_object_get(o, "to"));
-	const char *purpose = json_string_value(json_object_get(o, "purpose"));
-	const char *case_ref = json_string_value(json_object_get(o, "case_ref"));
 	const json_t *ja = json_object_get(o, "authorisation");
-	struct anpr_query q = { 0 };
-	struct anpr_read *reads = NULL;
-	struct anpr_withheld *wh = NULL;
-	struct anpr_store *st = NULL;
-	size_t n = 0, nw = 0;
-	int64_t auth = 0;
-	char err[600];
-	json_t *a, *jr, *jw;
-	enum MHD_Result ret;
-	char *text;
-	int rc, na;
+	int na;
 
-	if (!o || !json_is_object(o) || !from || !purpose || !case_ref ||
+	memset(x, 0, sizeof *x);
+	x->purpose = json_string_value(json_object_get(o, "purpose"));
+	x->case_ref = json_string_value(json_object_get(o, "case_ref"));
+	if (!o || !json_is_object(o) || !from || !x->purpose || !x->case_ref ||
 	    (ja && !json_is_null(ja) && (!json_is_integer(ja) || json_integer_value(ja) < 1))) {
 		json_decref(o);
 		return console_error(c, 400, "malformed", "{\"vrm\", \"fuzzy\", \"camera\", "
 				     "\"from\": YYYY-MM-DD, \"to\", \"purpose\", \"case_ref\", "
 				     "\"authorisation\"} expected");
 	}
+	x->o = o;
 	if (json_is_integer(ja))
-		auth = (int64_t)json_integer_value(ja);
-	q.vrm = vrm && *vrm ? vrm : NULL;
-	q.fuzzy = json_is_true(json_object_get(o, "fuzzy"));
-	q.camera_id = camera && *camera ? camera : NULL;
-	q.from_us = day_us(from);
-	q.has_from = true;
+		x->auth = (int64_t)json_integer_value(ja);
+	x->q.vrm = vrm && *vrm ? vrm : NULL;
+	x->q.fuzzy = json_is_true(json_object_get(o, "fuzzy"));
+	x->q.camera_id = camera && *camera ? camera : NULL;
+	x->q.from_us = day_us(from);
+	x->q.has_from = true;
 	if (to && *to) {
-		q.to_us = day_us(to);
-		q.has_to = true;
+		x->q.to_us = day_us(to);
+		x->q.has_to = true;
 	}
-	if (q.from_us < 0 || (q.has_to && (q.to_us < 0 || q.to_us < q.from_us))) {
-		json_decref(o);
+	if (x->q.from_us < 0 || (x->q.has_to && (x->q.to_us < 0 || x->q.to_us < x->q.from_us))) {
+		console_question_free(x);
 		return console_error(c, 400, "malformed", "from and to: dates YYYY-MM-DD, "
 				     "to not before from");
 	}
-	if (q.has_to)
-		q.to_us += 86400LL * 1000000 - 1;	/* the whole of that day */
+	if (x->q.has_to)
+		x->q.to_us += 86400LL * 1000000 - 1;	/* the whole of that day */
 	na = needs_authorisation(pg, from);
 	if (na < 0) {
-		json_decref(o);
+		console_question_free(x);
 		return console_error(c, 503, "unavailable", "the access policy cannot be read");
 	}
-	if (na && !auth) {
+	if (na && !x->auth) {
 		/* asked before the search runs (docs/access.md): nothing is
 		 * searched, so nothing is audited */
-		clog_line("search of %s refused before it ran: the window needs an "
-			  "authorisation", user);
-		json_decref(o);
+		clog_line("%s of %s refused before it ran: the window needs an "
+			  "authorisation", what, user);
+		console_question_free(x);
 		return console_error(c, 403, "needs-authorisation",
 				     "a search reaching back more than 12 months needs a senior "
 				     "officer's authorisation: give its number");
 	}
+	return MHD_YES;
+}
+
+enum MHD_Result console_search(struct MHD_Connection *c, PGconn *pg, const char *user,
+			       const char *body, size_t len)
+{
+	struct console_question x;
+	struct anpr_read *reads = NULL;
+	struct anpr_withheld *wh = NULL;
+	struct anpr_store *st = NULL;
+	size_t n = 0, nw = 0;
+	char err[600];
+	json_t *a, *jr, *jw;
+	enum MHD_Result ret;
+	char *text;
+	int rc;
+
+	ret = console_question(c, pg, user, body, len, "search", &x);
+	if (!x.o)
+		return ret;
 	rc = anpr_store_adopt(&st, pg, err, sizeof err);
 	if (!rc)
-		rc = anpr_store_search_policy(st, &q, purpose, case_ref, auth, &reads, &n, &wh,
-					      &nw, err, sizeof err);
+		rc = anpr_store_search_policy(st, &x.q, x.purpose, x.case_ref, x.auth, &reads, &n,
+					      &wh, &nw, err, sizeof err);
 	if (st)
 		anpr_store_disown(st);	/* pg stays the session's */
 	if (rc) {
-		json_decref(o);
+		console_question_free(&x);
 		clog_line("search of %s failed: %s", user, err);
 		if (strstr(err, "SQLSTATE 42501"))
 			return console_error(c, 403, "forbidden",
@@ -163,9 +182,9 @@ enum MHD_Result console_search(struct MHD_Connection *c, PGconn *pg, const char 
 		json_array_append_new(jw, json_pack("{s:s,s:i,s:I,s:s}", "reason", wh[i].reason,
 						     "tier", wh[i].tier, "count",
 						     (json_int_t)wh[i].count, "needs", wh[i].needs));
-	clog_line("search of %s (%s): %zu reads, %zu reasons withheld (audited)", user, purpose,
+	clog_line("search of %s (%s): %zu reads, %zu reasons withheld (audited)", user, x.purpose,
 		  n, nw);
-	json_decref(o);		/* purpose was its */
+	console_question_free(&x);	/* purpose was its */
 	a = json_pack("{s:o,s:o,s:I,s:I}", "reads", jr, "withheld", jw, "found", (json_int_t)n,
 		      "shown", (json_int_t)(n < SHOWN_MAX ? n : SHOWN_MAX));
 	free(reads);

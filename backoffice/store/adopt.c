@@ -8,6 +8,7 @@
  */
 #include "store/store_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 int anpr_store_adopt(struct anpr_store **out, PGconn *pg, char *err, size_t errlen)
@@ -37,7 +38,15 @@ int anpr_store_adopt(struct anpr_store **out, PGconn *pg, char *err, size_t errl
 PGconn *anpr_store_disown(struct anpr_store *st)
 {
 	PGconn *pg = st ? st->pg : NULL;
+	char sql[40];
 
+	/* the statements it prepared go with it: the next store adopted on
+	 * this connection names its own from anpr_s0 again (anpr-console's
+	 * export read the keys through a second store on one session) */
+	for (int i = 0; st && i < st->nprepared; i++) {
+		snprintf(sql, sizeof sql, "DEALLOCATE anpr_s%d", i);
+		PQclear(PQexec(pg, sql));
+	}
 	free(st);		/* not the connection: the caller's */
 	return pg;
 }

@@ -47,7 +47,8 @@ void anpr_store_close(struct anpr_store *st);
 /* A store around a libpq connection the caller made and keeps
  * (anpr-console: the person's own, logged in with a password it does not
  * keep, so it cannot open one itself), set up as anpr_store_open's;
- * anpr_store_disown gives the connection back and frees the rest. */
+ * anpr_store_disown gives the connection back, the statements it
+ * prepared there deallocated, and frees the rest. */
 struct pg_conn;
 int anpr_store_adopt(struct anpr_store **st, struct pg_conn *pg, char *err, size_t errlen);
 struct pg_conn *anpr_store_disown(struct anpr_store *st);

@@ -277,7 +277,7 @@ static int export_policy(struct anpr_store *st, const struct anpr_query *q,
 				"nothing exported\n");
 			rc = 3;
 		} else {
-			rc = disclosure_export(st, &is, out, recs, n);
+			rc = disclosure_export(st, &is, out, recs, n, "anpr-query", stdout);
 		}
 	}
 	imagestore_close(&is);

@@ -12,9 +12,11 @@ ANPRDB_SRCS := backoffice/tools/anpr-db.c
 $(call obj_of,$(ANPRDB_SRCS)) $(call aobj_of,$(ANPRDB_SRCS)): CPPFLAGS += -DANPR_SQLDIR='"$(SQLDIR)"'
 $(eval $(call add_prog,anpr-db,$(ANPRDB_SRCS),anpringest $(ANPRSTORE_LIBS),$(ANPRSTORE_LDLIBS) -lgnutls -ljansson -lm $(IMAGESTORE_LDLIBS)))
 
+# the disclosure bundles (libanprdisclose), anpr-query's and anpr-console's
+$(eval $(call add_lib,anprdisclose,backoffice/tools/disclosure.c))
 # anpr-query: search and evidence export (jansson for --json)
-ANPRQUERY_SRCS := backoffice/tools/anpr-query.c backoffice/tools/disclosure.c
-$(eval $(call add_prog,anpr-query,$(ANPRQUERY_SRCS),anpringest $(ANPRSTORE_LIBS),$(ANPRSTORE_LDLIBS) -ljansson $(IMAGESTORE_LDLIBS)))
+ANPRQUERY_SRCS := backoffice/tools/anpr-query.c
+$(eval $(call add_prog,anpr-query,$(ANPRQUERY_SRCS),anprdisclose anpringest $(ANPRSTORE_LIBS),$(ANPRSTORE_LDLIBS) -ljansson $(IMAGESTORE_LDLIBS)))
 
 .PHONY: install-anpr-db
 install-anpr-db: $(BUILD)/bin/anpr-db $(BUILD)/bin/anpr-query install-anprstore

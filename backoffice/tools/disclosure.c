@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * disclosure.c - anpr-query's disclosure bundles: only the reads asked
- * for, each with its RFC 6962 inclusion proof against the signed
- * checkpoint that covers it (built from the checkpoint span's leaf
+ * disclosure.c - the disclosure bundles of anpr-query and anpr-console:
+ * only the reads asked for, each with its RFC 6962 inclusion proof
+ * against the signed checkpoint that covers it (built from the checkpoint span's leaf
  * hashes, which the database gives as hashes: no other record's bytes
  * reach this program), the checkpoints as signed and the register's keys
  * that signed them. docs/access.md, section 6; docs/record-format.md.
@@ -330,7 +330,8 @@ out:
  * span to the chain's end would disclose the reads after them
  * (docs/access.md, 6). */
 static int export_one(struct anpr_store *st, const struct imagestore *images,
-		      const struct chain_sel *c, const char *out)
+		      const struct chain_sel *c, const char *out, const char *who,
+		      FILE *info)
 {
 	char part[4200], err[1024] = "", err2[1024] = "", safe[1100];
 	struct bundle b = { .err = err, .errlen = sizeof err };
@@ -351,13 +352,13 @@ static int export_one(struct anpr_store *st, const struct imagestore *images,
 			/* export_reads gives only a verified checkpoint: one
 			 * not yet ingested, or one whose span has a record
 			 * not held (it cannot be verified), give none */
-			fprintf(stderr, "anpr-query: read %s is not yet under a "
+			fprintf(stderr, "%s: read %s is not yet under a "
 				"checkpoint of its camera (none ingested after it, "
 				"or a record of that checkpoint's span is not held): "
 				"it cannot be disclosed with a proof of its place; "
 				"export it once the camera's next checkpoint and "
 				"the records it covers have been ingested\n",
-				x->r.record_id);
+				who, x->r.record_id);
 			nbad++;
 			continue;
 		}
@@ -375,7 +376,7 @@ static int export_one(struct anpr_store *st, const struct imagestore *images,
 			 "(named above)", nbad, nbad == 1 ? "" : "s");
 	if (rc || nbad) {
 		ev_safe_text(safe, sizeof safe, err);
-		fprintf(stderr, "anpr-query: export of chain %s refused: %s\n",
+		fprintf(stderr, "%s: export of chain %s refused: %s\n", who,
 			c->chain_id, safe);
 		free(cps);
 		return 3;
@@ -396,13 +397,14 @@ static int export_one(struct anpr_store *st, const struct imagestore *images,
 		unlink(part);	/* ours: made with O_EXCL */
 	if (rc) {
 		ev_safe_text(safe, sizeof safe, err);
-		fprintf(stderr, "anpr-query: export failed: %s\n", safe);
+		fprintf(stderr, "%s: export failed: %s\n", who, safe);
 		return 1;
 	}
-	printf("anpr-query: wrote %s: camera %s chain %s, a disclosure of %zu "
-	       "read%s (%" PRIu64 "..%" PRIu64 "), each with its inclusion "
-	       "proof; no other record of the chain\n", out, c->camera_id,
-	       c->chain_id, nsel, nsel == 1 ? "" : "s", c->first, c->last);
+	if (info)
+		fprintf(info, "%s: wrote %s: camera %s chain %s, a disclosure of %zu "
+			"read%s (%" PRIu64 "..%" PRIu64 "), each with its inclusion "
+			"proof; no other record of the chain\n", who, out, c->camera_id,
+			c->chain_id, nsel, nsel == 1 ? "" : "s", c->first, c->last);
 	return 0;
 }
 
@@ -410,7 +412,7 @@ static int export_one(struct anpr_store *st, const struct imagestore *images,
  * OUT-CHAINID.tar for each (OUT's .tar taken off first). Every name is
  * checked free before anything is written. */
 int disclosure_export(struct anpr_store *st, const struct imagestore *images, const char *out,
-		      const struct anpr_export_rec *r, size_t n)
+		      const struct anpr_export_rec *r, size_t n, const char *who, FILE *info)
 {
 	struct chain_sel *cs = calloc(n ? n : 1, sizeof *cs);
 	size_t nc = 0, ol = strlen(out);
@@ -451,15 +453,15 @@ int disclosure_export(struct anpr_store *st, const struct imagestore *images, co
 			snprintf(names[j], sizeof names[j], "%.*s-%s.tar", (int)ol,
 				 out, cs[j].chain_id);
 		if (lstat(names[j], &sb) == 0) {
-			fprintf(stderr, "anpr-query: %s: already exists, not "
-				"overwritten; nothing exported\n", names[j]);
+			fprintf(stderr, "%s: %s: already exists, not "
+				"overwritten; nothing exported\n", who, names[j]);
 			rc = 2;
 		}
 	}
-	if (nc > 1 && !rc)
-		printf("anpr-query: the reads are in %zu chains: one bundle each\n", nc);
+	if (nc > 1 && !rc && info)
+		fprintf(info, "%s: the reads are in %zu chains: one bundle each\n", who, nc);
 	for (size_t j = 0; !rc && j < nc; j++)
-		rc = export_one(st, images, &cs[j], names[j]);
+		rc = export_one(st, images, &cs[j], names[j], who, info);
 	free(names);
 	free(cs);
 	return rc;

@@ -9,7 +9,8 @@ $(eval $(call add_test,console_limit,tests/console/test_console_limit.c,anprcons
 # the suite runs anpr-console built with ASan + UBSan (the same sources as
 # build/bin/anpr-console): a memory error or a leak at its exit fails it
 CONSOLE_ASAN := $(BUILD)/console/anpr-console-asan
-$(CONSOLE_ASAN): $(call aobj_of,$(CONSOLE_SRCS)) $(call alib_of,anprconsole anprtls $(ANPRSTORE_LIBS))
+$(CONSOLE_ASAN): $(call aobj_of,$(CONSOLE_SRCS)) $(call alib_of,anprconsole anprtls anprdisclose anpringest \
+	$(ANPRSTORE_LIBS))
 	@mkdir -p $(@D)
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDFLAGS) $(CONSOLE_LDLIBS)
 SUITE_PREREQS += $(CONSOLE_ASAN) $(BUILD)/bin/anpr-console $(BUILD)/bin/anpr-keygen $(BUILD)/bin/anpr-audit \

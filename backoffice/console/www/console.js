@@ -410,6 +410,9 @@ $("search").addEventListener("submit", async (e) => {
 	const tbody = $("s-results").querySelector("tbody");
 	// what is on screen is this question's answer or nothing
 	tbody.replaceChildren();
+	$("s-export-row").hidden = true;
+	$("s-export-state").textContent = "";
+	lastQuestion = null;
 	$("s-withheld").replaceChildren();
 	$("s-summary").textContent = "";
 	$("s-results").hidden = true;
@@ -419,12 +422,13 @@ $("search").addEventListener("submit", async (e) => {
 			"officer's authorisation: give its number. Nothing was searched.";
 		return;
 	}
-	const r = await api("POST", "/v1/search", {
+	const question = {
 		vrm: $("s-vrm").value || null, fuzzy: $("s-fuzzy").checked,
 		camera: $("s-camera").value || null, from, to: $("s-to").value || null,
 		purpose: $("s-purpose").value, case_ref: $("s-case").value,
 		authorisation: auth ? Number(auth) : null,
-	});
+	};
+	const r = await api("POST", "/v1/search", question);
 	if (r.status !== 200 || !r.body) {
 		if (r.body && r.body.error === "needs-authorisation") $("s-auth-label").hidden = false;
 		err.textContent = r.body && r.body.detail ? r.body.detail
@@ -462,6 +466,10 @@ $("search").addEventListener("submit", async (e) => {
 		tbody.append(tr);
 	}
 	$("s-results").hidden = r.body.reads.length === 0;
+	if (r.body.reads.length) {
+		lastQuestion = question;
+		$("s-export-row").hidden = false;
+	}
 	let withheld = 0;
 	for (const w of r.body.withheld) {
 		const li = document.createElement("li");
@@ -478,6 +486,45 @@ $("search").addEventListener("submit", async (e) => {
 	$("s-summary").textContent = r.body.found + " read(s) found" +
 		(r.body.shown < r.body.found ? ", " + r.body.shown + " shown" : "") +
 		(withheld ? "; " + withheld + " withheld" : "") + ". This search is in the audit.";
+});
+
+// The evidence export (POST /v1/export) of the question on screen: the
+// database decides by the same policy and audits it as an export; the
+// answer is the disclosure bundle (one tar; a tar of one bundle a chain
+// when the reads are in several), saved by the browser.
+let lastQuestion = null;
+$("s-export").addEventListener("click", async () => {
+	const state = $("s-export-state");
+	if (!lastQuestion) return;
+	state.textContent = "exporting...";
+	let r;
+	try {
+		r = await fetch("/v1/export", { method: "POST", credentials: "same-origin",
+			headers: { "Content-Type": "application/json" },
+			body: JSON.stringify(lastQuestion) });
+	} catch (e) {
+		state.textContent = "export failed: no answer";
+		return;
+	}
+	if (r.status !== 200) {
+		let j = null;
+		try { j = await r.json(); } catch (e) { j = null; }
+		state.textContent = "not exported: " + (j && j.detail ? j.detail : "status " + r.status);
+		return;
+	}
+	const blob = await r.blob();
+	const said = new URLSearchParams((r.headers.get("X-ANPR-Export") || "").replace(/ /g, "&"));
+	const a = document.createElement("a");
+	a.href = URL.createObjectURL(blob);
+	a.download = "anpr-evidence.tar";
+	document.body.append(a);
+	a.click();
+	a.remove();
+	setTimeout(() => URL.revokeObjectURL(a.href), 60000);
+	state.dataset.bytes = String(blob.size);
+	state.textContent = "Exported " + (said.get("reads") || "?") + " read(s) in " +
+		(said.get("bundles") || "?") + " bundle(s): anpr-evidence.tar, " + blob.size +
+		" bytes (check it with anpr-verify). This export is in the audit.";
 });
 
 // One read of the answer opened below its row: its verification state as
