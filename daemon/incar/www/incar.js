@@ -124,6 +124,22 @@ function onHitRecord(a) {
 	onHit(a);	// its hit is older than this page's memory: shown on its own
 }
 
+// A plate found but not read (kind unreadable, docs/alerts.md): no hit,
+// so no card and no sound; a quiet line an officer may act on (a
+// defaced or "ghost" plate), newest first, the last MAX_UNREAD kept.
+const MAX_UNREAD = 10;
+function onUnreadable(a) {
+	const li = document.createElement('li');
+	li.className = 'unread';
+	li.textContent = clock(a.time) + ' ' + (a.source || '') + ': a plate found, not read (' +
+		(a.why || '?') + '), vehicle ' + a.vehicle + ', evidence ' +
+		Math.round(100 * (Number(a.evidence) || 0)) + ' %' + (a.detail ? ': ' + a.detail : '');
+	const list = document.getElementById('unread');
+	list.prepend(li);
+	while (list.children.length > MAX_UNREAD) list.lastElementChild.remove();
+	document.getElementById('unread-view').hidden = false;
+}
+
 function onHealth(a) {
 	if (a.active) {
 		cameraLine.hidden = false;
@@ -145,6 +161,7 @@ function onAlert(ev) {
 	if (a.kind === 'hit' || a.kind === 'hit-searchback') onHit(a);
 	else if (a.kind === 'hit-record') onHitRecord(a);
 	else if (a.kind === 'health') onHealth(a);
+	else if (a.kind === 'unreadable') onUnreadable(a);
 }
 
 function onAnprd(ev) {
