@@ -10,7 +10,9 @@
 #               strict (a commit returns only once a synchronous standby
 #               has its WAL on disk; with no standby, writes wait:
 #               docs/replication.md says why), then the roles and the
-#               database "anpr" (tests/lib/pg.sh's pg_make_roles). Exports the
+#               database "anpr" (tests/lib/pg.sh's pg_make_roles), once every
+#               standby streams (a node whose REST API port was taken
+#               meanwhile is started again on another). Exports the
 #               same variables as pg.sh (ANPR_TEST_PG, _INGEST, _READER,
 #               _PERSON, _SUPER), each naming every node with
 #               target_session_attrs=read-write, so that a client
@@ -79,6 +81,35 @@ pgha_start_node() {
 	( _pgha_exec /usr/bin/patroni "$_pgha_dir/node$i/patroni.yml" \
 		>> "$_pgha_dir/node$i/patroni.log" 2>&1 ) &
 	echo $! > "$_pgha_dir/node$i/patroni.pid"
+}
+
+# Node I's Patroni has its REST API up (it answers as this cluster's), or
+# it died of a port taken between free_port and its bind (another suite
+# beside: CI saw node 2 die so, and the failover then waited forever on a
+# lone primary in strict synchronous mode): then node I again on another
+# port, up to 3 times. 1 (said) if it will not start.
+_pgha_api_bound() {
+	local i=$1 d=$_pgha_dir try k api new
+	for try in 1 2 3; do
+		api=$(cat "$d/node$i/api.port")
+		for k in $(seq 300); do	# 30 s: Patroni's start on a loaded machine
+			curl -s --max-time 1 "http://127.0.0.1:$api/patroni" 2>/dev/null |
+				grep -q '"scope": *"anpr-test"' && return 0
+			kill -0 "$(cat "$d/node$i/patroni.pid")" 2>/dev/null || break
+			sleep 0.1
+		done
+		grep -q 'Address already in use' "$d/node$i/patroni.log" 2>/dev/null || break
+		new=$(free_port)
+		echo "pg-ha.sh: node$i's REST API port $api was taken: $new instead" >&2
+		_pg_as sed -i "s/127\.0\.0\.1:$api\$/127.0.0.1:$new/" "$d/node$i/patroni.yml"
+		echo "$new" > "$d/node$i/api.port"
+		echo "(port $api taken: restarted on $new)" >> "$d/node$i/patroni.log"
+		pgha_start_node "$i"
+	done
+	kill -0 "$(cat "$d/node$i/patroni.pid")" 2>/dev/null && return 0	# slow: the waits decide
+	echo "pg-ha.sh: node$i's Patroni did not start:" >&2
+	tail -5 "$d/node$i/patroni.log" >&2
+	return 1
 }
 
 pgha_stop() {
@@ -218,6 +249,7 @@ pgha_start() {
 		    unix_socket_directories: '$d/node$i'
 		YML
 		pgha_start_node "$i"
+		_pgha_api_bound "$i" || return 1
 		# the first node bootstraps the cluster alone; the others copy it
 		if [ "$i" = 1 ]; then
 			pgha_wait_leader 60 > /dev/null ||
@@ -247,6 +279,11 @@ pgha_start() {
 	done
 	[ "$(pgha_sync_standbys 2>/dev/null | wc -l)" -ge 1 ] ||
 		{ echo "pg-ha.sh: no synchronous standby:" >&2; tail -n 5 "$d"/node*/patroni.log >&2; return 1; }
+	# every standby, not only one: a failover test with a node missing
+	# would wait forever on a lone primary (strict synchronous mode)
+	[ "$(psql -X -At -d "host=127.0.0.1 port=$(cat "$d/node1/pg.port") dbname=postgres user=postgres" \
+		-c "select count(*) from pg_stat_replication where state = 'streaming' and application_name ~ '^node[0-9]+\$'" 2>/dev/null)" = $((n - 1)) ] ||
+		{ echo "pg-ha.sh: not every standby streams:" >&2; tail -n 5 "$d"/node*/patroni.log >&2; return 1; }
 	local base="host=$hosts port=$ports target_session_attrs=read-write connect_timeout=3"
 	export ANPR_TEST_PGHA_DIR=$d
 	export ANPR_TEST_PG_SUPER="$base dbname=postgres user=postgres"
