@@ -104,6 +104,13 @@ enum MHD_Result console_question(struct MHD_Connection *c, struct pg_conn *pg, c
 				 const char *body, size_t len, const char *what,
 				 struct console_question *x);
 void console_question_free(struct console_question *x);
+/* A search's or an export's failure in the store library (rc, err), as
+ * the person is told: 403 forbidden (SQLSTATE 42501: the group the
+ * database's function is granted to; forbidden says which), 400 a
+ * malformed mark, else 503; logged as "WHAT of USER failed: ERR". */
+enum MHD_Result console_policy_failed(struct MHD_Connection *c, const char *user,
+				      const char *what, int rc, const char *err,
+				      const char *forbidden);
 /* console_export.c: POST /v1/export, the search's question: the reads
  * the policy allows as disclosure bundles (anpr.export_reads, audited
  * 'export'), one tar; for an analyst who is an exporter. */

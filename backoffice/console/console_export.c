@@ -177,13 +177,8 @@ enum MHD_Result console_export(struct MHD_Connection *c, PGconn *pg, const char 
 		rc = anpr_store_export_policy(st, &x.q, x.purpose, x.case_ref, x.auth, false, &recs,
 					      &n, &wh, &nw, err, sizeof err);
 	if (rc) {
-		clog_line("export of %s failed: %s", user, err);
-		ret = strstr(err, "SQLSTATE 42501")
-			? console_error(c, 403, "forbidden", "this user may not export (anpr_exporter)")
-			: rc == ANPR_STORE_EINVAL
-			? console_error(c, 400, "malformed", "the registration mark: 1 to 16 of A-Z "
-					"and 0-9")
-			: console_error(c, 503, "unavailable", "the export could not be run");
+		ret = console_policy_failed(c, user, "export", rc, err,
+					    "this user may not export (anpr_exporter)");
 		goto out;
 	}
 	for (size_t i = 0; i < nw; i++)

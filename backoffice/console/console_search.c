@@ -75,6 +75,22 @@ static int needs_authorisation(PGconn *pg, const char *from_day)
 	return ret;
 }
 
+enum MHD_Result console_policy_failed(struct MHD_Connection *c, const char *user,
+				      const char *what, int rc, const char *err,
+				      const char *forbidden)
+{
+	char detail[80];
+
+	clog_line("%s of %s failed: %s", what, user, err);
+	if (strstr(err, "SQLSTATE 42501"))
+		return console_error(c, 403, "forbidden", forbidden);
+	if (rc == ANPR_STORE_EINVAL)
+		return console_error(c, 400, "malformed",
+				     "the registration mark: 1 to 16 of A-Z and 0-9");
+	snprintf(detail, sizeof detail, "the %s could not be run", what);
+	return console_error(c, 503, "unavailable", detail);
+}
+
 void console_question_free(struct console_question *x)
 {
 	json_decref(x->o);
@@ -165,14 +181,8 @@ enum MHD_Result console_search(struct MHD_Connection *c, PGconn *pg, const char 
 		anpr_store_disown(st);	/* pg stays the session's */
 	if (rc) {
 		console_question_free(&x);
-		clog_line("search of %s failed: %s", user, err);
-		if (strstr(err, "SQLSTATE 42501"))
-			return console_error(c, 403, "forbidden",
+		return console_policy_failed(c, user, "search", rc, err,
 					     "this user is not an analyst (anpr_analyst)");
-		if (rc == ANPR_STORE_EINVAL)
-			return console_error(c, 400, "malformed",
-					     "the registration mark: 1 to 16 of A-Z and 0-9");
-		return console_error(c, 503, "unavailable", "the search could not be run");
 	}
 	jr = json_array();
 	for (size_t i = 0; i < n && i < SHOWN_MAX; i++)

@@ -112,6 +112,12 @@ _pgha_api_bound() {
 	return 1
 }
 
+# How many members (application_name nodeN) stream from node 1 of DIR.
+_pgha_streaming() {
+	psql -X -At -d "host=127.0.0.1 port=$(cat "$1/node1/pg.port") dbname=postgres user=postgres" \
+		-c "select count(*) from pg_stat_replication where state = 'streaming' and application_name ~ '^node[0-9]+\$'" 2>/dev/null
+}
+
 pgha_stop() {
 	[ -n "$_pgha_dir" ] || return 0
 	local i
@@ -273,16 +279,14 @@ pgha_start() {
 	# synchronous, standby and would end the wait before the copy is done.
 	for i in $(seq 720); do	# up to 3 min: the copies run beside whatever else the machine does
 		[ "$(pgha_sync_standbys 2>/dev/null | wc -l)" -ge 1 ] &&
-			[ "$(psql -X -At -d "host=127.0.0.1 port=$(cat "$d/node1/pg.port") dbname=postgres user=postgres" \
-				-c "select count(*) from pg_stat_replication where state = 'streaming' and application_name ~ '^node[0-9]+\$'" 2>/dev/null)" = $((n - 1)) ] && break
+			[ "$(_pgha_streaming "$d")" = $((n - 1)) ] && break
 		sleep 0.25
 	done
 	[ "$(pgha_sync_standbys 2>/dev/null | wc -l)" -ge 1 ] ||
 		{ echo "pg-ha.sh: no synchronous standby:" >&2; tail -n 5 "$d"/node*/patroni.log >&2; return 1; }
 	# every standby, not only one: a failover test with a node missing
 	# would wait forever on a lone primary (strict synchronous mode)
-	[ "$(psql -X -At -d "host=127.0.0.1 port=$(cat "$d/node1/pg.port") dbname=postgres user=postgres" \
-		-c "select count(*) from pg_stat_replication where state = 'streaming' and application_name ~ '^node[0-9]+\$'" 2>/dev/null)" = $((n - 1)) ] ||
+	[ "$(_pgha_streaming "$d")" = $((n - 1)) ] ||
 		{ echo "pg-ha.sh: not every standby streams:" >&2; tail -n 5 "$d"/node*/patroni.log >&2; return 1; }
 	local base="host=$hosts port=$ports target_session_attrs=read-write connect_timeout=3"
 	export ANPR_TEST_PGHA_DIR=$d
